@@ -1,0 +1,52 @@
+# Everything a newcomer needs: `make run` (install, index the sample, serve the app) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# llama-cpp-python compiles from source for ~10 minutes: its wheel is kept here between runs.
+WHEELS ?= $(HOME)/.cache/news-assistant/wheels
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install run index-sample test lint browser llama eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# The CPU build of torch first: an unpinned torch would pull several GB of CUDA packages.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[llm,test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index-sample: install
+	$(BIN)/assistant index samples/
+
+run: index-sample
+	$(BIN)/python app.py
+
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+llama: install
+	@$(BIN)/python -c "import llama_cpp" 2>/dev/null || { \
+	  mkdir -p $(WHEELS); \
+	  ls $(WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
+	    $(BIN)/pip wheel -q --no-deps "llama-cpp-python" -w $(WHEELS); \
+	  $(BIN)/pip install -q --find-links $(WHEELS) "llama-cpp-python[server]"; }
+
+test: install browser llama
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check assistant tests bench app.py
+
+eval: install
+	$(BIN)/assistant eval all
+
+bench: install
+	$(BIN)/python bench/retrieval.py
+
+clean:
+	rm -rf $(VENV) index/chroma index/bm25 index/*.sqlite

@@ -1,0 +1,134 @@
+"""The offline answerer: the sentences of the retrieved passages that answer the question, quoted.
+
+Every sentence of the retrieved chunks is scored against the question with the embedding model
+(multilingual, so an English question finds a French sentence), nudged by the chunk's retrieval score
+and by shared terms. The best sentences become the answer, each with its marker; when even the best
+one is too far from the question, the answer says the articles do not answer it and cites nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.documents import Document
+
+from ..embeddings import EmbeddingCache, ModelEmbeddings
+from ..lexical import tokenize
+from ..types import Answer, Citation
+from .messages import not_answered_text
+
+
+@dataclass
+class ScoredSentence:
+    chunk: Document
+    start: int  # offsets in the article
+    end: int
+    text: str
+    similarity: float
+    score: float
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(self, embeddings: ModelEmbeddings, cache: EmbeddingCache | None, *,
+                 max_sentences: int = 2,
+                 min_score: float = 0.84, min_score_cross: float = 0.79, margin: float = 0.03,
+                 chunk_weight: float = 0.03,
+                 term_weight: float = 0.05) -> None:
+        self.embeddings = embeddings
+        self.cache = cache
+        self.max_sentences = max_sentences
+        self.min_score = min_score
+        self.min_score_cross = min_score_cross
+        self.margin = margin
+        self.chunk_weight = chunk_weight
+        self.term_weight = term_weight
+
+    def score_sentences(self, question: str, query_vector: np.ndarray,
+                        docs: Sequence[Document]) -> list[ScoredSentence]:
+        sentences: list[ScoredSentence] = []
+        for doc in docs:
+            for start, end in sentence_spans_of(doc):
+                offset = doc.metadata["start"]
+                text = doc.page_content[start - offset : end - offset]
+                if len(text) >= 3:
+                    sentences.append(ScoredSentence(doc, start, end, text, 0.0, 0.0))
+        if not sentences:
+            return []
+        texts = [s.text for s in sentences]
+        if self.cache is not None:
+            vectors = self.cache.embed(self.embeddings, texts)
+        else:
+            vectors = self.embeddings.embed_passages(texts)
+        similarities = vectors @ np.asarray(query_vector, dtype=np.float32)
+        question_terms = set(tokenize(question))
+        for sentence, similarity in zip(sentences, similarities, strict=True):
+            overlap = 0.0
+            if question_terms:
+                overlap = len(question_terms & set(tokenize(sentence.text))) / len(question_terms)
+            sentence.similarity = float(similarity)
+            sentence.score = (float(similarity) + self.chunk_weight * float(sentence.chunk.metadata.get("score", 0.0))
+                              + self.term_weight * overlap)
+        # The same sentence can sit in two overlapping chunks: keep its best copy.
+        best: dict[tuple[str, int], ScoredSentence] = {}
+        for sentence in sentences:
+            key = (sentence.chunk.metadata.get("doc_id", ""), sentence.start)
+            if key not in best or sentence.score > best[key].score:
+                best[key] = sentence
+        return sorted(best.values(), key=lambda s: -s.score)
+
+    def threshold(self, question_language: str, passage_language: str) -> float:
+        # e5 similarities run higher between texts of one language than across two, so a question and
+        # a passage in different languages need less to count as an answer.
+        same = not passage_language or passage_language == question_language
+        return self.min_score if same else self.min_score_cross
+
+    def select(self, scored: list[ScoredSentence], language: str = "en") -> list[ScoredSentence]:
+        if not scored or scored[0].score < self.threshold(language, scored[0].chunk.metadata.get("language", "")):
+            return []
+        top = scored[0].score
+        return [s for s in scored[: self.max_sentences] if s.score >= top - self.margin]
+
+    def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
+               language: str = "en") -> Answer:
+        chosen = self.select(self.score_sentences(question, query_vector, docs), language)
+        if not chosen:
+            return Answer(text=not_answered_text(language), question=question, answered=False,
+                          answerer=self.name)
+        # Quote in reading order when the sentences come from one article: it reads as a paragraph.
+        if len({s.chunk.metadata.get("doc_id") for s in chosen}) == 1:
+            chosen = sorted(chosen, key=lambda s: s.start)
+        citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
+        text = " ".join(f"{c.quote} [{c.marker}]" for c in citations)
+        return Answer(text=text, citations=citations, question=question, answered=True, answerer=self.name)
+
+
+def sentence_spans_of(doc: Document) -> list[tuple[int, int]]:
+    raw = doc.metadata.get("sentences")
+    if raw:
+        return [tuple(span) for span in json.loads(raw)]
+    from ..chunking import chunk_sentences
+
+    return chunk_sentences(doc)
+
+
+def citation_for(marker: int, sentence: ScoredSentence) -> Citation:
+    meta = sentence.chunk.metadata
+    return Citation(
+        marker=marker,
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        quote=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        score=round(sentence.score, 4),
+        chunk_id=str(meta.get("chunk_id", sentence.chunk.id or "")),
+        doc_id=str(meta.get("doc_id", "")),
+        passage=sentence.chunk.page_content,
+        passage_start=int(meta.get("start", 0)),
+        passage_end=int(meta.get("end", 0)),
+    )

@@ -1,0 +1,20 @@
+"""Fixed replies, in the language of the question."""
+
+from __future__ import annotations
+
+NOT_ANSWERED = {
+    "en": "The indexed articles do not answer this question.",
+    "fr": "Les articles indexés ne répondent pas à cette question.",
+}
+NO_ARTICLES = {
+    "en": "No articles are indexed yet: add some first (`assistant index PATH`).",
+    "fr": "Aucun article n'est encore indexé : ajoutez-en d'abord (`assistant index CHEMIN`).",
+}
+
+
+def not_answered_text(language: str) -> str:
+    return NOT_ANSWERED.get(language, NOT_ANSWERED["en"])
+
+
+def no_articles_text(language: str) -> str:
+    return NO_ARTICLES.get(language, NO_ARTICLES["en"])

@@ -1,0 +1,163 @@
+"""The public Python API: ``Assistant`` and the module-level ``answer``."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from langchain_core.documents import Document
+from langchain_core.runnables import Runnable
+
+from .answering.messages import no_articles_text
+from .chain import build_chain, question_language
+from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
+from .indexer import Indexer
+from .lexical import LexicalIndex
+from .retrieval import HybridRetriever, LexicalSide
+from .settings import Settings
+from .store import Article, Store
+from .types import Answer, IndexReport
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as it is (empty, too long)."""
+
+
+class Assistant:
+    """Index articles and answer questions about them with cited passages.
+
+    >>> assistant = Assistant("index")             # or Assistant(k=8), Assistant(settings=Settings(...))
+    >>> assistant.index(["samples/"]).summary()
+    >>> answer = assistant.ask("What weapons were mentioned?")
+    >>> answer.text, [c.quote for c in answer.citations]
+    """
+
+    def __init__(self, index_dir: str | os.PathLike[str] | None = None, *, settings: Settings | None = None,
+                 **overrides: Any) -> None:
+        base = settings or Settings()
+        if index_dir is not None:
+            overrides["index_dir"] = Path(index_dir)
+        self.settings = base.with_overrides(**overrides) if overrides else base
+        self._lock = threading.Lock()
+
+    # -- parts, built on first use and shared by every thread
+    @cached_property
+    def embeddings(self) -> ModelEmbeddings:
+        return load_embeddings(self.settings.embedding_model)
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.index_dir, self.embeddings, chroma_url=self.settings.chroma_url)
+
+    @cached_property
+    def cache(self) -> EmbeddingCache:
+        return EmbeddingCache(self.settings.index_dir / "embedding-cache.sqlite")
+
+    @cached_property
+    def lexical(self) -> LexicalSide:
+        return LexicalSide(self.store, LexicalIndex(self.settings.index_dir / "bm25"))
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(store=self.store, lexical=self.lexical, embeddings=self.embeddings,
+                               k=self.settings.k, fetch_k=self.settings.fetch_k,
+                               dense_weight=self.settings.dense_weight)
+
+    @cached_property
+    def answerer(self):
+        from .answering.backends import make_answerer
+
+        return make_answerer(self.settings, self.embeddings, self.cache)
+
+    @cached_property
+    def chain(self) -> Runnable:
+        return build_chain(self.retriever, self.embeddings, self.answerer)
+
+    @cached_property
+    def indexer(self) -> Indexer:
+        return Indexer(self.settings, self.store, self.embeddings, self.cache, self.lexical)
+
+    # -- writing
+    def index(self, paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, prune: bool = False,
+              wait: bool = False, progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
+        """Index files and folders; unchanged files are skipped, changed ones replaced."""
+        if isinstance(paths, str | os.PathLike):
+            paths = [paths]
+        return self.indexer.index(paths, prune=prune, wait=wait, progress=progress)
+
+    def remove(self, source: str | os.PathLike[str], *, wait: bool = False) -> IndexReport:
+        """Remove an article (by its source path) from the index."""
+        return self.indexer.remove([str(source)], wait=wait)
+
+    # -- reading
+    def retrieve(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Document]:
+        """The passages best matching the question, best first, with ``score`` in their metadata."""
+        question = self._check(question)
+        return self.retriever.search(question, k=k or self.settings.k, where=filters)
+
+    def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> Answer:
+        """Answer from the indexed articles only, with citations; or say that they do not answer."""
+        question = self._check(question)
+        if self.store.count_chunks() == 0:
+            return Answer(text=no_articles_text(question_language(question)), question=question,
+                          answered=False, answerer=self.answerer.name)
+        return self.chain.invoke({"question": question, "k": k or self.settings.k, "where": filters})
+
+    def articles(self) -> list[Article]:
+        return sorted(self.store.get_articles().values(), key=lambda a: a.source)
+
+    def article_text(self, source_or_id: str) -> str | None:
+        for article in self.store.get_articles().values():
+            if source_or_id in (article.doc_id, article.source):
+                return self.store.article_text(article.doc_id)
+        return None
+
+    def stats(self) -> dict[str, Any]:
+        articles = self.store.get_articles()
+        return {
+            "index": self.store.location,
+            "embedding_model": self.embeddings.model_id,
+            "articles": len(articles),
+            "duplicates": sum(1 for a in articles.values() if a.duplicate_of),
+            "chunks": self.store.count_chunks(),
+            "languages": _count(a.language or "?" for a in articles.values()),
+            "answerer": self.settings.answerer,
+        }
+
+    def _check(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise QuestionError("the question is empty")
+        question = question.strip()
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(
+                f"the question is too long ({len(question)} characters, at most {self.settings.max_question_chars})"
+            )
+        return question
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+_default: Assistant | None = None
+_default_lock = threading.Lock()
+
+
+def default_assistant() -> Assistant:
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Assistant()
+        return _default
+
+
+def answer(question: str, **kwargs: Any) -> Answer:
+    """Answer a question from the default index (``ASSISTANT_INDEX_DIR``, else ``index/``)."""
+    return default_assistant().ask(question, **kwargs)

@@ -1,0 +1,58 @@
+"""The question-answering chain: question -> retrieve -> answer, as a LangChain ``Runnable``.
+
+Every answerer (extractive or LLM backend) plugs in as the last step; the chain's input is a question
+string or ``{"question", "k", "where"}``, its output an ``Answer``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Protocol
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from .embeddings import ModelEmbeddings
+from .language import detect_language
+from .retrieval import HybridRetriever
+from .types import Answer
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, question: str, query_vector: np.ndarray, docs: list[Document], language: str = "en") -> Answer:
+        ...
+
+
+def question_language(question: str) -> str:
+    # Short questions are where detectors err; only French and English replies exist, so settle it there.
+    return "fr" if detect_language(question, default="en") == "fr" else "en"
+
+
+def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answerer: Answerer) -> Runnable:
+    def prepare(inputs: str | dict[str, Any]) -> dict[str, Any]:
+        state = {"question": inputs} if isinstance(inputs, str) else dict(inputs)
+        started = time.perf_counter()
+        state["query_vector"] = embeddings.embed_queries([state.get("search_query") or state["question"]])[0]
+        state["language"] = state.get("language") or question_language(state["question"])
+        state.setdefault("timings", {})["embed_query"] = time.perf_counter() - started
+        return state
+
+    def retrieve(state: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        state["docs"] = retriever.search(state.get("search_query") or state["question"], k=state.get("k"),
+                                         where=state.get("where"), query_vector=state["query_vector"])
+        state["timings"]["retrieve"] = time.perf_counter() - started
+        return state
+
+    def answer(state: dict[str, Any]) -> Answer:
+        started = time.perf_counter()
+        result = answerer.answer(state["question"], state["query_vector"], state["docs"], state["language"])
+        state["timings"]["answer"] = time.perf_counter() - started
+        result.timings = {key: round(value, 4) for key, value in state["timings"].items()}
+        return result
+
+    return (RunnableLambda(prepare, name="prepare") | RunnableLambda(retrieve, name="retrieve")
+            | RunnableLambda(answer, name="answer")).with_config(run_name="news-qa")

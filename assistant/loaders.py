@@ -1,0 +1,283 @@
+"""Files to LangChain ``Document``s: one document per article, its full text and its metadata.
+
+A file that cannot be read becomes a ``LoadError`` naming the file and the reason; loading goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from langchain_core.documents import Document
+
+from .language import detect_language, language_confidence
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+_TITLE_MAX = 100
+_DATE_LINE = re.compile(
+    r"^\s*(?:date|published|publié le|publication|date de publication)\s*[:=]\s*(.+)$", re.I | re.M
+)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+class LoadFailure(Exception):
+    """Raised inside a loader; becomes a ``LoadError`` for the report."""
+
+
+@dataclass(frozen=True)
+class LoadError:
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def doc_id_for(source: str) -> str:
+    """Stable id of an article: derived from its path, so a changed file keeps its id."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadError]:
+    """Supported files under the given paths, recursively, each real file once (symlink loops end)."""
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            yield LoadError(str(path), "no such file or folder")
+            continue
+        if path.is_file():
+            real = path.resolve()
+            if real not in seen:
+                seen.add(real)
+                yield path.absolute()
+            continue
+        visited_dirs: set[Path] = set()
+        for root, dirs, files in os.walk(path, followlinks=True):
+            real_root = Path(root).resolve()
+            if real_root in visited_dirs:
+                dirs[:] = []  # a symlink loop: this folder was walked already
+                continue
+            visited_dirs.add(real_root)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue
+                file = Path(root, name).absolute()
+                real = file.resolve()
+                if real in seen:
+                    continue
+                seen.add(real)
+                yield file
+
+
+def load_paths(
+    paths: Iterable[str | os.PathLike[str]], max_bytes: int | None = None
+) -> Iterator[Document | LoadError]:
+    for item in iter_files(paths):
+        if isinstance(item, LoadError):
+            yield item
+        else:
+            yield load_file(item, max_bytes=max_bytes)
+
+
+def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Document | LoadError:
+    """Load one file; never raises for bad input, returns a ``LoadError`` instead."""
+    path = Path(path)
+    source = str(path.absolute())
+    try:
+        return _load(path, source, max_bytes)
+    except LoadFailure as failure:
+        return LoadError(source, str(failure))
+    except FileNotFoundError:
+        return LoadError(source, "the file disappeared while it was being read")
+    except PermissionError:
+        return LoadError(source, "permission denied")
+    except IsADirectoryError:
+        return LoadError(source, "is a folder, not a file")
+    except OSError as error:
+        return LoadError(source, f"cannot be read ({error.strerror or error})")
+
+
+def _load(path: Path, source: str, max_bytes: int | None) -> Document:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadFailure(f"unsupported file type {suffix or '(none)'}; supported: .txt .md .html .pdf")
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise LoadFailure(f"too large ({size / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.1f} MB)")
+    data = path.read_bytes()
+    if not data.strip():
+        raise LoadFailure("empty file")
+    if suffix == ".pdf":
+        text, title, published = _pdf(data)
+    elif suffix in {".html", ".htm"}:
+        text, title, published = _html(decode_text(data))
+    else:
+        text = normalise_text(decode_text(data))
+        title = _markdown_title(text) if suffix in {".md", ".markdown"} else None
+        title = title or _first_line(text)
+        published = _date_in_text(text)
+    if not text.strip():
+        raise LoadFailure("no text could be extracted")
+    return Document(
+        page_content=text,
+        metadata={
+            "source": source,
+            "doc_id": doc_id_for(source),
+            "title": title or path.stem,
+            "content_hash": content_hash(text),
+            "language": detect_language(text),
+            "published": published or "",
+            "format": suffix.lstrip("."),
+        },
+    )
+
+
+def normalise_text(text: str) -> str:
+    # Offsets are given in this normalised text, so every step here must be deterministic.
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes to text: UTF-8 when it is, otherwise the detected encoding (cp1252, latin-1, ...)."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadFailure("binary content, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data[:2_000_000])
+    if matches.best() is None:
+        raise LoadFailure("binary content or unknown text encoding")
+    # charset-normalizer often takes Western text for a Baltic or Central European code page ("Déją");
+    # the decoding in which the language detector is most confident is the one a reader would see.
+    candidates = list(dict.fromkeys([m.encoding for m in list(matches)[:3]] + ["cp1252", "latin-1"]))
+    best_text, best_confidence = None, -1.0
+    for candidate in candidates:
+        try:
+            text = data.decode(candidate)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if not _looks_like_text(text):
+            continue
+        confidence = language_confidence(text)
+        if confidence > best_confidence:
+            best_text, best_confidence = text, confidence
+    if best_text is None:
+        raise LoadFailure(f"not valid text in any known encoding (best guess {matches.best().encoding})")
+    return best_text
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return control / len(sample) < 0.01
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return _shorten(line)
+    return None
+
+
+def _shorten(line: str) -> str:
+    if len(line) <= _TITLE_MAX:
+        return line
+    cut = line.rfind(" ", 0, _TITLE_MAX)
+    return line[: cut if cut > 0 else _TITLE_MAX].rstrip(" ,;:") + "…"
+
+
+def _markdown_title(text: str) -> str | None:
+    match = re.search(r"^\s{0,3}#{1,2}\s+(.+?)\s*#*\s*$", text, re.M)
+    if match:
+        return match.group(1)[:_TITLE_MAX]
+    match = re.search(r"^title\s*:\s*(.+)$", text[:2000], re.M | re.I)
+    return match.group(1).strip().strip("\"'")[:_TITLE_MAX] if match else None
+
+
+def _date_in_text(text: str) -> str | None:
+    """A publication date the file states in its first lines (``Date: 2024-03-01``)."""
+    head = text[:1500]
+    match = _DATE_LINE.search(head)
+    if match:
+        iso = _ISO_DATE.search(match.group(1))
+        if iso:
+            return _valid_date(*iso.groups())
+        from dateparser import parse  # pulled in by trafilatura's htmldate
+
+        parsed = parse(match.group(1).strip(), settings={"PREFER_DAY_OF_MONTH": "first"})
+        if parsed:
+            return parsed.date().isoformat()
+    return None
+
+
+def _valid_date(year: str, month: str, day: str) -> str | None:
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _html(html: str) -> tuple[str, str | None, str | None]:
+    import trafilatura
+
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False
+    )
+    if not text or not text.strip():
+        # Very short pages fall under trafilatura's precision heuristics: retry favouring recall.
+        text = trafilatura.extract(html, include_comments=False, favor_recall=True)
+    if not text or not text.strip():
+        raise LoadFailure("HTML page without readable main text")
+    meta = trafilatura.extract_metadata(html)
+    title = meta.title if meta and meta.title else _first_line(text)
+    published = meta.date if meta and meta.date else None
+    return normalise_text(text), title, published
+
+
+def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise LoadFailure("encrypted PDF (a password is needed)")
+            except LoadFailure:
+                raise
+            except Exception as error:
+                raise LoadFailure(f"encrypted PDF that cannot be opened ({error})") from error
+        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        info = reader.metadata
+    except LoadFailure:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise LoadFailure(f"broken PDF ({error})") from error
+    text = normalise_text("\n\n".join(page for page in pages if page))
+    if not text.strip():
+        raise LoadFailure("PDF without extractable text (scanned images?)")
+    title = (info.title if info and info.title else None) or _first_line(text)
+    published = None
+    if info and info.creation_date:
+        published = info.creation_date.date().isoformat()
+    return text, title, published

@@ -1,0 +1,79 @@
+"""One typed settings object: environment variables prefixed ``ASSISTANT_``, overridden by arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+SAMPLES_DIR = PROJECT_ROOT / "samples"
+
+
+def _default_index_dir() -> Path:
+    # A source checkout keeps its index beside the code (the design card's `index/`); an installed
+    # package has no such folder, so it uses the user's data directory instead.
+    if (PROJECT_ROOT / "pyproject.toml").exists():
+        return PROJECT_ROOT / "index"
+    return Path.home() / ".local" / "share" / "news-assistant" / "index"
+
+
+def _default_data_dir() -> Path:
+    if (PROJECT_ROOT / "pyproject.toml").exists():
+        return PROJECT_ROOT / "data"
+    return Path.home() / ".local" / "share" / "news-assistant" / "data"
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant. ``Settings(k=8)`` beats ``ASSISTANT_K=8`` beats the default."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid", validate_assignment=True)
+
+    # Where things live
+    index_dir: Path = Field(default_factory=_default_index_dir)
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    chroma_url: str | None = None  # http://host:port switches to a Chroma server
+
+    # Indexing
+    embedding_model: str = "multilingual-e5-small"
+    chunk_size: int = Field(default=800, ge=100, le=8000)
+    chunk_overlap: int = Field(default=100, ge=0, le=2000)
+    max_file_mb: float = Field(default=60.0, gt=0)
+    embed_batch_size: int = Field(default=32, ge=1)
+
+    # Retrieval
+    k: int = Field(default=5, ge=1, le=100)
+    fetch_k: int = Field(default=40, ge=1, le=1000)
+    dense_weight: float = Field(default=0.6, ge=0.0, le=1.0)
+
+    # Answering
+    answerer: Literal["extractive", "openai", "llamacpp"] = "extractive"
+    max_answer_sentences: int = Field(default=2, ge=1, le=10)
+    min_answer_score: float = 0.84  # best sentence's score below this: "not answered"
+    min_answer_score_cross: float = 0.79  # the same when question and article languages differ
+    max_question_chars: int = Field(default=2000, ge=10)
+
+    # LLM backends (the `openai` and `llamacpp` answerers)
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model_path: Path | None = None
+    llm_timeout: float = Field(default=60.0, gt=0)
+    llm_max_tokens: int = Field(default=512, ge=16)
+    llm_temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+
+    # Web app
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=0, le=65535)
+    auth_user: str | None = None
+    auth_password: SecretStr | None = None
+    upload_max_mb: float = Field(default=25.0, gt=0)
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        """A copy with some fields replaced, validated like the original."""
+        data = self.model_dump()
+        data.update({key: value for key, value in overrides.items() if value is not None})
+        return Settings(**data)

@@ -1,0 +1,247 @@
+"""The Chroma store: chunk vectors, and the article records that double as the index manifest.
+
+Two collections: ``chunks`` (text, vector and offsets of every chunk, searched through langchain-chroma)
+and ``articles`` (one record per source: full text, content hash, chunk ids). The chunks collection's
+metadata records the embedding model, so an index is never searched with vectors of another model, and
+a ``generation`` counter that tells readers (and the BM25 side) that the index changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+from langchain_chroma import Chroma
+from langchain_core.documents import Document
+
+from .embeddings import ModelEmbeddings
+
+CHUNKS = "chunks"
+ARTICLES = "articles"
+SCHEMA = 1
+_PAGE = 2000
+
+
+class StoreError(Exception):
+    """Base of the store's own errors."""
+
+
+class ModelMismatchError(StoreError):
+    def __init__(self, where: str, recorded: str, requested: str) -> None:
+        super().__init__(
+            f"the index at {where} was built with the embedding model {recorded!r}, not {requested!r}: "
+            f"open it with ASSISTANT_EMBEDDING_MODEL={recorded.split('@')[0]!r} or index into another folder"
+        )
+        self.recorded = recorded
+        self.requested = requested
+
+
+@dataclass
+class Article:
+    """One indexed source, as the manifest knows it."""
+
+    doc_id: str
+    source: str
+    title: str
+    content_hash: str
+    language: str
+    published: str
+    indexed_at: float
+    chunk_ids: list[str]
+    format: str = ""
+    duplicate_of: str = ""
+
+    @classmethod
+    def from_record(cls, doc_id: str, meta: dict[str, Any]) -> Article:
+        return cls(
+            doc_id=doc_id,
+            source=str(meta.get("source", "")),
+            title=str(meta.get("title", "")),
+            content_hash=str(meta.get("content_hash", "")),
+            language=str(meta.get("language", "")),
+            published=str(meta.get("published", "")),
+            indexed_at=float(meta.get("indexed_at", 0.0)),
+            chunk_ids=json.loads(str(meta.get("chunk_ids", "[]"))),
+            format=str(meta.get("format", "")),
+            duplicate_of=str(meta.get("duplicate_of", "")),
+        )
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "content_hash": self.content_hash,
+            "language": self.language,
+            "published": self.published,
+            "indexed_at": self.indexed_at,
+            "chunk_ids": json.dumps(self.chunk_ids),
+            "n_chunks": len(self.chunk_ids),
+            "format": self.format,
+            "duplicate_of": self.duplicate_of,
+        }
+
+
+def make_client(index_dir: Path, chroma_url: str | None):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)
+
+
+class Store:
+    """Chunks and articles in Chroma (embedded folder or server), for one embedding model."""
+
+    def __init__(self, index_dir: Path, embeddings: ModelEmbeddings, chroma_url: str | None = None,
+                 namespace: str = "") -> None:
+        self.index_dir = index_dir
+        self.embeddings = embeddings
+        self.location = chroma_url or str(index_dir)
+        self.client = make_client(index_dir, chroma_url)
+        # A namespace lets several indexes share one Chroma server.
+        prefix = f"{namespace}_" if namespace else ""
+        self._chunks = self.client.get_or_create_collection(
+            prefix + CHUNKS,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedding_model": embeddings.model_id, "dim": embeddings.dim, "schema": SCHEMA,
+                      "generation": 0},
+        )
+        self._articles = self.client.get_or_create_collection(
+            prefix + ARTICLES, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+        )
+        recorded = (self._chunks.metadata or {}).get("embedding_model")
+        if recorded and recorded != embeddings.model_id:
+            raise ModelMismatchError(self.location, str(recorded), embeddings.model_id)
+        self.vectorstore = Chroma(client=self.client, collection_name=prefix + CHUNKS,
+                                  embedding_function=embeddings, create_collection_if_not_exists=False)
+
+    # -- generation: readers compare it to decide whether derived data (BM25) is stale
+    def generation(self) -> int:
+        collection = self.client.get_collection(self._chunks.name, embedding_function=None)
+        return int((collection.metadata or {}).get("generation", 0))
+
+    def bump_generation(self) -> int:
+        meta = dict(self.client.get_collection(self._chunks.name, embedding_function=None).metadata or {})
+        meta["generation"] = int(meta.get("generation", 0)) + 1
+        meta.pop("hnsw:space", None)
+        self._chunks.modify(metadata=meta)
+        return meta["generation"]
+
+    # -- chunks
+    def add_chunks(self, chunks: Sequence[Document], vectors: np.ndarray) -> None:
+        for start in range(0, len(chunks), _PAGE):
+            part = chunks[start : start + _PAGE]
+            self._chunks.upsert(
+                ids=[c.metadata["chunk_id"] for c in part],
+                documents=[c.page_content for c in part],
+                embeddings=vectors[start : start + _PAGE],
+                metadatas=[_clean_metadata(c.metadata) for c in part],
+            )
+
+    def delete_chunks(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), _PAGE):
+            self._chunks.delete(ids=list(ids[start : start + _PAGE]))
+
+    def chunk_ids_of(self, doc_id: str) -> list[str]:
+        return list(self._chunks.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def count_chunks(self) -> int:
+        return self._chunks.count()
+
+    def get_chunks(self, ids: Sequence[str], with_vectors: bool = False) -> list[tuple[Document, np.ndarray | None]]:
+        if not ids:
+            return []
+        include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
+        got = self._chunks.get(ids=list(ids), include=include)
+        by_id = {}
+        for i, chunk_id in enumerate(got["ids"]):
+            vector = np.asarray(got["embeddings"][i], dtype=np.float32) if with_vectors else None
+            by_id[chunk_id] = (Document(page_content=got["documents"][i], metadata=dict(got["metadatas"][i]),
+                                        id=chunk_id), vector)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_chunk_texts(self, where: dict | None = None) -> Iterator[tuple[list[str], list[str]]]:
+        """All chunk ids and texts, a page at a time (memory stays bounded)."""
+        offset = 0
+        while True:
+            got = self._chunks.get(include=["documents"], limit=_PAGE, offset=offset, where=where)
+            if not got["ids"]:
+                return
+            yield list(got["ids"]), list(got["documents"])
+            offset += len(got["ids"])
+
+    def all_chunk_ids(self) -> list[str]:
+        ids: list[str] = []
+        offset = 0
+        while True:
+            got = self._chunks.get(include=[], limit=_PAGE * 5, offset=offset)
+            if not got["ids"]:
+                return ids
+            ids.extend(got["ids"])
+            offset += len(got["ids"])
+
+    def dense_search(self, vector: Sequence[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """``(chunk_id, cosine similarity)`` of the ``k`` nearest chunks."""
+        count = self._chunks.count()
+        if count == 0:
+            return []
+        query = [np.asarray(vector, dtype=np.float32).tolist()]
+        got = self._chunks.query(query_embeddings=query, n_results=min(k, count), where=where,
+                                 include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
+
+    # -- articles (the manifest)
+    def put_article(self, article: Article, text: str) -> None:
+        self._articles.upsert(ids=[article.doc_id], documents=[text], embeddings=[[1.0]],
+                              metadatas=[article.to_metadata()])
+
+    def delete_article(self, doc_id: str) -> None:
+        self._articles.delete(ids=[doc_id])
+
+    def get_articles(self, doc_ids: Sequence[str] | None = None) -> dict[str, Article]:
+        articles: dict[str, Article] = {}
+        if doc_ids is not None:
+            if not doc_ids:
+                return articles
+            got = self._articles.get(ids=list(doc_ids), include=["metadatas"])
+            return {i: Article.from_record(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+        offset = 0
+        while True:
+            got = self._articles.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return articles
+            pairs = zip(got["ids"], got["metadatas"], strict=True)
+            articles.update((i, Article.from_record(i, m)) for i, m in pairs)
+            offset += len(got["ids"])
+
+    def article_text(self, doc_id: str) -> str | None:
+        got = self._articles.get(ids=[doc_id], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+
+def _clean_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    # Chroma takes str, int, float and bool values only.
+    clean = {}
+    for key, value in metadata.items():
+        if value is None:
+            continue
+        if isinstance(value, str | int | float | bool):
+            clean[key] = value
+        else:
+            clean[key] = json.dumps(value)
+    return clean

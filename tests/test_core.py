@@ -1,0 +1,155 @@
+"""The core promise: cited answers from the sample article, in English and French, or a clear refusal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SAMPLE, article_text
+from langchain_core.runnables import Runnable
+
+from assistant import Assistant, ModelMismatchError, QuestionError
+from assistant.loaders import load_file
+
+WEAPONS = "des obus de calibre 122mm et 152mm ainsi que des lance-roquettes multiples Grad"
+
+
+def assert_citations_exact(assistant: Assistant, answer) -> None:
+    for citation in answer.citations:
+        text = article_text(assistant, citation.source)
+        assert text[citation.start : citation.end] == citation.quote
+        # and the stored text is the file's own text, so offsets hold in the file too
+        assert load_file(citation.source).page_content[citation.start : citation.end] == citation.quote
+
+
+@pytest.mark.parametrize("question", ["What weapons were mentioned?", "Quelles armes ont été mentionnées ?"])
+def test_weapons_question_cites_the_passage(sample_assistant, question):
+    answer = sample_assistant.ask(question)
+    assert answer.answered
+    assert answer.citations
+    cited = answer.text + " ".join(c.quote for c in answer.citations)
+    for needle in ("122", "152", "Grad"):
+        assert needle in cited
+    assert any(WEAPONS in c.quote for c in answer.citations)
+    assert_citations_exact(sample_assistant, answer)
+    for citation in answer.citations:
+        assert f"[{citation.marker}]" in answer.text
+        assert citation.source == str(SAMPLE)
+        assert citation.title
+
+
+@pytest.mark.parametrize("question", ["Who won the 2022 football World Cup?",
+                                      "Qui a remporté la Coupe du monde de football 2022 ?"])
+def test_unanswerable_question_is_refused_without_citations(sample_assistant, question):
+    answer = sample_assistant.ask(question)
+    assert not answer.answered
+    assert answer.citations == []
+    assert "do not answer" in answer.text or "ne répondent pas" in answer.text
+
+
+def test_refusal_speaks_the_question_language(sample_assistant):
+    assert "ne répondent pas" in sample_assistant.ask("Qui a remporté la Coupe du monde de football 2022 ?").text
+    assert "do not answer" in sample_assistant.ask("Who won the 2022 football World Cup?").text
+
+
+def test_meeting_place_cross_lingual(sample_assistant):
+    answer = sample_assistant.ask("Where did Kim Jong-un and Vladimir Putin meet?")
+    cited = answer.text + " ".join(c.passage for c in answer.citations)
+    assert "Vostotchny" in cited
+
+
+def test_retrieve_returns_documents_with_metadata(sample_assistant):
+    docs = sample_assistant.retrieve("Quelles armes ont été mentionnées ?", k=3)
+    assert 1 <= len(docs) <= 3
+    scores = [d.metadata["score"] for d in docs]
+    assert scores == sorted(scores, reverse=True)
+    text = article_text(sample_assistant, str(SAMPLE))
+    for doc in docs:
+        for key in ("source", "title", "start", "end", "score"):
+            assert key in doc.metadata
+        assert text[doc.metadata["start"] : doc.metadata["end"]] == doc.page_content
+    assert WEAPONS in docs[0].page_content
+
+
+def test_chain_is_a_runnable(sample_assistant):
+    assert isinstance(sample_assistant.chain, Runnable)
+    answer = sample_assistant.chain.invoke("Quelles armes ont été mentionnées ?")
+    assert any(WEAPONS in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
+def test_bad_questions_get_a_clear_error(sample_assistant, question):
+    with pytest.raises(QuestionError):
+        sample_assistant.ask(question)
+
+
+def test_empty_index_says_so(tmp_path):
+    answer = Assistant(tmp_path / "empty").ask("What weapons were mentioned?")
+    assert not answer.answered and not answer.citations
+    assert "No articles" in answer.text
+
+
+def test_other_embedding_model_is_refused(sample_index):
+    with pytest.raises(ModelMismatchError, match="multilingual-e5-small"):
+        Assistant(sample_index, embedding_model="all-MiniLM-L6-v2").store  # noqa: B018
+
+
+def test_minilm_is_usable_as_an_alternative(tmp_path):
+    assistant = Assistant(tmp_path / "minilm", embedding_model="all-MiniLM-L6-v2")
+    assistant.index([SAMPLE])
+    docs = assistant.retrieve("lance-roquettes Grad", k=2)
+    assert WEAPONS in docs[0].page_content
+    assert assistant.stats()["embedding_model"].endswith("all-minilm-l6-v2")
+
+
+def test_module_level_answer_uses_the_default_index(sample_index, monkeypatch):
+    import assistant.api as api
+
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(sample_index))
+    monkeypatch.setattr(api, "_default", None)
+    from assistant import answer
+
+    result = answer("Quelles armes ont été mentionnées ?")
+    assert any(WEAPONS in c.quote for c in result.citations)
+
+
+def run_cli(*args: str, index_dir) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(index_dir))
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=300)
+
+
+def test_cli_ask_json(sample_index):
+    result = run_cli("ask", "What weapons were mentioned?", "--json", index_dir=sample_index)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    quotes = " ".join(c["quote"] for c in payload["citations"])
+    for needle in ("122", "152", "Grad"):
+        assert needle in payload["text"] + quotes
+    text = SAMPLE.read_text(encoding="utf-8")
+    for c in payload["citations"]:
+        assert text[c["start"] : c["end"]] == c["quote"]
+
+
+def test_cli_index_reports_bad_files_and_goes_on(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Le ministre a annoncé un plan de relance de dix milliards d'euros.\n")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    result = run_cli("index", str(folder), index_dir=tmp_path / "index")
+    assert result.returncode == 1
+    assert "empty.txt: empty file" in result.stderr
+    assert "binary.txt: binary content" in result.stderr
+    assert "1 added" in result.stdout
+    stats = run_cli("stats", "--json", index_dir=tmp_path / "index")
+    assert json.loads(stats.stdout)["articles"] == 1
+
+
+def test_cli_empty_question_is_an_error(sample_index):
+    result = run_cli("ask", "  ", index_dir=sample_index)
+    assert result.returncode == 2
+    assert "question is empty" in result.stderr

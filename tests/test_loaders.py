@@ -1,0 +1,132 @@
+"""Loaders: formats, encodings, metadata, and bad input reported with the file and the reason."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import SAMPLE
+from pdfmaker import write_pdf
+
+from assistant.chunking import chunk_document
+from assistant.loaders import LoadError, iter_files, load_file, load_paths
+
+FRENCH = ("L'économie française a progressé de 0,8 % au troisième trimestre, selon l'Insee. "
+          "Les ménages ont consommé davantage.")
+
+NAV_PAGE = """<!doctype html><html><head><title>Budget : le gouvernement présente son plan</title>
+<meta name="date" content="2024-03-05"><script>var tracker = "SCRIPT_NOISE";</script></head><body>
+<nav><ul><li><a href="/">Accueil</a></li><li><a href="/politique">MENU_POLITIQUE</a></li>
+<li><a href="/sport">MENU_SPORT</a></li></ul></nav>
+<header><div class="menu">Se connecter · S'abonner · MENU_NEWSLETTER</div></header>
+<main><article><h1>Budget : le gouvernement présente son plan</h1>
+<p>Le gouvernement a présenté mardi un plan d'économies de dix milliards d'euros, qui touche surtout les
+dépenses de fonctionnement des ministères et le budget de la défense.</p>
+<p>Le ministre de l'Économie a défendu ce plan devant l'Assemblée nationale, estimant qu'il permettrait
+de ramener le déficit public sous les 3 % du PIB d'ici à 2027, comme l'exige la Commission européenne.</p>
+<p>L'opposition a dénoncé des coupes qui pèseront sur les collectivités locales et les services publics.</p>
+</article></main>
+<footer>Mentions légales FOOTER_NOISE · Plan du site · Contact</footer></body></html>"""
+
+
+def test_sample_txt_metadata():
+    doc = load_file(SAMPLE)
+    assert doc.metadata["source"] == str(SAMPLE)
+    assert doc.metadata["language"] == "fr"
+    assert doc.metadata["title"].startswith("La relation entre la Russie")
+    assert len(doc.metadata["content_hash"]) == 64
+    assert "Vostotchny" in doc.page_content
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
+def test_non_utf8_encodings_are_detected(tmp_path, encoding):
+    text = FRENCH + " Le « prix » de l’énergie a baissé." if encoding != "latin-1" else FRENCH + " Déjà là, où ça ?"
+    path = tmp_path / f"article-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    assert doc.page_content == text
+    assert doc.metadata["language"] == "fr"
+
+
+def test_html_keeps_the_article_and_drops_navigation(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(NAV_PAGE, encoding="utf-8")
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    assert "dix milliards d'euros" in doc.page_content
+    assert "Commission européenne" in doc.page_content
+    for noise in ("MENU_POLITIQUE", "MENU_SPORT", "SCRIPT_NOISE", "FOOTER_NOISE", "MENU_NEWSLETTER"):
+        assert noise not in doc.page_content
+    assert doc.metadata["title"] == "Budget : le gouvernement présente son plan"
+    assert doc.metadata["published"] == "2024-03-05"
+
+
+def test_pdf_text_and_title(tmp_path):
+    path = write_pdf(tmp_path / "report.pdf", ["Rapport annuel sur la defense.", "Les depenses ont augmente de 7 %."],
+                     title="Rapport annuel")
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    assert "Les depenses ont augmente de 7 %." in doc.page_content
+    assert doc.metadata["title"] == "Rapport annuel"
+    assert doc.metadata["format"] == "pdf"
+
+
+def test_markdown_title_and_date(tmp_path):
+    path = tmp_path / "note.md"
+    path.write_text("---\ndate: 2023-09-14\n---\n# Sommet à Vladivostok\n\n" + FRENCH, encoding="utf-8")
+    doc = load_file(path)
+    assert doc.metadata["title"] == "Sommet à Vladivostok"
+    assert doc.metadata["published"] == "2023-09-14"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n ", "empty file"),
+        ("binary.txt", bytes(range(256)) * 50, "binary content"),
+        ("broken.pdf", b"%PDF-1.4\nthis is not really a pdf", "broken PDF"),
+        ("nobody.html", b"<html><head><title>x</title></head></html>", "HTML page without readable main text"),
+        ("image.png", b"\x89PNG....", "unsupported file type"),
+    ],
+)
+def test_bad_files_give_a_clear_reason(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = load_file(path)
+    assert isinstance(result, LoadError)
+    assert result.source == str(path)
+    assert reason in result.reason
+
+
+def test_oversized_file_is_refused(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text(FRENCH * 100, encoding="utf-8")
+    result = load_file(path, max_bytes=1000)
+    assert isinstance(result, LoadError) and "too large" in result.reason
+
+
+def test_folders_are_walked_recursively_and_symlink_loops_end(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "one.txt").write_text(FRENCH)
+    (tmp_path / "a" / "b" / "two.md").write_text("# Deux\n" + FRENCH)
+    (tmp_path / "a" / "b" / "skip.jpg").write_bytes(b"jpg")
+    os.symlink(tmp_path / "a", tmp_path / "a" / "b" / "loop")
+    files = list(iter_files([tmp_path / "a"]))
+    assert sorted(p.name for p in files) == ["one.txt", "two.md"]
+    results = list(load_paths([tmp_path / "a", tmp_path / "missing"]))
+    errors = [r for r in results if isinstance(r, LoadError)]
+    assert [e.reason for e in errors] == ["no such file or folder"]
+
+
+def test_chunk_offsets_match_the_text():
+    doc = load_file(SAMPLE)
+    for size, overlap in ((800, 100), (300, 50), (120, 0)):
+        chunks = chunk_document(doc, size, overlap)
+        assert chunks
+        for chunk in chunks:
+            start, end = chunk.metadata["start"], chunk.metadata["end"]
+            assert doc.page_content[start:end] == chunk.page_content
+            assert chunk.metadata["doc_id"] == doc.metadata["doc_id"]
+            assert len(chunk.page_content) <= size
