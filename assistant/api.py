@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ class Assistant:
 
     @cached_property
     def cache(self) -> EmbeddingCache:
-        return EmbeddingCache(self.settings.index_dir / "embedding-cache.sqlite")
+        return EmbeddingCache(self.settings.embedding_cache or self.settings.index_dir / "embedding-cache.sqlite")
 
     @cached_property
     def lexical(self) -> LexicalSide:
@@ -99,13 +100,26 @@ class Assistant:
         question = self._check(question)
         return self.retriever.search(question, k=k or self.settings.k, where=filters)
 
-    def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> Answer:
-        """Answer from the indexed articles only, with citations; or say that they do not answer."""
+    def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
+            history: Sequence[tuple[str, str]] | None = None) -> Answer:
+        """Answer from the indexed articles only, with citations; or say that they do not answer.
+
+        ``history``: the earlier turns of a conversation as ``(question, answer_text)`` pairs, oldest
+        first, so that a follow-up ("and who supplies them?") is understood.
+        """
         question = self._check(question)
         if self.store.count_chunks() == 0:
             return Answer(text=no_articles_text(question_language(question)), question=question,
                           answered=False, answerer=self.answerer.name)
-        return self.chain.invoke({"question": question, "k": k or self.settings.k, "where": filters})
+        return self.chain.invoke({"question": question, "k": k or self.settings.k, "where": filters,
+                                  "history": list(history or [])})
+
+    def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
+               history: Sequence[tuple[str, str]] | None = None) -> Iterator[str | Answer]:
+        """The answer's text as it is produced (``str`` pieces), then the complete ``Answer`` last."""
+        answer = self.ask(question, k=k, filters=filters, history=history)
+        yield from re.findall(r"\S+\s*", answer.text)
+        yield answer
 
     def articles(self) -> list[Article]:
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)

@@ -31,18 +31,31 @@ def question_language(question: str) -> str:
     return "fr" if detect_language(question, default="en") == "fr" else "en"
 
 
+def search_query(question: str, history: list[tuple[str, str]]) -> str:
+    """What to retrieve with: a follow-up borrows the previous question's words.
+
+    "And who supplies them?" alone finds nothing; with "What weapons were mentioned?" before it, it
+    finds the passage about the weapons and their supplier.
+    """
+    if not history:
+        return question
+    previous = history[-1][0]
+    return f"{previous} {question}"
+
+
 def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answerer: Answerer) -> Runnable:
     def prepare(inputs: str | dict[str, Any]) -> dict[str, Any]:
         state = {"question": inputs} if isinstance(inputs, str) else dict(inputs)
         started = time.perf_counter()
-        state["query_vector"] = embeddings.embed_queries([state.get("search_query") or state["question"]])[0]
+        state.setdefault("search_query", search_query(state["question"], state.get("history") or []))
+        state["query_vector"] = embeddings.embed_queries([state["search_query"]])[0]
         state["language"] = state.get("language") or question_language(state["question"])
         state.setdefault("timings", {})["embed_query"] = time.perf_counter() - started
         return state
 
     def retrieve(state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
-        state["docs"] = retriever.search(state.get("search_query") or state["question"], k=state.get("k"),
+        state["docs"] = retriever.search(state["search_query"], k=state.get("k"),
                                          where=state.get("where"), query_vector=state["query_vector"])
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     index_dir: Path = Field(default_factory=_default_index_dir)
     data_dir: Path = Field(default_factory=_default_data_dir)
     chroma_url: str | None = None  # http://host:port switches to a Chroma server
+    embedding_cache: Path | None = None  # SQLite file of vectors by text hash; default: inside the index
 
     # Indexing
     embedding_model: str = "multilingual-e5-small"
