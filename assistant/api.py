@@ -16,6 +16,7 @@ from langchain_core.runnables import Runnable
 from .answering.messages import no_articles_text
 from .chain import build_chain, question_language
 from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
+from .entities import Entity, EntityIndex
 from .indexer import Indexer
 from .lexical import LexicalIndex
 from .retrieval import HybridRetriever, LexicalSide
@@ -79,6 +80,10 @@ class Assistant:
         return build_chain(self.retriever, self.embeddings, self.answerer)
 
     @cached_property
+    def entity_index(self) -> EntityIndex:
+        return EntityIndex.of(self.store)
+
+    @cached_property
     def indexer(self) -> Indexer:
         return Indexer(self.settings, self.store, self.embeddings, self.cache, self.lexical)
 
@@ -98,7 +103,7 @@ class Assistant:
     def retrieve(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Document]:
         """The passages best matching the question, best first, with ``score`` in their metadata."""
         question = self._check(question)
-        return self.retriever.search(question, k=k or self.settings.k, where=filters)
+        return self.retriever.search(question, k=k or self.settings.k, where=self.where(filters))
 
     def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
             history: Sequence[tuple[str, str]] | None = None) -> Answer:
@@ -111,7 +116,12 @@ class Assistant:
         if self.store.count_chunks() == 0:
             return Answer(text=no_articles_text(question_language(question)), question=question,
                           answered=False, answerer=self.answerer.name)
-        return self.chain.invoke({"question": question, "k": k or self.settings.k, "where": filters,
+        from .entity_answers import answer_entity_question
+
+        listed = answer_entity_question(self, question, question_language(question), filters)
+        if listed is not None:  # "who / which places are mentioned (in ...)?": from the entity index
+            return listed
+        return self.chain.invoke({"question": question, "k": k or self.settings.k, "where": self.where(filters),
                                   "history": list(history or [])})
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
@@ -129,6 +139,21 @@ class Assistant:
             if source_or_id in (article.doc_id, article.source):
                 return self.store.article_text(article.doc_id)
         return None
+
+    def entities(self, kind: str | None = None, source: str | None = None) -> list[Entity]:
+        """People, places, organisations, other names and dates (``kind``), across the articles or in
+        one (``source``: path, file name or doc id); each with its mentions as passages with offsets."""
+        from .filters import resolve_sources
+
+        doc_ids = resolve_sources([source], self.articles()) if source else None
+        return self.entity_index.entities(kind=kind, doc_ids=doc_ids)
+
+    def where(self, filters: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The Chroma ``where`` for friendly ``filters`` (source, lang, since, until, entity); a raw
+        Chroma filter is returned as it is."""
+        from .filters import build_where
+
+        return build_where(filters, self)
 
     def stats(self) -> dict[str, Any]:
         articles = self.store.get_articles()

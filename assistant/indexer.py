@@ -20,6 +20,7 @@ from langchain_core.documents import Document
 
 from .chunking import chunk_document, chunk_sentences
 from .embeddings import EmbeddingCache, ModelEmbeddings
+from .entities import index_article, remove_article
 from .loaders import LoadError, iter_files, load_file
 from .retrieval import LexicalSide
 from .settings import Settings
@@ -155,6 +156,7 @@ class Indexer:
         # Sentence vectors are what the extractive answerer compares with the question: computing them
         # now keeps question time to one query embedding.
         self.cache.embed(self.embeddings, sentence_texts, batch_size=self.settings.embed_batch_size)
+        index_article(self.settings, self.store, document, chunks)  # entities + filter metadata
         self.store.add_chunks(chunks, vectors)
         new_ids = [c.metadata["chunk_id"] for c in chunks]
         article = Article(
@@ -176,9 +178,11 @@ class Indexer:
         )
         self.store.put_article(article, document.page_content)
         self.store.delete_chunks(self.store.chunk_ids_of(meta["doc_id"]))
+        remove_article(self.store, meta["doc_id"])
 
     def _remove(self, article: Article) -> None:
         self.store.delete_article(article.doc_id)
+        remove_article(self.store, article.doc_id)
         self.store.delete_chunks(sorted(set(article.chunk_ids) | set(self.store.chunk_ids_of(article.doc_id))))
 
 

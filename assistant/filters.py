@@ -1,0 +1,109 @@
+"""Friendly filters on questions and retrieval, translated to Chroma metadata filters on chunks.
+
+``{"source": "russie.txt", "lang": "fr", "since": "2024-01", "until": "2024-06-30", "entity": "Budanov"}``
+becomes a ``where`` on the chunks' own metadata (``doc_id``, ``language``, ``published_day``,
+``entities``), so the store filters before it ranks: a filtered question searches only the allowed
+chunks, dense side and BM25 side alike (see ``HybridRetriever.search``). A raw Chroma ``where``
+(``{"language": "fr"}``, ``{"$and": [...]}``) passes through unchanged.
+
+A filter that names nothing indexed (an unknown source or entity) matches no chunk: the question is
+then answered from nothing, which means refused, never from the unfiltered articles.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FRIENDLY = {"source", "sources", "lang", "language", "since", "until", "entity", "entities"}
+NOTHING = {"doc_id": "\x00nothing"}  # a where no chunk matches
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be understood (a malformed date, an unknown key)."""
+
+
+def is_friendly(filters: dict[str, Any] | None) -> bool:
+    return bool(filters) and any(key in FRIENDLY for key in filters)
+
+
+def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any] | None:
+    """The Chroma ``where`` for ``filters`` (friendly keys, raw Chroma clauses, or a mix)."""
+    if not filters:
+        return None
+    if not is_friendly(filters):
+        return filters
+    clauses: list[dict[str, Any]] = []
+    for key, value in filters.items():
+        if value in (None, "", [], ()):
+            continue
+        if key in ("source", "sources"):
+            doc_ids = resolve_sources(_as_list(value), assistant.articles())
+            if not doc_ids:
+                return NOTHING
+            clauses.append({"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]})
+        elif key in ("lang", "language"):
+            languages = [v.lower() for v in _as_list(value)]
+            clauses.append({"language": {"$in": languages}} if len(languages) > 1 else {"language": languages[0]})
+        elif key == "since":
+            clauses.append({"published_day": {"$gte": day_number(value, end=False)}})
+        elif key == "until":
+            clauses.append({"published_day": {"$lte": day_number(value, end=True)}})
+            clauses.append({"published_day": {"$gt": 0}})  # an unknown date is not "before"
+        elif key in ("entity", "entities"):
+            for name in _as_list(value):
+                keys = assistant.entity_index.match(name)
+                if not keys:
+                    return NOTHING
+                ors = [{"entities": {"$contains": k}} for k in keys]
+                clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
+        else:
+            clauses.append({key: value})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def resolve_sources(wanted: Iterable[str], articles: Iterable[Any]) -> list[str]:
+    """Doc ids of the articles named by path, file name, doc id or a piece of their title."""
+    articles = [a for a in articles if not a.duplicate_of]
+    ids: list[str] = []
+    for name in wanted:
+        name = str(name).strip()
+        absolute = str(Path(name).expanduser().absolute())
+        exact = [a.doc_id for a in articles if name in (a.doc_id, a.source) or a.source == absolute
+                 or Path(a.source).name == name]
+        if not exact:
+            folded = name.casefold()
+            exact = [a.doc_id for a in articles if folded in Path(a.source).name.casefold()
+                     or (len(folded) >= 4 and folded in a.title.casefold())]
+        ids.extend(i for i in exact if i not in ids)
+    return ids
+
+
+def day_number(value: Any, end: bool) -> int:
+    """``2024`` / ``2024-03`` / ``2024-03-05`` (or a date) -> YYYYMMDD, the first or last day it covers."""
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return value.year * 10000 + value.month * 100 + value.day
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    if not match:
+        raise FilterError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year = int(match.group(1))
+    month = int(match.group(2) or (12 if end else 1))
+    if not 1 <= month <= 12:
+        raise FilterError(f"not a date: {text!r} (month {month})")
+    last = calendar.monthrange(year, month)[1]
+    day = int(match.group(3) or (last if end else 1))
+    if not 1 <= day <= last:
+        raise FilterError(f"not a date: {text!r} (day {day})")
+    return year * 10000 + month * 100 + day
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]

