@@ -65,7 +65,8 @@ _PLACE_HEADS = {
 _NOT_NAMES = {
     "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tu", "cela", "ceci", "ce", "cet", "cette", "ces",
     "le", "la", "les", "un", "une", "des", "de", "du", "et", "ou", "mais", "donc", "or", "ni", "car", "si",
-    "malgre", "selon", "pour", "par", "avec", "sans", "dans", "sur", "sous", "apres", "avant", "depuis",
+    "etat", "etats", "malgre", "selon",
+    "pour", "par", "avec", "sans", "dans", "sur", "sous", "apres", "avant", "depuis",
     "malheureusement", "toutefois", "cependant", "ainsi", "alors", "puis", "enfin", "certes",
     "he", "she", "it", "they", "we", "you", "i", "this", "that", "these", "those", "the", "a", "an", "and",
     "but", "if", "so", "however", "meanwhile", "according", "after", "before", "since",
@@ -144,6 +145,9 @@ class Entity:
                 "article_count": self.article_count, "sources": self.sources,
                 "mentions": [m.to_dict() for m in self.mentions]}
 
+
+# Plural nationality nouns a model takes for places ("les Américains", "les Canadiens").
+_DEMONYM = re.compile(r"(?:ains|aines|iens|iennes|ais|aises|ois|oises|iques|ans|ians|ese)$")
 
 # -- normalisation
 def entity_key(name: str) -> str:
@@ -226,6 +230,10 @@ def _clean(ent: Any, offset: int) -> Mention | None:
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     surface = ent.doc.text[start:end]
     key = entity_key(surface)
+    before = ent.doc[tokens[0].i - 1].text.lower() if tokens[0].i > 0 else ""
+    if (kind != PERSON and len(tokens) == 1 and before in {"les", "des", "aux", "the"}
+            and _DEMONYM.search(key) and key not in known_places()):
+        return None
     if (len(key) < 2 or key in _NOT_NAMES or not any(ch.isupper() for ch in surface) or "\n" in surface
             or len(tokens) > 8):
         return None
@@ -247,11 +255,12 @@ def resolve(mentions: list[Mention]) -> list[Mention]:
             # "Poutine" after "Vladimir Poutine", "Kim" after "Kim Jong-un": the same person.
             mention.key = next(iter(by_word[mention.key]))
             mention.kind = PERSON
-        elif mention.kind != PLACE and mention.key in places and mention.key not in persons:
+        elif mention.kind in (PERSON, OTHER) and mention.key in places and mention.key not in persons:
             mention.kind = PLACE
     votes: dict[str, Counter] = defaultdict(Counter)
     for mention in mentions:
-        votes[mention.key][mention.kind] += 1
+        # Surnames are often tagged as places in some sentences ("Brodeur"); a person tag is rarely wrong.
+        votes[mention.key][mention.kind] += 2 if mention.kind == PERSON else 1
     order = {kind: i for i, kind in enumerate(KINDS)}
     kind_of = {key: min(counts, key=lambda k: (-counts[k], order[k])) for key, counts in votes.items()}
     for mention in mentions:

@@ -26,14 +26,16 @@ def main() -> None:
     for city in cache.get_cities().values():
         if city["population"] < 500_000:
             continue
-        for name in [city["name"], *(city.get("alternatenames") or [])]:
+        # Short alternate names are often also given names or words ("Ahmad", "Gold"): main names only.
+        alternates = [n for n in city.get("alternatenames") or [] if len(n) >= 6]
+        for name in [city["name"], *alternates]:
             if LATIN.match(name) and not name.isupper():
                 names.add(name)
     for state in cache.get_us_states().values():
         names.add(state["name"])
     for locale in ("fr", "en"):
         for code, name in Locale(locale).territories.items():
-            if code.isalpha() and len(code) == 2:
+            if code.isalpha() and len(code) == 2 and code not in {"EU", "EZ", "UN"}:  # unions, not places
                 names.add(name)
     target = Path(__file__).resolve().parents[2] / "assistant" / "data" / "places.txt"
     header = ("# Place names (GeoNames cities >= 500k people, CC BY 4.0; CLDR country names). "

@@ -1,0 +1,189 @@
+"""The entities panel of the web app: who and what the articles mention, as filters on the chat.
+
+``build_entities_panel(assistant, filters)`` lays the panel out in the current Gradio container:
+the entities grouped by kind with their mention counts; clicking one filters the chat to the articles
+that mention it and shows its mentions (the sentence, the name highlighted, with offsets); a date range
+filters on the articles' publication dates. The chosen filters live in ``filters``, a ``gr.State``
+holding the friendly filter dict that ``Assistant.ask/stream(question, filters=...)`` takes, so the
+chat only has to pass that state to the assistant.
+
+``entities_panel()`` wraps it as a ``Panel`` for ``assistant.web.build_app(panels=[...])``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from ..entities import DATE, KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity
+from ..filters import FilterError, day_number
+
+GROUPS = {
+    "en": {PERSON: "People", PLACE: "Places", ORGANISATION: "Organisations", OTHER: "Other names", DATE: "Dates"},
+    "fr": {PERSON: "Personnes", PLACE: "Lieux", ORGANISATION: "Organisations", OTHER: "Autres noms", DATE: "Dates"},
+}
+WORDS = {
+    "en": {"title": "Entities", "since": "Published since", "until": "Published until", "apply": "Apply dates",
+           "clear": "Clear filters", "refresh": "Refresh", "all": "Chat: all articles.",
+           "filtered": "Chat filtered to: {what}.", "mentions": "{n} mention(s) in {a} article(s)",
+           "none": "No entities yet: index some articles.", "mentioning": "articles mentioning {name}",
+           "date_placeholder": "YYYY, YYYY-MM or YYYY-MM-DD", "bad_date": "Not a date: {reason}"},
+    "fr": {"title": "Entités", "since": "Publié depuis", "until": "Publié jusqu'au", "apply": "Appliquer les dates",
+           "clear": "Effacer les filtres", "refresh": "Actualiser", "all": "Chat : tous les articles.",
+           "filtered": "Chat filtré : {what}.", "mentions": "{n} mention(s) dans {a} article(s)",
+           "none": "Aucune entité : indexez d'abord des articles.", "mentioning": "articles citant {name}",
+           "date_placeholder": "AAAA, AAAA-MM ou AAAA-MM-JJ", "bad_date": "Date invalide : {reason}"},
+}
+PANEL_CSS = """
+.entity-mentions { display: flex; flex-direction: column; gap: 6px; max-height: 320px; overflow: auto; }
+.entity-mention { border-left: 3px solid var(--color-accent); padding: 2px 8px; font-size: .92em; }
+.entity-mention small { color: var(--body-text-color-subdued); font-family: var(--font-mono); }
+.entity-mention mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+"""
+
+
+@dataclass
+class EntitiesPanel:
+    """The panel's components; ``filters`` is what the chat passes to ``Assistant.stream``."""
+
+    filters: gr.State
+    status: gr.Markdown
+    groups: dict[str, gr.Radio]
+    mentions: gr.HTML
+    since: gr.Textbox
+    until: gr.Textbox
+    refresh_button: gr.Button
+    clear_button: gr.Button
+    refresh: Any  # () -> updates of the group radios, for after articles were added or removed
+    refresh_outputs: list[Any]
+
+
+def choices(entities: list[Entity]) -> list[tuple[str, str]]:
+    return [(f"{e.name} ({e.mention_count})", e.key) for e in entities]
+
+
+def mentions_html(entity: Entity | None, lang: str = "en") -> str:
+    if entity is None:
+        return ""
+    words = WORDS.get(lang, WORDS["en"])
+    items = []
+    for m in entity.mentions:
+        before = m.passage[: m.start - m.passage_start]
+        after = m.passage[m.end - m.passage_start :]
+        items.append(
+            f"<div class='entity-mention' data-start='{m.start}' data-end='{m.end}'>"
+            f"{html.escape(before)}<mark>{html.escape(m.text)}</mark>{html.escape(after)}"
+            f"<br><small>{html.escape(m.title or m.source)} [{m.start}:{m.end}]</small></div>"
+        )
+    head = words["mentions"].format(n=entity.mention_count, a=entity.article_count)
+    return (f"<div class='entity-mentions'><b>{html.escape(entity.name)}</b> <span>{head}</span>"
+            + "".join(items) + "</div>")
+
+
+def status_text(filters: dict[str, Any], names: dict[str, str], lang: str = "en") -> str:
+    words = WORDS.get(lang, WORDS["en"])
+    parts = []
+    if filters.get("entity"):
+        parts.append(words["mentioning"].format(name=names.get(filters["entity"], filters["entity"])))
+    if filters.get("source"):
+        parts.append(", ".join(str(s) for s in filters["source"]))
+    if filters.get("since"):
+        parts.append(f"≥ {filters['since']}")
+    if filters.get("until"):
+        parts.append(f"≤ {filters['until']}")
+    return words["filtered"].format(what=" · ".join(parts)) if parts else words["all"]
+
+
+def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: str = "en") -> EntitiesPanel:
+    """Lay the panel out in the current container. ``filters``: the chat's filter state (made if None)."""
+    words = WORDS.get(lang, WORDS["en"])
+    filters = filters if filters is not None else gr.State({})
+    status = gr.Markdown(words["all"], elem_id="entity-filter-status")
+    with gr.Row():
+        since = gr.Textbox(label=words["since"], placeholder=words["date_placeholder"], elem_id="entity-since",
+                           scale=1)
+        until = gr.Textbox(label=words["until"], placeholder=words["date_placeholder"], elem_id="entity-until",
+                           scale=1)
+    with gr.Row():
+        apply_button = gr.Button(words["apply"], size="sm", elem_id="entity-apply-dates")
+        clear_button = gr.Button(words["clear"], size="sm", elem_id="entity-clear")
+        refresh_button = gr.Button(words["refresh"], size="sm", elem_id="entity-refresh")
+    groups: dict[str, gr.Radio] = {}
+    for kind in KINDS:
+        entities = assistant.entities(kind=kind)
+        with gr.Accordion(f"{GROUPS[lang][kind]} ({len(entities)})", open=kind in (PERSON, PLACE)):
+            groups[kind] = gr.Radio(choices=choices(entities), value=None, show_label=False,
+                                    elem_id=f"entities-{kind}", elem_classes=["entity-group"])
+    mentions = gr.HTML("", elem_id="entity-mentions", css_template=PANEL_CSS)
+    radios = [groups[kind] for kind in KINDS]
+
+    def current_names() -> dict[str, str]:
+        return {e.key: e.name for e in assistant.entities()}
+
+    def pick(kind: str):
+        def on_select(key: str | None, state: dict[str, Any]):
+            state = dict(state or {})
+            if not key:
+                return (gr.skip(),) * (len(radios) + 3)
+            found = [e for e in assistant.entities(kind=kind) if e.key == key]
+            entity = found[0] if found else None
+            state.pop("entity", None)
+            state.pop("source", None)
+            if kind == DATE and entity is not None:
+                # dates are not names: filter to the articles that mention this one
+                state["source"] = sorted({m.doc_id for m in entity.mentions})
+            else:
+                state["entity"] = key
+            others = [gr.update(value=None) if other is not groups[kind] else gr.skip() for other in radios]
+            return (state, status_text(state, current_names(), lang), mentions_html(entity, lang), *others)
+
+        return on_select
+
+    for kind in KINDS:
+        groups[kind].select(pick(kind), [groups[kind], filters], [filters, status, mentions, *radios])
+
+    def apply_dates(since_value: str, until_value: str, state: dict[str, Any]):
+        state = dict(state or {})
+        for name, value in (("since", since_value), ("until", until_value)):
+            value = (value or "").strip()
+            if not value:
+                state.pop(name, None)
+                continue
+            try:
+                day_number(value, end=name == "until")
+            except FilterError as error:
+                gr.Warning(words["bad_date"].format(reason=error))
+                return gr.skip(), gr.skip()
+            state[name] = value
+        return state, status_text(state, current_names(), lang)
+
+    apply_button.click(apply_dates, [since, until, filters], [filters, status])
+    since.submit(apply_dates, [since, until, filters], [filters, status])
+    until.submit(apply_dates, [since, until, filters], [filters, status])
+
+    def clear():
+        return ({}, words["all"], "", "", "", *[gr.update(value=None) for _ in radios])
+
+    clear_button.click(clear, None, [filters, status, mentions, since, until, *radios])
+
+    def refresh():
+        return [gr.update(choices=choices(assistant.entities(kind=kind)), value=None) for kind in KINDS]
+
+    refresh_button.click(refresh, None, radios)
+    return EntitiesPanel(filters=filters, status=status, groups=groups, mentions=mentions, since=since,
+                         until=until, refresh_button=refresh_button, clear_button=clear_button, refresh=refresh,
+                         refresh_outputs=radios)
+
+
+def entities_panel(filters: gr.State | None = None):
+    """The panel as an ``assistant.web`` ``Panel`` (side column), refreshed when the library changes."""
+    from .panels import Panel  # the web app's extension point (assistant/web/panels.py)
+
+    def build(ui: Any) -> None:
+        panel = build_entities_panel(ui.assistant, filters)
+        ui.on_library_change(panel.refresh, [], panel.refresh_outputs)
+
+    return Panel("entities", "side", build, title="entities.title")
