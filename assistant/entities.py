@@ -509,6 +509,13 @@ def index_article(settings: Any, store: Any, document: Document, chunks: Sequenc
         log.exception("entity extraction failed for %s", meta.get("source"))
         mentions = []
     annotate_chunks(chunks, mentions, meta.get("published", ""))
+    # A chunk the edit left unchanged keeps its id; its article-level keys must follow even if the
+    # writer skips rewriting it.
+    kept = sorted(set(store.chunk_ids_of(meta["doc_id"])) & {c.metadata["chunk_id"] for c in chunks})
+    if kept:
+        first = chunks[0].metadata
+        store._chunks.update(ids=kept, metadatas=[{"entities": first["entities"],
+                                                   "published_day": first["published_day"]}] * len(kept))
     sentences = _chunk_sentences(chunks)
     if not sentences:
         from .sentences import sentence_spans

@@ -194,6 +194,24 @@ def test_reindex_replaces_and_removal_deletes_entities(writable_index, tmp_path)
     assert got["ids"] == []
 
 
+def test_an_unchanged_chunk_follows_the_articles_entities(writable_index, tmp_path):
+    article = tmp_path / "deux-parties.txt"
+    first = ("Angela Merkel a visité Hambourg au printemps. " * 15).strip()  # one chunk of its own
+    rest = " Il a parlé du budget, des routes et des écoles pendant une longue réunion." * 5
+    article.write_text(f"{first}\n\nLe ministre Olaf Scholz est resté à Berlin.{rest}\n", encoding="utf-8")
+    assistant = Assistant(writable_index)
+    assistant.index([article])
+    ids_before = set(next(a for a in assistant.articles() if a.source == str(article)).chunk_ids)
+    article.write_text(f"{first}\n\nLa ministre Giorgia Meloni est restée à Rome.{rest}\n", encoding="utf-8")
+    assistant.index([article])
+    record = next(a for a in assistant.articles() if a.source == str(article))
+    assert len(record.chunk_ids) >= 2 and set(record.chunk_ids) & ids_before  # the first chunk kept its id
+    by_scholz = assistant.retrieve("Merkel Hambourg", filters={"entity": "Olaf Scholz"})
+    assert all(d.metadata["source"] != str(article) for d in by_scholz)
+    by_meloni = assistant.retrieve("Merkel Hambourg", filters={"entity": "Giorgia Meloni"})
+    assert {d.id for d in by_meloni} == set(record.chunk_ids)
+
+
 def test_rebuild_restores_entities_of_an_index_built_without_them(writable_index):
     assistant = Assistant(writable_index)
     index = EntityIndex.of(assistant.store)
