@@ -179,11 +179,18 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
 
 
 def entities_panel(filters: gr.State | None = None):
-    """The panel as an ``assistant.web`` ``Panel`` (side column), refreshed when the library changes."""
-    from .panels import Panel  # the web app's extension point (assistant/web/panels.py)
+    """The panel as an ``assistant.web`` ``Panel`` (side column), refreshed when the library changes.
+
+    The chat must pass the same ``gr.State`` to ``Assistant.stream(..., filters=...)``: give it here, or
+    as ``ui.filters`` (a ``UI`` field the web app creates before building its panels).
+    """
+    from .i18n import add_strings  # the web app's words and its extension point (assistant/web/)
+    from .panels import Panel
+
+    add_strings({lang: {"entities.title": words["title"]} for lang, words in WORDS.items()})
 
     def build(ui: Any) -> None:
-        panel = build_entities_panel(ui.assistant, filters)
+        panel = build_entities_panel(ui.assistant, getattr(ui, "filters", None) or filters)
         ui.on_library_change(panel.refresh, [], panel.refresh_outputs)
 
     return Panel("entities", "side", build, title="entities.title")
