@@ -10,6 +10,8 @@ real model's output to contain it; the words around it are still the model's.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import socket
 import subprocess
@@ -19,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, article_text
+from conftest import ROOT, SAMPLE, article_text
 
 from assistant import Answer, Assistant
 from assistant.answering.llm import LLMConfigError, find_marker_groups
@@ -122,7 +124,7 @@ def assert_honest(assistant: Assistant, answer: Answer) -> None:
         assert article_text(assistant, c.source)[c.start : c.end] == c.quote
         assert c.passage[c.start - c.passage_start : c.end - c.passage_start] == c.quote
     if answer.answered and not answer.citations:
-        assert answer.unsupported and answer.notice
+        assert answer.unsupported
 
 
 def offline_answerer(assistant: Assistant):
@@ -217,7 +219,22 @@ def test_an_answer_without_a_valid_citation_is_unsupported(sample_index, llama_s
     answer = assistant.ask(QUESTION)
     assert answer.answerer == "openai" and answer.answered
     assert answer.unsupported and answer.citations == [] and "[5]" not in answer.text
-    assert "could be checked" in answer.notice
+    assert "[5]" not in answer.text and answer.notice == ""
+
+
+def test_command_line_reaches_the_backend_and_warns(sample_index, llama_server):
+    """`assistant --answerer openai ask`: settings from the environment, as a user would set them."""
+    env = dict(os.environ, ASSISTANT_LLM_BASE_URL=llama_server, ASSISTANT_LLM_MAX_TOKENS="24", ASSISTANT_K="2",
+               ASSISTANT_LLM_EXTRA_BODY=json.dumps({"grammar": GRAMMAR_ONLY_BAD}))
+    done = subprocess.run([sys.executable, "-m", "assistant", "--index", str(sample_index), "--answerer", "openai",
+                           "ask", QUESTION, "--json"], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["answerer"] == "openai" and answer["unsupported"] and answer["citations"] == []
+    done = subprocess.run([sys.executable, "-m", "assistant", "--index", str(sample_index), "--answerer", "openai",
+                           "ask", QUESTION], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert done.returncode == 0 and "warning: None of this answer's citations" in done.stdout
 
 
 def test_unreachable_server_falls_back_to_the_extractive_answer(sample_index, sample_assistant):

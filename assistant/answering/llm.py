@@ -45,11 +45,6 @@ REASONS = {
     "empty": {"en": "returned an empty answer", "fr": "a renvoyé une réponse vide"},
     "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},
 }
-UNSUPPORTED = {
-    "en": "None of this answer's citations could be checked against the retrieved passages: treat it with caution.",
-    "fr": "Aucune citation de cette réponse n'a pu être vérifiée dans les passages retrouvés : "
-          "à prendre avec prudence.",
-}
 
 
 class ChatBackend(Protocol):
@@ -118,7 +113,7 @@ class LLMAnswerer:
         try:
             text = "".join(self.backend.stream(self.condense_messages(question, history)))
         except Exception as error:  # any failure of the model: retrieval must still work
-            logger.warning("condensing failed (%s); using the previous question's words", error)
+            logger.info("condensing failed (%s); using the previous question's words", error)
             return search_query(question, list(history))
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         standalone = re.sub(r"^(standalone )?question\s*:\s*", "", lines[0], flags=re.I) if lines else ""
@@ -150,7 +145,8 @@ class LLMAnswerer:
                     pieces.append(piece)
                     yield piece
         except Exception as error:  # the caller gets an answer whatever the model or its server does
-            logger.warning("%s answerer failed, falling back to the extractive answer", self.name, exc_info=True)
+            # Not a warning: the reader already gets the notice, and a traceback on stderr helps nobody there.
+            logger.info("%s answerer failed, falling back to the extractive answer", self.name, exc_info=True)
             yield self.extractive(question, query_vector, docs, language, *self.reason(error))
             return
         text = "".join(pieces).strip()
@@ -215,11 +211,9 @@ class LLMAnswerer:
         cleaned = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", "".join(out)).strip()
         if not citations and says_not_answered(cleaned):
             return Answer(text=not_answered_text(language), question=question, answered=False, answerer=self.name)
-        result = Answer(text=cleaned, citations=citations, question=question, answered=True, answerer=self.name)
-        if not citations:
-            result.unsupported = True
-            result.notice = UNSUPPORTED.get(language, UNSUPPORTED["en"])
-        return result
+        # No citation left: the text stands, flagged, for the reader to judge (the UI and CLI warn).
+        return Answer(text=cleaned, citations=citations, question=question, answered=True, answerer=self.name,
+                      unsupported=not citations)
 
     def sentences_of(self, doc: Document) -> tuple[list[ScoredSentence], np.ndarray]:
         offset = int(doc.metadata.get("start", 0))
