@@ -308,3 +308,8 @@ def test_llamacpp_backend_in_process(sample_index, gguf):
     pieces, answer = collect(assistant, QUESTION)
     assert len(pieces) >= 3 and answer.answerer == "llamacpp"
     assert_honest(assistant, answer)
+    # A reply that takes longer than the timeout is cut short: the whole reply, not each read, is bounded.
+    assistant.answerer.backend.timeout = 0.001
+    late = assistant.ask(QUESTION)
+    assert late.answerer == "extractive" and "did not answer within 0.001 s" in late.notice
+    assert assistant.answerer.backend._lock.acquire(timeout=1)  # the generation was stopped, its lock freed

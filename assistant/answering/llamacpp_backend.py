@@ -7,7 +7,6 @@ question, so the default install and start-up stay light.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,16 +48,14 @@ class LlamaCppChat:
         return self._llm
 
     def stream(self, messages: Messages) -> Iterator[str]:
+        # The answerer closes this generator on its deadline, which ends the generation and frees the lock.
         with self._lock:
-            deadline = time.monotonic() + self.timeout
             chunks = self.model().create_chat_completion(messages=messages, stream=True, max_tokens=self.max_tokens,
                                                          temperature=self.temperature)
             for chunk in chunks:
                 piece = chunk["choices"][0].get("delta", {}).get("content")
                 if piece:
                     yield piece
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"no complete answer within {self.timeout:g} s")
 
 
 def make_llamacpp_chat(settings: Settings) -> LlamaCppChat:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,7 +112,7 @@ class LLMAnswerer:
         if not history:
             return question
         try:
-            text = "".join(self.backend.stream(self.condense_messages(question, history)))
+            text = "".join(self.generate(self.condense_messages(question, history)))
         except Exception as error:  # any failure of the model: retrieval must still work
             logger.info("condensing failed (%s); using the previous question's words", error)
             return search_query(question, list(history))
@@ -121,6 +122,23 @@ class LLMAnswerer:
         if not standalone or len(standalone) > self.max_condensed_chars:
             return search_query(question, list(history))
         return standalone
+
+    def generate(self, messages: Messages) -> Iterator[str]:
+        """The backend's pieces, stopped when the whole reply takes longer than the timeout.
+
+        A client's timeout bounds each read, not a reply streamed slowly for minutes: this bounds the reply.
+        """
+        deadline = time.monotonic() + self.backend.timeout
+        pieces = self.backend.stream(messages)
+        try:
+            for piece in pieces:
+                yield piece
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no complete reply within {self.backend.timeout:g} s")
+        finally:
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()  # stops the request or the local generation
 
     # -- answering
     def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
@@ -140,7 +158,7 @@ class LLMAnswerer:
             return
         pieces: list[str] = []
         try:
-            for piece in self.backend.stream(self.messages(question, docs, language)):
+            for piece in self.generate(self.messages(question, docs, language)):
                 if piece:
                     pieces.append(piece)
                     yield piece
