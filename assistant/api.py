@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
 
 from .answering.messages import no_articles_text
-from .chain import build_chain, question_language
+from .chain import build_chain, build_retrieval_chain, question_language, stream_answer
 from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
 from .entities import Entity, EntityIndex
 from .indexer import Indexer
@@ -84,6 +84,10 @@ class Assistant:
         return EntityIndex.of(self.store)
 
     @cached_property
+    def retrieval_chain(self) -> Runnable:
+        return build_retrieval_chain(self.retriever, self.embeddings, self.answerer)
+
+    @cached_property
     def indexer(self) -> Indexer:
         return Indexer(self.settings, self.store, self.embeddings, self.cache, self.lexical)
 
@@ -126,10 +130,31 @@ class Assistant:
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                history: Sequence[tuple[str, str]] | None = None) -> Iterator[str | Answer]:
-        """The answer's text as it is produced (``str`` pieces), then the complete ``Answer`` last."""
-        answer = self.ask(question, k=k, filters=filters, history=history)
-        yield from re.findall(r"\S+\s*", answer.text)
-        yield answer
+        """The answer's text as it is produced (``str`` pieces), then the complete ``Answer`` last.
+
+        With an LLM answerer the pieces are the model's tokens; the final ``Answer`` is what counts (its
+        citations checked, bad markers removed, or the extractive answer when the model failed).
+        """
+        if not callable(getattr(self.answerer, "stream", None)):
+            answer = self.ask(question, k=k, filters=filters, history=history)
+            yield from re.findall(r"\S+\s*", answer.text)
+            yield answer
+            return
+        question = self._check(question)
+        if self.store.count_chunks() == 0:
+            yield Answer(text=no_articles_text(question_language(question)), question=question,
+                         answered=False, answerer=self.answerer.name)
+            return
+        from .entity_answers import answer_entity_question
+
+        listed = answer_entity_question(self, question, question_language(question), filters)
+        if listed is not None:
+            yield from re.findall(r"\S+\s*", listed.text)
+            yield listed
+            return
+        state = self.retrieval_chain.invoke({"question": question, "k": k or self.settings.k,
+                                             "where": self.where(filters), "history": list(history or [])})
+        yield from stream_answer(self.answerer, state)
 
     def articles(self) -> list[Article]:
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)

@@ -7,6 +7,7 @@ string or ``{"question", "k", "where"}``, its output an ``Answer``.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,6 +25,9 @@ class Answerer(Protocol):
 
     def answer(self, question: str, query_vector: np.ndarray, docs: list[Document], language: str = "en") -> Answer:
         ...
+
+    # Optional, for LLM answerers: ``stream(question, query_vector, docs, language)`` yields ``str`` pieces
+    # then the ``Answer``; ``condense(question, history)`` rewrites a follow-up as a standalone question.
 
 
 def question_language(question: str) -> str:
@@ -43,11 +47,21 @@ def search_query(question: str, history: list[tuple[str, str]]) -> str:
     return f"{previous} {question}"
 
 
-def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answerer: Answerer) -> Runnable:
+def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings,
+                          answerer: Answerer | None = None) -> Runnable:
+    """The chain up to the answer: its output is the state (question, language, docs, ...) to answer from."""
+
     def prepare(inputs: str | dict[str, Any]) -> dict[str, Any]:
         state = {"question": inputs} if isinstance(inputs, str) else dict(inputs)
         started = time.perf_counter()
-        state.setdefault("search_query", search_query(state["question"], state.get("history") or []))
+        history = state.get("history") or []
+        condense = getattr(answerer, "condense", None)
+        if history and callable(condense) and "search_query" not in state:
+            # An LLM answerer rewrites a follow-up as a standalone question, used to search and to answer.
+            state["standalone"] = state["search_query"] = condense(state["question"], history)
+            state.setdefault("timings", {})["condense"] = time.perf_counter() - started
+            started = time.perf_counter()
+        state.setdefault("search_query", search_query(state["question"], history))
         state["query_vector"] = embeddings.embed_queries([state["search_query"]])[0]
         state["language"] = state.get("language") or question_language(state["question"])
         state.setdefault("timings", {})["embed_query"] = time.perf_counter() - started
@@ -60,12 +74,35 @@ def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answere
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state
 
+    return RunnableLambda(prepare, name="prepare") | RunnableLambda(retrieve, name="retrieve")
+
+
+def _answer_args(state: dict[str, Any]) -> tuple[Any, ...]:
+    return (state.get("standalone") or state["question"], state["query_vector"], state["docs"], state["language"])
+
+
+def _finish(result: Answer, state: dict[str, Any], started: float) -> Answer:
+    state["timings"]["answer"] = time.perf_counter() - started
+    result.question = state["question"]
+    result.timings = {key: round(value, 4) for key, value in state["timings"].items()}
+    return result
+
+
+def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answerer: Answerer) -> Runnable:
     def answer(state: dict[str, Any]) -> Answer:
         started = time.perf_counter()
-        result = answerer.answer(state["question"], state["query_vector"], state["docs"], state["language"])
-        state["timings"]["answer"] = time.perf_counter() - started
-        result.timings = {key: round(value, 4) for key, value in state["timings"].items()}
-        return result
+        return _finish(answerer.answer(*_answer_args(state)), state, started)
 
-    return (RunnableLambda(prepare, name="prepare") | RunnableLambda(retrieve, name="retrieve")
+    return (build_retrieval_chain(retriever, embeddings, answerer)
             | RunnableLambda(answer, name="answer")).with_config(run_name="news-qa")
+
+
+def stream_answer(answerer: Answerer, state: dict[str, Any]) -> Iterator[str | Answer]:
+    """Text pieces as the answerer produces them (when it can stream), then the final ``Answer``."""
+    started = time.perf_counter()
+    stream = getattr(answerer, "stream", None)
+    if not callable(stream):
+        yield _finish(answerer.answer(*_answer_args(state)), state, started)
+        return
+    for piece in stream(*_answer_args(state)):
+        yield _finish(piece, state, started) if isinstance(piece, Answer) else piece

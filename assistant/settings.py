@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=60.0, gt=0)
     llm_max_tokens: int = Field(default=512, ge=16)
     llm_temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+    llm_context_tokens: int = Field(default=4096, ge=512)  # `llamacpp`: the model's context window
+    llm_chat_format: str | None = None  # `llamacpp`: e.g. "gemma" when the GGUF carries no chat template
+    llm_extra_body: dict[str, Any] | None = None  # `openai`: extra request fields, e.g. llama.cpp's grammar
+    llm_min_support: float = Field(default=0.0, ge=-1.0, le=1.0)  # cited sentence's least similarity
 
     # Web app
     host: str = "127.0.0.1"

@@ -18,4 +18,18 @@ def make_extractive(
 def make_answerer(settings: Settings, embeddings: ModelEmbeddings, cache: EmbeddingCache | None):
     if settings.answerer == "extractive":
         return make_extractive(settings, embeddings, cache)
-    raise NotImplementedError(f"answerer {settings.answerer!r} is not available yet")
+    # The LLM backends' packages are optional: imported only when chosen.
+    from .llm import LLMAnswerer
+
+    if settings.answerer == "openai":
+        from .openai_backend import make_openai_chat
+
+        backend = make_openai_chat(settings)
+    elif settings.answerer == "llamacpp":
+        from .llamacpp_backend import make_llamacpp_chat
+
+        backend = make_llamacpp_chat(settings)
+    else:
+        raise ValueError(f"unknown answerer {settings.answerer!r}")
+    return LLMAnswerer(backend, make_extractive(settings, embeddings, cache), embeddings, cache,
+                       min_support=settings.llm_min_support)

@@ -11,6 +11,12 @@ NO_ARTICLES = {
     "fr": "Aucun article n'est encore indexé : ajoutez-en d'abord (`assistant index CHEMIN`).",
 }
 
+UNSUPPORTED = {
+    "en": "None of this answer's citations could be checked against the retrieved passages: treat it with caution.",
+    "fr": "Aucune citation de cette réponse n'a pu être vérifiée dans les passages retrouvés : "
+          "à prendre avec prudence.",
+}
+
 
 def not_answered_text(language: str) -> str:
     return NOT_ANSWERED.get(language, NOT_ANSWERED["en"])
@@ -18,3 +24,7 @@ def not_answered_text(language: str) -> str:
 
 def no_articles_text(language: str) -> str:
     return NO_ARTICLES.get(language, NO_ARTICLES["en"])
+
+
+def unsupported_text(language: str) -> str:
+    return UNSUPPORTED.get(language, UNSUPPORTED["en"])

@@ -64,6 +64,11 @@ def ask(args: argparse.Namespace, assistant) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
     print(answer.text)
+    if answer.unsupported:
+        from ..answering.messages import unsupported_text
+        from ..chain import question_language
+
+        print(f"\n(warning: {unsupported_text(question_language(args.question))})")
     if answer.notice:
         print(f"\n({answer.notice})")
     if answer.citations:

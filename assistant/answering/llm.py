@@ -1,0 +1,303 @@
+"""Generative answers whose citations are checked after the fact, whichever model writes them.
+
+The model sees the retrieved passages numbered [1]..[n] (``prompts/``) and writes an answer citing them.
+Nothing it writes is trusted as is: a marker pointing at no passage is removed; every other marker is
+replaced by a citation of the sentence of that passage closest to the answer sentence it ends (e5
+similarity, through the embedding cache), with article offsets, as the extractive answerer cites. An
+answer left with no citation is flagged ``unsupported``. A model that times out, cannot be reached,
+fails or says nothing gives way to the extractive answer, with a notice saying why.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from langchain_core.documents import Document
+
+from ..embeddings import EmbeddingCache, ModelEmbeddings
+from ..lexical import tokenize
+from ..prompts import format_passages, language_name, render
+from ..types import Answer, Citation
+from .extractive import ExtractiveAnswerer, ScoredSentence, citation_for, sentence_spans_of
+from .messages import NOT_ANSWERED, not_answered_text
+
+logger = logging.getLogger(__name__)
+
+Messages = list[dict[str, str]]
+
+# [1], [1, 2], [1][2] (two groups), [1-3]; the numbers are checked against the passages afterwards.
+MARKER_GROUP = re.compile(r"\[\s*\d+(?:\s*(?:[,;]|-|–)\s*\d+)*\s*\]")
+SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n")
+
+FALLBACK = {
+    "en": "The language model {what}, so this is the extractive answer.",
+    "fr": "Le modèle de langue {what} : voici donc la réponse extractive.",
+}
+REASONS = {
+    "timeout": {"en": "did not answer within {timeout:g} s", "fr": "n'a pas répondu en {timeout:g} s"},
+    "unreachable": {"en": "could not be reached ({where})", "fr": "est injoignable ({where})"},
+    "empty": {"en": "returned an empty answer", "fr": "a renvoyé une réponse vide"},
+    "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},
+}
+
+
+class ChatBackend(Protocol):
+    """A chat model that streams text: an OpenAI-compatible server, or a GGUF file in this process."""
+
+    name: str  # the answerer's name: "openai", "llamacpp"
+    where: str  # the URL or file, for notices
+    timeout: float
+
+    def stream(self, messages: Messages) -> Iterator[str]:
+        ...
+
+
+class LLMConfigError(ValueError):
+    """The settings do not describe a usable model (missing file, missing package, no endpoint)."""
+
+
+@dataclass
+class MarkerGroup:
+    start: int  # offsets in the generated text
+    end: int
+    numbers: list[int]
+    claim: str  # the answer sentence the group ends, markers removed
+
+
+class LLMAnswerer:
+    """An ``Answerer`` (see ``chain.Answerer``) that writes with a chat model and cites honestly."""
+
+    def __init__(self, backend: ChatBackend, fallback: ExtractiveAnswerer, embeddings: ModelEmbeddings,
+                 cache: EmbeddingCache | None, *, prompts_dir: Path | None = None, min_support: float = 0.0,
+                 history_turns: int = 3, max_condensed_chars: int = 500) -> None:
+        self.backend = backend
+        self.fallback = fallback
+        self.embeddings = embeddings
+        self.cache = cache
+        self.prompts_dir = prompts_dir
+        self.min_support = min_support  # a cited passage whose best sentence is further than this: dropped
+        self.history_turns = history_turns
+        self.max_condensed_chars = max_condensed_chars
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    # -- prompts
+    def messages(self, question: str, docs: Sequence[Document], language: str) -> Messages:
+        values = {"language_name": language_name(language), "not_answered": not_answered_text(language)}
+        system = render("system", self.prompts_dir, **values)
+        user = render("answer", self.prompts_dir, passages=format_passages(docs), question=question, **values)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def condense_messages(self, question: str, history: Sequence[tuple[str, str]]) -> Messages:
+        turns = []
+        for asked, answered in list(history)[-self.history_turns:]:
+            reply = " ".join(MARKER_GROUP.sub("", answered).split())
+            turns.append(f"User: {asked}\nAssistant: {reply[:400]}")
+        return [{"role": "user", "content": render("condense", self.prompts_dir, history="\n".join(turns),
+                                                   question=question)}]
+
+    def condense(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """A follow-up rewritten as a standalone question; the previous question + this one if that fails."""
+        from ..chain import search_query
+
+        if not history:
+            return question
+        try:
+            text = "".join(self.generate(self.condense_messages(question, history)))
+        except Exception as error:  # any failure of the model: retrieval must still work
+            logger.info("condensing failed (%s); using the previous question's words", error)
+            return search_query(question, list(history))
+        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+        standalone = re.sub(r"^(standalone )?question\s*:\s*", "", lines[0], flags=re.I) if lines else ""
+        standalone = standalone.strip().strip("\"'“”«» ").strip()
+        if not standalone or len(standalone) > self.max_condensed_chars:
+            return search_query(question, list(history))
+        return standalone
+
+    def generate(self, messages: Messages) -> Iterator[str]:
+        """The backend's pieces, stopped when the whole reply takes longer than the timeout.
+
+        A client's timeout bounds each read, not a reply streamed slowly for minutes: this bounds the reply.
+        """
+        deadline = time.monotonic() + self.backend.timeout
+        pieces = self.backend.stream(messages)
+        try:
+            for piece in pieces:
+                yield piece
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no complete reply within {self.backend.timeout:g} s")
+        finally:
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()  # stops the request or the local generation
+
+    # -- answering
+    def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
+               language: str = "en") -> Answer:
+        result = None
+        for piece in self.stream(question, query_vector, docs, language):
+            result = piece
+        assert isinstance(result, Answer)
+        return result
+
+    def stream(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
+               language: str = "en") -> Iterator[str | Answer]:
+        """The generated text as it comes (``str``), then the checked ``Answer``, whose text is final."""
+        docs = list(docs)
+        if not docs:
+            yield Answer(text=not_answered_text(language), question=question, answered=False, answerer=self.name)
+            return
+        pieces: list[str] = []
+        try:
+            for piece in self.generate(self.messages(question, docs, language)):
+                if piece:
+                    pieces.append(piece)
+                    yield piece
+        except Exception as error:  # the caller gets an answer whatever the model or its server does
+            # Not a warning: the reader already gets the notice, and a traceback on stderr helps nobody there.
+            logger.info("%s answerer failed, falling back to the extractive answer", self.name, exc_info=True)
+            yield self.extractive(question, query_vector, docs, language, *self.reason(error))
+            return
+        text = "".join(pieces).strip()
+        if not text:
+            yield self.extractive(question, query_vector, docs, language, "empty", "")
+            return
+        yield self.check(text, question, docs, language)
+
+    def extractive(self, question: str, query_vector: np.ndarray, docs: Sequence[Document], language: str,
+                   reason: str, detail: str) -> Answer:
+        result = self.fallback.answer(question, query_vector, docs, language)
+        lang = language if language in FALLBACK else "en"
+        what = REASONS[reason][lang].format(timeout=self.backend.timeout, where=self.backend.where, detail=detail)
+        result.notice = FALLBACK[lang].format(what=what)
+        return result
+
+    def reason(self, error: Exception) -> tuple[str, str]:
+        # Named rather than imported: openai and httpx are optional here, llama_cpp raises built-ins.
+        names = {cls.__name__ for cls in type(error).__mro__}
+        if isinstance(error, TimeoutError) or names & {"APITimeoutError", "TimeoutException"}:
+            return "timeout", ""
+        if isinstance(error, ConnectionError) or names & {"APIConnectionError", "ConnectError"}:
+            return "unreachable", ""
+        detail = " ".join(str(error).split())[:200]
+        return "error", f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+
+    # -- checking the citations
+    def check(self, text: str, question: str, docs: Sequence[Document], language: str) -> Answer:
+        groups = find_marker_groups(text)
+        claims = [group.claim or question for group in groups]
+        claim_vectors = self.embeddings.embed_queries(claims) if claims else np.zeros((0, 1), np.float32)
+        claim_terms = {claim: set(tokenize(claim)) for claim in claims}
+        sentences: dict[int, tuple[list[ScoredSentence], np.ndarray]] = {}
+        markers: dict[tuple[str, int], int] = {}  # (doc_id, sentence start) -> the citation's marker
+        citations: list[Citation] = []
+        out: list[str] = []
+        position = 0
+        for group, vector in zip(groups, claim_vectors, strict=True):
+            out.append(text[position : group.start])
+            position = group.end
+            kept: list[int] = []
+            for number in group.numbers:
+                if not 1 <= number <= len(docs):
+                    continue  # a passage that was never given: the marker goes
+                if number not in sentences:
+                    sentences[number] = self.sentences_of(docs[number - 1])
+                best = best_support(*sentences[number], vector, claim_terms[group.claim or question])
+                if best is None or best.similarity < self.min_support:
+                    continue
+                key = (str(best.chunk.metadata.get("doc_id", "")), best.start)
+                if key not in markers:
+                    markers[key] = len(citations) + 1
+                    citations.append(citation_for(markers[key], best))
+                if markers[key] not in kept:
+                    kept.append(markers[key])
+            if kept:
+                out.append("".join(f"[{marker}]" for marker in kept))
+            elif out and text[position : position + 1] in ("", " ", "\n", ".", ",", ")"):
+                out[-1] = out[-1].rstrip(" \t")  # no "word ." left where a marker was
+        out.append(text[position:])
+        # Two passages that lead to one sentence: "[2][2]" reads as "[2]".
+        cleaned = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", "".join(out)).strip()
+        if not citations and says_not_answered(cleaned):
+            return Answer(text=not_answered_text(language), question=question, answered=False, answerer=self.name)
+        # No citation left: the text stands, flagged, for the reader to judge (the UI and CLI warn).
+        return Answer(text=cleaned, citations=citations, question=question, answered=True, answerer=self.name,
+                      unsupported=not citations)
+
+    def sentences_of(self, doc: Document) -> tuple[list[ScoredSentence], np.ndarray]:
+        offset = int(doc.metadata.get("start", 0))
+        sentences = []
+        for start, end in sentence_spans_of(doc):
+            text = doc.page_content[start - offset : end - offset]
+            if len(text.strip()) >= 3:
+                sentences.append(ScoredSentence(doc, start, end, text, 0.0, 0.0))
+        if not sentences:
+            return [], np.zeros((0, 1), np.float32)
+        texts = [s.text for s in sentences]
+        vectors = self.cache.embed(self.embeddings, texts) if self.cache else self.embeddings.embed_passages(texts)
+        return sentences, np.asarray(vectors, dtype=np.float32)
+
+
+def best_support(sentences: list[ScoredSentence], vectors: np.ndarray, claim_vector: np.ndarray,
+                 claim_terms: set[str], term_weight: float = 0.05) -> ScoredSentence | None:
+    """The sentence closest to the claim: e5 similarity, nudged by shared terms as the extractive answerer."""
+    if not sentences:
+        return None
+    similarities = vectors @ np.asarray(claim_vector, dtype=np.float32)
+    scores = [float(similarity) + (term_weight * len(claim_terms & set(tokenize(s.text))) / len(claim_terms)
+                                   if claim_terms else 0.0)
+              for s, similarity in zip(sentences, similarities, strict=True)]
+    index = int(np.argmax(scores))
+    chosen = sentences[index]
+    return ScoredSentence(chosen.chunk, chosen.start, chosen.end, chosen.text, float(similarities[index]),
+                          scores[index])
+
+
+def marker_numbers(group: str) -> list[int]:
+    numbers: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", group.strip("[] \t")):
+        bounds = [int(n) for n in re.split(r"\s*[-–]\s*", part) if n.isdigit()]
+        if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] <= 20:
+            values = list(range(bounds[0], bounds[1] + 1))
+        else:
+            values = bounds
+        numbers.extend(n for n in values if n not in numbers)
+    return numbers
+
+
+def find_marker_groups(text: str) -> list[MarkerGroup]:
+    """Every [n] group of the text, with the answer sentence it ends (its claim)."""
+    groups: list[MarkerGroup] = []
+    floor = 0
+    for match in MARKER_GROUP.finditer(text):
+        head = MARKER_GROUP.sub("", text[floor : match.start()]).rstrip()
+        # "… shells. [1]" and "… shells [1]." both cite the sentence just before the marker.
+        body = head.rstrip(".!?…").rstrip()
+        ends = list(SENTENCE_END.finditer(body))
+        claim = body[ends[-1].end() :].strip() if ends else body.strip()
+        if not tokenize(claim):
+            # "[1][2]" cite the same sentence; a marker after no words at all ("[1] First, …") has no
+            # claim of its own, and the question stands in for it.
+            claim = groups[-1].claim if groups and not head.strip() else ""
+        groups.append(MarkerGroup(match.start(), match.end(), marker_numbers(match.group()), claim))
+        floor = match.end()
+    return groups
+
+
+def _normalized(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("\u00a0", " ")
+    return " ".join(re.sub(r"[\"«»“”.]", " ", text).split())
+
+
+def says_not_answered(text: str) -> bool:
+    plain = _normalized(MARKER_GROUP.sub("", text))
+    return any(_normalized(sentence) in plain for sentence in NOT_ANSWERED.values())

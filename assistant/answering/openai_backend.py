@@ -1,0 +1,67 @@
+"""Any OpenAI-compatible chat endpoint (llama.cpp server, vLLM, Ollama, OpenAI) through ``langchain-openai``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..settings import Settings
+from .llm import LLMConfigError, Messages
+
+
+class OpenAIChat:
+    name = "openai"
+
+    def __init__(self, *, base_url: str | None, model: str | None, api_key: str | None, timeout: float,
+                 max_tokens: int, temperature: float, max_retries: int = 1,
+                 extra_body: Mapping[str, Any] | None = None) -> None:
+        try:
+            from langchain_openai import ChatOpenAI
+        except ImportError:
+            raise LLMConfigError(
+                "the openai answerer needs langchain-openai: pip install 'news-assistant[llm]'"
+            ) from None
+        if not base_url and not api_key:
+            raise LLMConfigError("the openai answerer needs ASSISTANT_LLM_BASE_URL (a local server) "
+                                 "or ASSISTANT_LLM_API_KEY (OpenAI itself)")
+        if not base_url and not model:
+            raise LLMConfigError("the openai answerer needs ASSISTANT_LLM_MODEL, e.g. gpt-4o-mini")
+        body = dict(extra_body or {})
+        if base_url:
+            # langchain-openai sends only `max_completion_tokens`, which llama-cpp-python's server (and
+            # older vLLM/Ollama) ignore: without `max_tokens` a small model runs on to the context's end.
+            body.setdefault("max_tokens", max_tokens)
+        self.where = base_url or "api.openai.com"
+        self.timeout = timeout
+        self.llm = ChatOpenAI(
+            # A llama.cpp server serves whatever model it loaded, whatever the request names.
+            model=model or "default",
+            base_url=base_url,
+            api_key=api_key or "not-needed",  # local servers ignore it; the client insists on one
+            timeout=timeout,
+            max_retries=max_retries,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            extra_body=body or None,
+        )
+
+    def stream(self, messages: Messages) -> Iterator[str]:
+        for chunk in self.llm.stream(messages):
+            content = chunk.content
+            if isinstance(content, list):  # content blocks, from some providers
+                content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+            if content:
+                yield content
+
+
+def make_openai_chat(settings: Settings, **options: Any) -> OpenAIChat:
+    return OpenAIChat(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        timeout=settings.llm_timeout,
+        max_tokens=settings.llm_max_tokens,
+        temperature=settings.llm_temperature,
+        extra_body=settings.llm_extra_body,
+        **options,
+    )
