@@ -23,6 +23,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 ANSWER_TIMEOUT = 120_000  # ms; two CPU cores are shared with other work
 UPLOAD_MAX_MB = 0.05  # small, so that the "too large" refusal can be shown with a 60 kB file
+USER, PASSWORD = "reader", "correct horse"  # the optional login is on, so every test goes through it
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,7 +59,8 @@ def app(sample_index, tmp_path_factory):
     port = free_port()
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_DATA_DIR": str(data),
            "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port),
-           "ASSISTANT_UPLOAD_MAX_MB": str(UPLOAD_MAX_MB), "GRADIO_ANALYTICS_ENABLED": "False"}
+           "ASSISTANT_UPLOAD_MAX_MB": str(UPLOAD_MAX_MB), "ASSISTANT_AUTH_USER": USER,
+           "ASSISTANT_AUTH_PASSWORD": PASSWORD, "GRADIO_ANALYTICS_ENABLED": "False"}
     log_path = base / "app.log"
     with log_path.open("w") as log:
         process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
@@ -98,6 +100,8 @@ def browser():
 
 def open_page(browser, app, locale: str = "en-US"):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
+    login = context.request.post(app.url + "login", form={"username": USER, "password": PASSWORD})
+    assert login.ok, login.status  # the session cookie now belongs to this browser context
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(app.url)
@@ -131,6 +135,10 @@ def ask(page, question: str, turn: int) -> str:
     return wait_answer(page, turn)
 
 
+def wait_text(page, selector: str, text: str) -> None:
+    page.wait_for_function("([s, t]) => document.querySelector(s)?.innerText.includes(t)", arg=[selector, text])
+
+
 def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
@@ -143,6 +151,21 @@ WATCH_ANSWER = """() => {
     if (text && window.__seen[window.__seen.length - 1] !== text) window.__seen.push(text);
   }).observe(document.querySelector('#chatbot'), {subtree: true, childList: true, characterData: true});
 }"""
+
+
+def test_login_is_required_when_configured(browser, app):
+    context = browser.new_context()
+    try:
+        assert context.request.get(app.url + "config").status == 401
+        wrong = context.request.post(app.url + "login", form={"username": USER, "password": "guess"})
+        assert not wrong.ok
+        assert context.request.get(app.url + "config").status == 401
+        page = context.new_page()
+        page.goto(app.url)
+        page.wait_for_selector("input[type=password]")
+        assert page.locator("#question").count() == 0
+    finally:
+        context.close()
 
 
 def test_weapons_answer_its_sources_markers_article_and_follow_up(page):
@@ -227,11 +250,17 @@ def test_two_sessions_at_once_get_their_own_answers(browser, app):
 def test_interface_language_follows_browser_and_toggles(browser, app):
     context, page = open_page(browser, app, locale="fr-FR")
     try:
-        page.wait_for_function("document.querySelector('#send').innerText.includes('Envoyer')")
-        assert "Bibliothèque" in page.locator("#tab-library-button").inner_text()
+        wait_text(page, "#send", "Envoyer")
+        wait_text(page, "#tab-library-button", "Bibliothèque")
+        # the start screen's example questions (French and English) answer from the sample
+        page.locator("#chatbot button", has_text="Quelles armes ont été mentionnées ?").click()
+        text = wait_answer(page, 0)
+        assert "122" in text and "Grad" in text
+        assert "Sources pour" in page.locator("#sources .sources-head").inner_text()
         page.locator("#lang-toggle label", has_text="English").click()
-        page.wait_for_function("document.querySelector('#send').innerText.includes('Send')")
-        assert "Library" in page.locator("#tab-library-button").inner_text()
+        wait_text(page, "#send", "Send")
+        wait_text(page, "#tab-library-button", "Library")
+        wait_text(page, "#sources .sources-head", "Sources for")  # the panel follows the switch too
     finally:
         context.close()
 
@@ -258,7 +287,7 @@ def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     assert "indexed" in lines["kerbrat-lighthouse.txt"] and "✓" in lines["kerbrat-lighthouse.txt"]
     assert "failed" in lines["broken.pdf"] and "PDF" in lines["broken.pdf"]
     assert "failed" in lines["too-big.txt"] and "too large" in lines["too-big.txt"]
-    page.wait_for_function("document.querySelector('#articles').innerText.includes('Kerbrat lighthouse')")
+    wait_text(page, "#articles", "Kerbrat lighthouse")
     stored = app.data / "uploads" / "kerbrat-lighthouse.txt"
     assert stored.read_text(encoding="utf-8") == LIGHTHOUSE
     assert sorted(p.name for p in (app.data / "uploads").iterdir()) == ["kerbrat-lighthouse.txt"]
@@ -275,7 +304,7 @@ def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     page.locator("#remove-choice input").click()
     page.locator("[role=option]", has_text="Glassmaker restores").click()
     page.locator("#remove-button").click()
-    page.wait_for_function("document.querySelector('#remove-report').innerText.includes('Removed')")
+    wait_text(page, "#remove-report", "Removed")
     page.wait_for_function("!document.querySelector('#articles').innerText.includes('Kerbrat lighthouse')")
     assert not stored.exists()
 

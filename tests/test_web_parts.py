@@ -10,9 +10,9 @@ from conftest import SAMPLE, article_text
 
 from assistant import Assistant, Settings
 from assistant.types import Answer, Citation
-from assistant.web import build_app, launch_options
+from assistant.web import UI, Panel, build_app, launch_options
 from assistant.web.answerers import AnswererPool
-from assistant.web.i18n import STRINGS, browser_language
+from assistant.web.i18n import STRINGS, add_strings, browser_language
 from assistant.web.library import UploadStore, report_markdown, safe_name
 from assistant.web.render import answer_markdown, article_html, parse_cite_href, sources_html
 
@@ -143,5 +143,24 @@ def test_answerer_pool_reuses_the_app_assistant_and_refuses_unknown_names(sample
         pool.get("oracle")
 
 
-def test_build_app_gives_blocks(sample_assistant):
-    assert isinstance(build_app(sample_assistant), gr.Blocks)
+def test_panels_plug_into_the_page(sample_assistant):
+    """The extension point: a tab and a side panel get the UI context and can hook the page's events."""
+    add_strings({"en": {"extra.title": "Extra"}, "fr": {"extra.title": "En plus"}})
+    built: dict[str, UI] = {}
+
+    def build_tab(ui: UI) -> None:
+        built["tab"] = ui
+        ui.i18n.bind(gr.Markdown("", elem_id="extra-tab"), value="extra.title")
+        ui.on_answer(lambda conv: "", [ui.conversation], [])
+
+    def build_side(ui: UI) -> None:
+        built["side"] = ui
+        gr.Markdown("side", elem_id="extra-side")
+
+    demo = build_app(sample_assistant, panels=[Panel("extra", "tab", build_tab, title="extra.title"),
+                                               Panel("extra-side", "side", build_side)])
+    assert built["tab"] is built["side"] and built["tab"].assistant is sample_assistant
+    ids = {getattr(block, "elem_id", None) for block in demo.blocks.values()}
+    assert {"extra-tab", "extra-side", "chatbot", "sources"} <= ids
+    assert built["tab"].answer_hooks  # wired after each way of asking
+    assert isinstance(build_app(sample_assistant), gr.Blocks)  # the default: no extra panel

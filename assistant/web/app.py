@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from ..api import Assistant, QuestionError
+from ..indexer import IndexBusyError
 from ..types import Answer
 from . import assets
 from .answerers import ANSWERERS, AnswererPool
@@ -307,6 +308,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             try:
                 report = index_uploads(assistant, saved, report_progress)
                 uploads.discard_failed(saved, report)
+            except IndexBusyError:
+                return t(lang_value, "library.busy"), gr.skip()
             except Exception as error:  # the index busy or broken: say so, keep the page alive
                 log.exception("indexing uploads failed")
                 return f"**{t(lang_value, 'report.failed')}**: {error}", gr.skip()
@@ -324,6 +327,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 return t(lang_value, "library.remove_none")
             try:
                 report, title = remove_article(assistant, uploads, source)
+            except IndexBusyError:
+                return t(lang_value, "library.busy")
             except Exception as error:
                 log.exception("removing %s failed", source)
                 return f"**{t(lang_value, 'report.failed')}**: {error}"

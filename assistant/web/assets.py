@@ -22,7 +22,7 @@ CSS = """
 .marker { color: var(--color-accent); font-weight: 700; white-space: nowrap; }
 .source-meta { font-size: .85em; color: var(--body-text-color-subdued); margin-top: 2px; }
 .source-file { font-family: var(--font-mono); }
-.passage { line-height: 1.55; margin: .5em 0; }
+.passage { line-height: 1.55; margin: .5em 0; white-space: pre-line; }
 .sources mark, .article-view mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
 .open-article { font-size: .85em; border: 1px solid var(--border-color-primary); border-radius: 6px;
   padding: 3px 10px; background: var(--background-fill-primary); cursor: pointer; color: var(--body-text-color); }
