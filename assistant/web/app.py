@@ -1,0 +1,438 @@
+"""The web page: a streamed, cited chat beside its sources, a library of articles, and settings.
+
+Everything goes through the ``Assistant`` API (``stream``, ``index``, ``remove``, ``articles``,
+``article_text``, ``stats``); this module only arranges it on a page. State that belongs to one browser
+session (the conversation, the interface language, k, the answerer) lives in Gradio session state and
+inputs, so concurrent users never see each other's answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import gradio as gr
+
+from ..api import Assistant, QuestionError
+from ..indexer import IndexBusyError
+from ..types import Answer
+from . import assets
+from .answerers import ANSWERERS, AnswererPool
+from .i18n import Relabeler, browser_language, normalize, t
+from .library import (
+    Upload,
+    UploadStore,
+    article_rows,
+    index_uploads,
+    remove_article,
+    remove_choices,
+    report_markdown,
+    table_headers,
+)
+from .panels import UI, Conversation, Panel, Turn, chain_hooks
+from .render import answer_markdown, article_html, escape_markdown, sources_html
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "What weapons were mentioned?",
+    "Quelles armes ont été mentionnées ?",
+    "What does the Kremlin want from North Korea?",
+    "Comment les États-Unis ont-ils réagi ?",
+]
+UPLOAD_HARD_CAP = 4  # times the per-file limit: beyond it Gradio refuses the upload itself
+ANSWER_CONCURRENCY = 4  # questions answered at once; the parts are shared and thread-safe
+
+
+def default_panels() -> list[Panel]:
+    """Panels added to every app (issue 7's entities panel registers here)."""
+    return []
+
+
+def messages(conv: Conversation, lang: str, partial: str | None = None) -> list[dict[str, str]]:
+    """The chat as Gradio messages, rebuilt from the conversation (the one source of truth)."""
+    result: list[dict[str, str]] = []
+    for index, turn in enumerate(conv.turns):
+        result.append({"role": "user", "content": escape_markdown(turn.question)})
+        if turn.answer is not None:
+            result.append({"role": "assistant", "content": answer_markdown(turn.answer, index)})
+        elif partial and index == len(conv.turns) - 1:
+            result.append({"role": "assistant", "content": escape_markdown(partial)})
+    return result
+
+
+def _panel_sources(assistant: Assistant, conv: Conversation, lang: str) -> str:
+    """The side panel: the shown answer's sources, or the whole article of its active citation."""
+    answer = conv.answer(conv.shown)
+    if conv.article and answer is not None:
+        citation = next((c for c in answer.citations if c.marker == conv.active), None)
+        if citation is not None:
+            return article_html(citation, assistant.article_text(citation.source), lang)
+    return sources_html(answer, conv.shown, lang, active=conv.active)
+
+
+def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blocks:
+    """The whole page for ``assistant``; ``panels`` add tabs or side panels (default: ``default_panels()``)."""
+    panels = default_panels() if panels is None else list(panels)
+    pool = AnswererPool(assistant)
+    uploads = UploadStore(assistant.settings.data_dir / "uploads", assistant.settings.upload_max_mb)
+    i18n = Relabeler()
+    settings = assistant.settings
+
+    def stats_line(lang: str) -> str:
+        stats = assistant.stats()
+        key = "app.stats_one" if stats["articles"] == 1 else "app.stats"
+        return t(lang, key, articles=stats["articles"], chunks=stats["chunks"])
+
+    def placeholder(lang: str) -> str:
+        return t(lang, "chat.placeholder" if assistant.stats()["chunks"] else "chat.placeholder_empty")
+
+    def answerer_choices(lang: str) -> list[tuple[str, str]]:
+        return [(t(lang, f"settings.answerer.{name}"), name) for name in ANSWERERS]
+
+    def index_info(lang: str) -> str:
+        stats = assistant.stats()
+        languages = ", ".join(f"{k} ({v})" for k, v in sorted(stats["languages"].items())) or "—"
+        return t(lang, "settings.index_info", index=stats["index"], model=stats["embedding_model"],
+                 articles=stats["articles"], chunks=stats["chunks"], languages=languages)
+
+    with gr.Blocks(title=t("en", "app.title"), analytics_enabled=False) as demo:
+        conversation = gr.State(Conversation())
+        with gr.Row(elem_id="app-header", equal_height=True):
+            with gr.Column(scale=5):
+                header = gr.HTML(_header_html("en"), elem_id="app-title")
+            with gr.Column(scale=2, min_width=220):
+                lang = gr.Radio([("English", "en"), ("Français", "fr")], value="en", show_label=False,
+                                container=False, elem_id="lang-toggle")
+                i18n.bind(lang, label="app.language")
+                stats = gr.Markdown(stats_line("en"), elem_id="app-stats")
+                i18n.bind(stats, value=stats_line)
+
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab(t("en", "tab.chat"), id="chat", elem_id="tab-chat") as chat_tab:
+                i18n.bind(chat_tab, label="tab.chat")
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=420):
+                        chatbot = gr.Chatbot(
+                            label=t("en", "chat.label"), elem_id="chatbot", height=560, show_label=False,
+                            placeholder=placeholder("en"), examples=[{"text": q} for q in EXAMPLES],
+                            buttons=["copy", "copy_all"], feedback_options=None, layout="bubble",
+                            latex_delimiters=[],
+                        )
+                        i18n.bind(chatbot, label="chat.label", placeholder=placeholder)
+                        with gr.Row(equal_height=True):
+                            question = gr.Textbox(
+                                show_label=False, placeholder=t("en", "question.placeholder"), lines=1,
+                                max_lines=4, scale=6, elem_id="question", autofocus=True,
+                                max_length=settings.max_question_chars, container=False,
+                            )
+                            i18n.bind(question, placeholder="question.placeholder", label="question.label")
+                            send = gr.Button(t("en", "send"), variant="primary", scale=1, min_width=90,
+                                             elem_id="send")
+                            i18n.bind(send, value="send")
+                        new_chat = gr.Button(t("en", "new_chat"), size="sm", variant="secondary",
+                                             elem_id="new-chat")
+                        i18n.bind(new_chat, value="new_chat")
+                    with gr.Column(scale=2, min_width=340, elem_id="side"):
+                        sources_title = gr.Markdown(f"### {t('en', 'sources.title')}", elem_id="sources-title")
+                        i18n.bind(sources_title, value=lambda lang: f"### {t(lang, 'sources.title')}")
+                        sources = gr.HTML(sources_html(None, None, "en"), elem_id="sources",
+                                          js_on_load=assets.SOURCES_JS, max_height=620)
+                        ui = UI(assistant=assistant, answerers=pool, uploads=uploads, i18n=i18n, lang=lang,
+                                conversation=conversation, chatbot=chatbot, sources=sources)
+                        for panel in (p for p in panels if p.place == "side"):
+                            if panel.title:
+                                heading = gr.Markdown(f"### {t('en', panel.title)}")
+                                i18n.bind(heading, value=lambda lang, key=panel.title: f"### {t(lang, key)}")
+                            panel.build(ui)
+
+            with gr.Tab(t("en", "tab.library"), id="library", elem_id="tab-library") as library_tab:
+                i18n.bind(library_tab, label="tab.library")
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=2, min_width=320):
+                        files = gr.File(
+                            label=t("en", "library.upload", mb=settings.upload_max_mb), file_count="multiple",
+                            file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf"], type="filepath",
+                            elem_id="upload",
+                        )
+                        i18n.bind(files, label=lambda lang: t(lang, "library.upload", mb=settings.upload_max_mb))
+                        index_button = gr.Button(t("en", "library.index"), variant="primary", elem_id="index-button")
+                        i18n.bind(index_button, value="library.index")
+                        upload_report = gr.Markdown("", elem_id="upload-report")
+                    with gr.Column(scale=3, min_width=420):
+                        articles_table = gr.Dataframe(
+                            value={"headers": table_headers("en"), "data": article_rows(assistant, uploads)},
+                            label=t("en", "library.articles"), interactive=False, wrap=True,
+                            elem_id="articles", column_widths=["38%", "30%", "8%", "9%", "15%"],
+                        )
+                        with gr.Row(equal_height=True):
+                            to_remove = gr.Dropdown(choices=remove_choices(assistant, uploads), value=None,
+                                                    label=t("en", "library.remove_choice"), scale=4,
+                                                    elem_id="remove-choice")
+                            remove_button = gr.Button(t("en", "library.remove"), variant="stop", scale=1,
+                                                      min_width=140, elem_id="remove-button")
+                            i18n.bind(remove_button, value="library.remove")
+                        remove_report = gr.Markdown("", elem_id="remove-report")
+
+            for panel in (p for p in panels if p.place == "tab"):
+                with gr.Tab(t("en", panel.title or panel.key), id=panel.key) as panel_tab:
+                    i18n.bind(panel_tab, label=panel.title or panel.key)
+                    panel.build(ui)
+
+            with gr.Tab(t("en", "tab.settings"), id="settings", elem_id="tab-settings") as settings_tab:
+                i18n.bind(settings_tab, label="tab.settings")
+                with gr.Column():
+                    k = gr.Slider(1, 20, value=settings.k, step=1, label=t("en", "settings.k"),
+                                  info=t("en", "settings.k_info"), elem_id="k")
+                    i18n.bind(k, label="settings.k", info="settings.k_info")
+                    answerer = gr.Dropdown(choices=answerer_choices("en"), value=pool.default,
+                                           label=t("en", "settings.answerer"), info=t("en", "settings.answerer_info"),
+                                           elem_id="answerer")
+                    i18n.bind(answerer, label="settings.answerer", info="settings.answerer_info",
+                              choices=answerer_choices)
+                    index_md = gr.Markdown(index_info("en"), elem_id="index-info")
+                    i18n.bind(index_md, value=index_info)
+
+        # -- chat
+        def respond(text: str, conv: Conversation, k_value: float, answerer_name: str, lang_value: str):
+            lang_value = normalize(lang_value)
+            text = (text or "").strip()
+            if not text:
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                return
+            try:
+                chosen = pool.get(answerer_name)
+            except Exception as error:  # a backend that cannot start must not make the chat unusable
+                gr.Warning(t(lang_value, "settings.unavailable", name=answerer_name, reason=error))
+                chosen = assistant
+            turn = len(conv.turns)
+            conv.turns.append(Turn(text))
+            yield "", messages(conv, lang_value), conv, sources_html(None, None, lang_value, pending=True)
+            partial = ""
+            answer: Answer | None = None
+            try:
+                for piece in chosen.stream(text, k=int(k_value), history=conv.history(before=turn)):
+                    if isinstance(piece, Answer):
+                        answer = piece
+                    else:
+                        partial += piece
+                        yield gr.skip(), messages(conv, lang_value, partial), gr.skip(), gr.skip()
+            except QuestionError as error:
+                conv.turns.pop()
+                gr.Warning(t(lang_value, "error.question", reason=error))
+                yield text, messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
+                return
+            except Exception as error:
+                log.exception("answering %r failed", text)
+                answer = Answer(text=t(lang_value, "error.failed", reason=error), question=text, answered=False,
+                                answerer=answerer_name or pool.default)
+                conv.turns[turn].failed = True
+            if answer is None:
+                answer = Answer(text=partial.strip(), question=text, answerer=answerer_name or pool.default)
+            conv.turns[turn].answer = answer
+            conv.shown, conv.active, conv.article = turn, None, False
+            yield "", messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
+
+        chat_outputs = [question, chatbot, conversation, sources]
+        chat_inputs = [question, conversation, k, answerer, lang]
+        answered = [
+            question.submit(respond, chat_inputs, chat_outputs, concurrency_limit=ANSWER_CONCURRENCY,
+                            concurrency_id="answer", api_name="ask", show_progress="minimal"),
+            send.click(respond, chat_inputs, chat_outputs, concurrency_limit=ANSWER_CONCURRENCY,
+                       concurrency_id="answer", api_visibility="private", show_progress="minimal"),
+            chatbot.example_select(_example_text, None, question, api_visibility="private").then(
+                respond, chat_inputs, chat_outputs, concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
+                api_visibility="private", show_progress="minimal"),
+        ]
+        for event in answered:
+            chain_hooks(event, ui.answer_hooks)
+
+        def show_turn(conv: Conversation, lang_value: str, evt: gr.SelectData):
+            index = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else 0)
+            turn = min(int(index) // 2, len(conv.turns) - 1)
+            if conv.answer(turn) is None:
+                return gr.skip(), gr.skip()
+            conv.shown, conv.active, conv.article = turn, None, False
+            return conv, _panel_sources(assistant, conv, normalize(lang_value))
+
+        chatbot.select(show_turn, [conversation, lang], [conversation, sources], api_visibility="private",
+                       concurrency_limit=None)
+
+        def on_source_event(conv: Conversation, lang_value: str, evt: gr.EventData):
+            lang_value = normalize(lang_value)
+            data = evt._data if isinstance(evt._data, dict) else {}
+            action = data.get("action")
+            if action == "back":
+                conv.article = False
+                return conv, _panel_sources(assistant, conv, lang_value)
+            turn, marker = data.get("turn"), data.get("marker")
+            answer = conv.answer(turn if isinstance(turn, int) else None)
+            if answer is None or not any(c.marker == marker for c in answer.citations):
+                return gr.skip(), gr.skip()
+            conv.shown, conv.active, conv.article = turn, marker, action == "open"
+            return conv, _panel_sources(assistant, conv, lang_value)
+
+        sources.click(on_source_event, [conversation, lang], [conversation, sources], api_visibility="private",
+                      concurrency_limit=None)
+
+        def clear(lang_value: str):
+            return Conversation(), [], sources_html(None, None, normalize(lang_value)), ""
+
+        for clearing in (new_chat.click, chatbot.clear):
+            clearing(clear, [lang], [conversation, chatbot, sources, question], api_visibility="private",
+                     concurrency_limit=None)
+
+        # -- library
+        def library_view(lang_value: str):
+            lang_value = normalize(lang_value)
+            return (gr.update(value={"headers": table_headers(lang_value), "data": article_rows(assistant, uploads)},
+                              label=t(lang_value, "library.articles")),
+                    gr.update(choices=remove_choices(assistant, uploads), value=None,
+                              label=t(lang_value, "library.remove_choice")),
+                    stats_line(lang_value), index_info(lang_value), gr.update(placeholder=placeholder(lang_value)))
+
+        library_outputs = [articles_table, to_remove, stats, index_md, chatbot]
+
+        def index_files(paths: list[str] | None, lang_value: str, progress=gr.Progress()):  # noqa: B008 (how Gradio asks for a bar)
+            lang_value = normalize(lang_value)
+            if not paths:
+                return t(lang_value, "library.nothing"), gr.skip()
+            progress(0, desc=t(lang_value, "library.saving"))
+            saved: list[Upload] = [uploads.save(path, None, lang_value) for path in paths]
+
+            def report_progress(done: int, total: int, source: str) -> None:
+                name = source.rsplit("/", 1)[-1]
+                progress((done - 1) / max(total, 1), desc=t(lang_value, "library.indexing", name=name))
+
+            try:
+                report = index_uploads(assistant, saved, report_progress)
+                uploads.discard_failed(saved, report)
+            except IndexBusyError:
+                return t(lang_value, "library.busy"), gr.skip()
+            except Exception as error:  # the index busy or broken: say so, keep the page alive
+                log.exception("indexing uploads failed")
+                return f"**{t(lang_value, 'report.failed')}**: {error}", gr.skip()
+            progress(1.0)
+            return report_markdown(saved, report, lang_value), None
+
+        index_event = index_button.click(index_files, [files, lang], [upload_report, files], concurrency_limit=1,
+                                         concurrency_id="library", api_name="index", show_progress="full")
+        index_done = index_event.then(library_view, [lang], library_outputs, api_visibility="private")
+        chain_hooks(index_done, ui.library_hooks)
+
+        def remove_selected(source: str | None, lang_value: str):
+            lang_value = normalize(lang_value)
+            if not source:
+                return t(lang_value, "library.remove_none")
+            try:
+                report, title = remove_article(assistant, uploads, source)
+            except IndexBusyError:
+                return t(lang_value, "library.busy")
+            except Exception as error:
+                log.exception("removing %s failed", source)
+                return f"**{t(lang_value, 'report.failed')}**: {error}"
+            if report.failed:
+                return f"**{t(lang_value, 'report.failed')}**: {'; '.join(report.failed.values())}"
+            return t(lang_value, "library.removed", title=escape_markdown(title))
+
+        remove_event = remove_button.click(remove_selected, [to_remove, lang], [remove_report], concurrency_limit=1,
+                                           concurrency_id="library", api_name="remove")
+        remove_done = remove_event.then(library_view, [lang], library_outputs, api_visibility="private")
+        chain_hooks(remove_done, ui.library_hooks)
+
+        def pick_row(evt: gr.SelectData):
+            row = evt.index[0] if isinstance(evt.index, list | tuple) else None
+            articles = sorted(assistant.articles(), key=lambda a: a.indexed_at, reverse=True)
+            if row is None or not 0 <= row < len(articles):
+                return gr.skip()
+            return gr.update(value=articles[row].source)
+
+        articles_table.select(pick_row, None, to_remove, api_visibility="private", concurrency_limit=None)
+
+        # -- settings
+        def choose_answerer(name: str, lang_value: str):
+            if name == pool.default:
+                return gr.skip()
+            try:
+                pool.get(name)
+            except Exception as error:  # the backend cannot start: say why, and keep answering as before
+                gr.Warning(t(normalize(lang_value), "settings.unavailable", name=name, reason=error))
+                return gr.update(value=pool.default)
+            return gr.skip()
+
+        answerer.change(choose_answerer, [answerer, lang], [answerer], api_visibility="private",
+                        concurrency_limit=1, concurrency_id="answerer")
+
+        # -- language: the browser's first, then the toggle
+        def detect_language(request: gr.Request):
+            headers = getattr(request, "headers", None) or {}
+            return browser_language(headers.get("accept-language"))
+
+        def relabel(lang_value: str, conv: Conversation):
+            lang_value = normalize(lang_value)
+            return [*i18n.updates(lang_value), _header_html(lang_value), _panel_sources(assistant, conv, lang_value),
+                    *library_view(lang_value)[:2]]
+
+        language_event = lang.change(relabel, [lang, conversation],
+                                     [*i18n.components, header, sources, articles_table, to_remove],
+                                     api_visibility="private", concurrency_limit=None)
+        chain_hooks(language_event, ui.language_hooks)
+        demo.load(detect_language, None, lang, api_visibility="private")
+        # the library may have changed since the page was built (another session, the command line)
+        demo.load(library_view, [lang], library_outputs, api_visibility="private")
+    return demo
+
+
+def _example_text(evt: gr.SelectData) -> str:
+    value = evt.value if isinstance(evt.value, dict) else {}
+    return str(value.get("text", ""))
+
+
+def _header_html(lang: str) -> str:
+    return f"<h1>{t(lang, 'app.title')}</h1><p class='tagline'>{t(lang, 'app.tagline')}</p>"
+
+
+def launch_options(assistant: Assistant) -> dict[str, Any]:
+    """``launch()`` arguments from the settings: loopback by default, optional login, upload size limit."""
+    settings = assistant.settings
+    auth = None
+    if settings.auth_user and settings.auth_password:
+        auth = (settings.auth_user, settings.auth_password.get_secret_value())
+    return {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "auth": auth,
+        # Gradio refuses a whole batch over its limit; the per-file limit (upload_max_mb) is checked when
+        # indexing so that one big file fails alone. This cap only guards the server against abuse.
+        "max_file_size": int(settings.upload_max_mb * UPLOAD_HARD_CAP * 1e6),
+        "css": assets.CSS,
+        # system fonts: the default theme fetches Google Fonts, which an offline machine cannot reach
+        "theme": gr.themes.Soft(primary_hue="indigo", neutral_hue="slate",
+                                font=["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial",
+                                      "sans-serif"],
+                                font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]),
+        "footer_links": ["api"],
+        "show_error": True,
+    }
+
+
+def warm_up(assistant: Assistant) -> None:
+    """Build the shared parts before serving: the first question is then as quick as the next, and no two
+    requests race to build the same part."""
+    assistant.answerer  # noqa: B018
+    assistant.chain  # noqa: B018
+    assistant.indexer  # noqa: B018
+    assistant.lexical.fresh()
+
+
+def serve(assistant: Assistant, panels: Sequence[Panel] | None = None) -> None:
+    """Build the page and serve it until interrupted."""
+    warm_up(assistant)
+    demo = build_app(assistant, panels)
+    demo.queue(default_concurrency_limit=1).launch(**launch_options(assistant))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    serve(Assistant())

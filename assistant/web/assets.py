@@ -1,0 +1,77 @@
+"""The page's CSS and the small scripts attached to HTML components (kept in Python: no package data)."""
+
+from __future__ import annotations
+
+CSS = """
+.gradio-container { max-width: 1320px !important; width: 100% !important; margin: 0 auto; }
+#app-header { align-items: center; }
+#app-header h1 { margin: 0; font-size: 1.55rem; letter-spacing: -0.01em; }
+#app-header .tagline { margin: 2px 0 0; color: var(--body-text-color-subdued); }
+#app-stats { text-align: right; color: var(--body-text-color-subdued); font-size: .9em; }
+#lang-toggle { max-width: 240px; margin-left: auto; }
+#sources-title h3 { margin: 0 0 4px; }
+.sources { display: flex; flex-direction: column; gap: 10px; }
+.sources-head { font-weight: 600; }
+.sources-head q { font-weight: 400; font-style: italic; }
+.sources-note, .sources-hint, .sources-foot { color: var(--body-text-color-subdued); font-size: .9em; margin: 0; }
+.sources-warning { color: var(--color-red-500, #b91c1c); font-weight: 600; margin: 0; }
+.source-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
+  background: var(--background-fill-secondary); transition: box-shadow .2s, border-color .2s; }
+.source-card.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
+.source-card header { display: flex; gap: 6px; align-items: baseline; font-weight: 600; }
+.marker { color: var(--color-accent); font-weight: 700; white-space: nowrap; }
+.source-meta { font-size: .85em; color: var(--body-text-color-subdued); margin-top: 2px; }
+.source-file { font-family: var(--font-mono); }
+.passage { line-height: 1.55; margin: .5em 0; white-space: pre-line; }
+.sources mark, .article-view mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+.open-article { font-size: .85em; border: 1px solid var(--border-color-primary); border-radius: 6px;
+  padding: 3px 10px; background: var(--background-fill-primary); cursor: pointer; color: var(--body-text-color); }
+.open-article:hover, .back-to-sources:hover { border-color: var(--color-accent); }
+.back-to-sources { font-size: .85em; border: 1px solid var(--border-color-primary); border-radius: 6px;
+  padding: 3px 10px; background: var(--background-fill-primary); cursor: pointer; color: var(--body-text-color);
+  margin-bottom: 8px; }
+.article-view .article-head { margin-bottom: 8px; }
+.article-text { white-space: pre-wrap; max-height: 440px; overflow: auto; line-height: 1.6;
+  padding-right: 6px; }
+#chatbot a[href^="#cite-"] { text-decoration: none; font-weight: 700; font-size: .85em; color: var(--color-accent);
+  background: var(--color-accent-soft); border-radius: 4px; padding: 0 3px; margin: 0 1px; cursor: pointer; }
+#chatbot a[href^="#cite-"]:hover { filter: brightness(0.92); }
+#upload-report ul { margin-top: 4px; }
+#articles [class*="cell"], #articles [class*="cell"] * { font-family: var(--font) !important; }
+"""
+
+# Markers in the chat are links "#cite-<turn>-<marker>"; one document-level listener (replaced, not
+# duplicated, when the component mounts again) sends their clicks, and the "open the article" buttons, to
+# Python as this component's click event with the data attached.
+SOURCES_JS = """
+const handler = (event) => {
+  const link = event.target.closest('a[href^="#cite-"]');
+  if (link) {
+    event.preventDefault();
+    event.stopPropagation();
+    const m = (link.getAttribute('href') || '').match(/^#cite-(\\d+)-(\\d+)$/);
+    if (m) trigger('click', {action: 'cite', turn: Number(m[1]), marker: Number(m[2])});
+    return;
+  }
+  const open = event.target.closest('.open-article');
+  if (open && element.contains(open)) {
+    event.preventDefault();
+    trigger('click', {action: 'open', turn: Number(open.dataset.turn), marker: Number(open.dataset.marker)});
+    return;
+  }
+  const back = event.target.closest('.back-to-sources');
+  if (back && element.contains(back)) {
+    event.preventDefault();
+    trigger('click', {action: 'back'});
+  }
+};
+if (window.__newsCiteHandler) document.removeEventListener('click', window.__newsCiteHandler, true);
+window.__newsCiteHandler = handler;
+document.addEventListener('click', handler, true);
+// after each render: bring the cited sentence (article view) or the active source card into view
+watch('value', () => {
+  const mark = element.querySelector('#article-mark');
+  const target = mark || element.querySelector('.source-card.active');
+  if (target) target.scrollIntoView({block: mark ? 'center' : 'nearest', behavior: 'smooth'});
+});
+"""

@@ -1,0 +1,235 @@
+"""The interface's words in English and French, and the registry that relabels components on a switch.
+
+The language is per browser session (a ``gr.Radio``): it starts from the browser's ``Accept-Language``
+and the user can toggle it. Labels are changed server-side with ``gr.update`` rather than with Gradio's
+``gr.I18n`` because the toggle must work whatever the browser's locale, and the dynamic HTML (sources,
+library reports) has to follow the same choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "app.title": "News assistant",
+        "app.tagline": "Answers from your articles only, with the exact passages relied on.",
+        "app.stats": "{articles} articles · {chunks} passages indexed",
+        "app.stats_one": "1 article · {chunks} passages indexed",
+        "app.language": "Interface language",
+        "tab.chat": "Chat",
+        "tab.library": "Library",
+        "tab.settings": "Settings",
+        "chat.label": "Conversation",
+        "chat.placeholder": "### Ask about your articles\nAnswers quote the indexed articles and cite them; "
+                            "click a marker like **[1]** to see its passage. Try an example:",
+        "chat.placeholder_empty": "### No article indexed yet\nAdd articles in the **Library** tab, then ask "
+                                  "your questions here.",
+        "question.label": "Question",
+        "question.placeholder": "Ask a question in English or French…",
+        "send": "Send",
+        "new_chat": "New conversation",
+        "sources.title": "Sources",
+        "sources.empty": "Ask a question: the passages the answer relies on will appear here, with the cited "
+                         "sentence highlighted.",
+        "sources.for": "Sources for",
+        "sources.none": "No passage cited: the indexed articles do not answer this question.",
+        "sources.unsupported": "Warning: none of this answer's citations could be checked against the articles.",
+        "sources.searching": "Searching the articles…",
+        "sources.score": "score",
+        "sources.open": "Open the whole article",
+        "sources.hint": "Click a marker in the answer to jump to its passage; click an answer to see its sources.",
+        "sources.answerer": "answered by {answerer} in {seconds:.1f} s",
+        "article.back": "← Back to the sources",
+        "article.missing": "This article is no longer in the index.",
+        "article.from": "from",
+        "library.upload": "Add articles (.txt, .md, .html, .pdf; several at once, up to {mb:g} MB each)",
+        "library.index": "Index the files",
+        "library.articles": "Indexed articles",
+        "library.remove_choice": "Article to remove",
+        "library.remove": "Remove from the index",
+        "library.refresh": "Refresh",
+        "library.nothing": "Choose files to upload first.",
+        "library.indexing": "Indexing {name}",
+        "library.saving": "Saving the uploads",
+        "library.removed": "Removed **{title}** from the index.",
+        "library.remove_none": "Choose an article to remove.",
+        "library.busy": "The index is busy with another writer; try again in a moment.",
+        "library.empty": "No article indexed yet.",
+        "library.col.title": "Title",
+        "library.col.source": "Source",
+        "library.col.language": "Language",
+        "library.col.chunks": "Passages",
+        "library.col.indexed": "Indexed",
+        "report.added": "indexed",
+        "report.updated": "updated",
+        "report.unchanged": "already indexed, unchanged",
+        "report.duplicate": "same text as {twin}: recorded, not embedded twice",
+        "report.failed": "failed",
+        "report.renamed": "stored as {name}",
+        "report.summary": "{ok} of {total} files indexed",
+        "report.too_large": "too large ({size:.1f} MB; the limit is {limit:g} MB)",
+        "report.bad_type": "unsupported file type {suffix}; supported: .txt .md .html .pdf",
+        "report.unreadable": "the upload could not be read ({error})",
+        "settings.k": "Passages retrieved per question",
+        "settings.k_info": "More passages: more context for the answer, slower.",
+        "settings.answerer": "Answerer",
+        "settings.answerer_info": "How the answer is written from the passages.",
+        "settings.answerer.extractive": "Extractive: quotes the articles' sentences",
+        "settings.answerer.openai": "OpenAI-compatible server (LLM)",
+        "settings.answerer.llamacpp": "Local model with llama.cpp (LLM)",
+        "settings.unavailable": "The {name} answerer is not available: {reason}",
+        "settings.index": "Index",
+        "settings.index_info": "**Index:** `{index}`  \n**Embedding model:** `{model}`  \n"
+                               "**Articles:** {articles} · **Passages:** {chunks} · **Languages:** {languages}",
+        "error.question": "This question cannot be asked: {reason}",
+        "error.failed": "Something went wrong while answering: {reason}",
+    },
+    "fr": {
+        "app.title": "Assistant d'actualité",
+        "app.tagline": "Des réponses tirées de vos articles uniquement, avec les passages exacts utilisés.",
+        "app.stats": "{articles} articles · {chunks} passages indexés",
+        "app.stats_one": "1 article · {chunks} passages indexés",
+        "app.language": "Langue de l'interface",
+        "tab.chat": "Discussion",
+        "tab.library": "Bibliothèque",
+        "tab.settings": "Réglages",
+        "chat.label": "Conversation",
+        "chat.placeholder": "### Interrogez vos articles\nLes réponses citent les articles indexés ; cliquez sur "
+                            "un repère comme **[1]** pour voir son passage. Essayez un exemple :",
+        "chat.placeholder_empty": "### Aucun article indexé\nAjoutez des articles dans l'onglet "
+                                  "**Bibliothèque**, puis posez vos questions ici.",
+        "question.label": "Question",
+        "question.placeholder": "Posez une question en français ou en anglais…",
+        "send": "Envoyer",
+        "new_chat": "Nouvelle conversation",
+        "sources.title": "Sources",
+        "sources.empty": "Posez une question : les passages sur lesquels s'appuie la réponse s'afficheront ici, "
+                         "la phrase citée surlignée.",
+        "sources.for": "Sources pour",
+        "sources.none": "Aucun passage cité : les articles indexés ne répondent pas à cette question.",
+        "sources.unsupported": "Attention : aucune des citations de cette réponse n'a pu être vérifiée dans les "
+                               "articles.",
+        "sources.searching": "Recherche dans les articles…",
+        "sources.score": "score",
+        "sources.open": "Ouvrir l'article entier",
+        "sources.hint": "Cliquez sur un repère de la réponse pour voir son passage ; cliquez sur une réponse "
+                        "pour voir ses sources.",
+        "sources.answerer": "réponse {answerer} en {seconds:.1f} s",
+        "article.back": "← Retour aux sources",
+        "article.missing": "Cet article n'est plus dans l'index.",
+        "article.from": "source",
+        "library.upload": "Ajouter des articles (.txt, .md, .html, .pdf ; plusieurs à la fois, {mb:g} Mo "
+                          "maximum chacun)",
+        "library.index": "Indexer les fichiers",
+        "library.articles": "Articles indexés",
+        "library.remove_choice": "Article à retirer",
+        "library.remove": "Retirer de l'index",
+        "library.refresh": "Actualiser",
+        "library.nothing": "Choisissez d'abord des fichiers à envoyer.",
+        "library.indexing": "Indexation de {name}",
+        "library.saving": "Enregistrement des fichiers",
+        "library.removed": "**{title}** a été retiré de l'index.",
+        "library.remove_none": "Choisissez un article à retirer.",
+        "library.busy": "L'index est occupé par une autre écriture ; réessayez dans un instant.",
+        "library.empty": "Aucun article indexé.",
+        "library.col.title": "Titre",
+        "library.col.source": "Source",
+        "library.col.language": "Langue",
+        "library.col.chunks": "Passages",
+        "library.col.indexed": "Indexé le",
+        "report.added": "indexé",
+        "report.updated": "mis à jour",
+        "report.unchanged": "déjà indexé, inchangé",
+        "report.duplicate": "même texte que {twin} : enregistré sans être vectorisé deux fois",
+        "report.failed": "échec",
+        "report.renamed": "enregistré sous {name}",
+        "report.summary": "{ok} fichiers sur {total} indexés",
+        "report.too_large": "trop volumineux ({size:.1f} Mo ; la limite est de {limit:g} Mo)",
+        "report.bad_type": "type de fichier non pris en charge {suffix} ; acceptés : .txt .md .html .pdf",
+        "report.unreadable": "le fichier envoyé est illisible ({error})",
+        "settings.k": "Passages recherchés par question",
+        "settings.k_info": "Plus de passages : plus de contexte pour la réponse, plus lent.",
+        "settings.answerer": "Méthode de réponse",
+        "settings.answerer_info": "Comment la réponse est rédigée à partir des passages.",
+        "settings.answerer.extractive": "Extractive : cite les phrases des articles",
+        "settings.answerer.openai": "Serveur compatible OpenAI (LLM)",
+        "settings.answerer.llamacpp": "Modèle local avec llama.cpp (LLM)",
+        "settings.unavailable": "La méthode {name} n'est pas disponible : {reason}",
+        "settings.index": "Index",
+        "settings.index_info": "**Index :** `{index}`  \n**Modèle de vectorisation :** `{model}`  \n"
+                               "**Articles :** {articles} · **Passages :** {chunks} · **Langues :** {languages}",
+        "error.question": "Cette question ne peut pas être posée : {reason}",
+        "error.failed": "Un problème est survenu pendant la réponse : {reason}",
+    },
+}
+
+
+def normalize(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(lang: str | None, key: str, **values: Any) -> str:
+    """The text for ``key`` in ``lang`` (English when the key is missing there), formatted with ``values``."""
+    text = STRINGS[normalize(lang)].get(key) or STRINGS[DEFAULT_LANGUAGE][key]
+    return text.format(**values) if values else text
+
+
+def add_strings(strings: dict[str, dict[str, str]]) -> None:
+    """Let a panel bring its own words (``{"en": {...}, "fr": {...}}``)."""
+    for lang, table in strings.items():
+        STRINGS.setdefault(lang, {}).update(table)
+
+
+def browser_language(accept_language: str | None) -> str:
+    """The first of our languages in an ``Accept-Language`` header, by preference order; else English."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, position, tag.strip().lower().split("-")[0]))
+    for _, _, primary in sorted(ranked):
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+Label = str | Callable[[str], Any]  # a string key, or a function of the language giving the value
+
+
+@dataclass
+class Relabeler:
+    """Components whose properties are words: on a language switch each gets ``gr.update`` with new ones."""
+
+    bindings: list[tuple[gr.components.Component | gr.blocks.BlockContext, dict[str, Label]]] = field(
+        default_factory=list)
+
+    def bind(self, component, **properties: Label):
+        """``bind(button, value="send")`` or ``bind(box, label="question.label", info=lambda lang: ...)``."""
+        self.bindings.append((component, properties))
+        return component
+
+    @property
+    def components(self) -> list:
+        return [component for component, _ in self.bindings]
+
+    def updates(self, lang: str) -> list[dict[str, Any]]:
+        result = []
+        for _, properties in self.bindings:
+            values = {name: (label(lang) if callable(label) else t(lang, label)) for name, label in properties.items()}
+            result.append(gr.update(**values))
+        return result

@@ -1,0 +1,102 @@
+"""The extension point: extra tabs or side panels (e.g. an entities panel) plug into the page here.
+
+A ``Panel`` is built inside its container (a tab of its own, or the chat's side column below the
+sources) and gets the ``UI`` context: the shared components and hooks on the page's events. Example::
+
+    def build(ui: UI) -> None:
+        table = gr.Dataframe()
+        ui.i18n.bind(table, label="entities.title")          # relabelled on a language switch
+        ui.on_answer(lambda conv, lang: ..., [ui.conversation, ui.lang], [table])
+        ui.on_library_change(lambda lang: ..., [ui.lang], [table])
+
+    build_app(assistant, panels=[Panel("entities", "tab", build, title="entities.title")])
+
+Hook functions run after the core handler, with the given inputs; ``ui.conversation`` holds a
+``Conversation`` whose last turn's ``answer`` is the answer just given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import gradio as gr
+
+from ..api import Assistant
+from ..types import Answer
+from .answerers import AnswererPool
+from .i18n import Relabeler
+from .library import UploadStore
+
+
+@dataclass
+class Turn:
+    question: str
+    answer: Answer | None = None  # None while it is being answered
+    failed: bool = False  # an error message stands in for the answer
+
+
+@dataclass
+class Conversation:
+    """One browser session's conversation, and which answer's sources the panel shows."""
+
+    turns: list[Turn] = field(default_factory=list)
+    shown: int | None = None
+    active: int | None = None  # the marker highlighted in the sources panel
+    article: bool = False  # the panel shows the active citation's whole article instead
+
+    def history(self, before: int | None = None) -> list[tuple[str, str]]:
+        """Earlier turns as (question, answer text) for follow-ups; failed turns are left out."""
+        turns = self.turns if before is None else self.turns[:before]
+        return [(turn.question, turn.answer.text) for turn in turns if turn.answer is not None and not turn.failed]
+
+    def answer(self, turn: int | None) -> Answer | None:
+        if turn is None or not 0 <= turn < len(self.turns):
+            return None
+        return self.turns[turn].answer
+
+
+Hook = tuple[Callable[..., Any], list[Any], list[Any]]
+
+
+@dataclass
+class UI:
+    """What a panel may use. Components are created by ``build_app`` before any panel is built."""
+
+    assistant: Assistant
+    answerers: AnswererPool
+    uploads: UploadStore
+    i18n: Relabeler
+    lang: gr.Radio  # "en" or "fr": pass it as an input to get the session's interface language
+    conversation: gr.State  # a Conversation
+    chatbot: gr.Chatbot
+    sources: gr.HTML
+    answer_hooks: list[Hook] = field(default_factory=list)
+    library_hooks: list[Hook] = field(default_factory=list)
+    language_hooks: list[Hook] = field(default_factory=list)
+
+    def on_answer(self, fn: Callable[..., Any], inputs: Sequence[Any], outputs: Sequence[Any]) -> None:
+        """Run ``fn`` after each answer is complete."""
+        self.answer_hooks.append((fn, list(inputs), list(outputs)))
+
+    def on_library_change(self, fn: Callable[..., Any], inputs: Sequence[Any], outputs: Sequence[Any]) -> None:
+        """Run ``fn`` after articles were indexed or removed from the page."""
+        self.library_hooks.append((fn, list(inputs), list(outputs)))
+
+    def on_language(self, fn: Callable[..., Any], inputs: Sequence[Any], outputs: Sequence[Any]) -> None:
+        """Run ``fn`` after the interface language changed (for HTML a panel renders itself)."""
+        self.language_hooks.append((fn, list(inputs), list(outputs)))
+
+
+@dataclass
+class Panel:
+    key: str
+    place: Literal["tab", "side"]
+    build: Callable[[UI], None]
+    title: str = ""  # an i18n key (see i18n.add_strings) for the tab's label or the side panel's heading
+
+
+def chain_hooks(event, hooks: Sequence[Hook]) -> None:
+    for fn, inputs, outputs in hooks:
+        event = event.then(fn, inputs, outputs)

@@ -1,0 +1,315 @@
+"""The web app, driven in headless Chromium: the real `python app.py` on a free loopback port, over a
+private copy of the sample index. Screenshots go to tests/artifacts/ (git-ignored)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import ROOT
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ANSWER_TIMEOUT = 120_000  # ms; two CPU cores are shared with other work
+UPLOAD_MAX_MB = 0.05  # small, so that the "too large" refusal can be shown with a 60 kB file
+USER, PASSWORD = "reader", "correct horse"  # the optional login is on, so every test goes through it
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (make browser installs it)"),
+]
+
+LIGHTHOUSE = """Glassmaker restores the Kerbrat lighthouse lens
+
+The Kerbrat lighthouse on the island of Ouessant got its Fresnel lens back in March 2021, after a restoration that
+lasted eleven months.
+
+Master glassmaker Elodie Marchetti replaced forty-two cracked prisms of the lens. She said the hardest part was
+matching the green tint of the original 1902 glass.
+
+The work cost 380,000 euros, paid by the Brittany region.
+"""
+LIGHTHOUSE_QUESTION = "How many prisms did Elodie Marchetti replace?"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(sample_index, tmp_path_factory):
+    """The real app in a subprocess, on a private copy of the sample index."""
+    base = tmp_path_factory.mktemp("web")
+    index = base / "index"
+    shutil.copytree(sample_index, index, ignore=shutil.ignore_patterns("write.lock"))
+    data = base / "data"
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_DATA_DIR": str(data),
+           "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port),
+           "ASSISTANT_UPLOAD_MAX_MB": str(UPLOAD_MAX_MB), "ASSISTANT_AUTH_USER": USER,
+           "ASSISTANT_AUTH_PASSWORD": PASSWORD, "GRADIO_ANALYTICS_ENABLED": "False"}
+    log_path = base / "app.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 240
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the app exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the app did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield SimpleNamespace(url=url, data=data, log=log_path, base=base)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, app, locale: str = "en-US"):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
+    login = context.request.post(app.url + "login", form={"username": USER, "password": PASSWORD})
+    assert login.ok, login.status  # the session cookie now belongs to this browser context
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(app.url)
+    page.wait_for_selector("#question textarea")
+    return context, page
+
+
+@pytest.fixture()
+def page(browser, app):
+    context, page = open_page(browser, app)
+    yield page
+    context.close()
+
+
+def submit(page, question: str) -> None:
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def wait_answer(page, turn: int) -> str:
+    """The text of the conversation's answer number ``turn`` (0-based), once complete."""
+    page.wait_for_selector(f'#sources .sources[data-turn="{turn}"]', timeout=ANSWER_TIMEOUT)
+    bot = page.locator('#chatbot [data-testid="bot"]').nth(turn)
+    bot.wait_for()
+    return bot.inner_text()
+
+
+def ask(page, question: str, turn: int) -> str:
+    submit(page, question)
+    return wait_answer(page, turn)
+
+
+def wait_text(page, selector: str, text: str) -> None:
+    page.wait_for_function("([s, t]) => document.querySelector(s)?.innerText.includes(t)", arg=[selector, text])
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+WATCH_ANSWER = """() => {
+  window.__seen = [];
+  new MutationObserver(() => {
+    const bots = document.querySelectorAll('#chatbot [data-testid="bot"]');
+    const text = bots.length ? bots[bots.length - 1].innerText : '';
+    if (text && window.__seen[window.__seen.length - 1] !== text) window.__seen.push(text);
+  }).observe(document.querySelector('#chatbot'), {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_login_is_required_when_configured(browser, app):
+    context = browser.new_context()
+    try:
+        assert context.request.get(app.url + "config").status == 401
+        wrong = context.request.post(app.url + "login", form={"username": USER, "password": "guess"})
+        assert not wrong.ok
+        assert context.request.get(app.url + "config").status == 401
+        page = context.new_page()
+        page.goto(app.url)
+        page.wait_for_selector("input[type=password]")
+        assert page.locator("#question").count() == 0
+    finally:
+        context.close()
+
+
+def test_weapons_answer_its_sources_markers_article_and_follow_up(page):
+    page.evaluate(WATCH_ANSWER)
+    text = ask(page, "What weapons were mentioned?", 0)
+    # streamed: the answer was shown growing, piece by piece, before it was complete
+    seen = page.evaluate("window.__seen")
+    assert len(seen) >= 3, seen
+    assert all(len(a) <= len(b) for a, b in zip(seen, seen[1:], strict=False)), seen
+    assert len(seen[0]) < len(seen[-1]) / 2, seen
+    for needle in ("122", "152", "Grad"):
+        assert needle in text
+    # the sources panel: the cited sentence highlighted inside its passage, with title, file and score
+    sources = page.locator("#sources")
+    marks = sources.locator(".source-card mark").all_inner_texts()
+    assert any("122mm et 152mm ainsi que des lance-roquettes multiples Grad" in m for m in marks), marks
+    card = sources.locator(".source-card", has=page.locator("mark", has_text="122mm"))
+    assert "Malgré les dénégations" in card.locator(".passage").inner_text()  # the passage around the quote
+    assert "russie-coree-du-nord.txt" in card.locator(".source-file").inner_text()
+    assert "score 0." in card.inner_text()
+    shot(page, "weapons-answer")
+
+    # a marker in the answer shows its passage
+    markers = page.locator('#chatbot a[href^="#cite-0-"]')
+    assert markers.count() >= 1
+    last = markers.nth(markers.count() - 1)
+    marker = last.get_attribute("href").rsplit("-", 1)[1]
+    assert page.locator("#sources .source-card.active").count() == 0
+    last.click()
+    page.wait_for_selector(f"#source-0-{marker}.active")
+    assert page.locator("#sources .source-card.active").count() == 1
+
+    # the whole article, with the cited sentence highlighted in place
+    quote = card.locator("mark").inner_text()
+    card.locator(".open-article").click()
+    page.wait_for_selector("#article-mark")
+    assert page.locator("#article-mark").inner_text() == quote
+    article = page.locator("#sources .article-text").inner_text()
+    assert "cosmodrome de Vostotchny" in article and "Conseil de Sécurité" in article
+    shot(page, "whole-article")
+    page.locator("#sources .back-to-sources").click()
+    page.wait_for_selector("#sources .source-card")
+
+    # a follow-up is understood from the previous turn
+    follow = ask(page, "And who supplies them?", 1)
+    assert "fournit" in follow, follow
+    assert page.locator('#chatbot a[href^="#cite-1-"]').count() >= 1
+    assert "And who supplies them?" in page.locator("#sources .sources-head").inner_text()
+    # selecting the first answer brings its sources back
+    page.locator('#chatbot [data-testid="bot"]').nth(0).click(position={"x": 30, "y": 12})
+    page.wait_for_selector('#sources .sources[data-turn="0"]')
+    assert "What weapons were mentioned?" in page.locator("#sources .sources-head").inner_text()
+
+
+def test_unanswerable_question_is_refused_without_sources(page):
+    text = ask(page, "Who won the 2022 football World Cup?", 0)
+    assert "do not answer" in text
+    assert page.locator("#sources .source-card").count() == 0
+    assert "No passage cited" in page.locator("#sources").inner_text()
+
+
+def test_two_sessions_at_once_get_their_own_answers(browser, app):
+    first_context, first = open_page(browser, app)
+    second_context, second = open_page(browser, app, locale="fr-FR")
+    try:
+        submit(first, "What weapons were mentioned?")
+        submit(second, "Comment les États-Unis ont-ils réagi ?")
+        first_text = wait_answer(first, 0)
+        second_text = wait_answer(second, 0)
+        assert "122" in first_text and "réaction internationale" not in first_text
+        assert "réaction internationale" in second_text and "122" not in second_text
+        assert "What weapons" in first.locator("#sources .sources-head").inner_text()
+        assert "réagi" in second.locator("#sources .sources-head").inner_text()
+        assert first.locator('#chatbot [data-testid="bot"]').count() == 1
+        assert second.locator('#chatbot [data-testid="bot"]').count() == 1
+        shot(second, "second-session-fr")
+    finally:
+        first_context.close()
+        second_context.close()
+
+
+def test_interface_language_follows_browser_and_toggles(browser, app):
+    context, page = open_page(browser, app, locale="fr-FR")
+    try:
+        wait_text(page, "#send", "Envoyer")
+        wait_text(page, "#tab-library-button", "Bibliothèque")
+        # the start screen's example questions (French and English) answer from the sample
+        page.locator("#chatbot button", has_text="Quelles armes ont été mentionnées ?").click()
+        text = wait_answer(page, 0)
+        assert "122" in text and "Grad" in text
+        assert "Sources pour" in page.locator("#sources .sources-head").inner_text()
+        page.locator("#lang-toggle label", has_text="English").click()
+        wait_text(page, "#send", "Send")
+        wait_text(page, "#tab-library-button", "Library")
+        wait_text(page, "#sources .sources-head", "Sources for")  # the panel follows the switch too
+    finally:
+        context.close()
+
+
+def test_upload_answer_and_remove_an_article(page, app, tmp_path):
+    article = tmp_path / "kerbrat-lighthouse.txt"
+    article.write_text(LIGHTHOUSE, encoding="utf-8")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"this is not a PDF")
+    big = tmp_path / "too-big.txt"
+    big.write_text("word " * 12_000, encoding="utf-8")  # 60 kB, over the 50 kB limit of this app
+
+    # before: the sample does not answer it
+    assert "do not answer" in ask(page, LIGHTHOUSE_QUESTION, 0)
+
+    page.locator("#tab-library-button").click()
+    page.set_input_files("#upload input[type=file]", [str(article), str(broken), str(big)])
+    page.wait_for_selector("#upload .file-preview, #upload table", timeout=30_000)
+    page.locator("#index-button").click()
+    page.wait_for_function("document.querySelector('#upload-report').innerText.includes('of 3 files indexed')",
+                           timeout=ANSWER_TIMEOUT)
+    report = page.locator("#upload-report").inner_text()
+    lines = {line.split(":")[0].strip("✓✗ "): line for line in report.splitlines() if ":" in line}
+    assert "indexed" in lines["kerbrat-lighthouse.txt"] and "✓" in lines["kerbrat-lighthouse.txt"]
+    assert "failed" in lines["broken.pdf"] and "PDF" in lines["broken.pdf"]
+    assert "failed" in lines["too-big.txt"] and "too large" in lines["too-big.txt"]
+    wait_text(page, "#articles", "Kerbrat lighthouse")
+    stored = app.data / "uploads" / "kerbrat-lighthouse.txt"
+    assert stored.read_text(encoding="utf-8") == LIGHTHOUSE
+    assert sorted(p.name for p in (app.data / "uploads").iterdir()) == ["kerbrat-lighthouse.txt"]
+    shot(page, "library-after-upload")
+
+    page.locator("#tab-chat-button").click()
+    text = ask(page, LIGHTHOUSE_QUESTION, 1)
+    assert "forty-two" in text
+    files = page.locator("#sources .source-file").all_inner_texts()
+    assert files and all(name == "kerbrat-lighthouse.txt" for name in files), files
+    shot(page, "uploaded-article-answer")
+
+    page.locator("#tab-library-button").click()
+    page.locator("#remove-choice input").click()
+    page.locator("[role=option]", has_text="Glassmaker restores").click()
+    page.locator("#remove-button").click()
+    wait_text(page, "#remove-report", "Removed")
+    page.wait_for_function("!document.querySelector('#articles').innerText.includes('Kerbrat lighthouse')")
+    assert not stored.exists()
+
+    page.locator("#tab-chat-button").click()
+    after = ask(page, LIGHTHOUSE_QUESTION, 2)
+    assert "do not answer" in after
+    assert "forty-two" not in after
+    assert page.locator("#sources .source-card").count() == 0

@@ -1,0 +1,166 @@
+"""The web app's parts without a browser: safe uploads, rendering with highlights, languages, launch settings."""
+
+from __future__ import annotations
+
+import html as html_lib
+
+import gradio as gr
+import pytest
+from conftest import SAMPLE, article_text
+
+from assistant import Assistant, Settings
+from assistant.types import Answer, Citation
+from assistant.web import UI, Panel, build_app, launch_options
+from assistant.web.answerers import AnswererPool
+from assistant.web.i18n import STRINGS, add_strings, browser_language
+from assistant.web.library import UploadStore, report_markdown, safe_name
+from assistant.web.render import answer_markdown, article_html, parse_cite_href, sources_html
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("article.txt", "article.txt"),
+    ("../../etc/passwd.txt", "passwd.txt"),
+    ("..\\..\\windows\\evil.md", "evil.md"),
+    ("/abs/path/Report 2024 (final).PDF", "Report-2024-final.pdf"),
+    (".hidden.html", "hidden.html"),
+    ("..", "article"),
+    ("élection présidentielle.txt", "élection-présidentielle.txt"),
+    ("a;rm -rf ~.txt", "a-rm-rf.txt"),
+])
+def test_safe_name_keeps_no_folder_and_no_odd_character(given, expected):
+    assert safe_name(given) == expected
+
+
+def test_upload_store_never_overwrites_and_reuses_identical_files(tmp_path):
+    store = UploadStore(tmp_path / "uploads", max_mb=1)
+    first, second, same = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    first.write_text("first article", encoding="utf-8")
+    second.write_text("another article", encoding="utf-8")
+    same.write_text("first article", encoding="utf-8")
+
+    saved = store.save(first, "../news.txt", "en")
+    assert saved.stored == tmp_path / "uploads" / "news.txt" and not saved.renamed
+    other = store.save(second, "news.txt", "en")
+    assert other.stored == tmp_path / "uploads" / "news-2.txt" and other.renamed
+    again = store.save(same, "news.txt", "en")
+    assert again.stored == saved.stored  # same bytes: the stored file is reused, not copied again
+    assert saved.stored.read_text(encoding="utf-8") == "first article"
+    assert other.stored.read_text(encoding="utf-8") == "another article"
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["news-2.txt", "news.txt"]
+
+
+def test_upload_store_refuses_big_and_unsupported_files_with_their_reason(tmp_path):
+    store = UploadStore(tmp_path / "uploads", max_mb=0.001)
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 2000, encoding="utf-8")
+    script = tmp_path / "run.sh"
+    script.write_text("echo hi", encoding="utf-8")
+    refused = store.save(big, "big.txt", "en")
+    assert refused.stored is None and "too large" in refused.reason
+    wrong = store.save(script, "run.sh", "fr")
+    assert wrong.stored is None and ".sh" in wrong.reason and "non pris en charge" in wrong.reason
+    assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
+
+
+def test_report_names_each_file_and_why_it_failed(tmp_path, writable_index):
+    assistant = Assistant(writable_index)
+    store = UploadStore(tmp_path / "uploads", max_mb=1)
+    good, bad = tmp_path / "good.md", tmp_path / "bad.pdf"
+    good.write_text("# Port news\n\nThe harbour of Brest opened a new dock for research vessels.", encoding="utf-8")
+    bad.write_bytes(b"not a pdf")
+    saved = [store.save(good, "good.md", "en"), store.save(bad, "bad.pdf", "en")]
+    report = assistant.index([s.stored for s in saved])
+    store.discard_failed(saved, report)
+    text = report_markdown(saved, report, "en")
+    assert "1 of 2 files indexed" in text
+    assert "✓ `good.md`: indexed" in text
+    assert "✗ `bad.pdf`: **failed**:" in text and "PDF" in text
+    assert not (tmp_path / "uploads" / "bad.pdf").exists()  # a refused file is not kept
+    assert (tmp_path / "uploads" / "good.md").exists()
+
+
+def test_browser_language():
+    assert browser_language("fr-FR,fr;q=0.9,en;q=0.8") == "fr"
+    assert browser_language("de-DE,de;q=0.9,fr;q=0.5,en;q=0.8") == "en"
+    assert browser_language("de-DE,fr;q=0.5") == "fr"
+    assert browser_language("") == "en"
+    assert browser_language(None) == "en"
+
+
+def test_every_string_exists_in_both_languages():
+    assert set(STRINGS["en"]) == set(STRINGS["fr"])
+
+
+def test_answer_markers_become_links_and_article_text_stays_text():
+    citation = Citation(marker=1, source="/x/a.txt", title='Title "quoted"', quote="q", start=0, end=1, score=0.9)
+    answer = Answer(text="Some *bold* <b>html</b> $$x$$ [1] and [7]", citations=[citation])
+    markdown = answer_markdown(answer, turn=3)
+    assert '[[1]](#cite-3-1 "Title \'quoted\'")' in markdown
+    assert "\\[7\\]" in markdown  # not a citation of this answer: left as text
+    assert "\\*bold\\*" in markdown and "\\<b\\>" in markdown and "\\$\\$" in markdown
+    assert parse_cite_href("#cite-3-1") == (3, 1)
+    assert parse_cite_href("#cite-x") is None
+
+
+def test_sources_and_article_highlight_the_cited_sentence(sample_assistant):
+    answer = sample_assistant.ask("What weapons were mentioned?")
+    html = sources_html(answer, 0, "en", active=answer.citations[0].marker)
+    text = article_text(sample_assistant, str(SAMPLE))
+    for c in answer.citations:
+        assert f'id="source-0-{c.marker}"' in html
+        assert f"<mark>{html_lib.escape(c.quote)}</mark>" in html
+    assert html.count("source-card active") == 1
+    citation = answer.citations[0]
+    view = article_html(citation, text, "fr")
+    marked = view.split('<mark id="article-mark">')[1].split("</mark>")[0]
+    assert html_lib.unescape(marked) == text[citation.start : citation.end] == citation.quote
+    assert "Retour aux sources" in view
+    assert "article is no longer" in article_html(citation, None, "en")
+
+
+def test_refusal_panel_says_no_passage(sample_assistant):
+    answer = sample_assistant.ask("Who won the 2022 football World Cup?")
+    html = sources_html(answer, 0, "fr")
+    assert "Aucun passage cité" in html and "source-card" not in html
+
+
+def test_launch_defaults_are_safe_and_auth_comes_from_settings(sample_index):
+    options = launch_options(Assistant(sample_index))
+    assert options["server_name"] == "127.0.0.1"
+    assert options["auth"] is None
+    assert options["max_file_size"] >= Settings().upload_max_mb * 1e6
+    secured = launch_options(Assistant(sample_index, host="0.0.0.0", port=8080, auth_user="ana",
+                                       auth_password="s3cret"))
+    assert (secured["server_name"], secured["server_port"]) == ("0.0.0.0", 8080)
+    assert secured["auth"] == ("ana", "s3cret")
+
+
+def test_answerer_pool_reuses_the_app_assistant_and_refuses_unknown_names(sample_assistant):
+    pool = AnswererPool(sample_assistant)
+    assert pool.get("extractive") is sample_assistant
+    assert pool.get(None) is sample_assistant
+    with pytest.raises(ValueError, match="unknown answerer"):
+        pool.get("oracle")
+
+
+def test_panels_plug_into_the_page(sample_assistant):
+    """The extension point: a tab and a side panel get the UI context and can hook the page's events."""
+    add_strings({"en": {"extra.title": "Extra"}, "fr": {"extra.title": "En plus"}})
+    built: dict[str, UI] = {}
+
+    def build_tab(ui: UI) -> None:
+        built["tab"] = ui
+        ui.i18n.bind(gr.Markdown("", elem_id="extra-tab"), value="extra.title")
+        ui.on_answer(lambda conv: "", [ui.conversation], [])
+
+    def build_side(ui: UI) -> None:
+        built["side"] = ui
+        gr.Markdown("side", elem_id="extra-side")
+
+    demo = build_app(sample_assistant, panels=[Panel("extra", "tab", build_tab, title="extra.title"),
+                                               Panel("extra-side", "side", build_side)])
+    assert built["tab"] is built["side"] and built["tab"].assistant is sample_assistant
+    ids = {getattr(block, "elem_id", None) for block in demo.blocks.values()}
+    assert {"extra-tab", "extra-side", "chatbot", "sources"} <= ids
+    assert built["tab"].answer_hooks  # wired after each way of asking
+    assert isinstance(build_app(sample_assistant), gr.Blocks)  # the default: no extra panel
