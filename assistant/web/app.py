@@ -47,7 +47,9 @@ ANSWER_CONCURRENCY = 4  # questions answered at once; the parts are shared and t
 
 def default_panels() -> list[Panel]:
     """Panels added to every app (issue 7's entities panel registers here)."""
-    return []
+    from .entities import entities_panel
+
+    return [entities_panel()]
 
 
 def messages(conv: Conversation, lang: str, partial: str | None = None) -> list[dict[str, str]]:
@@ -139,8 +141,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         i18n.bind(sources_title, value=lambda lang: f"### {t(lang, 'sources.title')}")
                         sources = gr.HTML(sources_html(None, None, "en"), elem_id="sources",
                                           js_on_load=assets.SOURCES_JS, max_height=620)
+                        filters = gr.State({})
                         ui = UI(assistant=assistant, answerers=pool, uploads=uploads, i18n=i18n, lang=lang,
-                                conversation=conversation, chatbot=chatbot, sources=sources)
+                                conversation=conversation, chatbot=chatbot, sources=sources, filters=filters)
                         for panel in (p for p in panels if p.place == "side"):
                             if panel.title:
                                 heading = gr.Markdown(f"### {t('en', panel.title)}")
@@ -195,7 +198,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                     i18n.bind(index_md, value=index_info)
 
         # -- chat
-        def respond(text: str, conv: Conversation, k_value: float, answerer_name: str, lang_value: str):
+        def respond(text: str, conv: Conversation, k_value: float, answerer_name: str, lang_value: str,
+                    filters_value: dict | None = None):
             lang_value = normalize(lang_value)
             text = (text or "").strip()
             if not text:
@@ -212,7 +216,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             partial = ""
             answer: Answer | None = None
             try:
-                for piece in chosen.stream(text, k=int(k_value), history=conv.history(before=turn)):
+                for piece in chosen.stream(text, k=int(k_value), history=conv.history(before=turn),
+                                             filters=filters_value or None):
                     if isinstance(piece, Answer):
                         answer = piece
                     else:
@@ -235,7 +240,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             yield "", messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
 
         chat_outputs = [question, chatbot, conversation, sources]
-        chat_inputs = [question, conversation, k, answerer, lang]
+        chat_inputs = [question, conversation, k, answerer, lang, filters]
         answered = [
             question.submit(respond, chat_inputs, chat_outputs, concurrency_limit=ANSWER_CONCURRENCY,
                             concurrency_id="answer", api_name="ask", show_progress="minimal"),

@@ -72,6 +72,7 @@ class UI:
     conversation: gr.State  # a Conversation
     chatbot: gr.Chatbot
     sources: gr.HTML
+    filters: gr.State | None = None  # the chat's filters (source, lang, since, until, entity), set by panels
     answer_hooks: list[Hook] = field(default_factory=list)
     library_hooks: list[Hook] = field(default_factory=list)
     language_hooks: list[Hook] = field(default_factory=list)
