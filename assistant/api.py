@@ -94,6 +94,15 @@ class Assistant:
         """Remove an article (by its source path) from the index."""
         return self.indexer.remove([str(source)], wait=wait)
 
+    def check(self, *, repair: bool = False, wait: bool = False):
+        """Does the manifest agree with the store (and BM25 with both)? ``repair=True`` makes it so.
+
+        Returns a ``maintenance.CheckReport``: ``ok``, ``problems``, ``repaired``, ``summary()``.
+        """
+        from .maintenance import check
+
+        return check(self.indexer, repair=repair, wait=wait)
+
     # -- reading
     def retrieve(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Document]:
         """The passages best matching the question, best first, with ``score`` in their metadata."""

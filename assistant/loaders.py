@@ -73,7 +73,11 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadE
                 if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
                     continue
                 file = Path(root, name).absolute()
-                real = file.resolve()
+                try:
+                    real = file.resolve()
+                except (RuntimeError, OSError):  # a file symlink pointing (through others) to itself
+                    yield LoadError(str(file), "symbolic link loop")
+                    continue
                 if real in seen:
                     continue
                 seen.add(real)
