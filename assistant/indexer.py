@@ -5,9 +5,14 @@ manifest (nothing read; an mtime that close to the moment it was taken is not tr
 because a write within the same clock tick would leave it unchanged), else the SHA-256 of its bytes
 still matches (nothing parsed), else the hash of its extracted text still matches (nothing embedded).
 
-Per source, the order of writes is: new chunks (content-addressed ids, so a retry rewrites the same
-records), then the article record that lists them, then removal of the chunks it no longer lists.
-Readers trust only chunks their article lists, so at every point they see the old or the new version.
+The order of writes: the new chunks of a batch of articles (content-addressed ids, so a retry rewrites
+the same records), then the article records that list them, then removal of the chunks they no longer
+list, then the generation bump that tells readers. Readers trust only chunks an article lists, so at
+every point they see the old or the new version of each article. A batch is committed every
+``COMMIT_FILES`` files or ``COMMIT_SECONDS``: readers in other processes, whose Chroma only shows them
+vectors written before their last reopen (``Store.follow_other_writers``), never lose an article being
+updated for longer than a commit takes.
+
 A marker file says that a run is writing; the run that finds it left behind (the last one was killed)
 first converges the index (``maintenance.repair``): orphan chunks deleted, duplicates settled, BM25
 rebuilt. ``assistant check`` reports the same state, ``check --repair`` fixes it.
@@ -43,6 +48,10 @@ JOURNAL = "indexing.unfinished"
 # Filesystems stamp mtimes from a coarse clock; an mtime less than this before the moment the file was
 # read could be repeated by a later write of the same size, so such a file is hashed again next time.
 RACY_NS = 2_000_000_000
+# A long run switches what it has staged this often, so readers of other processes see progress and a
+# killed run loses little.
+COMMIT_FILES = 200
+COMMIT_SECONDS = 30.0
 # Formats whose file size is their text size: refused on their size before a byte is read.
 PLAIN_TEXT = {".txt", ".md", ".markdown"}
 
@@ -86,6 +95,15 @@ class FileState:
         return article
 
 
+@dataclass
+class Staged:
+    """An article whose chunks are stored and whose record is not switched yet."""
+
+    article: Article
+    text: str
+    stale: list[str]  # chunk ids that its record will no longer list
+
+
 def stat_unchanged(article: Article, info: os.stat_result) -> bool:
     """True when the file's stat proves it is the one last read (see ``RACY_NS``)."""
     return (
@@ -124,7 +142,13 @@ class Indexer:
         with write_lock(self.settings.index_dir, wait=wait):
             run = _Run(self, report)
             run.recover()
-            run.index_files(roots, progress)
+            try:
+                run.index_files(roots, progress)
+            except KeyboardInterrupt:
+                # Ctrl-C: switch in what is complete; the marker stays for what was cut in half.
+                run.keep_journal = True
+                run.finish()
+                raise
             if prune:
                 run.prune(roots)
             if gone:
@@ -152,23 +176,31 @@ class Indexer:
         return report
 
     def refresh(self) -> None:
-        """Tell readers the index moved, and rebuild the BM25 side once for all of them.
+        """Tell readers the index moved, and rebuild the BM25 side once for all of them."""
+        self._announce(self._build_lexical(set()))
 
-        The new BM25 index is saved under the next generation before the store announces it, so a
-        reader (in this process or another) that sees the new generation finds it on disk.
+    def _build_lexical(self, exclude: set[str]) -> LexicalIndex:
+        """The BM25 index of the store's chunks less ``exclude``, saved under the next generation.
+
+        Saved before the store announces that generation, so that a reader (in this process or another)
+        that sees the new generation finds it on disk.
         """
-        generation = self.store.generation() + 1
         fresh = LexicalIndex(self.lexical.index.folder)
         ids: list[str] = []
         texts: list[str] = []
         for page_ids, page_texts in self.store.iter_chunk_texts():
-            ids.extend(page_ids)
-            texts.extend(page_texts)
-        fresh.build(ids, texts, generation)
+            for chunk_id, text in zip(page_ids, page_texts, strict=True):
+                if chunk_id not in exclude:
+                    ids.append(chunk_id)
+                    texts.append(text)
+        fresh.build(ids, texts, self.store.generation() + 1)
         try:
             fresh.save()
         except OSError:
             pass  # a read-only index folder still answers; readers rebuild it in memory
+        return fresh
+
+    def _announce(self, fresh: LexicalIndex) -> None:
         self.store.bump_generation()
         self.lexical.index = fresh
 
@@ -182,8 +214,8 @@ class Indexer:
     def end_writes(self) -> None:
         self.journal.unlink(missing_ok=True)
 
-    def write(self, document: Document, state: FileState) -> Article:
-        """Chunk, embed and store one article; returns its manifest record."""
+    def stage(self, document: Document, state: FileState) -> Staged:
+        """Chunk and embed an article and store its chunks, not yet listed: readers do not see them."""
         self.begin_writes()
         meta = document.metadata
         chunks = chunk_document(document, self.settings.chunk_size, self.settings.chunk_overlap)
@@ -200,19 +232,42 @@ class Indexer:
         self.cache.embed(self.embeddings, sentence_texts, batch_size=self.settings.embed_batch_size)
         self.store.add_chunks(chunks, vectors)
         new_ids = [c.metadata["chunk_id"] for c in chunks]
-        article = state.stamp(_article(document, new_ids))
-        self.store.put_article(article, document.page_content)
-        stale = set(self.store.chunk_ids_of(meta["doc_id"])) - set(new_ids)
-        self.store.delete_chunks(sorted(stale))
-        return article
+        stale = sorted(set(self.store.chunk_ids_of(meta["doc_id"])) - set(new_ids))
+        return Staged(state.stamp(_article(document, new_ids)), document.page_content, stale)
 
-    def record_duplicate(self, document: Document, twin: str, state: FileState) -> Article:
-        """Record a source whose text another source already has: listed, not embedded again."""
+    def stage_duplicate(self, document: Document, twin: str, state: FileState) -> Staged:
+        """A source whose text another source already has: listed, not embedded again."""
         self.begin_writes()
         article = state.stamp(_article(document, [], duplicate_of=twin))
-        self.store.put_article(article, document.page_content)
-        self.store.delete_chunks(self.store.chunk_ids_of(article.doc_id))
-        return article
+        return Staged(article, document.page_content, self.store.chunk_ids_of(article.doc_id))
+
+    def commit(self, staged: Sequence[Staged], announce: bool = True) -> None:
+        """Switch article records to their staged versions, then delete the chunks they no longer list.
+
+        With ``announce``, the BM25 index of the result is built first and the generation bumped last, so
+        that readers of other processes (which only follow the store at a new generation) miss the
+        switched articles for a few store writes, not for the rest of the run.
+        """
+        if not staged:
+            return
+        stale = {chunk_id for item in staged for chunk_id in item.stale}
+        fresh = self._build_lexical(stale) if announce else None
+        for item in staged:
+            self.store.put_article(item.article, item.text)
+        self.store.delete_chunks(sorted(stale))
+        if fresh is not None:
+            self._announce(fresh)
+
+    def write(self, document: Document, state: FileState) -> Article:
+        """Index one article now (readers see it at the next generation)."""
+        staged = self.stage(document, state)
+        self.commit([staged], announce=False)
+        return staged.article
+
+    def record_duplicate(self, document: Document, twin: str, state: FileState) -> Article:
+        staged = self.stage_duplicate(document, twin, state)
+        self.commit([staged], announce=False)
+        return staged.article
 
     def delete(self, article: Article) -> None:
         self.begin_writes()
@@ -286,7 +341,10 @@ class _Run:
         self.primaries: dict[str, str] = {}  # content hash -> source indexed with that text
         self.seen: set[str] = set()
         self.restamped: list[Article] = []
+        self.staged: list[Staged] = []
+        self.last_commit = time.monotonic()
         self.changed = False
+        self.unannounced = False  # written to the store, not yet announced to readers
         self.keep_journal = False
 
     def recover(self) -> None:
@@ -314,6 +372,15 @@ class _Run:
             except Exception as error:  # one bad document must not end the batch
                 self.report.failed[source] = f"indexing failed: {error}"
                 self.clean_up(source)
+            if len(self.staged) >= COMMIT_FILES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
+                self.commit()
+
+    def commit(self) -> None:
+        if self.staged:
+            self.indexer.commit(self.staged)
+            self.staged = []
+            self.unannounced = False
+        self.last_commit = time.monotonic()
 
     def clean_up(self, source: str) -> None:
         """Drop the chunks a failed write left that its article record does not list."""
@@ -369,10 +436,11 @@ class _Run:
             del self.primaries[old.content_hash]
         twin = self.primaries.get(text_hash)
         if twin is not None and twin != source:
-            self.indexer.record_duplicate(document, twin, state)
+            self.staged.append(self.indexer.stage_duplicate(document, twin, state))
             self.report.duplicates[source] = twin
         else:
-            self.report.chunks_added += len(self.indexer.write(document, state).chunk_ids)
+            self.staged.append(self.indexer.stage(document, state))
+            self.report.chunks_added += len(self.staged[-1].article.chunk_ids)
             self.primaries[text_hash] = source
         (self.report.updated if old else self.report.added).append(source)
         self.changed = True
@@ -421,13 +489,15 @@ class _Run:
         if self.primaries.get(article.content_hash) == article.source:
             del self.primaries[article.content_hash]
         self.report.removed.append(article.source)
-        self.changed = True
+        self.changed = self.unannounced = True
 
     def finish(self) -> None:
         if self.restamped:
             self.store.update_articles(self.restamped)
-        if self.changed:
-            self.indexer.settle_duplicates(self.report)
+        self.commit()
+        if self.changed and self.indexer.settle_duplicates(self.report):
+            self.unannounced = True
+        if self.unannounced:
             self.indexer.refresh()
         if not self.keep_journal:
             self.indexer.end_writes()

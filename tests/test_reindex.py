@@ -222,7 +222,31 @@ def test_check_finds_each_disagreement_and_repair_fixes_it(tmp_path, cache):
     assert all(d.id != "ghost-1" for d in assistant.retrieve("passage que plus aucun article ne cite", k=5))
 
 
-def test_a_run_interrupted_by_ctrl_c_is_finished_by_the_next(tmp_path, cache):
+class Crash(BaseException):
+    """Ends a run where it stands, as a kill would (no handler of the indexer runs)."""
+
+
+def test_a_crashed_run_is_finished_by_the_next(tmp_path, cache):
+    folder = tmp_path / "news"
+    write_news(folder)
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+
+    def crash(done: int, total: int, source: str) -> None:
+        if done == 3:
+            raise Crash
+
+    with pytest.raises(Crash):
+        assistant.index([folder], progress=crash)
+    kinds = {p.kind for p in assistant.check().problems}
+    assert {"interrupted_run", "orphan_chunks"} <= kinds  # two articles' chunks stored, never listed
+    assert assistant.articles() == []
+
+    resumed = assistant.index([folder])
+    assert resumed.repaired and len(resumed.added) == 3
+    assert_consistent(assistant)
+
+
+def test_ctrl_c_keeps_what_was_complete(tmp_path, cache):
     folder = tmp_path / "news"
     write_news(folder)
     assistant = Assistant(tmp_path / "index", embedding_cache=cache)
@@ -233,12 +257,10 @@ def test_a_run_interrupted_by_ctrl_c_is_finished_by_the_next(tmp_path, cache):
 
     with pytest.raises(KeyboardInterrupt):
         assistant.index([folder], progress=interrupt)
-    report = assistant.check()
-    assert "interrupted_run" in {p.kind for p in report.problems}
-    assert len(assistant.articles()) == 2  # what was written is complete, and listed
-
+    assert len(assistant.articles()) == 2
+    assert top_source(assistant, "port de Marseille record") == str(folder / "port.txt")
     resumed = assistant.index([folder])
-    assert resumed.repaired and len(resumed.unchanged) == 2 and len(resumed.added) == 1
+    assert len(resumed.unchanged) == 2 and len(resumed.added) == 1
     assert_consistent(assistant)
 
 
