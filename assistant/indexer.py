@@ -176,31 +176,22 @@ class Indexer:
         return report
 
     def refresh(self) -> None:
-        """Tell readers the index moved, and rebuild the BM25 side once for all of them."""
-        self._announce(self._build_lexical(set()))
+        """Tell readers the index moved, and rebuild the BM25 side once for all of them.
 
-    def _build_lexical(self, exclude: set[str]) -> LexicalIndex:
-        """The BM25 index of the store's chunks less ``exclude``, saved under the next generation.
-
-        Saved before the store announces that generation, so that a reader (in this process or another)
-        that sees the new generation finds it on disk.
+        The new BM25 index is saved under the next generation before the store announces it, so that a
+        reader (in this process or another) that sees the new generation finds it on disk.
         """
         fresh = LexicalIndex(self.lexical.index.folder)
         ids: list[str] = []
         texts: list[str] = []
         for page_ids, page_texts in self.store.iter_chunk_texts():
-            for chunk_id, text in zip(page_ids, page_texts, strict=True):
-                if chunk_id not in exclude:
-                    ids.append(chunk_id)
-                    texts.append(text)
+            ids.extend(page_ids)
+            texts.extend(page_texts)
         fresh.build(ids, texts, self.store.generation() + 1)
         try:
             fresh.save()
         except OSError:
             pass  # a read-only index folder still answers; readers rebuild it in memory
-        return fresh
-
-    def _announce(self, fresh: LexicalIndex) -> None:
         self.store.bump_generation()
         self.lexical.index = fresh
 
@@ -244,19 +235,20 @@ class Indexer:
     def commit(self, staged: Sequence[Staged], announce: bool = True) -> None:
         """Switch article records to their staged versions, then delete the chunks they no longer list.
 
-        With ``announce``, the BM25 index of the result is built first and the generation bumped last, so
-        that readers of other processes (which only follow the store at a new generation) miss the
-        switched articles for a few store writes, not for the rest of the run.
+        With ``announce``, readers are told twice: before the switch (the store then holds the old and the
+        new chunks, so a reader that reopens finds whichever version the record lists) and after the
+        deletions. A search that straddles the switch sees the generation move and searches again
+        (``HybridRetriever.search``), so readers of other processes never miss an updated article.
         """
         if not staged:
             return
-        stale = {chunk_id for item in staged for chunk_id in item.stale}
-        fresh = self._build_lexical(stale) if announce else None
+        if announce:
+            self.refresh()
         for item in staged:
             self.store.put_article(item.article, item.text)
-        self.store.delete_chunks(sorted(stale))
-        if fresh is not None:
-            self._announce(fresh)
+        self.store.delete_chunks(sorted({chunk_id for item in staged for chunk_id in item.stale}))
+        if announce:
+            self.refresh()
 
     def write(self, document: Document, state: FileState) -> Article:
         """Index one article now (readers see it at the next generation)."""

@@ -165,18 +165,19 @@ class Store:
         self._seen_generation = -1
         self._reopen_lock = threading.Lock()
 
-    def follow_other_writers(self) -> None:
+    def follow_other_writers(self, force: bool = False) -> None:
         """Reopen an embedded Chroma that another process has changed since it was opened.
 
         Chroma reads its vector index at open and does not see what another process writes later (its
-        SQLite records it does see): a long-running reader would search stale vectors until restarted.
-        Writers bump the generation when they are done, so a reader reopens once per finished run.
+        SQLite records it does see): a long-running reader would search stale vectors, and fail on the
+        ids of deleted chunks, until restarted. Writers bump the generation when they commit, so a reader
+        reopens once per commit (or when a search hits a deleted chunk: ``force``).
         """
-        if not self._embedded or self.generation() == self._seen_generation:
+        if not self._embedded or (not force and self.generation() == self._seen_generation):
             return
         with self._reopen_lock:
             generation = self.generation()
-            if generation == self._seen_generation:
+            if not force and generation == self._seen_generation:
                 return
             client = _fresh_embedded_client(self.index_dir)
             chunks = client.get_collection(self._chunks.name, embedding_function=None)
@@ -266,7 +267,24 @@ class Store:
 
     def dense_search(self, vector: Sequence[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """``(chunk_id, cosine similarity)`` of the ``k`` nearest chunks."""
+        from chromadb.errors import InternalError
+
         self.follow_other_writers()
+        try:
+            found = self._nearest(vector, k, where)
+            ids = [chunk_id for chunk_id, _ in found]
+            stale = self._embedded and bool(ids) and len(self._chunks.get(ids=ids, include=[])["ids"]) < len(ids)
+        except InternalError:  # "Error finding id"
+            if not self._embedded:
+                raise
+            stale = True
+        if stale:
+            # The vector index read at open lists chunks that another process has deleted since: reopen.
+            self.follow_other_writers(force=True)
+            found = self._nearest(vector, k, where)
+        return found
+
+    def _nearest(self, vector: Sequence[float], k: int, where: dict | None) -> list[tuple[str, float]]:
         count = self._chunks.count()
         if count == 0:
             return []

@@ -55,6 +55,12 @@ def write_piaf(folder: Path, start: int, count: int) -> dict[str, Path]:
     return paths
 
 
+def piaf_asked() -> set[str]:
+    """The context ids that some PIAF question is about."""
+    with open(PIAF / "questions-dev.jsonl", encoding="utf-8") as handle:
+        return {json.loads(line)["context_id"] for line in handle}
+
+
 def piaf_question(context_id: str) -> dict:
     with open(PIAF / "questions-dev.jsonl", encoding="utf-8") as handle:
         for line in handle:
