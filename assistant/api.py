@@ -91,7 +91,7 @@ class Assistant:
         return self.indexer.index(paths, prune=prune, wait=wait, progress=progress)
 
     def remove(self, source: str | os.PathLike[str], *, wait: bool = False) -> IndexReport:
-        """Remove an article (by its source path) from the index."""
+        """Remove articles from the index: by source path, by folder (all under it) or by doc id."""
         return self.indexer.remove([str(source)], wait=wait)
 
     def check(self, *, repair: bool = False, wait: bool = False):

@@ -150,7 +150,12 @@ class Indexer:
                 run.finish()
                 raise
             if prune:
-                run.prune(roots)
+                # A folder that is not there (a typo, an unmounted disk) prunes nothing: `remove` does that.
+                missing = [root for root in roots if not root.exists()]
+                for root in missing:
+                    report.failed[str(root)] = ("no such file or folder; nothing under it was pruned "
+                                                "(assistant remove drops its articles)")
+                run.prune([root for root in roots if root.exists()])
             if gone:
                 run.prune(gone)
             run.finish()

@@ -25,7 +25,8 @@ _RELEVANT = {"created", "modified", "moved", "deleted", "closed"}
 
 
 class _Collector(FileSystemEventHandler):
-    def __init__(self) -> None:
+    def __init__(self, ignore: Sequence[Path] = ()) -> None:
+        self.ignore = [p.absolute() for p in ignore]
         self.lock = threading.Lock()
         self.paths: set[str] = set()
         self.first_event = 0.0
@@ -37,7 +38,7 @@ class _Collector(FileSystemEventHandler):
         paths = [os.fsdecode(event.src_path)]
         if event.dest_path:
             paths.append(os.fsdecode(event.dest_path))
-        wanted = [p for p in paths if _wanted(p, event.is_directory)]
+        wanted = [p for p in paths if _wanted(p, event.is_directory) and not self._ignored(p)]
         if not wanted:
             return
         now = time.monotonic()
@@ -46,6 +47,10 @@ class _Collector(FileSystemEventHandler):
                 self.first_event = now
             self.paths.update(wanted)
             self.last_event = now
+
+    def _ignored(self, path: str) -> bool:
+        # The index's own folder, when it lies in a followed one: its writes must not trigger runs.
+        return any(p == Path(path) or p in Path(path).parents for p in self.ignore)
 
     def take(self, debounce: float, max_delay: float) -> list[str]:
         """The paths of a batch once the folder has been quiet (or busy for too long), else nothing."""
@@ -93,7 +98,7 @@ class Watcher:
         missing = [str(f) for f in self.folders if not f.is_dir()]
         if missing:
             raise ValueError(f"not a folder: {', '.join(missing)}")
-        collector = _Collector()
+        collector = _Collector(ignore=[self.assistant.settings.index_dir])
         observer = Observer()
         for folder in self.folders:
             observer.schedule(collector, str(folder), recursive=True)

@@ -84,6 +84,12 @@ def test_changed_files_replaced_unchanged_skipped_deleted_pruned(tmp_path, cache
     assert assistant.store.chunk_ids_of(doc_id_for(str(paths["rougeole.md"]))) == []
     assert str(other) in {a.source for a in assistant.articles()}  # outside the pruned folder: kept
     assert top_source(assistant, "grève des contrôleurs TGV Bordeaux") == str(other)
+
+    other.unlink()
+    other.parent.rename(tmp_path / "unmounted")  # a folder that is not there prunes nothing
+    missing = assistant.index([other.parent], prune=True)
+    assert missing.removed == [] and "nothing under it was pruned" in missing.failed[str(other.parent)]
+    assert str(other) in {a.source for a in assistant.articles()}
     assert_consistent(assistant)
 
 
