@@ -161,8 +161,9 @@ def decode_text(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
-    damaged = text.count("\ufffd")
-    if sum(1 for ch in text if ord(ch) > 127) - damaged >= max(3, 2 * damaged):
+    sample = text[:2_000_000]
+    damaged = sample.count("\ufffd")
+    if sum(1 for ch in sample if ord(ch) > 127) - damaged >= max(3, 2 * damaged):
         # UTF-8 with a few bad bytes (a cut download, a careless edit): keep its text, the damage marked
         # with U+FFFD, rather than read all of it in a code page it is not in.
         return text
