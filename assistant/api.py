@@ -100,8 +100,17 @@ class Assistant:
         return self.indexer.index(paths, prune=prune, wait=wait, progress=progress)
 
     def remove(self, source: str | os.PathLike[str], *, wait: bool = False) -> IndexReport:
-        """Remove an article (by its source path) from the index."""
+        """Remove articles from the index: by source path, by folder (all under it) or by doc id."""
         return self.indexer.remove([str(source)], wait=wait)
+
+    def check(self, *, repair: bool = False, wait: bool = False):
+        """Does the manifest agree with the store (and BM25 with both)? ``repair=True`` makes it so.
+
+        Returns a ``maintenance.CheckReport``: ``ok``, ``problems``, ``repaired``, ``summary()``.
+        """
+        from .maintenance import check
+
+        return check(self.indexer, repair=repair, wait=wait)
 
     # -- reading
     def retrieve(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Document]:

@@ -1,18 +1,33 @@
 """Incremental indexing: only what changed is embedded, and an interrupted run loses nothing.
 
-Per source, the order of writes is: new chunks (content-addressed ids, so a retry rewrites the same
-records), then the article record that lists them, then removal of the chunks it no longer lists.
-Readers trust only chunks their article lists, so at every point they see the old or the new version,
-and the next run (or ``check --repair``) clears what an interrupted one left behind.
+A file is judged unchanged by the cheapest test that can tell: its size and mtime still match the
+manifest (nothing read; an mtime that close to the moment it was taken is not trusted, as git does,
+because a write within the same clock tick would leave it unchanged), else the SHA-256 of its bytes
+still matches (nothing parsed), else the hash of its extracted text still matches (nothing embedded).
+
+The order of writes: the new chunks of a batch of articles (content-addressed ids, so a retry rewrites
+the same records), then the article records that list them, then removal of the chunks they no longer
+list, then the generation bump that tells readers. Readers trust only chunks an article lists, so at
+every point they see the old or the new version of each article. A batch is committed every
+``COMMIT_FILES`` files or ``COMMIT_SECONDS``: readers in other processes, whose Chroma only shows them
+vectors written before their last reopen (``Store.follow_other_writers``), never lose an article being
+updated for longer than a commit takes.
+
+A marker file says that a run is writing; the run that finds it left behind (the last one was killed)
+first converges the index (``maintenance.repair``): orphan chunks deleted, duplicates settled, BM25
+rebuilt. ``assistant check`` reports the same state, ``check --repair`` fixes it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -21,13 +36,25 @@ from langchain_core.documents import Document
 from .chunking import chunk_document, chunk_sentences
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import index_article, remove_article
-from .loaders import LoadError, iter_files, load_file
+from .lexical import LexicalIndex
+from .loaders import LoadError, doc_id_for, iter_files, load_file
 from .retrieval import LexicalSide
 from .settings import Settings
 from .store import Article, Store
 from .types import IndexReport
 
 Progress = Callable[[int, int, str], None]
+
+JOURNAL = "indexing.unfinished"
+# Filesystems stamp mtimes from a coarse clock; an mtime less than this before the moment the file was
+# read could be repeated by a later write of the same size, so such a file is hashed again next time.
+RACY_NS = 2_000_000_000
+# A long run switches what it has staged this often, so readers of other processes see progress and a
+# killed run loses little.
+COMMIT_FILES = 200
+COMMIT_SECONDS = 30.0
+# Formats whose file size is their text size: refused on their size before a byte is read.
+PLAIN_TEXT = {".txt", ".md", ".markdown"}
 
 
 class IndexBusyError(RuntimeError):
@@ -50,6 +77,44 @@ def write_lock(index_dir: Path, wait: bool = False, timeout: float = 600.0):
         lock.release()
 
 
+@dataclass(frozen=True)
+class FileState:
+    """A file as it was read: what the next run compares with before reading it again."""
+
+    size: int = -1
+    mtime_ns: int = 0
+    digest: str = ""
+    checked_ns: int = 0
+
+    @classmethod
+    def of(cls, article: Article) -> FileState:
+        return cls(article.file_size, article.file_mtime_ns, article.file_hash, article.checked_ns)
+
+    def stamp(self, article: Article) -> Article:
+        article.file_size, article.file_mtime_ns = self.size, self.mtime_ns
+        article.file_hash, article.checked_ns = self.digest, self.checked_ns
+        return article
+
+
+@dataclass
+class Staged:
+    """An article whose chunks are stored and whose record is not switched yet."""
+
+    article: Article
+    text: str
+    stale: list[str]  # chunk ids that its record will no longer list
+
+
+def stat_unchanged(article: Article, info: os.stat_result) -> bool:
+    """True when the file's stat proves it is the one last read (see ``RACY_NS``)."""
+    return (
+        article.file_size == info.st_size
+        and article.file_mtime_ns == info.st_mtime_ns
+        and article.checked_ns - article.file_mtime_ns > RACY_NS
+        and bool(article.file_hash)
+    )
+
+
 class Indexer:
     def __init__(self, settings: Settings, store: Store, embeddings: ModelEmbeddings, cache: EmbeddingCache,
                  lexical: LexicalSide) -> None:
@@ -59,90 +124,96 @@ class Indexer:
         self.cache = cache
         self.lexical = lexical
 
+    @property
+    def journal(self) -> Path:
+        return self.settings.index_dir / JOURNAL
+
+    # -- public
     def index(self, paths: Iterable[str | os.PathLike[str]], *, prune: bool = False, wait: bool = False,
-              progress: Progress | None = None) -> IndexReport:
+              progress: Progress | None = None, deleted: Iterable[str | os.PathLike[str]] = ()) -> IndexReport:
+        """Index files and folders; ``prune``: also remove articles whose files are gone from them.
+
+        ``deleted``: paths known to be gone (a watcher's deletions); the articles at or under them are
+        removed if their files are indeed missing.
+        """
         started = time.perf_counter()
         report = IndexReport()
-        paths = [Path(p).expanduser() for p in paths]
+        roots = [Path(p).expanduser() for p in paths]
+        gone = [Path(p).expanduser() for p in deleted]
         with write_lock(self.settings.index_dir, wait=wait):
-            manifest = self.store.get_articles()
-            by_source = {a.source: a for a in manifest.values()}
-            by_hash = {a.content_hash: a.source for a in manifest.values() if not a.duplicate_of}
-            files = list(iter_files(paths))
-            seen: set[str] = set()
-            changed = False
-            for position, item in enumerate(files, start=1):
-                if isinstance(item, LoadError):
-                    report.failed[item.source] = item.reason
-                    continue
-                source = str(item)
-                seen.add(source)
-                if progress:
-                    progress(position, len(files), source)
-                document = load_file(item, max_bytes=int(self.settings.max_file_mb * 1e6))
-                if isinstance(document, LoadError):
-                    report.failed[document.source] = document.reason
-                    continue
-                old = by_source.get(source)
-                digest = document.metadata["content_hash"]
-                if old and old.content_hash == digest and self._complete(old):
-                    report.unchanged.append(source)
-                    continue
-                twin = by_hash.get(digest)
-                if twin and twin != source:
-                    self._record_duplicate(document, twin)
-                    report.duplicates[source] = twin
-                    (report.updated if old else report.added).append(source)
-                    changed = True
-                    continue
-                try:
-                    report.chunks_added += self._write(document)
-                except Exception as error:  # one bad document must not end the batch
-                    report.failed[source] = f"indexing failed: {error}"
-                    continue
-                by_hash[digest] = source
-                (report.updated if old else report.added).append(source)
-                changed = True
+            run = _Run(self, report)
+            run.recover()
+            try:
+                run.index_files(roots, progress)
+            except KeyboardInterrupt:
+                # Ctrl-C: switch in what is complete; the marker stays for what was cut in half.
+                run.keep_journal = True
+                run.finish()
+                raise
             if prune:
-                for article in list(manifest.values()):
-                    if article.source in seen or not _is_under(article.source, paths):
-                        continue
-                    if not Path(article.source).exists():
-                        self._remove(article)
-                        report.removed.append(article.source)
-                        changed = True
-            if changed:
-                self.refresh()
+                # A folder that is not there (a typo, an unmounted disk) prunes nothing: `remove` does that.
+                missing = [root for root in roots if not root.exists()]
+                for root in missing:
+                    report.failed[str(root)] = ("no such file or folder; nothing under it was pruned "
+                                                "(assistant remove drops its articles)")
+                run.prune([root for root in roots if root.exists()])
+            if gone:
+                run.prune(gone)
+            run.finish()
         report.seconds = time.perf_counter() - started
         return report
 
     def remove(self, sources: Sequence[str], wait: bool = False) -> IndexReport:
+        """Remove articles by source path, by folder (everything under it), or by doc id."""
+        started = time.perf_counter()
         report = IndexReport()
         with write_lock(self.settings.index_dir, wait=wait):
-            manifest = self.store.get_articles()
+            run = _Run(self, report)
+            run.recover()
             for source in sources:
-                wanted = {source, str(Path(source).expanduser().absolute())}
-                matches = [a for a in manifest.values() if a.source in wanted]
+                matches = _matching(run.manifest.values(), source)
                 if not matches:
                     report.failed[source] = "not in the index"
                     continue
                 for article in matches:
-                    self._remove(article)
-                    report.removed.append(article.source)
-            if report.removed:
-                self.refresh()
+                    run.remove(article)
+            run.finish()
+        report.seconds = time.perf_counter() - started
         return report
 
     def refresh(self) -> None:
-        """Tell readers the index moved, and rebuild the BM25 side once for all of them."""
-        generation = self.store.bump_generation()
-        self.lexical.rebuild(generation)
+        """Tell readers the index moved, and rebuild the BM25 side once for all of them.
 
-    # -- internals
-    def _complete(self, article: Article) -> bool:
-        return bool(article.chunk_ids) or bool(article.duplicate_of)
+        The new BM25 index is saved under the next generation before the store announces it, so that a
+        reader (in this process or another) that sees the new generation finds it on disk.
+        """
+        fresh = LexicalIndex(self.lexical.index.folder)
+        ids: list[str] = []
+        texts: list[str] = []
+        for page_ids, page_texts in self.store.iter_chunk_texts():
+            ids.extend(page_ids)
+            texts.extend(page_texts)
+        fresh.build(ids, texts, self.store.generation() + 1)
+        try:
+            fresh.save()
+        except OSError:
+            pass  # a read-only index folder still answers; readers rebuild it in memory
+        self.store.bump_generation()
+        self.lexical.index = fresh
 
-    def _write(self, document: Document) -> int:
+    # -- writing, for this module and maintenance (the caller holds the write lock)
+    def begin_writes(self) -> None:
+        """Leave the marker that a write is under way (removed by ``end_writes``)."""
+        if not self.journal.exists():
+            self.journal.parent.mkdir(parents=True, exist_ok=True)
+            self.journal.write_text(json.dumps({"pid": os.getpid(), "started": time.time()}))
+
+    def end_writes(self) -> None:
+        self.journal.unlink(missing_ok=True)
+
+    def stage(self, document: Document, state: FileState) -> Staged:
+        """Chunk and embed an article and store its chunks, not yet listed: readers do not see them."""
+        self.begin_writes()
         meta = document.metadata
         chunks = chunk_document(document, self.settings.chunk_size, self.settings.chunk_overlap)
         sentence_texts: list[str] = []
@@ -159,31 +230,298 @@ class Indexer:
         index_article(self.settings, self.store, document, chunks)  # entities + filter metadata
         self.store.add_chunks(chunks, vectors)
         new_ids = [c.metadata["chunk_id"] for c in chunks]
-        article = Article(
-            doc_id=meta["doc_id"], source=meta["source"], title=meta["title"], content_hash=meta["content_hash"],
-            language=meta["language"], published=meta.get("published", ""), indexed_at=time.time(),
-            chunk_ids=new_ids, format=meta.get("format", ""),
-        )
-        self.store.put_article(article, document.page_content)
-        stale = set(self.store.chunk_ids_of(meta["doc_id"])) - set(new_ids)
-        self.store.delete_chunks(sorted(stale))
-        return len(chunks)
+        stale = sorted(set(self.store.chunk_ids_of(meta["doc_id"])) - set(new_ids))
+        return Staged(state.stamp(_article(document, new_ids)), document.page_content, stale)
 
-    def _record_duplicate(self, document: Document, twin: str) -> None:
-        meta = document.metadata
-        article = Article(
-            doc_id=meta["doc_id"], source=meta["source"], title=meta["title"], content_hash=meta["content_hash"],
-            language=meta["language"], published=meta.get("published", ""), indexed_at=time.time(),
-            chunk_ids=[], format=meta.get("format", ""), duplicate_of=twin,
-        )
-        self.store.put_article(article, document.page_content)
-        self.store.delete_chunks(self.store.chunk_ids_of(meta["doc_id"]))
-        remove_article(self.store, meta["doc_id"])
+    def stage_duplicate(self, document: Document, twin: str, state: FileState) -> Staged:
+        """A source whose text another source already has: listed, not embedded again."""
+        self.begin_writes()
+        article = state.stamp(_article(document, [], duplicate_of=twin))
+        remove_article(self.store, article.doc_id)  # its twin's entities stand for it
+        return Staged(article, document.page_content, self.store.chunk_ids_of(article.doc_id))
 
-    def _remove(self, article: Article) -> None:
+    def commit(self, staged: Sequence[Staged], announce: bool = True) -> None:
+        """Switch article records to their staged versions, then delete the chunks they no longer list.
+
+        With ``announce``, readers are told twice: before the switch (the store then holds the old and the
+        new chunks, so a reader that reopens finds whichever version the record lists) and after the
+        deletions. A search that straddles the switch sees the generation move and searches again
+        (``HybridRetriever.search``), so readers of other processes never miss an updated article.
+        """
+        if not staged:
+            return
+        if announce:
+            self.refresh()
+        for item in staged:
+            self.store.put_article(item.article, item.text)
+        self.store.delete_chunks(sorted({chunk_id for item in staged for chunk_id in item.stale}))
+        if announce:
+            self.refresh()
+
+    def write(self, document: Document, state: FileState) -> Article:
+        """Index one article now (readers see it at the next generation)."""
+        staged = self.stage(document, state)
+        self.commit([staged], announce=False)
+        return staged.article
+
+    def record_duplicate(self, document: Document, twin: str, state: FileState) -> Article:
+        staged = self.stage_duplicate(document, twin, state)
+        self.commit([staged], announce=False)
+        return staged.article
+
+    def delete(self, article: Article) -> None:
+        self.begin_writes()
         self.store.delete_article(article.doc_id)
         remove_article(self.store, article.doc_id)
         self.store.delete_chunks(sorted(set(article.chunk_ids) | set(self.store.chunk_ids_of(article.doc_id))))
+
+    def stored_document(self, article: Article) -> Document | None:
+        """The article as indexed (its text is in the store): enough to index it again without its file."""
+        text = self.store.article_text(article.doc_id)
+        if text is None:
+            return None
+        return Document(page_content=text, metadata={
+            "source": article.source, "doc_id": article.doc_id, "title": article.title,
+            "content_hash": article.content_hash, "language": article.language,
+            "published": article.published, "format": article.format,
+        })
+
+    def settle_duplicates(self, report: IndexReport | None = None) -> list[str]:
+        """Point every duplicate at a live article with its text, or index it for real when none is left.
+
+        A duplicate whose original was removed or edited must stay answerable: it is promoted (indexed
+        from its stored text; the embedding cache makes that cheap).
+        """
+        actions: list[str] = []
+        articles = self.store.get_articles()
+        by_source = {a.source: a for a in articles.values()}
+        primaries: dict[str, Article] = {}
+        for article in sorted(articles.values(), key=lambda a: a.source):
+            if not article.duplicate_of:
+                primaries.setdefault(article.content_hash, article)
+        for dup in sorted((a for a in articles.values() if a.duplicate_of), key=lambda a: a.source):
+            twin = by_source.get(dup.duplicate_of)
+            if twin is not None and not twin.duplicate_of and twin.content_hash == dup.content_hash:
+                continue
+            other = primaries.get(dup.content_hash)
+            if other is not None:
+                dup.duplicate_of = other.source
+                self.begin_writes()
+                self.store.update_articles([dup])
+                actions.append(f"{dup.source}: now recorded as a duplicate of {other.source}")
+                if report is not None:
+                    report.duplicates[dup.source] = other.source
+                continue
+            document = self.stored_document(dup)
+            if document is None:
+                self.delete(dup)
+                actions.append(f"{dup.source}: duplicate record without text removed (index its file again)")
+                continue
+            primaries[dup.content_hash] = self.write(document, FileState.of(dup))
+            actions.append(f"{dup.source}: indexed in its own right (its original {dup.duplicate_of} is gone "
+                           "or changed)")
+            if report is not None:
+                report.duplicates.pop(dup.source, None)
+                if dup.source in report.unchanged:
+                    report.unchanged.remove(dup.source)
+                if dup.source not in report.updated and dup.source not in report.added:
+                    report.updated.append(dup.source)
+        return actions
+
+
+class _Run:
+    """One write run under the lock: the manifest as it was, and what the run did to it."""
+
+    def __init__(self, indexer: Indexer, report: IndexReport) -> None:
+        self.indexer = indexer
+        self.store = indexer.store
+        self.settings = indexer.settings
+        self.report = report
+        self.manifest: dict[str, Article] = {}
+        self.by_source: dict[str, Article] = {}
+        self.primaries: dict[str, str] = {}  # content hash -> source indexed with that text
+        self.seen: set[str] = set()
+        self.restamped: list[Article] = []
+        self.staged: list[Staged] = []
+        self.last_commit = time.monotonic()
+        self.changed = False
+        self.unannounced = False  # written to the store, not yet announced to readers
+        self.keep_journal = False
+
+    def recover(self) -> None:
+        if self.indexer.journal.exists():
+            from .maintenance import repair
+
+            actions = repair(self.indexer)
+            self.report.repaired.extend(actions or ["an interrupted run left nothing to repair"])
+        self.manifest = self.store.get_articles()
+        self.by_source = {a.source: a for a in self.manifest.values()}
+        self.primaries = {a.content_hash: a.source for a in self.manifest.values() if not a.duplicate_of}
+
+    def index_files(self, roots: Sequence[Path], progress: Progress | None) -> None:
+        files = list(iter_files(roots))
+        for position, item in enumerate(files, start=1):
+            if progress:
+                progress(position, len(files), item.source if isinstance(item, LoadError) else str(item))
+            if isinstance(item, LoadError):
+                self.report.failed[item.source] = item.reason
+                continue
+            source = str(item)
+            self.seen.add(source)
+            try:
+                self.index_file(item, source)
+            except Exception as error:  # one bad document must not end the batch
+                self.report.failed[source] = f"indexing failed: {error}"
+                self.clean_up(source)
+            if len(self.staged) >= COMMIT_FILES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
+                self.commit()
+
+    def commit(self) -> None:
+        if self.staged:
+            self.indexer.commit(self.staged)
+            self.staged = []
+            self.unannounced = False
+        self.last_commit = time.monotonic()
+
+    def clean_up(self, source: str) -> None:
+        """Drop the chunks a failed write left that its article record does not list."""
+        try:
+            got = self.store.get_articles([doc_id_for(source)])
+            listed = {i for a in got.values() for i in a.chunk_ids}
+            self.store.delete_chunks(sorted(set(self.store.chunk_ids_of(doc_id_for(source))) - listed))
+        except Exception:  # the store itself is failing: the marker stays, the next run repairs
+            self.keep_journal = True
+
+    def index_file(self, path: Path, source: str) -> None:
+        old = self.by_source.get(source)
+        current = old is not None and (bool(old.chunk_ids) or bool(old.duplicate_of))
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            if path.is_symlink():
+                return self.fail(source, f"broken symbolic link (to {os.readlink(path)})")
+            return self.vanished(source, old)
+        except OSError as error:
+            return self.fail(source, f"cannot be read ({error.strerror or error})")
+        if not stat.S_ISREG(info.st_mode):
+            return self.fail(source, "not a regular file")
+        if old is not None and current and stat_unchanged(old, info):
+            self.report.unchanged.append(source)
+            return None
+        refusal = self.refusal(path, info.st_size)
+        if refusal:
+            return self.fail(source, refusal)
+        checked_ns = time.time_ns()
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return self.vanished(source, old)
+        except OSError as error:
+            return self.fail(source, f"cannot be read ({error.strerror or error})")
+        state = FileState(info.st_size, info.st_mtime_ns, digest, checked_ns)
+        if old is not None and current and old.file_hash == digest:
+            return self.unchanged(old, state)
+        document = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6))
+        if isinstance(document, LoadError):
+            if "disappeared" in document.reason:
+                return self.vanished(source, old)
+            return self.fail(source, document.reason)
+        text_limit = self.settings.max_text_mb * 1e6
+        if len(document.page_content) > text_limit:
+            return self.fail(source, f"text too long ({len(document.page_content) / 1e6:.1f} M characters, the "
+                                     f"limit is {self.settings.max_text_mb:g} M: ASSISTANT_MAX_TEXT_MB)")
+        text_hash = document.metadata["content_hash"]
+        if old is not None and current and old.content_hash == text_hash:
+            return self.unchanged(old, state)  # the bytes moved, not the text (line ends, markup)
+        if old is not None and self.primaries.get(old.content_hash) == source:
+            del self.primaries[old.content_hash]
+        twin = self.primaries.get(text_hash)
+        if twin is not None and twin != source:
+            self.staged.append(self.indexer.stage_duplicate(document, twin, state))
+            self.report.duplicates[source] = twin
+        else:
+            self.staged.append(self.indexer.stage(document, state))
+            self.report.chunks_added += len(self.staged[-1].article.chunk_ids)
+            self.primaries[text_hash] = source
+        (self.report.updated if old else self.report.added).append(source)
+        self.changed = True
+        return None
+
+    def refusal(self, path: Path, size: int) -> str | None:
+        if size > self.settings.max_file_mb * 1e6:
+            return (f"too large ({size / 1e6:.1f} MB, the limit is {self.settings.max_file_mb:g} MB: "
+                    "ASSISTANT_MAX_FILE_MB)")
+        if path.suffix.lower() in PLAIN_TEXT and size > self.settings.max_text_mb * 1e6:
+            return (f"text too long ({size / 1e6:.1f} MB, the limit is {self.settings.max_text_mb:g} MB of text: "
+                    "ASSISTANT_MAX_TEXT_MB); not read")
+        return None
+
+    def unchanged(self, old: Article, state: FileState) -> None:
+        self.report.unchanged.append(old.source)
+        if FileState.of(old) != state:
+            self.restamped.append(state.stamp(old))  # so that next time the stat alone says so
+
+    def fail(self, source: str, reason: str) -> None:
+        self.report.failed[source] = reason
+
+    def vanished(self, source: str, old: Article | None) -> None:
+        if old is None:
+            self.fail(source, "vanished while being indexed")
+        else:
+            # Not removed here: a file being replaced (editors save through a rename) comes back;
+            # --prune or the watcher removes it once it is really gone.
+            self.fail(source, "vanished while being indexed; its indexed version is kept")
+            self.seen.discard(source)
+
+    def prune(self, roots: Sequence[Path]) -> None:
+        for article in list(self.manifest.values()):
+            if article.source in self.seen or not _is_under(article.source, roots):
+                continue
+            if not Path(article.source).exists():
+                self.report.failed.pop(article.source, None)
+                self.remove(article)
+
+    def remove(self, article: Article) -> None:
+        if article.doc_id not in self.manifest:
+            return
+        self.indexer.delete(article)
+        del self.manifest[article.doc_id]
+        self.by_source.pop(article.source, None)
+        if self.primaries.get(article.content_hash) == article.source:
+            del self.primaries[article.content_hash]
+        self.report.removed.append(article.source)
+        self.changed = self.unannounced = True
+
+    def finish(self) -> None:
+        if self.restamped:
+            self.store.update_articles(self.restamped)
+        self.commit()
+        if self.changed and self.indexer.settle_duplicates(self.report):
+            self.unannounced = True
+        if self.unannounced:
+            self.indexer.refresh()
+        if not self.keep_journal:
+            self.indexer.end_writes()
+
+
+def _article(document: Document, chunk_ids: list[str], duplicate_of: str = "") -> Article:
+    meta = document.metadata
+    return Article(
+        doc_id=meta["doc_id"], source=meta["source"], title=meta["title"], content_hash=meta["content_hash"],
+        language=meta["language"], published=meta.get("published", ""), indexed_at=time.time(),
+        chunk_ids=chunk_ids, format=meta.get("format", ""), duplicate_of=duplicate_of,
+    )
+
+
+def _matching(articles: Iterable[Article], wanted: str) -> list[Article]:
+    """Articles named by a source path (as given or absolute), a doc id, or a folder above them."""
+    path = Path(wanted).expanduser()
+    names = {wanted, str(path.absolute())}
+    articles = list(articles)
+    exact = [a for a in articles if a.source in names or a.doc_id == wanted]
+    if exact:
+        return exact
+    return sorted((a for a in articles if _is_under(a.source, [path])), key=lambda a: a.source)
 
 
 def _is_under(source: str, roots: Sequence[Path]) -> bool:

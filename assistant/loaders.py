@@ -73,7 +73,11 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadE
                 if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
                     continue
                 file = Path(root, name).absolute()
-                real = file.resolve()
+                try:
+                    real = file.resolve()
+                except (RuntimeError, OSError):  # a file symlink pointing (through others) to itself
+                    yield LoadError(str(file), "symbolic link loop")
+                    continue
                 if real in seen:
                     continue
                 seen.add(real)
@@ -156,6 +160,13 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8", errors="replace")
+    sample = text[:2_000_000]
+    damaged = sample.count("\ufffd")
+    if sum(1 for ch in sample if ord(ch) > 127) - damaged >= max(3, 2 * damaged):
+        # UTF-8 with a few bad bytes (a cut download, a careless edit): keep its text, the damage marked
+        # with U+FFFD, rather than read all of it in a code page it is not in.
+        return text
     from charset_normalizer import from_bytes
 
     matches = from_bytes(data[:2_000_000])
@@ -172,12 +183,30 @@ def decode_text(data: bytes) -> str:
             continue
         if not _looks_like_text(text):
             continue
-        confidence = language_confidence(text)
+        confidence = language_confidence(text) * _plausible_letters(text)
         if confidence > best_confidence:
             best_text, best_confidence = text, confidence
     if best_text is None:
         raise LoadFailure(f"not valid text in any known encoding (best guess {matches.best().encoding})")
     return best_text
+
+
+# The non-ASCII letters each language writes. The detector is as sure that "prťsentť" is
+# French as "présenté" (the rest of the text decides), so the letters break the tie between decodings.
+_LETTERS = {
+    "fr": "àâæçéèêëîïôœùûüÿ", "de": "äöüß", "es": "áéíñóúü", "it": "àèéìíîòóùú", "pt": "ãõáâàçéêíóôú",
+    "nl": "áéèëíïóöúü", "en": "àáçéèêëïñöü", "pl": "ąćęłńóśźż",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+}
+
+
+def _plausible_letters(text: str) -> float:
+    """Share of the non-ASCII letters of ``text`` that its language writes (1.0: no opinion)."""
+    expected = _LETTERS.get(detect_language(text))
+    letters = [ch.lower() for ch in text[:20000] if ch.isalpha() and not ch.isascii()]
+    if expected is None or not letters:
+        return 1.0
+    return sum(1 for ch in letters if ch in expected) / len(letters)
 
 
 def _looks_like_text(text: str) -> bool:

@@ -108,8 +108,9 @@ class HybridRetriever(BaseRetriever):
         return self.search(query, k=kwargs.get("k", self.k), where=kwargs.get("where", self.where))
 
     def search(self, query: str, k: int | None = None, where: dict[str, Any] | None = None,
-               query_vector: np.ndarray | None = None) -> list[Document]:
+               query_vector: np.ndarray | None = None, _again: bool = False) -> list[Document]:
         k = k or self.k
+        generation = self.store.generation()
         fetch_k = max(self.fetch_k, k)
         candidates: dict[str, Candidate] = {}
         if query_vector is None and self.mode != "lexical":
@@ -142,15 +143,21 @@ class HybridRetriever(BaseRetriever):
         documents = {doc.id: doc for doc, _ in chunks}
         listed = self._listed_in_manifest(list(documents.values()))
         results: list[Document] = []
+        skipped = False
         for candidate in ranked:
             doc = documents.get(candidate.chunk_id)
             if doc is None or doc.id not in listed:
+                skipped = True
                 continue
             doc.metadata.update(score=round(candidate.fused, 6), dense_score=candidate.dense or 0.0,
                                 lexical_score=candidate.lexical or 0.0)
             results.append(doc)
             if len(results) == k:
                 break
+        if skipped and not _again and self.store.generation() != generation:
+            # A writer switched articles while this search ran (it bumps the generation before it does):
+            # search again on the new state rather than answer without them.
+            return self.search(query, k, where, query_vector, _again=True)
         return results
 
     def _listed_in_manifest(self, docs: list[Document]) -> set[str]:

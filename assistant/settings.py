@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=800, ge=100, le=8000)
     chunk_overlap: int = Field(default=100, ge=0, le=2000)
     max_file_mb: float = Field(default=60.0, gt=0)
+    # Text beyond this (MB of a .txt/.md file, M characters extracted from HTML/PDF) is refused: ~50 times
+    # a long article, while embedding a 50 MB text would take hours on a CPU.
+    max_text_mb: float = Field(default=2.0, gt=0)
     embed_batch_size: int = Field(default=32, ge=1)
     # Named entities (assistant/entities.py): spaCy pipelines by article language; others use the last
     entity_model_fr: str = "fr_core_news_md"

@@ -9,6 +9,7 @@ a ``generation`` counter that tells readers (and the BM25 side) that the index c
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,12 @@ class Article:
     chunk_ids: list[str]
     format: str = ""
     duplicate_of: str = ""
+    # The file as it was when read: a reindex skips a file whose size and mtime still match without
+    # reading it, and one whose bytes still hash the same without parsing it.
+    file_size: int = -1
+    file_mtime_ns: int = 0
+    file_hash: str = ""
+    checked_ns: int = 0  # when that stat was taken (an mtime this close to it is not trusted)
 
     @classmethod
     def from_record(cls, doc_id: str, meta: dict[str, Any]) -> Article:
@@ -69,6 +76,10 @@ class Article:
             chunk_ids=json.loads(str(meta.get("chunk_ids", "[]"))),
             format=str(meta.get("format", "")),
             duplicate_of=str(meta.get("duplicate_of", "")),
+            file_size=int(meta.get("file_size", -1)),
+            file_mtime_ns=int(meta.get("file_mtime_ns", 0)),
+            file_hash=str(meta.get("file_hash", "")),
+            checked_ns=int(meta.get("checked_ns", 0)),
         )
 
     def to_metadata(self) -> dict[str, Any]:
@@ -83,6 +94,10 @@ class Article:
             "n_chunks": len(self.chunk_ids),
             "format": self.format,
             "duplicate_of": self.duplicate_of,
+            "file_size": self.file_size,
+            "file_mtime_ns": self.file_mtime_ns,
+            "file_hash": self.file_hash,
+            "checked_ns": self.checked_ns,
         }
 
 
@@ -101,6 +116,21 @@ def make_client(index_dir: Path, chroma_url: str | None):
         )
     index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)
+
+
+def _fresh_embedded_client(index_dir: Path):
+    """A client on a new Chroma system for this folder (``PersistentClient`` would return the cached one)."""
+    from chromadb.api import ServerAPI
+    from chromadb.api.client import Client
+    from chromadb.config import Settings as ChromaSettings
+    from chromadb.config import System
+
+    settings = ChromaSettings(anonymized_telemetry=False, is_persistent=True,
+                              persist_directory=str(index_dir / "chroma"))
+    system = System(settings)
+    system.instance(ServerAPI)
+    system.start()
+    return Client.from_system(system)
 
 
 class Store:
@@ -129,6 +159,33 @@ class Store:
             raise ModelMismatchError(self.location, str(recorded), embeddings.model_id)
         self.vectorstore = Chroma(client=self.client, collection_name=prefix + CHUNKS,
                                   embedding_function=embeddings, create_collection_if_not_exists=False)
+        self._embedded = chroma_url is None
+        # Unknown: this process may have opened the folder before (Chroma keeps one system per folder),
+        # and other processes may have written since; the first search reopens once to be sure.
+        self._seen_generation = -1
+        self._reopen_lock = threading.Lock()
+
+    def follow_other_writers(self, force: bool = False) -> None:
+        """Reopen an embedded Chroma that another process has changed since it was opened.
+
+        Chroma reads its vector index at open and does not see what another process writes later (its
+        SQLite records it does see): a long-running reader would search stale vectors, and fail on the
+        ids of deleted chunks, until restarted. Writers bump the generation when they commit, so a reader
+        reopens once per commit (or when a search hits a deleted chunk: ``force``).
+        """
+        if not self._embedded or (not force and self.generation() == self._seen_generation):
+            return
+        with self._reopen_lock:
+            generation = self.generation()
+            if not force and generation == self._seen_generation:
+                return
+            client = _fresh_embedded_client(self.index_dir)
+            chunks = client.get_collection(self._chunks.name, embedding_function=None)
+            articles = client.get_collection(self._articles.name, embedding_function=None)
+            vectorstore = Chroma(client=client, collection_name=chunks.name, embedding_function=self.embeddings,
+                                 create_collection_if_not_exists=False)
+            self.client, self._chunks, self._articles, self.vectorstore = client, chunks, articles, vectorstore
+            self._seen_generation = generation
 
     # -- generation: readers compare it to decide whether derived data (BM25) is stale
     def generation(self) -> int:
@@ -140,6 +197,7 @@ class Store:
         meta["generation"] = int(meta.get("generation", 0)) + 1
         meta.pop("hnsw:space", None)
         self._chunks.modify(metadata=meta)
+        self._seen_generation = meta["generation"]  # this process's own writes need no reopening
         return meta["generation"]
 
     # -- chunks
@@ -185,6 +243,18 @@ class Store:
             yield list(got["ids"]), list(got["documents"])
             offset += len(got["ids"])
 
+    def chunk_owners(self) -> dict[str, str]:
+        """Every chunk id with the ``doc_id`` of the article it was cut from."""
+        owners: dict[str, str] = {}
+        offset = 0
+        while True:
+            got = self._chunks.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return owners
+            pairs = zip(got["ids"], got["metadatas"], strict=True)
+            owners.update((i, str((m or {}).get("doc_id", ""))) for i, m in pairs)
+            offset += len(got["ids"])
+
     def all_chunk_ids(self) -> list[str]:
         ids: list[str] = []
         offset = 0
@@ -197,6 +267,24 @@ class Store:
 
     def dense_search(self, vector: Sequence[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """``(chunk_id, cosine similarity)`` of the ``k`` nearest chunks."""
+        from chromadb.errors import InternalError
+
+        self.follow_other_writers()
+        try:
+            found = self._nearest(vector, k, where)
+            ids = [chunk_id for chunk_id, _ in found]
+            stale = self._embedded and bool(ids) and len(self._chunks.get(ids=ids, include=[])["ids"]) < len(ids)
+        except InternalError:  # "Error finding id"
+            if not self._embedded:
+                raise
+            stale = True
+        if stale:
+            # The vector index read at open lists chunks that another process has deleted since: reopen.
+            self.follow_other_writers(force=True)
+            found = self._nearest(vector, k, where)
+        return found
+
+    def _nearest(self, vector: Sequence[float], k: int, where: dict | None) -> list[tuple[str, float]]:
         count = self._chunks.count()
         if count == 0:
             return []
@@ -209,6 +297,12 @@ class Store:
     def put_article(self, article: Article, text: str) -> None:
         self._articles.upsert(ids=[article.doc_id], documents=[text], embeddings=[[1.0]],
                               metadatas=[article.to_metadata()])
+
+    def update_articles(self, articles: Sequence[Article]) -> None:
+        """Rewrite the metadata of existing article records (their text stays)."""
+        for start in range(0, len(articles), _PAGE):
+            part = articles[start : start + _PAGE]
+            self._articles.update(ids=[a.doc_id for a in part], metadatas=[a.to_metadata() for a in part])
 
     def delete_article(self, doc_id: str) -> None:
         self._articles.delete(ids=[doc_id])

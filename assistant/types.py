@@ -65,6 +65,7 @@ class IndexReport:
     duplicates: dict[str, str] = field(default_factory=dict)  # source -> source with the same content
     chunks_added: int = 0
     seconds: float = 0.0
+    repaired: list[str] = field(default_factory=list)  # what an interrupted earlier run had left, now fixed
 
     @property
     def ok(self) -> bool:
@@ -83,4 +84,6 @@ class IndexReport:
         ]
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} duplicate")
+        if self.repaired:
+            parts.append(f"{len(self.repaired)} repaired after an interrupted run")
         return ", ".join(parts) + f" ({self.chunks_added} chunks embedded, {self.seconds:.1f}s)"

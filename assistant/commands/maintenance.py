@@ -1,0 +1,55 @@
+"""watch, check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from ..cli import arg, command
+from ..types import IndexReport
+
+
+def print_report(report: IndexReport, stamp: bool = False) -> None:
+    prefix = time.strftime("%H:%M:%S ") if stamp else ""
+    for action in report.repaired:
+        print(f"{prefix}repaired: {action}")
+    for source, reason in report.failed.items():
+        print(f"{prefix}failed: {source}: {reason}", file=sys.stderr)
+    for source, twin in report.duplicates.items():
+        print(f"{prefix}duplicate: {source} has the same content as {twin} (embedded once)")
+    for kind in ("added", "updated", "removed"):
+        for source in getattr(report, kind):
+            print(f"{prefix}{kind}: {source}")
+    print(prefix + report.summary(), flush=True)
+
+
+@command("watch", "index folders, then follow them and reindex what changes, until Ctrl-C")
+@arg("folders", nargs="+", help="folders to follow (recursively)")
+@arg("--debounce", type=float, default=1.0, help="seconds of quiet before a batch of changes is indexed")
+def watch(args: argparse.Namespace, assistant) -> int:
+    from ..watcher import Watcher
+
+    watcher = Watcher(assistant, args.folders, debounce=args.debounce,
+                      on_report=lambda report: print_report(report, stamp=True))
+    print(f"watching {', '.join(str(f) for f in watcher.folders)} (Ctrl-C to stop)", flush=True)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        # A run cut short here leaves its marker: the next run (or `assistant check --repair`) converges.
+        print("stopped watching", file=sys.stderr)
+    return 0
+
+
+@command("check", "verify that the manifest and the store agree (orphan or missing chunks, duplicates, BM25)")
+@arg("--repair", action="store_true", help="fix what is found")
+@arg("--wait", action="store_true", help="wait for a running writer instead of failing")
+@arg("--json", action="store_true", help="print the report as JSON")
+def check(args: argparse.Namespace, assistant) -> int:
+    report = assistant.check(repair=args.repair, wait=args.wait)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.summary())
+    return 0 if report.ok else 1

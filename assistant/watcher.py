@@ -1,0 +1,126 @@
+"""Follow folders and keep the index in step with them (``assistant watch``).
+
+watchdog reports file events; they are gathered until the folder has been quiet for ``debounce``
+seconds (an editor's save, a copy of many files, a ``git pull`` are each one batch), then the batch is
+one incremental run: changed paths indexed, deleted ones removed. Each run takes the index's write
+lock (waiting for another writer), so the watcher and ``assistant index`` can be used side by side.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .loaders import SUPPORTED_SUFFIXES
+from .types import IndexReport
+
+# Events that can change what a file says; opened, closed-without-write and attrib cannot.
+_RELEVANT = {"created", "modified", "moved", "deleted", "closed"}
+
+
+class _Collector(FileSystemEventHandler):
+    def __init__(self, ignore: Sequence[Path] = ()) -> None:
+        self.ignore = [p.absolute() for p in ignore]
+        self.lock = threading.Lock()
+        self.paths: set[str] = set()
+        self.first_event = 0.0
+        self.last_event = 0.0
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in _RELEVANT:
+            return
+        paths = [os.fsdecode(event.src_path)]
+        if event.dest_path:
+            paths.append(os.fsdecode(event.dest_path))
+        wanted = [p for p in paths if _wanted(p, event.is_directory) and not self._ignored(p)]
+        if not wanted:
+            return
+        now = time.monotonic()
+        with self.lock:
+            if not self.paths:
+                self.first_event = now
+            self.paths.update(wanted)
+            self.last_event = now
+
+    def _ignored(self, path: str) -> bool:
+        # The index's own folder, when it lies in a followed one: its writes must not trigger runs.
+        return any(p == Path(path) or p in Path(path).parents for p in self.ignore)
+
+    def take(self, debounce: float, max_delay: float) -> list[str]:
+        """The paths of a batch once the folder has been quiet (or busy for too long), else nothing."""
+        now = time.monotonic()
+        with self.lock:
+            if not self.paths:
+                return []
+            if now - self.last_event < debounce and now - self.first_event < max_delay:
+                return []
+            paths, self.paths = sorted(self.paths), set()
+            return paths
+
+    def put_back(self, paths: Sequence[str]) -> None:
+        with self.lock:
+            if not self.paths:
+                self.first_event = time.monotonic()
+            self.paths.update(paths)
+            self.last_event = time.monotonic()
+
+
+def _wanted(path: str, is_directory: bool) -> bool:
+    if any(part.startswith(".") for part in Path(path).parts[1:]):
+        return False  # hidden files and folders (.git, editor swap files) are not indexed either
+    return is_directory or Path(path).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+class Watcher:
+    """Index ``folders`` now (with pruning), then follow them until ``stop()`` or Ctrl-C."""
+
+    def __init__(self, assistant, folders: Sequence[str | os.PathLike[str]], debounce: float = 1.0,
+                 on_report: Callable[[IndexReport], None] | None = None, max_delay: float = 30.0) -> None:
+        self.assistant = assistant
+        self.folders = [Path(f).expanduser().absolute() for f in folders]
+        self.debounce = debounce
+        self.max_delay = max(max_delay, debounce)
+        self.on_report = on_report or (lambda report: None)
+        self._stop = threading.Event()
+        self.ready = threading.Event()  # set once the first pass is done and events are followed
+        self.errors: list[str] = []
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        missing = [str(f) for f in self.folders if not f.is_dir()]
+        if missing:
+            raise ValueError(f"not a folder: {', '.join(missing)}")
+        collector = _Collector(ignore=[self.assistant.settings.index_dir])
+        observer = Observer()
+        for folder in self.folders:
+            observer.schedule(collector, str(folder), recursive=True)
+        observer.start()  # before the first pass, so nothing written during it is missed
+        try:
+            self.on_report(self.assistant.index(self.folders, prune=True, wait=True))
+            self.ready.set()
+            while not self._stop.wait(0.2):
+                paths = collector.take(self.debounce, self.max_delay)
+                if paths:
+                    self._apply(paths, collector)
+        finally:
+            observer.stop()
+            observer.join(timeout=10)
+
+    def _apply(self, paths: list[str], collector: _Collector) -> None:
+        present = [p for p in paths if os.path.exists(p)]
+        gone = [p for p in paths if not os.path.exists(p)]
+        try:
+            report = self.assistant.indexer.index(present, deleted=gone, wait=True)
+        except Exception as error:  # the watcher outlives a failed run; the paths are tried again
+            self.errors.append(str(error))
+            collector.put_back(paths)
+            return
+        self.on_report(report)

@@ -1,0 +1,327 @@
+"""Incremental reindexing: only what changed is embedded; updates, removals, duplicates, check/repair, lock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import numpy as np
+import pytest
+from corpus import NEWS, run_cli, write_news
+from langchain_core.documents import Document
+
+from assistant import Assistant
+from assistant.indexer import IndexBusyError, write_lock
+from assistant.loaders import doc_id_for
+from assistant.store import Article
+
+HOUR_NS = 3600 * 10**9
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One embedding cache for the module: the same texts are embedded once across its tests."""
+    return tmp_path_factory.mktemp("embedding-cache") / "vectors.sqlite"
+
+
+def article(assistant: Assistant, path) -> Article:
+    return assistant.store.get_articles([doc_id_for(str(path))])[doc_id_for(str(path))]
+
+
+def top_source(assistant: Assistant, query: str) -> str:
+    return assistant.retrieve(query, k=1)[0].metadata["source"]
+
+
+def assert_consistent(assistant: Assistant) -> None:
+    report = assistant.check()
+    assert report.ok, report.summary()
+    listed = {i for a in assistant.store.get_articles().values() for i in a.chunk_ids}
+    assert set(assistant.store.all_chunk_ids()) == listed
+
+
+def age(path, ns: int = HOUR_NS) -> None:
+    """Date a file back, as a file written a while ago is."""
+    mtime = path.stat().st_mtime_ns - ns
+    os.utime(path, ns=(mtime, mtime))
+
+
+def test_changed_files_replaced_unchanged_skipped_deleted_pruned(tmp_path, cache):
+    paths = write_news(tmp_path / "news")
+    (tmp_path / "elsewhere").mkdir()
+    other = tmp_path / "elsewhere" / "greve.txt"
+    other.write_text("Grève à la SNCF\n\nLes contrôleurs de la SNCF sont en grève ce week-end : deux TGV sur "
+                     "trois circuleront entre Paris et Bordeaux.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+
+    first = assistant.index([tmp_path / "news", other])
+    assert sorted(first.added) == sorted(str(p) for p in [*paths.values(), other]) and first.ok
+    assert first.chunks_added >= 4
+    generation = assistant.store.generation()
+
+    again = assistant.index([tmp_path / "news", other])
+    assert len(again.unchanged) == 4 and not (again.added or again.updated or again.removed)
+    assert again.chunks_added == 0
+    assert assistant.store.generation() == generation  # readers are not even told to look again
+
+    port = paths["port.txt"]
+    old_chunks = article(assistant, port).chunk_ids
+    port.write_text(NEWS["port.txt"] + "Le trafic de conteneurs a en revanche reculé de 5 %.\n", encoding="utf-8")
+    update = assistant.index([tmp_path / "news"])
+    assert update.updated == [str(port)] and len(update.unchanged) == 2
+    record = article(assistant, port)
+    assert set(assistant.store.chunk_ids_of(record.doc_id)) == set(record.chunk_ids) != set(old_chunks)
+    assert "reculé de 5 %" in assistant.article_text(str(port))
+    docs = assistant.retrieve("trafic de conteneurs en recul", k=1)
+    assert docs[0].metadata["source"] == str(port) and "reculé de 5 %" in docs[0].page_content
+
+    paths["rougeole.md"].unlink()
+    kept = assistant.index([tmp_path / "news"])
+    assert kept.removed == [] and str(paths["rougeole.md"]) in {a.source for a in assistant.articles()}
+    pruned = assistant.index([tmp_path / "news"], prune=True)
+    assert pruned.removed == [str(paths["rougeole.md"])]
+    assert str(paths["rougeole.md"]) not in {a.source for a in assistant.articles()}
+    assert assistant.store.chunk_ids_of(doc_id_for(str(paths["rougeole.md"]))) == []
+    assert str(other) in {a.source for a in assistant.articles()}  # outside the pruned folder: kept
+    assert top_source(assistant, "grève des contrôleurs TGV Bordeaux") == str(other)
+
+    other.unlink()
+    other.parent.rename(tmp_path / "unmounted")  # a folder that is not there prunes nothing
+    missing = assistant.index([other.parent], prune=True)
+    assert missing.removed == [] and "nothing under it was pruned" in missing.failed[str(other.parent)]
+    assert str(other) in {a.source for a in assistant.articles()}
+    assert_consistent(assistant)
+
+
+def test_touched_or_reencoded_files_are_not_embedded_again(tmp_path, cache):
+    path = write_news(tmp_path / "news", ["pont.txt"])["pont.txt"]
+    age(path)
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assistant.index([path])
+
+    os.utime(path)  # touched: new mtime, same bytes
+    touched = assistant.index([path])
+    assert touched.unchanged == [str(path)] and touched.chunks_added == 0
+    assert article(assistant, path).file_mtime_ns == path.stat().st_mtime_ns  # next time the stat suffices
+
+    path.write_bytes(NEWS["pont.txt"].replace("\n", "\r\n").encode("utf-8"))  # other bytes, same text
+    crlf = assistant.index([path])
+    assert crlf.unchanged == [str(path)] and crlf.chunks_added == 0
+    assert_consistent(assistant)
+
+
+def test_same_size_edit_within_the_mtime_tick_is_seen(tmp_path, cache):
+    path = write_news(tmp_path / "news", ["pont.txt"])["pont.txt"]
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assistant.index([path])  # right after the write: its mtime is too recent to vouch for the content
+    recorded = article(assistant, path)
+    path.write_text(NEWS["pont.txt"].replace("220 mètres", "440 mètres"), encoding="utf-8")
+    os.utime(path, ns=(recorded.file_mtime_ns, recorded.file_mtime_ns))  # same size, same mtime
+    report = assistant.index([path])
+    assert report.updated == [str(path)]
+    assert "440 mètres" in assistant.article_text(str(path))
+
+
+def test_a_file_whose_stat_is_unchanged_is_not_read(tmp_path, cache):
+    # The price of a no-op reindex that reads nothing (as make and rsync): an edit that keeps the size
+    # and sets the old mtime back is not seen. Anything that writes a file moves its mtime.
+    path = write_news(tmp_path / "news", ["pont.txt"])["pont.txt"]
+    age(path)
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assistant.index([path])
+    recorded = article(assistant, path)
+    path.write_text(NEWS["pont.txt"].replace("220 mètres", "440 mètres"), encoding="utf-8")
+    os.utime(path, ns=(recorded.file_mtime_ns, recorded.file_mtime_ns))
+    assert assistant.index([path]).unchanged == [str(path)]
+    assert "220 mètres" in assistant.article_text(str(path))
+
+
+def test_duplicates_embedded_once_and_kept_answerable_when_the_original_goes(tmp_path, cache):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    original, copy = folder / "a-pont.txt", folder / "b-pont.txt"
+    original.write_text(NEWS["pont.txt"], encoding="utf-8")
+    copy.write_bytes(NEWS["pont.txt"].replace("\n", "\r\n").encode("utf-8"))  # same text, other bytes
+    write_news(folder, ["port.txt"])
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+
+    report = assistant.index([folder])
+    assert report.duplicates == {str(copy): str(original)}
+    assert article(assistant, copy).chunk_ids == [] and article(assistant, copy).duplicate_of == str(original)
+    assert assistant.store.chunk_ids_of(doc_id_for(str(copy))) == []
+    assert assistant.stats()["duplicates"] == 1
+    assert_consistent(assistant)
+
+    # The original removed: the copy is indexed in its own right and still answers.
+    removal = assistant.remove(original)
+    assert removal.removed == [str(original)] and removal.updated == [str(copy)]
+    assert article(assistant, copy).chunk_ids and not article(assistant, copy).duplicate_of
+    assert top_source(assistant, "passerelle piétonne sur le Rhône") == str(copy)
+    assert_consistent(assistant)
+
+    # Back again, it is now the duplicate; then the copy (now the original) is edited: it is promoted.
+    original.write_text(NEWS["pont.txt"], encoding="utf-8")
+    assert assistant.index([folder]).duplicates == {str(original): str(copy)}
+    copy.write_text(NEWS["pont.txt"] + "Elle sera éclairée la nuit.\n", encoding="utf-8")
+    edit = assistant.index([folder])
+    assert sorted(edit.updated) == [str(original), str(copy)]
+    assert article(assistant, original).chunk_ids and article(assistant, copy).chunk_ids
+    assert_consistent(assistant)
+
+    # A rename is a new path with the text of a vanished one: pruned and promoted in one run.
+    renamed = folder / "c-pont.txt"
+    original.rename(renamed)
+    rename = assistant.index([folder], prune=True)
+    assert rename.removed == [str(original)] and str(renamed) in rename.added
+    assert article(assistant, renamed).chunk_ids and not article(assistant, renamed).duplicate_of
+    assert_consistent(assistant)
+
+
+def test_remove_by_source_folder_or_doc_id(tmp_path, cache):
+    paths = write_news(tmp_path / "news" / "sub", ["pont.txt", "port.txt"])
+    other = write_news(tmp_path / "news", ["rougeole.md"])["rougeole.md"]
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assistant.index([tmp_path / "news"])
+
+    assert assistant.remove("/nowhere/missing.txt").failed == {"/nowhere/missing.txt": "not in the index"}
+    assert assistant.remove(tmp_path / "news" / "sub").removed == sorted(str(p) for p in paths.values())
+    assert assistant.remove(doc_id_for(str(other))).removed == [str(other)]
+    assert assistant.articles() == [] and assistant.store.count_chunks() == 0
+    assert_consistent(assistant)
+
+
+def test_check_finds_each_disagreement_and_repair_fixes_it(tmp_path, cache):
+    folder = tmp_path / "news"
+    paths = write_news(folder)
+    (folder / "z-copie.txt").write_text(NEWS["pont.txt"], encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assistant.index([folder])
+    assert_consistent(assistant)
+    store = assistant.store
+
+    ghost = Document("Un passage que plus aucun article ne cite.", metadata={
+        "doc_id": "ghost", "chunk_id": "ghost-1", "source": "/gone.txt", "start": 0, "end": 42})
+    store.add_chunks([ghost], np.ones((1, assistant.embeddings.dim), dtype=np.float32))
+    port = article(assistant, paths["port.txt"])
+    store.delete_chunks(port.chunk_ids[:1])
+    dup = article(assistant, folder / "z-copie.txt")
+    dup.duplicate_of = "/gone/original.txt"
+    store.update_articles([dup])
+    pont = article(assistant, paths["pont.txt"])
+    twin = Article(doc_id=doc_id_for("/x/twin.txt"), source="/x/twin.txt", title="twin",
+                   content_hash=pont.content_hash, language="fr", published="", indexed_at=0.0, chunk_ids=[])
+    store.put_article(twin, assistant.article_text(str(paths["pont.txt"])))
+    shutil.rmtree(tmp_path / "index" / "bm25")
+
+    report = assistant.check()
+    kinds = {p.kind for p in report.problems}
+    assert {"orphan_chunks", "missing_chunks", "broken_duplicate", "duplicate_content", "stale_bm25"} <= kinds
+    assert "ghost-1" in next(p for p in report.problems if p.kind == "orphan_chunks").ids
+
+    fixed = assistant.check(repair=True)
+    assert fixed.ok, fixed.summary()
+    assert fixed.repaired
+    assert_consistent(assistant)
+    assert len(article(assistant, paths["port.txt"]).chunk_ids) == len(port.chunk_ids)
+    docs = assistant.retrieve("port de Marseille record de tonnes", k=3)
+    assert docs[0].metadata["source"] == str(paths["port.txt"])
+    assert all(d.id != "ghost-1" for d in assistant.retrieve("passage que plus aucun article ne cite", k=5))
+
+
+class Crash(BaseException):
+    """Ends a run where it stands, as a kill would (no handler of the indexer runs)."""
+
+
+def test_a_crashed_run_is_finished_by_the_next(tmp_path, cache):
+    folder = tmp_path / "news"
+    write_news(folder)
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+
+    def crash(done: int, total: int, source: str) -> None:
+        if done == 3:
+            raise Crash
+
+    with pytest.raises(Crash):
+        assistant.index([folder], progress=crash)
+    kinds = {p.kind for p in assistant.check().problems}
+    assert {"interrupted_run", "orphan_chunks"} <= kinds  # two articles' chunks stored, never listed
+    assert assistant.articles() == []
+
+    resumed = assistant.index([folder])
+    assert resumed.repaired and len(resumed.added) == 3
+    assert_consistent(assistant)
+
+
+def test_ctrl_c_keeps_what_was_complete(tmp_path, cache):
+    folder = tmp_path / "news"
+    write_news(folder)
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+
+    def interrupt(done: int, total: int, source: str) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        assistant.index([folder], progress=interrupt)
+    assert len(assistant.articles()) == 2
+    assert top_source(assistant, "port de Marseille record") == str(folder / "port.txt")
+    resumed = assistant.index([folder])
+    assert len(resumed.unchanged) == 2 and len(resumed.added) == 1
+    assert_consistent(assistant)
+
+
+def test_second_writer_is_told_the_index_is_busy_or_waits(tmp_path, cache):
+    folder = tmp_path / "news"
+    write_news(folder, ["pont.txt"])
+    index_dir = tmp_path / "index"
+    assistant = Assistant(index_dir, embedding_cache=cache)
+    release = threading.Event()
+    held = threading.Event()
+
+    def hold() -> None:
+        with write_lock(index_dir):
+            held.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    try:
+        with pytest.raises(IndexBusyError, match="index busy"):
+            assistant.index([folder])
+        with pytest.raises(IndexBusyError):
+            assistant.remove(folder / "pont.txt")
+        result = run_cli("index", str(folder), "-q", index_dir=index_dir)
+        assert result.returncode == 2 and "index busy" in result.stderr and "--wait" in result.stderr
+
+        outcome: dict = {}
+        waiter = threading.Thread(target=lambda: outcome.update(report=assistant.index([folder], wait=True)))
+        waiter.start()
+        waiter.join(1.0)
+        assert waiter.is_alive() and not outcome  # blocked on the lock, not failed
+    finally:
+        release.set()
+        holder.join()
+    waiter.join(120)
+    assert outcome["report"].added == [str(folder / "pont.txt")]
+
+
+def test_cli_remove_and_check(tmp_path, cache):
+    paths = write_news(tmp_path / "news")
+    index_dir = tmp_path / "index"
+    assistant = Assistant(index_dir, embedding_cache=cache)
+    assistant.index([tmp_path / "news"])
+    assistant.store.delete_chunks(article(assistant, paths["pont.txt"]).chunk_ids)
+
+    env = {"ASSISTANT_EMBEDDING_CACHE": str(cache)}
+    removed = run_cli("remove", str(paths["port.txt"]), "/nowhere.txt", index_dir=index_dir, env=env)
+    assert removed.returncode == 1
+    assert f"removed {paths['port.txt']}" in removed.stdout
+    assert "/nowhere.txt: not in the index" in removed.stderr
+
+    checked = run_cli("check", index_dir=index_dir, env=env)
+    assert checked.returncode == 1 and "of its chunks are missing" in checked.stdout
+    repaired = run_cli("check", "--repair", index_dir=index_dir, env=env)
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "rebuilt from the stored text" in repaired.stdout and "ok:" in repaired.stdout
+    assert_consistent(Assistant(index_dir, embedding_cache=cache))

@@ -1,0 +1,137 @@
+"""Real-world folders: every odd file gets a clear line in the report, and nothing else is lost."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from corpus import NEWS, write_news
+from pdfmaker import write_pdf
+
+from assistant import Assistant
+from assistant.loaders import decode_text, doc_id_for
+
+FRENCH = ("Le gouvernement a présenté un budget rectificatif. Le déficit public atteindra 4,4 % du PIB "
+          "cette année, a précisé le ministre des Finances devant les députés.")
+
+
+def odd_folder(folder):
+    """One file of each awkward kind, with the reason the report must give for it (None: indexed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    expected: dict[str, str | None] = {}
+
+    def put(name: str, data: bytes, reason: str | None) -> None:
+        (folder / name).write_bytes(data)
+        expected[name] = reason
+
+    put("empty.txt", b"", "empty file")
+    put("blank.md", b" \n\n \n", "empty file")
+    put("binary-renamed.txt", bytes(range(256)) * 40, "binary content")
+    put("invalid-utf8.txt", (FRENCH + " Fin.").encode("utf-8").replace(b"Fin", b"F\xffin"), None)
+    put("cp1252.txt", (FRENCH + " Le « prix » de l’énergie a baissé de 5 €.").encode("cp1252"), None)
+    put("latin1.txt", (FRENCH + " Déjà là, où ça ?").encode("latin-1"), None)
+    put("no-body.html", b"<html><head><title>Rien</title></head></html>", "HTML page without readable main text")
+    pdf = write_pdf(folder / "report.pdf", ["Rapport annuel sur la defense.", "Les depenses ont augmente de 7 %."])
+    expected["report.pdf"] = None
+    put("broken.pdf", pdf.read_bytes()[: len(pdf.read_bytes()) // 2], "broken PDF")
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=str(pdf))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    with open(folder / "encrypted.pdf", "wb") as handle:
+        writer.write(handle)
+    expected["encrypted.pdf"] = "encrypted PDF (a password is needed)"
+
+    # 50 MB of text: refused on its size, before a byte is read (embedding it would take hours).
+    with open(folder / "huge.txt", "wb") as handle:
+        line = (FRENCH + "\n").encode("utf-8")
+        for _ in range(50_000_000 // len(line) + 1):
+            handle.write(line)
+    expected["huge.txt"] = "text too long (50.0 MB, the limit is 2 MB of text"
+
+    os.symlink(folder / "loop-b.txt", folder / "loop-a.txt")
+    os.symlink(folder / "loop-a.txt", folder / "loop-b.txt")
+    expected["loop-a.txt"] = expected["loop-b.txt"] = "symbolic link loop"
+    (folder / "sub").mkdir()
+    os.symlink(folder, folder / "sub" / "up")  # a folder loop: walked once, not forever
+    os.symlink(folder / "nowhere.txt", folder / "dangling.txt")
+    expected["dangling.txt"] = "broken symbolic link"
+    os.mkfifo(folder / "pipe.txt")  # reading it would block for ever
+    expected["pipe.txt"] = "not a regular file"
+    return expected
+
+
+def test_each_odd_file_gets_a_clear_line_and_nothing_else_is_lost(tmp_path):
+    folder = tmp_path / "news"
+    kept = write_news(folder, ["pont.txt"])["pont.txt"]
+    assistant = Assistant(tmp_path / "index")
+    assert assistant.index([folder]).added == [str(kept)]
+    kept_chunks = assistant.store.get_articles([doc_id_for(str(kept))])[doc_id_for(str(kept))].chunk_ids
+
+    expected = odd_folder(folder)
+    existing = folder / "existing.txt"
+    existing.write_text(NEWS["port.txt"], encoding="utf-8")
+    assistant.index([existing])
+    (folder / "zz-vanishes.txt").write_text(NEWS["rougeole.md"], encoding="utf-8")
+
+    def delete_while_running(done: int, total: int, source: str) -> None:
+        if done == 1:  # files listed, not yet read: two of them vanish in the middle of the run
+            existing.unlink()
+            (folder / "zz-vanishes.txt").unlink()
+
+    report = assistant.index([folder], progress=delete_while_running)
+
+    for name, reason in expected.items():
+        source = str(folder / name)
+        if reason is None:
+            assert source in report.added, (name, report.failed.get(source))
+        else:
+            assert reason in report.failed.get(source, ""), (name, report.failed.get(source))
+    assert report.failed[str(folder / "zz-vanishes.txt")] == "vanished while being indexed"
+    assert "indexed version is kept" in report.failed[str(existing)]
+    assert str(existing) in {a.source for a in assistant.articles()}
+    assert not any("sub/up" in source for source in [*report.added, *report.failed])
+    assert report.unchanged == [str(kept)]
+    assert set(report.added) | set(report.failed) | set(report.unchanged) == {
+        str(folder / name) for name in [*expected, "pont.txt", "existing.txt", "zz-vanishes.txt"]}
+
+    # The decoded texts are what a reader would see.
+    assert "5 €" in assistant.article_text(str(folder / "cp1252.txt"))
+    assert "Déjà là, où ça ?" in assistant.article_text(str(folder / "latin1.txt"))
+    assert "déficit public" in assistant.article_text(str(folder / "invalid-utf8.txt"))
+    assert "Les depenses ont augmente de 7 %." in assistant.article_text(str(folder / "report.pdf"))
+
+    # Nothing indexed before was lost.
+    record = assistant.store.get_articles([doc_id_for(str(kept))])[doc_id_for(str(kept))]
+    assert record.chunk_ids == kept_chunks
+    assert assistant.retrieve("passerelle piétonne sur le Rhône", k=1)[0].metadata["source"] == str(kept)
+    assert assistant.check().ok
+
+    pruned = assistant.index([folder], prune=True)
+    assert str(existing) in pruned.removed  # gone for good: --prune removes it
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("page.html", ("<html><body><article><p>" + FRENCH * 3 + "</p></article></body></html>").encode()),
+    ("note.txt", (FRENCH * 3).encode()),
+])
+def test_text_limit_applies_to_extracted_and_plain_text(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    report = Assistant(tmp_path / "index", max_text_mb=0.0002).index([tmp_path / name])
+    assert "text too long" in report.failed[str(tmp_path / name)]
+    assert "ASSISTANT_MAX_TEXT_MB" in report.failed[str(tmp_path / name)]
+
+
+@pytest.mark.parametrize(("encoding", "text"), [
+    ("latin-1", FRENCH + " Déjà là, où ça ?"),
+    ("cp1252", FRENCH + " Le « prix » de l’énergie a baissé de 5 €."),
+    ("cp1251", "Правительство представило исправленный бюджет. Дефицит составит 4,4 % ВВП в этом году."),
+])
+def test_legacy_encodings_read_as_written(encoding, text):
+    assert decode_text(text.encode(encoding)) == text
+
+
+def test_utf8_with_a_damaged_byte_keeps_its_text():
+    data = FRENCH.encode("utf-8") + b" \xffFin."
+    assert decode_text(data) == FRENCH + " \ufffdFin."

@@ -1,0 +1,93 @@
+"""``assistant watch``: a followed folder's new, edited, moved and deleted files reach the index."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import threading
+import time
+
+from corpus import NEWS, cli, write_news
+
+from assistant import Assistant
+from assistant.watcher import Watcher
+
+
+def wait_until(condition, what: str, timeout: float = 300.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for: {what}"
+        time.sleep(0.2)
+
+
+def test_watcher_follows_creations_edits_moves_and_deletions(tmp_path):
+    folder = tmp_path / "news"
+    pont = write_news(folder, ["pont.txt"])["pont.txt"]
+    assistant = Assistant(folder / "index")  # inside the followed folder: its own writes are not events
+    reports = []
+    watcher = Watcher(assistant, [folder], debounce=0.3, on_report=reports.append)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+
+    def sources() -> set[str]:
+        return {a.source for a in assistant.articles()}
+
+    try:
+        assert watcher.ready.wait(300)
+        assert sources() == {str(pont)}
+
+        port = folder / "port.txt"
+        port.write_text(NEWS["port.txt"], encoding="utf-8")
+        wait_until(lambda: str(port) in sources(), "a new file indexed")
+
+        port.write_text(NEWS["port.txt"] + "Le trafic de conteneurs a reculé de 5 %.\n", encoding="utf-8")
+        wait_until(lambda: "reculé de 5 %" in (assistant.article_text(str(port)) or ""), "an edit indexed")
+
+        pont.unlink()
+        wait_until(lambda: str(pont) not in sources(), "a deleted file removed")
+
+        (folder / "sub").mkdir()
+        moved = folder / "sub" / "port-moved.txt"
+        port.rename(moved)
+        wait_until(lambda: str(moved) in sources() and str(port) not in sources(), "a move followed")
+
+        outside = tmp_path / "unpacked"
+        write_news(outside, ["rougeole.md"])
+        outside.rename(folder / "unpacked")  # a whole folder arrives at once
+        arrived = folder / "unpacked" / "rougeole.md"
+        wait_until(lambda: str(arrived) in sources(), "a folder moved in")
+
+        (folder / ".draft.txt").write_text("brouillon que personne ne doit lire", encoding="utf-8")
+        (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+        shutil.rmtree(folder / "sub")
+        wait_until(lambda: str(moved) not in sources(), "a deleted folder removed")
+    finally:
+        watcher.stop()
+        thread.join(60)
+    assert not thread.is_alive()
+    assert watcher.errors == []
+    assert sources() == {str(arrived)}  # hidden and unsupported files were never picked up
+    assert all(not report.failed for report in reports)
+    assert assistant.check().ok
+    assert assistant.retrieve("measles vaccination schools", k=1)[0].metadata["source"] == str(arrived)
+
+
+def test_watch_command_indexes_changes_and_stops_on_ctrl_c(tmp_path):
+    folder = tmp_path / "news"
+    write_news(folder, ["pont.txt"])
+    process = cli("watch", str(folder), "--debounce", "0.3", index_dir=tmp_path / "index")
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")))
+    reader.start()
+    try:
+        wait_until(lambda: any("1 added" in line for line in lines), "the first pass")
+        (folder / "port.txt").write_text(NEWS["port.txt"], encoding="utf-8")
+        wait_until(lambda: any(f"added: {folder / 'port.txt'}" in line for line in lines), "the new file")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
+        reader.join(10)
+        stderr = process.stderr.read()
+    assert process.returncode == 0, stderr
+    assert "stopped watching" in stderr
+    assert lines[0].startswith("watching ")
