@@ -50,7 +50,12 @@ def write_corpus(folder: Path, limit: int) -> list[Path]:
 def timed_index(index_dir: Path, folder: Path) -> tuple[float, str]:
     assistant = Assistant(index_dir)
     started = time.perf_counter()
-    report = assistant.index([folder])
+
+    def progress(done: int, total: int, source: str) -> None:
+        if done % 100 == 0:
+            print(f"  {done}/{total} files, {time.perf_counter() - started:.0f}s", flush=True)
+
+    report = assistant.index([folder], progress=progress)
     return time.perf_counter() - started, report.summary()
 
 
