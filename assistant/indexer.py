@@ -19,6 +19,7 @@ from filelock import FileLock, Timeout
 from langchain_core.documents import Document
 
 from .chunking import chunk_document, chunk_sentences
+from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .loaders import LoadError, iter_files, load_file
 from .retrieval import LexicalSide
@@ -67,7 +68,7 @@ class Indexer:
             manifest = self.store.get_articles()
             by_source = {a.source: a for a in manifest.values()}
             by_hash = {a.content_hash: a.source for a in manifest.values() if not a.duplicate_of}
-            files = list(iter_files(paths))
+            files = embed_ahead(list(iter_files(paths)), self, manifest)  # embeds coming files in batches
             seen: set[str] = set()
             changed = False
             for position, item in enumerate(files, start=1):

@@ -210,6 +210,13 @@ class Store:
         self._articles.upsert(ids=[article.doc_id], documents=[text], embeddings=[[1.0]],
                               metadatas=[article.to_metadata()])
 
+    def put_articles(self, articles: Sequence[tuple[Article, str]]) -> None:
+        """Many article records at once (bulk loads and benchmarks), a page per request."""
+        for start in range(0, len(articles), _PAGE):
+            part = articles[start : start + _PAGE]
+            self._articles.upsert(ids=[a.doc_id for a, _ in part], documents=[text for _, text in part],
+                                  embeddings=[[1.0]] * len(part), metadatas=[a.to_metadata() for a, _ in part])
+
     def delete_article(self, doc_id: str) -> None:
         self._articles.delete(ids=[doc_id])
 
