@@ -132,7 +132,7 @@ class EmbedAhead(Sequence):
         self._hashes.add(digest)
         chunks = chunk_document(document, self.settings.chunk_size, self.settings.chunk_overlap)
         texts = [chunk.page_content for chunk in chunks]
-        for chunk in chunks:
+        for chunk in chunks if self.settings.index_sentence_vectors else []:
             start = chunk.metadata["start"]
             texts.extend(chunk.page_content[a - start : b - start] for a, b in chunk_sentences(chunk))
         return texts

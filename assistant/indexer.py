@@ -155,7 +155,8 @@ class Indexer:
                                    batch_size=self.settings.embed_batch_size)
         # Sentence vectors are what the extractive answerer compares with the question: computing them
         # now keeps question time to one query embedding.
-        self.cache.embed(self.embeddings, sentence_texts, batch_size=self.settings.embed_batch_size)
+        if self.settings.index_sentence_vectors:
+            self.cache.embed(self.embeddings, sentence_texts, batch_size=self.settings.embed_batch_size)
         self.store.add_chunks(chunks, vectors)
         new_ids = [c.metadata["chunk_id"] for c in chunks]
         article = Article(

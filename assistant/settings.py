@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=100, ge=0, le=2000)
     max_file_mb: float = Field(default=60.0, gt=0)
     embed_batch_size: int = Field(default=32, ge=1)
+    # Sentence vectors (what the extractive answerer compares with the question) computed at indexing;
+    # False: at the first question that retrieves the chunk, then cached (indexing twice as fast).
+    index_sentence_vectors: bool = True
 
     # Retrieval
     k: int = Field(default=5, ge=1, le=100)

@@ -197,12 +197,12 @@ class Store:
 
     def dense_search(self, vector: Sequence[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """``(chunk_id, cosine similarity)`` of the ``k`` nearest chunks."""
-        count = self._chunks.count()
-        if count == 0:
-            return []
+        # No count() first: Chroma 1.x returns fewer than k (or none) by itself, and a count is one more
+        # request per question to a server.
         query = [np.asarray(vector, dtype=np.float32).tolist()]
-        got = self._chunks.query(query_embeddings=query, n_results=min(k, count), where=where,
-                                 include=["distances"])
+        got = self._chunks.query(query_embeddings=query, n_results=k, where=where, include=["distances"])
+        if not got["ids"] or not got["ids"][0]:
+            return []
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     # -- articles (the manifest)

@@ -91,7 +91,8 @@ def child_ours(args) -> dict:
     work = Path(args.work)
     cache = Path(args.cache) if args.cache else work / "embedding-cache.sqlite"
     assistant = Assistant(work / "index", chroma_url=args.url or None, chunk_size=args.chunk_size,
-                          chunk_overlap=args.overlap, embedding_model=args.model, embedding_cache=cache)
+                          chunk_overlap=args.overlap, embedding_model=args.model, embedding_cache=cache,
+                          index_sentence_vectors=bool(args.sentence_vectors))
     # Models load once per process, before the clock starts (the plain recipe gets the same).
     assistant.embeddings.embed_passages(["warm up"])
     assistant.store  # noqa: B018
@@ -349,7 +350,8 @@ def real_table(results: dict[tuple[str, str], dict | None]) -> list[str]:
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     labels = {"ours-embedded": "ours, embedded store (e5)", "ours-server": "ours, Chroma server (e5)",
               "ours-server-warm": "ours, Chroma server (e5, texts already in the embedding cache)",
-              "ours-minilm": "ours, embedded store (MiniLM)", "plain": "plain LangChain (MiniLM)"}
+              "ours-minilm": "ours, embedded store (MiniLM)", "plain": "plain LangChain (MiniLM)",
+              "ours-minilm-lazy": "ours, embedded store (MiniLM), sentence vectors at first question"}
     for (size, name), r in results.items():
         if r is None:
             lines.append(f"| {size} | {labels[name]} | not measured |" + " |" * 9)
@@ -405,14 +407,17 @@ def parent(args) -> None:
         common = {"corpus": corpus_dir, "chunk_size": chunk_size, "overlap": overlap, "questions": args.questions}
         configs = [("ours-embedded", "ours", False, "multilingual-e5-small"),
                    ("ours-server", "ours", True, "multilingual-e5-small"),
-                   ("plain", "plain", False, MINILM), ("ours-minilm", "ours", False, MINILM)]
+                   ("plain", "plain", False, MINILM), ("ours-minilm", "ours", False, MINILM),
+                   ("ours-minilm-lazy", "ours", False, MINILM)]
         shared_cache = base / f"real-{size}-cache.sqlite"
         shared_cache.unlink(missing_ok=True)
         for name, kind, server, model in configs:
             if name in args.skip or (size, name) in {tuple(x.split("/")) for x in args.skip}:
                 continue
+            if args.only and name not in args.only:
+                continue
             log(f"real {size} ({chunk_size}/{overlap}): {name}")
-            options = dict(common, model=model)
+            options = dict(common, model=model, sentence_vectors=0 if name.endswith("-lazy") else 1)
             if name in ("ours-embedded", "ours-server") and not args.fresh_server_cache:
                 options["cache"] = shared_cache
             real[(size, name)] = measure(kind, base / f"real-{size}-{name}", server, args.timeout, **options)
@@ -453,7 +458,9 @@ def main() -> None:
                         help="real-text sizes (default: 1k 5k)")
     parser.add_argument("--no-real", dest="real", action="store_const", const=[])
     parser.add_argument("--skip", nargs="*", default=[],
-                        help="real configurations to skip: ours-embedded ours-server plain ours-minilm, or SIZE/NAME")
+                        help="real configurations to skip: ours-embedded ours-server plain ours-minilm "
+                             "ours-minilm-lazy, or SIZE/NAME")
+    parser.add_argument("--only", nargs="*", default=[], help="run only these real configurations")
     parser.add_argument("--synthetic", nargs="*", type=int, default=[], help="synthetic sizes, e.g. 100000 1000000")
     parser.add_argument("--synthetic-stores", nargs="*", default=["embedded"], choices=["embedded", "server"])
     parser.add_argument("--questions", type=int, default=60)
@@ -475,6 +482,7 @@ def main() -> None:
     parser.add_argument("--overlap", type=int, default=100, help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--cache", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--sentence-vectors", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         global LOG

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-from conftest import ROOT
+from conftest import ROOT, SAMPLE
+from test_core import WEAPONS
 
 from assistant import Assistant
 from assistant.embeddings import ModelEmbeddings, load_embeddings
@@ -84,3 +85,13 @@ def test_bm25_built_page_by_page_scores_like_bm25s(tmp_path):
     assert loaded.load() and loaded.generation == 4 and len(loaded) == len(ids)
     best = loaded.search("Grad 122mm", 1)
     assert best == index.search("Grad 122mm", 1) and best[0][0] == ids[-1]
+
+
+def test_sentence_vectors_can_wait_for_the_first_question(tmp_path):
+    assistant = Assistant(tmp_path / "index", index_sentence_vectors=False)
+    assistant.index([SAMPLE])
+    count = "SELECT COUNT(*) FROM vectors"
+    assert assistant.cache._db.execute(count).fetchone()[0] == assistant.stats()["chunks"]  # chunks only
+    answer = assistant.ask("What weapons were mentioned?")
+    assert any(WEAPONS in c.quote for c in answer.citations)
+    assert assistant.cache._db.execute(count).fetchone()[0] > assistant.stats()["chunks"]  # now cached
