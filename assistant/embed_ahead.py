@@ -81,7 +81,7 @@ class EmbedAhead(Sequence):
             self._stop = True
             self._condition.notify_all()
         if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join()
+            self._thread.join(timeout=5)  # an interrupted run need not wait for the batch in flight
 
     # -- the background thread
     def _run(self) -> None:

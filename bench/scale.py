@@ -14,7 +14,11 @@ beside it) with a fresh index and a fresh embedding cache, so every text is embe
   throughput, peak memory, on-disk size, latency of ``retrieve`` and of a full extractive ``ask``;
 - the plain LangChain recipe a user would otherwise write: RecursiveCharacterTextSplitter,
   HuggingFaceEmbeddings-style sentence-transformers on the bundled MiniLM, Chroma.from_documents,
-  similarity_search; and ours with that same MiniLM, for throughput at equal model.
+  similarity_search; and ours with that same MiniLM, for throughput at equal model, with sentence
+  vectors at indexing (the default) and at the first question (ASSISTANT_INDEX_SENTENCE_VECTORS=false).
+
+The server configuration reuses the embedded one's embedding cache unless --fresh-server-cache: the
+model's speed is measured once, and the server row shows what the store adds.
 
 Synthetic (labelled so): chunks of words drawn from the real corpus's vocabulary at its frequencies,
 unit random vectors of dimension 384, ten chunks per article record; insert rate, peak memory, on-disk
