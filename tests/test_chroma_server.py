@@ -1,0 +1,96 @@
+"""Client/server mode: the assistant on a real ``chroma run`` server started by the test."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from chroma_server import ChromaServer
+from conftest import ROOT, SAMPLE
+from test_core import WEAPONS
+
+from assistant import Assistant
+
+pytestmark = pytest.mark.server
+
+NEW_FACT = ("Le porte-parole du Pentagone a aussi évoqué des drones Shahed-136 livrés par l'Iran, "
+            "une information que Téhéran dément.")
+OTHER = ("Budget municipal de Lyon\n\nLe conseil municipal de Lyon a voté un budget de 1,2 milliard d'euros "
+         "pour 2024, dont 300 millions consacrés aux transports en commun et aux pistes cyclables.\n")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data") as running:
+        yield running
+
+
+def test_index_ask_reindex_remove_on_a_chroma_server(server, tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    sample = articles / SAMPLE.name
+    shutil.copyfile(SAMPLE, sample)
+    other = articles / "lyon.txt"
+    other.write_text(OTHER, encoding="utf-8")
+
+    writer = Assistant(tmp_path / "writer", chroma_url=server.url)
+    report = writer.index([articles])
+    assert sorted(report.added) == sorted([str(sample), str(other)]), report
+    assert writer.stats()["index"] == server.url
+    assert not (tmp_path / "writer" / "chroma").exists()  # nothing of the index itself is kept locally
+
+    answer = writer.ask("What weapons were mentioned?")
+    assert answer.answered
+    cited = answer.text + " ".join(c.quote for c in answer.citations)
+    for needle in ("122", "152", "Grad"):
+        assert needle in cited
+    assert any(WEAPONS in c.quote for c in answer.citations)
+    file_text = sample.read_text(encoding="utf-8")
+    for citation in answer.citations:
+        assert citation.source == str(sample)
+        assert writer.article_text(citation.source)[citation.start : citation.end] == citation.quote
+        assert file_text[citation.start : citation.end] == citation.quote
+
+    # A second client (another machine: its own local folder) reads the same index; its BM25 side is
+    # rebuilt from the server's documents and persisted in its own folder.
+    reader = Assistant(tmp_path / "reader", chroma_url=server.url)
+    docs = reader.retrieve("lance-roquettes multiples Grad", k=2)
+    assert WEAPONS in docs[0].page_content
+    assert docs[0].metadata["lexical_score"] > 0
+    assert len(reader.lexical.index) == writer.stats()["chunks"]
+    assert (tmp_path / "reader" / "bm25" / "ids.json").exists()
+
+    # Unchanged files are skipped; a changed one is re-indexed and readers see it.
+    assert writer.index([articles]).unchanged == sorted([str(other), str(sample)])
+    sample.write_text(file_text.rstrip("\n") + "\n\n" + NEW_FACT + "\n", encoding="utf-8")
+    report = writer.index([articles])
+    assert report.updated == [str(sample)] and report.unchanged == [str(other)], report
+    hits = reader.retrieve("drones Shahed-136", k=1)
+    assert "Shahed-136" in hits[0].page_content
+    assert hits[0].metadata["lexical_score"] > 0  # the reader's BM25 followed the server's generation
+    assert reader.article_text(str(sample)).endswith(NEW_FACT + "\n")
+    assert any(WEAPONS in c.quote for c in reader.ask("Quelles armes ont été mentionnées ?").citations)
+
+    # Removal: the article and its chunks leave the server, for every client.
+    before = writer.stats()["chunks"]
+    removed = writer.remove(str(other))
+    assert removed.removed == [str(other)]
+    assert {a.source for a in reader.articles()} == {str(sample)}
+    assert reader.stats()["chunks"] < before
+    for doc in reader.retrieve("budget municipal de Lyon transports", k=5):
+        assert doc.metadata["source"] != str(other)
+    assert reader.article_text(str(other)) is None
+
+
+def test_cli_reads_the_server_from_the_environment(server, tmp_path):
+    Assistant(tmp_path / "writer", chroma_url=server.url).index([SAMPLE])
+    env = dict(os.environ, ASSISTANT_CHROMA_URL=server.url, ASSISTANT_INDEX_DIR=str(tmp_path / "cli"))
+    result = subprocess.run([sys.executable, "-m", "assistant", "ask", "What weapons were mentioned?", "--json"],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert any(WEAPONS in c["quote"] for c in payload["citations"])

@@ -1,0 +1,97 @@
+"""Indexing and retrieval at speed: embedding across files, and the BM25 index built page by page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from conftest import ROOT, SAMPLE
+from test_core import WEAPONS
+
+from assistant import Assistant
+from assistant.embeddings import ModelEmbeddings, load_embeddings
+from assistant.lexical import LexicalIndex, tokenize
+
+PIAF = ROOT / "bench" / "data" / "piaf-fr"
+
+
+class CountingEmbeddings(ModelEmbeddings):
+    """The real default model, counting the batches and texts it is given."""
+
+    def __init__(self) -> None:
+        self.inner = load_embeddings("multilingual-e5-small")
+        self.model_id, self.dim = self.inner.model_id, self.inner.dim
+        self.batches: list[int] = []
+
+    def embed_passages(self, texts):
+        self.batches.append(len(texts))
+        return self.inner.embed_passages(texts)
+
+    def embed_queries(self, texts):
+        return self.inner.embed_queries(texts)
+
+
+def piaf_rows(n: int) -> list[dict]:
+    with (PIAF / "contexts.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for _, line in zip(range(n), handle, strict=False)]
+
+
+def test_texts_are_embedded_in_batches_across_files_and_once(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    rows = piaf_rows(8)
+    for i, row in enumerate(rows):
+        (folder / f"{i}.txt").write_text(f"{row['title']} {i}\n\n{row['context']}\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    counting = CountingEmbeddings()
+    assistant.__dict__["embeddings"] = counting  # the parts built next use it
+
+    report = assistant.index([folder])
+    assert len(report.added) == 8 and not report.failed
+    # Each file alone gives one chunk and a few sentences; across files, the model gets fewer, fuller
+    # batches than one per file and per kind of text.
+    assert len(counting.batches) < 8, counting.batches
+    embedded = sum(counting.batches)
+    cache_rows = assistant.cache._db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    assert embedded == cache_rows  # no text embedded twice
+
+    # What was embedded ahead is what the indexer stored: retrieval and answers work as before.
+    docs = assistant.retrieve(rows[3]["context"][:120], k=1)
+    assert rows[3]["context"][:100] in docs[0].page_content
+
+    counting.batches.clear()
+    assert len(assistant.index([folder]).unchanged) == 8
+    assert counting.batches == []  # unchanged files are not embedded ahead either
+
+
+def test_bm25_built_page_by_page_scores_like_bm25s(tmp_path):
+    texts = [row["context"] for row in piaf_rows(60)] + ["", "Grad Grad 122mm"]
+    ids = [f"c{i}" for i in range(len(texts))]
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index([tokenize(t) for t in texts], show_progress=False)
+
+    index = LexicalIndex(tmp_path / "bm25")
+    index.build_pages(((ids[i : i + 7], texts[i : i + 7]) for i in range(0, len(ids), 7)), generation=4)
+    for question in ("Combien de personnes travaillent au ministère des sports", "Grad 122mm", "le la les"):
+        known = [t for t in tokenize(question) if t in reference.vocab_dict]
+        expected = reference.get_scores(known) if known else np.zeros(len(texts))
+        got = index.scores(question, ids)
+        assert np.allclose([got.get(i, 0.0) for i in ids], expected, atol=1e-5)
+
+    index.save()
+    loaded = LexicalIndex(Path(tmp_path / "bm25"))
+    assert loaded.load() and loaded.generation == 4 and len(loaded) == len(ids)
+    best = loaded.search("Grad 122mm", 1)
+    assert best == index.search("Grad 122mm", 1) and best[0][0] == ids[-1]
+
+
+def test_sentence_vectors_can_wait_for_the_first_question(tmp_path):
+    assistant = Assistant(tmp_path / "index", index_sentence_vectors=False)
+    assistant.index([SAMPLE])
+    count = "SELECT COUNT(*) FROM vectors"
+    assert assistant.cache._db.execute(count).fetchone()[0] == assistant.stats()["chunks"]  # chunks only
+    answer = assistant.ask("What weapons were mentioned?")
+    assert any(WEAPONS in c.quote for c in answer.citations)
+    assert assistant.cache._db.execute(count).fetchone()[0] > assistant.stats()["chunks"]  # now cached
