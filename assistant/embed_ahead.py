@@ -49,7 +49,8 @@ class EmbedAhead(Sequence):
         # What the indexer will skip (unchanged, duplicates) is not embedded ahead either.
         self._unchanged = {a.source: a.content_hash for a in manifest.values() if a.chunk_ids or a.duplicate_of}
         self._hashes = {a.content_hash for a in manifest.values() if not a.duplicate_of}
-        self.batch_texts = batch_texts or 4 * settings.embed_batch_size
+        # Several model batches per round, so that the cache can group texts of like length.
+        self.batch_texts = batch_texts or 8 * settings.embed_batch_size
         self._ready = 0  # files[:_ready] are embedded (or skipped)
         self._consumed = 0  # files[:_consumed] were handed to the indexer
         self._stop = False
