@@ -11,9 +11,9 @@ from corpus import cli, piaf_asked, piaf_paragraphs, piaf_question, piaf_text, r
 from assistant import Assistant
 from assistant.loaders import doc_id_for
 
-BASELINE = 8  # paragraphs indexed before the killed runs
-ADDED = 14  # paragraphs the first killed run was adding
-CHANGED = 8  # files whose text the second killed run was replacing
+BASELINE = 5  # paragraphs indexed before the killed runs
+ADDED = 10  # paragraphs the first killed run was adding
+CHANGED = 5  # files whose text the second killed run was replacing
 
 
 def kill_when(process, condition, timeout: float = 600.0) -> None:
@@ -26,7 +26,7 @@ def kill_when(process, condition, timeout: float = 600.0) -> None:
             process.wait(30)
             assert process.returncode == -signal.SIGKILL
             return
-        time.sleep(0.1)
+        time.sleep(0.02)
     raise AssertionError("the run never reached the point to kill it at")
 
 
@@ -64,7 +64,7 @@ def test_sigkill_while_adding_then_while_updating(tmp_path):
     # 1. Killed while adding new files (cold embedding cache: each file takes a while).
     files.update(write_piaf(folder, BASELINE, ADDED))
     writer = cli("index", str(folder), "-q", index_dir=index_dir)
-    kill_when(writer, lambda: assistant.store.count_chunks() >= chunks_before + 4)
+    kill_when(writer, lambda: assistant.store.count_chunks() >= chunks_before + 2)
 
     assert_answers(assistant, "a000_p00", files["a000_p00"])  # what was there before still answers
     fresh = run_cli("ask", piaf_question("a000_p00")["question"], "--json", index_dir=index_dir)
@@ -90,7 +90,7 @@ def test_sigkill_while_adding_then_while_updating(tmp_path):
                   for cid, row in zip(targets, replacements, strict=True)}
     chunks_before = assistant.store.count_chunks()
     writer = cli("index", str(folder), "-q", index_dir=index_dir)
-    kill_when(writer, lambda: assistant.store.count_chunks() >= chunks_before + 3)
+    kill_when(writer, lambda: assistant.store.count_chunks() >= chunks_before + 2)
 
     for cid in targets:  # each article is wholly its old or wholly its new version
         record = assistant.store.get_articles([doc_id_for(str(files[cid]))])[doc_id_for(str(files[cid]))]

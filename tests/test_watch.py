@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 
+import pytest
 from corpus import NEWS, cli, write_news
 
 from assistant import Assistant
@@ -20,6 +21,8 @@ def wait_until(condition, what: str, timeout: float = 300.0) -> None:
         time.sleep(0.2)
 
 
+# watchdog warns when it re-adds a watch on a folder that the index recreates (bm25.tmp): harmless.
+@pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")
 def test_watcher_follows_creations_edits_moves_and_deletions(tmp_path):
     folder = tmp_path / "news"
     pont = write_news(folder, ["pont.txt"])["pont.txt"]
