@@ -1,0 +1,58 @@
+"""eval: answer quality on the bundled dev sets (PIAF, MultiHop-RAG, the seed questions)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..cli import arg, command
+from ..settings import Settings
+
+
+def _progress(label: str):
+    from tqdm import tqdm
+
+    state: dict = {}
+
+    def update(done: int, total: int, *_: object) -> None:
+        if "bar" not in state:
+            state["bar"] = tqdm(total=total, desc=label, file=sys.stderr, dynamic_ncols=True, leave=False)
+        state["bar"].update(done - state["bar"].n)
+
+    def close() -> None:
+        if "bar" in state:
+            state["bar"].close()
+
+    return update, close
+
+
+@command("eval", "measure retrieval, answers, citations and refusals on a dev set", needs_assistant=False)
+@arg("dataset", choices=["piaf", "multihop", "seed", "all"], help="which dev set (all: the three)")
+@arg("--limit", type=int, default=None, help="only the first N questions of each set (the corpus stays whole)")
+@arg("--out", type=Path, default=None, help="JSON report path (default bench/results/eval-DATASET-ANSWERER.json)")
+@arg("--data", type=Path, default=None, help="folder of the dev sets (default bench/data)")
+@arg("--cache", type=Path, default=None, help="folder of the cached corpus indexes (default bench/.cache)")
+@arg("-q", "--quiet", action="store_true", help="no progress bars")
+def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from .. import evaluation
+
+    names = list(evaluation.DATASETS) if args.dataset == "all" else [args.dataset]
+    reports = []
+    for name in names:
+        dataset = evaluation.load_dataset(name, args.data).limit(args.limit)
+        index_progress, close = _progress(f"indexing {name}") if not args.quiet else (None, lambda: None)
+        try:
+            assistant = evaluation.prepare_index(dataset, settings, args.cache, progress=index_progress)
+        finally:
+            close()
+        ask_progress, close = _progress(f"asking {name}") if not args.quiet else (None, lambda: None)
+        try:
+            reports.append(evaluation.evaluate(dataset, assistant, progress=ask_progress))
+        finally:
+            close()
+    out = args.out or evaluation.default_results_dir() / f"eval-{args.dataset}-{settings.answerer}.json"
+    evaluation.write_report(reports, out)
+    print(evaluation.format_table(reports))
+    print(f"\nJSON: {out}")
+    return 0
