@@ -402,6 +402,8 @@ class _Run:
             info = path.stat()
         except OSError:
             return True
+        if not stat.S_ISREG(info.st_mode):
+            return True  # a FIFO or device would block the reading thread forever
         old = self.by_source.get(str(path))
         if old is not None and (old.chunk_ids or old.duplicate_of) and stat_unchanged(old, info):
             return True
