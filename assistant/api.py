@@ -67,7 +67,9 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(store=self.store, lexical=self.lexical, embeddings=self.embeddings,
                                k=self.settings.k, fetch_k=self.settings.fetch_k,
-                               dense_weight=self.settings.dense_weight)
+                               dense_weight=self.settings.dense_weight,
+                               sentence_weight=self.settings.sentence_weight,
+                               sentence_vectors=lambda texts: self.cache.lookup(self.embeddings, texts))
 
     @cached_property
     def answerer(self):

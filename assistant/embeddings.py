@@ -184,5 +184,19 @@ class EmbeddingCache:
             return np.zeros((0, model.dim), dtype=np.float32)
         return np.stack([found[d] for d in digests]).astype(np.float32)
 
+    def lookup(self, model: ModelEmbeddings, texts: Sequence[str]) -> list[np.ndarray | None]:
+        """The cached vector of each text, ``None`` where there is none; never runs the model."""
+        digests = [self.digest(text) for text in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(digests), 500):
+                part = list(dict.fromkeys(digests[start : start + 500]))
+                rows = self._db.execute(
+                    f"SELECT digest, vector FROM vectors WHERE model=? AND digest IN ({','.join('?' * len(part))})",
+                    [model.model_id, *part],
+                ).fetchall()
+                found.update((digest, np.frombuffer(blob, dtype=np.float32)) for digest, blob in rows)
+        return [found.get(digest) for digest in digests]
+
     def close(self) -> None:
         self._db.close()

@@ -152,6 +152,11 @@ def load_multihop(data_dir: Path) -> Dataset:
     return Dataset("multihop", documents, questions)
 
 
+# The shared seed questions, then the project's own English/French pairs on the sample (same format), so
+# that cross-lingual answering is measured on more than a handful of questions.
+SEED_FILES = ("seed-dev.jsonl", "sample-questions.jsonl")
+
+
 def load_seed(data_dir: Path, samples_dir: Path | None = None) -> Dataset:
     samples_dir = samples_dir or SAMPLES_DIR
     documents = {path.name: path.read_text(encoding="utf-8") for path in sorted(samples_dir.glob("*.txt"))}
@@ -162,7 +167,8 @@ def load_seed(data_dir: Path, samples_dir: Path | None = None) -> Dataset:
         Question(id=row["id"], question=row["question"], answerable=bool(row.get("answerable", True)),
                  gold_docs=names if row.get("answerable", True) else [],
                  must_contain=list(row.get("must_contain_all", [])), language=row.get("lang", ""), kind="seed")
-        for row in _jsonl(data_dir / "seed-dev.jsonl")
+        for file in SEED_FILES if (data_dir / file).exists() or file == SEED_FILES[0]
+        for row in _jsonl(data_dir / file)
     ]
     return Dataset("seed", documents, questions)
 
@@ -394,7 +400,8 @@ def evaluate(dataset: Dataset, assistant, progress: Callable[[int, int], None] |
         "answerer": settings.answerer,
         "settings": {key: getattr(settings, key) for key in
                      ("embedding_model", "chunk_size", "chunk_overlap", "k", "fetch_k", "dense_weight",
-                      "max_answer_sentences", "min_answer_score", "min_answer_score_cross")},
+                      "sentence_weight", "max_answer_sentences", "min_answer_score", "min_answer_score_cross",
+                      "answer_margin")},
         "metrics": compute_metrics(results, all_gold=dataset.name == "multihop"),
         "seconds": round(time.perf_counter() - started, 1),
         "results": [asdict(r) for r in results],

@@ -27,6 +27,20 @@ def _stopwords() -> frozenset[str]:
     return frozenset(fold(word) for word in (*STOPWORDS_EN_PLUS, *STOPWORDS_FRENCH))
 
 
+# Words that make a sentence a question but say nothing of its subject. They are kept in passages
+# (where "quand" or "comment" can be content) and dropped from queries only: a rare "quel" in one passage
+# would otherwise pull that passage up for every "Quel ... ?" question.
+QUESTION_WORDS = frozenset(
+    "quel quelle quels quelles lequel laquelle lesquels lesquelles combien quand comment pourquoi quoi "
+    "cela ceci whose many much".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _query_stopwords() -> frozenset[str]:
+    return _stopwords() | QUESTION_WORDS
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     import Stemmer
@@ -40,8 +54,8 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def tokenize(text: str) -> list[str]:
-    stop = _stopwords()
+def tokenize(text: str, query: bool = False) -> list[str]:
+    stop = _query_stopwords() if query else _stopwords()
     words = [w for w in _TOKEN.findall(fold(text)) if w not in stop and (len(w) > 1 or w.isdigit())]
     return _stemmer().stemWords(words)
 
@@ -162,7 +176,7 @@ class LexicalIndex:
             model, last = self._bm25, self._last
         if last is not None and last[0] is model and last[1] == query:
             return last[2]
-        scores = _score(model, tokenize(query))
+        scores = _score(model, tokenize(query, query=True))
         with self._lock:
             if self._bm25 is model:
                 self._last = (model, query, scores)

@@ -12,7 +12,7 @@ def make_extractive(
 ) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(embeddings, cache, max_sentences=settings.max_answer_sentences,
                               min_score=settings.min_answer_score,
-                              min_score_cross=settings.min_answer_score_cross)
+                              min_score_cross=settings.min_answer_score_cross, margin=settings.answer_margin)
 
 
 def make_answerer(settings: Settings, embeddings: ModelEmbeddings, cache: EmbeddingCache | None):

@@ -36,8 +36,8 @@ class ExtractiveAnswerer:
 
     def __init__(self, embeddings: ModelEmbeddings, cache: EmbeddingCache | None, *,
                  max_sentences: int = 2,
-                 min_score: float = 0.84, min_score_cross: float = 0.79, margin: float = 0.03,
-                 chunk_weight: float = 0.03,
+                 min_score: float = 0.925, min_score_cross: float = 0.875, margin: float = 0.07,
+                 chunk_weight: float = 0.1,
                  term_weight: float = 0.05) -> None:
         self.embeddings = embeddings
         self.cache = cache
@@ -51,21 +51,23 @@ class ExtractiveAnswerer:
     def score_sentences(self, question: str, query_vector: np.ndarray,
                         docs: Sequence[Document]) -> list[ScoredSentence]:
         sentences: list[ScoredSentence] = []
+        embedded: list[str] = []  # the sentence as the indexer cut it, so its cached vector is found
         for doc in docs:
+            offset = doc.metadata["start"]
             for start, end in sentence_spans_of(doc):
-                offset = doc.metadata["start"]
-                text = doc.page_content[start - offset : end - offset]
+                quote_start, quote_end = trim_span(doc.page_content, start - offset, end - offset)
+                text = doc.page_content[quote_start:quote_end]
                 if len(text) >= 3:
-                    sentences.append(ScoredSentence(doc, start, end, text, 0.0, 0.0))
+                    sentences.append(ScoredSentence(doc, quote_start + offset, quote_end + offset, text, 0.0, 0.0))
+                    embedded.append(doc.page_content[start - offset : end - offset])
         if not sentences:
             return []
-        texts = [s.text for s in sentences]
         if self.cache is not None:
-            vectors = self.cache.embed(self.embeddings, texts)
+            vectors = self.cache.embed(self.embeddings, embedded)
         else:
-            vectors = self.embeddings.embed_passages(texts)
+            vectors = self.embeddings.embed_passages(embedded)
         similarities = vectors @ np.asarray(query_vector, dtype=np.float32)
-        question_terms = set(tokenize(question))
+        question_terms = set(tokenize(question, query=True))
         for sentence, similarity in zip(sentences, similarities, strict=True):
             overlap = 0.0
             if question_terms:
@@ -105,6 +107,20 @@ class ExtractiveAnswerer:
         citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
         text = " ".join(f"{c.quote} [{c.marker}]" for c in citations)
         return Answer(text=text, citations=citations, question=question, answered=True, answerer=self.name)
+
+
+# A sentence splitter sometimes leaves the opening quote of the next sentence at the end of this one
+# ("... éternel. «"), or a closing one at its start: a quote reads better without them.
+_DANGLING_END = "«“‘([{ \t"
+_DANGLING_START = "»”’)]} \t"
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] in _DANGLING_END:
+        end -= 1
+    while start < end and text[start] in _DANGLING_START:
+        start += 1
+    return start, end
 
 
 def sentence_spans_of(doc: Document) -> list[tuple[int, int]]:
