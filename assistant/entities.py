@@ -150,6 +150,15 @@ class Entity:
 _DEMONYM = re.compile(r"(?:ains|aines|iens|iennes|ais|aises|ois|oises|iques|ans|ians|ese)$")
 
 # -- normalisation
+@dataclass
+class EntityRecords:
+    """What ``EntityIndex.put_many`` stores for one article."""
+
+    document: Document
+    mentions: Sequence[Mention]
+    sentences: Sequence[tuple[int, int]]
+
+
 def entity_key(name: str) -> str:
     """The grouping key of a name: accents, case, hyphens, apostrophes and leading articles folded."""
     text = unicodedata.normalize("NFKD", name)
@@ -351,21 +360,31 @@ class EntityIndex:
 
     # -- writing
     def put(self, document: Document, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]]) -> None:
-        meta = document.metadata
-        doc_id = meta["doc_id"]
-        self.delete(doc_id)
-        spans = sorted(sentences)
+        self.put_many([EntityRecords(document, mentions, sentences)])
+
+    def put_many(self, items: Sequence[EntityRecords]) -> None:
+        """Replace the entity records of these articles, in a few requests whatever their number (each
+        Chroma write costs tens of milliseconds, more than the records of a news article)."""
+        if not items:
+            return
         ids, docs, metas = [], [], []
-        for key, group_mentions in group(mentions).items():
-            ids.append(f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:16]}")
-            docs.append(display_name(group_mentions))
-            metas.append({
-                "doc_id": doc_id, "source": meta["source"], "title": meta.get("title", ""),
-                "content_hash": meta["content_hash"], "key": key, "kind": group_mentions[0].kind,
-                "name": docs[-1], "count": len(group_mentions), "first": group_mentions[0].start,
-                "mentions": json.dumps([[m.start, m.end, *_sentence_of(spans, m.start, m.end)]
-                                        for m in group_mentions]),
-            })
+        for item in items:
+            meta = item.document.metadata
+            doc_id = meta["doc_id"]
+            spans = sorted(item.sentences)
+            for key, group_mentions in group(item.mentions).items():
+                ids.append(f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:16]}")
+                docs.append(display_name(group_mentions))
+                metas.append({
+                    "doc_id": doc_id, "source": meta["source"], "title": meta.get("title", ""),
+                    "content_hash": meta["content_hash"], "key": key, "kind": group_mentions[0].kind,
+                    "name": docs[-1], "count": len(group_mentions), "first": group_mentions[0].start,
+                    "mentions": json.dumps([[m.start, m.end, *_sentence_of(spans, m.start, m.end)]
+                                            for m in group_mentions]),
+                })
+        doc_ids = list(dict.fromkeys(item.document.metadata["doc_id"] for item in items))
+        for start in range(0, len(doc_ids), 500):
+            self.collection.delete(where={"doc_id": {"$in": doc_ids[start : start + 500]}})
         for start in range(0, len(ids), 1000):
             self.collection.upsert(ids=ids[start : start + 1000], documents=docs[start : start + 1000],
                                    embeddings=[[1.0]] * len(ids[start : start + 1000]),
@@ -496,11 +515,13 @@ def annotate_chunks(chunks: Sequence[Document], mentions: Sequence[Mention], pub
 
 
 # -- the indexer's hooks (kept to one call each so the indexer stays readable)
-def index_article(settings: Any, store: Any, document: Document, chunks: Sequence[Document]) -> None:
-    """Extract, annotate the chunks (before they are written) and store the article's entities.
+def prepare_article(settings: Any, store: Any, document: Document, chunks: Sequence[Document],
+                    existing: Sequence[str] | None = None) -> EntityRecords:
+    """Extract the article's entities and annotate its chunks (before they are written); the entity
+    records are returned for ``EntityIndex.put_many``, which the indexer calls for many articles at once.
 
-    Called between chunking and writing the chunks: its records carry the new content hash, so
-    readers ignore them until the article record moves to that hash.
+    Their records carry the new content hash, so readers ignore them until the article record moves to
+    that hash. ``existing``: the ids of the article's chunks in the store, when the caller has them.
     """
     meta = document.metadata
     try:
@@ -511,7 +532,9 @@ def index_article(settings: Any, store: Any, document: Document, chunks: Sequenc
     annotate_chunks(chunks, mentions, meta.get("published", ""))
     # A chunk the edit left unchanged keeps its id; its article-level keys must follow even if the
     # writer skips rewriting it.
-    kept = sorted(set(store.chunk_ids_of(meta["doc_id"])) & {c.metadata["chunk_id"] for c in chunks})
+    if existing is None:
+        existing = store.chunk_ids_of(meta["doc_id"])
+    kept = sorted(set(existing) & {c.metadata["chunk_id"] for c in chunks})
     if kept:
         first = chunks[0].metadata
         store._chunks.update(ids=kept, metadatas=[{"entities": first["entities"],
@@ -521,7 +544,12 @@ def index_article(settings: Any, store: Any, document: Document, chunks: Sequenc
         from .sentences import sentence_spans
 
         sentences = sentence_spans(document.page_content)
-    EntityIndex.of(store).put(document, mentions, sentences)
+    return EntityRecords(document, mentions, sentences)
+
+
+def index_article(settings: Any, store: Any, document: Document, chunks: Sequence[Document]) -> None:
+    """``prepare_article`` and store its entity records now."""
+    EntityIndex.of(store).put_many([prepare_article(settings, store, document, chunks)])
 
 
 def remove_article(store: Any, doc_id: str) -> None:

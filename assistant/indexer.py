@@ -27,16 +27,17 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock, Timeout
 from langchain_core.documents import Document
 
 from .chunking import chunk_document, chunk_sentences
 from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
-from .entities import index_article, remove_article
+from .entities import EntityIndex, EntityRecords, prepare_article, remove_article
 from .lexical import LexicalIndex
 from .loaders import LoadError, doc_id_for, iter_files, load_file
 from .retrieval import LexicalSide
@@ -99,11 +100,15 @@ class FileState:
 
 @dataclass
 class Staged:
-    """An article whose chunks are stored and whose record is not switched yet."""
+    """An article ready to be switched to: its chunks and entity records are written by ``commit``
+    (for many articles at once), then its record."""
 
     article: Article
     text: str
     stale: list[str]  # chunk ids that its record will no longer list
+    chunks: list[Document] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+    entities: EntityRecords | None = None
 
 
 def stat_unchanged(article: Article, info: os.stat_result) -> bool:
@@ -213,7 +218,7 @@ class Indexer:
         self.journal.unlink(missing_ok=True)
 
     def stage(self, document: Document, state: FileState) -> Staged:
-        """Chunk and embed an article and store its chunks, not yet listed: readers do not see them."""
+        """Chunk, embed and annotate an article; ``commit`` writes it (readers see nothing before)."""
         self.begin_writes()
         meta = document.metadata
         chunks = chunk_document(document, self.settings.chunk_size, self.settings.chunk_overlap)
@@ -229,11 +234,12 @@ class Indexer:
         # now keeps question time to one query embedding.
         if self.settings.index_sentence_vectors:
             self.cache.embed(self.embeddings, sentence_texts, batch_size=self.settings.embed_batch_size)
-        index_article(self.settings, self.store, document, chunks)  # entities + filter metadata
-        self.store.add_chunks(chunks, vectors)
+        existing = self.store.chunk_ids_of(meta["doc_id"])
+        entities = prepare_article(self.settings, self.store, document, chunks, existing)  # + filter metadata
         new_ids = [c.metadata["chunk_id"] for c in chunks]
-        stale = sorted(set(self.store.chunk_ids_of(meta["doc_id"])) - set(new_ids))
-        return Staged(state.stamp(_article(document, new_ids)), document.page_content, stale)
+        stale = sorted(set(existing) - set(new_ids))
+        return Staged(state.stamp(_article(document, new_ids)), document.page_content, stale, chunks, vectors,
+                      entities)
 
     def stage_duplicate(self, document: Document, twin: str, state: FileState) -> Staged:
         """A source whose text another source already has: listed, not embedded again."""
@@ -252,10 +258,17 @@ class Indexer:
         """
         if not staged:
             return
+        # Chunks and entity records first, unlisted (readers do not see them yet), in a few large
+        # requests: one Chroma write costs tens of milliseconds whatever its size, more than embedding
+        # a short article's chunks.
+        written = [item for item in staged if item.chunks]
+        if written:
+            self.store.add_chunks([c for item in written for c in item.chunks],
+                                  np.concatenate([item.vectors for item in written]))
+        EntityIndex.of(self.store).put_many([item.entities for item in staged if item.entities is not None])
         if announce:
             self.refresh()
-        for item in staged:
-            self.store.put_article(item.article, item.text)
+        self.store.put_articles([(item.article, item.text) for item in staged])
         self.store.delete_chunks(sorted({chunk_id for item in staged for chunk_id in item.stale}))
         if announce:
             self.refresh()

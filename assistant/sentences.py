@@ -32,6 +32,13 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
     Lines are segmented separately: in news files a line break ends a title or a paragraph.
     """
+    return [(offset + start, offset + end) for start, end in _spans(text)]
+
+
+# The embed-ahead thread splits a chunk to embed its sentences, then the indexer splits the same chunk
+# to store its spans: remembering the last few thousand texts makes the second a lookup.
+@lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
     with _NLP_LOCK:  # one pipeline shared by threads (the indexer and its embed-ahead thread)
         docs = list(_nlp().pipe(line for _, line in lines))
@@ -44,8 +51,8 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
             while end > start and line[end - 1].isspace():
                 end -= 1
             for piece_start, piece_end in _cut_long(line, start, end):
-                spans.append((offset + line_start + piece_start, offset + line_start + piece_end))
-    return spans
+                spans.append((line_start + piece_start, line_start + piece_end))
+    return tuple(spans)
 
 
 def _cut_long(line: str, start: int, end: int) -> list[tuple[int, int]]:

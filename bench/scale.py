@@ -45,7 +45,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-for extra in (ROOT / "bench", ROOT / "tests", ROOT):  # this checkout's package, not an installed one
+for extra in (ROOT, ROOT / "tests", ROOT / "bench"):  # bench/ first: tests/ has a corpus.py of its own
     sys.path.insert(0, str(extra))
 
 REAL_SIZES = {"1k": (800, 100), "5k": (180, 30)}

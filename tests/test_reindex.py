@@ -243,13 +243,37 @@ def test_a_crashed_run_is_finished_by_the_next(tmp_path, cache):
 
     with pytest.raises(Crash):
         assistant.index([folder], progress=crash)
-    kinds = {p.kind for p in assistant.check().problems}
-    assert {"interrupted_run", "orphan_chunks"} <= kinds  # two articles' chunks stored, never listed
-    assert assistant.articles() == []
+    # Chunks are written when a batch commits: two articles were staged, nothing of them was written.
+    assert {p.kind for p in assistant.check().problems} == {"interrupted_run"}
+    assert assistant.articles() == [] and assistant.store.all_chunk_ids() == []
 
     resumed = assistant.index([folder])
     assert resumed.repaired and len(resumed.added) == 3
     assert_consistent(assistant)
+
+
+def test_a_run_crashed_inside_a_commit_is_finished_by_the_next(tmp_path, cache, monkeypatch):
+    folder = tmp_path / "news"
+    write_news(folder)
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+
+    def crash(*args, **kwargs):
+        raise Crash
+
+    # Killed between writing the batch's chunks and listing them in the article records.
+    monkeypatch.setattr(assistant.store, "put_articles", crash)
+    with pytest.raises(Crash):
+        assistant.index([folder])
+    monkeypatch.undo()
+    kinds = {p.kind for p in assistant.check().problems}
+    assert {"interrupted_run", "orphan_chunks"} <= kinds  # three articles' chunks stored, never listed
+    assert assistant.articles() == []
+    assert not assistant.retrieve("port de Marseille record de tonnes", k=3)  # unlisted: never answered
+
+    resumed = assistant.index([folder])
+    assert resumed.repaired and len(resumed.added) == 3
+    assert_consistent(assistant)
+    assert top_source(assistant, "port de Marseille record") == str(folder / "port.txt")
 
 
 def test_ctrl_c_keeps_what_was_complete(tmp_path, cache):
