@@ -235,35 +235,19 @@ class Store:
 
     def iter_chunk_texts(self, where: dict | None = None) -> Iterator[tuple[list[str], list[str]]]:
         """All chunk ids and texts, a page at a time (memory stays bounded)."""
-        offset = 0
-        while True:
-            got = self._chunks.get(include=["documents"], limit=_PAGE, offset=offset, where=where)
-            if not got["ids"]:
-                return
+        for got in _pages(self._chunks, ["documents"], where=where):
             yield list(got["ids"]), list(got["documents"])
-            offset += len(got["ids"])
 
     def chunk_owners(self) -> dict[str, str]:
         """Every chunk id with the ``doc_id`` of the article it was cut from."""
         owners: dict[str, str] = {}
-        offset = 0
-        while True:
-            got = self._chunks.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            if not got["ids"]:
-                return owners
+        for got in _pages(self._chunks, ["metadatas"]):
             pairs = zip(got["ids"], got["metadatas"], strict=True)
             owners.update((i, str((m or {}).get("doc_id", ""))) for i, m in pairs)
-            offset += len(got["ids"])
+        return owners
 
     def all_chunk_ids(self) -> list[str]:
-        ids: list[str] = []
-        offset = 0
-        while True:
-            got = self._chunks.get(include=[], limit=_PAGE * 5, offset=offset)
-            if not got["ids"]:
-                return ids
-            ids.extend(got["ids"])
-            offset += len(got["ids"])
+        return [i for got in _pages(self._chunks, [], size=_PAGE * 5) for i in got["ids"]]
 
     def dense_search(self, vector: Sequence[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """``(chunk_id, cosine similarity)`` of the ``k`` nearest chunks."""
@@ -321,14 +305,9 @@ class Store:
                 return articles
             got = self._articles.get(ids=list(doc_ids), include=["metadatas"])
             return {i: Article.from_record(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
-        offset = 0
-        while True:
-            got = self._articles.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            if not got["ids"]:
-                return articles
-            pairs = zip(got["ids"], got["metadatas"], strict=True)
-            articles.update((i, Article.from_record(i, m)) for i, m in pairs)
-            offset += len(got["ids"])
+        for got in _pages(self._articles, ["metadatas"]):
+            articles.update((i, Article.from_record(i, m)) for i, m in zip(got["ids"], got["metadatas"], strict=True))
+        return articles
 
     def article_text(self, doc_id: str) -> str | None:
         got = self._articles.get(ids=[doc_id], include=["documents"])
@@ -348,3 +327,14 @@ def _clean_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
         else:
             clean[key] = json.dumps(value)
     return clean
+
+
+def _pages(collection: Any, include: list[str], where: dict | None = None, size: int = _PAGE) -> Iterator[Any]:
+    """A collection's records, ``size`` at a time, until none is left (memory stays bounded)."""
+    offset = 0
+    while True:
+        got = collection.get(include=include, limit=size, offset=offset, where=where)
+        if not got["ids"]:
+            return
+        yield got
+        offset += len(got["ids"])

@@ -5,18 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
+from servers import free_port, wait_ready
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["ChromaServer", "chroma_executable", "free_port"]
 
 
 def chroma_executable() -> str:
@@ -49,19 +44,12 @@ class ChromaServer:
                  "--port", str(self.port)],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"chroma run exited with {self.process.returncode}: "
-                                   f"{self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"chroma run did not answer on {self.url} within {timeout:.0f}s")
+        try:
+            wait_ready(self.process, f"{self.url}/api/v2/heartbeat", self.log, "chroma run", timeout)
+        except Exception:
+            self.stop()
+            raise
+        return self
 
     def peak_rss_bytes(self) -> int:
         """The server's resident-memory high-water mark (Linux)."""

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT
+from servers import free_port, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -43,12 +40,6 @@ The work cost 380,000 euros, paid by the Brittany region.
 LIGHTHOUSE_QUESTION = "How many prisms did Elodie Marchetti replace?"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app(sample_index, tmp_path_factory):
     """The real app in a subprocess, on a private copy of the sample index."""
@@ -62,31 +53,9 @@ def app(sample_index, tmp_path_factory):
            "ASSISTANT_UPLOAD_MAX_MB": str(UPLOAD_MAX_MB), "ASSISTANT_AUTH_USER": USER,
            "ASSISTANT_AUTH_PASSWORD": PASSWORD, "GRADIO_ANALYTICS_ENABLED": "False"}
     log_path = base / "app.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 240
-    try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app exited ({process.returncode}):\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the app did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+    with serving([sys.executable, "app.py"], url, log_path, "the app", timeout=240, cwd=ROOT, env=env):
         yield SimpleNamespace(url=url, data=data, log=log_path, base=base)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")
