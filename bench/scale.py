@@ -89,6 +89,7 @@ def child_ours(args) -> dict:
     from corpus import questions
 
     from assistant import Assistant
+    from assistant.entities import extract_mentions
     from assistant.language import detect_language
     from assistant.sentences import sentence_spans
 
@@ -102,6 +103,8 @@ def child_ours(args) -> dict:
     assistant.store  # noqa: B018
     sentence_spans("Une phrase. Une autre.")
     detect_language("une phrase en français")
+    extract_mentions("Emmanuel Macron était à Marseille.", "fr")
+    extract_mentions("Joe Biden was in Washington.", "en")
     start = time.perf_counter()
     report = assistant.index([args.corpus])
     index_s = time.perf_counter() - start
