@@ -9,7 +9,8 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
+# prompts/ of a source checkout; an installed wheel carries them as assistant/_prompts (a link to it here).
+PROMPTS_DIR = PROJECT_ROOT / "prompts" if (PROJECT_ROOT / "prompts").is_dir() else Path(__file__).parent / "_prompts"
 SAMPLES_DIR = PROJECT_ROOT / "samples"
 
 
@@ -85,6 +86,7 @@ class Settings(BaseSettings):
     llm_chat_format: str | None = None  # `llamacpp`: e.g. "gemma" when the GGUF carries no chat template
     llm_extra_body: dict[str, Any] | None = None  # `openai`: extra request fields, e.g. llama.cpp's grammar
     llm_min_support: float = Field(default=0.0, ge=-1.0, le=1.0)  # cited sentence's least similarity
+    prompts_dir: Path = PROMPTS_DIR  # system.txt, answer.txt, condense.txt: copy the folder to change them
 
     # Web app
     host: str = "127.0.0.1"

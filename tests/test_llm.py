@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 from conftest import ROOT, SAMPLE, article_text
 from servers import free_port, serving
 
+import assistant as assistant_package
 from assistant import Answer, Assistant
 from assistant.answering.llm import LLMConfigError, find_marker_groups
 from assistant.chain import search_query
@@ -95,11 +97,12 @@ def assert_honest(assistant: Assistant, answer: Answer) -> None:
         assert answer.unsupported
 
 
-def offline_answerer(assistant: Assistant):
+def offline_answerer(assistant: Assistant, **overrides):
     """The openai answerer of an assistant, for what needs no model: prompts and the checking of citations."""
     from assistant.answering.backends import make_answerer
 
-    settings = assistant.settings.with_overrides(answerer="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1")
+    settings = assistant.settings.with_overrides(answerer="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
+                                                 **overrides)
     return make_answerer(settings, assistant.embeddings, assistant.cache)
 
 
@@ -117,6 +120,19 @@ def test_prompt_numbers_passages_and_keeps_article_text_as_data(sample_assistant
         assert doc.page_content in block
     assert user["content"].count("</passage>") == len(docs)
     assert doc.page_content not in system["content"]
+
+
+def test_prompts_come_from_the_folder_the_settings_name(sample_assistant, tmp_path):
+    custom = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", custom)
+    (custom / "system.txt").write_text("Réponds en {language_name}, en citant [n]. Sois bref.", encoding="utf-8")
+    docs = sample_assistant.retrieve(QUESTION, k=2)
+    system, user = offline_answerer(sample_assistant, prompts_dir=custom).messages("Quelles armes ?", docs, "fr")
+    assert system["content"] == "Réponds en French, en citant [n]. Sois bref."
+    assert docs[0].page_content in user["content"]  # the other prompt files still come from the copy
+    # A wheel has no prompts/ beside the package: it carries them as assistant/_prompts.
+    packaged = Path(assistant_package.__file__).parent / "_prompts"
+    assert sorted(p.name for p in packaged.glob("*.txt")) == sorted(p.name for p in (ROOT / "prompts").glob("*.txt"))
 
 
 def test_marker_groups_find_the_sentence_they_cite():

@@ -32,4 +32,4 @@ def make_answerer(settings: Settings, embeddings: ModelEmbeddings, cache: Embedd
     else:
         raise ValueError(f"unknown answerer {settings.answerer!r}")
     return LLMAnswerer(backend, make_extractive(settings, embeddings, cache), embeddings, cache,
-                       min_support=settings.llm_min_support)
+                       prompts_dir=settings.prompts_dir, min_support=settings.llm_min_support)
