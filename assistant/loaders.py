@@ -175,7 +175,7 @@ def decode_text(data: bytes) -> str:
     # charset-normalizer often takes Western text for a Baltic or Central European code page ("Déją");
     # the decoding in which the language detector is most confident is the one a reader would see.
     candidates = list(dict.fromkeys([m.encoding for m in list(matches)[:3]] + ["cp1252", "latin-1"]))
-    best_text, best_confidence = None, -1.0
+    best_text, best_rank = None, (-(10**9), -1.0)
     for candidate in candidates:
         try:
             text = data.decode(candidate)
@@ -183,9 +183,12 @@ def decode_text(data: bytes) -> str:
             continue
         if not _looks_like_text(text):
             continue
-        confidence = language_confidence(text) * _plausible_letters(text)
-        if confidence > best_confidence:
-            best_text, best_confidence = text, confidence
+        # C1 control characters (U+0080-U+009F) are what latin-1 makes of cp1252's quotes and dashes: no
+        # real text has them, and the language detector does not see them, so they decide first.
+        controls = sum(1 for ch in text[:200_000] if "\x80" <= ch <= "\x9f")
+        rank = (-controls, language_confidence(text) * _plausible_letters(text))
+        if rank > best_rank:
+            best_text, best_rank = text, rank
     if best_text is None:
         raise LoadFailure(f"not valid text in any known encoding (best guess {matches.best().encoding})")
     return best_text

@@ -49,6 +49,25 @@ def test_non_utf8_encodings_are_detected(tmp_path, encoding):
     assert doc.metadata["language"] == "fr"
 
 
+def test_cp1252_quotes_win_over_latin1_controls_whatever_the_detector_ranks_first(monkeypatch):
+    """latin-1 reads cp1252's ’ as an invisible control character, and the language detector is then as
+    sure of both decodings: the control characters must decide, not the order of the candidates."""
+    import charset_normalizer
+
+    from assistant.loaders import decode_text
+
+    class Match:
+        encoding = "latin_1"
+
+    class Matches(list):
+        def best(self):
+            return self[0]
+
+    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda data: Matches([Match()]))
+    text = FRENCH + " Le « prix » de l’énergie a baissé – encore."
+    assert decode_text(text.encode("cp1252")) == text
+
+
 def test_html_keeps_the_article_and_drops_navigation(tmp_path):
     path = tmp_path / "page.html"
     path.write_text(NAV_PAGE, encoding="utf-8")
