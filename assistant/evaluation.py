@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .answering.backends import refusal_thresholds
 from .settings import PROJECT_ROOT, SAMPLES_DIR, Settings
 
 DATASETS = ("piaf", "multihop", "seed")
@@ -400,8 +401,9 @@ def evaluate(dataset: Dataset, assistant, progress: Callable[[int, int], None] |
         "answerer": settings.answerer,
         "settings": {key: getattr(settings, key) for key in
                      ("embedding_model", "chunk_size", "chunk_overlap", "k", "fetch_k", "dense_weight",
-                      "sentence_weight", "max_answer_sentences", "min_answer_score", "min_answer_score_cross",
-                      "answer_margin")},
+                      "sentence_weight", "max_answer_sentences", "answer_margin")},
+        # The thresholds in force: the settings' or, when unset, the ones calibrated for the model.
+        "refusal_thresholds": refusal_thresholds(settings, assistant.embeddings),
         "metrics": compute_metrics(results, all_gold=dataset.name == "multihop"),
         "seconds": round(time.perf_counter() - started, 1),
         "results": [asdict(r) for r in results],
