@@ -359,9 +359,6 @@ class EntityIndex:
         return index
 
     # -- writing
-    def put(self, document: Document, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]]) -> None:
-        self.put_many([EntityRecords(document, mentions, sentences)])
-
     def put_many(self, items: Sequence[EntityRecords]) -> None:
         """Replace the entity records of these articles, in a few requests whatever their number (each
         Chroma write costs tens of milliseconds, more than the records of a news article)."""

@@ -279,8 +279,7 @@ class Store:
 
     # -- articles (the manifest)
     def put_article(self, article: Article, text: str) -> None:
-        self._articles.upsert(ids=[article.doc_id], documents=[text], embeddings=[[1.0]],
-                              metadatas=[article.to_metadata()])
+        self.put_articles([(article, text)])
 
     def update_articles(self, articles: Sequence[Article]) -> None:
         """Rewrite the metadata of existing article records (their text stays)."""
