@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -232,30 +233,40 @@ class Crash(BaseException):
     """Ends a run where it stands, as a kill would (no handler of the indexer runs)."""
 
 
-def test_a_crashed_run_is_finished_by_the_next(tmp_path, cache):
+@pytest.fixture
+def news(tmp_path, cache) -> tuple[Path, Assistant]:
+    """The three news files, and an empty index for them."""
     folder = tmp_path / "news"
     write_news(folder)
-    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    return folder, Assistant(tmp_path / "index", embedding_cache=cache)
 
-    def crash(done: int, total: int, source: str) -> None:
-        if done == 3:
-            raise Crash
 
-    with pytest.raises(Crash):
-        assistant.index([folder], progress=crash)
-    # Chunks are written when a batch commits: two articles were staged, nothing of them was written.
-    assert {p.kind for p in assistant.check().problems} == {"interrupted_run"}
-    assert assistant.articles() == [] and assistant.store.all_chunk_ids() == []
-
+def assert_next_run_finishes(assistant: Assistant, folder: Path) -> None:
     resumed = assistant.index([folder])
     assert resumed.repaired and len(resumed.added) == 3
     assert_consistent(assistant)
 
 
-def test_a_run_crashed_inside_a_commit_is_finished_by_the_next(tmp_path, cache, monkeypatch):
-    folder = tmp_path / "news"
-    write_news(folder)
-    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+def interrupt_at_the_third_file(assistant: Assistant, folder: Path, error: type[BaseException]) -> None:
+    def stop(done: int, total: int, source: str) -> None:
+        if done == 3:
+            raise error
+
+    with pytest.raises(error):
+        assistant.index([folder], progress=stop)
+
+
+def test_a_crashed_run_is_finished_by_the_next(news):
+    folder, assistant = news
+    interrupt_at_the_third_file(assistant, folder, Crash)
+    # Chunks are written when a batch commits: two articles were staged, nothing of them was written.
+    assert {p.kind for p in assistant.check().problems} == {"interrupted_run"}
+    assert assistant.articles() == [] and assistant.store.all_chunk_ids() == []
+    assert_next_run_finishes(assistant, folder)
+
+
+def test_a_run_crashed_inside_a_commit_is_finished_by_the_next(news, monkeypatch):
+    folder, assistant = news
 
     def crash(*args, **kwargs):
         raise Crash
@@ -269,24 +280,13 @@ def test_a_run_crashed_inside_a_commit_is_finished_by_the_next(tmp_path, cache, 
     assert {"interrupted_run", "orphan_chunks"} <= kinds  # three articles' chunks stored, never listed
     assert assistant.articles() == []
     assert not assistant.retrieve("port de Marseille record de tonnes", k=3)  # unlisted: never answered
-
-    resumed = assistant.index([folder])
-    assert resumed.repaired and len(resumed.added) == 3
-    assert_consistent(assistant)
+    assert_next_run_finishes(assistant, folder)
     assert top_source(assistant, "port de Marseille record") == str(folder / "port.txt")
 
 
-def test_ctrl_c_keeps_what_was_complete(tmp_path, cache):
-    folder = tmp_path / "news"
-    write_news(folder)
-    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
-
-    def interrupt(done: int, total: int, source: str) -> None:
-        if done == 3:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        assistant.index([folder], progress=interrupt)
+def test_ctrl_c_keeps_what_was_complete(news):
+    folder, assistant = news
+    interrupt_at_the_third_file(assistant, folder, KeyboardInterrupt)
     assert len(assistant.articles()) == 2
     assert top_source(assistant, "port de Marseille record") == str(folder / "port.txt")
     resumed = assistant.index([folder])
