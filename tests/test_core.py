@@ -7,11 +7,13 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from conftest import ROOT, SAMPLE, article_text
 from langchain_core.runnables import Runnable
 
 from assistant import Assistant, ModelMismatchError, QuestionError
+from assistant.embeddings import load_embeddings
 from assistant.loaders import load_file
 
 WEAPONS = "des obus de calibre 122mm et 152mm ainsi que des lance-roquettes multiples Grad"
@@ -103,6 +105,22 @@ def test_minilm_is_usable_as_an_alternative(tmp_path):
     docs = assistant.retrieve("lance-roquettes Grad", k=2)
     assert WEAPONS in docs[0].page_content
     assert assistant.stats()["embedding_model"].endswith("all-minilm-l6-v2")
+
+
+def test_bfloat16_embeddings_match_float32_and_share_the_index(tmp_path):
+    """Precision is a speed setting, not another model: one model id, vectors within 1e-3 of float32."""
+    texts = ["Les lance-roquettes Grad et des obus de 122 mm ont été livrés.", "Dock workers went on strike."]
+    exact = load_embeddings("minilm", "float32")
+    fast = load_embeddings("minilm", "bfloat16")
+    assert (exact.precision, fast.precision) == ("float32", "bfloat16")
+    assert exact.model_id == fast.model_id
+    cosines = (exact.embed_passages(texts) * fast.embed_passages(texts)).sum(axis=1)
+    assert cosines.min() > 0.999 and not np.allclose(cosines, 1.0, atol=1e-7)  # close, and really bfloat16
+    assistant = Assistant(tmp_path / "index", embedding_model="minilm", embedding_precision="float32")
+    assert assistant.embeddings is exact
+    assistant.index([SAMPLE])
+    fast_reader = Assistant(tmp_path / "index", embedding_model="minilm", embedding_precision="bfloat16")
+    assert WEAPONS in fast_reader.retrieve("lance-roquettes Grad", k=2)[0].page_content
 
 
 def test_refusal_thresholds_follow_the_embedding_model(tmp_path):
