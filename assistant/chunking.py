@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -67,3 +68,15 @@ def _locate(text: str, piece: str, cursor: int) -> int:
 def chunk_sentences(chunk: Document) -> list[tuple[int, int]]:
     """Sentence spans of a chunk, in offsets of its article."""
     return sentence_spans(chunk.page_content, offset=chunk.metadata["start"])
+
+
+def stored_sentences(chunk: Document, split_if_missing: bool = True) -> list[tuple[int, int]]:
+    """The sentence spans the indexer stored in the chunk's metadata (offsets in the article).
+
+    A chunk without them (indexed by an older version) is split again, unless ``split_if_missing`` is
+    False: the retriever's hot path must not load spaCy for a ranking signal.
+    """
+    raw = chunk.metadata.get("sentences")
+    if raw:
+        return [(int(a), int(b)) for a, b in json.loads(raw)]
+    return chunk_sentences(chunk) if split_if_missing else []

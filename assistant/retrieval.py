@@ -8,7 +8,6 @@ the passage whose sentence answers it even when the rest of the passage is about
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from .chunking import stored_sentences
 from .embeddings import ModelEmbeddings
 from .lexical import LexicalIndex
 from .store import Store
@@ -103,11 +103,8 @@ def _minmax(values: np.ndarray) -> np.ndarray:
 
 def sentence_texts(doc: Document) -> list[str]:
     """The texts of the chunk's sentences, from the spans the indexer stored in its metadata."""
-    raw = doc.metadata.get("sentences")
-    if not raw:
-        return []
     offset = int(doc.metadata.get("start", 0))
-    texts = [doc.page_content[a - offset : b - offset] for a, b in json.loads(raw)]
+    texts = [doc.page_content[a - offset : b - offset] for a, b in stored_sentences(doc, split_if_missing=False)]
     return [text for text in texts if len(text) >= 3]
 
 

@@ -8,13 +8,13 @@ one is too far from the question, the answer says the articles do not answer it 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.documents import Document
 
+from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings
 from ..lexical import tokenize
 from ..types import Answer, Citation
@@ -50,22 +50,9 @@ class ExtractiveAnswerer:
 
     def score_sentences(self, question: str, query_vector: np.ndarray,
                         docs: Sequence[Document]) -> list[ScoredSentence]:
-        sentences: list[ScoredSentence] = []
-        embedded: list[str] = []  # the sentence as the indexer cut it, so its cached vector is found
-        for doc in docs:
-            offset = doc.metadata["start"]
-            for start, end in sentence_spans_of(doc):
-                quote_start, quote_end = trim_span(doc.page_content, start - offset, end - offset)
-                text = doc.page_content[quote_start:quote_end]
-                if len(text) >= 3:
-                    sentences.append(ScoredSentence(doc, quote_start + offset, quote_end + offset, text, 0.0, 0.0))
-                    embedded.append(doc.page_content[start - offset : end - offset])
+        sentences, vectors = embedded_sentences(docs, self.embeddings, self.cache)
         if not sentences:
             return []
-        if self.cache is not None:
-            vectors = self.cache.embed(self.embeddings, embedded)
-        else:
-            vectors = self.embeddings.embed_passages(embedded)
         similarities = vectors @ np.asarray(query_vector, dtype=np.float32)
         question_terms = set(tokenize(question, query=True))
         for sentence, similarity in zip(sentences, similarities, strict=True):
@@ -123,13 +110,27 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def sentence_spans_of(doc: Document) -> list[tuple[int, int]]:
-    raw = doc.metadata.get("sentences")
-    if raw:
-        return [tuple(span) for span in json.loads(raw)]
-    from ..chunking import chunk_sentences
+def embedded_sentences(docs: Sequence[Document], embeddings: ModelEmbeddings,
+                       cache: EmbeddingCache | None) -> tuple[list[ScoredSentence], np.ndarray]:
+    """The quotable sentences of the chunks (unscored) and their vectors.
 
-    return chunk_sentences(doc)
+    A quote is trimmed of dangling quotation marks and brackets; its vector is that of the sentence as
+    the indexer cut it, the text the embedding cache knows.
+    """
+    sentences: list[ScoredSentence] = []
+    embedded: list[str] = []
+    for doc in docs:
+        offset = doc.metadata["start"]
+        for start, end in stored_sentences(doc):
+            quote_start, quote_end = trim_span(doc.page_content, start - offset, end - offset)
+            text = doc.page_content[quote_start:quote_end]
+            if len(text.strip()) >= 3:
+                sentences.append(ScoredSentence(doc, quote_start + offset, quote_end + offset, text, 0.0, 0.0))
+                embedded.append(doc.page_content[start - offset : end - offset])
+    if not sentences:
+        return [], np.zeros((0, embeddings.dim), np.float32)
+    vectors = cache.embed(embeddings, embedded) if cache is not None else embeddings.embed_passages(embedded)
+    return sentences, np.asarray(vectors, dtype=np.float32)
 
 
 def citation_for(marker: int, sentence: ScoredSentence) -> Citation:

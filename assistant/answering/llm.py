@@ -25,7 +25,7 @@ from ..embeddings import EmbeddingCache, ModelEmbeddings
 from ..lexical import tokenize
 from ..prompts import format_passages, language_name, render
 from ..types import Answer, Citation
-from .extractive import ExtractiveAnswerer, ScoredSentence, citation_for, sentence_spans_of
+from .extractive import ExtractiveAnswerer, ScoredSentence, citation_for, embedded_sentences
 from .messages import NOT_ANSWERED, not_answered_text
 
 logger = logging.getLogger(__name__)
@@ -210,7 +210,7 @@ class LLMAnswerer:
                 if not 1 <= number <= len(docs):
                     continue  # a passage that was never given: the marker goes
                 if number not in sentences:
-                    sentences[number] = self.sentences_of(docs[number - 1])
+                    sentences[number] = embedded_sentences([docs[number - 1]], self.embeddings, self.cache)
                 best = best_support(*sentences[number], vector, claim_terms[group.claim or question])
                 if best is None or best.similarity < self.min_support:
                     continue
@@ -232,19 +232,6 @@ class LLMAnswerer:
         # No citation left: the text stands, flagged, for the reader to judge (the UI and CLI warn).
         return Answer(text=cleaned, citations=citations, question=question, answered=True, answerer=self.name,
                       unsupported=not citations)
-
-    def sentences_of(self, doc: Document) -> tuple[list[ScoredSentence], np.ndarray]:
-        offset = int(doc.metadata.get("start", 0))
-        sentences = []
-        for start, end in sentence_spans_of(doc):
-            text = doc.page_content[start - offset : end - offset]
-            if len(text.strip()) >= 3:
-                sentences.append(ScoredSentence(doc, start, end, text, 0.0, 0.0))
-        if not sentences:
-            return [], np.zeros((0, 1), np.float32)
-        texts = [s.text for s in sentences]
-        vectors = self.cache.embed(self.embeddings, texts) if self.cache else self.embeddings.embed_passages(texts)
-        return sentences, np.asarray(vectors, dtype=np.float32)
 
 
 def best_support(sentences: list[ScoredSentence], vectors: np.ndarray, claim_vector: np.ndarray,
