@@ -188,15 +188,7 @@ class EmbeddingCache:
 
     def embed(self, model: ModelEmbeddings, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         digests = [self.digest(text) for text in texts]
-        found: dict[str, np.ndarray] = {}
-        with self._lock:
-            for start in range(0, len(digests), 500):
-                part = digests[start : start + 500]
-                rows = self._db.execute(
-                    f"SELECT digest, vector FROM vectors WHERE model=? AND digest IN ({','.join('?' * len(part))})",
-                    [model.model_id, *part],
-                ).fetchall()
-                found.update((digest, np.frombuffer(blob, dtype=np.float32)) for digest, blob in rows)
+        found = self._cached(model, digests)
         missing = list(dict.fromkeys(d for d in digests if d not in found))
         if missing:
             text_of = dict(zip(digests, texts, strict=True))
@@ -221,16 +213,21 @@ class EmbeddingCache:
     def lookup(self, model: ModelEmbeddings, texts: Sequence[str]) -> list[np.ndarray | None]:
         """The cached vector of each text, ``None`` where there is none; never runs the model."""
         digests = [self.digest(text) for text in texts]
+        found = self._cached(model, digests)
+        return [found.get(digest) for digest in digests]
+
+    def _cached(self, model: ModelEmbeddings, digests: Sequence[str]) -> dict[str, np.ndarray]:
+        unique = list(dict.fromkeys(digests))
         found: dict[str, np.ndarray] = {}
         with self._lock:
-            for start in range(0, len(digests), 500):
-                part = list(dict.fromkeys(digests[start : start + 500]))
+            for start in range(0, len(unique), 500):  # SQLite's limit on bound parameters
+                part = unique[start : start + 500]
                 rows = self._db.execute(
                     f"SELECT digest, vector FROM vectors WHERE model=? AND digest IN ({','.join('?' * len(part))})",
                     [model.model_id, *part],
                 ).fetchall()
                 found.update((digest, np.frombuffer(blob, dtype=np.float32)) for digest, blob in rows)
-        return [found.get(digest) for digest in digests]
+        return found
 
     def close(self) -> None:
         self._db.close()
