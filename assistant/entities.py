@@ -61,6 +61,40 @@ _PLACE_HEADS = {
     "city", "town", "region", "county", "state", "island", "mount", "lake", "river",
     "airport", "castle", "republic", "kingdom", "desert",
 }
+# A weapon, vehicle or product named after a common noun that says what it is: "des lance-roquettes
+# multiples Grad", "missiles Iskander", "Patriot missiles", "Grad rocket launchers". The small models
+# tag such names as places, people or organisations; the noun next to the name tells.
+_THING_HEADS = {
+    "lance-roquettes", "lance-missiles", "lance-grenades", "missile", "missiles", "roquette", "roquettes",
+    "obus", "char", "chars", "blindé", "blindés", "drone", "drones", "avion", "avions", "chasseur", "chasseurs",
+    "bombardier", "bombardiers", "hélicoptère", "hélicoptères", "navire", "navires", "frégate", "frégates",
+    "sous-marin", "sous-marins", "porte-avions", "croiseur", "croiseurs", "fusil", "fusils", "canon", "canons",
+    "obusier", "obusiers", "système", "systèmes", "satellite", "satellites", "fusée", "fusées", "vaccin",
+    "vaccins", "logiciel", "rocket", "rockets", "launcher", "launchers", "tank", "tanks", "jet", "jets",
+    "fighter", "fighters", "bomber", "bombers", "helicopter", "helicopters", "warship", "warships",
+    "frigate", "frigates", "submarine", "submarines", "rifle", "rifles", "howitzer", "howitzers",
+    "system", "systems", "vaccine", "vaccines", "software",
+}
+# Words that end the noun phrase around a name: "missiles de la Corée du Nord" names a place.
+_PHRASE_BREAKS = {"de", "du", "des", "d", "la", "le", "les", "l", "au", "aux", "à", "en", "par", "pour", "et",
+                  "ou", "of", "the", "from", "by", "for", "to", "in", "and", "or", "a", "an"}
+_WORD_OR_STOP = re.compile(r"[\w’'-]+|[.,;:!?()«»\"“”]")
+
+
+def _thing_named(text: str, start: int, end: int) -> bool:
+    """Whether a thing noun stands next to the name, in its noun phrase (up to two words away)."""
+    before = _WORD_OR_STOP.findall(text[max(0, start - 60) : start])[-3:]
+    after = _WORD_OR_STOP.findall(text[end : end + 40])[:2]
+    for words in (reversed(before), after):
+        for word in words:
+            lower = word.lower()
+            if lower in _THING_HEADS:
+                return True
+            if lower in _PHRASE_BREAKS or not word[:1].isalpha() or word[:1].isupper():
+                break
+    return False
+
+
 # Capitalised function words the small models sometimes take for names (sentence starts).
 _NOT_NAMES = {
     "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tu", "cela", "ceci", "ce", "cet", "cette", "ces",
@@ -246,6 +280,8 @@ def _clean(ent: Any, offset: int) -> Mention | None:
     if (len(key) < 2 or key in _NOT_NAMES or not any(ch.isupper() for ch in surface) or "\n" in surface
             or len(tokens) > 8):
         return None
+    if head_kind is None and key not in known_places() and _thing_named(ent.doc.text, start, end):
+        head_kind = OTHER
     return Mention(kind=head_kind or kind, key=key, surface=surface, start=offset + start, end=offset + end,
                    label=ent.label_)
 

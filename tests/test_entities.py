@@ -22,6 +22,9 @@ from assistant.entities import (
     group,
     rebuild,
 )
+from assistant.entities import (
+    OTHER as OTHER_KIND,
+)
 from assistant.filters import NOTHING, FilterError, day_number
 from assistant.loaders import load_file
 
@@ -63,12 +66,26 @@ def test_dates_french_and_english_with_offsets():
         assert text[mention.start : mention.end] == mention.surface and mention.kind == DATE
 
 
+@pytest.mark.parametrize("text,language,things,places", [
+    ("Des lance-roquettes multiples Grad, des missiles Iskander et des chars Leopard ; les missiles de la "
+     "Corée du Nord.", "fr", {"Grad", "Iskander", "Leopard"}, {"Corée du Nord"}),
+    ("Ukraine received Patriot missiles, Russia used Grad rocket launchers, and Ukraine drone strikes hit "
+     "Moscow.", "en", {"Patriot", "Grad"}, {"Ukraine", "Russia", "Moscow"}),
+])
+def test_weapons_named_with_their_noun_are_things_not_places_or_people(text, language, things, places):
+    """The small models tag "Grad" a place (fr) or an organisation (en) and "Patriot" a person."""
+    kinds = {m.surface: m.kind for m in extract_mentions(text, language)}
+    assert {name: kinds.get(name) for name in things} == dict.fromkeys(things, OTHER_KIND)
+    assert {name: kinds.get(name) for name in places} == dict.fromkeys(places, PLACE)
+
+
 # -- the sample
 def test_sample_people_and_places_with_exact_offsets(sample_assistant):
     people = {e.name for e in sample_assistant.entities(kind=PERSON)}
     places = {e.name for e in sample_assistant.entities(kind=PLACE)}
     assert {"Kim Jong-un", "Vladimir Poutine", "Kyrylo Boudanov"} <= people
     assert {"Vostotchny", "Pyongyang", "Moscou", "Washington", "Ukraine"} <= places
+    assert "Grad" not in places and "Grad" in {e.name for e in sample_assistant.entities(kind=OTHER_KIND)}
     text = article_text(sample_assistant, str(SAMPLE))
     file_text = load_file(SAMPLE).page_content
     everything = sample_assistant.entities()
@@ -221,6 +238,14 @@ def test_rebuild_restores_entities_of_an_index_built_without_them(writable_index
     assert rebuild(assistant.settings, assistant.store) == 0  # only what is missing
     assert "kim jong un" in {e.key for e in assistant.entities()}
     assert assistant.retrieve(WEAPONS_QUESTION, filters={"entity": "Kim Jong-un"})
+    # Records of older rules (here: Grad filed as a place) are replaced by --rebuild-all, not --rebuild.
+    record = index.collection.get(where={"key": "grad"}, include=["metadatas"])
+    index.collection.update(ids=record["ids"], metadatas=[{**m, "kind": PLACE} for m in record["metadatas"]])
+    assert "Grad" in {e.name for e in assistant.entities(kind=PLACE)}
+    assert main(["--index", str(writable_index), "entities", "--rebuild"]) == 0
+    assert "Grad" in {e.name for e in assistant.entities(kind=PLACE)}
+    assert main(["--index", str(writable_index), "entities", "--rebuild-all"]) == 0
+    assert "Grad" not in {e.name for e in Assistant(writable_index).entities(kind=PLACE)}
 
 
 # -- command line

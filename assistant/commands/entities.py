@@ -38,13 +38,15 @@ def add_filter_arguments(handler):
 @arg("--json", action="store_true", help="print the entities as JSON (mentions included)")
 @arg("--rebuild", action="store_true",
      help="extract the entities of articles indexed without them (an index built before this feature)")
+@arg("--rebuild-all", action="store_true",
+     help="extract every article's entities again (after an upgrade of the rules or a change of spaCy model)")
 def entities(args: argparse.Namespace, assistant) -> int:
-    if args.rebuild:
+    if args.rebuild or args.rebuild_all:
         from ..entities import rebuild
         from ..indexer import write_lock
 
         with write_lock(assistant.settings.index_dir, wait=True):
-            done = rebuild(assistant.settings, assistant.store)
+            done = rebuild(assistant.settings, assistant.store, only_missing=not args.rebuild_all)
             if done:
                 assistant.indexer.refresh()
         print(f"entities extracted for {done} article(s)", file=sys.stderr)
