@@ -123,6 +123,25 @@ def test_bfloat16_embeddings_match_float32_and_share_the_index(tmp_path):
     assert WEAPONS in fast_reader.retrieve("lance-roquettes Grad", k=2)[0].page_content
 
 
+def test_metadata_lines_and_heading_marks_are_never_quoted(tmp_path):
+    """A file's "Date:" and "Source:" lines state no fact; a headline is quoted without its "#"."""
+    article = tmp_path / "news" / "strike.md"
+    article.parent.mkdir()
+    article.write_text("# Dock strike in Le Havre\n\nDate: 2024-03-01\nSource: Reuters\n\nDock workers in Le Havre "
+                       "went on strike on Monday over pension reform. The strike stopped container traffic for "
+                       "three days.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([article.parent])
+    quoted = []
+    for question in ("What did Reuters report on 2024-03-01?", "Which source reported the dock strike, and when?",
+                     "Why did dock workers in Le Havre strike?"):
+        answer = assistant.ask(question)
+        assert_citations_exact(assistant, answer)
+        quoted += [c.quote for c in answer.citations]
+    assert not [q for q in quoted if q.startswith(("Date:", "Source:", "#"))]
+    assert "Dock workers in Le Havre went on strike on Monday over pension reform." in quoted
+
+
 def test_refusal_thresholds_follow_the_embedding_model(tmp_path):
     """MiniLM's similarities run lower than e5's: with e5's threshold it would refuse every question."""
     article = tmp_path / "news" / "strike.txt"

@@ -8,6 +8,7 @@ one is too far from the question, the answer says the articles do not answer it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -102,12 +103,26 @@ _DANGLING_END = "«“‘([{ \t"
 _DANGLING_START = "»”’)]} \t"
 
 
+# A Markdown heading's marks are layout, not words of the headline ("# Title"; "#MeToo" keeps its "#").
+_HEADING_MARKS = re.compile(r"#{1,6}[ \t]+")
+# A file's metadata lines ("Date: 2024-03-01", "Source: Reuters") state no fact: never quoted as answers.
+_METADATA_LINE = re.compile(
+    r"\s*(?:date|dates|source|sources|author|authors|auteur|auteurs|by|published|publié le|publication|"
+    r"updated|mis à jour|url|link|lien|tags|mots-clés|keywords|title|titre|language|langue)\s*:", re.I
+)
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in _DANGLING_END:
         end -= 1
     while start < end and text[start] in _DANGLING_START:
         start += 1
-    return start, end
+    heading = _HEADING_MARKS.match(text, start, end)
+    return (heading.end() if heading else start), end
+
+
+def quotable(text: str) -> bool:
+    return len(text.strip()) >= 3 and not _METADATA_LINE.match(text)
 
 
 def embedded_sentences(docs: Sequence[Document], embeddings: ModelEmbeddings,
@@ -124,7 +139,7 @@ def embedded_sentences(docs: Sequence[Document], embeddings: ModelEmbeddings,
         for start, end in stored_sentences(doc):
             quote_start, quote_end = trim_span(doc.page_content, start - offset, end - offset)
             text = doc.page_content[quote_start:quote_end]
-            if len(text.strip()) >= 3:
+            if quotable(text):
                 sentences.append(ScoredSentence(doc, quote_start + offset, quote_end + offset, text, 0.0, 0.0))
                 embedded.append(doc.page_content[start - offset : end - offset])
     if not sentences:
