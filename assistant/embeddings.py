@@ -92,6 +92,10 @@ def native_bfloat16() -> bool:
         return False
 
 
+def resolve_precision(precision: Precision) -> Literal["float32", "bfloat16"]:
+    return "bfloat16" if precision == "bfloat16" or (precision == "auto" and native_bfloat16()) else "float32"
+
+
 class SentenceTransformerEmbeddings(ModelEmbeddings):
     """Any sentence-transformers model, by local folder or by a name already in the local cache.
 
@@ -119,8 +123,7 @@ class SentenceTransformerEmbeddings(ModelEmbeddings):
         dimension = (getattr(self._model, "get_embedding_dimension", None)
                      or self._model.get_sentence_embedding_dimension)
         self.dim = int(dimension() or 0)
-        self.precision = "bfloat16" if precision == "bfloat16" or (precision == "auto" and native_bfloat16()) \
-            else "float32"
+        self.precision = resolve_precision(precision)
         self._lock = threading.Lock()
 
     def _autocast(self):
@@ -165,9 +168,10 @@ def load_embeddings(name: str, precision: Precision = "auto") -> ModelEmbeddings
             if (key, "") not in _MODELS:
                 _MODELS[key, ""] = E5Embeddings()
             return _MODELS[key, ""]
-        if (key, precision) not in _MODELS:
-            _MODELS[key, precision] = SentenceTransformerEmbeddings(key, precision)
-        return _MODELS[key, precision]
+        resolved = resolve_precision(precision)  # "auto" and what it stands for share one instance
+        if (key, resolved) not in _MODELS:
+            _MODELS[key, resolved] = SentenceTransformerEmbeddings(key, resolved)
+        return _MODELS[key, resolved]
 
 
 class EmbeddingCache:

@@ -13,7 +13,7 @@ from conftest import ROOT, SAMPLE, article_text
 from langchain_core.runnables import Runnable
 
 from assistant import Assistant, ModelMismatchError, QuestionError
-from assistant.embeddings import load_embeddings
+from assistant.embeddings import load_embeddings, resolve_precision
 from assistant.loaders import load_file
 
 WEAPONS = "des obus de calibre 122mm et 152mm ainsi que des lance-roquettes multiples Grad"
@@ -113,6 +113,7 @@ def test_bfloat16_embeddings_match_float32_and_share_the_index(tmp_path):
     exact = load_embeddings("minilm", "float32")
     fast = load_embeddings("minilm", "bfloat16")
     assert (exact.precision, fast.precision) == ("float32", "bfloat16")
+    assert load_embeddings("minilm", "auto") is load_embeddings("minilm", resolve_precision("auto"))  # one instance
     assert exact.model_id == fast.model_id
     cosines = (exact.embed_passages(texts) * fast.embed_passages(texts)).sum(axis=1)
     assert cosines.min() > 0.999 and not np.allclose(cosines, 1.0, atol=1e-7)  # close, and really bfloat16
