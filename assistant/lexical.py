@@ -48,6 +48,11 @@ def _stemmer():
     return Stemmer.Stemmer("french")
 
 
+def stop_words(query: bool = False) -> frozenset[str]:
+    """French and English stop words (folded); with ``query``, question words such as "quel" too."""
+    return _query_stopwords() if query else _stopwords()
+
+
 def fold(text: str) -> str:
     """Lower case without accents: "Élysée" and "elysee" are one term."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

@@ -52,6 +52,29 @@ def test_unanswerable_question_is_refused_without_citations(sample_assistant, qu
     assert "do not answer" in answer.text or "ne répondent pas" in answer.text
 
 
+@pytest.mark.parametrize("question,absent", [
+    ("What did Zelensky say about the visit?", "“Zelensky”"),
+    ("Qu'a déclaré Emmanuel Macron sur cette rencontre ?", "« Emmanuel Macron »"),
+    ("Quelle est la position de la Chine ?", "« Chine »"),
+    ("Did NATO react to the meeting?", "“NATO”"),
+])
+def test_question_about_a_name_the_articles_never_mention_is_refused(sample_assistant, question, absent):
+    """On topic, so similar enough to pass the threshold, but about someone the article never names."""
+    answer = sample_assistant.ask(question)
+    assert not answer.answered and not answer.citations
+    assert absent in answer.text
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Why does North Korea support Russia according to Budanov?", "Corée du Nord"),  # EN names, FR article
+    ("Did Kim Jong-un visit Vladimir Putin?", "Vladimir Poutine"),  # Putin / Poutine
+    ("What do the United States fear?", "Washington craint"),  # United States / États-Unis
+])
+def test_names_written_otherwise_in_the_article_still_count(sample_assistant, question, expected):
+    answer = sample_assistant.ask(question)
+    assert answer.answered and expected in " ".join(c.quote for c in answer.citations)
+
+
 def test_refusal_speaks_the_question_language(sample_assistant):
     assert "ne répondent pas" in sample_assistant.ask("Qui a remporté la Coupe du monde de football 2022 ?").text
     assert "do not answer" in sample_assistant.ask("Who won the 2022 football World Cup?").text

@@ -19,6 +19,7 @@ from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings
 from ..lexical import tokenize
 from ..types import Answer, Citation
+from .grounding import absent_names
 from .messages import not_answered_text
 
 
@@ -85,6 +86,10 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
                language: str = "en") -> Answer:
+        absent = absent_names(question, docs, self.embeddings, self.cache)
+        if absent:
+            return Answer(text=not_answered_text(language, absent), question=question, answered=False,
+                          answerer=self.name)
         chosen = self.select(self.score_sentences(question, query_vector, docs), language)
         if not chosen:
             return Answer(text=not_answered_text(language), question=question, answered=False,

@@ -6,6 +6,10 @@ NOT_ANSWERED = {
     "en": "The indexed articles do not answer this question.",
     "fr": "Les articles indexés ne répondent pas à cette question.",
 }
+NOT_MENTIONED = {
+    "en": "They do not mention {names}.",
+    "fr": "Ils ne mentionnent pas {names}.",  # names in « »: "pas « Chine »" reads, "pas Chine" does not
+}
 NO_ARTICLES = {
     "en": "No articles are indexed yet: add some first (`assistant index PATH`).",
     "fr": "Aucun article n'est encore indexé : ajoutez-en d'abord (`assistant index CHEMIN`).",
@@ -18,8 +22,14 @@ UNSUPPORTED = {
 }
 
 
-def not_answered_text(language: str) -> str:
-    return NOT_ANSWERED.get(language, NOT_ANSWERED["en"])
+def not_answered_text(language: str, absent: list[str] | None = None) -> str:
+    text = NOT_ANSWERED.get(language, NOT_ANSWERED["en"])
+    if absent:
+        quoted = [f"« {name} »" if language == "fr" else f"“{name}”" for name in absent]
+        joiner = " ni " if language == "fr" else " or "
+        names = ", ".join(quoted[:-1]) + joiner + quoted[-1] if len(quoted) > 1 else quoted[0]
+        text += " " + NOT_MENTIONED.get(language, NOT_MENTIONED["en"]).format(names=names)
+    return text
 
 
 def no_articles_text(language: str) -> str:
