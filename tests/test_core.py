@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -44,7 +45,9 @@ def test_weapons_question_cites_the_passage(sample_assistant, question):
 
 
 @pytest.mark.parametrize("question", ["Who won the 2022 football World Cup?",
-                                      "Qui a remporté la Coupe du monde de football 2022 ?"])
+                                      "Qui a remporté la Coupe du monde de football 2022 ?",
+                                      # no name in them: refused by the score threshold alone
+                                      "What is the price of bitcoin?", "Quel est le prix du pétrole ?"])
 def test_unanswerable_question_is_refused_without_citations(sample_assistant, question):
     answer = sample_assistant.ask(question)
     assert not answer.answered
@@ -147,15 +150,20 @@ def test_bfloat16_embeddings_match_float32_and_share_the_index(tmp_path):
     assert WEAPONS in fast_reader.retrieve("lance-roquettes Grad", k=2)[0].page_content
 
 
+def strike_article(tmp_path, name: str, head: str, tail: str = "") -> Path:
+    """A folder holding one short English news file: ``head``, the two sentences on the strike, ``tail``."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / name).write_text(f"{head}Dock workers in Le Havre went on strike on Monday over pension reform. "
+                               f"The strike stopped container traffic for three days.{tail}\n", encoding="utf-8")
+    return folder
+
+
 def test_metadata_lines_and_heading_marks_are_never_quoted(tmp_path):
     """A file's "Date:" and "Source:" lines state no fact; a headline is quoted without its "#"."""
-    article = tmp_path / "news" / "strike.md"
-    article.parent.mkdir()
-    article.write_text("# Dock strike in Le Havre\n\nDate: 2024-03-01\nSource: Reuters\n\nDock workers in Le Havre "
-                       "went on strike on Monday over pension reform. The strike stopped container traffic for "
-                       "three days.\n", encoding="utf-8")
     assistant = Assistant(tmp_path / "index")
-    assistant.index([article.parent])
+    assistant.index([strike_article(tmp_path, "strike.md", "# Dock strike in Le Havre\n\nDate: 2024-03-01\n"
+                                    "Source: Reuters\n\n")])
     quoted = []
     for question in ("What did Reuters report on 2024-03-01?", "Which source reported the dock strike, and when?",
                      "Why did dock workers in Le Havre strike?"):
@@ -168,17 +176,13 @@ def test_metadata_lines_and_heading_marks_are_never_quoted(tmp_path):
 
 def test_refusal_thresholds_follow_the_embedding_model(tmp_path):
     """MiniLM's similarities run lower than e5's: with e5's threshold it would refuse every question."""
-    article = tmp_path / "news" / "strike.txt"
-    article.parent.mkdir()
-    article.write_text("Port strike in Le Havre\n\nDock workers in Le Havre went on strike on Monday over "
-                       "pension reform. The strike stopped container traffic for three days. The union said "
-                       "that 4,000 workers took part in the strike.\n", encoding="utf-8")
     minilm = Assistant(tmp_path / "minilm", embedding_model="minilm")
-    minilm.index([article.parent])
+    minilm.index([strike_article(tmp_path, "strike.txt", "Port strike in Le Havre\n\n",
+                                 " The union said that 4,000 workers took part in the strike.")])
     assert minilm.answerer.min_score < 0.7  # calibrated for MiniLM, not e5's 0.925
     answered = minilm.ask("How many workers took part in the strike?")
     assert answered.answered and "4,000" in answered.text and answered.citations
-    assert not minilm.ask("What is the capital of Australia?").answered
+    assert not minilm.ask("What is the price of bitcoin?").answered  # no name: the threshold refuses
     assert Assistant(tmp_path / "e5").answerer.min_score == pytest.approx(0.925)
     assert Assistant(tmp_path / "e5", min_answer_score=0.5).answerer.min_score == 0.5  # a setting wins
 
