@@ -14,6 +14,7 @@ from conftest import ROOT, SAMPLE, article_text
 from langchain_core.runnables import Runnable
 
 from assistant import Assistant, ModelMismatchError, QuestionError
+from assistant.answering.grounding import question_names
 from assistant.embeddings import load_embeddings, resolve_precision
 from assistant.loaders import load_file
 
@@ -68,10 +69,19 @@ def test_question_about_a_name_the_articles_never_mention_is_refused(sample_assi
     assert absent in answer.text
 
 
+def test_names_a_question_asks_about():
+    assert question_names("Did NATO react to the meeting?") == ["NATO"]  # not "Did NATO"
+    assert question_names("Kim Jong-un a-t-il rencontré Poutine ?") == ["Jong-un", "Poutine"]
+    assert question_names("What is China's position?") == ["China"]
+    assert question_names("Quelles armes ? Et la vitamine D3, l'AC Milan, le XXème siècle ?") == ["AC Milan"]
+    assert question_names("WHAT DID ZELENSKY SAY?") == [] == question_names("What Weapons Were Mentioned?")
+
+
 @pytest.mark.parametrize("question,expected", [
     ("Why does North Korea support Russia according to Budanov?", "Corée du Nord"),  # EN names, FR article
     ("Did Kim Jong-un visit Vladimir Putin?", "Vladimir Poutine"),  # Putin / Poutine
     ("What do the United States fear?", "Washington craint"),  # United States / États-Unis
+    ("What Weapons Were Mentioned?", "Grad"),  # capitals on every word say nothing of names
 ])
 def test_names_written_otherwise_in_the_article_still_count(sample_assistant, question, expected):
     answer = sample_assistant.ask(question)

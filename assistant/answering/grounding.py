@@ -47,6 +47,9 @@ NEAR_SPELLING = 0.8  # difflib ratio: "putin"/"poutine" 0.83, "gesulado"/"gesual
 def question_names(question: str) -> list[str]:
     """Runs of capitalised words, less the question's first word, capitalised whatever it is ("Did NATO
     react?" asks about NATO; "Emmanuel Macron a-t-il..." still names Macron)."""
+    words = _WORD.findall(question)
+    if sum(word[:1].isupper() for word in words) * 2 > len(words):
+        return []  # "WHAT WEAPONS WERE MENTIONED?", "What Weapons Were Mentioned?": capitals tell nothing
     names = []
     for match in _NAME_RUN.finditer(question):
         text = re.sub(r"['’]s$", "", match.group(0))  # "China's" asks about China
