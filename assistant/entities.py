@@ -430,17 +430,14 @@ class EntityIndex:
     def records(self, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Entity records whose article is indexed with that very text (the manifest's hash)."""
         articles = {a.doc_id: a for a in self.store.get_articles().values() if not a.duplicate_of}
+        from .store import pages
+
         out: list[dict[str, Any]] = []
-        offset = 0
-        while True:
-            got = self.collection.get(where=where, include=["metadatas"], limit=2000, offset=offset)
-            if not got["ids"]:
-                break
+        for got in pages(self.collection, ["metadatas"], where=where, size=2000):
             for meta in got["metadatas"]:
                 article = articles.get(meta["doc_id"])
                 if article is not None and article.content_hash == meta["content_hash"]:
                     out.append(dict(meta))
-            offset += len(got["ids"])
         return out
 
     def indexed_doc_ids(self) -> set[str]:

@@ -235,19 +235,19 @@ class Store:
 
     def iter_chunk_texts(self, where: dict | None = None) -> Iterator[tuple[list[str], list[str]]]:
         """All chunk ids and texts, a page at a time (memory stays bounded)."""
-        for got in _pages(self._chunks, ["documents"], where=where):
+        for got in pages(self._chunks, ["documents"], where=where):
             yield list(got["ids"]), list(got["documents"])
 
     def chunk_owners(self) -> dict[str, str]:
         """Every chunk id with the ``doc_id`` of the article it was cut from."""
         owners: dict[str, str] = {}
-        for got in _pages(self._chunks, ["metadatas"]):
+        for got in pages(self._chunks, ["metadatas"]):
             pairs = zip(got["ids"], got["metadatas"], strict=True)
             owners.update((i, str((m or {}).get("doc_id", ""))) for i, m in pairs)
         return owners
 
     def all_chunk_ids(self) -> list[str]:
-        return [i for got in _pages(self._chunks, [], size=_PAGE * 5) for i in got["ids"]]
+        return [i for got in pages(self._chunks, [], size=_PAGE * 5) for i in got["ids"]]
 
     def dense_search(self, vector: Sequence[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """``(chunk_id, cosine similarity)`` of the ``k`` nearest chunks."""
@@ -304,7 +304,7 @@ class Store:
                 return articles
             got = self._articles.get(ids=list(doc_ids), include=["metadatas"])
             return {i: Article.from_record(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
-        for got in _pages(self._articles, ["metadatas"]):
+        for got in pages(self._articles, ["metadatas"]):
             articles.update((i, Article.from_record(i, m)) for i, m in zip(got["ids"], got["metadatas"], strict=True))
         return articles
 
@@ -328,7 +328,7 @@ def _clean_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _pages(collection: Any, include: list[str], where: dict | None = None, size: int = _PAGE) -> Iterator[Any]:
+def pages(collection: Any, include: list[str], where: dict | None = None, size: int = _PAGE) -> Iterator[Any]:
     """A collection's records, ``size`` at a time, until none is left (memory stays bounded)."""
     offset = 0
     while True:
