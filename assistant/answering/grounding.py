@@ -75,19 +75,19 @@ def _telling(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _alias_groups() -> dict[str, int]:
-    """Folded name -> group number; a country's English and French names share one group."""
+def _alias_groups() -> dict[str, str]:
+    """Folded name -> the thing it names: a CLDR territory code ("KP" for "north korea" and "coree du
+    nord"), or an ``ALIASES`` set's position, which wins where both list a name."""
     from babel import Locale
 
-    groups: dict[str, int] = {}
+    groups: dict[str, str] = {}
     english, french = Locale("en").territories, Locale("fr").territories
-    for number, code in enumerate(sorted(set(english) & set(french))):
+    for code in sorted(set(english) & set(french)):
         if code.isalpha():  # letters: countries and territories; digits: continents and regions
             for name in (english[code], french[code]):
-                groups.setdefault(entity_key(name), number)
-    for number, names in enumerate(ALIASES, start=len(groups) + 1000):
-        for name in names:
-            groups[name] = number
+                groups.setdefault(entity_key(name), code)
+    for number, names in enumerate(ALIASES):
+        groups.update(dict.fromkeys(names, f"alias {number}"))
     return groups
 
 
