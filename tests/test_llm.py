@@ -237,6 +237,20 @@ def test_unreachable_server_falls_back_to_the_extractive_answer(sample_index, sa
     assert french.answerer == "extractive" and "injoignable" in french.notice
 
 
+def test_a_question_naming_what_the_articles_lack_is_refused_without_a_model_call(sample_index):
+    """Nothing listens at the URL: had the answerer called the model, the answer would carry the
+    "could not be reached" notice and the extractive fallback's name."""
+    port = free_port()
+    assistant = llm_assistant(sample_index, f"http://127.0.0.1:{port}/v1", llm_timeout=10.0)
+    pieces, answer = collect(assistant, "What did Zelensky say about the visit?")
+    assert pieces == [] and answer.answerer == "openai" and answer.notice == ""
+    assert not answer.answered and not answer.citations and "Zelensky" in answer.text
+    french = assistant.ask("Quelle est la position de la Chine ?")
+    assert not french.answered and french.notice == "" and "Chine" in french.text
+    named_otherwise = assistant.ask("Where did Kim Jong-un and Vladimir Putin meet?")  # "Poutine"
+    assert named_otherwise.answerer == "extractive" and "could not be reached" in named_otherwise.notice
+
+
 def test_timeout_and_empty_output_fall_back_too(sample_index, llama_server):
     slow = llm_assistant(sample_index, llama_server, llm_timeout=0.001).ask(QUESTION)
     assert slow.answerer == "extractive" and "did not answer within 0.001 s" in slow.notice and slow.citations

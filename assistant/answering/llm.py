@@ -26,6 +26,7 @@ from ..lexical import tokenize
 from ..prompts import format_passages, language_name, render
 from ..types import Answer, Citation
 from .extractive import ExtractiveAnswerer, ScoredSentence, citation_for, embedded_sentences
+from .grounding import absent_names
 from .messages import NOT_ANSWERED, not_answered_text
 
 logger = logging.getLogger(__name__)
@@ -155,6 +156,13 @@ class LLMAnswerer:
         docs = list(docs)
         if not docs:
             yield Answer(text=not_answered_text(language), question=question, answered=False, answerer=self.name)
+            return
+        # Passages that never mention what the question names cannot ground an answer, however fluent the
+        # model: say so without a call that could only invent one (and take seconds to minutes).
+        absent = absent_names(question, docs, self.embeddings, self.cache)
+        if absent:
+            yield Answer(text=not_answered_text(language, absent), question=question, answered=False,
+                         answerer=self.name)
             return
         pieces: list[str] = []
         try:
