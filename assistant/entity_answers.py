@@ -151,7 +151,7 @@ def _relevant_chunks(assistant: Any, scope: str, where: dict[str, Any] | None, l
     if score is None:
         return docs
     kept = {}
-    for sentence in score(scope, vector, docs):
+    for sentence in score(scope, vector, docs, language):
         threshold = answerer.threshold(language, sentence.chunk.metadata.get("language", ""))
         shares_words = sentence.chunk.metadata.get("lexical_score", 0.0) > 0
         if sentence.similarity >= SCOPE_MIN_SIMILARITY or (shares_words and sentence.score >= threshold):

@@ -75,6 +75,7 @@ def test_names_a_question_asks_about():
     assert question_names("What is China's position?") == ["China"]
     assert question_names("Quelles armes ? Et la vitamine D3, l'AC Milan, le XXème siècle ?") == ["AC Milan"]
     assert question_names("WHAT DID ZELENSKY SAY?") == [] == question_names("What Weapons Were Mentioned?")
+    assert question_names("Who is Budanov?") == ["Budanov"]  # short: one capital after the first word is a name
 
 
 @pytest.mark.parametrize("question,expected", [
@@ -82,6 +83,7 @@ def test_names_a_question_asks_about():
     ("Did Kim Jong-un visit Vladimir Putin?", "Vladimir Poutine"),  # Putin / Poutine
     ("What do the United States fear?", "Washington craint"),  # United States / États-Unis
     ("What Weapons Were Mentioned?", "Grad"),  # capitals on every word say nothing of names
+    ("Who is Budanov?", "Kyrylo Boudanov, le chef du renseignement"),  # the name, spelled otherwise, is shared
 ])
 def test_names_written_otherwise_in_the_article_still_count(sample_assistant, question, expected):
     answer = sample_assistant.ask(question)

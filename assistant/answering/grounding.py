@@ -47,8 +47,8 @@ NEAR_SPELLING = 0.8  # difflib ratio: "putin"/"poutine" 0.83, "gesulado"/"gesual
 def question_names(question: str) -> list[str]:
     """Runs of capitalised words, less the question's first word, capitalised whatever it is ("Did NATO
     react?" asks about NATO; "Emmanuel Macron a-t-il..." still names Macron)."""
-    words = _WORD.findall(question)
-    if sum(word[:1].isupper() for word in words) * 2 > len(words):
+    words = _WORD.findall(question)[1:]  # the first is capitalised whatever it is
+    if sum(word[:1].isupper() for word in words) * 2 > max(len(words), 2):
         return []  # "WHAT WEAPONS WERE MENTIONED?", "What Weapons Were Mentioned?": capitals tell nothing
     names = []
     for match in _NAME_RUN.finditer(question):
@@ -102,12 +102,9 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
     words = set(_WORD.findall(entity_key(text)))
     long_words = [w for w in words if len(w) >= 4]
     keys = sorted({key for doc in docs for key in (doc.metadata.get("entities") or []) if key})
-    unmatched = []
-    for name in names:
-        own = [w for w in _WORD.findall(entity_key(name)) if len(w) >= 3 or w.isdigit()]
-        if any(w in words for w in own) or any(_near(w, long_words) for w in own if len(w) >= 4):
-            return []
-        unmatched.append(name)
+    if any(_spelled(name, words, long_words) for name in names):
+        return []
+    unmatched = names
     groups = _alias_groups()
     theirs = {groups[key] for key in keys if key in groups}
     if any(groups.get(_without_article(entity_key(name))) in theirs for name in unmatched):
@@ -119,6 +116,24 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
         if float((asked @ np.asarray(known, dtype=np.float32).T).max()) >= NAME_SIMILARITY:
             return []
     return unmatched
+
+
+def _spelled(name: str, words: set[str], long_words: Sequence[str]) -> bool:
+    """Whether one of the name's words is among ``words`` (folded), or near the spelling of one of them."""
+    own = [w for w in _WORD.findall(entity_key(name)) if len(w) >= 3 or w.isdigit()]
+    return any(w in words for w in own) or any(_near(w, long_words) for w in own if len(w) >= 4)
+
+
+def named_in(question: str) -> list[tuple[str, list[str]]]:
+    """The question's names, each with the folded words a sentence's text must have for it to mention
+    the name (itself or a near spelling): "Who is Budanov?" names "Budanov", which "Kyrylo Boudanov"
+    mentions. English questions on French articles share few words with them but most names."""
+    return [(name, [w for w in _WORD.findall(entity_key(name)) if len(w) >= 4]) for name in question_names(question)]
+
+
+def mentions(name_words: Sequence[str], text: str) -> bool:
+    words = set(_WORD.findall(entity_key(text)))
+    return any(w in words for w in name_words) or any(_near(w, [v for v in words if len(v) >= 4]) for w in name_words)
 
 
 def _without_article(key: str) -> str:
