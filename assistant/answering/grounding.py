@@ -102,7 +102,7 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
     words = set(_WORD.findall(entity_key(text)))
     long_words = [w for w in words if len(w) >= 4]
     keys = sorted({key for doc in docs for key in (doc.metadata.get("entities") or []) if key})
-    if any(_spelled(name, words, long_words) for name in names):
+    if any(_spelled(name_words(name), words, long_words) for name in names):
         return []
     unmatched = names
     groups = _alias_groups()
@@ -118,22 +118,26 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
     return unmatched
 
 
-def _spelled(name: str, words: set[str], long_words: Sequence[str]) -> bool:
-    """Whether one of the name's words is among ``words`` (folded), or near the spelling of one of them."""
-    own = [w for w in _WORD.findall(entity_key(name)) if len(w) >= 3 or w.isdigit()]
-    return any(w in words for w in own) or any(_near(w, long_words) for w in own if len(w) >= 4)
+def name_words(name: str) -> list[str]:
+    """The folded words of a name that a text must have (or spell nearly) to mention it."""
+    return [w for w in _WORD.findall(entity_key(name)) if len(w) >= 3 or w.isdigit()]
 
 
 def named_in(question: str) -> list[tuple[str, list[str]]]:
-    """The question's names, each with the folded words a sentence's text must have for it to mention
-    the name (itself or a near spelling): "Who is Budanov?" names "Budanov", which "Kyrylo Boudanov"
-    mentions. English questions on French articles share few words with them but most names."""
-    return [(name, [w for w in _WORD.findall(entity_key(name)) if len(w) >= 4]) for name in question_names(question)]
+    """The question's names, each with its ``name_words``: "Who is Budanov?" names "Budanov", which
+    "Kyrylo Boudanov" mentions. English questions on French articles share few words with them but most
+    names."""
+    return [(name, name_words(name)) for name in question_names(question)]
 
 
-def mentions(name_words: Sequence[str], text: str) -> bool:
+def mentions(words_of_name: Sequence[str], text: str) -> bool:
     words = set(_WORD.findall(entity_key(text)))
-    return any(w in words for w in name_words) or any(_near(w, [v for v in words if len(v) >= 4]) for w in name_words)
+    return _spelled(words_of_name, words, [w for w in words if len(w) >= 4])
+
+
+def _spelled(words_of_name: Sequence[str], words: set[str], long_words: Sequence[str]) -> bool:
+    """Whether one of the name's words is among ``words`` (folded), or near the spelling of a long one."""
+    return any(w in words for w in words_of_name) or any(_near(w, long_words) for w in words_of_name if len(w) >= 4)
 
 
 def _without_article(key: str) -> str:
