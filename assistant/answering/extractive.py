@@ -19,7 +19,7 @@ from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings
 from ..lexical import tokenize
 from ..types import Answer, Citation
-from .grounding import absent_names, mentions, named_in
+from .grounding import absent_names, named_in, spells, text_words
 from .messages import not_answered_text
 
 
@@ -64,10 +64,12 @@ class ExtractiveAnswerer:
             overlap = 0.0
             if question_terms:
                 shared = question_terms & set(tokenize(sentence.text))
-                across = language and sentence.chunk.metadata.get("language", language) != language
-                for terms, words in names if across else ():
-                    if words and not terms <= shared and mentions(words, sentence.text):
-                        shared |= terms
+                unshared = [(terms, words) for terms, words in names if words and not terms <= shared]
+                if unshared and language and crosses(language, sentence.chunk.metadata.get("language", "")):
+                    folded = text_words(sentence.text)
+                    for terms, words in unshared:
+                        if spells(folded, words):
+                            shared |= terms
                 overlap = len(shared) / len(question_terms)
             sentence.similarity = float(similarity)
             sentence.score = (float(similarity) + self.chunk_weight * float(sentence.chunk.metadata.get("score", 0.0))
@@ -83,8 +85,7 @@ class ExtractiveAnswerer:
     def threshold(self, question_language: str, passage_language: str) -> float:
         # e5 similarities run higher between texts of one language than across two, so a question and
         # a passage in different languages need less to count as an answer.
-        same = not passage_language or passage_language == question_language
-        return self.min_score if same else self.min_score_cross
+        return self.min_score_cross if crosses(question_language, passage_language) else self.min_score
 
     def select(self, scored: list[ScoredSentence], language: str = "en") -> list[ScoredSentence]:
         if not scored or scored[0].score < self.threshold(language, scored[0].chunk.metadata.get("language", "")):
@@ -108,6 +109,11 @@ class ExtractiveAnswerer:
         citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
         text = " ".join(f"{c.quote} [{c.marker}]" for c in citations)
         return Answer(text=text, citations=citations, question=question, answered=True, answerer=self.name)
+
+
+def crosses(question_language: str, passage_language: str) -> bool:
+    """Whether question and passage are in different languages (a passage of unknown language is not)."""
+    return bool(passage_language) and passage_language != question_language
 
 
 # A sentence splitter sometimes leaves the opening quote of the next sentence at the end of this one

@@ -98,24 +98,21 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
     if not names or not docs:
         return []
     # The passages and their articles' titles: a later chunk often says "he" where the title names him.
-    text = " ".join(f"{doc.metadata.get('title', '')} {doc.page_content}" for doc in docs)
-    words = set(_WORD.findall(entity_key(text)))
-    long_words = [w for w in words if len(w) >= 4]
-    keys = sorted({key for doc in docs for key in (doc.metadata.get("entities") or []) if key})
-    if any(_spelled(name_words(name), words, long_words) for name in names):
+    passages = text_words(" ".join(f"{doc.metadata.get('title', '')} {doc.page_content}" for doc in docs))
+    if any(spells(passages, name_words(name)) for name in names):
         return []
-    unmatched = names
+    keys = sorted({key for doc in docs for key in (doc.metadata.get("entities") or []) if key})
     groups = _alias_groups()
     theirs = {groups[key] for key in keys if key in groups}
-    if any(groups.get(_without_article(entity_key(name))) in theirs for name in unmatched):
+    if any(groups.get(_without_article(entity_key(name))) in theirs for name in names):
         return []
     if keys:
         # Queries: the names are short and unprefixed questions; the cache only holds passages.
-        asked = np.asarray(embeddings.embed_queries([entity_key(name) for name in unmatched]), dtype=np.float32)
+        asked = np.asarray(embeddings.embed_queries([entity_key(name) for name in names]), dtype=np.float32)
         known = cache.embed(embeddings, keys) if cache is not None else embeddings.embed_passages(keys)
         if float((asked @ np.asarray(known, dtype=np.float32).T).max()) >= NAME_SIMILARITY:
             return []
-    return unmatched
+    return names
 
 
 def name_words(name: str) -> list[str]:
@@ -130,13 +127,15 @@ def named_in(question: str) -> list[tuple[str, list[str]]]:
     return [(name, name_words(name)) for name in question_names(question)]
 
 
-def mentions(words_of_name: Sequence[str], text: str) -> bool:
+def text_words(text: str) -> tuple[set[str], list[str]]:
+    """A text's folded words, and those of four letters or more (the ones a near spelling may match)."""
     words = set(_WORD.findall(entity_key(text)))
-    return _spelled(words_of_name, words, [w for w in words if len(w) >= 4])
+    return words, [w for w in words if len(w) >= 4]
 
 
-def _spelled(words_of_name: Sequence[str], words: set[str], long_words: Sequence[str]) -> bool:
-    """Whether one of the name's words is among ``words`` (folded), or near the spelling of a long one."""
+def spells(text: tuple[set[str], list[str]], words_of_name: Sequence[str]) -> bool:
+    """Whether a text (its ``text_words``) has one of the name's words, or a near spelling of a long one."""
+    words, long_words = text
     return any(w in words for w in words_of_name) or any(_near(w, long_words) for w in words_of_name if len(w) >= 4)
 
 
