@@ -241,9 +241,9 @@ def extract_mentions(text: str, language: str = "fr", models: dict[str, str] | N
     mentions: list[Mention] = []
     if nlp is not None:
         lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
-        for (line_start, _), doc in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
+        for (line_start, line), doc in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
             for ent in doc.ents:
-                mention = _clean(ent, line_start)
+                mention = _clean(ent, line, line_start)
                 if mention is not None:
                     mentions.append(mention)
     mentions = resolve(mentions)
@@ -255,7 +255,8 @@ def extract_mentions(text: str, language: str = "fr", models: dict[str, str] | N
     return mentions
 
 
-def _clean(ent: Any, offset: int) -> Mention | None:
+def _clean(ent: Any, text: str, offset: int) -> Mention | None:
+    # ``text`` is the doc's text: spaCy's ``doc.text`` joins every token of the line at each call.
     kind = _LABELS.get(ent.label_)
     if kind is None:
         return None
@@ -271,7 +272,7 @@ def _clean(ent: Any, offset: int) -> Mention | None:
     if not tokens:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    surface = ent.doc.text[start:end]
+    surface = text[start:end]
     key = entity_key(surface)
     before = ent.doc[tokens[0].i - 1].text.lower() if tokens[0].i > 0 else ""
     if (kind != PERSON and len(tokens) == 1 and before in {"les", "des", "aux", "the"}
@@ -280,7 +281,7 @@ def _clean(ent: Any, offset: int) -> Mention | None:
     if (len(key) < 2 or key in _NOT_NAMES or not any(ch.isupper() for ch in surface) or "\n" in surface
             or len(tokens) > 8):
         return None
-    if head_kind is None and key not in known_places() and _thing_named(ent.doc.text, start, end):
+    if head_kind is None and key not in known_places() and _thing_named(text, start, end):
         head_kind = OTHER
     return Mention(kind=head_kind or kind, key=key, surface=surface, start=offset + start, end=offset + end,
                    label=ent.label_)
