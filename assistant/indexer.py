@@ -38,7 +38,6 @@ from .chunking import chunk_document, chunk_sentences
 from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import EntityIndex, EntityRecords, prepare_article, remove_article
-from .lexical import LexicalIndex
 from .loaders import LoadError, doc_id_for, iter_files, load_file
 from .retrieval import LexicalSide
 from .settings import Settings
@@ -193,13 +192,7 @@ class Indexer:
         The new BM25 index is saved under the next generation before the store announces it, so that a
         reader (in this process or another) that sees the new generation finds it on disk.
         """
-        fresh = LexicalIndex(self.lexical.index.folder)
-        ids: list[str] = []
-        texts: list[str] = []
-        for page_ids, page_texts in self.store.iter_chunk_texts():
-            ids.extend(page_ids)
-            texts.extend(page_texts)
-        fresh.build(ids, texts, self.store.generation() + 1)
+        fresh = self.lexical.synced(self.store.generation() + 1)
         try:
             fresh.save()
         except OSError:

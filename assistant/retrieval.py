@@ -44,13 +44,30 @@ class LexicalSide:
 
     def rebuild(self, generation: int | None = None, save: bool = True) -> None:
         generation = self.store.generation() if generation is None else generation
-        # Page by page from the store (a Chroma server too): texts are tokenised and dropped.
-        self.index.build_pages(self.store.iter_chunk_texts(), generation)
+        self.index = self.synced(generation)
         if save:
             try:
                 self.index.save()
             except OSError:
                 pass  # a read-only index folder still answers, it only rebuilds next start
+
+    def synced(self, generation: int) -> LexicalIndex:
+        """A new index of the store's chunks as they are now (the current one is left to its readers).
+
+        From the last postings (in memory, else saved): only the chunks added since are read and
+        tokenised; chunk ids are content-addressed, so a known id has the text it had. Without postings,
+        every chunk text is read, page by page (a Chroma server too), tokenised and dropped.
+        """
+        base = self.index.postings()
+        if base is None:
+            fresh = LexicalIndex(self.index.folder)
+            fresh.build_pages(self.store.iter_chunk_texts(), generation)
+            return fresh
+        in_store = self.store.all_chunk_ids()
+        known, stored = set(base.ids), set(in_store)
+        added = [chunk_id for chunk_id in in_store if chunk_id not in known]
+        postings = base.without(known - stored).plus(self.store.iter_chunk_texts_of(added)).compacted()
+        return LexicalIndex.of(self.index.folder, postings, generation)
 
 
 @dataclass

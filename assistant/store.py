@@ -238,6 +238,12 @@ class Store:
         for got in pages(self._chunks, ["documents"], where=where):
             yield list(got["ids"]), list(got["documents"])
 
+    def iter_chunk_texts_of(self, ids: Sequence[str]) -> Iterator[tuple[list[str], list[str]]]:
+        """The texts of these chunks (those still stored), a page at a time."""
+        for start in range(0, len(ids), _PAGE):
+            got = self._chunks.get(ids=list(ids[start : start + _PAGE]), include=["documents"])
+            yield list(got["ids"]), list(got["documents"])
+
     def chunk_owners(self) -> dict[str, str]:
         """Every chunk id with the ``doc_id`` of the article it was cut from."""
         owners: dict[str, str] = {}

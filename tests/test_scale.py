@@ -10,7 +10,7 @@ import numpy as np
 from conftest import ROOT, SAMPLE
 from test_core import WEAPONS
 
-from assistant import Assistant
+from assistant import Assistant, lexical
 from assistant.embeddings import ModelEmbeddings, load_embeddings
 from assistant.lexical import LexicalIndex, tokenize
 
@@ -95,3 +95,52 @@ def test_sentence_vectors_can_wait_for_the_first_question(tmp_path):
     answer = assistant.ask("What weapons were mentioned?")
     assert any(WEAPONS in c.quote for c in answer.citations)
     assert assistant.cache._db.execute(count).fetchone()[0] > assistant.stats()["chunks"]  # now cached
+
+
+def test_bm25_follows_reindexing_by_reading_only_the_new_chunks(tmp_path, monkeypatch):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    rows = piaf_rows(6)
+    for i, row in enumerate(rows):
+        (folder / f"a{i}.txt").write_text(row["context"], encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([folder])
+    before = set(assistant.lexical.fresh().ids)
+    assert before == set(assistant.store.all_chunk_ids())
+
+    (folder / "a0.txt").write_text(rows[0]["context"] + "\n\nLe lance-roquettes Grad 122mm a été livré.",
+                                   encoding="utf-8")
+    (folder / "a1.txt").unlink()
+    tokenised: list[str] = []
+    real = lexical.tokenize
+
+    def counting(text: str, query: bool = False) -> list[str]:
+        if not query:
+            tokenised.append(text)
+        return real(text, query)
+
+    monkeypatch.setattr(lexical, "tokenize", counting)
+    report = assistant.index([folder], prune=True)
+    assert report.updated and report.removed
+
+    index = assistant.lexical.fresh()
+    stored = assistant.store.all_chunk_ids()
+    added = set(stored) - before
+    assert sorted(index.ids) == sorted(stored) and added and set(before) - set(stored)
+    # Only the chunks the change added were tokenised, each once; the rest came from the saved postings.
+    texts = {doc.id: doc.page_content for doc, _ in assistant.store.get_chunks(sorted(added))}
+    assert sorted(tokenised) == sorted(texts.values())
+
+    # The same scores as an index built from every chunk text.
+    full = LexicalIndex(tmp_path / "full")
+    full.build_pages(assistant.store.iter_chunk_texts(), generation=0)
+    for question in ("Grad 122mm", rows[2]["context"][:80], rows[1]["context"][:60]):
+        got, expected = index.scores(question, stored), full.scores(question, stored)
+        assert np.allclose([got.get(i, 0.0) for i in stored], [expected.get(i, 0.0) for i in stored], atol=1e-6)
+    assert index.search("Grad 122mm", 1)[0][0] in added
+    assert not index.scores(rows[1]["context"][:60], sorted(set(before) - set(stored)))  # removed chunks: gone
+
+    # Another process finds the updated index on disk, postings included, and updates it in its turn.
+    reader = Assistant(tmp_path / "index")
+    assert reader.lexical.fresh().search("Grad 122mm", 1) == index.search("Grad 122mm", 1)
+    assert lexical.Postings.load(tmp_path / "index" / "bm25").ids == index.ids
