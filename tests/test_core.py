@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ROOT, SAMPLE, article_text
+from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
 
 from assistant import Assistant, ModelMismatchError, QuestionError
-from assistant.answering.grounding import question_names
+from assistant.answering.grounding import absent_names, question_names
 from assistant.embeddings import load_embeddings, resolve_precision
 from assistant.loaders import load_file
 
@@ -88,6 +89,22 @@ def test_names_a_question_asks_about():
 def test_names_written_otherwise_in_the_article_still_count(sample_assistant, question, expected):
     answer = sample_assistant.ask(question)
     assert answer.answered and expected in " ".join(c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize("question,passage", [
+    ("Which laws govern a Muslim native who has the rights of a French citizen?",
+     "L'indigène musulman qui a les droits du citoyen français est régi par les lois civiles."),
+    ("What are the colours of the Brazilian flag?", "Les couleurs du drapeau brésilien : jaune, bleu et vert."),
+    ("What legal status did the Caribbean have in 1776?", "En 1776, les Caraïbes sont des colonies."),
+    ("How many English schools are in the top 100?", "Dix-huit écoles anglaises sont dans le top 100."),
+])
+def test_adjectives_and_regions_an_article_writes_in_french_are_not_absent_names(question, passage):
+    """English capitalises nationalities, languages, faiths and regions that a French article writes its
+    own way: they are not names it lacks (PIAF in English: 16 of 156 answerable questions were refused)."""
+    docs = [Document(page_content=passage, metadata={"title": "Article"})]
+    assert question_names(question) and absent_names(question, docs, None) == []
+    elsewhere = [Document(page_content="Le Kremlin cherche des munitions.", metadata={"title": "Article"})]
+    assert absent_names(question, elsewhere, None) == question_names(question)
 
 
 def test_refusal_speaks_the_question_language(sample_assistant):

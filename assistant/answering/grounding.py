@@ -40,6 +40,10 @@ ALIASES = [
     "european union"}, {"us", "usa", "u s", "etats unis", "united states", "amerique", "america"},
     {"uk", "royaume uni", "united kingdom", "britain", "great britain", "grande bretagne"},
     {"kremlin", "moscou", "moscow"}, {"who", "oms"}, {"imf", "fmi"},
+    # Words an English question capitalises and a French article does not: faiths, institutions.
+    {"muslim", "muslims", "musulman", "islam", "islamic", "islamique"}, {"christian", "chretien"},
+    {"catholic", "catholique"}, {"protestant"}, {"jewish", "jew", "jews", "juif", "israelite"},
+    {"church", "eglise"}, {"british", "britannique"}, {"spanish", "espagnol", "hispanique"},
 ]
 NEAR_SPELLING = 0.8  # difflib ratio: "putin"/"poutine" 0.83, "gesulado"/"gesualdo" 0.88
 
@@ -76,19 +80,64 @@ def _telling(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _alias_groups() -> dict[str, str]:
-    """Folded name -> the thing it names: a CLDR territory code ("KP" for "north korea" and "coree du
-    nord"), or an ``ALIASES`` set's position, which wins where both list a name."""
+    """Folded name -> the thing it names: a CLDR territory or region code ("KP" for "north korea" and
+    "coree du nord", "029" for "caribbean" and "caraibes"), a CLDR language ("french" and "francais",
+    which also stand for the adjectives), or an ``ALIASES`` set's position, which wins where both list
+    a name."""
     from babel import Locale
 
     groups: dict[str, str] = {}
-    english, french = Locale("en").territories, Locale("fr").territories
-    for code in sorted(set(english) & set(french)):
-        if code.isalpha():  # letters: countries and territories; digits: continents and regions
-            for name in (english[code], french[code]):
-                groups.setdefault(entity_key(name), code)
+    english, french = Locale("en"), Locale("fr")
+    for code in sorted(set(english.territories) & set(french.territories)):
+        for name in (english.territories[code], french.territories[code]):
+            groups.setdefault(entity_key(name), code)
+    for code in sorted(set(english.languages) & set(french.languages)):
+        if len(code) == 2:  # the ISO 639-1 languages: the widely spoken ones, not "Ewe" or "Ga"
+            for name in (english.languages[code], french.languages[code]):
+                groups.setdefault(entity_key(name), f"language {code}")
     for number, names in enumerate(ALIASES):
         groups.update(dict.fromkeys(names, f"alias {number}"))
     return groups
+
+
+@lru_cache(maxsize=1)
+def _group_names() -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for name, group in _alias_groups().items():
+        names.setdefault(group, []).append(name)
+    return names
+
+
+def _group_of(key: str) -> str | None:
+    """The alias group of a folded name, or of the country an English demonym is made from
+    ("brazilian" from "brazil", "canadian" from "canada", "austrian" from "austria", not "australia")."""
+    groups = _alias_groups()
+    key = _without_article(key)
+    if key in groups:
+        return groups[key]
+    if " " not in key and len(key) >= 6:
+        for name, group in groups.items():
+            stem = name if name[-1] not in "aeiouy" else name[:-1]
+            if len(stem) >= 4 and " " not in name and key.startswith(stem) and len(key) - len(stem) <= 4:
+                return group
+    return None
+
+
+def _alias_mentioned(passages: tuple[set[str], list[str]], name: str) -> bool:
+    """Whether the passages name what ``name`` names, in another language or as an adjective ("French" /
+    "française", "Brazilian" / "Brésil", "Caribbean" / "Caraïbes"): every word of one of its aliases is
+    there, spelled nearly or inflected (a word that starts with it, less its last letter)."""
+    group = _group_of(entity_key(name))
+    if group is None:
+        return False
+    words, long_words = passages
+    for alias in _group_names()[group]:
+        wanted = name_words(alias)
+        if wanted and all(w in words or (len(w) >= 4 and (_near(w, long_words)
+                          or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words))))
+                          for w in wanted):
+            return True
+    return False
 
 
 def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbeddings,
@@ -101,10 +150,12 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
     passages = text_words(" ".join(f"{doc.metadata.get('title', '')} {doc.page_content}" for doc in docs))
     if any(spells(passages, name_words(name)) for name in names):
         return []
+    if any(_alias_mentioned(passages, name) for name in names):
+        return []
     keys = sorted({key for doc in docs for key in (doc.metadata.get("entities") or []) if key})
     groups = _alias_groups()
     theirs = {groups[key] for key in keys if key in groups}
-    if any(groups.get(_without_article(entity_key(name))) in theirs for name in names):
+    if any(_group_of(entity_key(name)) in theirs for name in names):
         return []
     if keys:
         # Queries: the names are short and unprefixed questions; the cache only holds passages.
