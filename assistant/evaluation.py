@@ -31,7 +31,7 @@ from typing import Any
 from .answering.backends import refusal_thresholds
 from .settings import PROJECT_ROOT, SAMPLES_DIR, Settings
 
-DATASETS = ("piaf", "multihop", "seed")
+DATASETS = ("piaf", "piaf-en", "multihop", "seed")
 K_VALUES = (1, 5, 10)
 # Bump when the way a corpus is written to files changes: cached indexes of the old layout are not reused.
 CORPUS_LAYOUT = 1
@@ -77,6 +77,7 @@ class Dataset:
     name: str
     documents: dict[str, str]  # file name (its stem is the document's name) -> file text
     questions: list[Question]
+    corpus: str = ""  # the dataset whose corpus this one asks about (its cached index is shared)
 
     def subset(self, questions: int, distractors: int = 0) -> Dataset:
         """The first ``questions`` questions over their gold documents and ``distractors`` others.
@@ -90,19 +91,19 @@ class Dataset:
             if len(kept) >= len(wanted) + distractors:
                 break
             kept.setdefault(name, text)
-        return Dataset(self.name, kept, chosen)
+        return Dataset(self.name, kept, chosen, self.corpus)
 
     def limit(self, questions: int | None) -> Dataset:
         """The first ``questions`` questions over the whole corpus."""
         if questions is None:
             return self
-        return Dataset(self.name, self.documents, self.questions[:questions])
+        return Dataset(self.name, self.documents, self.questions[:questions], self.corpus)
 
 
 def load_dataset(name: str, data_dir: Path | None = None) -> Dataset:
     data_dir = data_dir or default_data_dir()
-    loaders: dict[str, Callable[[Path], Dataset]] = {"piaf": load_piaf, "multihop": load_multihop,
-                                                     "seed": load_seed}
+    loaders: dict[str, Callable[[Path], Dataset]] = {"piaf": load_piaf, "piaf-en": load_piaf_en,
+                                                     "multihop": load_multihop, "seed": load_seed}
     if name not in loaders:
         raise EvaluationError(f"unknown dataset {name!r}: choose among {', '.join(DATASETS)}")
     return loaders[name](data_dir)
@@ -130,6 +131,22 @@ def load_piaf(data_dir: Path) -> Dataset:
         for row in _jsonl(folder / "questions-dev.jsonl")
     ]
     return Dataset("piaf", documents, questions)
+
+
+def load_piaf_en(data_dir: Path) -> Dataset:
+    """English questions about the French PIAF paragraphs (the usual case: French articles, English
+    questions): a sample of the dev questions translated, and questions that no paragraph answers."""
+    folder = data_dir / "piaf-en"
+    documents = load_piaf(data_dir).documents
+    questions = [
+        Question(id=row["id"], question=row["question"], answerable=True, gold_docs=[row["context_id"]],
+                 answers=list(row["answers"]), language="en", kind="extractive")
+        for row in _jsonl(folder / "questions-dev.jsonl")
+    ] + [
+        Question(id=row["id"], question=row["question"], answerable=False, language="en", kind="off-corpus")
+        for row in _jsonl(folder / "unanswerable.jsonl")
+    ]
+    return Dataset("piaf-en", documents, questions, corpus="piaf")
 
 
 def multihop_document(row: dict[str, Any]) -> str:
@@ -193,7 +210,7 @@ def prepare_index(dataset: Dataset, settings: Settings, cache_dir: Path | None =
     from .api import Assistant
 
     cache_dir = cache_dir or default_cache_dir()
-    folder = cache_dir / f"{dataset.name}-{index_key(dataset, settings)[:16]}"
+    folder = cache_dir / f"{dataset.corpus or dataset.name}-{index_key(dataset, settings)[:16]}"
     assistant = Assistant(settings=settings.with_overrides(index_dir=folder / "index"))
     done = folder / "complete.json"
     if done.exists():

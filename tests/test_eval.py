@@ -93,7 +93,20 @@ def test_answer_sentences_attach_markers_to_the_sentence_before():
     assert sum("[" in s for s in sentences) == 1
 
 
-@pytest.mark.parametrize("name,questions,distractors", [("piaf", 3, 3), ("multihop", 4, 4)])
+def test_english_questions_on_piaf_ask_about_its_corpus_and_share_its_index(tmp_path):
+    english, french = load_dataset("piaf-en"), load_dataset("piaf")
+    assert english.documents == french.documents and english.corpus == "piaf"
+    assert {q.language for q in english.questions} == {"en"}
+    gold = {q.id: q for q in french.questions}
+    translated = [q for q in english.questions if q.answerable]
+    # Each translation keeps its French question's paragraph and gold spans.
+    assert all(gold[q.id.removesuffix("-en")].answers == q.answers for q in translated)
+    assert sum(not q.answerable for q in english.questions) == 40
+    folder = prepare_index(english.subset(0, 1), Settings(), cache_dir=tmp_path).settings.index_dir.parent
+    assert folder.name.startswith("piaf-")
+
+
+@pytest.mark.parametrize("name,questions,distractors", [("piaf", 3, 3), ("piaf-en", 3, 3), ("multihop", 4, 4)])
 def test_evaluation_on_a_slice(name, questions, distractors, tmp_path):
     dataset = load_dataset(name).subset(questions, distractors)
     assert len(dataset.questions) == questions
