@@ -14,10 +14,11 @@ from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
 
 from .answering.messages import no_articles_text
-from .chain import build_chain, build_retrieval_chain, question_language, stream_answer
+from .chain import build_chain, build_retrieval_chain, stream_answer
 from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
 from .entities import Entity, EntityIndex
 from .indexer import Indexer
+from .language import question_language
 from .lexical import LexicalIndex
 from .retrieval import HybridRetriever, LexicalSide
 from .settings import Settings
@@ -69,6 +70,7 @@ class Assistant:
                                k=self.settings.k, fetch_k=self.settings.fetch_k,
                                dense_weight=self.settings.dense_weight,
                                sentence_weight=self.settings.sentence_weight,
+                               lexical_weight_cross=self.settings.lexical_weight_cross,
                                sentence_vectors=lambda texts: self.cache.lookup(self.embeddings, texts))
 
     @cached_property

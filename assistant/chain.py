@@ -15,7 +15,7 @@ from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from .embeddings import ModelEmbeddings
-from .language import detect_language
+from .language import question_language
 from .retrieval import HybridRetriever
 from .types import Answer
 
@@ -28,11 +28,6 @@ class Answerer(Protocol):
 
     # Optional, for LLM answerers: ``stream(question, query_vector, docs, language)`` yields ``str`` pieces
     # then the ``Answer``; ``condense(question, history)`` rewrites a follow-up as a standalone question.
-
-
-def question_language(question: str) -> str:
-    # Short questions are where detectors err; only French and English replies exist, so settle it there.
-    return "fr" if detect_language(question, default="en") == "fr" else "en"
 
 
 def search_query(question: str, history: list[tuple[str, str]]) -> str:
@@ -69,8 +64,8 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
 
     def retrieve(state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
-        state["docs"] = retriever.search(state["search_query"], k=state.get("k"),
-                                         where=state.get("where"), query_vector=state["query_vector"])
+        state["docs"] = retriever.search(state["search_query"], k=state.get("k"), where=state.get("where"),
+                                         query_vector=state["query_vector"], language=state["language"])
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state
 

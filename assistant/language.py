@@ -31,3 +31,8 @@ def language_confidence(text: str) -> float:
     """How sure the detector is of its best language for ``text`` (0 to 1): low for garbled text."""
     values = _detector().compute_language_confidence_values(text[:3000])
     return float(values[0].value) if values else 0.0
+
+
+def question_language(question: str) -> str:
+    # Short questions are where detectors err; only French and English replies exist, so settle it there.
+    return "fr" if detect_language(question, default="en") == "fr" else "en"

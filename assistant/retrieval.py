@@ -21,6 +21,7 @@ from pydantic import ConfigDict
 
 from .chunking import stored_sentences
 from .embeddings import ModelEmbeddings
+from .language import question_language
 from .lexical import LexicalIndex
 from .store import Store
 
@@ -142,6 +143,10 @@ class HybridRetriever(BaseRetriever):
     fetch_k: int = 40
     dense_weight: float = 0.35
     sentence_weight: float = 0.35  # BM25 gets 1 - dense_weight - sentence_weight
+    # BM25's weight when most candidates are in another language than the question (the others keep
+    # their proportions): an English question shares few words with French passages but their names
+    # and numbers. On PIAF asked in English, 0.1 instead of 0.3: hit@5 0.910 -> 0.923, MRR 0.779 -> 0.798.
+    lexical_weight_cross: float = 0.1
     # texts -> their cached passage vectors (None where not cached); the indexer caches every sentence.
     # None: no sentence signal.
     sentence_vectors: Callable[[Sequence[str]], list[np.ndarray | None]] | None = None
@@ -154,7 +159,9 @@ class HybridRetriever(BaseRetriever):
         return self.search(query, k=kwargs.get("k", self.k), where=kwargs.get("where", self.where))
 
     def search(self, query: str, k: int | None = None, where: dict[str, Any] | None = None,
-               query_vector: np.ndarray | None = None, _again: bool = False) -> list[Document]:
+               query_vector: np.ndarray | None = None, language: str | None = None,
+               _again: bool = False) -> list[Document]:
+        """``language``: the question's ("en", "fr"), detected when not given."""
         k = k or self.k
         generation = self.store.generation()
         fetch_k = max(self.fetch_k, k)
@@ -188,7 +195,10 @@ class HybridRetriever(BaseRetriever):
         if sentence_weight:
             self._score_sentences(candidates, [doc for doc, _ in chunks], query_vector)
         weights = {"hybrid": (self.dense_weight, sentence_weight), "dense": (1.0, 0.0), "lexical": (0.0, 0.0)}
-        ranked = fuse(candidates, *weights[self.mode])
+        dense_weight, sentence_weight = weights[self.mode]
+        if self.mode == "hybrid" and self._crosses(language or question_language(query), [d for d, _ in chunks]):
+            dense_weight, sentence_weight = self._cross_weights(dense_weight, sentence_weight)
+        ranked = fuse(candidates, dense_weight, sentence_weight)
         documents = {doc.id: doc for doc, _ in chunks}
         listed = self._listed_in_manifest(list(documents.values()))
         results: list[Document] = []
@@ -206,8 +216,21 @@ class HybridRetriever(BaseRetriever):
         if skipped and not _again and self.store.generation() != generation:
             # A writer switched articles while this search ran (it bumps the generation before it does):
             # search again on the new state rather than answer without them.
-            return self.search(query, k, where, query_vector, _again=True)
+            return self.search(query, k, where, query_vector, language, _again=True)
         return results
+
+    @staticmethod
+    def _crosses(language: str, docs: Sequence[Document]) -> bool:
+        """Whether most candidates whose language is known are in another language than the question."""
+        known = [doc.metadata.get("language") for doc in docs if doc.metadata.get("language")]
+        return bool(known) and sum(other != language for other in known) * 2 > len(known)
+
+    def _cross_weights(self, dense_weight: float, sentence_weight: float) -> tuple[float, float]:
+        semantic = dense_weight + sentence_weight
+        if semantic <= 0 or 1 - semantic <= self.lexical_weight_cross:
+            return dense_weight, sentence_weight  # BM25 already weighs no more than that
+        scale = (1 - self.lexical_weight_cross) / semantic
+        return dense_weight * scale, sentence_weight * scale
 
     def _score_sentences(self, candidates: dict[str, Candidate], docs: list[Document],
                          query_vector: np.ndarray) -> None:

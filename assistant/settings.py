@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # Fusion weights of the chunk vector and best-sentence vector similarities; BM25 gets the rest.
     dense_weight: float = Field(default=0.35, ge=0.0, le=1.0)
     sentence_weight: float = Field(default=0.35, ge=0.0, le=1.0)
+    # BM25's weight when most candidates are in another language than the question (see retrieval.py).
+    lexical_weight_cross: float = Field(default=0.1, ge=0.0, le=1.0)
 
     # Answering
     answerer: Literal["extractive", "openai", "llamacpp"] = "extractive"

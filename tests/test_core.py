@@ -264,3 +264,24 @@ def test_cli_empty_question_is_an_error(sample_index):
     result = run_cli("ask", "  ", index_dir=sample_index)
     assert result.returncode == 2
     assert "question is empty" in result.stderr
+
+
+def test_bm25_weighs_less_when_the_question_and_passages_differ_in_language(sample_assistant, monkeypatch):
+    """An English question shares names and numbers with a French article, few other words: BM25 then
+    gets ``lexical_weight_cross`` (PIAF in English: MRR@10 0.779 -> 0.798)."""
+    from assistant import retrieval
+
+    used: list[tuple[float, float]] = []
+    real = retrieval.fuse
+
+    def spy(candidates, dense_weight, sentence_weight=0.0):
+        used.append((round(dense_weight, 4), round(sentence_weight, 4)))
+        return real(candidates, dense_weight, sentence_weight)
+
+    monkeypatch.setattr(retrieval, "fuse", spy)
+    retriever = sample_assistant.retriever
+    english = retriever.search("What weapons were mentioned?")
+    french = retriever.search("Quelles armes ont été mentionnées ?")
+    told = retriever.search("What weapons were mentioned?", language="fr")
+    assert used == [(0.45, 0.45), (0.35, 0.35), (0.35, 0.35)]
+    assert WEAPONS in " ".join(d.page_content for d in english) and french and told

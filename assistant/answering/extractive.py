@@ -38,7 +38,7 @@ class ExtractiveAnswerer:
 
     def __init__(self, embeddings: ModelEmbeddings, cache: EmbeddingCache | None, *,
                  max_sentences: int = 2,
-                 min_score: float = 0.925, min_score_cross: float = 0.88, margin: float = 0.07,
+                 min_score: float = 0.925, min_score_cross: float = 0.885, margin: float = 0.07,
                  chunk_weight: float = 0.1,
                  term_weight: float = 0.05) -> None:
         self.embeddings = embeddings

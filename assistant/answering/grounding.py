@@ -125,13 +125,13 @@ def _group_of(key: str) -> str | None:
 
 def _alias_mentioned(passages: tuple[set[str], list[str]], name: str) -> bool:
     """Whether the passages name what ``name`` names, in another language or as an adjective ("French" /
-    "française", "Brazilian" / "Brésil", "Caribbean" / "Caraïbes"): every word of one of its aliases is
-    there, spelled nearly or inflected (a word that starts with it, less its last letter)."""
-    group = _group_of(entity_key(name))
-    if group is None:
-        return False
+    "française", "Brazilian" / "Brésil", "Caribbean" / "Caraïbes"; one word of a longer name is enough, as
+    for ``spells``: "French Jews" / "Français"): every word of one of its aliases is there, spelled nearly
+    or inflected (a word that starts with it, less its last letter)."""
+    key = entity_key(name)
+    groups = {_group_of(part) for part in dict.fromkeys([key, *key.split()])} - {None}
     words, long_words = passages
-    for alias in _group_names()[group]:
+    for alias in (alias for group in groups for alias in _group_names()[group]):
         wanted = name_words(alias)
         if wanted and all(w in words or (len(w) >= 4 and (_near(w, long_words)
                           or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words))))

@@ -66,7 +66,7 @@ def ask(args: argparse.Namespace, assistant) -> int:
     print(answer.text)
     if answer.unsupported:
         from ..answering.messages import unsupported_text
-        from ..chain import question_language
+        from ..language import question_language
 
         print(f"\n(warning: {unsupported_text(question_language(args.question))})")
     if answer.notice:
