@@ -142,22 +142,25 @@ class Postings:
                                    {token: term for term, token in enumerate(self.vocab)}, self.row_ptr)
 
     def save(self, folder: Path) -> None:
-        # The ids' digest ties these arrays to the ids.json saved with them (see ``load``).
+        # The digests tie these arrays to the ids.json and vocab.json saved with them (see ``load``).
         np.savez(folder / "postings.npz", row_ptr=self.row_ptr, terms=self.terms, counts=self.counts,
-                 lengths=self.lengths, ids_digest=np.array(_digest(self.ids)))
+                 lengths=self.lengths, ids_digest=np.array(_digest(self.ids)),
+                 vocab_digest=np.array(_digest(self.vocab)))
         (folder / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> Postings | None:
         """The postings saved in ``folder`` with their ids, or None if missing, partial or inconsistent
-        (another process may be swapping the folder: the ids must be those the arrays were saved with)."""
+        (another process may be swapping the folder: the ids and the vocabulary must be those the arrays
+        were saved with)."""
         try:
             ids = json.loads((folder / "ids.json").read_text())["ids"]
+            vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
             with np.load(folder / "postings.npz") as arrays:
-                if str(arrays["ids_digest"]) != _digest(ids):
+                if str(arrays["ids_digest"]) != _digest(ids) or str(arrays["vocab_digest"]) != _digest(vocab):
                     return None
                 postings = cls(list(ids), arrays["row_ptr"], arrays["terms"], arrays["counts"],
-                               arrays["lengths"], json.loads((folder / "vocab.json").read_text(encoding="utf-8")))
+                               arrays["lengths"], vocab)
         except (OSError, ValueError, KeyError, TypeError):
             return None
         consistent = (len(postings.row_ptr) == len(ids) + 1 and len(postings.lengths) == len(ids)
