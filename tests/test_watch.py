@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import subprocess
 import threading
 import time
 
@@ -78,7 +79,9 @@ def test_watcher_follows_creations_edits_moves_and_deletions(tmp_path):
 def test_watch_command_indexes_changes_and_stops_on_ctrl_c(tmp_path):
     folder = tmp_path / "news"
     write_news(folder, ["pont.txt"])
-    process = cli("watch", str(folder), "--debounce", "0.3", index_dir=tmp_path / "index")
+    # PYTHONFAULTHANDLER: should it not stop, SIGABRT makes it print every thread's stack.
+    process = cli("watch", str(folder), "--debounce", "0.3", index_dir=tmp_path / "index",
+                  env={"PYTHONFAULTHANDLER": "1"})
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")))
     reader.start()
@@ -88,9 +91,13 @@ def test_watch_command_indexes_changes_and_stops_on_ctrl_c(tmp_path):
         wait_until(lambda: any(f"added: {folder / 'port.txt'}" in line for line in lines), "the new file")
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(60)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # say what it was doing rather than hang the suite
+            process.wait(10)
         reader.join(10)
         stderr = process.stderr.read()
-    assert process.returncode == 0, stderr
+    assert process.returncode == 0, f"exit {process.returncode}; stdout: {lines}; stderr: {stderr}"
     assert "stopped watching" in stderr
     assert lines[0].startswith("watching ")
