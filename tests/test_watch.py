@@ -79,9 +79,11 @@ def test_watcher_follows_creations_edits_moves_and_deletions(tmp_path):
 def test_watch_command_indexes_changes_and_stops_on_ctrl_c(tmp_path):
     folder = tmp_path / "news"
     write_news(folder, ["pont.txt"])
-    # PYTHONFAULTHANDLER: should it not stop, SIGABRT makes it print every thread's stack.
+    # PYTHONFAULTHANDLER: should it not stop, SIGABRT makes it print every thread's stack. SIGINT as in a
+    # terminal: a shell starts background jobs (`make test &`) with it ignored, and children inherit that.
     process = cli("watch", str(folder), "--debounce", "0.3", index_dir=tmp_path / "index",
-                  env={"PYTHONFAULTHANDLER": "1"})
+                  env={"PYTHONFAULTHANDLER": "1"},
+                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")))
     reader.start()
