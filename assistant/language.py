@@ -36,3 +36,8 @@ def language_confidence(text: str) -> float:
 def question_language(question: str) -> str:
     # Short questions are where detectors err; only French and English replies exist, so settle it there.
     return "fr" if detect_language(question, default="en") == "fr" else "en"
+
+
+def crosses(question_language: str, passage_language: str) -> bool:
+    """Whether question and passage are in different languages (a passage of unknown language is not)."""
+    return bool(passage_language) and passage_language != question_language

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 
 from .chunking import stored_sentences
 from .embeddings import ModelEmbeddings
-from .language import question_language
+from .language import crosses, question_language
 from .lexical import LexicalIndex
 from .store import Store
 
@@ -222,8 +222,8 @@ class HybridRetriever(BaseRetriever):
     @staticmethod
     def _crosses(language: str, docs: Sequence[Document]) -> bool:
         """Whether most candidates whose language is known are in another language than the question."""
-        known = [doc.metadata.get("language") for doc in docs if doc.metadata.get("language")]
-        return bool(known) and sum(other != language for other in known) * 2 > len(known)
+        known = [doc.metadata["language"] for doc in docs if doc.metadata.get("language")]
+        return sum(crosses(language, other) for other in known) * 2 > len(known)
 
     def _cross_weights(self, dense_weight: float, sentence_weight: float) -> tuple[float, float]:
         semantic = dense_weight + sentence_weight

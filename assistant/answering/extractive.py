@@ -17,6 +17,7 @@ from langchain_core.documents import Document
 
 from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings
+from ..language import crosses
 from ..lexical import tokenize
 from ..types import Answer, Citation
 from .grounding import absent_names, named_in, spells, text_words
@@ -109,11 +110,6 @@ class ExtractiveAnswerer:
         citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
         text = " ".join(f"{c.quote} [{c.marker}]" for c in citations)
         return Answer(text=text, citations=citations, question=question, answered=True, answerer=self.name)
-
-
-def crosses(question_language: str, passage_language: str) -> bool:
-    """Whether question and passage are in different languages (a passage of unknown language is not)."""
-    return bool(passage_language) and passage_language != question_language
 
 
 # A sentence splitter sometimes leaves the opening quote of the next sentence at the end of this one
