@@ -108,6 +108,7 @@ def _group_names() -> dict[str, list[str]]:
     return names
 
 
+@lru_cache(maxsize=4096)  # the demonym rule scans every name; a question's names recur (and are asked twice)
 def _group_of(key: str) -> str | None:
     """The alias group of a folded name, or of the country an English demonym is made from
     ("brazilian" from "brazil", "canadian" from "canada", "austrian" from "austria", not "australia")."""
@@ -130,11 +131,10 @@ def _alias_mentioned(passages: tuple[set[str], list[str]], name: str) -> bool:
     or inflected (a word that starts with it, less its last letter)."""
     key = entity_key(name)
     groups = {_group_of(part) for part in dict.fromkeys([key, *key.split()])} - {None}
-    words, long_words = passages
+    long_words = passages[1]
     for alias in (alias for group in groups for alias in _group_names()[group]):
         wanted = name_words(alias)
-        if wanted and all(w in words or (len(w) >= 4 and (_near(w, long_words)
-                          or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words))))
+        if wanted and all(spells(passages, [w]) or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words))
                           for w in wanted):
             return True
     return False
