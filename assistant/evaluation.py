@@ -122,9 +122,15 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def piaf_documents(data_dir: Path) -> dict[str, str]:
+    """The PIAF paragraphs, one file each."""
+    rows = _jsonl(data_dir / "piaf-fr" / "contexts.jsonl")
+    return {f"{row['context_id']}.txt": row["context"] + "\n" for row in rows}
+
+
 def load_piaf(data_dir: Path) -> Dataset:
     folder = data_dir / "piaf-fr"
-    documents = {f"{row['context_id']}.txt": row["context"] + "\n" for row in _jsonl(folder / "contexts.jsonl")}
+    documents = piaf_documents(data_dir)
     questions = [
         Question(id=row["id"], question=row["question"], answerable=True, gold_docs=[row["context_id"]],
                  answers=list(row["answers"]), language="fr", kind="extractive")
@@ -137,7 +143,7 @@ def load_piaf_en(data_dir: Path) -> Dataset:
     """English questions about the French PIAF paragraphs (the usual case: French articles, English
     questions): a sample of the dev questions translated, and questions that no paragraph answers."""
     folder = data_dir / "piaf-en"
-    documents = load_piaf(data_dir).documents
+    documents = piaf_documents(data_dir)
     questions = [
         Question(id=row["id"], question=row["question"], answerable=True, gold_docs=[row["context_id"]],
                  answers=list(row["answers"]), language="en", kind="extractive")

@@ -137,9 +137,8 @@ class Postings:
         """A ``bm25s.BM25`` with bm25s's own Lucene formulas (k1=1.2, b=0.75); None when empty."""
         if not self.ids:
             return None
-        rows = np.repeat(np.arange(len(self.ids), dtype=np.int64), np.diff(self.row_ptr))
-        return _bm25_from_postings(rows, self.terms, self.counts.astype(np.float32), self.lengths,
-                                   {token: term for term, token in enumerate(self.vocab)}, self.row_ptr)
+        return _bm25_from_postings(self.row_ptr, self.terms, self.counts.astype(np.float32), self.lengths,
+                                   {token: term for term, token in enumerate(self.vocab)})
 
     def save(self, folder: Path) -> None:
         # The digests tie these arrays to the ids.json and vocab.json saved with them (see ``load``).
@@ -307,9 +306,10 @@ def _score(model, tokens: list[str]) -> np.ndarray | None:
     return np.bincount(rows, weights=weights, minlength=n_docs).astype(np.float32)
 
 
-def _bm25_from_postings(rows: np.ndarray, terms: np.ndarray, counts: np.ndarray, lengths: np.ndarray,
-                        vocab: dict[str, int], row_ptr: np.ndarray):
-    """A ``bm25s.BM25`` from (chunk, term, frequency) postings, with bm25s's own Lucene formulas."""
+def _bm25_from_postings(row_ptr: np.ndarray, terms: np.ndarray, counts: np.ndarray, lengths: np.ndarray,
+                        vocab: dict[str, int]):
+    """A ``bm25s.BM25`` from chunk-by-chunk (CSR) postings, with bm25s's own Lucene formulas; it keeps
+    ``vocab``."""
     import bm25s
     from scipy.sparse import csr_matrix
 
@@ -318,6 +318,7 @@ def _bm25_from_postings(rows: np.ndarray, terms: np.ndarray, counts: np.ndarray,
     doc_freq = np.bincount(terms, minlength=n_vocab).astype(np.float64)
     idf = np.log(1.0 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
     average = float(lengths.mean()) if n_docs and lengths.mean() > 0 else 1.0
+    rows = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(row_ptr))  # each posting's chunk
     norm = model.k1 * ((1 - model.b) + model.b * lengths[rows] / average)
     scores = (idf[terms] * (counts / (norm + counts))).astype(np.float32)
     # Postings arrive chunk by chunk (CSR); bm25s keeps them term by term (CSC).
@@ -325,7 +326,7 @@ def _bm25_from_postings(rows: np.ndarray, terms: np.ndarray, counts: np.ndarray,
     matrix.sort_indices()
     model.scores = {"data": matrix.data.astype(np.float32), "indices": matrix.indices.astype(np.int32),
                     "indptr": matrix.indptr.astype(np.int64), "num_docs": n_docs}
-    model.vocab_dict = dict(vocab)
+    model.vocab_dict = vocab
     model.unique_token_ids_set = set(vocab.values())
     model.nonoccurrence_array = None
     return model
