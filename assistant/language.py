@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 _LANGUAGES = ("ENGLISH", "FRENCH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "RUSSIAN",
@@ -33,8 +34,27 @@ def language_confidence(text: str) -> float:
     return float(values[0].value) if values else 0.0
 
 
+# Function words of one language and not the other. A question's grammar is in its own language while
+# its names may be in any: lingua takes "Qui est le cousin de Harry ?" for English and 47 of PIAF's 1,551
+# French questions for another language; counting these words errs on 2 (none of the English sets).
+_FRENCH_WORDS = frozenset(
+    "le la les des du de d l est sont qui que qu quel quelle quels quelles où combien comment pourquoi quand "
+    "une un et dans sur pour par avec au aux ce cette ces il elle ils elles ont été était sa ses leur leurs "
+    "lequel laquelle en ne pas".split())
+_ENGLISH_WORDS = frozenset(
+    "the of what which who whom whose where when why how is are was were did does do in at to for with by "
+    "and an his her their its from that this these those has have had will would can".split())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def question_language(question: str) -> str:
-    # Short questions are where detectors err; only French and English replies exist, so settle it there.
+    """``fr`` or ``en`` (the languages replies are written in): by the function words the question uses
+    more of, and by lingua when they tie."""
+    words = _WORD.findall(question.lower())
+    french = sum(word in _FRENCH_WORDS for word in words)
+    english = sum(word in _ENGLISH_WORDS for word in words)
+    if french != english:
+        return "fr" if french > english else "en"
     return "fr" if detect_language(question, default="en") == "fr" else "en"
 
 

@@ -112,6 +112,15 @@ def test_refusal_speaks_the_question_language(sample_assistant):
     assert "do not answer" in sample_assistant.ask("Who won the 2022 football World Cup?").text
 
 
+@pytest.mark.parametrize(("question", "reply"), [
+    ("Qui est le cousin de Harry ?", "ne répondent pas"),  # lingua alone: English
+    ("Quelle est la taille d'Edward Dickinson Baker ?", "ne répondent pas"),  # lingua alone: English
+    ("Where did Françoise and Madame de Montespan meet?", "do not answer"),  # lingua alone: French
+])
+def test_the_reply_language_follows_the_question_grammar_not_its_names(sample_assistant, question, reply):
+    assert reply in sample_assistant.ask(question).text
+
+
 def test_meeting_place_cross_lingual(sample_assistant):
     answer = sample_assistant.ask("Where did Kim Jong-un and Vladimir Putin meet?")
     cited = answer.text + " ".join(c.passage for c in answer.citations)
