@@ -6,6 +6,7 @@ string or ``{"question", "k", "where"}``, its output an ``Answer``.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any, Protocol
@@ -16,6 +17,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from .embeddings import ModelEmbeddings
 from .language import question_language
+from .lexical import tokenize
 from .retrieval import HybridRetriever
 from .types import Answer
 
@@ -30,13 +32,36 @@ class Answerer(Protocol):
     # then the ``Answer``; ``condense(question, history)`` rewrites a follow-up as a standalone question.
 
 
+# A question that opens with one of these continues the previous one ("And China?", "Et la Chine ?").
+_CONTINUATIONS = re.compile(
+    r"\s*(?:and|but|also|so|then|what about|how about|and what about|et|mais|aussi|alors|puis|ensuite|"
+    r"quid|et pour|et qu'en est-il)\b", re.I)
+# Words that point back at something said before, in a question too short to say it itself.
+_POINTERS = frozenset(
+    "it its they them their theirs he him his she her this that these those there "
+    "il elle ils elles le la les l lui leur leurs eux y en cela ça ce celui celle ceux celles là".split())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether the question leans on the previous one: it opens as a continuation, or it has at most two
+    words of its own and points back ("Who supplies them?", "Qui les fournit ?"). Anything else stands
+    alone, since the user may change subject at any turn."""
+    if _CONTINUATIONS.match(question):
+        return True
+    own = tokenize(question, query=True)
+    words = set(_WORD.findall(question.lower()))
+    return not own or (len(own) <= 2 and bool(words & _POINTERS))
+
+
 def search_query(question: str, history: list[tuple[str, str]]) -> str:
-    """What to retrieve with: a follow-up borrows the previous question's words.
+    """What to retrieve with: a follow-up borrows the previous question's words; a new question does not.
 
     "And who supplies them?" alone finds nothing; with "What weapons were mentioned?" before it, it
-    finds the passage about the weapons and their supplier.
+    finds the passage about the weapons and their supplier. "What did Budanov say?" after a question on
+    the United States must find Budanov, not the United States.
     """
-    if not history:
+    if not history or not is_follow_up(question):
         return question
     previous = history[-1][0]
     return f"{previous} {question}"
