@@ -294,3 +294,12 @@ def test_bm25_weighs_less_when_the_question_and_passages_differ_in_language(samp
     told = retriever.search("What weapons were mentioned?", language="fr")
     assert used == [(0.45, 0.45), (0.35, 0.35), (0.35, 0.35)]
     assert WEAPONS in " ".join(d.page_content for d in english) and french and told
+
+
+def test_a_new_question_in_a_conversation_is_not_searched_with_the_previous_one(sample_assistant):
+    history = [("Comment les États-Unis ont-ils réagi ?", "…")]
+    answer = sample_assistant.ask("What did Budanov say?", history=history)
+    assert answer.citations and all("Boudanov" in c.passage for c in answer.citations[:1]), answer.text
+    follow_up = sample_assistant.ask("And who supplies them?",
+                                     history=[("What weapons were mentioned?", "…")])
+    assert "fournit" in " ".join(c.passage for c in follow_up.citations), follow_up.text
