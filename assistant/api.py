@@ -119,7 +119,7 @@ class Assistant:
     # -- reading
     def retrieve(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Document]:
         """The passages best matching the question, best first, with ``score`` in their metadata."""
-        question = self._check(question)
+        question = self.check_question(question)
         return self.retriever.search(question, k=k or self.settings.k, where=self.where(filters))
 
     def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
@@ -129,7 +129,7 @@ class Assistant:
         ``history``: the earlier turns of a conversation as ``(question, answer_text)`` pairs, oldest
         first, so that a follow-up ("and who supplies them?") is understood.
         """
-        question = self._check(question)
+        question = self.check_question(question)
         if self.store.count_chunks() == 0:
             return Answer(text=no_articles_text(question_language(question)), question=question,
                           answered=False, answerer=self.answerer.name)
@@ -153,7 +153,7 @@ class Assistant:
             yield from re.findall(r"\S+\s*", answer.text)
             yield answer
             return
-        question = self._check(question)
+        question = self.check_question(question)
         if self.store.count_chunks() == 0:
             yield Answer(text=no_articles_text(question_language(question)), question=question,
                          answered=False, answerer=self.answerer.name)
@@ -205,7 +205,8 @@ class Assistant:
             "answerer": self.settings.answerer,
         }
 
-    def _check(self, question: str) -> str:
+    def check_question(self, question: str) -> str:
+        """The question stripped, or ``QuestionError`` saying why it cannot be asked."""
         if not isinstance(question, str) or not question.strip():
             raise QuestionError("the question is empty")
         question = question.strip()

@@ -196,6 +196,19 @@ def test_unanswerable_question_is_refused_without_sources(page):
     assert "No passage cited" in page.locator("#sources").inner_text()
 
 
+def test_a_question_sent_while_another_is_answered_waits_its_turn(page):
+    # The next question sent as soon as the first one shows, while its answer is being made.
+    submit(page, "What weapons were mentioned?")
+    page.wait_for_selector('#chatbot [data-testid="user"]')
+    submit(page, "Where did Kim Jong-un and Vladimir Putin meet?")
+    page.wait_for_selector('#sources .sources[data-turn="1"]', timeout=ANSWER_TIMEOUT)
+    users = page.locator('#chatbot [data-testid="user"]').all_inner_texts()
+    assert users == ["What weapons were mentioned?", "Where did Kim Jong-un and Vladimir Putin meet?"], users
+    bots = page.locator('#chatbot [data-testid="bot"]').all_inner_texts()
+    assert len(bots) == 2 and "Grad" in bots[0] and "Poutine" in bots[1] and "Grad" not in bots[1], bots
+    assert page.locator("#question textarea").input_value() == ""
+
+
 def test_two_sessions_at_once_get_their_own_answers(browser, app):
     first_context, first = open_page(browser, app)
     second_context, second = open_page(browser, app, locale="fr-FR")

@@ -52,14 +52,17 @@ def default_panels() -> list[Panel]:
     return [entities_panel()]
 
 
-def messages(conv: Conversation, lang: str, partial: str | None = None) -> list[dict[str, str]]:
-    """The chat as Gradio messages, rebuilt from the conversation (the one source of truth)."""
+def messages(conv: Conversation, lang: str, partial: str | None = None,
+             partial_turn: int | None = None) -> list[dict[str, str]]:
+    """The chat as Gradio messages, rebuilt from the conversation (the one source of truth); ``partial``
+    is the text streamed so far for turn ``partial_turn`` (default: the last)."""
     result: list[dict[str, str]] = []
+    streaming = len(conv.turns) - 1 if partial_turn is None else partial_turn
     for index, turn in enumerate(conv.turns):
         result.append({"role": "user", "content": escape_markdown(turn.question)})
         if turn.answer is not None:
             result.append({"role": "assistant", "content": answer_markdown(turn.answer, index)})
-        elif partial and index == len(conv.turns) - 1:
+        elif partial and index == streaming:
             result.append({"role": "assistant", "content": escape_markdown(partial)})
     return result
 
@@ -206,6 +209,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
             try:
+                text = assistant.check_question(text)
+            except QuestionError as error:
+                gr.Warning(t(lang_value, "error.question", reason=error))
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                return
+            try:
                 chosen = pool.get(answerer_name)
             except Exception as error:  # a backend that cannot start must not make the chat unusable
                 gr.Warning(t(lang_value, "settings.unavailable", name=answerer_name, reason=error))
@@ -213,39 +222,42 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             turn = len(conv.turns)
             conv.turns.append(Turn(text))
             yield "", messages(conv, lang_value), conv, sources_html(None, None, lang_value, pending=True)
-            partial = ""
-            answer: Answer | None = None
-            try:
-                for piece in chosen.stream(text, k=int(k_value), history=conv.history(before=turn),
-                                             filters=filters_value or None):
-                    if isinstance(piece, Answer):
-                        answer = piece
-                    else:
-                        partial += piece
-                        yield gr.skip(), messages(conv, lang_value, partial), gr.skip(), gr.skip()
-            except QuestionError as error:
-                conv.turns.pop()
-                gr.Warning(t(lang_value, "error.question", reason=error))
-                yield text, messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
-                return
-            except Exception as error:
-                log.exception("answering %r failed", text)
-                answer = Answer(text=t(lang_value, "error.failed", reason=error), question=text, answered=False,
-                                answerer=answerer_name or pool.default)
-                conv.turns[turn].failed = True
-            if answer is None:
-                answer = Answer(text=partial.strip(), question=text, answerer=answerer_name or pool.default)
+            with conv.answering:
+                answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
+                                                lang_value, filters_value or None)
             conv.turns[turn].answer = answer
             conv.shown, conv.active, conv.article = turn, None, False
-            yield "", messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
+            # The box is left alone: it may hold the next question, typed while this one was answered.
+            yield gr.skip(), messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
+
+        def stream_turn(chosen: Any, conv: Conversation, turn: int, text: str, k_value: int, answerer_name: str,
+                        lang_value: str, filters_value: dict | None):
+            """Yields the chat as the answer streams in under its question; returns the ``Answer``."""
+            partial = ""
+            try:
+                for piece in chosen.stream(text, k=k_value, history=conv.history(before=turn),
+                                             filters=filters_value):
+                    if isinstance(piece, Answer):
+                        return piece
+                    partial += piece
+                    yield gr.skip(), messages(conv, lang_value, partial, turn), gr.skip(), gr.skip()
+            except Exception as error:
+                log.exception("answering %r failed", text)
+                conv.turns[turn].failed = True
+                return Answer(text=t(lang_value, "error.failed", reason=error), question=text, answered=False,
+                              answerer=answerer_name or pool.default)
+            return Answer(text=partial.strip(), question=text, answerer=answerer_name or pool.default)
 
         chat_outputs = [question, chatbot, conversation, sources]
         chat_inputs = [question, conversation, k, answerer, lang, filters]
         answered = [
+            # "multiple": a question sent while another is answered is queued behind it, not dropped.
             question.submit(respond, chat_inputs, chat_outputs, concurrency_limit=ANSWER_CONCURRENCY,
-                            concurrency_id="answer", api_name="ask", show_progress="minimal"),
+                            concurrency_id="answer", api_name="ask", show_progress="minimal",
+                            trigger_mode="multiple"),
             send.click(respond, chat_inputs, chat_outputs, concurrency_limit=ANSWER_CONCURRENCY,
-                       concurrency_id="answer", api_visibility="private", show_progress="minimal"),
+                       concurrency_id="answer", api_visibility="private", show_progress="minimal",
+                       trigger_mode="multiple"),
             chatbot.example_select(_example_text, None, question, api_visibility="private").then(
                 respond, chat_inputs, chat_outputs, concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
                 api_visibility="private", show_progress="minimal"),

@@ -17,6 +17,8 @@ Hook functions run after the core handler, with the given inputs; ``ui.conversat
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -45,6 +47,17 @@ class Conversation:
     shown: int | None = None
     active: int | None = None  # the marker highlighted in the sources panel
     article: bool = False  # the panel shows the active citation's whole article instead
+
+    @property
+    def answering(self) -> threading.Lock:
+        """Held while a turn is answered: a question sent meanwhile waits for it (its turn shows at once),
+        so it gets that answer as history and each stream draws under its own question. Not a field:
+        Gradio copies and serialises a State's fields, and a lock can be neither."""
+        return self.__dict__.setdefault("_answering", threading.Lock())
+
+    def __deepcopy__(self, memo: dict) -> Conversation:
+        # Gradio copies a State's value for each new session: the copy gets a lock of its own.
+        return Conversation(copy.deepcopy(self.turns, memo), self.shown, self.active, self.article)
 
     def history(self, before: int | None = None) -> list[tuple[str, str]]:
         """Earlier turns as (question, answer text) for follow-ups; failed turns are left out."""
