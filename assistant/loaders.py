@@ -5,6 +5,7 @@ A file that cannot be read becomes a ``LoadError`` naming the file and the reaso
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -52,17 +53,25 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadE
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw).expanduser()
-        if not path.exists():
-            yield LoadError(str(path), "no such file or folder")
-            continue
-        if path.is_file():
-            real = path.resolve()
-            if real not in seen:
-                seen.add(real)
-                yield path.absolute()
+        try:
+            if not path.exists():
+                yield LoadError(str(path), "no such file or folder")
+                continue
+            if path.is_file():
+                real = path.resolve()
+                if real not in seen:
+                    seen.add(real)
+                    yield path.absolute()
+                continue
+        except OSError as error:  # e.g. inside a folder this user may not enter: this path fails alone
+            yield LoadError(str(path), _os_reason(error))
             continue
         visited_dirs: set[Path] = set()
-        for root, dirs, files in os.walk(path, followlinks=True):
+        unreadable: list[OSError] = []
+        for root, dirs, files in os.walk(path, followlinks=True, onerror=unreadable.append):
+            while unreadable:  # a subfolder that could not be listed gets its line; the walk goes on
+                error = unreadable.pop(0)
+                yield LoadError(str(error.filename or root), _os_reason(error))
             real_root = Path(root).resolve()
             if real_root in visited_dirs:
                 dirs[:] = []  # a symlink loop: this folder was walked already
@@ -82,6 +91,13 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadE
                     continue
                 seen.add(real)
                 yield file
+        for error in unreadable:  # the last folders walked, or the given folder itself
+            yield LoadError(str(error.filename or path), _os_reason(error))
+
+
+def _os_reason(error: OSError) -> str:
+    return {errno.EACCES: "permission denied", errno.EPERM: "permission denied"}.get(
+        error.errno or 0, error.strerror or str(error))
 
 
 def load_paths(

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 
 import pytest
+from conftest import ROOT
 from corpus import NEWS, write_news
 from pdfmaker import write_pdf
 
@@ -135,3 +139,31 @@ def test_legacy_encodings_read_as_written(encoding, text):
 def test_utf8_with_a_damaged_byte_keeps_its_text():
     data = FRENCH.encode("utf-8") + b" \xffFin."
     assert decode_text(data) == FRENCH + " \ufffdFin."
+
+
+# root reads any file: without these capabilities it meets permissions as any other user
+NO_OVERRIDE = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search",
+               "--inh-caps", "-dac_override,-dac_read_search"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop it")
+def test_a_file_or_folder_this_user_may_not_read_fails_alone(tmp_path):
+    folder = tmp_path / "news"
+    write_news(folder, ["pont.txt", "port.txt"])
+    (folder / "locked").mkdir()
+    write_news(folder / "locked", ["rougeole.md"])
+    (folder / "locked").chmod(0)
+    (tmp_path / "alone.txt").write_text(NEWS["pont.txt"].replace("Rhône", "Rhin"), encoding="utf-8")
+    prefix = NO_OVERRIDE if os.geteuid() == 0 else []
+    try:
+        result = subprocess.run([*prefix, sys.executable, "-m", "assistant", "--index", str(tmp_path / "index"),
+                                 "index", str(tmp_path / "alone.txt"), str(folder / "locked" / "rougeole.md"),
+                                 str(folder)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    finally:
+        (folder / "locked").chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    assert f"{folder / 'locked' / 'rougeole.md'}: permission denied" in result.stderr
+    assert f"{folder / 'locked'}: permission denied" in result.stderr  # met while walking the folder
+    assert "3 added" in result.stdout, result.stdout
+    sources = {a.source for a in Assistant(tmp_path / "index").articles()}
+    assert sources == {str(tmp_path / "alone.txt"), str(folder / "pont.txt"), str(folder / "port.txt")}
