@@ -126,6 +126,10 @@ def sentence_texts(doc: Document) -> list[str]:
     return [text for text in texts if len(text) >= 3]
 
 
+# Up to this many chunks left by a filter are all scored exactly when the vector search returns fewer.
+EXACT_FILTERED = 2000
+
+
 class HybridRetriever(BaseRetriever):
     """LangChain retriever over the store; ``invoke(question)`` returns chunks best first.
 
@@ -172,6 +176,13 @@ class HybridRetriever(BaseRetriever):
             for chunk_id, score in self.store.dense_search(query_vector, fetch_k, where=where):
                 candidates[chunk_id] = Candidate(chunk_id, dense=score)
         allowed = self._allowed_ids(where) if where else None
+        if (allowed is not None and self.mode in ("hybrid", "dense")
+                and len(candidates) < min(fetch_k, len(allowed)) and len(allowed) <= EXACT_FILTERED):
+            # Chroma's filtered vector search can come back short (an approximate graph walk that meets
+            # too few of the allowed chunks: a one-article filter then missed its only chunk). A filter
+            # that leaves few chunks gets them all, scored exactly from their stored vectors below.
+            for chunk_id in allowed.difference(candidates):
+                candidates[chunk_id] = Candidate(chunk_id)
         if self.mode in ("hybrid", "lexical"):
             lexical = self.lexical.fresh()
             hits = lexical.search(query, fetch_k if allowed is None else len(lexical))

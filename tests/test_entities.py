@@ -152,6 +152,19 @@ def test_filters_restrict_retrieval_in_the_store(sample_assistant):
     assert answer.answered and "Grad" in " ".join(c.quote for c in answer.citations)
 
 
+def test_a_filtered_search_the_vector_store_returns_short_still_sees_every_allowed_chunk(sample_assistant,
+                                                                                      monkeypatch):
+    # Chroma's filtered vector search can miss allowed chunks (seen: a one-article filter, none returned).
+    # An English question on the French sample leaves BM25 nothing to find either.
+    store = sample_assistant.store
+    unfiltered = store.dense_search
+    monkeypatch.setattr(store, "dense_search", lambda vector, k, where=None: [] if where else unfiltered(vector, k))
+    question = "Which Ukrainian official spoke about the weapons?"
+    docs = sample_assistant.retrieve(question, filters={"source": SAMPLE.name})
+    assert docs and "Boudanov" in docs[0].page_content
+    assert sample_assistant.ask(question, filters={"source": SAMPLE.name}).answered
+
+
 OTHER = """Date: 2024-03-01
 
 La fête du pain à Lyon
