@@ -19,6 +19,10 @@ from pathlib import Path
 from typing import Any
 
 FRIENDLY = {"source", "sources", "lang", "language", "since", "until", "entity", "entities"}
+# The chunks' own metadata, which a raw Chroma ``where`` may name; any other key is a typo to report,
+# since Chroma would silently match nothing ("langage": "fr" -> every question refused).
+CHUNK_FIELDS = {"doc_id", "chunk_id", "chunk_index", "source", "title", "language", "published",
+                "published_day", "format", "entities", "start", "end", "sentences"}
 NOTHING = {"doc_id": "\x00nothing"}  # a where no chunk matches
 
 
@@ -34,6 +38,11 @@ def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any
     """The Chroma ``where`` for ``filters`` (friendly keys, raw Chroma clauses, or a mix)."""
     if not filters:
         return None
+    unknown = sorted(str(key) for key in filters if key not in FRIENDLY and key not in CHUNK_FIELDS
+                     and not str(key).startswith("$"))
+    if unknown:
+        raise FilterError(f"unknown filter {', '.join(map(repr, unknown))} (use source, lang, since, until, "
+                          f"entity, or a Chroma where on {', '.join(sorted(CHUNK_FIELDS))})")
     if not is_friendly(filters):
         return filters
     clauses: list[dict[str, Any]] = []
