@@ -13,7 +13,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
 
-from .answering.messages import no_articles_text
+from .answering.messages import no_articles_text, no_match_text
 from .chain import build_chain, build_retrieval_chain, stream_answer
 from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
 from .entities import Entity, EntityIndex
@@ -138,7 +138,10 @@ class Assistant:
         listed = answer_entity_question(self, question, question_language(question), filters)
         if listed is not None:  # "who / which places are mentioned (in ...)?": from the entity index
             return listed
-        return self.chain.invoke({"question": question, "k": k or self.settings.k, "where": self.where(filters),
+        where = self.where(filters)
+        if (unmatched := self._unmatched(question, filters, where)) is not None:
+            return unmatched
+        return self.chain.invoke({"question": question, "k": k or self.settings.k, "where": where,
                                   "history": list(history or [])})
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
@@ -165,9 +168,22 @@ class Assistant:
             yield from re.findall(r"\S+\s*", listed.text)
             yield listed
             return
+        where = self.where(filters)
+        if (unmatched := self._unmatched(question, filters, where)) is not None:
+            yield unmatched
+            return
         state = self.retrieval_chain.invoke({"question": question, "k": k or self.settings.k,
-                                             "where": self.where(filters), "history": list(history or [])})
+                                             "where": where, "history": list(history or [])})
         yield from stream_answer(self.answerer, state)
+
+    def _unmatched(self, question: str, filters: dict[str, Any] | None,
+                   where: dict[str, Any] | None) -> Answer | None:
+        """The refusal for filters that leave no passage at all, naming them (a plain "the articles do not
+        answer" would blame the articles for what the filters did)."""
+        if not filters or where is None or self.store.any_chunk(where):
+            return None
+        return Answer(text=no_match_text(question_language(question), filters), question=question,
+                      answered=False, answerer=self.answerer.name)
 
     def articles(self) -> list[Article]:
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)

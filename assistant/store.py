@@ -221,6 +221,10 @@ class Store:
     def count_chunks(self) -> int:
         return self._chunks.count()
 
+    def any_chunk(self, where: dict) -> bool:
+        """Whether some chunk matches this Chroma ``where`` (one id fetched, whatever the index size)."""
+        return bool(self._chunks.get(where=where, limit=1, include=[])["ids"])
+
     def get_chunks(self, ids: Sequence[str], with_vectors: bool = False) -> list[tuple[Document, np.ndarray | None]]:
         if not ids:
             return []

@@ -140,6 +140,9 @@ def test_friendly_filters_become_chroma_metadata_filters(sample_assistant):
     assert day_number("2024-02", end=True) == 20240229
     with pytest.raises(FilterError):
         day_number("last week", end=False)
+    for typo in ({"langage": "fr"}, {"languages": "fr"}, {"lang": "fr", "publihsed": "2024"}):
+        with pytest.raises(FilterError, match="unknown filter"):  # Chroma would silently match nothing
+            where(typo)
 
 
 def test_filters_restrict_retrieval_in_the_store(sample_assistant):
@@ -150,6 +153,13 @@ def test_filters_restrict_retrieval_in_the_store(sample_assistant):
     assert sample_assistant.retrieve(WEAPONS_QUESTION, filters={"since": "2000"}) == []
     answer = sample_assistant.ask(WEAPONS_QUESTION, filters={"source": SAMPLE.name, "entity": "Budanov"})
     assert answer.answered and "Grad" in " ".join(c.quote for c in answer.citations)
+    # filters that leave nothing are named in the refusal: the articles are not what failed
+    for filters, named in (({"entity": "Zelensky"}, "entity: Zelensky"), ({"since": "2000"}, "since: 2000")):
+        refused = sample_assistant.ask(WEAPONS_QUESTION, filters=filters)
+        assert not refused.answered and refused.citations == []
+        assert f"Aucun article indexé ne correspond aux filtres ({named})" in refused.text
+    english = sample_assistant.ask("Which weapons?", filters={"lang": "en"})
+    assert "No indexed article matches the filters (lang: en)" in english.text
 
 
 def test_a_filtered_search_the_vector_store_returns_short_still_sees_every_allowed_chunk(sample_assistant,
@@ -271,7 +281,7 @@ def test_cli_entities_and_filtered_ask(sample_index, capsys):
     out = capsys.readouterr().out
     assert "Vostotchny" in out and "[Pyongyang]" in out
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--lang", "en"]) == 0
-    assert "ne répondent pas" in capsys.readouterr().out
+    assert "ne correspond aux filtres (lang: en)" in capsys.readouterr().out  # the filter is named
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--entity", "Budanov", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["answered"]
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--since", "yesterday"]) == 2

@@ -73,8 +73,8 @@ def test_clicking_an_entity_filters_the_chat_and_shows_its_mentions(page_url):
             page.locator("#entity-apply-dates").click()
             page.wait_for_function("document.querySelector('#entity-filter-status').innerText.includes('2030')")
             page.locator("#ask").click()
-            page.wait_for_function(
-                "document.querySelector('#answer').innerText.includes('ne répondent pas')", timeout=60000)
+            page.wait_for_function(  # the refusal names the filters that left nothing
+                "document.querySelector('#answer').innerText.includes('ne correspond aux filtres')", timeout=60000)
 
             page.locator("#entity-clear").click()
             page.wait_for_function("document.querySelector('#entity-filter-status').innerText.includes('all')")

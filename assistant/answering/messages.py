@@ -36,5 +36,18 @@ def no_articles_text(language: str) -> str:
     return NO_ARTICLES.get(language, NO_ARTICLES["en"])
 
 
+NO_MATCH = {
+    "en": "No indexed article matches the filters ({filters}): there is nothing to answer from.",
+    "fr": "Aucun article indexé ne correspond aux filtres ({filters}) : rien ne permet de répondre.",
+}
+
+
+def no_match_text(language: str, filters: dict) -> str:
+    """The filters that left no passage, named, so the reader can widen them."""
+    shown = "; ".join(f"{key}: {', '.join(map(str, value)) if isinstance(value, list | tuple) else value}"
+                      for key, value in filters.items() if value not in (None, "", [], ()))
+    return NO_MATCH.get(language, NO_MATCH["en"]).format(filters=shown)
+
+
 def unsupported_text(language: str) -> str:
     return UNSUPPORTED.get(language, UNSUPPORTED["en"])
