@@ -21,7 +21,9 @@ from .language import detect_language, language_confidence
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 _TITLE_MAX = 100
 _DATE_LINE = re.compile(
-    r"^\s*(?:date|published|publié le|publication|date de publication)\s*[:=]\s*(.+)$", re.I | re.M
+    r"^\s*(?:(?:date|published|publication|date de publication)\s*[:=]"
+    # "Publié le 5 mars 2024 à 10h32", as French news sites write it: no colon
+    r"|(?:publié|publiée|mis en ligne|mise en ligne|published)(?: le| on)?\s*[:=]?)\s*(\S.*)$", re.I | re.M
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -269,7 +271,12 @@ def _date_in_text(text: str) -> str | None:
             return _valid_date(*iso.groups())
         from dateparser import parse  # pulled in by trafilatura's htmldate
 
-        parsed = parse(match.group(1).strip(), settings={"PREFER_DAY_OF_MONTH": "first"})
+        from .language import detect_language
+
+        # 05/03/2024 is the 5th of March in French (and most of the world), the 3rd of May in English.
+        order = "MDY" if detect_language(head) == "en" else "DMY"
+        parsed = parse(match.group(1).strip(), languages=["fr", "en"],
+                       settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": order})
         if parsed:
             return parsed.date().isoformat()
     return None

@@ -91,6 +91,19 @@ def test_pdf_text_and_title(tmp_path):
     assert doc.metadata["format"] == "pdf"
 
 
+@pytest.mark.parametrize(("line", "body", "published"), [
+    ("Date : 05/03/2024", "Le gouvernement a présenté un budget rectificatif devant les députés.", "2024-03-05"),
+    ("Publié le 5 mars 2024 à 10h32", "Le gouvernement a présenté un budget rectificatif.", "2024-03-05"),
+    ("Date: 05/03/2024", "The government presented a revised budget to parliament on Tuesday.", "2024-05-03"),
+    ("Published on March 5, 2024", "The government presented a revised budget to parliament.", "2024-03-05"),
+    ("Dates clés du conflit", "La guerre a commencé en 2022 et dure encore.", None),
+])
+def test_a_date_line_is_read_as_the_article_language_writes_dates(tmp_path, line, body, published):
+    path = tmp_path / "article.txt"
+    path.write_text(f"Budget\n{line}\n\n{body}\n", encoding="utf-8")
+    assert (load_file(path).metadata.get("published") or None) == published
+
+
 def test_markdown_title_and_date(tmp_path):
     path = tmp_path / "note.md"
     path.write_text("---\ndate: 2023-09-14\n---\n# Sommet à Vladivostok\n\n" + FRENCH, encoding="utf-8")
