@@ -4,7 +4,9 @@ private copy of the sample index. Screenshots go to tests/artifacts/ (git-ignore
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -295,3 +297,22 @@ def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     assert "do not answer" in after
     assert "forty-two" not in after
     assert page.locator("#sources .source-card").count() == 0
+
+
+def test_a_page_opened_after_the_index_changed_lists_its_new_names(browser, app, tmp_path):
+    # Indexed from the command line while the app runs: a page opened afterwards shows the new names
+    # and counts without a click on Refresh (the panel was built when the server started).
+    article = tmp_path / "phare.txt"
+    article.write_text(LIGHTHOUSE, encoding="utf-8")
+    index = app.base / "index"
+    run = [sys.executable, "-m", "assistant", "--index", str(index)]
+    subprocess.run([*run, "index", str(article)], check=True, capture_output=True, cwd=ROOT, timeout=600)
+    context, page = open_page(browser, app)
+    try:
+        people = page.locator("#entities-person")
+        people.get_by_text("Elodie Marchetti").wait_for(timeout=60_000)
+        heading = page.locator("button, span", has_text=re.compile(r"^People \(\d+\)$")).first.inner_text()
+        assert int(heading.split("(")[1].rstrip(")")) == people.locator("label").count(), heading
+    finally:
+        context.close()
+        subprocess.run([*run, "remove", str(article)], check=True, capture_output=True, cwd=ROOT, timeout=600)

@@ -396,8 +396,10 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                                      api_visibility="private", concurrency_limit=None)
         chain_hooks(language_event, ui.language_hooks)
         demo.load(detect_language, None, lang, api_visibility="private")
-        # the library may have changed since the page was built (another session, the command line)
-        demo.load(library_view, [lang], library_outputs, api_visibility="private")
+        # the library may have changed since the page was built (another session, the command line):
+        # the library tab and the panels that follow it (entities) are brought up to date at each load
+        library_load = demo.load(library_view, [lang], library_outputs, api_visibility="private")
+        chain_hooks(library_load, ui.library_hooks)
     return demo
 
 

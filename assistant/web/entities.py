@@ -57,8 +57,9 @@ class EntitiesPanel:
     until: gr.Textbox
     refresh_button: gr.Button
     clear_button: gr.Button
-    refresh: Any  # () -> updates of the group radios, for after articles were added or removed
+    refresh: Any  # (selected names) -> the groups' radios and headings, after articles changed
     refresh_outputs: list[Any]
+    refresh_inputs: list[Any]
 
 
 def choices(entities: list[Entity]) -> list[tuple[str, str]]:
@@ -112,9 +113,11 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
         clear_button = gr.Button(words["clear"], size="sm", elem_id="entity-clear")
         refresh_button = gr.Button(words["refresh"], size="sm", elem_id="entity-refresh")
     groups: dict[str, gr.Radio] = {}
+    accordions: list[gr.Accordion] = []
     for kind in KINDS:
         entities = assistant.entities(kind=kind)
-        with gr.Accordion(f"{GROUPS[lang][kind]} ({len(entities)})", open=kind in (PERSON, PLACE)):
+        with gr.Accordion(f"{GROUPS[lang][kind]} ({len(entities)})", open=kind in (PERSON, PLACE)) as accordion:
+            accordions.append(accordion)
             groups[kind] = gr.Radio(choices=choices(entities), value=None, show_label=False,
                                     elem_id=f"entities-{kind}", elem_classes=["entity-group"])
     mentions = gr.HTML("", elem_id="entity-mentions", css_template=PANEL_CSS)
@@ -169,13 +172,20 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
 
     clear_button.click(clear, None, [filters, status, mentions, since, until, *radios])
 
-    def refresh():
-        return [gr.update(choices=choices(assistant.entities(kind=kind)), value=None) for kind in KINDS]
+    def refresh(*selected: str | None):
+        """Every group's names and count as the index now has them; a selection still listed stays."""
+        lists = [assistant.entities(kind=kind) for kind in KINDS]
+        radio_updates = [gr.update(choices=choices(found), value=key if key in {e.key for e in found} else None)
+                         for found, key in zip(lists, selected or [None] * len(KINDS), strict=True)]
+        label_updates = [gr.update(label=f"{GROUPS[lang][kind]} ({len(found)})")
+                         for kind, found in zip(KINDS, lists, strict=True)]
+        return [*radio_updates, *label_updates]
 
-    refresh_button.click(refresh, None, radios)
+    refresh_outputs = [*radios, *accordions]
+    refresh_button.click(refresh, radios, refresh_outputs)
     return EntitiesPanel(filters=filters, status=status, groups=groups, mentions=mentions, since=since,
                          until=until, refresh_button=refresh_button, clear_button=clear_button, refresh=refresh,
-                         refresh_outputs=radios)
+                         refresh_outputs=refresh_outputs, refresh_inputs=radios)
 
 
 def entities_panel(filters: gr.State | None = None):
@@ -191,6 +201,6 @@ def entities_panel(filters: gr.State | None = None):
 
     def build(ui: Any) -> None:
         panel = build_entities_panel(ui.assistant, getattr(ui, "filters", None) or filters)
-        ui.on_library_change(panel.refresh, [], panel.refresh_outputs)
+        ui.on_library_change(panel.refresh, panel.refresh_inputs, panel.refresh_outputs)
 
     return Panel("entities", "side", build, title="entities.title")
