@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,8 +115,25 @@ def make_client(index_dir: Path, chroma_url: str | None):
             ssl=url.scheme == "https",
             settings=chroma_settings,
         )
+    if index_dir.exists() and not index_dir.is_dir():
+        raise StoreError(f"{index_dir} is a file, not an index folder")
     index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)
+    with _opening(index_dir):
+        return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)
+
+
+@contextmanager
+def _opening(index_dir: Path) -> Iterator[None]:
+    """Chroma's own error for a folder it cannot open becomes a ``StoreError`` that says what to do."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as error:
+        reason = " ".join(str(error).split())
+        if "readonly" in reason or "Permission denied" in reason or isinstance(error, PermissionError):
+            reason += " (the index folder and its files must be writable by this user, even to ask questions)"
+        raise StoreError(f"cannot open the index at {index_dir}: {reason}") from error
 
 
 def _fresh_embedded_client(index_dir: Path):
@@ -127,10 +145,11 @@ def _fresh_embedded_client(index_dir: Path):
 
     settings = ChromaSettings(anonymized_telemetry=False, is_persistent=True,
                               persist_directory=str(index_dir / "chroma"))
-    system = System(settings)
-    system.instance(ServerAPI)
-    system.start()
-    return Client.from_system(system)
+    with _opening(index_dir):
+        system = System(settings)
+        system.instance(ServerAPI)
+        system.start()
+        return Client.from_system(system)
 
 
 class Store:

@@ -167,3 +167,23 @@ def test_a_file_or_folder_this_user_may_not_read_fails_alone(tmp_path):
     assert "3 added" in result.stdout, result.stdout
     sources = {a.source for a in Assistant(tmp_path / "index").articles()}
     assert sources == {str(tmp_path / "alone.txt"), str(folder / "pont.txt"), str(folder / "port.txt")}
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop it")
+def test_an_index_folder_that_cannot_be_opened_is_a_clear_error(tmp_path, sample_index):
+    prefix = NO_OVERRIDE if os.geteuid() == 0 else []
+    locked = tmp_path / "read-only-index"
+    shutil.copytree(sample_index, locked, ignore=shutil.ignore_patterns("write.lock"))
+    for path in [locked, *locked.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    try:
+        for index, says in ((locked, "must be writable by this user"), (a_file, "is a file, not an index folder")):
+            result = subprocess.run([*prefix, sys.executable, "-m", "assistant", "--index", str(index), "ask",
+                                     "Quelles armes ?"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+            assert result.returncode != 0 and says in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr, result.stderr
+    finally:
+        for path in [locked, *locked.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
