@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ROOT, SAMPLE, article_text
+from corpus import write_news
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
 
@@ -303,3 +304,19 @@ def test_a_new_question_in_a_conversation_is_not_searched_with_the_previous_one(
     follow_up = sample_assistant.ask("And who supplies them?",
                                      history=[("What weapons were mentioned?", "…")])
     assert "fournit" in " ".join(c.passage for c in follow_up.citations), follow_up.text
+
+
+def test_a_sentence_two_articles_share_is_quoted_once(tmp_path):
+    body = ("Le gouvernement a présenté mardi une réforme des retraites. La réforme repousse l'âge légal de départ "
+            "à 64 ans. Les syndicats appellent à une grève générale le 19 janvier.\n")
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "agence.txt").write_text("Retraites : la réforme présentée\n\n" + body, encoding="utf-8")
+    (folder / "reprise.txt").write_text("Réforme des retraites (reprise)\n\n" + body, encoding="utf-8")
+    write_news(folder, ["pont.txt", "port.txt", "rougeole.md"])  # other candidates: the two copies rank alike
+    assistant = Assistant(tmp_path / "index")
+    assert len(assistant.index([folder]).added) == 5
+    answer = assistant.ask("Quand les syndicats appellent-ils à la grève ?")
+    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    assert answer.answered and any("19 janvier" in q for q in quotes), answer.text
+    assert len(quotes) == len(set(quotes)), quotes

@@ -92,7 +92,18 @@ class ExtractiveAnswerer:
         if not scored or scored[0].score < self.threshold(language, scored[0].chunk.metadata.get("language", "")):
             return []
         top = scored[0].score
-        return [s for s in scored[: self.max_sentences] if s.score >= top - self.margin]
+        chosen: list[ScoredSentence] = []
+        said: set[str] = set()
+        for sentence in scored:
+            if len(chosen) == self.max_sentences or sentence.score < top - self.margin:
+                break
+            # The same sentence in two articles (a wire story run twice, a copy kept under another name)
+            # is said once: the next best sentence is worth more than a repetition.
+            text = " ".join(sentence.text.split()).casefold()
+            if text not in said:
+                said.add(text)
+                chosen.append(sentence)
+        return chosen
 
     def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
                language: str = "en") -> Answer:
