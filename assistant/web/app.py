@@ -158,11 +158,13 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=2, min_width=320):
                         files = gr.File(
-                            label=t("en", "library.upload", mb=settings.upload_max_mb), file_count="multiple",
+                            label=t("en", "library.upload", mb=settings.upload_max_mb, text=settings.max_text_mb),
+                            file_count="multiple",
                             file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf"], type="filepath",
                             elem_id="upload",
                         )
-                        i18n.bind(files, label=lambda lang: t(lang, "library.upload", mb=settings.upload_max_mb))
+                        i18n.bind(files, label=lambda lang: t(lang, "library.upload", mb=settings.upload_max_mb,
+                                                              text=settings.max_text_mb))
                         index_button = gr.Button(t("en", "library.index"), variant="primary", elem_id="index-button")
                         i18n.bind(index_button, value="library.index")
                         upload_report = gr.Markdown("", elem_id="upload-report")

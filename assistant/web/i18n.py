@@ -50,7 +50,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.back": "← Back to the sources",
         "article.missing": "This article is no longer in the index.",
         "article.from": "from",
-        "library.upload": "Add articles (.txt, .md, .html, .pdf; several at once, up to {mb:g} MB each)",
+        "library.upload": "Add articles (.txt, .md, .html, .pdf; several at once, up to {mb:g} MB each and "
+                          "{text:g} MB of text)",
         "library.index": "Index the files",
         "library.articles": "Indexed articles",
         "library.remove_choice": "Article to remove",
@@ -127,7 +128,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.missing": "Cet article n'est plus dans l'index.",
         "article.from": "source",
         "library.upload": "Ajouter des articles (.txt, .md, .html, .pdf ; plusieurs à la fois, {mb:g} Mo "
-                          "maximum chacun)",
+                          "et {text:g} Mo de texte maximum chacun)",
         "library.index": "Indexer les fichiers",
         "library.articles": "Articles indexés",
         "library.remove_choice": "Article à retirer",
