@@ -226,6 +226,8 @@ class Assistant:
         if not isinstance(question, str) or not question.strip():
             raise QuestionError("the question is empty")
         question = question.strip()
+        if not re.search(r"[^\W_]{2}|\d", question):  # "?", "a", "..." : nothing to search for
+            raise QuestionError("the question has no words to search for")
         if len(question) > self.settings.max_question_chars:
             raise QuestionError(
                 f"the question is too long ({len(question)} characters, at most {self.settings.max_question_chars})"

@@ -147,7 +147,7 @@ def test_chain_is_a_runnable(sample_assistant):
     assert any(WEAPONS in c.quote for c in answer.citations)
 
 
-@pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000, "?", "a", "..."])
 def test_bad_questions_get_a_clear_error(sample_assistant, question):
     with pytest.raises(QuestionError):
         sample_assistant.ask(question)

@@ -11,6 +11,13 @@ from ..cli import arg, command
 from .entities import add_filter_arguments, filters_from_args
 
 
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def tqdm_progress():
     """A progress callback drawing a bar with rate and ETA on stderr, and its closer."""
     from tqdm import tqdm
@@ -55,7 +62,7 @@ def index(args: argparse.Namespace, assistant) -> int:
 
 @command("ask", "answer a question from the indexed articles, with its sources")
 @arg("question")
-@arg("-k", type=int, default=None, help="number of passages to retrieve")
+@arg("-k", type=positive_int, default=None, help="number of passages to retrieve")
 @arg("--json", action="store_true", help="print the Answer as JSON")
 @add_filter_arguments
 def ask(args: argparse.Namespace, assistant) -> int:
