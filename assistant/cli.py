@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
@@ -25,15 +26,17 @@ class Command:
     help: str
     arguments: list[tuple[tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
     needs_assistant: bool = True
+    # Only reads an index: a folder that does not exist is a mistyped --index, not one to create empty.
+    reads_index: bool = False
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, help: str, needs_assistant: bool = True):
+def command(name: str, help: str, needs_assistant: bool = True, reads_index: bool = False):
     def wrap(handler: Handler) -> Handler:
         arguments = list(reversed(getattr(handler, "_cli_arguments", [])))
-        COMMANDS[name] = Command(handler, help, arguments, needs_assistant)
+        COMMANDS[name] = Command(handler, help, arguments, needs_assistant, reads_index)
         return handler
 
     return wrap
@@ -83,7 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     spec = COMMANDS[args.command]
     try:
         settings = Settings().with_overrides(**overrides)
+        if spec.reads_index and not settings.chroma_url and not settings.index_dir.exists():
+            raise StoreError(f"no index at {settings.index_dir}: index articles there first "
+                             "(`assistant index PATH`), or give the right --index")
         return spec.handler(args, Assistant(settings=settings) if spec.needs_assistant else settings)
+    except BrokenPipeError:  # the reader went away (`| head`): not an error worth a message
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (QuestionError, IndexBusyError, StoreError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -60,7 +60,7 @@ def index(args: argparse.Namespace, assistant) -> int:
     return 0 if report.ok else 1
 
 
-@command("ask", "answer a question from the indexed articles, with its sources")
+@command("ask", "answer a question from the indexed articles, with its sources", reads_index=True)
 @arg("question")
 @arg("-k", type=positive_int, default=None, help="number of passages to retrieve")
 @arg("--json", action="store_true", help="print the Answer as JSON")
@@ -86,7 +86,7 @@ def ask(args: argparse.Namespace, assistant) -> int:
     return 0
 
 
-@command("stats", "what the index holds")
+@command("stats", "what the index holds", reads_index=True)
 @arg("--json", action="store_true")
 def stats(args: argparse.Namespace, assistant) -> int:
     numbers = assistant.stats()
@@ -98,7 +98,7 @@ def stats(args: argparse.Namespace, assistant) -> int:
     return 0
 
 
-@command("list", "the indexed articles")
+@command("list", "the indexed articles", reads_index=True)
 def list_articles(args: argparse.Namespace, assistant) -> int:
     for article in assistant.articles():
         extra = f" (duplicate of {article.duplicate_of})" if article.duplicate_of else ""
@@ -106,7 +106,7 @@ def list_articles(args: argparse.Namespace, assistant) -> int:
     return 0
 
 
-@command("remove", "remove articles from the index by source path")
+@command("remove", "remove articles from the index by source path", reads_index=True)
 @arg("sources", nargs="+")
 @arg("--wait", action="store_true", help="wait for another writer instead of failing")
 def remove(args: argparse.Namespace, assistant) -> int:

@@ -30,7 +30,8 @@ def add_filter_arguments(handler):
     return handler
 
 
-@command("entities", "people, places, organisations and dates mentioned in the articles, with their mentions")
+@command("entities", "people, places, organisations and dates mentioned in the articles, with their mentions",
+         reads_index=True)
 @arg("--kind", choices=list(KINDS), help="only this kind")
 @arg("--source", help="only this article (path, file name or doc id)")
 @arg("--mentions", action="store_true", help="print every mention with its passage and offsets")

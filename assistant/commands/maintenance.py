@@ -42,7 +42,8 @@ def watch(args: argparse.Namespace, assistant) -> int:
     return 0
 
 
-@command("check", "verify that the manifest and the store agree (orphan or missing chunks, duplicates, BM25)")
+@command("check", "verify that the manifest and the store agree (orphan or missing chunks, duplicates, BM25)",
+         reads_index=True)
 @arg("--repair", action="store_true", help="fix what is found")
 @arg("--wait", action="store_true", help="wait for a running writer instead of failing")
 @arg("--json", action="store_true", help="print the report as JSON")
