@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -64,6 +65,9 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadE
                 if real not in seen:
                     seen.add(real)
                     yield path.absolute()
+                continue
+            if not path.is_dir():  # named outright: a FIFO or a device gets its line, not silence
+                yield LoadError(str(path), "not a regular file")
                 continue
         except OSError as error:  # e.g. inside a folder this user may not enter: this path fails alone
             yield LoadError(str(path), _os_reason(error))
@@ -311,6 +315,10 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    # pypdf logs what it repairs ("EOF marker not found") on stderr; a PDF it cannot read fails with
+    # its reason in the report instead, so its warnings are only noise, even under --quiet or --json.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(io.BytesIO(data))

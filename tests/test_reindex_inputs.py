@@ -187,3 +187,25 @@ def test_an_index_folder_that_cannot_be_opened_is_a_clear_error(tmp_path, sample
     finally:
         for path in [locked, *locked.rglob("*")]:
             path.chmod(path.stat().st_mode | 0o200)
+
+
+def test_cli_names_every_odd_argument_and_creates_no_index_by_mistake(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 cut short")
+    (tmp_path / "ok.txt").write_text(FRENCH, encoding="utf-8")
+    run = [sys.executable, "-m", "assistant", "--index"]
+    index = tmp_path / "index"
+    result = subprocess.run([*run, str(index), "index", "-q", *(str(tmp_path / n) for n in
+                                                                 ("pipe.txt", "broken.pdf", "ok.txt"))],
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert f"{tmp_path / 'pipe.txt'}: not a regular file" in result.stderr  # named outright, not skipped
+    assert f"{tmp_path / 'broken.pdf'}: broken PDF" in result.stderr
+    assert all(line.startswith("failed:") for line in result.stderr.splitlines()), result.stderr  # no pypdf noise
+    assert "1 added" in result.stdout
+
+    mistyped = tmp_path / "indx"
+    for command in (["ask", "Quelles armes ?"], ["list"], ["stats"]):
+        result = subprocess.run([*run, str(mistyped), *command], capture_output=True, text=True, cwd=ROOT,
+                                timeout=600)
+        assert result.returncode == 2 and f"no index at {mistyped}" in result.stderr, result.stderr
+    assert not mistyped.exists()
