@@ -33,8 +33,9 @@ from .settings import PROJECT_ROOT, SAMPLES_DIR, Settings
 
 DATASETS = ("piaf", "piaf-en", "multihop", "seed")
 K_VALUES = (1, 5, 10)
-# Bump when the way a corpus is written to files changes: cached indexes of the old layout are not reused.
-CORPUS_LAYOUT = 1
+# Bump when the way a corpus is written to files, or cut into sentences, changes: cached indexes built the
+# old way are not reused (2: English articles cut by the English sentence recogniser).
+CORPUS_LAYOUT = 2
 
 
 def default_data_dir() -> Path:
@@ -276,13 +277,33 @@ def answer_sentences(text: str) -> list[str]:
     """The sentences of an answer, each with the markers that follow it.
 
     A marker written after the full stop ("... Grad. [1] La Russie ...") belongs to the sentence before
-    it, so markers are moved in front of the stop before splitting.
+    it. The French recogniser keeps "Grad [1]." whole, so markers are moved in front of the stop before
+    splitting; the English one cuts there, so in English a piece that opens with markers gives them back
+    to the sentence before (each is split the way the articles' sentences were).
     """
+    from .language import detect_language
     from .sentences import sentence_spans
 
-    moved = re.sub(r"([.!?…]+[»\"”)]?)\s*((?:\[\d+\]\s*)+)", lambda m: f" {m.group(2).strip()}{m.group(1)} ", text)
-    spans = sentence_spans(moved.strip())
-    pieces = [moved.strip()[a:b] for a, b in spans]
+    if detect_language(text) == "en":
+        # Split the text without its markers, then give each marker to the sentence it follows.
+        clean, at = [], []  # the text without markers; where in it each marker stood
+        last = 0
+        for match in _MARKER.finditer(text):
+            clean.append(text[last : match.start()])
+            at.append((sum(map(len, clean)), match.group(0)))
+            last = match.end()
+        clean.append(text[last:])
+        plain = "".join(clean)
+        spans = sentence_spans(plain, language="en")
+        pieces = [plain[a:b] for a, b in spans]
+        for position, marker in at:
+            owner = max([i for i, (a, _) in enumerate(spans) if a < position] or [0])
+            if pieces:
+                pieces[owner] += f" {marker}"
+    else:
+        moved = re.sub(r"([.!?…]+[»\"”)]?)\s*((?:\[\d+\]\s*)+)", lambda m: f" {m.group(2).strip()}{m.group(1)} ",
+                       text).strip()
+        pieces = [moved[a:b] for a, b in sentence_spans(moved)]
     return [p for p in pieces if _MARKER.sub("", p).strip(" .!?…")]
 
 

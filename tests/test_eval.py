@@ -91,6 +91,10 @@ def test_answer_sentences_attach_markers_to_the_sentence_before():
     sentences = answer_sentences("Une phrase sans marque. Une autre qui en a une [1].")
     assert len(sentences) == 2
     assert sum("[" in s for s in sentences) == 1
+    # English answers are cut as English articles are ("Jan. 5" is no sentence end), markers kept
+    sentences = answer_sentences("NATO Secretary General Jens Stoltenberg spoke on Jan. 5 in Brussels. [1] "
+                                 "He asked for Patriot batteries. [2] Nothing cites this.")
+    assert [s.endswith(("[1]", "[2]")) for s in sentences] == [True, True, False], sentences
 
 
 def test_english_questions_on_piaf_ask_about_its_corpus_and_share_its_index(tmp_path):
