@@ -236,6 +236,9 @@ def test_interface_language_follows_browser_and_toggles(browser, app):
     try:
         wait_text(page, "#send", "Envoyer")
         wait_text(page, "#tab-library-button", "Bibliothèque")
+        wait_text(page, "#entity-clear", "Effacer les filtres")  # the entities panel speaks French too
+        wait_text(page, "#entity-filter-status", "Chat : tous les articles.")
+        assert page.get_by_text(re.compile(r"^Personnes \(\d+\)$")).count() == 1
         # the start screen's example questions (French and English) answer from the sample
         page.locator("#chatbot button", has_text="Quelles armes ont été mentionnées ?").click()
         text = wait_answer(page, 0)
@@ -245,6 +248,8 @@ def test_interface_language_follows_browser_and_toggles(browser, app):
         wait_text(page, "#send", "Send")
         wait_text(page, "#tab-library-button", "Library")
         wait_text(page, "#sources .sources-head", "Sources for")  # the panel follows the switch too
+        wait_text(page, "#entity-clear", "Clear filters")
+        wait_text(page, "#entity-filter-status", "Chat: all articles.")
     finally:
         context.close()
 

@@ -98,10 +98,20 @@ def status_text(filters: dict[str, Any], names: dict[str, str], lang: str = "en"
     return words["filtered"].format(what=" · ".join(parts)) if parts else words["all"]
 
 
-def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: str = "en") -> EntitiesPanel:
-    """Lay the panel out in the current container. ``filters``: the chat's filter state (made if None)."""
+def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: str = "en",
+                         ui: Any = None) -> EntitiesPanel:
+    """Lay the panel out in the current container. ``filters``: the chat's filter state (made if None).
+
+    ``ui``: the web app's ``UI``; the panel then speaks the page's language (``ui.lang``) and is
+    relabelled when it changes. Without it, it speaks ``lang``.
+    """
     words = WORDS.get(lang, WORDS["en"])
     filters = filters if filters is not None else gr.State({})
+    page_lang = [ui.lang] if ui is not None else []  # an extra input: the session's interface language
+
+    def speak(lang_value: str | None) -> str:
+        return (lang_value if lang_value in WORDS else "en") if ui is not None else lang
+
     status = gr.Markdown(words["all"], elem_id="entity-filter-status")
     with gr.Row():
         since = gr.Textbox(label=words["since"], placeholder=words["date_placeholder"], elem_id="entity-since",
@@ -122,12 +132,23 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
                                     elem_id=f"entities-{kind}", elem_classes=["entity-group"])
     mentions = gr.HTML("", elem_id="entity-mentions", css_template=PANEL_CSS)
     radios = [groups[kind] for kind in KINDS]
+    if ui is not None:
+        def word(key: str):
+            return lambda lang_value: WORDS[speak(lang_value)][key]
+
+        ui.i18n.bind(since, label=word("since"), placeholder=word("date_placeholder"))
+        ui.i18n.bind(until, label=word("until"), placeholder=word("date_placeholder"))
+        for button, key in ((apply_button, "apply"), (clear_button, "clear"), (refresh_button, "refresh")):
+            ui.i18n.bind(button, value=word(key))
+        for kind, accordion in zip(KINDS, accordions, strict=True):
+            ui.i18n.bind(accordion, label=lambda lang_value, kind=kind: (
+                f"{GROUPS[speak(lang_value)][kind]} ({len(assistant.entities(kind=kind))})"))
 
     def current_names() -> dict[str, str]:
         return {e.key: e.name for e in assistant.entities()}
 
     def pick(kind: str):
-        def on_select(key: str | None, state: dict[str, Any]):
+        def on_select(key: str | None, state: dict[str, Any], lang_value: str | None = None):
             state = dict(state or {})
             if not key:
                 return (gr.skip(),) * (len(radios) + 3)
@@ -141,15 +162,17 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
             else:
                 state["entity"] = key
             others = [gr.update(value=None) if other is not groups[kind] else gr.skip() for other in radios]
-            return (state, status_text(state, current_names(), lang), mentions_html(entity, lang), *others)
+            spoken = speak(lang_value)
+            return (state, status_text(state, current_names(), spoken), mentions_html(entity, spoken), *others)
 
         return on_select
 
     for kind in KINDS:
-        groups[kind].select(pick(kind), [groups[kind], filters], [filters, status, mentions, *radios])
+        groups[kind].select(pick(kind), [groups[kind], filters, *page_lang], [filters, status, mentions, *radios])
 
-    def apply_dates(since_value: str, until_value: str, state: dict[str, Any]):
+    def apply_dates(since_value: str, until_value: str, state: dict[str, Any], lang_value: str | None = None):
         state = dict(state or {})
+        spoken = speak(lang_value)
         for name, value in (("since", since_value), ("until", until_value)):
             value = (value or "").strip()
             if not value:
@@ -158,34 +181,39 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
             try:
                 day_number(value, end=name == "until")
             except FilterError as error:
-                gr.Warning(words["bad_date"].format(reason=error))
+                gr.Warning(WORDS[spoken]["bad_date"].format(reason=error))
                 return gr.skip(), gr.skip()
             state[name] = value
-        return state, status_text(state, current_names(), lang)
+        return state, status_text(state, current_names(), spoken)
 
-    apply_button.click(apply_dates, [since, until, filters], [filters, status])
-    since.submit(apply_dates, [since, until, filters], [filters, status])
-    until.submit(apply_dates, [since, until, filters], [filters, status])
+    for trigger in (apply_button.click, since.submit, until.submit):
+        trigger(apply_dates, [since, until, filters, *page_lang], [filters, status])
 
-    def clear():
-        return ({}, words["all"], "", "", "", *[gr.update(value=None) for _ in radios])
+    def clear(lang_value: str | None = None):
+        return ({}, WORDS[speak(lang_value)]["all"], "", "", "", *[gr.update(value=None) for _ in radios])
 
-    clear_button.click(clear, None, [filters, status, mentions, since, until, *radios])
+    clear_button.click(clear, page_lang, [filters, status, mentions, since, until, *radios])
 
-    def refresh(*selected: str | None):
+    def refresh(*selected_and_lang: str | None):
         """Every group's names and count as the index now has them; a selection still listed stays."""
+        selected = selected_and_lang[: len(KINDS)] or [None] * len(KINDS)
+        spoken = speak(selected_and_lang[len(KINDS)] if len(selected_and_lang) > len(KINDS) else None)
         lists = [assistant.entities(kind=kind) for kind in KINDS]
         radio_updates = [gr.update(choices=choices(found), value=key if key in {e.key for e in found} else None)
-                         for found, key in zip(lists, selected or [None] * len(KINDS), strict=True)]
-        label_updates = [gr.update(label=f"{GROUPS[lang][kind]} ({len(found)})")
+                         for found, key in zip(lists, selected, strict=True)]
+        label_updates = [gr.update(label=f"{GROUPS[spoken][kind]} ({len(found)})")
                          for kind, found in zip(KINDS, lists, strict=True)]
         return [*radio_updates, *label_updates]
 
+    refresh_inputs = [*radios, *page_lang]
     refresh_outputs = [*radios, *accordions]
-    refresh_button.click(refresh, radios, refresh_outputs)
+    refresh_button.click(refresh, refresh_inputs, refresh_outputs)
+    if ui is not None:  # the status line is rebuilt from the filters in the new language
+        ui.on_language(lambda state, lang_value: status_text(dict(state or {}), current_names(), speak(lang_value)),
+                       [filters, ui.lang], [status])
     return EntitiesPanel(filters=filters, status=status, groups=groups, mentions=mentions, since=since,
                          until=until, refresh_button=refresh_button, clear_button=clear_button, refresh=refresh,
-                         refresh_outputs=refresh_outputs, refresh_inputs=radios)
+                         refresh_outputs=refresh_outputs, refresh_inputs=refresh_inputs)
 
 
 def entities_panel(filters: gr.State | None = None):
@@ -200,7 +228,7 @@ def entities_panel(filters: gr.State | None = None):
     add_strings({lang: {"entities.title": words["title"]} for lang, words in WORDS.items()})
 
     def build(ui: Any) -> None:
-        panel = build_entities_panel(ui.assistant, getattr(ui, "filters", None) or filters)
+        panel = build_entities_panel(ui.assistant, getattr(ui, "filters", None) or filters, ui=ui)
         ui.on_library_change(panel.refresh, panel.refresh_inputs, panel.refresh_outputs)
 
     return Panel("entities", "side", build, title="entities.title")
