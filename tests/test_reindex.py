@@ -345,6 +345,7 @@ def test_cli_remove_and_check(tmp_path, cache):
 
     checked = run_cli("check", index_dir=index_dir, env=env)
     assert checked.returncode == 1 and "of its chunks are missing" in checked.stdout
+    assert "assistant check --repair" in checked.stderr  # says how to fix it
     repaired = run_cli("check", "--repair", index_dir=index_dir, env=env)
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert "rebuilt from the stored text" in repaired.stdout and "ok:" in repaired.stdout

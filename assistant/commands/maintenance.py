@@ -53,4 +53,6 @@ def check(args: argparse.Namespace, assistant) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(report.summary())
+        if not report.ok and not args.repair:
+            print("run `assistant check --repair` to fix it", file=sys.stderr)
     return 0 if report.ok else 1
