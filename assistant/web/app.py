@@ -43,6 +43,7 @@ EXAMPLES = [
 ]
 UPLOAD_HARD_CAP = 4  # times the per-file limit: beyond it Gradio refuses the upload itself
 ANSWER_CONCURRENCY = 4  # questions answered at once; the parts are shared and thread-safe
+MAX_WAITING = 2  # questions of one conversation in flight at once: the one answered and one queued
 
 
 def default_panels() -> list[Panel]:
@@ -221,6 +222,11 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             except Exception as error:  # a backend that cannot start must not make the chat unusable
                 gr.Warning(t(lang_value, "settings.unavailable", name=answerer_name, reason=error))
                 chosen = assistant
+            if sum(turn.answer is None for turn in conv.turns) >= MAX_WAITING:
+                # Each waiting question holds one of the answer slots that all sessions share.
+                gr.Warning(t(lang_value, "error.busy"))
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                return
             turn = len(conv.turns)
             conv.turns.append(Turn(text))
             yield "", messages(conv, lang_value), conv, sources_html(None, None, lang_value, pending=True)

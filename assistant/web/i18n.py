@@ -91,6 +91,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.index_info": "**Index:** `{index}`  \n**Embedding model:** `{model}`  \n"
                                "**Articles:** {articles} · **Passages:** {chunks} · **Languages:** {languages}",
         "error.question": "This question cannot be asked: {reason}",
+        "error.busy": "Two questions are already waiting for their answers: send this one when they are done.",
         "error.failed": "Something went wrong while answering: {reason}",
     },
     "fr": {
@@ -168,6 +169,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.index_info": "**Index :** `{index}`  \n**Modèle de vectorisation :** `{model}`  \n"
                                "**Articles :** {articles} · **Passages :** {chunks} · **Langues :** {languages}",
         "error.question": "Cette question ne peut pas être posée : {reason}",
+        "error.busy": "Deux questions attendent déjà leur réponse : envoyez celle-ci quand elles seront là.",
         "error.failed": "Un problème est survenu pendant la réponse : {reason}",
     },
 }
