@@ -130,30 +130,26 @@ def piaf_documents(data_dir: Path) -> dict[str, str]:
 
 
 def load_piaf(data_dir: Path) -> Dataset:
-    folder = data_dir / "piaf-fr"
-    documents = piaf_documents(data_dir)
-    questions = [
-        Question(id=row["id"], question=row["question"], answerable=True, gold_docs=[row["context_id"]],
-                 answers=list(row["answers"]), language="fr", kind="extractive")
-        for row in _jsonl(folder / "questions-dev.jsonl")
-    ]
-    return Dataset("piaf", documents, questions)
+    questions = piaf_questions(data_dir / "piaf-fr" / "questions-dev.jsonl", "fr")
+    return Dataset("piaf", piaf_documents(data_dir), questions)
+
+
+def piaf_questions(path: Path, language: str) -> list[Question]:
+    """PIAF-style questions, each with its paragraph and its gold answer spans."""
+    return [Question(id=row["id"], question=row["question"], answerable=True, gold_docs=[row["context_id"]],
+                     answers=list(row["answers"]), language=language, kind="extractive")
+            for row in _jsonl(path)]
 
 
 def load_piaf_en(data_dir: Path) -> Dataset:
     """English questions about the French PIAF paragraphs (the usual case: French articles, English
     questions): a sample of the dev questions translated, and questions that no paragraph answers."""
     folder = data_dir / "piaf-en"
-    documents = piaf_documents(data_dir)
-    questions = [
-        Question(id=row["id"], question=row["question"], answerable=True, gold_docs=[row["context_id"]],
-                 answers=list(row["answers"]), language="en", kind="extractive")
-        for row in _jsonl(folder / "questions-dev.jsonl")
-    ] + [
+    questions = piaf_questions(folder / "questions-dev.jsonl", "en") + [
         Question(id=row["id"], question=row["question"], answerable=False, language="en", kind="off-corpus")
         for row in _jsonl(folder / "unanswerable.jsonl")
     ]
-    return Dataset("piaf-en", documents, questions, corpus="piaf")
+    return Dataset("piaf-en", piaf_documents(data_dir), questions, corpus="piaf")
 
 
 def multihop_document(row: dict[str, Any]) -> str:
