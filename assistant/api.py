@@ -97,11 +97,18 @@ class Assistant:
 
     # -- writing
     def index(self, paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, prune: bool = False,
-              wait: bool = False, progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
-        """Index files and folders; unchanged files are skipped, changed ones replaced."""
+              wait: bool = False, progress: Callable[[int, int, str], None] | None = None,
+              embedding_progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
+        """Index files and folders; unchanged files are skipped, changed ones replaced.
+
+        ``progress(files begun, files in all, path)`` as each file is reached;
+        ``embedding_progress(texts embedded, texts to embed, path)`` while the embedding of the next files
+        (most of the time) goes on.
+        """
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
-        return self.indexer.index(paths, prune=prune, wait=wait, progress=progress)
+        return self.indexer.index(paths, prune=prune, wait=wait, progress=progress,
+                                  embedding_progress=embedding_progress)
 
     def remove(self, source: str | os.PathLike[str], *, wait: bool = False) -> IndexReport:
         """Remove articles from the index: by source path, by folder (all under it) or by doc id."""

@@ -28,6 +28,12 @@ from .store import Article
 
 log = logging.getLogger(__name__)
 
+# While the indexer waits for the file at ``position``: (position, texts embedded, texts to embed) of the
+# batch being embedded. A few uploaded files are one batch: without this a progress bar would stand still
+# for the whole embedding, which is nearly all of the work.
+Waiting = Callable[[int, int, int], None]
+WAITING_SECONDS = 0.5
+
 FILES_AHEAD = 256  # files the thread may be ahead of the indexer (bounds the work lost to an interruption)
 
 
@@ -40,8 +46,9 @@ class EmbedAhead(Sequence):
 
     def __init__(self, files: Sequence[Path | LoadError], settings: Settings, embeddings: ModelEmbeddings,
                  cache: EmbeddingCache, manifest: Mapping[str, Article], batch_texts: int | None = None,
-                 skip: Callable[[Path], bool] | None = None) -> None:
+                 skip: Callable[[Path], bool] | None = None, waiting: Waiting | None = None) -> None:
         self.files = list(files)
+        self.waiting = waiting
         self.skip = skip or (lambda path: False)
         self.settings = settings
         self.embeddings = embeddings
@@ -57,6 +64,7 @@ class EmbedAhead(Sequence):
         self._condition = threading.Condition()
         self._thread: threading.Thread | None = None
         self.embedded_texts = 0
+        self._round = (0, 0)  # texts embedded / to embed in the batch the thread is on
         self.error: BaseException | None = None
 
     def __len__(self) -> int:
@@ -70,14 +78,26 @@ class EmbedAhead(Sequence):
         self._thread.start()
         try:
             for position, item in enumerate(self.files):
-                with self._condition:
-                    self._consumed = position
-                    self._condition.notify_all()
-                    while self._ready <= position and not self._stop:
-                        self._condition.wait()
+                self._wait_for(position)
                 yield item
         finally:
             self.close()
+
+    def _wait_for(self, position: int) -> None:
+        said = None
+        while True:
+            with self._condition:
+                self._consumed = position
+                self._condition.notify_all()
+                if self._ready > position or self._stop:
+                    return
+                self._condition.wait(timeout=WAITING_SECONDS if self.waiting else None)
+                state = self._round
+            # Said from the indexer's thread, not the embedding one: a caller's progress display (a
+            # Gradio bar, which finds its request through context variables) works only there.
+            if self.waiting and state != said and state[1]:
+                self.waiting(position, *state)
+                said = state
 
     def close(self) -> None:
         with self._condition:
@@ -142,12 +162,20 @@ class EmbedAhead(Sequence):
 
     def _embed(self, texts: list[str]) -> None:
         if texts:
-            self.cache.embed(self.embeddings, texts, batch_size=self.settings.embed_batch_size)
+            self.cache.embed(self.embeddings, texts, batch_size=self.settings.embed_batch_size,
+                             progress=self._embedded)
             self.embedded_texts += len(texts)
+
+    def _embedded(self, done: int, total: int) -> None:
+        with self._condition:
+            self._round = (done, total)
+            self._condition.notify_all()
 
 
 def embed_ahead(files: Sequence[Path | LoadError], indexer, manifest: Mapping[str, Article],
-                skip: Callable[[Path], bool] | None = None) -> EmbedAhead:
+                skip: Callable[[Path], bool] | None = None, waiting: Waiting | None = None) -> EmbedAhead:
     """The hook the indexer calls on its file list (see the module's docstring); ``skip`` names the files
-    not worth reading ahead (unchanged on disk, too large)."""
-    return EmbedAhead(files, indexer.settings, indexer.embeddings, indexer.cache, manifest, skip=skip)
+    not worth reading ahead (unchanged on disk, too large); ``waiting`` hears how the embedding goes while
+    the indexer waits for it."""
+    return EmbedAhead(files, indexer.settings, indexer.embeddings, indexer.cache, manifest, skip=skip,
+                      waiting=waiting)

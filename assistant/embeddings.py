@@ -10,7 +10,7 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Literal
@@ -190,7 +190,10 @@ class EmbeddingCache:
     def digest(text: str) -> str:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
-    def embed(self, model: ModelEmbeddings, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def embed(self, model: ModelEmbeddings, texts: Sequence[str], batch_size: int = 32,
+              progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """The vectors of ``texts``, running the model only on those not cached; ``progress(done, total)``
+        after each model batch, counting the texts that needed the model."""
         digests = [self.digest(text) for text in texts]
         found = self._cached(model, digests)
         missing = list(dict.fromkeys(d for d in digests if d not in found))
@@ -210,6 +213,8 @@ class EmbeddingCache:
                     )
                     self._db.commit()
                 found.update(zip(part, vectors, strict=True))
+                if progress:
+                    progress(start + len(part), len(missing))
         if not digests:
             return np.zeros((0, model.dim), dtype=np.float32)
         return np.stack([found[d] for d in digests]).astype(np.float32)

@@ -44,7 +44,9 @@ from .settings import Settings
 from .store import Article, Store
 from .types import IndexReport
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, str], None]  # (files begun, files in all, the file's path)
+# (texts embedded, texts to embed, the file waited for): embedding is nearly all the time a few files take
+EmbeddingProgress = Callable[[int, int, str], None]
 
 JOURNAL = "indexing.unfinished"
 # Filesystems stamp mtimes from a coarse clock; an mtime less than this before the moment the file was
@@ -135,7 +137,8 @@ class Indexer:
 
     # -- public
     def index(self, paths: Iterable[str | os.PathLike[str]], *, prune: bool = False, wait: bool = False,
-              progress: Progress | None = None, deleted: Iterable[str | os.PathLike[str]] = ()) -> IndexReport:
+              progress: Progress | None = None, embedding_progress: EmbeddingProgress | None = None,
+              deleted: Iterable[str | os.PathLike[str]] = ()) -> IndexReport:
         """Index files and folders; ``prune``: also remove articles whose files are gone from them.
 
         ``deleted``: paths known to be gone (a watcher's deletions); the articles at or under them are
@@ -149,7 +152,7 @@ class Indexer:
             run = _Run(self, report)
             run.recover()
             try:
-                run.index_files(roots, progress)
+                run.index_files(roots, progress, embedding_progress)
             except KeyboardInterrupt:
                 # Ctrl-C: switch in what is complete; the marker stays for what was cut in half.
                 run.keep_journal = True
@@ -366,9 +369,18 @@ class _Run:
         self.by_source = {a.source: a for a in self.manifest.values()}
         self.primaries = {a.content_hash: a.source for a in self.manifest.values() if not a.duplicate_of}
 
-    def index_files(self, roots: Sequence[Path], progress: Progress | None) -> None:
+    def index_files(self, roots: Sequence[Path], progress: Progress | None,
+                    embedding_progress: EmbeddingProgress | None = None) -> None:
         # Texts of the coming files are embedded ahead in batches across files (assistant/embed_ahead.py).
-        files = embed_ahead(list(iter_files(roots)), self.indexer, self.manifest, skip=self.needs_no_embedding)
+        listed = list(iter_files(roots))
+
+        def waiting(position: int, done: int, total: int) -> None:
+            if embedding_progress:
+                item = listed[position]
+                embedding_progress(done, total, item.source if isinstance(item, LoadError) else str(item))
+
+        files = embed_ahead(listed, self.indexer, self.manifest, skip=self.needs_no_embedding,
+                            waiting=waiting if embedding_progress else None)
         for position, item in enumerate(files, start=1):
             if progress:
                 progress(position, len(files), item.source if isinstance(item, LoadError) else str(item))

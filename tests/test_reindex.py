@@ -178,6 +178,29 @@ def test_duplicates_embedded_once_and_kept_answerable_when_the_original_goes(tmp
     assert_consistent(assistant)
 
 
+def test_progress_tells_how_the_embedding_goes_before_the_files_are_written(tmp_path):
+    # Embedding is nearly all of the work for a few files (an upload): a bar fed only as each file is
+    # written stood still at its start all that time.
+    paths = write_news(tmp_path / "news")
+    events: list[tuple] = []
+    assistant = Assistant(tmp_path / "index", embedding_cache=tmp_path / "fresh-cache.sqlite")
+    report = assistant.index([tmp_path / "news"],
+                             progress=lambda done, total, source: events.append(("file", done, total, source)),
+                             embedding_progress=lambda done, total, source: events.append(("embedding", done, total,
+                                                                                          source)))
+    assert report.ok and len(report.added) == len(paths)
+    first_file = next(i for i, event in enumerate(events) if event[0] == "file")
+    before = events[:first_file]
+    assert before and all(kind == "embedding" for kind, *_ in before)
+    _, done, total, source = before[-1]
+    assert done == total > 2 * len(paths)  # every chunk and sentence of the batch, counted as embedded
+    assert source == events[first_file][3]  # the file waited for
+    assert [e[1] for e in events if e[0] == "file"] == list(range(1, len(paths) + 1))
+
+    again = assistant.index([tmp_path / "news"], embedding_progress=lambda *args: events.append(args))
+    assert again.unchanged and events[-1][0] == "file"  # nothing to embed, nothing said
+
+
 def test_remove_by_source_folder_or_doc_id(tmp_path, cache):
     paths = write_news(tmp_path / "news" / "sub", ["pont.txt", "port.txt"])
     other = write_news(tmp_path / "news", ["rougeole.md"])["rougeole.md"]

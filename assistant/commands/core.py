@@ -24,17 +24,26 @@ def tqdm_progress():
 
     state: dict[str, Any] = {}
 
-    def progress(done: int, total: int, source: str) -> None:
+    def bar(total: int | None):
         if "bar" not in state:
             state["bar"] = tqdm(total=total, unit="file", desc="indexing", file=sys.stderr, dynamic_ncols=True)
-        state["bar"].set_postfix_str(source[-40:], refresh=False)
-        state["bar"].update(done - state["bar"].n)
+        elif state["bar"].total is None:
+            state["bar"].total = total
+        return state["bar"]
+
+    def progress(done: int, total: int, source: str) -> None:
+        bar(total).set_postfix_str(source[-40:], refresh=False)
+        bar(total).update(done - bar(total).n)
+
+    def embedding(done: int, total: int, source: str) -> None:
+        # The file count stands still while a batch of files is embedded: say that the work goes on.
+        bar(None).set_postfix_str(f"embedding {done}/{total} texts")
 
     def close() -> None:
         if "bar" in state:
             state["bar"].close()
 
-    return progress, close
+    return progress, embedding, close
 
 
 @command("index", "index files and folders (only what changed is embedded)")
@@ -44,9 +53,10 @@ def tqdm_progress():
 @arg("--json", action="store_true", help="print the report as JSON")
 @arg("-q", "--quiet", action="store_true", help="no progress bar")
 def index(args: argparse.Namespace, assistant) -> int:
-    progress, close = tqdm_progress() if not args.quiet else (None, lambda: None)
+    progress, embedding, close = tqdm_progress() if not args.quiet else (None, None, lambda: None)
     try:
-        report = assistant.index(args.paths, prune=args.prune, wait=args.wait, progress=progress)
+        report = assistant.index(args.paths, prune=args.prune, wait=args.wait, progress=progress,
+                                 embedding_progress=embedding)
     finally:
         close()
     if args.json:

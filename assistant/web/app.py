@@ -330,8 +330,13 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 name = source.rsplit("/", 1)[-1]
                 progress((done - 1) / max(total, 1), desc=t(lang_value, "library.indexing", name=name))
 
+            def report_embedding(done: int, total: int, source: str) -> None:
+                name = source.rsplit("/", 1)[-1]
+                progress(done / max(total, 1), desc=t(lang_value, "library.embedding", name=name, done=done,
+                                                      total=total))
+
             try:
-                report = index_uploads(assistant, saved, report_progress)
+                report = index_uploads(assistant, saved, report_progress, report_embedding)
                 uploads.discard_failed(saved, report)
             except IndexBusyError:
                 return t(lang_value, "library.busy"), gr.skip()

@@ -118,11 +118,12 @@ class UploadStore:
 Progress = Callable[[int, int, str], None]
 
 
-def index_uploads(assistant: Assistant, uploads: Sequence[Upload], progress: Progress | None = None) -> IndexReport:
+def index_uploads(assistant: Assistant, uploads: Sequence[Upload], progress: Progress | None = None,
+                  embedding_progress: Progress | None = None) -> IndexReport:
     paths = [u.stored for u in uploads if u.stored is not None]
     if not paths:
         return IndexReport()
-    return assistant.index(paths, wait=True, progress=progress)
+    return assistant.index(paths, wait=True, progress=progress, embedding_progress=embedding_progress)
 
 
 def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -> str:
