@@ -49,6 +49,51 @@ def test_upload_store_never_overwrites_and_reuses_identical_files(tmp_path):
     assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["news-2.txt", "news.txt"]
 
 
+def test_an_edited_article_uploaded_again_replaces_its_earlier_version(tmp_path, writable_index):
+    assistant = Assistant(writable_index)
+    store = UploadStore(tmp_path / "uploads", max_mb=1)
+    browser = tmp_path / "browser"
+    browser.mkdir()
+
+    def upload(text: str, name: str = "port.txt", replace: bool = True) -> list:
+        temp = browser / str(len(list(browser.iterdir()))) / name  # Gradio's copies differ by folder
+        temp.parent.mkdir()
+        temp.write_text(text, encoding="utf-8")
+        saved = store.save_all([temp], "en", replace=replace)
+        report = assistant.index([u.stored for u in saved if u.stored])
+        store.settle(saved, report)
+        return saved, report
+
+    first = "Port news\n\nThe harbour of Brest opened a new dock for research vessels on Monday."
+    edited = first.replace("on Monday", "on Tuesday, a day late")
+    (saved,), report = upload(first)
+    stored = saved.stored
+    (again,), report = upload(edited)
+    assert again.stored == stored and again.previous is not None and report.updated == [str(stored)]
+    assert "✓ `port.txt`: updated (replaced the earlier upload of that name)" in report_markdown([again], report, "en")
+    assert sorted(p.name for p in store.folder.iterdir()) == ["port.txt"]  # the old version is gone
+    assert "a day late" in assistant.ask("When did Brest open its dock?").text
+    assert sum(a.source == str(stored) for a in assistant.articles()) == 1
+
+    # A new version the index refuses leaves the indexed one its file.
+    (broken,), report = upload("\x00" * 50, replace=True)
+    assert str(stored) in report.failed
+    assert stored.read_text(encoding="utf-8") == edited
+    assert sorted(p.name for p in store.folder.iterdir()) == ["port.txt"]
+    assert assistant.check().ok
+
+    # Unticked, or the same name twice in one batch: kept beside, never replaced.
+    (kept,), _ = upload(first, replace=False)
+    assert kept.stored == store.folder / "port-2.txt" and stored.read_text(encoding="utf-8") == edited
+    one, two = browser / "a" / "news.txt", browser / "b" / "news.txt"
+    for path, text in ((one, first.replace("Brest", "Lorient")), (two, first.replace("Brest", "Roscoff"))):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    pair = store.save_all([one, two], "en", replace=True)
+    assert [u.stored.name for u in pair] == ["news.txt", "news-2.txt"] and not any(u.previous for u in pair)
+    assert "Lorient" in pair[0].stored.read_text(encoding="utf-8")
+
+
 def test_upload_store_refuses_big_and_unsupported_files_with_their_reason(tmp_path):
     store = UploadStore(tmp_path / "uploads", max_mb=0.001)
     big = tmp_path / "big.txt"
@@ -70,7 +115,7 @@ def test_report_names_each_file_and_why_it_failed(tmp_path, writable_index):
     bad.write_bytes(b"not a pdf")
     saved = [store.save(good, "good.md", "en"), store.save(bad, "bad.pdf", "en")]
     report = assistant.index([s.stored for s in saved])
-    store.discard_failed(saved, report)
+    store.settle(saved, report)
     text = report_markdown(saved, report, "en")
     assert "1 of 2 files indexed" in text
     assert "✓ `good.md`: indexed" in text

@@ -166,6 +166,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         )
                         i18n.bind(files, label=lambda lang: t(lang, "library.upload", mb=settings.upload_max_mb,
                                                               text=settings.max_text_mb))
+                        replace = gr.Checkbox(value=True, label=t("en", "library.replace"), elem_id="replace-uploads")
+                        i18n.bind(replace, label="library.replace")
                         index_button = gr.Button(t("en", "library.index"), variant="primary", elem_id="index-button")
                         i18n.bind(index_button, value="library.index")
                         upload_report = gr.Markdown("", elem_id="upload-report")
@@ -319,12 +321,13 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
 
         library_outputs = [articles_table, to_remove, stats, index_md, chatbot]
 
-        def index_files(paths: list[str] | None, lang_value: str, progress=gr.Progress()):  # noqa: B008 (how Gradio asks for a bar)
+        def index_files(paths: list[str] | None, replace_same_name: bool, lang_value: str,
+                        progress=gr.Progress()):  # noqa: B008 (how Gradio asks for a bar)
             lang_value = normalize(lang_value)
             if not paths:
                 return t(lang_value, "library.nothing"), gr.skip()
             progress(0, desc=t(lang_value, "library.saving"))
-            saved: list[Upload] = [uploads.save(path, None, lang_value) for path in paths]
+            saved: list[Upload] = uploads.save_all(paths, lang_value, replace=bool(replace_same_name))
 
             def report_progress(done: int, total: int, source: str) -> None:
                 name = source.rsplit("/", 1)[-1]
@@ -337,17 +340,20 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
 
             try:
                 report = index_uploads(assistant, saved, report_progress, report_embedding)
-                uploads.discard_failed(saved, report)
+                uploads.settle(saved, report)
             except IndexBusyError:
+                uploads.restore_replaced(saved)
                 return t(lang_value, "library.busy"), gr.skip()
             except Exception as error:  # the index busy or broken: say so, keep the page alive
                 log.exception("indexing uploads failed")
+                uploads.restore_replaced(saved)
                 return f"**{t(lang_value, 'report.failed')}**: {error}", gr.skip()
             progress(1.0)
             return report_markdown(saved, report, lang_value), None
 
-        index_event = index_button.click(index_files, [files, lang], [upload_report, files], concurrency_limit=1,
-                                         concurrency_id="library", api_name="index", show_progress="full")
+        index_event = index_button.click(index_files, [files, replace, lang], [upload_report, files],
+                                         concurrency_limit=1, concurrency_id="library", api_name="index",
+                                         show_progress="full")
         index_done = index_event.then(library_view, [lang], library_outputs, api_visibility="private")
         chain_hooks(index_done, ui.library_hooks)
 

@@ -1,8 +1,12 @@
 """The library tab's work: store uploads safely, index them, list and remove articles.
 
 Uploads are copied into ``settings.data_dir / "uploads"`` under a sanitised name: no directory part
-survives (no traversal), an existing file with other content is never overwritten (the new one gets
-``name-2.txt``), and re-uploading the same bytes reuses the stored file, so the index reports it unchanged.
+survives (no traversal), and re-uploading the same bytes reuses the stored file, so the index reports it
+unchanged. A file with the name of an earlier upload but other content is taken for its new version (the
+user edited the article) and replaces it, so the index updates that article instead of holding both;
+unless the user unticks that, or the name came twice in one batch: then it is kept beside, as
+``name-2.txt``. A replaced file is kept aside until its successor is indexed: if the new version fails,
+the old one comes back, and the article already indexed keeps its file.
 Files are only ever read by the loaders, never executed or served back.
 """
 
@@ -55,6 +59,7 @@ class Upload:
     name: str  # as the user named it
     stored: Path | None = None
     reason: str = ""
+    previous: Path | None = None  # the replaced version, set aside until this one is indexed
 
     @property
     def renamed(self) -> bool:
@@ -70,7 +75,20 @@ class UploadStore:
         path = Path(source)
         return path.parent == self.folder
 
-    def save(self, temp_path: str | os.PathLike[str], original_name: str | None, lang: str) -> Upload:
+    def save_all(self, temp_paths: Sequence[str | os.PathLike[str]], lang: str, replace: bool = True) -> list[Upload]:
+        """Store a batch; a name that comes twice in it never replaces its own batch's file."""
+        saved: list[Upload] = []
+        for temp in temp_paths:
+            claimed = {u.stored for u in saved if u.stored is not None}
+            upload = self.save(temp, None, lang, replace=replace)
+            if upload.stored in claimed and upload.previous is not None:
+                upload.stored, upload.previous = self._restore(upload), None
+                upload = self.save(temp, None, lang, replace=False)
+            saved.append(upload)
+        return saved
+
+    def save(self, temp_path: str | os.PathLike[str], original_name: str | None, lang: str,
+             replace: bool = False) -> Upload:
         temp = Path(temp_path)
         name = Path(original_name or temp.name).name
         suffix = Path(safe_name(name)).suffix
@@ -84,15 +102,50 @@ class UploadStore:
             return Upload(name, reason=t(lang, "report.too_large", size=size / 1e6, limit=self.max_mb))
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
+            if replace:
+                return self._replace(temp, name, safe_name(name))
             return Upload(name, stored=self._place(temp, safe_name(name)))
         except OSError as error:
             return Upload(name, reason=t(lang, "report.unreadable", error=error.strerror or error))
 
-    def discard_failed(self, saved: Sequence[Upload], report: IndexReport) -> None:
-        """A file the index refused is not kept: the uploads folder holds indexed articles only."""
+    def settle(self, saved: Sequence[Upload], report: IndexReport) -> None:
+        """After indexing: a file the index refused is not kept (the uploads folder holds indexed articles
+        only), and the version it replaced comes back; a replaced version whose successor is indexed goes."""
         for upload in saved:
-            if upload.stored is not None and str(upload.stored) in report.failed and self.contains(str(upload.stored)):
-                upload.stored.unlink(missing_ok=True)
+            if upload.stored is None or not self.contains(str(upload.stored)):
+                continue
+            if str(upload.stored) in report.failed:
+                if upload.previous is not None:
+                    self._restore(upload)
+                else:
+                    upload.stored.unlink(missing_ok=True)
+            elif upload.previous is not None:
+                upload.previous.unlink(missing_ok=True)
+
+    def restore_replaced(self, saved: Sequence[Upload]) -> None:
+        """Indexing did not run (the index busy or broken): the indexed articles keep their files."""
+        for upload in saved:
+            if upload.previous is not None and upload.previous.exists():
+                self._restore(upload)
+                upload.previous = None
+
+    def _replace(self, temp: Path, name: str, safe: str) -> Upload:
+        target = self.folder / safe
+        if not target.is_file() or _digest(target) == _digest(temp):
+            return Upload(name, stored=self._place(temp, safe))
+        # Written beside under a hidden name (the indexer and the folder watcher skip those), then swapped
+        # in: a reader never sees half a file.
+        previous = self.folder / f".{safe}.previous"
+        incoming = self.folder / f".{safe}.incoming"
+        shutil.copyfile(temp, incoming)
+        os.replace(target, previous)
+        os.replace(incoming, target)
+        return Upload(name, stored=target, previous=previous)
+
+    def _restore(self, upload: Upload) -> Path:
+        assert upload.stored is not None and upload.previous is not None
+        os.replace(upload.previous, upload.stored)
+        return upload.stored
 
     def _place(self, temp: Path, name: str) -> Path:
         stem, suffix = Path(name).stem, Path(name).suffix
@@ -137,6 +190,8 @@ def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -
             continue
         source = str(upload.stored)
         extra = f" ({t(lang, 'report.renamed', name=upload.stored.name)})" if upload.renamed else ""
+        if upload.previous is not None:
+            extra = f" ({t(lang, 'report.replaced')})"
         if source in report.failed:
             lines.append(f"- ✗ {name}: **{t(lang, 'report.failed')}**: {report.failed[source]}")
             continue
