@@ -368,7 +368,8 @@ class _Run:
 
     def index_files(self, roots: Sequence[Path], progress: Progress | None) -> None:
         # Texts of the coming files are embedded ahead in batches across files (assistant/embed_ahead.py).
-        files = embed_ahead(list(iter_files(roots)), self.indexer, self.manifest, skip=self.needs_no_embedding)
+        files = embed_ahead(list(iter_files(roots, skipped=self.report.skipped)), self.indexer, self.manifest,
+                            skip=self.needs_no_embedding)
         for position, item in enumerate(files, start=1):
             if progress:
                 progress(position, len(files), item.source if isinstance(item, LoadError) else str(item))
@@ -384,6 +385,8 @@ class _Run:
                 self.clean_up(source)
             if len(self.staged) >= COMMIT_FILES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
                 self.commit()
+        for source in self.report.failed:  # named outright and met in its folder too: its failure says it
+            self.report.skipped.pop(source, None)
 
     def commit(self) -> None:
         if self.staged:

@@ -51,8 +51,14 @@ def doc_id_for(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadError]:
-    """Supported files under the given paths, recursively, each real file once (symlink loops end)."""
+def iter_files(paths: Iterable[str | os.PathLike[str]],
+               skipped: dict[str, str] | None = None) -> Iterator[Path | LoadError]:
+    """Supported files under the given paths, recursively, each real file once (symlink loops end).
+
+    Files of another type met in a folder are not read but put in ``skipped`` (path -> reason): the
+    user who gave the folder would otherwise never learn that they were left out. Hidden files and
+    folders (``.git``, ``.DS_Store``, editor swap files) are passed over in silence.
+    """
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw).expanduser()
@@ -85,7 +91,12 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadE
             visited_dirs.add(real_root)
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                if name.startswith("."):
+                    continue
+                suffix = Path(name).suffix.lower()
+                if suffix not in SUPPORTED_SUFFIXES:
+                    if skipped is not None:
+                        skipped[str(Path(root, name).absolute())] = unsupported_type(suffix)
                     continue
                 file = Path(root, name).absolute()
                 try:
@@ -99,6 +110,10 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadE
                 yield file
         for error in unreadable:  # the last folders walked, or the given folder itself
             yield LoadError(str(error.filename or path), _os_reason(error))
+
+
+def unsupported_type(suffix: str) -> str:
+    return f"unsupported file type {suffix or '(none)'}"
 
 
 def _os_reason(error: OSError) -> str:
@@ -137,7 +152,7 @@ def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Doc
 def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadFailure(f"unsupported file type {suffix or '(none)'}; supported: .txt .md .html .pdf")
+        raise LoadFailure(f"{unsupported_type(suffix)}; supported: .txt .md .html .pdf")
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise LoadFailure(f"too large ({size / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.1f} MB)")

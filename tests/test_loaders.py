@@ -152,6 +152,18 @@ def test_folders_are_walked_recursively_and_symlink_loops_end(tmp_path):
     assert [e.reason for e in errors] == ["no such file or folder"]
 
 
+def test_files_of_other_types_in_a_folder_are_named_and_hidden_ones_are_not(tmp_path):
+    (tmp_path / "sub" / ".git").mkdir(parents=True)
+    (tmp_path / "one.txt").write_text(FRENCH)
+    for name in ("notes.docx", "sub/photo.JPG", "README", ".DS_Store", "sub/.notes.docx", "sub/.git/config"):
+        (tmp_path / name).write_bytes(b"x")
+    skipped: dict[str, str] = {}
+    assert [p.name for p in iter_files([tmp_path], skipped=skipped)] == ["one.txt"]
+    assert skipped == {str(tmp_path / "README"): "unsupported file type (none)",
+                       str(tmp_path / "notes.docx"): "unsupported file type .docx",
+                       str(tmp_path / "sub" / "photo.JPG"): "unsupported file type .jpg"}
+
+
 def test_chunk_offsets_match_the_text():
     doc = load_file(SAMPLE)
     for size, overlap in ((800, 100), (300, 50), (120, 0)):

@@ -116,6 +116,50 @@ def test_each_odd_file_gets_a_clear_line_and_nothing_else_is_lost(tmp_path):
     assert str(existing) in pruned.removed  # gone for good: --prune removes it
 
 
+def test_files_of_other_types_in_a_folder_are_reported_as_skipped_not_failed(tmp_path):
+    folder = tmp_path / "news"
+    kept = write_news(folder, ["pont.txt"])["pont.txt"]
+    (folder / ".git").mkdir()
+    for name in ("notes.docx", "photo.jpg", "data.csv", ".DS_Store", ".git/config", ".notes.docx"):
+        (folder / name).write_bytes(b"x")
+    assistant = Assistant(tmp_path / "index")
+
+    report = assistant.index([folder])
+    assert report.added == [str(kept)]
+    assert report.skipped == {str(folder / "data.csv"): "unsupported file type .csv",
+                              str(folder / "notes.docx"): "unsupported file type .docx",
+                              str(folder / "photo.jpg"): "unsupported file type .jpg"}
+    assert report.ok and not report.failed
+    assert report.to_dict()["skipped"] == report.skipped  # what --json prints
+    assert "3 skipped" in report.summary()
+    assert report.skipped_lines() == [f"skipped: {source}: {reason}" for source, reason in report.skipped.items()]
+
+    # Named outright, a file of another type is a mistake worth a failure, and is not listed twice.
+    report = assistant.index([folder / "notes.docx", folder])
+    assert "unsupported file type .docx; supported" in report.failed[str(folder / "notes.docx")]
+    assert set(report.skipped) == {str(folder / "data.csv"), str(folder / "photo.jpg")}
+    assert report.unchanged == [str(kept)]
+
+
+def test_cli_sums_up_many_skipped_files_and_still_succeeds(tmp_path):
+    folder = tmp_path / "news"
+    write_news(folder, ["pont.txt"])
+    for number in range(12):
+        (folder / f"photo-{number:02}.jpg").write_bytes(b"x")
+    (folder / "notes.docx").write_bytes(b"x")
+    result = subprocess.run([sys.executable, "-m", "assistant", "--index", str(tmp_path / "index"), "index", "-q",
+                             str(folder)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "skipped: 13 files of unsupported type (12 .jpg, 1 .docx), not indexed",
+        f"skipped: {folder / 'notes.docx'}",
+        f"skipped: {folder / 'photo-00.jpg'}",
+        f"skipped: {folder / 'photo-01.jpg'}",
+        "skipped: ... and 10 more (--json lists them all)",
+    ]
+    assert "1 added" in result.stdout and "13 skipped" in result.stdout
+
+
 @pytest.mark.parametrize(("name", "data"), [
     ("page.html", ("<html><body><article><p>" + FRENCH * 3 + "</p></article></body></html>").encode()),
     ("note.txt", (FRENCH * 3).encode()),
