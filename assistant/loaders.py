@@ -27,6 +27,15 @@ _DATE_LINE = re.compile(
     r"|(?:publié|publiée|mis en ligne|mise en ligne|published)(?: le| on)?\s*[:=]?)\s*(\S.*)$", re.I | re.M
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Article text has at least one sentence of prose: this many words, ended as sentences end. Menus
+# ("Home | News | Contact"), breadcrumbs, footers ("© 2024 Example. All rights reserved.") and lists of
+# headline links have none; the shortest news brief has one.
+_PROSE_WORDS = 5
+_SENTENCE = re.compile(r"[^.!?…。！？|·•\n]+[.!?…。！？]")  # menus part their items with | · •
+_WORD = re.compile(r"[^\W\d_]+")
+# Banners are written in sentences too, but say what they are about: a page whose only sentences speak
+# of cookies or JavaScript is a consent banner or an empty app shell, not an article.
+_BANNER = re.compile(r"cookie|javascript", re.I)
 
 
 class LoadFailure(Exception):
@@ -314,15 +323,24 @@ def _html(html: str) -> tuple[str, str | None, str | None]:
     text = trafilatura.extract(
         html, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False
     )
-    if not text or not text.strip():
+    if not text or not _has_prose(text):
         # Very short pages fall under trafilatura's precision heuristics: retry favouring recall.
-        text = trafilatura.extract(html, include_comments=False, favor_recall=True)
+        text = trafilatura.extract(html, include_comments=False, favor_recall=True) or text
     if not text or not text.strip():
         raise LoadFailure("HTML page without readable main text")
+    if not _has_prose(text):
+        # What is left when a page has no article is its chrome: indexed, it would be an article "Home".
+        seen = _shorten(" / ".join(line.strip() for line in text.splitlines() if line.strip()))
+        raise LoadFailure(f'no article text found in the page (only navigation or boilerplate: "{seen}")')
     meta = trafilatura.extract_metadata(html)
     title = meta.title if meta and meta.title else _first_line(text)
     published = meta.date if meta and meta.date else None
     return normalise_text(text), title, published
+
+
+def _has_prose(text: str) -> bool:
+    return any(len(_WORD.findall(sentence)) >= _PROSE_WORDS and not _BANNER.search(sentence)
+               for sentence in _SENTENCE.findall(text))
 
 
 def _pdf(data: bytes) -> tuple[str, str | None, str | None]:

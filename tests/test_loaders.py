@@ -81,6 +81,51 @@ def test_html_keeps_the_article_and_drops_navigation(tmp_path):
     assert doc.metadata["published"] == "2024-03-05"
 
 
+CHROME_ONLY = """<!doctype html><html><head><title>Home</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/contact">Contact</a></li>
+</ul></nav>
+<header><div class="menu">Home | News | Contact</div></header>
+<div id="cookie-banner">We use cookies to improve your experience. <button>Accept</button></div>
+<footer>© 2024 Example News. All rights reserved. · Privacy · Terms</footer></body></html>"""
+
+
+@pytest.mark.parametrize("page", [
+    CHROME_ONLY,
+    "<html><body><p>Home | News | Contact</p></body></html>",
+    "<html><head><title>Une</title></head><body><ul><li><a href='/'>Accueil</a></li></ul>"
+    "<p><a href='/a'>Le gouvernement présente son plan de budget pour 2025</a></p>"
+    "<p><a href='/b'>Les agriculteurs manifestent devant la préfecture de Rennes</a></p></body></html>",
+    "<html><head><title>App</title></head><body><noscript>You need to enable JavaScript to run this app."
+    "</noscript><div id='root'></div></body></html>",
+])
+def test_a_page_of_navigation_and_boilerplate_only_is_not_an_article(tmp_path, page):
+    path = tmp_path / "home.html"
+    path.write_text(page, encoding="utf-8")
+    result = load_file(path)
+    assert isinstance(result, LoadError), result.metadata["title"]
+    assert "no article text found in the page" in result.reason
+
+
+@pytest.mark.parametrize(("page", "kept"), [
+    ("<html><head><title>Incendie à Lyon</title></head><body><nav><a href='/'>Accueil</a> | <a href='/n'>Actualités"
+     "</a></nav><article><h1>Incendie à Lyon</h1><p>Un incendie s'est déclaré mardi soir dans un entrepôt de Gerland. "
+     "Personne n'a été blessé.</p></article><footer>Mentions légales · Contact</footer></body></html>",
+     "Personne n'a été blessé."),
+    ("<html><body><div class='menu'>Home | News | Contact</div><div class='content'><p>A fire broke out on Tuesday "
+     "in a warehouse. Nobody was hurt.</p></div><div id='cookie-banner'>We use cookies. <a href='#'>Accept</a></div>"
+     "</body></html>", "Nobody was hurt."),
+    ("<html><body><p>Fire breaks out in Lyon warehouse. No one was hurt.</p></body></html>", "No one was hurt."),
+    ("<html><body><article><p>La CNIL a infligé une amende à Google pour ses cookies. L'entreprise a trois mois pour "
+     "se mettre en conformité.</p></article></body></html>", "pour ses cookies."),
+])
+def test_a_short_news_brief_is_an_article(tmp_path, page, kept):
+    path = tmp_path / "brief.html"
+    path.write_text(page, encoding="utf-8")
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    assert kept in doc.page_content
+
+
 def test_pdf_text_and_title(tmp_path):
     path = write_pdf(tmp_path / "report.pdf", ["Rapport annuel sur la defense.", "Les depenses ont augmente de 7 %."],
                      title="Rapport annuel")

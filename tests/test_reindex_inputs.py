@@ -35,6 +35,9 @@ def odd_folder(folder):
     put("cp1252.txt", (FRENCH + " Le « prix » de l’énergie a baissé de 5 €.").encode("cp1252"), None)
     put("latin1.txt", (FRENCH + " Déjà là, où ça ?").encode("latin-1"), None)
     put("no-body.html", b"<html><head><title>Rien</title></head></html>", "HTML page without readable main text")
+    put("menu-only.html", b"<html><head><title>Home</title></head><body><div>Home | News | Contact</div>"
+        b"<div id='cookies'>We use cookies to improve your experience.</div></body></html>",
+        "no article text found in the page")
     pdf = write_pdf(folder / "report.pdf", ["Rapport annuel sur la defense.", "Les depenses ont augmente de 7 %."])
     expected["report.pdf"] = None
     put("broken.pdf", pdf.read_bytes()[: len(pdf.read_bytes()) // 2], "broken PDF")
