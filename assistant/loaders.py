@@ -201,7 +201,7 @@ def normalise_text(text: str) -> str:
 def decode_text(data: bytes) -> str:
     """Bytes to text: UTF-8 when it is, otherwise the detected encoding (cp1252, latin-1, ...)."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadFailure("binary content, not text")
+        return _utf16_without_bom(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -238,6 +238,30 @@ def decode_text(data: bytes) -> str:
     if best_text is None:
         raise LoadFailure(f"not valid text in any known encoding (best guess {matches.best().encoding})")
     return best_text
+
+
+# UTF-16 written without a byte order mark (as some Windows tools write it): every character below
+# U+0100 (spaces, digits, punctuation, Latin letters) has a NUL high byte, so the NULs of the text fall
+# on one side of its byte pairs, in Cyrillic or Greek text too (their spaces and punctuation). Binary
+# data has NULs on both sides.
+_UTF16_MIN_NULS = 0.10  # pairs with a NUL on the text's side, at least (a share of all pairs)
+_UTF16_MAX_STRAY = 0.05  # NULs on the other side, at most (a share of those): U+0100, U+0400 ...
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    head = data[:8192]
+    pairs = len(head) // 2
+    low, high = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    for encoding, nuls, stray in (("utf-16-le", high, low), ("utf-16-be", low, high)):
+        if nuls >= _UTF16_MIN_NULS * pairs and stray <= _UTF16_MAX_STRAY * nuls:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:  # an odd length, a lone surrogate: not UTF-16 after all
+                break
+            if _looks_like_text(text):
+                return text
+            break
+    raise LoadFailure("binary content, not text")
 
 
 # The non-ASCII letters each language writes. The detector is as sure that "prťsentť" is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 
 import pytest
 from conftest import SAMPLE
@@ -38,7 +39,7 @@ def test_sample_txt_metadata():
     assert "Vostotchny" in doc.page_content
 
 
-@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16", "utf-16-le", "utf-16-be"])
 def test_non_utf8_encodings_are_detected(tmp_path, encoding):
     text = FRENCH + " Le « prix » de l’énergie a baissé." if encoding != "latin-1" else FRENCH + " Déjà là, où ça ?"
     path = tmp_path / f"article-{encoding}.txt"
@@ -47,6 +48,19 @@ def test_non_utf8_encodings_are_detected(tmp_path, encoding):
     assert not isinstance(doc, LoadError), doc
     assert doc.page_content == text
     assert doc.metadata["language"] == "fr"
+
+
+def test_utf16_without_a_bom_is_read_and_binary_with_nuls_still_refused(tmp_path):
+    russian = "Правительство представило исправленный бюджет. Дефицит составит 4,4 % ВВП в этом году."
+    (tmp_path / "russian.txt").write_bytes(russian.encode("utf-16-le"))  # NULs in one pair in five only
+    doc = load_file(tmp_path / "russian.txt")
+    assert not isinstance(doc, LoadError), doc
+    assert doc.page_content == russian and doc.metadata["language"] == "ru"
+    random = bytes((n * 7919 + n // 3) % 256 for n in range(20000))
+    for binary in (bytes(range(256)) * 50, random, struct.pack("<5000h", *range(5000)), b"MZ\x90\x00\x03\x00" * 999):
+        (tmp_path / "binary.txt").write_bytes(binary)
+        result = load_file(tmp_path / "binary.txt")
+        assert isinstance(result, LoadError) and result.reason == "binary content, not text", binary[:16]
 
 
 def test_cp1252_quotes_win_over_latin1_controls_whatever_the_detector_ranks_first(monkeypatch):

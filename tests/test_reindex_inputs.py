@@ -34,6 +34,7 @@ def odd_folder(folder):
     put("invalid-utf8.txt", (FRENCH + " Fin.").encode("utf-8").replace(b"Fin", b"F\xffin"), None)
     put("cp1252.txt", (FRENCH + " Le « prix » de l’énergie a baissé de 5 €.").encode("cp1252"), None)
     put("latin1.txt", (FRENCH + " Déjà là, où ça ?").encode("latin-1"), None)
+    put("utf16-no-bom.txt", (FRENCH + " L’hiver fut rude.").encode("utf-16-le"), None)  # as some Windows tools write
     put("no-body.html", b"<html><head><title>Rien</title></head></html>", "HTML page without readable main text")
     put("menu-only.html", b"<html><head><title>Home</title></head><body><div>Home | News | Contact</div>"
         b"<div id='cookies'>We use cookies to improve your experience.</div></body></html>",
@@ -106,6 +107,7 @@ def test_each_odd_file_gets_a_clear_line_and_nothing_else_is_lost(tmp_path):
     # The decoded texts are what a reader would see.
     assert "5 €" in assistant.article_text(str(folder / "cp1252.txt"))
     assert "Déjà là, où ça ?" in assistant.article_text(str(folder / "latin1.txt"))
+    assert "L’hiver fut rude." in assistant.article_text(str(folder / "utf16-no-bom.txt"))
     assert "déficit public" in assistant.article_text(str(folder / "invalid-utf8.txt"))
     assert "Les depenses ont augmente de 7 %." in assistant.article_text(str(folder / "report.pdf"))
 
