@@ -372,7 +372,7 @@ class _Run:
     def index_files(self, roots: Sequence[Path], progress: Progress | None,
                     embedding_progress: EmbeddingProgress | None = None) -> None:
         # Texts of the coming files are embedded ahead in batches across files (assistant/embed_ahead.py).
-        listed = list(iter_files(roots))
+        listed = list(iter_files(roots, skipped=self.report.skipped))
 
         def waiting(position: int, done: int, total: int) -> None:
             if embedding_progress:
@@ -396,6 +396,8 @@ class _Run:
                 self.clean_up(source)
             if len(self.staged) >= COMMIT_FILES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
                 self.commit()
+        for source in self.report.failed:  # named outright and met in its folder too: its failure says it
+            self.report.skipped.pop(source, None)
 
     def commit(self) -> None:
         if self.staged:

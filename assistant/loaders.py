@@ -27,6 +27,15 @@ _DATE_LINE = re.compile(
     r"|(?:publié|publiée|mis en ligne|mise en ligne|published)(?: le| on)?\s*[:=]?)\s*(\S.*)$", re.I | re.M
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Article text has at least one sentence of prose: this many words, ended as sentences end. Menus
+# ("Home | News | Contact"), breadcrumbs, footers ("© 2024 Example. All rights reserved.") and lists of
+# headline links have none; the shortest news brief has one.
+_PROSE_WORDS = 5
+_SENTENCE = re.compile(r"[^.!?…。！？|·•\n]+[.!?…。！？]")  # menus part their items with | · •
+_WORD = re.compile(r"[^\W\d_]+")
+# Banners are written in sentences too, but say what they are about: a page whose only sentences speak
+# of cookies or JavaScript is a consent banner or an empty app shell, not an article.
+_BANNER = re.compile(r"cookie|javascript", re.I)
 
 
 class LoadFailure(Exception):
@@ -51,8 +60,14 @@ def doc_id_for(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadError]:
-    """Supported files under the given paths, recursively, each real file once (symlink loops end)."""
+def iter_files(paths: Iterable[str | os.PathLike[str]],
+               skipped: dict[str, str] | None = None) -> Iterator[Path | LoadError]:
+    """Supported files under the given paths, recursively, each real file once (symlink loops end).
+
+    Files of another type met in a folder are not read but put in ``skipped`` (path -> reason): the
+    user who gave the folder would otherwise never learn that they were left out. Hidden files and
+    folders (``.git``, ``.DS_Store``, editor swap files) are passed over in silence.
+    """
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw).expanduser()
@@ -85,7 +100,12 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadE
             visited_dirs.add(real_root)
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                if name.startswith("."):
+                    continue
+                suffix = Path(name).suffix.lower()
+                if suffix not in SUPPORTED_SUFFIXES:
+                    if skipped is not None:
+                        skipped[str(Path(root, name).absolute())] = unsupported_type(suffix)
                     continue
                 file = Path(root, name).absolute()
                 try:
@@ -99,6 +119,10 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadE
                 yield file
         for error in unreadable:  # the last folders walked, or the given folder itself
             yield LoadError(str(error.filename or path), _os_reason(error))
+
+
+def unsupported_type(suffix: str) -> str:
+    return f"unsupported file type {suffix or '(none)'}"
 
 
 def _os_reason(error: OSError) -> str:
@@ -137,7 +161,7 @@ def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Doc
 def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadFailure(f"unsupported file type {suffix or '(none)'}; supported: .txt .md .html .pdf")
+        raise LoadFailure(f"{unsupported_type(suffix)}; supported: .txt .md .html .pdf")
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise LoadFailure(f"too large ({size / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.1f} MB)")
@@ -177,7 +201,7 @@ def normalise_text(text: str) -> str:
 def decode_text(data: bytes) -> str:
     """Bytes to text: UTF-8 when it is, otherwise the detected encoding (cp1252, latin-1, ...)."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadFailure("binary content, not text")
+        return _utf16_without_bom(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -214,6 +238,30 @@ def decode_text(data: bytes) -> str:
     if best_text is None:
         raise LoadFailure(f"not valid text in any known encoding (best guess {matches.best().encoding})")
     return best_text
+
+
+# UTF-16 written without a byte order mark (as some Windows tools write it): every character below
+# U+0100 (spaces, digits, punctuation, Latin letters) has a NUL high byte, so the NULs of the text fall
+# on one side of its byte pairs, in Cyrillic or Greek text too (their spaces and punctuation). Binary
+# data has NULs on both sides.
+_UTF16_MIN_NULS = 0.10  # pairs with a NUL on the text's side, at least (a share of all pairs)
+_UTF16_MAX_STRAY = 0.05  # NULs on the other side, at most (a share of those): U+0100, U+0400 ...
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    head = data[:8192]
+    pairs = len(head) // 2
+    low, high = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    for encoding, nuls, stray in (("utf-16-le", high, low), ("utf-16-be", low, high)):
+        if nuls >= _UTF16_MIN_NULS * pairs and stray <= _UTF16_MAX_STRAY * nuls:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:  # an odd length, a lone surrogate: not UTF-16 after all
+                break
+            if _looks_like_text(text):
+                return text
+            break
+    raise LoadFailure("binary content, not text")
 
 
 # The non-ASCII letters each language writes. The detector is as sure that "prťsentť" is
@@ -299,15 +347,24 @@ def _html(html: str) -> tuple[str, str | None, str | None]:
     text = trafilatura.extract(
         html, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False
     )
-    if not text or not text.strip():
+    if not text or not _has_prose(text):
         # Very short pages fall under trafilatura's precision heuristics: retry favouring recall.
-        text = trafilatura.extract(html, include_comments=False, favor_recall=True)
+        text = trafilatura.extract(html, include_comments=False, favor_recall=True) or text
     if not text or not text.strip():
         raise LoadFailure("HTML page without readable main text")
+    if not _has_prose(text):
+        # What is left when a page has no article is its chrome: indexed, it would be an article "Home".
+        seen = _shorten(" / ".join(line.strip() for line in text.splitlines() if line.strip()))
+        raise LoadFailure(f'no article text found in the page (only navigation or boilerplate: "{seen}")')
     meta = trafilatura.extract_metadata(html)
     title = meta.title if meta and meta.title else _first_line(text)
     published = meta.date if meta and meta.date else None
     return normalise_text(text), title, published
+
+
+def _has_prose(text: str) -> bool:
+    return any(len(_WORD.findall(sentence)) >= _PROSE_WORDS and not _BANNER.search(sentence)
+               for sentence in _SENTENCE.findall(text))
 
 
 def _pdf(data: bytes) -> tuple[str, str | None, str | None]:

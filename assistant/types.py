@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Any
+
+SKIPPED_LISTED = 10  # skipped files listed one by one; more are summed up by type
+SKIPPED_NAMED = 3  # the names given with such a summary
 
 
 @dataclass
@@ -63,6 +68,8 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # source -> reason
     duplicates: dict[str, str] = field(default_factory=dict)  # source -> source with the same content
+    # source -> why it was not read (a file of another type in a folder given): not a failure
+    skipped: dict[str, str] = field(default_factory=dict)
     chunks_added: int = 0
     seconds: float = 0.0
     repaired: list[str] = field(default_factory=list)  # what an interrupted earlier run had left, now fixed
@@ -82,8 +89,22 @@ class IndexReport:
             f"{len(self.removed)} removed",
             f"{len(self.failed)} failed",
         ]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} duplicate")
         if self.repaired:
             parts.append(f"{len(self.repaired)} repaired after an interrupted run")
         return ", ".join(parts) + f" ({self.chunks_added} chunks embedded, {self.seconds:.1f}s)"
+
+    def skipped_lines(self, limit: int = SKIPPED_LISTED) -> list[str]:
+        """The files not read, a line each; beyond ``limit`` (a folder of photos, say), the count of each
+        type and the first few names, so that the failures above stay readable."""
+        if len(self.skipped) <= limit:
+            return [f"skipped: {source}: {reason}" for source, reason in self.skipped.items()]
+        types = Counter(PurePath(source).suffix.lower() or "without suffix" for source in self.skipped)
+        counts = ", ".join(f"{count} {suffix}" for suffix, count in sorted(types.items(), key=lambda t: (-t[1], t[0])))
+        first = list(self.skipped)[:SKIPPED_NAMED]
+        return [f"skipped: {len(self.skipped)} files of unsupported type ({counts}), not indexed",
+                *(f"skipped: {source}" for source in first),
+                f"skipped: ... and {len(self.skipped) - len(first)} more (--json lists them all)"]

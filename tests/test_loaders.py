@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 
 import pytest
 from conftest import SAMPLE
@@ -38,7 +39,7 @@ def test_sample_txt_metadata():
     assert "Vostotchny" in doc.page_content
 
 
-@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16", "utf-16-le", "utf-16-be"])
 def test_non_utf8_encodings_are_detected(tmp_path, encoding):
     text = FRENCH + " Le « prix » de l’énergie a baissé." if encoding != "latin-1" else FRENCH + " Déjà là, où ça ?"
     path = tmp_path / f"article-{encoding}.txt"
@@ -47,6 +48,19 @@ def test_non_utf8_encodings_are_detected(tmp_path, encoding):
     assert not isinstance(doc, LoadError), doc
     assert doc.page_content == text
     assert doc.metadata["language"] == "fr"
+
+
+def test_utf16_without_a_bom_is_read_and_binary_with_nuls_still_refused(tmp_path):
+    russian = "Правительство представило исправленный бюджет. Дефицит составит 4,4 % ВВП в этом году."
+    (tmp_path / "russian.txt").write_bytes(russian.encode("utf-16-le"))  # NULs in one pair in five only
+    doc = load_file(tmp_path / "russian.txt")
+    assert not isinstance(doc, LoadError), doc
+    assert doc.page_content == russian and doc.metadata["language"] == "ru"
+    random = bytes((n * 7919 + n // 3) % 256 for n in range(20000))
+    for binary in (bytes(range(256)) * 50, random, struct.pack("<5000h", *range(5000)), b"MZ\x90\x00\x03\x00" * 999):
+        (tmp_path / "binary.txt").write_bytes(binary)
+        result = load_file(tmp_path / "binary.txt")
+        assert isinstance(result, LoadError) and result.reason == "binary content, not text", binary[:16]
 
 
 def test_cp1252_quotes_win_over_latin1_controls_whatever_the_detector_ranks_first(monkeypatch):
@@ -79,6 +93,51 @@ def test_html_keeps_the_article_and_drops_navigation(tmp_path):
         assert noise not in doc.page_content
     assert doc.metadata["title"] == "Budget : le gouvernement présente son plan"
     assert doc.metadata["published"] == "2024-03-05"
+
+
+CHROME_ONLY = """<!doctype html><html><head><title>Home</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/contact">Contact</a></li>
+</ul></nav>
+<header><div class="menu">Home | News | Contact</div></header>
+<div id="cookie-banner">We use cookies to improve your experience. <button>Accept</button></div>
+<footer>© 2024 Example News. All rights reserved. · Privacy · Terms</footer></body></html>"""
+
+
+@pytest.mark.parametrize("page", [
+    CHROME_ONLY,
+    "<html><body><p>Home | News | Contact</p></body></html>",
+    "<html><head><title>Une</title></head><body><ul><li><a href='/'>Accueil</a></li></ul>"
+    "<p><a href='/a'>Le gouvernement présente son plan de budget pour 2025</a></p>"
+    "<p><a href='/b'>Les agriculteurs manifestent devant la préfecture de Rennes</a></p></body></html>",
+    "<html><head><title>App</title></head><body><noscript>You need to enable JavaScript to run this app."
+    "</noscript><div id='root'></div></body></html>",
+])
+def test_a_page_of_navigation_and_boilerplate_only_is_not_an_article(tmp_path, page):
+    path = tmp_path / "home.html"
+    path.write_text(page, encoding="utf-8")
+    result = load_file(path)
+    assert isinstance(result, LoadError), result.metadata["title"]
+    assert "no article text found in the page" in result.reason
+
+
+@pytest.mark.parametrize(("page", "kept"), [
+    ("<html><head><title>Incendie à Lyon</title></head><body><nav><a href='/'>Accueil</a> | <a href='/n'>Actualités"
+     "</a></nav><article><h1>Incendie à Lyon</h1><p>Un incendie s'est déclaré mardi soir dans un entrepôt de Gerland. "
+     "Personne n'a été blessé.</p></article><footer>Mentions légales · Contact</footer></body></html>",
+     "Personne n'a été blessé."),
+    ("<html><body><div class='menu'>Home | News | Contact</div><div class='content'><p>A fire broke out on Tuesday "
+     "in a warehouse. Nobody was hurt.</p></div><div id='cookie-banner'>We use cookies. <a href='#'>Accept</a></div>"
+     "</body></html>", "Nobody was hurt."),
+    ("<html><body><p>Fire breaks out in Lyon warehouse. No one was hurt.</p></body></html>", "No one was hurt."),
+    ("<html><body><article><p>La CNIL a infligé une amende à Google pour ses cookies. L'entreprise a trois mois pour "
+     "se mettre en conformité.</p></article></body></html>", "pour ses cookies."),
+])
+def test_a_short_news_brief_is_an_article(tmp_path, page, kept):
+    path = tmp_path / "brief.html"
+    path.write_text(page, encoding="utf-8")
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    assert kept in doc.page_content
 
 
 def test_pdf_text_and_title(tmp_path):
@@ -150,6 +209,18 @@ def test_folders_are_walked_recursively_and_symlink_loops_end(tmp_path):
     results = list(load_paths([tmp_path / "a", tmp_path / "missing"]))
     errors = [r for r in results if isinstance(r, LoadError)]
     assert [e.reason for e in errors] == ["no such file or folder"]
+
+
+def test_files_of_other_types_in_a_folder_are_named_and_hidden_ones_are_not(tmp_path):
+    (tmp_path / "sub" / ".git").mkdir(parents=True)
+    (tmp_path / "one.txt").write_text(FRENCH)
+    for name in ("notes.docx", "sub/photo.JPG", "README", ".DS_Store", "sub/.notes.docx", "sub/.git/config"):
+        (tmp_path / name).write_bytes(b"x")
+    skipped: dict[str, str] = {}
+    assert [p.name for p in iter_files([tmp_path], skipped=skipped)] == ["one.txt"]
+    assert skipped == {str(tmp_path / "README"): "unsupported file type (none)",
+                       str(tmp_path / "notes.docx"): "unsupported file type .docx",
+                       str(tmp_path / "sub" / "photo.JPG"): "unsupported file type .jpg"}
 
 
 def test_chunk_offsets_match_the_text():

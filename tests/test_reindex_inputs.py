@@ -34,7 +34,11 @@ def odd_folder(folder):
     put("invalid-utf8.txt", (FRENCH + " Fin.").encode("utf-8").replace(b"Fin", b"F\xffin"), None)
     put("cp1252.txt", (FRENCH + " Le « prix » de l’énergie a baissé de 5 €.").encode("cp1252"), None)
     put("latin1.txt", (FRENCH + " Déjà là, où ça ?").encode("latin-1"), None)
+    put("utf16-no-bom.txt", (FRENCH + " L’hiver fut rude.").encode("utf-16-le"), None)  # as some Windows tools write
     put("no-body.html", b"<html><head><title>Rien</title></head></html>", "HTML page without readable main text")
+    put("menu-only.html", b"<html><head><title>Home</title></head><body><div>Home | News | Contact</div>"
+        b"<div id='cookies'>We use cookies to improve your experience.</div></body></html>",
+        "no article text found in the page")
     pdf = write_pdf(folder / "report.pdf", ["Rapport annuel sur la defense.", "Les depenses ont augmente de 7 %."])
     expected["report.pdf"] = None
     put("broken.pdf", pdf.read_bytes()[: len(pdf.read_bytes()) // 2], "broken PDF")
@@ -103,6 +107,7 @@ def test_each_odd_file_gets_a_clear_line_and_nothing_else_is_lost(tmp_path):
     # The decoded texts are what a reader would see.
     assert "5 €" in assistant.article_text(str(folder / "cp1252.txt"))
     assert "Déjà là, où ça ?" in assistant.article_text(str(folder / "latin1.txt"))
+    assert "L’hiver fut rude." in assistant.article_text(str(folder / "utf16-no-bom.txt"))
     assert "déficit public" in assistant.article_text(str(folder / "invalid-utf8.txt"))
     assert "Les depenses ont augmente de 7 %." in assistant.article_text(str(folder / "report.pdf"))
 
@@ -114,6 +119,50 @@ def test_each_odd_file_gets_a_clear_line_and_nothing_else_is_lost(tmp_path):
 
     pruned = assistant.index([folder], prune=True)
     assert str(existing) in pruned.removed  # gone for good: --prune removes it
+
+
+def test_files_of_other_types_in_a_folder_are_reported_as_skipped_not_failed(tmp_path):
+    folder = tmp_path / "news"
+    kept = write_news(folder, ["pont.txt"])["pont.txt"]
+    (folder / ".git").mkdir()
+    for name in ("notes.docx", "photo.jpg", "data.csv", ".DS_Store", ".git/config", ".notes.docx"):
+        (folder / name).write_bytes(b"x")
+    assistant = Assistant(tmp_path / "index")
+
+    report = assistant.index([folder])
+    assert report.added == [str(kept)]
+    assert report.skipped == {str(folder / "data.csv"): "unsupported file type .csv",
+                              str(folder / "notes.docx"): "unsupported file type .docx",
+                              str(folder / "photo.jpg"): "unsupported file type .jpg"}
+    assert report.ok and not report.failed
+    assert report.to_dict()["skipped"] == report.skipped  # what --json prints
+    assert "3 skipped" in report.summary()
+    assert report.skipped_lines() == [f"skipped: {source}: {reason}" for source, reason in report.skipped.items()]
+
+    # Named outright, a file of another type is a mistake worth a failure, and is not listed twice.
+    report = assistant.index([folder / "notes.docx", folder])
+    assert "unsupported file type .docx; supported" in report.failed[str(folder / "notes.docx")]
+    assert set(report.skipped) == {str(folder / "data.csv"), str(folder / "photo.jpg")}
+    assert report.unchanged == [str(kept)]
+
+
+def test_cli_sums_up_many_skipped_files_and_still_succeeds(tmp_path):
+    folder = tmp_path / "news"
+    write_news(folder, ["pont.txt"])
+    for number in range(12):
+        (folder / f"photo-{number:02}.jpg").write_bytes(b"x")
+    (folder / "notes.docx").write_bytes(b"x")
+    result = subprocess.run([sys.executable, "-m", "assistant", "--index", str(tmp_path / "index"), "index", "-q",
+                             str(folder)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "skipped: 13 files of unsupported type (12 .jpg, 1 .docx), not indexed",
+        f"skipped: {folder / 'notes.docx'}",
+        f"skipped: {folder / 'photo-00.jpg'}",
+        f"skipped: {folder / 'photo-01.jpg'}",
+        "skipped: ... and 10 more (--json lists them all)",
+    ]
+    assert "1 added" in result.stdout and "13 skipped" in result.stdout
 
 
 @pytest.mark.parametrize(("name", "data"), [

@@ -64,6 +64,8 @@ def index(args: argparse.Namespace, assistant) -> int:
     else:
         for source, reason in report.failed.items():
             print(f"failed: {source}: {reason}", file=sys.stderr)
+        for line in report.skipped_lines():  # not indexed either, so beside the failures
+            print(line, file=sys.stderr)
         for source, twin in report.duplicates.items():
             print(f"duplicate: {source} has the same content as {twin} (embedded once)")
         print(report.summary())

@@ -17,6 +17,8 @@ def print_report(report: IndexReport, stamp: bool = False) -> None:
         print(f"{prefix}repaired: {action}")
     for source, reason in report.failed.items():
         print(f"{prefix}failed: {source}: {reason}", file=sys.stderr)
+    for line in report.skipped_lines():
+        print(f"{prefix}{line}", file=sys.stderr)
     for source, twin in report.duplicates.items():
         print(f"{prefix}duplicate: {source} has the same content as {twin} (embedded once)")
     for kind in ("added", "updated", "removed"):
