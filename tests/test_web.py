@@ -15,6 +15,8 @@ import pytest
 from conftest import ROOT
 from servers import free_port, serving
 
+from assistant import Settings
+
 sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -209,6 +211,35 @@ def test_a_question_sent_while_another_is_answered_waits_its_turn(page):
     bots = page.locator('#chatbot [data-testid="bot"]').all_inner_texts()
     assert len(bots) == 2 and "Grad" in bots[0] and "Poutine" in bots[1] and "Grad" not in bots[1], bots
     assert page.locator("#question textarea").input_value() == ""
+
+
+def test_a_question_cut_at_its_limit_says_so(page, app):
+    # The box keeps its limit (the browser cuts what goes past it) but no longer cuts silently.
+    limit = Settings().max_question_chars
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
+    box, notice = page.locator("#question textarea"), page.locator("#question-limit")
+    assert box.get_attribute("maxlength") == str(limit)
+    assert notice.inner_text().strip() == ""  # nothing to say about a short question
+    page.evaluate("text => navigator.clipboard.writeText(text)", "What weapons were mentioned? " + "x" * limit)
+    box.click()
+    box.press("Control+V")  # a real paste: 29 characters more than the box keeps
+    wait_text(page, "#question-limit", "The pasted text was cut at the limit of 2,000 characters: its last 29")
+    assert len(box.input_value()) == limit
+    shot(page, "question-cut")
+    box.press("Backspace")
+    wait_text(page, "#question-limit", "1,999 / 2,000 characters")
+    box.press("x")
+    wait_text(page, "#question-limit", "the limit of a question is reached")
+    # emptied by the app (a new conversation), not typed: the notice goes too
+    page.locator("#new-chat").click()
+    page.wait_for_function("document.querySelector('#question-limit').innerText.trim() === ''")
+    assert box.input_value() == ""
+    # in French, with French numbers
+    page.locator("#lang-toggle label", has_text="Français").click()
+    wait_text(page, "#send", "Envoyer")
+    box.fill("y" * (limit - 100))
+    wait_text(page, "#question-limit", "caractères")
+    assert re.sub(r"\s", " ", notice.inner_text()).strip() == "1 900 / 2 000 caractères"
 
 
 def test_two_sessions_at_once_get_their_own_answers(browser, app):

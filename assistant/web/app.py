@@ -31,7 +31,7 @@ from .library import (
     table_headers,
 )
 from .panels import UI, Conversation, Panel, Turn, chain_hooks
-from .render import answer_markdown, article_html, escape_markdown, sources_html
+from .render import answer_markdown, article_html, escape_markdown, question_limit_html, sources_html
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                             send = gr.Button(t("en", "send"), variant="primary", scale=1, min_width=90,
                                              elem_id="send")
                             i18n.bind(send, value="send")
+                        # the box cuts what goes past its limit: this notice says so (see assets.QUESTION_LIMIT_JS)
+                        limit = settings.max_question_chars
+                        question_limit = gr.HTML(question_limit_html("en", limit), elem_id="question-limit",
+                                                 js_on_load=assets.QUESTION_LIMIT_JS)
+                        i18n.bind(question_limit, value=lambda lang: question_limit_html(lang, limit))
+                        question.change(None, None, None, js=assets.QUESTION_CHANGED_JS)
                         new_chat = gr.Button(t("en", "new_chat"), size="sm", variant="secondary",
                                              elem_id="new-chat")
                         i18n.bind(new_chat, value="new_chat")

@@ -50,6 +50,15 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     return text
 
 
+def question_limit_html(lang: str, limit: int) -> str:
+    """The question box's length notice: empty here, written by ``assets.QUESTION_LIMIT_JS`` from these
+    templates as the user types or pastes ({count}, {limit} and {lost} are filled in by the script)."""
+    templates = " ".join(f'data-{state}="{html.escape(t(lang, f"question.{state}"))}"'
+                         for state in ("near", "full", "cut"))
+    return (f'<div class="question-limit" data-limit="{limit}" data-lang="{html.escape(lang)}" {templates} '
+            'role="status" aria-live="polite"></div>')
+
+
 def _passage_parts(citation: Citation) -> tuple[str, str, str]:
     """(before, quote, after) of the cited sentence inside its passage."""
     passage = citation.passage
