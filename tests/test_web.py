@@ -193,6 +193,32 @@ def test_weapons_answer_its_sources_markers_article_and_follow_up(page):
     assert "What weapons were mentioned?" in page.locator("#sources .sources-head").inner_text()
 
 
+def test_two_markers_quoting_one_passage_share_one_card(page):
+    # Both sentences of this answer come from one paragraph: one card, labelled [1] [2], both highlighted.
+    text = ask(page, "Quelles armes ont été mentionnées ?", 0)
+    assert "[1]" in text and "[2]" in text
+    cards = page.locator("#sources .source-card")
+    assert cards.count() == 1
+    card = cards.first
+    assert card.locator("header .markers").inner_text() == "[1] [2]"
+    marks = card.locator("mark").all_inner_texts()
+    assert len(marks) == 2 and marks[0].startswith("Malgré les dénégations") and marks[1].startswith("Ces armements")
+    assert page.locator("#sources").inner_text().count("Malgré les dénégations") == 1
+    shot(page, "one-card-two-markers")
+    # either marker selects the card, its own sentence marked as the current one
+    for marker, quote in ((2, marks[1]), (1, marks[0])):
+        page.locator(f'#chatbot a[href="#cite-0-{marker}"]').click()
+        page.wait_for_selector(f'#sources .source-card.active mark.current[data-markers="{marker}"]')
+        assert page.locator("#sources .source-card.active mark.current").inner_text() == quote
+        # and the whole article opens on that marker's sentence
+        page.locator("#sources .open-article").click()
+        page.wait_for_selector("#article-mark")
+        assert page.locator("#article-mark").inner_text() == quote
+        assert page.locator("#sources .article-head .marker").inner_text() == f"[{marker}]"
+        page.locator("#sources .back-to-sources").click()
+        page.wait_for_selector("#sources .source-card")
+
+
 def test_unanswerable_question_is_refused_without_sources(page):
     text = ask(page, "Who won the 2022 football World Cup?", 0)
     assert "do not answer" in text

@@ -20,10 +20,13 @@ CSS = """
 .source-card.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
 .source-card header { display: flex; gap: 6px; align-items: baseline; font-weight: 600; }
 .marker { color: var(--color-accent); font-weight: 700; white-space: nowrap; }
+.markers { white-space: nowrap; }
 .source-meta { font-size: .85em; color: var(--body-text-color-subdued); margin-top: 2px; }
 .source-file { font-family: var(--font-mono); }
 .passage { line-height: 1.55; margin: .5em 0; white-space: pre-line; }
 .sources mark, .article-view mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+/* a card quoted by several markers: the sentence of the marker clicked in the answer */
+.source-card.active mark.current { box-shadow: 0 0 0 2px var(--color-accent); }
 .open-article { font-size: .85em; border: 1px solid var(--border-color-primary); border-radius: 6px;
   padding: 3px 10px; background: var(--background-fill-primary); cursor: pointer; color: var(--body-text-color); }
 .open-article:hover, .back-to-sources:hover { border-color: var(--color-accent); }
