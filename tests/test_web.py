@@ -361,6 +361,64 @@ def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     assert page.locator("#sources .source-card").count() == 0
 
 
+HARBOUR = """Brest harbour opens a dock for research vessels
+
+The harbour of Brest opened a new dock for research vessels in May 2022; six ships can berth there at once.
+"""
+
+
+def test_the_library_tab_shows_what_another_session_changed(browser, app, tmp_path):
+    # Session B's library tab follows what session A indexed or removed when B opens it again, with no
+    # reload, and B's pick of an article to remove survives when that article is still there.
+    article = tmp_path / "brest-dock.txt"
+    article.write_text(HARBOUR, encoding="utf-8")
+    stored = app.data / "uploads" / "brest-dock.txt"
+    first_context, first = open_page(browser, app)
+    second_context, second = open_page(browser, app)
+    try:
+        second.locator("#tab-library-button").click()
+        wait_text(second, "#articles", "La relation entre la Russie")
+        second.locator("#remove-choice input").click()
+        second.locator("[role=option]", has_text="La relation entre la Russie").click()
+        picked = second.locator("#remove-choice input").input_value()
+        assert picked.startswith("La relation entre la Russie"), picked
+        second.locator("#tab-chat-button").click()
+
+        first.locator("#tab-library-button").click()
+        first.set_input_files("#upload input[type=file]", [str(article)])
+        first.wait_for_selector("#upload .file-preview, #upload table", timeout=30_000)
+        first.locator("#index-button").click()
+        first.wait_for_function("document.querySelector('#upload-report').innerText.includes('1 of 1 files indexed')",
+                                timeout=ANSWER_TIMEOUT)
+        wait_text(first, "#articles", "Brest harbour opens")
+
+        second.locator("#tab-library-button").click()
+        wait_text(second, "#articles", "Brest harbour opens")
+        assert second.locator("#remove-choice input").input_value() == picked  # the pick in progress is kept
+        second.locator("#remove-choice input").click()
+        second.locator("[role=option]", has_text="Brest harbour opens").wait_for()  # offered for removal too
+        second.keyboard.press("Escape")
+        second.locator("#tab-chat-button").click()
+
+        first.locator("#remove-choice input").click()
+        first.locator("[role=option]", has_text="Brest harbour opens").click()
+        first.locator("#remove-button").click()
+        wait_text(first, "#remove-report", "Removed")
+
+        second.locator("#tab-library-button").click()
+        second.wait_for_function("!document.querySelector('#articles').innerText.includes('Brest harbour opens')")
+        second.locator("#remove-choice input").click()
+        second.locator("[role=option]", has_text="La relation entre la Russie").wait_for()
+        assert second.locator("[role=option]", has_text="Brest harbour opens").count() == 0
+    finally:
+        first_context.close()
+        second_context.close()
+        if stored.exists():  # the test failed half-way: leave the index as the other tests expect it
+            subprocess.run([sys.executable, "-m", "assistant", "--index", str(app.base / "index"), "remove",
+                            str(stored)], check=True, capture_output=True, cwd=ROOT, timeout=600)
+            stored.unlink()
+
+
 def test_a_page_opened_after_the_index_changed_lists_its_new_names(browser, app, tmp_path):
     # Indexed from the command line while the app runs: a page opened afterwards shows the new names
     # and counts without a click on Refresh (the panel was built when the server started).
