@@ -15,6 +15,8 @@ import pytest
 from conftest import ROOT
 from servers import free_port, serving
 
+from assistant import Settings
+
 sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -191,6 +193,32 @@ def test_weapons_answer_its_sources_markers_article_and_follow_up(page):
     assert "What weapons were mentioned?" in page.locator("#sources .sources-head").inner_text()
 
 
+def test_two_markers_quoting_one_passage_share_one_card(page):
+    # Both sentences of this answer come from one paragraph: one card, labelled [1] [2], both highlighted.
+    text = ask(page, "Quelles armes ont été mentionnées ?", 0)
+    assert "[1]" in text and "[2]" in text
+    cards = page.locator("#sources .source-card")
+    assert cards.count() == 1
+    card = cards.first
+    assert card.locator("header .markers").inner_text() == "[1] [2]"
+    marks = card.locator("mark").all_inner_texts()
+    assert len(marks) == 2 and marks[0].startswith("Malgré les dénégations") and marks[1].startswith("Ces armements")
+    assert page.locator("#sources").inner_text().count("Malgré les dénégations") == 1
+    shot(page, "one-card-two-markers")
+    # either marker selects the card, its own sentence marked as the current one
+    for marker, quote in ((2, marks[1]), (1, marks[0])):
+        page.locator(f'#chatbot a[href="#cite-0-{marker}"]').click()
+        page.wait_for_selector(f'#sources .source-card.active mark.current[data-markers="{marker}"]')
+        assert page.locator("#sources .source-card.active mark.current").inner_text() == quote
+        # and the whole article opens on that marker's sentence
+        page.locator("#sources .open-article").click()
+        page.wait_for_selector("#article-mark")
+        assert page.locator("#article-mark").inner_text() == quote
+        assert page.locator("#sources .article-head .marker").inner_text() == f"[{marker}]"
+        page.locator("#sources .back-to-sources").click()
+        page.wait_for_selector("#sources .source-card")
+
+
 def test_unanswerable_question_is_refused_without_sources(page):
     text = ask(page, "Who won the 2022 football World Cup?", 0)
     assert "do not answer" in text
@@ -209,6 +237,35 @@ def test_a_question_sent_while_another_is_answered_waits_its_turn(page):
     bots = page.locator('#chatbot [data-testid="bot"]').all_inner_texts()
     assert len(bots) == 2 and "Grad" in bots[0] and "Poutine" in bots[1] and "Grad" not in bots[1], bots
     assert page.locator("#question textarea").input_value() == ""
+
+
+def test_a_question_cut_at_its_limit_says_so(page, app):
+    # The box keeps its limit (the browser cuts what goes past it) but no longer cuts silently.
+    limit = Settings().max_question_chars
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
+    box, notice = page.locator("#question textarea"), page.locator("#question-limit")
+    assert box.get_attribute("maxlength") == str(limit)
+    assert notice.inner_text().strip() == ""  # nothing to say about a short question
+    page.evaluate("text => navigator.clipboard.writeText(text)", "What weapons were mentioned? " + "x" * limit)
+    box.click()
+    box.press("Control+V")  # a real paste: 29 characters more than the box keeps
+    wait_text(page, "#question-limit", "The pasted text was cut at the limit of 2,000 characters: its last 29")
+    assert len(box.input_value()) == limit
+    shot(page, "question-cut")
+    box.press("Backspace")
+    wait_text(page, "#question-limit", "1,999 / 2,000 characters")
+    box.press("x")
+    wait_text(page, "#question-limit", "the limit of a question is reached")
+    # emptied by the app (a new conversation), not typed: the notice goes too
+    page.locator("#new-chat").click()
+    page.wait_for_function("document.querySelector('#question-limit').innerText.trim() === ''")
+    assert box.input_value() == ""
+    # in French, with French numbers
+    page.locator("#lang-toggle label", has_text="Français").click()
+    wait_text(page, "#send", "Envoyer")
+    box.fill("y" * (limit - 100))
+    wait_text(page, "#question-limit", "caractères")
+    assert re.sub(r"\s", " ", notice.inner_text()).strip() == "1 900 / 2 000 caractères"
 
 
 def test_two_sessions_at_once_get_their_own_answers(browser, app):
@@ -302,6 +359,64 @@ def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     assert "do not answer" in after
     assert "forty-two" not in after
     assert page.locator("#sources .source-card").count() == 0
+
+
+HARBOUR = """Brest harbour opens a dock for research vessels
+
+The harbour of Brest opened a new dock for research vessels in May 2022; six ships can berth there at once.
+"""
+
+
+def test_the_library_tab_shows_what_another_session_changed(browser, app, tmp_path):
+    # Session B's library tab follows what session A indexed or removed when B opens it again, with no
+    # reload, and B's pick of an article to remove survives when that article is still there.
+    article = tmp_path / "brest-dock.txt"
+    article.write_text(HARBOUR, encoding="utf-8")
+    stored = app.data / "uploads" / "brest-dock.txt"
+    first_context, first = open_page(browser, app)
+    second_context, second = open_page(browser, app)
+    try:
+        second.locator("#tab-library-button").click()
+        wait_text(second, "#articles", "La relation entre la Russie")
+        second.locator("#remove-choice input").click()
+        second.locator("[role=option]", has_text="La relation entre la Russie").click()
+        picked = second.locator("#remove-choice input").input_value()
+        assert picked.startswith("La relation entre la Russie"), picked
+        second.locator("#tab-chat-button").click()
+
+        first.locator("#tab-library-button").click()
+        first.set_input_files("#upload input[type=file]", [str(article)])
+        first.wait_for_selector("#upload .file-preview, #upload table", timeout=30_000)
+        first.locator("#index-button").click()
+        first.wait_for_function("document.querySelector('#upload-report').innerText.includes('1 of 1 files indexed')",
+                                timeout=ANSWER_TIMEOUT)
+        wait_text(first, "#articles", "Brest harbour opens")
+
+        second.locator("#tab-library-button").click()
+        wait_text(second, "#articles", "Brest harbour opens")
+        assert second.locator("#remove-choice input").input_value() == picked  # the pick in progress is kept
+        second.locator("#remove-choice input").click()
+        second.locator("[role=option]", has_text="Brest harbour opens").wait_for()  # offered for removal too
+        second.keyboard.press("Escape")
+        second.locator("#tab-chat-button").click()
+
+        first.locator("#remove-choice input").click()
+        first.locator("[role=option]", has_text="Brest harbour opens").click()
+        first.locator("#remove-button").click()
+        wait_text(first, "#remove-report", "Removed")
+
+        second.locator("#tab-library-button").click()
+        second.wait_for_function("!document.querySelector('#articles').innerText.includes('Brest harbour opens')")
+        second.locator("#remove-choice input").click()
+        second.locator("[role=option]", has_text="La relation entre la Russie").wait_for()
+        assert second.locator("[role=option]", has_text="Brest harbour opens").count() == 0
+    finally:
+        first_context.close()
+        second_context.close()
+        if stored.exists():  # the test failed half-way: leave the index as the other tests expect it
+            subprocess.run([sys.executable, "-m", "assistant", "--index", str(app.base / "index"), "remove",
+                            str(stored)], check=True, capture_output=True, cwd=ROOT, timeout=600)
+            stored.unlink()
 
 
 def test_a_page_opened_after_the_index_changed_lists_its_new_names(browser, app, tmp_path):

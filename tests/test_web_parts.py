@@ -163,6 +163,35 @@ def test_sources_and_article_highlight_the_cited_sentence(sample_assistant):
     assert "article is no longer" in article_html(citation, None, "en")
 
 
+def test_markers_quoting_one_passage_share_one_card():
+    passage = "Alpha one. Beta two. Gamma three."
+
+    def cite(marker: int, quote: str, chunk: str = "c1", text: str = passage) -> Citation:
+        start = 100 + text.index(quote)
+        return Citation(marker=marker, source="/x/a.txt", title="A", quote=quote, start=start, end=start + len(quote),
+                        score=0.5 + marker / 100, chunk_id=chunk, passage=text, passage_start=100,
+                        passage_end=100 + len(text))
+
+    citations = [cite(1, "Beta two."), cite(2, "Alpha one."), cite(3, "Other one.", "c2", "Other one. More."),
+                 cite(4, "Beta two.")]  # [4] quotes [1]'s sentence again
+    answer = Answer(text="Beta two. [1] Alpha one. [2] Other one. [3] [4]", citations=citations)
+    html = sources_html(answer, 0, "en", active=2)
+    assert html.count("<article") == 2 and html.count("Gamma three.") == 1  # the passage shown once
+    assert ('<article class="source-card active" id="source-0-1" data-turn="0" data-marker="1" '
+            'data-markers="1 2 4">') in html
+    assert ('<span class="marker" data-marker="1">[1]</span> <span class="marker" data-marker="2">[2]</span> '
+            '<span class="marker" data-marker="4">[4]</span>') in html
+    # each quote highlighted once, the active marker's as the current one; the article opens on it
+    assert ('<p class="passage"><mark data-markers="2" class="current">Alpha one.</mark> '
+            '<mark data-markers="1 4">Beta two.</mark> Gamma three.</p>') in html
+    assert 'class="open-article" data-turn="0" data-marker="2"' in html
+    assert 'data-markers="3"><header>' in html and "<mark>Other one.</mark> More." in html  # a card of its own
+    assert html.count("source-card active") == 1 and 'id="source-0-3"' in html
+    other = sources_html(answer, 0, "en", active=3)
+    assert '<article class="source-card active" id="source-0-3"' in other and "current" not in other
+    assert 'class="open-article" data-turn="0" data-marker="1"' in other  # no marker of that card chosen
+
+
 def test_refusal_panel_says_no_passage(sample_assistant):
     answer = sample_assistant.ask("Who won the 2022 football World Cup?")
     html = sources_html(answer, 0, "fr")

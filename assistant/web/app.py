@@ -31,7 +31,7 @@ from .library import (
     table_headers,
 )
 from .panels import UI, Conversation, Panel, Turn, chain_hooks
-from .render import answer_markdown, article_html, escape_markdown, sources_html
+from .render import answer_markdown, article_html, escape_markdown, question_limit_html, sources_html
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                             send = gr.Button(t("en", "send"), variant="primary", scale=1, min_width=90,
                                              elem_id="send")
                             i18n.bind(send, value="send")
+                        # the box cuts what goes past its limit: this notice says so (see assets.QUESTION_LIMIT_JS)
+                        limit = settings.max_question_chars
+                        question_limit = gr.HTML(question_limit_html("en", limit), elem_id="question-limit",
+                                                 js_on_load=assets.QUESTION_LIMIT_JS)
+                        i18n.bind(question_limit, value=lambda lang: question_limit_html(lang, limit))
+                        question.change(None, None, None, js=assets.QUESTION_CHANGED_JS)
                         new_chat = gr.Button(t("en", "new_chat"), size="sm", variant="secondary",
                                              elem_id="new-chat")
                         i18n.bind(new_chat, value="new_chat")
@@ -311,15 +317,35 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                      concurrency_limit=None)
 
         # -- library
-        def library_view(lang_value: str):
-            lang_value = normalize(lang_value)
-            return (gr.update(value={"headers": table_headers(lang_value), "data": article_rows(assistant, uploads)},
-                              label=t(lang_value, "library.articles")),
-                    gr.update(choices=remove_choices(assistant, uploads), value=None,
-                              label=t(lang_value, "library.remove_choice")),
-                    stats_line(lang_value), index_info(lang_value), gr.update(placeholder=placeholder(lang_value)))
+        # What this session's library tab shows ([rows, choices]): opening the tab redraws it only if the index
+        # changed since (another session, the command line), so a pick in progress is not undone for nothing.
+        library_shown = gr.State(None)
 
-        library_outputs = [articles_table, to_remove, stats, index_md, chatbot]
+        def library_listing() -> list:
+            return [article_rows(assistant, uploads), remove_choices(assistant, uploads)]
+
+        def library_view(lang_value: str, chosen: str | None = None, listing: list | None = None):
+            """The library tab up to date; the article chosen for removal stays chosen while it is listed."""
+            lang_value = normalize(lang_value)
+            rows, choices = listing or library_listing()
+            kept = chosen if any(source == chosen for _, source in choices) else None
+            return (gr.update(value={"headers": table_headers(lang_value), "data": rows},
+                              label=t(lang_value, "library.articles")),
+                    gr.update(choices=choices, value=kept, label=t(lang_value, "library.remove_choice")),
+                    stats_line(lang_value), index_info(lang_value), gr.update(placeholder=placeholder(lang_value)),
+                    [rows, choices])
+
+        library_outputs = [articles_table, to_remove, stats, index_md, chatbot, library_shown]
+        library_inputs = [lang, to_remove]
+
+        def open_library(lang_value: str, chosen: str | None, shown: list | None):
+            listing = library_listing()
+            if listing == shown:
+                return (gr.skip(),) * len(library_outputs)
+            return library_view(lang_value, chosen, listing)
+
+        library_tab.select(open_library, [lang, to_remove, library_shown], library_outputs, api_visibility="private",
+                           concurrency_limit=None, show_progress="hidden", trigger_mode="always_last")
 
         def index_files(paths: list[str] | None, replace_same_name: bool, lang_value: str,
                         progress=gr.Progress()):  # noqa: B008 (how Gradio asks for a bar)
@@ -354,7 +380,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         index_event = index_button.click(index_files, [files, replace, lang], [upload_report, files],
                                          concurrency_limit=1, concurrency_id="library", api_name="index",
                                          show_progress="full")
-        index_done = index_event.then(library_view, [lang], library_outputs, api_visibility="private")
+        index_done = index_event.then(library_view, library_inputs, library_outputs, api_visibility="private")
         chain_hooks(index_done, ui.library_hooks)
 
         def remove_selected(source: str | None, lang_value: str):
@@ -374,7 +400,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
 
         remove_event = remove_button.click(remove_selected, [to_remove, lang], [remove_report], concurrency_limit=1,
                                            concurrency_id="library", api_name="remove")
-        remove_done = remove_event.then(library_view, [lang], library_outputs, api_visibility="private")
+        remove_done = remove_event.then(library_view, library_inputs, library_outputs, api_visibility="private")
         chain_hooks(remove_done, ui.library_hooks)
 
         def pick_row(evt: gr.SelectData):
@@ -405,19 +431,20 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             headers = getattr(request, "headers", None) or {}
             return browser_language(headers.get("accept-language"))
 
-        def relabel(lang_value: str, conv: Conversation):
+        def relabel(lang_value: str, conv: Conversation, chosen: str | None):
             lang_value = normalize(lang_value)
+            table, choice, *_, shown = library_view(lang_value, chosen)
             return [*i18n.updates(lang_value), _header_html(lang_value), _panel_sources(assistant, conv, lang_value),
-                    *library_view(lang_value)[:2]]
+                    table, choice, shown]
 
-        language_event = lang.change(relabel, [lang, conversation],
-                                     [*i18n.components, header, sources, articles_table, to_remove],
+        language_event = lang.change(relabel, [lang, conversation, to_remove],
+                                     [*i18n.components, header, sources, articles_table, to_remove, library_shown],
                                      api_visibility="private", concurrency_limit=None)
         chain_hooks(language_event, ui.language_hooks)
         demo.load(detect_language, None, lang, api_visibility="private")
         # the library may have changed since the page was built (another session, the command line):
         # the library tab and the panels that follow it (entities) are brought up to date at each load
-        library_load = demo.load(library_view, [lang], library_outputs, api_visibility="private")
+        library_load = demo.load(library_view, library_inputs, library_outputs, api_visibility="private")
         chain_hooks(library_load, ui.library_hooks)
     return demo
 

@@ -20,10 +20,13 @@ CSS = """
 .source-card.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
 .source-card header { display: flex; gap: 6px; align-items: baseline; font-weight: 600; }
 .marker { color: var(--color-accent); font-weight: 700; white-space: nowrap; }
+.markers { white-space: nowrap; }
 .source-meta { font-size: .85em; color: var(--body-text-color-subdued); margin-top: 2px; }
 .source-file { font-family: var(--font-mono); }
 .passage { line-height: 1.55; margin: .5em 0; white-space: pre-line; }
 .sources mark, .article-view mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+/* a card quoted by several markers: the sentence of the marker clicked in the answer */
+.source-card.active mark.current { box-shadow: 0 0 0 2px var(--color-accent); }
 .open-article { font-size: .85em; border: 1px solid var(--border-color-primary); border-radius: 6px;
   padding: 3px 10px; background: var(--background-fill-primary); cursor: pointer; color: var(--body-text-color); }
 .open-article:hover, .back-to-sources:hover { border-color: var(--color-accent); }
@@ -36,6 +39,11 @@ CSS = """
 #chatbot a[href^="#cite-"] { text-decoration: none; font-weight: 700; font-size: .85em; color: var(--color-accent);
   background: var(--color-accent-soft); border-radius: 4px; padding: 0 3px; margin: 0 1px; cursor: pointer; }
 #chatbot a[href^="#cite-"]:hover { filter: brightness(0.92); }
+#question-limit .question-limit { font-size: .85em; color: var(--body-text-color-subdued); margin: 0 4px;
+  text-align: right; }
+#question-limit:has(.question-limit:empty) { display: none; }  /* no room taken while silent */
+#question-limit .question-limit[data-state="full"], #question-limit .question-limit[data-state="cut"] {
+  color: var(--color-red-500, #b91c1c); font-weight: 600; }
 #upload-report ul { margin-top: 4px; }
 #articles [class*="cell"], #articles [class*="cell"] * { font-family: var(--font) !important; }
 """
@@ -75,3 +83,52 @@ watch('value', () => {
   if (target) target.scrollIntoView({block: mark ? 'center' : 'nearest', behavior: 'smooth'});
 });
 """
+
+# The question box keeps at most max_question_chars characters (its maxlength): the browser cuts a longer
+# paste silently. This notice under the box counts the characters near the limit, says when it is reached,
+# and after a paste or drop that did not fit, how many characters were cut. Its words come from the
+# component's HTML (question_limit_html, in the page's language); window.__questionLimit() is called by the
+# box's change event, so that a box filled or emptied by the app is counted too.
+QUESTION_LIMIT_JS = """
+const NEAR = 0.8;  // the count shows from 80% of the limit
+const box = () => document.querySelector('#question textarea');
+let lost = 0;  // characters of the last paste or drop that the box could not keep
+const render = () => {
+  const root = element.querySelector('.question-limit');
+  const input = box();
+  if (!root || !input) return;
+  const limit = Number(root.dataset.limit) || input.maxLength;
+  const count = input.value.length;
+  if (count < limit) lost = 0;
+  const number = new Intl.NumberFormat(root.dataset.lang || undefined);
+  const say = (template) => template.replace('{count}', number.format(count))
+    .replace('{limit}', number.format(limit)).replace('{lost}', number.format(lost));
+  const state = lost > 0 ? 'cut' : count >= limit ? 'full' : count >= limit * NEAR ? 'near' : '';
+  root.dataset.state = state;
+  root.textContent = state ? say(root.dataset[state] || '') : '';
+};
+const inserting = (event) => {
+  const input = event.target.closest ? event.target.closest('#question textarea') : null;
+  if (!input) return;
+  const data = event.type === 'drop' ? event.dataTransfer : event.clipboardData;
+  const text = ((data && data.getData('text/plain')) || '').replace(/\\r\\n?/g, '\\n');
+  const replaced = event.type === 'paste' ? Math.abs(input.selectionEnd - input.selectionStart) : 0;
+  const expected = input.value.length - replaced + text.length;
+  // after the browser has inserted what fits (an input event, or none at all when the box was full)
+  setTimeout(() => { lost = Math.max(0, expected - input.value.length); render(); }, 0);
+};
+const typed = (event) => {
+  if (event.target.closest && event.target.closest('#question textarea')) render();
+};
+if (window.__questionLimitHandlers) {
+  for (const [type, handler] of window.__questionLimitHandlers) document.removeEventListener(type, handler, true);
+}
+window.__questionLimitHandlers = [['paste', inserting], ['drop', inserting], ['input', typed]];
+for (const [type, handler] of window.__questionLimitHandlers) document.addEventListener(type, handler, true);
+window.__questionLimit = () => setTimeout(render, 0);
+watch('value', render);  // the page's language changed: new words
+render();
+"""
+
+# The box's change event (typed, or set by the app: emptied once a question is sent, an example chosen)
+QUESTION_CHANGED_JS = "() => { if (window.__questionLimit) window.__questionLimit(); }"

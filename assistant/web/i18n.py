@@ -34,6 +34,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "your questions here.",
         "question.label": "Question",
         "question.placeholder": "Ask a question in English or French…",
+        "question.near": "{count} / {limit} characters",
+        "question.full": "{count} / {limit} characters: the limit of a question is reached; anything longer is cut.",
+        "question.cut": "The pasted text was cut at the limit of {limit} characters: its last {lost} characters are "
+                        "not in the box.",
         "send": "Send",
         "new_chat": "New conversation",
         "sources.title": "Sources",
@@ -113,6 +117,11 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "**Bibliothèque**, puis posez vos questions ici.",
         "question.label": "Question",
         "question.placeholder": "Posez une question en français ou en anglais…",
+        "question.near": "{count} / {limit} caractères",
+        "question.full": "{count} / {limit} caractères : la limite d'une question est atteinte ; la suite est "
+                         "coupée.",
+        "question.cut": "Le texte collé a été coupé à la limite de {limit} caractères : ses {lost} derniers "
+                        "caractères ne sont pas dans la zone.",
         "send": "Envoyer",
         "new_chat": "Nouvelle conversation",
         "sources.title": "Sources",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..types import Answer, Citation
@@ -50,33 +51,97 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     return text
 
 
-def _passage_parts(citation: Citation) -> tuple[str, str, str]:
-    """(before, quote, after) of the cited sentence inside its passage."""
-    passage = citation.passage
+def question_limit_html(lang: str, limit: int) -> str:
+    """The question box's length notice: empty here, written by ``assets.QUESTION_LIMIT_JS`` from these
+    templates as the user types or pastes ({count}, {limit} and {lost} are filled in by the script)."""
+    templates = " ".join(f'data-{state}="{html.escape(t(lang, f"question.{state}"))}"'
+                         for state in ("near", "full", "cut"))
+    return (f'<div class="question-limit" data-limit="{limit}" data-lang="{html.escape(lang)}" {templates} '
+            'role="status" aria-live="polite"></div>')
+
+
+def passage_groups(citations: Sequence[Citation]) -> list[list[Citation]]:
+    """The citations grouped by the passage they quote (one chunk of one article), in marker order: two
+    sentences of one paragraph cited as [1] and [2] make one source card, not two copies of the paragraph."""
+    groups: dict[tuple, list[Citation]] = {}
+    for citation in citations:
+        if citation.chunk_id:
+            key: tuple = ("chunk", citation.source, citation.chunk_id)
+        elif citation.passage:
+            key = ("passage", citation.source, citation.passage_start, citation.passage_end, citation.passage)
+        else:  # no passage to share: a card of its own
+            key = ("marker", citation.marker)
+        groups.setdefault(key, []).append(citation)
+    return list(groups.values())
+
+
+def _quote_span(citation: Citation, passage: str) -> tuple[int, int] | None:
+    """Where the cited sentence lies in ``passage``, or None when it cannot be found there."""
     start = citation.start - citation.passage_start
     end = citation.end - citation.passage_start
     if passage and 0 <= start <= end <= len(passage) and passage[start:end] == citation.quote:
-        return passage[:start], citation.quote, passage[end:]
+        return start, end
     found = passage.find(citation.quote) if passage and citation.quote else -1
-    if found >= 0:
-        return passage[:found], citation.quote, passage[found + len(citation.quote):]
-    return "", citation.quote, ""
+    return (found, found + len(citation.quote)) if found >= 0 else None
 
 
-def source_card(citation: Citation, turn: int, active: bool, lang: str) -> str:
-    before, quote, after = _passage_parts(citation)
-    name = Path(citation.source).name or citation.source
-    title = citation.title or name
-    classes = "source-card active" if active else "source-card"
+def _mark(text: str, markers: Sequence[int] | None, current: bool = False) -> str:
+    """A highlighted sentence; in a card of several markers it says whose it is (``markers``)."""
+    if markers is None:
+        return f"<mark>{html.escape(text)}</mark>"
+    classes = ' class="current"' if current else ""
+    return f'<mark data-markers="{" ".join(map(str, markers))}"{classes}>{html.escape(text)}</mark>'
+
+
+def _passage_html(citations: Sequence[Citation], active: int | None) -> str:
+    """The shared passage with each cited sentence highlighted (overlapping ones as one highlight); in a card
+    of several markers, the active marker's sentence is marked ``current``. A quote that cannot be found in
+    the passage is shown alone, as before."""
+    passage = citations[0].passage
+    several = len(citations) > 1
+    located = [(span, c.marker) for c in citations if (span := _quote_span(c, passage)) is not None]
+    alone = [c for c in citations if _quote_span(c, passage) is None]
+    spans: list[tuple[int, int, list[int]]] = []  # (start, end, markers), merged where they overlap
+    for (start, end), marker in sorted(located):
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end), [*spans[-1][2], marker])
+        else:
+            spans.append((start, end, [marker]))
+    parts = []
+    if spans:
+        body, position = [], 0
+        for start, end, markers in spans:
+            body.append(html.escape(passage[position:start]))
+            body.append(_mark(passage[start:end], markers if several else None, active in markers))
+            position = end
+        body.append(html.escape(passage[position:]))
+        parts.append(f'<p class="passage">{"".join(body)}</p>')
+    parts.extend(f'<p class="passage">{_mark(c.quote, [c.marker] if several else None, c.marker == active)}</p>'
+                 for c in alone)
+    return "".join(parts)
+
+
+def source_card(citations: Citation | Sequence[Citation], turn: int, active: int | None, lang: str) -> str:
+    """One passage and the markers that quote it; ``active`` is the marker selected in the answer (the card
+    holding it is highlighted). The card's id names its first marker; ``data-markers`` lists them all."""
+    group = [citations] if isinstance(citations, Citation) else list(citations)
+    first = group[0]
+    markers = [c.marker for c in group]
+    name = Path(first.source).name or first.source
+    title = first.title or name
+    selected = active in markers
+    classes = "source-card active" if selected else "source-card"
+    labels = " ".join(f'<span class="marker" data-marker="{m}">[{m}]</span>' for m in markers)
+    opened = active if selected else first.marker  # the article opens on the sentence of this marker
     return (
-        f'<article class="{classes}" id="source-{turn}-{citation.marker}" data-turn="{turn}" '
-        f'data-marker="{citation.marker}">'
-        f'<header><span class="marker">[{citation.marker}]</span>'
+        f'<article class="{classes}" id="source-{turn}-{first.marker}" data-turn="{turn}" '
+        f'data-marker="{first.marker}" data-markers="{" ".join(map(str, markers))}">'
+        f'<header><span class="markers">{labels}</span>'
         f'<span class="source-title">{html.escape(title)}</span></header>'
-        f'<div class="source-meta"><span class="source-file" title="{html.escape(citation.source)}">'
-        f"{html.escape(name)}</span> · {t(lang, 'sources.score')} {citation.score:.3f}</div>"
-        f'<p class="passage">{html.escape(before)}<mark>{html.escape(quote)}</mark>{html.escape(after)}</p>'
-        f'<button type="button" class="open-article" data-turn="{turn}" data-marker="{citation.marker}">'
+        f'<div class="source-meta"><span class="source-file" title="{html.escape(first.source)}">'
+        f"{html.escape(name)}</span> · {t(lang, 'sources.score')} {max(c.score for c in group):.3f}</div>"
+        f"{_passage_html(group, active)}"
+        f'<button type="button" class="open-article" data-turn="{turn}" data-marker="{opened}">'
         f"{t(lang, 'sources.open')}</button>"
         "</article>"
     )
@@ -97,7 +162,7 @@ def sources_html(answer: Answer | None, turn: int | None, lang: str, active: int
         parts.append(f'<p class="sources-note">{t(lang, "sources.none")}</p>')
     else:
         parts.append(f'<p class="sources-hint">{t(lang, "sources.hint")}</p>')
-        parts.extend(source_card(c, turn, c.marker == active, lang) for c in answer.citations)
+        parts.extend(source_card(group, turn, active, lang) for group in passage_groups(answer.citations))
     seconds = sum(answer.timings.values()) if answer.timings else 0.0
     foot = t(lang, "sources.answerer", answerer=html.escape(answer.answerer), seconds=seconds)
     parts.append(f'<p class="sources-foot">{foot}</p>')
