@@ -357,12 +357,14 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
 
             def report_progress(done: int, total: int, source: str) -> None:
                 name = source.rsplit("/", 1)[-1]
-                progress((done - 1) / max(total, 1), desc=t(lang_value, "library.indexing", name=name))
+                # Counts, not a share: after the embedding's 97 % a share of files done would read 0 %.
+                progress((done - 1, total), desc=t(lang_value, "library.indexing", name=name),
+                         unit=t(lang_value, "library.unit.files"))
 
             def report_embedding(done: int, total: int, source: str) -> None:
                 name = source.rsplit("/", 1)[-1]
-                progress(done / max(total, 1), desc=t(lang_value, "library.embedding", name=name, done=done,
-                                                      total=total))
+                progress((done, total), desc=t(lang_value, "library.embedding", name=name),
+                         unit=t(lang_value, "library.unit.passages"))
 
             try:
                 report = index_uploads(assistant, saved, report_progress, report_embedding)
