@@ -117,7 +117,7 @@ def test_report_names_each_file_and_why_it_failed(tmp_path, writable_index):
     report = assistant.index([s.stored for s in saved])
     store.settle(saved, report)
     text = report_markdown(saved, report, "en")
-    assert "1 of 2 files indexed" in text
+    assert "Files indexed: 1 of 2" in text
     assert "✓ `good.md`: indexed" in text
     assert "✗ `bad.pdf`: **failed**:" in text and "PDF" in text
     assert not (tmp_path / "uploads" / "bad.pdf").exists()  # a refused file is not kept
