@@ -33,6 +33,9 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PROSE_WORDS = 5
 _SENTENCE = re.compile(r"[^.!?…。！？|·•\n]+[.!?…。！？]")  # menus part their items with | · •
 _WORD = re.compile(r"[^\W\d_]+")
+# Chinese and Japanese put no space between words: there a sentence of prose is this many characters.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_UNSPACED_PROSE = 10
 # Banners are written in sentences too, but say what they are about: a page whose only sentences speak
 # of cookies or JavaScript is a consent banner or an empty app shell, not an article.
 _BANNER = re.compile(r"cookie|javascript", re.I)
@@ -363,8 +366,8 @@ def _html(html: str) -> tuple[str, str | None, str | None]:
 
 
 def _has_prose(text: str) -> bool:
-    return any(len(_WORD.findall(sentence)) >= _PROSE_WORDS and not _BANNER.search(sentence)
-               for sentence in _SENTENCE.findall(text))
+    return any((len(_WORD.findall(sentence)) >= _PROSE_WORDS or len(_UNSPACED.findall(sentence)) >= _UNSPACED_PROSE)
+               and not _BANNER.search(sentence) for sentence in _SENTENCE.findall(text))
 
 
 def _pdf(data: bytes) -> tuple[str, str | None, str | None]:

@@ -131,6 +131,9 @@ def test_a_page_of_navigation_and_boilerplate_only_is_not_an_article(tmp_path, p
     ("<html><body><p>Fire breaks out in Lyon warehouse. No one was hurt.</p></body></html>", "No one was hurt."),
     ("<html><body><article><p>La CNIL a infligé une amende à Google pour ses cookies. L'entreprise a trois mois pour "
      "se mettre en conformité.</p></article></body></html>", "pour ses cookies."),
+    # No spaces between words: counted in characters.
+    ("<html><body><article><p>东京电力公司周二表示，福岛核电站的处理水排放工作将于下周恢复。</p></article></body></html>",
+     "福岛核电站"),
 ])
 def test_a_short_news_brief_is_an_article(tmp_path, page, kept):
     path = tmp_path / "brief.html"
