@@ -33,8 +33,12 @@ def print_report(report: IndexReport, stamp: bool = False) -> None:
 def watch(args: argparse.Namespace, assistant) -> int:
     from ..watcher import Watcher
 
+    def failed(message: str) -> None:
+        print(f"{time.strftime('%H:%M:%S')} error: {message} (will retry)", file=sys.stderr, flush=True)
+
     watcher = Watcher(assistant, args.folders, debounce=args.debounce,
-                      on_report=lambda report: print_report(report, stamp=True))
+                      on_report=lambda report: print_report(report, stamp=True), on_error=failed)
+    watcher.check_folders()  # before saying that it watches them
     print(f"watching {', '.join(str(f) for f in watcher.folders)} (Ctrl-C to stop)", flush=True)
     try:
         watcher.run()
