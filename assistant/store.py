@@ -22,6 +22,7 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 
 from .embeddings import ModelEmbeddings
+from .urls import shown_url
 
 CHUNKS = "chunks"
 ARTICLES = "articles"
@@ -173,14 +174,14 @@ def make_client(index_dir: Path, chroma_url: str | None):
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url:
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-        with reaching(chroma_url):
+        with reaching(shown_url(chroma_url)):
             client = chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1",
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
                 settings=chroma_settings,
             )
-        return _Guarded(client, chroma_url)
+        return _Guarded(client, shown_url(chroma_url))
     if index_dir.exists() and not index_dir.is_dir():
         raise StoreError(f"{index_dir} is a file, not an index folder")
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -225,7 +226,7 @@ class Store:
                  namespace: str = "") -> None:
         self.index_dir = index_dir
         self.embeddings = embeddings
-        self.location = chroma_url or str(index_dir)
+        self.location = shown_url(chroma_url) if chroma_url else str(index_dir)  # as messages show it
         self.client = make_client(index_dir, chroma_url)
         # A namespace lets several indexes share one Chroma server.
         prefix = f"{namespace}_" if namespace else ""
@@ -242,7 +243,7 @@ class Store:
         recorded = (self._chunks.metadata or {}).get("embedding_model")
         if recorded and recorded != embeddings.model_id:
             raise ModelMismatchError(self.location, str(recorded), embeddings.model_id)
-        with reaching(chroma_url) if chroma_url else nullcontext():
+        with reaching(self.location) if chroma_url else nullcontext():
             self.vectorstore = Chroma(client=getattr(self.client, "_target", self.client),
                                       collection_name=prefix + CHUNKS, embedding_function=embeddings,
                                       create_collection_if_not_exists=False)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from chroma_server import ChromaServer
+from chroma_server import ChromaServer, free_port
 from conftest import ROOT, SAMPLE
 from corpus import run_cli, write_news
 from test_core import WEAPONS
@@ -146,3 +146,17 @@ def test_a_lost_chroma_server_is_one_store_error_naming_it(tmp_path):
         server.stop()
         if restarted is not None:
             restarted.stop()
+
+
+def test_a_password_in_the_chroma_url_is_never_shown(server, tmp_path):
+    url = server.url.replace("http://", "http://bob:hunter2@")
+    Assistant(tmp_path / "writer", chroma_url=server.url).index([SAMPLE])
+    result = run_cli("--chroma-url", url, "stats", index_dir=tmp_path / "cli", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"http://bob:***@127.0.0.1:{server.port}" in result.stdout
+    assert "hunter2" not in result.stdout + result.stderr
+    assert Assistant(tmp_path / "web", chroma_url=url).stats()["index"] == f"http://bob:***@127.0.0.1:{server.port}"
+    down = f"http://bob:hunter2@127.0.0.1:{free_port()}"  # nothing listens there
+    result = run_cli("--chroma-url", down, "stats", index_dir=tmp_path / "cli", timeout=300)
+    assert result.returncode == 2
+    assert "the Chroma server at http://bob:***@127.0.0.1:" in result.stderr and "hunter2" not in result.stderr
