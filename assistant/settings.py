@@ -125,6 +125,15 @@ class Settings(BaseSettings):
             raise ValueError("port 0 is not a server's port")
         return value
 
+    @classmethod
+    def bounds(cls, field: str) -> tuple[float | None, float | None]:
+        """The least and greatest values a numeric field takes (``None``: unbounded)."""
+        low = high = None
+        for rule in cls.model_fields[field].metadata:
+            low = getattr(rule, "ge", None) if getattr(rule, "ge", None) is not None else low
+            high = getattr(rule, "le", None) if getattr(rule, "le", None) is not None else high
+        return low, high
+
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with some fields replaced, validated like the original."""
         data = self.model_dump()

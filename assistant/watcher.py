@@ -87,6 +87,8 @@ class Watcher:
     def __init__(self, assistant, folders: Sequence[str | os.PathLike[str]], debounce: float = 1.0,
                  on_report: Callable[[IndexReport], None] | None = None, max_delay: float = 30.0,
                  on_error: Callable[[str], None] | None = None) -> None:
+        if not debounce >= 0:
+            raise ValueError(f"the debounce must be 0 or more seconds, not {debounce}")
         self.assistant = assistant
         self.folders = [Path(f).expanduser().absolute() for f in folders]
         self.debounce = debounce
