@@ -160,3 +160,21 @@ def test_a_password_in_the_chroma_url_is_never_shown(server, tmp_path):
     result = run_cli("--chroma-url", down, "stats", index_dir=tmp_path / "cli", timeout=300)
     assert result.returncode == 2
     assert "the Chroma server at http://bob:***@127.0.0.1:" in result.stderr and "hunter2" not in result.stderr
+
+
+def test_a_reader_client_behind_the_server_is_not_a_problem(server, tmp_path):
+    articles = tmp_path / "articles"
+    write_news(articles, ["pont.txt"])
+    writer = Assistant(tmp_path / "writer", chroma_url=server.url)
+    writer.index([articles])
+    reader = Assistant(tmp_path / "reader", chroma_url=server.url)
+    reader.retrieve("passerelle sur le Rhône", k=1)  # the reader's BM25 is saved at this generation
+    seen = reader.check().bm25_generation
+    write_news(articles, ["port.txt"])
+    writer.index([articles])
+    report = reader.check()
+    assert report.ok, report.summary()
+    assert report.bm25_generation == seen < report.generation
+    assert any("brought up to date at the next question" in note for note in report.notes)
+    result = run_cli("check", index_dir=tmp_path / "reader", env={"ASSISTANT_CHROMA_URL": server.url}, timeout=300)
+    assert result.returncode == 0 and "note: this client's BM25 index is at generation" in result.stdout, result
