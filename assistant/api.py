@@ -127,6 +127,7 @@ class Assistant:
     def retrieve(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Document]:
         """The passages best matching the question, best first, with ``score`` in their metadata."""
         question = self.check_question(question)
+        self.check_k(k)
         return self.retriever.search(question, k=k or self.settings.k, where=self.where(filters))
 
     def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
@@ -137,6 +138,7 @@ class Assistant:
         first, so that a follow-up ("and who supplies them?") is understood.
         """
         question = self.check_question(question)
+        self.check_k(k)
         if self.store.count_chunks() == 0:
             return Answer(text=no_articles_text(question_language(question)), question=question,
                           answered=False, answerer=self.answerer.name)
@@ -164,6 +166,7 @@ class Assistant:
             yield answer
             return
         question = self.check_question(question)
+        self.check_k(k)
         if self.store.count_chunks() == 0:
             yield Answer(text=no_articles_text(question_language(question)), question=question,
                          answered=False, answerer=self.answerer.name)
@@ -227,6 +230,12 @@ class Assistant:
             "languages": _count(a.language or "?" for a in articles.values()),
             "answerer": self.settings.answerer,
         }
+
+    def check_k(self, k: int | None) -> None:
+        """``ValueError`` for a number of passages outside the bounds of ASSISTANT_K."""
+        low, high = Settings.bounds("k")
+        if k is not None and not low <= k <= high:
+            raise ValueError(f"k must be between {low} and {high} (as ASSISTANT_K), not {k}")
 
     def check_question(self, question: str) -> str:
         """The question stripped, or ``QuestionError`` saying why it cannot be asked."""

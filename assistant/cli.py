@@ -76,7 +76,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Fields that a global or sub-command option sets: a bad value is blamed on the option when it was given.
+FLAGS = {"index_dir": "--index", "chroma_url": "--chroma-url", "embedding_model": "--model", "answerer": "--answerer",
+         "host": "--host", "port": "--port"}
+URL_FIELDS = {"chroma_url", "llm_base_url"}
+
+
+def invalid_settings(error: Any, args: argparse.Namespace) -> list[str]:
+    """One line per problem of a pydantic ``ValidationError`` of ``Settings``: the environment variable (or
+    the option) that gave the value, the value and the rule; no pydantic jargon or links."""
+    from .urls import shown_url
+
+    lines = []
+    for problem in error.errors(include_url=False):
+        field = str(problem["loc"][0]) if problem.get("loc") else ""
+        flag = FLAGS.get(field)
+        where = flag if flag and getattr(args, field, None) is not None else f"ASSISTANT_{field.upper()}"
+        value = problem.get("input")
+        if field in URL_FIELDS and isinstance(value, str):
+            value = shown_url(value)
+        rule = str(problem.get("msg", "")).removeprefix("Value error, ")
+        rule = rule[:1].lower() + rule[1:]
+        if problem.get("type") == "extra_forbidden":
+            lines.append(f"error: {where}: no such setting")
+        else:
+            lines.append(f"error: {where}={value!r}: {rule}")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError
+
     from .api import Assistant, QuestionError
     from .indexer import IndexBusyError
     from .store import StoreError
@@ -93,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`| head`): not an error worth a message
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except ValidationError as error:
+        for line in invalid_settings(error, args):
+            print(line, file=sys.stderr)
+        return 2
     except (QuestionError, IndexBusyError, StoreError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -41,7 +41,7 @@ from .entities import EntityIndex, EntityRecords, prepare_article, remove_articl
 from .loaders import LoadError, doc_id_for, iter_files, load_file
 from .retrieval import LexicalSide
 from .settings import Settings
-from .store import Article, Store
+from .store import Article, Store, StoreUnreachableError
 from .types import IndexReport
 
 Progress = Callable[[int, int, str], None]  # (files begun, files in all, the file's path)
@@ -381,6 +381,16 @@ class _Run:
 
         files = embed_ahead(listed, self.indexer, self.manifest, skip=self.needs_no_embedding,
                             waiting=waiting if embedding_progress else None)
+        try:
+            self._index_listed(files, progress)
+        finally:  # the run stopped early (store unreachable, Ctrl-C): stop embedding files ahead now
+            close = getattr(files, "close", None)
+            if close is not None:
+                close()
+        for source in self.report.failed:  # named outright and met in its folder too: its failure says it
+            self.report.skipped.pop(source, None)
+
+    def _index_listed(self, files: Sequence[Path | LoadError], progress: Progress | None) -> None:
         for position, item in enumerate(files, start=1):
             if progress:
                 progress(position, len(files), item.source if isinstance(item, LoadError) else str(item))
@@ -391,13 +401,16 @@ class _Run:
             self.seen.add(source)
             try:
                 self.index_file(item, source)
+            except StoreUnreachableError:
+                # Not this file's fault: every following one would fail the same way. What was committed
+                # stays, the marker too (the next run repairs and finishes).
+                self.keep_journal = True
+                raise
             except Exception as error:  # one bad document must not end the batch
                 self.report.failed[source] = f"indexing failed: {error}"
                 self.clean_up(source)
             if len(self.staged) >= COMMIT_FILES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
                 self.commit()
-        for source in self.report.failed:  # named outright and met in its folder too: its failure says it
-            self.report.skipped.pop(source, None)
 
     def commit(self) -> None:
         if self.staged:

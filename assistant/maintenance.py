@@ -43,6 +43,7 @@ class CheckReport:
     bm25_generation: int | None = None
     problems: list[Problem] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not wrong (the index is ok)
 
     @property
     def ok(self) -> bool:
@@ -56,6 +57,7 @@ class CheckReport:
                  f"generation {self.generation}, BM25 generation "
                  f"{'none' if self.bm25_generation is None else self.bm25_generation}"]
         lines += [f"repaired: {action}" for action in self.repaired]
+        lines += [f"note: {note}" for note in self.notes]
         lines += [f"problem: {problem.message}" for problem in self.problems]
         lines.append("ok: the manifest and the store agree" if self.ok else f"{len(self.problems)} problem(s)")
         return "\n".join(lines)
@@ -126,7 +128,14 @@ def diagnose(indexer: Indexer) -> CheckReport:
                                     f"{article.duplicate_of}, which {why}", [article.doc_id]))
 
     report.bm25_generation, bm25_ids = _bm25_on_disk(indexer)
-    if report.bm25_generation is None:
+    # On a Chroma server the BM25 index on disk is this client's own copy: one behind the store (or none
+    # yet) is how a client that did not write finds it, and it catches up at its next question.
+    follower = indexer.settings.chroma_url is not None
+    if follower and (report.bm25_generation is None or report.bm25_generation < report.generation):
+        at = "none yet" if report.bm25_generation is None else f"at generation {report.bm25_generation}"
+        report.notes.append(f"this client's BM25 index is {at}, the server's store at {report.generation}: "
+                            "it is brought up to date at the next question")
+    elif report.bm25_generation is None:
         if owners:
             problems.append(Problem("stale_bm25", "no BM25 index on disk (readers build one in memory)"))
     elif report.bm25_generation != report.generation:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +100,39 @@ class Settings(BaseSettings):
     auth_user: str | None = None
     auth_password: SecretStr | None = None
     upload_max_mb: float = Field(default=25.0, gt=0)
+
+    @field_validator("chroma_url", "llm_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        """A server's address: refused now, naming the setting, rather than "could not be reached" later."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+            port = parts.port
+        except ValueError as error:  # "Port out of range 0-65535", "Port could not be cast to integer value"
+            raise ValueError(f"not a valid URL ({error}), e.g. http://127.0.0.1:8000") from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            if "://" not in value:
+                raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:8000")
+            raise ValueError(f"must be an http:// or https:// URL, not {parts.scheme}://")
+        if any(c.isspace() for c in value):
+            raise ValueError("contains spaces")
+        if not parts.hostname:
+            raise ValueError("names no host, e.g. http://127.0.0.1:8000")
+        if port == 0:
+            raise ValueError("port 0 is not a server's port")
+        return value
+
+    @classmethod
+    def bounds(cls, field: str) -> tuple[float | None, float | None]:
+        """The least and greatest values a numeric field takes (``None``: unbounded)."""
+        low = high = None
+        for rule in cls.model_fields[field].metadata:
+            low = getattr(rule, "ge", None) if getattr(rule, "ge", None) is not None else low
+            high = getattr(rule, "le", None) if getattr(rule, "le", None) is not None else high
+        return low, high
 
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with some fields replaced, validated like the original."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 
 from .embeddings import ModelEmbeddings
+from .urls import shown_url
 
 CHUNKS = "chunks"
 ARTICLES = "articles"
@@ -31,6 +32,70 @@ _PAGE = 2000
 
 class StoreError(Exception):
     """Base of the store's own errors."""
+
+
+class StoreUnreachableError(StoreError):
+    """The Chroma server cannot be reached (down, restarted, wrong address): nothing can be read or written."""
+
+    def __init__(self, url: str, error: BaseException) -> None:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        super().__init__(f"the Chroma server at {url} cannot be reached: {reason} "
+                         "(is it running? ASSISTANT_CHROMA_URL / --chroma-url)")
+        self.url = url
+
+
+def _transport_error(error: BaseException) -> BaseException | None:
+    """The network failure behind ``error`` (httpx's, possibly wrapped by Chroma), if it is one."""
+    import httpx
+
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, httpx.TransportError | ConnectionError):
+            return error
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+@contextmanager
+def reaching(url: str) -> Iterator[None]:
+    """A failure to reach the server at ``url`` becomes a ``StoreUnreachableError`` naming it."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as error:
+        cause = _transport_error(error)
+        if cause is None:
+            raise
+        raise StoreUnreachableError(url, cause) from error
+
+
+class _Guarded:
+    """A Chroma client or collection on a server, whose network failures are ``StoreUnreachableError``.
+
+    Every call goes through it (the store's own and those of the modules that use its collections), so
+    no caller ever sees a bare ``httpx.ConnectError``; collections it returns are guarded in turn.
+    """
+
+    def __init__(self, target: Any, url: str) -> None:
+        self._target = target
+        self._url = url
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if not callable(value):
+            return value
+        url = self._url
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with reaching(url):
+                result = value(*args, **kwargs)
+            if type(result).__name__ == "Collection":
+                return _Guarded(result, url)
+            return result
+
+        return call
 
 
 class ModelMismatchError(StoreError):
@@ -109,12 +174,14 @@ def make_client(index_dir: Path, chroma_url: str | None):
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url:
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
+        with reaching(shown_url(chroma_url)):
+            client = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        return _Guarded(client, shown_url(chroma_url))
     if index_dir.exists() and not index_dir.is_dir():
         raise StoreError(f"{index_dir} is a file, not an index folder")
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -159,7 +226,7 @@ class Store:
                  namespace: str = "") -> None:
         self.index_dir = index_dir
         self.embeddings = embeddings
-        self.location = chroma_url or str(index_dir)
+        self.location = shown_url(chroma_url) if chroma_url else str(index_dir)  # as messages show it
         self.client = make_client(index_dir, chroma_url)
         # A namespace lets several indexes share one Chroma server.
         prefix = f"{namespace}_" if namespace else ""
@@ -176,8 +243,10 @@ class Store:
         recorded = (self._chunks.metadata or {}).get("embedding_model")
         if recorded and recorded != embeddings.model_id:
             raise ModelMismatchError(self.location, str(recorded), embeddings.model_id)
-        self.vectorstore = Chroma(client=self.client, collection_name=prefix + CHUNKS,
-                                  embedding_function=embeddings, create_collection_if_not_exists=False)
+        with reaching(self.location) if chroma_url else nullcontext():
+            self.vectorstore = Chroma(client=getattr(self.client, "_target", self.client),
+                                      collection_name=prefix + CHUNKS, embedding_function=embeddings,
+                                      create_collection_if_not_exists=False)
         self._embedded = chroma_url is None
         # Unknown: this process may have opened the folder before (Chroma keeps one system per folder),
         # and other processes may have written since; the first search reopens once to be sure.

@@ -35,6 +35,10 @@ class _Collector(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in _RELEVANT:
             return
+        if event.is_directory and event.event_type in ("modified", "closed"):
+            # A folder's listing changed: its files' own events say which. Indexing the folder would walk
+            # (and report as unchanged) every file in it.
+            return
         paths = [os.fsdecode(event.src_path)]
         if event.dest_path:
             paths.append(os.fsdecode(event.dest_path))
@@ -81,7 +85,10 @@ class Watcher:
     """Index ``folders`` now (with pruning), then follow them until ``stop()`` or Ctrl-C."""
 
     def __init__(self, assistant, folders: Sequence[str | os.PathLike[str]], debounce: float = 1.0,
-                 on_report: Callable[[IndexReport], None] | None = None, max_delay: float = 30.0) -> None:
+                 on_report: Callable[[IndexReport], None] | None = None, max_delay: float = 30.0,
+                 on_error: Callable[[str], None] | None = None) -> None:
+        if not debounce >= 0:
+            raise ValueError(f"the debounce must be 0 or more seconds, not {debounce}")
         self.assistant = assistant
         self.folders = [Path(f).expanduser().absolute() for f in folders]
         self.debounce = debounce
@@ -90,14 +97,21 @@ class Watcher:
         self._stop = threading.Event()
         self.ready = threading.Event()  # set once the first pass is done and events are followed
         self.errors: list[str] = []
+        # Told once per distinct failure of a run (the watcher retries at every quiet moment until it works).
+        self.on_error = on_error or (lambda message: None)
+        self._failing: str | None = None
 
     def stop(self) -> None:
         self._stop.set()
 
-    def run(self) -> None:
+    def check_folders(self) -> None:
+        """``ValueError`` naming the followed paths that are not folders."""
         missing = [str(f) for f in self.folders if not f.is_dir()]
         if missing:
             raise ValueError(f"not a folder: {', '.join(missing)}")
+
+    def run(self) -> None:
+        self.check_folders()
         collector = _Collector(ignore=[self.assistant.settings.index_dir])
         observer = Observer()
         for folder in self.folders:
@@ -120,7 +134,12 @@ class Watcher:
         try:
             report = self.assistant.indexer.index(present, deleted=gone, wait=True)
         except Exception as error:  # the watcher outlives a failed run; the paths are tried again
-            self.errors.append(str(error))
+            message = str(error) or type(error).__name__
+            self.errors.append(message)
             collector.put_back(paths)
+            if message != self._failing:
+                self._failing = message
+                self.on_error(message)
             return
+        self._failing = None
         self.on_report(report)

@@ -9,11 +9,13 @@ import subprocess
 import sys
 
 import pytest
-from chroma_server import ChromaServer
+from chroma_server import ChromaServer, free_port
 from conftest import ROOT, SAMPLE
+from corpus import run_cli, write_news
 from test_core import WEAPONS
 
 from assistant import Assistant
+from assistant.store import StoreUnreachableError
 
 pytestmark = pytest.mark.server
 
@@ -94,3 +96,85 @@ def test_cli_reads_the_server_from_the_environment(server, tmp_path):
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert any(WEAPONS in c["quote"] for c in payload["citations"])
+
+
+def test_a_lost_chroma_server_is_one_store_error_naming_it(tmp_path):
+    folder = tmp_path / "news"
+    write_news(folder)
+    for number in range(6):
+        (folder / f"extra-{number}.txt").write_text(
+            f"Dépêche {number}\n\nLe conseil régional a voté la subvention numéro {number} pour le musée "
+            f"de la ville {number}, selon un communiqué publié lundi.\n", encoding="utf-8")
+    every = sorted(str(p) for p in folder.iterdir())
+    server = ChromaServer(tmp_path / "chroma").start()
+    restarted = None
+    try:
+        assistant = Assistant(tmp_path / "index", chroma_url=server.url)
+        assert assistant.index([folder / "pont.txt"]).added == [str(folder / "pont.txt")]
+
+        def progress(done: int, total: int, source: str) -> None:
+            if done == 3:
+                server.stop()  # killed mid-run
+
+        reached: list[str] = []
+        with pytest.raises(StoreUnreachableError) as caught:
+            assistant.index([folder], progress=lambda done, total, source: (reached.append(source),
+                                                                            progress(done, total, source)))
+        # The run stopped at the first file that needed the store, instead of failing them all one by one.
+        assert len(reached) == 3, reached
+        assert f"the Chroma server at {server.url} cannot be reached" in str(caught.value)
+        # Reads and writes: the store's own error naming the server, never a bare httpx.ConnectError.
+        for call in (assistant.articles, assistant.stats, lambda: assistant.ask("la passerelle de Lyon"),
+                     lambda: assistant.retrieve("passerelle Rhône"), lambda: assistant.remove(every[0]),
+                     lambda: Assistant(tmp_path / "other", chroma_url=server.url).articles()):
+            with pytest.raises(StoreUnreachableError, match=f"Chroma server at {server.url}"):
+                call()
+        # The command line says it once, and indexes nothing.
+        result = run_cli("index", str(folder), "-q", index_dir=tmp_path / "cli",
+                         env={"ASSISTANT_CHROMA_URL": server.url}, timeout=300)
+        assert result.returncode == 2, result
+        assert result.stderr.strip().splitlines() == [f"error: {caught.value}"], result.stderr
+
+        # The server back: the next run finishes what the interrupted one left.
+        restarted = ChromaServer(server.path, port=server.port).start()
+        report = assistant.index([folder])
+        assert report.ok, report
+        assert sorted(report.added + report.updated + report.unchanged) == every, report
+        assert sorted(a.source for a in assistant.articles()) == every
+        assert assistant.check().ok
+    finally:
+        server.stop()
+        if restarted is not None:
+            restarted.stop()
+
+
+def test_a_password_in_the_chroma_url_is_never_shown(server, tmp_path):
+    url = server.url.replace("http://", "http://bob:hunter2@")
+    Assistant(tmp_path / "writer", chroma_url=server.url).index([SAMPLE])
+    result = run_cli("--chroma-url", url, "stats", index_dir=tmp_path / "cli", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"http://bob:***@127.0.0.1:{server.port}" in result.stdout
+    assert "hunter2" not in result.stdout + result.stderr
+    assert Assistant(tmp_path / "web", chroma_url=url).stats()["index"] == f"http://bob:***@127.0.0.1:{server.port}"
+    down = f"http://bob:hunter2@127.0.0.1:{free_port()}"  # nothing listens there
+    result = run_cli("--chroma-url", down, "stats", index_dir=tmp_path / "cli", timeout=300)
+    assert result.returncode == 2
+    assert "the Chroma server at http://bob:***@127.0.0.1:" in result.stderr and "hunter2" not in result.stderr
+
+
+def test_a_reader_client_behind_the_server_is_not_a_problem(server, tmp_path):
+    articles = tmp_path / "articles"
+    write_news(articles, ["pont.txt"])
+    writer = Assistant(tmp_path / "writer", chroma_url=server.url)
+    writer.index([articles])
+    reader = Assistant(tmp_path / "reader", chroma_url=server.url)
+    reader.retrieve("passerelle sur le Rhône", k=1)  # the reader's BM25 is saved at this generation
+    seen = reader.check().bm25_generation
+    write_news(articles, ["port.txt"])
+    writer.index([articles])
+    report = reader.check()
+    assert report.ok, report.summary()
+    assert report.bm25_generation == seen < report.generation
+    assert any("brought up to date at the next question" in note for note in report.notes)
+    result = run_cli("check", index_dir=tmp_path / "reader", env={"ASSISTANT_CHROMA_URL": server.url}, timeout=300)
+    assert result.returncode == 0 and "note: this client's BM25 index is at generation" in result.stdout, result

@@ -237,6 +237,14 @@ def test_unreachable_server_falls_back_to_the_extractive_answer(sample_index, sa
     assert french.answerer == "extractive" and "injoignable" in french.notice
 
 
+def test_a_password_in_the_model_url_stays_out_of_the_notice(sample_index):
+    port = free_port()  # nothing listens there
+    assistant = llm_assistant(sample_index, f"http://bob:hunter2@127.0.0.1:{port}/v1", llm_timeout=10.0)
+    answer = assistant.ask(QUESTION)
+    assert f"could not be reached (http://bob:***@127.0.0.1:{port}/v1)" in answer.notice
+    assert "hunter2" not in answer.notice
+
+
 def test_a_question_naming_what_the_articles_lack_is_refused_without_a_model_call(sample_index):
     """Nothing listens at the URL: had the answerer called the model, the answer would carry the
     "could not be reached" notice and the extractive fallback's name."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import subprocess
@@ -9,7 +10,8 @@ import threading
 import time
 
 import pytest
-from corpus import NEWS, cli, write_news
+from chroma_server import ChromaServer
+from corpus import NEWS, cli, run_cli, write_news
 
 from assistant import Assistant
 from assistant.watcher import Watcher
@@ -103,3 +105,72 @@ def test_watch_command_indexes_changes_and_stops_on_ctrl_c(tmp_path):
     assert process.returncode == 0, f"exit {process.returncode}; stdout: {lines}; stderr: {stderr}"
     assert "stopped watching" in stderr
     assert lines[0].startswith("watching ")
+
+
+def test_watch_counts_only_its_batch_and_checks_its_folders_first(tmp_path):
+    folder = tmp_path / "news"
+    write_news(folder, ["pont.txt", "rougeole.md"])
+    assistant = Assistant(tmp_path / "index")
+    reports = []
+    watcher = Watcher(assistant, [folder], debounce=0.3, on_report=reports.append)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        assert watcher.ready.wait(300)
+        port = folder / "port.txt"
+        port.write_text(NEWS["port.txt"], encoding="utf-8")
+        wait_until(lambda: len(reports) > 1, "the new file indexed")
+    finally:
+        watcher.stop()
+        thread.join(60)
+    # One file arrived: the folder's other files were not walked again (nor counted as unchanged).
+    assert [(r.added, r.updated, r.unchanged) for r in reports[1:]] == [([str(port)], [], [])]
+
+    missing = tmp_path / "nowhere"
+    result = run_cli("watch", str(missing), index_dir=tmp_path / "index", timeout=300)
+    assert result.returncode == 2
+    assert result.stdout == ""  # not "watching ..." first
+    assert result.stderr.strip() == f"error: not a folder: {missing}"
+
+
+@pytest.mark.server
+@pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")
+def test_watch_says_once_that_its_runs_fail_and_recovers(tmp_path):
+    folder = tmp_path / "news"
+    write_news(folder, ["pont.txt"])
+    server = ChromaServer(tmp_path / "chroma").start()
+    restarted = None
+    process = cli("watch", str(folder), "--debounce", "0.2", index_dir=tmp_path / "index",
+                  env={"ASSISTANT_CHROMA_URL": server.url, "PYTHONFAULTHANDLER": "1"},
+                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    lines: list[str] = []
+    errors: list[str] = []
+    readers = [threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, ""))),
+               threading.Thread(target=lambda: errors.extend(iter(process.stderr.readline, "")))]
+    for reader in readers:
+        reader.start()
+    try:
+        wait_until(lambda: any("1 added" in line for line in lines), "the first pass")
+        server.stop()
+        (folder / "port.txt").write_text(NEWS["port.txt"], encoding="utf-8")
+        wait_until(lambda: any("will retry" in line for line in errors), "the failure said")
+        time.sleep(3)  # many debounce periods, each one a retry
+        failures = [line for line in errors if "will retry" in line]
+        assert len(failures) == 1, errors
+        assert re.match(r"\d\d:\d\d:\d\d error: the Chroma server at " + re.escape(server.url)
+                        + " cannot be reached", failures[0]), failures
+        restarted = ChromaServer(server.path, port=server.port).start()
+        wait_until(lambda: any(f"added: {folder / 'port.txt'}" in line for line in lines), "the retry")
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            process.wait(10)
+        for reader in readers:
+            reader.join(10)
+        server.stop()
+        if restarted is not None:
+            restarted.stop()
+    assert process.returncode == 0, f"stdout: {lines}; stderr: {errors}"

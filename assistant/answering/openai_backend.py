@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..settings import Settings
+from ..urls import shown_url
 from .llm import LLMConfigError, Messages
 
 
@@ -31,7 +32,7 @@ class OpenAIChat:
             # langchain-openai sends only `max_completion_tokens`, which llama-cpp-python's server (and
             # older vLLM/Ollama) ignore: without `max_tokens` a small model runs on to the context's end.
             body.setdefault("max_tokens", max_tokens)
-        self.where = base_url or "api.openai.com"
+        self.where = shown_url(base_url) if base_url else "api.openai.com"  # for notices: no password
         self.timeout = timeout
         self.llm = ChatOpenAI(
             # A llama.cpp server serves whatever model it loaded, whatever the request names.

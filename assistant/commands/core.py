@@ -18,6 +18,20 @@ def positive_int(text: str) -> int:
     return value
 
 
+def passage_count(text: str) -> int:
+    """``-k``: within the bounds of ASSISTANT_K."""
+    from ..settings import Settings
+
+    low, high = Settings.bounds("k")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be between {low} and {high} (as ASSISTANT_K), not {value}")
+    return value
+
+
 def tqdm_progress():
     """A progress callback drawing a bar with rate and ETA on stderr, and its closer."""
     from tqdm import tqdm
@@ -74,7 +88,7 @@ def index(args: argparse.Namespace, assistant) -> int:
 
 @command("ask", "answer a question from the indexed articles, with its sources", reads_index=True)
 @arg("question")
-@arg("-k", type=positive_int, default=None, help="number of passages to retrieve")
+@arg("-k", type=passage_count, default=None, help="number of passages to retrieve")
 @arg("--json", action="store_true", help="print the Answer as JSON")
 @add_filter_arguments
 def ask(args: argparse.Namespace, assistant) -> int:

@@ -11,6 +11,17 @@ from ..cli import arg, command
 from ..types import IndexReport
 
 
+def seconds(text: str) -> float:
+    """A duration: a number, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
+    return value
+
+
 def print_report(report: IndexReport, stamp: bool = False) -> None:
     prefix = time.strftime("%H:%M:%S ") if stamp else ""
     for action in report.repaired:
@@ -29,12 +40,16 @@ def print_report(report: IndexReport, stamp: bool = False) -> None:
 
 @command("watch", "index folders, then follow them and reindex what changes, until Ctrl-C")
 @arg("folders", nargs="+", help="folders to follow (recursively)")
-@arg("--debounce", type=float, default=1.0, help="seconds of quiet before a batch of changes is indexed")
+@arg("--debounce", type=seconds, default=1.0, help="seconds of quiet before a batch of changes is indexed")
 def watch(args: argparse.Namespace, assistant) -> int:
     from ..watcher import Watcher
 
+    def failed(message: str) -> None:
+        print(f"{time.strftime('%H:%M:%S')} error: {message} (will retry)", file=sys.stderr, flush=True)
+
     watcher = Watcher(assistant, args.folders, debounce=args.debounce,
-                      on_report=lambda report: print_report(report, stamp=True))
+                      on_report=lambda report: print_report(report, stamp=True), on_error=failed)
+    watcher.check_folders()  # before saying that it watches them
     print(f"watching {', '.join(str(f) for f in watcher.folders)} (Ctrl-C to stop)", flush=True)
     try:
         watcher.run()

@@ -1,0 +1,64 @@
+"""Settings refused when they are read, with messages that name the setting, its value and the rule."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from assistant.settings import Settings
+
+BAD_URLS = ["not a url", "127.0.0.1:8080", "http://127.0.0.1:99999/v1", "ftp://x/v1", "http://:80"]
+
+
+@pytest.mark.parametrize("field", ["llm_base_url", "chroma_url"])
+@pytest.mark.parametrize("value", BAD_URLS)
+def test_server_urls_are_checked_when_read(field, value, monkeypatch):
+    with pytest.raises(ValidationError) as caught:
+        Settings(**{field: value})
+    assert field in str(caught.value) and repr(value) in str(caught.value)
+    monkeypatch.setenv(f"ASSISTANT_{field.upper()}", value)
+    with pytest.raises(ValidationError, match=field):
+        Settings()
+
+
+@pytest.mark.parametrize("value", ["http://127.0.0.1:8080/v1", "https://api.openai.com/v1", "http://bob:pw@host/v1",
+                                   "http://[::1]:8000"])
+def test_server_urls_that_are_urls_pass(value):
+    assert Settings(llm_base_url=value, chroma_url=value).chroma_url == value
+    assert Settings(chroma_url="").chroma_url is None
+
+
+def run_main(argv, capsys) -> tuple[int, list[str]]:
+    from assistant.cli import main
+
+    try:
+        status = main(argv)
+    except SystemExit as exit:  # argparse refusing an option
+        status = exit.code
+    return status, capsys.readouterr().err.strip().splitlines()
+
+
+def test_cli_names_the_variable_or_option_the_value_and_the_rule(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("ASSISTANT_K", "0")
+    monkeypatch.setenv("ASSISTANT_LLM_BASE_URL", "http://bob:hunter2@127.0.0.1:99999/v1")
+    status, lines = run_main(["stats"], capsys)
+    assert status == 2
+    assert lines == ["error: ASSISTANT_K='0': input should be greater than or equal to 1",
+                     "error: ASSISTANT_LLM_BASE_URL='http://bob:***@127.0.0.1:99999/v1': not a valid URL "
+                     "(Port out of range 0-65535), e.g. http://127.0.0.1:8000"]
+    monkeypatch.delenv("ASSISTANT_K")
+    monkeypatch.delenv("ASSISTANT_LLM_BASE_URL")
+    status, lines = run_main(["--chroma-url", "ftp://x", "stats"], capsys)
+    assert status == 2 and lines == ["error: --chroma-url='ftp://x': must be an http:// or https:// URL, not ftp://"]
+
+
+def test_k_and_the_debounce_are_bounded(capsys, tmp_path):
+    from assistant import Assistant
+
+    status, lines = run_main(["--index", str(tmp_path), "ask", "What weapons?", "-k", "1000"], capsys)
+    assert status == 2 and lines[-1].endswith("argument -k: must be between 1 and 100 (as ASSISTANT_K), not 1000")
+    status, lines = run_main(["--index", str(tmp_path), "watch", "--debounce", "-3", str(tmp_path)], capsys)
+    assert status == 2 and lines[-1].endswith("argument --debounce: must be 0 or more seconds, not -3")
+    with pytest.raises(ValueError, match="between 1 and 100"):
+        Assistant(tmp_path / "index").ask("What weapons?", k=1000)
