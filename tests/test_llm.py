@@ -30,9 +30,10 @@ from assistant.chain import search_query
 pytestmark = pytest.mark.server
 
 QUESTION = "What weapons were mentioned?"
-# Three to six of the model's own words, a marker to passage 1, more words, a marker to passage 7.
+# A claim that passage 1 supports (a marker is kept only where its passage says what its sentence says),
+# a marker to it, three to six of the model's own words, a marker to passage 7.
 GRAMMAR_BAD_MARKER = (
-    'root ::= words " [1]. " words " [7]."\n'
+    'root ::= "North Korea supplies 122mm and 152mm shells and Grad launchers [1]. " words " [7]."\n'
     'words ::= word (" " word){2,5}\n'
     "word ::= [a-zA-Z0-9]+\n"
 )
@@ -159,6 +160,30 @@ def test_checking_removes_markers_to_missing_passages(sample_assistant):
 
     bare = answerer.check("Paris is the capital of France [4].", QUESTION, docs, "en")
     assert bare.citations == [] and bare.unsupported and bare.answered and "[4]" not in bare.text
+
+
+def test_a_marker_is_kept_only_where_its_passage_supports_the_sentence(sample_assistant):
+    """e5 scores unrelated texts 0.7-0.8: the closest sentence of a cited passage is not a support."""
+    docs = sample_assistant.retrieve(QUESTION, k=4)
+    grad = next(n for n, d in enumerate(docs, start=1) if "Grad" in d.page_content)
+    others = ", ".join(str(n) for n in range(1, len(docs) + 1) if n != grad)
+    answerer = offline_answerer(sample_assistant)
+    made_up = answerer.check(f"Grad launchers [{others}]. The weather was sunny in Paris [{grad}].", QUESTION,
+                             docs, "en")
+    assert made_up.text == "Grad launchers. The weather was sunny in Paris."
+    assert made_up.citations == [] and made_up.unsupported and made_up.answered
+
+    mixed = answerer.check(f"North Korea supplies 122mm and 152mm shells and Grad rocket launchers [{grad}]. "
+                           f"The weather was sunny in Paris [{grad}].", QUESTION, docs, "en")
+    assert mixed.text.endswith("launchers [1]. The weather was sunny in Paris.") and not mixed.unsupported
+    assert len(mixed.citations) == 1 and "Grad" in mixed.citations[0].quote
+    assert_honest(sample_assistant, mixed)
+    # Names spelled across languages count as shared: "Vostochny" is the article's "Vostotchny".
+    meeting = "Where did Kim Jong-un and Vladimir Putin meet?"
+    docs = sample_assistant.retrieve(meeting, k=2)
+    met = answerer.check("The two leaders met at the Vostochny cosmodrome [1][2].", meeting, docs,
+                         "en")
+    assert "Vostotchny" in met.citations[0].quote and not met.unsupported
 
 
 def test_misconfigured_backends_say_what_is_missing(sample_index, tmp_path):
