@@ -25,6 +25,7 @@ from servers import free_port, serving
 import assistant as assistant_package
 from assistant import Answer, Assistant
 from assistant.answering.llm import LLMConfigError, find_marker_groups
+from assistant.answering.messages import not_answered_text
 from assistant.chain import search_query
 
 pytestmark = pytest.mark.server
@@ -184,6 +185,20 @@ def test_a_marker_is_kept_only_where_its_passage_supports_the_sentence(sample_as
     met = answerer.check("The two leaders met at the Vostochny cosmodrome [1][2].", meeting, docs,
                          "en")
     assert "Vostotchny" in met.citations[0].quote and not met.unsupported
+
+
+def test_a_refusal_or_a_bare_marker_is_not_an_answer(sample_assistant):
+    docs = sample_assistant.retrieve(QUESTION, k=2)
+    answerer = offline_answerer(sample_assistant)
+    for reply, language in [("The indexed articles do not answer this question [1].", "en"), ("[1]", "en"),
+                            (" [1][2]. ", "en"), ("Les articles indexés ne répondent pas à cette question. [2]", "fr")]:
+        answer = answerer.check(reply, QUESTION, docs, language)
+        assert not answer.answered and answer.citations == [] and not answer.unsupported, reply
+        assert answer.text == not_answered_text(language)
+    # A refusal of one part, beside a supported claim, stays an answer.
+    kept = answerer.check("North Korea supplies 122mm and 152mm shells and Grad rocket launchers [1][2]. "
+                          "The indexed articles do not answer this question.", QUESTION, docs, "en")
+    assert kept.answered and kept.citations
 
 
 def test_misconfigured_backends_say_what_is_missing(sample_index, tmp_path):

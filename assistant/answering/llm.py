@@ -215,6 +215,9 @@ class LLMAnswerer:
 
     # -- checking the citations
     def check(self, text: str, question: str, docs: Sequence[Document], language: str) -> Answer:
+        if says_nothing_else(text):
+            # "[1]" alone, or the fixed refusal with a marker after it: nothing is claimed, nothing to cite.
+            return Answer(text=not_answered_text(language), question=question, answered=False, answerer=self.name)
         groups = find_marker_groups(text)
         claims = [group.claim or question for group in groups]
         claim_vectors = self.embeddings.embed_queries(claims) if claims else np.zeros((0, 1), np.float32)
@@ -325,3 +328,12 @@ def _normalized(text: str) -> str:
 def says_not_answered(text: str) -> bool:
     plain = _normalized(MARKER_GROUP.sub("", text))
     return any(_normalized(sentence) in plain for sentence in NOT_ANSWERED.values())
+
+
+def says_nothing_else(text: str) -> bool:
+    """Whether the text, markers and the fixed "not answered" reply left out, has no word: a reply that is
+    only markers, or a refusal that cites a passage ("… do not answer this question [1].")."""
+    plain = _normalized(MARKER_GROUP.sub(" ", text))
+    for sentence in NOT_ANSWERED.values():
+        plain = plain.replace(_normalized(sentence), " ")
+    return not tokenize(plain)
