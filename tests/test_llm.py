@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE, article_text
-from servers import free_port, serving
+from servers import ScriptedChat, free_port, serving
 
 import assistant as assistant_package
 from assistant import Answer, Assistant
@@ -69,6 +69,13 @@ def llama_server(gguf, tmp_path_factory):
         yield url
 
 
+@pytest.fixture()
+def scripted():
+    chat = ScriptedChat()
+    yield chat
+    chat.close()
+
+
 def llm_assistant(index: Path, url: str, **overrides) -> Assistant:
     # k=2 and a few tokens keep each call short on a small CPU; the context is the server's 2048 tokens.
     settings = {"answerer": "openai", "llm_base_url": url, "llm_max_tokens": 24, "k": 2, "llm_timeout": 120.0}
@@ -103,8 +110,8 @@ def offline_answerer(assistant: Assistant, **overrides):
     """The openai answerer of an assistant, for what needs no model: prompts and the checking of citations."""
     from assistant.answering.backends import make_answerer
 
-    settings = assistant.settings.with_overrides(answerer="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
-                                                 **overrides)
+    overrides = {"llm_base_url": f"http://127.0.0.1:{free_port()}/v1"} | overrides
+    settings = assistant.settings.with_overrides(answerer="openai", **overrides)
     return make_answerer(settings, assistant.embeddings, assistant.cache)
 
 
@@ -199,6 +206,20 @@ def test_a_refusal_or_a_bare_marker_is_not_an_answer(sample_assistant):
     kept = answerer.check("North Korea supplies 122mm and 152mm shells and Grad rocket launchers [1][2]. "
                           "The indexed articles do not answer this question.", QUESTION, docs, "en")
     assert kept.answered and kept.citations
+
+
+def test_a_rewrite_that_echoes_its_prompt_is_not_the_search_query(sample_assistant, scripted):
+    """Gemma 270M once answered the condensing prompt with its own instructions, which became the query."""
+    answerer = offline_answerer(sample_assistant, llm_base_url=scripted.url, llm_timeout=10.0)
+    history = [(QUESTION, "Shells of 122mm and 152mm and Grad rocket launchers [1].")]
+    fallback = search_query("Who supplies them?", history)
+    for echo in ["Keep the language of the follow-up question. Reply with the question only.",
+                 "Standalone question: Rewrite the follow-up question as one standalone question",
+                 "User: Who supplies them?\nAssistant: Shells", "What is the capital of Peru?"]:
+        scripted.reply = echo
+        assert answerer.condense("Who supplies them?", history) == fallback, echo
+    scripted.reply = "Who supplies the 122mm shells and Grad launchers?"
+    assert answerer.condense("Who supplies them?", history) == "Who supplies the 122mm shells and Grad launchers?"
 
 
 def test_misconfigured_backends_say_what_is_missing(sample_index, tmp_path):

@@ -134,9 +134,33 @@ class LLMAnswerer:
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         standalone = re.sub(r"^(standalone )?question\s*:\s*", "", lines[0], flags=re.I) if lines else ""
         standalone = standalone.strip().strip("\"'“”«» ").strip()
-        if not standalone or len(standalone) > self.max_condensed_chars:
+        if not standalone or len(standalone) > self.max_condensed_chars \
+                or self.echoes_prompt(standalone) or not self.shares_words(standalone, question, history):
+            logger.info("condensed question rejected (%r); using the previous question's words", standalone[:200])
             return search_query(question, list(history))
         return standalone
+
+    def echoes_prompt(self, rewrite: str) -> bool:
+        """Whether the rewrite repeats the condensing prompt's own wording (four words in a row of its fixed
+        text) or its markers ("User:", "Assistant:", "Standalone question:"): a small model may answer the
+        instructions with the instructions."""
+        if re.search(r"(?im)^\s*(user|assistant|conversation|follow-up question|standalone question)\s*:", rewrite) \
+                or re.search(r"\b(user|assistant)\s*:", rewrite, re.I) or MARKER_GROUP.search(rewrite):
+            return True
+        fixed = render("condense", self.prompts_dir, history="\x00", question="\x00")
+        words = re.findall(r"\w+", rewrite.lower())
+        prompt_grams = set()
+        for part in fixed.lower().split("\x00"):
+            part_words = re.findall(r"\w+", part)
+            prompt_grams.update(tuple(part_words[i : i + 4]) for i in range(len(part_words) - 3))
+        return any(tuple(words[i : i + 4]) in prompt_grams for i in range(len(words) - 3))
+
+    @staticmethod
+    def shares_words(rewrite: str, question: str, history: Sequence[tuple[str, str]]) -> bool:
+        """Whether the rewrite has a content word of the question or the conversation (a rewrite about
+        something else is no rewrite)."""
+        said = set(tokenize(" ".join([question, *(f"{q} {a}" for q, a in history)])))
+        return bool(set(tokenize(rewrite)) & said)
 
     def generate(self, messages: Messages) -> Iterator[str]:
         """The backend's pieces, stopped when the whole reply takes longer than the timeout.
