@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,42 @@ def test_a_rewrite_that_echoes_its_prompt_is_not_the_search_query(sample_assista
         assert answerer.condense("Who supplies them?", history) == fallback, echo
     scripted.reply = "Who supplies the 122mm shells and Grad launchers?"
     assert answerer.condense("Who supplies them?", history) == "Who supplies the 122mm shells and Grad launchers?"
+
+
+def test_the_timeout_bounds_the_whole_wait_for_a_question(sample_index, scripted):
+    """A hung server: one request per step, no hidden retry, the follow-up's two steps share one timeout."""
+    scripted.reply, scripted.delay = "Shells [1].", 5.0
+    assistant = llm_assistant(sample_index, scripted.url, llm_timeout=1.5)
+    assistant.ask(QUESTION)  # the models loaded: what follows times the wait for the server only
+    scripted.requests.clear()
+    started = time.monotonic()
+    answer = assistant.ask(QUESTION)
+    assert time.monotonic() - started < 2.5 and len(scripted.requests) == 1
+    assert answer.answerer == "extractive" and "did not answer within 1.5 s" in answer.notice
+    scripted.requests.clear()
+    started = time.monotonic()
+    follow_up = assistant.ask("Who supplies them?", history=[(QUESTION, "Shells [1].")])
+    assert time.monotonic() - started < 2.5 and len(scripted.requests) <= 2
+    assert follow_up.answerer == "extractive" and "did not answer within 1.5 s" in follow_up.notice
+
+
+def test_a_model_that_cannot_be_loaded_is_not_loaded_again(sample_index, tmp_path, monkeypatch):
+    llama_cpp = pytest.importorskip("llama_cpp")
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"not a gguf file" * 100)
+    loads = []
+    real = llama_cpp.Llama
+
+    def counted(*args, **kwargs):
+        loads.append(kwargs.get("model_path"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(llama_cpp, "Llama", counted)
+    assistant = Assistant(sample_index, answerer="llamacpp", llm_model_path=bad, llm_max_tokens=16, k=2)
+    first, second = assistant.ask(QUESTION), assistant.ask(QUESTION)
+    assert len(loads) == 1
+    for answer in (first, second):
+        assert answer.answerer == "extractive" and "broken.gguf could not be loaded" in answer.notice
 
 
 def test_misconfigured_backends_say_what_is_missing(sample_index, tmp_path):

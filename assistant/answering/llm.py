@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -69,8 +70,13 @@ class ChatBackend(Protocol):
     where: str  # the URL or file, for notices
     timeout: float
 
-    def stream(self, messages: Messages) -> Iterator[str]:
+    def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
+        """``timeout``: the seconds left to this question (a server's client waits no longer for a read)."""
         ...
+
+
+# The share of the question's timeout that rewriting a follow-up may take; the answer gets the rest.
+CONDENSE_SHARE = 0.5
 
 
 class LLMConfigError(ValueError):
@@ -100,6 +106,9 @@ class LLMAnswerer:
         self.min_support = min_support  # a cited passage whose best sentence supports less: dropped
         self.history_turns = history_turns
         self.max_condensed_chars = max_condensed_chars
+        # ``llm_timeout`` bounds the whole wait for one question: a follow-up's rewriting starts the clock,
+        # and the answer to that rewrite (the next call in this thread) gets what is left.
+        self._turn = threading.local()
 
     @property
     def name(self) -> str:
@@ -126,18 +135,25 @@ class LLMAnswerer:
 
         if not history:
             return question
+        started = time.monotonic()
         try:
-            text = "".join(self.generate(self.condense_messages(question, history)))
+            text = "".join(self.generate(self.condense_messages(question, history),
+                                         deadline=started + CONDENSE_SHARE * self.backend.timeout))
         except Exception as error:  # any failure of the model: retrieval must still work
             logger.info("condensing failed (%s); using the previous question's words", error)
-            return search_query(question, list(history))
+            return self._pending(search_query(question, list(history)), started)
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         standalone = re.sub(r"^(standalone )?question\s*:\s*", "", lines[0], flags=re.I) if lines else ""
         standalone = standalone.strip().strip("\"'“”«» ").strip()
         if not standalone or len(standalone) > self.max_condensed_chars \
                 or self.echoes_prompt(standalone) or not self.shares_words(standalone, question, history):
             logger.info("condensed question rejected (%r); using the previous question's words", standalone[:200])
-            return search_query(question, list(history))
+            return self._pending(search_query(question, list(history)), started)
+        return self._pending(standalone, started)
+
+    def _pending(self, standalone: str, started: float) -> str:
+        """The rewrite, remembered with the question's deadline for the answer that follows it."""
+        self._turn.pending = (standalone, started + self.backend.timeout)
         return standalone
 
     def echoes_prompt(self, rewrite: str) -> bool:
@@ -162,13 +178,18 @@ class LLMAnswerer:
         said = set(tokenize(" ".join([question, *(f"{q} {a}" for q, a in history)])))
         return bool(set(tokenize(rewrite)) & said)
 
-    def generate(self, messages: Messages) -> Iterator[str]:
-        """The backend's pieces, stopped when the whole reply takes longer than the timeout.
+    def generate(self, messages: Messages, deadline: float | None = None) -> Iterator[str]:
+        """The backend's pieces, stopped at the deadline (default: the timeout from now).
 
-        A client's timeout bounds each read, not a reply streamed slowly for minutes: this bounds the reply.
+        A client's timeout bounds each read, not a reply streamed slowly for minutes: this bounds the reply;
+        the client is given the time left, and retries nothing (``OpenAIChat``).
         """
-        deadline = time.monotonic() + self.backend.timeout
-        pieces = self.backend.stream(messages)
+        if deadline is None:
+            deadline = time.monotonic() + self.backend.timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no time left of {self.backend.timeout:g} s")
+        pieces = self.backend.stream(messages, timeout=left)
         try:
             for piece in pieces:
                 yield piece
@@ -202,9 +223,12 @@ class LLMAnswerer:
             yield Answer(text=not_answered_text(language, absent), question=question, answered=False,
                          answerer=self.name)
             return
+        pending = getattr(self._turn, "pending", None)
+        self._turn.pending = None
+        deadline = pending[1] if pending and pending[0] == question else None  # a follow-up's rewrite took some
         pieces: list[str] = []
         try:
-            for piece in self.generate(self.messages(question, docs, language)):
+            for piece in self.generate(self.messages(question, docs, language), deadline):
                 if piece:
                     pieces.append(piece)
                     yield piece

@@ -13,7 +13,7 @@ class OpenAIChat:
     name = "openai"
 
     def __init__(self, *, base_url: str | None, model: str | None, api_key: str | None, timeout: float,
-                 max_tokens: int, temperature: float, max_retries: int = 1,
+                 max_tokens: int, temperature: float, max_retries: int = 0,
                  extra_body: Mapping[str, Any] | None = None) -> None:
         try:
             from langchain_openai import ChatOpenAI
@@ -33,6 +33,7 @@ class OpenAIChat:
             body.setdefault("max_tokens", max_tokens)
         self.where = base_url or "api.openai.com"
         self.timeout = timeout
+        # No retries: a retry would wait the timeout again, unseen (the answerer bounds the whole wait).
         self.llm = ChatOpenAI(
             # A llama.cpp server serves whatever model it loaded, whatever the request names.
             model=model or "default",
@@ -45,8 +46,9 @@ class OpenAIChat:
             extra_body=body or None,
         )
 
-    def stream(self, messages: Messages) -> Iterator[str]:
-        for chunk in self.llm.stream(messages):
+    def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
+        # The request's timeout: what is left of the question's (each read waits no longer).
+        for chunk in self.llm.stream(messages, **({"timeout": timeout} if timeout else {})):
             content = chunk.content
             if isinstance(content, list):  # content blocks, from some providers
                 content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
