@@ -259,6 +259,27 @@ def test_a_model_that_cannot_be_loaded_is_not_loaded_again(sample_index, tmp_pat
         assert answer.answerer == "extractive" and "broken.gguf could not be loaded" in answer.notice
 
 
+def test_empty_html_and_unknown_model_replies_say_why(sample_index, sample_assistant, scripted):
+    assistant = llm_assistant(sample_index, scripted.url, llm_timeout=10.0)
+    scripted.reply = ""
+    empty = assistant.ask(QUESTION)
+    assert empty.answerer == "extractive" and "returned an empty answer" in empty.notice, empty.notice
+    scripted.reply = (200, "text/html", "<html><body>Welcome</body></html>")
+    html = assistant.ask(QUESTION)
+    assert html.answerer == "extractive" and "returned an empty answer" in html.notice, html.notice
+    scripted.reply = (404, "application/json", json.dumps({"error": {"message": "model 'default' not found"}}))
+    missing = assistant.ask(QUESTION)
+    assert missing.answerer == "extractive" and "set ASSISTANT_LLM_MODEL" in missing.notice, missing.notice
+    assert scripted.requests[-1]["model"] == "default"
+    # A Markdown link around a marker is the marker.
+    docs = sample_assistant.retrieve(QUESTION, k=2)
+    grad = next(n for n, d in enumerate(docs, start=1) if "Grad" in d.page_content)
+    linked = offline_answerer(sample_assistant).check(
+        f"North Korea supplies 122mm and 152mm shells and Grad rocket launchers [{grad}](http://x).", QUESTION,
+        docs, "en")
+    assert linked.text.endswith("launchers [1].") and len(linked.citations) == 1
+
+
 def test_misconfigured_backends_say_what_is_missing(sample_index, tmp_path):
     from assistant.answering.backends import make_answerer
 

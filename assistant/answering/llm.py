@@ -37,6 +37,8 @@ Messages = list[dict[str, str]]
 
 # [1], [1, 2], [1][2] (two groups), [1-3]; the numbers are checked against the passages afterwards.
 MARKER_GROUP = re.compile(r"\[\s*\d+(?:\s*(?:[,;]|-|–)\s*\d+)*\s*\]")
+# "[1](http://…)": a model's Markdown link around a marker, which becomes the plain marker.
+MARKER_LINK = re.compile(r"(" + MARKER_GROUP.pattern + r")\(\s*[^()\s]*\s*\)")
 SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n")
 
 # A cited sentence supports an answer sentence when their e5 similarity (claim as query, sentence as
@@ -263,6 +265,7 @@ class LLMAnswerer:
 
     # -- checking the citations
     def check(self, text: str, question: str, docs: Sequence[Document], language: str) -> Answer:
+        text = MARKER_LINK.sub(r"\1", text)
         if says_nothing_else(text):
             # "[1]" alone, or the fixed refusal with a marker after it: nothing is claimed, nothing to cite.
             return Answer(text=not_answered_text(language), question=question, answered=False, answerer=self.name)
