@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(default=4096, ge=512)  # `llamacpp`: the model's context window
     llm_chat_format: str | None = None  # `llamacpp`: e.g. "gemma" when the GGUF carries no chat template
     llm_extra_body: dict[str, Any] | None = None  # `openai`: extra request fields, e.g. llama.cpp's grammar
-    llm_min_support: float = Field(default=0.0, ge=-1.0, le=1.0)  # cited sentence's least similarity
+    llm_min_support: float = Field(default=0.81, ge=-1.0, le=1.0)  # cited sentence's least support (llm.py)
     prompts_dir: Path = PROMPTS_DIR  # system.txt, answer.txt, condense.txt: copy the folder to change them
 
     # Web app

@@ -65,3 +65,61 @@ def serving(command: Sequence[str], url: str, log: Path, name: str, timeout: flo
 
 def _tail(log: Path) -> str:
     return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+
+
+class ScriptedChat:
+    """An OpenAI-compatible chat server on 127.0.0.1 that replies as told, for replies a real model cannot
+    be made to write on demand: ``reply`` is the streamed text, or ``(status, content_type, body)``;
+    ``delay`` seconds pass before the reply. ``requests`` keeps each request's JSON body."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.reply: str | tuple[int, str, str] = ""
+        self.delay = 0.0
+        self.requests: list[dict] = []
+        chat = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                import json
+
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                chat.requests.append(json.loads(body or b"{}"))
+                time.sleep(chat.delay)
+                reply = chat.reply
+                try:
+                    if isinstance(reply, tuple):
+                        status, content_type, text = reply
+                        data = text.encode()
+                        self.send_response(status)
+                        self.send_header("Content-Type", content_type)
+                        self.send_header("Content-Length", str(len(data)))
+                        self.end_headers()
+                        self.wfile.write(data)
+                        return
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    pieces = [reply[i : i + 8] for i in range(0, len(reply), 8)]
+                    for piece in pieces:
+                        chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "scripted",
+                                 "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.write(b"data: [DONE]\n\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

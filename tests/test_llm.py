@@ -16,23 +16,26 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE, article_text
-from servers import free_port, serving
+from servers import ScriptedChat, free_port, serving
 
 import assistant as assistant_package
 from assistant import Answer, Assistant
 from assistant.answering.llm import LLMConfigError, find_marker_groups
+from assistant.answering.messages import not_answered_text
 from assistant.chain import search_query
 
 pytestmark = pytest.mark.server
 
 QUESTION = "What weapons were mentioned?"
-# Three to six of the model's own words, a marker to passage 1, more words, a marker to passage 7.
+# A claim that passage 1 supports (a marker is kept only where its passage says what its sentence says),
+# a marker to it, three to six of the model's own words, a marker to passage 7.
 GRAMMAR_BAD_MARKER = (
-    'root ::= words " [1]. " words " [7]."\n'
+    'root ::= "North Korea supplies 122mm and 152mm shells and Grad launchers [1]. " words " [7]."\n'
     'words ::= word (" " word){2,5}\n'
     "word ::= [a-zA-Z0-9]+\n"
 )
@@ -65,6 +68,13 @@ def llama_server(gguf, tmp_path_factory):
                "--port", str(port), "--n_ctx", "2048", "--chat_format", "gemma"]
     with serving(command, f"{url}/models", log, "llama_cpp.server", timeout=180):
         yield url
+
+
+@pytest.fixture()
+def scripted():
+    chat = ScriptedChat()
+    yield chat
+    chat.close()
 
 
 def llm_assistant(index: Path, url: str, **overrides) -> Assistant:
@@ -101,8 +111,8 @@ def offline_answerer(assistant: Assistant, **overrides):
     """The openai answerer of an assistant, for what needs no model: prompts and the checking of citations."""
     from assistant.answering.backends import make_answerer
 
-    settings = assistant.settings.with_overrides(answerer="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
-                                                 **overrides)
+    overrides = {"llm_base_url": f"http://127.0.0.1:{free_port()}/v1"} | overrides
+    settings = assistant.settings.with_overrides(answerer="openai", **overrides)
     return make_answerer(settings, assistant.embeddings, assistant.cache)
 
 
@@ -159,6 +169,115 @@ def test_checking_removes_markers_to_missing_passages(sample_assistant):
 
     bare = answerer.check("Paris is the capital of France [4].", QUESTION, docs, "en")
     assert bare.citations == [] and bare.unsupported and bare.answered and "[4]" not in bare.text
+
+
+def test_a_marker_is_kept_only_where_its_passage_supports_the_sentence(sample_assistant):
+    """e5 scores unrelated texts 0.7-0.8: the closest sentence of a cited passage is not a support."""
+    docs = sample_assistant.retrieve(QUESTION, k=4)
+    grad = next(n for n, d in enumerate(docs, start=1) if "Grad" in d.page_content)
+    others = ", ".join(str(n) for n in range(1, len(docs) + 1) if n != grad)
+    answerer = offline_answerer(sample_assistant)
+    made_up = answerer.check(f"Grad launchers [{others}]. The weather was sunny in Paris [{grad}].", QUESTION,
+                             docs, "en")
+    assert made_up.text == "Grad launchers. The weather was sunny in Paris."
+    assert made_up.citations == [] and made_up.unsupported and made_up.answered
+
+    mixed = answerer.check(f"North Korea supplies 122mm and 152mm shells and Grad rocket launchers [{grad}]. "
+                           f"The weather was sunny in Paris [{grad}].", QUESTION, docs, "en")
+    assert mixed.text.endswith("launchers [1]. The weather was sunny in Paris.") and not mixed.unsupported
+    assert len(mixed.citations) == 1 and "Grad" in mixed.citations[0].quote
+    assert_honest(sample_assistant, mixed)
+    # Names spelled across languages count as shared: "Vostochny" is the article's "Vostotchny".
+    meeting = "Where did Kim Jong-un and Vladimir Putin meet?"
+    docs = sample_assistant.retrieve(meeting, k=2)
+    met = answerer.check("The two leaders met at the Vostochny cosmodrome [1][2].", meeting, docs,
+                         "en")
+    assert "Vostotchny" in met.citations[0].quote and not met.unsupported
+
+
+def test_a_refusal_or_a_bare_marker_is_not_an_answer(sample_assistant):
+    docs = sample_assistant.retrieve(QUESTION, k=2)
+    answerer = offline_answerer(sample_assistant)
+    for reply, language in [("The indexed articles do not answer this question [1].", "en"), ("[1]", "en"),
+                            (" [1][2]. ", "en"), ("Les articles indexés ne répondent pas à cette question. [2]", "fr")]:
+        answer = answerer.check(reply, QUESTION, docs, language)
+        assert not answer.answered and answer.citations == [] and not answer.unsupported, reply
+        assert answer.text == not_answered_text(language)
+    # A refusal of one part, beside a supported claim, stays an answer.
+    kept = answerer.check("North Korea supplies 122mm and 152mm shells and Grad rocket launchers [1][2]. "
+                          "The indexed articles do not answer this question.", QUESTION, docs, "en")
+    assert kept.answered and kept.citations
+
+
+def test_a_rewrite_that_echoes_its_prompt_is_not_the_search_query(sample_assistant, scripted):
+    """Gemma 270M once answered the condensing prompt with its own instructions, which became the query."""
+    answerer = offline_answerer(sample_assistant, llm_base_url=scripted.url, llm_timeout=10.0)
+    history = [(QUESTION, "Shells of 122mm and 152mm and Grad rocket launchers [1].")]
+    fallback = search_query("Who supplies them?", history)
+    for echo in ["Keep the language of the follow-up question. Reply with the question only.",
+                 "Standalone question: Rewrite the follow-up question as one standalone question",
+                 "User: Who supplies them?\nAssistant: Shells", "What is the capital of Peru?"]:
+        scripted.reply = echo
+        assert answerer.condense("Who supplies them?", history) == fallback, echo
+    scripted.reply = "Who supplies the 122mm shells and Grad launchers?"
+    assert answerer.condense("Who supplies them?", history) == "Who supplies the 122mm shells and Grad launchers?"
+
+
+def test_the_timeout_bounds_the_whole_wait_for_a_question(sample_index, scripted):
+    """A hung server: one request per step, no hidden retry, the follow-up's two steps share one timeout."""
+    scripted.reply, scripted.delay = "Shells [1].", 5.0
+    assistant = llm_assistant(sample_index, scripted.url, llm_timeout=1.5)
+    assistant.ask(QUESTION)  # the models loaded: what follows times the wait for the server only
+    scripted.requests.clear()
+    started = time.monotonic()
+    answer = assistant.ask(QUESTION)
+    assert time.monotonic() - started < 2.5 and len(scripted.requests) == 1
+    assert answer.answerer == "extractive" and "did not answer within 1.5 s" in answer.notice
+    scripted.requests.clear()
+    started = time.monotonic()
+    follow_up = assistant.ask("Who supplies them?", history=[(QUESTION, "Shells [1].")])
+    assert time.monotonic() - started < 2.5 and len(scripted.requests) <= 2
+    assert follow_up.answerer == "extractive" and "did not answer within 1.5 s" in follow_up.notice
+
+
+def test_a_model_that_cannot_be_loaded_is_not_loaded_again(sample_index, tmp_path, monkeypatch):
+    llama_cpp = pytest.importorskip("llama_cpp")
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"not a gguf file" * 100)
+    loads = []
+    real = llama_cpp.Llama
+
+    def counted(*args, **kwargs):
+        loads.append(kwargs.get("model_path"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(llama_cpp, "Llama", counted)
+    assistant = Assistant(sample_index, answerer="llamacpp", llm_model_path=bad, llm_max_tokens=16, k=2)
+    first, second = assistant.ask(QUESTION), assistant.ask(QUESTION)
+    assert len(loads) == 1
+    for answer in (first, second):
+        assert answer.answerer == "extractive" and "broken.gguf could not be loaded" in answer.notice
+
+
+def test_empty_html_and_unknown_model_replies_say_why(sample_index, sample_assistant, scripted):
+    assistant = llm_assistant(sample_index, scripted.url, llm_timeout=10.0)
+    scripted.reply = ""
+    empty = assistant.ask(QUESTION)
+    assert empty.answerer == "extractive" and "returned an empty answer" in empty.notice, empty.notice
+    scripted.reply = (200, "text/html", "<html><body>Welcome</body></html>")
+    html = assistant.ask(QUESTION)
+    assert html.answerer == "extractive" and "returned an empty answer" in html.notice, html.notice
+    scripted.reply = (404, "application/json", json.dumps({"error": {"message": "model 'default' not found"}}))
+    missing = assistant.ask(QUESTION)
+    assert missing.answerer == "extractive" and "set ASSISTANT_LLM_MODEL" in missing.notice, missing.notice
+    assert scripted.requests[-1]["model"] == "default"
+    # A Markdown link around a marker is the marker.
+    docs = sample_assistant.retrieve(QUESTION, k=2)
+    grad = next(n for n, d in enumerate(docs, start=1) if "Grad" in d.page_content)
+    linked = offline_answerer(sample_assistant).check(
+        f"North Korea supplies 122mm and 152mm shells and Grad rocket launchers [{grad}](http://x).", QUESTION,
+        docs, "en")
+    assert linked.text.endswith("launchers [1].") and len(linked.citations) == 1
 
 
 def test_misconfigured_backends_say_what_is_missing(sample_index, tmp_path):

@@ -36,19 +36,28 @@ class LlamaCppChat:
         self.timeout = timeout
         self.chat_format = chat_format
         self._llm: Any = None
+        self._failure = ""  # why the model could not be loaded: not tried again on every question
         # One model, one context: questions from several threads take turns.
         self._lock = threading.Lock()
 
     def model(self) -> Any:
+        if self._failure:
+            raise LLMConfigError(self._failure)
         if self._llm is None:
             from llama_cpp import Llama
 
-            self._llm = Llama(model_path=str(self.model_path), n_ctx=self.context_tokens,
-                              chat_format=self.chat_format, verbose=False)
+            try:
+                self._llm = Llama(model_path=str(self.model_path), n_ctx=self.context_tokens,
+                                  chat_format=self.chat_format, verbose=False)
+            except Exception as error:
+                detail = " ".join(str(error).split())[:150]
+                self._failure = f"{self.model_path.name} could not be loaded ({type(error).__name__}: {detail})"
+                raise LLMConfigError(self._failure) from error
         return self._llm
 
-    def stream(self, messages: Messages) -> Iterator[str]:
-        # The answerer closes this generator on its deadline, which ends the generation and frees the lock.
+    def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
+        # In process, the deadline is checked as pieces arrive (``timeout`` is for a server's client): the
+        # answerer closes this generator on its deadline, which ends the generation and frees the lock.
         with self._lock:
             chunks = self.model().create_chat_completion(messages=messages, stream=True, max_tokens=self.max_tokens,
                                                          temperature=self.temperature)

@@ -3,7 +3,8 @@
 The model sees the retrieved passages numbered [1]..[n] (``prompts/``) and writes an answer citing them.
 Nothing it writes is trusted as is: a marker pointing at no passage is removed; every other marker is
 replaced by a citation of the sentence of that passage closest to the answer sentence it ends (e5
-similarity, through the embedding cache), with article offsets, as the extractive answerer cites. An
+similarity, through the embedding cache), with article offsets, as the extractive answerer cites, but
+only when that sentence supports it (``supports``); a marker whose passage does not is removed. An
 answer left with no citation is flagged ``unsupported``. A model that times out, cannot be reached,
 fails or says nothing gives way to the extractive answer, with a notice saying why.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from ..lexical import tokenize
 from ..prompts import format_passages, language_name, render
 from ..types import Answer, Citation
 from .extractive import ExtractiveAnswerer, ScoredSentence, citation_for, embedded_sentences
-from .grounding import absent_names
+from .grounding import _near, absent_names, text_words
 from .messages import NOT_ANSWERED, not_answered_text
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,21 @@ Messages = list[dict[str, str]]
 
 # [1], [1, 2], [1][2] (two groups), [1-3]; the numbers are checked against the passages afterwards.
 MARKER_GROUP = re.compile(r"\[\s*\d+(?:\s*(?:[,;]|-|–)\s*\d+)*\s*\]")
+# "[1](http://…)": a model's Markdown link around a marker, which becomes the plain marker.
+MARKER_LINK = re.compile(r"(" + MARKER_GROUP.pattern + r")\(\s*[^()\s]*\s*\)")
 SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n")
+
+# A cited sentence supports an answer sentence when their e5 similarity (claim as query, sentence as
+# passage) reaches DEFAULT_MIN_SUPPORT and they share a content word, name or number (stemmed, or a near
+# spelling across languages: "Vostochny" / "Vostotchny"), or reaches it by NO_SHARED_TERM more without
+# one. e5 scores unrelated texts 0.7-0.8, so similarity alone (the closest sentence of any cited passage)
+# kept made-up claims cited. Calibrated with `python -m bench.support` on pairs of a claim and its source
+# sentence against the same claim and the article's other sentences (the sample's English claims on its
+# French sentences: 16/16 true pairs kept, 299/320 false dropped; PIAF in English, question + answer on
+# the French paragraph: 131/153 kept, 4797/5154 dropped; MultiHop-RAG's English queries on their facts:
+# 127/163 kept, 1544/1625 dropped). ASSISTANT_LLM_MIN_SUPPORT overrides it.
+DEFAULT_MIN_SUPPORT = 0.81
+NO_SHARED_TERM = 0.05
 
 FALLBACK = {
     "en": "The language model {what}, so this is the extractive answer.",
@@ -56,8 +72,13 @@ class ChatBackend(Protocol):
     where: str  # the URL or file, for notices
     timeout: float
 
-    def stream(self, messages: Messages) -> Iterator[str]:
+    def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
+        """``timeout``: the seconds left to this question (a server's client waits no longer for a read)."""
         ...
+
+
+# The share of the question's timeout that rewriting a follow-up may take; the answer gets the rest.
+CONDENSE_SHARE = 0.5
 
 
 class LLMConfigError(ValueError):
@@ -76,16 +97,20 @@ class LLMAnswerer:
     """An ``Answerer`` (see ``chain.Answerer``) that writes with a chat model and cites honestly."""
 
     def __init__(self, backend: ChatBackend, fallback: ExtractiveAnswerer, embeddings: ModelEmbeddings,
-                 cache: EmbeddingCache | None, *, prompts_dir: Path | None = None, min_support: float = 0.0,
-                 history_turns: int = 3, max_condensed_chars: int = 500) -> None:
+                 cache: EmbeddingCache | None, *, prompts_dir: Path | None = None,
+                 min_support: float = DEFAULT_MIN_SUPPORT, history_turns: int = 3,
+                 max_condensed_chars: int = 500) -> None:
         self.backend = backend
         self.fallback = fallback
         self.embeddings = embeddings
         self.cache = cache
         self.prompts_dir = prompts_dir
-        self.min_support = min_support  # a cited passage whose best sentence is further than this: dropped
+        self.min_support = min_support  # a cited passage whose best sentence supports less: dropped
         self.history_turns = history_turns
         self.max_condensed_chars = max_condensed_chars
+        # ``llm_timeout`` bounds the whole wait for one question: a follow-up's rewriting starts the clock,
+        # and the answer to that rewrite (the next call in this thread) gets what is left.
+        self._turn = threading.local()
 
     @property
     def name(self) -> str:
@@ -112,25 +137,61 @@ class LLMAnswerer:
 
         if not history:
             return question
+        started = time.monotonic()
         try:
-            text = "".join(self.generate(self.condense_messages(question, history)))
+            text = "".join(self.generate(self.condense_messages(question, history),
+                                         deadline=started + CONDENSE_SHARE * self.backend.timeout))
         except Exception as error:  # any failure of the model: retrieval must still work
             logger.info("condensing failed (%s); using the previous question's words", error)
-            return search_query(question, list(history))
+            return self._pending(search_query(question, list(history)), started)
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         standalone = re.sub(r"^(standalone )?question\s*:\s*", "", lines[0], flags=re.I) if lines else ""
         standalone = standalone.strip().strip("\"'“”«» ").strip()
-        if not standalone or len(standalone) > self.max_condensed_chars:
-            return search_query(question, list(history))
+        if not standalone or len(standalone) > self.max_condensed_chars \
+                or self.echoes_prompt(standalone) or not self.shares_words(standalone, question, history):
+            logger.info("condensed question rejected (%r); using the previous question's words", standalone[:200])
+            return self._pending(search_query(question, list(history)), started)
+        return self._pending(standalone, started)
+
+    def _pending(self, standalone: str, started: float) -> str:
+        """The rewrite, remembered with the question's deadline for the answer that follows it."""
+        self._turn.pending = (standalone, started + self.backend.timeout)
         return standalone
 
-    def generate(self, messages: Messages) -> Iterator[str]:
-        """The backend's pieces, stopped when the whole reply takes longer than the timeout.
+    def echoes_prompt(self, rewrite: str) -> bool:
+        """Whether the rewrite repeats the condensing prompt's own wording (four words in a row of its fixed
+        text) or its markers ("User:", "Assistant:", "Standalone question:"): a small model may answer the
+        instructions with the instructions."""
+        if re.search(r"(?im)^\s*(user|assistant|conversation|follow-up question|standalone question)\s*:", rewrite) \
+                or re.search(r"\b(user|assistant)\s*:", rewrite, re.I) or MARKER_GROUP.search(rewrite):
+            return True
+        fixed = render("condense", self.prompts_dir, history="\x00", question="\x00")
+        words = re.findall(r"\w+", rewrite.lower())
+        prompt_grams = set()
+        for part in fixed.lower().split("\x00"):
+            part_words = re.findall(r"\w+", part)
+            prompt_grams.update(tuple(part_words[i : i + 4]) for i in range(len(part_words) - 3))
+        return any(tuple(words[i : i + 4]) in prompt_grams for i in range(len(words) - 3))
 
-        A client's timeout bounds each read, not a reply streamed slowly for minutes: this bounds the reply.
+    @staticmethod
+    def shares_words(rewrite: str, question: str, history: Sequence[tuple[str, str]]) -> bool:
+        """Whether the rewrite has a content word of the question or the conversation (a rewrite about
+        something else is no rewrite)."""
+        said = set(tokenize(" ".join([question, *(f"{q} {a}" for q, a in history)])))
+        return bool(set(tokenize(rewrite)) & said)
+
+    def generate(self, messages: Messages, deadline: float | None = None) -> Iterator[str]:
+        """The backend's pieces, stopped at the deadline (default: the timeout from now).
+
+        A client's timeout bounds each read, not a reply streamed slowly for minutes: this bounds the reply;
+        the client is given the time left, and retries nothing (``OpenAIChat``).
         """
-        deadline = time.monotonic() + self.backend.timeout
-        pieces = self.backend.stream(messages)
+        if deadline is None:
+            deadline = time.monotonic() + self.backend.timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no time left of {self.backend.timeout:g} s")
+        pieces = self.backend.stream(messages, timeout=left)
         try:
             for piece in pieces:
                 yield piece
@@ -164,9 +225,12 @@ class LLMAnswerer:
             yield Answer(text=not_answered_text(language, absent), question=question, answered=False,
                          answerer=self.name)
             return
+        pending = getattr(self._turn, "pending", None)
+        self._turn.pending = None
+        deadline = pending[1] if pending and pending[0] == question else None  # a follow-up's rewrite took some
         pieces: list[str] = []
         try:
-            for piece in self.generate(self.messages(question, docs, language)):
+            for piece in self.generate(self.messages(question, docs, language), deadline):
                 if piece:
                     pieces.append(piece)
                     yield piece
@@ -201,10 +265,13 @@ class LLMAnswerer:
 
     # -- checking the citations
     def check(self, text: str, question: str, docs: Sequence[Document], language: str) -> Answer:
+        text = MARKER_LINK.sub(r"\1", text)
+        if says_nothing_else(text):
+            # "[1]" alone, or the fixed refusal with a marker after it: nothing is claimed, nothing to cite.
+            return Answer(text=not_answered_text(language), question=question, answered=False, answerer=self.name)
         groups = find_marker_groups(text)
         claims = [group.claim or question for group in groups]
         claim_vectors = self.embeddings.embed_queries(claims) if claims else np.zeros((0, 1), np.float32)
-        claim_terms = {claim: set(tokenize(claim)) for claim in claims}
         sentences: dict[int, tuple[list[ScoredSentence], np.ndarray]] = {}
         markers: dict[tuple[str, int], int] = {}  # (doc_id, sentence start) -> the citation's marker
         citations: list[Citation] = []
@@ -219,9 +286,9 @@ class LLMAnswerer:
                     continue  # a passage that was never given: the marker goes
                 if number not in sentences:
                     sentences[number] = embedded_sentences([docs[number - 1]], self.embeddings, self.cache)
-                best = best_support(*sentences[number], vector, claim_terms[group.claim or question])
+                best = best_support(*sentences[number], vector, group.claim or question)
                 if best is None or best.similarity < self.min_support:
-                    continue
+                    continue  # the passage does not say it: its marker goes
                 key = (str(best.chunk.metadata.get("doc_id", "")), best.start)
                 if key not in markers:
                     markers[key] = len(citations) + 1
@@ -242,19 +309,35 @@ class LLMAnswerer:
                       unsupported=not citations)
 
 
+def shared_terms(claim: str, sentence: str) -> int:
+    """How many of the claim's content words, names and numbers the sentence has: the same stem, or for a
+    word of five letters or more a near spelling ("Putin" / "Poutine", "Vostochny" / "Vostotchny")."""
+    claim_terms, terms = set(tokenize(claim)), set(tokenize(sentence))
+    count = len(claim_terms & terms)
+    words, long_words = text_words(sentence)
+    for word in text_words(claim)[1]:
+        if len(word) >= 5 and word not in words and not set(tokenize(word)) & terms and _near(word, long_words):
+            count += 1
+    return count
+
+
+def support_score(claim: str, sentence: str, similarity: float) -> float:
+    """The e5 similarity of the claim (a query) to the sentence (a passage), less ``NO_SHARED_TERM`` when
+    they share no term: compared with ``DEFAULT_MIN_SUPPORT`` (see there)."""
+    return similarity if shared_terms(claim, sentence) else similarity - NO_SHARED_TERM
+
+
 def best_support(sentences: list[ScoredSentence], vectors: np.ndarray, claim_vector: np.ndarray,
-                 claim_terms: set[str], term_weight: float = 0.05) -> ScoredSentence | None:
-    """The sentence closest to the claim: e5 similarity, nudged by shared terms as the extractive answerer."""
+                 claim: str) -> ScoredSentence | None:
+    """The sentence that supports the claim best, its ``similarity`` the ``support_score``."""
     if not sentences:
         return None
     similarities = vectors @ np.asarray(claim_vector, dtype=np.float32)
-    scores = [float(similarity) + (term_weight * len(claim_terms & set(tokenize(s.text))) / len(claim_terms)
-                                   if claim_terms else 0.0)
+    scores = [support_score(claim, s.text, float(similarity))
               for s, similarity in zip(sentences, similarities, strict=True)]
     index = int(np.argmax(scores))
     chosen = sentences[index]
-    return ScoredSentence(chosen.chunk, chosen.start, chosen.end, chosen.text, float(similarities[index]),
-                          scores[index])
+    return ScoredSentence(chosen.chunk, chosen.start, chosen.end, chosen.text, scores[index], scores[index])
 
 
 def marker_numbers(group: str) -> list[int]:
@@ -296,3 +379,12 @@ def _normalized(text: str) -> str:
 def says_not_answered(text: str) -> bool:
     plain = _normalized(MARKER_GROUP.sub("", text))
     return any(_normalized(sentence) in plain for sentence in NOT_ANSWERED.values())
+
+
+def says_nothing_else(text: str) -> bool:
+    """Whether the text, markers and the fixed "not answered" reply left out, has no word: a reply that is
+    only markers, or a refusal that cites a passage ("… do not answer this question [1].")."""
+    plain = _normalized(MARKER_GROUP.sub(" ", text))
+    for sentence in NOT_ANSWERED.values():
+        plain = plain.replace(_normalized(sentence), " ")
+    return not tokenize(plain)

@@ -14,7 +14,7 @@ class OpenAIChat:
     name = "openai"
 
     def __init__(self, *, base_url: str | None, model: str | None, api_key: str | None, timeout: float,
-                 max_tokens: int, temperature: float, max_retries: int = 1,
+                 max_tokens: int, temperature: float, max_retries: int = 0,
                  extra_body: Mapping[str, Any] | None = None) -> None:
         try:
             from langchain_openai import ChatOpenAI
@@ -33,7 +33,9 @@ class OpenAIChat:
             # older vLLM/Ollama) ignore: without `max_tokens` a small model runs on to the context's end.
             body.setdefault("max_tokens", max_tokens)
         self.where = shown_url(base_url) if base_url else "api.openai.com"  # for notices: no password
+        self.model_named = bool(model)
         self.timeout = timeout
+        # No retries: a retry would wait the timeout again, unseen (the answerer bounds the whole wait).
         self.llm = ChatOpenAI(
             # A llama.cpp server serves whatever model it loaded, whatever the request names.
             model=model or "default",
@@ -46,13 +48,26 @@ class OpenAIChat:
             extra_body=body or None,
         )
 
-    def stream(self, messages: Messages) -> Iterator[str]:
-        for chunk in self.llm.stream(messages):
-            content = chunk.content
-            if isinstance(content, list):  # content blocks, from some providers
-                content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-            if content:
-                yield content
+    def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
+        # The request's timeout: what is left of the question's (each read waits no longer).
+        try:
+            for chunk in self.llm.stream(messages, **({"timeout": timeout} if timeout else {})):
+                content = chunk.content
+                if isinstance(content, list):  # content blocks, from some providers
+                    content = "".join(part.get("text", "") if isinstance(part, dict) else str(part)
+                                      for part in content)
+                if content:
+                    yield content
+        except ValueError as error:
+            # langchain's word for a stream with no chunk (an empty reply, or a page that is not a stream):
+            # the answerer's "empty answer".
+            if "No generation chunks" not in str(error):
+                raise
+        except Exception as error:
+            if "NotFoundError" in {cls.__name__ for cls in type(error).__mro__} and not self.model_named:
+                raise LLMConfigError(f"{' '.join(str(error).split())[:120]}; the request named the model "
+                                     "'default': set ASSISTANT_LLM_MODEL to one the server serves") from error
+            raise
 
 
 def make_openai_chat(settings: Settings, **options: Any) -> OpenAIChat:
