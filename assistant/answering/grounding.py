@@ -187,7 +187,8 @@ def text_words(text: str) -> tuple[set[str], list[str]]:
 def spells(text: tuple[set[str], list[str]], words_of_name: Sequence[str]) -> bool:
     """Whether a text (its ``text_words``) has one of the name's words, or a near spelling of a long one."""
     words, long_words = text
-    return any(w in words for w in words_of_name) or any(_near(w, long_words) for w in words_of_name if len(w) >= 4)
+    return any(w in words for w in words_of_name) or any(near_spelling(w, long_words)
+                                                         for w in words_of_name if len(w) >= 4)
 
 
 def _without_article(key: str) -> str:
@@ -197,7 +198,7 @@ def _without_article(key: str) -> str:
     return key
 
 
-def _near(word: str, candidates: Sequence[str]) -> bool:
+def near_spelling(word: str, candidates: Sequence[str]) -> bool:
     matcher = SequenceMatcher(None, "", word)  # the word is seq2, whose index the matcher keeps
     for candidate in candidates:
         matcher.set_seq1(candidate)

@@ -28,7 +28,7 @@ from ..lexical import tokenize
 from ..prompts import format_passages, language_name, render
 from ..types import Answer, Citation
 from .extractive import ExtractiveAnswerer, ScoredSentence, citation_for, embedded_sentences
-from .grounding import _near, absent_names, text_words
+from .grounding import absent_names, near_spelling, text_words
 from .messages import NOT_ANSWERED, not_answered_text
 
 logger = logging.getLogger(__name__)
@@ -316,7 +316,7 @@ def shared_terms(claim: str, sentence: str) -> int:
     count = len(claim_terms & terms)
     words, long_words = text_words(sentence)
     for word in text_words(claim)[1]:
-        if len(word) >= 5 and word not in words and not set(tokenize(word)) & terms and _near(word, long_words):
+        if len(word) >= 5 and word not in words and not set(tokenize(word)) & terms and near_spelling(word, long_words):
             count += 1
     return count
 
