@@ -9,6 +9,7 @@ its true source sentence, against the same claim and the other sentences of the 
   other articles of the same category.
 
     python -m bench.support            # prints the rates at the chosen default and a few others
+                                       # (bench/results/support.txt)
 """
 
 from __future__ import annotations
