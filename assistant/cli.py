@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .settings import Settings
+from .settings import Settings, unknown_variables
 
 Handler = Callable[[argparse.Namespace, Any], int]
 
@@ -114,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     overrides = {key: getattr(args, key) for key in ("index_dir", "chroma_url", "embedding_model", "answerer")}
     spec = COMMANDS[args.command]
+    for warning in unknown_variables():
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         settings = Settings().with_overrides(**overrides)
         if spec.reads_index and not settings.chroma_url and not settings.index_dir.exists():

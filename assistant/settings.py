@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -139,3 +142,24 @@ class Settings(BaseSettings):
         data = self.model_dump()
         data.update({key: value for key, value in overrides.items() if value is not None})
         return Settings(**data)
+
+
+ENV_PREFIX = "ASSISTANT_"
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each ``ASSISTANT_*`` variable that names no setting, with the nearest one: pydantic
+    ignores them, so ``ASSISTANT_TOP_K=8`` would leave k at its default without a word."""
+    environ = os.environ if environ is None else environ
+    fields = sorted(name.upper() for name in Settings.model_fields)
+    warnings = []
+    for name in sorted(n for n in environ if n.upper().startswith(ENV_PREFIX)):
+        wanted = name.upper().removeprefix(ENV_PREFIX)
+        if wanted in fields:
+            continue
+        # A near spelling (CHUNKSIZE), else a setting named by one of its words (TOP_K: K).
+        near = difflib.get_close_matches(wanted, fields, n=1, cutoff=0.75) or [
+            field for field in fields if field in wanted.split("_")]
+        hint = f" (did you mean {ENV_PREFIX}{near[0]}?)" if near else ""
+        warnings.append(f"{name} is not a setting of the assistant and is ignored{hint}")
+    return warnings

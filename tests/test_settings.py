@@ -62,3 +62,19 @@ def test_k_and_the_debounce_are_bounded(capsys, tmp_path):
     assert status == 2 and lines[-1].endswith("argument --debounce: must be 0 or more seconds, not -3")
     with pytest.raises(ValueError, match="between 1 and 100"):
         Assistant(tmp_path / "index").ask("What weapons?", k=1000)
+
+
+def test_a_variable_that_names_no_setting_is_warned_about(monkeypatch, capsys, tmp_path):
+    from assistant.settings import unknown_variables
+
+    # pydantic ignores them: a typo left k at its default without a word.
+    assert unknown_variables({"ASSISTANT_TOP_K": "8", "ASSISTANT_K": "8", "assistant_chunksize": "500",
+                              "ASSISTANT_FROBNICATE": "1", "HOME": "/root"}) == [
+        "ASSISTANT_FROBNICATE is not a setting of the assistant and is ignored",
+        "ASSISTANT_TOP_K is not a setting of the assistant and is ignored (did you mean ASSISTANT_K?)",
+        "assistant_chunksize is not a setting of the assistant and is ignored (did you mean ASSISTANT_CHUNK_SIZE?)",
+    ]
+    monkeypatch.setenv("ASSISTANT_TOP_K", "8")
+    status, lines = run_main(["--index", str(tmp_path / "none"), "stats"], capsys)
+    assert lines[0] == "warning: ASSISTANT_TOP_K is not a setting of the assistant and is ignored (did you mean " \
+                       "ASSISTANT_K?)"

@@ -16,6 +16,7 @@ import gradio as gr
 
 from ..api import Assistant, QuestionError
 from ..indexer import IndexBusyError
+from ..settings import unknown_variables
 from ..types import Answer
 from . import assets
 from .answerers import ANSWERERS, AnswererPool
@@ -502,4 +503,6 @@ def serve(assistant: Assistant, panels: Sequence[Panel] | None = None) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for warning in unknown_variables():
+        log.warning(warning)
     serve(Assistant())
