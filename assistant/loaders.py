@@ -359,10 +359,16 @@ def _html(html: str) -> tuple[str, str | None, str | None]:
         # What is left when a page has no article is its chrome: indexed, it would be an article "Home".
         seen = _shorten(" / ".join(line.strip() for line in text.splitlines() if line.strip()))
         raise LoadFailure(f'no article text found in the page (only navigation or boilerplate: "{seen}")')
-    meta = trafilatura.extract_metadata(html)
+    meta = trafilatura.extract_metadata(html, date_config=_MARKED_DATES)
     title = meta.title if meta and meta.title else _first_line(text)
-    published = meta.date if meta and meta.date else None
+    published = meta.date if meta and meta.date else _date_in_text(text)
     return normalise_text(text), title, published
+
+
+# A page's date from its markup only (meta tags, <time>, structured data), then our "Published on" lines:
+# htmldate's extensive search took a footer's "© 2024" for 1 January 2024, and date filters then kept or
+# dropped archived stories by a year that is only the site's.
+_MARKED_DATES = {"extensive_search": False, "original_date": True}
 
 
 def _has_prose(text: str) -> bool:

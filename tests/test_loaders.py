@@ -251,3 +251,16 @@ def test_an_english_article_is_cut_into_sentences_the_english_way(tmp_path):
     assert sentences == ["NATO asks for air defence",
                          "NATO Secretary General Jens Stoltenberg urged allies to send more air defence.",
                          "Mr. Biden met Dr. Smith in Washington on Jan. 5 to discuss it."]
+
+
+@pytest.mark.parametrize(("dated", "published"), [
+    ('<time datetime="2023-05-04">4 May 2023</time>', "2023-05-04"),
+    ("<p>Publié le 5 mars 2023 à 10h32</p>", "2023-03-05"),
+    ("", None),  # the footer's "© 2024" is the site's year, not the article's date (it was 2024-01-01)
+])
+def test_an_html_date_comes_from_the_article_not_the_copyright_line(tmp_path, dated, published):
+    path = tmp_path / "story.html"
+    path.write_text("<html><body><article><h1>Port closed</h1>" + dated + "<p>The port of Dover was closed on "
+                    "Tuesday because of a storm. Ferries were held in Calais.</p></article>"
+                    "<footer>© 2024 Coastal Times. All rights reserved.</footer></body></html>", encoding="utf-8")
+    assert (load_file(path).metadata["published"] or None) == published
