@@ -157,9 +157,11 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
         wanted = name.upper().removeprefix(ENV_PREFIX)
         if wanted in fields:
             continue
-        # A near spelling (CHUNKSIZE), else a setting named by one of its words (TOP_K: K).
+        # A near spelling (CHUNKSIZE), else a setting named by one of its words (TOP_K: K), else one whose
+        # name goes on from it (INDEX: INDEX_DIR).
         near = difflib.get_close_matches(wanted, fields, n=1, cutoff=0.75) or [
-            field for field in fields if field in wanted.split("_")]
+            field for field in fields if field in wanted.split("_")] or [
+            field for field in fields if field.startswith(wanted + "_")]
         hint = f" (did you mean {ENV_PREFIX}{near[0]}?)" if near else ""
         warnings.append(f"{name} is not a setting of the assistant and is ignored{hint}")
     return warnings
