@@ -69,8 +69,9 @@ def test_a_variable_that_names_no_setting_is_warned_about(monkeypatch, capsys, t
 
     # pydantic ignores them: a typo left k at its default without a word.
     assert unknown_variables({"ASSISTANT_TOP_K": "8", "ASSISTANT_K": "8", "assistant_chunksize": "500",
-                              "ASSISTANT_FROBNICATE": "1", "HOME": "/root"}) == [
+                              "ASSISTANT_FROBNICATE": "1", "ASSISTANT_INDEX": "/x", "HOME": "/root"}) == [
         "ASSISTANT_FROBNICATE is not a setting of the assistant and is ignored",
+        "ASSISTANT_INDEX is not a setting of the assistant and is ignored (did you mean ASSISTANT_INDEX_DIR?)",
         "ASSISTANT_TOP_K is not a setting of the assistant and is ignored (did you mean ASSISTANT_K?)",
         "assistant_chunksize is not a setting of the assistant and is ignored (did you mean ASSISTANT_CHUNK_SIZE?)",
     ]
@@ -78,3 +79,21 @@ def test_a_variable_that_names_no_setting_is_warned_about(monkeypatch, capsys, t
     status, lines = run_main(["--index", str(tmp_path / "none"), "stats"], capsys)
     assert lines[0] == "warning: ASSISTANT_TOP_K is not a setting of the assistant and is ignored (did you mean " \
                        "ASSISTANT_K?)"
+
+
+def test_the_web_app_says_a_wrong_setting_as_the_cli_does(tmp_path):
+    # `python app.py` printed pydantic's traceback, the URL's password in it.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+           "ASSISTANT_CHROMA_URL": "http://admin:S3cretPw@chroma.local:99999"}
+    done = subprocess.run([sys.executable, "app.py"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: ASSISTANT_CHROMA_URL='http://admin:***@chroma.local:99999': not a valid URL (Port out of range "
+        "0-65535), e.g. http://127.0.0.1:8000")
+    assert "S3cretPw" not in done.stderr + done.stdout and "Traceback" not in done.stderr

@@ -396,15 +396,17 @@ def test_the_library_tab_shows_what_another_session_changed(browser, app, tmp_pa
         wait_text(second, "#articles", "Brest harbour opens")
         assert second.locator("#remove-choice input").input_value() == picked  # the pick in progress is kept
         second.locator("#remove-choice input").click()
-        second.locator("[role=option]", has_text="Brest harbour opens").wait_for()  # offered for removal too
-        second.keyboard.press("Escape")
-        second.locator("#tab-chat-button").click()
+        second.locator("[role=option]", has_text="Brest harbour opens").click()  # offered for removal too
 
         first.locator("#remove-choice input").click()
         first.locator("[role=option]", has_text="Brest harbour opens").click()
         first.locator("#remove-button").click()
         wait_text(first, "#remove-report", "Removed")
 
+        # B, still on its tab, removes what A just removed: told so in its words (was "failed: not in the index").
+        second.locator("#remove-button").click()
+        wait_text(second, "#remove-report", "was no longer in the index")
+        second.locator("#tab-chat-button").click()
         second.locator("#tab-library-button").click()
         second.wait_for_function("!document.querySelector('#articles').innerText.includes('Brest harbour opens')")
         second.locator("#remove-choice input").click()

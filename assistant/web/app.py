@@ -9,10 +9,13 @@ inputs, so concurrent users never see each other's answers.
 from __future__ import annotations
 
 import logging
+import sys
+from argparse import Namespace
 from collections.abc import Sequence
 from typing import Any
 
 import gradio as gr
+from pydantic import ValidationError
 
 from ..api import Assistant, QuestionError
 from ..indexer import IndexBusyError
@@ -356,16 +359,19 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             progress(0, desc=t(lang_value, "library.saving"))
             saved: list[Upload] = uploads.save_all(paths, lang_value, replace=bool(replace_same_name))
 
+            # The bar counts files written, so it never goes back; the passages embedded meanwhile (nearly
+            # all the time, in rounds of several files) are said in its text.
+            files = {"written": 0, "total": sum(u.stored is not None for u in saved)}
+
             def report_progress(done: int, total: int, source: str) -> None:
-                name = source.rsplit("/", 1)[-1]
-                # Counts, not a share: after the embedding's 97 % a share of files done would read 0 %.
-                progress((done - 1, total), desc=t(lang_value, "library.indexing", name=name),
+                files.update(written=done - 1, total=total)
+                progress((done - 1, total), desc=t(lang_value, "library.indexing", name=source.rsplit("/", 1)[-1]),
                          unit=t(lang_value, "library.unit.files"))
 
             def report_embedding(done: int, total: int, source: str) -> None:
-                name = source.rsplit("/", 1)[-1]
-                progress((done, total), desc=t(lang_value, "library.embedding", name=name),
-                         unit=t(lang_value, "library.unit.passages"))
+                progress((files["written"], files["total"]), desc=t(lang_value, "library.embedding", done=done,
+                                                                   total=total),
+                         unit=t(lang_value, "library.unit.files"))
 
             try:
                 report = index_uploads(assistant, saved, report_progress, report_embedding)
@@ -380,6 +386,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             progress(1.0)
             return report_markdown(saved, report, lang_value), None
 
+        # The last run's report would read as this run's under the bar: it goes as the run starts.
+        index_button.click(lambda: "", None, [upload_report], queue=False, api_visibility="private")
         index_event = index_button.click(index_files, [files, replace, lang], [upload_report, files],
                                          concurrency_limit=1, concurrency_id="library", api_name="index",
                                          show_progress="full")
@@ -397,6 +405,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             except Exception as error:
                 log.exception("removing %s failed", source)
                 return f"**{t(lang_value, 'report.failed')}**: {error}"
+            if not report.removed and not any(a.source == source for a in assistant.articles()):
+                # Another session (or the command line) removed it since this page listed it.
+                return t(lang_value, "library.already_removed", title=escape_markdown(title))
             if report.failed:
                 return f"**{t(lang_value, 'report.failed')}**: {'; '.join(report.failed.values())}"
             return t(lang_value, "library.removed", title=escape_markdown(title))
@@ -505,4 +516,13 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for warning in unknown_variables():
         log.warning(warning)
-    serve(Assistant())
+    try:
+        assistant = Assistant()
+    except ValidationError as error:
+        # As the CLI says it: one line per wrong setting, a URL's password masked (pydantic's own report
+        # is a traceback quoting the value as given).
+        from ..cli import invalid_settings
+
+        print("\n".join(invalid_settings(error, Namespace())), file=sys.stderr)
+        raise SystemExit(2) from None
+    serve(assistant)
