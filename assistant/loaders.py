@@ -359,10 +359,16 @@ def _html(html: str) -> tuple[str, str | None, str | None]:
         # What is left when a page has no article is its chrome: indexed, it would be an article "Home".
         seen = _shorten(" / ".join(line.strip() for line in text.splitlines() if line.strip()))
         raise LoadFailure(f'no article text found in the page (only navigation or boilerplate: "{seen}")')
+    text = _LAYOUT_ROW.sub(lambda row: row.group(1).replace("\\|", "|"), text)
     meta = trafilatura.extract_metadata(html, date_config=_MARKED_DATES)
     title = meta.title if meta and meta.title else _first_line(text)
     published = meta.date if meta and meta.date else _date_in_text(text)
     return normalise_text(text), title, published
+
+
+# A table row of one cell is page layout (an old site set out in a <table>), not data: its text without the
+# Markdown table's pipes. Rows of several cells stay a table.
+_LAYOUT_ROW = re.compile(r"^\|\s*((?:[^|\\\n]|\\.)*?)\s*\|[ \t]*$", re.M)
 
 
 # A page's date from its markup only (meta tags, <time>, structured data), then our "Published on" lines:

@@ -202,14 +202,14 @@ def test_metadata_lines_and_heading_marks_are_never_quoted(tmp_path):
     """A file's "Date:" and "Source:" lines state no fact; a headline is quoted without its "#"."""
     assistant = Assistant(tmp_path / "index")
     assistant.index([strike_article(tmp_path, "strike.md", "# Dock strike in Le Havre\n\nDate: 2024-03-01\n"
-                                    "Source: Reuters\n\n")])
+                                    "Source: Reuters\n\n", "\n\n© 2024 Reuters. All rights reserved.")])
     quoted = []
     for question in ("What did Reuters report on 2024-03-01?", "Which source reported the dock strike, and when?",
-                     "Why did dock workers in Le Havre strike?"):
+                     "Why did dock workers in Le Havre strike?", "Who holds the rights to the Reuters report?"):
         answer = assistant.ask(question)
         assert_citations_exact(assistant, answer)
         quoted += [c.quote for c in answer.citations]
-    assert not [q for q in quoted if q.startswith(("Date:", "Source:", "#"))]
+    assert not [q for q in quoted if q.startswith(("Date:", "Source:", "#", "©"))]
     assert "Dock workers in Le Havre went on strike on Monday over pension reform." in quoted
 
 

@@ -264,3 +264,17 @@ def test_an_html_date_comes_from_the_article_not_the_copyright_line(tmp_path, da
                     "Tuesday because of a storm. Ferries were held in Calais.</p></article>"
                     "<footer>© 2024 Coastal Times. All rights reserved.</footer></body></html>", encoding="utf-8")
     assert (load_file(path).metadata["published"] or None) == published
+
+
+def test_an_article_set_out_in_a_layout_table_reads_as_text_and_a_data_table_stays(tmp_path):
+    path = tmp_path / "old-site.html"
+    path.write_text('<html><body><table width="600"><tr><td><a href="/">Home</a> | <a href="/local">Local</a></td>'
+                    "</tr><tr><td><b>Council votes 2024 budget</b><br><br>The Lyon city council adopted on Monday a "
+                    "budget of 1.2 billion euros, by 42 votes to 21.<br><br>The opposition criticised a rise in "
+                    "property tax.</td></tr><tr><td>© Lyon Daily</td></tr></table>"
+                    "<table><tr><th>Party</th><th>Votes</th></tr><tr><td>Majority</td><td>42</td></tr></table>"
+                    "</body></html>", encoding="utf-8")
+    text = load_file(path).page_content
+    assert "\nCouncil votes 2024 budget The Lyon city council adopted on Monday" in text  # was "| Council votes…"
+    assert "| Home" not in text and "© Lyon Daily |" not in text
+    assert "| Majority | 42 |" in text  # rows of several cells are data: kept as a table

@@ -134,7 +134,8 @@ _HEADING_MARKS = re.compile(r"#{1,6}[ \t]+")
 # A file's metadata lines ("Date: 2024-03-01", "Source: Reuters") state no fact: never quoted as answers.
 _METADATA_LINE = re.compile(
     r"\s*(?:date|dates|source|sources|author|authors|auteur|auteurs|by|published|publié le|publication|"
-    r"updated|mis à jour|url|link|lien|tags|mots-clés|keywords|title|titre|language|langue)\s*:", re.I
+    r"updated|mis à jour|url|link|lien|tags|mots-clés|keywords|title|titre|language|langue)\s*:"
+    r"|\s*(?:©|\(c\)\s|copyright\b)", re.I  # a site's footer ("© 2024 Lyon Daily") is no answer either
 )
 
 
