@@ -135,7 +135,8 @@ _HEADING_MARKS = re.compile(r"#{1,6}[ \t]+")
 _METADATA_LINE = re.compile(
     r"\s*(?:date|dates|source|sources|author|authors|auteur|auteurs|by|published|publié le|publication|"
     r"updated|mis à jour|url|link|lien|tags|mots-clés|keywords|title|titre|language|langue)\s*:"
-    r"|\s*(?:©|\(c\)\s|copyright\b)", re.I  # a site's footer ("© 2024 Lyon Daily") is no answer either
+    # A site's footer ("© 2024 Lyon Daily", "Copyright 2024 ...") is no answer either; "Copyright law ..." may be.
+    r"|\s*(?:©|\(c\)\s|copyright\s+(?:©\s*|\(c\)\s*)?\d{4})", re.I
 )
 
 
