@@ -259,6 +259,27 @@ def test_a_model_that_cannot_be_loaded_is_not_loaded_again(sample_index, tmp_pat
         assert answer.answerer == "extractive" and "broken.gguf could not be loaded" in answer.notice
 
 
+def test_a_model_slow_to_load_is_given_up_on_at_the_deadline(sample_index, gguf, monkeypatch):
+    # In process, the deadline was checked only as pieces arrived: loading a model (or reading a long
+    # prompt) gives none, so a large model on a CPU kept the reader waiting for minutes.
+    llama_cpp = pytest.importorskip("llama_cpp")
+    real = llama_cpp.Llama
+
+    def slow(*args, **kwargs):
+        time.sleep(4)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(llama_cpp, "Llama", slow)
+    assistant = Assistant(sample_index, answerer="llamacpp", llm_model_path=gguf, llm_context_tokens=2048,
+                          llm_chat_format="gemma", llm_max_tokens=16, llm_timeout=1.0, k=2)
+    started = time.monotonic()
+    answer = assistant.ask(QUESTION)
+    assert time.monotonic() - started < 3.5
+    assert answer.answerer == "extractive" and "did not answer within 1 s" in answer.notice, answer.notice
+    assistant.answerer.backend.timeout = 60.0  # the model is loaded by now, or soon: the next one is answered
+    assert assistant.ask(QUESTION).answerer == "llamacpp"
+
+
 def test_empty_html_and_unknown_model_replies_say_why(sample_index, sample_assistant, scripted):
     assistant = llm_assistant(sample_index, scripted.url, llm_timeout=10.0)
     scripted.reply = ""

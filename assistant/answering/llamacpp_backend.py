@@ -6,7 +6,9 @@ question, so the default install and start-up stay light.
 
 from __future__ import annotations
 
+import queue
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,15 +58,48 @@ class LlamaCppChat:
         return self._llm
 
     def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
-        # In process, the deadline is checked as pieces arrive (``timeout`` is for a server's client): the
-        # answerer closes this generator on its deadline, which ends the generation and frees the lock.
-        with self._lock:
-            chunks = self.model().create_chat_completion(messages=messages, stream=True, max_tokens=self.max_tokens,
-                                                         temperature=self.temperature)
-            for chunk in chunks:
-                piece = chunk["choices"][0].get("delta", {}).get("content")
-                if piece:
-                    yield piece
+        """The reply's pieces, from a worker thread: loading the model and reading the prompt give no piece
+        to check the deadline on (minutes for a large model on a CPU), so the wait for each piece is bounded
+        here. A reply given up on stops at its next piece, which frees the model for the next question."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        pieces: queue.Queue[Any] = queue.Queue()
+        stop = threading.Event()
+
+        def work() -> None:
+            try:
+                with self._lock:
+                    if stop.is_set():
+                        return  # given up while another question had the model
+                    chunks = self.model().create_chat_completion(
+                        messages=messages, stream=True, max_tokens=self.max_tokens, temperature=self.temperature)
+                    for chunk in chunks:
+                        if stop.is_set():
+                            break
+                        piece = chunk["choices"][0].get("delta", {}).get("content")
+                        if piece:
+                            pieces.put(piece)
+            except BaseException as error:  # said by the caller's thread, which the answerer watches
+                pieces.put(error)
+            finally:
+                pieces.put(_DONE)
+
+        threading.Thread(target=work, name="llamacpp-reply", daemon=True).start()
+        try:
+            while True:
+                try:
+                    item = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise TimeoutError("no reply in time") from None
+                if item is _DONE:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+
+
+_DONE = object()
 
 
 def make_llamacpp_chat(settings: Settings) -> LlamaCppChat:
