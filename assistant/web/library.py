@@ -80,11 +80,8 @@ class UploadStore:
         saved: list[Upload] = []
         for temp in temp_paths:
             claimed = {u.stored for u in saved if u.stored is not None}
-            upload = self.save(temp, None, lang, replace=replace)
-            if upload.stored in claimed and upload.previous is not None:
-                upload.stored, upload.previous = self._restore(upload), None
-                upload = self.save(temp, None, lang, replace=False)
-            saved.append(upload)
+            ours = self.folder / safe_name(Path(temp).name) in claimed
+            saved.append(self.save(temp, None, lang, replace=replace and not ours))
         return saved
 
     def save(self, temp_path: str | os.PathLike[str], original_name: str | None, lang: str,
@@ -131,8 +128,10 @@ class UploadStore:
 
     def _replace(self, temp: Path, name: str, safe: str) -> Upload:
         target = self.folder / safe
-        if not target.is_file() or _digest(target) == _digest(temp):
+        if not target.is_file():
             return Upload(name, stored=self._place(temp, safe))
+        if _digest(target) == _digest(temp):
+            return Upload(name, stored=target)  # the same bytes: the stored file is the upload
         # Written beside under a hidden name (the indexer and the folder watcher skip those), then swapped
         # in: a reader never sees half a file.
         previous = self.folder / f".{safe}.previous"
@@ -142,10 +141,9 @@ class UploadStore:
         os.replace(incoming, target)
         return Upload(name, stored=target, previous=previous)
 
-    def _restore(self, upload: Upload) -> Path:
+    def _restore(self, upload: Upload) -> None:
         assert upload.stored is not None and upload.previous is not None
         os.replace(upload.previous, upload.stored)
-        return upload.stored
 
     def _place(self, temp: Path, name: str) -> Path:
         stem, suffix = Path(name).stem, Path(name).suffix
