@@ -26,6 +26,16 @@ def wait_until(condition, what: str, timeout: float = 300.0) -> None:
 
 # watchdog warns when it re-adds a watch on a folder that the index recreates (bm25.tmp): harmless.
 @pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")
+def interrupt(process: subprocess.Popen) -> None:
+    """Ctrl-C for a `watch` command, as in a terminal."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)  # say what it was doing rather than hang the suite
+        process.wait(10)
+
+
 def test_watcher_follows_creations_edits_moves_and_deletions(tmp_path):
     folder = tmp_path / "news"
     pont = write_news(folder, ["pont.txt"])["pont.txt"]
@@ -94,12 +104,7 @@ def test_watch_command_indexes_changes_and_stops_on_ctrl_c(tmp_path):
         (folder / "port.txt").write_text(NEWS["port.txt"], encoding="utf-8")
         wait_until(lambda: any(f"added: {folder / 'port.txt'}" in line for line in lines), "the new file")
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGABRT)  # say what it was doing rather than hang the suite
-            process.wait(10)
+        interrupt(process)
         reader.join(10)
         stderr = process.stderr.read()
     assert process.returncode == 0, f"exit {process.returncode}; stdout: {lines}; stderr: {stderr}"
@@ -162,12 +167,7 @@ def test_watch_says_once_that_its_runs_fail_and_recovers(tmp_path):
         restarted = ChromaServer(server.path, port=server.port).start()
         wait_until(lambda: any(f"added: {folder / 'port.txt'}" in line for line in lines), "the retry")
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGABRT)
-            process.wait(10)
+        interrupt(process)
         for reader in readers:
             reader.join(10)
         server.stop()
