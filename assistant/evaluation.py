@@ -8,6 +8,10 @@ Three formats are read from ``bench/data/`` (see its README for sources and lice
   publisher and date, and queries that need one to four of them, or none (``null_query``);
 - ``seed``: questions on the bundled sample article, in French and English, some unanswerable.
 
+Two more ask across languages the other way (French questions about English text): ``multihop-fr``
+(French questions on MultiHop-RAG facts, and questions the facts do not answer) and ``seed-en`` (the seed
+questions on an English translation of the sample article).
+
 Each corpus is written to files and indexed through the public ``Assistant`` API into a folder keyed by
 the corpus content and the indexing settings, so a second run (or another answerer) reuses the index.
 Every question is then asked through ``Assistant.retrieve`` and ``Assistant.ask``; the metrics are
@@ -31,7 +35,7 @@ from typing import Any
 from .answering.backends import refusal_thresholds
 from .settings import PROJECT_ROOT, SAMPLES_DIR, Settings
 
-DATASETS = ("piaf", "piaf-en", "multihop", "seed")
+DATASETS = ("piaf", "piaf-en", "multihop", "multihop-fr", "seed", "seed-en")
 K_VALUES = (1, 5, 10)
 # Bump when the way a corpus is written to files, or cut into sentences, changes: cached indexes built the
 # old way are not reused (2: English articles cut by the English sentence recogniser).
@@ -104,7 +108,8 @@ class Dataset:
 def load_dataset(name: str, data_dir: Path | None = None) -> Dataset:
     data_dir = data_dir or default_data_dir()
     loaders: dict[str, Callable[[Path], Dataset]] = {"piaf": load_piaf, "piaf-en": load_piaf_en,
-                                                     "multihop": load_multihop, "seed": load_seed}
+                                                     "multihop": load_multihop, "multihop-fr": load_multihop_fr,
+                                                     "seed": load_seed, "seed-en": load_seed_en}
     if name not in loaders:
         raise EvaluationError(f"unknown dataset {name!r}: choose among {', '.join(DATASETS)}")
     return loaders[name](data_dir)
@@ -158,10 +163,15 @@ def multihop_document(row: dict[str, Any]) -> str:
             f"Source: {row.get('source', '')}\n\n{row['fact']}\n")
 
 
+def multihop_documents(data_dir: Path) -> dict[str, str]:
+    return {f"{row['fact_id']}.md": multihop_document(row)
+            for row in _jsonl(data_dir / "multihop-rag" / "evidence_facts.jsonl")}
+
+
 def load_multihop(data_dir: Path) -> Dataset:
     folder = data_dir / "multihop-rag"
     facts = _jsonl(folder / "evidence_facts.jsonl")
-    documents = {f"{row['fact_id']}.md": multihop_document(row) for row in facts}
+    documents = multihop_documents(data_dir)
     by_text = {row["fact"]: row["fact_id"] for row in facts}
     questions = []
     for row in _jsonl(folder / "queries-dev.jsonl"):
@@ -173,6 +183,19 @@ def load_multihop(data_dir: Path) -> Dataset:
     return Dataset("multihop", documents, questions)
 
 
+def load_multihop_fr(data_dir: Path) -> Dataset:
+    """French questions about the English MultiHop-RAG facts, one fact each, and French questions that
+    no fact answers: the other way across languages than ``piaf-en``."""
+    folder = data_dir / "multihop-fr"
+    questions = [Question(id=row["id"], question=row["question"], answerable=True, gold_docs=[row["fact_id"]],
+                          answers=list(row["answers"]), language="fr", kind="extractive")
+                 for row in _jsonl(folder / "questions-dev.jsonl")] + [
+        Question(id=row["id"], question=row["question"], answerable=False, language="fr", kind="off-corpus")
+        for row in _jsonl(folder / "unanswerable.jsonl")
+    ]
+    return Dataset("multihop-fr", multihop_documents(data_dir), questions, corpus="multihop")
+
+
 # The shared seed questions, then the project's own English/French pairs on the sample (same format), so
 # that cross-lingual answering is measured on more than a handful of questions.
 SEED_FILES = ("seed-dev.jsonl", "sample-questions.jsonl")
@@ -180,18 +203,28 @@ SEED_FILES = ("seed-dev.jsonl", "sample-questions.jsonl")
 
 def load_seed(data_dir: Path, samples_dir: Path | None = None) -> Dataset:
     samples_dir = samples_dir or SAMPLES_DIR
-    documents = {path.name: path.read_text(encoding="utf-8") for path in sorted(samples_dir.glob("*.txt"))}
+    files = [data_dir / file for file in SEED_FILES if (data_dir / file).exists() or file == SEED_FILES[0]]
+    return _seed_dataset("seed", samples_dir, files)
+
+
+def load_seed_en(data_dir: Path) -> Dataset:
+    """The seed questions (English and French) on the project's English translation of the sample."""
+    folder = data_dir / "sample-en"
+    return _seed_dataset("seed-en", folder, [folder / "questions.jsonl"])
+
+
+def _seed_dataset(name: str, folder: Path, files: Sequence[Path]) -> Dataset:
+    documents = {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))}
     if not documents:
-        raise EvaluationError(f"{samples_dir}: no sample article to ask the seed questions about")
-    names = [Path(name).stem for name in documents]
+        raise EvaluationError(f"{folder}: no sample article to ask the seed questions about")
+    names = [Path(doc).stem for doc in documents]
     questions = [
         Question(id=row["id"], question=row["question"], answerable=bool(row.get("answerable", True)),
                  gold_docs=names if row.get("answerable", True) else [],
                  must_contain=list(row.get("must_contain_all", [])), language=row.get("lang", ""), kind="seed")
-        for file in SEED_FILES if (data_dir / file).exists() or file == SEED_FILES[0]
-        for row in _jsonl(data_dir / file)
+        for file in files for row in _jsonl(file)
     ]
-    return Dataset("seed", documents, questions)
+    return Dataset(name, documents, questions)
 
 
 # -- the cached index of a corpus

@@ -108,6 +108,19 @@ def test_adjectives_and_regions_an_article_writes_in_french_are_not_absent_names
     assert absent_names(question, elsewhere, None) == question_names(question)
 
 
+@pytest.mark.parametrize("question", ["What is China's position on the meeting?",
+                                      "Quelle est la position de la Chine sur cette rencontre ?"])
+def test_a_country_an_english_article_never_names_is_absent_in_either_language(question):
+    """A country's names in both languages are known: "Chine" is not a near spelling of "chief", and
+    e5's likeness of two country names ("China", "North Korea") does not stand for a mention."""
+    text = (ROOT / "bench" / "data" / "sample-en" / "north-korea-russia.txt").read_text(encoding="utf-8")
+    docs = [Document(page_content=text, metadata={"title": "North Korea and Russia", "entities": [
+        "north korea", "russia", "ukraine", "pyongyang", "moscow", "washington", "kim jong un"]})]
+    assert absent_names(question, docs, load_embeddings("multilingual-e5-small")) == question_names(question)
+    russian = [Document(page_content="Les forces russes avancent vers le sud.", metadata={"title": "Front"})]
+    assert absent_names("What is Russia's aim?", russian, None) == []  # "russes": its adjective
+
+
 def test_refusal_speaks_the_question_language(sample_assistant):
     assert "ne répondent pas" in sample_assistant.ask("Qui a remporté la Coupe du monde de football 2022 ?").text
     assert "do not answer" in sample_assistant.ask("Who won the 2022 football World Cup?").text

@@ -110,7 +110,23 @@ def test_english_questions_on_piaf_ask_about_its_corpus_and_share_its_index(tmp_
     assert folder.name.startswith("piaf-")
 
 
-@pytest.mark.parametrize("name,questions,distractors", [("piaf", 3, 3), ("piaf-en", 3, 3), ("multihop", 4, 4)])
+def test_french_questions_on_english_text_keep_their_gold_and_share_the_corpus_index():
+    """multihop-fr asks the MultiHop facts in French; seed-en asks the seed questions of an English copy of
+    the sample: the other direction across languages than piaf-en."""
+    french, english = load_dataset("multihop-fr"), load_dataset("multihop")
+    assert french.documents == english.documents and french.corpus == "multihop"
+    answerable = [q for q in french.questions if q.answerable]
+    assert len(answerable) == 40 and len(french.questions) == 60 and {q.language for q in french.questions} == {"fr"}
+    # Every gold span is in its fact, so "answer contains gold" can be reached.
+    assert all(any(a in french.documents[f"{q.gold_docs[0]}.md"] for a in q.answers) for q in answerable)
+    seed_en = load_dataset("seed-en")
+    text = next(iter(seed_en.documents.values()))
+    assert len(seed_en.questions) == len(load_dataset("seed").questions)
+    assert all(term in text for q in seed_en.questions for term in q.must_contain)
+
+
+@pytest.mark.parametrize("name,questions,distractors", [("piaf", 3, 3), ("piaf-en", 3, 3), ("multihop", 4, 4),
+                                                        ("multihop-fr", 3, 3)])
 def test_evaluation_on_a_slice(name, questions, distractors, tmp_path):
     dataset = load_dataset(name).subset(questions, distractors)
     assert len(dataset.questions) == questions

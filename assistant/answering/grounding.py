@@ -46,6 +46,7 @@ ALIASES = [
     {"church", "eglise"}, {"british", "britannique"}, {"spanish", "espagnol", "hispanique"},
 ]
 NEAR_SPELLING = 0.8  # difflib ratio: "putin"/"poutine" 0.83, "gesulado"/"gesualdo" 0.88
+KNOWN_NAME_PREFIX = 4  # "russ" of "Russie" / "russes", "ukra" of "Ukraine" / "ukrainiens"
 
 
 def question_names(question: str) -> list[str]:
@@ -124,7 +125,7 @@ def _group_of(key: str) -> str | None:
     return None
 
 
-def _alias_mentioned(passages: tuple[set[str], list[str]], name: str) -> bool:
+def _alias_mentioned(passages: tuple[set[str], list[str]], name: str, prefix: int = 0) -> bool:
     """Whether the passages name what ``name`` names, in another language or as an adjective ("French" /
     "française", "Brazilian" / "Brésil", "Caribbean" / "Caraïbes"; one word of a longer name is enough, as
     for ``spells``: "French Jews" / "Français"): every word of one of its aliases is there, spelled nearly
@@ -134,8 +135,8 @@ def _alias_mentioned(passages: tuple[set[str], list[str]], name: str) -> bool:
     long_words = passages[1]
     for alias in (alias for group in groups for alias in _group_names()[group]):
         wanted = name_words(alias)
-        if wanted and all(spells(passages, [w]) or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words))
-                          for w in wanted):
+        if wanted and all(spells(passages, [w], prefix)
+                          or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words)) for w in wanted):
             return True
     return False
 
@@ -148,22 +149,32 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
         return []
     # The passages and their articles' titles: a later chunk often says "he" where the title names him.
     passages = text_words(" ".join(f"{doc.metadata.get('title', '')} {doc.page_content}" for doc in docs))
-    if any(spells(passages, name_words(name)) for name in names):
-        return []
-    if any(_alias_mentioned(passages, name) for name in names):
+    if any(_mentions(passages, name) for name in names):
         return []
     keys = sorted({key for doc in docs for key in (doc.metadata.get("entities") or []) if key})
     groups = _alias_groups()
     theirs = {groups[key] for key in keys if key in groups}
     if any(_group_of(entity_key(name)) in theirs for name in names):
         return []
-    if keys:
+    # A country's or a language's names are known in both languages (above): an embedding is only asked
+    # about other names, and e5 rates any two country names alike ("China" / "North Korea").
+    unknown = [name for name in names if _group_of(entity_key(name)) is None]
+    if keys and unknown:
         # Queries: the names are short and unprefixed questions; the cache only holds passages.
-        asked = np.asarray(embeddings.embed_queries([entity_key(name) for name in names]), dtype=np.float32)
+        asked = np.asarray(embeddings.embed_queries([entity_key(name) for name in unknown]), dtype=np.float32)
         known = cache.embed(embeddings, keys) if cache is not None else embeddings.embed_passages(keys)
         if float((asked @ np.asarray(known, dtype=np.float32).T).max()) >= NAME_SIMILARITY:
             return []
     return names
+
+
+def _mentions(passages: tuple[set[str], list[str]], name: str) -> bool:
+    if _group_of(entity_key(name)) is not None:
+        # A country, language or listed body: its names in both languages are known, so a near spelling
+        # must also open as one of them does ("russes" for "Russie"), not just share letters ("chief" for
+        # "Chine").
+        return _alias_mentioned(passages, name, prefix=KNOWN_NAME_PREFIX)
+    return spells(passages, name_words(name)) or _alias_mentioned(passages, name)
 
 
 def name_words(name: str) -> list[str]:
@@ -184,11 +195,13 @@ def text_words(text: str) -> tuple[set[str], list[str]]:
     return words, [w for w in words if len(w) >= 4]
 
 
-def spells(text: tuple[set[str], list[str]], words_of_name: Sequence[str]) -> bool:
-    """Whether a text (its ``text_words``) has one of the name's words, or a near spelling of a long one."""
+def spells(text: tuple[set[str], list[str]], words_of_name: Sequence[str], prefix: int = 0) -> bool:
+    """Whether a text (its ``text_words``) has one of the name's words, or a near spelling of a long one
+    (that opens with the word's first ``prefix`` letters)."""
     words, long_words = text
-    return any(w in words for w in words_of_name) or any(near_spelling(w, long_words)
-                                                         for w in words_of_name if len(w) >= 4)
+    return any(w in words for w in words_of_name) or any(
+        near_spelling(w, [c for c in long_words if c[:prefix] == w[:prefix]] if prefix else long_words)
+        for w in words_of_name if len(w) >= 4)
 
 
 def _without_article(key: str) -> str:

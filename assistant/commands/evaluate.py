@@ -28,7 +28,8 @@ def _progress(label: str):
 
 
 @command("eval", "measure retrieval, answers, citations and refusals on a dev set", needs_assistant=False)
-@arg("dataset", choices=["piaf", "piaf-en", "multihop", "seed", "all"], help="which dev set (all: every one)")
+@arg("dataset", choices=["piaf", "piaf-en", "multihop", "multihop-fr", "seed", "seed-en", "all"],
+     help="which dev set (all: every one)")
 @arg("--limit", type=int, default=None, help="only the first N questions of each set (the corpus stays whole)")
 @arg("--out", type=Path, default=None, help="JSON report path (default bench/results/eval-DATASET-ANSWERER.json)")
 @arg("--data", type=Path, default=None, help="folder of the dev sets (default bench/data)")
