@@ -240,6 +240,20 @@ def test_the_timeout_bounds_the_whole_wait_for_a_question(sample_index, scripted
     assert follow_up.answerer == "extractive" and "did not answer within 1.5 s" in follow_up.notice
 
 
+def test_the_timeout_holds_for_a_stream_that_stalls_after_some_tokens(sample_index, scripted):
+    """Tokens for 2.5 s, then silence: a client's read timeout, set once when the request began, let the
+    stalled read wait that long again (5.5 s for a 3 s timeout)."""
+    scripted.reply, scripted.pace, scripted.hang_after = "North Korea supplies shells and Grad launchers [1].", 0.5, 5
+    assistant = llm_assistant(sample_index, scripted.url, llm_timeout=3.0)
+    assistant.retrieve(QUESTION)  # the models loaded: what follows times the wait for the server only
+    started = time.monotonic()
+    pieces, answer = collect(assistant, QUESTION)
+    assert time.monotonic() - started < 4.0
+    assert "".join(pieces).startswith("North Korea supplies shells")  # the tokens that came were streamed
+    assert answer.answerer == "extractive" and "did not answer within 3 s" in answer.notice, answer.notice
+    assert answer.citations
+
+
 def test_a_model_that_cannot_be_loaded_is_not_loaded_again(sample_index, tmp_path, monkeypatch):
     llama_cpp = pytest.importorskip("llama_cpp")
     bad = tmp_path / "broken.gguf"

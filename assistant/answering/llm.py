@@ -73,7 +73,7 @@ class ChatBackend(Protocol):
     timeout: float
 
     def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
-        """``timeout``: the seconds left to this question (a server's client waits no longer for a read)."""
+        """``timeout``: the seconds left to this question; no wait for a piece outlasts it (``relay``)."""
         ...
 
 
@@ -183,8 +183,9 @@ class LLMAnswerer:
     def generate(self, messages: Messages, deadline: float | None = None) -> Iterator[str]:
         """The backend's pieces, stopped at the deadline (default: the timeout from now).
 
-        A client's timeout bounds each read, not a reply streamed slowly for minutes: this bounds the reply;
-        the client is given the time left, and retries nothing (``OpenAIChat``).
+        A backend waits for no piece past the deadline (``relay``), but a reply that streams steadily for
+        minutes always has a next piece: it is stopped here. The server's client retries nothing
+        (``OpenAIChat``).
         """
         if deadline is None:
             deadline = time.monotonic() + self.backend.timeout
