@@ -59,6 +59,8 @@ FALLBACK = {
 }
 REASONS = {
     "timeout": {"en": "did not answer within {timeout:g} s", "fr": "n'a pas répondu en {timeout:g} s"},
+    "busy": {"en": "was still busy with another question after {timeout:g} s",
+             "fr": "était encore occupé par une autre question au bout de {timeout:g} s"},
     "unreachable": {"en": "could not be reached ({where})", "fr": "est injoignable ({where})"},
     "empty": {"en": "returned an empty answer", "fr": "a renvoyé une réponse vide"},
     "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},
@@ -83,6 +85,10 @@ CONDENSE_SHARE = 0.5
 
 class LLMConfigError(ValueError):
     """The settings do not describe a usable model (missing file, missing package, no endpoint)."""
+
+
+class ModelBusyError(TimeoutError):
+    """The question's time ran out while another question had the model (one model in this process)."""
 
 
 @dataclass
@@ -257,6 +263,8 @@ class LLMAnswerer:
     def reason(self, error: Exception) -> tuple[str, str]:
         # Named rather than imported: openai and httpx are optional here, llama_cpp raises built-ins.
         names = {cls.__name__ for cls in type(error).__mro__}
+        if isinstance(error, ModelBusyError):
+            return "busy", ""
         if isinstance(error, TimeoutError) or names & {"APITimeoutError", "TimeoutException"}:
             return "timeout", ""
         if isinstance(error, ConnectionError) or names & {"APIConnectionError", "ConnectError"}:
