@@ -103,7 +103,8 @@ class Assistant:
 
         ``progress(files begun, files in all, path)`` as each file is reached;
         ``embedding_progress(texts embedded, texts to embed, path)`` while the embedding of the next files
-        (most of the time) goes on.
+        (most of the time) goes on. A Chroma server lost mid-run raises ``StoreUnreachableError``, whose
+        ``report`` says what was indexed before.
         """
         if isinstance(paths, str | os.PathLike):
             paths = [paths]

@@ -25,7 +25,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +110,7 @@ class Staged:
     chunks: list[Document] = field(default_factory=list)
     vectors: np.ndarray | None = None
     entities: EntityRecords | None = None
+    switched: bool = False  # its record is written: it is indexed, whatever happens to the run after
 
 
 def stat_unchanged(article: Article, info: os.stat_result) -> bool:
@@ -148,9 +149,7 @@ class Indexer:
         report = IndexReport()
         roots = [Path(p).expanduser() for p in paths]
         gone = [Path(p).expanduser() for p in deleted]
-        with write_lock(self.settings.index_dir, wait=wait):
-            run = _Run(self, report)
-            run.recover()
+        with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
             try:
                 run.index_files(roots, progress, embedding_progress)
             except KeyboardInterrupt:
@@ -167,17 +166,13 @@ class Indexer:
                 run.prune([root for root in roots if root.exists()])
             if gone:
                 run.prune(gone)
-            run.finish()
-        report.seconds = time.perf_counter() - started
         return report
 
     def remove(self, sources: Sequence[str], wait: bool = False) -> IndexReport:
         """Remove articles by source path, by folder (everything under it), or by doc id."""
         started = time.perf_counter()
         report = IndexReport()
-        with write_lock(self.settings.index_dir, wait=wait):
-            run = _Run(self, report)
-            run.recover()
+        with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
             for source in sources:
                 matches = _matching(run.manifest.values(), source)
                 if not matches:
@@ -185,9 +180,24 @@ class Indexer:
                     continue
                 for article in matches:
                     run.remove(article)
-            run.finish()
-        report.seconds = time.perf_counter() - started
         return report
+
+    @contextmanager
+    def _run(self, report: IndexReport, started: float) -> Iterator[_Run]:
+        """A write run, finished when the block ends. A run that the Chroma server's loss ends raises
+        ``StoreUnreachableError`` carrying the report of what it did before (``error.report``), so that a
+        Python caller learns what was indexed."""
+        run = _Run(self, report)
+        try:
+            run.recover()
+            yield run
+            run.finish()
+        except StoreUnreachableError as error:
+            run.stopped(error)
+            error.report = report
+            raise
+        finally:
+            report.seconds = time.perf_counter() - started
 
     def refresh(self) -> None:
         """Tell readers the index moved, and rebuild the BM25 side once for all of them.
@@ -265,6 +275,8 @@ class Indexer:
         if announce:
             self.refresh()
         self.store.put_articles([(item.article, item.text) for item in staged])
+        for item in staged:
+            item.switched = True
         self.store.delete_chunks(sorted({chunk_id for item in staged for chunk_id in item.stale}))
         if announce:
             self.refresh()
@@ -358,6 +370,7 @@ class _Run:
         self.changed = False
         self.unannounced = False  # written to the store, not yet announced to readers
         self.keep_journal = False
+        self.writing = ""  # the file being indexed
 
     def recover(self) -> None:
         if self.indexer.journal.exists():
@@ -399,6 +412,7 @@ class _Run:
                 continue
             source = str(item)
             self.seen.add(source)
+            self.writing = source
             try:
                 self.index_file(item, source)
             except StoreUnreachableError:
@@ -409,6 +423,7 @@ class _Run:
             except Exception as error:  # one bad document must not end the batch
                 self.report.failed[source] = f"indexing failed: {error}"
                 self.clean_up(source)
+            self.writing = ""
             if len(self.staged) >= COMMIT_FILES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
                 self.commit()
 
@@ -541,6 +556,21 @@ class _Run:
             del self.primaries[article.content_hash]
         self.report.removed.append(article.source)
         self.changed = self.unannounced = True
+
+    def stopped(self, error: StoreUnreachableError) -> None:
+        """Make the report of a run that the store's loss ended say what is indexed: the files staged but
+        not switched to, and the one being indexed, are failures, not "added" or "updated"."""
+        cut = [item for item in self.staged if not item.switched]
+        for item in cut:
+            source = item.article.source
+            for listed in (self.report.added, self.report.updated):
+                if source in listed:
+                    listed.remove(source)
+            self.report.duplicates.pop(source, None)
+            self.report.chunks_added -= len(item.article.chunk_ids)
+        for source in [item.article.source for item in cut] + ([self.writing] if self.writing else []):
+            self.report.failed[source] = f"not indexed: {error}"
+            self.report.skipped.pop(source, None)
 
     def finish(self) -> None:
         if self.restamped:

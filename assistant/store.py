@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -23,6 +23,9 @@ from langchain_core.documents import Document
 
 from .embeddings import ModelEmbeddings
 from .urls import shown_url
+
+if TYPE_CHECKING:
+    from .types import IndexReport
 
 CHUNKS = "chunks"
 ARTICLES = "articles"
@@ -35,13 +38,19 @@ class StoreError(Exception):
 
 
 class StoreUnreachableError(StoreError):
-    """The Chroma server cannot be reached (down, restarted, wrong address): nothing can be read or written."""
+    """The Chroma server cannot be reached (down, restarted, wrong address): nothing can be read or written.
+
+    ``report``: for an indexing or removal run that it ended, the ``IndexReport`` of what the run did before:
+    what it lists as added, updated, unchanged or removed is so in the index; the files it was writing
+    are in ``failed``; files it had not reached yet are in no list.
+    """
 
     def __init__(self, url: str, error: BaseException) -> None:
         reason = " ".join(str(error).split()) or type(error).__name__
         super().__init__(f"the Chroma server at {url} cannot be reached: {reason} "
                          "(is it running? ASSISTANT_CHROMA_URL / --chroma-url)")
         self.url = url
+        self.report: IndexReport | None = None
 
 
 def _transport_error(error: BaseException) -> BaseException | None:

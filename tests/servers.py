@@ -70,7 +70,9 @@ def _tail(log: Path) -> str:
 class ScriptedChat:
     """An OpenAI-compatible chat server on 127.0.0.1 that replies as told, for replies a real model cannot
     be made to write on demand: ``reply`` is the streamed text, or ``(status, content_type, body)``;
-    ``delay`` seconds pass before the reply. ``requests`` keeps each request's JSON body."""
+    ``delay`` seconds pass before the reply, ``pace`` before each piece of it; after ``hang_after`` pieces
+    the server stops writing and holds the connection open (until ``close``). ``requests`` keeps each
+    request's JSON body."""
 
     def __init__(self) -> None:
         import threading
@@ -78,6 +80,9 @@ class ScriptedChat:
 
         self.reply: str | tuple[int, str, str] = ""
         self.delay = 0.0
+        self.pace = 0.0
+        self.hang_after: int | None = None
+        self.closed = threading.Event()
         self.requests: list[dict] = []
         chat = self
 
@@ -106,7 +111,11 @@ class ScriptedChat:
                     self.send_header("Content-Type", "text/event-stream")
                     self.end_headers()
                     pieces = [reply[i : i + 8] for i in range(0, len(reply), 8)]
-                    for piece in pieces:
+                    for number, piece in enumerate(pieces):
+                        if number == chat.hang_after:
+                            chat.closed.wait()
+                            return
+                        time.sleep(chat.pace)
                         chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "scripted",
                                  "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
@@ -121,5 +130,6 @@ class ScriptedChat:
         self.thread.start()
 
     def close(self) -> None:
+        self.closed.set()
         self.server.shutdown()
         self.server.server_close()

@@ -14,7 +14,7 @@ from conftest import ROOT, SAMPLE
 from corpus import run_cli, write_news
 from test_core import WEAPONS
 
-from assistant import Assistant
+from assistant import Assistant, indexer
 from assistant.store import StoreUnreachableError
 
 pytestmark = pytest.mark.server
@@ -142,6 +142,43 @@ def test_a_lost_chroma_server_is_one_store_error_naming_it(tmp_path):
         assert sorted(report.added + report.updated + report.unchanged) == every, report
         assert sorted(a.source for a in assistant.articles()) == every
         assert assistant.check().ok
+    finally:
+        server.stop()
+        if restarted is not None:
+            restarted.stop()
+
+
+def test_a_run_cut_short_by_a_lost_server_reports_what_it_indexed(tmp_path, monkeypatch):
+    """A Python caller got the error alone, and could not tell what the run had indexed before it."""
+    monkeypatch.setattr(indexer, "COMMIT_FILES", 2)  # a commit every two files, as a long run makes every 200
+    folder = tmp_path / "news"
+    write_news(folder)
+    (folder / "musee.txt").write_text("Dépêche\n\nLe conseil régional a voté une subvention pour le musée de la "
+                                      "ville, selon un communiqué publié lundi.\n", encoding="utf-8")
+    every = sorted(str(p) for p in folder.iterdir())  # the order of the run
+    server = ChromaServer(tmp_path / "chroma").start()
+    restarted = None
+    try:
+        assistant = Assistant(tmp_path / "index", chroma_url=server.url)
+
+        def progress(done: int, total: int, source: str) -> None:
+            if done == 4:
+                server.stop()  # killed mid-run: two files committed, the third staged, the fourth begun
+
+        with pytest.raises(StoreUnreachableError) as caught:
+            assistant.index([folder], progress=progress)
+        report = caught.value.report
+        assert report.added == every[:2] and not report.ok, report
+        assert sorted(report.failed) == every[2:4], report
+        for reason in report.failed.values():
+            assert reason.startswith(f"not indexed: the Chroma server at {server.url} cannot be reached"), reason
+        assert report.seconds > 0
+
+        # What the report says was indexed is what the server holds.
+        restarted = ChromaServer(server.path, port=server.port).start()
+        articles = assistant.articles()
+        assert [a.source for a in articles] == report.added
+        assert sum(len(a.chunk_ids) for a in articles) == report.chunks_added > 0
     finally:
         server.stop()
         if restarted is not None:

@@ -6,15 +6,16 @@ question, so the default install and start-up stay light.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from ..settings import Settings
-from .llm import LLMConfigError, Messages
+from .llm import LLMConfigError, Messages, ModelBusyError
+from .relay import relay
 
 
 class LlamaCppChat:
@@ -41,6 +42,8 @@ class LlamaCppChat:
         self._failure = ""  # why the model could not be loaded: not tried again on every question
         # One model, one context: questions from several threads take turns.
         self._lock = threading.Lock()
+        self._given_up = threading.Event()  # set when the reader of the reply that has the model has gone
+        self._abort_callback: Any = None
 
     def model(self) -> Any:
         if self._failure:
@@ -55,51 +58,58 @@ class LlamaCppChat:
                 detail = " ".join(str(error).split())[:150]
                 self._failure = f"{self.model_path.name} could not be loaded ({type(error).__name__}: {detail})"
                 raise LLMConfigError(self._failure) from error
+            self._allow_cancelling(self._llm)
         return self._llm
 
-    def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
-        """The reply's pieces, from a worker thread: loading the model and reading the prompt give no piece
-        to check the deadline on (minutes for a large model on a CPU), so the wait for each piece is bounded
-        here. A reply given up on stops at its next piece, which frees the model for the next question."""
-        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-        pieces: queue.Queue[Any] = queue.Queue()
-        stop = threading.Event()
+    def _allow_cancelling(self, llm: Any) -> None:
+        """Let a reply given up on stop inside llama.cpp's computation, not only at its next token.
 
-        def work() -> None:
-            try:
-                with self._lock:
-                    if stop.is_set():
-                        return  # given up while another question had the model
-                    chunks = self.model().create_chat_completion(
-                        messages=messages, stream=True, max_tokens=self.max_tokens, temperature=self.temperature)
+        Reading a long prompt gives no token for minutes on a CPU with a large model: a reply given up on
+        then held the model (and every question after it waited) until its first token. llama.cpp asks
+        this callback between the steps of its computation and then ends ``llama_decode`` (llama-cpp-python
+        raises ``RuntimeError``); the next question finds the model's cache as it was before the batch.
+        The CPU backend asks it; a backend that does not (some GPU ones) runs the batch under way to its
+        end first. Without the call
+        (an older llama-cpp-python), a reply given up on ends at its first token, and questions that wait
+        for the model longer than their timeout say that it is busy (``ModelBusyError``).
+        """
+        import llama_cpp
+
+        set_callback = getattr(llama_cpp, "llama_set_abort_callback", None)
+        context = getattr(getattr(llm, "_ctx", None), "ctx", None)
+        if set_callback is None or context is None:
+            return
+        # Kept on self: ctypes frees a callback that nothing references, and llama.cpp would call freed memory.
+        self._abort_callback = llama_cpp.ggml_abort_callback(lambda _data: self._given_up.is_set())
+        set_callback(context, self._abort_callback, None)
+
+    def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
+        """The reply's pieces, from a worker thread (``relay``): loading the model and reading the prompt
+        give no piece to check the deadline on, so the wait for each piece is bounded there. A reply given
+        up on stops at once (``_allow_cancelling``), which frees the model for the next question."""
+        timeout = self.timeout if timeout is None else timeout
+        has_model = threading.Event()
+
+        def produce(stop: threading.Event) -> Iterator[str]:
+            with self._lock:
+                if stop.is_set():
+                    return  # given up while another question had the model
+                has_model.set()
+                self._given_up = stop
+                chunks = self.model().create_chat_completion(
+                    messages=messages, stream=True, max_tokens=self.max_tokens, temperature=self.temperature)
+                with closing(chunks):
                     for chunk in chunks:
-                        if stop.is_set():
-                            break
                         piece = chunk["choices"][0].get("delta", {}).get("content")
                         if piece:
-                            pieces.put(piece)
-            except BaseException as error:  # said by the caller's thread, which the answerer watches
-                pieces.put(error)
-            finally:
-                pieces.put(_DONE)
+                            yield piece
 
-        threading.Thread(target=work, name="llamacpp-reply", daemon=True).start()
-        try:
-            while True:
-                try:
-                    item = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    raise TimeoutError("no reply in time") from None
-                if item is _DONE:
-                    return
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            stop.set()
+        def late() -> Exception:
+            if has_model.is_set():
+                return TimeoutError(f"no reply in the {timeout:.3g} s left")
+            return ModelBusyError(f"the model was busy with another question for {timeout:.3g} s")
 
-
-_DONE = object()
+        return relay(produce, time.monotonic() + timeout, late, "llamacpp-reply")
 
 
 def make_llamacpp_chat(settings: Settings) -> LlamaCppChat:

@@ -59,6 +59,8 @@ FALLBACK = {
 }
 REASONS = {
     "timeout": {"en": "did not answer within {timeout:g} s", "fr": "n'a pas répondu en {timeout:g} s"},
+    "busy": {"en": "was still busy with another question after {timeout:g} s",
+             "fr": "était encore occupé par une autre question au bout de {timeout:g} s"},
     "unreachable": {"en": "could not be reached ({where})", "fr": "est injoignable ({where})"},
     "empty": {"en": "returned an empty answer", "fr": "a renvoyé une réponse vide"},
     "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},
@@ -73,7 +75,7 @@ class ChatBackend(Protocol):
     timeout: float
 
     def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
-        """``timeout``: the seconds left to this question (a server's client waits no longer for a read)."""
+        """``timeout``: the seconds left to this question; no wait for a piece outlasts it (``relay``)."""
         ...
 
 
@@ -83,6 +85,10 @@ CONDENSE_SHARE = 0.5
 
 class LLMConfigError(ValueError):
     """The settings do not describe a usable model (missing file, missing package, no endpoint)."""
+
+
+class ModelBusyError(TimeoutError):
+    """The question's time ran out while another question had the model (one model in this process)."""
 
 
 @dataclass
@@ -183,8 +189,9 @@ class LLMAnswerer:
     def generate(self, messages: Messages, deadline: float | None = None) -> Iterator[str]:
         """The backend's pieces, stopped at the deadline (default: the timeout from now).
 
-        A client's timeout bounds each read, not a reply streamed slowly for minutes: this bounds the reply;
-        the client is given the time left, and retries nothing (``OpenAIChat``).
+        A backend waits for no piece past the deadline (``relay``), but a reply that streams steadily for
+        minutes always has a next piece: it is stopped here. The server's client retries nothing
+        (``OpenAIChat``).
         """
         if deadline is None:
             deadline = time.monotonic() + self.backend.timeout
@@ -256,6 +263,8 @@ class LLMAnswerer:
     def reason(self, error: Exception) -> tuple[str, str]:
         # Named rather than imported: openai and httpx are optional here, llama_cpp raises built-ins.
         names = {cls.__name__ for cls in type(error).__mro__}
+        if isinstance(error, ModelBusyError):
+            return "busy", ""
         if isinstance(error, TimeoutError) or names & {"APITimeoutError", "TimeoutException"}:
             return "timeout", ""
         if isinstance(error, ConnectionError) or names & {"APIConnectionError", "ConnectError"}:

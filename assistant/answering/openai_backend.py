@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
+from contextlib import closing
 from typing import Any
 
 from ..settings import Settings
 from ..urls import shown_url
 from .llm import LLMConfigError, Messages
+from .relay import relay
 
 
 class OpenAIChat:
@@ -49,15 +52,27 @@ class OpenAIChat:
         )
 
     def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
-        # The request's timeout: what is left of the question's (each read waits no longer).
+        """The reply's pieces until ``timeout`` (the seconds left to the question) runs out.
+
+        The client's timeout bounds each read, and is set once, when the request starts: a stream that
+        stalls after some tokens would wait that long again. The reply is read in a worker thread instead,
+        which the reader leaves at the deadline; a read stalled there ends at the client's timeout.
+        """
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        return relay(lambda stop: self._pieces(messages, timeout), deadline,
+                     lambda: TimeoutError(f"no complete reply in the {timeout:.3g} s left"), "openai-reply")
+
+    def _pieces(self, messages: Messages, timeout: float) -> Iterator[str]:
         try:
-            for chunk in self.llm.stream(messages, **({"timeout": timeout} if timeout else {})):
-                content = chunk.content
-                if isinstance(content, list):  # content blocks, from some providers
-                    content = "".join(part.get("text", "") if isinstance(part, dict) else str(part)
-                                      for part in content)
-                if content:
-                    yield content
+            with closing(self.llm.stream(messages, timeout=timeout)) as chunks:  # closing ends the request
+                for chunk in chunks:
+                    content = chunk.content
+                    if isinstance(content, list):  # content blocks, from some providers
+                        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part)
+                                          for part in content)
+                    if content:
+                        yield content
         except ValueError as error:
             # langchain's word for a stream with no chunk (an empty reply, or a page that is not a stream):
             # the answerer's "empty answer".
