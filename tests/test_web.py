@@ -244,11 +244,8 @@ def test_a_question_cut_at_its_limit_says_so(page, app):
     limit = Settings().max_question_chars
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
     box, notice = page.locator("#question textarea"), page.locator("#question-limit")
-    assert box.get_attribute("maxlength") == str(limit)
     assert notice.inner_text().strip() == ""  # nothing to say about a short question
-    page.evaluate("text => navigator.clipboard.writeText(text)", "What weapons were mentioned? " + "x" * limit)
-    box.click()
-    box.press("Control+V")  # a real paste: 29 characters more than the box keeps
+    paste(page, box, "What weapons were mentioned? " + "x" * limit)  # 29 characters more than the box keeps
     wait_text(page, "#question-limit", "The pasted text was cut at the limit of 2,000 characters: its last 29")
     assert len(box.input_value()) == limit
     shot(page, "question-cut")
@@ -266,6 +263,45 @@ def test_a_question_cut_at_its_limit_says_so(page, app):
     box.fill("y" * (limit - 100))
     wait_text(page, "#question-limit", "caractères")
     assert re.sub(r"\s", " ", notice.inner_text()).strip() == "1 900 / 2 000 caractères"
+
+
+def paste(page, box, text: str) -> None:
+    """A real paste (Control+V) where the caret is; the page's origin must be granted the clipboard."""
+    page.evaluate("text => navigator.clipboard.writeText(text)", text)
+    box.focus()
+    box.press("Control+V")
+
+
+def test_the_question_limit_counts_characters_as_the_server_does(page, app):
+    # The box's maxlength counted UTF-16 units: each emoji twice, so a question of 1,990 characters with
+    # emoji was cut, counted wrong, and a long paste's cut characters miscounted. The box, its notice and
+    # the server now count alike (Python's len(): code points).
+    limit = Settings().max_question_chars
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
+    box = page.locator("#question textarea")
+    question = ("Which weapons 🚀 did North Korea send to Russia, and when 📅 " * 40)[: limit - 10]
+    assert len(question) == limit - 10 and len(question.encode("utf-16-le")) // 2 > limit
+    box.click()
+    paste(page, box, question)
+    wait_text(page, "#question-limit", "1,990 / 2,000 characters")
+    assert box.input_value() == question
+    # A paste inside the question: what fits of it stays there, the rest is counted as cut.
+    box.evaluate("b => b.setSelectionRange(6, 6)")
+    paste(page, box, "😀" * 25)
+    wait_text(page, "#question-limit", "cut at the limit of 2,000 characters: its last 15 characters")
+    kept = question[:6] + "😀" * 10 + question[6:]
+    assert box.input_value() == kept
+    box.press("Backspace")  # the caret stayed after the kept emoji
+    wait_text(page, "#question-limit", "1,999 / 2,000 characters")
+    box.press("x")
+    wait_text(page, "#question-limit", "the limit of a question is reached")
+    box.press("y")  # a key past the limit is not taken
+    assert box.input_value() == kept[:15] + "x" + kept[16:]
+    # The server gets the box's text as it shows (its own count refused a longer one with a warning).
+    box.press("Enter")
+    page.locator('#chatbot [data-testid="user"]').wait_for()
+    assert page.locator('#chatbot [data-testid="user"]').inner_text().strip() == (kept[:15] + "x" + kept[16:]).strip()
+    wait_answer(page, 0)
 
 
 def test_two_sessions_at_once_get_their_own_answers(browser, app):

@@ -134,14 +134,13 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         with gr.Row(equal_height=True):
                             question = gr.Textbox(
                                 show_label=False, placeholder=t("en", "question.placeholder"), lines=1,
-                                max_lines=4, scale=6, elem_id="question", autofocus=True,
-                                max_length=settings.max_question_chars, container=False,
-                            )
+                                max_lines=4, scale=6, elem_id="question", autofocus=True, container=False,
+                            )  # no max_length: the browser would count an emoji as two (see assets.QUESTION_LIMIT_JS)
                             i18n.bind(question, placeholder="question.placeholder", label="question.label")
                             send = gr.Button(t("en", "send"), variant="primary", scale=1, min_width=90,
                                              elem_id="send")
                             i18n.bind(send, value="send")
-                        # the box cuts what goes past its limit: this notice says so (see assets.QUESTION_LIMIT_JS)
+                        # keeps the box to its limit and says what it cut (see assets.QUESTION_LIMIT_JS)
                         limit = settings.max_question_chars
                         question_limit = gr.HTML(question_limit_html("en", limit), elem_id="question-limit",
                                                  js_on_load=assets.QUESTION_LIMIT_JS)
