@@ -25,6 +25,7 @@ from . import assets
 from .answerers import ANSWERERS, AnswererPool
 from .i18n import Relabeler, browser_language, normalize, t
 from .library import (
+    COLUMN_WIDTHS,
     Upload,
     UploadStore,
     article_rows,
@@ -184,12 +185,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         articles_table = gr.Dataframe(
                             value={"headers": table_headers("en"), "data": article_rows(assistant, uploads)},
                             label=t("en", "library.articles"), interactive=False, wrap=True,
-                            elem_id="articles", column_widths=["38%", "30%", "8%", "9%", "15%"],
+                            elem_id="articles", column_widths=COLUMN_WIDTHS,
                         )
                         with gr.Row(equal_height=True):
                             to_remove = gr.Dropdown(choices=remove_choices(assistant, uploads), value=None,
                                                     label=t("en", "library.remove_choice"), scale=4,
-                                                    elem_id="remove-choice")
+                                                    min_width=260, elem_id="remove-choice")  # a phone: own row
                             remove_button = gr.Button(t("en", "library.remove"), variant="stop", scale=1,
                                                       min_width=140, elem_id="remove-button")
                             i18n.bind(remove_button, value="library.remove")

@@ -46,6 +46,10 @@ CSS = """
   color: var(--color-red-500, #b91c1c); font-weight: 600; }
 #upload-report ul { margin-top: 4px; }
 #articles [class*="cell"], #articles [class*="cell"] * { font-family: var(--font) !important; }
+/* The table sizes its columns as shares of its box (library.COLUMN_WIDTHS): on a phone "Language" got 26
+   pixels, a letter a line. The box keeps the width those shares need and scrolls sideways, never the page. */
+#articles .upload-container { overflow-x: auto; }
+#articles .virtual-table-viewport { min-width: 700px; }
 """
 
 # Markers in the chat are links "#cite-<turn>-<marker>"; one document-level listener (replaced, not
