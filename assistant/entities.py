@@ -5,7 +5,9 @@ Extraction runs at indexing time: spaCy's statistical recogniser of the article'
 on Wikipedia text in a style close to news), then a few rules the models need on news text (a span's
 leading lowercase words are dropped, "cosmodrome de Vostotchny" is the place Vostotchny; a lone
 surname is the person named in full elsewhere in the article; a well-known place tagged as a person,
-"Washington craint que...", is a place), and regular expressions for French and English dates.
+"Washington craint que...", is a place; a name written beside a weapon or product noun, "système
+Patriot", is that thing in the whole article unless the model called it a person more often), and
+regular expressions for French and English dates.
 
 Names are grouped by a key that folds case, accents, hyphens and apostrophes ("Kim Jong-un" and
 "Kim Jong-Un" are one entity) and keep the form most often written for display.
@@ -73,25 +75,37 @@ _THING_HEADS = {
     "vaccins", "logiciel", "rocket", "rockets", "launcher", "launchers", "tank", "tanks", "jet", "jets",
     "fighter", "fighters", "bomber", "bombers", "helicopter", "helicopters", "warship", "warships",
     "frigate", "frigates", "submarine", "submarines", "rifle", "rifles", "howitzer", "howitzers",
-    "system", "systems", "vaccine", "vaccines", "software",
+    "system", "systems", "vaccine", "vaccines", "software", "batterie", "batteries", "battery", "intercepteur",
+    "intercepteurs", "interceptor", "interceptors", "lanceur", "lanceurs", "radar", "radars",
 }
 # Words that end the noun phrase around a name: "missiles de la Corée du Nord" names a place.
 _PHRASE_BREAKS = {"de", "du", "des", "d", "la", "le", "les", "l", "au", "aux", "à", "en", "par", "pour", "et",
-                  "ou", "of", "the", "from", "by", "for", "to", "in", "and", "or", "a", "an"}
+                  "ou", "of", "the", "from", "by", "for", "to", "in", "and", "or", "a", "an", "que", "qu", "qui",
+                  "dont", "avec", "sur", "dans", "contre", "chez", "selon", "that", "which", "who", "with", "on",
+                  "at", "against"}
 _WORD_OR_STOP = re.compile(r"[\w’'-]+|[.,;:!?()«»\"“”]")
 
 
 def _thing_named(text: str, start: int, end: int) -> bool:
-    """Whether a thing noun stands next to the name, in its noun phrase (up to two words away)."""
-    before = _WORD_OR_STOP.findall(text[max(0, start - 60) : start])[-3:]
-    after = _WORD_OR_STOP.findall(text[end : end + 40])[:2]
-    for words in (reversed(before), after):
-        for word in words:
-            lower = word.lower()
-            if lower in _THING_HEADS:
-                return True
-            if lower in _PHRASE_BREAKS or not word[:1].isalpha() or word[:1].isupper():
-                break
+    """Whether a thing noun stands next to the name, in its noun phrase: up to four words before it (a
+    French compound noun joined by "de" included: "systèmes de défense aérienne Patriot"), up to three
+    after it ("Patriot air defense systems", "Leopard 2 tanks")."""
+    before = _WORD_OR_STOP.findall(text[max(0, start - 80) : start])[-4:]
+    content = False  # a lowercase word other than a function word stands between the name and here
+    for word in reversed(before):
+        lower = word.lower()
+        if lower in _THING_HEADS:
+            return True
+        joined = lower == "de" and content
+        if not word[:1].isalpha() or word[:1].isupper() or (lower in _PHRASE_BREAKS and not joined):
+            break
+        content = True
+    for word in _WORD_OR_STOP.findall(text[end : end + 60])[:3]:
+        lower = word.lower()
+        if lower in _THING_HEADS:
+            return True
+        if lower in _PHRASE_BREAKS or not word[:1].isalnum() or word[:1].isupper():
+            break
     return False
 
 
@@ -138,6 +152,8 @@ class Mention:
     start: int
     end: int
     label: str = ""  # the model's label, or DATE
+    # the kind is written beside the name: "île Saint-Paul", "système Patriot" (the model's tag is a guess)
+    noun: bool = False
 
 
 @dataclass
@@ -284,7 +300,7 @@ def _clean(ent: Any, text: str, offset: int) -> Mention | None:
     if head_kind is None and key not in known_places() and _thing_named(text, start, end):
         head_kind = OTHER
     return Mention(kind=head_kind or kind, key=key, surface=surface, start=offset + start, end=offset + end,
-                   label=ent.label_)
+                   label=ent.label_, noun=head_kind is not None)
 
 
 def resolve(mentions: list[Mention]) -> list[Mention]:
@@ -306,7 +322,10 @@ def resolve(mentions: list[Mention]) -> list[Mention]:
     votes: dict[str, Counter] = defaultdict(Counter)
     for mention in mentions:
         # Surnames are often tagged as places in some sentences ("Brodeur"); a person tag is rarely wrong.
-        votes[mention.key][mention.kind] += 2 if mention.kind == PERSON else 1
+        # Rarely, but the small models take weapons for people ("davantage de Patriot"): a noun written
+        # beside the name is evidence from the text, the tag a guess from its context; it wins over one
+        # person tag ("système Patriot" once), not over two ("le système Poutine" beside two "Poutine a dit").
+        votes[mention.key][mention.kind] += 3 if mention.noun else 2 if mention.kind == PERSON else 1
     order = {kind: i for i, kind in enumerate(KINDS)}
     kind_of = {key: min(counts, key=lambda k: (-counts[k], order[k])) for key, counts in votes.items()}
     for mention in mentions:

@@ -10,12 +10,14 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # prompts/ of a source checkout; an installed wheel carries them as assistant/_prompts (a link to it here).
 PROMPTS_DIR = PROJECT_ROOT / "prompts" if (PROJECT_ROOT / "prompts").is_dir() else Path(__file__).parent / "_prompts"
 SAMPLES_DIR = PROJECT_ROOT / "samples"
+ENV_PREFIX = "ASSISTANT_"
 
 
 def _default_index_dir() -> Path:
@@ -32,10 +34,29 @@ def _default_data_dir() -> Path:
     return Path.home() / ".local" / "share" / "news-assistant" / "data"
 
 
+def _setting_variable(name: str) -> bool:
+    """Whether an environment variable is one the settings read: ``ASSISTANT_K``, not ``assistant_k``."""
+    return name.startswith(ENV_PREFIX) and name == name.upper()
+
+
+class _UpperCaseEnv(EnvSettingsSource):
+    """The environment as pydantic-settings reads it, less the variables spelled in another case.
+
+    pydantic-settings matches names whatever their case, so ``assistant_k=7`` set k, and beside
+    ``ASSISTANT_K=5`` the later one in the environment won. Names on Linux are case-sensitive and the documented
+    ones are upper-case: another spelling is ignored and ``unknown_variables`` warns about it.
+    """
+
+    def _load_env_vars(self):
+        environ = {name: value for name, value in os.environ.items()
+                   if _setting_variable(name) or not name.upper().startswith(ENV_PREFIX)}
+        return parse_env_vars(environ, False, self.env_ignore_empty, self.env_parse_none_str)
+
+
 class Settings(BaseSettings):
     """Every knob of the assistant. ``Settings(k=8)`` beats ``ASSISTANT_K=8`` beats the default."""
 
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid", validate_assignment=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_assignment=True)
 
     # Where things live
     index_dir: Path = Field(default_factory=_default_index_dir)
@@ -129,6 +150,13 @@ class Settings(BaseSettings):
         return value
 
     @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource):
+        return init_settings, _UpperCaseEnv(settings_cls), dotenv_settings, file_secret_settings
+
+    @classmethod
     def bounds(cls, field: str) -> tuple[float | None, float | None]:
         """The least and greatest values a numeric field takes (``None``: unbounded)."""
         low = high = None
@@ -144,18 +172,20 @@ class Settings(BaseSettings):
         return Settings(**data)
 
 
-ENV_PREFIX = "ASSISTANT_"
-
 
 def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
-    """A warning for each ``ASSISTANT_*`` variable that names no setting, with the nearest one: pydantic
-    ignores them, so ``ASSISTANT_TOP_K=8`` would leave k at its default without a word."""
+    """A warning for each ``ASSISTANT_*`` variable that the settings do not read, with the nearest one:
+    pydantic ignores them, so ``ASSISTANT_TOP_K=8`` (no such setting) or ``assistant_k=8`` (not in capitals)
+    would leave k at its default without a word."""
     environ = os.environ if environ is None else environ
     fields = sorted(name.upper() for name in Settings.model_fields)
     warnings = []
     for name in sorted(n for n in environ if n.upper().startswith(ENV_PREFIX)):
         wanted = name.upper().removeprefix(ENV_PREFIX)
         if wanted in fields:
+            if not _setting_variable(name):
+                warnings.append(f"{name} is ignored: variable names are case-sensitive and the assistant's are in "
+                                f"capitals (did you mean {ENV_PREFIX}{wanted}?)")
             continue
         # A near spelling (CHUNKSIZE), else a setting named by one of its words (TOP_K: K), else one whose
         # name goes on from it (INDEX: INDEX_DIR).

@@ -79,11 +79,48 @@ def test_weapons_named_with_their_noun_are_things_not_places_or_people(text, lan
     assert {name: kinds.get(name) for name in places} == dict.fromkeys(places, PLACE)
 
 
+# Each names the Patriot beside its noun, and also without one ("davantage de Patriot", "more Patriot units")
+# where the model says person: the noun, written, outweighs its guess in the whole article.
+PATRIOT_ARTICLES = [
+    ("fr", "L'Allemagne livre un troisième système Patriot à l'Ukraine\n\nLes systèmes de défense aérienne Patriot "
+           "ont intercepté un missile Kinjal au-dessus de Kiev. Kiev réclame davantage de Patriot pour protéger "
+           "ses villes, a déclaré Volodymyr Zelensky. Le chancelier Olaf Scholz a confirmé la livraison ; "
+           "Zelensky l'a remercié.", {"Volodymyr Zelensky", "Olaf Scholz"}),
+    ("en", "Germany sends a third Patriot system to Ukraine\n\nPatriot air defense systems shot down a Kinzhal "
+           "missile over Kyiv on Tuesday. A Patriot battery deployed in Poland protects the airport, Joe Biden "
+           "said. Kyiv wants more Patriot units; Biden promised to ask Congress.", {"Joe Biden"}),
+]
+
+
+@pytest.mark.parametrize("language,text,people", PATRIOT_ARTICLES)
+def test_a_weapon_named_beside_its_noun_is_no_person_anywhere_in_the_article(language, text, people):
+    """fr: "systèmes de défense aérienne Patriot" (a compound noun) and "davantage de Patriot" were people;
+    en: "Patriot air defense systems" (the noun three words on) and "A Patriot battery" made a person."""
+    grouped = group(m for m in extract_mentions(text, language) if m.kind != DATE)
+    kinds = {display_name(mentions): {m.kind for m in mentions} for mentions in grouped.values()}
+    assert kinds["Patriot"] == {OTHER_KIND}
+    assert {name for name, kind in kinds.items() if PERSON in kind} == people
+
+
+@pytest.mark.parametrize("language,text,person", [
+    # a political "system" named after a man, written once, beside two sentences about him
+    ("fr", "Le système Poutine repose sur la peur, écrit l'opposant. Poutine a reçu Kim Jong-un. Poutine a dit que "
+           "la Russie gagnera.", "Poutine"),
+    ("fr", "Vladimir Poutine a montré à Kim Jong-un les missiles de Poutine que Kim convoite.", "Vladimir Poutine"),
+    ("en", "Patriot missiles were sent to Kyiv, said Mark Rutte. Rutte, who pushed for the missiles, met the "
+           "president in Brussels.", "Mark Rutte"),
+])
+def test_a_person_near_a_weapon_noun_stays_a_person(language, text, person):
+    grouped = group(m for m in extract_mentions(text, language) if m.kind != DATE)
+    kinds = {display_name(mentions): {m.kind for m in mentions} for mentions in grouped.values()}
+    assert kinds[person] == {PERSON}, kinds
+
+
 # -- the sample
 def test_sample_people_and_places_with_exact_offsets(sample_assistant):
     people = {e.name for e in sample_assistant.entities(kind=PERSON)}
     places = {e.name for e in sample_assistant.entities(kind=PLACE)}
-    assert {"Kim Jong-un", "Vladimir Poutine", "Kyrylo Boudanov"} <= people
+    assert people == {"Kim Jong-un", "Vladimir Poutine", "Kyrylo Boudanov"}  # no weapon or place among them
     assert {"Vostotchny", "Pyongyang", "Moscou", "Washington", "Ukraine"} <= places
     assert "Grad" not in places and "Grad" in {e.name for e in sample_assistant.entities(kind=OTHER_KIND)}
     text = article_text(sample_assistant, str(SAMPLE))

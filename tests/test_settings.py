@@ -81,6 +81,29 @@ def test_a_variable_that_names_no_setting_is_warned_about(monkeypatch, capsys, t
                        "ASSISTANT_K?)"
 
 
+def test_a_variable_in_another_case_is_ignored_and_warned_about(monkeypatch, capsys, tmp_path):
+    # pydantic-settings matched names whatever their case: `assistant_k=0` set k (the error then named
+    # ASSISTANT_K, a variable the user never set), and beside ASSISTANT_K the later of the two won.
+    from assistant.settings import unknown_variables
+
+    monkeypatch.setenv("ASSISTANT_K", "7")
+    monkeypatch.setenv("assistant_k", "0")
+    monkeypatch.setenv("Assistant_Fetch_K", "0")
+    assert Settings().k == 7 and Settings().fetch_k == Settings.model_fields["fetch_k"].default
+    assert unknown_variables() == [
+        "Assistant_Fetch_K is ignored: variable names are case-sensitive and the assistant's are in capitals "
+        "(did you mean ASSISTANT_FETCH_K?)",
+        "assistant_k is ignored: variable names are case-sensitive and the assistant's are in capitals "
+        "(did you mean ASSISTANT_K?)",
+    ]
+    monkeypatch.delenv("ASSISTANT_K")
+    assert Settings().k == Settings.model_fields["k"].default
+    status, lines = run_main(["--index", str(tmp_path / "none"), "stats"], capsys)
+    assert not any(line.startswith("error: ") and "_K=" in line for line in lines), lines
+    assert "warning: assistant_k is ignored: variable names are case-sensitive and the assistant's are in " \
+           "capitals (did you mean ASSISTANT_K?)" in lines
+
+
 def test_the_web_app_says_a_wrong_setting_as_the_cli_does(tmp_path):
     # `python app.py` printed pydantic's traceback, the URL's password in it.
     import os

@@ -71,8 +71,8 @@ def browser():
         chromium.close()
 
 
-def open_page(browser, app, locale: str = "en-US"):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
+def open_page(browser, app, locale: str = "en-US", viewport: dict | None = None):
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 900}, locale=locale)
     login = context.request.post(app.url + "login", form={"username": USER, "password": PASSWORD})
     assert login.ok, login.status  # the session cookie now belongs to this browser context
     page = context.new_page()
@@ -244,11 +244,8 @@ def test_a_question_cut_at_its_limit_says_so(page, app):
     limit = Settings().max_question_chars
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
     box, notice = page.locator("#question textarea"), page.locator("#question-limit")
-    assert box.get_attribute("maxlength") == str(limit)
     assert notice.inner_text().strip() == ""  # nothing to say about a short question
-    page.evaluate("text => navigator.clipboard.writeText(text)", "What weapons were mentioned? " + "x" * limit)
-    box.click()
-    box.press("Control+V")  # a real paste: 29 characters more than the box keeps
+    paste(page, box, "What weapons were mentioned? " + "x" * limit)  # 29 characters more than the box keeps
     wait_text(page, "#question-limit", "The pasted text was cut at the limit of 2,000 characters: its last 29")
     assert len(box.input_value()) == limit
     shot(page, "question-cut")
@@ -266,6 +263,45 @@ def test_a_question_cut_at_its_limit_says_so(page, app):
     box.fill("y" * (limit - 100))
     wait_text(page, "#question-limit", "caractères")
     assert re.sub(r"\s", " ", notice.inner_text()).strip() == "1 900 / 2 000 caractères"
+
+
+def paste(page, box, text: str) -> None:
+    """A real paste (Control+V) where the caret is; the page's origin must be granted the clipboard."""
+    page.evaluate("text => navigator.clipboard.writeText(text)", text)
+    box.focus()
+    box.press("Control+V")
+
+
+def test_the_question_limit_counts_characters_as_the_server_does(page, app):
+    # The box's maxlength counted UTF-16 units: each emoji twice, so a question of 1,990 characters with
+    # emoji was cut, counted wrong, and a long paste's cut characters miscounted. The box, its notice and
+    # the server now count alike (Python's len(): code points).
+    limit = Settings().max_question_chars
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
+    box = page.locator("#question textarea")
+    question = ("Which weapons 🚀 did North Korea send to Russia, and when 📅 " * 40)[: limit - 10]
+    assert len(question) == limit - 10 and len(question.encode("utf-16-le")) // 2 > limit
+    box.click()
+    paste(page, box, question)
+    wait_text(page, "#question-limit", "1,990 / 2,000 characters")
+    assert box.input_value() == question
+    # A paste inside the question: what fits of it stays there, the rest is counted as cut.
+    box.evaluate("b => b.setSelectionRange(6, 6)")
+    paste(page, box, "😀" * 25)
+    wait_text(page, "#question-limit", "cut at the limit of 2,000 characters: its last 15 characters")
+    kept = question[:6] + "😀" * 10 + question[6:]
+    assert box.input_value() == kept
+    box.press("Backspace")  # the caret stayed after the kept emoji
+    wait_text(page, "#question-limit", "1,999 / 2,000 characters")
+    box.press("x")
+    wait_text(page, "#question-limit", "the limit of a question is reached")
+    box.press("y")  # a key past the limit is not taken
+    assert box.input_value() == kept[:15] + "x" + kept[16:]
+    # The server gets the box's text as it shows (its own count refused a longer one with a warning).
+    box.press("Enter")
+    page.locator('#chatbot [data-testid="user"]').wait_for()
+    assert page.locator('#chatbot [data-testid="user"]').inner_text().strip() == (kept[:15] + "x" + kept[16:]).strip()
+    wait_answer(page, 0)
 
 
 def test_two_sessions_at_once_get_their_own_answers(browser, app):
@@ -438,3 +474,68 @@ def test_a_page_opened_after_the_index_changed_lists_its_new_names(browser, app,
     finally:
         context.close()
         subprocess.run([*run, "remove", str(article)], check=True, capture_output=True, cwd=ROOT, timeout=600)
+
+
+PHONE = {"width": 390, "height": 844}
+LONG_ARTICLES = {
+    "rapport_annuel_de_la_commission_parlementaire_sur_les_infrastructures_portuaires_bretonnes.txt":
+        "La commission parlementaire publie son rapport annuel sur les infrastructures portuaires de Bretagne, "
+        "de Brest à Saint-Malo, et sur ce qu'elles coûteront aux régions d'ici 2030",
+    "harbour-report.txt": "Pneumonoultramicroscopicsilicovolcanoconiosis-resistant dock coatings tested in "
+                          "Brest harbour for two winters",
+    "lighthouse.txt": "Glassmaker restores the Kerbrat lighthouse lens after eleven months of careful work on its "
+                      "forty-two prisms",
+}
+# Text of the matched elements that a line break cuts inside a word (more lines than words).
+BROKEN_WORDS = """(selector) => [...document.querySelectorAll(selector)].filter(element => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+  return lines.size > element.textContent.trim().split(/\\s+/).length;
+}).map(element => element.textContent)"""
+
+
+def test_the_library_tab_fits_a_phone(browser, app, tmp_path):
+    # On a 390-pixel screen the table gave "Language" 26 pixels (a letter a line), dates broke inside their
+    # numbers, and the article to remove was picked in a box half the screen wide. The page must never
+    # scroll sideways: the table does, in its own box, and the remove controls are used on the phone.
+    paths = []
+    for name, title in LONG_ARTICLES.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_text(f"{title}\n\nThe harbour of Brest opened a new dock in May 2022.\n", encoding="utf-8")
+    stored = [app.data / "uploads" / path.name for path in paths]
+    context, page = open_page(browser, app, viewport=PHONE)
+    try:
+        page.locator("#tab-library-button").click()
+        page.set_input_files("#upload input[type=file]", [str(path) for path in paths])
+        page.wait_for_selector("#upload .file-preview, #upload table", timeout=30_000)
+        page.locator("#index-button").click()
+        page.wait_for_function("document.querySelector('#upload-report').innerText.includes('Files indexed: 3 of 3')",
+                               timeout=ANSWER_TIMEOUT)
+        wait_text(page, "#articles", "Glassmaker restores")
+        page.locator("#articles").scroll_into_view_if_needed()
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert page.evaluate(BROKEN_WORDS, "#articles th .header.text") == []
+        # language, passages and date cells: "2026-11-25 10:42" on at most two lines, never "202/6-11-/25"
+        assert page.evaluate(BROKEN_WORDS, "#articles .virtual-row .body-cell:nth-child(n+3) .text") == []
+        table = page.locator("#articles").bounding_box()
+        choice, button = page.locator("#remove-choice").bounding_box(), page.locator("#remove-button").bounding_box()
+        for box in (choice, button):
+            assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"], box
+        assert choice["width"] >= 0.9 * table["width"], (choice, table)  # a long title is read where it is picked
+        shot(page, "library-phone")
+        for title in LONG_ARTICLES.values():
+            page.locator("#remove-choice input").click()
+            page.locator("[role=option]", has_text=title[:30]).click()
+            page.locator("#remove-button").click()
+            wait_text(page, "#remove-report", "Removed")
+            page.wait_for_function("t => !document.querySelector('#articles').innerText.includes(t)", arg=title[:30])
+            assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert not any(path.exists() for path in stored)
+    finally:
+        context.close()
+        for path in stored:  # the test failed half-way: leave the index as the other tests expect it
+            if path.exists():
+                subprocess.run([sys.executable, "-m", "assistant", "--index", str(app.base / "index"), "remove",
+                                str(path)], check=True, capture_output=True, cwd=ROOT, timeout=600)
+                path.unlink()

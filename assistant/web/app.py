@@ -25,6 +25,7 @@ from . import assets
 from .answerers import ANSWERERS, AnswererPool
 from .i18n import Relabeler, browser_language, normalize, t
 from .library import (
+    COLUMN_WIDTHS,
     Upload,
     UploadStore,
     article_rows,
@@ -134,14 +135,13 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         with gr.Row(equal_height=True):
                             question = gr.Textbox(
                                 show_label=False, placeholder=t("en", "question.placeholder"), lines=1,
-                                max_lines=4, scale=6, elem_id="question", autofocus=True,
-                                max_length=settings.max_question_chars, container=False,
-                            )
+                                max_lines=4, scale=6, elem_id="question", autofocus=True, container=False,
+                            )  # no max_length: the browser would count an emoji as two (see assets.QUESTION_LIMIT_JS)
                             i18n.bind(question, placeholder="question.placeholder", label="question.label")
                             send = gr.Button(t("en", "send"), variant="primary", scale=1, min_width=90,
                                              elem_id="send")
                             i18n.bind(send, value="send")
-                        # the box cuts what goes past its limit: this notice says so (see assets.QUESTION_LIMIT_JS)
+                        # keeps the box to its limit and says what it cut (see assets.QUESTION_LIMIT_JS)
                         limit = settings.max_question_chars
                         question_limit = gr.HTML(question_limit_html("en", limit), elem_id="question-limit",
                                                  js_on_load=assets.QUESTION_LIMIT_JS)
@@ -185,12 +185,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         articles_table = gr.Dataframe(
                             value={"headers": table_headers("en"), "data": article_rows(assistant, uploads)},
                             label=t("en", "library.articles"), interactive=False, wrap=True,
-                            elem_id="articles", column_widths=["38%", "30%", "8%", "9%", "15%"],
+                            elem_id="articles", column_widths=COLUMN_WIDTHS,
                         )
                         with gr.Row(equal_height=True):
                             to_remove = gr.Dropdown(choices=remove_choices(assistant, uploads), value=None,
                                                     label=t("en", "library.remove_choice"), scale=4,
-                                                    elem_id="remove-choice")
+                                                    min_width=260, elem_id="remove-choice")  # a phone: own row
                             remove_button = gr.Button(t("en", "library.remove"), variant="stop", scale=1,
                                                       min_width=140, elem_id="remove-button")
                             i18n.bind(remove_button, value="library.remove")

@@ -46,6 +46,10 @@ CSS = """
   color: var(--color-red-500, #b91c1c); font-weight: 600; }
 #upload-report ul { margin-top: 4px; }
 #articles [class*="cell"], #articles [class*="cell"] * { font-family: var(--font) !important; }
+/* The table sizes its columns as shares of its box (library.COLUMN_WIDTHS): on a phone "Language" got 26
+   pixels, a letter a line. The box keeps the width those shares need and scrolls sideways, never the page. */
+#articles .upload-container { overflow-x: auto; }
+#articles .virtual-table-viewport { min-width: 700px; }
 """
 
 # Markers in the chat are links "#cite-<turn>-<marker>"; one document-level listener (replaced, not
@@ -84,21 +88,58 @@ watch('value', () => {
 });
 """
 
-# The question box keeps at most max_question_chars characters (its maxlength): the browser cuts a longer
-# paste silently. This notice under the box counts the characters near the limit, says when it is reached,
+# The question box keeps at most max_question_chars characters, counted as the server counts them (Python's
+# len(): code points). The browser's maxlength counts UTF-16 units, an emoji as two, so the box has none:
+# this script cuts an edit that goes past the limit itself, keeping what fits of the inserted text as
+# maxlength would. The notice under the box counts the characters near the limit, says when it is reached,
 # and after a paste or drop that did not fit, how many characters were cut. Its words come from the
 # component's HTML (question_limit_html, in the page's language); window.__questionLimit() is called by the
 # box's change event, so that a box filled or emptied by the app is counted too.
 QUESTION_LIMIT_JS = """
 const NEAR = 0.8;  // the count shows from 80% of the limit
 const box = () => document.querySelector('#question textarea');
+const ours = (event) => (event.target.closest ? event.target.closest('#question textarea') : null);
+const limitOf = () => Number(element.querySelector('.question-limit')?.dataset.limit) || Infinity;
+const chars = (text) => { let n = 0; for (const _ of text) n++; return n; };  // code points, as len()
+const head = (text, n) => {  // the first n code points (a surrogate pair is never split)
+  let end = 0;
+  for (const ch of text) { if (n-- <= 0) break; end += ch.length; }
+  return text.slice(0, end);
+};
+const high = (code) => code >= 0xd800 && code <= 0xdbff;
+const low = (code) => code >= 0xdc00 && code <= 0xdfff;
 let lost = 0;  // characters of the last paste or drop that the box could not keep
+let before = '';  // the box's value before the edit under way
+
+// Cut an edit that took the box past the limit: the text it inserted keeps what fits (the caret ends
+// after it, as typing or pasting leaves it). Returns the characters taken out.
+const enforce = (input) => {
+  const limit = limitOf();
+  const value = input.value;
+  if (chars(value) <= limit) return 0;
+  // The unchanged tail runs from the caret (where an insertion ends) when the old value ends with it.
+  let tail = value.length - input.selectionEnd;
+  if (tail > before.length || !before.endsWith(value.slice(value.length - tail))) tail = 0;
+  let start = 0;
+  while (start < Math.min(before.length - tail, value.length - tail) && before[start] === value[start]) start++;
+  if (start > 0 && high(value.charCodeAt(start - 1))) start--;
+  if (tail > 0 && low(value.charCodeAt(value.length - tail))) tail--;
+  const prefix = value.slice(0, start);
+  const suffix = value.slice(value.length - tail);
+  const added = value.slice(start, value.length - tail);
+  const kept = head(added, Math.max(0, limit - chars(prefix) - chars(suffix)));
+  // the old text alone over the limit (set by the app): its end goes too
+  input.value = head(prefix + kept + suffix, limit);
+  const caret = Math.min(prefix.length + kept.length, input.value.length);
+  input.setSelectionRange(caret, caret);
+  return chars(value) - chars(input.value);
+};
 const render = () => {
   const root = element.querySelector('.question-limit');
   const input = box();
   if (!root || !input) return;
-  const limit = Number(root.dataset.limit) || input.maxLength;
-  const count = input.value.length;
+  const limit = limitOf();
+  const count = chars(input.value);
   if (count < limit) lost = 0;
   const number = new Intl.NumberFormat(root.dataset.lang || undefined);
   const say = (template) => template.replace('{count}', number.format(count))
@@ -107,23 +148,25 @@ const render = () => {
   root.dataset.state = state;
   root.textContent = state ? say(root.dataset[state] || '') : '';
 };
-const inserting = (event) => {
-  const input = event.target.closest ? event.target.closest('#question textarea') : null;
-  if (!input) return;
-  const data = event.type === 'drop' ? event.dataTransfer : event.clipboardData;
-  const text = ((data && data.getData('text/plain')) || '').replace(/\\r\\n?/g, '\\n');
-  const replaced = event.type === 'paste' ? Math.abs(input.selectionEnd - input.selectionStart) : 0;
-  const expected = input.value.length - replaced + text.length;
-  // after the browser has inserted what fits (an input event, or none at all when the box was full)
-  setTimeout(() => { lost = Math.max(0, expected - input.value.length); render(); }, 0);
+const starting = (event) => {
+  // an input method's word in progress is checked when it ends (compositionend), from its start
+  if (ours(event) && !event.isComposing) before = ours(event).value;
 };
-const typed = (event) => {
-  if (event.target.closest && event.target.closest('#question textarea')) render();
+// Document-level, capturing: this runs before the box's own listener, which then reads the cut value.
+const edited = (event) => {
+  const input = ours(event);
+  if (!input || event.isComposing) return;
+  const cut = enforce(input);
+  const pasted = event.type === 'input' && /^insertFrom(Paste|Drop)/.test(event.inputType || '');
+  if (pasted) lost = cut;  // a typed key past the limit is simply not taken: the notice says "full"
+  before = input.value;
+  render();
 };
 if (window.__questionLimitHandlers) {
   for (const [type, handler] of window.__questionLimitHandlers) document.removeEventListener(type, handler, true);
 }
-window.__questionLimitHandlers = [['paste', inserting], ['drop', inserting], ['input', typed]];
+window.__questionLimitHandlers = [['beforeinput', starting], ['compositionstart', starting], ['input', edited],
+                                  ['compositionend', edited]];
 for (const [type, handler] of window.__questionLimitHandlers) document.addEventListener(type, handler, true);
 window.__questionLimit = () => setTimeout(render, 0);
 watch('value', render);  // the page's language changed: new words

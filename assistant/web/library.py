@@ -222,6 +222,11 @@ def article_rows(assistant: Assistant, uploads: UploadStore) -> list[list[object
     return rows
 
 
+# Shares of the table's width, which is never under 700 pixels (assets.CSS): there the short columns still
+# hold their header's word ("Language", "Passages") and a date's day on one line.
+COLUMN_WIDTHS = ["32%", "24%", "14.5%", "14%", "15.5%"]
+
+
 def table_headers(lang: str) -> list[str]:
     return [t(lang, f"library.col.{key}") for key in ("title", "source", "language", "chunks", "indexed")]
 
