@@ -20,6 +20,7 @@ from .entities import Entity, EntityIndex
 from .indexer import Indexer
 from .language import question_language
 from .lexical import LexicalIndex
+from .reranking import Reranker
 from .retrieval import HybridRetriever, LexicalSide
 from .settings import Settings
 from .store import Article, Store
@@ -71,7 +72,18 @@ class Assistant:
                                dense_weight=self.settings.dense_weight,
                                sentence_weight=self.settings.sentence_weight,
                                lexical_weight_cross=self.settings.lexical_weight_cross,
-                               sentence_vectors=lambda texts: self.cache.lookup(self.embeddings, texts))
+                               sentence_vectors=lambda texts: self.cache.lookup(self.embeddings, texts),
+                               reranker=self.reranker, rerank_top=self.settings.rerank_top,
+                               rerank_weight=self.settings.rerank_weight)
+
+    @cached_property
+    def reranker(self) -> Reranker | None:
+        if self.settings.reranker == "none":
+            return None
+        from .reranking import QueryLikelihoodReranker
+
+        return QueryLikelihoodReranker(self.settings.reranker_model, self.settings.model_cache_dir,
+                                       self.settings.prompts_dir)
 
     @cached_property
     def answerer(self):

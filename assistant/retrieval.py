@@ -23,6 +23,7 @@ from .chunking import stored_sentences
 from .embeddings import ModelEmbeddings
 from .language import crosses, question_language
 from .lexical import LexicalIndex
+from .reranking import Reranker, fuse_rerank
 from .store import Store
 
 
@@ -78,6 +79,7 @@ class Candidate:
     lexical: float | None = None
     sentence: float | None = None  # best similarity of one of the chunk's sentences
     fused: float = 0.0
+    best_sentences: str | None = None  # the chunk's sentences most like the question, in reading order
 
 
 def fuse(candidates: dict[str, Candidate], dense_weight: float, sentence_weight: float = 0.0) -> list[Candidate]:
@@ -126,6 +128,8 @@ def sentence_texts(doc: Document) -> list[str]:
     return [text for text in texts if len(text) >= 3]
 
 
+# The reranker reads this many of a chunk's sentences, those most like the question.
+RERANK_SENTENCES = 2
 # Up to this many chunks left by a filter are all scored exactly when the vector search returns fewer.
 EXACT_FILTERED = 2000
 
@@ -156,6 +160,10 @@ class HybridRetriever(BaseRetriever):
     sentence_vectors: Callable[[Sequence[str]], list[np.ndarray | None]] | None = None
     mode: str = "hybrid"  # or "dense", "lexical": for benchmarks and debugging
     where: dict[str, Any] | None = None
+    # A second look at the best ``rerank_top`` candidates (reranking.py); None: the fused order stands.
+    reranker: Reranker | None = None
+    rerank_top: int = 10
+    rerank_weight: float = 3.0
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None, **kwargs: Any
@@ -212,7 +220,8 @@ class HybridRetriever(BaseRetriever):
         ranked = fuse(candidates, dense_weight, sentence_weight)
         documents = {doc.id: doc for doc, _ in chunks}
         listed = self._listed_in_manifest(list(documents.values()))
-        results: list[Document] = []
+        wanted = max(k, self.rerank_top) if self.reranker is not None else k
+        results: list[tuple[Document, Candidate]] = []
         skipped = False
         for candidate in ranked:
             doc = documents.get(candidate.chunk_id)
@@ -221,14 +230,31 @@ class HybridRetriever(BaseRetriever):
                 continue
             doc.metadata.update(score=round(candidate.fused, 6), dense_score=candidate.dense or 0.0,
                                 lexical_score=candidate.lexical or 0.0, sentence_score=candidate.sentence or 0.0)
-            results.append(doc)
-            if len(results) == k:
+            results.append((doc, candidate))
+            if len(results) == wanted:
                 break
         if skipped and not _again and self.store.generation() != generation:
             # A writer switched articles while this search ran (it bumps the generation before it does):
             # search again on the new state rather than answer without them.
             return self.search(query, k, where, query_vector, language, _again=True)
-        return results
+        if self.reranker is not None and len(results) > 1:
+            results = self._rerank(query, results)
+        return [doc for doc, _ in results[:k]]
+
+    def _rerank(self, query: str, results: list[tuple[Document, Candidate]]) -> list[tuple[Document, Candidate]]:
+        """The candidates in the order of their retrieval and reranker scores fused (``rerank_score``).
+
+        The reranker reads each chunk's sentences most like the question (two), not the whole chunk: half
+        the text to read, for a ranking as good within a question on 41 PIAF questions (MRR 0.794 against
+        0.807 for whole chunks, both reranked).
+        """
+        passages = [candidate.best_sentences or doc.page_content for doc, candidate in results]
+        scores = self.reranker.scores(query, passages)
+        combined = fuse_rerank([candidate.fused for _, candidate in results], scores, self.rerank_weight)
+        for (doc, _), score in zip(results, combined, strict=True):
+            doc.metadata["rerank_score"] = round(float(score), 6)
+        order = np.argsort(-combined, kind="stable")
+        return [results[i] for i in order]
 
     @staticmethod
     def _crosses(language: str, docs: Sequence[Document]) -> bool:
@@ -254,7 +280,10 @@ class HybridRetriever(BaseRetriever):
             position += len(group)
             candidate = candidates[doc.id]
             if found and len(found) == len(group):
-                candidate.sentence = float((np.stack(found) @ query_vector).max())
+                similarities = np.stack(found) @ query_vector
+                candidate.sentence = float(similarities.max())
+                best = sorted(np.argsort(-similarities)[:RERANK_SENTENCES].tolist())
+                candidate.best_sentences = " ".join(group[i] for i in best)
             else:
                 # Not cached (an index written with another cache): embedding them now would cost seconds,
                 # so the chunk's own similarity stands in.

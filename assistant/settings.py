@@ -93,6 +93,14 @@ class Settings(BaseSettings):
     # BM25's weight when most candidates are in another language than the question (see retrieval.py).
     lexical_weight_cross: float = Field(default=0.1, ge=0.0, le=1.0)
 
+    # Reranking (reranking.py): a causal language model reads the best candidates and scores how likely
+    # the question is after each. Off by default: a second or two per question on a CPU.
+    reranker: Literal["none", "query-likelihood"] = "none"
+    reranker_model: str = "gemma-3-270m"  # the bundled one, a .gguf file or a transformers model folder
+    rerank_top: int = Field(default=10, ge=2, le=100)  # candidates read
+    rerank_weight: float = Field(default=3.0, ge=0.0)  # the reranker's z-score weight; retrieval's is 1
+    model_cache_dir: Path | None = None  # converted reranker models; default ~/.cache/news-assistant/models
+
     # Answering
     answerer: Literal["extractive", "openai", "llamacpp"] = "extractive"
     max_answer_sentences: int = Field(default=2, ge=1, le=10)

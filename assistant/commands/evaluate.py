@@ -31,12 +31,18 @@ def _progress(label: str):
 @arg("dataset", choices=["piaf", "piaf-en", "multihop", "multihop-fr", "seed", "seed-en", "all"],
      help="which dev set (all: every one)")
 @arg("--limit", type=int, default=None, help="only the first N questions of each set (the corpus stays whole)")
-@arg("--out", type=Path, default=None, help="JSON report path (default bench/results/eval-DATASET-ANSWERER.json)")
+@arg("--out", type=Path, default=None,
+     help="JSON report path (default bench/results/eval-DATASET-ANSWERER[-reranked].json)")
 @arg("--data", type=Path, default=None, help="folder of the dev sets (default bench/data)")
 @arg("--cache", type=Path, default=None, help="folder of the cached corpus indexes (default bench/.cache)")
+@arg("--reranker", choices=["none", "query-likelihood"], default=None,
+     help="rerank the candidates (default: ASSISTANT_RERANKER, none); the report is named after it")
 @arg("-q", "--quiet", action="store_true", help="no progress bars")
 def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from .. import evaluation
+
+    if args.reranker is not None:
+        settings = settings.with_overrides(reranker=args.reranker)
 
     names = list(evaluation.DATASETS) if args.dataset == "all" else [args.dataset]
     reports = []
@@ -52,7 +58,8 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
             reports.append(evaluation.evaluate(dataset, assistant, progress=ask_progress))
         finally:
             close()
-    out = args.out or evaluation.default_results_dir() / f"eval-{args.dataset}-{settings.answerer}.json"
+    reranked = "" if settings.reranker == "none" else "-reranked"
+    out = args.out or evaluation.default_results_dir() / f"eval-{args.dataset}-{settings.answerer}{reranked}.json"
     evaluation.write_report(reports, out)
     print(evaluation.format_table(reports))
     print(f"\nJSON: {out}")

@@ -1,0 +1,112 @@
+"""The query-likelihood reranker: the bundled Gemma 3 270M read by torch, over a real index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.cli import main as cli_main
+from assistant.evaluation import load_dataset
+from assistant.reranking import (
+    QueryLikelihoodReranker,
+    RerankerError,
+    default_cache_dir,
+    fuse_rerank,
+    load_causal_lm,
+)
+
+WEAPONS = ("Ces armements comprennent des obus de calibre 122mm et 152mm ainsi que des lance-roquettes "
+           "multiples Grad.")
+OTHERS = [
+    "La réaction internationale a été rapide, avec une attention particulière des États-Unis.",
+    "Kim a exprimé sa conviction que la Russie sortira victorieuse de ses engagements actuels.",
+    "Le stade municipal accueillera le concert de l'orchestre national samedi soir.",
+]
+
+
+@pytest.fixture(scope="module")
+def reranker() -> QueryLikelihoodReranker:
+    return QueryLikelihoodReranker()
+
+
+@pytest.mark.parametrize("question,answer", [
+    ("Quelles armes ont été mentionnées ?", WEAPONS),
+    ("Qui sortira victorieuse selon Kim ?", OTHERS[1]),
+    ("Où se jouera le concert de l'orchestre national ?", OTHERS[2]),
+])
+def test_the_passage_that_answers_the_question_scores_highest(reranker, question, answer):
+    passages = [WEAPONS, *OTHERS]
+    scores = reranker.scores(question, passages)
+    assert len(scores) == len(passages)
+    assert passages[max(range(len(passages)), key=scores.__getitem__)] == answer, scores
+    # Scores depend on the passage alone, not on the others read with it (batching, padding) nor on
+    # the order they come in; a question asked again is not read again, and gives the same scores.
+    again = reranker.scores(question, passages[::-1])
+    assert again == pytest.approx(scores[::-1], abs=0.05)
+    alone = reranker.scores(question, [answer])
+    assert alone[0] == pytest.approx(scores[passages.index(answer)], abs=0.05)
+
+
+def test_the_bundled_model_is_converted_once_into_the_model_cache(reranker):
+    folders = [p for p in default_cache_dir().iterdir() if p.name.startswith("gemma-3-270m")]
+    assert len(folders) >= 1 and all((p / "config.json").is_file() for p in folders)
+    assert not [p for p in default_cache_dir().iterdir() if p.name.startswith(".gemma-3-270m")]  # no half-written
+    # Loaded once per process: a second reranker shares the model.
+    assert load_causal_lm("gemma-3-270m", default_cache_dir())[1] is reranker.model
+
+
+def test_fusion_of_retrieval_and_reranker_scores_is_by_z_score():
+    combined = fuse_rerank([1.0, 0.0, 0.5], [0.0, 1.0, 0.5], weight=3.0)
+    assert list(combined.argsort()[::-1]) == [1, 2, 0]
+    assert list(fuse_rerank([1.0, 0.0, 0.5], [0.0, 1.0, 0.5], weight=0.0).argsort()[::-1]) == [0, 2, 1]
+    assert list(fuse_rerank([1.0, 0.0], [3.0, 3.0], weight=3.0)) == [1.0, -1.0]  # a flat reranker says nothing
+
+
+def test_a_reranked_search_keeps_the_answer_and_says_each_chunk_s_score(sample_index, reranker):
+    assistant = Assistant(sample_index, reranker="query-likelihood")
+    docs = assistant.retrieve("Quelles armes ont été mentionnées ?", k=3)
+    assert len(docs) == 3
+    scores = [doc.metadata["rerank_score"] for doc in docs]
+    assert scores == sorted(scores, reverse=True)
+    assert "Grad" in docs[0].page_content
+    answer = assistant.ask("What weapons were mentioned?")
+    assert answer.answered and "Grad" in " ".join(c.quote for c in answer.citations)
+    # Off (the default), no chunk carries a reranker score.
+    assert all("rerank_score" not in doc.metadata for doc in Assistant(sample_index).retrieve("armes", k=3))
+
+
+def test_a_reranker_model_that_is_not_there_is_named(tmp_path):
+    with pytest.raises(RerankerError, match="nowhere.gguf"):
+        QueryLikelihoodReranker(str(tmp_path / "nowhere.gguf"))
+    with pytest.raises(RerankerError, match="transformers causal language model"):
+        QueryLikelihoodReranker(str(tmp_path / "no-folder"))
+
+
+def test_an_unknown_reranker_is_refused_naming_the_variable(monkeypatch, capsys):
+    monkeypatch.setenv("ASSISTANT_RERANKER", "cross-encoder")
+    assert cli_main(["stats"]) == 2
+    assert "ASSISTANT_RERANKER='cross-encoder'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("question,gold,others", [
+    # Fused similarities rank another paragraph of the article first: it shares the question's words
+    # ("communauté juive", "années 80"; "l'île", "altitude") but not its answer.
+    ("Qui a dirigé la communauté juive de France à la fin des années 80 ?", "a113_p01",
+     ["a113_p02", "a113_p00", "a048_p07", "a123_p01"]),
+    ("A quelle altitude l'île culmine-t-elle ?", "a008_p04", ["a123_p01", "a008_p00", "a113_p02", "a048_p07"]),
+])
+def test_the_reranker_puts_first_the_paragraph_that_answers(tmp_path, reranker, question, gold, others):
+    documents = load_dataset("piaf").documents
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in [gold, *others]:
+        (corpus / f"{name}.txt").write_text(documents[f"{name}.txt"], encoding="utf-8")
+    Assistant(tmp_path / "index").index([corpus])
+
+    def first(assistant: Assistant) -> str:
+        return Path(assistant.retrieve(question, k=3)[0].metadata["source"]).stem
+
+    assert first(Assistant(tmp_path / "index")) != gold
+    assert first(Assistant(tmp_path / "index", reranker="query-likelihood")) == gold
