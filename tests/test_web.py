@@ -112,6 +112,16 @@ def wait_text(page, selector: str, text: str) -> None:
     page.wait_for_function("([s, t]) => document.querySelector(s)?.innerText.includes(t)", arg=[selector, text])
 
 
+def upload_and_index(page, paths, report: str) -> None:
+    """Upload files in the library tab, index them and wait for the report to say ``report``."""
+    page.locator("#tab-library-button").click()
+    page.set_input_files("#upload input[type=file]", [str(path) for path in paths])
+    page.wait_for_selector("#upload .file-preview, #upload table", timeout=30_000)
+    page.locator("#index-button").click()
+    page.wait_for_function("t => document.querySelector('#upload-report').innerText.includes(t)", arg=report,
+                           timeout=ANSWER_TIMEOUT)
+
+
 def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
@@ -358,12 +368,7 @@ def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     # before: the sample does not answer it
     assert "do not answer" in ask(page, LIGHTHOUSE_QUESTION, 0)
 
-    page.locator("#tab-library-button").click()
-    page.set_input_files("#upload input[type=file]", [str(article), str(broken), str(big)])
-    page.wait_for_selector("#upload .file-preview, #upload table", timeout=30_000)
-    page.locator("#index-button").click()
-    page.wait_for_function("document.querySelector('#upload-report').innerText.includes('Files indexed: ')",
-                           timeout=ANSWER_TIMEOUT)
+    upload_and_index(page, [article, broken, big], "Files indexed: ")
     report = page.locator("#upload-report").inner_text()
     lines = {line.split(":")[0].strip("✓✗ "): line for line in report.splitlines() if ":" in line}
     assert "indexed" in lines["kerbrat-lighthouse.txt"] and "✓" in lines["kerbrat-lighthouse.txt"]
@@ -420,12 +425,7 @@ def test_the_library_tab_shows_what_another_session_changed(browser, app, tmp_pa
         assert picked.startswith("La relation entre la Russie"), picked
         second.locator("#tab-chat-button").click()
 
-        first.locator("#tab-library-button").click()
-        first.set_input_files("#upload input[type=file]", [str(article)])
-        first.wait_for_selector("#upload .file-preview, #upload table", timeout=30_000)
-        first.locator("#index-button").click()
-        first.wait_for_function("document.querySelector('#upload-report').innerText.includes('Files indexed: 1 of 1')",
-                                timeout=ANSWER_TIMEOUT)
+        upload_and_index(first, [article], "Files indexed: 1 of 1")
         wait_text(first, "#articles", "Brest harbour opens")
 
         second.locator("#tab-library-button").click()
@@ -506,12 +506,7 @@ def test_the_library_tab_fits_a_phone(browser, app, tmp_path):
     stored = [app.data / "uploads" / path.name for path in paths]
     context, page = open_page(browser, app, viewport=PHONE)
     try:
-        page.locator("#tab-library-button").click()
-        page.set_input_files("#upload input[type=file]", [str(path) for path in paths])
-        page.wait_for_selector("#upload .file-preview, #upload table", timeout=30_000)
-        page.locator("#index-button").click()
-        page.wait_for_function("document.querySelector('#upload-report').innerText.includes('Files indexed: 3 of 3')",
-                               timeout=ANSWER_TIMEOUT)
+        upload_and_index(page, paths, "Files indexed: 3 of 3")
         wait_text(page, "#articles", "Glassmaker restores")
         page.locator("#articles").scroll_into_view_if_needed()
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
