@@ -150,11 +150,14 @@ def load_piaf_en(data_dir: Path) -> Dataset:
     """English questions about the French PIAF paragraphs (the usual case: French articles, English
     questions): a sample of the dev questions translated, and questions that no paragraph answers."""
     folder = data_dir / "piaf-en"
-    questions = piaf_questions(folder / "questions-dev.jsonl", "en") + [
-        Question(id=row["id"], question=row["question"], answerable=False, language="en", kind="off-corpus")
-        for row in _jsonl(folder / "unanswerable.jsonl")
-    ]
+    questions = piaf_questions(folder / "questions-dev.jsonl", "en") + off_corpus_questions(folder, "en")
     return Dataset("piaf-en", piaf_documents(data_dir), questions, corpus="piaf")
+
+
+def off_corpus_questions(folder: Path, language: str) -> list[Question]:
+    """The questions of ``folder/unanswerable.jsonl``: no document of the corpus answers them."""
+    return [Question(id=row["id"], question=row["question"], answerable=False, language=language, kind="off-corpus")
+            for row in _jsonl(folder / "unanswerable.jsonl")]
 
 
 def multihop_document(row: dict[str, Any]) -> str:
@@ -189,10 +192,7 @@ def load_multihop_fr(data_dir: Path) -> Dataset:
     folder = data_dir / "multihop-fr"
     questions = [Question(id=row["id"], question=row["question"], answerable=True, gold_docs=[row["fact_id"]],
                           answers=list(row["answers"]), language="fr", kind="extractive")
-                 for row in _jsonl(folder / "questions-dev.jsonl")] + [
-        Question(id=row["id"], question=row["question"], answerable=False, language="fr", kind="off-corpus")
-        for row in _jsonl(folder / "unanswerable.jsonl")
-    ]
+                 for row in _jsonl(folder / "questions-dev.jsonl")] + off_corpus_questions(folder, "fr")
     return Dataset("multihop-fr", multihop_documents(data_dir), questions, corpus="multihop")
 
 

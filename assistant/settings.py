@@ -180,7 +180,6 @@ class Settings(BaseSettings):
         return Settings(**data)
 
 
-
 def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
     """A warning for each ``ASSISTANT_*`` variable that the settings do not read, with the nearest one:
     pydantic ignores them, so ``ASSISTANT_TOP_K=8`` (no such setting) or ``assistant_k=8`` (not in capitals)

@@ -47,12 +47,12 @@ def main() -> None:
         retrieve, ask = [], []
         for question in asked:
             if assistant.reranker is not None:
-                assistant.reranker._seen.clear()
+                assistant.reranker.forget()
             started = time.perf_counter()
             assistant.retrieve(question, k=5)
             retrieve.append(time.perf_counter() - started)
             if assistant.reranker is not None:
-                assistant.reranker._seen.clear()
+                assistant.reranker.forget()
             started = time.perf_counter()
             assistant.ask(question)
             ask.append(time.perf_counter() - started)

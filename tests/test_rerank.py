@@ -9,13 +9,8 @@ import pytest
 from assistant import Assistant
 from assistant.cli import main as cli_main
 from assistant.evaluation import load_dataset
-from assistant.reranking import (
-    QueryLikelihoodReranker,
-    RerankerError,
-    default_cache_dir,
-    fuse_rerank,
-    load_causal_lm,
-)
+from assistant.reranking import QueryLikelihoodReranker, RerankerError, default_cache_dir, load_causal_lm
+from assistant.retrieval import fuse_rerank
 
 WEAPONS = ("Ces armements comprennent des obus de calibre 122mm et 152mm ainsi que des lance-roquettes "
            "multiples Grad.")
