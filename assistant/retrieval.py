@@ -185,9 +185,17 @@ class HybridRetriever(BaseRetriever):
         candidates: dict[str, Candidate] = {}
         if query_vector is None and self.mode != "lexical":
             query_vector = self.embeddings.embed_queries([query])[0]
+        spread: float | None = None
         if self.mode in ("hybrid", "dense"):
-            for chunk_id, score in self.store.dense_search(query_vector, fetch_k, where=where):
+            hits = self.store.dense_search(query_vector, fetch_k, where=where)
+            for chunk_id, score in hits:
                 candidates[chunk_id] = Candidate(chunk_id, dense=score)
+            if len(hits) == fetch_k:
+                # How far the question's nearest chunk stands above its fetch_k-th: a question about
+                # something the articles hold stands out; one they do not hold ("What is the price of
+                # oil?") sits as close to many chunks. The answerer's refusal reads it (dense_spread).
+                scores = [score for _, score in hits]
+                spread = max(scores) - min(scores)
         allowed = self._allowed_ids(where) if where else None
         if (allowed is not None and self.mode in ("hybrid", "dense")
                 and len(candidates) < min(fetch_k, len(allowed)) and len(allowed) <= EXACT_FILTERED):
@@ -234,7 +242,8 @@ class HybridRetriever(BaseRetriever):
                 skipped = True
                 continue
             doc.metadata.update(score=round(candidate.fused, 6), dense_score=candidate.dense or 0.0,
-                                lexical_score=candidate.lexical or 0.0, sentence_score=candidate.sentence or 0.0)
+                                lexical_score=candidate.lexical or 0.0, sentence_score=candidate.sentence or 0.0,
+                                dense_spread=None if spread is None else round(spread, 6))
             results.append((doc, candidate))
             if len(results) == wanted:
                 break

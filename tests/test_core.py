@@ -239,6 +239,35 @@ def test_refusal_thresholds_follow_the_embedding_model(tmp_path):
     assert Assistant(tmp_path / "e5", min_answer_score=0.5).answerer.min_score == 0.5  # a setting wins
 
 
+def test_refusal_reads_how_far_the_question_stands_out_in_the_corpus(tmp_path):
+    """The retriever says how far the question's nearest chunk stands above its 40th (``dense_spread``);
+    e5's refusal threshold drops for a question that stands out and rises for one close to everything."""
+    folder = strike_article(tmp_path, "strike.txt", "Port strike in Le Havre\n\n")
+    towns = ["Lyon", "Nantes", "Lille", "Rennes", "Brest", "Dijon", "Nice", "Metz", "Caen", "Tours"]
+    topics = ["a new tram line", "school meals", "a cycling lane", "the public library's hours"]
+    for number in range(44):
+        town, topic = towns[number % len(towns)], topics[number % len(topics)]
+        (folder / f"council-{number}.txt").write_text(
+            f"The council of {town} voted on {topic} at its meeting number {number}.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([folder])
+    question = "How long did the strike stop container traffic in Le Havre?"
+    spreads = {doc.metadata["dense_spread"] for doc in assistant.retrieve(question)}
+    assert len(spreads) == 1 and next(iter(spreads)) > 0.05  # one value per search: the question's
+    # Filtered to one article, the search sees too few chunks to tell: no spread, no move.
+    only = assistant.retrieve(question, filters={"source": "strike.txt"})
+    assert only and only[0].metadata["dense_spread"] is None
+    answerer = assistant.answerer
+    plain = answerer.threshold("en", "en")
+    assert answerer.threshold("en", "en", None) == plain == pytest.approx(0.925)
+    assert answerer.threshold("en", "en", 0.10) < plain < answerer.threshold("en", "en", 0.02)
+    answer = assistant.ask(question)
+    assert answer.answered and "three days" in answer.text
+    # MiniLM's similarities are not calibrated for it: its threshold stays where it is.
+    minilm = Assistant(tmp_path / "minilm", embedding_model="minilm").answerer
+    assert minilm.threshold("en", "en", 0.10) == minilm.threshold("en", "en", 0.02) == minilm.min_score
+
+
 def test_module_level_answer_uses_the_default_index(sample_index, monkeypatch):
     import assistant.api as api
 

@@ -41,7 +41,8 @@ class ExtractiveAnswerer:
                  max_sentences: int = 2,
                  min_score: float = 0.925, min_score_cross: float = 0.885, margin: float = 0.07,
                  chunk_weight: float = 0.1,
-                 term_weight: float = 0.05) -> None:
+                 term_weight: float = 0.05,
+                 spread_weight: float = 0.0, spread_center: float = 0.0) -> None:
         self.embeddings = embeddings
         self.cache = cache
         self.max_sentences = max_sentences
@@ -50,6 +51,8 @@ class ExtractiveAnswerer:
         self.margin = margin
         self.chunk_weight = chunk_weight
         self.term_weight = term_weight
+        self.spread_weight = spread_weight
+        self.spread_center = spread_center
 
     def score_sentences(self, question: str, query_vector: np.ndarray,
                         docs: Sequence[Document], language: str = "") -> list[ScoredSentence]:
@@ -83,13 +86,21 @@ class ExtractiveAnswerer:
                 best[key] = sentence
         return sorted(best.values(), key=lambda s: -s.score)
 
-    def threshold(self, question_language: str, passage_language: str) -> float:
+    def threshold(self, question_language: str, passage_language: str, spread: float | None = None) -> float:
         # e5 similarities run higher between texts of one language than across two, so a question and
         # a passage in different languages need less to count as an answer.
-        return self.min_score_cross if crosses(question_language, passage_language) else self.min_score
+        base = self.min_score_cross if crosses(question_language, passage_language) else self.min_score
+        # A question that stands out in the corpus (its nearest chunk well above the rest: the retriever's
+        # ``dense_spread``) needs a little less; one that sits as close to everything needs more.
+        if spread is None:
+            return base
+        return base - self.spread_weight * (spread - self.spread_center)
 
     def select(self, scored: list[ScoredSentence], language: str = "en") -> list[ScoredSentence]:
-        if not scored or scored[0].score < self.threshold(language, scored[0].chunk.metadata.get("language", "")):
+        if not scored:
+            return []
+        metadata = scored[0].chunk.metadata
+        if scored[0].score < self.threshold(language, metadata.get("language", ""), metadata.get("dense_spread")):
             return []
         top = scored[0].score
         chosen: list[ScoredSentence] = []
