@@ -137,6 +137,8 @@ def sentence_texts(doc: Document) -> list[str]:
 RERANK_SENTENCES = 2
 # Up to this many chunks left by a filter are all scored exactly when the vector search returns fewer.
 EXACT_FILTERED = 2000
+# dense_spread compares the nearest chunk with this one (fixed: the refusal threshold is calibrated on it).
+SPREAD_RANK = 40
 
 
 class HybridRetriever(BaseRetriever):
@@ -190,12 +192,12 @@ class HybridRetriever(BaseRetriever):
             hits = self.store.dense_search(query_vector, fetch_k, where=where)
             for chunk_id, score in hits:
                 candidates[chunk_id] = Candidate(chunk_id, dense=score)
-            if len(hits) == fetch_k:
-                # How far the question's nearest chunk stands above its fetch_k-th: a question about
-                # something the articles hold stands out; one they do not hold ("What is the price of
-                # oil?") sits as close to many chunks. The answerer's refusal reads it (dense_spread).
-                scores = [score for _, score in hits]
-                spread = max(scores) - min(scores)
+            if len(hits) >= SPREAD_RANK:
+                # How far the question's nearest chunk stands above its 40th: a question about something
+                # the articles hold stands out; one they do not hold ("What is the price of oil?") sits
+                # as close to many chunks. The answerer's refusal reads it (dense_spread).
+                scores = sorted((score for _, score in hits), reverse=True)
+                spread = scores[0] - scores[SPREAD_RANK - 1]
         allowed = self._allowed_ids(where) if where else None
         if (allowed is not None and self.mode in ("hybrid", "dense")
                 and len(candidates) < min(fetch_k, len(allowed)) and len(allowed) <= EXACT_FILTERED):
