@@ -71,10 +71,11 @@ class ScriptedChat:
     """An OpenAI-compatible chat server on 127.0.0.1 that replies as told, for replies a real model cannot
     be made to write on demand: ``reply`` is the streamed text, or ``(status, content_type, body)``;
     ``delay`` seconds pass before the reply, ``pace`` before each piece of it; after ``hang_after`` pieces
-    the server stops writing and holds the connection open (until ``close``). ``requests`` keeps each
-    request's JSON body."""
+    the server stops writing and holds the connection open (until ``close``, or until the client closes its
+    end: ``hung_up`` counts those). ``requests`` keeps each request's JSON body."""
 
     def __init__(self) -> None:
+        import select
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -83,6 +84,7 @@ class ScriptedChat:
         self.pace = 0.0
         self.hang_after: int | None = None
         self.closed = threading.Event()
+        self.hung_up: list[float] = []  # when a client closed a stalled reply's connection (monotonic)
         self.requests: list[dict] = []
         chat = self
 
@@ -113,7 +115,11 @@ class ScriptedChat:
                     pieces = [reply[i : i + 8] for i in range(0, len(reply), 8)]
                     for number, piece in enumerate(pieces):
                         if number == chat.hang_after:
-                            chat.closed.wait()
+                            while not chat.closed.is_set():
+                                # The request was read whole: what is readable now is the client's end.
+                                if select.select([self.connection], [], [], 0.05)[0]:
+                                    chat.hung_up.append(time.monotonic())
+                                    return
                             return
                         time.sleep(chat.pace)
                         chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "scripted",

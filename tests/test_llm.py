@@ -28,6 +28,7 @@ import assistant as assistant_package
 from assistant import Answer, Assistant
 from assistant.answering.llm import LLMConfigError, find_marker_groups
 from assistant.answering.messages import not_answered_text
+from assistant.answering.openai_backend import OpenAIChat
 from assistant.chain import search_query
 
 pytestmark = pytest.mark.server
@@ -257,6 +258,47 @@ def test_the_timeout_holds_for_a_stream_that_stalls_after_some_tokens(sample_ind
     assert "".join(pieces).startswith("North Korea supplies shells")  # the tokens that came were streamed
     assert answer.answerer == "extractive" and "did not answer within 3 s" in answer.notice, answer.notice
     assert answer.citations
+
+
+def assert_the_reply_ended(scripted: ScriptedChat, before: set[threading.Thread], since: float) -> None:
+    """Within 1.5 s of ``since``, the reply's worker thread has ended and the server saw its connection closed."""
+    until = since + 1.5
+    for worker in [t for t in threading.enumerate() if t.name == "openai-reply" and t not in before]:
+        worker.join(max(0.0, until - time.monotonic()))
+        assert not worker.is_alive(), f"the reply's thread still reads {time.monotonic() - since:.1f} s later"
+    while not scripted.hung_up and time.monotonic() < until:
+        time.sleep(0.02)
+    assert scripted.hung_up, "the server still holds the stalled reply's connection"
+
+
+def test_a_stalled_stream_given_up_on_at_the_deadline_ends_its_read(sample_index, scripted):
+    """Tokens until shortly before the deadline, then silence: the stalled read was left to the client's
+    read timeout (the 3 s left when the request began), so its thread and connection outlived the answer
+    by 2.75 s (by a minute, with the default timeout). The socket is shut down when the answerer gives up."""
+    scripted.reply = "North Korea supplies shells and Grad launchers [1]. " * 2
+    scripted.pace, scripted.hang_after = 0.25, 11
+    assistant = llm_assistant(sample_index, scripted.url, llm_timeout=3.0)
+    assistant.retrieve(QUESTION)  # the models loaded: what follows times the wait for the server only
+    before = set(threading.enumerate())
+    started = time.monotonic()
+    answer = assistant.ask(QUESTION)
+    answered = time.monotonic()
+    assert answered - started < 4.0
+    assert answer.answerer == "extractive" and "did not answer within 3 s" in answer.notice, answer.notice
+    assert_the_reply_ended(scripted, before, answered)
+
+
+def test_a_stalled_stream_closed_by_its_reader_ends_its_read(scripted):
+    """A reader that stops reading (the answerer stops a reply at its deadline, or on an error) closes the
+    reply: a read stalled then ended at the client's read timeout, here 30 s."""
+    scripted.reply, scripted.hang_after = "North Korea supplies shells and Grad launchers [1].", 2
+    chat = OpenAIChat(base_url=scripted.url, model=None, api_key=None, timeout=30.0, max_tokens=24,
+                      temperature=0.0)
+    before = set(threading.enumerate())
+    pieces = chat.stream([{"role": "user", "content": QUESTION}])
+    assert next(pieces) + next(pieces) == "North Korea supp"
+    pieces.close()
+    assert_the_reply_ended(scripted, before, time.monotonic())
 
 
 def test_a_model_that_cannot_be_loaded_is_not_loaded_again(sample_index, tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..settings import Settings
 from .llm import LLMConfigError, Messages, ModelBusyError
-from .relay import relay
+from .relay import Stop, relay
 
 
 class LlamaCppChat:
@@ -90,7 +90,7 @@ class LlamaCppChat:
         timeout = self.timeout if timeout is None else timeout
         has_model = threading.Event()
 
-        def produce(stop: threading.Event) -> Iterator[str]:
+        def produce(stop: Stop) -> Iterator[str]:
             with self._lock:
                 if stop.is_set():
                     return  # given up while another question had the model

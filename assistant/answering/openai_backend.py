@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
+import socket
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import closing
@@ -10,7 +13,73 @@ from typing import Any
 from ..settings import Settings
 from ..urls import shown_url
 from .llm import LLMConfigError, Messages
-from .relay import relay
+from .relay import Stop, relay
+
+
+class _Connection:
+    """The socket one reply is read from, shut down when the reader gives up on the reply.
+
+    A read stalled mid-stream would end only at the client's read timeout (the seconds left to the question
+    when the request began): the worker thread and its connection outlived the question by as much, and
+    piled up under many stalled ones. Closing the response from the reader's thread would not help: httpx's
+    responses and pool are not made for two threads, and on Linux a socket closed in one thread stays open
+    under a read blocked in another until that read times out. ``shutdown`` ends the read at once, as if the
+    server had hung up; the worker, which owns the response, unwinds and closes it itself. The lock and the
+    trace of the response's closing make sure that only a socket this reply still reads from is shut down:
+    once the response is closed, its connection may be back in the pool, serving another question.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._socket: socket.socket | None = None
+        self._given_up = False
+
+    def opened(self, response: Any) -> None:
+        """The response's headers are in (httpx's response hook, in the worker thread)."""
+        stream = response.extensions.get("network_stream")
+        with self._lock:
+            self._socket = stream.get_extra_info("socket") if stream is not None else None
+            if self._given_up:  # while the headers were awaited (a wait this does not shorten)
+                self._shut_down()
+
+    def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpcore's ``trace`` extension, in the worker thread: it tells when the response is closing, before
+        its connection can go back to the pool."""
+        if event == "http11.response_closed.started":
+            with self._lock:
+                self._socket = None
+
+    def give_up(self) -> None:
+        """The reader has gone (``Stop.on_set``, in the reader's thread)."""
+        with self._lock:
+            self._given_up = True
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        if self._socket is None:
+            return
+        try:
+            # socket.socket's own method: SSLSocket.shutdown would also drop its TLS state, which the worker
+            # is using.
+            socket.socket.shutdown(self._socket, socket.SHUT_RDWR)
+        except OSError:
+            pass  # closed or reset already: nothing is left to end
+
+
+# The reply the current thread reads: the client's hooks are shared by every question's request.
+_reading: contextvars.ContextVar[_Connection | None] = contextvars.ContextVar("reading", default=None)
+
+
+def _trace_request(request: Any) -> None:
+    connection = _reading.get()
+    if connection is not None:
+        request.extensions = {**request.extensions, "trace": connection.trace}
+
+
+def _response_opened(response: Any) -> None:
+    connection = _reading.get()
+    if connection is not None:
+        connection.opened(response)
 
 
 class OpenAIChat:
@@ -20,6 +89,7 @@ class OpenAIChat:
                  max_tokens: int, temperature: float, max_retries: int = 0,
                  extra_body: Mapping[str, Any] | None = None) -> None:
         try:
+            import openai
             from langchain_openai import ChatOpenAI
         except ImportError:
             raise LLMConfigError(
@@ -38,6 +108,10 @@ class OpenAIChat:
         self.where = shown_url(base_url) if base_url else "api.openai.com"  # for notices: no password
         self.model_named = bool(model)
         self.timeout = timeout
+        # openai's defaults, with hooks that find a reply's socket (``_Connection``); langchain's own client
+        # adds TCP keep-alive probes, for silent peers, which the deadline deals with. HTTP/1.1 only (the
+        # default): shutting down an HTTP/2 socket would end every request that shares it.
+        hooks = {"request": [_trace_request], "response": [_response_opened]}
         # No retries: a retry would wait the timeout again, unseen (the answerer bounds the whole wait).
         self.llm = ChatOpenAI(
             # A llama.cpp server serves whatever model it loaded, whatever the request names.
@@ -49,6 +123,7 @@ class OpenAIChat:
             max_tokens=max_tokens,
             temperature=temperature,
             extra_body=body or None,
+            http_client=openai.DefaultHttpxClient(event_hooks=hooks),
         )
 
     def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
@@ -56,14 +131,18 @@ class OpenAIChat:
 
         The client's timeout bounds each read, and is set once, when the request starts: a stream that
         stalls after some tokens would wait that long again. The reply is read in a worker thread instead,
-        which the reader leaves at the deadline; a read stalled there ends at the client's timeout.
+        which the reader leaves at the deadline; its socket is then shut down, which ends a read stalled
+        there (``_Connection``).
         """
         timeout = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        return relay(lambda stop: self._pieces(messages, timeout), deadline,
+        return relay(lambda stop: self._pieces(messages, timeout, stop), deadline,
                      lambda: TimeoutError(f"no complete reply in the {timeout:.3g} s left"), "openai-reply")
 
-    def _pieces(self, messages: Messages, timeout: float) -> Iterator[str]:
+    def _pieces(self, messages: Messages, timeout: float, stop: Stop) -> Iterator[str]:
+        connection = _Connection()
+        stop.on_set(connection.give_up)
+        reading = _reading.set(connection)
         try:
             with closing(self.llm.stream(messages, timeout=timeout)) as chunks:  # closing ends the request
                 for chunk in chunks:
@@ -83,6 +162,8 @@ class OpenAIChat:
                 raise LLMConfigError(f"{' '.join(str(error).split())[:120]}; the request named the model "
                                      "'default': set ASSISTANT_LLM_MODEL to one the server serves") from error
             raise
+        finally:
+            _reading.reset(reading)
 
 
 def make_openai_chat(settings: Settings, **options: Any) -> OpenAIChat:

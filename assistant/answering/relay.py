@@ -1,8 +1,10 @@
 """A reply produced in a worker thread and waited for up to a deadline.
 
-A blocked call cannot be interrupted from another thread: a socket read that stalls, llama.cpp reading a
-long prompt. Waiting on a queue instead lets the reader leave at the deadline, whatever the producer is
-doing; the producer is told (``stop``) and ends at its next piece.
+A blocked call gives no chance to look at the clock: a socket read that stalls, llama.cpp reading a long
+prompt. Waiting on a queue instead lets the reader leave at the deadline, whatever the producer is doing.
+The producer is told (``stop``) and ends at its next piece; one that may be blocked registers with
+``stop.on_set`` what ends its wait (shutting its socket down, say), or it holds a thread, and a connection,
+until its own timeout.
 """
 
 from __future__ import annotations
@@ -15,7 +17,33 @@ from collections.abc import Callable, Iterator
 from contextlib import closing
 from typing import Any
 
-Produce = Callable[[threading.Event], Iterator[str]]
+
+class Stop(threading.Event):
+    """Set once the reader has gone. ``on_set(call)``: ``call()`` runs then, in the reader's thread, while the
+    producer may be blocked in its own (at once, if the reader has gone already). It must not raise: it runs
+    as the reader leaves, with the reader's own error under way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._calls: list[Callable[[], None]] = []
+        self._calls_lock = threading.Lock()  # a call registered as the reader leaves runs once, not never
+
+    def on_set(self, call: Callable[[], None]) -> None:
+        with self._calls_lock:
+            if not self.is_set():
+                self._calls.append(call)
+                return
+        call()
+
+    def set(self) -> None:
+        with self._calls_lock:
+            super().set()
+            calls, self._calls = self._calls, []
+        for call in calls:
+            call()
+
+
+Produce = Callable[[Stop], Iterator[str]]
 
 
 class _Failed:
@@ -32,7 +60,7 @@ def relay(produce: Produce, deadline: float, late: Callable[[], Exception], name
     ``stop`` is set once the reader has gone (the deadline passed, or the reader closed this generator).
     """
     pieces: queue.Queue[Any] = queue.Queue()
-    stop = threading.Event()
+    stop = Stop()
 
     def work() -> None:
         try:
