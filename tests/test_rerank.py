@@ -179,6 +179,22 @@ def test_a_reranker_that_failed_to_prepare_says_why_and_is_not_tried_again(slow_
     assert failing.readiness().state == "failed" and "rerank extra" in failing.readiness().error
 
 
+def test_ask_says_on_stderr_that_it_converts_the_reranker_model_first(slow_conversion, sample_index, monkeypatch,
+                                                                      capsys):
+    gguf, cache, calls = slow_conversion
+    monkeypatch.setenv("ASSISTANT_RERANKER", "query-likelihood")
+    monkeypatch.setenv("ASSISTANT_RERANKER_MODEL", str(gguf))
+    monkeypatch.setenv("ASSISTANT_MODEL_CACHE_DIR", str(cache))
+    assert cli_main(["--index", str(sample_index), "ask", "Quelles armes ont été mentionnées ?"]) == 0
+    out, err = capsys.readouterr()
+    assert "Grad" in out and len(calls) == 1
+    notes = [line for line in err.splitlines() if "converting the reranker model" in line]
+    assert len(notes) == 1 and "about a minute" in notes[0]
+    # Converted now: the next question waits for nothing, and says nothing of it.
+    assert cli_main(["--index", str(sample_index), "ask", "Quelles armes ont été mentionnées ?"]) == 0
+    assert "converting" not in capsys.readouterr().err and len(calls) == 1
+
+
 def test_an_unknown_reranker_is_refused_naming_the_variable(monkeypatch, capsys):
     monkeypatch.setenv("ASSISTANT_RERANKER", "cross-encoder")
     assert cli_main(["stats"]) == 2
