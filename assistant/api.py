@@ -82,6 +82,8 @@ class Assistant:
             return None
         from .reranking import QueryLikelihoodReranker
 
+        # Without its model yet (a minute to convert on a first use): the first question loads it, or
+        # ``reranker.prepare()`` before it, as the web app does in the background.
         return QueryLikelihoodReranker(self.settings.reranker_model, self.settings.model_cache_dir,
                                        self.settings.prompts_dir)
 

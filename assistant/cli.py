@@ -109,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .api import Assistant, QuestionError
     from .indexer import IndexBusyError
+    from .reranking import RerankerError
     from .store import StoreError
 
     args = build_parser().parse_args(argv)
@@ -129,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in invalid_settings(error, args):
             print(line, file=sys.stderr)
         return 2
-    except (QuestionError, IndexBusyError, StoreError, ValueError, OSError) as error:
+    except (QuestionError, IndexBusyError, StoreError, RerankerError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

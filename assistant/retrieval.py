@@ -235,7 +235,9 @@ class HybridRetriever(BaseRetriever):
         ranked = fuse(candidates, dense_weight, sentence_weight)
         documents = {doc.id: doc for doc, _ in chunks}
         listed = self._listed_in_manifest(list(documents.values()))
-        wanted = max(k, self.rerank_top) if self.reranker is not None else k
+        # Read once: the web app turns a reranker that failed to load off while questions are searched.
+        reranker = self.reranker
+        wanted = max(k, self.rerank_top) if reranker is not None else k
         results: list[tuple[Document, Candidate]] = []
         skipped = False
         for candidate in ranked:
@@ -253,11 +255,12 @@ class HybridRetriever(BaseRetriever):
             # A writer switched articles while this search ran (it bumps the generation before it does):
             # search again on the new state rather than answer without them.
             return self.search(query, k, where, query_vector, language, _again=True)
-        if self.reranker is not None and len(results) > 1:
-            results = self._rerank(query, results)
+        if reranker is not None and len(results) > 1:
+            results = self._rerank(reranker, query, results)
         return [doc for doc, _ in results[:k]]
 
-    def _rerank(self, query: str, results: list[tuple[Document, Candidate]]) -> list[tuple[Document, Candidate]]:
+    def _rerank(self, reranker: Reranker, query: str,
+                results: list[tuple[Document, Candidate]]) -> list[tuple[Document, Candidate]]:
         """The candidates in the order of their retrieval and reranker scores fused (``rerank_score``).
 
         The reranker reads each chunk's sentences most like the question (two), not the whole chunk: half
@@ -265,7 +268,7 @@ class HybridRetriever(BaseRetriever):
         0.807 for whole chunks, both reranked).
         """
         passages = [candidate.best_sentences or doc.page_content for doc, candidate in results]
-        scores = self.reranker.scores(query, passages)
+        scores = reranker.scores(query, passages)
         combined = fuse_rerank([candidate.fused for _, candidate in results], scores, self.rerank_weight)
         for (doc, _), score in zip(results, combined, strict=True):
             doc.metadata["rerank_score"] = round(float(score), 6)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, reranking
 from assistant.cli import main as cli_main
 from assistant.evaluation import load_dataset
 from assistant.reranking import QueryLikelihoodReranker, RerankerError, default_cache_dir, load_causal_lm
@@ -73,10 +75,124 @@ def test_a_reranked_search_keeps_the_answer_and_says_each_chunk_s_score(sample_i
 
 
 def test_a_reranker_model_that_is_not_there_is_named(tmp_path):
+    missing = QueryLikelihoodReranker(str(tmp_path / "nowhere.gguf"))  # the model is not read yet
+    assert missing.readiness().state == "waiting"
     with pytest.raises(RerankerError, match="nowhere.gguf"):
-        QueryLikelihoodReranker(str(tmp_path / "nowhere.gguf"))
+        missing.prepare()
+    assert missing.readiness().state == "failed" and "nowhere.gguf" in missing.readiness().error
+    with pytest.raises(RerankerError, match="nowhere.gguf"):  # a question then says why, too
+        missing.scores("Quelles armes ?", [WEAPONS])
     with pytest.raises(RerankerError, match="transformers causal language model"):
-        QueryLikelihoodReranker(str(tmp_path / "no-folder"))
+        QueryLikelihoodReranker(str(tmp_path / "no-folder")).prepare()
+
+
+@pytest.fixture()
+def slow_conversion(tmp_path, monkeypatch):
+    """A GGUF file whose conversion (the one expensive step, replaced here) takes half a second and is
+    counted; the locks around it are the real ones. Reading the folder made gives the bundled model."""
+    gguf = tmp_path / "tiny.gguf"
+    gguf.write_bytes(b"GGUF")
+    calls: list[Path] = []
+
+    def convert(gguf_path: Path, folder: Path) -> None:
+        calls.append(folder)
+        time.sleep(0.5)  # long enough for the other threads to come while it runs
+        folder.mkdir()
+        (folder / "config.json").write_text("{}", encoding="utf-8")
+
+    bundled = load_causal_lm("gemma-3-270m", default_cache_dir())  # loaded before: reading is not under test
+    monkeypatch.setattr(reranking, "_convert", convert)
+    monkeypatch.setattr(reranking, "_read_folder", lambda folder: bundled)
+    return gguf, tmp_path / "models", calls
+
+
+def run_together(*targets) -> list[BaseException]:
+    """Run the targets in threads started at once; the exceptions they raised."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(targets))
+
+    def run(target) -> None:
+        start.wait()
+        try:
+            target()
+        except BaseException as error:  # given back to the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "still running after a minute"
+    return errors
+
+
+def test_two_threads_preparing_a_reranker_at_once_convert_its_model_once(slow_conversion, reranker):
+    gguf, cache, calls = slow_conversion
+    # The web app prepares it in the background while a first question asks for it (``scores`` prepares).
+    prepared = QueryLikelihoodReranker(str(gguf), cache_dir=cache)
+    announced: list[str] = []
+    seen: list[str] = []
+
+    def watch() -> None:
+        while not prepared.readiness().settled:
+            seen.append(prepared.readiness().state)
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    assert run_together(*[lambda: prepared.prepare(converting=lambda: announced.append("converting"))] * 2) == []
+    watcher.join(timeout=10)
+    assert len(calls) == 1 and announced == ["converting"]  # the second waited for the first's conversion
+    assert "converting" in seen and prepared.readiness().state == "ready"
+    scores = prepared.scores("Quelles armes ont été mentionnées ?", [WEAPONS, OTHERS[2]])
+    assert scores[0] > scores[1]
+    assert prepared.model is reranker.model  # the folder "made" above is read as the bundled model
+    # Another reranker of the same model and cache, later: the folder is there, nothing is converted.
+    QueryLikelihoodReranker(str(gguf), cache_dir=cache).prepare()
+    assert len(calls) == 1
+
+
+def test_two_processes_converting_one_model_at_once_convert_it_once(slow_conversion):
+    gguf, cache, calls = slow_conversion
+    # Below this process's own lock, as two processes would (the web app and `assistant ask`): the lock
+    # file in the model cache keeps the second waiting, then it reads the folder the first made.
+    folders: list[Path] = []
+    assert run_together(*[lambda: folders.append(reranking._converted(gguf, cache)) for _ in range(3)]) == []
+    assert len(calls) == 1
+    assert len(folders) == 3 and len(set(folders)) == 1 and (folders[0] / "config.json").is_file()
+
+
+def test_a_reranker_that_failed_to_prepare_says_why_and_is_not_tried_again(slow_conversion, monkeypatch):
+    gguf, cache, calls = slow_conversion
+
+    def broken(gguf_path: Path, folder: Path) -> None:
+        calls.append(folder)
+        raise RerankerError("reading tiny.gguf needs the rerank extra")
+
+    monkeypatch.setattr(reranking, "_convert", broken)
+    failing = QueryLikelihoodReranker(str(gguf), cache_dir=cache)
+    for _ in range(2):
+        with pytest.raises(RerankerError, match="rerank extra"):
+            failing.prepare()
+    assert len(calls) == 1  # a conversion that failed would fail again, a minute later
+    assert failing.readiness().state == "failed" and "rerank extra" in failing.readiness().error
+
+
+def test_ask_says_on_stderr_that_it_converts_the_reranker_model_first(slow_conversion, sample_index, monkeypatch,
+                                                                      capsys):
+    gguf, cache, calls = slow_conversion
+    monkeypatch.setenv("ASSISTANT_RERANKER", "query-likelihood")
+    monkeypatch.setenv("ASSISTANT_RERANKER_MODEL", str(gguf))
+    monkeypatch.setenv("ASSISTANT_MODEL_CACHE_DIR", str(cache))
+    assert cli_main(["--index", str(sample_index), "ask", "Quelles armes ont été mentionnées ?"]) == 0
+    out, err = capsys.readouterr()
+    assert "Grad" in out and len(calls) == 1
+    notes = [line for line in err.splitlines() if "converting the reranker model" in line]
+    assert len(notes) == 1 and "about a minute" in notes[0]
+    # Converted now: the next question waits for nothing, and says nothing of it.
+    assert cli_main(["--index", str(sample_index), "ask", "Quelles armes ont été mentionnées ?"]) == 0
+    assert "converting" not in capsys.readouterr().err and len(calls) == 1
 
 
 def test_an_unknown_reranker_is_refused_naming_the_variable(monkeypatch, capsys):

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,7 +16,9 @@ import pytest
 from conftest import ROOT
 from servers import free_port, serving
 
-from assistant import Settings
+from assistant import Assistant, Settings, reranking
+from assistant.reranking import RerankerError, default_cache_dir, load_causal_lm
+from assistant.web import start
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -534,3 +537,83 @@ def test_the_library_tab_fits_a_phone(browser, app, tmp_path):
                 subprocess.run([sys.executable, "-m", "assistant", "--index", str(app.base / "index"), "remove",
                                 str(path)], check=True, capture_output=True, cwd=ROOT, timeout=600)
                 path.unlink()
+
+
+@pytest.fixture()
+def reranking_app(sample_assistant, tmp_path, monkeypatch):
+    """``start_app(fails=None)``: the app started as ``serve`` starts it (``web.start``), in this process, with
+    the query-likelihood reranker of a GGUF file whose conversion, the slow step of a first use (a minute),
+    lasts until the test sets ``gate``, then fails with ``fails`` or makes a folder read as the bundled
+    model. The reranker, its locks and the page are the real ones."""
+    gguf = tmp_path / "tiny.gguf"
+    gguf.write_bytes(b"GGUF")
+    gate = threading.Event()
+    conversions: list[Path] = []
+    apps = []
+
+    def start_app(fails: str | None = None) -> SimpleNamespace:
+        def convert(gguf_path: Path, folder: Path) -> None:
+            conversions.append(folder)
+            assert gate.wait(timeout=ANSWER_TIMEOUT / 1000)
+            if fails:
+                raise RerankerError(fails)
+            folder.mkdir()
+            (folder / "config.json").write_text("{}", encoding="utf-8")
+
+        bundled = load_causal_lm("gemma-3-270m", default_cache_dir())
+        monkeypatch.setattr(reranking, "_convert", convert)
+        monkeypatch.setattr(reranking, "_read_folder", lambda folder: bundled)
+        port = free_port()
+        assistant = Assistant(settings=sample_assistant.settings.with_overrides(
+            data_dir=tmp_path / "data", host="127.0.0.1", port=port, auth_user=USER, auth_password=PASSWORD,
+            reranker="query-likelihood", reranker_model=str(gguf), model_cache_dir=tmp_path / "models"))
+        for part in ("embeddings", "store", "cache", "lexical", "indexer"):  # loaded once for all the tests
+            setattr(assistant, part, getattr(sample_assistant, part))
+        apps.append(start(assistant))
+        return SimpleNamespace(url=f"http://127.0.0.1:{port}/", assistant=assistant, gate=gate,
+                               conversions=conversions)
+
+    yield start_app
+    gate.set()
+    for demo in apps:
+        demo.close()
+
+
+def test_the_page_says_the_reranker_is_prepared_and_a_question_waits_for_it(browser, reranking_app):
+    app = reranking_app()
+    # Served at once, the model still converting: the page says so, in each session's language.
+    context, page = open_page(browser, app)
+    french, page_fr = open_page(browser, app, locale="fr-FR")
+    try:
+        wait_text(page, "#reranker-status", "Preparing the reranker (first use: converting the model, about a minute)")
+        wait_text(page_fr, "#reranker-status", "Préparation du reclassement (première utilisation : conversion du "
+                                               "modèle, environ une minute)")
+        shot(page, "reranker-preparing")
+        submit(page, "What weapons were mentioned?")
+        page.wait_for_timeout(1500)
+        assert page.locator('#sources .sources[data-turn="0"]').count() == 0  # waiting for the model
+        app.gate.set()
+        wait_text(page, "#reranker-status", "Reranker ready.")
+        wait_text(page_fr, "#reranker-status", "Reclassement prêt.")
+        assert "Grad" in wait_answer(page, 0)
+        assert len(app.conversions) == 1  # the question waited for the app's conversion, did not start another
+        assert app.assistant.retriever.reranker is app.assistant.reranker
+        assert app.assistant.reranker.readiness().state == "ready"
+    finally:
+        context.close()
+        french.close()
+
+
+def test_a_reranker_that_cannot_be_prepared_is_named_and_questions_are_answered_without_it(browser, reranking_app):
+    app = reranking_app(fails="reading tiny.gguf needs the rerank extra: pip install 'news-assistant[rerank]'")
+    context, page = open_page(browser, app)
+    try:
+        app.gate.set()
+        wait_text(page, "#reranker-status", "The reranker is off: reading tiny.gguf needs the rerank extra: pip "
+                                            "install 'news-assistant[rerank]'. Questions are answered without it.")
+        shot(page, "reranker-failed")
+        text = ask(page, "What weapons were mentioned?", 0)
+        assert "Grad" in text and "went wrong" not in text
+        assert app.assistant.retriever.reranker is None and len(app.conversions) == 1
+    finally:
+        context.close()

@@ -86,12 +86,21 @@ def index(args: argparse.Namespace, assistant) -> int:
     return 0 if report.ok else 1
 
 
+def prepare_reranker(assistant) -> None:
+    """The reranker's model made ready before the question; a terminal user is told why a first use waits."""
+    if assistant.reranker is not None:
+        assistant.reranker.prepare(converting=lambda: print(
+            "note: converting the reranker model first (its first use on this machine: about a minute)",
+            file=sys.stderr, flush=True))
+
+
 @command("ask", "answer a question from the indexed articles, with its sources", reads_index=True)
 @arg("question")
 @arg("-k", type=passage_count, default=None, help="number of passages to retrieve")
 @arg("--json", action="store_true", help="print the Answer as JSON")
 @add_filter_arguments
 def ask(args: argparse.Namespace, assistant) -> int:
+    prepare_reranker(assistant)
     answer = assistant.ask(args.question, k=args.k, filters=filters_from_args(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

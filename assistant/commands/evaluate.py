@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..cli import arg, command
 from ..settings import Settings
+from .core import prepare_reranker
 
 
 def _progress(label: str):
@@ -53,6 +54,7 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
             assistant = evaluation.prepare_index(dataset, settings, args.cache, progress=index_progress)
         finally:
             close()
+        prepare_reranker(assistant)  # before the bar: a first use converts the model, and says so
         ask_progress, close = _progress(f"asking {name}") if not args.quiet else (None, lambda: None)
         try:
             reports.append(evaluation.evaluate(dataset, assistant, progress=ask_progress))

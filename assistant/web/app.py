@@ -37,6 +37,7 @@ from .library import (
 )
 from .panels import UI, Conversation, Panel, Turn, chain_hooks
 from .render import answer_markdown, article_html, escape_markdown, question_limit_html, sources_html
+from .reranker import prepare_in_background, status_html
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ EXAMPLES = [
 UPLOAD_HARD_CAP = 4  # times the per-file limit: beyond it Gradio refuses the upload itself
 ANSWER_CONCURRENCY = 4  # questions answered at once; the parts are shared and thread-safe
 MAX_WAITING = 2  # questions of one conversation in flight at once: the one answered and one queued
+RERANKER_POLL = 1.0  # seconds between two looks at the reranker's preparation, while it goes on
 
 
 def default_panels() -> list[Panel]:
@@ -119,6 +121,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 i18n.bind(lang, label="app.language")
                 stats = gr.Markdown(stats_line("en"), elem_id="app-stats")
                 i18n.bind(stats, value=stats_line)
+                reranker = assistant.reranker
+                if reranker is not None:
+                    # Its model may take a minute to prepare (serve() starts that): the page says so.
+                    reranker_status = gr.HTML(status_html(reranker, "en"), elem_id="reranker-status")
+                    i18n.bind(reranker_status, value=lambda lang: status_html(reranker, lang))
+                    reranker_timer = gr.Timer(RERANKER_POLL, active=not reranker.readiness().settled)
 
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab(t("en", "tab.chat"), id="chat", elem_id="tab-chat") as chat_tab:
@@ -460,6 +468,16 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         # the library tab and the panels that follow it (entities) are brought up to date at each load
         library_load = demo.load(library_view, library_inputs, library_outputs, api_visibility="private")
         chain_hooks(library_load, ui.library_hooks)
+
+        if reranker is not None:
+            def follow_reranker(lang_value: str):
+                """The reranker's line now, and the timer kept on until the preparation is over."""
+                return (status_html(reranker, normalize(lang_value)),
+                        gr.Timer(active=not reranker.readiness().settled))
+
+            for follow in (reranker_timer.tick, demo.load):  # a page opened later starts from the current state
+                follow(follow_reranker, [lang], [reranker_status, reranker_timer], api_visibility="private",
+                       concurrency_limit=None, show_progress="hidden")
     return demo
 
 
@@ -505,11 +523,19 @@ def warm_up(assistant: Assistant) -> None:
     assistant.lexical.fresh()
 
 
+def start(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blocks:
+    """Build the page and serve it from other threads; the reranker's model, if one is set, is prepared
+    meanwhile, in the background (a minute the first time): the page answers at once. ``close()`` stops it."""
+    warm_up(assistant)
+    prepare_in_background(assistant)
+    demo = build_app(assistant, panels)
+    demo.queue(default_concurrency_limit=1).launch(**launch_options(assistant), prevent_thread_lock=True)
+    return demo
+
+
 def serve(assistant: Assistant, panels: Sequence[Panel] | None = None) -> None:
     """Build the page and serve it until interrupted."""
-    warm_up(assistant)
-    demo = build_app(assistant, panels)
-    demo.queue(default_concurrency_limit=1).launch(**launch_options(assistant))
+    start(assistant, panels).block_thread()
 
 
 def main() -> None:

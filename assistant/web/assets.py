@@ -9,6 +9,9 @@ CSS = """
 #app-header .tagline { margin: 2px 0 0; color: var(--body-text-color-subdued); }
 #app-stats { text-align: right; color: var(--body-text-color-subdued); font-size: .9em; }
 #lang-toggle { max-width: 240px; margin-left: auto; }
+#reranker-status .reranker-status { text-align: right; color: var(--body-text-color-subdued); font-size: .85em;
+  margin: 0; }
+#reranker-status .reranker-status[data-state="failed"] { color: var(--color-red-500, #b91c1c); font-weight: 600; }
 #sources-title h3 { margin: 0 0 4px; }
 .sources { display: flex; flex-direction: column; gap: 10px; }
 .sources-head { font-weight: 600; }

@@ -103,6 +103,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "error.question": "This question cannot be asked: {reason}",
         "error.busy": "Two questions are already waiting for their answers: send this one when they are done.",
         "error.failed": "Something went wrong while answering: {reason}",
+        "reranker.waiting": "Preparing the reranker…",
+        "reranker.loading": "Loading the reranker…",
+        "reranker.converting": "Preparing the reranker (first use: converting the model, about a minute)…",
+        "reranker.ready": "Reranker ready.",
+        "reranker.failed": "The reranker is off: {reason}. Questions are answered without it.",
     },
     "fr": {
         "app.title": "Assistant d'actualité",
@@ -192,6 +197,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "error.question": "Cette question ne peut pas être posée : {reason}",
         "error.busy": "Deux questions attendent déjà leur réponse : envoyez celle-ci quand elles seront là.",
         "error.failed": "Un problème est survenu pendant la réponse : {reason}",
+        "reranker.waiting": "Préparation du reclassement…",
+        "reranker.loading": "Chargement du modèle de reclassement…",
+        "reranker.converting": "Préparation du reclassement (première utilisation : conversion du modèle, environ "
+                               "une minute)…",
+        "reranker.ready": "Reclassement prêt.",
+        "reranker.failed": "Le reclassement est désactivé : {reason}. Les questions reçoivent une réponse sans "
+                           "lui.",
     },
 }
 
