@@ -6,10 +6,20 @@ STAMP := $(VENV)/.installed
 # llama-cpp-python compiles from source for ~10 minutes: its wheel is kept here between runs.
 WHEELS ?= $(HOME)/.cache/news-assistant/wheels
 CHROMIUM ?= /usr/bin/chromium
+# The virtual environment takes about 3 GB (torch, spaCy, Chroma, Gradio, the bundled models).
+MIN_FREE_MB ?= 4096
 
-.PHONY: install run index-sample test lint browser llama eval eval-rerank bench clean
+.PHONY: install run index-sample test lint browser llama eval eval-rerank bench clean disk-space
+
+# Said before the install starts rather than as pip's "No space left on device" halfway through it.
+disk-space:
+	@free=$$(df -Pm . | awk 'NR==2 {print $$4}'); \
+	test "$$free" -ge $(MIN_FREE_MB) || { \
+	  echo "error: the install needs about $(MIN_FREE_MB) MB free on the disk of $(CURDIR); it has $$free MB." >&2; \
+	  echo "Free some space (old clones, other virtual environments) and run make again." >&2; exit 1; }
 
 $(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory disk-space
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# The CPU build of torch first: an unpinned torch would pull several GB of CUDA packages.
