@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 WHEELS ?= $(HOME)/.cache/news-assistant/wheels
 CHROMIUM ?= /usr/bin/chromium
 # The virtual environment takes about 3 GB (torch, spaCy, Chroma, Gradio, the bundled models).
-MIN_FREE_MB ?= 4096
+MIN_FREE_MB ?= 3500
 
 .PHONY: install run index-sample test lint browser llama eval eval-rerank bench clean disk-space
 
