@@ -72,9 +72,11 @@ class ScriptedChat:
     be made to write on demand: ``reply`` is the streamed text, or ``(status, content_type, body)``;
     ``delay`` seconds pass before the reply, ``pace`` before each piece of it; after ``hang_after`` pieces
     the server stops writing and holds the connection open (until ``close``, or until the client closes its
-    end: ``hung_up`` counts those). ``requests`` keeps each request's JSON body."""
+    end: ``hung_up`` counts those, during the delay too). ``requests`` keeps each request's JSON body.
+    ``keep_alive``: HTTP/1.1, whose connections serve the next request after a reply given whole (a tuple);
+    a streamed reply still ends its connection."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_alive: bool = False) -> None:
         import select
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -89,15 +91,27 @@ class ScriptedChat:
         chat = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
             def log_message(self, *args) -> None:
                 pass
+
+            def hung_up_within(self, seconds: float) -> bool:
+                until = time.monotonic() + seconds
+                while not chat.closed.is_set() and time.monotonic() < until:
+                    # The request was read whole: what is readable now is the client's end.
+                    if select.select([self.connection], [], [], 0.05)[0]:
+                        chat.hung_up.append(time.monotonic())
+                        return True
+                return False
 
             def do_POST(self) -> None:
                 import json
 
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 chat.requests.append(json.loads(body or b"{}"))
-                time.sleep(chat.delay)
+                if self.hung_up_within(chat.delay):
+                    return
                 reply = chat.reply
                 try:
                     if isinstance(reply, tuple):
@@ -111,15 +125,12 @@ class ScriptedChat:
                         return
                     self.send_response(200)
                     self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Connection", "close")  # the stream's end is the connection's
                     self.end_headers()
                     pieces = [reply[i : i + 8] for i in range(0, len(reply), 8)]
                     for number, piece in enumerate(pieces):
                         if number == chat.hang_after:
-                            while not chat.closed.is_set():
-                                # The request was read whole: what is readable now is the client's end.
-                                if select.select([self.connection], [], [], 0.05)[0]:
-                                    chat.hung_up.append(time.monotonic())
-                                    return
+                            self.hung_up_within(float("inf"))
                             return
                         time.sleep(chat.pace)
                         chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "scripted",

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT, SAMPLE, article_text
@@ -299,6 +300,47 @@ def test_a_stalled_stream_closed_by_its_reader_ends_its_read(scripted):
     assert next(pieces) + next(pieces) == "North Korea supp"
     pieces.close()
     assert_the_reply_ended(scripted, before, time.monotonic())
+
+
+def assert_a_silent_server_is_left(scripted: ScriptedChat, chat: OpenAIChat) -> None:
+    """A server that reads the request and never sends its response headers, a question given 1 s and a
+    client's read timeout of 30 s: the reader leaves at the deadline, the read for the headers ends with it.
+    The read timeout starts with the read (from the seconds left when the request began): a connection or
+    a request slow to go out lets it outlast the question; here it does so outright."""
+    scripted.delay = 60.0
+    llm = chat.llm
+    chat.llm = SimpleNamespace(stream=lambda messages, timeout: llm.stream(messages, timeout=30.0))
+    before = set(threading.enumerate())
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        next(chat.stream([{"role": "user", "content": QUESTION}], timeout=1.0))
+    left = time.monotonic()
+    assert left - started < 2.0 and scripted.requests
+    assert_the_reply_ended(scripted, before, left)
+
+
+def test_a_reply_stalled_before_its_headers_ends_its_read_at_the_deadline(scripted):
+    """The read for the response headers was left to the client's read timeout: its thread and connection
+    outlived the question by 29 s."""
+    chat = OpenAIChat(base_url=scripted.url, model=None, api_key=None, timeout=30.0, max_tokens=24,
+                      temperature=0.0)
+    assert_a_silent_server_is_left(scripted, chat)
+
+
+def test_a_reply_stalled_before_its_headers_ends_its_read_after_a_reply_read_whole():
+    """A server that keeps its connections answers 503 while it loads its model (a reply read whole, its
+    connection free for the next request), then says nothing: a connection taken from the pool would tell
+    its socket only with the response headers."""
+    scripted = ScriptedChat(keep_alive=True)
+    try:
+        scripted.reply = (503, "application/json", json.dumps({"error": {"code": 503, "message": "Loading model"}}))
+        chat = OpenAIChat(base_url=scripted.url, model=None, api_key=None, timeout=30.0, max_tokens=24,
+                          temperature=0.0)
+        with pytest.raises(Exception, match="Loading model"):
+            next(chat.stream([{"role": "user", "content": QUESTION}]))
+        assert_a_silent_server_is_left(scripted, chat)
+    finally:
+        scripted.close()
 
 
 def test_a_model_that_cannot_be_loaded_is_not_loaded_again(sample_index, tmp_path, monkeypatch):

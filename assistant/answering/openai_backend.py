@@ -24,9 +24,12 @@ class _Connection:
     piled up under many stalled ones. Closing the response from the reader's thread would not help: httpx's
     responses and pool are not made for two threads, and on Linux a socket closed in one thread stays open
     under a read blocked in another until that read times out. ``shutdown`` ends the read at once, as if the
-    server had hung up; the worker, which owns the response, unwinds and closes it itself. The lock and the
-    trace of the response's closing make sure that only a socket this reply still reads from is shut down:
-    once the response is closed, its connection may be back in the pool, serving another question.
+    server had hung up; the worker, which owns the response, unwinds and closes it itself. The socket is
+    taken as the reply's connection is made, which ends a wait for the response headers too (its read
+    timeout starts with the read: a connection or a request slow to go out lets it outlast the question).
+    A connection taken from the pool would tell its socket only with the headers: each request has its own
+    (``OpenAIChat``). The lock and the trace of the response's closing make sure that only a socket this
+    reply still reads from is shut down.
     """
 
     def __init__(self) -> None:
@@ -34,18 +37,15 @@ class _Connection:
         self._socket: socket.socket | None = None
         self._given_up = False
 
-    def opened(self, response: Any) -> None:
-        """The response's headers are in (httpx's response hook, in the worker thread)."""
-        stream = response.extensions.get("network_stream")
-        with self._lock:
-            self._socket = stream.get_extra_info("socket") if stream is not None else None
-            if self._given_up:  # while the headers were awaited (a wait this does not shorten)
-                self._shut_down()
-
     def trace(self, event: str, info: Mapping[str, Any]) -> None:
-        """httpcore's ``trace`` extension, in the worker thread: it tells when the response is closing, before
-        its connection can go back to the pool."""
-        if event == "http11.response_closed.started":
+        """httpcore's ``trace`` extension, in the worker thread: it tells when the reply's connection is made
+        (TCP, then TLS over it; to the server or to a proxy) and when its response is closing."""
+        if event.endswith((".connect_tcp.complete", ".connect_unix_socket.complete", ".start_tls.complete")):
+            with self._lock:
+                self._socket = info["return_value"].get_extra_info("socket")
+                if self._given_up:  # while the connection was being made (a wait this does not shorten)
+                    self._shut_down()
+        elif event == "http11.response_closed.started":
             with self._lock:
                 self._socket = None
 
@@ -76,11 +76,6 @@ def _trace_request(request: Any) -> None:
         request.extensions = {**request.extensions, "trace": connection.trace}
 
 
-def _response_opened(response: Any) -> None:
-    connection = _reading.get()
-    if connection is not None:
-        connection.opened(response)
-
 
 class OpenAIChat:
     name = "openai"
@@ -108,10 +103,13 @@ class OpenAIChat:
         self.where = shown_url(base_url) if base_url else "api.openai.com"  # for notices: no password
         self.model_named = bool(model)
         self.timeout = timeout
-        # openai's defaults, with hooks that find a reply's socket (``_Connection``); langchain's own client
+        # openai's defaults, with a hook that finds a reply's socket (``_Connection``); langchain's own client
         # adds TCP keep-alive probes, for silent peers, which the deadline deals with. HTTP/1.1 only (the
-        # default): shutting down an HTTP/2 socket would end every request that shares it.
-        hooks = {"request": [_trace_request], "response": [_response_opened]}
+        # default): shutting down an HTTP/2 socket would end every request that shares it. `Connection: close`:
+        # no connection is reused (``_Connection``). The cost, a handshake per request (TCP, and TLS to a
+        # remote server), is mostly paid already: openai closes a streamed reply at its `[DONE]`, before the
+        # body's end, which closes its connection; only one read whole (an error, say) left it to the next.
+        hooks = {"request": [_trace_request]}
         # No retries: a retry would wait the timeout again, unseen (the answerer bounds the whole wait).
         self.llm = ChatOpenAI(
             # A llama.cpp server serves whatever model it loaded, whatever the request names.
@@ -123,7 +121,7 @@ class OpenAIChat:
             max_tokens=max_tokens,
             temperature=temperature,
             extra_body=body or None,
-            http_client=openai.DefaultHttpxClient(event_hooks=hooks),
+            http_client=openai.DefaultHttpxClient(event_hooks=hooks, headers={"Connection": "close"}),
         )
 
     def stream(self, messages: Messages, timeout: float | None = None) -> Iterator[str]:
