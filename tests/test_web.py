@@ -588,7 +588,7 @@ def assert_library_table_reads_well(page, width: int) -> None:
 def test_the_library_table_fits_a_laptop_in_english_and_french(browser, app, tmp_path):
     # At 1,024 pixels the table, kept 700 pixels wide, scrolled 136 sideways in its 564-pixel box. It fits at
     # 1,024 and 1,280 pixels in English and French (longer words), and on a phone; headers and dates are
-    # never broken inside a word, and a long title is read in full in its cell.
+    # never broken inside a word, and a long title is read in full in its cell. The upload report fits too.
     paths = []
     for name, title in LAPTOP_ARTICLES.items():
         paths.append(tmp_path / name)
@@ -598,6 +598,9 @@ def test_the_library_table_fits_a_laptop_in_english_and_french(browser, app, tmp
     french, page_fr = open_page(browser, app, locale="fr-FR", viewport=LAPTOP)
     try:
         upload_and_index(page, paths, "Files indexed: 2 of 2")
+        # the report names the long files on lines that wrap (it scrolled 314 pixels sideways)
+        report = page.locator("#upload-report")
+        assert report.evaluate("box => box.scrollWidth <= box.clientWidth + 1"), report.inner_text()
         wait_text(page, "#articles", "Pneumonoultramicroscopic")
         page.locator("#articles").scroll_into_view_if_needed()
         assert_library_table_reads_well(page, LAPTOP["width"])

@@ -48,6 +48,7 @@ CSS = """
 #question-limit .question-limit[data-state="full"], #question-limit .question-limit[data-state="cut"] {
   color: var(--color-red-500, #b91c1c); font-weight: 600; }
 #upload-report ul { margin-top: 4px; }
+#upload-report code { overflow-wrap: anywhere; }  /* a long file name wraps: the report never scrolls sideways */
 #articles [class*="cell"], #articles [class*="cell"] * { font-family: var(--font) !important; }
 /* The library table fits its box at every width (kept 700 pixels wide, it scrolled 136 sideways at 1,024).
    The short columns keep the width of their header's word and of a date's day ("Language", "2026-11-25");
