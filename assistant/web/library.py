@@ -222,8 +222,9 @@ def article_rows(assistant: Assistant, uploads: UploadStore) -> list[list[object
     return rows
 
 
-# Shares of the table's width, which is never under 700 pixels (assets.CSS): there the short columns still
-# hold their header's word ("Language", "Passages") and a date's day on one line.
+# Shares of the table's box, adding up to all of it: Gradio makes the table that wide. The page's CSS
+# (assets.CSS) then sizes each column over these: the short ones hold their header's word ("Language",
+# "Passages") and a date's day on one line, the title and the source share the rest.
 COLUMN_WIDTHS = ["32%", "24%", "14.5%", "14%", "15.5%"]
 
 
