@@ -175,7 +175,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             with gr.Tab(t("en", "tab.library"), id="library", elem_id="tab-library") as library_tab:
                 i18n.bind(library_tab, label="tab.library")
                 with gr.Row(equal_height=False):
-                    with gr.Column(scale=2, min_width=320):
+                    # The table gets the room: its titles wrap in it, the upload box needs little.
+                    with gr.Column(scale=1, min_width=300):
                         files = gr.File(
                             label=t("en", "library.upload", mb=settings.upload_max_mb, text=settings.max_text_mb),
                             file_count="multiple",
@@ -189,7 +190,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         index_button = gr.Button(t("en", "library.index"), variant="primary", elem_id="index-button")
                         i18n.bind(index_button, value="library.index")
                         upload_report = gr.Markdown("", elem_id="upload-report")
-                    with gr.Column(scale=3, min_width=420):
+                    with gr.Column(scale=2, min_width=420):
                         articles_table = gr.Dataframe(
                             value={"headers": table_headers("en"), "data": article_rows(assistant, uploads)},
                             label=t("en", "library.articles"), interactive=False, wrap=True,
