@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -120,3 +123,66 @@ def test_the_web_app_says_a_wrong_setting_as_the_cli_does(tmp_path):
         "error: ASSISTANT_CHROMA_URL='http://admin:***@chroma.local:99999': not a valid URL (Port out of range "
         "0-65535), e.g. http://127.0.0.1:8000")
     assert "S3cretPw" not in done.stderr + done.stdout and "Traceback" not in done.stderr
+
+
+# -- README.md's settings tables against the Settings class, so that the documentation cannot drift
+README = Path(__file__).resolve().parent.parent / "README.md"
+VARIABLE = re.compile(r"ASSISTANT_[A-Z0-9_]+")
+# Settings deliberately left out of the README's tables (none at present).
+UNDOCUMENTED: set[str] = set()
+
+
+def readme_rows() -> list[tuple[list[str], str, str]]:
+    """Each table row of README.md that documents ``ASSISTANT_*`` variables: (variables, default, meaning)."""
+    rows = []
+    for line in README.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 3 and VARIABLE.search(cells[0]):
+            rows.append((VARIABLE.findall(cells[0]), cells[1], cells[2]))
+    return rows
+
+
+def field_of(variable: str) -> str:
+    name = variable.removeprefix("ASSISTANT_").lower()
+    assert name in Settings.model_fields, f"README.md documents {variable}, which is no setting"
+    return name
+
+
+def test_readme_tables_name_only_real_settings():
+    rows = readme_rows()
+    assert len(rows) >= 20, "README.md's settings tables were not found"
+    for variables, _, meaning in rows:
+        for variable in variables + VARIABLE.findall(meaning):
+            field_of(variable)
+
+
+def test_every_setting_is_in_the_readme_tables():
+    documented = {field_of(v) for variables, _, meaning in readme_rows() for v in variables + VARIABLE.findall(meaning)}
+    missing = set(Settings.model_fields) - documented - UNDOCUMENTED
+    assert not missing, f"settings missing from README.md's tables: {sorted(missing)}"
+
+
+def test_readme_defaults_are_the_settings_defaults():
+    """``800 / 100`` for ``ASSISTANT_CHUNK_SIZE / ASSISTANT_CHUNK_OVERLAP``, checked value by value: numbers
+    as numbers, names as written, folders by their name; a setting whose default is None is not checked
+    (the README says what stands in for it)."""
+    for variables, default, _ in readme_rows():
+        parts = [part.strip() for part in default.split(" / ")]
+        if len(parts) == 1:
+            parts *= len(variables)
+        assert len(parts) == len(variables), f"README.md: {variables} with defaults {default!r}"
+        for variable, part in zip(variables, parts, strict=True):
+            value = Settings.model_fields[field_of(variable)].get_default(call_default_factory=True)
+            written = part.strip("`")
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                assert written == str(value).lower(), f"README.md: {variable} defaults to {value}, not {part}"
+            elif isinstance(value, int | float):
+                number = re.match(r"-?\d+(\.\d+)?", written)
+                assert number and float(number.group()) == value, \
+                    f"README.md: {variable} defaults to {value}, not {part}"
+            elif isinstance(value, Path):
+                assert written.rstrip("/") == value.name, f"README.md: {variable} defaults to {value}, not {part}"
+            else:
+                assert written == str(value), f"README.md: {variable} defaults to {value}, not {part}"
