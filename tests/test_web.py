@@ -511,16 +511,31 @@ def table_overflow(page) -> list:
     return page.evaluate(TABLE_OVERFLOW)
 
 
+def write_titled_articles(app, folder: Path, titles: dict[str, str]) -> tuple[list[Path], list[Path]]:
+    """Articles named and titled as ``titles`` says, in ``folder``, and where the app keeps them once uploaded."""
+    paths = []
+    for name, title in titles.items():
+        paths.append(folder / name)
+        paths[-1].write_text(f"{title}\n\nThe harbour of Brest opened a new dock in May 2022.\n", encoding="utf-8")
+    return paths, [app.data / "uploads" / path.name for path in paths]
+
+
+def remove_left(app, stored: list[Path]) -> None:
+    """Removes the uploads a test that failed half-way left in the index, as the other tests expect it."""
+    left = [str(path) for path in stored if path.exists()]
+    if left:
+        subprocess.run([sys.executable, "-m", "assistant", "--index", str(app.base / "index"), "remove", *left],
+                       check=True, capture_output=True, cwd=ROOT, timeout=600)
+        for path in stored:
+            path.unlink(missing_ok=True)
+
+
 def test_the_library_tab_fits_a_phone(browser, app, tmp_path):
     # On a 390-pixel screen the table gave "Language" 26 pixels (a letter a line), dates broke inside their
     # numbers, and the article to remove was picked in a box half the screen wide. Neither the page nor the
     # table scrolls sideways (the table shows no language and passages there), and the remove controls are
     # used on the phone.
-    paths = []
-    for name, title in LONG_ARTICLES.items():
-        paths.append(tmp_path / name)
-        paths[-1].write_text(f"{title}\n\nThe harbour of Brest opened a new dock in May 2022.\n", encoding="utf-8")
-    stored = [app.data / "uploads" / path.name for path in paths]
+    paths, stored = write_titled_articles(app, tmp_path, LONG_ARTICLES)
     context, page = open_page(browser, app, viewport=PHONE)
     try:
         upload_and_index(page, paths, "Files indexed: 3 of 3")
@@ -547,11 +562,7 @@ def test_the_library_tab_fits_a_phone(browser, app, tmp_path):
         assert not any(path.exists() for path in stored)
     finally:
         context.close()
-        for path in stored:  # the test failed half-way: leave the index as the other tests expect it
-            if path.exists():
-                subprocess.run([sys.executable, "-m", "assistant", "--index", str(app.base / "index"), "remove",
-                                str(path)], check=True, capture_output=True, cwd=ROOT, timeout=600)
-                path.unlink()
+        remove_left(app, stored)
 
 
 LAPTOP = {"width": 1024, "height": 768}
@@ -589,11 +600,7 @@ def test_the_library_table_fits_a_laptop_in_english_and_french(browser, app, tmp
     # At 1,024 pixels the table, kept 700 pixels wide, scrolled 136 sideways in its 564-pixel box. It fits at
     # 1,024 and 1,280 pixels in English and French (longer words), and on a phone; headers and dates are
     # never broken inside a word, and a long title is read in full in its cell. The upload report fits too.
-    paths = []
-    for name, title in LAPTOP_ARTICLES.items():
-        paths.append(tmp_path / name)
-        paths[-1].write_text(f"{title}\n\nThe harbour of Brest opened a new dock in May 2022.\n", encoding="utf-8")
-    stored = [app.data / "uploads" / path.name for path in paths]
+    paths, stored = write_titled_articles(app, tmp_path, LAPTOP_ARTICLES)
     english, page = open_page(browser, app, viewport=LAPTOP)
     french, page_fr = open_page(browser, app, locale="fr-FR", viewport=LAPTOP)
     try:
@@ -619,12 +626,7 @@ def test_the_library_table_fits_a_laptop_in_english_and_french(browser, app, tmp
     finally:
         english.close()
         french.close()
-        left = [str(path) for path in stored if path.exists()]
-        if left:  # leave the index as the other tests expect it
-            subprocess.run([sys.executable, "-m", "assistant", "--index", str(app.base / "index"), "remove", *left],
-                           check=True, capture_output=True, cwd=ROOT, timeout=600)
-            for path in stored:
-                path.unlink(missing_ok=True)
+        remove_left(app, stored)
 
 
 @pytest.fixture()
