@@ -3,7 +3,7 @@
 from .api import Assistant, QuestionError, answer
 from .indexer import IndexBusyError
 from .settings import Settings
-from .store import ModelMismatchError
+from .store import ModelMismatchError, StoreFullError, StoreStoppedError, StoreUnreachableError
 from .types import Answer, Citation, IndexReport
 
 __all__ = [
@@ -15,6 +15,9 @@ __all__ = [
     "ModelMismatchError",
     "QuestionError",
     "Settings",
+    "StoreFullError",
+    "StoreStoppedError",
+    "StoreUnreachableError",
     "answer",
 ]
 __version__ = "0.1.0"

@@ -117,8 +117,8 @@ class Assistant:
 
         ``progress(files begun, files in all, path)`` as each file is reached;
         ``embedding_progress(texts embedded, texts to embed, path)`` while the embedding of the next files
-        (most of the time) goes on. A Chroma server lost mid-run raises ``StoreUnreachableError``, whose
-        ``report`` says what was indexed before.
+        (most of the time) goes on. A Chroma server lost mid-run raises ``StoreUnreachableError``, and a
+        full disk ``StoreFullError`` (both ``StoreStoppedError``), whose ``report`` says what was indexed.
         """
         if isinstance(paths, str | os.PathLike):
             paths = [paths]

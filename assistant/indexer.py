@@ -41,7 +41,7 @@ from .entities import EntityIndex, EntityRecords, prepare_article, remove_articl
 from .loaders import LoadError, doc_id_for, iter_files, load_file
 from .retrieval import LexicalSide
 from .settings import Settings
-from .store import Article, Store, StoreUnreachableError
+from .store import Article, Store, StoreStoppedError, room
 from .types import IndexReport
 
 Progress = Callable[[int, int, str], None]  # (files begun, files in all, the file's path)
@@ -186,13 +186,14 @@ class Indexer:
     def _run(self, report: IndexReport, started: float) -> Iterator[_Run]:
         """A write run, finished when the block ends. A run that the Chroma server's loss ends raises
         ``StoreUnreachableError`` carrying the report of what it did before (``error.report``), so that a
-        Python caller learns what was indexed."""
+        Python caller learns what was indexed; so does a full disk (``StoreFullError``)."""
         run = _Run(self, report)
         try:
-            run.recover()
-            yield run
-            run.finish()
-        except StoreUnreachableError as error:
+            with room(self.store.location):
+                run.recover()
+                yield run
+                run.finish()
+        except StoreStoppedError as error:
             run.stopped(error)
             error.report = report
             raise
@@ -414,8 +415,9 @@ class _Run:
             self.seen.add(source)
             self.writing = source
             try:
-                self.index_file(item, source)
-            except StoreUnreachableError:
+                with room(self.store.location):
+                    self.index_file(item, source)
+            except StoreStoppedError:
                 # Not this file's fault: every following one would fail the same way. What was committed
                 # stays, the marker too (the next run repairs and finishes).
                 self.keep_journal = True
@@ -557,9 +559,9 @@ class _Run:
         self.report.removed.append(article.source)
         self.changed = self.unannounced = True
 
-    def stopped(self, error: StoreUnreachableError) -> None:
-        """Make the report of a run that the store's loss ended say what is indexed: the files staged but
-        not switched to, and the one being indexed, are failures, not "added" or "updated"."""
+    def stopped(self, error: StoreStoppedError) -> None:
+        """Make the report of a run that the store's loss (or a full disk) ended say what is indexed: the
+        files staged but not switched to, and the one being indexed, are failures, not "added" or "updated"."""
         cut = [item for item in self.staged if not item.switched]
         for item in cut:
             source = item.article.source
@@ -569,7 +571,7 @@ class _Run:
             self.report.duplicates.pop(source, None)
             self.report.chunks_added -= len(item.article.chunk_ids)
         for source in [item.article.source for item in cut] + ([self.writing] if self.writing else []):
-            self.report.failed[source] = f"not indexed: {error}"
+            self.report.failed[source] = f"not indexed: {error.brief}"
             self.report.skipped.pop(source, None)
 
     def finish(self) -> None:

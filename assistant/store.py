@@ -8,6 +8,7 @@ a ``generation`` counter that tells readers (and the BM25 side) that the index c
 
 from __future__ import annotations
 
+import errno
 import json
 import threading
 from collections.abc import Iterator, Sequence
@@ -37,20 +38,69 @@ class StoreError(Exception):
     """Base of the store's own errors."""
 
 
-class StoreUnreachableError(StoreError):
-    """The Chroma server cannot be reached (down, restarted, wrong address): nothing can be read or written.
+class StoreStoppedError(StoreError):
+    """The store can take no more writes, whatever the file: a run it meets stops there.
 
     ``report``: for an indexing or removal run that it ended, the ``IndexReport`` of what the run did before:
     what it lists as added, updated, unchanged or removed is so in the index; the files it was writing
-    are in ``failed``; files it had not reached yet are in no list.
+    are in ``failed``; files it had not reached yet are in no list. The next run finishes what was cut.
     """
+
+    report: IndexReport | None = None
+    brief = "the store can take no more writes"  # what each file the run cut short says
+
+
+class StoreUnreachableError(StoreStoppedError):
+    """The Chroma server cannot be reached (down, restarted, wrong address): nothing can be read or written."""
 
     def __init__(self, url: str, error: BaseException) -> None:
         reason = " ".join(str(error).split()) or type(error).__name__
         super().__init__(f"the Chroma server at {url} cannot be reached: {reason} "
                          "(is it running? ASSISTANT_CHROMA_URL / --chroma-url)")
         self.url = url
-        self.report: IndexReport | None = None
+        self.brief = f"the Chroma server at {url} cannot be reached"
+
+
+class StoreFullError(StoreStoppedError):
+    """The disk that holds the index (or the Chroma server's) is full: nothing more can be written."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"the disk of the index at {where} is full ({reason}): free some space and index "
+                         "again (what was indexed stays; the next run finishes what this one cut)")
+        self.where = where
+        self.brief = "the disk of the index is full"
+
+
+_FULL = ("database or disk is full", "no space left on device", "disk quota exceeded")
+
+
+def disk_full(error: BaseException | None) -> str | None:
+    """What says the disk is full in ``error`` or what it was raised from: an OSError's errno, or the
+    message of SQLite's error as Chroma (embedded or behind its server) and the embedding cache pass it on."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return error.strerror or _FULL[1]
+        said = next((words for words in _FULL if words in str(error).lower()), None)
+        if said is not None:
+            return said
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+@contextmanager
+def room(where: str) -> Iterator[None]:
+    """A full disk met in the block becomes a ``StoreFullError`` naming ``where``."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as error:
+        reason = disk_full(error)
+        if reason is None:
+            raise
+        raise StoreFullError(where, reason) from error
 
 
 def _transport_error(error: BaseException) -> BaseException | None:

@@ -67,23 +67,35 @@ def tqdm_progress():
 @arg("--json", action="store_true", help="print the report as JSON")
 @arg("-q", "--quiet", action="store_true", help="no progress bar")
 def index(args: argparse.Namespace, assistant) -> int:
+    from ..store import StoreStoppedError
+
     progress, embedding, close = tqdm_progress() if not args.quiet else (None, None, lambda: None)
     try:
         report = assistant.index(args.paths, prune=args.prune, wait=args.wait, progress=progress,
                                  embedding_progress=embedding)
+    except StoreStoppedError as error:
+        # The run stopped part-way (a full disk, a lost server): what it did before is indexed, and said.
+        close()
+        if error.report is not None:
+            print_index_report(error.report, args.json)
+        raise
     finally:
         close()
-    if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        for source, reason in report.failed.items():
-            print(f"failed: {source}: {reason}", file=sys.stderr)
-        for line in report.skipped_lines():  # not indexed either, so beside the failures
-            print(line, file=sys.stderr)
-        for source, twin in report.duplicates.items():
-            print(f"duplicate: {source} has the same content as {twin} (embedded once)")
-        print(report.summary())
+    print_index_report(report, args.json)
     return 0 if report.ok else 1
+
+
+def print_index_report(report, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for source, reason in report.failed.items():
+        print(f"failed: {source}: {reason}", file=sys.stderr)
+    for line in report.skipped_lines():  # not indexed either, so beside the failures
+        print(line, file=sys.stderr)
+    for source, twin in report.duplicates.items():
+        print(f"duplicate: {source} has the same content as {twin} (embedded once)")
+    print(report.summary())
 
 
 def prepare_reranker(assistant) -> None:

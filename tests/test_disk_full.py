@@ -1,0 +1,64 @@
+"""A disk that fills up while articles are indexed: a clear error, a report of what was indexed, nothing lost,
+and the next run, once there is room, finishes the job."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from corpus import piaf_question, run_cli, write_piaf
+
+from assistant import Assistant
+
+
+@pytest.fixture()
+def small_disk(tmp_path):
+    """A 3 MB file system of its own (tmpfs): room for a few articles, not for sixty."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"a small file system cannot be mounted here (it needs root): {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_stops_indexing_with_a_clear_error_and_loses_nothing(small_disk, tmp_path):
+    index = small_disk / "index"
+    first = write_piaf(tmp_path / "first", 0, 3)
+    more = write_piaf(tmp_path / "more", 3, 60)
+    done = run_cli("index", "-q", str(tmp_path / "first"), index_dir=index)
+    assert done.returncode == 0, done.stderr
+
+    # Before: chromadb's "InternalError: ... database or disk is full" as a traceback, the rest unsaid.
+    done = run_cli("index", "-q", "--json", str(tmp_path / "more"), index_dir=index)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    assert f"error: the disk of the index at {index} is full" in done.stderr.splitlines()[-1]
+    report = json.loads(done.stdout)
+    assert report["failed"], report
+    assert set(report["failed"].values()) == {"not indexed: the disk of the index is full"}
+    assert set(report["added"]) | set(report["failed"]) <= {str(p) for p in more.values()}
+
+    # Room made (Chroma cannot even open an index on a full disk): what was indexed before, and what the
+    # report says this run added, is there and answers.
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
+    listed = run_cli("list", index_dir=index)
+    assert listed.returncode == 0, listed.stderr
+    sources = {line.split("\t")[0] for line in listed.stdout.splitlines() if line.strip()}
+    assert sources == {str(p) for p in first.values()} | set(report["added"])
+    context_id = next(iter(first))
+    asked = run_cli("ask", piaf_question(context_id)["question"], index_dir=index)
+    assert asked.returncode == 0 and str(first[context_id]) in asked.stdout, asked.stdout
+
+    # The next run repairs what the cut left and indexes the rest.
+    done = run_cli("index", "-q", str(tmp_path / "more"), index_dir=index)
+    assert done.returncode == 0, done.stderr
+    assert "repaired after an interrupted run" in done.stdout
+    assert run_cli("check", index_dir=index).returncode == 0
+    assistant = Assistant(index)
+    assert sorted(a.source for a in assistant.articles()) == sorted(str(p) for p in [*first.values(), *more.values()])
