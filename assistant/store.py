@@ -11,8 +11,8 @@ from __future__ import annotations
 import errno
 import json
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,60 +74,57 @@ class StoreFullError(StoreStoppedError):
 _FULL = ("database or disk is full", "no space left on device", "disk quota exceeded")
 
 
+def _causes(error: BaseException | None) -> Iterator[BaseException]:
+    """``error`` and what it was raised from, a few levels down (Chroma wraps what it meets)."""
+    for _ in range(5):
+        if error is None:
+            return
+        yield error
+        error = error.__cause__ or error.__context__
+
+
 def disk_full(error: BaseException | None) -> str | None:
-    """What says the disk is full in ``error`` or what it was raised from: an OSError's errno, or the
-    message of SQLite's error as Chroma (embedded or behind its server) and the embedding cache pass it on."""
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
-            return error.strerror or _FULL[1]
-        said = next((words for words in _FULL if words in str(error).lower()), None)
+    """What says the disk is full in ``error`` or its causes: an OSError's errno, or the message of SQLite's
+    error as Chroma (embedded or behind its server) and the embedding cache pass it on."""
+    for cause in _causes(error):
+        if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
+            return cause.strerror or _FULL[1]
+        said = next((words for words in _FULL if words in str(cause).lower()), None)
         if said is not None:
             return said
-        error = error.__cause__ or error.__context__
-        seen += 1
     return None
-
-
-@contextmanager
-def room(where: str) -> Iterator[None]:
-    """A full disk met in the block becomes a ``StoreFullError`` naming ``where``."""
-    try:
-        yield
-    except StoreError:
-        raise
-    except Exception as error:
-        reason = disk_full(error)
-        if reason is None:
-            raise
-        raise StoreFullError(where, reason) from error
 
 
 def _transport_error(error: BaseException) -> BaseException | None:
     """The network failure behind ``error`` (httpx's, possibly wrapped by Chroma), if it is one."""
     import httpx
 
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, httpx.TransportError | ConnectionError):
-            return error
-        error = error.__cause__ or error.__context__
-        seen += 1
-    return None
+    return next((c for c in _causes(error) if isinstance(c, httpx.TransportError | ConnectionError)), None)
 
 
 @contextmanager
-def reaching(url: str) -> Iterator[None]:
-    """A failure to reach the server at ``url`` becomes a ``StoreUnreachableError`` naming it."""
+def _becomes(translate: Callable[[BaseException], StoreError | None]) -> Iterator[None]:
+    """An exception of the block that ``translate`` makes a store error of is raised as that error."""
     try:
         yield
     except StoreError:
         raise
     except Exception as error:
-        cause = _transport_error(error)
-        if cause is None:
+        translated = translate(error)
+        if translated is None:
             raise
-        raise StoreUnreachableError(url, cause) from error
+        raise translated from error
+
+
+def room(where: str) -> AbstractContextManager[None]:
+    """A full disk met in the block becomes a ``StoreFullError`` naming ``where``."""
+    return _becomes(lambda error: None if (reason := disk_full(error)) is None else StoreFullError(where, reason))
+
+
+def reaching(url: str) -> AbstractContextManager[None]:
+    """A failure to reach the server at ``url`` becomes a ``StoreUnreachableError`` naming it."""
+    return _becomes(lambda error: None if (cause := _transport_error(error)) is None
+                    else StoreUnreachableError(url, cause))
 
 
 class _Guarded:
