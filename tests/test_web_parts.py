@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as html_lib
+import subprocess
 
 import gradio as gr
 import pytest
@@ -105,6 +106,33 @@ def test_upload_store_refuses_big_and_unsupported_files_with_their_reason(tmp_pa
     wrong = store.save(script, "run.sh", "fr")
     assert wrong.stored is None and ".sh" in wrong.reason and "non pris en charge" in wrong.reason
     assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
+
+
+def test_an_upload_the_disk_has_no_room_for_is_refused_whole(tmp_path):
+    # A full disk left half an article under the upload's own name (indexed later as if whole, by the
+    # watcher or `assistant index data/uploads`), and the report said it "could not be read".
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"a small file system cannot be mounted here (it needs root): {mounted.stderr.strip()}")
+    try:
+        store = UploadStore(folder / "uploads", max_mb=25)
+        small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+        small.write_text("Brest\n\nLe port de Brest ouvre un quai.\n", encoding="utf-8")
+        big.write_text("Brest ouvre un quai. " * 100_000, encoding="utf-8")  # 2 MB
+        kept = store.save(small, "article.txt", "en")
+        assert kept.stored is not None
+
+        for replace in (False, True):
+            refused = store.save(big, "article.txt" if replace else "other.txt", "fr", replace=replace)
+            assert refused.stored is None, refused
+            assert refused.reason == "le fichier envoyé n'a pas pu être enregistré (No space left on device)"
+            assert sorted(p.name for p in store.folder.iterdir()) == ["article.txt"]
+            assert kept.stored.read_text(encoding="utf-8") == small.read_text(encoding="utf-8")
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_report_names_each_file_and_why_it_failed(tmp_path, writable_index):

@@ -102,8 +102,8 @@ class UploadStore:
             if replace:
                 return self._replace(temp, name, safe_name(name))
             return Upload(name, stored=self._place(temp, safe_name(name)))
-        except OSError as error:
-            return Upload(name, reason=t(lang, "report.unreadable", error=error.strerror or error))
+        except OSError as error:  # a full disk, most likely
+            return Upload(name, reason=t(lang, "report.unsaved", error=error.strerror or error))
 
     def settle(self, saved: Sequence[Upload], report: IndexReport) -> None:
         """After indexing: a file the index refused is not kept (the uploads folder holds indexed articles
@@ -136,7 +136,11 @@ class UploadStore:
         # in: a reader never sees half a file.
         previous = self.folder / f".{safe}.previous"
         incoming = self.folder / f".{safe}.incoming"
-        shutil.copyfile(temp, incoming)
+        try:
+            shutil.copyfile(temp, incoming)
+        except BaseException:
+            incoming.unlink(missing_ok=True)
+            raise
         os.replace(target, previous)
         os.replace(incoming, target)
         return Upload(name, stored=target, previous=previous)
@@ -160,8 +164,12 @@ class UploadStore:
                 if target.is_file() and _digest(target) == digest:
                     return target
                 continue
-            with os.fdopen(fd, "wb") as out, temp.open("rb") as source:
-                shutil.copyfileobj(source, out)
+            try:
+                with os.fdopen(fd, "wb") as out, temp.open("rb") as source:
+                    shutil.copyfileobj(source, out)
+            except BaseException:
+                target.unlink(missing_ok=True)  # half a file would be indexed as a whole article
+                raise
             return target
         raise OSError(f"too many files named {name}")
 
