@@ -6,7 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PIAF = ROOT / "bench" / "data" / "piaf-fr"
@@ -80,3 +84,18 @@ def run_cli(*args: str, index_dir: Path, timeout: float = 600, env: dict | None 
     env = dict(os.environ, ASSISTANT_INDEX_DIR=str(index_dir), **(env or {}))
     return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=timeout)
+
+
+@contextmanager
+def small_disk(folder: Path, size: str) -> Iterator[Path]:
+    """``folder`` as a file system of its own (tmpfs) of ``size`` ("3m"), for a disk that fills up; the test
+    is skipped, with the reason, where mounting is not allowed (it needs root)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"a small file system cannot be mounted here (it needs root): {done.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import corpus
 import pytest
 from corpus import piaf_question, run_cli, write_piaf
 
@@ -14,17 +15,9 @@ from assistant import Assistant
 
 @pytest.fixture()
 def small_disk(tmp_path):
-    """A 3 MB file system of its own (tmpfs): room for a few articles, not for sixty."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"a small file system cannot be mounted here (it needs root): {done.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+    """A 3 MB file system of its own: room for a few articles, not for sixty."""
+    with corpus.small_disk(tmp_path / "disk", "3m") as folder:
+        yield folder
 
 
 def test_a_full_disk_stops_indexing_with_a_clear_error_and_loses_nothing(small_disk, tmp_path):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import html as html_lib
-import subprocess
 
 import gradio as gr
 import pytest
 from conftest import SAMPLE, article_text
+from corpus import small_disk
 
 from assistant import Assistant, Settings
 from assistant.types import Answer, Citation
@@ -111,13 +111,7 @@ def test_upload_store_refuses_big_and_unsupported_files_with_their_reason(tmp_pa
 def test_an_upload_the_disk_has_no_room_for_is_refused_whole(tmp_path):
     # A full disk left half an article under the upload's own name (indexed later as if whole, by the
     # watcher or `assistant index data/uploads`), and the report said it "could not be read".
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"a small file system cannot be mounted here (it needs root): {mounted.stderr.strip()}")
-    try:
+    with small_disk(tmp_path / "disk", "1m") as folder:
         store = UploadStore(folder / "uploads", max_mb=25)
         small, big = tmp_path / "small.txt", tmp_path / "big.txt"
         small.write_text("Brest\n\nLe port de Brest ouvre un quai.\n", encoding="utf-8")
@@ -131,8 +125,6 @@ def test_an_upload_the_disk_has_no_room_for_is_refused_whole(tmp_path):
             assert refused.reason == "le fichier envoyé n'a pas pu être enregistré (No space left on device)"
             assert sorted(p.name for p in store.folder.iterdir()) == ["article.txt"]
             assert kept.stored.read_text(encoding="utf-8") == small.read_text(encoding="utf-8")
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_report_names_each_file_and_why_it_failed(tmp_path, writable_index):
