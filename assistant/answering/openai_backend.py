@@ -76,7 +76,6 @@ def _trace_request(request: Any) -> None:
         request.extensions = {**request.extensions, "trace": connection.trace}
 
 
-
 class OpenAIChat:
     name = "openai"
 
