@@ -32,6 +32,23 @@ def not_answered_text(language: str, absent: list[str] | None = None) -> str:
     return text
 
 
+NO_NUMBER = {
+    "en": "None of the passages found gives {what}.",
+    "fr": "Aucun des passages trouvés ne donne {what}.",
+}
+WHAT_NUMBER = {
+    "en": {"count": "a number of “{noun}”", "money": "a sum of money", "number": "a number"},
+    "fr": {"count": "de nombre de « {noun} »", "money": "de somme d'argent", "number": "de nombre"},
+}
+
+
+def no_number_text(language: str, expected) -> str:
+    """A refusal that says what the passages lack: a number of soldiers, a sum."""
+    lang = language if language in NO_NUMBER else "en"
+    what = WHAT_NUMBER[lang][expected.kind if expected.noun or expected.kind != "count" else "number"]
+    return f"{not_answered_text(lang)} {NO_NUMBER[lang].format(what=what.format(noun=expected.noun))}"
+
+
 def no_articles_text(language: str) -> str:
     return NO_ARTICLES.get(language, NO_ARTICLES["en"])
 

@@ -1,0 +1,178 @@
+"""How many, how much: questions that ask for a number, and whether a sentence can give it.
+
+"How many soldiers has North Korea sent?" is answered by a number of soldiers, "How much did Russia
+pay?" by a sum of money. On an article that holds neither, the most similar sentences are still on
+topic ("...fournit déjà des armes à la Russie depuis environ six semaines") and score as high as true
+answers, so the similarity threshold lets them through. A sentence that cannot hold such an answer is
+never quoted as one: the answerer chooses among the sentences that can, and refuses when none of them
+scores enough.
+
+What can hold it:
+- a count ("how many soldiers", "combien de soldats"): a number that is not a date, a duration, a sum or
+  a share ("six semaines", "en 2019", "3 milliards de dollars", "4 %" count no soldiers), or one followed
+  by the counted noun itself ("six mois" for "how many months");
+- a sum ("how much did it cost", "combien a coûté"): an amount in a currency;
+- any other number question ("how old", "combien", "what percentage"): a number.
+
+Questions about time ("when", "quand", "how long") are not typed: on the dev sets a time filter refused
+answerable questions and caught no unanswerable one (time is written in too many ways: "au printemps",
+"lors du sacre").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..lexical import fold, stop_words, tokenize
+
+Kind = Literal["count", "number", "money"]
+
+# Counting words, not "un"/"one": those are articles far more often than answers.
+_NUMBER_WORDS = (
+    "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt vingts trente "
+    "quarante cinquante soixante cent cents mille million millions milliard milliards dizaine dizaines "
+    "douzaine douzaines vingtaine vingtaines trentaine centaine centaines millier milliers moitie tiers quart "
+    "double triple zero aucun aucune "
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand "
+    "thousands billion billions trillion dozen dozens half third quarter twice none"
+).split()
+_NUMBER = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b")
+_CURRENCY = re.compile(
+    r"[$€£¥₽₩]|\b(?:dollars?|euros?|livres? sterling|pounds?|roubles?|rubles?|yuans?|renminbi|yens?|wons?|"
+    r"francs?|hryvnias?|grivnas?|roupies?|rupees?|usd|eur|gbp|rub|cny|cents?|centimes?)\b")
+_MONTHS = ("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre january "
+           "february march april may june july august september october november december").split()
+# A share: "4 %", "4 pour cent", "4 per cent" (read as "%" before numbers are counted: "cent" is one).
+_SHARE = re.compile(r"\s*(?:%|‰|\b(?:pour|per)\s*(?:cent|mille)\b|\bpercent\b)")
+# Units of time after a number: "six semaines", "3 ans", "10 days".
+_TIME_UNIT = re.compile(r"(?:siecles?|century|centuries|ans|annees?|years?|semaines?|weeks?|mois|months?|jours?|"
+                        r"days?|heures?|hours?|minutes?|secondes?|seconds?|decennies?|decades?)\b")
+_YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
+# A four-digit number is a year after these words or a month, or before punctuation or a range
+# ("en 2019", "since 2005", "mai 1968", "(1080-1086)"); "chaque année 1400 vies humaines" counts lives.
+_BEFORE_YEAR = re.compile(r"(?:\b(?:en|in|since|depuis|from|de|du|jusqu'en|until|till|vers|around|circa|fin|"
+                          r"debut|late|early|mid|" + "|".join(_MONTHS) + r")\s+|\()$")
+_AFTER_YEAR = re.compile(r"\s*(?:[-–,.;:)!?]|$)")
+
+_NUMBER_QUESTION = re.compile(r"\b(?:how many|how much|how old|combien|quel age|what percentage|"
+                              r"quel pourcentage|what proportion|quelle proportion)\b")
+# "How long", "combien de temps", "how many years": durations are written in too many ways to be typed.
+_DURATION_QUESTION = re.compile(r"\b(?:combien de temps|how long|how much time)\b")
+# "How many North Korean soldiers are ...": the words between "how many" and the verb; the head comes last.
+_HOW_MANY = re.compile(r"\bhow many\s+(?P<phrase>.+?)(?=\s+(?:are|is|were|was|have|has|had|do|does|did|will|"
+                       r"would|can|could|should|may|might|must|in|on|at|of|for|from|per)\b|\s*[?.!]|$)")
+_ENGLISH_VERB = re.compile(r"\w+ed|live|lives|work|works|remain|remains|die|exist|exists|attend|attends|"
+                           r"take|takes|took|come|came|go|went|get|got|make|made|win|won|lose|lost|play|"
+                           r"score|scored|vote|voted|fled|left|need|needs|use|uses|speak|speaks|own|owns")
+_COMBIEN_DE = re.compile(r"\bcombien\s+(?:d'\s*|(?:des|de)\s+)(?P<noun>[^\W\d_][\w-]*)")
+# Not "pays": a country in French ("Combien de pays...").
+_MONEY_WORDS = re.compile(r"\b(?:cost\w*|pay|paid|spen[dt]\w*|pric\w*|worth|earn\w*|charg\w*|fund\w*|sold for|"
+                          r"sell for|budget\w*|cout\w*|paye\w*|payer|depens\w*|vaut|valent|valait|gagn\w*|prix|"
+                          r"montant|financ\w*)\b")
+# "Combien d'argent", "how many dollars": a sum, whatever the wording.
+_MONEY_NOUNS = frozenset("argent money cash fonds funds dollars euros livres pounds roubles rubles yuans".split())
+_WORDS = re.compile(r"[^\W\d_][\w-]*")
+_AFTER_NUMBER = re.compile(r"[^\W\d_][\w-]*|%")
+# How many words after a number may name what it counts ("des milliers de soldats nord-coréens").
+COUNT_WINDOW = 4
+
+
+@dataclass(frozen=True)
+class Expected:
+    kind: Kind
+    noun: str = ""  # what a count counts: "soldiers" in "How many North Korean soldiers...?", "soldats"
+
+
+def expected_answer(question: str) -> Expected | None:
+    """The kind of number the question's wording asks for, if it asks for one."""
+    text = _folded(question)
+    if not _NUMBER_QUESTION.search(text) or _DURATION_QUESTION.search(text):
+        return None
+    noun = _counted_noun(text)
+    if noun in _MONEY_NOUNS:
+        return Expected("money")  # "combien d'argent", "how many dollars"
+    if noun:
+        return Expected("count", noun)
+    # "How much did Russia pay?", "Combien a coûté...": a sum ("Combien de fois a-t-il gagné" counts).
+    return Expected("money") if _MONEY_WORDS.search(text) else Expected("number")
+
+
+def _folded(text: str) -> str:
+    return fold(text).replace("’", "'")
+
+
+def _counted_noun(folded_question: str) -> str:
+    match = _COMBIEN_DE.search(folded_question)
+    if match:
+        return match.group("noun")
+    match = _HOW_MANY.search(folded_question)
+    if match:
+        # The head noun ends the phrase ("toxic elements"), but a verb may follow it when no auxiliary
+        # does ("how many people live in..."): the phrase up to the first word that reads as a verb.
+        words = _WORDS.findall(match.group("phrase"))
+        for end, word in enumerate(words):
+            if end and _ENGLISH_VERB.fullmatch(word):
+                words = words[:end]
+                break
+        return words[-1] if words else ""
+    return ""
+
+
+# Whether one of the words names the counted noun (the answerer's: across languages with the model).
+SameThing = Callable[[str, Sequence[str]], bool]
+
+
+def carries(expected: Expected, text: str, same_thing: SameThing | None = None) -> bool:
+    """Whether a sentence can hold the expected answer (see the module's docstring)."""
+    folded = _SHARE.sub(" %", _folded(text))
+    if expected.kind == "money":
+        return bool(_CURRENCY.search(folded) or _CURRENCY.search(text))
+    if expected.kind == "number":
+        return bool(_NUMBER.search(folded))
+    counted = _counted_words(folded)
+    if any(not measure for _, _, measure in counted):
+        return True
+    words = counted_nouns(counted)
+    return bool(words) and (same_thing or same_stem)(expected.noun, words)
+
+
+def counted_candidates(expected: Expected, texts: Sequence[str]) -> list[str]:
+    """The words after the numbers of these sentences: those ``carries`` may ask ``same_thing`` about."""
+    if expected.kind != "count":
+        return []
+    return sorted({word for text in texts for word in counted_nouns(_counted_words(_SHARE.sub(" %", _folded(text))))})
+
+
+def _counted_words(folded: str) -> list[tuple[str, list[str], bool]]:
+    """Each number of a (folded) sentence, the few words after it, and whether it measures rather than
+    counts (a date, a duration, a sum or a share)."""
+    stop = stop_words()
+    counted = []
+    for match in _NUMBER.finditer(folded):
+        following = _AFTER_NUMBER.findall(folded, match.end())[:COUNT_WINDOW]
+        # What the number measures comes first once "de", "of" and further number words are passed over:
+        # "3 milliards de dollars", "2 500 ans".
+        unit = " ".join([w for w in following if w not in stop and w not in _NUMBER_WORDS][:2])
+        before = folded[max(0, match.start() - 12) : match.start()]
+        year = bool(_YEAR.fullmatch(match.group(0))) and bool(
+            _BEFORE_YEAR.search(before) or _AFTER_YEAR.match(folded, match.end()))
+        measure = (year or bool(_TIME_UNIT.match(unit) or _CURRENCY.match(unit)) or unit[:1] == "%"
+                   or bool(_CURRENCY.search(before[-2:])))  # "$1000"
+        counted.append((match.group(0), following, measure))
+    return counted
+
+
+def counted_nouns(counted: Sequence[tuple[str, Sequence[str], bool]]) -> list[str]:
+    stop = stop_words()
+    return [w for _, following, _ in counted for w in following
+            if w.isalpha() and len(w) > 2 and w not in stop and w not in _NUMBER_WORDS]
+
+
+def same_stem(noun: str, words: Sequence[str]) -> bool:
+    """The counted noun among the words, inflected or not ("soldat" / "soldats")."""
+    stems = set(tokenize(" ".join(words)))
+    return any(stem in stems for stem in tokenize(noun))
