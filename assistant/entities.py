@@ -120,7 +120,7 @@ _NOT_NAMES = {
     "but", "if", "so", "however", "meanwhile", "according", "after", "before", "since",
 }
 
-_MONTHS = {
+MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
     "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -128,7 +128,7 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
     "nov": 11, "dec": 12,
 }
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>1[0-9]\d{2}|20\d{2})"
 _DAY = r"(?P<day>1er|[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DATE_PATTERNS = [
@@ -355,7 +355,7 @@ def extract_dates(text: str) -> list[Mention]:
 
 def _iso(groups: dict[str, str | None]) -> str | None:
     year = groups.get("year")
-    month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS.get((groups.get("month") or "").lower().rstrip("."))
+    month = int(groups["mnum"]) if groups.get("mnum") else MONTHS.get((groups.get("month") or "").lower().rstrip("."))
     day_text = groups.get("day")
     day = 1 if day_text == "1er" else int(day_text) if day_text else None
     if month is not None and not 1 <= month <= 12:

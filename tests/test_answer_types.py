@@ -21,6 +21,10 @@ from assistant.answering.answer_types import Expected, carries, expected_answer
     ("Combien de pays ont signé ?", Expected("count", "pays")),  # "pays" is no payment
     ("How old is Kim Jong-un?", Expected("number")),
     ("Combien d'argent possédait sa sœur ?", Expected("money")),
+    ("What is the price of oil?", Expected("money")),  # a sum without "how much"
+    ("Quel est le coût de la guerre ?", Expected("money")),
+    ("What is the unemployment rate in Spain?", Expected("number")),
+    ("Quel est le taux de chômage en Espagne ?", Expected("number")),
     ("What weapons were mentioned?", None),
     ("How long has North Korea been supplying weapons?", None),  # durations are not typed
     ("Depuis combien de temps la Corée du Nord fournit-elle des armes ?", None),
@@ -85,3 +89,14 @@ def test_a_number_question_the_article_answers_quotes_the_number(sample_assistan
     assert answer.answered
     assert any(needle in c.quote for c in answer.citations)
     assert_citations_exact(sample_assistant, answer)
+
+
+def test_the_counted_noun_is_recognised_across_languages_by_the_model(sample_assistant):
+    """"six semaines" answers "how many weeks" (a duration, but of the unit asked for), not "how many
+    soldiers": the answerer's matcher asks the bundled model when the spelling differs."""
+    answerer = sample_assistant.answerer
+    sentence = "La Corée du Nord fournit des armes depuis environ six semaines."
+    weeks, soldiers = Expected("count", "weeks"), Expected("count", "soldiers")
+    assert carries(weeks, sentence, answerer.counted_noun_matcher(weeks, [sentence]))
+    assert not carries(soldiers, sentence, answerer.counted_noun_matcher(soldiers, [sentence]))
+    assert not carries(weeks, sentence)  # spelling alone does not know "weeks" / "semaines"

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..entities import MONTHS
 from ..lexical import fold, stop_words, tokenize
 
 Kind = Literal["count", "number", "money"]
@@ -44,8 +45,6 @@ _NUMBER = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?|\b(?:" + "|".join(_NUMBER
 _CURRENCY = re.compile(
     r"[$€£¥₽₩]|\b(?:dollars?|euros?|livres? sterling|pounds?|roubles?|rubles?|yuans?|renminbi|yens?|wons?|"
     r"francs?|hryvnias?|grivnas?|roupies?|rupees?|usd|eur|gbp|rub|cny|cents?|centimes?)\b")
-_MONTHS = ("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre january "
-           "february march april may june july august september october november december").split()
 # A share: "4 %", "4 pour cent", "4 per cent" (read as "%" before numbers are counted: "cent" is one).
 _SHARE = re.compile(r"\s*(?:%|‰|\b(?:pour|per)\s*(?:cent|mille)\b|\bpercent\b)")
 # Units of time after a number: "six semaines", "3 ans", "10 days".
@@ -55,11 +54,17 @@ _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 # A four-digit number is a year after these words or a month, or before punctuation or a range
 # ("en 2019", "since 2005", "mai 1968", "(1080-1086)"); "chaque année 1400 vies humaines" counts lives.
 _BEFORE_YEAR = re.compile(r"(?:\b(?:en|in|since|depuis|from|de|du|jusqu'en|until|till|vers|around|circa|fin|"
-                          r"debut|late|early|mid|" + "|".join(_MONTHS) + r")\s+|\()$")
+                          r"debut|late|early|mid|" + "|".join(MONTHS) + r")\s+|\()$")
 _AFTER_YEAR = re.compile(r"\s*(?:[-–,.;:)!?]|$)")
 
 _NUMBER_QUESTION = re.compile(r"\b(?:how many|how much|how old|combien|quel age|what percentage|"
                               r"quel pourcentage|what proportion|quelle proportion)\b")
+# "What is the price of oil?", "Quel est le taux de chômage ?": a sum, a number, without "how much".
+_PRICE_QUESTION = re.compile(r"\b(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:\w+\s+)?(?:price|prices|cost|costs)\b"
+                             r"|\bhow expensive\b|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient)\s+(?:le|la|les)\s+"
+                             r"(?:prix|cout|couts|tarif|tarifs|montant)\b")
+_RATE_QUESTION = re.compile(r"\b(?:what|which)\s+(?:is|was)\s+the\s+(?:\w+\s+)?(?:rate|percentage|population)\b"
+                            r"|\bquel(?:le)?\s+(?:est|etait)\s+(?:le|la)\s+(?:taux|pourcentage|population)\b")
 # "How long", "combien de temps", "how many years": durations are written in too many ways to be typed.
 _DURATION_QUESTION = re.compile(r"\b(?:combien de temps|how long|how much time)\b")
 # "How many North Korean soldiers are ...": the words between "how many" and the verb; the head comes last.
@@ -90,6 +95,10 @@ class Expected:
 def expected_answer(question: str) -> Expected | None:
     """The kind of number the question's wording asks for, if it asks for one."""
     text = _folded(question)
+    if _PRICE_QUESTION.search(text):
+        return Expected("money")
+    if _RATE_QUESTION.search(text):
+        return Expected("number")
     if not _NUMBER_QUESTION.search(text) or _DURATION_QUESTION.search(text):
         return None
     noun = _counted_noun(text)
