@@ -59,12 +59,17 @@ _AFTER_YEAR = re.compile(r"\s*(?:[-–,.;:)!?]|$)")
 
 _NUMBER_QUESTION = re.compile(r"\b(?:how many|how much|how old|combien|quel age|what percentage|"
                               r"quel pourcentage|what proportion|quelle proportion)\b")
+
+
+def _what_is_the(english: str, french: str) -> re.Pattern[str]:
+    """"What is the (unemployment) rate ...", "Quel est le taux ...": a question about one of these nouns."""
+    return re.compile(r"\b(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:\w+\s+)?(?:" + english + r")\b"
+                      r"|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient)\s+(?:le|la|les)\s+(?:" + french + r")\b")
+
+
 # "What is the price of oil?", "Quel est le taux de chômage ?": a sum, a number, without "how much".
-_PRICE_QUESTION = re.compile(r"\b(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:\w+\s+)?(?:price|prices|cost|costs)\b"
-                             r"|\bhow expensive\b|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient)\s+(?:le|la|les)\s+"
-                             r"(?:prix|cout|couts|tarif|tarifs|montant)\b")
-_RATE_QUESTION = re.compile(r"\b(?:what|which)\s+(?:is|was)\s+the\s+(?:\w+\s+)?(?:rate|percentage|population)\b"
-                            r"|\bquel(?:le)?\s+(?:est|etait)\s+(?:le|la)\s+(?:taux|pourcentage|population)\b")
+_PRICE_QUESTION = _what_is_the("price|prices|cost|costs", "prix|cout|couts|tarif|tarifs|montant")
+_RATE_QUESTION = _what_is_the("rate|percentage|population", "taux|pourcentage|population")
 # "How long", "combien de temps", "how many years": durations are written in too many ways to be typed.
 _DURATION_QUESTION = re.compile(r"\b(?:combien de temps|how long|how much time)\b")
 # "How many North Korean soldiers are ...": the words between "how many" and the verb; the head comes last.
@@ -95,7 +100,7 @@ class Expected:
 def expected_answer(question: str) -> Expected | None:
     """The kind of number the question's wording asks for, if it asks for one."""
     text = _folded(question)
-    if _PRICE_QUESTION.search(text):
+    if _PRICE_QUESTION.search(text) or "how expensive" in text:
         return Expected("money")
     if _RATE_QUESTION.search(text):
         return Expected("number")
