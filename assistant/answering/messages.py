@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .answer_types import Expected
+
 NOT_ANSWERED = {
     "en": "The indexed articles do not answer this question.",
     "fr": "Les articles indexés ne répondent pas à cette question.",
@@ -42,7 +47,7 @@ WHAT_NUMBER = {
 }
 
 
-def no_number_text(language: str, expected) -> str:
+def no_number_text(language: str, expected: Expected) -> str:
     """A refusal that says what the passages lack: a number of soldiers, a sum."""
     lang = language if language in NO_NUMBER else "en"
     what = WHAT_NUMBER[lang][expected.kind if expected.noun or expected.kind != "count" else "number"]
