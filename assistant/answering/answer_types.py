@@ -140,9 +140,14 @@ def _counted_noun(folded_question: str) -> str:
 SameThing = Callable[[str, Sequence[str]], bool]
 
 
+def _as_read(sentence: str) -> str:
+    """A sentence as its numbers are read: folded, shares written "%" ("4 pour cent" -> "4 %")."""
+    return _SHARE.sub(" %", _folded(sentence))
+
+
 def carries(expected: Expected, text: str, same_thing: SameThing | None = None) -> bool:
     """Whether a sentence can hold the expected answer (see the module's docstring)."""
-    folded = _SHARE.sub(" %", _folded(text))
+    folded = _as_read(text)
     if expected.kind == "money":
         return bool(_CURRENCY.search(folded) or _CURRENCY.search(text))
     if expected.kind == "number":
@@ -158,7 +163,7 @@ def counted_candidates(expected: Expected, texts: Sequence[str]) -> list[str]:
     """The words after the numbers of these sentences: those ``carries`` may ask ``same_thing`` about."""
     if expected.kind != "count":
         return []
-    return sorted({word for text in texts for word in counted_nouns(_counted_words(_SHARE.sub(" %", _folded(text))))})
+    return sorted({word for text in texts for word in counted_nouns(_counted_words(_as_read(text)))})
 
 
 def _counted_words(folded: str) -> list[tuple[str, list[str], bool]]:
