@@ -50,7 +50,7 @@ WHAT_NUMBER = {
 def no_number_text(language: str, expected: Expected) -> str:
     """A refusal that says what the passages lack: a number of soldiers, a sum."""
     lang = language if language in NO_NUMBER else "en"
-    what = WHAT_NUMBER[lang][expected.kind if expected.noun or expected.kind != "count" else "number"]
+    what = WHAT_NUMBER[lang][expected.kind]  # a count always has its noun: expected_answer gives "number" else
     return f"{not_answered_text(lang)} {NO_NUMBER[lang].format(what=what.format(noun=expected.noun))}"
 
 
