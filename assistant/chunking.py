@@ -71,6 +71,12 @@ def chunk_sentences(chunk: Document) -> list[tuple[int, int]]:
                           language=str(chunk.metadata.get("language", "")))
 
 
+def chunk_sentence_texts(chunk: Document) -> list[str]:
+    """The texts of the chunk's sentences (``chunk_sentences``), as the indexer embeds them."""
+    start = chunk.metadata["start"]
+    return [chunk.page_content[a - start : b - start] for a, b in chunk_sentences(chunk)]
+
+
 def stored_sentences(chunk: Document, split_if_missing: bool = True) -> list[tuple[int, int]]:
     """The sentence spans the indexer stored in the chunk's metadata (offsets in the article).
 

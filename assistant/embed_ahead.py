@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from .chunking import chunk_document, chunk_sentences
+from .chunking import chunk_document, chunk_sentence_texts
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .loaders import LoadError, load_file
 from .settings import Settings
@@ -156,8 +156,7 @@ class EmbedAhead(Sequence):
         chunks = chunk_document(document, self.settings.chunk_size, self.settings.chunk_overlap)
         texts = [chunk.page_content for chunk in chunks]
         for chunk in chunks if self.settings.index_sentence_vectors else []:
-            start = chunk.metadata["start"]
-            texts.extend(chunk.page_content[a - start : b - start] for a, b in chunk_sentences(chunk))
+            texts.extend(chunk_sentence_texts(chunk))
         return texts
 
     def _embed(self, texts: list[str]) -> None:

@@ -36,15 +36,14 @@ BUCKETS = {
 
 
 def texts_of(corpus: Path, chunk_size: int, overlap: int) -> tuple[list[str], list[str]]:
-    from assistant.chunking import chunk_document, chunk_sentences
+    from assistant.chunking import chunk_document, chunk_sentence_texts
     from assistant.loaders import load_file
 
     chunks, sentences = [], []
     for path in sorted(corpus.glob("*.txt")):
         for chunk in chunk_document(load_file(path), chunk_size, overlap):
             chunks.append(chunk.page_content)
-            offset = chunk.metadata["start"]
-            sentences.extend(chunk.page_content[a - offset : b - offset] for a, b in chunk_sentences(chunk))
+            sentences.extend(chunk_sentence_texts(chunk))
     return chunks, list(dict.fromkeys(sentences))
 
 
