@@ -16,6 +16,7 @@ from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
 
 from assistant import Assistant, ModelMismatchError, QuestionError
+from assistant.answering.extractive import ExtractiveAnswerer, ScoredSentence
 from assistant.answering.grounding import absent_names, question_names
 from assistant.embeddings import load_embeddings, resolve_precision
 from assistant.loaders import load_file
@@ -78,6 +79,27 @@ def test_names_a_question_asks_about():
     assert question_names("Quelles armes ? Et la vitamine D3, l'AC Milan, le XXème siècle ?") == ["AC Milan"]
     assert question_names("WHAT DID ZELENSKY SAY?") == [] == question_names("What Weapons Were Mentioned?")
     assert question_names("Who is Budanov?") == ["Budanov"]  # short: one capital after the first word is a name
+    # English capitalises months and days: no thing an article must name ("16 août" in a French text).
+    assert question_names("What is the battle of 16 August called?") == []
+    assert question_names("What did Theresa May say on Monday?") == ["Theresa May"]
+
+
+def test_a_sentence_from_an_article_that_never_names_the_asked_thing_scores_less():
+    """"What is the capital of Australia?" over an article on Italy and one that names Australia: the
+    Italian sentence loses UNNAMED_PENALTY and falls behind; a question naming nothing changes nothing."""
+    italy = Document(page_content="Rome est la capitale de l'Italie depuis 1871.", metadata={"doc_id": "it"})
+    australia = Document(page_content="L'Australie a gagné le match à Sydney.", metadata={"doc_id": "au"})
+
+    def scored() -> list[ScoredSentence]:
+        return [ScoredSentence(italy, 0, 44, italy.page_content, 0.90, 0.93),
+                ScoredSentence(australia, 0, 38, australia.page_content, 0.90, 0.92)]
+
+    answerer = ExtractiveAnswerer(None, None, unnamed_penalty=0.02)
+    ranked = answerer.discount_unnamed("What is the capital of Australia?", [italy, australia], scored())
+    assert [s.chunk.metadata["doc_id"] for s in ranked] == ["au", "it"]
+    assert ranked[0].score == pytest.approx(0.92) and ranked[1].score == pytest.approx(0.91)
+    unchanged = answerer.discount_unnamed("What is the capital?", [italy, australia], scored())
+    assert [(s.chunk.metadata["doc_id"], s.score) for s in unchanged] == [("it", 0.93), ("au", 0.92)]
 
 
 @pytest.mark.parametrize("question,expected", [

@@ -47,6 +47,10 @@ ALIASES = [
 ]
 NEAR_SPELLING = 0.8  # difflib ratio: "putin"/"poutine" 0.83, "gesulado"/"gesualdo" 0.88
 KNOWN_NAME_PREFIX = 4  # "russ" of "Russie" / "russes", "ukra" of "Ukraine" / "ukrainiens"
+# English capitalises months and days, which name no thing an article must mention ("the battle of 16
+# August" is "16 août" in a French text). "May" stays: it is also a name.
+_CALENDAR = {"january", "february", "march", "april", "june", "july", "august", "september", "october",
+             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
 def question_names(question: str) -> list[str]:
@@ -72,7 +76,7 @@ def _telling(name: str) -> bool:
     stop = stop_words(query=True)
     for word in name.replace("’", " ").replace("'", " ").split():
         key = entity_key(word)
-        if not key or key in stop or _ROMAN.fullmatch(key):
+        if not key or key in stop or key in _CALENDAR or _ROMAN.fullmatch(key):
             continue
         if len(key) >= 4 or (len(key) == 3 and word.isupper()):
             return True
@@ -161,11 +165,16 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
     unknown = [name for name in names if _group_of(entity_key(name)) is None]
     if keys and unknown:
         # Queries: the names are short and unprefixed questions; the cache only holds passages.
-        asked = np.asarray(embeddings.embed_queries([entity_key(name) for name in unknown]), dtype=np.float32)
+        asked = _name_vectors(embeddings, tuple(entity_key(name) for name in unknown))
         known = cache.embed(embeddings, keys) if cache is not None else embeddings.embed_passages(keys)
         if float((asked @ np.asarray(known, dtype=np.float32).T).max()) >= NAME_SIMILARITY:
             return []
     return names
+
+
+@lru_cache(maxsize=256)  # asked again of each retrieved article (extractive.discount_unnamed)
+def _name_vectors(embeddings: ModelEmbeddings, keys: tuple[str, ...]) -> np.ndarray:
+    return np.asarray(embeddings.embed_queries(list(keys)), dtype=np.float32)
 
 
 def _mentions(passages: tuple[set[str], list[str]], name: str) -> bool:
