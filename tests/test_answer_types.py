@@ -64,6 +64,10 @@ def test_a_sum_needs_a_currency():
     assert carries(money, "Le contrat s'élève à 3 milliards de dollars.")
     assert carries(money, "It cost $1000.")
     assert not carries(money, "Le Kremlin vise à obtenir des millions de munitions.")
+    # A share is no sum, although "cent" is a coin: "per cent" and "pour cent" are read as "%".
+    assert not carries(money, "Amazon tumbled 4 per cent after the complaint.")
+    assert not carries(money, "Les prix ont augmenté de 4 pour cent.")
+    assert carries(money, "It costs 40 cents, 4 per cent more.")
 
 
 @pytest.mark.parametrize("question,missing", [
