@@ -102,6 +102,34 @@ def test_a_sentence_from_an_article_that_never_names_the_asked_thing_scores_less
     assert [(s.chunk.metadata["doc_id"], s.score) for s in unchanged] == [("it", 0.93), ("au", 0.92)]
 
 
+@pytest.mark.parametrize("question,answered", [
+    ("What is the capital of Australia?", None),
+    ("Quelle est la capitale de l'Australie ?", None),
+    ("What is the capital of Italy?", "Rome est la capitale de l'Italie"),
+    ("Who did Australia beat?", "L'Australie a battu la France"),
+])
+def test_a_question_is_not_answered_from_an_article_that_never_names_what_it_asks_about(
+        tmp_path_factory, question, answered):
+    """Two articles, one on Rome, one on a rugby match in Sydney: Rome's sentence is as like "the capital
+    of Australia" as a true answer, but its article never names Australia, and the other one does."""
+    index = tmp_path_factory.getbasetemp() / "rome-and-sydney"
+    assistant = Assistant(index / "index")
+    if not (index / "articles").exists():
+        (index / "articles").mkdir(parents=True)
+        (index / "articles" / "italie.txt").write_text(
+            "Rome, capitale de l'Italie\n\nRome est la capitale de l'Italie depuis 1871. La ville compte près "
+            "de trois millions d'habitants et accueille le Parlement italien.\n", encoding="utf-8")
+        (index / "articles" / "rugby.txt").write_text(
+            "Rugby : l'Australie bat la France\n\nL'Australie a battu la France au rugby samedi à Sydney, "
+            "devant quarante mille spectateurs. Les Wallabies ont marqué trois essais.\n", encoding="utf-8")
+        assistant.index([index / "articles"], wait=True)
+    answer = assistant.ask(question)
+    if answered is None:
+        assert not answer.answered and not answer.citations
+    else:
+        assert answer.answered and answered in " ".join(c.quote for c in answer.citations)
+
+
 @pytest.mark.parametrize("question,expected", [
     ("Why does North Korea support Russia according to Budanov?", "Corée du Nord"),  # EN names, FR article
     ("Did Kim Jong-un visit Vladimir Putin?", "Vladimir Poutine"),  # Putin / Poutine
