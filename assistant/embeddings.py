@@ -240,3 +240,8 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def passage_vectors(model: ModelEmbeddings, cache: EmbeddingCache | None, texts: Sequence[str]) -> np.ndarray:
+    """The passage vectors of ``texts``: through the cache when there is one, else from the model."""
+    return cache.embed(model, texts) if cache is not None else model.embed_passages(texts)

@@ -16,7 +16,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from ..chunking import stored_sentences
-from ..embeddings import EmbeddingCache, ModelEmbeddings
+from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
 from ..language import crosses
 from ..lexical import tokenize
 from ..types import Answer, Citation
@@ -178,8 +178,7 @@ class ExtractiveAnswerer:
             if similar is None:
                 words = counted_candidates(expected, texts)
                 asked = np.asarray(self.embeddings.embed_queries([noun])[0], dtype=np.float32)
-                vectors = (self.cache.embed(self.embeddings, words) if self.cache is not None
-                           else self.embeddings.embed_passages(words))
+                vectors = passage_vectors(self.embeddings, self.cache, words)
                 similar = {w for w, v in zip(words, np.asarray(vectors, dtype=np.float32) @ asked, strict=True)
                            if v >= COUNTED_SIMILARITY}
             return any(w in similar for w in candidates)
@@ -261,7 +260,7 @@ def embedded_sentences(docs: Sequence[Document], embeddings: ModelEmbeddings,
                 embedded.append(doc.page_content[start - offset : end - offset])
     if not sentences:
         return [], np.zeros((0, embeddings.dim), np.float32)
-    vectors = cache.embed(embeddings, embedded) if cache is not None else embeddings.embed_passages(embedded)
+    vectors = passage_vectors(embeddings, cache, embedded)
     return sentences, np.asarray(vectors, dtype=np.float32)
 
 

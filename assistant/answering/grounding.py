@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 from langchain_core.documents import Document
 
-from ..embeddings import EmbeddingCache, ModelEmbeddings
+from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
 from ..entities import entity_key
 from ..lexical import stop_words
 
@@ -166,7 +166,7 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
     if keys and unknown:
         # Queries: the names are short and unprefixed questions; the cache only holds passages.
         asked = _name_vectors(embeddings, tuple(entity_key(name) for name in unknown))
-        known = cache.embed(embeddings, keys) if cache is not None else embeddings.embed_passages(keys)
+        known = passage_vectors(embeddings, cache, keys)
         if float((asked @ np.asarray(known, dtype=np.float32).T).max()) >= NAME_SIMILARITY:
             return []
     return names
