@@ -46,8 +46,12 @@ def test_the_kind_of_number_a_question_asks_for(question, expected):
     ("C'est chaque année 1400 vies humaines.", True),  # four digits, but no year: nothing says so
     ("Sous le règne de Knut IV (1080-1086).", False),
     ("New customers can get up to $1000 in bonus bets.", False),  # a sum, written before the number
+    ("Ils comprennent des obus de calibre 122mm et 152mm.", False),  # a measure (a calibre), glued on
+    ("Le réseau a une longueur totale de près de 8 775 kilomètres.", False),  # a distance
+    ("The convoy stopped 12 km from the border.", False),
+    ("Elle a livré 3 tonnes de munitions.", False),  # a weight
 ])
-def test_a_count_is_a_number_that_is_not_a_date_a_duration_a_sum_or_a_share(text, holds):
+def test_a_count_is_a_number_that_is_not_a_date_a_duration_a_sum_a_share_or_a_measure(text, holds):
     assert carries(Expected("count", "soldats"), text) is holds
 
 
@@ -57,6 +61,8 @@ def test_a_measure_still_answers_a_count_of_its_own_unit():
     assert not carries(Expected("count", "soldats"), "La Corée du Nord fournit des armes depuis environ six semaines.")
     # across languages the answerer's matcher decides (the model: "weeks" / "semaines")
     assert carries(Expected("count", "weeks"), "depuis six semaines", lambda noun, words: "semaines" in words)
+    # "À combien de kilomètres de Paris se trouvent les Ulis ?"
+    assert carries(Expected("count", "kilometres"), "implantée à vingt-quatre kilomètres au sud-ouest de Paris")
 
 
 def test_a_sum_needs_a_currency():

@@ -8,9 +8,9 @@ never quoted as one: the answerer chooses among the sentences that can, and refu
 scores enough.
 
 What can hold it:
-- a count ("how many soldiers", "combien de soldats"): a number that is not a date, a duration, a sum or
-  a share ("six semaines", "en 2019", "3 milliards de dollars", "4 %" count no soldiers), or one followed
-  by the counted noun itself ("six mois" for "how many months");
+- a count ("how many soldiers", "combien de soldats"): a number that is not a date, a duration, a sum, a
+  share or a measure ("six semaines", "en 2019", "3 milliards de dollars", "4 %", "obus de 122mm" count no
+  soldiers), or one followed by the counted noun itself ("six mois" for "how many months");
 - a sum ("how much did it cost", "combien a coûté"): an amount in a currency;
 - any other number question ("how old", "combien", "what percentage"): a number.
 
@@ -50,6 +50,12 @@ _SHARE = re.compile(r"\s*(?:%|‰|\b(?:pour|per)\s*(?:cent|mille)\b|\bpercent\b)
 # Units of time after a number: "six semaines", "3 ans", "10 days".
 _TIME_UNIT = re.compile(r"(?:siecles?|century|centuries|ans|annees?|years?|semaines?|weeks?|mois|months?|jours?|"
                         r"days?|heures?|hours?|minutes?|secondes?|seconds?|decennies?|decades?)\b")
+# Units of measure after a number: "obus de 122mm", "12 km", "3 tonnes" measure a calibre, a distance, a
+# weight; they count no soldiers.
+_MEASURE_UNIT = re.compile(r"(?:mm|cm|km|m|kg|mg|g|t|kt|mt|tonnes?|tons?|litres?|liters?|hectares?|ha|"
+                           r"(?:milli|centi|kilo)?(?:metres?|meters?|grammes?|grams?)|miles?|pieds|feet|foot|"
+                           r"inch(?:es)?|pouces?|degres?|degrees?|kw|mw|gw|kwh|mwh|gwh|twh|mph|kmh|noeuds?|"
+                           r"knots?|calibres?|calibers?)\b")
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 # A four-digit number is a year after these words or a month, or before punctuation or a range
 # ("en 2019", "since 2005", "mai 1968", "(1080-1086)"); "chaque année 1400 vies humaines" counts lives.
@@ -179,7 +185,8 @@ def _counted_words(folded: str) -> list[tuple[str, list[str], bool]]:
         before = folded[max(0, match.start() - 12) : match.start()]
         year = bool(_YEAR.fullmatch(match.group(0))) and bool(
             _BEFORE_YEAR.search(before) or _AFTER_YEAR.match(folded, match.end()))
-        measure = (year or bool(_TIME_UNIT.match(unit) or _CURRENCY.match(unit)) or unit[:1] == "%"
+        measure = (year or bool(_TIME_UNIT.match(unit) or _MEASURE_UNIT.match(unit) or _CURRENCY.match(unit))
+                   or unit[:1] == "%"
                    or bool(_CURRENCY.search(before[-2:])))  # "$1000"
         counted.append((match.group(0), following, measure))
     return counted
