@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import json
+import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -118,7 +119,24 @@ def _becomes(translate: Callable[[BaseException], StoreError | None]) -> Iterato
 
 def room(where: str) -> AbstractContextManager[None]:
     """A full disk met in the block becomes a ``StoreFullError`` naming ``where``."""
-    return _becomes(lambda error: None if (reason := disk_full(error)) is None else StoreFullError(where, reason))
+    return _becomes(lambda error: None if (reason := disk_full(error) or _no_room_left(error, where)) is None
+                    else StoreFullError(where, reason))
+
+
+# Chroma's own engine reports some writes that a full disk stopped as a failure of its own ("Error in
+# compaction: Failed to apply logs to the metadata segment", the disk's error left unsaid): a Chroma
+# error with less than this left on the index's disk is that disk being full.
+NO_ROOM_BYTES = 1 << 20
+
+
+def _no_room_left(error: BaseException, where: str) -> str | None:
+    if not any(type(cause).__module__.startswith("chromadb") for cause in _causes(error)):
+        return None
+    try:
+        free = shutil.disk_usage(where).free
+    except OSError:  # a server's address, or a folder that is gone
+        return None
+    return f"{free // 1024} KiB left" if free < NO_ROOM_BYTES else None
 
 
 def reaching(url: str) -> AbstractContextManager[None]:

@@ -55,3 +55,30 @@ def test_a_full_disk_stops_indexing_with_a_clear_error_and_loses_nothing(small_d
     assert run_cli("check", index_dir=index).returncode == 0
     assistant = Assistant(index)
     assert sorted(a.source for a in assistant.articles()) == sorted(str(p) for p in [*first.values(), *more.values()])
+
+
+def test_a_chroma_failure_with_no_room_left_is_a_full_disk(small_disk):
+    """Chroma's engine reports some writes a full disk stopped only as its own failure (seen in a fresh
+    clone's run of the test above): with the index's disk full, that is what the user is told."""
+    from chromadb.errors import InternalError
+
+    from assistant.store import StoreFullError, room
+
+    def compaction_fails():
+        with room(str(small_disk)):
+            raise InternalError("Error in compaction: Failed to apply logs to the metadata segment")
+
+    with pytest.raises(InternalError):  # room left: Chroma's error as it is
+        compaction_fails()
+    filler = small_disk / "filler"
+    with filler.open("wb") as handle, pytest.raises(OSError):
+        while True:
+            handle.write(b"\0" * 65536)
+            handle.flush()
+    with pytest.raises(StoreFullError) as raised:
+        compaction_fails()
+    assert raised.value.brief == "the disk of the index is full"
+    assert str(small_disk) in str(raised.value) and "KiB left" in str(raised.value)
+    with pytest.raises(ValueError):  # not Chroma's: not guessed at
+        with room(str(small_disk)):
+            raise ValueError("something else")
