@@ -95,6 +95,20 @@ def test_rounds_grow_only_for_a_model_that_pads_its_batches():
     assert EmbedAhead([], Settings(), minilm, RoundsCache(), {}, batch_texts=100).batch_texts == 100
 
 
+def test_rounds_shrink_towards_the_last_files():
+    """The indexer works on a round's files once the round is embedded: a large last round would leave
+    it alone with them while the model has nothing left to do."""
+    files = [Path(f"{i}.txt") for i in range(1000)]
+    ahead = EmbedAhead(files, Settings(), SimpleNamespace(pads_batches=True), RoundsCache(), {})
+    ahead.batch_texts = 2048
+    ahead._texts_read = 10 * 100  # 10 texts a file so far
+    assert ahead._round_size(99) == 2048  # 9,000 texts to come
+    ahead._texts_read = 10 * 900
+    assert ahead._round_size(899) == 500  # 1,000 to come: half of them
+    ahead._texts_read = 10 * 990
+    assert ahead._round_size(989) == 256  # never below the first round's size
+
+
 def test_bm25_built_page_by_page_scores_like_bm25s(tmp_path):
     texts = [row["context"] for row in piaf_rows(60)] + ["", "Grad Grad 122mm"]
     ids = [f"c{i}" for i in range(len(texts))]
