@@ -275,7 +275,13 @@ class Indexer:
         EntityIndex.of(self.store).put_many([item.entities for item in staged if item.entities is not None])
         if announce:
             self.refresh()
-        self.store.put_articles([(item.article, item.text) for item in staged])
+        try:
+            self.store.put_articles([(item.article, item.text) for item in staged])
+        except Exception as error:
+            # Records that Chroma kept in spite of the error are indexed: the report must say so.
+            for item in staged[: getattr(error, "written", 0)]:
+                item.switched = True
+            raise
         for item in staged:
             item.switched = True
         self.store.delete_chunks(sorted({chunk_id for item in staged for chunk_id in item.stale}))

@@ -96,6 +96,13 @@ def disk_full(error: BaseException | None) -> str | None:
     return None
 
 
+def logged_anyway(error: BaseException) -> bool:
+    """Whether Chroma kept the write that raised ``error``: it logs a write, then applies the log to its
+    segments, and a failure to apply it ("Error in compaction: Failed to apply logs to the metadata
+    segment", met on a full disk) leaves the write in the log, applied when the index is next opened."""
+    return any("error in compaction" in str(cause).lower() for cause in _causes(error))
+
+
 def _transport_error(error: BaseException) -> BaseException | None:
     """The network failure behind ``error`` (httpx's, possibly wrapped by Chroma), if it is one."""
     import httpx
@@ -460,11 +467,19 @@ class Store:
             self._articles.update(ids=[a.doc_id for a in part], metadatas=[a.to_metadata() for a in part])
 
     def put_articles(self, articles: Sequence[tuple[Article, str]]) -> None:
-        """Many article records at once (bulk loads and benchmarks), a page per request."""
+        """Many article records at once (bulk loads and benchmarks), a page per request.
+
+        A failure says in ``error.written`` how many of the first records are written all the same.
+        """
         for start in range(0, len(articles), _PAGE):
             part = articles[start : start + _PAGE]
-            self._articles.upsert(ids=[a.doc_id for a, _ in part], documents=[text for _, text in part],
-                                  embeddings=[[1.0]] * len(part), metadatas=[a.to_metadata() for a, _ in part])
+            try:
+                self._articles.upsert(ids=[a.doc_id for a, _ in part], documents=[text for _, text in part],
+                                      embeddings=[[1.0]] * len(part),
+                                      metadatas=[a.to_metadata() for a, _ in part])
+            except Exception as error:
+                error.written = start + (len(part) if logged_anyway(error) else 0)  # type: ignore[attr-defined]
+                raise
 
     def delete_article(self, doc_id: str) -> None:
         self._articles.delete(ids=[doc_id])

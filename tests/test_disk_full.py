@@ -13,10 +13,13 @@ from corpus import piaf_question, run_cli, write_piaf
 from assistant import Assistant
 
 
-@pytest.fixture()
-def small_disk(tmp_path):
-    """A 3 MB file system of its own: room for a few articles, not for sixty."""
-    with corpus.small_disk(tmp_path / "disk", "3m") as folder:
+# Room for a few articles, not for sixty. The disk fills at a different write with each size: at 3 MB
+# SQLite says "database or disk is full"; at 4 MB Chroma's engine fails to apply its log ("Error in
+# compaction"), several hundred KiB left, and keeps the article records it was writing.
+@pytest.fixture(params=["3m", "4m"])
+def small_disk(tmp_path, request):
+    """A file system of its own, of the size in ``params``."""
+    with corpus.small_disk(tmp_path / "disk", request.param) as folder:
         yield folder
 
 
@@ -33,8 +36,10 @@ def test_a_full_disk_stops_indexing_with_a_clear_error_and_loses_nothing(small_d
     assert "Traceback" not in done.stderr
     assert f"error: the disk of the index at {index} is full" in done.stderr.splitlines()[-1]
     report = json.loads(done.stdout)
-    assert report["failed"], report
-    assert set(report["failed"].values()) == {"not indexed: the disk of the index is full"}
+    # At 3 MB the articles being written are cut; at 4 MB Chroma kept every record it was writing, and
+    # the report says they are indexed (the listing below checks that it tells the truth either way).
+    assert report["failed"] or len(report["added"]) == len(more), report
+    assert set(report["failed"].values()) <= {"not indexed: the disk of the index is full"}
     assert set(report["added"]) | set(report["failed"]) <= {str(p) for p in more.values()}
 
     # Room made (Chroma cannot even open an index on a full disk): what was indexed before, and what the
