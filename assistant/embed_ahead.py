@@ -68,7 +68,7 @@ class EmbedAhead(Sequence):
         # fixes the round's size, else it grows from FIRST_ROUND_BATCHES to ROUND_BATCHES.
         self.batch_texts = batch_texts or FIRST_ROUND_BATCHES * settings.embed_batch_size
         self._largest_round = batch_texts or settings.embed_batch_size * (
-            ROUND_BATCHES if getattr(embeddings, "pads_batches", True) else FIRST_ROUND_BATCHES)
+            ROUND_BATCHES if embeddings.pads_batches else FIRST_ROUND_BATCHES)
         self._first_round = self.batch_texts
         self._texts_read = 0  # by the thread, to foresee what the files left will give
         self._ready = 0  # files[:_ready] are embedded (or skipped)
