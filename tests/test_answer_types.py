@@ -50,6 +50,11 @@ def test_the_kind_of_number_a_question_asks_for(question, expected):
     ("Le réseau a une longueur totale de près de 8 775 kilomètres.", False),  # a distance
     ("The convoy stopped 12 km from the border.", False),
     ("Elle a livré 3 tonnes de munitions.", False),  # a weight
+    ("Le mur fait 5 m de haut.", False),  # a unit symbol that is also an elision ("m'a dit")
+    ("Le camion transportait 3 t de munitions.", False),
+    ("Il a vendu 300 t-shirts.", True),  # a word that begins like a unit counts all the same
+    ("The wall is 5 m high.", False),
+    ("Deux m'ont dit qu'ils étaient soldats.", True),  # an elision, not metres
 ])
 def test_a_count_is_a_number_that_is_not_a_date_a_duration_a_sum_a_share_or_a_measure(text, holds):
     assert carries(Expected("count", "soldats"), text) is holds

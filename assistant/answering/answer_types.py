@@ -56,6 +56,10 @@ _MEASURE_UNIT = re.compile(r"(?:mm|cm|km|m|kg|mg|g|t|kt|mt|tonnes?|tons?|litres?
                            r"(?:milli|centi|kilo)?(?:metres?|meters?|grammes?|grams?)|miles?|pieds|feet|foot|"
                            r"inch(?:es)?|pouces?|degres?|degrees?|kw|mw|gw|kwh|mwh|gwh|twh|mph|kmh|noeuds?|"
                            r"knots?|calibres?|calibers?)\b")
+# The unit read straight after the number, as the words after it are read past stop words, among which "m"
+# and "t" ("m'a dit"): "5 m de haut", "3 t", "122mm"; not a word that begins like one ("3 t-shirts") nor
+# an elision ("deux m'ont dit").
+_UNIT_AFTER = re.compile(r"\s*" + _MEASURE_UNIT.pattern + r"(?!['-])")
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 # A four-digit number is a year after these words or a month, or before punctuation or a range
 # ("en 2019", "since 2005", "mai 1968", "(1080-1086)"); "chaque année 1400 vies humaines" counts lives.
@@ -185,7 +189,8 @@ def _counted_words(folded: str) -> list[tuple[str, list[str], bool]]:
         before = folded[max(0, match.start() - 12) : match.start()]
         year = bool(_YEAR.fullmatch(match.group(0))) and bool(
             _BEFORE_YEAR.search(before) or _AFTER_YEAR.match(folded, match.end()))
-        measure = (year or bool(_TIME_UNIT.match(unit) or _MEASURE_UNIT.match(unit) or _CURRENCY.match(unit))
+        measure = (year or bool(_TIME_UNIT.match(unit) or _CURRENCY.match(unit))
+                   or bool(_UNIT_AFTER.match(folded, match.end()) or _MEASURE_UNIT.fullmatch(unit.split(" ")[0]))
                    or unit[:1] == "%"
                    or bool(_CURRENCY.search(before[-2:])))  # "$1000"
         counted.append((match.group(0), following, measure))
