@@ -38,8 +38,9 @@ from .settings import PROJECT_ROOT, SAMPLES_DIR, Settings
 DATASETS = ("piaf", "piaf-en", "multihop", "multihop-fr", "seed", "seed-en")
 K_VALUES = (1, 5, 10)
 # Bump when the way a corpus is written to files, or cut into sentences, changes: cached indexes built the
-# old way are not reused (2: English articles cut by the English sentence recogniser).
-CORPUS_LAYOUT = 2
+# old way are not reused (2: English articles cut by the English sentence recogniser; 3: a sentence no
+# longer ends at a semicolon, a colon or a comma).
+CORPUS_LAYOUT = 3
 
 
 def default_data_dir() -> Path:

@@ -11,6 +11,7 @@ from pdfmaker import write_pdf
 
 from assistant.chunking import chunk_document, chunk_sentences
 from assistant.loaders import LoadError, iter_files, load_file, load_paths
+from assistant.sentences import sentence_spans
 
 FRENCH = ("L'économie française a progressé de 0,8 % au troisième trimestre, selon l'Insee. "
           "Les ménages ont consommé davantage.")
@@ -251,6 +252,28 @@ def test_an_english_article_is_cut_into_sentences_the_english_way(tmp_path):
     assert sentences == ["NATO asks for air defence",
                          "NATO Secretary General Jens Stoltenberg urged allies to send more air defence.",
                          "Mr. Biden met Dr. Smith in Washington on Jan. 5 to discuss it."]
+
+
+def test_a_sentence_is_quoted_whole_not_cut_at_a_semicolon_or_before_a_lower_case_word():
+    # spaCy's French recogniser cuts both of these inside a sentence (PIAF paragraphs): the answerer
+    # quoted "... droits de citoyen français ;" and "(en russe : Приднестровская Молдавская Республика ;".
+    charter = ("L'indigène musulman est français, néanmoins il continuera à être régi par la Charia. Il peut, "
+               "sur sa demande, être admis à jouir des droits de citoyen français ; dans ce cas, il est régi par "
+               "les lois civiles et politiques de la France.")
+    assert [charter[a:b] for a, b in sentence_spans(charter)] == [
+        "L'indigène musulman est français, néanmoins il continuera à être régi par la Charia.",
+        charter[charter.index("Il peut") :]]
+    names = ("La Transnistrie, en forme longue la république moldave du Dniestr (en russe : Приднестровская "
+             "Молдавская Республика ; en ukrainien : Придністровська Молдавська Республіка), est un État non "
+             "reconnu. Trois autres États non reconnus ont des relations diplomatiques avec elle.")
+    assert [names[a:b] for a, b in sentence_spans(names)] == [names[: names.index(" Trois")],
+                                                               names[names.index("Trois") :]]
+    # ... and before a lower-case word: "Celui- | ci se prolonge", "Pentagón Jr. | perdent"
+    for text in ("Le centre ancien est au bord du fleuve. Celui-ci se prolonge à l'ouest par des quartiers plus "
+                 "récents tels que la Croix-Rousse.",
+                 "Lors de la troisième nuit du tournoi, lui et Pentagón Jr. perdent contre The Young Bucks."):
+        spans = sentence_spans(text)
+        assert [text[a:b] for a, b in spans][-1].startswith(("Celui-ci", "Lors")), spans
 
 
 @pytest.mark.parametrize(("dated", "published"), [
