@@ -40,7 +40,7 @@ K_VALUES = (1, 5, 10)
 # Bump when the way a corpus is written to files, or cut into sentences, changes: cached indexes built the
 # old way are not reused (2: English articles cut by the English sentence recogniser; 3: a sentence no
 # longer ends at a semicolon, a colon or a comma).
-CORPUS_LAYOUT = 3
+CORPUS_LAYOUT = 4
 
 
 def default_data_dir() -> Path:

@@ -14,7 +14,8 @@ from functools import lru_cache
 _LINE = re.compile(r"[^\n]+")
 _MAX_SENTENCE = 600  # characters; longer runs (tables, lists without stops) are cut at spaces
 _NLP_LOCK = threading.Lock()
-_OPEN_END = ";:,"  # a sentence does not end on these
+_OPEN_END = ";:,'’"  # a sentence does not end on these (nor on an elision: "l'")
+_OPENING_MARKS = "«“‘„ \t\u00a0\u202f"  # nor on an opening quotation mark (nor the spaces after it)
 
 
 # Sentence recognisers only: the rest of each pipeline is left out (loaded in a fraction of the time).
@@ -72,16 +73,29 @@ def _whole_sentences(line: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     It sometimes ends a sentence at a semicolon, a colon or a comma ("... droits de citoyen français ;",
     "(en russe : ... Республика ;"), or starts one with a lower-case word ("et seulement quatorze
     kilomètres ..."). Quoted alone, such a piece reads as a broken sentence, and a sentence's vector is
-    the answerer's unit: on PIAF 7 % of quoted sentences were such pieces.
+    the answerer's unit: on PIAF 7 % of quoted sentences were such pieces. It also cuts before an opening
+    quotation mark and a capital ("l'appellation « | Sciences Po » ..."), or before a name ("le gouverneur
+    de Virginie | Lord Dunmore promit ..."): within a line, a piece that ends in a word ended no sentence
+    (4 % of PIAF's sentence ends). Where a sentence does end before a quotation (". « Il est ..."), the
+    mark goes with the quotation.
     """
     whole: list[tuple[int, int]] = []
     for start, end in spans:
         if start >= end:
             continue
-        if whole and (line[whole[-1][1] - 1] in _OPEN_END or line[start].islower()):
-            whole[-1] = (whole[-1][0], end)
-        else:
-            whole.append((start, end))
+        if whole:
+            before, after = whole[-1]
+            text_end = after
+            while text_end > before and line[text_end - 1] in _OPENING_MARKS:
+                text_end -= 1
+            if (text_end == before or line[text_end - 1] in _OPEN_END or line[text_end - 1].isalnum()
+                    or line[start].islower()):
+                whole[-1] = (before, end)
+                continue
+            if text_end < after:  # ". «": the mark opens the next sentence
+                whole[-1] = _trimmed(line, before, text_end)
+                start = _trimmed(line, text_end, end)[0]
+        whole.append((start, end))
     return whole
 
 

@@ -302,3 +302,21 @@ def test_an_article_set_out_in_a_layout_table_reads_as_text_and_a_data_table_sta
     assert "\nCouncil votes 2024 budget The Lyon city council adopted on Monday" in text  # was "| Council votes…"
     assert "| Home" not in text and "© Lyon Daily |" not in text
     assert "| Majority | 42 |" in text  # rows of several cells are data: kept as a table
+
+
+def test_a_sentence_is_not_cut_before_a_quoted_title_or_a_capitalised_name():
+    # spaCy's French recogniser ends a sentence before « and a capital, or before a name (PIAF): the
+    # answer to "Qui tourne le documentaire « La maison de Kate » ?" was the piece "En 1996, Yamina
+    # Benguigui réalise", its vector far from the question.
+    film = ("En 1996, Yamina Benguigui réalise « La maison de Kate, un lieu d'espoir », avec l'APTE, une "
+            "institution unique en France. Le film est diffusé sur France 3.")
+    assert [film[a:b] for a, b in sentence_spans(film)] == [film[: film.index(" Le film")],
+                                                           film[film.index("Le film") :]]
+    school = ("En général, l'appellation « Sciences Po » sans précision de lieu désigne l'IEP de Paris. "
+              "Les autres sont suivis du nom de leur ville.")
+    assert [school[a:b] for a, b in sentence_spans(school)] == [school[: school.index(" Les autres")],
+                                                               school[school.index("Les autres") :]]
+    # A quotation that opens a new sentence still starts one, its opening mark with it.
+    speech = "Il a parlé du Père éternel. « Il est notre Père qui nous a créés libres », a-t-il ajouté."
+    assert [speech[a:b] for a, b in sentence_spans(speech)] == ["Il a parlé du Père éternel.",
+                                                               speech[speech.index("«") :]]
