@@ -412,3 +412,49 @@ def test_a_sentence_two_articles_share_is_quoted_once(tmp_path):
     quotes = [" ".join(c.quote.split()) for c in answer.citations]
     assert answer.answered and any("19 janvier" in q for q in quotes), answer.text
     assert len(quotes) == len(set(quotes)), quotes
+
+
+# PIAF dev paragraphs (MIT, bench/data/piaf-fr) whose answer sentence is less like the question than a
+# sentence beside it, and answers it once read with its neighbours.
+_CONTEXT_CASES = [
+    ("a104_p02", "Quel titre a été en tête du classement quotidien des téléchargements de Recochoku ?",
+     "Kuro Neko-Adult Black Cat"),
+    ("a006_p00", "Comment s’appelle le premier élément de la 8eme colonne du tableau périodique des éléments ?",
+     "ununennium"),
+    ("a007_p01", "De quel côté du Dniestr est située la Transnistrie ?", "rive gauche"),
+    ("a037_p00", "Où est située la faculté de lettres ?", "à côté de la faculté de droit"),
+]
+
+
+@pytest.fixture(scope="module")
+def piaf_paragraphs(tmp_path_factory) -> Assistant:
+    folder = tmp_path_factory.mktemp("piaf-paragraphs")
+    wanted = {case[0] for case in _CONTEXT_CASES}
+    contexts = ROOT / "bench" / "data" / "piaf-fr" / "contexts.jsonl"
+    (folder / "articles").mkdir()
+    for line in contexts.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["context_id"] in wanted:
+            (folder / "articles" / f"{record['context_id']}.txt").write_text(record["context"] + "\n", encoding="utf-8")
+    assistant = Assistant(folder / "index")
+    assistant.index([folder / "articles"], wait=True)
+    return assistant
+
+
+@pytest.mark.parametrize("context_id,question,gold", _CONTEXT_CASES)
+def test_the_answer_sentence_is_chosen_with_the_sentences_around_it(piaf_paragraphs, context_id, question, gold):
+    answer = piaf_paragraphs.ask(question)
+    assert answer.answered and gold in " ".join(c.quote for c in answer.citations)
+    assert {c.source.rsplit("/", 1)[-1] for c in answer.citations} == {f"{context_id}.txt"}
+
+
+def test_whether_to_answer_is_decided_on_the_sentence_alone_and_which_sentence_with_its_context():
+    """``rank`` orders the sentences; the refusal threshold looks at the best ``score``."""
+    passage = Document(page_content="Un. Deux. Trois.", metadata={"doc_id": "d", "language": "fr"})
+    alone_best = ScoredSentence(passage, 0, 3, "Un.", 0.90, 0.93, rank=0.90)
+    in_context_best = ScoredSentence(passage, 4, 9, "Deux.", 0.89, 0.91, rank=0.95)
+    answerer = ExtractiveAnswerer(None, None, min_score=0.92, margin=0.01)
+    ranked = sorted([alone_best, in_context_best], key=lambda s: -s.rank)
+    assert [s.text for s in answerer.select(ranked, "fr")] == ["Deux."]
+    answerer.min_score = 0.94
+    assert answerer.select(ranked, "fr") == []

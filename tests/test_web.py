@@ -181,12 +181,15 @@ def test_weapons_answer_its_sources_markers_article_and_follow_up(page):
     marker = last.get_attribute("href").rsplit("-", 1)[1]
     assert page.locator("#sources .source-card.active").count() == 0
     last.click()
-    page.wait_for_selector(f"#source-0-{marker}.active")
+    # its card (one card holds the markers of sentences from one passage; its id names the first)
+    page.wait_for_selector(f'#sources .source-card.active[data-markers~="{marker}"]')
     assert page.locator("#sources .source-card.active").count() == 1
 
-    # the whole article, with the cited sentence highlighted in place
-    quote = card.locator("mark").inner_text()
-    card.locator(".open-article").click()
+    # the whole article, with the clicked marker's sentence highlighted in place
+    active = page.locator("#sources .source-card.active")
+    own = active.locator(f'mark[data-markers~="{marker}"]')  # in a card of several markers
+    quote = (own if own.count() else active.locator("mark")).inner_text()
+    active.locator(".open-article").click()
     page.wait_for_selector("#article-mark")
     assert page.locator("#article-mark").inner_text() == quote
     article = page.locator("#sources .article-text").inner_text()
