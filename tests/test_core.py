@@ -19,6 +19,7 @@ from assistant import Assistant, ModelMismatchError, QuestionError
 from assistant.answering.extractive import ExtractiveAnswerer, ScoredSentence
 from assistant.answering.grounding import absent_names, question_names
 from assistant.embeddings import load_embeddings, resolve_precision
+from assistant.evaluation import load_dataset
 from assistant.loaders import load_file
 
 WEAPONS = "des obus de calibre 122mm et 152mm ainsi que des lance-roquettes multiples Grad"
@@ -429,13 +430,11 @@ _CONTEXT_CASES = [
 @pytest.fixture(scope="module")
 def piaf_paragraphs(tmp_path_factory) -> Assistant:
     folder = tmp_path_factory.mktemp("piaf-paragraphs")
-    wanted = {case[0] for case in _CONTEXT_CASES}
-    contexts = ROOT / "bench" / "data" / "piaf-fr" / "contexts.jsonl"
+    documents = load_dataset("piaf").documents
     (folder / "articles").mkdir()
-    for line in contexts.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        if record["context_id"] in wanted:
-            (folder / "articles" / f"{record['context_id']}.txt").write_text(record["context"] + "\n", encoding="utf-8")
+    for context_id, _, _ in _CONTEXT_CASES:
+        name = f"{context_id}.txt"
+        (folder / "articles" / name).write_text(documents[name], encoding="utf-8")
     assistant = Assistant(folder / "index")
     assistant.index([folder / "articles"], wait=True)
     return assistant
