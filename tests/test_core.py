@@ -457,3 +457,22 @@ def test_whether_to_answer_is_decided_on_the_sentence_alone_and_which_sentence_w
     assert [s.text for s in answerer.select(ranked, "fr")] == ["Deux."]
     answerer.min_score = 0.94
     assert answerer.select(ranked, "fr") == []
+
+
+def test_a_sentence_that_only_repeats_a_quoted_one_is_not_quoted_again():
+    """MultiHop-RAG's facts hold the same sentence with and without an index before it; said once."""
+    passage = Document(page_content="…", metadata={"doc_id": "d", "language": "en"})
+    first = "-- After missing last week's game, Tyreek Hill now needs to average almost 153 yards per game."
+    copy = "152.67 -- After missing last week's game, Tyreek Hill now needs to average almost 153 yards per game."
+    other = "Hill has 1,542 receiving yards this season."
+    more = first[:-1] + ", which no one has done."
+    answerer = ExtractiveAnswerer(None, None, min_score=0.5, margin=0.1)
+
+    def chosen(*texts: str) -> list[str]:
+        ranked = [ScoredSentence(passage, i, i + 1, text, 0.9, 0.9 - i / 100) for i, text in enumerate(texts)]
+        return [s.text for s in answerer.select(ranked, "en")]
+
+    assert chosen(first, copy, other) == [first, other]
+    assert chosen(copy, first, other) == [copy, other]  # its words inside the quoted one's
+    assert chosen(first, more) == [first, more]  # four words more say something new
+    assert chosen(first, other) == [first, other]

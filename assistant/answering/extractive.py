@@ -182,15 +182,15 @@ class ExtractiveAnswerer:
             return []
         top = scored[0].rank
         chosen: list[ScoredSentence] = []
-        said: set[str] = set()
+        said: list[str] = []
         for sentence in scored:
             if len(chosen) == self.max_sentences or sentence.rank < top - self.margin:
                 break
             # The same sentence in two articles (a wire story run twice, a copy kept under another name)
             # is said once: the next best sentence is worth more than a repetition.
-            text = " ".join(sentence.text.split()).casefold()
-            if text not in said:
-                said.add(text)
+            words = _words(sentence.text)
+            if words and not any(repeats(words, other) for other in said):
+                said.append(words)
                 chosen.append(sentence)
         return chosen
 
@@ -256,6 +256,27 @@ _METADATA_LINE = re.compile(
     # A site's footer ("© 2024 Lyon Daily", "Copyright 2024 ...") is no answer either; "Copyright law ..." may be.
     r"|\s*(?:©|\(c\)\s|copyright\s+(?:©\s*|\(c\)\s*)?\d{4})", re.I
 )
+
+
+_WORD = re.compile(r"\w+")
+# A sentence that adds at most this many words to one already quoted says nothing new.
+REPEAT_EXTRA_WORDS = 3
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def repeats(words: str, quoted: str) -> bool:
+    """Whether a sentence (its ``words``, from ``_words``) repeats one already quoted: the same words, the
+    quoted one's words inside it with at most ``REPEAT_EXTRA_WORDS`` more, or its words inside the
+    quoted one's. Copies of a fact under a dateline or an index ("152.67 -- After missing last week's
+    game, ..." beside "-- After missing last week's game, ...") are then quoted once.
+    """
+    shorter, longer = sorted((words, quoted), key=len)
+    if f" {shorter} " not in f" {longer} ":
+        return False
+    return longer == quoted or longer.count(" ") - shorter.count(" ") <= REPEAT_EXTRA_WORDS
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
