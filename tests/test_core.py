@@ -476,3 +476,25 @@ def test_a_sentence_that_only_repeats_a_quoted_one_is_not_quoted_again():
     assert chosen(copy, first, other) == [copy, other]  # its words inside the quoted one's
     assert chosen(first, more) == [first, more]  # four words more say something new
     assert chosen(first, other) == [first, other]
+
+
+_RHETORICAL = """Munitions : l'armée russe tiendra-t-elle ?
+
+L'armée russe tire chaque jour des dizaines de milliers d'obus en Ukraine. Ses stocks suffiront-ils à tenir \
+jusqu'à l'été ? Selon l'institut RUSI, la production des usines russes couvre désormais les deux tiers de la \
+consommation du front. Le reste vient de Corée du Nord, qui a livré plus d'un million d'obus depuis septembre.
+"""
+
+
+@pytest.mark.parametrize("question", ["Les stocks russes suffiront-ils à tenir jusqu'à l'été ?",
+                                      "Will Russia's shell stocks last until summer?"])
+def test_a_headline_or_a_rhetorical_question_is_not_quoted_as_the_answer(tmp_path, question):
+    # Both questions in the article are the sentences most like the question, and answer nothing.
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "munitions.txt").write_text(_RHETORICAL, encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([tmp_path / "news"], wait=True)
+    answer = assistant.ask(question)
+    quotes = [c.quote for c in answer.citations]
+    assert answer.answered and any("RUSI" in q for q in quotes), answer.text
+    assert not any(q.rstrip(" »").endswith("?") for q in quotes), answer.text
