@@ -187,3 +187,18 @@ def test_bm25_follows_reindexing_by_reading_only_the_new_chunks(tmp_path, monkey
     reader = Assistant(tmp_path / "index")
     assert reader.lexical.fresh().search("Grad 122mm", 1) == index.search("Grad 122mm", 1)
     assert lexical.Postings.load(tmp_path / "index" / "bm25").ids == index.ids
+
+
+def test_the_vector_graph_is_searched_widely_also_in_an_index_made_before(tmp_path):
+    """Chroma's default search breadth missed some of the 40 nearest chunks, differently per process."""
+    from assistant.store import EF_SEARCH
+
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([SAMPLE], wait=True)
+    assert assistant.store._chunks.configuration["hnsw"]["ef_search"] == EF_SEARCH > 100
+    assistant.store._chunks.modify(configuration={"hnsw": {"ef_search": 100}})  # as Chroma made them
+    del assistant
+    reopened = Assistant(tmp_path / "index")
+    assert reopened.store._chunks.configuration["hnsw"]["ef_search"] == EF_SEARCH
+    answer = reopened.ask("What weapons were mentioned?")
+    assert any(WEAPONS in c.quote for c in answer.citations), answer.text
