@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -38,6 +39,8 @@ _PAGE = 2000
 # is rebuilt when an index is opened), so a question could rank its passages otherwise after a restart.
 # 200 misses 0.01 %, in the same time at this size (bench/scale.py gives it at 100k).
 EF_SEARCH = 200
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -345,7 +348,11 @@ class Store:
         hnsw = (self._chunks.configuration or {}).get("hnsw") or {}
         if hnsw.get("ef_search", EF_SEARCH) >= EF_SEARCH:
             return
-        self._chunks.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        try:
+            self._chunks.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        except Exception as error:  # a full disk, a server that refuses: the index still answers as it did
+            log.warning("%s: could not widen the vector search (%s); searching as before", self.location, error)
+            return
         # An embedded Chroma reads the setting when it opens the collection.
         self.follow_other_writers(force=True)
 

@@ -202,3 +202,21 @@ def test_the_vector_graph_is_searched_widely_also_in_an_index_made_before(tmp_pa
     assert reopened.store._chunks.configuration["hnsw"]["ef_search"] == EF_SEARCH
     answer = reopened.ask("What weapons were mentioned?")
     assert any(WEAPONS in c.quote for c in answer.citations), answer.text
+
+
+def test_an_index_that_cannot_take_the_wider_search_still_opens_and_answers(tmp_path, monkeypatch, caplog):
+    from chromadb.api.models.Collection import Collection
+
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([SAMPLE], wait=True)
+    assistant.store._chunks.modify(configuration={"hnsw": {"ef_search": 100}})
+    del assistant
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Collection, "modify", full_disk)
+    reopened = Assistant(tmp_path / "index")
+    assert reopened.store._chunks.configuration["hnsw"]["ef_search"] == 100
+    assert "could not widen the vector search" in caplog.text and "No space left" in caplog.text
+    assert any(WEAPONS in c.quote for c in reopened.ask("What weapons were mentioned?").citations)
