@@ -136,7 +136,11 @@ class EmbedAhead(Sequence):
                         self._condition.wait()
                     if self._stop:
                         return
-                texts = self._texts(item)
+                try:
+                    texts = self._texts(item)
+                except Exception as error:  # the indexer meets this file too, and reports why it failed
+                    log.debug("embedding ahead skips %s (%s)", item, error)
+                    texts = []
                 pending.extend(texts)
                 self._texts_read += len(texts)
                 if not pending or len(pending) >= self._round_size(position):

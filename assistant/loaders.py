@@ -412,7 +412,13 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
     if not text.strip():
         raise LoadFailure("PDF without extractable text (scanned images?)")
     title = (info.title if info and info.title else None) or _first_line(text)
-    published = None
-    if info and info.creation_date:
-        published = info.creation_date.date().isoformat()
-    return text, title, published
+    return text, title, _pdf_date(info)
+
+
+def _pdf_date(info) -> str | None:
+    # A malformed /CreationDate ("garbage", "D:2024") makes pypdf raise: the text is still good.
+    try:
+        created = info.creation_date if info else None
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return created.date().isoformat() if created else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def write_pdf(path: Path, lines: list[str], title: str | None = None) -> Path:
+def write_pdf(path: Path, lines: list[str], title: str | None = None, created: str | None = None) -> Path:
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
@@ -19,8 +19,13 @@ def write_pdf(path: Path, lines: list[str], title: str | None = None) -> Path:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
+    info = b""
     if title:
-        objects.append(b"<< /Title (" + escape(title).encode("latin-1") + b") >>")
+        info += b" /Title (" + escape(title).encode("latin-1") + b")"
+    if created:  # a PDF date ("D:20240301120000") or, for the tests of bad input, anything
+        info += b" /CreationDate (" + escape(created).encode("latin-1") + b")"
+    if info:
+        objects.append(b"<<" + info + b" >>")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -30,7 +35,7 @@ def write_pdf(path: Path, lines: list[str], title: str | None = None) -> Path:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     trailer = b"<< /Size %d /Root 1 0 R" % (len(objects) + 1)
-    if title:
+    if info:
         trailer += b" /Info %d 0 R" % len(objects)
     out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
     path.write_bytes(bytes(out))

@@ -154,6 +154,15 @@ def test_pdf_text_and_title(tmp_path):
     assert doc.metadata["format"] == "pdf"
 
 
+@pytest.mark.parametrize(("created", "published"), [("D:20240301120000", "2024-03-01"), ("garbage", "")])
+def test_a_pdf_with_a_malformed_creation_date_still_loads(tmp_path, created, published):
+    path = write_pdf(tmp_path / "report.pdf", ["Rapport annuel sur la defense."], title="Rapport", created=created)
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    assert doc.metadata["title"] == "Rapport"
+    assert doc.metadata["published"] == published
+
+
 @pytest.mark.parametrize(("line", "body", "published"), [
     ("Date : 05/03/2024", "Le gouvernement a présenté un budget rectificatif devant les députés.", "2024-03-05"),
     ("Publié le 5 mars 2024 à 10h32", "Le gouvernement a présenté un budget rectificatif.", "2024-03-05"),
