@@ -498,3 +498,64 @@ def test_a_headline_or_a_rhetorical_question_is_not_quoted_as_the_answer(tmp_pat
     quotes = [c.quote for c in answer.citations]
     assert answer.answered and any("RUSI" in q for q in quotes), answer.text
     assert not any(q.rstrip(" »").endswith("?") for q in quotes), answer.text
+
+
+_KYIV = """# Drone attacks on Kyiv
+
+Russia launched a wave of Shahed drones and Kh-101 cruise missiles against Kyiv overnight, Ukraine's air force \
+said on Tuesday.
+
+Air defence systems, including Patriot batteries supplied by the United States, shot down most of the drones. \
+Mayor Vitali Klitschko said two people were injured by falling debris.
+"""
+
+
+@pytest.mark.parametrize("question", ["What weapons were mentioned?", "Quelles armes ont été mentionnées ?"])
+def test_an_article_in_another_language_does_not_make_the_question_unanswered(writable_index, question):
+    # BM25 matches no word across languages: beside an English article, the French sample's passages rank
+    # lower on an English question, and their sentences lost the bonus the refusal threshold counts on,
+    # while the English ones stay under the higher bar of one language. Both were refused.
+    news = writable_index.parent / "news"
+    news.mkdir()
+    (news / "kyiv.md").write_text(_KYIV, encoding="utf-8")
+    assistant = Assistant(writable_index)
+    assistant.index([news], wait=True)
+    answer = assistant.ask(question)
+    assert answer.answered, answer.text
+    assert any(word in answer.text for word in ("missiles", "Patriot", "obus", "lance-roquettes")), answer.text
+
+
+def test_a_headline_is_not_quoted_before_the_sentences_that_answer(tmp_path):
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "kyiv.md").write_text(_KYIV, encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([tmp_path / "news"], wait=True)
+    answer = assistant.ask("Who is the mayor of Kyiv?")
+    quotes = [c.quote for c in answer.citations]
+    assert answer.answered and any("Klitschko" in q for q in quotes), answer.text
+    assert "Drone attacks on Kyiv" not in quotes, answer.text
+
+
+def test_a_rule_or_markup_is_never_a_sentence_of_the_answer(tmp_path):
+    # "---" (front matter, a section break) has no words and embeds close to everything: it made an
+    # unrelated question count as answered, with the next sentences quoted.
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "floods.txt").write_text(
+        "Floods in Valencia kill dozens\n\nTorrential rain caused flash floods in the Valencia region of Spain on "
+        "Tuesday, killing at least 95 people, according to the regional government.\n\n* * *\n\nRescue teams were "
+        "searching for missing residents in the town of Paiporta.\n", encoding="utf-8")
+    (news / "sante.md").write_text(
+        "---\ntitle: Grippe\ndate: 2025-01-10\n---\n\n# Grippe : les urgences saturées\n\n"
+        "> « Les urgences sont saturées dans plusieurs régions », a déclaré le ministre Yannick Neuder.\n\n"
+        "| Région | Taux d'hospitalisation |\n|---|---|\n| Bretagne | 12 % |\n\n"
+        "- Le pic de l'épidémie est attendu la semaine prochaine.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([news], wait=True)
+    assert not assistant.ask("Who won the football match?").answered
+    answer = assistant.ask("What did the health minister say?")
+    quotes = [c.quote for c in answer.citations]
+    assert answer.answered and quotes[0].startswith("« Les urgences"), answer.text
+    assert not any(q.startswith(("|", ">", "-", "*")) or not any(ch.isalnum() for ch in q) for q in quotes), quotes
+    text = assistant.article_text(str(news / "sante.md"))
+    assert all(text[c.start : c.end] == c.quote for c in answer.citations)
