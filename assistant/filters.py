@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .loaders import SUPPORTED_SUFFIXES, absolute
+
 FRIENDLY = {"source", "sources", "lang", "language", "since", "until", "entity", "entities"}
 # The chunks' own metadata, which a raw Chroma ``where`` may name; any other key is a typo to report,
 # since Chroma would silently match nothing ("langage": "fr" -> every question refused).
@@ -77,19 +79,32 @@ def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any
 
 
 def resolve_sources(wanted: Iterable[str], articles: Iterable[Any]) -> list[str]:
-    """Doc ids of the articles named by path, file name, doc id or a piece of their title."""
-    articles = [a for a in articles if not a.duplicate_of]
+    """Doc ids of the articles named by path, file name, doc id, or a piece of their file name (its
+    extension aside) or title of 4 characters or more. A duplicate (the same text under another name) stands
+    for its original, whose passages are the ones indexed."""
+    articles = list(articles)
+    by_source = {a.source: a for a in articles}
+
+    def indexed_as(article: Any) -> str | None:
+        if not article.duplicate_of:
+            return article.doc_id
+        original = by_source.get(article.duplicate_of)
+        return original.doc_id if original is not None and not original.duplicate_of else None
+
     ids: list[str] = []
     for name in wanted:
         name = str(name).strip()
-        absolute = str(Path(name).expanduser().absolute())
-        exact = [a.doc_id for a in articles if name in (a.doc_id, a.source) or a.source == absolute
-                 or Path(a.source).name == name]
+        path = str(absolute(name)) if name else ""
+        exact = [a for a in articles if name in (a.doc_id, a.source) or a.source == path or Path(a.source).name == name]
         if not exact:
             folded = name.casefold()
-            exact = [a.doc_id for a in articles if folded in Path(a.source).name.casefold()
+            stem = Path(folded).stem if Path(folded).suffix in SUPPORTED_SUFFIXES else folded
+            exact = [a for a in articles if (len(stem) >= 4 and stem in Path(a.source).stem.casefold())
                      or (len(folded) >= 4 and folded in a.title.casefold())]
-        ids.extend(i for i in exact if i not in ids)
+        for article in exact:
+            doc_id = indexed_as(article)
+            if doc_id is not None and doc_id not in ids:
+                ids.append(doc_id)
     return ids
 
 

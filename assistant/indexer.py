@@ -38,7 +38,7 @@ from .chunking import chunk_document, chunk_sentences
 from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import EntityIndex, EntityRecords, prepare_article, remove_article
-from .loaders import LoadError, doc_id_for, iter_files, load_file
+from .loaders import LoadError, absolute, doc_id_for, iter_files, load_file
 from .retrieval import LexicalSide
 from .settings import Settings
 from .store import Article, Store, StoreStoppedError, room
@@ -603,8 +603,8 @@ def _article(document: Document, chunk_ids: list[str], duplicate_of: str = "") -
 
 def _matching(articles: Iterable[Article], wanted: str) -> list[Article]:
     """Articles named by a source path (as given or absolute), a doc id, or a folder above them."""
-    path = Path(wanted).expanduser()
-    names = {wanted, str(path.absolute())}
+    path = absolute(wanted)
+    names = {wanted, str(path)}
     articles = list(articles)
     exact = [a for a in articles if a.source in names or a.doc_id == wanted]
     if exact:
@@ -615,7 +615,7 @@ def _matching(articles: Iterable[Article], wanted: str) -> list[Article]:
 def _is_under(source: str, roots: Sequence[Path]) -> bool:
     path = Path(source)
     for root in roots:
-        root = root.absolute()
+        root = absolute(root)
         if path == root or root in path.parents:
             return True
     return False

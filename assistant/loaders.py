@@ -63,9 +63,16 @@ def doc_id_for(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
 
 
+def absolute(path: str | os.PathLike[str]) -> Path:
+    """The path from the root, ``..`` and ``.`` folded in ("sub/../a.txt" is "a.txt": one article, not two),
+    symbolic links kept (the path the user knows the file by)."""
+    return Path(os.path.abspath(os.path.expanduser(path)))
+
+
 def iter_files(paths: Iterable[str | os.PathLike[str]],
                skipped: dict[str, str] | None = None) -> Iterator[Path | LoadError]:
-    """Supported files under the given paths, recursively, each real file once (symlink loops end).
+    """Supported files under the given paths, recursively, each real file once (symlink loops end): by
+    its own path where a folder holds both the file and a link to it.
 
     Files of another type met in a folder are not read but put in ``skipped`` (path -> reason): the
     user who gave the folder would otherwise never learn that they were left out. Hidden files and
@@ -73,7 +80,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
     """
     seen: set[Path] = set()
     for raw in paths:
-        path = Path(raw).expanduser()
+        path = absolute(raw)
         try:
             if not path.exists():
                 yield LoadError(str(path), "no such file or folder")
@@ -82,7 +89,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
                 real = path.resolve()
                 if real not in seen:
                     seen.add(real)
-                    yield path.absolute()
+                    yield path
                 continue
             if not path.is_dir():  # named outright: a FIFO or a device gets its line, not silence
                 yield LoadError(str(path), "not a regular file")
@@ -92,6 +99,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
             continue
         visited_dirs: set[Path] = set()
         unreadable: list[OSError] = []
+        links: list[tuple[Path, Path]] = []
         for root, dirs, files in os.walk(path, followlinks=True, onerror=unreadable.append):
             while unreadable:  # a subfolder that could not be listed gets its line; the walk goes on
                 error = unreadable.pop(0)
@@ -108,16 +116,21 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
                 suffix = Path(name).suffix.lower()
                 if suffix not in SUPPORTED_SUFFIXES:
                     if skipped is not None:
-                        skipped[str(Path(root, name).absolute())] = unsupported_type(suffix)
+                        skipped[str(absolute(Path(root, name)))] = unsupported_type(suffix)
                     continue
-                file = Path(root, name).absolute()
+                file = absolute(Path(root, name))
                 try:
                     real = file.resolve()
                 except (RuntimeError, OSError):  # a file symlink pointing (through others) to itself
                     yield LoadError(str(file), "symbolic link loop")
                     continue
-                if real in seen:
-                    continue
+                if file.is_symlink():
+                    links.append((file, real))  # after the files: the file itself may be further on
+                elif real not in seen:
+                    seen.add(real)
+                    yield file
+        for file, real in links:
+            if real not in seen:
                 seen.add(real)
                 yield file
         for error in unreadable:  # the last folders walked, or the given folder itself
@@ -146,7 +159,7 @@ def load_paths(
 def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Document | LoadError:
     """Load one file; never raises for bad input, returns a ``LoadError`` instead."""
     path = Path(path)
-    source = str(path.absolute())
+    source = str(absolute(path))
     try:
         return _load(path, source, max_bytes)
     except LoadFailure as failure:

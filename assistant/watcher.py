@@ -17,7 +17,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .loaders import SUPPORTED_SUFFIXES
+from .loaders import SUPPORTED_SUFFIXES, absolute
 from .types import IndexReport
 
 # Events that can change what a file says; opened, closed-without-write and attrib cannot.
@@ -26,7 +26,7 @@ _RELEVANT = {"created", "modified", "moved", "deleted", "closed"}
 
 class _Collector(FileSystemEventHandler):
     def __init__(self, ignore: Sequence[Path] = ()) -> None:
-        self.ignore = [p.absolute() for p in ignore]
+        self.ignore = [absolute(p) for p in ignore]
         self.lock = threading.Lock()
         self.paths: set[str] = set()
         self.first_event = 0.0
@@ -90,7 +90,7 @@ class Watcher:
         if not debounce >= 0:
             raise ValueError(f"the debounce must be 0 or more seconds, not {debounce}")
         self.assistant = assistant
-        self.folders = [Path(f).expanduser().absolute() for f in folders]
+        self.folders = [absolute(f) for f in folders]
         self.debounce = debounce
         self.max_delay = max(max_delay, debounce)
         self.on_report = on_report or (lambda report: None)

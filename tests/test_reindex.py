@@ -373,3 +373,46 @@ def test_cli_remove_and_check(tmp_path, cache):
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert "rebuilt from the stored text" in repaired.stdout and "ok:" in repaired.stdout
     assert_consistent(Assistant(index_dir, embedding_cache=cache))
+
+
+def test_a_path_through_dot_dot_or_a_link_is_one_article_under_its_plain_name(tmp_path, cache):
+    # "sub/../news/pont.txt" was stored as given (a second article beside "news/pont.txt", which prune and
+    # remove of "news/" did not reach), and a link sorting before its file was indexed in its place.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (tmp_path / "sub").mkdir()
+    write_news(folder, ["pont.txt", "port.txt"])
+    os.symlink(folder / "port.txt", folder / "a-link-to-port.txt")
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    report = assistant.index([tmp_path / "sub" / ".." / "news" / "pont.txt"])
+    assert report.added == [str(folder / "pont.txt")], report
+    report = assistant.index([folder])
+    assert sorted(report.added) == [str(folder / "port.txt")] and report.unchanged == [str(folder / "pont.txt")], report
+    assert sorted(a.source for a in assistant.articles()) == [str(folder / "pont.txt"), str(folder / "port.txt")]
+    assert assistant.remove(tmp_path / "sub" / ".." / "news").removed == sorted(
+        [str(folder / "pont.txt"), str(folder / "port.txt")])
+
+
+def test_a_source_filter_names_a_duplicate_by_its_own_name_and_never_everything(tmp_path, cache):
+    from assistant.filters import resolve_sources
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write_news(folder, ["pont.txt", "port.txt"])
+    (folder / "copie.txt").write_text(NEWS["pont.txt"], encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assistant.index([folder])
+    articles = assistant.articles()
+    # Files are indexed in name order: "copie.txt" first, "pont.txt" is its duplicate.
+    assert article(assistant, folder / "pont.txt").duplicate_of == str(folder / "copie.txt")
+    original = doc_id_for(str(folder / "copie.txt"))
+    # The copy's passages are its original's: asked about by either name, they answer.
+    assert resolve_sources(["copie.txt"], articles) == [original]
+    assert resolve_sources(["pont.txt"], articles) == [original]
+    answer = assistant.ask("Quelle ville a inauguré une passerelle ?", filters={"source": "copie.txt"})
+    assert answer.answered, answer.text
+    # Too short to name one article ("x", ".txt"): nothing, not every article.
+    assert resolve_sources(["x"], articles) == [] and resolve_sources([".txt"], articles) == []
+    assert resolve_sources(["x.txt"], articles) == []
+    assert resolve_sources(["marseille"], articles) == [doc_id_for(str(folder / "port.txt"))]  # its title
+    assert resolve_sources(["port"], articles) == [doc_id_for(str(folder / "port.txt"))]  # its file name
