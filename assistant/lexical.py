@@ -12,7 +12,9 @@ import hashlib
 import json
 import re
 import shutil
+import tempfile
 import threading
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -228,21 +230,31 @@ class LexicalIndex:
             self._last = None
 
     def save(self) -> None:
-        tmp = self.folder.with_name(self.folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self._bm25 is not None:
-            self._bm25.save(str(tmp / "bm25"))
-        (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self._ids}))
-        if self._postings is not None:
-            self._postings.save(tmp)
-        # Swap folders so that a reader never sees half a save.
-        old = self.folder.with_name(self.folder.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.folder.exists():
-            self.folder.rename(old)
-        tmp.rename(self.folder)
-        shutil.rmtree(old, ignore_errors=True)
+        # Readers rebuild and save too (after a writer's run, without its lock): each save writes a folder
+        # of its own and swaps it in, so that no reader sees half a save nor two saves mixed.
+        parent = self.folder.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_saves(self.folder)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{self.folder.name}.tmp-", dir=parent))
+        try:
+            if self._bm25 is not None:
+                self._bm25.save(str(tmp / "bm25"))
+            (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self._ids}))
+            if self._postings is not None:
+                self._postings.save(tmp)
+            old = parent / f"{self.folder.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
+            if self.folder.exists():
+                self.folder.rename(old)
+            try:
+                tmp.rename(self.folder)
+            except OSError:
+                if not self.folder.exists():
+                    raise
+                # Another save swapped its folder in meanwhile; it is as good as this one (or its
+                # generation says it is not, and the next reader rebuilds).
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         self._postings = None
 
     def load(self) -> bool:
@@ -253,6 +265,8 @@ class LexicalIndex:
             model = bm25s.BM25.load(str(self.folder / "bm25")) if meta["ids"] else None
         except (OSError, ValueError, KeyError):
             return False
+        if model is not None and int(model.scores["num_docs"]) != len(meta["ids"]):
+            return False  # files of two saves: scores would be read against the wrong chunks
         with self._lock:
             self._bm25 = model
             self._ids = meta["ids"]
@@ -287,6 +301,20 @@ class LexicalIndex:
             if self._bm25 is model:
                 self._last = (model, query, scores)
         return scores
+
+
+# A save's own folders left by a process that stopped half-way are removed after this long.
+STALE_SAVE_SECONDS = 3600.0
+
+
+def _remove_stale_saves(folder: Path) -> None:
+    for leftover in folder.parent.glob(f"{folder.name}.*"):
+        if leftover.name.startswith((f"{folder.name}.tmp", f"{folder.name}.old")):
+            try:
+                if time.time() - leftover.stat().st_mtime > STALE_SAVE_SECONDS:
+                    shutil.rmtree(leftover, ignore_errors=True)
+            except OSError:
+                pass
 
 
 def _score(model, tokens: list[str]) -> np.ndarray | None:

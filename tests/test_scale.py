@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -128,6 +129,26 @@ def test_bm25_built_page_by_page_scores_like_bm25s(tmp_path):
     assert loaded.load() and loaded.generation == 4 and len(loaded) == len(ids)
     best = loaded.search("Grad 122mm", 1)
     assert best == index.search("Grad 122mm", 1) and best[0][0] == ids[-1]
+
+
+def test_a_saved_bm25_index_whose_files_disagree_is_rebuilt_not_searched(tmp_path, sample_index):
+    # A reader's save and a writer's could mix one's matrix with the other's chunk ids: every question
+    # then failed ("list index out of range") until the index changed again.
+    index = LexicalIndex(tmp_path / "bm25")
+    index.build(["a", "b", "c"], ["Grad 122mm", "obus de 152mm", "Pyongyang"], generation=1)
+    index.save()
+    meta = json.loads((tmp_path / "bm25" / "ids.json").read_text())
+    (tmp_path / "bm25" / "ids.json").write_text(json.dumps(dict(meta, ids=["a", "b"])))
+    assert not LexicalIndex(tmp_path / "bm25").load()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bm25"]  # no folder of the save left beside it
+
+    copy = tmp_path / "index"
+    shutil.copytree(sample_index, copy, ignore=shutil.ignore_patterns("write.lock"))
+    ids_file = copy / "bm25" / "ids.json"
+    meta = json.loads(ids_file.read_text())
+    ids_file.write_text(json.dumps(dict(meta, ids=meta["ids"][:-1])))
+    answer = Assistant(copy).ask("Quelles armes ont été mentionnées ?")
+    assert answer.answered and any(WEAPONS in c.quote for c in answer.citations), answer.text
 
 
 def test_sentence_vectors_can_wait_for_the_first_question(tmp_path):
