@@ -6,6 +6,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
 
-from .answering.messages import no_articles_text, no_match_text
+from .answering.messages import filtered_text, no_articles_text, no_match_text
 from .chain import build_chain, build_retrieval_chain, stream_answer
 from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
 from .entities import Entity, EntityIndex
@@ -165,8 +166,9 @@ class Assistant:
         where = self.where(filters)
         if (unmatched := self._unmatched(question, filters, where)) is not None:
             return unmatched
-        return self.chain.invoke({"question": question, "k": k or self.settings.k, "where": where,
-                                  "history": list(history or [])})
+        answer = self.chain.invoke({"question": question, "k": k or self.settings.k, "where": where,
+                                    "history": list(history or [])})
+        return self._noting_filters(answer, filters)
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                history: Sequence[tuple[str, str]] | None = None) -> Iterator[str | Answer]:
@@ -199,7 +201,8 @@ class Assistant:
             return
         state = self.retrieval_chain.invoke({"question": question, "k": k or self.settings.k,
                                              "where": where, "history": list(history or [])})
-        yield from stream_answer(self.answerer, state)
+        for piece in stream_answer(self.answerer, state):
+            yield self._noting_filters(piece, filters) if isinstance(piece, Answer) else piece
 
     def _unmatched(self, question: str, filters: dict[str, Any] | None,
                    where: dict[str, Any] | None) -> Answer | None:
@@ -207,8 +210,22 @@ class Assistant:
         answer" would blame the articles for what the filters did)."""
         if not filters or where is None or self.store.any_chunk(where):
             return None
-        return Answer(text=no_match_text(question_language(question), filters), question=question,
+        from .filters import describe_filters
+
+        language = question_language(question)
+        return Answer(text=no_match_text(language, describe_filters(filters, self, language)), question=question,
                       answered=False, answerer=self.answerer.name)
+
+    def _noting_filters(self, answer: Answer, filters: dict[str, Any] | None) -> Answer:
+        """A refusal under filters says so: the articles they leave out may answer (a name picked in the
+        web app's entities panel filters the chat, and a later question was refused as if unanswerable)."""
+        from .filters import describe_filters, is_friendly
+
+        if answer.answered or not filters or not is_friendly(filters):
+            return answer
+        language = question_language(answer.question)
+        note = filtered_text(language, describe_filters(filters, self, language))
+        return replace(answer, notice=f"{answer.notice} {note}".strip())
 
     def articles(self) -> list[Article]:
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)

@@ -504,6 +504,11 @@ class EntityIndex:
             entity.kind = kinds[key].most_common(1)[0][0]
         return sorted(entities.values(), key=lambda e: (-e.article_count, -e.mention_count, e.name.casefold()))
 
+    def name_of(self, key: str) -> str | None:
+        """How the articles write the entity of this key ("kyrylo boudanov" -> "Kyrylo Boudanov")."""
+        got = self.collection.get(where={"key": key}, include=["metadatas"], limit=1)
+        return got["metadatas"][0]["name"] if got["metadatas"] else None
+
     def match(self, query: str, kind: str | None = None) -> list[str]:
         """Entity keys a user's spelling names: exact key, else whole words, else close spellings
         ("Budanov" finds "Kyrylo Boudanov")."""

@@ -32,6 +32,36 @@ class FilterError(ValueError):
     """A filter value that cannot be understood (a malformed date, an unknown key)."""
 
 
+# How a refusal names each filter, in the question's language.
+LABELS = {
+    "en": {"source": "source", "lang": "language", "since": "since", "until": "until", "entity": "entity"},
+    "fr": {"source": "source", "lang": "langue", "since": "depuis", "until": "jusqu'au", "entity": "entité"},
+}
+_SAME_KEY = {"sources": "source", "language": "lang", "entities": "entity"}
+
+
+def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "en") -> str:
+    """The filters as a reader knows them: "source: <the article's title>; entity: Kyrylo Boudanov" (the web
+    app's filters hold doc ids and entity keys)."""
+    labels = LABELS.get(language, LABELS["en"])
+    titles: dict[str, str] | None = None
+    parts = []
+    for key, value in filters.items():
+        if value in (None, "", [], ()):
+            continue
+        key = _SAME_KEY.get(key, key)
+        shown = []
+        for item in map(str, _as_list(value)) if key in labels else [str(value)]:
+            if key == "source":
+                titles = titles if titles is not None else {a.doc_id: a.title for a in assistant.articles()}
+                item = titles.get(item) or item
+            elif key == "entity":
+                item = assistant.entity_index.name_of(item) or item
+            shown.append(item)
+        parts.append(f"{labels.get(key, key)}{' :' if language == 'fr' else ':'} {', '.join(shown)}")
+    return (" ; " if language == "fr" else "; ").join(parts)
+
+
 def is_friendly(filters: dict[str, Any] | None) -> bool:
     return bool(filters) and any(key in FRIENDLY for key in filters)
 

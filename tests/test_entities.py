@@ -191,12 +191,19 @@ def test_filters_restrict_retrieval_in_the_store(sample_assistant):
     answer = sample_assistant.ask(WEAPONS_QUESTION, filters={"source": SAMPLE.name, "entity": "Budanov"})
     assert answer.answered and "Grad" in " ".join(c.quote for c in answer.citations)
     # filters that leave nothing are named in the refusal: the articles are not what failed
-    for filters, named in (({"entity": "Zelensky"}, "entity: Zelensky"), ({"since": "2000"}, "since: 2000")):
+    for filters, named in (({"entity": "Zelensky"}, "entité : Zelensky"), ({"since": "2000"}, "depuis : 2000")):
         refused = sample_assistant.ask(WEAPONS_QUESTION, filters=filters)
         assert not refused.answered and refused.citations == []
         assert f"Aucun article indexé ne correspond aux filtres ({named})" in refused.text
     english = sample_assistant.ask("Which weapons?", filters={"lang": "en"})
-    assert "No indexed article matches the filters (lang: en)" in english.text
+    assert "No indexed article matches the filters (language: en)" in english.text
+    # The web app's filters hold doc ids and entity keys: named as the reader knows them.
+    sample = sample_assistant.articles()[0]
+    refused = sample_assistant.ask("Which weapons?", filters={"source": [sample.doc_id], "since": "2030",
+                                                              "entity": "kyrylo boudanov"})
+    assert f"source: {sample.title}; since: 2030; entity: Kyrylo Boudanov)" in refused.text, refused.text
+    refused = sample_assistant.ask("Quelles armes ?", filters={"since": "2030", "until": "2031"})
+    assert "(depuis : 2030 ; jusqu'au : 2031)" in refused.text, refused.text
 
 
 def test_a_filtered_search_the_vector_store_returns_short_still_sees_every_allowed_chunk(sample_assistant,
@@ -228,9 +235,14 @@ def test_question_filtered_to_an_article_that_does_not_answer_is_refused(writabl
     assistant = Assistant(writable_index)
     assert assistant.index([other]).added == [str(other)]
     assert assistant.ask(WEAPONS_QUESTION).answered  # unfiltered, the sample answers it
-    for filters in ({"source": other.name}, {"entity": "Jean Dupont"}, {"since": "2024-01-01"}):
+    for filters, named in (({"source": other.name}, "source : fete-du-pain.txt"),
+                           ({"entity": "Jean Dupont"}, "entité : Jean Dupont"), ({"since": "2024-01-01"}, "depuis")):
         answer = assistant.ask(WEAPONS_QUESTION, filters=filters)
         assert not answer.answered and answer.citations == [], filters
+        # A refusal under filters says they were on: the articles left out may answer.
+        assert f"Seuls les articles correspondant aux filtres ont été consultés ({named}" in answer.notice, answer
+        streamed = list(assistant.stream("Which weapons were mentioned?", filters=filters))[-1]
+        assert not streamed.answered and "Only the articles matching the filters were searched" in streamed.notice
         assert {d.metadata["source"] for d in assistant.retrieve(WEAPONS_QUESTION, filters=filters)} <= {str(other)}
     assert assistant.retrieve("pain", filters={"until": "2023-12-31"}) == []
     assert {d.metadata["source"] for d in assistant.retrieve("pain", filters={"since": "2024-03"})} == {str(other)}
@@ -318,7 +330,7 @@ def test_cli_entities_and_filtered_ask(sample_index, capsys):
     out = capsys.readouterr().out
     assert "Vostotchny" in out and "[Pyongyang]" in out
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--lang", "en"]) == 0
-    assert "ne correspond aux filtres (lang: en)" in capsys.readouterr().out  # the filter is named
+    assert "ne correspond aux filtres (langue : en)" in capsys.readouterr().out  # the filter is named
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--entity", "Budanov", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["answered"]
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--since", "yesterday"]) == 2

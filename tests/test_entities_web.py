@@ -50,7 +50,8 @@ def page_url(sample_assistant):
         demo.close()
 
 
-def test_clicking_an_entity_filters_the_chat_and_shows_its_mentions(page_url):
+def test_clicking_an_entity_filters_the_chat_and_shows_its_mentions(page_url, sample_assistant):
+    sample_doc_id = sample_assistant.articles()[0].doc_id
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
@@ -78,5 +79,14 @@ def test_clicking_an_entity_filters_the_chat_and_shows_its_mentions(page_url):
 
             page.locator("#entity-clear").click()
             page.wait_for_function("document.querySelector('#entity-filter-status').innerText.includes('all')")
+
+            # A date filters to the articles that mention it, named by their titles, not their ids.
+            page.get_by_text("Dates (", exact=False).first.click()  # the group starts closed
+            page.locator("#entities-date").get_by_text("2019 (1)").click()
+            page.wait_for_function("document.querySelector('#entity-filter-status').innerText.includes('Corée')")
+            assert sample_doc_id not in status.inner_text()
+            page.locator("#entity-since textarea, #entity-since input").first.fill("2024-13")
+            page.locator("#entity-apply-dates").click()
+            page.get_by_text("Not a date: “2024-13” (write YYYY, YYYY-MM or YYYY-MM-DD).").wait_for(timeout=30000)
         finally:
             browser.close()

@@ -64,11 +64,21 @@ NO_MATCH = {
 }
 
 
-def no_match_text(language: str, filters: dict) -> str:
-    """The filters that left no passage, named, so the reader can widen them."""
-    shown = "; ".join(f"{key}: {', '.join(map(str, value)) if isinstance(value, list | tuple) else value}"
-                      for key, value in filters.items() if value not in (None, "", [], ()))
-    return NO_MATCH.get(language, NO_MATCH["en"]).format(filters=shown)
+def no_match_text(language: str, filters: str) -> str:
+    """The filters that left no passage (``filters``: as ``filters.describe_filters`` names them), so
+    the reader can widen them."""
+    return NO_MATCH.get(language, NO_MATCH["en"]).format(filters=filters)
+
+
+FILTERED = {
+    "en": "Only the articles matching the filters were searched ({filters}).",
+    "fr": "Seuls les articles correspondant aux filtres ont été consultés ({filters}).",
+}
+
+
+def filtered_text(language: str, filters: str) -> str:
+    """Said beside a refusal under filters: the articles left out may answer."""
+    return FILTERED.get(language, FILTERED["en"]).format(filters=filters)
 
 
 def unsupported_text(language: str) -> str:

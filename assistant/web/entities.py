@@ -30,12 +30,14 @@ WORDS = {
            "clear": "Clear filters", "refresh": "Refresh", "all": "Chat: all articles.",
            "filtered": "Chat filtered to: {what}.", "mentions": "{n} mention(s) in {a} article(s)",
            "none": "No entities yet: index some articles.", "mentioning": "articles mentioning {name}",
-           "date_placeholder": "YYYY, YYYY-MM or YYYY-MM-DD", "bad_date": "Not a date: {reason}"},
+           "date_placeholder": "YYYY, YYYY-MM or YYYY-MM-DD",
+           "bad_date": "Not a date: “{value}” (write YYYY, YYYY-MM or YYYY-MM-DD)."},
     "fr": {"title": "Entités", "since": "Publié depuis", "until": "Publié jusqu'au", "apply": "Appliquer les dates",
            "clear": "Effacer les filtres", "refresh": "Actualiser", "all": "Chat : tous les articles.",
            "filtered": "Chat filtré : {what}.", "mentions": "{n} mention(s) dans {a} article(s)",
            "none": "Aucune entité : indexez d'abord des articles.", "mentioning": "articles citant {name}",
-           "date_placeholder": "AAAA, AAAA-MM ou AAAA-MM-JJ", "bad_date": "Date invalide : {reason}"},
+           "date_placeholder": "AAAA, AAAA-MM ou AAAA-MM-JJ",
+           "bad_date": "Date invalide : « {value} » (écrire AAAA, AAAA-MM ou AAAA-MM-JJ)."},
 }
 PANEL_CSS = """
 .entity-mentions { display: flex; flex-direction: column; gap: 6px; max-height: 320px; overflow: auto; }
@@ -84,13 +86,18 @@ def mentions_html(entity: Entity | None, lang: str = "en") -> str:
             + "".join(items) + "</div>")
 
 
-def status_text(filters: dict[str, Any], names: dict[str, str], lang: str = "en") -> str:
+def status_text(filters: dict[str, Any], names: dict[str, str], lang: str = "en",
+                titles: dict[str, str] | None = None) -> str:
+    """The chat's filters in words: the entity's name, the articles' titles (``titles``: doc id -> title;
+    a date picked in the panel filters to the articles that mention it), the dates."""
     words = WORDS.get(lang, WORDS["en"])
     parts = []
     if filters.get("entity"):
         parts.append(words["mentioning"].format(name=names.get(filters["entity"], filters["entity"])))
     if filters.get("source"):
-        parts.append(", ".join(str(s) for s in filters["source"]))
+        parts.append(", ".join(f"« {titles[s]} »" if lang == "fr" and titles and s in titles
+                               else f"“{titles[s]}”" if titles and s in titles else str(s)
+                               for s in filters["source"]))
     if filters.get("since"):
         parts.append(f"≥ {filters['since']}")
     if filters.get("until"):
@@ -147,6 +154,10 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
     def current_names() -> dict[str, str]:
         return {e.key: e.name for e in assistant.entities()}
 
+    def described(state: dict[str, Any], spoken: str) -> str:
+        titles = {a.doc_id: a.title for a in assistant.articles()} if state.get("source") else None
+        return status_text(state, current_names(), spoken, titles)
+
     def pick(kind: str):
         def on_select(key: str | None, state: dict[str, Any], lang_value: str | None = None):
             state = dict(state or {})
@@ -163,7 +174,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
                 state["entity"] = key
             others = [gr.update(value=None) if other is not groups[kind] else gr.skip() for other in radios]
             spoken = speak(lang_value)
-            return (state, status_text(state, current_names(), spoken), mentions_html(entity, spoken), *others)
+            return (state, described(state, spoken), mentions_html(entity, spoken), *others)
 
         return on_select
 
@@ -180,11 +191,11 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
                 continue
             try:
                 day_number(value, end=name == "until")
-            except FilterError as error:
-                gr.Warning(WORDS[spoken]["bad_date"].format(reason=error))
+            except FilterError:
+                gr.Warning(WORDS[spoken]["bad_date"].format(value=value))
                 return gr.skip(), gr.skip()
             state[name] = value
-        return state, status_text(state, current_names(), spoken)
+        return state, described(state, spoken)
 
     for trigger in (apply_button.click, since.submit, until.submit):
         trigger(apply_dates, [since, until, filters, *page_lang], [filters, status])
@@ -209,7 +220,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
     refresh_outputs = [*radios, *accordions]
     refresh_button.click(refresh, refresh_inputs, refresh_outputs)
     if ui is not None:  # the status line is rebuilt from the filters in the new language
-        ui.on_language(lambda state, lang_value: status_text(dict(state or {}), current_names(), speak(lang_value)),
+        ui.on_language(lambda state, lang_value: described(dict(state or {}), speak(lang_value)),
                        [filters, ui.lang], [status])
     return EntitiesPanel(filters=filters, status=status, groups=groups, mentions=mentions, since=since,
                          until=until, refresh_button=refresh_button, clear_button=clear_button, refresh=refresh,
