@@ -209,6 +209,31 @@ def test_weapons_answer_its_sources_markers_article_and_follow_up(page):
     assert "What weapons were mentioned?" in page.locator("#sources .sources-head").inner_text()
 
 
+def test_copying_a_message_gives_its_text_and_the_keyboard_follows_the_article_view(page, app):
+    # The copy buttons copied the Markdown the chat renders: "[[1]](#cite-0-1 ...)", "\\[source\\]", "&amp;".
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
+    question = "Quelles armes ont été mentionnées (*toutes*) & par qui [source] ?"
+    ask(page, question, 0)
+    copy = page.locator('#chatbot button[aria-label="Copy message"]')
+    copy.nth(0).click()
+    page.wait_for_function("t => navigator.clipboard.readText().then(c => c === t)", arg=question)
+    copy.nth(1).click()
+    page.wait_for_function("() => navigator.clipboard.readText().then(c => c.includes('[1]'))")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "Grad" in copied and "#cite-" not in copied and "\\" not in copied and "&amp;" not in copied, copied
+
+    # Enter on "open the whole article" leaves the focus on the way back, and back on the button after.
+    opener = page.locator("#sources .open-article").first
+    marker = opener.get_attribute("data-marker")
+    opener.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#article-mark")
+    page.wait_for_function("() => document.activeElement?.classList.contains('back-to-sources')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#sources .source-card")
+    page.wait_for_function("m => document.activeElement?.matches(`.open-article[data-marker='${m}']`)", arg=marker)
+
+
 def test_two_markers_quoting_one_passage_share_one_card(page):
     # Both sentences of this answer come from one paragraph: one card, labelled [1] [2], both highlighted.
     text = ask(page, "Quelles armes ont été mentionnées ?", 0)

@@ -32,6 +32,26 @@ def test_safe_name_keeps_no_folder_and_no_odd_character(given, expected):
     assert safe_name(given) == expected
 
 
+def test_an_upload_is_named_as_its_file_not_as_the_browser_encoded_it(tmp_path):
+    # Chromium sends 'Breaking <news> & "quotes".html' as 'Breaking <news> & %22quotes%22.html'.
+    store = UploadStore(tmp_path / "uploads", max_mb=1)
+    temp = tmp_path / "browser" / 'Breaking <news> & %22quotes%22.html'
+    temp.parent.mkdir()
+    temp.write_text("<p>Un article.</p>", encoding="utf-8")
+    saved = store.save_all([temp], "en")[0]
+    assert saved.name == 'Breaking <news> & "quotes".html'
+    assert saved.stored == tmp_path / "uploads" / "Breaking-news-quotes.html"
+
+
+def test_a_long_question_is_shortened_over_its_sources():
+    question = "Quelles armes ont été mentionnées " + "et par qui exactement " * 100 + "?"
+    rendered = sources_html(Answer(text="…", question=question, answered=False), 0, "fr")
+    head = rendered.split('<div class="sources-head">')[1].split("</div>")[0]
+    shown = head.split('">', 1)[1]
+    assert len(shown) < 200 and shown.endswith(" …</q>") and shown.startswith("Quelles armes")
+    assert f'title="{question}"' in head  # the whole question on hover
+
+
 def test_upload_store_never_overwrites_and_reuses_identical_files(tmp_path):
     store = UploadStore(tmp_path / "uploads", max_mb=1)
     first, second, same = tmp_path / "a", tmp_path / "b", tmp_path / "c"

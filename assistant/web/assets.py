@@ -86,23 +86,56 @@ const handler = (event) => {
   const open = event.target.closest('.open-article');
   if (open && element.contains(open)) {
     event.preventDefault();
+    // the view is drawn anew: the keyboard's focus goes to its way back (and back to this button after)
+    window.__newsFocus = document.activeElement === open ? '.back-to-sources' : null;
+    window.__newsReturn = open.dataset.marker;
     trigger('click', {action: 'open', turn: Number(open.dataset.turn), marker: Number(open.dataset.marker)});
     return;
   }
   const back = event.target.closest('.back-to-sources');
   if (back && element.contains(back)) {
     event.preventDefault();
+    window.__newsFocus = document.activeElement === back && window.__newsReturn
+      ? `.open-article[data-marker="${window.__newsReturn}"]` : null;
     trigger('click', {action: 'back'});
   }
 };
 if (window.__newsCiteHandler) document.removeEventListener('click', window.__newsCiteHandler, true);
 window.__newsCiteHandler = handler;
 document.addEventListener('click', handler, true);
+// The chat's copy buttons copy a message as it is stored, Markdown for the renderer: "[[1]](#cite-0-1 'Title')",
+// "\\[source\\]", "&amp;". What reaches the clipboard is the text as read, markers as [1]. Where the page is
+// not a secure context (http on another host) Gradio copies through a selected text area instead.
+const plainText = (text) => String(text)
+  .replace(/\\[\\[(\\d+)\\]\\]\\(#cite-\\d+-\\d+(?: "[^"]*")?\\)/g, '[$1]')
+  .replace(/\\\\([\\\\`*_{}\\[\\]<>#|~$!])/g, '$1')
+  .replace(/&amp;/g, '&');
+const ours = (text) => /\\(#cite-\\d+-\\d+|\\\\[\\\\`*_{}\\[\\]<>#|~$!]|&amp;/.test(String(text));
+if (navigator.clipboard && !window.__newsPlainCopy) {
+  const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+  navigator.clipboard.writeText = (text) => write(ours(text) ? plainText(text) : text);
+}
+if (!window.__newsPlainCopy) {
+  document.addEventListener('copy', (event) => {
+    const box = document.activeElement;
+    if (!box || box.tagName !== 'TEXTAREA' || box.closest('#question')) return;  // not what the user typed
+    const text = box.value.substring(box.selectionStart, box.selectionEnd);
+    if (!text || !ours(text)) return;
+    event.clipboardData.setData('text/plain', plainText(text));
+    event.preventDefault();
+  }, true);
+}
+window.__newsPlainCopy = true;
 // after each render: bring the cited sentence (article view) or the active source card into view
 watch('value', () => {
   const mark = element.querySelector('#article-mark');
   const target = mark || element.querySelector('.source-card.active');
   if (target) target.scrollIntoView({block: mark ? 'center' : 'nearest', behavior: 'smooth'});
+  const focus = window.__newsFocus && element.querySelector(window.__newsFocus);
+  if (focus) {
+    window.__newsFocus = null;
+    focus.focus({preventScroll: true});
+  }
 });
 """
 

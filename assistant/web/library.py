@@ -32,6 +32,12 @@ _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 MAX_STEM = 100
 
 
+def browser_name(name: str) -> str:
+    """The file's own name: browsers send a double quote, CR and LF in an upload's name as %22, %0D, %0A
+    (HTML's form encoding), which Gradio keeps as they came."""
+    return name.replace("%22", '"').replace("%0D", "\r").replace("%0A", "\n")
+
+
 def safe_name(name: str) -> str:
     """A plain file name from whatever the browser sent: no folders, no hidden files, no odd characters."""
     base = PurePosixPath(str(name).replace("\\", "/")).name
@@ -80,14 +86,14 @@ class UploadStore:
         saved: list[Upload] = []
         for temp in temp_paths:
             claimed = {u.stored for u in saved if u.stored is not None}
-            ours = self.folder / safe_name(Path(temp).name) in claimed
+            ours = self.folder / safe_name(browser_name(Path(temp).name)) in claimed
             saved.append(self.save(temp, None, lang, replace=replace and not ours))
         return saved
 
     def save(self, temp_path: str | os.PathLike[str], original_name: str | None, lang: str,
              replace: bool = False) -> Upload:
         temp = Path(temp_path)
-        name = Path(original_name or temp.name).name
+        name = browser_name(Path(original_name or temp.name).name)
         suffix = Path(safe_name(name)).suffix
         if suffix not in SUPPORTED_SUFFIXES:
             return Upload(name, reason=t(lang, "report.bad_type", suffix=suffix or "(none)"))

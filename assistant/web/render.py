@@ -147,6 +147,15 @@ def source_card(citations: Citation | Sequence[Citation], turn: int, active: int
     )
 
 
+# A long question (a pasted paragraph) is shown this far over the sources, or it pushes them out of view.
+QUESTION_SHOWN = 160
+
+
+def shortened(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
 def sources_html(answer: Answer | None, turn: int | None, lang: str, active: int | None = None,
                  pending: bool = False) -> str:
     """The sources panel for one answer of the conversation (or its empty/pending states)."""
@@ -155,7 +164,8 @@ def sources_html(answer: Answer | None, turn: int | None, lang: str, active: int
     if answer is None or turn is None:
         return f'<div class="sources sources-empty"><p class="sources-note">{t(lang, "sources.empty")}</p></div>'
     parts = [f'<div class="sources" data-turn="{turn}">',
-             f'<div class="sources-head">{t(lang, "sources.for")} <q>{html.escape(answer.question)}</q></div>']
+             f'<div class="sources-head">{t(lang, "sources.for")} <q title="{html.escape(answer.question)}">'
+             f'{html.escape(shortened(answer.question, QUESTION_SHOWN))}</q></div>']
     if answer.unsupported:
         parts.append(f'<p class="sources-warning">{t(lang, "sources.unsupported")}</p>')
     if not answer.citations:
