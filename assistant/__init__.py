@@ -1,6 +1,7 @@
 """News question-answering assistant: answers from your articles only, with the passages it relied on."""
 
 from .api import Assistant, QuestionError, answer
+from .filters import FilterError
 from .indexer import IndexBusyError
 from .settings import Settings
 from .store import ModelMismatchError, StoreFullError, StoreStoppedError, StoreUnreachableError
@@ -10,6 +11,7 @@ __all__ = [
     "Answer",
     "Assistant",
     "Citation",
+    "FilterError",
     "IndexBusyError",
     "IndexReport",
     "ModelMismatchError",

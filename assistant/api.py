@@ -32,6 +32,21 @@ class QuestionError(ValueError):
     """The question cannot be asked as it is (empty, too long)."""
 
 
+class _part(cached_property):
+    """A part of the assistant, built once even when two threads first ask for it at once (the web app
+    prepares the reranker while a first question comes in): Python 3.12's ``cached_property`` no longer
+    holds a lock while it builds, and two stores would be opened on one index."""
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        built = instance.__dict__.get(self.attrname, _part)
+        if built is not _part:
+            return built
+        with instance._lock:
+            return super().__get__(instance, owner)
+
+
 class Assistant:
     """Index articles and answer questions about them with cited passages.
 
@@ -47,26 +62,26 @@ class Assistant:
         if index_dir is not None:
             overrides["index_dir"] = Path(index_dir)
         self.settings = base.with_overrides(**overrides) if overrides else base
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # the parts build one another
 
     # -- parts, built on first use and shared by every thread
-    @cached_property
+    @_part
     def embeddings(self) -> ModelEmbeddings:
         return load_embeddings(self.settings.embedding_model, self.settings.embedding_precision)
 
-    @cached_property
+    @_part
     def store(self) -> Store:
         return Store(self.settings.index_dir, self.embeddings, chroma_url=self.settings.chroma_url)
 
-    @cached_property
+    @_part
     def cache(self) -> EmbeddingCache:
         return EmbeddingCache(self.settings.embedding_cache or self.settings.index_dir / "embedding-cache.sqlite")
 
-    @cached_property
+    @_part
     def lexical(self) -> LexicalSide:
         return LexicalSide(self.store, LexicalIndex(self.settings.index_dir / "bm25"))
 
-    @cached_property
+    @_part
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(store=self.store, lexical=self.lexical, embeddings=self.embeddings,
                                k=self.settings.k, fetch_k=self.settings.fetch_k,
@@ -77,7 +92,7 @@ class Assistant:
                                reranker=self.reranker, rerank_top=self.settings.rerank_top,
                                rerank_weight=self.settings.rerank_weight)
 
-    @cached_property
+    @_part
     def reranker(self) -> Reranker | None:
         if self.settings.reranker == "none":
             return None
@@ -88,25 +103,25 @@ class Assistant:
         return QueryLikelihoodReranker(self.settings.reranker_model, self.settings.model_cache_dir,
                                        self.settings.prompts_dir)
 
-    @cached_property
+    @_part
     def answerer(self):
         from .answering.backends import make_answerer
 
         return make_answerer(self.settings, self.embeddings, self.cache)
 
-    @cached_property
+    @_part
     def chain(self) -> Runnable:
         return build_chain(self.retriever, self.embeddings, self.answerer)
 
-    @cached_property
+    @_part
     def entity_index(self) -> EntityIndex:
         return EntityIndex.of(self.store)
 
-    @cached_property
+    @_part
     def retrieval_chain(self) -> Runnable:
         return build_retrieval_chain(self.retriever, self.embeddings, self.answerer)
 
-    @cached_property
+    @_part
     def indexer(self) -> Indexer:
         return Indexer(self.settings, self.store, self.embeddings, self.cache, self.lexical)
 
@@ -271,7 +286,9 @@ class Assistant:
 
     def check_question(self, question: str) -> str:
         """The question stripped, or ``QuestionError`` saying why it cannot be asked."""
-        if not isinstance(question, str) or not question.strip():
+        if not isinstance(question, str):
+            raise QuestionError(f"the question must be text, not {type(question).__name__}")
+        if not question.strip():
             raise QuestionError("the question is empty")
         question = question.strip()
         if not re.search(r"[^\W_]{2}|\d", question):  # "?", "a", "..." : nothing to search for

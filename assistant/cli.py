@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant", description="Answer questions from your news articles, with the passages relied on."
     )
-    parser.add_argument("--index", dest="index_dir", help="index folder (default: ASSISTANT_INDEX_DIR or ./index)")
+    parser.add_argument("--index", dest="index_dir",
+                        help="index folder (default: ASSISTANT_INDEX_DIR, else the checkout's index/, or "
+                             "~/.local/share/news-assistant/index when installed)")
     parser.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
     parser.add_argument("--model", dest="embedding_model", help="embedding model (default multilingual-e5-small)")
     parser.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"])

@@ -189,6 +189,7 @@ class EmbeddingCache:
             "CREATE TABLE IF NOT EXISTS vectors (model TEXT, digest TEXT, vector BLOB, PRIMARY KEY(model, digest))"
         )
         self._lock = threading.Lock()
+        self.texts_embedded = 0  # by the model, through this cache, since it was opened
 
     @staticmethod
     def digest(text: str) -> str:
@@ -216,6 +217,7 @@ class EmbeddingCache:
                          for d, v in zip(part, vectors, strict=True)],
                     )
                     self._db.commit()
+                    self.texts_embedded += len(part)
                 found.update(zip(part, vectors, strict=True))
                 if progress:
                     progress(start + len(part), len(missing))

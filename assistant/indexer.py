@@ -188,6 +188,7 @@ class Indexer:
         ``StoreUnreachableError`` carrying the report of what it did before (``error.report``), so that a
         Python caller learns what was indexed; so does a full disk (``StoreFullError``)."""
         run = _Run(self, report)
+        embedded_before = self.cache.texts_embedded
         try:
             with room(self.store.location):
                 run.recover()
@@ -199,6 +200,7 @@ class Indexer:
             raise
         finally:
             report.seconds = time.perf_counter() - started
+            report.texts_embedded = self.cache.texts_embedded - embedded_before
 
     def refresh(self) -> None:
         """Tell readers the index moved, and rebuild the BM25 side once for all of them.

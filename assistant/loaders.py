@@ -306,10 +306,25 @@ def _looks_like_text(text: str) -> bool:
     return control / len(sample) < 0.01
 
 
+# A file's metadata lines ("Date: 2024-03-01", "Source: Reuters") state no fact: neither a title nor an
+# answer (the extractive answerer never quotes them).
+METADATA_LINE = re.compile(
+    r"\s*(?:date|dates|source|sources|author|authors|auteur|auteurs|by|published|publié le|publication|"
+    r"updated|mis à jour|url|link|lien|tags|mots-clés|keywords|title|titre|language|langue)\s*:"
+    # A site's footer ("© 2024 Lyon Daily", "Copyright 2024 ...") is no answer either; "Copyright law ..." may be.
+    r"|\s*(?:©|\(c\)\s|copyright\s+(?:©\s*|\(c\)\s*)?\d{4})", re.I
+)
+_TITLE_LINE = re.compile(r"\s*(?:title|titre)\s*:\s*(\S.*)", re.I)
+
+
 def _first_line(text: str) -> str | None:
+    """The title of a plain text: its "Title:" line, else its first line that is not metadata."""
+    for line in text.splitlines()[:40]:
+        if (named := _TITLE_LINE.match(line)) is not None:
+            return _shorten(named.group(1).strip())
     for line in text.splitlines():
         line = line.strip()
-        if line:
+        if line and not METADATA_LINE.match(line) and not _DATE_LINE.match(line):
             return _shorten(line)
     return None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.sources.utils import parse_env_vars
 
@@ -132,6 +132,23 @@ class Settings(BaseSettings):
     auth_user: str | None = None
     auth_password: SecretStr | None = None
     upload_max_mb: float = Field(default=25.0, gt=0)
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_within_chunk(cls, value: int, info: ValidationInfo) -> int:
+        # Up to half the chunk is used; more would make each chunk mostly its neighbour (chunking.py).
+        size = info.data.get("chunk_size")
+        if size is not None and value >= size:
+            raise ValueError(f"must be less than the chunk size ({size}); at most half of it is used")
+        return value
+
+    @field_validator("sentence_weight")
+    @classmethod
+    def _weights_leave_bm25_its_share(cls, value: float, info: ValidationInfo) -> float:
+        dense = info.data.get("dense_weight")
+        if dense is not None and dense + value > 1.0 + 1e-9:
+            raise ValueError(f"with the dense weight ({dense}) must sum to 1 or less: BM25 gets the rest")
+        return value
 
     @field_validator("chroma_url", "llm_base_url")
     @classmethod

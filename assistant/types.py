@@ -70,7 +70,8 @@ class IndexReport:
     duplicates: dict[str, str] = field(default_factory=dict)  # source -> source with the same content
     # source -> why it was not read (a file of another type in a folder given): not a failure
     skipped: dict[str, str] = field(default_factory=dict)
-    chunks_added: int = 0
+    chunks_added: int = 0  # chunks written for the articles added or updated
+    texts_embedded: int = 0  # chunks and sentences the model embedded (the rest were in the embedding cache)
     seconds: float = 0.0
     repaired: list[str] = field(default_factory=list)  # what an interrupted earlier run had left, now fixed
 
@@ -95,7 +96,8 @@ class IndexReport:
             parts.append(f"{len(self.duplicates)} duplicate")
         if self.repaired:
             parts.append(f"{len(self.repaired)} repaired after an interrupted run")
-        return ", ".join(parts) + f" ({self.chunks_added} chunks embedded, {self.seconds:.1f}s)"
+        return ", ".join(parts) + (f" ({self.chunks_added} chunks written, {self.texts_embedded} texts embedded, "
+                                   f"{self.seconds:.1f}s)")
 
     def skipped_lines(self, limit: int = SKIPPED_LISTED) -> list[str]:
         """The files not read, a line each; beyond ``limit`` (a folder of photos, say), the count of each

@@ -217,6 +217,11 @@ def test_bad_questions_get_a_clear_error(sample_assistant, question):
         sample_assistant.ask(question)
 
 
+def test_a_question_that_is_not_text_is_named_so(sample_assistant):
+    with pytest.raises(QuestionError, match="must be text, not int"):
+        sample_assistant.ask(123)
+
+
 def test_empty_index_says_so(tmp_path):
     answer = Assistant(tmp_path / "empty").ask("What weapons were mentioned?")
     assert not answer.answered and not answer.citations

@@ -176,6 +176,17 @@ def test_a_date_line_is_read_as_the_article_language_writes_dates(tmp_path, line
     assert (load_file(path).metadata.get("published") or None) == published
 
 
+@pytest.mark.parametrize(("head", "title"), [
+    ("Date: 2024-05-02\nSource: Ouest-France\n\nLe Havre : le port bloqué", "Le Havre : le port bloqué"),
+    ("Titre : Grève au port du Havre\nDate: 2024-05-02\n\nLe Havre : le port bloqué", "Grève au port du Havre"),
+    ("Publié le 5 mars 2024\nLe port bloqué", "Le port bloqué"),
+])
+def test_a_text_files_title_is_not_its_metadata_line(tmp_path, head, title):
+    path = tmp_path / "havre.txt"
+    path.write_text(f"{head}\n\nLes dockers du Havre ont bloqué le port mardi.\n", encoding="utf-8")
+    assert load_file(path).metadata["title"] == title
+
+
 def test_markdown_title_and_date(tmp_path):
     path = tmp_path / "note.md"
     path.write_text("---\ndate: 2023-09-14\n---\n# Sommet à Vladivostok\n\n" + FRENCH, encoding="utf-8")

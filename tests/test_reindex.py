@@ -70,6 +70,9 @@ def test_changed_files_replaced_unchanged_skipped_deleted_pruned(tmp_path, cache
     port.write_text(NEWS["port.txt"] + "Le trafic de conteneurs a en revanche reculé de 5 %.\n", encoding="utf-8")
     update = assistant.index([tmp_path / "news"])
     assert update.updated == [str(port)] and len(update.unchanged) == 2
+    # The report counts what the model embedded: the changed chunk and its new sentence, not the article.
+    assert update.texts_embedded == 2, update  # its one chunk and the new sentence; its other sentences were cached
+    assert f"{update.texts_embedded} texts embedded" in update.summary()
     record = article(assistant, port)
     assert set(assistant.store.chunk_ids_of(record.doc_id)) == set(record.chunk_ids) != set(old_chunks)
     assert "reculé de 5 %" in assistant.article_text(str(port))

@@ -56,6 +56,24 @@ def test_cli_names_the_variable_or_option_the_value_and_the_rule(monkeypatch, ca
     assert status == 2 and lines == ["error: --chroma-url='ftp://x': must be an http:// or https:// URL, not ftp://"]
 
 
+def test_settings_that_contradict_each_other_are_refused(monkeypatch, capsys, tmp_path):
+    # Both were taken in silence: an overlap as long as the chunk (then cut to half of it), and fusion
+    # weights summing above 1 (BM25 then weighed nothing).
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("ASSISTANT_CHUNK_OVERLAP", "900")
+    monkeypatch.setenv("ASSISTANT_DENSE_WEIGHT", "0.8")
+    monkeypatch.setenv("ASSISTANT_SENTENCE_WEIGHT", "0.8")
+    status, lines = run_main(["stats"], capsys)
+    assert status == 2
+    assert lines == ["error: ASSISTANT_CHUNK_OVERLAP='900': must be less than the chunk size (800); at most half of "
+                     "it is used",
+                     "error: ASSISTANT_SENTENCE_WEIGHT='0.8': with the dense weight (0.8) must sum to 1 or less: BM25 "
+                     "gets the rest"]
+    for name in ("ASSISTANT_CHUNK_OVERLAP", "ASSISTANT_DENSE_WEIGHT", "ASSISTANT_SENTENCE_WEIGHT"):
+        monkeypatch.delenv(name)
+    assert Settings(chunk_size=150).chunk_overlap == 100  # the default overlap, cut to 75 when chunking
+
+
 def test_k_and_the_debounce_are_bounded(capsys, tmp_path):
     from assistant import Assistant
 

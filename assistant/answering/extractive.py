@@ -19,6 +19,7 @@ from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
 from ..language import crosses
 from ..lexical import tokenize
+from ..loaders import METADATA_LINE
 from ..types import Answer, Citation
 from .answer_types import Expected, carries, counted_candidates, expected_answer, same_stem
 from .grounding import absent_names, named_in, near_spelling, question_names, spells, text_words
@@ -275,13 +276,6 @@ _DANGLING_START = "»”’)]} \t"
 # "- item", "> « ... »", "1. item"; "#MeToo" keeps its "#"), at the start of a line.
 _HEADING_MARKS = re.compile(r"(?:(?:#{1,6}|>|[-*+•]|\d{1,2}[.)])[ \t]+)+")
 _LIST_MARK = re.compile(r"\s*(?:[-*+•]|\d{1,2}[.)])[ \t]+$")
-# A file's metadata lines ("Date: 2024-03-01", "Source: Reuters") state no fact: never quoted as answers.
-_METADATA_LINE = re.compile(
-    r"\s*(?:date|dates|source|sources|author|authors|auteur|auteurs|by|published|publié le|publication|"
-    r"updated|mis à jour|url|link|lien|tags|mots-clés|keywords|title|titre|language|langue)\s*:"
-    # A site's footer ("© 2024 Lyon Daily", "Copyright 2024 ...") is no answer either; "Copyright law ..." may be.
-    r"|\s*(?:©|\(c\)\s|copyright\s+(?:©\s*|\(c\)\s*)?\d{4})", re.I
-)
 
 
 _WORD = re.compile(r"\w+")
@@ -321,7 +315,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def quotable(text: str) -> bool:
     # A rule ("---", "* * *") has no words: embedded, it sits close to everything and would pass for an answer.
-    return (len(text.strip()) >= 3 and _WORD.search(text) is not None and not _METADATA_LINE.match(text)
+    return (len(text.strip()) >= 3 and _WORD.search(text) is not None and not METADATA_LINE.match(text)
             and not text.startswith("|"))  # a Markdown table's row
 
 

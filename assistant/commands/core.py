@@ -11,13 +11,6 @@ from ..cli import arg, command
 from .entities import add_filter_arguments, filters_from_args
 
 
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
 def passage_count(text: str) -> int:
     """``-k``: within the bounds of ASSISTANT_K."""
     from ..settings import Settings
