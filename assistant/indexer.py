@@ -71,9 +71,9 @@ def write_lock(index_dir: Path, wait: bool = False, timeout: float = 600.0):
     try:
         lock.acquire(timeout=timeout if wait else 0)
     except Timeout as error:
-        raise IndexBusyError(
-            f"index busy: another process is writing to {index_dir} (wait for it, or use --wait)"
-        ) from error
+        advice = (f"it still was after {timeout / 60:.0f} minutes of waiting; try again when it is done" if wait
+                  else "wait for it, or use --wait")
+        raise IndexBusyError(f"index busy: another process is writing to {index_dir} ({advice})") from error
     try:
         yield
     finally:

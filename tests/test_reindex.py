@@ -341,6 +341,10 @@ def test_second_writer_is_told_the_index_is_busy_or_waits(tmp_path, cache):
             assistant.index([folder])
         with pytest.raises(IndexBusyError):
             assistant.remove(folder / "pont.txt")
+        with pytest.raises(IndexBusyError, match="after 0 minutes of waiting") as waited:  # --wait gave up
+            with write_lock(index_dir, wait=True, timeout=0.2):
+                pass
+        assert "use --wait" not in str(waited.value)
         result = run_cli("index", str(folder), "-q", index_dir=index_dir)
         assert result.returncode == 2 and "index busy" in result.stderr and "--wait" in result.stderr
 

