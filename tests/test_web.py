@@ -391,6 +391,12 @@ def test_interface_language_follows_browser_and_toggles(browser, app):
         wait_text(page, "#sources .sources-head", "Sources for")  # the panel follows the switch too
         wait_text(page, "#entity-clear", "Clear filters")
         wait_text(page, "#entity-filter-status", "Chat: all articles.")
+        # The choice outlives a reload: the browser keeps it (it said French again before).
+        page.reload()
+        page.wait_for_selector("#question textarea")
+        page.wait_for_timeout(1500)  # the page's load events, the language's among them
+        wait_text(page, "#send", "Send")
+        assert page.locator("#lang-toggle input[value='en']").is_checked()
     finally:
         context.close()
 

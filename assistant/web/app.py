@@ -118,6 +118,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             with gr.Column(scale=2, min_width=220):
                 lang = gr.Radio([("English", "en"), ("Français", "fr")], value="en", show_label=False,
                                 container=False, elem_id="lang-toggle")
+                # The language the user chose, kept by the browser: a reload or a later visit keeps it.
+                chosen_lang = gr.BrowserState(None, storage_key="news-assistant-language",
+                                              secret="news-assistant-language")
                 i18n.bind(lang, label="app.language")
                 stats = gr.Markdown(stats_line("en"), elem_id="app-stats")
                 i18n.bind(stats, value=stats_line)
@@ -450,7 +453,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         concurrency_limit=1, concurrency_id="answerer")
 
         # -- language: the browser's first, then the toggle
-        def detect_language(request: gr.Request):
+        def detect_language(chosen: str | None, request: gr.Request):
+            if chosen in ("en", "fr"):
+                return chosen
             headers = getattr(request, "headers", None) or {}
             return browser_language(headers.get("accept-language"))
 
@@ -464,7 +469,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                                      [*i18n.components, header, sources, articles_table, to_remove, library_shown],
                                      api_visibility="private", concurrency_limit=None)
         chain_hooks(language_event, ui.language_hooks)
-        demo.load(detect_language, None, lang, api_visibility="private")
+        lang.input(lambda value: value, lang, chosen_lang, api_visibility="private", queue=False)
+        demo.load(detect_language, chosen_lang, lang, api_visibility="private")
         # the library may have changed since the page was built (another session, the command line):
         # the library tab and the panels that follow it (entities) are brought up to date at each load
         library_load = demo.load(library_view, library_inputs, library_outputs, api_visibility="private")
