@@ -109,9 +109,13 @@ def _alias_groups() -> dict[str, str]:
     # A city's names in other languages ("Beijing" / "Pékin", "The Hague" / "La Haye"): e5 rates them no
     # closer than two cities ("beijing" / "pekin" 0.79, "beijing" / "tokyo" 0.82). Countries and the
     # lists above keep a name they share with a city.
-    lines = Path(__file__).parent.parent.joinpath("data", "city-names.txt").read_text(encoding="utf-8")
-    for number, line in enumerate(line for line in lines.splitlines() if line and not line.startswith("#")):
-        for name in line.split("\t"):
+    text = Path(__file__).parent.parent.joinpath("data", "city-names.txt").read_text(encoding="utf-8")
+    cities = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    # A city's own name first: GeoNames lists "Islamabad" among Chittagong's names, "Victoria" among Hong Kong's.
+    for number, names in enumerate(cities):
+        groups.setdefault(entity_key(names[0]), f"city {number}")
+    for number, names in enumerate(cities):
+        for name in names[1:]:
             groups.setdefault(entity_key(name), f"city {number}")
     return groups
 
