@@ -246,16 +246,25 @@ class Assistant:
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)
 
     def article_text(self, source_or_id: str) -> str | None:
-        for article in self.store.get_articles().values():
+        """An article's text, named as a source filter names it: path, file name, doc id, or a piece of its
+        file name or title that names that one article only."""
+        from .filters import resolve_sources
+
+        articles = self.store.get_articles().values()
+        for article in articles:
             if source_or_id in (article.doc_id, article.source):
                 return self.store.article_text(article.doc_id)
-        return None
+        named = resolve_sources([source_or_id], articles)
+        return self.store.article_text(named[0]) if len(named) == 1 else None
 
     def entities(self, kind: str | None = None, source: str | None = None) -> list[Entity]:
         """People, places, organisations, other names and dates (``kind``), across the articles or in
         one (``source``: path, file name or doc id); each with its mentions as passages with offsets."""
+        from .entities import KINDS
         from .filters import resolve_sources
 
+        if kind is not None and kind not in KINDS:
+            raise ValueError(f"unknown entity kind {kind!r}: one of {', '.join(KINDS)}")
         doc_ids = resolve_sources([source], self.articles()) if source else None
         return self.entity_index.entities(kind=kind, doc_ids=doc_ids)
 

@@ -54,6 +54,10 @@ def is_follow_up(question: str) -> bool:
     return not own or (len(own) <= 2 and bool(words & _POINTERS))
 
 
+# At most this many earlier questions lend their words to a follow-up.
+FOLLOW_UP_CHAIN = 3
+
+
 def search_query(question: str, history: list[tuple[str, str]]) -> str:
     """What to retrieve with: a follow-up borrows the previous question's words; a new question does not.
 
@@ -63,8 +67,14 @@ def search_query(question: str, history: list[tuple[str, str]]) -> str:
     """
     if not history or not is_follow_up(question):
         return question
-    previous = history[-1][0]
-    return f"{previous} {question}"
+    # A follow-up to a follow-up ("And who signed it?" then "Until when?") borrows back to the question
+    # that set the topic: the one before it alone names nothing.
+    borrowed: list[str] = []
+    for previous, _ in reversed(history[-FOLLOW_UP_CHAIN:]):
+        borrowed.insert(0, previous)
+        if not is_follow_up(previous):
+            break
+    return " ".join([*borrowed, question])
 
 
 def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings,

@@ -27,6 +27,12 @@ _DATE_LINE = re.compile(
     r"|(?:publié|publiée|mis en ligne|mise en ligne|published)(?: le| on)?\s*[:=]?)\s*(\S.*)$", re.I | re.M
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# A dateline opens the story: "Dakar, le 25 mars 2024 — ...", "PARIS, 25 mars 2024 (AFP) - ...",
+# "Kyiv, March 5, 2024 – ...".
+_DATELINE = re.compile(
+    r"^[ \t]*[A-ZÀ-Ý][\w'’ .-]{1,40},[ \t]+(?:(?:le|on)[ \t]+)?"
+    r"(\d{1,2}(?:er)?[ \t]+[^\W\d_]+\.?[ \t]+\d{4}|[A-Z][a-z]+\.?[ \t]+\d{1,2},[ \t]+\d{4})"
+    r"[ \t]*(?:\([^)\n]{1,20}\))?[ \t]*[—–-]", re.M)
 # Article text has at least one sentence of prose: this many words, ended as sentences end. Menus
 # ("Home | News | Contact"), breadcrumbs, footers ("© 2024 Example. All rights reserved.") and lists of
 # headline links have none; the shortest news brief has one.
@@ -345,9 +351,9 @@ def _markdown_title(text: str) -> str | None:
 
 
 def _date_in_text(text: str) -> str | None:
-    """A publication date the file states in its first lines (``Date: 2024-03-01``)."""
+    """A publication date the file states in its first lines (``Date: 2024-03-01``, or a dateline)."""
     head = text[:1500]
-    match = _DATE_LINE.search(head)
+    match = _DATE_LINE.search(head) or _DATELINE.search(head[:800])
     if match:
         iso = _ISO_DATE.search(match.group(1))
         if iso:

@@ -22,6 +22,9 @@ from assistant.answering.answer_types import Expected, carries, expected_answer
     ("How old is Kim Jong-un?", Expected("number")),
     ("Combien d'argent possédait sa sœur ?", Expected("money")),
     ("What is the price of oil?", Expected("money")),  # a sum without "how much"
+    ("By how much did lithium prices fall in 2023?", Expected("number")),  # a change: "about 80%"
+    ("De combien les prix du lithium ont-ils baissé ?", Expected("number")),
+    ("How much did the budget increase?", Expected("number")),
     ("Quel est le coût de la guerre ?", Expected("money")),
     ("What is the unemployment rate in Spain?", Expected("number")),
     ("Quel est le taux de chômage en Espagne ?", Expected("number")),

@@ -419,6 +419,18 @@ def test_a_new_question_in_a_conversation_is_not_searched_with_the_previous_one(
     assert "fournit" in " ".join(c.passage for c in follow_up.citations), follow_up.text
 
 
+def test_a_follow_up_to_a_follow_up_keeps_the_topic():
+    from assistant.chain import search_query
+
+    history = [("Where is Chile's lithium exported?", "…"), ("And who signed the agreement?", "…")]
+    # It borrowed "And who signed the agreement?" only, which names nothing, and the answer came from
+    # another article.
+    assert search_query("Et jusqu'à quand ?", history) == (
+        "Where is Chile's lithium exported? And who signed the agreement? Et jusqu'à quand ?")
+    assert search_query("Et jusqu'à quand ?", history[:1]) == "Where is Chile's lithium exported? Et jusqu'à quand ?"
+    assert search_query("What did Budanov say?", history) == "What did Budanov say?"  # a new question
+
+
 def test_a_sentence_two_articles_share_is_quoted_once(tmp_path):
     body = ("Le gouvernement a présenté mardi une réforme des retraites. La réforme repousse l'âge légal de départ "
             "à 64 ans. Les syndicats appellent à une grève générale le 19 janvier.\n")

@@ -182,6 +182,15 @@ def test_friendly_filters_become_chroma_metadata_filters(sample_assistant):
             where(typo)
 
 
+def test_an_article_and_its_entities_are_named_as_filters_name_them(sample_assistant):
+    # article_text took a path or a doc id only (a file name gave None), and a misspelt kind gave [].
+    full = sample_assistant.article_text(str(SAMPLE))
+    assert full and sample_assistant.article_text(SAMPLE.name) == full
+    assert sample_assistant.article_text("russie-coree") == full and sample_assistant.article_text("x") is None
+    with pytest.raises(ValueError, match="unknown entity kind 'org': one of person, place, organisation"):
+        sample_assistant.entities(kind="org")
+
+
 def test_filters_restrict_retrieval_in_the_store(sample_assistant):
     assert len(sample_assistant.retrieve(WEAPONS_QUESTION, filters={"entity": "Boudanov"})) >= 1
     assert sample_assistant.retrieve(WEAPONS_QUESTION, filters={"lang": "en"}) == []

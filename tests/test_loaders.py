@@ -169,6 +169,10 @@ def test_a_pdf_with_a_malformed_creation_date_still_loads(tmp_path, created, pub
     ("Date: 05/03/2024", "The government presented a revised budget to parliament on Tuesday.", "2024-05-03"),
     ("Published on March 5, 2024", "The government presented a revised budget to parliament.", "2024-03-05"),
     ("Dates clés du conflit", "La guerre a commencé en 2022 et dure encore.", None),
+    ("Présidentielle", "Dakar, le 25 mars 2024 — Bassirou Diomaye Faye a été élu président.", "2024-03-25"),
+    ("Grève", "PARIS, 1er avril 2024 (AFP) - Les contrôleurs de la SNCF sont en grève.", "2024-04-01"),
+    ("Drones", "Kyiv, March 5, 2024 – Russia launched a wave of drones overnight.", "2024-03-05"),
+    ("Bilan", "Au Havre, le 8 mars 2024, les dockers ont cessé le travail.", None),  # a date in a sentence
 ])
 def test_a_date_line_is_read_as_the_article_language_writes_dates(tmp_path, line, body, published):
     path = tmp_path / "article.txt"

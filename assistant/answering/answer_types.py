@@ -80,6 +80,12 @@ def _what_is_the(english: str, french: str) -> re.Pattern[str]:
 # "What is the price of oil?", "Quel est le taux de chômage ?": a sum, a number, without "how much".
 _PRICE_QUESTION = _what_is_the("price|prices|cost|costs", "prix|cout|couts|tarif|tarifs|montant")
 _RATE_QUESTION = _what_is_the("rate|percentage|population", "taux|pourcentage|population")
+# "By how much did prices fall?", "De combien les prix ont-ils baissé ?": a change, often a share ("about
+# 80%"), not a sum, though prices are named.
+_CHANGE_QUESTION = re.compile(
+    r"\b(?:how much|de combien)\b.*\b(?:f[ae]ll\w*|drop\w*|ris(?:e|es|en|ing)|rose|increas\w*|decreas\w*|"
+    r"gr[eo]w\w*|declin\w*|climb\w*|jump\w*|shr[ai]nk\w*|baiss\w*|augment\w*|chut\w*|recul\w*|grimp\w*|progress\w*|diminu\w*|"
+    r"hauss\w*|bondi\w*|cru|croi\w*)\b")
 # "How long", "combien de temps", "how many years": durations are written in too many ways to be typed.
 _DURATION_QUESTION = re.compile(r"\b(?:combien de temps|how long|how much time)\b")
 # "How many North Korean soldiers are ...": the words between "how many" and the verb; the head comes last.
@@ -110,6 +116,8 @@ class Expected:
 def expected_answer(question: str) -> Expected | None:
     """The kind of number the question's wording asks for, if it asks for one."""
     text = _folded(question)
+    if _CHANGE_QUESTION.search(text):
+        return Expected("number")
     if _PRICE_QUESTION.search(text) or "how expensive" in text:
         return Expected("money")
     if _RATE_QUESTION.search(text):
