@@ -591,3 +591,39 @@ def test_a_rule_or_markup_is_never_a_sentence_of_the_answer(tmp_path):
     assert not any(q.startswith(("|", ">", "-", "*")) or not any(ch.isalnum() for ch in q) for q in quotes), quotes
     text = assistant.article_text(str(news / "sante.md"))
     assert all(text[c.start : c.end] == c.quote for c in answer.citations)
+
+
+_AI_ACT = """# EU adopts the AI Act
+
+The European Parliament approved the Artificial Intelligence Act on Wednesday by a large majority.
+
+## What the law bans
+
+The regulation forbids several uses of artificial intelligence considered too dangerous:
+
+- social scoring systems run by public authorities;
+- emotion recognition in workplaces and schools;
+- untargeted scraping of facial images from the internet.
+
+Companies that break the rules face fines of up to 7% of their global turnover.
+"""
+
+
+@pytest.mark.parametrize("question", ["What does the AI Act ban?", "Quelles utilisations de l'IA sont interdites ?"])
+def test_a_sentence_that_announces_a_list_is_quoted_with_its_items(tmp_path, question):
+    # The items are the answer, and each alone scores below the sentence that names the topic: the
+    # answer quoted "...considered too dangerous:" and stopped there.
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "ai-act.md").write_text(_AI_ACT, encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([tmp_path / "news"], wait=True)
+    answer = assistant.ask(question)
+    quotes = [c.quote for c in answer.citations]
+    assert "The regulation forbids several uses of artificial intelligence considered too dangerous:" in quotes
+    lead = quotes.index("The regulation forbids several uses of artificial intelligence considered too dangerous:")
+    assert quotes[lead + 1 : lead + 4] == ["social scoring systems run by public authorities;",
+                                           "emotion recognition in workplaces and schools;",
+                                           "untargeted scraping of facial images from the internet."], quotes
+    assert "fines" not in answer.text  # the list ends where the paragraph after it starts
+    text = assistant.article_text(str(tmp_path / "news" / "ai-act.md"))
+    assert all(text[c.start : c.end] == c.quote for c in answer.citations)

@@ -60,6 +60,9 @@ QUESTION_PENALTY = 0.2
 # began with the article's title 60 times in 197. It still counts in whether to answer: left out of that,
 # it refused 3 more answerable MultiHop questions and no unanswerable one on the dev sets.
 HEADLINE_PENALTY = 0.2
+# A sentence quoted as the answer that announces a list ("Le texte interdit :") brings up to this many of
+# its items: the items are the answer, and each alone scores below the sentence that names the topic.
+LIST_ITEMS_QUOTED = 8
 # Across languages similarities sit closer together and the gain did not hold (README): not used.
 CONTEXT_WEIGHT_CROSS = 0.0
 
@@ -74,6 +77,7 @@ class ScoredSentence:
     score: float  # the sentence alone: refusals and citations
     rank: float | None = None  # the score with its context: the order in which sentences are chosen
     headline: bool = False
+    list_item: bool = False  # a Markdown list's item ("- ...", "1. ..."), its mark not quoted
 
     def __post_init__(self) -> None:
         if self.rank is None:
@@ -246,7 +250,7 @@ class ExtractiveAnswerer:
         if absent:
             return Answer(text=not_answered_text(language, absent), question=question, answered=False,
                           answerer=self.name)
-        scored = self.score_sentences(question, query_vector, docs, language)
+        scored = every = self.score_sentences(question, query_vector, docs, language)
         expected = expected_answer(question)
         if expected is not None:
             # "How much did Russia pay?" is not answered by "...depuis environ six semaines": only sentences
@@ -261,6 +265,7 @@ class ExtractiveAnswerer:
         # Quote in reading order when the sentences come from one article: it reads as a paragraph.
         if len({s.chunk.metadata.get("doc_id") for s in chosen}) == 1:
             chosen = sorted(chosen, key=lambda s: s.start)
+        chosen = with_lists(chosen, every)
         citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
         text = " ".join(f"{c.quote} [{c.marker}]" for c in citations)
         return Answer(text=text, citations=citations, question=question, answered=True, answerer=self.name)
@@ -332,6 +337,41 @@ def headline(text: str, start: int, end: int) -> bool:
     return _WORD.search(text[end : len(text) if line_end < 0 else line_end]) is None
 
 
+def with_lists(chosen: list[ScoredSentence], scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """``chosen``, each sentence that announces a list followed by the list's items (once each)."""
+    out: list[ScoredSentence] = []
+    for sentence in chosen:
+        for quoted in (sentence, *list_after(sentence, scored)):
+            if not any(quoted is other for other in out):
+                out.append(quoted)
+    return out
+
+
+def list_item(text: str, start: int) -> bool:
+    return _LIST_MARK.match(text[text.rfind("\n", 0, start) + 1 : start]) is not None
+
+
+def list_after(lead: ScoredSentence, sentences: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The items of the list that ``lead`` announces ("The regulation forbids: - social scoring; - ..."):
+    the list items that follow it in its passage, one after the other, with nothing else between."""
+    if not lead.text.rstrip().endswith(":"):
+        return []
+    text, offset = lead.chunk.page_content, int(lead.chunk.metadata.get("start", 0))
+    following = sorted((s for s in sentences if s.chunk is lead.chunk and s.start >= lead.end),
+                       key=lambda s: s.start)
+    items: list[ScoredSentence] = []
+    end = lead.end
+    for sentence in following:
+        between = text[end - offset : sentence.start - offset]
+        if not sentence.list_item or "\n" not in between or _WORD.search(between):
+            break
+        items.append(sentence)
+        end = sentence.end
+        if len(items) == LIST_ITEMS_QUOTED:
+            break
+    return items
+
+
 def scores_by_language(docs: Sequence[Document]) -> dict[int, float]:
     """Each chunk's retrieval score (best candidate 1) over the best of its own language's: BM25 matches
     no word across languages, so beside an English article the French one that answers an English
@@ -360,7 +400,8 @@ def embedded_sentences(docs: Sequence[Document], embeddings: ModelEmbeddings,
             text = doc.page_content[quote_start:quote_end]
             if quotable(text):
                 sentences.append(ScoredSentence(doc, quote_start + offset, quote_end + offset, text, 0.0, 0.0,
-                                                headline=headline(doc.page_content, quote_start, quote_end)))
+                                                headline=headline(doc.page_content, quote_start, quote_end),
+                                                list_item=list_item(doc.page_content, quote_start)))
                 embedded.append(doc.page_content[start - offset : end - offset])
     if not sentences:
         return [], np.zeros((0, embeddings.dim), np.float32)
