@@ -180,6 +180,9 @@ class LexicalIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.generation = -1
+        # The store it was built from (its chunk collection's id): an index folder pointed at another store
+        # (a Chroma server, one made anew) may find saved files of the same generation number.
+        self.store = ""
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
         self._bm25 = None
@@ -239,7 +242,8 @@ class LexicalIndex:
         try:
             if self._bm25 is not None:
                 self._bm25.save(str(tmp / "bm25"))
-            (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self._ids}))
+            (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "store": self.store,
+                                                      "ids": self._ids}))
             if self._postings is not None:
                 self._postings.save(tmp)
             old = parent / f"{self.folder.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
@@ -273,6 +277,7 @@ class LexicalIndex:
             self._row = {chunk_id: row for row, chunk_id in enumerate(self._ids)}
             self._postings = None
             self.generation = int(meta["generation"])
+            self.store = str(meta.get("store", ""))
             self._last = None
         return True
 

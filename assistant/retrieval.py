@@ -36,11 +36,15 @@ class LexicalSide:
         self._lock = threading.Lock()
 
     def fresh(self) -> LexicalIndex:
-        generation = self.store.generation()
-        if self.index.generation == generation:
+        generation, identity = self.store.generation(), self.store.identity()
+
+        def current() -> bool:
+            return self.index.generation == generation and self.index.store == identity
+
+        if current():
             return self.index
         with self._lock:
-            if self.index.generation != generation and not (self.index.load() and self.index.generation == generation):
+            if not current() and not (self.index.load() and current()):
                 self.rebuild(generation)
         return self.index
 
@@ -64,12 +68,14 @@ class LexicalSide:
         if base is None:
             fresh = LexicalIndex(self.index.folder)
             fresh.build_pages(self.store.iter_chunk_texts(), generation)
-            return fresh
-        in_store = self.store.all_chunk_ids()
-        known, stored = set(base.ids), set(in_store)
-        added = [chunk_id for chunk_id in in_store if chunk_id not in known]
-        postings = base.without(known - stored).plus(self.store.iter_chunk_texts_of(added)).compacted()
-        return LexicalIndex.of(self.index.folder, postings, generation)
+        else:
+            in_store = self.store.all_chunk_ids()
+            known, stored = set(base.ids), set(in_store)
+            added = [chunk_id for chunk_id in in_store if chunk_id not in known]
+            postings = base.without(known - stored).plus(self.store.iter_chunk_texts_of(added)).compacted()
+            fresh = LexicalIndex.of(self.index.folder, postings, generation)
+        fresh.store = self.store.identity()
+        return fresh
 
 
 @dataclass

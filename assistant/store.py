@@ -379,6 +379,10 @@ class Store:
             self._seen_generation = generation
 
     # -- generation: readers compare it to decide whether derived data (BM25) is stale
+    def identity(self) -> str:
+        """Which store this is (its chunk collection's id): derived data is also of one store."""
+        return str(self._chunks.id)
+
     def generation(self) -> int:
         collection = self.client.get_collection(self._chunks.name, embedding_function=None)
         return int((collection.metadata or {}).get("generation", 0))

@@ -25,8 +25,9 @@ _RELEVANT = {"created", "modified", "moved", "deleted", "closed"}
 
 
 class _Collector(FileSystemEventHandler):
-    def __init__(self, ignore: Sequence[Path] = ()) -> None:
+    def __init__(self, ignore: Sequence[Path] = (), roots: Sequence[Path] = ()) -> None:
         self.ignore = [absolute(p) for p in ignore]
+        self.roots = [absolute(p) for p in roots]
         self.lock = threading.Lock()
         self.paths: set[str] = set()
         self.first_event = 0.0
@@ -42,7 +43,7 @@ class _Collector(FileSystemEventHandler):
         paths = [os.fsdecode(event.src_path)]
         if event.dest_path:
             paths.append(os.fsdecode(event.dest_path))
-        wanted = [p for p in paths if _wanted(p, event.is_directory) and not self._ignored(p)]
+        wanted = [p for p in paths if _wanted(p, event.is_directory, self.roots) and not self._ignored(p)]
         if not wanted:
             return
         now = time.monotonic()
@@ -75,9 +76,12 @@ class _Collector(FileSystemEventHandler):
             self.last_event = time.monotonic()
 
 
-def _wanted(path: str, is_directory: bool) -> bool:
-    if any(part.startswith(".") for part in Path(path).parts[1:]):
-        return False  # hidden files and folders (.git, editor swap files) are not indexed either
+def _wanted(path: str, is_directory: bool, roots: Sequence[Path] = ()) -> bool:
+    # Hidden files and folders (.git, editor swap files) are not indexed either: those under the followed
+    # folder, not the folders above it (~/.local/share/news-assistant/data/uploads is followed whole).
+    under = next((Path(path).relative_to(root) for root in roots if Path(path).is_relative_to(root)), Path(path))
+    if any(part.startswith(".") for part in under.parts[0 if under != Path(path) else 1 :]):
+        return False
     return is_directory or Path(path).suffix.lower() in SUPPORTED_SUFFIXES
 
 
@@ -112,7 +116,7 @@ class Watcher:
 
     def run(self) -> None:
         self.check_folders()
-        collector = _Collector(ignore=[self.assistant.settings.index_dir])
+        collector = _Collector(ignore=[self.assistant.settings.index_dir], roots=self.folders)
         observer = Observer()
         for folder in self.folders:
             observer.schedule(collector, str(folder), recursive=True)

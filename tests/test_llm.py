@@ -346,7 +346,7 @@ def test_a_reply_stalled_before_its_headers_ends_its_read_after_a_reply_read_who
 def test_a_model_that_cannot_be_loaded_is_not_loaded_again(sample_index, tmp_path, monkeypatch):
     llama_cpp = pytest.importorskip("llama_cpp")
     bad = tmp_path / "broken.gguf"
-    bad.write_bytes(b"not a gguf file" * 100)
+    bad.write_bytes(b"GGUF" + b"a damaged model" * 100)  # the mark of a GGUF file, then nothing loadable
     loads = []
     real = llama_cpp.Llama
 
@@ -404,6 +404,20 @@ def test_empty_html_and_unknown_model_replies_say_why(sample_index, sample_assis
     assert linked.text.endswith("launchers [1].") and len(linked.citations) == 1
 
 
+def test_a_wrong_address_or_key_is_named_in_the_notice(sample_index, scripted):
+    # A base URL without /v1 gets a 404 from llama.cpp's server, which read as "set ASSISTANT_LLM_MODEL"
+    # (and a named model as a bare "Error code: 404"); a refused key did not name ASSISTANT_LLM_API_KEY.
+    scripted.reply = (404, "application/json", json.dumps({"error": {"message": "Not Found"}}))
+    bare = llm_assistant(sample_index, scripted.url.removesuffix("/v1"), llm_model="gemma", llm_timeout=10.0)
+    notice = bare.ask(QUESTION).notice
+    assert "check ASSISTANT_LLM_BASE_URL" in notice and "usually ends in /v1" in notice, notice
+    named = llm_assistant(sample_index, scripted.url, llm_model="gemma", llm_timeout=10.0)
+    notice = named.ask(QUESTION).notice
+    assert "check ASSISTANT_LLM_MODEL" in notice and "/v1" not in notice.split("ASSISTANT_LLM_MODEL")[0], notice
+    scripted.reply = (401, "application/json", json.dumps({"error": {"message": "Invalid API key"}}))
+    assert "check ASSISTANT_LLM_API_KEY" in named.ask(QUESTION).notice
+
+
 def test_misconfigured_backends_say_what_is_missing(sample_index, tmp_path):
     from assistant.answering.backends import make_answerer
 
@@ -417,6 +431,16 @@ def test_misconfigured_backends_say_what_is_missing(sample_index, tmp_path):
         build(answerer="llamacpp")
     with pytest.raises(LLMConfigError, match="nothing.gguf"):
         build(answerer="llamacpp", llm_model_path=tmp_path / "nothing.gguf")
+    # Both fell back to the extractive answer at every question, the formats' list cut in the notice.
+    (tmp_path / "notes.txt").write_text("not a model", encoding="utf-8")
+    with pytest.raises(LLMConfigError, match="notes.txt: not a GGUF model file"):
+        build(answerer="llamacpp", llm_model_path=tmp_path / "notes.txt")
+    pytest.importorskip("llama_cpp", reason="make llama (llama-cpp-python)")
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF" + bytes(60))
+    with pytest.raises(LLMConfigError, match=r"unknown chat format 'nonsense' \(ASSISTANT_LLM_CHAT_FORMAT\): "
+                                             r"one of .*gemma.*, or unset"):
+        build(answerer="llamacpp", llm_model_path=model, llm_chat_format="nonsense")
 
 
 # -- against the real server

@@ -151,6 +151,25 @@ def test_a_saved_bm25_index_whose_files_disagree_is_rebuilt_not_searched(tmp_pat
     assert answer.answered and any(WEAPONS in c.quote for c in answer.citations), answer.text
 
 
+def test_a_bm25_index_saved_for_another_store_is_not_used(tmp_path):
+    # An index folder pointed at another store (a Chroma server, a store made anew) found the first one's
+    # BM25 files at the same generation number and searched them, silently, for the other store's chunks.
+    first, second = tmp_path / "first", tmp_path / "second"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "pont.txt").write_text("Lyon inaugure une passerelle sur le Rhône.\n", encoding="utf-8")
+    (tmp_path / "b" / "port.txt").write_text("Le port de Marseille bat un record de trafic.\n", encoding="utf-8")
+    Assistant(first).index([tmp_path / "a"])
+    Assistant(second).index([tmp_path / "b"])
+    assert Assistant(first).store.generation() == Assistant(second).store.generation()
+    shutil.rmtree(second / "bm25")
+    shutil.copytree(first / "bm25", second / "bm25")
+    reader = Assistant(second)
+    index = reader.lexical.fresh()
+    assert index.store == reader.store.identity() and set(index.ids) == set(reader.store.all_chunk_ids())
+    assert reader.retrieve("port de Marseille record", k=1)[0].metadata["source"] == str(tmp_path / "b" / "port.txt")
+
+
 def test_sentence_vectors_can_wait_for_the_first_question(tmp_path):
     assistant = Assistant(tmp_path / "index", index_sentence_vectors=False)
     assistant.index([SAMPLE])

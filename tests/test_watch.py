@@ -88,6 +88,27 @@ def test_watcher_follows_creations_edits_moves_and_deletions(tmp_path):
     assert assistant.retrieve("measles vaccination schools", k=1)[0].metadata["source"] == str(arrived)
 
 
+def test_a_folder_under_a_hidden_one_is_followed(tmp_path):
+    # ~/.local/share/news-assistant/data/uploads: the hidden ".local" above it made every event look like
+    # a hidden file's, and the watcher followed nothing after its first pass.
+    folder = tmp_path / ".local" / "news"
+    write_news(folder, ["pont.txt"])
+    assistant = Assistant(tmp_path / "index")
+    watcher = Watcher(assistant, [folder], debounce=0.3)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        assert watcher.ready.wait(300)
+        port = folder / "port.txt"
+        port.write_text(NEWS["port.txt"], encoding="utf-8")
+        (folder / ".port.txt.swp").write_text("brouillon", encoding="utf-8")
+        wait_until(lambda: str(port) in {a.source for a in assistant.articles()}, "a new file indexed")
+    finally:
+        watcher.stop()
+        thread.join(60)
+    assert {a.source for a in assistant.articles()} == {str(folder / "pont.txt"), str(port)}
+
+
 def test_watch_command_indexes_changes_and_stops_on_ctrl_c(tmp_path):
     folder = tmp_path / "news"
     write_news(folder, ["pont.txt"])

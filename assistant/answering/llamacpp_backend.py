@@ -31,6 +31,22 @@ class LlamaCppChat:
             ) from None
         if not model_path.is_file():
             raise LLMConfigError(f"{model_path}: no such GGUF file (ASSISTANT_LLM_MODEL_PATH)")
+        # Said now, once, rather than as a failed answer at every question (llama.cpp finds out when it
+        # loads the model, and its list of formats was cut in the notice).
+        try:
+            with model_path.open("rb") as handle:
+                magic = handle.read(4)
+        except OSError as error:
+            raise LLMConfigError(f"{model_path}: cannot be read ({error.strerror or error})") from None
+        if magic != b"GGUF":
+            raise LLMConfigError(f"{model_path}: not a GGUF model file (ASSISTANT_LLM_MODEL_PATH)")
+        if chat_format:
+            from llama_cpp.llama_chat_format import LlamaChatCompletionHandlerRegistry
+
+            known = sorted(LlamaChatCompletionHandlerRegistry()._chat_handlers)
+            if chat_format not in known:
+                raise LLMConfigError(f"unknown chat format {chat_format!r} (ASSISTANT_LLM_CHAT_FORMAT): one of "
+                                     f"{', '.join(known)}, or unset to read it from the model")
         self.model_path = model_path
         self.where = str(model_path)
         self.context_tokens = context_tokens

@@ -155,9 +155,18 @@ class OpenAIChat:
             if "No generation chunks" not in str(error):
                 raise
         except Exception as error:
-            if "NotFoundError" in {cls.__name__ for cls in type(error).__mro__} and not self.model_named:
-                raise LLMConfigError(f"{' '.join(str(error).split())[:120]}; the request named the model "
-                                     "'default': set ASSISTANT_LLM_MODEL to one the server serves") from error
+            names = {cls.__name__ for cls in type(error).__mro__}
+            detail = " ".join(str(error).split())[:120]
+            if "NotFoundError" in names:
+                # A 404 is the model's name or the server's address: "http://host:8080" for ".../v1" too.
+                address = "" if self.where.rstrip("/").endswith("/v1") or self.where == "api.openai.com" else (
+                    f"; check ASSISTANT_LLM_BASE_URL ({self.where}): an OpenAI-compatible server's address "
+                    "usually ends in /v1")
+                model = ("; the request named the model 'default': set ASSISTANT_LLM_MODEL to one the server "
+                         "serves") if not self.model_named else "; check ASSISTANT_LLM_MODEL"
+                raise LLMConfigError(f"{detail}{address}{model}") from error
+            if "AuthenticationError" in names or "PermissionDeniedError" in names:
+                raise LLMConfigError(f"{detail}; the server refused the key: check ASSISTANT_LLM_API_KEY") from error
             raise
         finally:
             _reading.reset(reading)
