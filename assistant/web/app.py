@@ -528,6 +528,9 @@ def warm_up(assistant: Assistant) -> None:
     assistant.chain  # noqa: B018
     assistant.indexer  # noqa: B018
     assistant.lexical.fresh()
+    from ..answering.grounding import known_names
+
+    known_names()
 
 
 def start(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blocks:
