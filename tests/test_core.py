@@ -510,6 +510,15 @@ def test_a_sentence_that_only_repeats_a_quoted_one_is_not_quoted_again():
     assert chosen(first, other) == [first, other]
 
 
+def ask_about(tmp_path, name: str, text: str, question: str):
+    """A fresh index of one article, ``name`` holding ``text``, asked ``question``: (assistant, answer)."""
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([tmp_path / "news"], wait=True)
+    return assistant, assistant.ask(question)
+
+
 _RHETORICAL = """Munitions : l'armée russe tiendra-t-elle ?
 
 L'armée russe tire chaque jour des dizaines de milliers d'obus en Ukraine. Ses stocks suffiront-ils à tenir \
@@ -522,11 +531,7 @@ consommation du front. Le reste vient de Corée du Nord, qui a livré plus d'un 
                                       "Will Russia's shell stocks last until summer?"])
 def test_a_headline_or_a_rhetorical_question_is_not_quoted_as_the_answer(tmp_path, question):
     # Both questions in the article are the sentences most like the question, and answer nothing.
-    (tmp_path / "news").mkdir()
-    (tmp_path / "news" / "munitions.txt").write_text(_RHETORICAL, encoding="utf-8")
-    assistant = Assistant(tmp_path / "index")
-    assistant.index([tmp_path / "news"], wait=True)
-    answer = assistant.ask(question)
+    _, answer = ask_about(tmp_path, "munitions.txt", _RHETORICAL, question)
     quotes = [c.quote for c in answer.citations]
     assert answer.answered and any("RUSI" in q for q in quotes), answer.text
     assert not any(q.rstrip(" »").endswith("?") for q in quotes), answer.text
@@ -558,11 +563,7 @@ def test_an_article_in_another_language_does_not_make_the_question_unanswered(wr
 
 
 def test_a_headline_is_not_quoted_before_the_sentences_that_answer(tmp_path):
-    (tmp_path / "news").mkdir()
-    (tmp_path / "news" / "kyiv.md").write_text(_KYIV, encoding="utf-8")
-    assistant = Assistant(tmp_path / "index")
-    assistant.index([tmp_path / "news"], wait=True)
-    answer = assistant.ask("Who is the mayor of Kyiv?")
+    _, answer = ask_about(tmp_path, "kyiv.md", _KYIV, "Who is the mayor of Kyiv?")
     quotes = [c.quote for c in answer.citations]
     assert answer.answered and any("Klitschko" in q for q in quotes), answer.text
     assert "Drone attacks on Kyiv" not in quotes, answer.text
@@ -613,11 +614,7 @@ Companies that break the rules face fines of up to 7% of their global turnover.
 def test_a_sentence_that_announces_a_list_is_quoted_with_its_items(tmp_path, question):
     # The items are the answer, and each alone scores below the sentence that names the topic: the
     # answer quoted "...considered too dangerous:" and stopped there.
-    (tmp_path / "news").mkdir()
-    (tmp_path / "news" / "ai-act.md").write_text(_AI_ACT, encoding="utf-8")
-    assistant = Assistant(tmp_path / "index")
-    assistant.index([tmp_path / "news"], wait=True)
-    answer = assistant.ask(question)
+    assistant, answer = ask_about(tmp_path, "ai-act.md", _AI_ACT, question)
     quotes = [c.quote for c in answer.citations]
     assert "The regulation forbids several uses of artificial intelligence considered too dangerous:" in quotes
     lead = quotes.index("The regulation forbids several uses of artificial intelligence considered too dangerous:")

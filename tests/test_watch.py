@@ -8,6 +8,7 @@ import signal
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from chroma_server import ChromaServer
@@ -34,6 +35,21 @@ def interrupt(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGABRT)  # say what it was doing rather than hang the suite
         process.wait(10)
+
+
+@contextmanager
+def following(assistant, folder, **options):
+    """A watcher of ``folder`` running in a thread, past its first pass; stopped when the block ends."""
+    watcher = Watcher(assistant, [folder], debounce=0.3, **options)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        assert watcher.ready.wait(300)
+        yield watcher
+    finally:
+        watcher.stop()
+        thread.join(60)
+    assert not thread.is_alive()
 
 
 def test_watcher_follows_creations_edits_moves_and_deletions(tmp_path):
@@ -94,18 +110,11 @@ def test_a_folder_under_a_hidden_one_is_followed(tmp_path):
     folder = tmp_path / ".local" / "news"
     write_news(folder, ["pont.txt"])
     assistant = Assistant(tmp_path / "index")
-    watcher = Watcher(assistant, [folder], debounce=0.3)
-    thread = threading.Thread(target=watcher.run)
-    thread.start()
-    try:
-        assert watcher.ready.wait(300)
+    with following(assistant, folder):
         port = folder / "port.txt"
         port.write_text(NEWS["port.txt"], encoding="utf-8")
         (folder / ".port.txt.swp").write_text("brouillon", encoding="utf-8")
         wait_until(lambda: str(port) in {a.source for a in assistant.articles()}, "a new file indexed")
-    finally:
-        watcher.stop()
-        thread.join(60)
     assert {a.source for a in assistant.articles()} == {str(folder / "pont.txt"), str(port)}
 
 
@@ -138,17 +147,10 @@ def test_watch_counts_only_its_batch_and_checks_its_folders_first(tmp_path):
     write_news(folder, ["pont.txt", "rougeole.md"])
     assistant = Assistant(tmp_path / "index")
     reports = []
-    watcher = Watcher(assistant, [folder], debounce=0.3, on_report=reports.append)
-    thread = threading.Thread(target=watcher.run)
-    thread.start()
-    try:
-        assert watcher.ready.wait(300)
+    with following(assistant, folder, on_report=reports.append):
         port = folder / "port.txt"
         port.write_text(NEWS["port.txt"], encoding="utf-8")
         wait_until(lambda: len(reports) > 1, "the new file indexed")
-    finally:
-        watcher.stop()
-        thread.join(60)
     # One file arrived: the folder's other files were not walked again (nor counted as unchanged).
     assert [(r.added, r.updated, r.unchanged) for r in reports[1:]] == [([str(port)], [], [])]
 
