@@ -79,8 +79,10 @@ class _Collector(FileSystemEventHandler):
 def _wanted(path: str, is_directory: bool, roots: Sequence[Path] = ()) -> bool:
     # Hidden files and folders (.git, editor swap files) are not indexed either: those under the followed
     # folder, not the folders above it (~/.local/share/news-assistant/data/uploads is followed whole).
-    under = next((Path(path).relative_to(root) for root in roots if Path(path).is_relative_to(root)), Path(path))
-    if any(part.startswith(".") for part in under.parts[0 if under != Path(path) else 1 :]):
+    file = Path(path)
+    root = next((root for root in roots if file.is_relative_to(root)), None)
+    parts = file.relative_to(root).parts if root is not None else file.parts[1:]  # [1:]: past the "/"
+    if any(part.startswith(".") for part in parts):
         return False
     return is_directory or Path(path).suffix.lower() in SUPPORTED_SUFFIXES
 
