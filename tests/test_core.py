@@ -165,8 +165,11 @@ def test_adjectives_and_regions_an_article_writes_in_french_are_not_absent_names
     ("What did the ICJ in The Hague rule?",
      "La Cour internationale de justice, qui siège à La Haye, a rendu son avis sur l'occupation."),
     ("What happened in Munich?", "À Munich, la conférence sur la sécurité s'est ouverte vendredi."),
+    ("What did Scotland's first minister say?", "La Première ministre d'Écosse a annoncé un référendum."),
+    ("How many homes lost power in Brittany?", "En Bretagne, 780 000 foyers ont été privés d'électricité."),
+    ("What happened in Wales?", "Au pays de Galles, les mineurs manifestent."),
 ])
-def test_a_city_or_court_an_article_names_in_its_own_language_is_not_absent(question, passage):
+def test_a_city_region_or_court_an_article_names_in_its_own_language_is_not_absent(question, passage):
     # e5 rates "Beijing" / "Pékin" (0.79) below "Beijing" / "Tokyo" (0.82): the article was said not to
     # mention Beijing, and the question was refused.
     docs = [Document(page_content=passage, metadata={"title": "Tour du monde"})]

@@ -49,6 +49,21 @@ ALIASES = [
     {"catholic", "catholique"}, {"protestant"}, {"jewish", "jew", "jews", "juif", "israelite"},
     {"church", "eglise"}, {"british", "britannique"}, {"spanish", "espagnol", "hispanique"},
 ]
+# Regions that news names often and that English and French name otherwise: no data that ships on PyPI
+# pairs them (CLDR names countries only; pycountry's French names of subdivisions leave "Scotland" as it is).
+REGIONS = [
+    ("England", "Angleterre"), ("Scotland", "Écosse"), ("Wales", "Pays de Galles"),
+    ("Northern Ireland", "Irlande du Nord"), ("Brittany", "Bretagne"), ("Normandy", "Normandie"),
+    ("Burgundy", "Bourgogne"), ("Corsica", "Corse"), ("Catalonia", "Catalogne", "Catalunya", "Cataluña"),
+    ("Andalusia", "Andalousie"), ("Basque Country", "Pays basque"), ("Bavaria", "Bavière", "Bayern"),
+    ("Flanders", "Flandre"), ("Wallonia", "Wallonie"), ("Tuscany", "Toscane"), ("Sicily", "Sicile"),
+    ("Sardinia", "Sardaigne"), ("Lombardy", "Lombardie"), ("Crimea", "Crimée"), ("Chechnya", "Tchétchénie"),
+    ("Siberia", "Sibérie"), ("Caucasus", "Caucase"), ("West Bank", "Cisjordanie"), ("Gaza Strip", "Bande de Gaza"),
+    ("Golan Heights", "Plateau du Golan"), ("Galilee", "Galilée"), ("Kashmir", "Cachemire"),
+    ("Tibet",), ("Xinjiang",), ("Kurdistan",), ("Balkans",), ("Sahel",), ("Patagonia", "Patagonie"),
+    ("Lapland", "Laponie"), ("Quebec", "Québec"), ("Texas",), ("California", "Californie"),
+    ("Florida", "Floride"), ("Louisiana", "Louisiane"), ("Donbas", "Donbass"),
+]
 NEAR_SPELLING = 0.8  # difflib ratio: "putin"/"poutine" 0.83, "gesulado"/"gesualdo" 0.88
 KNOWN_NAME_PREFIX = 4  # "russ" of "Russie" / "russes", "ukra" of "Ukraine" / "ukrainiens"
 # English capitalises months and days, which name no thing an article must mention ("the battle of 16
@@ -106,6 +121,9 @@ def _alias_groups() -> dict[str, str]:
                 groups.setdefault(entity_key(name), f"language {code}")
     for number, names in enumerate(ALIASES):
         groups.update(dict.fromkeys(names, f"alias {number}"))
+    for number, names in enumerate(REGIONS):
+        for name in names:
+            groups.setdefault(entity_key(name), f"region {number}")
     # A city's names in other languages ("Beijing" / "Pékin", "The Hague" / "La Haye"): e5 rates them no
     # closer than two cities ("beijing" / "pekin" 0.79, "beijing" / "tokyo" 0.82). Countries and the
     # lists above keep a name they share with a city.
