@@ -330,9 +330,7 @@ def headline(text: str, start: int, end: int) -> bool:
     subheading. A list item is not one ("- 780 000 foyers privés d'électricité" states a fact)."""
     if text[start:end].rstrip(" \t»\"”’)]").endswith((".", "!", "?", "…", ":", ";", "？", "。")):
         return False
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[line_start:start]
-    if before.strip() and (_WORD.search(before) or _LIST_MARK.match(before)):
+    if _WORD.search(_line_before(text, start)) or list_item(text, start):
         return False
     line_end = text.find("\n", end)
     return _WORD.search(text[end : len(text) if line_end < 0 else line_end]) is None
@@ -349,7 +347,12 @@ def with_lists(chosen: list[ScoredSentence], scored: Sequence[ScoredSentence]) -
 
 
 def list_item(text: str, start: int) -> bool:
-    return _LIST_MARK.match(text[text.rfind("\n", 0, start) + 1 : start]) is not None
+    return _LIST_MARK.match(_line_before(text, start)) is not None
+
+
+def _line_before(text: str, start: int) -> str:
+    """What its line holds before ``text[start:]``: a list's or a heading's mark, words, or nothing."""
+    return text[text.rfind("\n", 0, start) + 1 : start]
 
 
 def list_after(lead: ScoredSentence, sentences: Sequence[ScoredSentence]) -> list[ScoredSentence]:
@@ -377,12 +380,18 @@ def scores_by_language(docs: Sequence[Document]) -> dict[int, float]:
     """Each chunk's retrieval score (best candidate 1) over the best of its own language's: BM25 matches
     no word across languages, so beside an English article the French one that answers an English
     question ranks lower whatever it says, and its sentences lost the bonus the refusal threshold counts on."""
+    def score(doc: Document) -> float:
+        return float(doc.metadata.get("score", 0.0))
+
     best: dict[str, float] = {}
     for doc in docs:
         language = doc.metadata.get("language", "")
-        best[language] = max(best.get(language, 0.0), float(doc.metadata.get("score", 0.0)))
-    return {id(doc): float(doc.metadata.get("score", 0.0)) / best[doc.metadata.get("language", "")]
-            if best[doc.metadata.get("language", "")] > 0 else 0.0 for doc in docs}
+        best[language] = max(best.get(language, 0.0), score(doc))
+    relative = {}
+    for doc in docs:
+        top = best[doc.metadata.get("language", "")]
+        relative[id(doc)] = score(doc) / top if top > 0 else 0.0
+    return relative
 
 
 def embedded_sentences(docs: Sequence[Document], embeddings: ModelEmbeddings,

@@ -64,6 +64,7 @@ REGIONS = [
     ("Lapland", "Laponie"), ("Quebec", "Québec"), ("Texas",), ("California", "Californie"),
     ("Florida", "Floride"), ("Louisiana", "Louisiane"), ("Donbas", "Donbass"),
 ]
+_CITY = "city "  # an alias group's prefix for the names of one city (city-names.txt)
 NEAR_SPELLING = 0.8  # difflib ratio: "putin"/"poutine" 0.83, "gesulado"/"gesualdo" 0.88
 KNOWN_NAME_PREFIX = 4  # "russ" of "Russie" / "russes", "ukra" of "Ukraine" / "ukrainiens"
 # English capitalises months and days, which name no thing an article must mention ("the battle of 16
@@ -131,11 +132,15 @@ def _alias_groups() -> dict[str, str]:
     cities = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
     # A city's own name first: GeoNames lists "Islamabad" among Chittagong's names, "Victoria" among Hong Kong's.
     for number, names in enumerate(cities):
-        groups.setdefault(entity_key(names[0]), f"city {number}")
+        groups.setdefault(entity_key(names[0]), f"{_CITY}{number}")
     for number, names in enumerate(cities):
         for name in names[1:]:
-            groups.setdefault(entity_key(name), f"city {number}")
+            groups.setdefault(entity_key(name), f"{_CITY}{number}")
     return groups
+
+
+def _is_city(group: str) -> bool:
+    return group.startswith(_CITY)
 
 
 def known_names() -> int:
@@ -162,7 +167,7 @@ def _group_of(key: str) -> str | None:
         return groups[key]
     if " " not in key and len(key) >= 6:
         for name, group in groups.items():
-            if group.startswith("city "):  # "Parisian" may mean Paris, but a city's alias stems too much
+            if _is_city(group):  # "Parisian" may mean Paris, but a city's alias stems too much
                 continue
             stem = name if name[-1] not in "aeiouy" else name[:-1]
             if len(stem) >= 4 and " " not in name and key.startswith(stem) and len(key) - len(stem) <= 4:
@@ -183,7 +188,7 @@ def _alias_mentioned(passages: tuple[set[str], list[str]], name: str, prefix: in
             wanted = name_words(alias)
             if not wanted:
                 continue
-            if group.startswith("city "):
+            if _is_city(group):
                 # GeoNames lists a city's names in every language: spelled exactly, or "Paries" (Latin)
                 # would be read in "parties".
                 if all(w in passages[0] for w in wanted):
@@ -231,7 +236,7 @@ def _known_both_ways(name: str) -> bool:
     known. A city's are known too, but a city also stands for its country ("Tokyo" for Japan's government,
     "Washington"), which only the embedding and near spellings see."""
     group = _group_of(entity_key(name))
-    return group is not None and not group.startswith("city ")
+    return group is not None and not _is_city(group)
 
 
 def _mentions(passages: tuple[set[str], list[str]], name: str) -> bool:
