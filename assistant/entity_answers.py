@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from .answering.grounding import CITY, COUNTRY, REGION, place_types
 from .entities import DATE, NAMED_KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity
 from .filters import resolve_sources
 from .types import Answer, Citation
@@ -30,13 +31,20 @@ SCOPE_MIN_SIMILARITY = 0.83
 _KIND_WORDS = [
     (PERSON, r"people|persons?|individuals|personalities|names? of people|personnes?|gens|personnalit[eé]s?|"
              r"individus"),
-    (PLACE, r"places?|locations?|countries|country|cities|city|regions?|lieux|lieu|endroits?|pays|villes?|"
-            r"r[eé]gions?"),
+    (PLACE, r"places?|locations?|countries|country|nations?|cities|city|towns?|regions?|provinces?|lieux|lieu|"
+            r"endroits?|pays|villes?|r[eé]gions?"),
     (ORGANISATION, r"organi[sz]ations?|companies|company|institutions?|groups|organismes?|entreprises?|"
                    r"soci[eé]t[eé]s?|institutions?"),
     (OTHER, r"other names|autres noms"),
     (DATE, r"dates?"),
 ]
+# "Which countries..." wants the places that are countries, not every place the article names.
+_PLACE_WORDS = [
+    (COUNTRY, r"countries|country|pays|nations?"),
+    (CITY, r"cities|city|towns?|villes?"),
+    (REGION, r"regions?|r[eé]gions?|provinces?"),
+]
+_ALL_PLACES = r"places?|locations?|lieux|lieu|endroits?"
 _VERB = (r"(?:mentioned|named|cited|quoted|referred to|referenced|talked about|discussed|appear|appears|"
          r"mentionn[eé]e?s?|cit[eé]e?s?|nomm[eé]e?s?|[eé]voqu[eé]e?s?|r[eé]f[eé]renc[eé]e?s?|apparaissent|"
          r"appara[iî]t|figurent|dont on parle|en question)")
@@ -55,17 +63,21 @@ _LEAD_WORDS = re.compile(
 
 LABELS = {
     "en": {PERSON: "People mentioned", PLACE: "Places mentioned", ORGANISATION: "Organisations mentioned",
-           OTHER: "Other names mentioned", DATE: "Dates mentioned"},
+           OTHER: "Other names mentioned", DATE: "Dates mentioned", COUNTRY: "Countries mentioned",
+           CITY: "Cities mentioned", REGION: "Regions mentioned"},
     "fr": {PERSON: "Personnes mentionnées", PLACE: "Lieux mentionnés", ORGANISATION: "Organisations mentionnées",
-           OTHER: "Autres noms mentionnés", DATE: "Dates mentionnées"},
+           OTHER: "Autres noms mentionnés", DATE: "Dates mentionnées", COUNTRY: "Pays mentionnés",
+           CITY: "Villes mentionnées", REGION: "Régions mentionnées"},
 }
 NONE_FOUND = {
     "en": "The indexed articles mention no name of the kind \"{what}\"{where}.",
     "fr": "Les articles indexés ne citent aucun nom de type « {what} »{where}.",
 }
 WHAT = {
-    "en": {PERSON: "person", PLACE: "place", ORGANISATION: "organisation", OTHER: "other name", DATE: "date"},
-    "fr": {PERSON: "personne", PLACE: "lieu", ORGANISATION: "organisation", OTHER: "autre nom", DATE: "date"},
+    "en": {PERSON: "person", PLACE: "place", ORGANISATION: "organisation", OTHER: "other name", DATE: "date",
+           COUNTRY: "country", CITY: "city", REGION: "region"},
+    "fr": {PERSON: "personne", PLACE: "lieu", ORGANISATION: "organisation", OTHER: "autre nom", DATE: "date",
+           COUNTRY: "pays", CITY: "ville", REGION: "région"},
 }
 MORE = {"en": "… and {n} more (see `assistant entities`).", "fr": "… et {n} autres (voir `assistant entities`)."}
 
@@ -75,12 +87,19 @@ class EntityQuestion:
     kinds: tuple[str, ...]
     scope: str  # what follows "in", without its leading "the article about"; "" for all articles
     articles: bool  # the scope names articles, not passages
+    places: tuple[str, ...] = ()  # COUNTRY, CITY, REGION asked for; () for every place
+
+    def sections(self) -> list[str]:
+        """What the answer lists, one line each: the kinds, a place kind split as asked."""
+        return [section for kind in self.kinds
+                for section in (self.places if kind == PLACE and self.places else (kind,))]
 
 
 def parse(question: str) -> EntityQuestion | None:
     """The kinds and scope of a "who / which ... are mentioned (in ...)?" question, else None."""
     text = " ".join(question.split())
     match = _WHO.match(text)
+    places: tuple[str, ...] = ()
     if match:
         kinds: tuple[str, ...] = (PERSON,)
     else:
@@ -90,12 +109,13 @@ def parse(question: str) -> EntityQuestion | None:
         kinds = _kinds(match.group("kind"))
         if not kinds:
             return None
+        places = _place_kinds(match.group("kind")) if PLACE in kinds else ()
     tail = match.group("tail").strip(" ?.!")
     if tail and not _TAIL.match(tail):
         return None  # "who is mentioned as the supplier?" is a question for the answerer
     what = _TAIL.match(tail).group("what") if tail else ""
     scope = _LEAD_WORDS.sub("", what, count=1).strip() if what else ""
-    return EntityQuestion(kinds=kinds, scope=scope, articles=bool(_ARTICLE_WORD.search(what)))
+    return EntityQuestion(kinds=kinds, scope=scope, articles=bool(_ARTICLE_WORD.search(what)), places=places)
 
 
 def _kinds(words: str) -> tuple[str, ...]:
@@ -104,6 +124,20 @@ def _kinds(words: str) -> tuple[str, ...]:
         return NAMED_KINDS
     found = [kind for kind, pattern in _KIND_WORDS if re.search(rf"\b(?:{pattern})\b", words)]
     return tuple(found)
+
+
+def _place_kinds(words: str) -> tuple[str, ...]:
+    words = words.strip().lower()
+    if re.search(rf"\b(?:{_ALL_PLACES})\b", words):
+        return ()
+    return tuple(kind for kind, pattern in _PLACE_WORDS if re.search(rf"\b(?:{pattern})\b", words))
+
+
+def _is_a(place: str, entity: Entity) -> bool:
+    """Whether a place entity is a country, city or region. A name the lists do not know (a town, a
+    cosmodrome) is listed among cities and regions, never among countries, which are all known."""
+    known = place_types(entity.name) or place_types(entity.key)
+    return place in known if known or place == COUNTRY else True
 
 
 def answer_entity_question(assistant: Any, question: str, language: str,
@@ -163,15 +197,21 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
             answerer_name: str) -> Answer:
     lang = language if language in LABELS else "en"
     where_text = f" ({parsed.scope})" if parsed.scope else ""
-    if not entities:
-        what = " / ".join(WHAT[lang][k] for k in parsed.kinds)
+    sections = parsed.sections()
+    of_section = {
+        section: [e for e in entities
+                  if e.kind == section or (e.kind == PLACE and section in parsed.places and _is_a(section, e))]
+        for section in sections
+    }
+    if not any(of_section.values()):
+        what = " / ".join(WHAT[lang][k] for k in sections)
         return Answer(text=NONE_FOUND[lang].format(what=what, where=where_text), question=question,
                       answered=False, answerer=answerer_name)
     citations: list[Citation] = []
     lines: list[str] = []
-    for kind in parsed.kinds:
+    for kind in sections:
         names = []
-        of_kind = [e for e in entities if e.kind == kind]
+        of_kind = of_section[kind]
         for entity in of_kind[:MAX_NAMES]:
             mention = _best_mention(entity)
             marker = len(citations) + 1

@@ -9,6 +9,7 @@ import pytest
 from conftest import SAMPLE, article_text
 
 from assistant import Assistant
+from assistant.answering.grounding import CITY, COUNTRY, OTHER_NAME, REGION, place_types
 from assistant.cli import main
 from assistant.entities import (
     DATE,
@@ -25,6 +26,7 @@ from assistant.entities import (
 from assistant.entities import (
     OTHER as OTHER_KIND,
 )
+from assistant.entity_answers import parse
 from assistant.filters import NOTHING, FilterError, day_number
 from assistant.loaders import load_file
 
@@ -155,6 +157,29 @@ def test_who_and_which_places_answered_from_the_index(sample_assistant, question
         assert text[c.passage_start : c.passage_end] == c.passage and c.quote in c.passage
     if question.startswith("Quels"):
         assert answer.text.startswith("Lieux mentionnés")
+
+
+def test_countries_cities_and_regions_are_told_apart(sample_assistant):
+    # "Which countries..." listed every place: the Kremlin, Moscow and a cosmodrome among the countries.
+    asked = {
+        "Which countries are mentioned?": {"Russie", "Corée du Nord", "Ukraine", "États-Unis"},
+        "Quelles villes sont citées ?": {"Moscou", "Pyongyang", "Washington", "Vostotchny"},
+    }
+    for question, names in asked.items():
+        answer = sample_assistant.ask(question)
+        assert answer.answered and {c.quote for c in answer.citations} == names, question
+    both = sample_assistant.ask("Which countries and cities are mentioned?").text.splitlines()
+    assert both[0].startswith("Countries mentioned: Russie [1]") and both[1].startswith("Cities mentioned: ")
+    assert sample_assistant.ask("Quels pays sont mentionnés ?").text.startswith("Pays mentionnés : Russie [1]")
+    assert parse("Which places and countries are mentioned?").sections() == [PLACE]
+    assert parse("Quelles régions sont évoquées ?").sections() == [REGION]
+    assert parse("Who is mentioned?").sections() == [PERSON]
+    # Kind lists (CLDR, GeoNames): a name both a country and a city's own name is both; a city's
+    # alternate name that a country bears ("Mexico" for Mexico City) is the country's.
+    assert place_types("Singapore") == {COUNTRY, CITY} and place_types("Mexico") == {COUNTRY}
+    assert place_types("le Royaume-Uni") == {COUNTRY} and place_types("Pékin") == {CITY}
+    assert place_types("Écosse") == {REGION} and place_types("Caraïbes") == {REGION}
+    assert place_types("OTAN") == {OTHER_NAME} and place_types("Le Havre") == set()
 
 
 def test_entity_question_scoped_to_unrelated_passages_is_refused(sample_assistant):

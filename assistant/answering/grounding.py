@@ -128,8 +128,7 @@ def _alias_groups() -> dict[str, str]:
     # A city's names in other languages ("Beijing" / "Pékin", "The Hague" / "La Haye"): e5 rates them no
     # closer than two cities ("beijing" / "pekin" 0.79, "beijing" / "tokyo" 0.82). Countries and the
     # lists above keep a name they share with a city.
-    text = Path(__file__).parent.parent.joinpath("data", "city-names.txt").read_text(encoding="utf-8")
-    cities = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    cities = _city_names()
     # A city's own name first: GeoNames lists "Islamabad" among Chittagong's names, "Victoria" among Hong Kong's.
     for number, names in enumerate(cities):
         groups.setdefault(entity_key(names[0]), f"{_CITY}{number}")
@@ -143,9 +142,66 @@ def _is_city(group: str) -> bool:
     return group.startswith(_CITY)
 
 
+@lru_cache(maxsize=1)
+def _city_names() -> list[list[str]]:
+    """Each city's names, its own first (city-names.txt)."""
+    text = Path(__file__).parent.parent.joinpath("data", "city-names.txt").read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+COUNTRY, CITY, REGION, OTHER_NAME = "country", "city", "region", "other"
+# CLDR territories with a two-letter code that are not countries.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+
+
+@lru_cache(maxsize=1)
+def _place_keys() -> dict[str, frozenset[str]]:
+    """Folded place name -> what it is known as. Countries: CLDR's names in English and French and the
+    short forms of ``ALIASES`` ("USA", "Grande-Bretagne"); regions: CLDR's areas ("Europe", "Caraïbes")
+    and ``REGIONS``; cities: every name of a city in city-names.txt, whatever claimed it first above
+    ("Moscou" is a city, and stands for the Kremlin in questions)."""
+    from babel import Locale
+
+    types: dict[str, set[str]] = {}
+    countries = set()
+    for locale in (Locale("en"), Locale("fr")):
+        for code, name in locale.territories.items():
+            if code.isalpha() and code not in _NOT_COUNTRIES:
+                countries.add(entity_key(name))
+            elif code.isdigit():
+                types.setdefault(entity_key(name), set()).add(REGION)
+    for names in ALIASES:
+        if names & countries:
+            countries |= names
+    for key in countries:
+        types.setdefault(key, set()).add(COUNTRY)
+    for names in REGIONS:
+        for name in names:
+            types.setdefault(entity_key(name), set()).add(REGION)
+    for names in _city_names():
+        for number, name in enumerate(names):
+            key = entity_key(name)
+            if number == 0 or key not in countries:  # GeoNames calls Mexico City "Mexico", Benin City "Benin"
+                types.setdefault(key, set()).add(CITY)
+    for names in ALIASES:  # a body or a faith ("Kremlin", "OTAN"): known, and not a country, city or region
+        for key in names - types.keys():
+            types[key] = {OTHER_NAME}
+    return {key: frozenset(kinds) for key, kinds in types.items()}
+
+
+def place_types(name: str) -> frozenset[str]:
+    """What a place's name is known to name: ``COUNTRY``, ``CITY``, ``REGION``, or several ("Singapour"),
+    or ``OTHER_NAME`` ("Kremlin", "OTAN"); none for a name the lists lack (a town under 250,000 people, a
+    cosmodrome)."""
+    key = _without_article(entity_key(name))
+    return _place_keys().get(key, frozenset())
+
+
 def known_names() -> int:
     """Read the names known in both languages (countries, languages, bodies, cities) now, as the web app
-    starts, rather than at the first question that names something (half a second); how many there are."""
+    starts, rather than at the first question that names something (half a second), and what kind of
+    place each names; how many there are."""
+    _place_keys()
     return len(_alias_groups())
 
 
