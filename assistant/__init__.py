@@ -3,7 +3,7 @@
 from .api import Assistant, QuestionError, answer
 from .filters import FilterError
 from .indexer import IndexBusyError
-from .settings import Settings
+from .settings import Settings, SettingsError, SettingsWarning
 from .store import ModelMismatchError, StoreFullError, StoreStoppedError, StoreUnreachableError
 from .types import Answer, Citation, IndexReport
 
@@ -17,6 +17,8 @@ __all__ = [
     "ModelMismatchError",
     "QuestionError",
     "Settings",
+    "SettingsError",
+    "SettingsWarning",
     "StoreFullError",
     "StoreStoppedError",
     "StoreUnreachableError",

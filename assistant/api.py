@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -23,7 +24,7 @@ from .language import question_language
 from .lexical import LexicalIndex
 from .reranking import Reranker
 from .retrieval import HybridRetriever, LexicalSide
-from .settings import Settings
+from .settings import Settings, SettingsError, SettingsWarning, invalid_settings, unknown_variables
 from .store import Article, Store
 from .types import Answer, IndexReport
 
@@ -58,11 +59,40 @@ class Assistant:
 
     def __init__(self, index_dir: str | os.PathLike[str] | None = None, *, settings: Settings | None = None,
                  **overrides: Any) -> None:
-        base = settings or Settings()
+        """``index_dir``: the index folder (made absolute now); ``overrides``: any ``Settings`` field
+        (``k=8``, ``chroma_url=...``), which beats its ``ASSISTANT_*`` variable. A bad value raises
+        ``SettingsError`` naming the argument or variable; a variable the settings do not read warns
+        (``SettingsWarning``)."""
+        from pydantic import ValidationError
+
+        for warning in unknown_variables():
+            warnings.warn(warning, SettingsWarning, stacklevel=2)
         if index_dir is not None:
             overrides["index_dir"] = Path(index_dir)
-        self.settings = base.with_overrides(**overrides) if overrides else base
+        try:
+            base = settings or Settings()
+            self.settings = base.with_overrides(**overrides) if overrides else base
+        except ValidationError as error:
+            given = {field: field for field in overrides}
+            raise SettingsError("\n".join(invalid_settings(error, given))) from None
         self._lock = threading.RLock()  # the parts build one another
+
+    def close(self) -> None:
+        """Release the index: the Chroma client and the embedding cache's database. The parts are built
+        again if the assistant is used after this. Also ``with Assistant(...) as assistant:``."""
+        with self._lock:
+            for name in ("store", "cache"):
+                part = self.__dict__.pop(name, None)
+                if part is not None:
+                    part.close()
+            for name in ("lexical", "retriever", "chain", "retrieval_chain", "indexer", "entity_index", "answerer"):
+                self.__dict__.pop(name, None)  # they hold the store or the cache
+
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- parts, built on first use and shared by every thread
     @_part
@@ -158,20 +188,20 @@ class Assistant:
     def retrieve(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Document]:
         """The passages best matching the question, best first, with ``score`` in their metadata."""
         question = self.check_question(question)
-        self.check_k(k)
+        k = self.check_k(k)
         return self.retriever.search(question, k=k or self.settings.k, where=self.where(filters))
 
     def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
-            history: Sequence[tuple[str, str]] | None = None) -> Answer:
+            history: Sequence[tuple[str, str] | Answer] | None = None) -> Answer:
         """Answer from the indexed articles only, with citations; or say that they do not answer.
 
-        ``history``: the earlier turns of a conversation as ``(question, answer_text)`` pairs, oldest
-        first, so that a follow-up ("and who supplies them?") is understood.
+        ``history``: the earlier turns of a conversation, oldest first, as ``(question, answer_text)``
+        pairs or the earlier ``Answer`` objects, so that a follow-up ("and who supplies them?") is understood.
         """
         question = self.check_question(question)
-        self.check_k(k)
+        k, history = self.check_k(k), self.check_history(history)
         if self.store.count_chunks() == 0:
-            return Answer(text=no_articles_text(question_language(question)), question=question,
+            return Answer(text=no_articles_text(question_language(question), self.store.location), question=question,
                           answered=False, answerer=self.answerer.name)
         from .entity_answers import answer_entity_question
 
@@ -182,11 +212,11 @@ class Assistant:
         if (unmatched := self._unmatched(question, filters, where)) is not None:
             return unmatched
         answer = self.chain.invoke({"question": question, "k": k or self.settings.k, "where": where,
-                                    "history": list(history or [])})
+                                    "history": history})
         return self._noting_filters(answer, filters)
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
-               history: Sequence[tuple[str, str]] | None = None) -> Iterator[str | Answer]:
+               history: Sequence[tuple[str, str] | Answer] | None = None) -> Iterator[str | Answer]:
         """The answer's text as it is produced (``str`` pieces), then the complete ``Answer`` last.
 
         With an LLM answerer the pieces are the model's tokens; the final ``Answer`` is what counts (its
@@ -198,9 +228,9 @@ class Assistant:
             yield answer
             return
         question = self.check_question(question)
-        self.check_k(k)
+        k, history = self.check_k(k), self.check_history(history)
         if self.store.count_chunks() == 0:
-            yield Answer(text=no_articles_text(question_language(question)), question=question,
+            yield Answer(text=no_articles_text(question_language(question), self.store.location), question=question,
                          answered=False, answerer=self.answerer.name)
             return
         from .entity_answers import answer_entity_question
@@ -215,7 +245,7 @@ class Assistant:
             yield unmatched
             return
         state = self.retrieval_chain.invoke({"question": question, "k": k or self.settings.k,
-                                             "where": where, "history": list(history or [])})
+                                             "where": where, "history": history})
         for piece in stream_answer(self.answerer, state):
             yield self._noting_filters(piece, filters) if isinstance(piece, Answer) else piece
 
@@ -287,11 +317,39 @@ class Assistant:
             "answerer": self.settings.answerer,
         }
 
-    def check_k(self, k: int | None) -> None:
-        """``ValueError`` for a number of passages outside the bounds of ASSISTANT_K."""
+    def check_k(self, k: int | str | None) -> int | None:
+        """The number of passages as an int (``"3"`` too, as ASSISTANT_K takes it), or ``ValueError`` for
+        one that is not a whole number within the bounds of ASSISTANT_K."""
+        if k is None:
+            return None
         low, high = Settings.bounds("k")
-        if k is not None and not low <= k <= high:
-            raise ValueError(f"k must be between {low} and {high} (as ASSISTANT_K), not {k}")
+        try:
+            number = int(k.strip()) if isinstance(k, str) else k
+        except ValueError:
+            number = None
+        if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+            raise ValueError(f"k must be a whole number between {low} and {high} (as ASSISTANT_K), not {k!r}")
+        return number
+
+    @staticmethod
+    def check_history(history: Sequence[Any] | None) -> list[tuple[str, str]]:
+        """The earlier turns as ``(question, answer text)`` pairs, from pairs, earlier ``Answer`` objects or
+        ``{"question": ..., "answer": ...}`` dicts; ``ValueError`` naming a turn that is none of these."""
+        turns = []
+        for number, turn in enumerate(history or [], start=1):
+            if isinstance(turn, Answer):
+                pair = (turn.question, turn.text)
+            elif isinstance(turn, dict):
+                pair = (turn.get("question"), turn.get("answer", turn.get("text")))
+            elif isinstance(turn, list | tuple) and len(turn) == 2:
+                pair = tuple(turn)
+            else:
+                pair = None
+            if pair is None or not all(isinstance(part, str) for part in pair):
+                raise ValueError(f"history turn {number} must be a (question, answer text) pair, an Answer or a "
+                                 f"dict with 'question' and 'answer', not {turn!r:.80}")
+            turns.append(pair)
+        return turns
 
     def check_question(self, question: str) -> str:
         """The question stripped, or ``QuestionError`` saying why it cannot be asked."""

@@ -11,11 +11,13 @@ import importlib
 import os
 import pkgutil
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .settings import Settings, unknown_variables
+from .settings import Settings, SettingsWarning, unknown_variables
+from .settings import invalid_settings as settings_problems
 
 Handler = Callable[[argparse.Namespace, Any], int]
 
@@ -81,29 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
 # Fields that a global or sub-command option sets: a bad value is blamed on the option when it was given.
 FLAGS = {"index_dir": "--index", "chroma_url": "--chroma-url", "embedding_model": "--model", "answerer": "--answerer",
          "host": "--host", "port": "--port"}
-URL_FIELDS = {"chroma_url", "llm_base_url"}
 
 
 def invalid_settings(error: Any, args: argparse.Namespace) -> list[str]:
-    """One line per problem of a pydantic ``ValidationError`` of ``Settings``: the environment variable (or
-    the option) that gave the value, the value and the rule; no pydantic jargon or links."""
-    from .urls import shown_url
-
-    lines = []
-    for problem in error.errors(include_url=False):
-        field = str(problem["loc"][0]) if problem.get("loc") else ""
-        flag = FLAGS.get(field)
-        where = flag if flag and getattr(args, field, None) is not None else f"ASSISTANT_{field.upper()}"
-        value = problem.get("input")
-        if field in URL_FIELDS and isinstance(value, str):
-            value = shown_url(value)
-        rule = str(problem.get("msg", "")).removeprefix("Value error, ")
-        rule = rule[:1].lower() + rule[1:]
-        if problem.get("type") == "extra_forbidden":
-            lines.append(f"error: {where}: no such setting")
-        else:
-            lines.append(f"error: {where}={value!r}: {rule}")
-    return lines
+    """``settings.invalid_settings`` as the command line says it: blaming the option when one gave the value."""
+    given = {field: flag for field, flag in FLAGS.items() if getattr(args, field, None) is not None}
+    return [f"error: {line}" for line in settings_problems(error, given)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     spec = COMMANDS[args.command]
     for warning in unknown_variables():
         print(f"warning: {warning}", file=sys.stderr)
+    warnings.simplefilter("ignore", SettingsWarning)  # said above, once, as the command line says things
     try:
         settings = Settings().with_overrides(**overrides)
         if spec.reads_index and not settings.chroma_url and not settings.index_dir.exists():

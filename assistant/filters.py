@@ -158,6 +158,6 @@ def day_number(value: Any, end: bool) -> int:
 
 
 def _as_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [str(v) for v in value]
+    return [str(value)]  # a name, or a year or date given as such (``since=2024``)

@@ -56,7 +56,9 @@ class _UpperCaseEnv(EnvSettingsSource):
 class Settings(BaseSettings):
     """Every knob of the assistant. ``Settings(k=8)`` beats ``ASSISTANT_K=8`` beats the default."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_assignment=True)
+    # An empty variable (``ASSISTANT_K=``) is unset, as a shell user means it.
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_assignment=True,
+                                      env_ignore_empty=True)
 
     # Where things live
     index_dir: Path = Field(default_factory=_default_index_dir)
@@ -132,6 +134,12 @@ class Settings(BaseSettings):
     auth_user: str | None = None
     auth_password: SecretStr | None = None
     upload_max_mb: float = Field(default=25.0, gt=0)
+
+    @field_validator("index_dir", "data_dir", "embedding_cache", "model_cache_dir", "llm_model_path", "prompts_dir")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        # Fixed when read: opened later from another working directory, "index" would be another index.
+        return None if value is None else Path(os.path.abspath(value.expanduser()))
 
     @field_validator("chunk_overlap")
     @classmethod
@@ -219,3 +227,36 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
         hint = f" (did you mean {ENV_PREFIX}{near[0]}?)" if near else ""
         warnings.append(f"{name} is not a setting of the assistant and is ignored{hint}")
     return warnings
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used, one line per problem naming the variable or argument that gave it."""
+
+
+class SettingsWarning(UserWarning):
+    """An ``ASSISTANT_*`` variable that the settings do not read (a misspelt name, lower case)."""
+
+
+URL_FIELDS = {"chroma_url", "llm_base_url"}
+
+
+def invalid_settings(error: Any, given: Mapping[str, str]) -> list[str]:
+    """One line per problem of a pydantic ``ValidationError`` of ``Settings``: what gave the value (``given``
+    maps a field to the option or argument that set it, else it is its environment variable), the value and
+    the rule; no pydantic jargon or links, a URL's password masked."""
+    from .urls import shown_url
+
+    lines = []
+    for problem in error.errors(include_url=False):
+        field = str(problem["loc"][0]) if problem.get("loc") else ""
+        where = given.get(field) or f"{ENV_PREFIX}{field.upper()}"
+        value = problem.get("input")
+        if field in URL_FIELDS and isinstance(value, str):
+            value = shown_url(value)
+        rule = str(problem.get("msg", "")).removeprefix("Value error, ")
+        rule = rule[:1].lower() + rule[1:]
+        if problem.get("type") == "extra_forbidden":
+            lines.append(f"{where}: no such setting")
+        else:
+            lines.append(f"{where}={value!r}: {rule}")
+    return lines

@@ -274,8 +274,31 @@ def make_client(index_dir: Path, chroma_url: str | None):
     if index_dir.exists() and not index_dir.is_dir():
         raise StoreError(f"{index_dir} is a file, not an index folder")
     index_dir.mkdir(parents=True, exist_ok=True)
+    folder = index_dir / "chroma"
+    if not (folder / "chroma.sqlite3").exists():
+        _forget_system(folder)
     with _opening(index_dir):
-        return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)
+        try:
+            return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+        except Exception:
+            _forget_system(folder)  # half started: it would be handed to the next client of the folder
+            raise
+
+
+def _forget_system(folder: Path) -> None:
+    """Chroma keeps one system per folder for the life of the process, and hands it to every later client
+    of that folder: once the folder is deleted (a test's temporary index, "start over"), that system
+    answers for a database that is gone ("Collection [chunks] does not exist"); once an open failed (a
+    read-only folder), it fails every later open, after the cause is mended too."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    system = SharedSystemClient._identifier_to_system.pop(str(folder), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(folder), None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception:  # its files are gone: nothing left to release cleanly
+            log.debug("stopping the Chroma system of deleted %s failed", folder, exc_info=True)
 
 
 @contextmanager
@@ -317,6 +340,13 @@ class Store:
         self.embeddings = embeddings
         self.location = shown_url(chroma_url) if chroma_url else str(index_dir)  # as messages show it
         self.client = make_client(index_dir, chroma_url)
+        try:
+            self._open(embeddings, chroma_url, namespace)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, embeddings: ModelEmbeddings, chroma_url: str | None, namespace: str) -> None:
         # A namespace lets several indexes share one Chroma server.
         prefix = f"{namespace}_" if namespace else ""
         self._chunks = self.client.get_or_create_collection(
@@ -342,6 +372,13 @@ class Store:
         self._seen_generation = -1
         self._reopen_lock = threading.Lock()
         self._search_widely()
+
+    def close(self) -> None:
+        """Release the Chroma client (an embedded folder's system stops with its last client)."""
+        try:
+            self.client.close()
+        except Exception:  # a server gone, a system already stopped: nothing more to release
+            log.debug("closing the Chroma client of %s failed", self.location, exc_info=True)
 
     def _search_widely(self) -> None:
         """An index made before ``EF_SEARCH`` was set gets it (once: it is stored with the collection)."""

@@ -16,8 +16,10 @@ NOT_MENTIONED = {
     "fr": "Ils ne mentionnent pas {names}.",  # names in « »: "pas « Chine »" reads, "pas Chine" does not
 }
 NO_ARTICLES = {
-    "en": "No articles are indexed yet: add some first (`assistant index PATH`).",
-    "fr": "Aucun article n'est encore indexé : ajoutez-en d'abord (`assistant index CHEMIN`).",
+    "en": "No articles are indexed yet in {index}: add some first (`assistant index PATH`, or "
+          "`Assistant.index(paths)` in Python).",
+    "fr": "Aucun article n'est encore indexé dans {index} : ajoutez-en d'abord (`assistant index CHEMIN`, ou "
+          "`Assistant.index(chemins)` en Python).",
 }
 
 UNSUPPORTED = {
@@ -54,8 +56,10 @@ def no_number_text(language: str, expected: Expected) -> str:
     return f"{not_answered_text(lang)} {NO_NUMBER[lang].format(what=what.format(noun=expected.noun))}"
 
 
-def no_articles_text(language: str) -> str:
-    return NO_ARTICLES.get(language, NO_ARTICLES["en"])
+def no_articles_text(language: str, index: str) -> str:
+    """``index``: where the index is (a folder or a server's URL): a relative path taken from another
+    working directory, or a mistyped one, is an empty index."""
+    return NO_ARTICLES.get(language, NO_ARTICLES["en"]).format(index=index)
 
 
 NO_MATCH = {

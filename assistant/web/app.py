@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 import sys
-from argparse import Namespace
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import gradio as gr
-from pydantic import ValidationError
 
 from ..api import Assistant, QuestionError
 from ..indexer import IndexBusyError
-from ..settings import unknown_variables
+from ..settings import SettingsError, SettingsWarning, unknown_variables
 from ..types import Answer
 from . import assets
 from .answerers import ANSWERERS, AnswererPool
@@ -552,13 +551,12 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for warning in unknown_variables():
         log.warning(warning)
+    warnings.simplefilter("ignore", SettingsWarning)  # logged above
     try:
         assistant = Assistant()
-    except ValidationError as error:
+    except SettingsError as error:
         # As the CLI says it: one line per wrong setting, a URL's password masked (pydantic's own report
         # is a traceback quoting the value as given).
-        from ..cli import invalid_settings
-
-        print("\n".join(invalid_settings(error, Namespace())), file=sys.stderr)
+        print("\n".join(f"error: {line}" for line in str(error).splitlines()), file=sys.stderr)
         raise SystemExit(2) from None
     serve(assistant)

@@ -1,0 +1,82 @@
+"""The Python API as a developer embeds it: settings errors that name what gave the value, arguments taken
+as the command line takes them, earlier answers as history, and an index folder that can be closed,
+deleted and opened again in one process."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import warnings
+
+import pytest
+from conftest import SAMPLE
+
+from assistant import Assistant, SettingsError, SettingsWarning
+
+WEAPONS = "What weapons were mentioned?"
+
+
+def test_settings_errors_name_the_variable_or_the_argument(monkeypatch, tmp_path):
+    # A raw pydantic ValidationError named the field "k", not ASSISTANT_K, and came with pydantic's links.
+    monkeypatch.setenv("ASSISTANT_K", "abc")
+    with pytest.raises(SettingsError, match=r"^ASSISTANT_K='abc': input should be a valid integer"):
+        Assistant(tmp_path)
+    monkeypatch.setenv("ASSISTANT_K", "")  # empty is unset, as in a shell
+    assert Assistant(tmp_path).settings.k == 5
+    with pytest.raises(SettingsError, match=r"^k='zero': input should be a valid integer"):
+        Assistant(tmp_path, k="zero")
+    monkeypatch.setenv("ASSISTANT_TOP_K", "3")  # the CLI warned about it; Python ignored it in silence
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Assistant(tmp_path)
+    assert [str(w.message) for w in caught if w.category is SettingsWarning] == [
+        "ASSISTANT_TOP_K is not a setting of the assistant and is ignored (did you mean ASSISTANT_K?)"]
+
+
+def test_a_relative_index_folder_is_fixed_when_the_assistant_is_made(monkeypatch, tmp_path):
+    # It was opened on first use, relative to whatever the working directory was by then.
+    monkeypatch.chdir(tmp_path)
+    assistant = Assistant("index")
+    monkeypatch.chdir(SAMPLE.parent)
+    assert assistant.settings.index_dir == tmp_path / "index"
+    answer = assistant.ask(WEAPONS)
+    assert not answer.answered and str(tmp_path / "index") in answer.text  # which folder is empty
+    assert not (SAMPLE.parent / "index").exists()
+
+
+def test_arguments_and_history_are_taken_in_the_forms_a_developer_has(sample_assistant):
+    assert sample_assistant.ask(WEAPONS, k="3").citations == sample_assistant.ask(WEAPONS, k=3).citations
+    with pytest.raises(ValueError, match="k must be a whole number between 1 and 100"):
+        sample_assistant.ask(WEAPONS, k="three")
+    first = sample_assistant.ask(WEAPONS)
+    follow_up = "And who supplies them?"
+    expected = sample_assistant.ask(follow_up, history=[(first.question, first.text)]).text
+    # An earlier Answer raised "cannot unpack"; a dict was unpacked into its keys, in silence.
+    assert sample_assistant.ask(follow_up, history=[first]).text == expected
+    as_dict = {"question": first.question, "answer": first.text}
+    assert sample_assistant.ask(follow_up, history=[as_dict]).text == expected
+    with pytest.raises(ValueError, match="history turn 1 must be a"):
+        sample_assistant.ask(follow_up, history=[{"q": first.question}])
+
+
+def test_a_date_filter_given_as_a_number_or_a_date_describes_itself_in_a_refusal(sample_assistant):
+    # It worked while the question was answered, and raised "'int' object is not iterable" when refused.
+    for since in (2030, datetime.date(2030, 1, 1)):
+        answer = sample_assistant.ask(WEAPONS, filters={"since": since})
+        assert not answer.answered and "since: 2030" in answer.text
+
+
+def test_an_index_folder_deleted_or_closed_opens_again_in_the_same_process(tmp_path):
+    article = tmp_path / "kyiv.txt"
+    article.write_text("Kyiv, March 5, 2024. Mayor Vitali Klitschko said drones hit a school.\n", encoding="utf-8")
+    folder = tmp_path / "index"
+    first = Assistant(folder)
+    first.index([article])
+    assert first.ask("Who is the mayor of Kyiv?").answered
+    del first
+    shutil.rmtree(folder)  # "start over": Chroma's cached system for the folder said it was still indexed
+    with Assistant(folder) as again:
+        report = again.index([article])
+        assert report.added == [os.path.abspath(article)] and again.ask("Who is the mayor of Kyiv?").answered
+    assert again.ask("Who is the mayor of Kyiv?").answered  # used after close: opened again
