@@ -32,6 +32,14 @@ from assistant.answering.answer_types import Expected, carries, expected_answer
     ("How long has North Korea been supplying weapons?", None),  # durations are not typed
     ("Depuis combien de temps la Corée du Nord fournit-elle des armes ?", None),
     ("When will the war end?", None),
+    # A share, though the question names a budget (it was read as a sum and the "58 %" answer dropped).
+    ("What percentage of French people think the budget is unfair?", Expected("number")),
+    ("Quel pourcentage des Français juge le budget injuste ?", Expected("number")),
+    ("Combien d'aide la France a-t-elle annoncée pour le Soudan ?", Expected("money")),  # not a count of "aide"
+    ("How much aid did France announce for Sudan?", Expected("money")),
+    ("How much money did the company lose?", Expected("money")),
+    ("Quel est le salaire de la directrice ?", Expected("money")),
+    ("Quel est le cours de l'action Carrefour ?", Expected("money")),
 ])
 def test_the_kind_of_number_a_question_asks_for(question, expected):
     assert expected_answer(question) == expected
@@ -58,6 +66,12 @@ def test_the_kind_of_number_a_question_asks_for(question, expected):
     ("Il a vendu 300 t-shirts.", True),  # a word that begins like a unit counts all the same
     ("The wall is 5 m high.", False),
     ("Deux m'ont dit qu'ils étaient soldats.", True),  # an elision, not metres
+    # A dateline's day of the month counts nothing: it was quoted for "how many children took part?".
+    ("Toulouse, le 13 décembre 2025 — Le Stade toulousain a battu Clermont.", False),
+    ("Kyiv, March 5, 2024 — Russia launched drones overnight.", False),
+    ("Le 1er mars, 9 800 enfants ont participé à l'essai.", True),
+    ("Les résultats d'un essai clinique de phase 3 ont été publiés.", False),  # a number that names
+    ("Un MiG-29 et un Airbus A320 ont été vus.", False),
 ])
 def test_a_count_is_a_number_that_is_not_a_date_a_duration_a_sum_a_share_or_a_measure(text, holds):
     assert carries(Expected("count", "soldats"), text) is holds

@@ -9,10 +9,12 @@ scores enough.
 
 What can hold it:
 - a count ("how many soldiers", "combien de soldats"): a number that is not a date, a duration, a sum, a
-  share or a measure ("six semaines", "en 2019", "3 milliards de dollars", "4 %", "obus de 122mm" count no
-  soldiers), or one followed by the counted noun itself ("six mois" for "how many months");
-- a sum ("how much did it cost", "combien a coûté"): an amount in a currency;
-- any other number question ("how old", "combien", "what percentage"): a number.
+  share, a measure or a label ("six semaines", "en 2019", "le 20 novembre", "3 milliards de dollars",
+  "4 %", "obus de 122mm", "phase 3" count no soldiers), or one followed by the counted noun itself ("six
+  mois" for "how many months");
+- a sum ("how much did it cost", "combien a coûté", "combien d'aide", "what is the salary of"): an amount
+  in a currency;
+- any other number question ("how old", "combien", "what percentage", even of a budget): a number.
 
 Questions about time ("when", "quand", "how long") are not typed: on the dev sets a time filter refused
 answerable questions and caught no unanswerable one (time is written in too many ways: "au printemps",
@@ -65,7 +67,15 @@ _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 # ("en 2019", "since 2005", "mai 1968", "(1080-1086)"); "chaque année 1400 vies humaines" counts lives.
 _BEFORE_YEAR = re.compile(r"(?:\b(?:en|in|since|depuis|from|de|du|jusqu'en|until|till|vers|around|circa|fin|"
                           r"debut|late|early|mid|" + "|".join(MONTHS) + r")\s+|\()$")
-_AFTER_YEAR = re.compile(r"\s*(?:[-–,.;:)!?]|$)")
+_AFTER_YEAR = re.compile(r"\s*(?:[-–—,.;:)!?]|$)")
+# A day of the month: "le 20 novembre", "March 5" (a dateline's date counts nothing).
+_MONTH_AFTER = re.compile(r"\s*(?:" + "|".join(MONTHS) + r")\b")
+_MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\.?\s+$")
+_DAY = re.compile(r"(?:[12]?[0-9]|3[01])(?:er|st|nd|rd|th)?")
+# A number that names rather than counts: "essai de phase 3", "l'article 49.3", "Covid-19", "le G20".
+_LABEL_BEFORE = re.compile(r"(?:\b(?:phase|article|chapitre|chapter|niveau|level|stage|etape|round|saison|season|"
+                           r"episode|tome|volume|numero|number|no|page|section|groupe|group|categorie|category|"
+                           r"type|version|covid|g)[\s-]*|\w-|[^\W\d_])$")  # "MiG-29", "A320"
 
 _NUMBER_QUESTION = re.compile(r"\b(?:how many|how much|how old|combien|quel age|what percentage|"
                               r"quel pourcentage|what proportion|quelle proportion)\b")
@@ -78,7 +88,8 @@ def _what_is_the(english: str, french: str) -> re.Pattern[str]:
 
 
 # "What is the price of oil?", "Quel est le taux de chômage ?": a sum, a number, without "how much".
-_PRICE_QUESTION = _what_is_the("price|prices|cost|costs", "prix|cout|couts|tarif|tarifs|montant")
+_PRICE_QUESTION = _what_is_the("price|prices|cost|costs|salary|salaries|wage|wages|share price|stock price",
+                               "prix|cout|couts|tarif|tarifs|montant|salaire|salaires|remuneration|cours")
 _RATE_QUESTION = _what_is_the("rate|percentage|population", "taux|pourcentage|population")
 # "By how much did prices fall?", "De combien les prix ont-ils baissé ?": a change, often a share ("about
 # 80%"), not a sum, though prices are named.
@@ -86,6 +97,9 @@ _CHANGE_QUESTION = re.compile(
     r"\b(?:how much|de combien)\b.*\b(?:f[ae]ll\w*|drop\w*|ris(?:e|es|en|ing)|rose|increas\w*|decreas\w*|"
     r"gr[eo]w\w*|declin\w*|climb\w*|jump\w*|shr[ai]nk\w*|baiss\w*|augment\w*|chut\w*|recul\w*|grimp\w*|progress\w*|diminu\w*|"
     r"hauss\w*|bondi\w*|cru|croi\w*)\b")
+# "What percentage of the French think the budget unfair?": a share, whatever else it names.
+_SHARE_QUESTION = re.compile(r"\b(?:what|which) (?:percentage|proportion|share)\b|"
+                             r"\bquel(?:le)? (?:pourcentage|proportion|part)\b")
 # "How long", "combien de temps", "how many years": durations are written in too many ways to be typed.
 _DURATION_QUESTION = re.compile(r"\b(?:combien de temps|how long|how much time)\b")
 # "How many North Korean soldiers are ...": the words between "how many" and the verb; the head comes last.
@@ -98,9 +112,11 @@ _COMBIEN_DE = re.compile(r"\bcombien\s+(?:d'\s*|(?:des|de)\s+)(?P<noun>[^\W\d_][
 # Not "pays": a country in French ("Combien de pays...").
 _MONEY_WORDS = re.compile(r"\b(?:cost\w*|pay|paid|spen[dt]\w*|pric\w*|worth|earn\w*|charg\w*|fund\w*|sold for|"
                           r"sell for|budget\w*|cout\w*|paye\w*|payer|depens\w*|vaut|valent|valait|gagn\w*|prix|"
-                          r"montant|financ\w*)\b")
-# "Combien d'argent", "how many dollars": a sum, whatever the wording.
-_MONEY_NOUNS = frozenset("argent money cash fonds funds dollars euros livres pounds roubles rubles yuans".split())
+                          r"montant|financ\w*|money|argent|salar\w*|wages?|aid|subsid\w*|revenue)\b")
+# "Combien d'argent", "how many dollars", "combien d'aide": a sum, whatever the wording.
+_MONEY_NOUNS = frozenset("argent money cash fonds funds dollars euros livres pounds roubles rubles yuans aide aides "
+                         "financement financements subvention subventions investissement investissements dette "
+                         "budget salaire salaires".split())
 _WORDS = re.compile(r"[^\W\d_][\w-]*")
 _AFTER_NUMBER = re.compile(r"[^\W\d_][\w-]*|%")
 # How many words after a number may name what it counts ("des milliers de soldats nord-coréens").
@@ -120,7 +136,7 @@ def expected_answer(question: str) -> Expected | None:
         return Expected("number")
     if _PRICE_QUESTION.search(text) or "how expensive" in text:
         return Expected("money")
-    if _RATE_QUESTION.search(text):
+    if _RATE_QUESTION.search(text) or _SHARE_QUESTION.search(text):
         return Expected("number")
     if not _NUMBER_QUESTION.search(text) or _DURATION_QUESTION.search(text):
         return None
@@ -197,7 +213,10 @@ def _counted_words(folded: str) -> list[tuple[str, list[str], bool]]:
         before = folded[max(0, match.start() - 12) : match.start()]
         year = bool(_YEAR.fullmatch(match.group(0))) and bool(
             _BEFORE_YEAR.search(before) or _AFTER_YEAR.match(folded, match.end()))
-        measure = (year or bool(_TIME_UNIT.match(unit) or _CURRENCY.match(unit))
+        day = bool(_DAY.fullmatch(match.group(0))) and bool(
+            _MONTH_AFTER.match(folded, match.end()) or _MONTH_BEFORE.search(before))
+        label = bool(_LABEL_BEFORE.search(before))
+        measure = (year or day or label or bool(_TIME_UNIT.match(unit) or _CURRENCY.match(unit))
                    or bool(_UNIT_AFTER.match(folded, match.end()) or _MEASURE_UNIT.fullmatch(unit.split(" ")[0]))
                    or unit[:1] == "%"
                    or bool(_CURRENCY.search(before[-2:])))  # "$1000"
