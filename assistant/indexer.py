@@ -500,7 +500,9 @@ class _Run:
         if isinstance(document, LoadError):
             if "disappeared" in document.reason:
                 return self.vanished(source, old)
-            return self.fail(source, document.reason)
+            # An article emptied or overwritten with junk: what it said stays searchable, so say so.
+            kept = "; its indexed version is kept (`assistant remove` removes it)" if old is not None else ""
+            return self.fail(source, document.reason + kept)
         text_limit = self.settings.max_text_mb * 1e6
         if len(document.page_content) > text_limit:
             return self.fail(source, f"text too long ({len(document.page_content) / 1e6:.1f} M characters, the "

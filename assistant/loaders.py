@@ -45,6 +45,16 @@ _UNSPACED_PROSE = 10
 # Banners are written in sentences too, but say what they are about: a page whose only sentences speak
 # of cookies or JavaScript is a consent banner or an empty app shell, not an article.
 _BANNER = re.compile(r"cookie|javascript", re.I)
+# A consent banner's other sentences ("En continuant votre navigation, vous acceptez notre politique de
+# confidentialité.") do not name cookies: a line that names them and asks for consent is a banner as a
+# whole, as is a paywall's line (no article follows it). "La CNIL a infligé une amende à Google pour ses
+# cookies. L'entreprise a trois mois..." is an article.
+_BANNER_LINE = re.compile(r"(?=.*(?:cookie|javascript))(?=.*(?:accept|consent|privacy|confidentialit|en continuant|"
+                          r"en poursuivant|by continuing|param[eè]tr|settings|pr[eé]f[eé]rences))|r[eé]serv[eé] aux "
+                          r"abonn[eé]s|abonnez-vous|subscribers only|subscribe to (?:read|continue)", re.I)
+# "Save as single file" inlines images as data: URIs; lxml stops reading an attribute at 10 M characters,
+# and the article after a large one was lost.
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{256,}")
 
 
 class LoadFailure(Exception):
@@ -65,8 +75,9 @@ def content_hash(text: str) -> str:
 
 
 def doc_id_for(source: str) -> str:
-    """Stable id of an article: derived from its path, so a changed file keeps its id."""
-    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+    """Stable id of an article: derived from its path, so a changed file keeps its id. A file name that is
+    not UTF-8 (Latin-1 "é" from an old archive) reaches Python with its bytes escaped: they hash as they are."""
+    return hashlib.sha1(source.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def absolute(path: str | os.PathLike[str]) -> Path:
@@ -166,6 +177,13 @@ def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Doc
     """Load one file; never raises for bad input, returns a ``LoadError`` instead."""
     path = Path(path)
     source = str(absolute(path))
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        # Its bytes reach Python escaped, which Chroma cannot store (nor a terminal print): named with
+        # them written out, and left out.
+        shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return LoadError(shown, "its name is not valid UTF-8 (an old Latin-1 archive?): rename the file")
     try:
         return _load(path, source, max_bytes)
     except LoadFailure as failure:
@@ -381,6 +399,8 @@ def _valid_date(year: str, month: str, day: str) -> str | None:
 def _html(html: str) -> tuple[str, str | None, str | None]:
     import trafilatura
 
+    html = _DATA_URI.sub("data:,", html)
+
     text = trafilatura.extract(
         html, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False
     )
@@ -413,7 +433,8 @@ _MARKED_DATES = {"extensive_search": False, "original_date": True}
 
 def _has_prose(text: str) -> bool:
     return any((len(_WORD.findall(sentence)) >= _PROSE_WORDS or len(_UNSPACED.findall(sentence)) >= _UNSPACED_PROSE)
-               and not _BANNER.search(sentence) for sentence in _SENTENCE.findall(text))
+               and not _BANNER.search(sentence)
+               for line in text.splitlines() if not _BANNER_LINE.search(line) for sentence in _SENTENCE.findall(line))
 
 
 def _pdf(data: bytes) -> tuple[str, str | None, str | None]:

@@ -258,3 +258,15 @@ def test_cli_names_every_odd_argument_and_creates_no_index_by_mistake(tmp_path):
                                 timeout=600)
         assert result.returncode == 2 and f"no index at {mistyped}" in result.stderr, result.stderr
     assert not mistyped.exists()
+
+
+def test_an_article_emptied_or_overwritten_with_junk_says_its_indexed_version_is_kept(tmp_path):
+    # The report said only "empty file": the old text stayed searchable, and nothing said so.
+    article = tmp_path / "port.txt"
+    article.write_text("Les dockers du Havre ont bloqué le port mardi. Le trafic a repris jeudi.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([article])
+    article.write_bytes(b"")
+    report = assistant.index([article])
+    assert report.failed == {str(article): "empty file; its indexed version is kept (`assistant remove` removes it)"}
+    assert assistant.ask("Quand le trafic a-t-il repris au Havre ?").answered
