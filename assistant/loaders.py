@@ -27,6 +27,10 @@ _DATE_LINE = re.compile(
     r"|(?:publié|publiée|mis en ligne|mise en ligne|published)(?: le| on)?\s*[:=]?)\s*(\S.*)$", re.I | re.M
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+# "Par Jean Dupont | Publié le 5 mars 2024", "Published: 5 March 2024 | 3 min read": a short line of the head.
+_PUBLISHED_IN_LINE = re.compile(r"^(?=.{0,160}$).*?\b(?:publié|publiée|mis en ligne|mise en ligne|published|posted)"
+                                r"(?: le| on)?\s*[:=]?\s*(\S.*)$", re.I | re.M)
 # A dateline opens the story: "Dakar, le 25 mars 2024 — ...", "PARIS, 25 mars 2024 (AFP) - ...",
 # "Kyiv, March 5, 2024 – ...".
 _DATELINE = re.compile(
@@ -369,23 +373,34 @@ def _markdown_title(text: str) -> str | None:
 
 
 def _date_in_text(text: str) -> str | None:
-    """A publication date the file states in its first lines (``Date: 2024-03-01``, or a dateline)."""
+    """A publication date the file states in its first lines: a ``Date:`` or "Publié le" line (also after a
+    byline: "Par Jean Dupont | Publié le 5 mars 2024"), or a dateline ("Dakar, le 25 mars 2024 — ...")."""
     head = text[:1500]
-    match = _DATE_LINE.search(head) or _DATELINE.search(head[:800])
-    if match:
-        iso = _ISO_DATE.search(match.group(1))
-        if iso:
-            return _valid_date(*iso.groups())
-        from dateparser import parse  # pulled in by trafilatura's htmldate
+    lines = [match.group(1) for match in _DATE_LINE.finditer(head)]
+    lines += [match.group(1) for match in _PUBLISHED_IN_LINE.finditer("\n".join(head.splitlines()[:8]))]
+    lines += [match.group(1) for match in _DATELINE.finditer(head[:800])]
+    for words in lines:
+        if found := _stated_date(words, head):
+            return found
+    return None
 
-        from .language import detect_language
 
+def _stated_date(words: str, head: str) -> str | None:
+    """The first full date written in ``words`` ("05 mars 2024 à 10h32, modifié le 06 mars": the 5th).
+    A relative one ("il y a 3 heures", "hier", "2 days ago") or a year alone is no publication day: read
+    against the clock, it dated the article on the day it was indexed, or on the 1st of this month."""
+    if iso := _ISO_DATE.search(words):
+        return _valid_date(*iso.groups())
+    if numeric := _NUMERIC_DATE.search(words):
+        first, second, year = numeric.groups()
         # 05/03/2024 is the 5th of March in French (and most of the world), the 3rd of May in English.
-        order = "MDY" if detect_language(head) == "en" else "DMY"
-        parsed = parse(match.group(1).strip(), languages=["fr", "en"],
-                       settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": order})
-        if parsed:
-            return parsed.date().isoformat()
+        day, month = (second, first) if detect_language(head) == "en" else (first, second)
+        return _valid_date(year, month, day)
+    from .entities import extract_dates
+
+    for mention in sorted(extract_dates(words), key=lambda mention: mention.start):
+        if len(mention.key) == 10 and not mention.key.startswith("-"):
+            return _valid_date(*mention.key.split("-"))
     return None
 
 

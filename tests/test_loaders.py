@@ -181,6 +181,14 @@ def test_a_pdf_with_a_malformed_creation_date_still_loads(tmp_path, created, pub
     ("Grève", "PARIS, 1er avril 2024 (AFP) - Les contrôleurs de la SNCF sont en grève.", "2024-04-01"),
     ("Drones", "Kyiv, March 5, 2024 – Russia launched a wave of drones overnight.", "2024-03-05"),
     ("Bilan", "Au Havre, le 8 mars 2024, les dockers ont cessé le travail.", None),  # a date in a sentence
+    # The whole line went to dateparser, which found no date in it: the first full date is the day.
+    ("Publié le 05 mars 2024 à 10h32, modifié le 06 mars 2024 à 08h12", "Le budget a été présenté.", "2024-03-05"),
+    ("Par Jean Dupont | Publié le 5 mars 2024", "Le budget a été présenté.", "2024-03-05"),
+    ("Published: 5 March 2024 | 3 min read", "The budget was presented to parliament.", "2024-03-05"),
+    # Read against the clock, these dated the article on the day it was indexed, or the 1st of this month.
+    ("Publié il y a 3 heures", "Le budget a été présenté.", None),
+    ("Published 2 days ago", "The budget was presented to parliament.", None),
+    ("Date: 2023", "Le budget a été présenté.", None),
 ])
 def test_a_date_line_is_read_as_the_article_language_writes_dates(tmp_path, line, body, published):
     path = tmp_path / "article.txt"
