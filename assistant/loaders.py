@@ -478,11 +478,37 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise LoadFailure(f"broken PDF ({error})") from error
-    text = normalise_text("\n\n".join(page for page in pages if page))
+    text = _unwrapped(normalise_text("\n\n".join(page for page in pages if page)))
     if not text.strip():
         raise LoadFailure("PDF without extractable text (scanned images?)")
     title = (info.title if info and info.title else None) or _first_line(text)
     return text, title, _pdf_date(info)
+
+
+# A PDF's text comes line by line as it is set on the page: a sentence wrapped over two lines was two
+# "paragraphs" to the sentence splitter, and was quoted in halves. A line as long as the document's long
+# lines wraps on into the next; a shorter one (a heading, a paragraph's last line) ends where it is.
+WRAPPED_LINE = 0.7  # of the document's long-line length (its 90th percentile)
+_MIN_FULL_LINE = 40  # characters: a page of shorter lines (a list, verse) is left as it is
+_MAX_FULL_LINE = 200  # longer lines are paragraphs already, not lines as set on a page
+
+
+def _unwrapped(text: str) -> str:
+    lines = text.split("\n")
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 2:
+        return text
+    full = lengths[int(0.9 * (len(lengths) - 1))]
+    if not _MIN_FULL_LINE <= full <= _MAX_FULL_LINE:
+        return text
+    out = []
+    for line, following in zip(lines, lines[1:], strict=False):
+        line = line.rstrip()
+        wraps = len(line.strip()) >= WRAPPED_LINE * full and following.strip()
+        # "peut-" / "être" is one word: the hyphen stays, the space does not come.
+        out.append(line + ("" if wraps and line.endswith("-") else " " if wraps else "\n"))
+    out.append(lines[-1])
+    return "".join(out)
 
 
 def _pdf_date(info) -> str | None:

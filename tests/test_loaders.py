@@ -162,6 +162,19 @@ def test_pdf_text_and_title(tmp_path):
     assert doc.metadata["format"] == "pdf"
 
 
+def test_a_pdf_paragraph_wrapped_over_lines_reads_as_whole_sentences(tmp_path):
+    # Each line as set on the page was a paragraph: "Les loyers ... des loyers," was quoted without its end.
+    lines = ["Crise du logement : les loyers flambent",
+             "Les loyers ont augmente de 7 % en un an a Paris, selon l'Observatoire des loyers,",
+             "un record depuis 2012. Le gouvernement envisage d'etendre l'encadrement des loyers",
+             "a d'autres grandes villes comme Lyon et Marseille.",
+             "Le ministre a promis 30 000 logements sociaux supplementaires d'ici 2026, finances",
+             "par une taxe sur les logements vacants."]
+    doc = load_file(write_pdf(tmp_path / "loyers.pdf", lines))
+    # The heading and each paragraph's last line are shorter than the lines that wrap: they end a line.
+    assert doc.page_content.splitlines() == [lines[0], " ".join(lines[1:4]), " ".join(lines[4:])]
+
+
 @pytest.mark.parametrize(("created", "published"), [("D:20240301120000", "2024-03-01"), ("garbage", "")])
 def test_a_pdf_with_a_malformed_creation_date_still_loads(tmp_path, created, published):
     path = write_pdf(tmp_path / "report.pdf", ["Rapport annuel sur la defense."], title="Rapport", created=created)
