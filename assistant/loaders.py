@@ -216,10 +216,11 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
         text, title, published = _pdf(data)
     elif suffix in {".html", ".htm"}:
         text, title, published = _html(decode_text(data))
+    elif suffix in {".md", ".markdown"}:
+        text, title, published = _markdown(normalise_text(decode_text(data)))
     else:
         text = normalise_text(decode_text(data))
-        title = _markdown_title(text) if suffix in {".md", ".markdown"} else None
-        title = title or _first_line(text)
+        title = _first_line(text)
         published = _date_in_text(text)
     if not text.strip():
         raise LoadFailure("no text could be extracted")
@@ -364,12 +365,66 @@ def _shorten(line: str) -> str:
     return line[: cut if cut > 0 else _TITLE_MAX].rstrip(" ,;:") + "…"
 
 
-def _markdown_title(text: str) -> str | None:
-    match = re.search(r"^\s{0,3}#{1,2}\s+(.+?)\s*#*\s*$", text, re.M)
-    if match:
-        return match.group(1)[:_TITLE_MAX]
-    match = re.search(r"^title\s*:\s*(.+)$", text[:2000], re.M | re.I)
-    return match.group(1).strip().strip("\"'")[:_TITLE_MAX] if match else None
+# Markdown is read as what it says: an article's text without its markup. Its marks were indexed and
+# quoted ("**Vilnius**", "[le communiqué](https://...)"), a front matter was article text, and spaCy read
+# "Vilnius](https://example.com" and "Pays | Dépenses" as names.
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_FIELD = re.compile(r"^(title|date)\s*[:=]\s*(.+?)\s*$", re.I | re.M)
+_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$\n?", re.M | re.S)  # code is not prose
+_SETEXT_RULE = re.compile(r"^[ \t]*(?:=+|-+)[ \t]*$")
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+_LINK_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*\S+.*$")
+_INLINE = [
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # an image
+    (re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # [text](url "title")
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML (<br>, <em>)
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"`([^`\n]+)`"), r"\1"),
+]
+# An escaped mark ("\*absurde\*") is the character itself: kept aside (in the private-use area) while the
+# marks are read.
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_ASIDE = 0xF0000
+
+
+def _markdown(text: str) -> tuple[str, str | None, str | None]:
+    """The text of a Markdown article, its title (the front matter's, else its first heading, else its first
+    line) and its date (the front matter's, else as a text states it)."""
+    fields: dict[str, str] = {}
+    if front := _FRONT_MATTER.match(text):
+        for name, value in _FRONT_FIELD.findall(front.group(1)):
+            fields.setdefault(name.lower(), value.strip().strip("\"'").strip())
+        text = text[front.end() :]
+    text = _ESCAPED.sub(lambda mark: chr(_ASIDE + ord(mark.group(1))), _FENCE.sub("", text))
+    lines, heading = [], None
+    for line in text.split("\n"):
+        if _SETEXT_RULE.match(line) and lines and lines[-1].strip():
+            heading = heading or lines[-1].strip()  # "Séisme au Maroc" over "====="
+            continue
+        if _TABLE_RULE.match(line) and "-" in line or _LINK_DEFINITION.match(line):
+            continue
+        if match := _HEADING.match(line):
+            line = match.group(1)
+            heading = heading or line.strip()
+        elif line.lstrip().startswith("|") or line.count("|") >= 2:
+            line = "; ".join(cell.strip() for cell in line.strip().strip("|").split("|"))  # a table row
+        lines.append(line)
+    plain = "\n".join(lines)
+    for pattern, replacement in _INLINE:  # on the whole text: a link's words may wrap over two lines
+        plain = pattern.sub(replacement, plain)
+    plain = re.sub(r"[\U000F0000-\U000F00FF]", lambda aside: chr(ord(aside.group(0)) - _ASIDE), plain)
+    plain = re.sub(r"\n{3,}", "\n\n", plain).strip("\n")
+    title = fields.get("title") or heading or _first_line(plain)
+    published = None
+    if "date" in fields:
+        published = _stated_date(fields["date"], plain) or _stated_date(f"Publié le {fields['date']}", plain)
+    return plain, _shorten(title) if title else None, published or _date_in_text(plain)
 
 
 def _date_in_text(text: str) -> str | None:

@@ -228,6 +228,61 @@ def test_markdown_title_and_date(tmp_path):
     assert doc.metadata["published"] == "2023-09-14"
 
 
+MARKDOWN = """---
+layout: post
+title: "Sommet de l'OTAN à Vilnius"
+date:   2023-07-11 18:30:00 +0200
+---
+
+# Sommet de l'OTAN : l'Ukraine attendra
+
+Les dirigeants réunis à **Vilnius** ont promis que l'Ukraine rejoindrait l'_Alliance_. Voir [le communiqué
+officiel](https://www.nato.int/cps/fr/217320.htm "OTAN") et <https://example.com>.
+
+![Photo des dirigeants](https://example.com/img/vilnius.jpg)
+
+| Pays | Dépenses (% du PIB) |
+|------|--------------------:|
+| Pologne | 3,9 |
+
+```python
+print("du code")
+```
+
+Zelensky a qualifié la décision d'\\*absurde\\* avant son `arrivée`.
+"""
+
+
+def test_markdown_is_read_as_text_without_its_marks(tmp_path):
+    # It was read as plain text: answers quoted "**Vilnius**" and links, the front matter was article text.
+    path = tmp_path / "otan.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    doc = load_file(path)
+    assert doc.metadata["title"] == "Sommet de l'OTAN à Vilnius"  # the front matter's, before the heading
+    assert doc.metadata["published"] == "2023-07-11"
+    assert doc.page_content == (
+        "Sommet de l'OTAN : l'Ukraine attendra\n\n"
+        "Les dirigeants réunis à Vilnius ont promis que l'Ukraine rejoindrait l'Alliance. Voir le communiqué\n"
+        "officiel et https://example.com.\n\n"
+        "Pays; Dépenses (% du PIB)\nPologne; 3,9\n\n"
+        "Zelensky a qualifié la décision d'*absurde* avant son arrivée.")
+
+
+@pytest.mark.parametrize(("text", "title", "published"), [
+    ('+++\ntitle = "Brexit : nouvel accord"\ndate = 2023-02-27\n+++\n\nLondres et Bruxelles ont conclu un accord.',
+     "Brexit : nouvel accord", "2023-02-27"),
+    ("Séisme au Maroc\n===============\n\nUn séisme a frappé la région d'Al-Haouz.", "Séisme au Maroc", None),
+    ('---\ntitle: Inflation en Argentine\ndate: "12 mars 2024"\n---\n\nL\'inflation a atteint 276 %.',
+     "Inflation en Argentine", "2024-03-12"),
+])
+def test_markdown_front_matter_and_headings_give_title_and_date(tmp_path, text, title, published):
+    path = tmp_path / "note.md"
+    path.write_text(text, encoding="utf-8")
+    doc = load_file(path)
+    assert (doc.metadata["title"], doc.metadata["published"] or None) == (title, published)
+    assert "+++" not in doc.page_content and "===" not in doc.page_content and "title" not in doc.page_content
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
