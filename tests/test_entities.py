@@ -368,3 +368,16 @@ def test_cli_entities_and_filtered_ask(sample_index, capsys):
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--entity", "Budanov", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["answered"]
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--since", "yesterday"]) == 2
+
+
+def test_a_file_without_line_breaks_is_read_in_pieces_with_the_same_offsets():
+    # spaCy was given each line whole: 1.9 GB of memory for a 370,000-character line.
+    from assistant.entities import MAX_PIECE
+
+    sentence = "Le président Emmanuel Macron a reçu le chancelier Olaf Scholz à Berlin mardi. "
+    text = sentence * (3 * MAX_PIECE // len(sentence)) + "Enfin, Giorgia Meloni est arrivée à Rome."
+    mentions = extract_mentions(text, "fr")
+    assert all(text[m.start : m.end] == m.surface for m in mentions)
+    names = {m.key for m in mentions}
+    assert {"emmanuel macron", "olaf scholz", "giorgia meloni", "rome"} <= names
+    assert sum(m.key == "emmanuel macron" for m in mentions) == text.count("Emmanuel Macron")
