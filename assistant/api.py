@@ -15,12 +15,12 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
 
-from .answering.messages import filtered_text, no_articles_text, no_match_text
+from .answering.messages import filtered_text, no_articles_text, no_match_text, other_script_text
 from .chain import build_chain, build_retrieval_chain, stream_answer
 from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
 from .entities import Entity, EntityIndex
 from .indexer import Indexer
-from .language import question_language
+from .language import in_latin_script, question_language
 from .lexical import LexicalIndex
 from .reranking import Reranker
 from .retrieval import HybridRetriever, LexicalSide
@@ -200,9 +200,8 @@ class Assistant:
         """
         question = self.check_question(question)
         k, history = self.check_k(k), self.check_history(history)
-        if self.store.count_chunks() == 0:
-            return Answer(text=no_articles_text(question_language(question), self.store.location), question=question,
-                          answered=False, answerer=self.answerer.name)
+        if (refused := self._refused_at_once(question)) is not None:
+            return refused
         from .entity_answers import answer_entity_question
 
         listed = answer_entity_question(self, question, question_language(question), filters)
@@ -229,9 +228,8 @@ class Assistant:
             return
         question = self.check_question(question)
         k, history = self.check_k(k), self.check_history(history)
-        if self.store.count_chunks() == 0:
-            yield Answer(text=no_articles_text(question_language(question), self.store.location), question=question,
-                         answered=False, answerer=self.answerer.name)
+        if (refused := self._refused_at_once(question)) is not None:
+            yield refused
             return
         from .entity_answers import answer_entity_question
 
@@ -248,6 +246,16 @@ class Assistant:
                                              "where": where, "history": history})
         for piece in stream_answer(self.answerer, state):
             yield self._noting_filters(piece, filters) if isinstance(piece, Answer) else piece
+
+    def _refused_at_once(self, question: str) -> Answer | None:
+        """The reply before any search: nothing is indexed, or the question is in another script."""
+        if self.store.count_chunks() == 0:
+            text = no_articles_text(question_language(question), self.store.location)
+        elif not in_latin_script(question):
+            text = other_script_text()
+        else:
+            return None
+        return Answer(text=text, question=question, answered=False, answerer=self.answerer.name)
 
     def _unmatched(self, question: str, filters: dict[str, Any] | None,
                    where: dict[str, Any] | None) -> Answer | None:

@@ -64,3 +64,10 @@ def question_language(question: str) -> str:
 def crosses(question_language: str, passage_language: str) -> bool:
     """Whether question and passage are in different languages (a passage of unknown language is not)."""
     return bool(passage_language) and passage_language != question_language
+
+
+def in_latin_script(text: str) -> bool:
+    """Whether most of the text's letters are Latin (English, French, and the names they write); a question
+    in Chinese, Arabic or Russian is not."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return not letters or sum(ch < "\u0250" for ch in letters) * 2 >= len(letters)

@@ -80,3 +80,12 @@ def test_an_index_folder_deleted_or_closed_opens_again_in_the_same_process(tmp_p
         report = again.index([article])
         assert report.added == [os.path.abspath(article)] and again.ask("Who is the mayor of Kyiv?").answered
     assert again.ask("Who is the mayor of Kyiv?").answered  # used after close: opened again
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样？", "ما هي الأسلحة المذكورة؟", "Какое оружие упоминалось?"])
+def test_a_question_in_another_script_is_told_to_ask_in_english_or_french(sample_assistant, question):
+    # The Chinese question about the weather was answered with two unrelated sentences of the sample.
+    answer = sample_assistant.ask(question)
+    assert not answer.answered and answer.citations == []
+    assert answer.text.startswith("Questions are answered in English or French")
+    assert sample_assistant.ask("Qui est 金正恩 ?").text != answer.text  # a name in its own script is a name

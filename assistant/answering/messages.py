@@ -87,3 +87,14 @@ def filtered_text(language: str, filters: str) -> str:
 
 def unsupported_text(language: str) -> str:
     return UNSUPPORTED.get(language, UNSUPPORTED["en"])
+
+
+# Replies are written in English or French, and the refusal thresholds were calibrated for questions in
+# them: a question in Chinese about the weather scored 0.89 against a French article on weapons, above the
+# bar, and was answered with two unrelated sentences.
+OTHER_SCRIPT = ("Questions are answered in English or French: please ask in one of them. / Les questions sont "
+                "traitées en anglais ou en français : posez-la dans l'une de ces langues.")
+
+
+def other_script_text() -> str:
+    return OTHER_SCRIPT
