@@ -97,6 +97,7 @@ class Assistant:
     # -- parts, built on first use and shared by every thread
     @_part
     def embeddings(self) -> ModelEmbeddings:
+        """The embedding model, a LangChain ``Embeddings`` (``embed_query``, ``embed_documents``)."""
         return load_embeddings(self.settings.embedding_model, self.settings.embedding_precision)
 
     @_part
@@ -113,6 +114,8 @@ class Assistant:
 
     @_part
     def retriever(self) -> HybridRetriever:
+        """The hybrid retriever, a LangChain ``BaseRetriever``: ``retriever.invoke(question, k=..., where=...)``
+        gives ``Document``s with their offsets and scores in the metadata."""
         return HybridRetriever(store=self.store, lexical=self.lexical, embeddings=self.embeddings,
                                k=self.settings.k, fetch_k=self.settings.fetch_k,
                                dense_weight=self.settings.dense_weight,
@@ -141,7 +144,10 @@ class Assistant:
 
     @_part
     def chain(self) -> Runnable:
-        return build_chain(self.retriever, self.embeddings, self.answerer)
+        """The question-answering chain as a LangChain ``Runnable`` (``invoke``, ``batch``, ``ainvoke``):
+        ``"question"`` or ``{"question", "k", "where", "history"}`` -> ``Answer``. ``ask`` is this plus the
+        entity index's answers, friendly filters and the replies that need no search."""
+        return build_chain(self.retriever, self.embeddings, self.answerer, self.check_question)
 
     @_part
     def entity_index(self) -> EntityIndex:
@@ -149,7 +155,7 @@ class Assistant:
 
     @_part
     def retrieval_chain(self) -> Runnable:
-        return build_retrieval_chain(self.retriever, self.embeddings, self.answerer)
+        return build_retrieval_chain(self.retriever, self.embeddings, self.answerer, self.check_question)
 
     @_part
     def indexer(self) -> Indexer:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import numpy as np
@@ -78,11 +78,16 @@ def search_query(question: str, history: list[tuple[str, str]]) -> str:
 
 
 def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings,
-                          answerer: Answerer | None = None) -> Runnable:
-    """The chain up to the answer: its output is the state (question, language, docs, ...) to answer from."""
+                          answerer: Answerer | None = None,
+                          check: Callable[[str], str] | None = None) -> Runnable:
+    """The chain up to the answer: its output is the state (question, language, docs, ...) to answer from.
+    ``check`` takes the question and returns it as it is to be asked, or raises (``Assistant.check_question``:
+    an empty question is refused, not answered)."""
 
     def prepare(inputs: str | dict[str, Any]) -> dict[str, Any]:
         state = {"question": inputs} if isinstance(inputs, str) else dict(inputs)
+        if check is not None:
+            state["question"] = check(state.get("question"))
         started = time.perf_counter()
         history = state.get("history") or []
         condense = getattr(answerer, "condense", None)
@@ -118,12 +123,17 @@ def _finish(result: Answer, state: dict[str, Any], started: float) -> Answer:
     return result
 
 
-def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answerer: Answerer) -> Runnable:
+def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answerer: Answerer,
+                check: Callable[[str], str] | None = None) -> Runnable:
+    """Question (a string, or ``{"question", "k", "where", "history"}`` with a raw Chroma ``where``) ->
+    ``Answer``: retrieval and the answerer. ``Assistant.ask`` adds what is not retrieval: the entity
+    index's answers to "who is mentioned?", friendly filters, the empty-index and other-script replies."""
+
     def answer(state: dict[str, Any]) -> Answer:
         started = time.perf_counter()
         return _finish(answerer.answer(*_answer_args(state)), state, started)
 
-    return (build_retrieval_chain(retriever, embeddings, answerer)
+    return (build_retrieval_chain(retriever, embeddings, answerer, check)
             | RunnableLambda(answer, name="answer")).with_config(run_name="news-qa")
 
 

@@ -89,3 +89,19 @@ def test_a_question_in_another_script_is_told_to_ask_in_english_or_french(sample
     assert not answer.answered and answer.citations == []
     assert answer.text.startswith("Questions are answered in English or French")
     assert sample_assistant.ask("Qui est 金正恩 ?").text != answer.text  # a name in its own script is a name
+
+
+def test_the_chain_and_the_retriever_are_langchain_runnables_that_check_the_question(sample_assistant):
+    from langchain_core.runnables import Runnable
+
+    from assistant import QuestionError
+
+    chain, retriever = sample_assistant.chain, sample_assistant.retriever
+    assert isinstance(chain, Runnable) and isinstance(retriever, Runnable)
+    answer = chain.invoke(WEAPONS)
+    assert answer.answered and answer.citations == sample_assistant.ask(WEAPONS).citations
+    assert [d.page_content for d in retriever.invoke(WEAPONS, k=2)] == [
+        d.page_content for d in sample_assistant.retrieve(WEAPONS, k=2)]
+    for empty in ("", "   ", "?"):  # answered with citations before
+        with pytest.raises(QuestionError):
+            chain.invoke(empty)
