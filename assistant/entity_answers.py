@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from .answering.grounding import CITY, COUNTRY, REGION, place_types
+from .answering.grounding import CITY, COUNTRY, REGION, place_types, same_place
 from .entities import DATE, NAMED_KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity
 from .filters import resolve_sources
 from .types import Answer, Citation
@@ -134,10 +134,11 @@ def _place_kinds(words: str) -> tuple[str, ...]:
 
 
 def _is_a(place: str, entity: Entity) -> bool:
-    """Whether a place entity is a country, city or region. A name the lists do not know (a town, a
-    cosmodrome) is listed among cities and regions, never among countries, which are all known."""
+    """Whether a place entity is a country, city or region. Countries and cities (of 15,000 people or more)
+    are all known by name; a place the lists do not know (a cosmodrome, "Kordofan") is listed among the
+    regions."""
     known = place_types(entity.name) or place_types(entity.key)
-    return place in known if known or place == COUNTRY else True
+    return place in known if known or place != REGION else True
 
 
 def answer_entity_question(assistant: Any, question: str, language: str,
@@ -211,7 +212,7 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
     lines: list[str] = []
     for kind in sections:
         names = []
-        of_kind = of_section[kind]
+        of_kind, also = _one_per_place(of_section[kind])
         for entity in of_kind[:MAX_NAMES]:
             mention = _best_mention(entity)
             marker = len(citations) + 1
@@ -221,7 +222,8 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
                 doc_id=mention.doc_id, passage=mention.passage, passage_start=mention.passage_start,
                 passage_end=mention.passage_end,
             ))
-            names.append(f"{entity.name} [{marker}]")
+            other_names = f" ({', '.join(also[entity.key])})" if also.get(entity.key) else ""
+            names.append(f"{entity.name}{other_names} [{marker}]")
         if names:
             line = f"{LABELS[lang][kind]}{where_text}{' :' if lang == 'fr' else ':'} {', '.join(names)}."
             if len(of_kind) > MAX_NAMES:
@@ -229,6 +231,23 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
             lines.append(line)
     return Answer(text="\n".join(lines), citations=citations, question=question, answered=True,
                   answerer=answerer_name)
+
+
+def _one_per_place(entities: list[Entity]) -> tuple[list[Entity], dict[str, list[str]]]:
+    """One entry per place named in two languages ("Soudan" in a French article, "Sudan" in an English
+    one: listed as "Soudan (Sudan)"), the most mentioned name first; the other names by the first's key."""
+    kept: list[Entity] = []
+    also: dict[str, list[str]] = {}
+    first_of: dict[str, Entity] = {}
+    for entity in entities:
+        place = same_place(entity.name) if entity.kind == PLACE else None
+        if place is not None and place in first_of:
+            also.setdefault(first_of[place].key, []).append(entity.name)
+            continue
+        if place is not None:
+            first_of[place] = entity
+        kept.append(entity)
+    return kept, also
 
 
 def _best_mention(entity: Entity):

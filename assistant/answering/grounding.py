@@ -159,7 +159,8 @@ def _place_keys() -> dict[str, frozenset[str]]:
     """Folded place name -> what it is known as. Countries: CLDR's names in English and French and the
     short forms of ``ALIASES`` ("USA", "Grande-Bretagne"); regions: CLDR's areas ("Europe", "Caraïbes")
     and ``REGIONS``; cities: every name of a city in city-names.txt, whatever claimed it first above
-    ("Moscou" is a city, and stands for the Kremlin in questions)."""
+    ("Moscou" is a city, and stands for the Kremlin in questions), and the main names of smaller ones
+    (town-names.txt)."""
     from babel import Locale
 
     types: dict[str, set[str]] = {}
@@ -186,15 +187,31 @@ def _place_keys() -> dict[str, frozenset[str]]:
     for names in ALIASES:  # a body or a faith ("Kremlin", "OTAN"): known, and not a country, city or region
         for key in names - types.keys():
             types[key] = {OTHER_NAME}
+    # A smaller city ("Le Havre"), by its main name, unless the name is known as something larger.
+    text = Path(__file__).parent.parent.joinpath("data", "town-names.txt").read_text(encoding="utf-8")
+    for name in text.splitlines():
+        if name and not name.startswith("#"):
+            types.setdefault(entity_key(name), {CITY})
     return {key: frozenset(kinds) for key, kinds in types.items()}
 
 
 def place_types(name: str) -> frozenset[str]:
     """What a place's name is known to name: ``COUNTRY``, ``CITY``, ``REGION``, or several ("Singapour"),
-    or ``OTHER_NAME`` ("Kremlin", "OTAN"); none for a name the lists lack (a town under 250,000 people, a
-    cosmodrome)."""
+    or ``OTHER_NAME`` ("Kremlin", "OTAN"); none for a name the lists lack (a town under 15,000 people, a
+    cosmodrome, a province the lists do not pair: "Kordofan")."""
     key = _without_article(entity_key(name))
     return _place_keys().get(key, frozenset())
+
+
+def same_place(name: str) -> str | None:
+    """What place a name names, the same for its names in other languages ("Soudan" and "Sudan", "Genève"
+    and "Geneva" if GeoNames lists both): a CLDR code, a city's or region's group; None if unknown."""
+    group = _alias_groups().get(_without_article(entity_key(name)))
+    if group is None or group.startswith("language "):
+        return None
+    # ``ALIASES`` pairs what a question may name for another ("Kremlin" for Moscow): one place only for
+    # the countries among them ("USA", "États-Unis").
+    return None if group.startswith("alias ") and COUNTRY not in place_types(name) else group
 
 
 def known_names() -> int:

