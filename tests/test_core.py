@@ -494,6 +494,19 @@ def test_whether_to_answer_is_decided_on_the_sentence_alone_and_which_sentence_w
     assert answerer.select(ranked, "fr") == []
 
 
+def test_a_sentence_under_the_bar_of_its_own_language_pair_does_not_open_the_answer():
+    # An English question; an English sentence (0.907, under the bar of one language, 0.925) ranked above a
+    # French one (0.90, above the cross-language bar, 0.885): the English one was quoted first, and the
+    # question asked of the English article alone was refused.
+    english = Document(page_content="…", metadata={"doc_id": "e", "language": "en"})
+    french = Document(page_content="…", metadata={"doc_id": "f", "language": "fr"})
+    drones = ScoredSentence(english, 0, 1, "Russia launched drones.", 0.907, 0.907)
+    shells = ScoredSentence(french, 0, 1, "La Russie reçoit des obus.", 0.90, 0.90)
+    answerer = ExtractiveAnswerer(None, None, min_score=0.925, min_score_cross=0.885, margin=0.07)
+    assert [s.text for s in answerer.select([drones, shells], "en")] == ["La Russie reçoit des obus."]
+    assert answerer.select([drones], "en") == []
+
+
 def test_a_sentence_that_only_repeats_a_quoted_one_is_not_quoted_again():
     """MultiHop-RAG's facts hold the same sentence with and without an index before it; said once."""
     passage = Document(page_content="…", metadata={"doc_id": "d", "language": "en"})
@@ -627,3 +640,15 @@ def test_a_sentence_that_announces_a_list_is_quoted_with_its_items(tmp_path, que
     assert "fines" not in answer.text  # the list ends where the paragraph after it starts
     text = assistant.article_text(str(tmp_path / "news" / "ai-act.md"))
     assert all(text[c.start : c.end] == c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(("question", "refusal"), [
+    ("What weapons did North Korea supply in 2015?", "They do not mention “2015”."),
+    ("Quelles armes la Corée du Nord a-t-elle fournies en 2015 ?", "Ils ne mentionnent pas « 2015 »."),
+])
+def test_a_year_the_passages_never_write_is_not_answered(sample_assistant, question, refusal):
+    # Answered with the sentences about today's deliveries: as close to the question as a true answer.
+    answer = sample_assistant.ask(question)
+    assert not answer.answered and answer.text.endswith(refusal), answer.text
+    written = sample_assistant.ask("What did North Korea and Russia do in 2019?")  # the sample writes 2019
+    assert written.answered and "2019" in written.text, written.text

@@ -22,7 +22,7 @@ from ..lexical import tokenize
 from ..loaders import METADATA_LINE
 from ..types import Answer, Citation
 from .answer_types import Expected, carries, counted_candidates, expected_answer, same_stem
-from .grounding import absent_names, named_in, near_spelling, question_names, spells, text_words
+from .grounding import absent_names, absent_years, named_in, near_spelling, question_names, spells, text_words
 from .messages import no_number_text, not_answered_text
 
 # e5 similarity of a counted noun (query) to a word after a number (passage) naming the same thing.
@@ -208,8 +208,16 @@ class ExtractiveAnswerer:
         return sentence.score >= self.threshold(language, metadata.get("language", ""), metadata.get("dense_spread"))
 
     def select(self, scored: list[ScoredSentence], language: str = "en") -> list[ScoredSentence]:
-        if not any(self.clears(s, language) for s in scored):
+        clearing = next((s for s in scored if self.clears(s, language)), None)
+        if clearing is None:
             return []
+        # A sentence ranked above the one that clears the bar may open the answer when it is read better in
+        # its context, in the same language pair; not one held to another bar and under it (an English
+        # sentence under the bar of one language, beside a French one above the cross-language bar, was
+        # quoted first, and the question asked of its own article was refused).
+        pair = crosses(language, clearing.chunk.metadata.get("language", ""))
+        scored = [s for s in scored if s.rank <= clearing.rank or self.clears(s, language)
+                  or crosses(language, s.chunk.metadata.get("language", "")) == pair]
         top = scored[0].rank
         chosen: list[ScoredSentence] = []
         said: list[str] = []
@@ -247,7 +255,7 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
                language: str = "en") -> Answer:
-        absent = absent_names(question, docs, self.embeddings, self.cache)
+        absent = absent_names(question, docs, self.embeddings, self.cache) or absent_years(question, docs)
         if absent:
             return Answer(text=not_answered_text(language, absent), question=question, answered=False,
                           answerer=self.name)

@@ -299,6 +299,21 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
     return names
 
 
+_QUESTION_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+
+def absent_years(question: str, docs: Sequence[Document]) -> list[str]:
+    """The years the question asks about that no passage (nor its article's title) writes: "What was the
+    ECB's rate in 2019?" on articles of 2025 was answered with the current rate, a sentence as close to
+    the question as a true answer."""
+    years = list(dict.fromkeys(_QUESTION_YEAR.findall(question)))
+    if not years or not docs:
+        return []
+    written = set(_QUESTION_YEAR.findall(" ".join(f"{doc.metadata.get('title', '')} {doc.page_content}"
+                                                  for doc in docs)))
+    return [] if written & set(years) else years
+
+
 @lru_cache(maxsize=256)  # asked again of each retrieved article (extractive.discount_unnamed)
 def _name_vectors(embeddings: ModelEmbeddings, keys: tuple[str, ...]) -> np.ndarray:
     return np.asarray(embeddings.embed_queries(list(keys)), dtype=np.float32)

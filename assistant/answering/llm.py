@@ -28,7 +28,7 @@ from ..lexical import tokenize
 from ..prompts import format_passages, language_name, render
 from ..types import Answer, Citation
 from .extractive import ExtractiveAnswerer, ScoredSentence, citation_for, embedded_sentences
-from .grounding import absent_names, near_spelling, text_words
+from .grounding import absent_names, absent_years, near_spelling, text_words
 from .messages import NOT_ANSWERED, not_answered_text
 
 logger = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ class LLMAnswerer:
             return
         # Passages that never mention what the question names cannot ground an answer, however fluent the
         # model: say so without a call that could only invent one (and take seconds to minutes).
-        absent = absent_names(question, docs, self.embeddings, self.cache)
+        absent = absent_names(question, docs, self.embeddings, self.cache) or absent_years(question, docs)
         if absent:
             yield Answer(text=not_answered_text(language, absent), question=question, answered=False,
                          answerer=self.name)
