@@ -74,8 +74,14 @@ class LoadError:
         return f"{self.source}: {self.reason}"
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def content_hash(text: str, published: str = "") -> str:
+    """What an article is: its text, and the date it states. The same story republished on another day is
+    another article, not a copy of the first (a copy has no chunks of its own, and a date filter read the
+    first one's date); a date changed under the same text reindexes it, so its passages carry the new one."""
+    digest = hashlib.sha256(text.encode("utf-8"))
+    if published:  # an undated article keeps the hash it had before dates were part of it
+        digest.update(b"\0published:" + published.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def doc_id_for(source: str) -> str:
@@ -230,7 +236,7 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
             "source": source,
             "doc_id": doc_id_for(source),
             "title": title or path.stem,
-            "content_hash": content_hash(text),
+            "content_hash": content_hash(text, published or ""),
             "language": detect_language(text),
             "published": published or "",
             "format": suffix.lstrip("."),

@@ -270,3 +270,28 @@ def test_an_article_emptied_or_overwritten_with_junk_says_its_indexed_version_is
     report = assistant.index([article])
     assert report.failed == {str(article): "empty file; its indexed version is kept (`assistant remove` removes it)"}
     assert assistant.ask("Quand le trafic a-t-il repris au Havre ?").answered
+
+
+def test_a_story_republished_on_another_day_is_an_article_of_that_day(tmp_path):
+    # Same text, other date (in the page's metadata): it was taken for a copy of the first, and a date
+    # filter on its day found nothing.
+    page = ("<html><head><meta property='article:published_time' content='{day}T10:00:00Z'><title>Bordeaux"
+            "</title></head><body><article><h1>Bordeaux : transports gratuits</h1><p>Le conseil municipal de "
+            "Bordeaux a voté la gratuité des transports en commun pour les moins de vingt-cinq ans. La mesure "
+            "entrera en vigueur en septembre.</p></article></body></html>")
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "first.html").write_text(page.format(day="2021-11-03"), encoding="utf-8")
+    (news / "again.html").write_text(page.format(day="2024-05-02"), encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    report = assistant.index([news])
+    assert len(report.added) == 2 and not any(a.duplicate_of for a in assistant.articles())
+    question = "Pour qui les transports sont-ils gratuits à Bordeaux ?"
+    days = (("2021-11-01", "2021-11-30", "first.html"), ("2024-05-01", "2024-05-31", "again.html"))
+    for since, until, source in days:
+        answer = assistant.ask(question, filters={"since": since, "until": until})
+        assert answer.answered and {c.source for c in answer.citations} == {str(news / source)}, answer.text
+    (news / "copy.html").write_text(page.format(day="2024-05-02"), encoding="utf-8")  # a copy is still one
+    assistant.index([news])
+    copies = [a.duplicate_of for a in assistant.articles() if a.source.endswith("copy.html")]
+    assert copies == [str(news / "again.html")]
