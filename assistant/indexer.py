@@ -60,6 +60,14 @@ COMMIT_SECONDS = 30.0
 PLAIN_TEXT = {".txt", ".md", ".markdown"}
 
 
+
+class IndexInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ``index``: ``report`` says what was indexed before it (that stays)."""
+
+    def __init__(self, report: IndexReport) -> None:
+        super().__init__("indexing interrupted")
+        self.report = report
+
 class IndexBusyError(RuntimeError):
     """Another process is writing to this index."""
 
@@ -152,11 +160,11 @@ class Indexer:
         with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
             try:
                 run.index_files(roots, progress, embedding_progress)
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as interrupt:
                 # Ctrl-C: switch in what is complete; the marker stays for what was cut in half.
                 run.keep_journal = True
                 run.finish()
-                raise
+                raise IndexInterrupted(report) from interrupt
             if prune:
                 # A folder that is not there (a typo, an unmounted disk) prunes nothing: `remove` does that.
                 missing = [root for root in roots if not root.exists()]

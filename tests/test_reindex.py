@@ -13,7 +13,7 @@ from corpus import NEWS, run_cli, write_news
 from langchain_core.documents import Document
 
 from assistant import Assistant
-from assistant.indexer import IndexBusyError, write_lock
+from assistant.indexer import IndexBusyError, IndexInterrupted, write_lock
 from assistant.loaders import doc_id_for
 from assistant.store import Article
 
@@ -312,7 +312,13 @@ def test_a_run_crashed_inside_a_commit_is_finished_by_the_next(news, monkeypatch
 
 def test_ctrl_c_keeps_what_was_complete(news):
     folder, assistant = news
-    interrupt_at_the_third_file(assistant, folder, KeyboardInterrupt)
+    def stop(done: int, total: int, source: str) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(IndexInterrupted) as interrupted:  # a KeyboardInterrupt that says what was kept
+        assistant.index([folder], progress=stop)
+    assert len(interrupted.value.report.added) == 2
     assert len(assistant.articles()) == 2
     assert top_source(assistant, "port de Marseille record") == str(folder / "port.txt")
     resumed = assistant.index([folder])
@@ -423,3 +429,21 @@ def test_a_source_filter_names_a_duplicate_by_its_own_name_and_never_everything(
     assert resolve_sources(["x.txt"], articles) == []
     assert resolve_sources(["marseille"], articles) == [doc_id_for(str(folder / "port.txt"))]  # its title
     assert resolve_sources(["port"], articles) == [doc_id_for(str(folder / "port.txt"))]  # its file name
+
+
+def test_the_command_line_says_what_an_interrupted_run_kept(news, monkeypatch, capsys):
+    # It printed only "interrupted".
+    from assistant.cli import main
+    from assistant.types import IndexReport
+
+    folder, assistant = news
+    kept = IndexReport(added=[str(folder / "port.txt")])
+
+    def interrupted(self, *args, **kwargs):
+        raise IndexInterrupted(kept)
+
+    monkeypatch.setattr(Assistant, "index", interrupted)
+    status = main(["--index", str(assistant.settings.index_dir), "index", "-q", str(folder)])
+    out, err = capsys.readouterr()
+    assert status == 130 and kept.summary() in out
+    assert "interrupted: what is listed is indexed; the same command again finishes the rest" in err

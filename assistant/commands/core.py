@@ -60,12 +60,19 @@ def tqdm_progress():
 @arg("--json", action="store_true", help="print the report as JSON")
 @arg("-q", "--quiet", action="store_true", help="no progress bar")
 def index(args: argparse.Namespace, assistant) -> int:
+    from ..indexer import IndexInterrupted
     from ..store import StoreStoppedError
 
     progress, embedding, close = tqdm_progress() if not args.quiet else (None, None, lambda: None)
     try:
         report = assistant.index(args.paths, prune=args.prune, wait=args.wait, progress=progress,
                                  embedding_progress=embedding)
+    except IndexInterrupted as interrupted:
+        close()
+        print_index_report(interrupted.report, args.json)
+        print("interrupted: what is listed is indexed; the same command again finishes the rest",
+              file=sys.stderr)
+        return 130
     except StoreStoppedError as error:
         # The run stopped part-way (a full disk, a lost server): what it did before is indexed, and said.
         close()
