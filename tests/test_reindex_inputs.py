@@ -295,3 +295,16 @@ def test_a_story_republished_on_another_day_is_an_article_of_that_day(tmp_path):
     assistant.index([news])
     copies = [a.duplicate_of for a in assistant.articles() if a.source.endswith("copy.html")]
     assert copies == [str(news / "again.html")]
+
+
+def test_list_keeps_one_line_per_article_whatever_the_file_name(tmp_path, capsys):
+    from assistant.cli import main
+
+    odd = tmp_path / "news" / "a\nb\tc.txt"
+    odd.parent.mkdir()
+    odd.write_text("Les dockers du Havre ont bloqué le port mardi matin.\n", encoding="utf-8")
+    Assistant(tmp_path / "index").index([odd.parent])
+    capsys.readouterr()
+    assert main(["--index", str(tmp_path / "index"), "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(str(odd.parent / "a\\nb\\tc.txt") + "\t"), lines

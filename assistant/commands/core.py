@@ -148,9 +148,15 @@ def stats(args: argparse.Namespace, assistant) -> int:
 @command("list", "the indexed articles", reads_index=True)
 def list_articles(args: argparse.Namespace, assistant) -> int:
     for article in assistant.articles():
-        extra = f" (duplicate of {article.duplicate_of})" if article.duplicate_of else ""
-        print(f"{article.source}\t{article.language}\t{len(article.chunk_ids)} chunks\t{article.title}{extra}")
+        extra = f" (duplicate of {_one_line(article.duplicate_of)})" if article.duplicate_of else ""
+        print(f"{_one_line(article.source)}\t{article.language}\t{len(article.chunk_ids)} chunks\t"
+              f"{_one_line(article.title)}{extra}")
     return 0
+
+
+def _one_line(text: str) -> str:
+    """A name as one field of one line: a file name may hold a newline or a tab ("a\\nb.txt")."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
 
 
 @command("remove", "remove articles from the index by source path", reads_index=True)
