@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .indexer import FileState, Indexer, write_lock
@@ -149,6 +150,14 @@ def diagnose(indexer: Indexer) -> CheckReport:
     if indexer.journal.exists():
         problems.append(Problem("interrupted_run", "an indexing run was interrupted before it finished "
                                 "(killed, crashed or Ctrl-C)"))
+    # A renamed or deleted file stays indexed (and cited) until a run prunes it: worth saying, not wrong.
+    # Not on a Chroma server, whose articles may come from other machines' folders.
+    if not follower:
+        gone = sorted(a.source for a in articles.values() if not Path(a.source).exists())
+        if gone:
+            shown = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
+            report.notes.append(f"{len(gone)} indexed article(s) whose file is gone: {shown} (still answered "
+                                "from; `assistant index FOLDER --prune` or `assistant remove PATH` drops them)")
     return report
 
 

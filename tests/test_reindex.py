@@ -447,3 +447,14 @@ def test_the_command_line_says_what_an_interrupted_run_kept(news, monkeypatch, c
     out, err = capsys.readouterr()
     assert status == 130 and kept.summary() in out
     assert "interrupted: what is listed is indexed; the same command again finishes the rest" in err
+
+
+def test_check_notes_the_articles_whose_file_is_gone(news):
+    # A renamed file stayed cited under its old path, and check said the index was ok without a word.
+    folder, assistant = news
+    assistant.index([folder])
+    (folder / "port.txt").rename(folder / "port-renamed.txt")
+    report = assistant.check()
+    assert report.ok and report.notes == [
+        f"1 indexed article(s) whose file is gone: {folder / 'port.txt'} (still answered from; "
+        "`assistant index FOLDER --prune` or `assistant remove PATH` drops them)"]
