@@ -2,7 +2,8 @@
 
 from .api import Assistant, QuestionError, answer
 from .filters import FilterError
-from .indexer import IndexBusyError
+from .indexer import IndexBusyError, IndexInterrupted
+from .reranking import RerankerError
 from .settings import Settings, SettingsError, SettingsWarning
 from .store import ModelMismatchError, StoreFullError, StoreStoppedError, StoreUnreachableError
 from .types import Answer, Citation, IndexReport
@@ -13,9 +14,11 @@ __all__ = [
     "Citation",
     "FilterError",
     "IndexBusyError",
+    "IndexInterrupted",
     "IndexReport",
     "ModelMismatchError",
     "QuestionError",
+    "RerankerError",
     "Settings",
     "SettingsError",
     "SettingsWarning",
