@@ -15,7 +15,13 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
 
-from .answering.messages import filtered_text, no_articles_text, no_match_text, other_script_text
+from .answering.messages import (
+    filtered_text,
+    no_articles_text,
+    no_match_text,
+    other_script_text,
+    under_filters,
+)
 from .chain import build_chain, build_retrieval_chain, stream_answer
 from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
 from .entities import Entity, EntityIndex
@@ -284,7 +290,7 @@ class Assistant:
             return answer
         language = question_language(answer.question)
         note = filtered_text(language, describe_filters(filters, self, language))
-        return replace(answer, notice=f"{answer.notice} {note}".strip())
+        return replace(answer, text=under_filters(language, answer.text), notice=f"{answer.notice} {note}".strip())
 
     def articles(self) -> list[Article]:
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)

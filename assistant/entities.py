@@ -401,10 +401,11 @@ def group(mentions: Iterable[Mention]) -> dict[str, list[Mention]]:
 
 
 def display_name(mentions: Sequence[Mention]) -> str:
-    """The form written most often among the mentions that spell the whole name ("Kim Jong-un")."""
+    """The form written most often among the mentions that spell the whole name ("Kim Jong-un"), one in
+    capitals only when no other is written (a dateline's "SANTA CLARA" beside "Santa Clara")."""
     full = [m.surface for m in mentions if entity_key(m.surface) == m.key] or [m.surface for m in mentions]
     counts = Counter(full)
-    return max(full, key=lambda s: (counts[s], -full.index(s)))
+    return max(full, key=lambda s: (not s.isupper() or len(s) <= 5, counts[s], -full.index(s)))
 
 
 # -- storage

@@ -61,6 +61,9 @@ _LEAD_WORDS = re.compile(
     r"(?:about|on|regarding|concerning|sur|concernant|à propos de|au sujet de|qui parlent de|"
     r"qui parle de|de|du|des|named|nommé|intitulé)?\b\s*", re.I)
 
+# "in the Nvidia article", "in the ECB story": the article is named before the word.
+_TRAILING_WORDS = re.compile(r"\s+(?:articles?|stories|story|texts?|documents?|files?|pieces?|reports?)$", re.I)
+
 LABELS = {
     "en": {PERSON: "People mentioned", PLACE: "Places mentioned", ORGANISATION: "Organisations mentioned",
            OTHER: "Other names mentioned", DATE: "Dates mentioned", COUNTRY: "Countries mentioned",
@@ -114,7 +117,7 @@ def parse(question: str) -> EntityQuestion | None:
     if tail and not _TAIL.match(tail):
         return None  # "who is mentioned as the supplier?" is a question for the answerer
     what = _TAIL.match(tail).group("what") if tail else ""
-    scope = _LEAD_WORDS.sub("", what, count=1).strip() if what else ""
+    scope = _TRAILING_WORDS.sub("", _LEAD_WORDS.sub("", what, count=1).strip()) if what else ""
     return EntityQuestion(kinds=kinds, scope=scope, articles=bool(_ARTICLE_WORD.search(what)), places=places)
 
 

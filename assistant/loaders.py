@@ -347,7 +347,12 @@ METADATA_LINE = re.compile(
     r"\s*(?:date|dates|source|sources|author|authors|auteur|auteurs|by|published|publié le|publication|"
     r"updated|mis à jour|url|link|lien|tags|mots-clés|keywords|title|titre|language|langue)\s*:"
     # A site's footer ("© 2024 Lyon Daily", "Copyright 2024 ...") is no answer either; "Copyright law ..." may be.
-    r"|\s*(?:©|\(c\)\s|copyright\s+(?:©\s*|\(c\)\s*)?\d{4})", re.I
+    r"|\s*(?:©|\(c\)\s|copyright\s+(?:©\s*|\(c\)\s*)?\d{4})"
+    # A byline ("Par Julien Moreau | Publié le 20 novembre 2024", "By Sarah Kim") or a "Publié le ..." line:
+    # it embeds close to any question (0.94 to a recipe's), and let unrelated questions count as answered.
+    r"|\s*(?:par|by)\s+(?-i:(?:[A-ZÀ-Ý][\w'’.-]*\s*){1,4})(?:\||$|[—–]\s)"
+    r"|\s*(?:publié|publiée|mis en ligne|mise en ligne|mis à jour|published|updated|posted)(?:\s+(?:le|on))?\s+\d",
+    re.I,
 )
 _TITLE_LINE = re.compile(r"\s*(?:title|titre)\s*:\s*(\S.*)", re.I)
 

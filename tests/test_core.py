@@ -652,3 +652,55 @@ def test_a_year_the_passages_never_write_is_not_answered(sample_assistant, quest
     assert not answer.answered and answer.text.endswith(refusal), answer.text
     written = sample_assistant.ask("What did North Korea and Russia do in 2019?")  # the sample writes 2019
     assert written.answered and "2019" in written.text, written.text
+
+
+def test_a_byline_is_not_a_sentence_that_answers(tmp_path):
+    # "Par Julien Moreau | Publié le ..." scored 0.94 against a question about a recipe: it was the only
+    # sentence above the bar, so the question counted as answered, with two unrelated sentences quoted.
+    from assistant.loaders import METADATA_LINE
+
+    for line in ("Par Julien Moreau | Publié le 20 novembre 2024", "By Sarah Kim", "Publié le 5 mars 2024 à 10h32"):
+        assert METADATA_LINE.match(line), line
+    for line in ("Par ailleurs, le ministre a parlé.", "By Tuesday, the talks had failed."):
+        assert not METADATA_LINE.match(line), line
+    _, answer = ask_about(tmp_path, "cop29.txt", "COP29 : un accord décevant\nPar Julien Moreau | Publié le 24 "
+                          "novembre 2024\n\nLa COP29 s'est achevée dimanche sur un accord de 300 milliards de dollars "
+                          "par an.\n", "Quelle est la recette de la tarte Tatin ?")
+    assert not answer.answered, answer.text
+
+
+_ECB_FR = """La BCE baisse ses taux
+
+Francfort, le 12 décembre 2024 — Le gouvernement prévoit une croissance de 1,1 % en 2024 pour la France, et \
+l'Insee a confirmé une hausse de 0,4 % du PIB au troisième trimestre. La Banque centrale européenne a abaissé \
+son taux de dépôt à 3 %.
+"""
+_ECB_EN = """ECB cuts rates again
+
+FRANKFURT, Dec 12 (Reuters) - The European Central Bank cut its deposit rate to 3% on Thursday. The bank's \
+staff now expect growth of 0.8% in 2025, down from a forecast of 1.3% made in September.
+"""
+
+
+def test_a_sentence_in_another_language_than_the_question_is_ranked_by_its_own_bar(tmp_path):
+    # e5 rates a sentence in the question's language higher: a French question whose answer is in the
+    # English article was answered with the French article's sentences on growth in 2024.
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "bce.txt").write_text(_ECB_FR, encoding="utf-8")
+    (news / "ecb.txt").write_text(_ECB_EN, encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([news])
+    # Two articles, one per language: the English one's only passage was the worse candidate, and lost the
+    # passage bonus, as if it were the worst of its own language too.
+    answer = assistant.ask("Quelle croissance la BCE prévoit-elle pour 2025 ?")
+    assert answer.answered and any("0.8% in 2025" in c.quote for c in answer.citations), answer.text
+
+
+def test_seas_and_the_channel_are_named_in_both_languages():
+    # "Combien de personnes ont traversé la Manche ?" was refused: "They do not mention « Manche »".
+    from assistant.answering.grounding import _alias_mentioned, text_words
+
+    assert _alias_mentioned(text_words("Some 45,755 people crossed the Channel in small boats in 2022."), "Manche")
+    assert _alias_mentioned(text_words("Des navires russes croisent en mer Noire."), "Black Sea")
+    assert not _alias_mentioned(text_words("Des navires russes croisent en mer Baltique."), "Black Sea")

@@ -277,8 +277,11 @@ def test_question_filtered_to_an_article_that_does_not_answer_is_refused(writabl
         assert not answer.answered and answer.citations == [], filters
         # A refusal under filters says they were on: the articles left out may answer.
         assert f"Seuls les articles correspondant aux filtres ont été consultés ({named}" in answer.notice, answer
+        # Not "the indexed articles do not answer": the ones the filters leave out do.
+        assert answer.text.startswith("Les articles correspondant aux filtres ne répondent pas"), answer.text
         streamed = list(assistant.stream("Which weapons were mentioned?", filters=filters))[-1]
         assert not streamed.answered and "Only the articles matching the filters were searched" in streamed.notice
+        assert streamed.text.startswith("The articles matching the filters do not answer this question.")
         assert {d.metadata["source"] for d in assistant.retrieve(WEAPONS_QUESTION, filters=filters)} <= {str(other)}
     assert assistant.retrieve("pain", filters={"until": "2023-12-31"}) == []
     assert {d.metadata["source"] for d in assistant.retrieve("pain", filters={"since": "2024-03"})} == {str(other)}
@@ -400,3 +403,23 @@ def test_a_country_named_in_two_languages_is_listed_once(tmp_path):
     assert sorted(name.rsplit(" [", 1)[0] for name in listed) in (
         ["France", "Soudan (Sudan)", "Tchad"], ["France", "Sudan (Soudan)", "Tchad"]), answer.text
     assert len(answer.citations) == 3
+
+
+def test_an_article_named_before_the_word_article_scopes_the_list():
+    # "in the Nvidia article" kept "Nvidia article" as the scope, named no article, and listed the people
+    # of every article whose passages were near it.
+    for question in ("Which people are mentioned in the Nvidia article?", "Who is mentioned in the ECB story?"):
+        parsed = parse(question)
+        assert parsed.articles and parsed.scope in ("Nvidia", "ECB"), parsed
+
+
+def test_a_name_written_in_capitals_only_in_a_dateline_is_shown_as_written_elsewhere():
+    from assistant.entities import Mention
+
+    dateline = [Mention(PLACE, "santa clara", "SANTA CLARA", 0, 11),
+                Mention(PLACE, "santa clara", "SANTA CLARA", 90, 101),
+                Mention(PLACE, "santa clara", "Santa Clara", 200, 211)]
+    assert display_name(dateline) == "Santa Clara"
+    acronym = [Mention("organisation", "nato", "NATO", 0, 4), Mention("organisation", "nato", "Nato", 9, 13),
+               Mention("organisation", "nato", "NATO", 20, 24)]
+    assert display_name(acronym) == "NATO"

@@ -64,6 +64,7 @@ HEADLINE_PENALTY = 0.2
 # A sentence quoted as the answer that announces a list ("Le texte interdit :") brings up to this many of
 # its items: the items are the answer, and each alone scores below the sentence that names the topic.
 LIST_ITEMS_QUOTED = 8
+ADJACENT_GAP = 3  # characters between two sentences that follow each other (a space, a paragraph break)
 # Across languages similarities sit closer together and the gain did not hold (README): not used.
 CONTEXT_WEIGHT_CROSS = 0.0
 
@@ -142,7 +143,11 @@ class ExtractiveAnswerer:
                               + self.term_weight * overlap)
             across = bool(language) and crosses(language, sentence.chunk.metadata.get("language", ""))
             weight = self.context_weight_cross if across else self.context_weight
-            sentence.rank = sentence.score + weight * (float(context) - float(similarity))
+            # Ranked by how far above its own bar: e5 rates a sentence in the question's language higher
+            # than one in another (the bars are 0.04 apart), and a French question whose answer was in an
+            # English article got the French article's nearest sentences instead.
+            lift = self.min_score - self.min_score_cross if across else 0.0
+            sentence.rank = sentence.score + lift + weight * (float(context) - float(similarity))
             if asks(sentence.text):
                 sentence.rank -= self.question_penalty
             if sentence.headline:
@@ -271,9 +276,13 @@ class ExtractiveAnswerer:
             # Named only when no passage has such a number at all, not when one has it but scores too low.
             text = no_number_text(language, expected) if expected and not scored else not_answered_text(language)
             return Answer(text=text, question=question, answered=False, answerer=self.name)
-        # Quote in reading order when the sentences come from one article: it reads as a paragraph.
+        # Quote one article's sentences that follow each other in reading order: they read as a paragraph
+        # (the second often names what the first leaves to it). Others stay best first: sorted by place, an
+        # article's opening sentence came before the one that answers.
         if len({s.chunk.metadata.get("doc_id") for s in chosen}) == 1:
-            chosen = sorted(chosen, key=lambda s: s.start)
+            in_order = sorted(chosen, key=lambda s: s.start)
+            if all(b.start - a.end <= ADJACENT_GAP for a, b in zip(in_order, in_order[1:], strict=False)):
+                chosen = in_order
         chosen = with_lists(chosen, every)
         citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
         text = " ".join(f"{c.quote} [{c.marker}]" for c in citations)
@@ -398,7 +407,9 @@ def scores_by_language(docs: Sequence[Document]) -> dict[int, float]:
     relative = {}
     for doc in docs:
         top = best[doc.metadata.get("language", "")]
-        relative[id(doc)] = score(doc) / top if top > 0 else 0.0
+        # A language whose best passage is the worst candidate (scored 0: two articles, one per language)
+        # still has a best passage, with the full bonus.
+        relative[id(doc)] = score(doc) / top if top > 0 else 1.0
     return relative
 
 

@@ -63,6 +63,8 @@ REGIONS = [
     ("Tibet",), ("Xinjiang",), ("Kurdistan",), ("Balkans",), ("Sahel",), ("Patagonia", "Patagonie"),
     ("Lapland", "Laponie"), ("Quebec", "Québec"), ("Texas",), ("California", "Californie"),
     ("Florida", "Floride"), ("Louisiana", "Louisiane"), ("Donbas", "Donbass"),
+    ("English Channel", "Channel", "Manche"), ("Mediterranean", "Méditerranée"), ("Baltic", "Baltique"),
+    ("Black Sea", "Mer Noire"), ("North Sea", "Mer du Nord"),
 ]
 _CITY = "city "  # an alias group's prefix for the names of one city (city-names.txt)
 NEAR_SPELLING = 0.8  # difflib ratio: "putin"/"poutine" 0.83, "gesulado"/"gesualdo" 0.88
@@ -302,11 +304,15 @@ def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbed
 _QUESTION_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
+def years_in(question: str) -> list[str]:
+    return list(dict.fromkeys(_QUESTION_YEAR.findall(question)))
+
+
 def absent_years(question: str, docs: Sequence[Document]) -> list[str]:
     """The years the question asks about that no passage (nor its article's title) writes: "What was the
     ECB's rate in 2019?" on articles of 2025 was answered with the current rate, a sentence as close to
     the question as a true answer."""
-    years = list(dict.fromkeys(_QUESTION_YEAR.findall(question)))
+    years = years_in(question)
     if not years or not docs:
         return []
     written = set(_QUESTION_YEAR.findall(" ".join(f"{doc.metadata.get('title', '')} {doc.page_content}"

@@ -74,6 +74,21 @@ def no_match_text(language: str, filters: str) -> str:
     return NO_MATCH.get(language, NO_MATCH["en"]).format(filters=filters)
 
 
+# Under filters "the indexed articles" would be false: the ones left out may answer, or name what the
+# question names ("They do not mention « Bellingham »" when only the filters left him out).
+NOT_ANSWERED_FILTERED = {
+    "en": "The articles matching the filters do not answer this question.",
+    "fr": "Les articles correspondant aux filtres ne répondent pas à cette question.",
+}
+
+
+def under_filters(language: str, text: str) -> str:
+    """A refusal's text as said under filters."""
+    lang = language if language in NOT_ANSWERED else "en"
+    plain = NOT_ANSWERED[lang]
+    return NOT_ANSWERED_FILTERED[lang] + text[len(plain):] if text.startswith(plain) else text
+
+
 FILTERED = {
     "en": "Only the articles matching the filters were searched ({filters}).",
     "fr": "Seuls les articles correspondant aux filtres ont été consultés ({filters}).",
