@@ -218,7 +218,7 @@ class Assistant:
 
         listed = answer_entity_question(self, question, question_language(question), filters)
         if listed is not None:  # "who / which places are mentioned (in ...)?": from the entity index
-            return listed
+            return self._noting_filters(listed, filters)
         where = self.where(filters)
         if (unmatched := self._unmatched(question, filters, where)) is not None:
             return unmatched
@@ -247,6 +247,7 @@ class Assistant:
 
         listed = answer_entity_question(self, question, question_language(question), filters)
         if listed is not None:
+            listed = self._noting_filters(listed, filters)
             yield from re.findall(r"\S+\s*", listed.text)
             yield listed
             return
@@ -282,15 +283,18 @@ class Assistant:
                       answered=False, answerer=self.answerer.name)
 
     def _noting_filters(self, answer: Answer, filters: dict[str, Any] | None) -> Answer:
-        """A refusal under filters says so: the articles they leave out may answer (a name picked in the
-        web app's entities panel filters the chat, and a later question was refused as if unanswerable)."""
+        """An answer under filters says so: a refusal in its text (the articles they leave out may answer: a
+        name picked in the web app's entities panel filters the chat, and a later question was refused as
+        if unanswerable), every answer in its notice (a list of the people mentioned, filtered to one
+        article, read as the whole collection's)."""
         from .filters import describe_filters, is_friendly
 
-        if answer.answered or not filters or not is_friendly(filters):
+        if not filters or not is_friendly(filters):
             return answer
         language = question_language(answer.question)
         note = filtered_text(language, describe_filters(filters, self, language))
-        return replace(answer, text=under_filters(language, answer.text), notice=f"{answer.notice} {note}".strip())
+        text = answer.text if answer.answered else under_filters(language, answer.text)
+        return replace(answer, text=text, notice=f"{answer.notice} {note}".strip())
 
     def articles(self) -> list[Article]:
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)

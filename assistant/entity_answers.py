@@ -23,6 +23,7 @@ from .filters import resolve_sources
 from .types import Answer, Citation
 
 MAX_NAMES = 25
+ENTITY_INDEX = "entity index"  # the answerer of these answers: a citation's score is its name's mention count
 # A scope ("in the passages about X") is a noun phrase, not a question: e5 rates unrelated passages up to
 # about 0.82 against one on the sample, related ones from 0.83. Sharing a word relaxes it to the
 # answerer's own threshold.
@@ -170,7 +171,7 @@ def answer_entity_question(assistant: Any, question: str, language: str,
     entities: list[Entity] = []
     for kind in parsed.kinds:
         entities.extend(assistant.entity_index.entities(kind=kind, doc_ids=doc_ids, spans=spans))
-    return _answer(question, language, parsed, entities, assistant.answerer.name)
+    return _answer(question, language, parsed, entities, ENTITY_INDEX)
 
 
 def _doc_ids_matching(assistant: Any, where: dict[str, Any]) -> list[str]:

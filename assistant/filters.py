@@ -33,16 +33,19 @@ class FilterError(ValueError):
 
 
 # How a refusal names each filter, in the question's language.
+# How a reader says each filter: "articles mentioning Kyrylo Boudanov", not "entity: kyrylo boudanov".
 LABELS = {
-    "en": {"source": "source", "lang": "language", "since": "since", "until": "until", "entity": "entity"},
-    "fr": {"source": "source", "lang": "langue", "since": "depuis", "until": "jusqu'au", "entity": "entité"},
+    "en": {"source": "article: {}", "lang": "language: {}", "since": "published since {}",
+           "until": "published until {}", "entity": "mentioning {}"},
+    "fr": {"source": "article : {}", "lang": "langue : {}", "since": "publiés depuis {}",
+           "until": "publiés jusqu'au {}", "entity": "mentionnant {}"},
 }
 _SAME_KEY = {"sources": "source", "language": "lang", "entities": "entity"}
 
 
 def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "en") -> str:
-    """The filters as a reader knows them: "source: <the article's title>; entity: Kyrylo Boudanov" (the web
-    app's filters hold doc ids and entity keys)."""
+    """The filters as a reader knows them: "article: <the article's title>; mentioning Kyrylo Boudanov" (the
+    web app's filters hold doc ids and entity keys)."""
     labels = LABELS.get(language, LABELS["en"])
     titles: dict[str, str] | None = None
     parts = []
@@ -55,10 +58,12 @@ def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "e
             if key == "source":
                 titles = titles if titles is not None else {a.doc_id: a.title for a in assistant.articles()}
                 item = titles.get(item) or item
-            elif key == "entity":
-                item = assistant.entity_index.name_of(item) or item
+            elif key == "entity":  # a key from the web app, or a name as typed ("Budanov" for Boudanov)
+                index = assistant.entity_index
+                item = index.name_of(item) or next(filter(None, map(index.name_of, index.match(item))), item)
             shown.append(item)
-        parts.append(f"{labels.get(key, key)}{' :' if language == 'fr' else ':'} {', '.join(shown)}")
+        or_ = " ou " if language == "fr" else " or "
+        parts.append(labels.get(key, key + (" : {}" if language == "fr" else ": {}")).format(or_.join(shown)))
     return (" ; " if language == "fr" else "; ").join(parts)
 
 

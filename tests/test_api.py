@@ -64,7 +64,7 @@ def test_a_date_filter_given_as_a_number_or_a_date_describes_itself_in_a_refusal
     # It worked while the question was answered, and raised "'int' object is not iterable" when refused.
     for since in (2030, datetime.date(2030, 1, 1)):
         answer = sample_assistant.ask(WEAPONS, filters={"since": since})
-        assert not answer.answered and "since: 2030" in answer.text
+        assert not answer.answered and "published since 2030" in answer.text
 
 
 def test_an_index_folder_deleted_or_closed_opens_again_in_the_same_process(tmp_path):
@@ -105,3 +105,13 @@ def test_the_chain_and_the_retriever_are_langchain_runnables_that_check_the_ques
     for empty in ("", "   ", "?"):  # answered with citations before
         with pytest.raises(QuestionError):
             chain.invoke(empty)
+
+
+def test_an_answer_under_filters_says_so_answered_or_not(sample_assistant):
+    # A list of the people mentioned, filtered in the web app to one name, read as the whole collection's.
+    filters = {"entity": "Budanov"}
+    for question in (WEAPONS, "Who is mentioned?"):
+        answer = sample_assistant.ask(question, filters=filters)
+        assert answer.answered and answer.notice == (
+            "Only the articles matching the filters were searched (mentioning Kyrylo Boudanov)."), answer
+    assert sample_assistant.ask(WEAPONS).notice == ""

@@ -227,7 +227,8 @@ def test_filters_restrict_retrieval_in_the_store(sample_assistant):
     answer = sample_assistant.ask(WEAPONS_QUESTION, filters={"source": SAMPLE.name, "entity": "Budanov"})
     assert answer.answered and "Grad" in " ".join(c.quote for c in answer.citations)
     # filters that leave nothing are named in the refusal: the articles are not what failed
-    for filters, named in (({"entity": "Zelensky"}, "entité : Zelensky"), ({"since": "2000"}, "depuis : 2000")):
+    for filters, named in (({"entity": "Zelensky"}, "mentionnant Zelensky"),
+                           ({"since": "2000"}, "publiés depuis 2000")):
         refused = sample_assistant.ask(WEAPONS_QUESTION, filters=filters)
         assert not refused.answered and refused.citations == []
         assert f"Aucun article indexé ne correspond aux filtres ({named})" in refused.text
@@ -237,9 +238,9 @@ def test_filters_restrict_retrieval_in_the_store(sample_assistant):
     sample = sample_assistant.articles()[0]
     refused = sample_assistant.ask("Which weapons?", filters={"source": [sample.doc_id], "since": "2030",
                                                               "entity": "kyrylo boudanov"})
-    assert f"source: {sample.title}; since: 2030; entity: Kyrylo Boudanov)" in refused.text, refused.text
+    assert f"article: {sample.title}; published since 2030; mentioning Kyrylo Boudanov)" in refused.text, refused.text
     refused = sample_assistant.ask("Quelles armes ?", filters={"since": "2030", "until": "2031"})
-    assert "(depuis : 2030 ; jusqu'au : 2031)" in refused.text, refused.text
+    assert "(publiés depuis 2030 ; publiés jusqu'au 2031)" in refused.text, refused.text
 
 
 def test_a_filtered_search_the_vector_store_returns_short_still_sees_every_allowed_chunk(sample_assistant,
@@ -271,8 +272,9 @@ def test_question_filtered_to_an_article_that_does_not_answer_is_refused(writabl
     assistant = Assistant(writable_index)
     assert assistant.index([other]).added == [str(other)]
     assert assistant.ask(WEAPONS_QUESTION).answered  # unfiltered, the sample answers it
-    for filters, named in (({"source": other.name}, "source : fete-du-pain.txt"),
-                           ({"entity": "Jean Dupont"}, "entité : Jean Dupont"), ({"since": "2024-01-01"}, "depuis")):
+    for filters, named in (({"source": other.name}, "article : fete-du-pain.txt"),
+                           ({"entity": "Jean Dupont"}, "mentionnant Jean Dupont"),
+                           ({"since": "2024-01-01"}, "publiés")):
         answer = assistant.ask(WEAPONS_QUESTION, filters=filters)
         assert not answer.answered and answer.citations == [], filters
         # A refusal under filters says they were on: the articles left out may answer.

@@ -278,3 +278,19 @@ def test_panels_plug_into_the_page(sample_assistant):
     assert {"extra-tab", "extra-side", "chatbot", "sources"} <= ids
     assert built["tab"].answer_hooks  # wired after each way of asking
     assert isinstance(build_app(sample_assistant), gr.Blocks)  # the default: no extra panel
+
+
+def test_a_changed_article_and_a_listed_name_are_shown_for_what_they_are(sample_assistant):
+    answer = sample_assistant.ask("What weapons were mentioned?")
+    citation = answer.citations[0]
+    # Replaced since the answer: the new text was shown with an empty highlight and no word.
+    view = article_html(citation, "Un tout autre texte.", "en")
+    assert "This article has changed since the answer" in view and html_lib.escape(citation.quote) in view
+    assert "a changé depuis la réponse" in article_html(citation, "Un tout autre texte.", "fr")
+    # A name listed from the entity index: its card said "score 3.000" for three mentions.
+    people = sample_assistant.ask("Who is mentioned?")
+    cards = sources_html(people, 0, "en")
+    assert "mentioned 4 times" in cards and "score" not in cards  # Kim Jong-un, four mentions
+    assert "réponse entity index en 0," in sources_html(people, 0, "fr")  # a French decimal comma
+    # A refusal's panel says no passage is cited, not why (the answer says it: another script, filters).
+    assert "No passage cited.</p>" in sources_html(sample_assistant.ask("今天天气怎么样？"), 0, "en")

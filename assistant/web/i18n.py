@@ -44,15 +44,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.empty": "Ask a question: the passages the answer relies on will appear here, with the cited "
                          "sentence highlighted.",
         "sources.for": "Sources for",
-        "sources.none": "No passage cited: the indexed articles do not answer this question.",
+        "sources.none": "No passage cited.",
         "sources.unsupported": "Warning: none of this answer's citations could be checked against the articles.",
         "sources.searching": "Searching the articles…",
         "sources.score": "score",
+        "sources.mentions": "mentioned {n} times",
         "sources.open": "Open the whole article",
         "sources.hint": "Click a marker in the answer to jump to its passage; click an answer to see its sources.",
-        "sources.answerer": "answered by {answerer} in {seconds:.1f} s",
+        "sources.answerer": "answered by {answerer} in {seconds} s",
         "article.back": "← Back to the sources",
         "article.missing": "This article is no longer in the index.",
+        "article.changed": "This article has changed since the answer: the cited passage (“{quote}”) is no longer "
+                           "in it.",
         "article.from": "from",
         "library.upload": "Add articles (.txt, .md, .html, .pdf; several at once, up to {mb:g} MB each and "
                           "{text:g} MB of text)",
@@ -137,17 +140,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.empty": "Posez une question : les passages sur lesquels s'appuie la réponse s'afficheront ici, "
                          "la phrase citée surlignée.",
         "sources.for": "Sources pour",
-        "sources.none": "Aucun passage cité : les articles indexés ne répondent pas à cette question.",
+        "sources.none": "Aucun passage cité.",
         "sources.unsupported": "Attention : aucune des citations de cette réponse n'a pu être vérifiée dans les "
                                "articles.",
         "sources.searching": "Recherche dans les articles…",
         "sources.score": "score",
+        "sources.mentions": "cité {n} fois",
         "sources.open": "Ouvrir l'article entier",
         "sources.hint": "Cliquez sur un repère de la réponse pour voir son passage ; cliquez sur une réponse "
                         "pour voir ses sources.",
-        "sources.answerer": "réponse {answerer} en {seconds:.1f} s",
+        "sources.answerer": "réponse {answerer} en {seconds} s",
         "article.back": "← Retour aux sources",
         "article.missing": "Cet article n'est plus dans l'index.",
+        "article.changed": "Cet article a changé depuis la réponse : le passage cité (« {quote} ») n'y est plus.",
         "article.from": "source",
         "library.upload": "Ajouter des articles (.txt, .md, .html, .pdf ; plusieurs à la fois, {mb:g} Mo "
                           "et {text:g} Mo de texte maximum chacun)",

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..entity_answers import ENTITY_INDEX
 from ..types import Answer, Citation
 from .i18n import t
 
@@ -121,7 +122,8 @@ def _passage_html(citations: Sequence[Citation], active: int | None) -> str:
     return "".join(parts)
 
 
-def source_card(citations: Citation | Sequence[Citation], turn: int, active: int | None, lang: str) -> str:
+def source_card(citations: Citation | Sequence[Citation], turn: int, active: int | None, lang: str,
+                counted: bool = False) -> str:
     """One passage and the markers that quote it; ``active`` is the marker selected in the answer (the card
     holding it is highlighted). The card's id names its first marker; ``data-markers`` lists them all."""
     group = [citations] if isinstance(citations, Citation) else list(citations)
@@ -139,12 +141,18 @@ def source_card(citations: Citation | Sequence[Citation], turn: int, active: int
         f'<header><span class="markers">{labels}</span>'
         f'<span class="source-title">{html.escape(title)}</span></header>'
         f'<div class="source-meta"><span class="source-file" title="{html.escape(first.source)}">'
-        f"{html.escape(name)}</span> · {t(lang, 'sources.score')} {max(c.score for c in group):.3f}</div>"
+        f"{html.escape(name)}</span> · {_score(group, counted, lang)}</div>"
         f"{_passage_html(group, active)}"
         f'<button type="button" class="open-article" data-turn="{turn}" data-marker="{opened}">'
         f"{t(lang, 'sources.open')}</button>"
         "</article>"
     )
+
+
+def _score(group: Sequence[Citation], counted: bool, lang: str) -> str:
+    """A passage's retrieval score, or for a name listed from the entity index how often it is mentioned."""
+    best = max(c.score for c in group)
+    return t(lang, "sources.mentions", n=int(best)) if counted else f"{t(lang, 'sources.score')} {best:.3f}"
 
 
 # A long question (a pasted paragraph) is shown this far over the sources, or it pushes them out of view.
@@ -172,9 +180,11 @@ def sources_html(answer: Answer | None, turn: int | None, lang: str, active: int
         parts.append(f'<p class="sources-note">{t(lang, "sources.none")}</p>')
     else:
         parts.append(f'<p class="sources-hint">{t(lang, "sources.hint")}</p>')
-        parts.extend(source_card(group, turn, active, lang) for group in passage_groups(answer.citations))
+        counted = answer.answerer == ENTITY_INDEX
+        parts.extend(source_card(group, turn, active, lang, counted) for group in passage_groups(answer.citations))
     seconds = sum(answer.timings.values()) if answer.timings else 0.0
-    foot = t(lang, "sources.answerer", answerer=html.escape(answer.answerer), seconds=seconds)
+    shown = f"{seconds:.1f}".replace(".", ",") if lang == "fr" else f"{seconds:.1f}"
+    foot = t(lang, "sources.answerer", answerer=html.escape(answer.answerer), seconds=shown)
     parts.append(f'<p class="sources-foot">{foot}</p>')
     parts.append("</div>")
     return "".join(parts)
@@ -190,9 +200,12 @@ def article_html(citation: Citation, text: str | None, lang: str) -> str:
     if text is None:
         return f'<div class="article-view">{head}<p class="sources-note">{t(lang, "article.missing")}</p></div>'
     start, end = citation.start, citation.end
+    changed = ""
     if not (0 <= start <= end <= len(text) and text[start:end] == citation.quote):
         found = text.find(citation.quote)
         start, end = (found, found + len(citation.quote)) if found >= 0 else (0, 0)
+        if found < 0:  # replaced since the answer: say so rather than show the new text unmarked
+            changed = f'<p class="sources-warning">{t(lang, "article.changed", quote=html.escape(citation.quote))}</p>'
     body = (f"{html.escape(text[:start])}<mark id=\"article-mark\">{html.escape(text[start:end])}</mark>"
             f"{html.escape(text[end:])}")
-    return f'<div class="article-view">{head}<div class="article-text">{body}</div></div>'
+    return f'<div class="article-view">{head}{changed}<div class="article-text">{body}</div></div>'
