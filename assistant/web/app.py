@@ -12,6 +12,7 @@ import logging
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -421,7 +422,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 return t(lang_value, "library.already_removed", title=escape_markdown(title))
             if report.failed:
                 return f"**{t(lang_value, 'report.failed')}**: {'; '.join(report.failed.values())}"
-            return t(lang_value, "library.removed", title=escape_markdown(title))
+            # Named by its file too: an upload and its copy may share a title.
+            return t(lang_value, "library.removed", title=escape_markdown(title),
+                     file=escape_markdown(Path(source).name))
 
         remove_event = remove_button.click(remove_selected, [to_remove, lang], [remove_report], concurrency_limit=1,
                                            concurrency_id="library", api_name="remove")

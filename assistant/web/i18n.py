@@ -69,7 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.embedding": "Embedding passages: {done} of {total}",
         "library.unit.files": "files written",
         "library.saving": "Saving the uploads",
-        "library.removed": "Removed **{title}** from the index.",
+        "library.removed": "Removed **{title}** ({file}) from the index.",
         "library.already_removed": "**{title}** was no longer in the index (removed from another session or the "
                                    "command line); the list is up to date.",
         "library.remove_none": "Choose an article to remove.",
@@ -166,7 +166,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.embedding": "Vectorisation des passages : {done} sur {total}",
         "library.unit.files": "fichiers écrits",
         "library.saving": "Enregistrement des fichiers",
-        "library.removed": "**{title}** a été retiré de l'index.",
+        "library.removed": "**{title}** ({file}) a été retiré de l'index.",
         "library.already_removed": "**{title}** n'était déjà plus dans l'index (retiré depuis une autre session ou "
                                    "la ligne de commande) ; la liste est à jour.",
         "library.remove_none": "Choisissez un article à retirer.",
