@@ -531,17 +531,22 @@ class EntityIndex:
         return got["metadatas"][0]["name"] if got["metadatas"] else None
 
     def match(self, query: str, kind: str | None = None) -> list[str]:
-        """Entity keys a user's spelling names: exact key, else whole words, else close spellings
-        ("Budanov" finds "Kyrylo Boudanov")."""
+        """Entity keys a user's spelling names: exact key, with the keys of the same place in the other
+        language ("Espagne" also finds the articles that write "Spain"), else whole words, else close
+        spellings ("Budanov" finds "Kyrylo Boudanov")."""
         import difflib
+
+        from .answering.grounding import same_place  # grounding reads entity keys: imported when asked
 
         wanted = entity_key(query)
         if not wanted:
             return []
         records = self.records({"kind": kind} if kind else None)
         keys = sorted({r["key"] for r in records if r["kind"] != DATE})
-        if wanted in keys:
-            return [wanted]
+        place = same_place(wanted)
+        twins = [k for k in keys if k != wanted and place is not None and same_place(k) == place]
+        if wanted in keys or twins:
+            return [wanted, *twins] if wanted in keys else twins
         words = wanted.split()
         contained = [k for k in keys if _contains_words(k.split(), words)]
         if contained:

@@ -405,6 +405,11 @@ def test_a_country_named_in_two_languages_is_listed_once(tmp_path):
     assert sorted(name.rsplit(" [", 1)[0] for name in listed) in (
         ["France", "Soudan (Sudan)", "Tchad"], ["France", "Sudan (Soudan)", "Tchad"]), answer.text
     assert len(answer.citations) == 3
+    # A filter on the place in one language keeps the articles that name it in the other ("Espagne" kept
+    # only the French articles that spaCy found it in).
+    for name in ("Soudan", "Sudan"):
+        kept = {d.metadata["source"] for d in assistant.retrieve("aid refugees", filters={"entity": name})}
+        assert kept == {str(tmp_path / "soudan.txt"), str(tmp_path / "sudan.txt")}, name
 
 
 def test_an_article_named_before_the_word_article_scopes_the_list():
