@@ -232,6 +232,12 @@ def test_copying_a_message_gives_its_text_and_the_keyboard_follows_the_article_v
     page.keyboard.press("Enter")
     page.wait_for_selector("#sources .source-card")
     page.wait_for_function("m => document.activeElement?.matches(`.open-article[data-marker='${m}']`)", arg=marker)
+    # Esc leaves the article view too (it did nothing), the focus back on the button that opened it.
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#article-mark")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#sources .source-card")
+    page.wait_for_function("m => document.activeElement?.matches(`.open-article[data-marker='${m}']`)", arg=marker)
 
 
 def test_two_markers_quoting_one_passage_share_one_card(page):

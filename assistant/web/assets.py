@@ -103,6 +103,17 @@ const handler = (event) => {
 if (window.__newsCiteHandler) document.removeEventListener('click', window.__newsCiteHandler, true);
 window.__newsCiteHandler = handler;
 document.addEventListener('click', handler, true);
+// Esc leaves the article view, as its "back" button does, the focus going back to the button that opened it.
+const escape = (event) => {
+  if (event.key !== 'Escape' || !element.querySelector('.back-to-sources')) return;
+  if (event.target.closest && event.target.closest('#question')) return;  // the question box keeps its Esc
+  event.preventDefault();
+  window.__newsFocus = window.__newsReturn ? `.open-article[data-marker="${window.__newsReturn}"]` : null;
+  trigger('click', {action: 'back'});
+};
+if (window.__newsEscapeHandler) document.removeEventListener('keydown', window.__newsEscapeHandler, true);
+window.__newsEscapeHandler = escape;
+document.addEventListener('keydown', escape, true);
 // The chat's copy buttons copy a message as it is stored, Markdown for the renderer: "[[1]](#cite-0-1 'Title')",
 // "\\[source\\]", "&amp;". What reaches the clipboard is the text as read, markers as [1]. Where the page is
 // not a secure context (http on another host) Gradio copies through a selected text area instead.
