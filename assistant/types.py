@@ -27,6 +27,7 @@ class Citation:
     passage: str = ""  # the retrieved chunk the quote was taken from, for context
     passage_start: int = 0
     passage_end: int = 0
+    published: str = ""  # the date the article states (YYYY-MM-DD), "" when it states none
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -288,9 +288,11 @@ def test_a_story_republished_on_another_day_is_an_article_of_that_day(tmp_path):
     assert len(report.added) == 2 and not any(a.duplicate_of for a in assistant.articles())
     question = "Pour qui les transports sont-ils gratuits à Bordeaux ?"
     days = (("2021-11-01", "2021-11-30", "first.html"), ("2024-05-01", "2024-05-31", "again.html"))
+    source_day = {"first.html": "03", "again.html": "02"}
     for since, until, source in days:
         answer = assistant.ask(question, filters={"since": since, "until": until})
         assert answer.answered and {c.source for c in answer.citations} == {str(news / source)}, answer.text
+        assert {c.published for c in answer.citations} == {since[:8] + source_day[source]}  # shown with it
     (news / "copy.html").write_text(page.format(day="2024-05-02"), encoding="utf-8")  # a copy is still one
     assistant.index([news])
     copies = [a.duplicate_of for a in assistant.articles() if a.source.endswith("copy.html")]

@@ -294,3 +294,16 @@ def test_a_changed_article_and_a_listed_name_are_shown_for_what_they_are(sample_
     assert "réponse entity index en 0," in sources_html(people, 0, "fr")  # a French decimal comma
     # A refusal's panel says no passage is cited, not why (the answer says it: another script, filters).
     assert "No passage cited.</p>" in sources_html(sample_assistant.ask("今天天气怎么样？"), 0, "en")
+
+
+def test_a_source_card_and_the_article_view_say_when_the_article_was_published():
+    # The date was read (filters used it) and shown nowhere.
+    citation = Citation(marker=1, source="/x/port.txt", title="Grève au Havre", quote="Le port est bloqué.",
+                        start=0, end=19, score=0.93, passage="Le port est bloqué.", passage_end=19,
+                        published="2024-03-05")
+    answer = Answer(text="Le port est bloqué. [1]", citations=[citation], question="Quoi ?", answered=True)
+    assert "published 2024-03-05" in sources_html(answer, 0, "en")
+    assert "publié le 2024-03-05" in article_html(citation, "Le port est bloqué.", "fr")
+    undated = Citation(marker=1, source="/x/port.txt", title="Grève", quote="Le port est bloqué.", start=0, end=19,
+                       score=0.93)
+    assert "published" not in sources_html(Answer(text="…", citations=[undated], answered=True), 0, "en")

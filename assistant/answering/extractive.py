@@ -474,4 +474,5 @@ def citation_for(marker: int, sentence: ScoredSentence) -> Citation:
         passage=sentence.chunk.page_content,
         passage_start=int(meta.get("start", 0)),
         passage_end=int(meta.get("end", 0)),
+        published=str(meta.get("published") or ""),
     )

@@ -128,7 +128,8 @@ def ask(args: argparse.Namespace, assistant) -> int:
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
-            print(f"[{c.marker}] {c.title} — {c.source} [{c.start}:{c.end}] (score {c.score:.3f})")
+            dated = f", {c.published}" if c.published else ""
+            print(f"[{c.marker}] {c.title}{dated} — {c.source} [{c.start}:{c.end}] (score {c.score:.3f})")
             print(f"    « {c.quote} »")
     return 0
 

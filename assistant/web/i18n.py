@@ -49,6 +49,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.searching": "Searching the articles…",
         "sources.score": "score",
         "sources.mentions": "mentioned {n} times",
+        "sources.published": "published {date}",
         "sources.open": "Open the whole article",
         "sources.hint": "Click a marker in the answer to jump to its passage; click an answer to see its sources.",
         "sources.answerer": "answered by {answerer} in {seconds} s",
@@ -146,6 +147,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.searching": "Recherche dans les articles…",
         "sources.score": "score",
         "sources.mentions": "cité {n} fois",
+        "sources.published": "publié le {date}",
         "sources.open": "Ouvrir l'article entier",
         "sources.hint": "Cliquez sur un repère de la réponse pour voir son passage ; cliquez sur une réponse "
                         "pour voir ses sources.",

@@ -140,13 +140,20 @@ def source_card(citations: Citation | Sequence[Citation], turn: int, active: int
         f'data-marker="{first.marker}" data-markers="{" ".join(map(str, markers))}">'
         f'<header><span class="markers">{labels}</span>'
         f'<span class="source-title">{html.escape(title)}</span></header>'
-        f'<div class="source-meta"><span class="source-file" title="{html.escape(first.source)}">'
-        f"{html.escape(name)}</span> · {_score(group, counted, lang)}</div>"
+        f'<div class="source-meta">{_published(first, lang)}<span class="source-file" '
+        f'title="{html.escape(first.source)}">{html.escape(name)}</span> · {_score(group, counted, lang)}</div>'
         f"{_passage_html(group, active)}"
         f'<button type="button" class="open-article" data-turn="{turn}" data-marker="{opened}">'
         f"{t(lang, 'sources.open')}</button>"
         "</article>"
     )
+
+
+def _published(citation: Citation, lang: str) -> str:
+    """The date the article states, before its file: a reporter weighs a source by when it was written."""
+    if not citation.published:
+        return ""
+    return f'<span class="source-date">{t(lang, "sources.published", date=html.escape(citation.published))}</span> · '
 
 
 def _score(group: Sequence[Citation], counted: bool, lang: str) -> str:
@@ -195,8 +202,9 @@ def article_html(citation: Citation, text: str | None, lang: str) -> str:
     name = Path(citation.source).name or citation.source
     back = f'<button type="button" class="back-to-sources">{t(lang, "article.back")}</button>'
     head = (f'{back}<div class="article-head"><span class="marker">[{citation.marker}]</span> '
-            f'<b>{html.escape(citation.title or name)}</b><div class="source-meta">{t(lang, "article.from")} '
-            f'<span class="source-file" title="{html.escape(citation.source)}">{html.escape(name)}</span></div></div>')
+            f'<b>{html.escape(citation.title or name)}</b><div class="source-meta">{_published(citation, lang)}'
+            f'{t(lang, "article.from")} <span class="source-file" title="{html.escape(citation.source)}">'
+            f'{html.escape(name)}</span></div></div>')
     if text is None:
         return f'<div class="article-view">{head}<p class="sources-note">{t(lang, "article.missing")}</p></div>'
     start, end = citation.start, citation.end
