@@ -221,10 +221,14 @@ def entity_key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def data_lines(name: str) -> list[str]:
+    """The lines of one of ``assistant/data``'s lists, less its "#" header and blank lines."""
+    text = Path(__file__).with_name("data").joinpath(name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
 def known_places() -> frozenset[str]:
-    path = Path(__file__).with_name("data") / "places.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(entity_key(line) for line in lines if line and not line.startswith("#"))
+    return frozenset(entity_key(line) for line in data_lines("places.txt"))
 
 
 # -- extraction
@@ -278,13 +282,13 @@ def extract_mentions(text: str, language: str = "fr", models: dict[str, str] | N
 # spaCy's memory grows with the text it is given (1.9 GB for a line of 370,000 characters, a file without
 # line breaks): a long line is read in pieces cut after a sentence's end, else at a space.
 MAX_PIECE = 5000
-_PIECE_END = re.compile(r"[.!?…»\"]\s+|\s")
+_PIECE_END = re.compile(r"[.!?…»\"]\s+")
 
 
 def _pieces(line: str, start: int) -> Iterable[tuple[int, str]]:
     while len(line) > MAX_PIECE:
         window = line[MAX_PIECE // 2 : MAX_PIECE]
-        ends = [m.end() for m in _PIECE_END.finditer(window) if not m.group().isspace()]
+        ends = [m.end() for m in _PIECE_END.finditer(window)]
         cut = MAX_PIECE // 2 + (ends[-1] if ends else (window.rfind(" ") + 1 or len(window)))
         yield start, line[:cut]
         line, start = line[cut:], start + cut
@@ -545,8 +549,9 @@ class EntityIndex:
         keys = sorted({r["key"] for r in records if r["kind"] != DATE})
         place = same_place(wanted)
         twins = [k for k in keys if k != wanted and place is not None and same_place(k) == place]
-        if wanted in keys or twins:
-            return [wanted, *twins] if wanted in keys else twins
+        exact = [wanted] if wanted in keys else []
+        if exact or twins:
+            return exact + twins
         words = wanted.split()
         contained = [k for k in keys if _contains_words(k.split(), words)]
         if contained:

@@ -142,7 +142,7 @@ def _is_a(place: str, entity: Entity) -> bool:
     are all known by name; a place the lists do not know (a cosmodrome, "Kordofan") is listed among the
     regions."""
     known = place_types(entity.name) or place_types(entity.key)
-    return place in known if known or place != REGION else True
+    return place in known if known else place == REGION
 
 
 def answer_entity_question(assistant: Any, question: str, language: str,

@@ -32,7 +32,6 @@ class FilterError(ValueError):
     """A filter value that cannot be understood (a malformed date, an unknown key)."""
 
 
-# How a refusal names each filter, in the question's language.
 # How a reader says each filter: "articles mentioning Kyrylo Boudanov", not "entity: kyrylo boudanov".
 LABELS = {
     "en": {"source": "article: {}", "lang": "language: {}", "since": "published since {}",
@@ -47,6 +46,7 @@ def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "e
     """The filters as a reader knows them: "article: <the article's title>; mentioning Kyrylo Boudanov" (the
     web app's filters hold doc ids and entity keys)."""
     labels = LABELS.get(language, LABELS["en"])
+    or_ = " ou " if language == "fr" else " or "
     titles: dict[str, str] | None = None
     parts = []
     for key, value in filters.items():
@@ -62,7 +62,6 @@ def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "e
                 index = assistant.entity_index
                 item = index.name_of(item) or next(filter(None, map(index.name_of, index.match(item))), item)
             shown.append(item)
-        or_ = " ou " if language == "fr" else " or "
         parts.append(labels.get(key, key + (" : {}" if language == "fr" else ": {}")).format(or_.join(shown)))
     return (" ; " if language == "fr" else "; ").join(parts)
 

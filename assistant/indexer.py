@@ -60,13 +60,13 @@ COMMIT_SECONDS = 30.0
 PLAIN_TEXT = {".txt", ".md", ".markdown"}
 
 
-
 class IndexInterrupted(KeyboardInterrupt):
     """Ctrl-C during ``index``: ``report`` says what was indexed before it (that stays)."""
 
     def __init__(self, report: IndexReport) -> None:
         super().__init__("indexing interrupted")
         self.report = report
+
 
 class IndexBusyError(RuntimeError):
     """Another process is writing to this index."""

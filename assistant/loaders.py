@@ -53,7 +53,7 @@ _BANNER = re.compile(r"cookie|javascript", re.I)
 # confidentialité.") do not name cookies: a line that names them and asks for consent is a banner as a
 # whole, as is a paywall's line (no article follows it). "La CNIL a infligé une amende à Google pour ses
 # cookies. L'entreprise a trois mois..." is an article.
-_BANNER_LINE = re.compile(r"(?=.*(?:cookie|javascript))(?=.*(?:accept|consent|privacy|confidentialit|en continuant|"
+_BANNER_LINE = re.compile(rf"(?=.*(?:{_BANNER.pattern}))(?=.*(?:accept|consent|privacy|confidentialit|en continuant|"
                           r"en poursuivant|by continuing|param[eè]tr|settings|pr[eé]f[eé]rences))|r[eé]serv[eé] aux "
                           r"abonn[eé]s|abonnez-vous|subscribers only|subscribe to (?:read|continue)", re.I)
 # "Save as single file" inlines images as data: URIs; lxml stops reading an attribute at 10 M characters,
@@ -432,9 +432,7 @@ def _markdown(text: str) -> tuple[str, str | None, str | None]:
     plain = re.sub(r"[\U000F0000-\U000F00FF]", lambda aside: chr(ord(aside.group(0)) - _ASIDE), plain)
     plain = re.sub(r"\n{3,}", "\n\n", plain).strip("\n")
     title = fields.get("title") or heading or _first_line(plain)
-    published = None
-    if "date" in fields:
-        published = _stated_date(fields["date"], plain) or _stated_date(f"Publié le {fields['date']}", plain)
+    published = _stated_date(fields["date"], plain) if "date" in fields else None
     return plain, _shorten(title) if title else None, published or _date_in_text(plain)
 
 

@@ -17,13 +17,12 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from langchain_core.documents import Document
 
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
-from ..entities import entity_key
+from ..entities import data_lines, entity_key
 from ..lexical import stop_words
 
 # A run of capitalised words ("Emmanuel Macron", "Kim Jong-un", "BBC"); particles end a run.
@@ -147,8 +146,7 @@ def _is_city(group: str) -> bool:
 @lru_cache(maxsize=1)
 def _city_names() -> list[list[str]]:
     """Each city's names, its own first (city-names.txt)."""
-    text = Path(__file__).parent.parent.joinpath("data", "city-names.txt").read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return [line.split("\t") for line in data_lines("city-names.txt")]
 
 
 COUNTRY, CITY, REGION, OTHER_NAME = "country", "city", "region", "other"
@@ -190,10 +188,8 @@ def _place_keys() -> dict[str, frozenset[str]]:
         for key in names - types.keys():
             types[key] = {OTHER_NAME}
     # A smaller city ("Le Havre"), by its main name, unless the name is known as something larger.
-    text = Path(__file__).parent.parent.joinpath("data", "town-names.txt").read_text(encoding="utf-8")
-    for name in text.splitlines():
-        if name and not name.startswith("#"):
-            types.setdefault(entity_key(name), {CITY})
+    for name in data_lines("town-names.txt"):
+        types.setdefault(entity_key(name), {CITY})
     return {key: frozenset(kinds) for key, kinds in types.items()}
 
 

@@ -95,9 +95,9 @@ def status_text(filters: dict[str, Any], names: dict[str, str], lang: str = "en"
     if filters.get("entity"):
         parts.append(words["mentioning"].format(name=names.get(filters["entity"], filters["entity"])))
     if filters.get("source"):
-        parts.append(", ".join(f"« {titles[s]} »" if lang == "fr" and titles and s in titles
-                               else f"“{titles[s]}”" if titles and s in titles else str(s)
-                               for s in filters["source"]))
+        quoted = "« {} »" if lang == "fr" else "“{}”"
+        titles = titles or {}
+        parts.append(", ".join(quoted.format(titles[s]) if s in titles else str(s) for s in filters["source"]))
     if filters.get("since"):
         parts.append(f"≥ {filters['since']}")
     if filters.get("until"):
