@@ -40,6 +40,9 @@ _CONTINUATIONS = re.compile(
 _POINTERS = frozenset(
     "it its they them their theirs he him his she her this that these those there "
     "il elle ils elles le la les l lui leur leurs eux y en cela ça ce celui celle ceux celles là".split())
+# Of those, the ones that are only pronouns: "le", "la", "les", "en" also open a new subject ("Et le
+# chômage ?", "Et en Espagne ?").
+_PRONOUNS = _POINTERS - {"le", "la", "les", "l", "en", "y"}
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -52,6 +55,37 @@ def is_follow_up(question: str) -> bool:
     own = tokenize(question, query=True)
     words = set(_WORD.findall(question.lower()))
     return not own or (len(own) <= 2 and bool(words & _POINTERS))
+
+
+def new_subject(question: str) -> str | None:
+    """What a continuation brings of its own ("And unemployment?" -> "unemployment", "Et le chômage ?" ->
+    "le chômage"), or ``None`` when it is no continuation or only points back ("And who supplies them?")."""
+    opening = _CONTINUATIONS.match(question)
+    if not opening:
+        return None
+    rest = question[opening.end():].strip(" \t?!.,;:¿¡")
+    if not tokenize(rest, query=True) or set(_WORD.findall(rest.lower())) & _PRONOUNS:
+        return None
+    return rest
+
+
+# How much more a continuation's own subject weighs in its query vector than the question it continues.
+# With the two alike, "What is the inflation rate?" then "And unemployment?" quoted inflation again (e5
+# rates the short "And unemployment?" nearest to an unrelated sentence; "unemployment" alone nearest to
+# the one on unemployment); at 2, it and "And the tourists?" after a question on weapons found their own.
+NEW_SUBJECT_WEIGHT = 2.0
+
+
+def query_vector(embeddings: ModelEmbeddings, question: str, search: str) -> np.ndarray:
+    """The vector to search and answer with. A continuation that brings a subject of its own searches
+    with the earlier question's words (its frame: "the rate") but leans to its own subject: otherwise the
+    longer earlier question outweighs it and the answer repeats the previous one."""
+    subject = new_subject(question) if search != question else None
+    if subject is None:
+        return embeddings.embed_queries([search])[0]
+    earlier, own = embeddings.embed_queries([search, subject])
+    vector = np.asarray(earlier, np.float32) + NEW_SUBJECT_WEIGHT * np.asarray(own, np.float32)
+    return vector / np.linalg.norm(vector)
 
 
 # At most this many earlier questions lend their words to a follow-up.
@@ -96,8 +130,11 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
             state["standalone"] = state["search_query"] = condense(state["question"], history)
             state.setdefault("timings", {})["condense"] = time.perf_counter() - started
             started = time.perf_counter()
-        state.setdefault("search_query", search_query(state["question"], history))
-        state["query_vector"] = embeddings.embed_queries([state["search_query"]])[0]
+        if "search_query" in state:  # given, or an LLM's standalone question
+            state["query_vector"] = embeddings.embed_queries([state["search_query"]])[0]
+        else:
+            state["search_query"] = search_query(state["question"], history)
+            state["query_vector"] = query_vector(embeddings, state["question"], state["search_query"])
         state["language"] = state.get("language") or question_language(state["question"])
         state.setdefault("timings", {})["embed_query"] = time.perf_counter() - started
         return state

@@ -434,6 +434,48 @@ def test_a_follow_up_to_a_follow_up_keeps_the_topic():
     assert search_query("What did Budanov say?", history) == "What did Budanov say?"  # a new question
 
 
+def test_a_continuation_with_a_subject_of_its_own_answers_that_subject(sample_assistant):
+    from assistant.chain import new_subject
+
+    assert new_subject("And unemployment?") == "unemployment"
+    assert new_subject("Et le chômage ?") == "le chômage"
+    assert new_subject("And who supplies them?") is None  # it points back: the earlier subject stays
+    assert new_subject("What did Budanov say?") is None  # not a continuation
+    # The earlier question outweighed it: the answer was the meeting again.
+    answer = sample_assistant.ask("And what did Washington fear?", history=[("Where did Kim and Putin meet?", "…")])
+    assert answer.citations and answer.citations[0].quote.startswith("Washington craint"), answer.text
+
+
+_ECONOMY = """L'économie espagnole résiste
+
+Madrid, le 3 mars 2025 — L'Institut national de la statistique a publié ses chiffres mardi.
+
+Le taux d'inflation a atteint 2,8 % sur un an en février, porté par les prix de l'énergie. Les prix de \
+l'alimentation ont ralenti.
+
+Le taux de chômage est tombé à 11,2 % au quatrième trimestre, son plus bas niveau depuis 2008. Le chômage \
+des jeunes reste supérieur à 25 %.
+
+La croissance du produit intérieur brut a atteint 3,2 % en 2024. Le tourisme a battu un record avec \
+94 millions de visiteurs.
+"""
+
+
+def test_a_conversation_that_changes_subject_follows_it_and_a_dateline_lead_comes_second(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "economie.txt").write_text(_ECONOMY, encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assert len(assistant.index([folder]).added) == 1
+    first = assistant.ask("What is the inflation rate?")
+    # The dateline's paragraph came first, in reading order, before the sentence that answers.
+    assert first.citations[0].quote.startswith("Le taux d'inflation"), first.text
+    for follow_up, expected in [("And unemployment?", "Le taux de chômage"), ("Et le chômage ?", "Le taux de chômage"),
+                                ("What about tourism?", "Le tourisme")]:
+        answer = assistant.ask(follow_up, history=[first])
+        assert answer.citations and answer.citations[0].quote.startswith(expected), (follow_up, answer.text)
+
+
 def test_a_sentence_two_articles_share_is_quoted_once(tmp_path):
     body = ("Le gouvernement a présenté mardi une réforme des retraites. La réforme repousse l'âge légal de départ "
             "à 64 ans. Les syndicats appellent à une grève générale le 19 janvier.\n")

@@ -65,6 +65,11 @@ HEADLINE_PENALTY = 0.2
 # its items: the items are the answer, and each alone scores below the sentence that names the topic.
 LIST_ITEMS_QUOTED = 8
 ADJACENT_GAP = 3  # characters between two sentences that follow each other (a space, a paragraph break)
+# A sentence that opens with one of these leans on the one before it ("Il a ajouté...", "They said...").
+_LEANS_BACK = re.compile(
+    r"[«“\"]?\s*(?:il|elle|ils|elles|ce|cet|cette|ces|cela|ça|celui|celle|ceux|celles|lui|leur|leurs|selon lui|"
+    r"selon elle|he|she|it|its|they|their|them|this|that|these|those|his|her|such|mais|but|however|cependant|"
+    r"pourtant|toutefois|en revanche|yet)\b", re.I)
 # Across languages similarities sit closer together and the gain did not hold (README): not used.
 CONTEXT_WEIGHT_CROSS = 0.0
 
@@ -276,12 +281,14 @@ class ExtractiveAnswerer:
             # Named only when no passage has such a number at all, not when one has it but scores too low.
             text = no_number_text(language, expected) if expected and not scored else not_answered_text(language)
             return Answer(text=text, question=question, answered=False, answerer=self.name)
-        # Quote one article's sentences that follow each other in reading order: they read as a paragraph
-        # (the second often names what the first leaves to it). Others stay best first: sorted by place, an
-        # article's opening sentence came before the one that answers.
+        # Quote one article's sentences that follow each other in reading order when they read as one
+        # passage: in a paragraph, or the second leaning on the first ("Il a ajouté..."), which names what
+        # it leaves out. Others stay best first: sorted by place, an article's dateline lead, a paragraph
+        # of its own, came before the one that answers.
         if len({s.chunk.metadata.get("doc_id") for s in chosen}) == 1:
             in_order = sorted(chosen, key=lambda s: s.start)
-            if all(b.start - a.end <= ADJACENT_GAP for a, b in zip(in_order, in_order[1:], strict=False)):
+            if all(b.start - a.end <= ADJACENT_GAP and (same_paragraph(a, b) or _LEANS_BACK.match(b.text))
+                   for a, b in zip(in_order, in_order[1:], strict=False)):
                 chosen = in_order
         chosen = with_lists(chosen, every)
         citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
