@@ -181,6 +181,13 @@ class Entity:
     kind: str
     mentions: list[EntityMention] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # The same place's names in other languages, merged into this entry ("Sudan" beside "Soudan").
+    other_names: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The name as listed: "Soudan (Sudan)" for a place named in two languages."""
+        return f"{self.name} ({', '.join(self.other_names)})" if self.other_names else self.name
 
     @property
     def mention_count(self) -> int:
@@ -193,7 +200,7 @@ class Entity:
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "name": self.name, "kind": self.kind, "mention_count": self.mention_count,
                 "article_count": self.article_count, "sources": self.sources,
-                "mentions": [m.to_dict() for m in self.mentions]}
+                "mentions": [m.to_dict() for m in self.mentions], "other_names": self.other_names}
 
 
 # Plural nationality nouns a model takes for places ("les Américains", "les Canadiens").

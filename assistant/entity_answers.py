@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .answering.grounding import CITY, COUNTRY, REGION, place_types, same_place
@@ -216,7 +216,7 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
     lines: list[str] = []
     for kind in sections:
         names = []
-        of_kind, also = _one_per_place(of_section[kind])
+        of_kind = one_per_place(of_section[kind])
         for entity in of_kind[:MAX_NAMES]:
             mention = _best_mention(entity)
             marker = len(citations) + 1
@@ -226,8 +226,7 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
                 doc_id=mention.doc_id, passage=mention.passage, passage_start=mention.passage_start,
                 passage_end=mention.passage_end,
             ))
-            other_names = f" ({', '.join(also[entity.key])})" if also.get(entity.key) else ""
-            names.append(f"{entity.name}{other_names} [{marker}]")
+            names.append(f"{entity.label} [{marker}]")
         if names:
             line = f"{LABELS[lang][kind]}{where_text}{' :' if lang == 'fr' else ':'} {', '.join(names)}."
             if len(of_kind) > MAX_NAMES:
@@ -237,21 +236,27 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
                   answerer=answerer_name)
 
 
-def _one_per_place(entities: list[Entity]) -> tuple[list[Entity], dict[str, list[str]]]:
+def one_per_place(entities: list[Entity]) -> list[Entity]:
     """One entry per place named in two languages ("Soudan" in a French article, "Sudan" in an English
-    one: listed as "Soudan (Sudan)"), the most mentioned name first; the other names by the first's key."""
+    one: listed as "Soudan (Sudan)"), under the most mentioned name's key, with the mentions and articles of
+    all its names (an entity filter on that key keeps the articles in either language). Other entities are
+    returned as they are."""
     kept: list[Entity] = []
-    also: dict[str, list[str]] = {}
     first_of: dict[str, Entity] = {}
     for entity in entities:
         place = same_place(entity.name) if entity.kind == PLACE else None
-        if place is not None and place in first_of:
-            also.setdefault(first_of[place].key, []).append(entity.name)
-            continue
-        if place is not None:
-            first_of[place] = entity
-        kept.append(entity)
-    return kept, also
+        if place is None:
+            kept.append(entity)
+        elif place in first_of:
+            merged = first_of[place]
+            merged.other_names.append(entity.name)
+            merged.mentions.extend(entity.mentions)
+            merged.sources.extend(s for s in entity.sources if s not in merged.sources)
+        else:
+            first_of[place] = replace(entity, mentions=list(entity.mentions), sources=list(entity.sources),
+                                      other_names=list(entity.other_names))
+            kept.append(first_of[place])
+    return kept
 
 
 def _best_mention(entity: Entity):

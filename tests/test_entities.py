@@ -390,7 +390,7 @@ def test_a_file_without_line_breaks_is_read_in_pieces_with_the_same_offsets():
     assert sum(m.key == "emmanuel macron" for m in mentions) == text.count("Emmanuel Macron")
 
 
-def test_a_country_named_in_two_languages_is_listed_once(tmp_path):
+def test_a_country_named_in_two_languages_is_listed_once(tmp_path, capsys):
     # "Soudan" (a French article) and "Sudan" (an English one) were two countries.
     (tmp_path / "soudan.txt").write_text(
         "Aide au Soudan\n\nLa France a annoncé une aide de 50 millions d'euros pour le Soudan et le Tchad. "
@@ -405,6 +405,17 @@ def test_a_country_named_in_two_languages_is_listed_once(tmp_path):
     assert sorted(name.rsplit(" [", 1)[0] for name in listed) in (
         ["France", "Soudan (Sudan)", "Tchad"], ["France", "Sudan (Soudan)", "Tchad"]), answer.text
     assert len(answer.citations) == 3
+    # The web page's entities panel and the command line listed "Soudan" and "Sudan" apart.
+    from assistant.web.entities import choices, listed
+
+    apart = {e.name: e.mention_count for e in assistant.entities(kind=PLACE)}
+    labels = [label for label, _ in choices(listed(assistant, PLACE))]
+    merged = [label for label in labels if "Soudan" in label or "Sudan" in label]
+    assert merged in ([f"Soudan (Sudan) ({apart['Soudan'] + apart['Sudan']})"],
+                      [f"Sudan (Soudan) ({apart['Soudan'] + apart['Sudan']})"]), labels
+    assert main(["--index", str(tmp_path / "index"), "entities", "--kind", "place"]) == 0
+    printed = [line for line in capsys.readouterr().out.splitlines() if "udan" in line]
+    assert len(printed) == 1 and ("(Sudan)" in printed[0] or "(Soudan)" in printed[0]), printed
     # A filter on the place in one language keeps the articles that name it in the other ("Espagne" kept
     # only the French articles that spaCy found it in).
     for name in ("Soudan", "Sudan"):

@@ -8,6 +8,7 @@ import sys
 
 from ..cli import arg, command
 from ..entities import KINDS
+from ..entity_answers import one_per_place
 
 
 def filters_from_args(args: argparse.Namespace) -> dict[str, object] | None:
@@ -51,7 +52,8 @@ def entities(args: argparse.Namespace, assistant) -> int:
             if done:
                 assistant.indexer.refresh()
         print(f"entities extracted for {done} article(s)", file=sys.stderr)
-    found = assistant.entities(kind=args.kind, source=args.source)
+    # A place named in two languages is one entry, as in answers and the web page ("Espagne (Spain)").
+    found = one_per_place(assistant.entities(kind=args.kind, source=args.source))
     if args.source and not found and not any(a for a in assistant.articles()):
         print("error: no articles are indexed", file=sys.stderr)
         return 1
@@ -64,7 +66,7 @@ def entities(args: argparse.Namespace, assistant) -> int:
         print("no entities found", file=sys.stderr)
         return 0
     for entity in found:
-        print(f"{entity.kind:12} {entity.name:40} {entity.mention_count:4} mention(s) "
+        print(f"{entity.kind:12} {entity.label:40} {entity.mention_count:4} mention(s) "
               f"{entity.article_count:4} article(s)")
         if args.mentions:
             for m in entity.mentions:

@@ -19,6 +19,7 @@ from typing import Any
 import gradio as gr
 
 from ..entities import DATE, KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity
+from ..entity_answers import one_per_place
 from ..filters import FilterError, day_number
 
 GROUPS = {
@@ -65,7 +66,12 @@ class EntitiesPanel:
 
 
 def choices(entities: list[Entity]) -> list[tuple[str, str]]:
-    return [(f"{e.name} ({e.mention_count})", e.key) for e in entities]
+    return [(f"{e.label} ({e.mention_count})", e.key) for e in entities]
+
+
+def listed(assistant: Any, kind: str) -> list[Entity]:
+    """A group's entries: a place named in two languages once ("Espagne (Spain)"), as answers list it."""
+    return one_per_place(assistant.entities(kind=kind))
 
 
 def mentions_html(entity: Entity | None, lang: str = "en") -> str:
@@ -82,7 +88,7 @@ def mentions_html(entity: Entity | None, lang: str = "en") -> str:
             f"<br><small>{html.escape(m.title or m.source)} [{m.start}:{m.end}]</small></div>"
         )
     head = words["mentions"].format(n=entity.mention_count, a=entity.article_count)
-    return (f"<div class='entity-mentions'><b>{html.escape(entity.name)}</b> <span>{head}</span>"
+    return (f"<div class='entity-mentions'><b>{html.escape(entity.label)}</b> <span>{head}</span>"
             + "".join(items) + "</div>")
 
 
@@ -132,7 +138,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
     groups: dict[str, gr.Radio] = {}
     accordions: list[gr.Accordion] = []
     for kind in KINDS:
-        entities = assistant.entities(kind=kind)
+        entities = listed(assistant, kind)
         with gr.Accordion(f"{GROUPS[lang][kind]} ({len(entities)})", open=kind in (PERSON, PLACE)) as accordion:
             accordions.append(accordion)
             groups[kind] = gr.Radio(choices=choices(entities), value=None, show_label=False,
@@ -149,7 +155,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
             ui.i18n.bind(button, value=word(key))
         for kind, accordion in zip(KINDS, accordions, strict=True):
             ui.i18n.bind(accordion, label=lambda lang_value, kind=kind: (
-                f"{GROUPS[speak(lang_value)][kind]} ({len(assistant.entities(kind=kind))})"))
+                f"{GROUPS[speak(lang_value)][kind]} ({len(listed(assistant, kind))})"))
 
     def current_names() -> dict[str, str]:
         return {e.key: e.name for e in assistant.entities()}
@@ -163,7 +169,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
             state = dict(state or {})
             if not key:
                 return (gr.skip(),) * (len(radios) + 3)
-            found = [e for e in assistant.entities(kind=kind) if e.key == key]
+            found = [e for e in listed(assistant, kind) if e.key == key]
             entity = found[0] if found else None
             state.pop("entity", None)
             state.pop("source", None)
@@ -209,7 +215,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
         """Every group's names and count as the index now has them; a selection still listed stays."""
         selected = selected_and_lang[: len(KINDS)] or [None] * len(KINDS)
         spoken = speak(selected_and_lang[len(KINDS)] if len(selected_and_lang) > len(KINDS) else None)
-        lists = [assistant.entities(kind=kind) for kind in KINDS]
+        lists = [listed(assistant, kind) for kind in KINDS]
         radio_updates = [gr.update(choices=choices(found), value=key if key in {e.key for e in found} else None)
                          for found, key in zip(lists, selected, strict=True)]
         label_updates = [gr.update(label=f"{GROUPS[spoken][kind]} ({len(found)})")
