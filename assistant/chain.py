@@ -39,11 +39,24 @@ _CONTINUATIONS = re.compile(
 # Words that point back at something said before, in a question too short to say it itself.
 _POINTERS = frozenset(
     "it its they them their theirs he him his she her this that these those there "
-    "il elle ils elles le la les l lui leur leurs eux y en cela ça ce celui celle ceux celles là".split())
+    "il elle ils elles le la les l lui leur leurs eux y en cela ça ce celui celle ceux celles là son sa ses".split())
 # Of those, the ones that are only pronouns: "le", "la", "les", "en" also open a new subject ("Et le
 # chômage ?", "Et en Espagne ?").
 _PRONOUNS = _POINTERS - {"le", "la", "les", "l", "en", "y"}
 _WORD = re.compile(r"[^\W\d_]+")
+# After these, "le", "la", "les" are articles ("Quel est le taux ?", "à la frontière"), not pronouns.
+_BEFORE_ARTICLE = frozenset("est sont était étaient de à pour sur dans par avec contre entre vers chez sous".split())
+_ARTICLES = frozenset("le la les l".split())
+# What a question asks, not what about: "Et jusqu'à quand ?" brings no subject of its own.
+_QUESTION_WORDS = frozenset(
+    "who whom whose what which when where why how much many long often qui que quoi quel quelle quels quelles "
+    "quand où comment combien pourquoi jusqu jusque lequel laquelle lesquels lesquelles".split())
+
+
+def _points_back(question: str) -> bool:
+    words = _WORD.findall(question.lower())
+    return any(word in _POINTERS and not (word in _ARTICLES and i and words[i - 1] in _BEFORE_ARTICLE)
+               for i, word in enumerate(words))
 
 
 def is_follow_up(question: str) -> bool:
@@ -53,8 +66,7 @@ def is_follow_up(question: str) -> bool:
     if _CONTINUATIONS.match(question):
         return True
     own = tokenize(question, query=True)
-    words = set(_WORD.findall(question.lower()))
-    return not own or (len(own) <= 2 and bool(words & _POINTERS))
+    return not own or (len(own) <= 2 and _points_back(question))
 
 
 def new_subject(question: str) -> str | None:
@@ -64,7 +76,8 @@ def new_subject(question: str) -> str | None:
     if not opening:
         return None
     rest = question[opening.end():].strip(" \t?!.,;:¿¡")
-    if not tokenize(rest, query=True) or set(_WORD.findall(rest.lower())) & _PRONOUNS:
+    words = set(_WORD.findall(rest.lower()))
+    if words & _PRONOUNS or not tokenize(" ".join(words - _QUESTION_WORDS), query=True):
         return None
     return rest
 
@@ -102,11 +115,15 @@ def search_query(question: str, history: list[tuple[str, str]]) -> str:
     if not history or not is_follow_up(question):
         return question
     # A follow-up to a follow-up ("And who signed it?" then "Until when?") borrows back to the question
-    # that set the topic: the one before it alone names nothing.
+    # that set the topic: the one before it alone names nothing. One with a subject of its own borrows
+    # that question's frame only: after "Et le chômage ?", "And growth?" is not about unemployment.
+    subject = new_subject(question)
     borrowed: list[str] = []
-    for previous, _ in reversed(history[-FOLLOW_UP_CHAIN:]):
-        borrowed.insert(0, previous)
-        if not is_follow_up(previous):
+    for previous, _ in reversed(history if subject else history[-FOLLOW_UP_CHAIN:]):
+        framing = not is_follow_up(previous)
+        if framing or subject is None:
+            borrowed.insert(0, previous)
+        if framing:
             break
     return " ".join([*borrowed, question])
 

@@ -474,6 +474,51 @@ def test_a_conversation_that_changes_subject_follows_it_and_a_dateline_lead_come
                                 ("What about tourism?", "Le tourisme")]:
         answer = assistant.ask(follow_up, history=[first])
         assert answer.citations and answer.citations[0].quote.startswith(expected), (follow_up, answer.text)
+    # After "Et le chômage ?", "Et la croissance ?" is about growth: it led with unemployment.
+    growth = assistant.ask("Et la croissance ?", history=[first, assistant.ask("Et le chômage ?", history=[first])])
+    assert growth.citations and growth.citations[0].quote.startswith("La croissance"), growth.text
+
+
+_ECONOMY_FR = """Économie : l'inflation recule en France, le chômage remonte
+
+Paris, le 14 mars 2025 — L'inflation en France est tombée à 1,8 % sur un an en février, contre 2,4 % en janvier, \
+selon les chiffres publiés vendredi par l'Insee. La baisse des prix de l'énergie explique l'essentiel de ce recul, \
+a précisé l'institut.
+
+Le taux de chômage, en revanche, a atteint 7,6 % de la population active au quatrième trimestre, son niveau le \
+plus élevé depuis 2021. Les jeunes de moins de 25 ans sont les plus touchés, avec un taux de 18,9 %.
+
+La croissance du produit intérieur brut a été de 0,3 % au dernier trimestre, portée par la consommation des \
+ménages.
+"""
+
+
+def test_a_continuation_on_a_subject_the_articles_do_not_cover_is_refused(tmp_path):
+    # Searched with the earlier question, "Et le déficit public ?" found the inflation sentences near enough
+    # to clear the bar, and quoted them as its answer (a reviewer's article, 2026-12-06).
+    (tmp_path / "economie.txt").write_text(_ECONOMY_FR, encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([tmp_path / "economie.txt"])
+    first = assistant.ask("Quel est le taux d'inflation en France ?")
+    assert first.answered, first.text
+    for follow_up in ("Et le déficit public ?", "Et les exportations ?"):
+        answer = assistant.ask(follow_up, history=[first])
+        assert not answer.answered and not answer.citations, (follow_up, answer.text)
+    answer = assistant.ask("Et chez les jeunes ?", history=[first])
+    assert answer.citations and "18,9 %" in answer.citations[0].quote, answer.text
+
+
+def test_a_continuation_borrows_the_frame_and_a_possessive_points_back():
+    from assistant.chain import is_follow_up, search_query
+
+    history = [("Quel est le taux d'inflation ?", "…"), ("Et le chômage ?", "…")]
+    assert search_query("And growth?", history) == "Quel est le taux d'inflation ? And growth?"
+    assert search_query("Qui l'a annoncé ?", history) == (
+        "Quel est le taux d'inflation ? Et le chômage ? Qui l'a annoncé ?")
+    # "son âge" is the age of whom the previous question was about: it was searched alone.
+    assert is_follow_up("Quel est son âge ?") and is_follow_up("Quelle est sa nationalité ?")
+    # "le" after "est" is an article: this question stands alone ("Qui les fournit ?" does not).
+    assert not is_follow_up("Quel est le taux d'inflation ?") and is_follow_up("Qui les fournit ?")
 
 
 def test_a_sentence_two_articles_share_is_quoted_once(tmp_path):

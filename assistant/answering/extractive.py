@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.documents import Document
 
+from ..chain import new_subject
 from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
 from ..language import crosses
@@ -263,6 +264,22 @@ class ExtractiveAnswerer:
 
         return same_thing
 
+    def answers_alone(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
+                      language: str, chosen: Sequence[ScoredSentence]) -> bool:
+        """Whether a continuation with a subject of its own ("Et le déficit public ?") is answered as
+        asked, without the earlier question, by one of the sentences chosen. Searched with it
+        (``chain.query_vector``), its nearest sentences were the earlier answer's, near enough to clear
+        the bar, and were quoted as answering "the public deficit" in an article that never mentions it.
+        Any other question: True."""
+        if new_subject(question) is None:
+            return True
+        alone = self.embeddings.embed_queries([question])[0]
+        if float(np.dot(alone, query_vector)) > 0.9999:  # asked without history: already scored so
+            return True
+        keys = {(s.chunk.metadata.get("doc_id", ""), s.start) for s in chosen}
+        return any(self.clears(s, language) for s in self.score_sentences(question, alone, docs, language)
+                   if (s.chunk.metadata.get("doc_id", ""), s.start) in keys)
+
     def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
                language: str = "en") -> Answer:
         absent = absent_names(question, docs, self.embeddings, self.cache) or absent_years(question, docs)
@@ -277,6 +294,8 @@ class ExtractiveAnswerer:
             same_thing = self.counted_noun_matcher(expected, [s.text for s in scored])
             scored = [s for s in scored if carries(expected, s.text, same_thing)]
         chosen = self.select(self.discount_unnamed(question, docs, scored), language)
+        if chosen and not self.answers_alone(question, query_vector, docs, language, chosen):
+            chosen = []
         if not chosen:
             # Named only when no passage has such a number at all, not when one has it but scores too low.
             text = no_number_text(language, expected) if expected and not scored else not_answered_text(language)
