@@ -1,5 +1,6 @@
 """News question-answering assistant: answers from your articles only, with the passages it relied on."""
 
+from .answering.llm import LLMConfigError
 from .api import Assistant, QuestionError, answer
 from .filters import FilterError
 from .indexer import IndexBusyError, IndexInterrupted
@@ -16,6 +17,7 @@ __all__ = [
     "IndexBusyError",
     "IndexInterrupted",
     "IndexReport",
+    "LLMConfigError",
     "ModelMismatchError",
     "QuestionError",
     "RerankerError",

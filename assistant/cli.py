@@ -64,14 +64,19 @@ def _load_commands() -> None:
 def build_parser() -> argparse.ArgumentParser:
     _load_commands()
     parser = argparse.ArgumentParser(
-        prog="assistant", description="Answer questions from your news articles, with the passages relied on."
+        prog="assistant", description="Answer questions from your news articles, with the passages relied on.",
+        epilog="Every setting is also an environment variable with the ASSISTANT_ prefix (README, 'Settings'); "
+               "the generative answerers read ASSISTANT_LLM_BASE_URL, ASSISTANT_LLM_MODEL and ASSISTANT_LLM_API_KEY "
+               "(openai), ASSISTANT_LLM_MODEL_PATH and ASSISTANT_LLM_CHAT_FORMAT (llamacpp).",
     )
     parser.add_argument("--index", dest="index_dir",
                         help="index folder (default: ASSISTANT_INDEX_DIR, else the checkout's index/, or "
                              "~/.local/share/news-assistant/index when installed)")
     parser.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
     parser.add_argument("--model", dest="embedding_model", help="embedding model (default multilingual-e5-small)")
-    parser.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"])
+    parser.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"],
+                        help="who writes answers: extractive (default, offline: quotes the articles), openai (an "
+                             "OpenAI-compatible server) or llamacpp (a local GGUF file); see below")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, spec in COMMANDS.items():
         subparser = sub.add_parser(name, help=spec.help, description=spec.help)

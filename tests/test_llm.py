@@ -11,6 +11,7 @@ real model's output to contain it; the words around it are still the model's.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -192,6 +193,8 @@ def test_a_marker_is_kept_only_where_its_passage_supports_the_sentence(sample_as
     mixed = answerer.check(f"North Korea supplies 122mm and 152mm shells and Grad rocket launchers [{grad}]. "
                            f"The weather was sunny in Paris [{grad}].", QUESTION, docs, "en")
     assert mixed.text.endswith("launchers [1]. The weather was sunny in Paris.") and not mixed.unsupported
+    # The sentence left without a citation is said: it read as if the one beside it vouched for it.
+    assert mixed.notice == "One sentence of this answer cites no passage that says it: read it with care."
     assert len(mixed.citations) == 1 and "Grad" in mixed.citations[0].quote
     assert_honest(sample_assistant, mixed)
     # Names spelled across languages count as shared: "Vostochny" is the article's "Vostotchny".
@@ -200,6 +203,23 @@ def test_a_marker_is_kept_only_where_its_passage_supports_the_sentence(sample_as
     met = answerer.check("The two leaders met at the Vostochny cosmodrome [1][2].", meeting, docs,
                          "en")
     assert "Vostotchny" in met.citations[0].quote and not met.unsupported
+
+
+def test_a_number_the_cited_passage_does_not_write_loses_its_citation(sample_assistant):
+    # "losses at 90 million euros [1]" kept its citation to a passage of 12 million: similar enough, and
+    # sharing words ("losses", "euros").
+    docs = sample_assistant.retrieve(QUESTION, k=2)
+    cited = next(n for n, d in enumerate(docs, start=1) if "122mm" in d.page_content)
+    answerer = offline_answerer(sample_assistant)
+    for claim in ("North Korea supplies 125mm and 155mm shells and Grad launchers",
+                  "North Korea has been supplying weapons to Russia for about 8 weeks"):
+        wrong = answerer.check(f"{claim} [{cited}].", QUESTION, docs, "en")
+        assert wrong.citations == [] and wrong.unsupported, claim
+    for claim in ("North Korea supplies 122mm and 152mm shells and Grad launchers",
+                  "North Korea has been supplying weapons to Russia for about 6 weeks"):  # "six semaines"
+        right = answerer.check(f"{claim} [{cited}].", QUESTION, docs, "en")
+        assert len(right.citations) == 1 and not right.unsupported and right.notice == "", claim
+        assert_honest(sample_assistant, right)
 
 
 def test_a_refusal_or_a_bare_marker_is_not_an_answer(sample_assistant):
@@ -415,7 +435,24 @@ def test_a_wrong_address_or_key_is_named_in_the_notice(sample_index, scripted):
     notice = named.ask(QUESTION).notice
     assert "check ASSISTANT_LLM_MODEL" in notice and "/v1" not in notice.split("ASSISTANT_LLM_MODEL")[0], notice
     scripted.reply = (401, "application/json", json.dumps({"error": {"message": "Invalid API key"}}))
-    assert "check ASSISTANT_LLM_API_KEY" in named.ask(QUESTION).notice
+    notice = named.ask(QUESTION).notice
+    assert "check ASSISTANT_LLM_API_KEY" in notice and "LLMConfigError" not in notice, notice
+    # Another web server at the address ("Error code: 501" named nothing to check), and a prompt too long
+    # for the model's context ("exceed context window of 512" named no setting).
+    scripted.reply = (501, "text/html", "<html><body>Not Implemented</body></html>")
+    notice = named.ask(QUESTION).notice
+    assert "check ASSISTANT_LLM_BASE_URL" in notice and "OpenAI-compatible" in notice, notice
+    scripted.reply = (400, "application/json", json.dumps(
+        {"error": {"message": "Requested tokens (1059) exceed context window of 512"}}))
+    notice = named.ask(QUESTION).notice
+    assert "larger context" in notice and "ASSISTANT_K" in notice, notice
+
+
+def test_a_key_in_the_model_url_query_stays_out_of_notices():
+    from assistant.urls import shown_url
+
+    assert shown_url("http://bob:hunter2@host:8080/v1?token=abc&x=1") == "http://bob:***@host:8080/v1?token=***&x=***"
+    assert shown_url("http://host:8080/v1") == "http://host:8080/v1"
 
 
 def test_misconfigured_backends_say_what_is_missing(sample_index, tmp_path):
@@ -488,7 +525,7 @@ def test_command_line_reaches_the_backend_and_warns(sample_index, llama_server):
     assert answer["answerer"] == "openai" and answer["unsupported"] and answer["citations"] == []
     done = subprocess.run([sys.executable, "-m", "assistant", "--index", str(sample_index), "--answerer", "openai",
                            "ask", QUESTION], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
-    assert done.returncode == 0 and "warning: None of this answer's citations" in done.stdout
+    assert done.returncode == 0 and "warning: This answer cites no retrieved passage" in done.stdout
 
 
 def test_unreachable_server_falls_back_to_the_extractive_answer(sample_index, sample_assistant):
@@ -522,6 +559,11 @@ def test_a_question_naming_what_the_articles_lack_is_refused_without_a_model_cal
     assert not answer.answered and not answer.citations and "Zelensky" in answer.text
     french = assistant.ask("Quelle est la position de la Chine ?")
     assert not french.answered and french.notice == "" and "Chine" in french.text
+    # Nor a question the passages are too far from to answer, as the extractive answerer refuses it: a
+    # model wrote "Oil costs 80 dollars a barrel [1]" and cited a passage on a strike.
+    for question in ("What is the price of oil?", "Who won the football match?"):
+        far = assistant.ask(question)
+        assert not far.answered and far.answerer == "openai" and far.notice == "", (question, far.notice)
     named_otherwise = assistant.ask("Where did Kim Jong-un and Vladimir Putin meet?")  # "Poutine"
     assert named_otherwise.answerer == "extractive" and "could not be reached" in named_otherwise.notice
 
@@ -589,6 +631,22 @@ def test_llamacpp_backend_in_process(sample_index, gguf):
     late = assistant.ask(QUESTION)
     assert late.answerer == "extractive" and "did not answer within 0.001 s" in late.notice
     assert assistant.answerer.backend._lock.acquire(timeout=1)  # the generation was stopped, its lock freed
+
+
+def test_a_model_without_a_chat_template_is_named_in_a_warning(gguf, caplog):
+    # The bundled GGUF has none: llama.cpp wrote its prompts in llama-2's format, and every answer began
+    # with "<<SYS>>" and the prompt's rules, with nothing said about why.
+    pytest.importorskip("llama_cpp")
+    from assistant.answering.llamacpp_backend import LlamaCppChat
+
+    options = {"context_tokens": 512, "max_tokens": 8, "temperature": 0.1, "timeout": 60.0}
+    with caplog.at_level(logging.WARNING, logger="assistant.answering.llamacpp_backend"):
+        LlamaCppChat(gguf, **options).model()
+    assert "has no chat template" in caplog.text and "ASSISTANT_LLM_CHAT_FORMAT" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="assistant.answering.llamacpp_backend"):
+        LlamaCppChat(gguf, chat_format="gemma", **options).model()
+    assert "chat template" not in caplog.text
 
 
 def llamacpp_assistant(index: Path, gguf: Path, **overrides) -> Assistant:

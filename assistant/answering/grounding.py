@@ -316,6 +316,35 @@ def absent_years(question: str, docs: Sequence[Document]) -> list[str]:
     return [] if written & set(years) else years
 
 
+# A number as written: "2,500", "2 500", "12.5", "1,8" (a group of three digits after a separator is
+# thousands, anything else a decimal part).
+_WRITTEN_NUMBER = re.compile(r"(?<![\w.,])\d+(?:(?:[,.\s\u202f\u00a0']\d{3})+(?!\d))?(?:[.,]\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d)[,.\s\u202f\u00a0'](?=\d{3}(?!\d))")
+# Small numbers written out ("three days", "trois jours") are numbers too: a claim of "3 days" may say so.
+_NUMBER_WORDS = {word: str(value) for value, words in enumerate([
+    "zero zéro", "one un une", "two deux", "three trois", "four quatre", "five cinq", "six", "seven sept",
+    "eight huit", "nine neuf", "ten dix", "eleven onze", "twelve douze", "thirteen treize", "fourteen quatorze",
+    "fifteen quinze", "sixteen seize", "seventeen dix-sept", "eighteen dix-huit", "nineteen dix-neuf",
+    "twenty vingt"]) for word in words.split()}
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")\b",
+                          re.I)
+
+
+def numbers_in(text: str, words: bool = True) -> set[str]:
+    """The numbers a text writes, in one form: "2,500" and "2 500" -> "2500", "1,8" and "1.8" -> "1.8";
+    with ``words``, the small ones written out too ("three" -> "3")."""
+    found = {_THOUSANDS.sub("", match.group(0)).replace(",", ".") for match in _WRITTEN_NUMBER.finditer(text)}
+    if words:
+        found |= {_NUMBER_WORDS[match.group(0).lower()] for match in _NUMBER_WORD.finditer(text)}
+    return found
+
+
+def unwritten_numbers(claim: str, passage: str) -> set[str]:
+    """The numbers (in digits) a claim writes that the passage does not: "losses of 90 million euros"
+    cited to a passage of "12 millions d'euros"."""
+    return numbers_in(claim, words=False) - numbers_in(passage)
+
+
 @lru_cache(maxsize=256)  # asked again of each retrieved article (extractive.discount_unnamed)
 def _name_vectors(embeddings: ModelEmbeddings, keys: tuple[str, ...]) -> np.ndarray:
     return np.asarray(embeddings.embed_queries(list(keys)), dtype=np.float32)

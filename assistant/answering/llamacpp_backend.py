@@ -6,6 +6,7 @@ question, so the default install and start-up stay light.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from typing import Any
 from ..settings import Settings
 from .llm import LLMConfigError, Messages, ModelBusyError
 from .relay import Stop, relay
+
+logger = logging.getLogger(__name__)
 
 
 class LlamaCppChat:
@@ -75,6 +78,12 @@ class LlamaCppChat:
                 self._failure = f"{self.model_path.name} could not be loaded ({type(error).__name__}: {detail})"
                 raise LLMConfigError(self._failure) from error
             self._allow_cancelling(self._llm)
+            if not self.chat_format and not (getattr(self._llm, "metadata", None) or {}).get("tokenizer.chat_template"):
+                # llama.cpp then writes the prompt in llama-2's format, and a model trained on another one
+                # answers with the prompt's own words ("<<SYS>> You are a news assistant...").
+                logger.warning("%s has no chat template: llama.cpp uses llama-2's format; set "
+                               "ASSISTANT_LLM_CHAT_FORMAT to the model's (e.g. gemma, chatml, llama-3)",
+                               self.model_path.name)
         return self._llm
 
     def _allow_cancelling(self, llm: Any) -> None:

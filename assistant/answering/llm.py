@@ -4,9 +4,11 @@ The model sees the retrieved passages numbered [1]..[n] (``prompts/``) and write
 Nothing it writes is trusted as is: a marker pointing at no passage is removed; every other marker is
 replaced by a citation of the sentence of that passage closest to the answer sentence it ends (e5
 similarity, through the embedding cache), with article offsets, as the extractive answerer cites, but
-only when that sentence supports it (``supports``); a marker whose passage does not is removed. An
-answer left with no citation is flagged ``unsupported``. A model that times out, cannot be reached,
-fails or says nothing gives way to the extractive answer, with a notice saying why.
+only when that sentence supports it (``best_support``) and the cited passages write the numbers the
+sentence writes; other markers are removed. An answer left with no citation is flagged ``unsupported``;
+one whose other sentences cite nothing says so in its notice. A question the extractive answerer refuses
+is refused without a call. A model that times out, cannot be reached, fails or says nothing gives way to
+the extractive answer, with a notice saying why.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -28,7 +30,7 @@ from ..lexical import tokenize
 from ..prompts import format_passages, language_name, render
 from ..types import Answer, Citation
 from .extractive import ExtractiveAnswerer, ScoredSentence, citation_for, embedded_sentences
-from .grounding import absent_names, absent_years, near_spelling, text_words
+from .grounding import absent_names, absent_years, near_spelling, text_words, unwritten_numbers
 from .messages import NOT_ANSWERED, not_answered_text
 
 logger = logging.getLogger(__name__)
@@ -235,6 +237,13 @@ class LLMAnswerer:
         pending = getattr(self._turn, "pending", None)
         self._turn.pending = None
         deadline = pending[1] if pending and pending[0] == question else None  # a follow-up's rewrite took some
+        # Whether the passages answer at all is the extractive answerer's calibrated bar: given passages on
+        # another subject, a model writes a fluent answer and cites them ("What is the price of oil?" was
+        # answered from a dockers' strike). Refused as it refuses, without a call.
+        extracted = self.fallback.answer(question, query_vector, docs, language)
+        if not extracted.answered:
+            yield replace(extracted, answerer=self.name)
+            return
         pieces: list[str] = []
         try:
             for piece in self.generate(self.messages(question, docs, language), deadline):
@@ -270,6 +279,12 @@ class LLMAnswerer:
         if isinstance(error, ConnectionError) or names & {"APIConnectionError", "ConnectError"}:
             return "unreachable", ""
         detail = " ".join(str(error).split())[:200]
+        if re.search(r"context (?:window|length|size)|maximum context", detail, re.I):
+            # The prompt (the passages) did not fit the model's context: say which setting makes room.
+            detail += ("; raise ASSISTANT_LLM_CONTEXT_TOKENS" if self.backend.name == "llamacpp" else
+                       "; give the server's model a larger context") + ", or ask for fewer passages (ASSISTANT_K)"
+        if isinstance(error, LLMConfigError) and detail:  # says what to fix: its class name tells a reader nothing
+            return "error", detail
         return "error", f"{type(error).__name__}: {detail}" if detail else type(error).__name__
 
     # -- checking the citations
@@ -290,9 +305,12 @@ class LLMAnswerer:
             out.append(text[position : group.start])
             position = group.end
             kept: list[int] = []
-            for number in group.numbers:
-                if not 1 <= number <= len(docs):
-                    continue  # a passage that was never given: the marker goes
+            given = [number for number in group.numbers if 1 <= number <= len(docs)]  # others: the marker goes
+            # A number the cited passages do not write is not theirs, however near the sentence: "losses of
+            # 90 million euros [1]" kept its citation to "des pertes de 12 millions d'euros".
+            if group.claim and unwritten_numbers(group.claim, " ".join(docs[n - 1].page_content for n in given)):
+                given = []
+            for number in given:
                 if number not in sentences:
                     sentences[number] = embedded_sentences([docs[number - 1]], self.embeddings, self.cache)
                 best = best_support(*sentences[number], vector, group.claim or question)
@@ -313,9 +331,36 @@ class LLMAnswerer:
         cleaned = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", "".join(out)).strip()
         if not citations and says_not_answered(cleaned):
             return Answer(text=not_answered_text(language), question=question, answered=False, answerer=self.name)
-        # No citation left: the text stands, flagged, for the reader to judge (the UI and CLI warn).
+        # No citation left: the text stands, flagged, for the reader to judge (the UI and CLI warn). Some
+        # left: the sentences without one are said, since they read as if the ones beside them vouched for them.
+        uncited = uncited_sentences(cleaned) if citations else 0
+        lang = language if language in UNCITED else "en"
         return Answer(text=cleaned, citations=citations, question=question, answered=True, answerer=self.name,
-                      unsupported=not citations)
+                      unsupported=not citations, notice=UNCITED[lang][uncited > 1].format(n=uncited) if uncited else "")
+
+
+UNCITED = {
+    "en": ("One sentence of this answer cites no passage that says it: read it with care.",
+           "{n} sentences of this answer cite no passage that says them: read them with care."),
+    "fr": ("Une phrase de cette réponse ne cite aucun passage qui la dise : à lire avec prudence.",
+           "{n} phrases de cette réponse ne citent aucun passage qui les dise : à lire avec prudence."),
+}
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def uncited_sentences(text: str) -> int:
+    """How many sentences of the checked answer carry no marker ("… shells. [1]" carries the one after it)."""
+    pieces = [piece.strip() for piece in _SENTENCE_BREAK.split(text) if piece.strip()]
+    cited = [False] * len(pieces)
+    for i, piece in enumerate(pieces):
+        opening = re.match(r"(?:" + MARKER_GROUP.pattern + r"\s*)+", piece)
+        if opening and i:
+            cited[i - 1] = True
+            pieces[i] = piece[opening.end():]
+        cited[i] = cited[i] or bool(MARKER_GROUP.search(pieces[i]))
+    # An introduction ("Selon les articles :") claims nothing.
+    return sum(1 for piece, has in zip(pieces, cited, strict=True)
+               if not has and tokenize(piece) and not piece.endswith(":"))
 
 
 def shared_terms(claim: str, sentence: str) -> int:

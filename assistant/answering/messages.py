@@ -23,9 +23,8 @@ NO_ARTICLES = {
 }
 
 UNSUPPORTED = {
-    "en": "None of this answer's citations could be checked against the retrieved passages: treat it with caution.",
-    "fr": "Aucune citation de cette réponse n'a pu être vérifiée dans les passages retrouvés : "
-          "à prendre avec prudence.",
+    "en": "This answer cites no retrieved passage that says what it says: treat it with caution.",
+    "fr": "Cette réponse ne cite aucun passage retrouvé qui dise ce qu'elle dit : à prendre avec prudence.",
 }
 
 

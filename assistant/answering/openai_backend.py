@@ -167,6 +167,9 @@ class OpenAIChat:
                 raise LLMConfigError(f"{detail}{address}{model}") from error
             if "AuthenticationError" in names or "PermissionDeniedError" in names:
                 raise LLMConfigError(f"{detail}; the server refused the key: check ASSISTANT_LLM_API_KEY") from error
+            if getattr(error, "status_code", None) in (405, 501):  # a web server, not a chat API, at the address
+                raise LLMConfigError(f"{detail}; check ASSISTANT_LLM_BASE_URL ({self.where}): it should be an "
+                                     "OpenAI-compatible server's address, usually ending in /v1") from error
             raise
         finally:
             _reading.reset(reading)

@@ -45,7 +45,7 @@ STRINGS: dict[str, dict[str, str]] = {
                          "sentence highlighted.",
         "sources.for": "Sources for",
         "sources.none": "No passage cited.",
-        "sources.unsupported": "Warning: none of this answer's citations could be checked against the articles.",
+        "sources.unsupported": "Warning: this answer cites no passage of the articles that says what it says.",
         "sources.searching": "Searching the articles…",
         "sources.score": "score",
         "sources.mentions": "mentioned {n} times",
@@ -142,8 +142,8 @@ STRINGS: dict[str, dict[str, str]] = {
                          "la phrase citée surlignée.",
         "sources.for": "Sources pour",
         "sources.none": "Aucun passage cité.",
-        "sources.unsupported": "Attention : aucune des citations de cette réponse n'a pu être vérifiée dans les "
-                               "articles.",
+        "sources.unsupported": "Attention : cette réponse ne cite aucun passage des articles qui dise ce "
+                               "qu'elle dit.",
         "sources.searching": "Recherche dans les articles…",
         "sources.score": "score",
         "sources.mentions": "cité {n} fois",
