@@ -87,17 +87,28 @@ def new_subject(question: str) -> str | None:
 # rates the short "And unemployment?" nearest to an unrelated sentence; "unemployment" alone nearest to
 # the one on unemployment); at 2, it and "And the tourists?" after a question on weapons found their own.
 NEW_SUBJECT_WEIGHT = 2.0
+# The same for a follow-up that points back ("What did they say about famine?", after a question on the
+# Tour de France, quoted the stage's winner again; at 0.5 it found the famine, and "Who said that?" the
+# one who said it; at 1, "What did the minister say about it?" lost the article's lead for a sentence on
+# energy prices).
+POINTING_WEIGHT = 0.5
 
 
 def query_vector(embeddings: ModelEmbeddings, question: str, search: str) -> np.ndarray:
     """The vector to search and answer with. A continuation that brings a subject of its own searches
     with the earlier question's words (its frame: "the rate") but leans to its own subject: otherwise the
     longer earlier question outweighs it and the answer repeats the previous one."""
-    subject = new_subject(question) if search != question else None
+    if search == question:
+        return embeddings.embed_queries([search])[0]
+    subject, weight = new_subject(question), NEW_SUBJECT_WEIGHT
+    if subject is None and tokenize(question, query=True):
+        # A follow-up that points back but says what it asks about ("What did they say about famine?")
+        # keeps the earlier topic, with a word of its own.
+        subject, weight = question, POINTING_WEIGHT
     if subject is None:
         return embeddings.embed_queries([search])[0]
     earlier, own = embeddings.embed_queries([search, subject])
-    vector = np.asarray(earlier, np.float32) + NEW_SUBJECT_WEIGHT * np.asarray(own, np.float32)
+    vector = np.asarray(earlier, np.float32) + weight * np.asarray(own, np.float32)
     return vector / np.linalg.norm(vector)
 
 

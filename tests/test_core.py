@@ -479,26 +479,22 @@ def test_a_conversation_that_changes_subject_follows_it_and_a_dateline_lead_come
     assert growth.citations and growth.citations[0].quote.startswith("La croissance"), growth.text
 
 
-_ECONOMY_FR = """Économie : l'inflation recule en France, le chômage remonte
-
-Paris, le 14 mars 2025 — L'inflation en France est tombée à 1,8 % sur un an en février, contre 2,4 % en janvier, \
-selon les chiffres publiés vendredi par l'Insee. La baisse des prix de l'énergie explique l'essentiel de ce recul, \
-a précisé l'institut.
-
-Le taux de chômage, en revanche, a atteint 7,6 % de la population active au quatrième trimestre, son niveau le \
-plus élevé depuis 2021. Les jeunes de moins de 25 ans sont les plus touchés, avec un taux de 18,9 %.
-
-La croissance du produit intérieur brut a été de 0,3 % au dernier trimestre, portée par la consommation des \
-ménages.
-"""
+# Four short articles a reviewer wrote to hold conversations with (2026-12-06): French economy and cycling,
+# English war and health news.
+CONVERSATION = Path(__file__).parent / "data" / "conversation"
 
 
-def test_a_continuation_on_a_subject_the_articles_do_not_cover_is_refused(tmp_path):
+@pytest.fixture(scope="module")
+def conversation_assistant(tmp_path_factory) -> Assistant:
+    assistant = Assistant(tmp_path_factory.mktemp("conversation") / "index")
+    assert len(assistant.index([CONVERSATION]).added) == 4
+    return assistant
+
+
+def test_a_continuation_on_a_subject_the_articles_do_not_cover_is_refused(conversation_assistant):
     # Searched with the earlier question, "Et le déficit public ?" found the inflation sentences near enough
-    # to clear the bar, and quoted them as its answer (a reviewer's article, 2026-12-06).
-    (tmp_path / "economie.txt").write_text(_ECONOMY_FR, encoding="utf-8")
-    assistant = Assistant(tmp_path / "index")
-    assistant.index([tmp_path / "economie.txt"])
+    # to clear the bar, and quoted them as its answer.
+    assistant = conversation_assistant
     first = assistant.ask("Quel est le taux d'inflation en France ?")
     assert first.answered, first.text
     for follow_up in ("Et le déficit public ?", "Et les exportations ?"):
@@ -506,6 +502,14 @@ def test_a_continuation_on_a_subject_the_articles_do_not_cover_is_refused(tmp_pa
         assert not answer.answered and not answer.citations, (follow_up, answer.text)
     answer = assistant.ask("Et chez les jeunes ?", history=[first])
     assert answer.citations and "18,9 %" in answer.citations[0].quote, answer.text
+
+
+def test_a_follow_up_that_points_back_with_a_word_of_its_own_finds_it(conversation_assistant):
+    # "What did they say about famine?" after a question on the Tour de France quoted the stage's winner: the
+    # earlier question outweighed the word it asks about.
+    first = conversation_assistant.ask("Qui a gagné l'étape à Hautacam ?")
+    answer = conversation_assistant.ask("What did they say about famine?", history=[first])
+    assert answer.citations and "famine" in answer.citations[0].quote, answer.text
 
 
 def test_a_continuation_borrows_the_frame_and_a_possessive_points_back():
