@@ -212,16 +212,9 @@ class Assistant:
         """
         question = self.check_question(question)
         k, history = self.check_k(k), self.check_history(history)
-        if (refused := self._refused_at_once(question)) is not None:
-            return refused
-        from .entity_answers import answer_entity_question
-
-        listed = answer_entity_question(self, question, question_language(question), filters)
-        if listed is not None:  # "who / which places are mentioned (in ...)?": from the entity index
-            return self._noting_filters(listed, filters)
-        where = self.where(filters)
-        if (unmatched := self._unmatched(question, filters, where)) is not None:
-            return unmatched
+        before, where = self._before_search(question, filters)
+        if before is not None:
+            return before
         answer = self.chain.invoke({"question": question, "k": k or self.settings.k, "where": where,
                                     "history": history})
         return self._noting_filters(answer, filters)
@@ -240,25 +233,33 @@ class Assistant:
             return
         question = self.check_question(question)
         k, history = self.check_k(k), self.check_history(history)
-        if (refused := self._refused_at_once(question)) is not None:
-            yield refused
-            return
-        from .entity_answers import answer_entity_question
-
-        listed = answer_entity_question(self, question, question_language(question), filters)
-        if listed is not None:
-            listed = self._noting_filters(listed, filters)
-            yield from re.findall(r"\S+\s*", listed.text)
-            yield listed
-            return
-        where = self.where(filters)
-        if (unmatched := self._unmatched(question, filters, where)) is not None:
-            yield unmatched
+        before, where = self._before_search(question, filters)
+        if before is not None:
+            if before.answered:  # a list of names, said as it would be streamed
+                yield from re.findall(r"\S+\s*", before.text)
+            yield before
             return
         state = self.retrieval_chain.invoke({"question": question, "k": k or self.settings.k,
                                              "where": where, "history": history})
         for piece in stream_answer(self.answerer, state):
             yield self._noting_filters(piece, filters) if isinstance(piece, Answer) else piece
+
+    def _before_search(self, question: str, filters: dict[str, Any] | None
+                       ) -> tuple[Answer | None, dict[str, Any] | None]:
+        """The answer given without a search, if any, and the ``where`` of the filters: nothing indexed,
+        another script, filters that leave no article (said before a list of names, which said "no
+        person" for a date range that matched nothing), or the entity index's list of the names asked for."""
+        if (refused := self._refused_at_once(question)) is not None:
+            return refused, None
+        where = self.where(filters)
+        if (unmatched := self._unmatched(question, filters, where)) is not None:
+            return unmatched, where
+        from .entity_answers import answer_entity_question
+
+        listed = answer_entity_question(self, question, question_language(question), filters)
+        if listed is not None:  # "who / which places are mentioned (in ...)?": from the entity index
+            return self._noting_filters(listed, filters), where
+        return None, where
 
     def _refused_at_once(self, question: str) -> Answer | None:
         """The reply before any search: nothing is indexed, or the question is in another script."""
@@ -315,11 +316,13 @@ class Assistant:
         """People, places, organisations, other names and dates (``kind``), across the articles or in
         one (``source``: path, file name or doc id); each with its mentions as passages with offsets."""
         from .entities import KINDS
-        from .filters import resolve_sources
+        from .filters import FilterError, resolve_sources
 
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown entity kind {kind!r}: one of {', '.join(KINDS)}")
         doc_ids = resolve_sources([source], self.articles()) if source else None
+        if source and not doc_ids:  # a typo listed nothing, as if the article named no one
+            raise FilterError(f"{source}: no indexed article has this path, file name or title")
         return self.entity_index.entities(kind=kind, doc_ids=doc_ids)
 
     def where(self, filters: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -56,6 +56,7 @@ _WHICH = re.compile(
     rf"(?P<kind>[^?]*?)\s+(?:{_BE}\s+)?(?:(?:the )?(?:ones )?)?{_VERB}\b(?P<tail>.*)$", re.I)
 _TAIL = re.compile(r"^\s*(?:in|within|from|by|dans|par|au sein de|parmi)\s+(?P<what>.+?)\s*[?.!]*\s*$", re.I)
 _ARTICLE_WORD = re.compile(r"\b(?:articles?|documents?|texts?|textes?|files?|fichiers?|stories|story)\b", re.I)
+_ONE_ARTICLE = re.compile(r"\b(?:article|document|text|texte|file|fichier|story)\b", re.I)
 _LEAD_WORDS = re.compile(
     r"^(?:(?:the|these|those|this|all|les|le|la|ces|cet|cette|ce|tous les|toutes les)\b|l['’])\s*"
     r"(?:(?:articles?|documents?|texts?|textes?|files?|fichiers?|passages?|stories|story)\s*)?"
@@ -84,6 +85,10 @@ WHAT = {
            COUNTRY: "pays", CITY: "ville", REGION: "région"},
 }
 MORE = {"en": "… and {n} more (see `assistant entities`).", "fr": "… et {n} autres (voir `assistant entities`)."}
+NO_SUCH_ARTICLE = {
+    "en": "No indexed article is about “{scope}”.",
+    "fr": "Aucun article indexé ne porte sur « {scope} ».",
+}
 
 
 @dataclass
@@ -91,6 +96,7 @@ class EntityQuestion:
     kinds: tuple[str, ...]
     scope: str  # what follows "in", without its leading "the article about"; "" for all articles
     articles: bool  # the scope names articles, not passages
+    one_article: bool = False  # "the article about ...": the one that is most about it
     places: tuple[str, ...] = ()  # COUNTRY, CITY, REGION asked for; () for every place
 
     def sections(self) -> list[str]:
@@ -119,7 +125,10 @@ def parse(question: str) -> EntityQuestion | None:
         return None  # "who is mentioned as the supplier?" is a question for the answerer
     what = _TAIL.match(tail).group("what") if tail else ""
     scope = _TRAILING_WORDS.sub("", _LEAD_WORDS.sub("", what, count=1).strip()) if what else ""
-    return EntityQuestion(kinds=kinds, scope=scope, articles=bool(_ARTICLE_WORD.search(what)), places=places)
+    articles = bool(_ARTICLE_WORD.search(what))
+    one = articles and bool(_ONE_ARTICLE.search(what)) and not re.search(r"\b(?:articles|stories|files|fichiers|"
+                                                                          r"documents|texts|textes)\b", what, re.I)
+    return EntityQuestion(kinds=kinds, scope=scope, articles=articles, one_article=one, places=places)
 
 
 def _kinds(words: str) -> tuple[str, ...]:
@@ -161,7 +170,15 @@ def answer_entity_question(assistant: Any, question: str, language: str,
             doc_ids = [d for d in named if doc_ids is None or d in doc_ids]
         else:
             relevant = _relevant_chunks(assistant, parsed.scope, where, language)
-            if parsed.articles:
+            if not relevant:
+                lang = language if language in NO_SUCH_ARTICLE else "en"
+                return Answer(text=NO_SUCH_ARTICLE[lang].format(scope=parsed.scope), question=question,
+                              answered=False, answerer=ENTITY_INDEX)
+            if parsed.one_article:
+                # "the article about Putin's visit": the article of the passage most about it, not every
+                # article with a passage near it (one on Zelensky's visit listed its places too).
+                doc_ids = [relevant[0].metadata["doc_id"]]
+            elif parsed.articles:
                 doc_ids = sorted({doc.metadata["doc_id"] for doc in relevant})
             else:
                 spans = {}
@@ -189,7 +206,7 @@ def _relevant_chunks(assistant: Any, scope: str, where: dict[str, Any] | None, l
     score = getattr(answerer, "score_sentences", None)
     if score is None:
         return docs
-    kept = {}
+    kept = {}  # best first
     for sentence in score(scope, vector, docs, language):
         threshold = answerer.threshold(language, sentence.chunk.metadata.get("language", ""))
         shares_words = sentence.chunk.metadata.get("lexical_score", 0.0) > 0
@@ -256,7 +273,8 @@ def one_per_place(entities: list[Entity]) -> list[Entity]:
             first_of[place] = replace(entity, mentions=list(entity.mentions), sources=list(entity.sources),
                                       other_names=list(entity.other_names))
             kept.append(first_of[place])
-    return kept
+    # The most mentioned first once merged: "Beijing (Pékin)", 4 mentions, ranked below names of 3.
+    return sorted(kept, key=lambda e: -e.mention_count)
 
 
 def _best_mention(entity: Entity):

@@ -47,6 +47,7 @@ def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "e
     web app's filters hold doc ids and entity keys)."""
     labels = LABELS.get(language, LABELS["en"])
     or_ = " ou " if language == "fr" else " or "
+    and_ = " et " if language == "fr" else " and "  # entities: an article must mention each of them
     titles: dict[str, str] | None = None
     parts = []
     for key, value in filters.items():
@@ -62,7 +63,8 @@ def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "e
                 index = assistant.entity_index
                 item = index.name_of(item) or next(filter(None, map(index.name_of, index.match(item))), item)
             shown.append(item)
-        parts.append(labels.get(key, key + (" : {}" if language == "fr" else ": {}")).format(or_.join(shown)))
+        joined = (and_ if key == "entity" else or_).join(shown)
+        parts.append(labels.get(key, key + (" : {}" if language == "fr" else ": {}")).format(joined))
     return (" ; " if language == "fr" else "; ").join(parts)
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, article_text
@@ -138,7 +139,9 @@ def test_sample_people_and_places_with_exact_offsets(sample_assistant):
     kim = next(e for e in everything if e.key == "kim jong un")
     assert kim.mention_count == 4
     assert [e.key for e in sample_assistant.entities(source=SAMPLE.name)] == [e.key for e in everything]
-    assert sample_assistant.entities(source="no-such-article.txt") == []
+    # A name that is no article's is said, not listed as an article naming no one.
+    with pytest.raises(FilterError, match="no-such-article.txt: no indexed article"):
+        sample_assistant.entities(source="no-such-article.txt")
 
 
 @pytest.mark.parametrize("question,names", [
@@ -441,3 +444,46 @@ def test_a_name_written_in_capitals_only_in_a_dateline_is_shown_as_written_elsew
     acronym = [Mention("organisation", "nato", "NATO", 0, 4), Mention("organisation", "nato", "Nato", 9, 13),
                Mention("organisation", "nato", "NATO", 20, 24)]
     assert display_name(acronym) == "NATO"
+
+
+# Ten short articles an analyst wrote to try the entities and filters (2026-12-06): French and English, dated
+# in several ways, one undated, one a copy of another.
+ANALYST = Path(__file__).parent / "data" / "analyst"
+
+
+@pytest.fixture(scope="module")
+def analyst(tmp_path_factory) -> Assistant:
+    assistant = Assistant(tmp_path_factory.mktemp("analyst") / "index")
+    assistant.index([ANALYST])
+    return assistant
+
+
+def test_the_article_about_something_is_one_article(analyst):
+    # "l'article sur la visite de Poutine" listed the countries of an article on Zelensky's visit too.
+    for question in ("Quels pays sont cités dans l'article sur la visite de Poutine ?",
+                     "Which countries are mentioned in the article about Putin's visit to Beijing?"):
+        answer = analyst.ask(question)
+        assert answer.answered and {Path(c.source).name for c in answer.citations} == {"pekin-sommet.txt"}, (
+            question, answer.text)
+    # An article about nothing of the kind is said so: it read "mention no name of the kind country".
+    none = analyst.ask("Which countries are mentioned in the article about the price of oil?")
+    assert not none.answered and none.text == "No indexed article is about “the price of oil”."
+
+
+def test_filters_that_match_nothing_are_said_before_a_list_of_names(analyst):
+    # "Who is mentioned?" since 2030 said "The indexed articles mention no name of the kind person".
+    answer = analyst.ask("Who is mentioned?", filters={"since": "2030"})
+    assert not answer.answered and answer.text.startswith("No indexed article matches the filters"), answer.text
+    # Several names are all asked for (each must be mentioned), and said so: the notice said "or".
+    both = analyst.ask("Who is mentioned?", filters={"entity": ["Zelensky", "Scholz"]})
+    assert "mentioning Volodymyr Zelensky and Olaf Scholz" in both.notice + both.text, (both.text, both.notice)
+
+
+def test_merged_places_are_ranked_by_their_merged_counts(analyst, capsys):
+    # "Beijing (Pékin)", 4 mentions, was listed below names of 3 (its parts' counts), and --limit dropped it.
+    assert main(["--index", str(analyst.settings.index_dir), "entities", "--kind", "place", "--limit", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    counts = [int(line.split(" mention(s)")[0].split()[-1]) for line in lines]
+    assert counts == sorted(counts, reverse=True) and any("Pékin" in line for line in lines), lines
+    assert main(["--index", str(analyst.settings.index_dir), "stats"]) == 0
+    assert "languages        en 4, fr 6" in capsys.readouterr().out  # it printed a Python dict

@@ -580,7 +580,7 @@ def remove_left(app, stored: list[Path]) -> None:
 def test_the_library_tab_fits_a_phone(browser, app, tmp_path):
     # On a 390-pixel screen the table gave "Language" 26 pixels (a letter a line), dates broke inside their
     # numbers, and the article to remove was picked in a box half the screen wide. Neither the page nor the
-    # table scrolls sideways (the table shows no language and passages there), and the remove controls are
+    # table scrolls sideways (the table shows no language and indexing date there), and the remove controls are
     # used on the phone.
     paths, stored = write_titled_articles(app, tmp_path, LONG_ARTICLES)
     context, page = open_page(browser, app, viewport=PHONE)

@@ -307,3 +307,24 @@ def test_a_source_card_and_the_article_view_say_when_the_article_was_published()
     undated = Citation(marker=1, source="/x/port.txt", title="Grève", quote="Le port est bloqué.", start=0, end=19,
                        score=0.93)
     assert "published" not in sources_html(Answer(text="…", citations=[undated], answered=True), 0, "en")
+
+
+def test_the_library_lists_when_each_article_was_published(tmp_path):
+    # The table said when an article was indexed, not when it was published, which is what a reader sorts
+    # the news by; a copy of another file is named in its source cell.
+    from assistant.web.library import article_rows, table_headers
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    body = "Le port du Havre en grève\n\nLe Havre, le 14 mars 2025 — Les dockers ont cessé le travail mardi.\n"
+    (folder / "greve.txt").write_text(body, encoding="utf-8")
+    (folder / "copie.txt").write_text(body, encoding="utf-8")
+    (folder / "sans-date.txt").write_text("Un article\n\nLes dockers ont repris le travail.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([folder])
+    rows = {row[1]: row for row in article_rows(assistant, UploadStore(tmp_path / "uploads", max_mb=1))}
+    assert table_headers("en")[3] == "Published" and table_headers("fr")[3] == "Publié le"
+    # copie.txt, indexed first, is the original; greve.txt the copy, whose passages are copie.txt's
+    assert rows[str(folder / "copie.txt")][3] == "2025-03-14", rows
+    assert rows[f"{folder / 'greve.txt'} (= copie.txt)"][3] == "2025-03-14", rows
+    assert rows[str(folder / "sans-date.txt")][3] == "—"

@@ -142,6 +142,8 @@ def stats(args: argparse.Namespace, assistant) -> int:
         print(json.dumps(numbers, ensure_ascii=False, indent=2))
     else:
         for key, value in numbers.items():
+            if isinstance(value, dict):  # {"fr": 4, "en": 3} -> "fr 4, en 3"
+                value = ", ".join(f"{name} {count}" for name, count in value.items())
             print(f"{key:16} {value}")
     return 0
 

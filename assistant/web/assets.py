@@ -53,20 +53,20 @@ CSS = """
 /* The library table fits its box at every width (kept 700 pixels wide, it scrolled 136 sideways at 1,024).
    The short columns keep the width of their header's word and of a date's day ("Language", "2026-11-25");
    the title and the source share what is left of the box (100cqw), and wrap. On a phone the language and
-   passages columns give their room to the others. Gradio sets each cell's width inline, from
+   indexing date columns give their room to the others. Gradio sets each cell's width inline, from
    library.COLUMN_WIDTHS: these rules win over it. (Gradio drops @container rules from a page's CSS.) */
 #articles .upload-container { container-type: inline-size; overflow-x: auto; }  /* a column too wide: it scrolls */
-#articles tr > *, #articles .virtual-row > * { --short: 290px; width: var(--w) !important;
+#articles tr > *, #articles .virtual-row > * { --short: 300px; width: var(--w) !important;
   min-width: var(--w) !important; max-width: var(--w) !important; flex: 0 0 var(--w) !important; }
 #articles tr > :nth-child(1), #articles .virtual-row > :nth-child(1) { --w: calc((100cqw - var(--short)) * .6); }
 #articles tr > :nth-child(2), #articles .virtual-row > :nth-child(2) { --w: calc((100cqw - var(--short)) * .4); }
 #articles tr > :nth-child(3), #articles .virtual-row > :nth-child(3) { --w: 96px; }
-#articles tr > :nth-child(4), #articles .virtual-row > :nth-child(4) { --w: 92px; }
+#articles tr > :nth-child(4), #articles .virtual-row > :nth-child(4) { --w: 102px; }
 #articles tr > :nth-child(5), #articles .virtual-row > :nth-child(5) { --w: 102px; }
 @media (max-width: 600px) {  /* the table's box is then under 535 pixels wide */
   #articles tr > *, #articles .virtual-row > * { --short: 102px; }
-  #articles tr > :nth-child(3), #articles tr > :nth-child(4), #articles .virtual-row > :nth-child(3),
-  #articles .virtual-row > :nth-child(4) { display: none; }
+  #articles tr > :nth-child(3), #articles tr > :nth-child(5), #articles .virtual-row > :nth-child(3),
+  #articles .virtual-row > :nth-child(5) { display: none; }
 }
 """
 

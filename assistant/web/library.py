@@ -230,9 +230,11 @@ def display_source(article: Article, uploads: UploadStore) -> str:
 def article_rows(assistant: Assistant, uploads: UploadStore) -> list[list[object]]:
     rows = []
     for article in sorted(assistant.articles(), key=lambda a: a.indexed_at, reverse=True):
-        chunks: object = len(article.chunk_ids) if not article.duplicate_of else f"= {Path(article.duplicate_of).name}"
+        source = display_source(article, uploads)
+        if article.duplicate_of:  # the same text as another file, whose passages stand for it
+            source += f" (= {Path(article.duplicate_of).name})"
         when = datetime.fromtimestamp(article.indexed_at).strftime("%Y-%m-%d %H:%M") if article.indexed_at else ""
-        rows.append([article.title, display_source(article, uploads), article.language or "?", chunks, when])
+        rows.append([article.title, source, article.language or "?", article.published[:10] or "—", when])
     return rows
 
 
@@ -243,7 +245,7 @@ COLUMN_WIDTHS = ["32%", "24%", "14.5%", "14%", "15.5%"]
 
 
 def table_headers(lang: str) -> list[str]:
-    return [t(lang, f"library.col.{key}") for key in ("title", "source", "language", "chunks", "indexed")]
+    return [t(lang, f"library.col.{key}") for key in ("title", "source", "language", "published", "indexed")]
 
 
 def remove_choices(assistant: Assistant, uploads: UploadStore) -> list[tuple[str, str]]:
