@@ -558,17 +558,23 @@ class EntityIndex:
         twins = [k for k in keys if k != wanted and place is not None and same_place(k) == place]
         exact = [wanted] if wanted in keys else []
         if exact or twins:
-            return exact + twins
+            return exact + twins + self._spelled_alike(exact, keys)
         words = wanted.split()
         contained = [k for k in keys if _contains_words(k.split(), words)]
         if contained:
-            return contained
+            return contained + self._spelled_alike(contained, keys)
         close = []
         for key in keys:
             key_words = key.split()
             if all(any(difflib.SequenceMatcher(None, w, kw).ratio() >= 0.8 for kw in key_words) for w in words):
                 close.append(key)
         return close
+
+    @staticmethod
+    def _spelled_alike(found: list[str], keys: list[str]) -> list[str]:
+        """The other spellings of the names found: "Zelensky" found "Volodymyr Zelensky" and not the
+        articles that write "Zelenskyy", though "Zelenskiy" (no key holds it) found both."""
+        return [k for k in keys if k not in found and any(spelled_alike(k, f) for f in found)]
 
     def _texts(self, doc_ids: set[str]) -> dict[str, str]:
         texts: dict[str, str] = {}
@@ -577,6 +583,18 @@ class EntityIndex:
             got = self.store._articles.get(ids=ids[start : start + 200], include=["documents"])
             texts.update(zip(got["ids"], got["documents"], strict=True))
         return texts
+
+
+def spelled_alike(a: str, b: str) -> bool:
+    """Two entity keys that write one name two ways ("volodymyr zelensky" / "volodymyr zelenskyy",
+    "vladimir poutine" / "vladimir putin"): as many words, each beginning as the other's and spelled
+    closely (not "kim jong un" / "kim jong il", nor "marine le pen" / "jean marie le pen")."""
+    import difflib
+
+    words_a, words_b = a.split(), b.split()
+    return a != b and len(words_a) == len(words_b) and all(
+        x[0] == y[0] and difflib.SequenceMatcher(None, x, y).ratio() >= 0.8
+        for x, y in zip(words_a, words_b, strict=True))
 
 
 def _contains_words(haystack: list[str], needle: list[str]) -> bool:

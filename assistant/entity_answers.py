@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .answering.grounding import CITY, COUNTRY, REGION, place_types, same_place
-from .entities import DATE, NAMED_KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity
+from .entities import DATE, NAMED_KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity, spelled_alike
 from .filters import resolve_sources
 from .types import Answer, Citation
 
@@ -233,7 +233,7 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
     lines: list[str] = []
     for kind in sections:
         names = []
-        of_kind = one_per_place(of_section[kind])
+        of_kind = merged_names(of_section[kind])
         for entity in of_kind[:MAX_NAMES]:
             mention = _best_mention(entity)
             marker = len(citations) + 1
@@ -253,15 +253,25 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
                   answerer=answerer_name)
 
 
-def one_per_place(entities: list[Entity]) -> list[Entity]:
+def merged_names(entities: list[Entity]) -> list[Entity]:
     """One entry per place named in two languages ("Soudan" in a French article, "Sudan" in an English
-    one: listed as "Soudan (Sudan)"), under the most mentioned name's key, with the mentions and articles of
-    all its names (an entity filter on that key keeps the articles in either language). Other entities are
-    returned as they are."""
+    one: listed as "Soudan (Sudan)"), and per person or organisation written two ways ("Volodymyr
+    Zelensky (Volodymyr Zelenskyy)", ``entities.spelled_alike``), under the most mentioned name's key, with
+    the mentions and articles of all its names (an entity filter on that key keeps the articles that write
+    any of them). Other entities are returned as they are; the most mentioned first."""
     kept: list[Entity] = []
     first_of: dict[str, Entity] = {}
+    # Names spelled alike have as many words with the same initials: only those are compared.
+    alike: dict[tuple[str, ...], list[str]] = {}
     for entity in entities:
         place = same_place(entity.name) if entity.kind == PLACE else None
+        if place is None and entity.kind in (PERSON, ORGANISATION) and entity.key:
+            initials = (entity.kind, *(word[0] for word in entity.key.split()))
+            groups = alike.setdefault(initials, [])
+            place = next((g for g in groups if spelled_alike(first_of[g].key, entity.key)), None)
+            if place is None:
+                place = f"{entity.kind} {entity.key}"
+                groups.append(place)
         if place is None:
             kept.append(entity)
         elif place in first_of:

@@ -487,3 +487,17 @@ def test_merged_places_are_ranked_by_their_merged_counts(analyst, capsys):
     assert counts == sorted(counts, reverse=True) and any("Pékin" in line for line in lines), lines
     assert main(["--index", str(analyst.settings.index_dir), "stats"]) == 0
     assert "languages        en 4, fr 6" in capsys.readouterr().out  # it printed a Python dict
+
+
+def test_a_name_written_two_ways_is_one_entry_and_one_filter(analyst):
+    from assistant.entities import spelled_alike
+
+    assert spelled_alike("volodymyr zelensky", "volodymyr zelenskyy")
+    assert spelled_alike("vladimir poutine", "vladimir putin")
+    assert not spelled_alike("kim jong un", "kim jong il") and not spelled_alike("marine le pen", "jean marie le pen")
+    # "Zelensky" and "Zelenskyy" were two people, and a filter on one left out the articles that write the other.
+    answer = analyst.ask("Who is mentioned?")
+    assert "Volodymyr Zelensky (Volodymyr Zelenskyy)" in answer.text and answer.text.count("Zelensky") == 2, (
+        answer.text)
+    kept = {Path(d.metadata["source"]).name for d in analyst.retrieve("visit", k=10, filters={"entity": "Zelensky"})}
+    assert "zelenskyy-washington.txt" in kept and "zelensky-bruxelles.txt" in kept, kept

@@ -8,7 +8,7 @@ import sys
 
 from ..cli import arg, command
 from ..entities import KINDS
-from ..entity_answers import one_per_place
+from ..entity_answers import merged_names
 
 
 def filters_from_args(args: argparse.Namespace) -> dict[str, object] | None:
@@ -53,7 +53,7 @@ def entities(args: argparse.Namespace, assistant) -> int:
                 assistant.indexer.refresh()
         print(f"entities extracted for {done} article(s)", file=sys.stderr)
     # A place named in two languages is one entry, as in answers and the web page ("Espagne (Spain)").
-    found = one_per_place(assistant.entities(kind=args.kind, source=args.source))
+    found = merged_names(assistant.entities(kind=args.kind, source=args.source))
     if args.source and not found and not any(a for a in assistant.articles()):
         print("error: no articles are indexed", file=sys.stderr)
         return 1

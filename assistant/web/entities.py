@@ -19,7 +19,7 @@ from typing import Any
 import gradio as gr
 
 from ..entities import DATE, KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity
-from ..entity_answers import one_per_place
+from ..entity_answers import merged_names
 from ..filters import FilterError, day_number
 
 GROUPS = {
@@ -71,7 +71,7 @@ def choices(entities: list[Entity]) -> list[tuple[str, str]]:
 
 def listed(assistant: Any, kind: str) -> list[Entity]:
     """A group's entries: a place named in two languages once ("Espagne (Spain)"), as answers list it."""
-    return one_per_place(assistant.entities(kind=kind))
+    return merged_names(assistant.entities(kind=kind))
 
 
 def mentions_html(entity: Entity | None, lang: str = "en") -> str:
