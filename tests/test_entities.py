@@ -465,6 +465,8 @@ def test_the_article_about_something_is_one_article(analyst):
         answer = analyst.ask(question)
         assert answer.answered and {Path(c.source).name for c in answer.citations} == {"pekin-sommet.txt"}, (
             question, answer.text)
+    # Each name's citation says when its article was published, as a passage's does (it was left empty).
+    assert {c.published for c in answer.citations} == {"2024-05-16"}, answer.citations
     # An article about nothing of the kind is said so: it read "mention no name of the kind country".
     none = analyst.ask("Which countries are mentioned in the article about the price of oil?")
     assert not none.answered and none.text == "No indexed article is about “the price of oil”."
