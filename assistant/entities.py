@@ -302,6 +302,9 @@ def _pieces(line: str, start: int) -> Iterable[tuple[int, str]]:
     yield start, line
 
 
+_SEPARATORS = {"|", "•", "·", "—", "–"}
+
+
 def _clean(ent: Any, text: str, offset: int) -> Mention | None:
     # ``text`` is the doc's text: spaCy's ``doc.text`` joins every token of the line at each call.
     kind = _LABELS.get(ent.label_)
@@ -314,6 +317,9 @@ def _clean(ent: Any, text: str, offset: int) -> Mention | None:
         if tokens[0].text.lower() in _PLACE_HEADS:
             head_kind = PLACE
         tokens = tokens[1:]
+    # A byline's separator ends the name: "Par Jean Martin | Publié le ..." was the person "Jean Martin | Publié".
+    cut = next((i for i, token in enumerate(tokens) if token.text in _SEPARATORS), None)
+    tokens = tokens[:cut] if cut is not None else tokens
     while tokens and not any(ch.isalnum() for ch in tokens[-1].text):
         tokens = tokens[:-1]
     if not tokens:

@@ -503,3 +503,10 @@ def test_a_name_written_two_ways_is_one_entry_and_one_filter(analyst):
         answer.text)
     kept = {Path(d.metadata["source"]).name for d in analyst.retrieve("visit", k=10, filters={"entity": "Zelensky"})}
     assert "zelenskyy-washington.txt" in kept and "zelensky-bruxelles.txt" in kept, kept
+
+
+def test_a_byline_separator_ends_a_name():
+    # "Par Jean Martin | Publié le 05 mars 2024" gave the person "Jean Martin | Publié".
+    text = (ANALYST / "scholz-berlin.txt").read_text(encoding="utf-8")
+    names = [m.surface for m in extract_mentions(text, "fr") if "Martin" in m.surface]
+    assert names == ["Jean Martin"], names
