@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     index_dir: Path = Field(default_factory=_default_index_dir)
     data_dir: Path = Field(default_factory=_default_data_dir)
     chroma_url: str | None = None  # http://host:port switches to a Chroma server
+    # Seconds a Chroma server may take over one request: a server that accepts and never answers (stopped
+    # with SIGSTOP, a dead proxy) hung every command and every question of the web app.
+    chroma_timeout: float = Field(default=60.0, gt=0, le=3600)
     embedding_cache: Path | None = None  # SQLite file of vectors by text hash; default: inside the index
 
     # Indexing

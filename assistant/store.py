@@ -63,7 +63,11 @@ class StoreUnreachableError(StoreStoppedError):
     """The Chroma server cannot be reached (down, restarted, wrong address): nothing can be read or written."""
 
     def __init__(self, url: str, error: BaseException) -> None:
+        import httpx
+
         reason = " ".join(str(error).split()) or type(error).__name__
+        if isinstance(error, httpx.TimeoutException):
+            reason = f"it did not answer in time ({reason}; ASSISTANT_CHROMA_TIMEOUT)"
         super().__init__(f"the Chroma server at {url} cannot be reached: {reason} "
                          "(is it running? ASSISTANT_CHROMA_URL / --chroma-url)")
         self.url = url
@@ -188,10 +192,14 @@ class _Guarded:
 
 
 class ModelMismatchError(StoreError):
-    def __init__(self, where: str, recorded: str, requested: str) -> None:
+    def __init__(self, where: str, recorded: str, requested: str, server: bool = False) -> None:
+        # The name the settings take for the recorded model ("all-minilm-l6-v2", not its id
+        # "sentence-transformers:all-minilm-l6-v2", which no setting loads).
+        name = recorded.split("@")[0].removeprefix("sentence-transformers:").removeprefix("intfloat/")
+        elsewhere = "another Chroma server" if server else "another folder"
         super().__init__(
             f"the index at {where} was built with the embedding model {recorded!r}, not {requested!r}: "
-            f"open it with ASSISTANT_EMBEDDING_MODEL={recorded.split('@')[0]!r} or index into another folder"
+            f"open it with --model {name} (ASSISTANT_EMBEDDING_MODEL={name}), or index into {elsewhere}"
         )
         self.recorded = recorded
         self.requested = requested
@@ -256,20 +264,35 @@ class Article:
         }
 
 
-def make_client(index_dir: Path, chroma_url: str | None):
+def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url:
+        import httpx
+
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+        port = url.port or (443 if url.scheme == "https" else 8000)
+        limit = httpx.Timeout(timeout, connect=min(timeout, 10.0))
+        with reaching(shown_url(chroma_url)):
+            # Asked first, within the timeout: Chroma's client asks the server at once and waits for ever.
+            beat = httpx.get(f"{url.scheme}://{url.hostname or '127.0.0.1'}:{port}/api/v2/heartbeat", timeout=limit)
+        if beat.status_code != 200 or "heartbeat" not in beat.text:
+            raise StoreError(f"{shown_url(chroma_url)} answers, but not as a Chroma server does (HTTP "
+                             f"{beat.status_code} for /api/v2/heartbeat): check ASSISTANT_CHROMA_URL / --chroma-url")
         with reaching(shown_url(chroma_url)):
             client = chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1",
-                port=url.port or (443 if url.scheme == "https" else 8000),
+                port=port,
                 ssl=url.scheme == "https",
                 settings=chroma_settings,
             )
+        # Chroma's HTTP client waits for ever (httpx's timeout=None): a server that accepts and never
+        # answers hung the command or the question, with nothing said.
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = limit
         return _Guarded(client, shown_url(chroma_url))
     if index_dir.exists() and not index_dir.is_dir():
         raise StoreError(f"{index_dir} is a file, not an index folder")
@@ -335,11 +358,11 @@ class Store:
     """Chunks and articles in Chroma (embedded folder or server), for one embedding model."""
 
     def __init__(self, index_dir: Path, embeddings: ModelEmbeddings, chroma_url: str | None = None,
-                 namespace: str = "") -> None:
+                 namespace: str = "", timeout: float = 60.0) -> None:
         self.index_dir = index_dir
         self.embeddings = embeddings
         self.location = shown_url(chroma_url) if chroma_url else str(index_dir)  # as messages show it
-        self.client = make_client(index_dir, chroma_url)
+        self.client = make_client(index_dir, chroma_url, timeout)
         try:
             self._open(embeddings, chroma_url, namespace)
         except BaseException:
@@ -361,7 +384,13 @@ class Store:
         )
         recorded = (self._chunks.metadata or {}).get("embedding_model")
         if recorded and recorded != embeddings.model_id:
-            raise ModelMismatchError(self.location, str(recorded), embeddings.model_id)
+            if self._chunks.count() or self._articles.count():
+                raise ModelMismatchError(self.location, str(recorded), embeddings.model_id,
+                                         server=chroma_url is not None)
+            # Nothing indexed yet: the collection was only made by a reader (a web app started before the
+            # first index run), and is the first writer's, whatever its model.
+            self._chunks.modify(metadata={**(self._chunks.metadata or {}), "embedding_model": embeddings.model_id,
+                                          "dim": embeddings.dim})
         with reaching(self.location) if chroma_url else nullcontext():
             self.vectorstore = Chroma(client=getattr(self.client, "_target", self.client),
                                       collection_name=prefix + CHUNKS, embedding_function=embeddings,

@@ -215,3 +215,43 @@ def test_a_reader_client_behind_the_server_is_not_a_problem(server, tmp_path):
     assert any("brought up to date at the next question" in note for note in report.notes)
     result = run_cli("check", index_dir=tmp_path / "reader", env={"ASSISTANT_CHROMA_URL": server.url}, timeout=300)
     assert result.returncode == 0 and "note: this client's BM25 index is at generation" in result.stdout, result
+
+
+def test_a_server_that_never_answers_or_is_no_chroma_is_said_in_time(tmp_path):
+    # Chroma's client waits for ever: a server that accepted and never answered (stopped with SIGSTOP, a
+    # dead proxy) hung every command with nothing said; a web server that is not Chroma printed its HTML.
+    import http.server
+    import socket
+    import threading
+    import time
+
+    from assistant.store import StoreError
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    held: list[socket.socket] = []
+
+    def hold() -> None:  # accepts, never answers
+        try:
+            while True:
+                held.append(silent.accept()[0])
+        except OSError:  # closed at the end of the test
+            pass
+
+    threading.Thread(target=hold, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(StoreUnreachableError, match="did not answer in time .*ASSISTANT_CHROMA_TIMEOUT"):
+        Assistant(tmp_path / "a", chroma_url=f"http://127.0.0.1:{silent.getsockname()[1]}", chroma_timeout=2).stats()
+    assert time.monotonic() - started < 30
+    silent.close()
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{web.server_address[1]}"
+        with pytest.raises(StoreError, match="not as a Chroma server does .*ASSISTANT_CHROMA_URL") as raised:
+            Assistant(tmp_path / "b", chroma_url=url).stats()
+        assert "<" not in str(raised.value)  # no HTML
+    finally:
+        web.shutdown()

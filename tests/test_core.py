@@ -246,9 +246,21 @@ def test_empty_index_says_so(tmp_path):
     assert "No articles" in answer.text
 
 
-def test_other_embedding_model_is_refused(sample_index):
-    with pytest.raises(ModelMismatchError, match="multilingual-e5-small"):
+def test_other_embedding_model_is_refused(sample_index, tmp_path):
+    with pytest.raises(ModelMismatchError, match="open it with --model multilingual-e5-small"):
         Assistant(sample_index, embedding_model="all-MiniLM-L6-v2").store  # noqa: B018
+    # The name it says for MiniLM is one the settings load (it said "sentence-transformers:all-minilm-l6-v2").
+    minilm = Assistant(tmp_path / "minilm", embedding_model="all-MiniLM-L6-v2")
+    minilm.index([SAMPLE])
+    with pytest.raises(ModelMismatchError, match="--model all-minilm-l6-v2") as refused:
+        Assistant(tmp_path / "minilm").store  # noqa: B018
+    name = str(refused.value).split("--model ")[1].split(" ")[0]
+    reopened = Assistant(tmp_path / "minilm", embedding_model=name)
+    assert WEAPONS in reopened.retrieve("lance-roquettes Grad")[0].page_content
+    # An index nothing was written to is the first writer's: a reader (a web app started before the
+    # first index run) made it for the default model, and MiniLM was then refused.
+    assert Assistant(tmp_path / "fresh").ask("What weapons were mentioned?").text.startswith("No articles")
+    assert Assistant(tmp_path / "fresh", embedding_model="all-MiniLM-L6-v2").index([SAMPLE]).added
 
 
 def test_minilm_is_usable_as_an_alternative(tmp_path):
