@@ -182,13 +182,22 @@ class _Guarded:
         url = self._url
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            with reaching(url):
+            with reaching(url), _becomes(lambda error: _collection_gone(error, url)):
                 result = value(*args, **kwargs)
             if type(result).__name__ == "Collection":
                 return _Guarded(result, url)
             return result
 
         return call
+
+
+def _collection_gone(error: BaseException, url: str) -> StoreError | None:
+    """Chroma's "Collection [...] does not exist" from a server that lost the index under an open client."""
+    if type(error).__name__ != "NotFoundError" or "does not exist" not in str(error):
+        return None
+    return StoreStoppedError(f"the Chroma server at {url} no longer has this index (restarted with another "
+                             "--path, or its data removed?): index the articles again, or point "
+                             "ASSISTANT_CHROMA_URL at the server that has them")
 
 
 class ModelMismatchError(StoreError):

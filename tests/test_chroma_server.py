@@ -255,3 +255,25 @@ def test_a_server_that_never_answers_or_is_no_chroma_is_said_in_time(tmp_path):
         assert "<" not in str(raised.value)  # no HTML
     finally:
         web.shutdown()
+
+
+def test_a_server_that_lost_the_index_under_an_open_client_says_so(tmp_path):
+    # Restarted on another --path (or wiped), the server answered Chroma's bare "NotFoundError: Collection
+    # [8d943bec-...] does not exist." to every call of a client left open.
+    import chromadb
+
+    from assistant.store import StoreStoppedError
+
+    server = ChromaServer(tmp_path / "chroma").start()
+    try:
+        assistant = Assistant(tmp_path / "index", chroma_url=server.url)
+        assistant.index([SAMPLE])
+        wiper = chromadb.HttpClient(host="127.0.0.1", port=int(server.url.rsplit(":", 1)[1]))
+        for collection in wiper.list_collections():
+            wiper.delete_collection(collection.name)
+        with pytest.raises(StoreStoppedError, match="no longer has this index .*ASSISTANT_CHROMA_URL"):
+            assistant.stats()
+        with pytest.raises(StoreStoppedError, match="no longer has this index"):
+            assistant.ask("What weapons were mentioned?")
+    finally:
+        server.stop()
