@@ -22,7 +22,7 @@ from .answering.messages import (
     other_script_text,
     under_filters,
 )
-from .chain import build_chain, build_retrieval_chain, stream_answer
+from .chain import build_chain, build_retrieval_chain, conversation, stream_answer
 from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
 from .entities import Entity, EntityIndex
 from .indexer import Indexer
@@ -30,7 +30,7 @@ from .language import in_latin_script, question_language
 from .lexical import LexicalIndex
 from .reranking import Reranker
 from .retrieval import HybridRetriever, LexicalSide
-from .settings import Settings, SettingsError, SettingsWarning, invalid_settings, unknown_variables
+from .settings import Settings, SettingsError, SettingsWarning, check_k, invalid_settings, unknown_variables
 from .store import Article, Store
 from .types import Answer, IndexReport
 
@@ -154,7 +154,7 @@ class Assistant:
         """The question-answering chain as a LangChain ``Runnable`` (``invoke``, ``batch``, ``ainvoke``):
         ``"question"`` or ``{"question", "k", "where", "history"}`` -> ``Answer``. ``ask`` is this plus the
         entity index's answers, friendly filters and the replies that need no search."""
-        return build_chain(self.retriever, self.embeddings, self.answerer, self.check_question)
+        return build_chain(self.retriever, self.embeddings, self.answerer, self.check_inputs)
 
     @_part
     def entity_index(self) -> EntityIndex:
@@ -162,7 +162,7 @@ class Assistant:
 
     @_part
     def retrieval_chain(self) -> Runnable:
-        return build_retrieval_chain(self.retriever, self.embeddings, self.answerer, self.check_question)
+        return build_retrieval_chain(self.retriever, self.embeddings, self.answerer, self.check_inputs)
 
     @_part
     def indexer(self) -> Indexer:
@@ -348,36 +348,35 @@ class Assistant:
     def check_k(self, k: int | str | None) -> int | None:
         """The number of passages as an int (``"3"`` too, as ASSISTANT_K takes it), or ``ValueError`` for
         one that is not a whole number within the bounds of ASSISTANT_K."""
-        if k is None:
-            return None
-        low, high = Settings.bounds("k")
-        try:
-            number = int(k.strip()) if isinstance(k, str) else k
-        except ValueError:
-            number = None
-        if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
-            raise ValueError(f"k must be a whole number between {low} and {high} (as ASSISTANT_K), not {k!r}")
-        return number
+        return check_k(k)
 
     @staticmethod
     def check_history(history: Sequence[Any] | None) -> list[tuple[str, str]]:
-        """The earlier turns as ``(question, answer text)`` pairs, from pairs, earlier ``Answer`` objects or
-        ``{"question": ..., "answer": ...}`` dicts; ``ValueError`` naming a turn that is none of these."""
-        turns = []
-        for number, turn in enumerate(history or [], start=1):
-            if isinstance(turn, Answer):
-                pair = (turn.question, turn.text)
-            elif isinstance(turn, dict):
-                pair = (turn.get("question"), turn.get("answer", turn.get("text")))
-            elif isinstance(turn, list | tuple) and len(turn) == 2:
-                pair = tuple(turn)
-            else:
-                pair = None
-            if pair is None or not all(isinstance(part, str) for part in pair):
-                raise ValueError(f"history turn {number} must be a (question, answer text) pair, an Answer or a "
-                                 f"dict with 'question' and 'answer', not {turn!r:.80}")
-            turns.append(pair)
-        return turns
+        """The earlier turns as ``(question, answer text)`` pairs (``chain.conversation``), or ``ValueError``
+        naming a turn that cannot be read."""
+        return conversation(history)
+
+    def check_inputs(self, inputs: Any) -> dict[str, Any]:
+        """The chain's input as its state, checked as ``ask`` checks its arguments: a question, or a dict
+        with ``"question"`` and optionally ``"k"``, ``"history"``, ``"filters"`` (friendly) and ``"where"``
+        (raw Chroma, or friendly keys too)."""
+        if isinstance(inputs, str):
+            state: dict[str, Any] = {"question": inputs}
+        elif isinstance(inputs, dict) and "question" in inputs:
+            state = dict(inputs)
+        else:
+            what = f"a dict of {sorted(map(str, inputs))}" if isinstance(inputs, dict) else type(inputs).__name__
+            raise QuestionError(f"the chain takes a question (text) or a dict with 'question' (and 'k', 'history', "
+                                f"'filters', 'where'), not {what}")
+        state["question"] = self.check_question(state["question"])
+        state["k"] = self.check_k(state.get("k"))
+        state["history"] = self.check_history(state.get("history"))
+        from .filters import check_where
+
+        clauses = [where for where in (check_where(state.get("where"), self), self.where(state.pop("filters", None)))
+                   if where]
+        state["where"] = clauses[0] if len(clauses) == 1 else {"$and": clauses} if clauses else None
+        return state
 
     def check_question(self, question: str) -> str:
         """The question stripped, or ``QuestionError`` saying why it cannot be asked."""

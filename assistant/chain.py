@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -139,17 +139,68 @@ def search_query(question: str, history: list[tuple[str, str]]) -> str:
     return " ".join([*borrowed, question])
 
 
+_ASKING = frozenset({"human", "user"})
+_ANSWERING = frozenset({"ai", "assistant"})
+
+
+def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
+    """The earlier turns as ``(question, answer text)`` pairs, from pairs, earlier ``Answer`` objects,
+    ``{"question": ..., "answer": ...}`` dicts, or LangChain's messages (``("human", q), ("ai", a)`` or
+    ``HumanMessage``/``AIMessage``, one per turn, which were read as pairs of the words "human" and "ai");
+    ``ValueError`` naming a turn that is none of these."""
+    turns: list[tuple[str, str]] = []
+    asked: str | None = None
+    for number, turn in enumerate(history or [], start=1):
+        role, content = _message(turn)
+        if role in _ASKING:
+            asked = content
+            continue
+        if role in _ANSWERING:
+            if asked is not None:
+                turns.append((asked, content))
+            asked = None
+            continue
+        if isinstance(turn, Answer):
+            pair = (turn.question, turn.text)
+        elif isinstance(turn, dict):
+            pair = (turn.get("question"), turn.get("answer", turn.get("text")))
+        elif isinstance(turn, list | tuple) and len(turn) == 2:
+            pair = tuple(turn)
+        else:
+            pair = None
+        if pair is None or not all(isinstance(part, str) for part in pair):
+            raise ValueError(f"history turn {number} must be a (question, answer text) pair, an Answer, a dict "
+                             f"with 'question' and 'answer', or a LangChain message, not {turn!r:.80}")
+        turns.append(pair)
+    if asked is not None:  # a question left without its answer still sets the topic
+        turns.append((asked, ""))
+    return turns
+
+
+def _message(turn: Any) -> tuple[str | None, str]:
+    """A LangChain message's role and text: ``("human", "...")`` or a ``BaseMessage``."""
+    if isinstance(turn, tuple | list) and len(turn) == 2 and turn[0] in _ASKING | _ANSWERING \
+            and isinstance(turn[1], str):
+        return turn[0], turn[1]
+    role, content = getattr(turn, "type", None), getattr(turn, "content", None)
+    if role in _ASKING | _ANSWERING and isinstance(content, str):
+        return role, content
+    return None, ""
+
+
 def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings,
                           answerer: Answerer | None = None,
-                          check: Callable[[str], str] | None = None) -> Runnable:
+                          check: Callable[[Any], dict[str, Any]] | None = None) -> Runnable:
     """The chain up to the answer: its output is the state (question, language, docs, ...) to answer from.
-    ``check`` takes the question and returns it as it is to be asked, or raises (``Assistant.check_question``:
-    an empty question is refused, not answered)."""
+    ``check`` takes the chain's input and returns it as the state to start from, or raises
+    (``Assistant.check_inputs``: an empty question, a bad ``k`` or an unknown filter is refused)."""
 
     def prepare(inputs: str | dict[str, Any]) -> dict[str, Any]:
-        state = {"question": inputs} if isinstance(inputs, str) else dict(inputs)
         if check is not None:
-            state["question"] = check(state.get("question"))
+            state = check(inputs)
+        else:
+            state = {"question": inputs} if isinstance(inputs, str) else dict(inputs)
+            state["history"] = conversation(state.get("history"))
         started = time.perf_counter()
         history = state.get("history") or []
         condense = getattr(answerer, "condense", None)
@@ -169,7 +220,8 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
 
     def retrieve(state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
-        state["docs"] = retriever.search(state["search_query"], k=state.get("k"), where=state.get("where"),
+        # Through ``invoke``, so that callbacks and tracing see the retrieval as one (its documents too).
+        state["docs"] = retriever.invoke(state["search_query"], k=state.get("k"), where=state.get("where"),
                                          query_vector=state["query_vector"], language=state["language"])
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state
@@ -189,7 +241,7 @@ def _finish(result: Answer, state: dict[str, Any], started: float) -> Answer:
 
 
 def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answerer: Answerer,
-                check: Callable[[str], str] | None = None) -> Runnable:
+                check: Callable[[Any], dict[str, Any]] | None = None) -> Runnable:
     """Question (a string, or ``{"question", "k", "where", "history"}`` with a raw Chroma ``where``) ->
     ``Answer``: retrieval and the answerer. ``Assistant.ask`` adds what is not retrieval: the entity
     index's answers to "who is mentioned?", friendly filters, the empty-index and other-script replies."""

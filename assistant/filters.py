@@ -114,6 +114,22 @@ def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def check_where(where: dict[str, Any] | None, assistant: Any) -> dict[str, Any] | None:
+    """A ``where`` given to the chain: raw Chroma clauses pass as they are (once translated, a filter is
+    raw: translating it again would misread ``{"language": {"$in": [...]}}``); one that uses the friendly
+    keys only friendly filters have ("lang", "since", "entity"...) is translated; an unknown key is an
+    error (Chroma matched nothing, and every question was refused as unanswerable)."""
+    if not where:
+        return None
+    if any(key in FRIENDLY and key not in CHUNK_FIELDS for key in where):
+        return build_where(where, assistant)
+    unknown = sorted(str(key) for key in where if key not in CHUNK_FIELDS and not str(key).startswith("$"))
+    if unknown:
+        raise FilterError(f"unknown filter {', '.join(map(repr, unknown))} (use source, lang, since, until, "
+                          f"entity, or a Chroma where on {', '.join(sorted(CHUNK_FIELDS))})")
+    return where
+
+
 def resolve_sources(wanted: Iterable[str], articles: Iterable[Any]) -> list[str]:
     """Doc ids of the articles named by path, file name, doc id, or a piece of their file name (its
     extension aside) or title of 4 characters or more. A duplicate (the same text under another name) stands

@@ -8,13 +8,15 @@ the passage whose sentence answers it even when the rest of the passage is about
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
@@ -24,6 +26,7 @@ from .embeddings import ModelEmbeddings
 from .language import crosses, question_language
 from .lexical import LexicalIndex
 from .reranking import Reranker
+from .settings import check_k
 from .store import Store
 
 
@@ -181,7 +184,17 @@ class HybridRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None, **kwargs: Any
     ) -> list[Document]:
-        return self.search(query, k=kwargs.get("k", self.k), where=kwargs.get("where", self.where))
+        if not isinstance(query, str) or not query.strip():
+            raise ValueError(f"the retriever takes a question (text that is not empty), not {query!r:.40}")
+        return self.search(query, k=check_k(kwargs.get("k")) or self.k, where=kwargs.get("where", self.where),
+                           query_vector=kwargs.get("query_vector"), language=kwargs.get("language"))
+
+    async def _aget_relevant_documents(
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun | None = None, **kwargs: Any
+    ) -> list[Document]:
+        # BaseRetriever's own takes no arguments: ``ainvoke(question, k=1)`` raised TypeError.
+        return await asyncio.get_running_loop().run_in_executor(
+            None, functools.partial(self._get_relevant_documents, query, **kwargs))
 
     def search(self, query: str, k: int | None = None, where: dict[str, Any] | None = None,
                query_vector: np.ndarray | None = None, language: str | None = None,

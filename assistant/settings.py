@@ -263,3 +263,19 @@ def invalid_settings(error: Any, given: Mapping[str, str]) -> list[str]:
         else:
             lines.append(f"{where}={value!r}: {rule}")
     return lines
+
+
+def check_k(k: object) -> int | None:
+    """The number of passages as an int (``"3"`` too, as ASSISTANT_K takes it), ``None`` for the default,
+    or ``ValueError`` for one that is not a whole number within the bounds of ASSISTANT_K (``k=-1`` returned
+    all but the last passage, and ``k=0`` the default, through the retriever)."""
+    if k is None:
+        return None
+    low, high = Settings.bounds("k")
+    try:
+        number = int(k.strip()) if isinstance(k, str) else k
+    except ValueError:
+        number = None
+    if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+        raise ValueError(f"k must be a whole number between {low} and {high} (as ASSISTANT_K), not {k!r}")
+    return number

@@ -107,6 +107,45 @@ def test_the_chain_and_the_retriever_are_langchain_runnables_that_check_the_ques
             chain.invoke(empty)
 
 
+def test_the_chain_and_the_retriever_take_what_ask_takes_and_check_it_as_ask_does(sample_assistant):
+    # From a developer's review of the LangChain seams (2026-12-06): each line below failed or was misread.
+    import asyncio
+
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from assistant import FilterError, QuestionError
+
+    chain, retriever = sample_assistant.chain, sample_assistant.retriever
+    # ainvoke / abatch with k: TypeError (BaseRetriever's async method takes no arguments)
+    assert len(asyncio.run(retriever.ainvoke(WEAPONS, k=1))) == 1
+    assert [len(docs) for docs in asyncio.run(retriever.abatch([WEAPONS, "Kim Jong-un"], k=2))] == [2, 2]
+    # k=-1 returned all but the last passage, k=0 the default, k="2" a TypeError
+    for bad in (-1, 0, "many"):
+        with pytest.raises(ValueError, match="k must be a whole number"):
+            retriever.invoke(WEAPONS, k=bad)
+        with pytest.raises(ValueError, match="k must be a whole number"):
+            chain.invoke({"question": WEAPONS, "k": bad})
+    assert len(retriever.invoke(WEAPONS, k="2")) == 2
+    # history as ask takes it: earlier Answers raised TypeError; dicts and LangChain messages were read as
+    # pairs of their keys ("question", "answer") or roles ("human", "ai")
+    first = sample_assistant.ask(WEAPONS)
+    expected = chain.invoke({"question": "And who supplies them?", "history": [(first.question, first.text)]}).text
+    for history in ([first], [{"question": first.question, "answer": first.text}],
+                    [("human", first.question), ("ai", first.text)],
+                    [HumanMessage(first.question), AIMessage(first.text)]):
+        assert chain.invoke({"question": "And who supplies them?", "history": history}).text == expected, history
+    # filters as ask takes them (ignored before), and a typo in a raw where is an error (it matched nothing)
+    french = chain.invoke({"question": WEAPONS, "filters": {"lang": "fr"}})
+    assert french.answered
+    assert not chain.invoke({"question": WEAPONS, "filters": {"lang": "en"}}).answered  # no English article
+    with pytest.raises(FilterError, match="unknown filter 'langage'"):
+        chain.invoke({"question": WEAPONS, "where": {"langage": "fr"}})
+    # not a question: said so (it was "'NoneType' object is not iterable", or "must be text" for a dict)
+    for bad in (None, 5, {"query": WEAPONS}):
+        with pytest.raises(QuestionError, match="takes a question"):
+            chain.invoke(bad)
+
+
 def test_an_answer_under_filters_says_so_answered_or_not(sample_assistant):
     # A list of the people mentioned, filtered in the web app to one name, read as the whole collection's.
     filters = {"entity": "Budanov"}
