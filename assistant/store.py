@@ -363,6 +363,10 @@ def _fresh_embedded_client(index_dir: Path):
         return Client.from_system(system)
 
 
+# Reopenings of a stale vector index (another process deleted chunks it lists) before a search gives up.
+STALE_REOPENS = 3
+
+
 class Store:
     """Chunks and articles in Chroma (embedded folder or server), for one embedding model."""
 
@@ -534,19 +538,22 @@ class Store:
         from chromadb.errors import InternalError
 
         self.follow_other_writers()
-        try:
-            found = self._nearest(vector, k, where)
-            ids = [chunk_id for chunk_id, _ in found]
-            stale = self._embedded and bool(ids) and len(self._chunks.get(ids=ids, include=[])["ids"]) < len(ids)
-        except InternalError:  # "Error finding id"
-            if not self._embedded:
-                raise
-            stale = True
-        if stale:
-            # The vector index read at open lists chunks that another process has deleted since: reopen.
+        for _ in range(STALE_REOPENS):
+            try:
+                found = self._nearest(vector, k, where)
+                ids = [chunk_id for chunk_id, _ in found]
+                stale = self._embedded and bool(ids) and len(self._chunks.get(ids=ids, include=[])["ids"]) < len(ids)
+            except InternalError:  # "Error finding id"
+                if not self._embedded:
+                    raise
+                stale = True
+            if not stale:
+                return found
+            # The vector index read at open lists chunks that another process has deleted since: reopen. A
+            # writer still at work can delete more before the reopened index is read: once was not always
+            # enough (a reader's question failed with "Error finding id" during a long reindex).
             self.follow_other_writers(force=True)
-            found = self._nearest(vector, k, where)
-        return found
+        return self._nearest(vector, k, where)
 
     def _nearest(self, vector: Sequence[float], k: int, where: dict | None) -> list[tuple[str, float]]:
         # No count() first: Chroma 1.x returns fewer than k (or none) by itself, and a count is one more

@@ -93,8 +93,10 @@ class IndexReport:
         ]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
-        if self.duplicates:
-            parts.append(f"{len(self.duplicates)} duplicate")
+        if self.duplicates:  # counted above too (as added or updated): said as what they are
+            count = len(self.duplicates)
+            parts.append(f"{count} of them {'a copy' if count == 1 else 'copies'} of another indexed article "
+                         "(not stored twice)")
         if self.repaired:
             parts.append(f"{len(self.repaired)} repaired after an interrupted run")
         return ", ".join(parts) + (f" ({self.chunks_added} chunks written, {self.texts_embedded} texts embedded, "
