@@ -510,3 +510,15 @@ def test_a_byline_separator_ends_a_name():
     text = (ANALYST / "scholz-berlin.txt").read_text(encoding="utf-8")
     names = [m.surface for m in extract_mentions(text, "fr") if "Martin" in m.surface]
     assert names == ["Jean Martin"], names
+
+
+def test_the_list_says_when_each_article_was_published(analyst, capsys):
+    # An analyst could not see which date a date filter would read: `list` showed none, and had no --json.
+    index = str(analyst.settings.index_dir)
+    assert main(["--index", index, "list"]) == 0
+    rows = {Path(line.split("\t")[0]).name: line.split("\t") for line in capsys.readouterr().out.splitlines()}
+    assert rows["pekin-sommet.txt"][2] == "2024-05-16" and rows["sans-date.txt"][2] == "-", rows
+    assert main(["--index", index, "list", "--json"]) == 0
+    listed = {Path(a["source"]).name: a for a in json.loads(capsys.readouterr().out)}
+    assert listed["pekin-sommet.txt"]["published"] == "2024-05-16" and listed["sans-date.txt"]["published"] == ""
+    assert listed["greve-havre.txt"]["duplicate_of"].endswith("copie-havre.txt")

@@ -148,12 +148,21 @@ def stats(args: argparse.Namespace, assistant) -> int:
     return 0
 
 
-@command("list", "the indexed articles", reads_index=True)
+@command("list", "the indexed articles: source, language, publication date, passages, title (tab-separated)",
+         reads_index=True)
+@arg("--json", action="store_true", help="one JSON object per article, in a list")
 def list_articles(args: argparse.Namespace, assistant) -> int:
-    for article in assistant.articles():
+    articles = assistant.articles()
+    if args.json:
+        print(json.dumps([{"source": a.source, "title": a.title, "language": a.language, "published": a.published,
+                           "chunks": len(a.chunk_ids), "duplicate_of": a.duplicate_of or None, "doc_id": a.doc_id}
+                          for a in articles], ensure_ascii=False, indent=2))
+        return 0
+    for article in articles:
         extra = f" (duplicate of {_one_line(article.duplicate_of)})" if article.duplicate_of else ""
-        print(f"{_one_line(article.source)}\t{article.language}\t{len(article.chunk_ids)} chunks\t"
-              f"{_one_line(article.title)}{extra}")
+        # The date a date filter reads ("-": the article states none, and --since/--until leave it out).
+        print(f"{_one_line(article.source)}\t{article.language}\t{article.published[:10] or '-'}\t"
+              f"{len(article.chunk_ids)} chunks\t{_one_line(article.title)}{extra}")
     return 0
 
 
