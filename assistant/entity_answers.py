@@ -188,8 +188,13 @@ def answer_entity_question(assistant: Any, question: str, language: str,
     entities: list[Entity] = []
     for kind in parsed.kinds:
         entities.extend(assistant.entity_index.entities(kind=kind, doc_ids=doc_ids, spans=spans))
-    published = {a.doc_id: a.published for a in assistant.articles()}
-    return _answer(question, language, parsed, entities, ENTITY_INDEX, published)
+    answer = _answer(question, language, parsed, entities, ENTITY_INDEX)
+    # Each name's citation says when its article was published, as a passage's does: read for the cited
+    # articles only (every article's record, per question, weighs on a large archive).
+    dated = assistant.store.get_articles(sorted({c.doc_id for c in answer.citations}))
+    for citation in answer.citations:
+        citation.published = dated[citation.doc_id].published if citation.doc_id in dated else ""
+    return answer
 
 
 def _doc_ids_matching(assistant: Any, where: dict[str, Any]) -> list[str]:
@@ -217,7 +222,7 @@ def _relevant_chunks(assistant: Any, scope: str, where: dict[str, Any] | None, l
 
 
 def _answer(question: str, language: str, parsed: EntityQuestion, entities: list[Entity],
-            answerer_name: str, published: dict[str, str] | None = None) -> Answer:
+            answerer_name: str) -> Answer:
     lang = language if language in LABELS else "en"
     where_text = f" ({parsed.scope})" if parsed.scope else ""
     sections = parsed.sections()
@@ -242,7 +247,7 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
                 marker=marker, source=mention.source, title=mention.title, quote=mention.text,
                 start=mention.start, end=mention.end, score=float(entity.mention_count),
                 doc_id=mention.doc_id, passage=mention.passage, passage_start=mention.passage_start,
-                passage_end=mention.passage_end, published=(published or {}).get(mention.doc_id, ""),
+                passage_end=mention.passage_end,
             ))
             names.append(f"{entity.label} [{marker}]")
         if names:
