@@ -76,11 +76,7 @@ def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any
     """The Chroma ``where`` for ``filters`` (friendly keys, raw Chroma clauses, or a mix)."""
     if not filters:
         return None
-    unknown = sorted(str(key) for key in filters if key not in FRIENDLY and key not in CHUNK_FIELDS
-                     and not str(key).startswith("$"))
-    if unknown:
-        raise FilterError(f"unknown filter {', '.join(map(repr, unknown))} (use source, lang, since, until, "
-                          f"entity, or a Chroma where on {', '.join(sorted(CHUNK_FIELDS))})")
+    _check_keys(filters)
     if not is_friendly(filters):
         return filters
     clauses: list[dict[str, Any]] = []
@@ -119,15 +115,19 @@ def check_where(where: dict[str, Any] | None, assistant: Any) -> dict[str, Any] 
     raw: translating it again would misread ``{"language": {"$in": [...]}}``); one that uses the friendly
     keys only friendly filters have ("lang", "since", "entity"...) is translated; an unknown key is an
     error (Chroma matched nothing, and every question was refused as unanswerable)."""
-    if not where:
-        return None
-    if any(key in FRIENDLY and key not in CHUNK_FIELDS for key in where):
-        return build_where(where, assistant)
-    unknown = sorted(str(key) for key in where if key not in CHUNK_FIELDS and not str(key).startswith("$"))
+    if where and not any(key in FRIENDLY and key not in CHUNK_FIELDS for key in where):
+        _check_keys(where)
+        return where
+    return build_where(where, assistant)
+
+
+def _check_keys(filters: dict[str, Any]) -> None:
+    """A key that is neither a friendly filter nor a chunk field is a typo: Chroma would match nothing."""
+    unknown = sorted(str(key) for key in filters if key not in FRIENDLY and key not in CHUNK_FIELDS
+                     and not str(key).startswith("$"))
     if unknown:
         raise FilterError(f"unknown filter {', '.join(map(repr, unknown))} (use source, lang, since, until, "
                           f"entity, or a Chroma where on {', '.join(sorted(CHUNK_FIELDS))})")
-    return where
 
 
 def resolve_sources(wanted: Iterable[str], articles: Iterable[Any]) -> list[str]:
