@@ -30,7 +30,7 @@ from ..lexical import tokenize
 from ..prompts import format_passages, language_name, render
 from ..types import Answer, Citation
 from .extractive import ExtractiveAnswerer, ScoredSentence, citation_for, embedded_sentences
-from .grounding import absent_names, absent_years, near_spelling, text_words, unwritten_numbers
+from .grounding import near_spelling, text_words, unwritten_numbers
 from .messages import NOT_ANSWERED, not_answered_text
 
 logger = logging.getLogger(__name__)
@@ -227,19 +227,13 @@ class LLMAnswerer:
         if not docs:
             yield Answer(text=not_answered_text(language), question=question, answered=False, answerer=self.name)
             return
-        # Passages that never mention what the question names cannot ground an answer, however fluent the
-        # model: say so without a call that could only invent one (and take seconds to minutes).
-        absent = absent_names(question, docs, self.embeddings, self.cache) or absent_years(question, docs)
-        if absent:
-            yield Answer(text=not_answered_text(language, absent), question=question, answered=False,
-                         answerer=self.name)
-            return
         pending = getattr(self._turn, "pending", None)
         self._turn.pending = None
         deadline = pending[1] if pending and pending[0] == question else None  # a follow-up's rewrite took some
-        # Whether the passages answer at all is the extractive answerer's calibrated bar: given passages on
-        # another subject, a model writes a fluent answer and cites them ("What is the price of oil?" was
-        # answered from a dockers' strike). Refused as it refuses, without a call.
+        # Whether the passages answer at all is the extractive answerer's to say, without a call that could
+        # only invent an answer (and take seconds to minutes): passages that never mention what the question
+        # names ("They do not mention “Zelensky”"), or on another subject, below its calibrated bar (a model
+        # answered "What is the price of oil?" from a dockers' strike). Its answer is also the fallback below.
         extracted = self.fallback.answer(question, query_vector, docs, language)
         if not extracted.answered:
             yield replace(extracted, answerer=self.name)
@@ -253,17 +247,16 @@ class LLMAnswerer:
         except Exception as error:  # the caller gets an answer whatever the model or its server does
             # Not a warning: the reader already gets the notice, and a traceback on stderr helps nobody there.
             logger.info("%s answerer failed, falling back to the extractive answer", self.name, exc_info=True)
-            yield self.extractive(question, query_vector, docs, language, *self.reason(error))
+            yield self.extractive(extracted, language, *self.reason(error))
             return
         text = "".join(pieces).strip()
         if not text:
-            yield self.extractive(question, query_vector, docs, language, "empty", "")
+            yield self.extractive(extracted, language, "empty", "")
             return
         yield self.check(text, question, docs, language)
 
-    def extractive(self, question: str, query_vector: np.ndarray, docs: Sequence[Document], language: str,
-                   reason: str, detail: str) -> Answer:
-        result = self.fallback.answer(question, query_vector, docs, language)
+    def extractive(self, result: Answer, language: str, reason: str, detail: str) -> Answer:
+        """The extractive answer given in the model's stead, with a notice saying why."""
         lang = language if language in FALLBACK else "en"
         what = REASONS[reason][lang].format(timeout=self.backend.timeout, where=self.backend.where, detail=detail)
         result.notice = FALLBACK[lang].format(what=what)
@@ -346,6 +339,7 @@ UNCITED = {
            "{n} phrases de cette réponse ne citent aucun passage qui les dise : à lire avec prudence."),
 }
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n+")
+_OPENING_MARKERS = re.compile(r"(?:" + MARKER_GROUP.pattern + r"\s*)+")
 
 
 def uncited_sentences(text: str) -> int:
@@ -353,7 +347,7 @@ def uncited_sentences(text: str) -> int:
     pieces = [piece.strip() for piece in _SENTENCE_BREAK.split(text) if piece.strip()]
     cited = [False] * len(pieces)
     for i, piece in enumerate(pieces):
-        opening = re.match(r"(?:" + MARKER_GROUP.pattern + r"\s*)+", piece)
+        opening = _OPENING_MARKERS.match(piece)
         if opening and i:
             cited[i - 1] = True
             pieces[i] = piece[opening.end():]
