@@ -40,13 +40,13 @@ _CONTINUATIONS = re.compile(
 _POINTERS = frozenset(
     "it its they them their theirs he him his she her this that these those there "
     "il elle ils elles le la les l lui leur leurs eux y en cela ça ce celui celle ceux celles là son sa ses".split())
+_ARTICLES = frozenset("le la les l".split())
 # Of those, the ones that are only pronouns: "le", "la", "les", "en" also open a new subject ("Et le
 # chômage ?", "Et en Espagne ?").
-_PRONOUNS = _POINTERS - {"le", "la", "les", "l", "en", "y"}
+_PRONOUNS = _POINTERS - _ARTICLES - {"en", "y"}
 _WORD = re.compile(r"[^\W\d_]+")
 # After these, "le", "la", "les" are articles ("Quel est le taux ?", "à la frontière"), not pronouns.
 _BEFORE_ARTICLE = frozenset("est sont était étaient de à pour sur dans par avec contre entre vers chez sous".split())
-_ARTICLES = frozenset("le la les l".split())
 # What a question asks, not what about: "Et jusqu'à quand ?" brings no subject of its own.
 _QUESTION_WORDS = frozenset(
     "who whom whose what which when where why how much many long often qui que quoi quel quelle quels quelles "
