@@ -273,6 +273,17 @@ class Article:
         }
 
 
+def server_base(chroma_url: str) -> str:
+    """``scheme://host:port/path`` of a Chroma server's address, its port made explicit (8000, 443 for
+    https) and any credentials, query or trailing slash dropped: what the API paths are appended to."""
+    url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+    port = url.port or (443 if url.scheme == "https" else 8000)
+    host = url.hostname or "127.0.0.1"
+    if ":" in host:  # IPv6, bracketed again in a URL
+        host = f"[{host}]"
+    return f"{url.scheme}://{host}:{port}{url.path.rstrip('/')}"
+
+
 def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -281,22 +292,19 @@ def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0):
     if chroma_url:
         import httpx
 
-        url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-        port = url.port or (443 if url.scheme == "https" else 8000)
+        base = server_base(chroma_url)
         limit = httpx.Timeout(timeout, connect=min(timeout, 10.0))
         with reaching(shown_url(chroma_url)):
             # Asked first, within the timeout: Chroma's client asks the server at once and waits for ever.
-            beat = httpx.get(f"{url.scheme}://{url.hostname or '127.0.0.1'}:{port}/api/v2/heartbeat", timeout=limit)
+            beat = httpx.get(f"{base}/api/v2/heartbeat", timeout=limit)
         if beat.status_code != 200 or "heartbeat" not in beat.text:
             raise StoreError(f"{shown_url(chroma_url)} answers, but not as a Chroma server does (HTTP "
-                             f"{beat.status_code} for /api/v2/heartbeat): check ASSISTANT_CHROMA_URL / --chroma-url")
+                             f"{beat.status_code} for {urlparse(base).path}/api/v2/heartbeat): check "
+                             "ASSISTANT_CHROMA_URL / --chroma-url")
         with reaching(shown_url(chroma_url)):
-            client = chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1",
-                port=port,
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
+            # Given as a whole URL, Chroma's client keeps its path: a server behind a proxy at
+            # https://host/chroma is asked at /chroma/api/v2/...
+            client = chromadb.HttpClient(host=base, ssl=base.startswith("https:"), settings=chroma_settings)
         # Chroma's HTTP client waits for ever (httpx's timeout=None): a server that accepts and never
         # answers hung the command or the question, with nothing said.
         session = getattr(getattr(client, "_server", None), "_session", None)

@@ -277,3 +277,53 @@ def test_a_server_that_lost_the_index_under_an_open_client_says_so(tmp_path):
             assistant.ask("What weapons were mentioned?")
     finally:
         server.stop()
+
+
+def test_a_server_behind_a_proxy_at_a_path_is_reached_there(server, tmp_path):
+    # A newsroom puts Chroma behind its web server at https://host/chroma: the address's path was
+    # dropped, and the assistant asked the web server's root, which is not Chroma.
+    import http.server
+    import threading
+
+    import httpx
+
+    seen: list[str] = []
+
+    class Forward(http.server.BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            seen.append(self.path)
+            if not self.path.startswith("/chroma/"):
+                self.send_error(404)
+                return
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+            reply = httpx.request(self.command, server.url + self.path.removeprefix("/chroma"), content=body,
+                                  headers=headers, timeout=60)
+            self.send_response(reply.status_code)
+            for name, value in reply.headers.items():
+                if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.content)))
+            self.end_headers()
+            self.wfile.write(reply.content)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _forward
+
+        def log_message(self, *args) -> None:
+            pass
+
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{proxy.server_address[1]}/chroma/"
+        behind = Assistant(tmp_path / "behind", chroma_url=url)
+        report = behind.index([SAMPLE])
+        assert str(SAMPLE) in report.added + report.unchanged, report
+        answer = behind.ask("What weapons were mentioned?")
+        assert any(WEAPONS in c.quote for c in answer.citations), answer.text
+        assert seen and all(path.startswith("/chroma/api/v2/") for path in seen), seen[:5]
+        assert behind.stats()["index"] == url
+        # The same collection as a client that reaches the server directly.
+        assert str(SAMPLE) in [a.source for a in Assistant(tmp_path / "direct", chroma_url=server.url).articles()]
+    finally:
+        proxy.shutdown()
