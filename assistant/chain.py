@@ -139,6 +139,38 @@ def search_query(question: str, history: list[tuple[str, str]]) -> str:
     return " ".join([*borrowed, question])
 
 
+# "And in Benin?", "Et au Bénin ?", "Et Scholz ?": a continuation that is only a name, after a preposition.
+_NAMED_SUBJECT = re.compile(
+    r"(?i:(?:(?:in|at|on|for|from|to|with|about|au|aux|en|à|a|pour|chez|dans|avec|sur|de|du|des)\s+)?"
+    r"(?:(?:the|le|la|les|l['’])\s*)?)"
+    r"(?P<name>[A-ZÀ-ÖØ-Þ][\w’'-]*(?:\s+(?:(?:de|du|des|d['’]|of|the)\s*)?[A-ZÀ-ÖØ-Þ][\w’'-]*)*)")
+
+
+def substituted(question: str, history: list[tuple[str, str]]) -> str | None:
+    """The earlier question with this continuation's name in place of the one it asked about, when the
+    continuation is only a name: "Who won the election in Portugal?" then "And in Benin?" is "Who won the
+    election in Benin?". Blended with the earlier question, "And in Benin?" leaned to any sentence on
+    Benin and quoted the loser's score. ``None`` when the earlier question names no one thing of the
+    same kind (two places, or a place where the continuation names a person) to replace."""
+    from .answering.grounding import place_types, question_names
+
+    subject = new_subject(question)
+    named = _NAMED_SUBJECT.fullmatch(subject or "")
+    if not named:
+        return None
+    frame = next((previous for previous, _ in reversed(history) if not is_follow_up(previous)), None)
+    if frame is None:
+        return None
+    place = bool(place_types(named.group("name")))
+    candidates = [name for name in question_names(frame) if bool(place_types(name)) == place]
+    if len(candidates) != 1:
+        return None
+    # Only the name: the earlier question's own preposition and article stay ("de la Chine" -> "de la
+    # Corée du Nord", where "Et en Corée du Nord ?" would make "la position en Corée du Nord").
+    at = frame.rfind(candidates[0])
+    return frame[:at] + named.group("name") + frame[at + len(candidates[0]):]
+
+
 _ASKING = frozenset({"human", "user"})
 _ANSWERING = frozenset({"ai", "assistant"})
 
@@ -209,7 +241,10 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
             state["standalone"] = state["search_query"] = condense(state["question"], history)
             state.setdefault("timings", {})["condense"] = time.perf_counter() - started
             started = time.perf_counter()
-        if "search_query" in state:  # given, or an LLM's standalone question
+        rewritten = substituted(state["question"], history) if history and "search_query" not in state else None
+        if rewritten:  # a continuation that only names another thing asks the earlier question about it
+            state["standalone"] = state["search_query"] = rewritten
+        if "search_query" in state:  # given, rewritten, or an LLM's standalone question
             state["query_vector"] = embeddings.embed_queries([state["search_query"]])[0]
         else:
             state["search_query"] = search_query(state["question"], history)

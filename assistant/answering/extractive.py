@@ -18,12 +18,22 @@ from langchain_core.documents import Document
 from ..chain import new_subject
 from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
+from ..entities import entity_key
 from ..language import crosses
 from ..lexical import tokenize
 from ..loaders import METADATA_LINE
 from ..types import Answer, Citation
 from .answer_types import Expected, carries, counted_candidates, expected_answer, same_stem
-from .grounding import absent_names, absent_years, named_in, near_spelling, question_names, spells, text_words
+from .grounding import (
+    absent_names,
+    absent_years,
+    named_in,
+    near_spelling,
+    question_names,
+    spelled_out,
+    spells,
+    text_words,
+)
 from .messages import no_number_text, not_answered_text
 
 # e5 similarity of a counted noun (query) to a word after a number (passage) naming the same thing.
@@ -131,17 +141,21 @@ class ExtractiveAnswerer:
         question_terms = set(tokenize(question, query=True))
         # Across languages a name counts as shared when the sentence spells it otherwise ("Budanov" /
         # "Boudanov"); within one, near spellings are more often other names (PIAF: 7 answers lost, 4 won).
-        names = [(set(tokenize(name, query=True)) & question_terms, words) for name, words in named_in(question)]
+        # An acronym counts as shared by a sentence that writes it out ("BCE": "la Banque centrale européenne").
+        names = [(set(tokenize(name, query=True)) & question_terms, words, entity_key(name) if name.isupper() else "")
+                 for name, words in named_in(question)]
         chunk_scores = scores_by_language(docs)
         for sentence, similarity, context in zip(sentences, similarities, in_context, strict=True):
             overlap = 0.0
             if question_terms:
                 shared = question_terms & set(tokenize(sentence.text))
-                unshared = [(terms, words) for terms, words in names if words and not terms <= shared]
-                if unshared and language and crosses(language, sentence.chunk.metadata.get("language", "")):
-                    folded = text_words(sentence.text)
-                    for terms, words in unshared:
-                        if spells(folded, words):
+                unshared = [name for name in names if name[1] and not name[0] <= shared]
+                if unshared:
+                    across = bool(language) and crosses(language, sentence.chunk.metadata.get("language", ""))
+                    folded = text_words(sentence.text) if across else None
+                    for terms, words, acronym in unshared:
+                        if (folded is not None and spells(folded, words)) \
+                                or (acronym and acronym in spelled_out(sentence.text)):
                             shared |= terms
                 overlap = len(shared) / len(question_terms)
             sentence.similarity = float(similarity)
@@ -309,6 +323,8 @@ class ExtractiveAnswerer:
             if all(b.start - a.end <= ADJACENT_GAP and (same_paragraph(a, b) or _LEANS_BACK.match(b.text))
                    for a, b in zip(in_order, in_order[1:], strict=False)):
                 chosen = in_order
+        if _LATEST.search(question):
+            chosen = newest_first(chosen)
         chosen = with_lists(chosen, every)
         citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
         text = " ".join(f"{c.quote} [{c.marker}]" for c in citations)
@@ -475,6 +491,25 @@ def context_vectors(sentences: Sequence[ScoredSentence], vectors: np.ndarray) ->
                 context[i] += vectors[j]
     norms = np.linalg.norm(context, axis=1, keepdims=True)
     return context / np.where(norms > 0, norms, 1.0)
+
+
+# A question about the latest state of things: of two articles' figures ("142 morts" on 3 February, "417"
+# on the 5th), the newer comes first; the older stays, second, as what it was.
+_LATEST = re.compile(r"\b(?:latest|most recent|newest|current(?:ly)?|now|derni(?:er|ère)s?|plus récente?s?|"
+                     r"actuel(?:le)?s?|actuellement|aujourd'hui)\b", re.I)
+
+
+def newest_first(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The sentences of the most recently published article first (each article's own order kept);
+    undated articles after the dated ones."""
+    dates = {str(s.chunk.metadata.get("published") or "") for s in chosen}
+    if len(dates - {""}) < 2:
+        return chosen
+    # Stable: sorted by date alone, each article's sentences keep their order.
+    undated = [s for s in chosen if not s.chunk.metadata.get("published")]
+    dated = sorted((s for s in chosen if s.chunk.metadata.get("published")),
+                   key=lambda s: str(s.chunk.metadata["published"]), reverse=True)
+    return dated + undated
 
 
 def same_paragraph(a: ScoredSentence, b: ScoredSentence) -> bool:
