@@ -112,15 +112,23 @@ class SentenceTransformerEmbeddings(ModelEmbeddings):
     def __init__(self, name_or_path: str, precision: Precision = "auto") -> None:
         sleeping_openmp_waits()
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
         path = resolve_model_path(name_or_path)
+        bars = transformers_logging.is_progress_bar_enabled()
+        transformers_logging.disable_progress_bar()  # "Loading weights: 100%|███|" at every start
         try:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         except Exception as error:  # the library raises many kinds; all mean "cannot load it"
-            raise ValueError(
-                f"cannot load embedding model {name_or_path!r} offline: {error}. Give a local folder "
-                "or a model already in the Hugging Face cache."
-            ) from error
+            if isinstance(path, str):  # no such folder, nor a model in the cache: the library's text is a
+                # network hint ("Check your internet connection") that does not apply offline
+                raise ValueError(
+                    f"cannot load embedding model {name_or_path!r}: it is neither bundled (multilingual-e5-small, "
+                    "all-minilm-l6-v2), nor a folder, nor a model already in the Hugging Face cache") from None
+            raise ValueError(f"cannot load embedding model {name_or_path!r} from {path}: {error}") from error
+        finally:
+            if bars:
+                transformers_logging.enable_progress_bar()
         # One id per model whatever alias named it, so that the index's recorded model matches.
         name = "all-minilm-l6-v2" if str(name_or_path).lower() in MINILM_NAMES else Path(str(name_or_path)).name
         self.model_id = f"sentence-transformers:{name.lower()}"
