@@ -6,7 +6,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +30,7 @@ from .language import in_latin_script, question_language
 from .lexical import LexicalIndex
 from .reranking import Reranker
 from .retrieval import HybridRetriever, LexicalSide
-from .settings import Settings, SettingsError, SettingsWarning, check_k, invalid_settings, unknown_variables
+from .settings import Settings, SettingsWarning, check_k, unknown_variables
 from .store import Article, Store
 from .types import Answer, IndexReport
 
@@ -69,18 +69,12 @@ class Assistant:
         (``k=8``, ``chroma_url=...``), which beats its ``ASSISTANT_*`` variable. A bad value raises
         ``SettingsError`` naming the argument or variable; a variable the settings do not read warns
         (``SettingsWarning``)."""
-        from pydantic import ValidationError
-
         for warning in unknown_variables():
             warnings.warn(warning, SettingsWarning, stacklevel=2)
         if index_dir is not None:
             overrides["index_dir"] = Path(index_dir)
-        try:
-            base = settings or Settings()
-            self.settings = base.with_overrides(**overrides) if overrides else base
-        except ValidationError as error:
-            given = {field: field for field in overrides}
-            raise SettingsError("\n".join(invalid_settings(error, given))) from None
+        base = settings or Settings()  # SettingsError, naming each bad argument or variable
+        self.settings = base.with_overrides(**overrides) if overrides else base
         self._lock = threading.RLock()  # the parts build one another
 
     def close(self) -> None:
@@ -152,9 +146,10 @@ class Assistant:
     @_part
     def chain(self) -> Runnable:
         """The question-answering chain as a LangChain ``Runnable`` (``invoke``, ``batch``, ``ainvoke``):
-        ``"question"`` or ``{"question", "k", "where", "history"}`` -> ``Answer``. ``ask`` is this plus the
-        entity index's answers, friendly filters and the replies that need no search."""
-        return build_chain(self.retriever, self.embeddings, self.answerer, self.check_inputs)
+        ``"question"`` or ``{"question", "k", "history", "filters", "where"}`` -> ``Answer``, as ``ask``
+        answers (the entity index's lists, the filters' notice, the replies that need no search)."""
+        return build_chain(self.retriever, self.embeddings, self.answerer, self.check_inputs,
+                           before=self._before_search, after=self._noting_filters)
 
     @_part
     def entity_index(self) -> EntityIndex:
@@ -162,7 +157,8 @@ class Assistant:
 
     @_part
     def retrieval_chain(self) -> Runnable:
-        return build_retrieval_chain(self.retriever, self.embeddings, self.answerer, self.check_inputs)
+        # Up to the answer, from a state ``check_inputs`` made (``stream`` answers from it).
+        return build_retrieval_chain(self.retriever, self.embeddings, self.answerer)
 
     @_part
     def indexer(self) -> Indexer:
@@ -205,23 +201,18 @@ class Assistant:
         return self.retriever.search(question, k=k or self.settings.k, where=self.where(filters))
 
     def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
-            history: Sequence[tuple[str, str] | Answer] | None = None) -> Answer:
+            history: Sequence[Any] | None = None) -> Answer:
         """Answer from the indexed articles only, with citations; or say that they do not answer.
 
-        ``history``: the earlier turns of a conversation, oldest first, as ``(question, answer_text)``
-        pairs or the earlier ``Answer`` objects, so that a follow-up ("and who supplies them?") is understood.
+        ``filters``: ``source``, ``lang``, ``since``, ``until``, ``entity`` (README, *Filters*), or a raw
+        Chroma ``where``. ``history``: the earlier turns of a conversation, oldest first, as ``(question,
+        answer_text)`` pairs, the earlier ``Answer`` objects, ``{"question", "answer"}`` dicts or LangChain
+        messages, so that a follow-up ("and who supplies them?") is understood.
         """
-        question = self.check_question(question)
-        k, history = self.check_k(k), self.check_history(history)
-        before, where = self._before_search(question, filters)
-        if before is not None:
-            return before
-        answer = self.chain.invoke({"question": question, "k": k or self.settings.k, "where": where,
-                                    "history": history})
-        return self._noting_filters(answer, filters)
+        return self.chain.invoke({"question": question, "k": k, "filters": filters, "history": history})
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
-               history: Sequence[tuple[str, str] | Answer] | None = None) -> Iterator[str | Answer]:
+               history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
         """The answer's text as it is produced (``str`` pieces), then the complete ``Answer`` last.
 
         With an LLM answerer the pieces are the model's tokens; the final ``Answer`` is what counts (its
@@ -232,35 +223,31 @@ class Assistant:
             yield from re.findall(r"\S+\s*", answer.text)
             yield answer
             return
-        question = self.check_question(question)
-        k, history = self.check_k(k), self.check_history(history)
-        before, where = self._before_search(question, filters)
+        state = self.check_inputs({"question": question, "k": k, "filters": filters, "history": history})
+        before = self._before_search(state)
         if before is not None:
             if before.answered:  # a list of names, said as it would be streamed
                 yield from re.findall(r"\S+\s*", before.text)
             yield before
             return
-        state = self.retrieval_chain.invoke({"question": question, "k": k or self.settings.k,
-                                             "where": where, "history": history})
-        for piece in stream_answer(self.answerer, state):
-            yield self._noting_filters(piece, filters) if isinstance(piece, Answer) else piece
+        for piece in stream_answer(self.answerer, self.retrieval_chain.invoke(state)):
+            yield self._noting_filters(piece, state) if isinstance(piece, Answer) else piece
 
-    def _before_search(self, question: str, filters: dict[str, Any] | None
-                       ) -> tuple[Answer | None, dict[str, Any] | None]:
-        """The answer given without a search, if any, and the ``where`` of the filters: nothing indexed,
-        another script, filters that leave no article (said before a list of names, which said "no
-        person" for a date range that matched nothing), or the entity index's list of the names asked for."""
+    def _before_search(self, state: dict[str, Any]) -> Answer | None:
+        """The answer given without a search, if any: nothing indexed, another script, filters that leave
+        no article (said before a list of names, which said "no person" for a date range that matched
+        nothing), or the entity index's list of the names asked for."""
+        question, filters, where = state["question"], state.get("filters"), state.get("where")
         if (refused := self._refused_at_once(question)) is not None:
-            return refused, None
-        where = self.where(filters)
+            return refused
         if (unmatched := self._unmatched(question, filters, where)) is not None:
-            return unmatched, where
+            return unmatched
         from .entity_answers import answer_entity_question
 
         listed = answer_entity_question(self, question, question_language(question), filters)
         if listed is not None:  # "who / which places are mentioned (in ...)?": from the entity index
-            return self._noting_filters(listed, filters), where
-        return None, where
+            return self._noting_filters(listed, state)
+        return None
 
     def _refused_at_once(self, question: str) -> Answer | None:
         """The reply before any search: nothing is indexed, or the question is in another script."""
@@ -284,13 +271,14 @@ class Assistant:
         return Answer(text=no_match_text(language, describe_filters(filters, self, language)), question=question,
                       answered=False, answerer=self.answerer.name)
 
-    def _noting_filters(self, answer: Answer, filters: dict[str, Any] | None) -> Answer:
+    def _noting_filters(self, answer: Answer, state: dict[str, Any]) -> Answer:
         """An answer under filters says so: a refusal in its text (the articles they leave out may answer: a
         name picked in the web app's entities panel filters the chat, and a later question was refused as
         if unanswerable), every answer in its notice (a list of the people mentioned, filtered to one
         article, read as the whole collection's)."""
         from .filters import describe_filters, is_friendly
 
+        filters = state.get("filters")
         if not filters or not is_friendly(filters):
             return answer
         language = question_language(answer.question)
@@ -371,9 +359,14 @@ class Assistant:
         state["question"] = self.check_question(state["question"])
         state["k"] = self.check_k(state.get("k"))
         state["history"] = self.check_history(state.get("history"))
-        from .filters import check_where
+        from .filters import FilterError, check_where
 
-        clauses = [where for where in (check_where(state.get("where"), self), self.where(state.pop("filters", None)))
+        if state.get("filters") is not None and not isinstance(state["filters"], Mapping):
+            # A string's characters were read as filter names ("unknown filter 'f', 'r'").
+            raise FilterError(f"filters must be a dict such as {{'lang': 'fr'}}, not {type(state['filters']).__name__}")
+
+        # The friendly filters stay in the state: an answer under them says so (``_noting_filters``).
+        clauses = [where for where in (check_where(state.get("where"), self), self.where(state.get("filters")))
                    if where]
         state["where"] = clauses[0] if len(clauses) == 1 else {"$and": clauses} if clauses else None
         return state

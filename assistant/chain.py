@@ -180,6 +180,9 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     ``{"question": ..., "answer": ...}`` dicts, or LangChain's messages (``("human", q), ("ai", a)`` or
     ``HumanMessage``/``AIMessage``, one per turn, which were read as pairs of the words "human" and "ai");
     ``ValueError`` naming a turn that is none of these."""
+    if isinstance(history, str | bytes | dict):  # its characters or keys were read as turns
+        raise ValueError(f"history must be a list of earlier turns (pairs, Answers, dicts or LangChain messages), "
+                         f"not a single {type(history).__name__}")
     turns: list[tuple[str, str]] = []
     asked: str | None = None
     for number, turn in enumerate(history or [], start=1):
@@ -276,17 +279,34 @@ def _finish(result: Answer, state: dict[str, Any], started: float) -> Answer:
 
 
 def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answerer: Answerer,
-                check: Callable[[Any], dict[str, Any]] | None = None) -> Runnable:
+                check: Callable[[Any], dict[str, Any]] | None = None,
+                before: Callable[[dict[str, Any]], Answer | None] | None = None,
+                after: Callable[[Answer, dict[str, Any]], Answer] | None = None) -> Runnable:
     """Question (a string, or ``{"question", "k", "where", "history"}`` with a raw Chroma ``where``) ->
-    ``Answer``: retrieval and the answerer. ``Assistant.ask`` adds what is not retrieval: the entity
-    index's answers to "who is mentioned?", friendly filters, the empty-index and other-script replies."""
+    ``Answer``: retrieval and the answerer. ``check`` turns the input into the state (or raises);
+    ``before(state)`` may answer without a search (``Assistant``: nothing indexed, another script, filters
+    that match nothing, the entity index's lists); ``after(answer, state)`` finishes an answer (the
+    filters' notice). ``Assistant.chain`` has all three, so that it answers as ``ask`` does."""
 
     def answer(state: dict[str, Any]) -> Answer:
         started = time.perf_counter()
-        return _finish(answerer.answer(*_answer_args(state)), state, started)
+        result = _finish(answerer.answer(*_answer_args(state)), state, started)
+        return after(result, state) if after is not None else result
 
-    return (build_retrieval_chain(retriever, embeddings, answerer, check)
-            | RunnableLambda(answer, name="answer")).with_config(run_name="news-qa")
+    answering = build_retrieval_chain(retriever, embeddings, answerer) | RunnableLambda(answer, name="answer")
+
+    def checked(inputs: str | dict[str, Any]) -> dict[str, Any]:
+        if check is not None:
+            return check(inputs)
+        return {"question": inputs} if isinstance(inputs, str) else dict(inputs)
+
+    def route(state: dict[str, Any]) -> Answer | Runnable:
+        early = before(state) if before is not None else None
+        # A Runnable returned here is run on the same state, and shows in callbacks as the chain's step.
+        return early if early is not None else answering
+
+    return (RunnableLambda(checked, name="check") | RunnableLambda(route, name="route")).with_config(
+        run_name="news-qa")
 
 
 def stream_answer(answerer: Answerer, state: dict[str, Any]) -> Iterator[str | Answer]:

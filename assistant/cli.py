@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .settings import Settings, SettingsWarning, unknown_variables
+from .settings import Settings, SettingsError, SettingsWarning, unknown_variables
 from .settings import invalid_settings as settings_problems
 
 Handler = Callable[[argparse.Namespace, Any], int]
@@ -97,8 +97,6 @@ def invalid_settings(error: Any, args: argparse.Namespace) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from pydantic import ValidationError
-
     from .api import Assistant, QuestionError
     from .indexer import IndexBusyError
     from .reranking import RerankerError
@@ -119,8 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`| head`): not an error worth a message
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except ValidationError as error:
-        for line in invalid_settings(error, args):
+    except SettingsError as error:
+        for line in invalid_settings(error.validation, args) if error.validation else [f"error: {error}"]:
             print(line, file=sys.stderr)
         return 2
     except (QuestionError, IndexBusyError, StoreError, RerankerError, ValueError, OSError) as error:

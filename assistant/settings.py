@@ -201,6 +201,17 @@ class Settings(BaseSettings):
             high = getattr(rule, "le", None) if getattr(rule, "le", None) is not None else high
         return low, high
 
+    def __init__(self, **values: Any) -> None:
+        # ``Settings(k=0)`` raised pydantic's ValidationError with its links, where ``Assistant(k=0)`` and
+        # ``ASSISTANT_K=0`` say "k=0: must be ...": a value given here is named as the argument it is.
+        from pydantic import ValidationError
+
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise SettingsError("\n".join(invalid_settings(error, {field: field for field in values})),
+                                error) from None
+
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with some fields replaced, validated like the original."""
         data = self.model_dump()
@@ -233,7 +244,12 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
 
 
 class SettingsError(ValueError):
-    """Settings that cannot be used, one line per problem naming the variable or argument that gave it."""
+    """Settings that cannot be used, one line per problem naming the variable or argument that gave it.
+    ``validation``: pydantic's error, for callers that name the values' origins otherwise (the CLI's options)."""
+
+    def __init__(self, message: str, validation: Any = None) -> None:
+        super().__init__(message)
+        self.validation = validation
 
 
 class SettingsWarning(UserWarning):

@@ -8,6 +8,7 @@ import datetime
 import os
 import shutil
 import warnings
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE
@@ -26,6 +27,11 @@ def test_settings_errors_name_the_variable_or_the_argument(monkeypatch, tmp_path
     assert Assistant(tmp_path).settings.k == 5
     with pytest.raises(SettingsError, match=r"^k='zero': input should be a valid integer"):
         Assistant(tmp_path, k="zero")
+    # Settings made by hand, as Assistant's docstring shows: pydantic's error and links (a developer's review).
+    from assistant import Settings
+
+    with pytest.raises(SettingsError, match=r"^k=0: input should be greater than or equal to 1$"):
+        Assistant(settings=Settings(k=0))
     monkeypatch.setenv("ASSISTANT_TOP_K", "3")  # the CLI warned about it; Python ignored it in silence
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -144,6 +150,28 @@ def test_the_chain_and_the_retriever_take_what_ask_takes_and_check_it_as_ask_doe
     for bad in (None, 5, {"query": WEAPONS}):
         with pytest.raises(QuestionError, match="takes a question"):
             chain.invoke(bad)
+    # a string where a dict or a list belongs: its characters were read ("unknown filter 'f', 'r'", "not 'W'")
+    with pytest.raises(FilterError, match=r"^filters must be a dict such as \{'lang': 'fr'\}, not str$"):
+        sample_assistant.ask(WEAPONS, filters="fr")
+    with pytest.raises(ValueError, match=r"^history must be a list of earlier turns .* not a single str$"):
+        sample_assistant.ask(WEAPONS, history="What weapons were mentioned?")
+
+
+def test_the_chain_answers_as_ask_does(sample_assistant, tmp_path):
+    # From a developer's review (2026-12-06): the chain, which the README offers for LangChain pipelines,
+    # answered a question in another script from the French article, gave no notice under filters, blamed
+    # the articles for filters that matched nothing, and said "do not answer" of an empty index.
+    chain = sample_assistant.chain
+    for inputs in ("提到了哪些武器？", {"question": WEAPONS, "filters": {"lang": "fr"}},
+                   {"question": WEAPONS, "filters": {"since": "2030"}}, "Who is mentioned?"):
+        question = inputs if isinstance(inputs, str) else inputs["question"]
+        filters = None if isinstance(inputs, str) else inputs["filters"]
+        by_chain, by_ask = chain.invoke(inputs), sample_assistant.ask(question, filters=filters)
+        assert (by_chain.text, by_chain.notice, by_chain.citations) == (by_ask.text, by_ask.notice, by_ask.citations)
+    assert chain.invoke("提到了哪些武器？").text.startswith("Questions are answered in English or French")
+    assert chain.invoke({"question": WEAPONS, "filters": {"lang": "fr"}}).notice.startswith("Only the articles")
+    assert "2030" in chain.invoke({"question": WEAPONS, "filters": {"since": "2030"}}).text
+    assert "No articles are indexed yet" in Assistant(tmp_path / "empty").chain.invoke(WEAPONS).text
 
 
 def test_an_answer_under_filters_says_so_answered_or_not(sample_assistant):
@@ -154,3 +182,31 @@ def test_an_answer_under_filters_says_so_answered_or_not(sample_assistant):
         assert answer.answered and answer.notice == (
             "Only the articles matching the filters were searched (mentioning Kyrylo Boudanov)."), answer
     assert sample_assistant.ask(WEAPONS).notice == ""
+
+
+def test_the_readmes_python_example_runs_as_written(tmp_path):
+    # Its `from assistant import answer` replaced the `answer` it had just made, and the follow-up the text
+    # then showed, `history=[answer]`, raised (a developer's review, 2026-12-06).
+    import re
+    import subprocess
+    import sys
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## From Python", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) == 2, blocks
+    (tmp_path / "samples").mkdir()
+    shutil.copyfile(SAMPLE, tmp_path / "samples" / SAMPLE.name)
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
+    result = subprocess.run([sys.executable, "-c", "\n".join(blocks)], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "1 added" in result.stdout and "Grad" in result.stdout, result.stdout
+
+
+def test_an_embedding_model_that_is_not_there_is_said_plainly(tmp_path):
+    # It said "We couldn't connect to 'https://huggingface.co'... Check your internet connection" (offline,
+    # by design) with a doubled full stop.
+    with pytest.raises(ValueError,
+                       match=r"^cannot load embedding model 'no-such-model': it is neither bundled"):
+        Assistant(tmp_path, embedding_model="no-such-model").retrieve("weapons")
