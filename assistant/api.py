@@ -250,11 +250,17 @@ class Assistant:
         return None
 
     def _refused_at_once(self, question: str) -> Answer | None:
-        """The reply before any search: nothing is indexed, or the question is in another script."""
+        """The reply before any search: nothing is indexed, the question is in another script, or it is
+        no question (thanks, a greeting, "what can you do?")."""
+        from .answering.small_talk import small_talk, small_talk_text
+
+        talk = small_talk(question)  # its language is its words' ("Merci !" is no English)
         if self.store.count_chunks() == 0:
-            text = no_articles_text(question_language(question), self.store.location)
+            text = no_articles_text(talk[1] if talk else question_language(question), self.store.location)
         elif not in_latin_script(question):
             text = other_script_text()
+        elif talk:
+            text = small_talk_text(*talk)
         else:
             return None
         return Answer(text=text, question=question, answered=False, answerer=self.answerer.name)

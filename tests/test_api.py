@@ -210,3 +210,19 @@ def test_an_embedding_model_that_is_not_there_is_said_plainly(tmp_path):
     with pytest.raises(ValueError,
                        match=r"^cannot load embedding model 'no-such-model': it is neither bundled"):
         Assistant(tmp_path, embedding_model="no-such-model").retrieve("weapons")
+
+
+def test_thanks_greetings_and_what_can_you_do_get_a_reply_of_their_own(sample_assistant):
+    # "Merci !" was searched and answered with two cited sentences of a strike article (a web reviewer).
+    from assistant.answering.small_talk import small_talk
+
+    for message, start in [("Merci !", "Avec plaisir."), ("Thanks a lot!", "You're welcome."),
+                           ("Bonjour", "Bonjour. Posez une question"),
+                           ("Bonjour, que peux-tu faire ?", "Je réponds aux questions à partir des articles"),
+                           ("Hello, what can you do?", "I answer questions from the indexed articles only")]:
+        for answer in (sample_assistant.ask(message), sample_assistant.chain.invoke(message)):
+            assert not answer.answered and not answer.citations and answer.text.startswith(start), answer.text
+    # Words that are also names or keywords stay questions.
+    for question in ("Nice ?", "Top 14 ?", "Super Bowl", "OK, and the Chinese?", "Who said thanks?", "accord"):
+        assert small_talk(question) is None, question
+    assert sample_assistant.ask("Merci, quelles armes ont été mentionnées ?").answered

@@ -1,0 +1,77 @@
+"""Courtesies and questions about the assistant itself, answered without a search.
+
+"Merci !" was searched like a question and answered with two quoted sentences of a strike article, with
+their citations: a reader takes a cited reply as what the articles say. A message made only of thanks,
+greetings or agreement, or one asking what the assistant can do, gets a short reply of its own instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..language import question_language
+
+_THANKS = {"en": "thanks thank thx ty cheers", "fr": "merci"}
+_GREETINGS = {"en": "hello hi hey morning evening afternoon", "fr": "bonjour bonsoir salut coucou"}
+# Not "nice" or "top": "Nice ?" asks about the city, "Top 14" about rugby.
+_AGREEMENT = {"en": "ok okay great perfect cool good fine excellent awesome bye goodbye",
+              "fr": "ok okay super parfait genial cool bien excellent bravo daccord aurevoir"}
+# Words that may come with those and change nothing: "thank you very much", "merci beaucoup à vous".
+_FILLERS = set("you very much so a lot all again there everyone good great day beaucoup bien tous toi vous a "
+               "encore d de la le les tres mille bonne journee soiree au plus".split())
+# "What can you do?", "Que peux-tu faire ?", "Help", "Comment ça marche ?"
+_HELP = re.compile(
+    r"(?:what can you do|what do you do|how does (?:this|it) work|who are you|help|how do i use (?:this|you)|"
+    r"que (?:peux|sais)[ -]tu faire|que pouvez[ -]vous faire|que fais[ -]tu|qui es[ -]tu|qui etes[ -]vous|aide|"
+    r"comment (?:ca|cela) (?:marche|fonctionne)|a quoi sers[ -]tu)", re.I)
+
+REPLIES = {
+    "thanks": {"en": "You're welcome. Ask another question about the articles whenever you like.",
+               "fr": "Avec plaisir. Posez une autre question sur les articles quand vous voulez."},
+    "greeting": {"en": "Hello. Ask a question about the indexed articles: I answer from them only, and show "
+                       "the passages I relied on.",
+                 "fr": "Bonjour. Posez une question sur les articles indexés : j'y réponds à partir d'eux seuls, "
+                       "en montrant les passages sur lesquels je m'appuie."},
+    "agreement": {"en": "Ask another question about the articles whenever you like.",
+                  "fr": "Posez une autre question sur les articles quand vous voulez."},
+    "help": {"en": "I answer questions from the indexed articles only, quoting the passages I relied on, and say "
+                   "so when they do not answer. Ask in English or French: “What weapons were mentioned?”, “Who is "
+                   "mentioned?”, or follow up on an answer: “And who supplies them?”.",
+             "fr": "Je réponds aux questions à partir des articles indexés seulement, en citant les passages sur "
+                   "lesquels je m'appuie, et je le dis quand ils ne répondent pas. Posez vos questions en français "
+                   "ou en anglais : « Quelles armes ont été mentionnées ? », « Qui est mentionné ? », ou une suite "
+                   "à une réponse : « Et qui les fournit ? »."},
+}
+
+
+def _folded(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def small_talk(message: str) -> tuple[str, str] | None:
+    """``(kind, language)`` of a message that is only courtesy (``thanks``, ``greeting``, ``agreement``) or
+    asks what the assistant does (``help``); ``None`` for anything else, which is a question to search."""
+    folded = _folded(message).replace("d'accord", "daccord").replace("au revoir", "aurevoir")
+    words = re.findall(r"[a-z]+", folded)
+    if not words or len(words) > 12 or re.search(r"\d", folded):
+        return None
+    kinds = {"thanks": _THANKS, "greeting": _GREETINGS, "agreement": _AGREEMENT}
+    said: dict[str, str] = {}  # kind -> language of its first word seen
+    rest: list[str] = []
+    for word in words:
+        found = next(((kind, lang) for kind, langs in kinds.items() for lang, listed in langs.items()
+                      if word in listed.split()), None)
+        if found:
+            said.setdefault(found[0], found[1])
+        else:
+            rest.append(word)
+    if any(word not in _FILLERS for word in rest):
+        # "Bonjour, que peux-tu faire ?": a greeting and a question about the assistant itself
+        return ("help", question_language(message)) if _HELP.fullmatch(" ".join(rest)) else None
+    return next(((kind, said[kind]) for kind in ("thanks", "greeting", "agreement") if kind in said), None)
+
+
+def small_talk_text(kind: str, language: str) -> str:
+    return REPLIES[kind].get(language, REPLIES[kind]["en"])
