@@ -112,6 +112,9 @@ def query_vector(embeddings: ModelEmbeddings, question: str, search: str) -> np.
     return vector / np.linalg.norm(vector)
 
 
+# A question asking for a list reads this many times the passages of another (unless given its ``k``).
+LIST_PASSAGES = 2
+
 # At most this many earlier questions lend their words to a follow-up.
 FOLLOW_UP_CHAIN = 3
 
@@ -257,9 +260,16 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
         return state
 
     def retrieve(state: dict[str, Any]) -> dict[str, Any]:
+        from .answering.extractive import asks_for_list
+
         started = time.perf_counter()
+        k = state.get("k")
+        if k is None and asks_for_list(state.get("standalone") or state["question"]):
+            # "What weapons were mentioned?": the five best passages were all the longest article's, and
+            # the answer left out the other articles' weapons.
+            k = LIST_PASSAGES * retriever.k
         # Through ``invoke``, so that callbacks and tracing see the retrieval as one (its documents too).
-        state["docs"] = retriever.invoke(state["search_query"], k=state.get("k"), where=state.get("where"),
+        state["docs"] = retriever.invoke(state["search_query"], k=k, where=state.get("where"),
                                          query_vector=state["query_vector"], language=state["language"])
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state

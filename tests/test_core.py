@@ -592,6 +592,25 @@ def test_the_latest_figures_come_first(newsroom, question):
     assert [c.published for c in answer.citations][:2] == ["2026-02-05", "2026-02-03"], answer.text
 
 
+@pytest.mark.parametrize("question", ["What weapons were mentioned?", "Quelles armes ont été mentionnées ?"])
+def test_a_question_asking_for_a_list_quotes_each_article_that_answers_it(tmp_path_factory, question):
+    # With a second article on the war, the answer quoted two sentences of the sample and left out the
+    # drones and missiles of the other (a web reviewer, 2026-12-06): its sentence scored just under the bar,
+    # and in French its passage was not among the five retrieved.
+    index = tmp_path_factory.getbasetemp() / "weapons-lists"
+    assistant = Assistant(index / "index")
+    if not (index / "done").exists():
+        assert len(assistant.index([SAMPLE, Path(__file__).parent / "data" / "web-review"]).added) == 3
+        (index / "done").touch()
+    answer = assistant.ask(question)
+    sources = [Path(c.source).name for c in answer.citations]
+    assert "russie-coree-du-nord.txt" in sources and "drones-kharkiv.md" in sources, answer.text
+    assert any("Iskander-M" in c.quote for c in answer.citations) and any(WEAPONS in c.quote for c in answer.citations)
+    assert len(answer.citations) <= 5
+    # Any other question keeps its two sentences at most.
+    assert len(assistant.ask("Which weapons does North Korea supply?").citations) <= 2
+
+
 def test_a_sentence_two_articles_share_is_quoted_once(tmp_path):
     body = ("Le gouvernement a présenté mardi une réforme des retraites. La réforme repousse l'âge légal de départ "
             "à 64 ans. Les syndicats appellent à une grève générale le 19 janvier.\n")

@@ -226,11 +226,38 @@ class ExtractiveAnswerer:
             return base
         return base - self.spread_weight * (spread - self.spread_center)
 
-    def clears(self, sentence: ScoredSentence, language: str) -> bool:
+    def clears(self, sentence: ScoredSentence, language: str, slack: float = 0.0) -> bool:
         """Whether the sentence is close enough to the question to answer it, at the threshold of its own
         language pair: an English sentence near the bar does not refuse a French one above its own."""
         metadata = sentence.chunk.metadata
-        return sentence.score >= self.threshold(language, metadata.get("language", ""), metadata.get("dense_spread"))
+        bar = self.threshold(language, metadata.get("language", ""), metadata.get("dense_spread"))
+        return sentence.score >= bar - slack
+
+    def select_list(self, scored: list[ScoredSentence], language: str = "en") -> list[ScoredSentence]:
+        """``select`` for a question asking for a list ("What weapons were mentioned?"): the answer's
+        sentences, then each other article's best sentence within the margin and near the bar, up to
+        ``LIST_SENTENCES``. Two sentences left out the drones and missiles of a second
+        article on the war: each alone scores under a sentence that names the topic."""
+        chosen = self.select(scored, language)
+        if not chosen:
+            return []
+        top = max(s.rank for s in chosen)
+        said = [_words(s.text) for s in chosen]
+        quoted = {s.chunk.metadata.get("doc_id", "") for s in chosen}
+        candidates = [s for s in scored if s not in chosen and s.rank >= top - self.margin
+                      and self.clears(s, language, slack=LIST_SLACK)]
+        best_of_others: dict[str, ScoredSentence] = {}
+        for sentence in candidates:  # best first
+            best_of_others.setdefault(sentence.chunk.metadata.get("doc_id", ""), sentence)
+        # Only other articles': more of an article already quoted were sentences on the topic, not items.
+        for sentence in [s for doc_id, s in best_of_others.items() if doc_id not in quoted]:
+            if len(chosen) >= LIST_SENTENCES:
+                break
+            words = _words(sentence.text)
+            if words and not any(repeats(words, other) for other in said):
+                said.append(words)
+                chosen.append(sentence)
+        return chosen
 
     def select(self, scored: list[ScoredSentence], language: str = "en") -> list[ScoredSentence]:
         clearing = next((s for s in scored if self.clears(s, language)), None)
@@ -307,7 +334,8 @@ class ExtractiveAnswerer:
             # that can hold the number asked for are candidates (answer_types.py).
             same_thing = self.counted_noun_matcher(expected, [s.text for s in scored])
             scored = [s for s in scored if carries(expected, s.text, same_thing)]
-        chosen = self.select(self.discount_unnamed(question, docs, scored), language)
+        select = self.select_list if asks_for_list(question) else self.select
+        chosen = select(self.discount_unnamed(question, docs, scored), language)
         if chosen and not self.answers_alone(question, query_vector, docs, language, chosen):
             chosen = []
         if not chosen:
@@ -491,6 +519,24 @@ def context_vectors(sentences: Sequence[ScoredSentence], vectors: np.ndarray) ->
                 context[i] += vectors[j]
     norms = np.linalg.norm(context, axis=1, keepdims=True)
     return context / np.where(norms > 0, norms, 1.0)
+
+
+# "What weapons were mentioned?", "Quelles armes ont été citées ?", "List the companies": the answer is
+# every passage that names one, not the two best.
+_LIST_QUESTION = re.compile(
+    r"\b(?:what|which)\s+(?:[\w-]+\s+){1,3}(?:were|are|have been|has been)\s+(?:mentioned|cited|named|listed|"
+    r"quoted|discussed|referred to)\b|\bquel(?:le)?s\s+(?:[\w-]+\s+){1,3}(?:ont été|sont)\s+"
+    r"(?:mentionn|cit|évoqu|nomm|list)ée?s?\b|^\s*(?:list|liste[rz]?|give me (?:a|the) list|donne[sz]?[- ]moi "
+    r"la liste)\b", re.I)
+LIST_SENTENCES = 5
+# How far under its bar a further item may score: each names one thing of the list, less like the
+# question than a sentence on the topic ("63 Shahed drones and two Iskander-M ballistic missiles" 0.919
+# for "What weapons were mentioned?", at a bar of 0.925).
+LIST_SLACK = 0.01
+
+
+def asks_for_list(question: str) -> bool:
+    return bool(_LIST_QUESTION.search(question))
 
 
 # A question about the latest state of things: of two articles' figures ("142 morts" on 3 February, "417"
