@@ -328,3 +328,26 @@ def test_the_library_lists_when_each_article_was_published(tmp_path):
     assert rows[str(folder / "copie.txt")][3] == "2025-03-14", rows
     assert rows[f"{folder / 'greve.txt'} (= copie.txt)"][3] == "2025-03-14", rows
     assert rows[str(folder / "sans-date.txt")][3] == "—"
+
+
+def handler(demo: gr.Blocks, api_name: str):
+    """The Python function behind one of the page's events, to call without a browser."""
+    return next(block_fn.fn for block_fn in demo.fns.values() if block_fn.api_name == api_name)
+
+
+def test_a_question_asked_of_an_empty_index_is_told_to_use_the_library_tab(tmp_path):
+    # The chat said "Aucun article n'est encore indexé dans /tmp/.../index : ajoutez-en d'abord (`assistant index
+    # CHEMIN`, ou `Assistant.index(chemins)` en Python)": a server path and developer commands in a web page.
+    from assistant.web.panels import Conversation
+
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    respond = handler(build_app(assistant, panels=[]), "ask")
+    for lang, question, expected in (
+        ("fr", "Quelles armes ont été mentionnées ?", "ajoutez-en dans l'onglet Bibliothèque"),
+        ("en", "Quelles armes ont été mentionnées ?", "add some in the Library tab"),  # the page's language
+    ):
+        *_, (box, chat, conv, panel) = list(respond(question, Conversation(), 5, "extractive", lang, {}))
+        reply = chat[-1]["content"]
+        assert expected in reply, reply
+        assert str(tmp_path) not in reply and "assistant index" not in reply and "`" not in reply
+        assert conv.turns[0].answer is not None and not conv.turns[0].answer.answered

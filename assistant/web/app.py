@@ -255,8 +255,10 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             conv.turns.append(Turn(text))
             yield "", messages(conv, lang_value), conv, sources_html(None, None, lang_value, pending=True)
             with conv.answering:
-                answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
-                                                lang_value, filters_value or None)
+                answer = nothing_indexed(assistant, text, lang_value, answerer_name or pool.default)
+                if answer is None:
+                    answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
+                                                    lang_value, filters_value or None)
             conv.turns[turn].answer = answer
             conv.shown, conv.active, conv.article = turn, None, False
             # The box is left alone: it may hold the next question, typed while this one was answered.
@@ -488,6 +490,14 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 follow(follow_reranker, [lang], [reranker_status, reranker_timer], api_visibility="private",
                        concurrency_limit=None, show_progress="hidden")
     return demo
+
+
+def nothing_indexed(assistant: Assistant, question: str, lang: str, answerer: str) -> Answer | None:
+    """The reply to a question asked of an empty index, in the page's words: the API's names the index folder
+    and the commands that fill it, which a reader of the page has no use for (the Library tab is the way)."""
+    if assistant.store.count_chunks():
+        return None
+    return Answer(text=t(lang, "chat.no_articles"), question=question, answered=False, answerer=answerer)
 
 
 def _example_text(evt: gr.SelectData) -> str:
