@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as html_lib
+from pathlib import Path
 
 import gradio as gr
 import pytest
@@ -351,3 +352,25 @@ def test_a_question_asked_of_an_empty_index_is_told_to_use_the_library_tab(tmp_p
         assert expected in reply, reply
         assert str(tmp_path) not in reply and "assistant index" not in reply and "`" not in reply
         assert conv.turns[0].answer is not None and not conv.turns[0].answer.answered
+
+
+def test_an_unsupported_file_in_a_batch_is_reported_and_the_others_indexed(tmp_path):
+    # Gradio refused the whole batch ("Invalid file type: notes.docx", the upload box showing "Error"); indexing
+    # then reported "0 of 2" without a word about the .docx.
+    from gradio.data_classes import FileData, ListFiles
+
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    demo = build_app(assistant, panels=[])
+    browser = tmp_path / "browser"
+    browser.mkdir()
+    (browser / "notes.docx").write_bytes(b"PK\x03\x04 a Word file")
+    (browser / "port.txt").write_text("Port news\n\nBrest harbour opened a new dock on Monday.", encoding="utf-8")
+    paths = [str(browser / "notes.docx"), str(browser / "port.txt")]
+    upload = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "upload")
+    kept = upload.preprocess(ListFiles(root=[FileData(path=path, orig_name=Path(path).name) for path in paths]))
+    assert [str(path) for path in kept] == paths
+    report, _ = handler(demo, "index")(kept, True, "fr", progress=lambda *args, **kwargs: None)
+    assert "Fichiers indexés : 1 sur 2" in report
+    assert "✓ `port.txt`: indexé" in report
+    assert "✗ `notes.docx`: **échec**: type de fichier non pris en charge .docx" in report
+

@@ -180,11 +180,11 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 with gr.Row(equal_height=False):
                     # The table gets the room: its titles wrap in it, the upload box needs little.
                     with gr.Column(scale=1, min_width=300):
+                        # No file_types: Gradio would refuse a whole batch for one file of another type (an
+                        # English toast, "Error" in the box); UploadStore refuses that file alone, with its reason.
                         files = gr.File(
                             label=t("en", "library.upload", mb=settings.upload_max_mb, text=settings.max_text_mb),
-                            file_count="multiple",
-                            file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf"], type="filepath",
-                            elem_id="upload",
+                            file_count="multiple", type="filepath", elem_id="upload",
                         )
                         i18n.bind(files, label=lambda lang: t(lang, "library.upload", mb=settings.upload_max_mb,
                                                               text=settings.max_text_mb))
