@@ -374,3 +374,29 @@ def test_an_unsupported_file_in_a_batch_is_reported_and_the_others_indexed(tmp_p
     assert "✓ `port.txt`: indexé" in report
     assert "✗ `notes.docx`: **échec**: type de fichier non pris en charge .docx" in report
 
+
+
+def test_the_upload_report_says_why_a_file_failed_in_the_page_language(tmp_path):
+    # "échec: empty file", "échec: broken PDF (Stream has ended unexpectedly)": the loaders' English in a French page.
+    from assistant.web.library import reason_text
+
+    assistant = Assistant(tmp_path / "index")
+    store = UploadStore(tmp_path / "uploads", max_mb=1)
+    empty, broken = tmp_path / "vide.txt", tmp_path / "corrompu.pdf"
+    empty.write_text("  \n", encoding="utf-8")
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    saved = [store.save(empty, "vide.txt", "fr"), store.save(broken, "corrompu.pdf", "fr")]
+    report = assistant.index([s.stored for s in saved])
+    text = report_markdown(saved, report, "fr")
+    assert "✗ `vide.txt`: **échec**: fichier vide" in text, text
+    assert "✗ `corrompu.pdf`: **échec**: PDF endommagé (" in text, text  # pypdf's own words kept in parentheses
+    assert "empty file" not in text and "broken PDF" not in text
+    # English stays as the loaders say it; the known reasons, with their numbers and variables
+    assert "`vide.txt`: **failed**: empty file" in report_markdown(saved, report, "en")
+    assert (reason_text("too large (3.0 MB, the limit is 2 MB: ASSISTANT_MAX_FILE_MB)", "fr")
+            == "trop volumineux (3,0 Mo ; la limite est de 2 Mo : ASSISTANT_MAX_FILE_MB)")
+    assert reason_text("PDF without extractable text (scanned images?)", "fr") == (
+        "PDF sans texte extractible (des images numérisées ?)")
+    assert reason_text("unsupported file type .docx; supported: .txt .md .html .pdf", "fr").startswith(
+        "type de fichier non pris en charge .docx")
+    assert reason_text("something new", "fr") == "something new"

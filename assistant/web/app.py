@@ -30,6 +30,7 @@ from .library import (
     UploadStore,
     article_rows,
     index_uploads,
+    reason_text,
     remove_article,
     remove_choices,
     report_markdown,
@@ -423,7 +424,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 # Another session (or the command line) removed it since this page listed it.
                 return t(lang_value, "library.already_removed", title=escape_markdown(title))
             if report.failed:
-                return f"**{t(lang_value, 'report.failed')}**: {'; '.join(report.failed.values())}"
+                reasons = "; ".join(reason_text(reason, lang_value) for reason in report.failed.values())
+                return f"**{t(lang_value, 'report.failed')}**: {reasons}"
             # Named by its file too: an upload and its copy may share a title.
             return t(lang_value, "library.removed", title=escape_markdown(title),
                      file=escape_markdown(Path(source).name))
