@@ -292,7 +292,11 @@ def test_a_changed_article_and_a_listed_name_are_shown_for_what_they_are(sample_
     people = sample_assistant.ask("Who is mentioned?")
     cards = sources_html(people, 0, "en")
     assert "mentioned 4 times" in cards and "score" not in cards  # Kim Jong-un, four mentions
-    assert "réponse entity index en 0," in sources_html(people, 0, "fr")  # a French decimal comma
+    # said in words, not by the answerer's internal name ("réponse entity index en 0,0 s"), with a decimal comma
+    assert "noms relevés dans l'index des articles en 0," in sources_html(people, 0, "fr")
+    assert "entity index" not in sources_html(people, 0, "fr") + sources_html(people, 0, "en")
+    weapons = sources_html(sample_assistant.ask("What weapons were mentioned?"), 0, "fr")
+    assert "réponse citée des articles en " in weapons and "extractive" not in weapons
     # A refusal's panel says no passage is cited, not why (the answer says it: another script, filters).
     assert "No passage cited.</p>" in sources_html(sample_assistant.ask("今天天气怎么样？"), 0, "en")
 

@@ -54,6 +54,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.open": "Open the whole article",
         "sources.hint": "Click a marker in the answer to jump to its passage; click an answer to see its sources.",
         "sources.answerer": "answered by {answerer} in {seconds} s",
+        "sources.answerer.extractive": "answer quoted from the articles in {seconds} s",
+        "sources.answerer.entity index": "names listed from the index of the articles in {seconds} s",
+        "sources.answerer.openai": "answer written by a language model (OpenAI-compatible server) in {seconds} s",
+        "sources.answerer.llamacpp": "answer written by a local language model (llama.cpp) in {seconds} s",
         "article.back": "← Back to the sources",
         "article.missing": "This article is no longer in the index.",
         "article.changed": "This article has changed since the answer: the cited passage (“{quote}”) is no longer "
@@ -177,6 +181,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.hint": "Cliquez sur un repère de la réponse pour voir son passage ; cliquez sur une réponse "
                         "pour voir ses sources.",
         "sources.answerer": "réponse {answerer} en {seconds} s",
+        "sources.answerer.extractive": "réponse citée des articles en {seconds} s",
+        "sources.answerer.entity index": "noms relevés dans l'index des articles en {seconds} s",
+        "sources.answerer.openai": "réponse rédigée par un modèle de langage (serveur compatible OpenAI) en "
+                                   "{seconds} s",
+        "sources.answerer.llamacpp": "réponse rédigée par un modèle de langage local (llama.cpp) en {seconds} s",
         "article.back": "← Retour aux sources",
         "article.missing": "Cet article n'est plus dans l'index.",
         "article.changed": "Cet article a changé depuis la réponse : le passage cité (« {quote} ») n'y est plus.",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..entity_answers import ENTITY_INDEX
 from ..types import Answer, Citation
-from .i18n import t
+from .i18n import STRINGS, t
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$!])")
 _ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")
@@ -191,7 +191,12 @@ def sources_html(answer: Answer | None, turn: int | None, lang: str, active: int
         parts.extend(source_card(group, turn, active, lang, counted) for group in passage_groups(answer.citations))
     seconds = sum(answer.timings.values()) if answer.timings else 0.0
     shown = f"{seconds:.1f}".replace(".", ",") if lang == "fr" else f"{seconds:.1f}"
-    foot = t(lang, "sources.answerer", answerer=html.escape(answer.answerer), seconds=shown)
+    # Said in words: the answerer's internal name ("entity index", "llamacpp") means nothing to a reader.
+    key = f"sources.answerer.{answer.answerer}"
+    if key in STRINGS["en"]:
+        foot = t(lang, key, seconds=shown)
+    else:
+        foot = t(lang, "sources.answerer", answerer=html.escape(answer.answerer), seconds=shown)
     parts.append(f'<p class="sources-foot">{foot}</p>')
     parts.append("</div>")
     return "".join(parts)
