@@ -404,3 +404,26 @@ def test_the_upload_report_says_why_a_file_failed_in_the_page_language(tmp_path)
     assert reason_text("unsupported file type .docx; supported: .txt .md .html .pdf", "fr").startswith(
         "type de fichier non pris en charge .docx")
     assert reason_text("something new", "fr") == "something new"
+
+
+def component(demo: gr.Blocks, elem_id: str):
+    return next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == elem_id)
+
+
+def test_the_settings_offer_only_the_answerers_this_server_is_set_up_for(sample_index, tmp_path):
+    # Both LLM answerers were offered on a server set up for neither: picking one warned, in English inside
+    # the French toast ("La méthode openai n'est pas disponible : the openai answerer needs ..."), and snapped back.
+    bare = build_app(Assistant(sample_index, data_dir=tmp_path / "data"), panels=[])
+    assert [value for _, value in component(bare, "answerer").choices] == ["extractive"]
+    note = component(bare, "answerer-missing").value
+    assert "ASSISTANT_LLM_BASE_URL" in note and "ASSISTANT_LLM_MODEL_PATH" in note and "\n" not in note
+    assert note.startswith("Not available on this server: OpenAI-compatible server (LLM) (set ")
+
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
+    served = Assistant(sample_index, data_dir=tmp_path / "data", llm_base_url="http://127.0.0.1:9/v1",
+                       llm_model="qwen", llm_model_path=gguf)
+    demo = build_app(served, panels=[])
+    assert [value for _, value in component(demo, "answerer").choices] == ["extractive", "openai", "llamacpp"]
+    assert component(demo, "answerer-missing").value == ""
+    assert handler(demo, "choose_answerer")("openai", "fr") == gr.skip()  # set up: chosen as before, no warning

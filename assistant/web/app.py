@@ -103,7 +103,15 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         return t(lang, "chat.placeholder" if assistant.stats()["chunks"] else "chat.placeholder_empty")
 
     def answerer_choices(lang: str) -> list[tuple[str, str]]:
-        return [(t(lang, f"settings.answerer.{name}"), name) for name in ANSWERERS]
+        return [(t(lang, f"settings.answerer.{name}"), name) for name in pool.available()]
+
+    def answerers_missing(lang: str) -> str:
+        """One line naming the answerers this server is not set up for, and the variable that enables each."""
+        missing = [t(lang, key, name=t(lang, f"settings.answerer.{name}")) for name, key in pool.missing().items()]
+        return t(lang, "settings.missing", answerers="; ".join(missing)) if missing else ""
+
+    def answerer_label(name: str, lang: str) -> str:
+        return t(lang, f"settings.answerer.{name}") if name in ANSWERERS else name
 
     def index_info(lang: str) -> str:
         stats = assistant.stats()
@@ -225,6 +233,10 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                                            elem_id="answerer")
                     i18n.bind(answerer, label="settings.answerer", info="settings.answerer_info",
                               choices=answerer_choices)
+                    # The answerers that cannot work here are not offered (picking one only warned and snapped
+                    # back): this line says they exist and what enables them.
+                    missing_md = gr.Markdown(answerers_missing("en"), elem_id="answerer-missing")
+                    i18n.bind(missing_md, value=answerers_missing)
                     index_md = gr.Markdown(index_info("en"), elem_id="index-info")
                     i18n.bind(index_md, value=index_info)
 
@@ -245,7 +257,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             try:
                 chosen = pool.get(answerer_name)
             except Exception as error:  # a backend that cannot start must not make the chat unusable
-                gr.Warning(t(lang_value, "settings.unavailable", name=answerer_name, reason=error))
+                gr.Warning(t(lang_value, "settings.unavailable", name=answerer_label(answerer_name, lang_value),
+                             reason=error))
                 chosen = assistant
             if sum(turn.answer is None for turn in conv.turns) >= MAX_WAITING:
                 # Each waiting question holds one of the answer slots that all sessions share.
@@ -451,7 +464,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             try:
                 pool.get(name)
             except Exception as error:  # the backend cannot start: say why, and keep answering as before
-                gr.Warning(t(normalize(lang_value), "settings.unavailable", name=name, reason=error))
+                lang_value = normalize(lang_value)
+                gr.Warning(t(lang_value, "settings.unavailable", name=answerer_label(name, lang_value), reason=error))
                 return gr.update(value=pool.default)
             return gr.skip()
 

@@ -128,7 +128,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.answerer.extractive": "Extractive: quotes the articles' sentences",
         "settings.answerer.openai": "OpenAI-compatible server (LLM)",
         "settings.answerer.llamacpp": "Local model with llama.cpp (LLM)",
-        "settings.unavailable": "The {name} answerer is not available: {reason}",
+        "settings.unavailable": "“{name}” cannot be used here; answers are written as before ({reason})",
+        "settings.missing": "Not available on this server: {answerers}.",
+        "settings.needs.openai": "{name} (set ASSISTANT_LLM_BASE_URL, or ASSISTANT_LLM_API_KEY and "
+                                 "ASSISTANT_LLM_MODEL)",
+        "settings.needs.llamacpp": "{name} (set ASSISTANT_LLM_MODEL_PATH to a .gguf file)",
+        "settings.needs.llm_package": "{name} (install news-assistant[llm])",
+        "settings.needs.llamacpp_package": "{name} (install news-assistant[llamacpp])",
         "settings.index": "Index",
         "settings.index_info": "**Index:** `{index}`  \n**Embedding model:** `{model}`  \n"
                                "**Articles:** {articles} · **Passages:** {chunks} · **Languages:** {languages}",
@@ -255,7 +261,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.answerer.extractive": "Extractive : cite les phrases des articles",
         "settings.answerer.openai": "Serveur compatible OpenAI (LLM)",
         "settings.answerer.llamacpp": "Modèle local avec llama.cpp (LLM)",
-        "settings.unavailable": "La méthode {name} n'est pas disponible : {reason}",
+        "settings.unavailable": "« {name} » ne peut pas être utilisée ici ; les réponses sont rédigées comme "
+                                "avant ({reason})",
+        "settings.missing": "Non disponible sur ce serveur : {answerers}.",
+        "settings.needs.openai": "{name} (à activer avec ASSISTANT_LLM_BASE_URL, ou ASSISTANT_LLM_API_KEY et "
+                                 "ASSISTANT_LLM_MODEL)",
+        "settings.needs.llamacpp": "{name} (à activer avec ASSISTANT_LLM_MODEL_PATH, le chemin d'un fichier .gguf)",
+        "settings.needs.llm_package": "{name} (à installer : news-assistant[llm])",
+        "settings.needs.llamacpp_package": "{name} (à installer : news-assistant[llamacpp])",
         "settings.index": "Index",
         "settings.index_info": "**Index :** `{index}`  \n**Modèle de vectorisation :** `{model}`  \n"
                                "**Articles :** {articles} · **Passages :** {chunks} · **Langues :** {languages}",
