@@ -164,14 +164,15 @@ def test_weapons_answer_its_sources_markers_article_and_follow_up(page):
     assert len(seen[0]) < len(seen[-1]) / 2, seen
     for needle in ("122", "152", "Grad"):
         assert needle in text
-    # the sources panel: the cited sentence highlighted inside its passage, with title, file and score
+    # the sources panel: the cited sentence highlighted inside its passage, with title and file (no retrieval score:
+    # "score 1.028" read as a grade above the best)
     sources = page.locator("#sources")
     marks = sources.locator(".source-card mark").all_inner_texts()
     assert any("122mm et 152mm ainsi que des lance-roquettes multiples Grad" in m for m in marks), marks
     card = sources.locator(".source-card", has=page.locator("mark", has_text="122mm"))
     assert "Malgré les dénégations" in card.locator(".passage").inner_text()  # the passage around the quote
     assert "russie-coree-du-nord.txt" in card.locator(".source-file").inner_text()
-    assert "score 0." in card.inner_text()
+    assert "score" not in card.inner_text() and not re.search(r"\d\.\d{3}", card.inner_text())
     shot(page, "weapons-answer")
 
     # a marker in the answer shows its passage

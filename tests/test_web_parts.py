@@ -427,3 +427,14 @@ def test_the_settings_offer_only_the_answerers_this_server_is_set_up_for(sample_
     assert [value for _, value in component(demo, "answerer").choices] == ["extractive", "openai", "llamacpp"]
     assert component(demo, "answerer-missing").value == ""
     assert handler(demo, "choose_answerer")("openai", "fr") == gr.skip()  # set up: chosen as before, no warning
+
+
+def test_a_source_card_shows_no_retrieval_score():
+    # "score 1.028": a number a reader cannot interpret, above the 1.0 the README calls the best.
+    citation = Citation(marker=1, source="/x/port.txt", title="Grève", quote="Le port est bloqué.", start=0, end=19,
+                        score=1.028, passage="Le port est bloqué.", passage_end=19)
+    for lang in ("en", "fr"):
+        card = sources_html(Answer(text="Le port est bloqué. [1]", citations=[citation], answered=True), 0, lang)
+        meta = card.split('<div class="source-meta">')[1].split("</div>")[0]
+        assert "1.028" not in card and "1,028" not in card and "score" not in meta, meta
+        assert meta.endswith(">port.txt</span>"), meta

@@ -48,7 +48,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.none": "No passage cited.",
         "sources.unsupported": "Warning: this answer cites no passage of the articles that says what it says.",
         "sources.searching": "Searching the articles…",
-        "sources.score": "score",
         "sources.mentions": "mentioned {n} times",
         "sources.published": "published {date}",
         "sources.open": "Open the whole article",
@@ -180,7 +179,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.unsupported": "Attention : cette réponse ne cite aucun passage des articles qui dise ce "
                                "qu'elle dit.",
         "sources.searching": "Recherche dans les articles…",
-        "sources.score": "score",
         "sources.mentions": "cité {n} fois",
         "sources.published": "publié le {date}",
         "sources.open": "Ouvrir l'article entier",

@@ -141,7 +141,7 @@ def source_card(citations: Citation | Sequence[Citation], turn: int, active: int
         f'<header><span class="markers">{labels}</span>'
         f'<span class="source-title">{html.escape(title)}</span></header>'
         f'<div class="source-meta">{_published(first, lang)}<span class="source-file" '
-        f'title="{html.escape(first.source)}">{html.escape(name)}</span> · {_score(group, counted, lang)}</div>'
+        f'title="{html.escape(first.source)}">{html.escape(name)}</span>{_mentions(group, counted, lang)}</div>'
         f"{_passage_html(group, active)}"
         f'<button type="button" class="open-article" data-turn="{turn}" data-marker="{opened}">'
         f"{t(lang, 'sources.open')}</button>"
@@ -156,10 +156,11 @@ def _published(citation: Citation, lang: str) -> str:
     return f'<span class="source-date">{t(lang, "sources.published", date=html.escape(citation.published))}</span> · '
 
 
-def _score(group: Sequence[Citation], counted: bool, lang: str) -> str:
-    """A passage's retrieval score, or for a name listed from the entity index how often it is mentioned."""
-    best = max(c.score for c in group)
-    return t(lang, "sources.mentions", n=int(best)) if counted else f"{t(lang, 'sources.score')} {best:.3f}"
+def _mentions(group: Sequence[Citation], counted: bool, lang: str) -> str:
+    """For a name listed from the entity index, how often it is mentioned (its citation's score). A passage's
+    retrieval score is not shown: it ranks the passages of one question (the best is 1.0, or above it once a
+    sentence's own score is added), it does not say how well a passage answers, and a reader took it for that."""
+    return f" · {t(lang, 'sources.mentions', n=int(max(c.score for c in group)))}" if counted else ""
 
 
 # A long question (a pasted paragraph) is shown this far over the sources, or it pushes them out of view.
