@@ -13,7 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SAMPLE
 from servers import free_port, serving
 
 from assistant import Assistant, Settings, reranking
@@ -756,5 +756,47 @@ def test_a_reranker_that_cannot_be_prepared_is_named_and_questions_are_answered_
         text = ask(page, "What weapons were mentioned?", 0)
         assert "Grad" in text and "went wrong" not in text
         assert app.assistant.retriever.reranker is None and len(app.conversions) == 1
+    finally:
+        context.close()
+
+
+@pytest.fixture()
+def empty_app(sample_assistant, tmp_path):
+    """The app started as ``serve`` starts it, in this process, over an index with no article yet."""
+    port = free_port()
+    assistant = Assistant(settings=sample_assistant.settings.with_overrides(
+        index_dir=tmp_path / "index", data_dir=tmp_path / "data", host="127.0.0.1", port=port, auth_user=USER,
+        auth_password=PASSWORD))
+    assistant.embeddings = sample_assistant.embeddings  # the model, loaded once for all the tests
+    demo = start(assistant)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", data=tmp_path / "data", assistant=assistant)
+    demo.close()
+
+
+def test_an_empty_index_offers_no_example_and_points_to_the_library(browser, empty_app):
+    # The chat answered "Aucun article n'est encore indexé dans /tmp/.../index : ajoutez-en d'abord (`assistant
+    # index CHEMIN`, ...)" and offered the sample's example questions (Kim Jong-un, the Kremlin) on an empty index.
+    context, page = open_page(browser, empty_app, locale="fr-FR")
+    try:
+        wait_text(page, "#send", "Envoyer")
+        wait_text(page, "#chatbot", "Aucun article indexé")
+        examples = page.locator("#chatbot button", has_text="Quelles armes ont été mentionnées ?")
+        assert examples.count() == 0
+        text = ask(page, "Quelles armes ont été mentionnées ?", 0)
+        assert "ajoutez-en dans l'onglet Bibliothèque" in text, text
+        assert "/index" not in text and "`" not in text and "assistant index" not in text
+        # the sample uploaded: its examples are offered; removed: they go again
+        upload_and_index(page, [SAMPLE], "Fichiers indexés : 1 sur 1")
+        page.locator("#tab-chat-button").click()
+        page.locator("#new-chat").click()  # the examples are on the start screen
+        examples.wait_for()
+        page.locator("#tab-library-button").click()
+        page.locator("#remove-choice input").click()
+        page.locator("[role=option]", has_text="russie-coree-du-nord.txt").click()
+        page.locator("#remove-button").click()
+        wait_text(page, "#remove-report", "retiré")
+        page.locator("#tab-chat-button").click()
+        examples.wait_for(state="detached")
+        wait_text(page, "#chatbot", "Aucun article indexé")
     finally:
         context.close()

@@ -438,3 +438,24 @@ def test_a_source_card_shows_no_retrieval_score():
         meta = card.split('<div class="source-meta">')[1].split("</div>")[0]
         assert "1.028" not in card and "1,028" not in card and "score" not in meta, meta
         assert meta.endswith(">port.txt</span>"), meta
+
+
+def test_the_example_questions_are_offered_only_with_the_article_they_ask_about(sample_assistant, tmp_path):
+    # With nothing indexed, the start screen still offered questions about the bundled sample (Kim Jong-un, the
+    # Kremlin), each then refused.
+    assert component(build_app(sample_assistant, panels=[]), "chatbot").examples  # the sample is there: offered
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    demo = build_app(assistant, panels=[])
+    chatbot = component(demo, "chatbot")
+    assert not chatbot.examples and chatbot.placeholder.startswith("### No article indexed yet")
+    library_view = handler(demo, "library_view")
+    # another article: the examples would be refused too, and the start screen does not invite to try them
+    other = tmp_path / "port.txt"
+    other.write_text("Port news\n\nThe harbour of Brest opened a new dock for research vessels.", encoding="utf-8")
+    assistant.index([other])
+    update = library_view("fr")[4]
+    assert not update["examples"] and "Essayez un exemple" not in update["placeholder"], update
+    assert update["placeholder"].startswith("### Interrogez vos articles")
+    assistant.index([SAMPLE])  # the sample added: they are offered again
+    update = library_view("en")[4]
+    assert {"text": "What weapons were mentioned?"} in update["examples"] and "Try an example" in update["placeholder"]

@@ -48,6 +48,7 @@ EXAMPLES = [
     "What does the Kremlin want from North Korea?",
     "Comment les États-Unis ont-ils réagi ?",
 ]
+SAMPLE_NAME = "russie-coree-du-nord.txt"  # samples/: the article the examples ask about
 UPLOAD_HARD_CAP = 4  # times the per-file limit: beyond it Gradio refuses the upload itself
 ANSWER_CONCURRENCY = 4  # questions answered at once; the parts are shared and thread-safe
 MAX_WAITING = 2  # questions of one conversation in flight at once: the one answered and one queued
@@ -100,7 +101,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         return t(lang, key, articles=stats["articles"], chunks=stats["chunks"])
 
     def placeholder(lang: str) -> str:
-        return t(lang, "chat.placeholder" if assistant.stats()["chunks"] else "chat.placeholder_empty")
+        if not assistant.stats()["chunks"]:
+            return t(lang, "chat.placeholder_empty")
+        return t(lang, "chat.placeholder" if example_questions(assistant) else "chat.placeholder_own")
 
     def answerer_choices(lang: str) -> list[tuple[str, str]]:
         return [(t(lang, f"settings.answerer.{name}"), name) for name in pool.available()]
@@ -147,7 +150,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                     with gr.Column(scale=3, min_width=420):
                         chatbot = gr.Chatbot(
                             label=t("en", "chat.label"), elem_id="chatbot", height=560, show_label=False,
-                            placeholder=placeholder("en"), examples=[{"text": q} for q in EXAMPLES],
+                            placeholder=placeholder("en"), examples=example_questions(assistant),
                             buttons=["copy", "copy_all"], feedback_options=None, layout="bubble",
                             latex_delimiters=[],
                         )
@@ -364,7 +367,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return (gr.update(value={"headers": table_headers(lang_value), "data": rows},
                               label=t(lang_value, "library.articles")),
                     gr.update(choices=choices, value=kept, label=t(lang_value, "library.remove_choice")),
-                    stats_line(lang_value), index_info(lang_value), gr.update(placeholder=placeholder(lang_value)),
+                    stats_line(lang_value), index_info(lang_value),
+                    gr.update(placeholder=placeholder(lang_value), examples=example_questions(assistant)),
                     [rows, choices])
 
         library_outputs = [articles_table, to_remove, stats, index_md, chatbot, library_shown]
@@ -506,6 +510,14 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 follow(follow_reranker, [lang], [reranker_status, reranker_timer], api_visibility="private",
                        concurrency_limit=None, show_progress="hidden")
     return demo
+
+
+def example_questions(assistant: Assistant) -> list[dict[str, str]]:
+    """The start screen's example questions, offered while the article they ask about (the bundled sample) is
+    indexed: on an empty index, or another collection, they were offered and then refused."""
+    if not any(Path(article.source).name == SAMPLE_NAME for article in assistant.articles()):
+        return []
+    return [{"text": question} for question in EXAMPLES]
 
 
 def nothing_indexed(assistant: Assistant, question: str, lang: str, answerer: str) -> Answer | None:
