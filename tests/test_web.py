@@ -301,7 +301,7 @@ def test_a_question_cut_at_its_limit_says_so(page, app):
     box, notice = page.locator("#question textarea"), page.locator("#question-limit")
     assert notice.inner_text().strip() == ""  # nothing to say about a short question
     paste(page, box, "What weapons were mentioned? " + "x" * limit)  # 29 characters more than the box keeps
-    wait_text(page, "#question-limit", "The pasted text was cut at the limit of 2,000 characters: its last 29")
+    wait_text(page, "#question-limit", "The text was cut at the limit of 2,000 characters: its last 29")
     assert len(box.input_value()) == limit
     shot(page, "question-cut")
     box.press("Backspace")
@@ -312,6 +312,13 @@ def test_a_question_cut_at_its_limit_says_so(page, app):
     page.locator("#new-chat").click()
     page.wait_for_function("document.querySelector('#question-limit').innerText.trim() === ''")
     assert box.input_value() == ""
+    # Text put in at once, not pasted (a script, a dictation): a 2,800-character question was cut and answered
+    # with nothing said.
+    page.locator("#new-chat").click()
+    page.wait_for_function("document.querySelector('#question-limit').innerText.trim() === ''")
+    box.fill("What weapons were mentioned? " + "y" * (limit + 800 - 29))
+    wait_text(page, "#question-limit", "cut at the limit of 2,000 characters: its last 800 characters are not in")
+    assert len(box.input_value()) == limit
     # in French, with French numbers
     page.locator("#lang-toggle label", has_text="Français").click()
     wait_text(page, "#send", "Envoyer")

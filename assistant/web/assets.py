@@ -154,9 +154,9 @@ watch('value', () => {
 # len(): code points). The browser's maxlength counts UTF-16 units, an emoji as two, so the box has none:
 # this script cuts an edit that goes past the limit itself, keeping what fits of the inserted text as
 # maxlength would. The notice under the box counts the characters near the limit, says when it is reached,
-# and after a paste or drop that did not fit, how many characters were cut. Its words come from the
-# component's HTML (question_limit_html, in the page's language); window.__questionLimit() is called by the
-# box's change event, so that a box filled or emptied by the app is counted too.
+# and after a paste, a drop or any text inserted at once that did not fit, how many characters were cut. Its
+# words come from the component's HTML (question_limit_html, in the page's language); window.__questionLimit()
+# is called by the box's change event, so that a box filled or emptied by the app is counted too.
 QUESTION_LIMIT_JS = """
 const NEAR = 0.8;  // the count shows from 80% of the limit
 const box = () => document.querySelector('#question textarea');
@@ -219,8 +219,11 @@ const edited = (event) => {
   const input = ours(event);
   if (!input || event.isComposing) return;
   const cut = enforce(input);
-  const pasted = event.type === 'input' && /^insertFrom(Paste|Drop)/.test(event.inputType || '');
-  if (pasted) lost = cut;  // a typed key past the limit is simply not taken: the notice says "full"
+  // A typed key past the limit is simply not taken: the notice says "full". Anything else cut (a paste, a drop,
+  // text inserted at once by a dictation, an autofill or a script) says how much was lost: a question cut at
+  // 2,000 characters was otherwise sent and answered with nothing said.
+  const typed = event.type === 'input' && /^insertText/.test(event.inputType || '') && chars(event.data || '') <= 1;
+  if (cut > 0 && !typed) lost = cut;
   before = input.value;
   render();
 };

@@ -39,8 +39,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "question.placeholder": "Ask a question in English or French…",
         "question.near": "{count} / {limit} characters",
         "question.full": "{count} / {limit} characters: the limit of a question is reached; anything longer is cut.",
-        "question.cut": "The pasted text was cut at the limit of {limit} characters: its last {lost} characters are "
-                        "not in the box.",
+        "question.cut": "The text was cut at the limit of {limit} characters: its last {lost} characters are not in "
+                        "the box and will not be sent.",
         "send": "Send",
         "new_chat": "New conversation",
         "sources.title": "Sources",
@@ -171,8 +171,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "question.near": "{count} / {limit} caractères",
         "question.full": "{count} / {limit} caractères : la limite d'une question est atteinte ; la suite est "
                          "coupée.",
-        "question.cut": "Le texte collé a été coupé à la limite de {limit} caractères : ses {lost} derniers "
-                        "caractères ne sont pas dans la zone.",
+        "question.cut": "Le texte a été coupé à la limite de {limit} caractères : ses {lost} derniers caractères ne "
+                        "sont pas dans la zone et ne seront pas envoyés.",
         "send": "Envoyer",
         "new_chat": "Nouvelle conversation",
         "sources.title": "Sources",
