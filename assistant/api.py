@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable
@@ -33,6 +33,9 @@ from .retrieval import HybridRetriever, LexicalSide
 from .settings import Settings, SettingsWarning, check_k, unknown_variables
 from .store import Article, Store
 from .types import Answer, IndexReport
+
+if TYPE_CHECKING:
+    from .maintenance import CheckReport
 
 
 class QuestionError(ValueError):
@@ -184,11 +187,9 @@ class Assistant:
         """Remove articles from the index: by source path, by folder (all under it) or by doc id."""
         return self.indexer.remove([str(source)], wait=wait)
 
-    def check(self, *, repair: bool = False, wait: bool = False):
-        """Does the manifest agree with the store (and BM25 with both)? ``repair=True`` makes it so.
-
-        Returns a ``maintenance.CheckReport``: ``ok``, ``problems``, ``repaired``, ``summary()``.
-        """
+    def check(self, *, repair: bool = False, wait: bool = False) -> CheckReport:
+        """Does the manifest agree with the store (and BM25 with both)? ``repair=True`` makes it so. The
+        report: ``ok``, ``problems``, ``repaired``, ``summary()``."""
         from .maintenance import check
 
         return check(self.indexer, repair=repair, wait=wait)
@@ -210,6 +211,11 @@ class Assistant:
         messages, so that a follow-up ("and who supplies them?") is understood.
         """
         return self.chain.invoke({"question": question, "k": k, "filters": filters, "history": history})
+
+    async def aask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
+                   history: Sequence[Any] | None = None) -> Answer:
+        """``ask`` for asyncio code (a notebook, a web server's handler): the chain's ``ainvoke``."""
+        return await self.chain.ainvoke({"question": question, "k": k, "filters": filters, "history": history})
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
@@ -293,6 +299,7 @@ class Assistant:
         return replace(answer, text=text, notice=f"{answer.notice} {note}".strip())
 
     def articles(self) -> list[Article]:
+        """The indexed articles: source, title, language, publication date, passages (``assistant list``)."""
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)
 
     def article_text(self, source_or_id: str) -> str | None:
@@ -328,6 +335,8 @@ class Assistant:
         return build_where(filters, self)
 
     def stats(self) -> dict[str, Any]:
+        """What the index holds: its location, the embedding model, counts of articles, copies and
+        passages, the articles' languages, and the answerer (``assistant stats --json`` prints it)."""
         articles = self.store.get_articles()
         return {
             "index": self.store.location,
@@ -413,5 +422,6 @@ def default_assistant() -> Assistant:
 
 
 def answer(question: str, **kwargs: Any) -> Answer:
-    """Answer a question from the default index (``ASSISTANT_INDEX_DIR``, else ``index/``)."""
+    """Answer a question from the default index (``ASSISTANT_INDEX_DIR``, else ``index/``); ``kwargs``
+    are ``Assistant.ask``'s (``k``, ``filters``, ``history``)."""
     return default_assistant().ask(question, **kwargs)

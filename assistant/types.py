@@ -35,6 +35,9 @@ class Citation:
 
 @dataclass
 class Answer:
+    """An answer: ``text`` with its citation markers ([1], [2]) and the ``citations`` they point to, or,
+    when ``answered`` is False, why there is none (no citations then). ``to_dict()`` is JSON-ready."""
+
     text: str
     citations: list[Citation] = field(default_factory=list)
     question: str = ""

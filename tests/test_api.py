@@ -172,6 +172,10 @@ def test_the_chain_answers_as_ask_does(sample_assistant, tmp_path):
     assert chain.invoke({"question": WEAPONS, "filters": {"lang": "fr"}}).notice.startswith("Only the articles")
     assert "2030" in chain.invoke({"question": WEAPONS, "filters": {"since": "2030"}}).text
     assert "No articles are indexed yet" in Assistant(tmp_path / "empty").chain.invoke(WEAPONS).text
+    # and for asyncio code (a notebook's cell, a web handler), ask's own async twin
+    import asyncio
+
+    assert asyncio.run(sample_assistant.aask(WEAPONS)).citations == sample_assistant.ask(WEAPONS).citations
 
 
 def test_an_answer_under_filters_says_so_answered_or_not(sample_assistant):
@@ -226,3 +230,10 @@ def test_thanks_greetings_and_what_can_you_do_get_a_reply_of_their_own(sample_as
     for question in ("Nice ?", "Top 14 ?", "Super Bowl", "OK, and the Chinese?", "Who said thanks?", "accord"):
         assert small_talk(question) is None, question
     assert sample_assistant.ask("Merci, quelles armes ont été mentionnées ?").answered
+
+
+def test_an_empty_chroma_url_argument_beats_the_variable(monkeypatch, tmp_path):
+    # None meant "not given", so Python had no way back to the index folder under ASSISTANT_CHROMA_URL.
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://127.0.0.1:1")
+    assert Assistant(tmp_path).settings.chroma_url == "http://127.0.0.1:1"
+    assert Assistant(tmp_path, chroma_url="").settings.chroma_url is None
