@@ -38,7 +38,7 @@ from .chunking import chunk_document, chunk_sentences
 from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import EntityIndex, EntityRecords, prepare_article, remove_article
-from .loaders import LoadError, absolute, doc_id_for, iter_files, load_file
+from .loaders import LoadError, absolute, doc_id_for, is_html_document, iter_files, load_file
 from .retrieval import LexicalSide
 from .settings import Settings
 from .store import Article, Store, StoreStoppedError, room
@@ -536,7 +536,7 @@ class _Run:
         if size > self.settings.max_file_mb * 1e6:
             return (f"too large ({size / 1e6:.1f} MB, the limit is {self.settings.max_file_mb:g} MB: "
                     "ASSISTANT_MAX_FILE_MB)")
-        if path.suffix.lower() in PLAIN_TEXT and size > self.settings.max_text_mb * 1e6:
+        if path.suffix.lower() in PLAIN_TEXT and size > self.settings.max_text_mb * 1e6 and not _saved_page(path):
             return (f"text too long ({size / 1e6:.1f} MB, the limit is {self.settings.max_text_mb:g} MB of text: "
                     "ASSISTANT_MAX_TEXT_MB); not read")
         return None
@@ -602,6 +602,16 @@ class _Run:
             self.indexer.refresh()
         if not self.keep_journal:
             self.indexer.end_writes()
+
+
+def _saved_page(path: Path) -> bool:
+    """A page saved as .txt is read as HTML: its size is mostly markup and scripts, not its text."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(65536)
+    except OSError:
+        return False
+    return is_html_document(head.decode("utf-8", errors="ignore"))
 
 
 def _article(document: Document, chunk_ids: list[str], duplicate_of: str = "") -> Article:

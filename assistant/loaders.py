@@ -59,6 +59,11 @@ _BANNER_LINE = re.compile(rf"(?=.*(?:{_BANNER.pattern}))(?=.*(?:accept|consent|p
 # "Save as single file" inlines images as data: URIs; lxml stops reading an attribute at 10 M characters,
 # and the article after a large one was lost.
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{256,}")
+# A page a browser saved as text (.txt, .md) holds its markup: read as such, it was titled
+# "<html><head><title>..." and answers quoted its scripts and cookie banner. A document opens with a doctype,
+# or with <html> and then has a head or a body; "<html> est la première balise..." is a text about HTML.
+_HTML_DOCUMENT = re.compile(
+    r"\A(?:\s|<\?xml[^>]*>|<!--.*?-->)*(?:<!doctype\s+html|<html[\s>](?=.*?<(?:head|body)[\s>]))", re.I | re.S)
 
 
 class LoadFailure(Exception):
@@ -218,16 +223,21 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     data = path.read_bytes()
     if not data.strip():
         raise LoadFailure("empty file")
+    kind = suffix
     if suffix == ".pdf":
         text, title, published = _pdf(data)
-    elif suffix in {".html", ".htm"}:
-        text, title, published = _html(decode_text(data))
-    elif suffix in {".md", ".markdown"}:
-        text, title, published = _markdown(normalise_text(decode_text(data)))
     else:
-        text = normalise_text(decode_text(data))
-        title = _first_line(text)
-        published = _date_in_text(text)
+        decoded = decode_text(data)
+        if suffix not in {".html", ".htm"} and is_html_document(decoded):
+            kind = ".html"
+        if kind in {".html", ".htm"}:
+            text, title, published = _html(decoded)
+        elif suffix in {".md", ".markdown"}:
+            text, title, published = _markdown(normalise_text(decoded))
+        else:
+            text = normalise_text(decoded)
+            title = _first_line(text)
+            published = _date_in_text(text)
     if not text.strip():
         raise LoadFailure("no text could be extracted")
     return Document(
@@ -239,9 +249,14 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
             "content_hash": content_hash(text, published or ""),
             "language": detect_language(text),
             "published": published or "",
-            "format": suffix.lstrip("."),
+            "format": kind.lstrip("."),
         },
     )
+
+
+def is_html_document(text: str) -> bool:
+    """Does this text (a file's, or its first kilobytes) open as an HTML document, whatever its file's name?"""
+    return _HTML_DOCUMENT.match(text.lstrip("\ufeff")) is not None
 
 
 def normalise_text(text: str) -> str:

@@ -430,3 +430,35 @@ def test_a_sentence_is_not_cut_before_a_quoted_title_or_a_capitalised_name():
     speech = "Il a parlé du Père éternel. « Il est notre Père qui nous a créés libres », a-t-il ajouté."
     assert [speech[a:b] for a, b in sentence_spans(speech)] == ["Il a parlé du Père éternel.",
                                                                speech[speech.index("«") :]]
+
+
+SAVED_PAGE = ("<html><head><title>Grève à Air France</title><script>var x=1;</script></head><body>"
+              "<div class='cookies'>Nous utilisons des cookies pour améliorer votre expérience. En continuant, vous "
+              "acceptez notre politique de confidentialité.</div><p>Les pilotes d'Air France sont en grève depuis "
+              "lundi : la compagnie annule un vol long-courrier sur trois au départ de Roissy.</p></body></html>")
+
+
+@pytest.mark.parametrize("name, head", [
+    ("greve.txt", ""), ("greve.md", ""), ("greve.txt", "\ufeff \n<!DOCTYPE html>\n"),
+    ("greve.TXT", "<?xml version='1.0' encoding='utf-8'?>\n<!-- saved -->\n"),
+])
+def test_an_html_page_saved_as_text_is_read_as_html(tmp_path, name, head):
+    # A browser's "Save as..." text file that holds the page's markup: its title was "<html><head><title>Grève...",
+    # and answers quoted the script and the cookie banner.
+    path = tmp_path / name
+    path.write_text(head + SAVED_PAGE, encoding="utf-8")
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    assert doc.metadata["title"] == "Grève à Air France"
+    assert "un vol long-courrier sur trois" in doc.page_content
+    for noise in ("<", "var x", "cookies"):
+        assert noise not in doc.page_content
+    assert doc.metadata["format"] == "html"
+
+
+def test_a_text_about_html_is_still_text(tmp_path):
+    path = tmp_path / "balises.txt"
+    text = "<html> est la première balise d'une page web.\n\nLe W3C publie la norme HTML depuis 1996.\n"
+    path.write_text(text, encoding="utf-8")
+    doc = load_file(path)
+    assert doc.page_content == text and doc.metadata["format"] == "txt"

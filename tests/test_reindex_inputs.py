@@ -310,3 +310,17 @@ def test_list_keeps_one_line_per_article_whatever_the_file_name(tmp_path, capsys
     assert main(["--index", str(tmp_path / "index"), "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and lines[0].startswith(str(odd.parent / "a\\nb\\tc.txt") + "\t"), lines
+
+
+def test_a_page_saved_as_text_is_read_as_html_and_measured_by_its_text(tmp_path):
+    # Its scripts make a saved page large: refused on its size as a plain text, it was never read.
+    page = ("<!DOCTYPE html><html><head><title>Grève à Air France</title><script>" + "var x = 1;\n" * 40
+            + "</script></head><body><div class='cookies'>Nous utilisons des cookies. En continuant, vous acceptez "
+            "notre politique de confidentialité.</div><p>" + FRENCH + "</p></body></html>")
+    (tmp_path / "greve.txt").write_text(page, encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", max_text_mb=0.0003)
+    report = assistant.index([tmp_path / "greve.txt"])
+    assert report.added == [str(tmp_path / "greve.txt")], report.failed
+    [article] = assistant.articles()
+    assert article.title == "Grève à Air France" and article.format == "html"
+    assert "<" not in assistant.article_text(article.source) and "var x" not in assistant.article_text(article.source)
