@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .loaders import SUPPORTED_SUFFIXES, absolute
+from .loaders import SUPPORTED_SUFFIXES, absolute, same_name
 
 FRIENDLY = {"source", "sources", "lang", "language", "since", "until", "entity", "entities"}
 # The chunks' own metadata, which a raw Chroma ``where`` may name; any other key is a typo to report,
@@ -144,15 +144,18 @@ def resolve_sources(wanted: Iterable[str], articles: Iterable[Any]) -> list[str]
         return original.doc_id if original is not None and not original.duplicate_of else None
 
     ids: list[str] = []
+    sources = {a.doc_id: same_name(a.source) for a in articles}
     for name in wanted:
-        name = str(name).strip()
+        name = same_name(str(name).strip())
         path = str(absolute(name)) if name else ""
-        exact = [a for a in articles if name in (a.doc_id, a.source) or a.source == path or Path(a.source).name == name]
+        exact = [a for a in articles
+                 if name in (a.doc_id, sources[a.doc_id]) or sources[a.doc_id] == path
+                 or Path(sources[a.doc_id]).name == name]
         if not exact:
             folded = name.casefold()
             stem = Path(folded).stem if Path(folded).suffix in SUPPORTED_SUFFIXES else folded
-            exact = [a for a in articles if (len(stem) >= 4 and stem in Path(a.source).stem.casefold())
-                     or (len(folded) >= 4 and folded in a.title.casefold())]
+            exact = [a for a in articles if (len(stem) >= 4 and stem in Path(sources[a.doc_id]).stem.casefold())
+                     or (len(folded) >= 4 and folded in same_name(a.title).casefold())]
         for article in exact:
             doc_id = indexed_as(article)
             if doc_id is not None and doc_id not in ids:

@@ -38,7 +38,7 @@ from .chunking import chunk_document, chunk_sentences
 from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import EntityIndex, EntityRecords, prepare_article, remove_article
-from .loaders import LoadError, absolute, doc_id_for, is_html_document, iter_files, load_file
+from .loaders import LoadError, absolute, doc_id_for, is_html_document, iter_files, load_file, same_name
 from .retrieval import LexicalSide
 from .settings import Settings
 from .store import Article, Store, StoreStoppedError, room
@@ -626,18 +626,18 @@ def _article(document: Document, chunk_ids: list[str], duplicate_of: str = "") -
 def _matching(articles: Iterable[Article], wanted: str) -> list[Article]:
     """Articles named by a source path (as given or absolute), a doc id, or a folder above them."""
     path = absolute(wanted)
-    names = {wanted, str(path)}
+    names = {same_name(wanted), same_name(path)}
     articles = list(articles)
-    exact = [a for a in articles if a.source in names or a.doc_id == wanted]
+    exact = [a for a in articles if same_name(a.source) in names or a.doc_id == wanted]
     if exact:
         return exact
     return sorted((a for a in articles if _is_under(a.source, [path])), key=lambda a: a.source)
 
 
 def _is_under(source: str, roots: Sequence[Path]) -> bool:
-    path = Path(source)
+    path = Path(same_name(source))
     for root in roots:
-        root = absolute(root)
+        root = Path(same_name(absolute(root)))
         if path == root or root in path.parents:
             return True
     return False

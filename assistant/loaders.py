@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -99,6 +100,13 @@ def absolute(path: str | os.PathLike[str]) -> Path:
     """The path from the root, ``..`` and ``.`` folded in ("sub/../a.txt" is "a.txt": one article, not two),
     symbolic links kept (the path the user knows the file by)."""
     return Path(os.path.abspath(os.path.expanduser(path)))
+
+
+def same_name(name: str | os.PathLike[str]) -> str:
+    """A file name as compared with another: in NFC. macOS copies and zip files write "é" as "e" and a combining
+    accent (NFD), which a name typed the usual way never matches; a source keeps its name as on disk (the one
+    that opens the file), and comparisons go through this."""
+    return unicodedata.normalize("NFC", os.fspath(name))
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]],

@@ -219,6 +219,35 @@ def test_remove_by_source_folder_or_doc_id(tmp_path, cache):
     assert_consistent(assistant)
 
 
+def test_a_file_name_in_decomposed_unicode_is_found_by_its_name_as_typed(tmp_path, cache):
+    # macOS copies and zip files write "é" as "e" + U+0301: typed the usual way (NFC), the name was "not in the
+    # index", and neither `entities --source` nor a source filter found the article.
+    import unicodedata
+
+    from assistant.filters import build_where
+
+    folder = tmp_path / "Économie"
+    typed = folder / "Économie café.md"
+    on_disk = Path(unicodedata.normalize("NFD", str(typed)))
+    on_disk.parent.mkdir()
+    on_disk.write_text(NEWS["port.txt"], encoding="utf-8")
+    assert unicodedata.normalize("NFD", str(typed)) != str(typed)
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assistant.index([on_disk.parent])
+    [indexed] = assistant.articles()
+    assert indexed.source == str(on_disk)  # the real path, the one that opens the file
+
+    for name in (str(typed), "Économie café.md", "Économie café", "économie"):
+        assert build_where({"source": name}, assistant) == {"doc_id": indexed.doc_id}, name
+    assert assistant.entities(source="Économie café.md")
+    assert assistant.ask("Combien de tonnes le port de Marseille a-t-il traitées ?",
+                         filters={"source": "Économie café.md"}).citations
+    assert assistant.remove(folder).removed == [str(on_disk)]  # a folder named as typed
+    assistant.index([on_disk.parent])
+    assert assistant.remove(typed).removed == [str(on_disk)]
+    assert assistant.articles() == []
+
+
 def test_check_finds_each_disagreement_and_repair_fixes_it(tmp_path, cache):
     folder = tmp_path / "news"
     paths = write_news(folder)
