@@ -115,10 +115,20 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
     its own path where a folder holds both the file and a link to it.
 
     Files of another type met in a folder are not read but put in ``skipped`` (path -> reason): the
-    user who gave the folder would otherwise never learn that they were left out. Hidden files and
-    folders (``.git``, ``.DS_Store``, editor swap files) are passed over in silence.
+    user who gave the folder would otherwise never learn that they were left out; so are the other names
+    of a file already listed (a symbolic link to it). Hidden files and folders (``.git``, ``.DS_Store``,
+    editor swap files) are passed over in silence.
     """
-    seen: set[Path] = set()
+    seen: dict[Path, Path] = {}  # real file -> the name it is listed by
+
+    def first_name(file: Path, real: Path) -> bool:
+        listed = seen.setdefault(real, file)
+        if listed is file:  # just put there: its first name (the same path met again is another object)
+            return True
+        if listed != file and skipped is not None:  # the same path given twice is no news
+            skipped[str(file)] = f"the same file as {listed} (through a symbolic link), indexed once, under that name"
+        return False
+
     for raw in paths:
         path = absolute(raw)
         try:
@@ -127,8 +137,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
                 continue
             if path.is_file():
                 real = path.resolve()
-                if real not in seen:
-                    seen.add(real)
+                if first_name(path, real):
                     yield path
                 continue
             if not path.is_dir():  # named outright: a FIFO or a device gets its line, not silence
@@ -166,12 +175,10 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
                     continue
                 if file.is_symlink():
                     links.append((file, real))  # after the files: the file itself may be further on
-                elif real not in seen:
-                    seen.add(real)
+                elif first_name(file, real):
                     yield file
         for file, real in links:
-            if real not in seen:
-                seen.add(real)
+            if first_name(file, real):
                 yield file
         for error in unreadable:  # the last folders walked, or the given folder itself
             yield LoadError(str(error.filename or path), _os_reason(error))

@@ -462,3 +462,20 @@ def test_a_text_about_html_is_still_text(tmp_path):
     path.write_text(text, encoding="utf-8")
     doc = load_file(path)
     assert doc.page_content == text and doc.metadata["format"] == "txt"
+
+
+def test_a_link_to_a_file_already_listed_is_said_as_skipped(tmp_path):
+    # corpus/link-to-greve.txt -> txt/greve-ports.txt got no line at all: not indexed, not reported, not counted.
+    (tmp_path / "txt").mkdir()
+    target = tmp_path / "txt" / "greve-ports.txt"
+    target.write_text(FRENCH)
+    os.symlink(target, tmp_path / "link-to-greve.txt")
+    skipped: dict[str, str] = {}
+    assert list(iter_files([tmp_path, target, tmp_path / "txt"], skipped=skipped)) == [target]
+    assert skipped == {str(tmp_path / "link-to-greve.txt"): f"the same file as {target} (through a symbolic link), "
+                                                              "indexed once, under that name"}
+    # Named first, the link is the name it is indexed by, and the file met later is the one said.
+    skipped.clear()
+    assert list(iter_files([tmp_path / "link-to-greve.txt", tmp_path], skipped=skipped)) == [
+        tmp_path / "link-to-greve.txt"]
+    assert list(skipped) == [str(target)]

@@ -432,6 +432,8 @@ def test_a_path_through_dot_dot_or_a_link_is_one_article_under_its_plain_name(tm
     assert report.added == [str(folder / "pont.txt")], report
     report = assistant.index([folder])
     assert sorted(report.added) == [str(folder / "port.txt")] and report.unchanged == [str(folder / "pont.txt")], report
+    # The link gets its line, as a copy does: it was neither indexed, nor reported, nor counted.
+    assert list(report.skipped) == [str(folder / "a-link-to-port.txt")] and "1 skipped" in report.summary()
     assert sorted(a.source for a in assistant.articles()) == [str(folder / "pont.txt"), str(folder / "port.txt")]
     assert assistant.remove(tmp_path / "sub" / ".." / "news").removed == sorted(
         [str(folder / "pont.txt"), str(folder / "port.txt")])
