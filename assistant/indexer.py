@@ -60,6 +60,22 @@ COMMIT_SECONDS = 30.0
 PLAIN_TEXT = {".txt", ".md", ".markdown"}
 
 
+@dataclass
+class RunReport(IndexReport):
+    """An ``index`` run's report: also the files that took over the article of a file gone, and the articles
+    under the paths given whose file is gone. (These belong in ``IndexReport``; ``types.py`` was not to be
+    changed with them.)"""
+
+    moved: dict[str, str] = field(default_factory=dict)  # source -> the gone source whose article it now is
+    gone: list[str] = field(default_factory=list)  # indexed under the paths given, their file gone, kept
+
+
+def files_gone(sources: Sequence[str], where: str = "") -> str:
+    """How ``check`` and ``index`` say which indexed articles have lost their file (``where``: "under ...")."""
+    shown = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+    return f"{len(sources)} indexed article(s) {where + ' ' if where else ''}whose file is gone: {shown}"
+
+
 class IndexInterrupted(KeyboardInterrupt):
     """Ctrl-C during ``index``: ``report`` says what was indexed before it (that stays)."""
 
@@ -154,7 +170,7 @@ class Indexer:
         removed if their files are indeed missing.
         """
         started = time.perf_counter()
-        report = IndexReport()
+        report = RunReport()
         roots = [Path(p).expanduser() for p in paths]
         gone = [Path(p).expanduser() for p in deleted]
         with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
@@ -165,6 +181,10 @@ class Indexer:
                 run.keep_journal = True
                 run.finish()
                 raise IndexInterrupted(report) from interrupt
+            if run.moves:
+                # As the watcher's deletions are: the new names first, so that readers never miss the article.
+                run.commit()
+                run.prune([Path(source) for source in run.moves.values()])
             if prune:
                 # A folder that is not there (a typo, an unmounted disk) prunes nothing: `remove` does that.
                 missing = [root for root in roots if not root.exists()]
@@ -174,12 +194,13 @@ class Indexer:
                 run.prune([root for root in roots if root.exists()])
             if gone:
                 run.prune(gone)
+            report.gone = run.gone_under(roots)
         return report
 
     def remove(self, sources: Sequence[str], wait: bool = False) -> IndexReport:
         """Remove articles by source path, by folder (everything under it), or by doc id."""
         started = time.perf_counter()
-        report = IndexReport()
+        report = RunReport()
         with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
             for source in sources:
                 matches = _matching(run.manifest.values(), source)
@@ -191,7 +212,7 @@ class Indexer:
         return report
 
     @contextmanager
-    def _run(self, report: IndexReport, started: float) -> Iterator[_Run]:
+    def _run(self, report: RunReport, started: float) -> Iterator[_Run]:
         """A write run, finished when the block ends. A run that the Chroma server's loss ends raises
         ``StoreUnreachableError`` carrying the report of what it did before (``error.report``), so that a
         Python caller learns what was indexed; so does a full disk (``StoreFullError``)."""
@@ -372,7 +393,7 @@ class Indexer:
 class _Run:
     """One write run under the lock: the manifest as it was, and what the run did to it."""
 
-    def __init__(self, indexer: Indexer, report: IndexReport) -> None:
+    def __init__(self, indexer: Indexer, report: RunReport) -> None:
         self.indexer = indexer
         self.store = indexer.store
         self.settings = indexer.settings
@@ -380,6 +401,9 @@ class _Run:
         self.manifest: dict[str, Article] = {}
         self.by_source: dict[str, Article] = {}
         self.primaries: dict[str, str] = {}  # content hash -> source indexed with that text
+        self.by_hash: dict[str, list[Article]] = {}
+        self.roots: Sequence[Path] = ()
+        self.moves: dict[str, str] = {}  # source -> the gone source whose article it takes over
         self.seen: set[str] = set()
         self.restamped: list[Article] = []
         self.staged: list[Staged] = []
@@ -398,10 +422,13 @@ class _Run:
         self.manifest = self.store.get_articles()
         self.by_source = {a.source: a for a in self.manifest.values()}
         self.primaries = {a.content_hash: a.source for a in self.manifest.values() if not a.duplicate_of}
+        for article in sorted(self.manifest.values(), key=lambda a: (bool(a.duplicate_of), a.source)):
+            self.by_hash.setdefault(article.content_hash, []).append(article)  # the indexed one first
 
     def index_files(self, roots: Sequence[Path], progress: Progress | None,
                     embedding_progress: EmbeddingProgress | None = None) -> None:
         # Texts of the coming files are embedded ahead in batches across files (assistant/embed_ahead.py).
+        self.roots = roots
         listed = list(iter_files(roots, skipped=self.report.skipped))
 
         def waiting(position: int, done: int, total: int) -> None:
@@ -477,7 +504,8 @@ class _Run:
 
     def index_file(self, path: Path, source: str) -> None:
         old = self.by_source.get(source)
-        current = old is not None and (bool(old.chunk_ids) or bool(old.duplicate_of))
+        # A copy of a file since gone is read again: it takes over the article.
+        current = old is not None and (bool(old.chunk_ids) or bool(old.duplicate_of) and not self.orphaned(old))
         try:
             info = path.stat()
         except FileNotFoundError:
@@ -520,6 +548,11 @@ class _Run:
             return self.unchanged(old, state)  # the bytes moved, not the text (line ends, markup)
         if old is not None and self.primaries.get(old.content_hash) == source:
             del self.primaries[old.content_hash]
+        if (gone := self.moved_here(text_hash)) is not None:
+            self.moves[source] = gone.source
+            self.report.moved[source] = gone.source
+            if self.primaries.get(text_hash) == gone.source:
+                del self.primaries[text_hash]  # this file is indexed in its place (its vectors are cached)
         twin = self.primaries.get(text_hash)
         if twin is not None and twin != source:
             self.staged.append(self.indexer.stage_duplicate(document, twin, state))
@@ -531,6 +564,33 @@ class _Run:
         (self.report.updated if old else self.report.added).append(source)
         self.changed = True
         return None
+
+    def moved_here(self, text_hash: str) -> Article | None:
+        """The indexed article with this text whose file is gone (moved, or deleted beside a copy): the file
+        just read takes it over, rather than become a copy of a path that answers cite and no one can open."""
+        for article in self.by_hash.get(text_hash, []):
+            if (article.source not in self.seen and article.source not in self.moves.values()
+                    and article.doc_id in self.manifest and self.file_gone(article.source)):
+                return article
+        return None
+
+    def orphaned(self, duplicate: Article) -> bool:
+        original = self.by_source.get(duplicate.duplicate_of)
+        return original is not None and original.source not in self.seen and self.file_gone(original.source)
+
+    def file_gone(self, source: str) -> bool:
+        # On a Chroma server, an article may come from another machine's folders: only a path under the ones
+        # given to this run is known to be gone from this one.
+        if self.settings.chroma_url is not None and not _is_under(source, self.roots):
+            return False
+        return _missing(source)
+
+    def gone_under(self, roots: Sequence[Path]) -> list[str]:
+        """The articles under ``roots`` (not named outright) whose file is gone, and that stay indexed."""
+        folders = [root for root in roots if os.path.isdir(root)]
+        return sorted(a.source for a in self.manifest.values()
+                      if a.source not in self.seen and a.source not in self.report.failed
+                      and _is_under(a.source, folders) and _missing(a.source))
 
     def refusal(self, path: Path, size: int) -> str | None:
         if size > self.settings.max_file_mb * 1e6:
@@ -587,6 +647,8 @@ class _Run:
                 if source in listed:
                     listed.remove(source)
             self.report.duplicates.pop(source, None)
+            self.report.moved.pop(source, None)
+            self.moves.pop(source, None)
             self.report.chunks_added -= len(item.article.chunk_ids)
         for source in [item.article.source for item in cut] + ([self.writing] if self.writing else []):
             self.report.failed[source] = f"not indexed: {error.brief}"
@@ -602,6 +664,17 @@ class _Run:
             self.indexer.refresh()
         if not self.keep_journal:
             self.indexer.end_writes()
+
+
+def _missing(source: str) -> bool:
+    """Gone from the disk: not there. A file this user may no longer reach (a folder locked) is not gone."""
+    try:
+        os.lstat(source)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _saved_page(path: Path) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .indexer import FileState, Indexer, write_lock
+from .indexer import FileState, Indexer, files_gone, write_lock
 from .loaders import doc_id_for
 from .store import Article
 
@@ -155,9 +155,8 @@ def diagnose(indexer: Indexer) -> CheckReport:
     if not follower:
         gone = sorted(a.source for a in articles.values() if not Path(a.source).exists())
         if gone:
-            shown = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
-            report.notes.append(f"{len(gone)} indexed article(s) whose file is gone: {shown} (still answered "
-                                "from; `assistant index FOLDER --prune` or `assistant remove PATH` drops them)")
+            report.notes.append(files_gone(gone) + " (still answered from; `assistant index FOLDER --prune` or "
+                                "`assistant remove PATH` drops them)")
     return report
 
 

@@ -183,6 +183,52 @@ def test_duplicates_embedded_once_and_kept_answerable_when_the_original_goes(tmp
     assert_consistent(assistant)
 
 
+def test_a_file_renamed_without_prune_takes_its_article_along(tmp_path, cache, capsys):
+    # `mv UPPER.TXT storm.txt; assistant index corpus` said "duplicate: storm.txt has the same content as UPPER.TXT",
+    # and answers went on citing UPPER.TXT, a path that no longer exists.
+    from assistant.cli import main
+    from assistant.commands.core import print_index_report
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    upper, storm = folder / "UPPER.TXT", folder / "storm.txt"
+    upper.write_text(NEWS["pont.txt"], encoding="utf-8")
+    write_news(folder, ["port.txt"])
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assistant.index([folder])
+
+    upper.rename(storm)
+    moved = assistant.index([folder])
+    assert moved.moved == {str(storm): str(upper)} and not moved.duplicates
+    assert moved.added == [str(storm)] and moved.removed == [str(upper)] and moved.texts_embedded == 0
+    assert article(assistant, storm).chunk_ids and not article(assistant, storm).duplicate_of
+    assert sorted(a.source for a in assistant.articles()) == [str(folder / "port.txt"), str(storm)]
+    assert top_source(assistant, "passerelle piétonne sur le Rhône") == str(storm)
+    assert_consistent(assistant)
+
+    # An index where the rename was already recorded as a duplicate of the gone file (as before this fix).
+    copy = folder / "copy.txt"
+    copy.write_text(NEWS["pont.txt"], encoding="utf-8")
+    assert assistant.index([folder]).duplicates == {str(copy): str(storm)}
+    storm.unlink()
+    settled = assistant.index([folder])
+    assert settled.moved == {str(copy): str(storm)} and settled.removed == [str(storm)], settled
+    assert article(assistant, copy).chunk_ids and not article(assistant, copy).duplicate_of
+    assert_consistent(assistant)
+
+    # A file gone with no other name for its text: said (with what drops it), not removed without --prune.
+    (folder / "port.txt").unlink()
+    capsys.readouterr()
+    assert main(["--index", str(tmp_path / "index"), "index", "-q", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert moved.to_dict()["moved"] == {str(storm): str(upper)}  # what --json prints
+    print_index_report(moved, as_json=False)
+    assert f"moved: {upper} is now {storm} (the same text: its article follows the file)\n" in capsys.readouterr().out
+    assert (f"note: 1 indexed article(s) under the folders given whose file is gone: {folder / 'port.txt'} "
+            "(still answered from; --prune drops them)") in out, out
+    assert assistant.index([folder], prune=True).removed == [str(folder / "port.txt")]
+
+
 def test_progress_tells_how_the_embedding_goes_before_the_files_are_written(tmp_path):
     # Embedding is nearly all of the work for a few files (an upload): a bar fed only as each file is
     # written stood still at its start all that time.

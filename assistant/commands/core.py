@@ -93,9 +93,22 @@ def print_index_report(report, as_json: bool) -> None:
         print(f"failed: {source}: {reason}", file=sys.stderr)
     for line in report.skipped_lines():  # not indexed either, so beside the failures
         print(line, file=sys.stderr)
-    for source, twin in report.duplicates.items():
-        print(f"duplicate: {source} has the same content as {twin} (embedded once)")
+    for line in run_lines(report):
+        print(line)
     print(report.summary())
+
+
+def run_lines(report) -> list[str]:
+    """The copies, the moves and the files gone of an ``index`` run, a line each."""
+    from ..indexer import files_gone
+
+    lines = [f"duplicate: {source} has the same content as {twin} (embedded once)"
+             for source, twin in report.duplicates.items()]
+    lines += [f"moved: {old} is now {source} (the same text: its article follows the file)"
+              for source, old in getattr(report, "moved", {}).items()]
+    if gone := getattr(report, "gone", []):
+        lines.append(f"note: {files_gone(gone, 'under the folders given')} (still answered from; --prune drops them)")
+    return lines
 
 
 def prepare_reranker(assistant) -> None:

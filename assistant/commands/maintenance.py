@@ -9,6 +9,7 @@ import time
 
 from ..cli import arg, command
 from ..types import IndexReport
+from .core import run_lines
 
 
 def seconds(text: str) -> float:
@@ -30,8 +31,8 @@ def print_report(report: IndexReport, stamp: bool = False) -> None:
         print(f"{prefix}failed: {source}: {reason}", file=sys.stderr)
     for line in report.skipped_lines():
         print(f"{prefix}{line}", file=sys.stderr)
-    for source, twin in report.duplicates.items():
-        print(f"{prefix}duplicate: {source} has the same content as {twin} (embedded once)")
+    for line in run_lines(report):
+        print(f"{prefix}{line}")
     for kind in ("added", "updated", "removed"):
         for source in getattr(report, kind):
             print(f"{prefix}{kind}: {source}")
