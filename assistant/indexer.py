@@ -45,6 +45,8 @@ from .store import Article, Store, StoreStoppedError, room
 from .types import IndexReport
 
 Progress = Callable[[int, int, str], None]  # (files begun, files in all, the file's path)
+# A Progress with a ``listed(files in all)`` method is told the count once the paths are walked: the first
+# file is begun only once its texts are embedded (minutes, for a long one), and a bar had no total until then.
 # (texts embedded, texts to embed, the file waited for): embedding is nearly all the time a few files take
 EmbeddingProgress = Callable[[int, int, str], None]
 
@@ -430,6 +432,8 @@ class _Run:
         # Texts of the coming files are embedded ahead in batches across files (assistant/embed_ahead.py).
         self.roots = roots
         listed = list(iter_files(roots, skipped=self.report.skipped))
+        if (told := getattr(progress, "listed", None)) is not None:
+            told(len(listed))
 
         def waiting(position: int, done: int, total: int) -> None:
             if embedding_progress:

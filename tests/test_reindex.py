@@ -252,6 +252,35 @@ def test_progress_tells_how_the_embedding_goes_before_the_files_are_written(tmp_
     assert again.unchanged and events[-1][0] == "file"  # nothing to embed, nothing said
 
 
+def test_the_progress_bar_has_its_total_of_files_while_the_first_ones_are_embedded(tmp_path, capsys):
+    # "indexing: 0file [02:05, ?file/s, embedding 1152/1153 texts]" for two minutes: no total until a file was done.
+    from assistant.commands.core import tqdm_progress
+
+    write_news(tmp_path / "news")
+    progress, embedding, close = tqdm_progress()
+    events: list[tuple] = []
+
+    def listed(total: int) -> None:
+        events.append(("listed", total))
+        progress.listed(total)
+
+    def embedded(done: int, total: int, source: str) -> None:
+        events.append(("embedding", done, total))
+        embedding(done, total, source)
+
+    def begun(done: int, total: int, source: str) -> None:
+        events.append(("file", done, total))
+        progress(done, total, source)
+
+    begun.listed = listed
+    assistant = Assistant(tmp_path / "index", embedding_cache=tmp_path / "fresh-cache.sqlite")
+    assert assistant.index([tmp_path / "news"], progress=begun, embedding_progress=embedded).ok
+    close()
+    assert events[0] == ("listed", len(NEWS)) and events[1][0] == "embedding"
+    frames = capsys.readouterr().err.split("\r")
+    assert any(f"0/{len(NEWS)}" in frame and "embedding" in frame for frame in frames), frames
+
+
 def test_remove_by_source_folder_or_doc_id(tmp_path, cache):
     paths = write_news(tmp_path / "news" / "sub", ["pont.txt", "port.txt"])
     other = write_news(tmp_path / "news", ["rougeole.md"])["rougeole.md"]

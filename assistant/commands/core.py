@@ -50,6 +50,7 @@ def tqdm_progress():
         if "bar" in state:
             state["bar"].close()
 
+    progress.listed = lambda total: bar(total).refresh()  # the total before the first file's embedding
     return progress, embedding, close
 
 
