@@ -62,16 +62,6 @@ COMMIT_SECONDS = 30.0
 PLAIN_TEXT = {".txt", ".md", ".markdown"}
 
 
-@dataclass
-class RunReport(IndexReport):
-    """An ``index`` run's report: also the files that took over the article of a file gone, and the articles
-    under the paths given whose file is gone. (These belong in ``IndexReport``; ``types.py`` was not to be
-    changed with them.)"""
-
-    moved: dict[str, str] = field(default_factory=dict)  # source -> the gone source whose article it now is
-    gone: list[str] = field(default_factory=list)  # indexed under the paths given, their file gone, kept
-
-
 def files_gone(sources: Sequence[str], where: str = "") -> str:
     """How ``check`` and ``index`` say which indexed articles have lost their file (``where``: "under ...")."""
     shown = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
@@ -172,7 +162,7 @@ class Indexer:
         removed if their files are indeed missing.
         """
         started = time.perf_counter()
-        report = RunReport()
+        report = IndexReport()
         roots = [Path(p).expanduser() for p in paths]
         gone = [Path(p).expanduser() for p in deleted]
         with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
@@ -202,7 +192,7 @@ class Indexer:
     def remove(self, sources: Sequence[str], wait: bool = False) -> IndexReport:
         """Remove articles by source path, by folder (everything under it), or by doc id."""
         started = time.perf_counter()
-        report = RunReport()
+        report = IndexReport()
         with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
             for source in sources:
                 matches = _matching(run.manifest.values(), source)
@@ -214,7 +204,7 @@ class Indexer:
         return report
 
     @contextmanager
-    def _run(self, report: RunReport, started: float) -> Iterator[_Run]:
+    def _run(self, report: IndexReport, started: float) -> Iterator[_Run]:
         """A write run, finished when the block ends. A run that the Chroma server's loss ends raises
         ``StoreUnreachableError`` carrying the report of what it did before (``error.report``), so that a
         Python caller learns what was indexed; so does a full disk (``StoreFullError``)."""
@@ -395,7 +385,7 @@ class Indexer:
 class _Run:
     """One write run under the lock: the manifest as it was, and what the run did to it."""
 
-    def __init__(self, indexer: Indexer, report: RunReport) -> None:
+    def __init__(self, indexer: Indexer, report: IndexReport) -> None:
         self.indexer = indexer
         self.store = indexer.store
         self.settings = indexer.settings

@@ -78,6 +78,8 @@ class IndexReport:
     texts_embedded: int = 0  # chunks and sentences the model embedded (the rest were in the embedding cache)
     seconds: float = 0.0
     repaired: list[str] = field(default_factory=list)  # what an interrupted earlier run had left, now fixed
+    moved: dict[str, str] = field(default_factory=dict)  # source -> the gone source whose article it now is
+    gone: list[str] = field(default_factory=list)  # indexed under the paths given, their file gone, kept
 
     @property
     def ok(self) -> bool:
@@ -100,6 +102,8 @@ class IndexReport:
             count = len(self.duplicates)
             parts.append(f"{count} of them {'a copy' if count == 1 else 'copies'} of another indexed article "
                          "(not stored twice)")
+        if self.moved:  # counted above as added (the new name) and removed (the old one)
+            parts.append(f"{len(self.moved)} of them moved")
         if self.repaired:
             parts.append(f"{len(self.repaired)} repaired after an interrupted run")
         return ", ".join(parts) + (f" ({self.chunks_added} chunks written, {self.texts_embedded} texts embedded, "
@@ -110,9 +114,16 @@ class IndexReport:
         type and the first few names, so that the failures above stay readable."""
         if len(self.skipped) <= limit:
             return [f"skipped: {source}: {reason}" for source, reason in self.skipped.items()]
-        types = Counter(PurePath(source).suffix.lower() or "without suffix" for source in self.skipped)
+        # Summed up by type: the files of another type; any other reason (a link to a file indexed under its
+        # own name) keeps its line.
+        unsupported = [source for source, reason in self.skipped.items() if reason.startswith("unsupported")]
+        lines = [f"skipped: {source}: {reason}" for source, reason in self.skipped.items()
+                 if not reason.startswith("unsupported")]
+        if len(unsupported) <= limit:
+            return [f"skipped: {source}: {self.skipped[source]}" for source in unsupported] + lines
+        types = Counter(PurePath(source).suffix.lower() or "without suffix" for source in unsupported)
         counts = ", ".join(f"{count} {suffix}" for suffix, count in sorted(types.items(), key=lambda t: (-t[1], t[0])))
-        first = list(self.skipped)[:SKIPPED_NAMED]
-        return [f"skipped: {len(self.skipped)} files of unsupported type ({counts}), not indexed",
+        first = unsupported[:SKIPPED_NAMED]
+        return [f"skipped: {len(unsupported)} files of unsupported type ({counts}), not indexed",
                 *(f"skipped: {source}" for source in first),
-                f"skipped: ... and {len(self.skipped) - len(first)} more (--json lists them all)"]
+                f"skipped: ... and {len(unsupported) - len(first)} more (--json lists them all)", *lines]

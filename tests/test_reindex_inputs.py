@@ -165,6 +165,19 @@ def test_cli_sums_up_many_skipped_files_and_still_succeeds(tmp_path):
     assert "1 added" in result.stdout and "13 skipped" in result.stdout
 
 
+def test_a_link_skipped_among_many_files_of_another_type_keeps_its_line():
+    # Summed up with them, it was counted as one more "file of unsupported type".
+    from assistant.types import IndexReport
+
+    report = IndexReport(skipped={**{f"/n/p{i:02}.jpg": "unsupported file type .jpg" for i in range(12)},
+                                  "/n/link.txt": "the same file as /n/a.txt (through a symbolic link)"})
+    lines = report.skipped_lines()
+    assert lines[0] == "skipped: 12 files of unsupported type (12 .jpg), not indexed"
+    assert lines[-1] == "skipped: /n/link.txt: the same file as /n/a.txt (through a symbolic link)"
+    assert IndexReport(added=["/n/b.txt"], removed=["/n/a.txt"], moved={"/n/b.txt": "/n/a.txt"}).summary().startswith(
+        "1 added, 0 updated, 0 unchanged, 1 removed, 0 failed, 1 of them moved")
+
+
 @pytest.mark.parametrize(("name", "data"), [
     ("page.html", ("<html><body><article><p>" + FRENCH * 3 + "</p></article></body></html>").encode()),
     ("note.txt", (FRENCH * 3).encode()),

@@ -106,8 +106,8 @@ def run_lines(report) -> list[str]:
     lines = [f"duplicate: {source} has the same content as {twin} (embedded once)"
              for source, twin in report.duplicates.items()]
     lines += [f"moved: {old} is now {source} (the same text: its article follows the file)"
-              for source, old in getattr(report, "moved", {}).items()]
-    if gone := getattr(report, "gone", []):
+              for source, old in report.moved.items()]
+    if gone := report.gone:
         lines.append(f"note: {files_gone(gone, 'under the folders given')} (still answered from; --prune drops them)")
     return lines
 
