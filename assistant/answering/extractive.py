@@ -334,8 +334,16 @@ class ExtractiveAnswerer:
             # that can hold the number asked for are candidates (answer_types.py).
             same_thing = self.counted_noun_matcher(expected, [s.text for s in scored])
             scored = [s for s in scored if carries(expected, s.text, same_thing)]
+        scored = self.discount_unnamed(question, docs, scored)
+        days = dates_asked(question)
+        if days:
+            # "the death toll on February 5": the article published that day leads, over the one of the 3rd.
+            for sentence in scored:
+                if published_on(sentence, days):
+                    sentence.rank += DATE_BOOST
+            scored = sorted(scored, key=lambda s: -s.rank)
         select = self.select_list if asks_for_list(question) else self.select
-        chosen = select(self.discount_unnamed(question, docs, scored), language)
+        chosen = select(scored, language)
         if chosen and not self.answers_alone(question, query_vector, docs, language, chosen):
             chosen = []
         if not chosen:
@@ -353,6 +361,8 @@ class ExtractiveAnswerer:
                 chosen = in_order
         if _LATEST.search(question):
             chosen = newest_first(chosen)
+        if days:
+            chosen = sorted(chosen, key=lambda s: not published_on(s, days))  # stable: the rest keep their order
         chosen = with_lists(chosen, every)
         citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
         text = " ".join(f"{c.quote} [{c.marker}]" for c in citations)
@@ -543,6 +553,35 @@ def asks_for_list(question: str) -> bool:
 # on the 5th), the newer comes first; the older stays, second, as what it was.
 _LATEST = re.compile(r"\b(?:latest|most recent|newest|current(?:ly)?|now|derni(?:er|ère)s?|plus récente?s?|"
                      r"actuel(?:le)?s?|actuellement|aujourd'hui)\b", re.I)
+
+
+# How much a sentence of an article published on the day (or in the month) a question names gains in rank.
+DATE_BOOST = 0.03
+# English writes the day after the month, often without the year: "on February 5", "Feb. 5".
+_MONTH_DAY = re.compile(
+    r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?![,.]?\s*\d)")
+
+
+def dates_asked(question: str) -> list[str]:
+    """The days and months a question names, as ISO keys (``2026-02-05``, ``--02-05`` without a year,
+    ``2025-03``); a year alone names no day an article was published."""
+    from ..entities import MONTHS, extract_dates
+
+    found = extract_dates(question)
+    keys = [m.key for m in found if len(m.key) > 4]
+    for match in _MONTH_DAY.finditer(question):
+        month = MONTHS.get(match.group("month").lower())
+        if month and not any(m.start <= match.start() < m.end for m in found):
+            keys.append(f"--{month:02d}-{int(match.group('day')):02d}")
+    return list(dict.fromkeys(keys))
+
+
+def published_on(sentence: ScoredSentence, keys: Sequence[str]) -> bool:
+    published = str(sentence.chunk.metadata.get("published") or "")
+    if len(published) < 10:
+        return False
+    return any(published.startswith(key) if not key.startswith("--") else published[4:] == key[1:]
+               for key in keys)
 
 
 def newest_first(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
