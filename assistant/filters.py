@@ -72,6 +72,20 @@ def is_friendly(filters: dict[str, Any] | None) -> bool:
     return bool(filters) and any(key in FRIENDLY for key in filters)
 
 
+# Languages as people name them; the index keeps ISO 639-1 codes ("fr", "en").
+_LANGUAGE_NAMES = {"french": "fr", "français": "fr", "francais": "fr", "english": "en", "anglais": "en"}
+
+
+def language_code(value: Any) -> str:
+    """``fr`` for "fr", "FR", "French" or "français"; ``FilterError`` for what names no language ("french"
+    matched no article, and the refusal said that no article matched)."""
+    text = str(value).strip().lower()
+    code = _LANGUAGE_NAMES.get(text, text)
+    if not (len(code) == 2 and code.isalpha() and code.isascii()):
+        raise FilterError(f"lang takes a language code such as fr or en, not {value!r}")
+    return code
+
+
 def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any] | None:
     """The Chroma ``where`` for ``filters`` (friendly keys, raw Chroma clauses, or a mix)."""
     if not filters:
@@ -79,6 +93,11 @@ def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any
     _check_keys(filters)
     if not is_friendly(filters):
         return filters
+    since, until = filters.get("since"), filters.get("until")
+    if since not in (None, "") and until not in (None, "") \
+            and day_number(since, end=False) > day_number(until, end=True):
+        # It matched nothing, and the refusal blamed the articles' dates.
+        raise FilterError(f"since ({since}) is after until ({until}): no date is both")
     clauses: list[dict[str, Any]] = []
     for key, value in filters.items():
         if value in (None, "", [], ()):
@@ -89,7 +108,7 @@ def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any
                 return NOTHING
             clauses.append({"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]})
         elif key in ("lang", "language"):
-            languages = [v.lower() for v in _as_list(value)]
+            languages = [language_code(v) for v in _as_list(value)]
             clauses.append({"language": {"$in": languages}} if len(languages) > 1 else {"language": languages[0]})
         elif key == "since":
             clauses.append({"published_day": {"$gte": day_number(value, end=False)}})

@@ -88,8 +88,10 @@ def write_lock(index_dir: Path, wait: bool = False, timeout: float = 600.0):
         lock.acquire(timeout=timeout if wait else 0)
     except Timeout as error:
         advice = (f"it still was after {timeout / 60:.0f} minutes of waiting; try again when it is done" if wait
-                  else "wait for it, or use --wait")
-        raise IndexBusyError(f"index busy: another process is writing to {index_dir} ({advice})") from error
+                  else "wait for it: --wait, or wait=True from Python")
+        # Also another Assistant of this very process: each takes the lock as a process would.
+        raise IndexBusyError(f"index busy: another writer (a process, or another Assistant) is writing to "
+                             f"{index_dir} ({advice})") from error
     try:
         yield
     finally:

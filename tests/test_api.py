@@ -237,3 +237,18 @@ def test_an_empty_chroma_url_argument_beats_the_variable(monkeypatch, tmp_path):
     monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://127.0.0.1:1")
     assert Assistant(tmp_path).settings.chroma_url == "http://127.0.0.1:1"
     assert Assistant(tmp_path, chroma_url="").settings.chroma_url is None
+
+
+def test_filters_that_cannot_match_are_refused_as_such(sample_assistant):
+    # "french" and since after until matched nothing, and the reply said that no article matched
+    # (a developer's review, 2026-12-06).
+    from assistant import FilterError
+
+    assert sample_assistant.ask(WEAPONS, filters={"lang": "French"}).citations == \
+        sample_assistant.ask(WEAPONS, filters={"lang": "fr"}).citations != []
+    assert sample_assistant.ask(WEAPONS, filters={"lang": "Français"}).answered
+    with pytest.raises(FilterError, match=r"^lang takes a language code such as fr or en, not 'klingon'$"):
+        sample_assistant.ask(WEAPONS, filters={"lang": "klingon"})
+    with pytest.raises(FilterError, match=r"^since \(2025-03\) is after until \(2024-01\): no date is both$"):
+        sample_assistant.ask(WEAPONS, filters={"since": "2025-03", "until": "2024-01"})
+    assert not sample_assistant.ask(WEAPONS, filters={"since": "2024-01", "until": "2024-01"}).answered  # undated

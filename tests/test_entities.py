@@ -518,6 +518,7 @@ def test_the_list_says_when_each_article_was_published(analyst, capsys):
     assert main(["--index", index, "list"]) == 0
     rows = {Path(line.split("\t")[0]).name: line.split("\t") for line in capsys.readouterr().out.splitlines()}
     assert rows["pekin-sommet.txt"][2] == "2024-05-16" and rows["sans-date.txt"][2] == "-", rows
+    assert rows["pekin-sommet.txt"][3] == "1 passage", rows  # "1 chunks"
     assert main(["--index", index, "list", "--json"]) == 0
     listed = {Path(a["source"]).name: a for a in json.loads(capsys.readouterr().out)}
     assert listed["pekin-sommet.txt"]["published"] == "2024-05-16" and listed["sans-date.txt"]["published"] == ""

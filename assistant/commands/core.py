@@ -162,6 +162,10 @@ def stats(args: argparse.Namespace, assistant) -> int:
     return 0
 
 
+def _passages(count: int) -> str:
+    return f"{count} passage" if count == 1 else f"{count} passages"
+
+
 @command("list", "the indexed articles: source, language, publication date, passages, title (tab-separated)",
          reads_index=True)
 @arg("--json", action="store_true", help="one JSON object per article, in a list")
@@ -176,7 +180,7 @@ def list_articles(args: argparse.Namespace, assistant) -> int:
         extra = f" (duplicate of {_one_line(article.duplicate_of)})" if article.duplicate_of else ""
         # The date a date filter reads ("-": the article states none, and --since/--until leave it out).
         print(f"{_one_line(article.source)}\t{article.language}\t{article.published[:10] or '-'}\t"
-              f"{len(article.chunk_ids)} chunks\t{_one_line(article.title)}{extra}")
+              f"{_passages(len(article.chunk_ids))}\t{_one_line(article.title)}{extra}")
     return 0
 
 

@@ -558,6 +558,9 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
                                 font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]),
         "footer_links": ["api"],
         "show_error": True,
+        # Gradio's own lines end with "To create a public link, set `share=True` in `launch()`", which a
+        # user of `make run` or `assistant serve` cannot act on: ``start`` says where the page is.
+        "quiet": True,
     }
 
 
@@ -580,6 +583,7 @@ def start(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blo
     prepare_in_background(assistant)
     demo = build_app(assistant, panels)
     demo.queue(default_concurrency_limit=1).launch(**launch_options(assistant), prevent_thread_lock=True)
+    print(f"The assistant is at {demo.local_url} (Ctrl-C stops it)", flush=True)
     return demo
 
 
@@ -590,6 +594,7 @@ def serve(assistant: Assistant, panels: Sequence[Panel] | None = None) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request Gradio makes to itself
     for warning in unknown_variables():
         log.warning(warning)
     warnings.simplefilter("ignore", SettingsWarning)  # logged above
