@@ -248,11 +248,14 @@ class Assistant:
             return refused
         if (unmatched := self._unmatched(question, filters, where)) is not None:
             return unmatched
-        from .entity_answers import answer_entity_question
+        from .entity_answers import answer_author_question, answer_entity_question
 
         listed = answer_entity_question(self, question, question_language(question), filters)
         if listed is not None:  # "who / which places are mentioned (in ...)?": from the entity index
             return self._noting_filters(listed, state)
+        written = answer_author_question(self, question, question_language(question), filters)
+        if written is not None:  # "who wrote the article about ...?": from its byline or metadata
+            return self._noting_filters(written, state)
         return None
 
     def _refused_at_once(self, question: str) -> Answer | None:

@@ -302,3 +302,82 @@ def _best_mention(entity: Entity):
         if fold(mention.text) == fold(entity.name):
             return mention
     return entity.mentions[0]
+
+
+# "Who wrote the article about the heatwave?", "Qui a écrit l'article sur le port de Marseille ?": the
+# author is in the article's byline or metadata, which a search of its sentences never quotes (an answer
+# quoted the heatwave's temperatures).
+_AUTHOR_QUESTION = re.compile(
+    r"^\s*(?:who\s+(?:wrote|authored|signed|is\s+the\s+author\s+of|was\s+the\s+author\s+of)|"
+    r"qui\s+a\s+(?:écrit|ecrit|rédigé|redige|signé|signe)|qui\s+(?:est|était)\s+l['’]auteur(?:e)?\s+de|"
+    r"quel\s+est\s+l['’]auteur(?:e)?\s+de|(?:what\s+is\s+the\s+)?(?:name\s+of\s+the\s+)?author\s+of)\s+"
+    r"(?P<scope>.+?)\s*[?.!]*\s*$", re.I)
+ARTICLE_RECORD = "article record"  # the answerer of these answers: the article's own record
+WRITTEN_BY = {"en": "“{title}” was written by {author}", "fr": "« {title} » a été écrit par {author}"}
+FROM_METADATA = {"en": " (as the page's metadata says: its text does not name them).",
+                 "fr": " (d'après les métadonnées de la page : son texte ne le nomme pas)."}
+NO_AUTHOR = {"en": "“{title}” does not say who wrote it.", "fr": "« {title} » ne dit pas qui l'a écrit."}
+
+
+_POINTING = {"it", "this", "that", "them", "ça", "cela", "ceci", "le", "la", "les", "l", "celui-ci", "celui-là"}
+
+
+def _article_about(assistant: Any, scope: str, where: dict[str, Any] | None, language: str) -> str | None:
+    """The doc id of the article most about ``scope``: its sentence nearest the scope, if near enough for
+    the model (a scope is a noun phrase: the answerer's bars, set for questions, let "the Mars landing"
+    through on an article about Marseille's port, which shares the French "mars" with it)."""
+    vector = assistant.embeddings.embed_queries([scope])[0]
+    docs = assistant.retriever.search(scope, k=assistant.settings.k, where=where, query_vector=vector)
+    score = getattr(assistant.answerer, "score_sentences", None)
+    if score is None or not docs:
+        return docs[0].metadata["doc_id"] if docs else None
+    from .loaders import METADATA_LINE, is_byline
+
+    # Not a byline or a date line: "By James Whitmore, Kyiv — March 4" is as near "the Mars landing" (0.837)
+    # as its article's sentences are to their subject.
+    sentences = [s for s in score(scope, vector, docs, language)
+                 if not METADATA_LINE.match(s.text) and not is_byline(s.text)]
+    best = max(sentences, key=lambda s: s.similarity, default=None)
+    return best.chunk.metadata["doc_id"] if best is not None and best.similarity >= SCOPE_MIN_SIMILARITY else None
+
+
+def answer_author_question(assistant: Any, question: str, language: str,
+                           filters: dict[str, Any] | None = None) -> Answer | None:
+    """Who wrote the article the question names (by its file, title or subject), from its record."""
+    match = _AUTHOR_QUESTION.match(" ".join(question.split()))
+    if not match:
+        return None
+    scope = _TRAILING_WORDS.sub("", _LEAD_WORDS.sub("", match.group("scope"), count=1).strip())
+    if not scope or scope.lower() in _POINTING:
+        return None  # "who wrote it?": a follow-up, for the search
+    lang = language if language in WRITTEN_BY else "en"
+    where = assistant.where(filters)
+    articles = assistant.articles()
+    named = resolve_sources([scope], articles)
+    if len(named) != 1:
+        about = _article_about(assistant, scope, where, language)
+        if about is None:
+            return Answer(text=NO_SUCH_ARTICLE[lang].format(scope=scope), question=question, answered=False,
+                          answerer=ARTICLE_RECORD)
+        named = [about]
+    article = next(a for a in articles if a.doc_id == named[0])
+    if article.duplicate_of:  # a copy's record holds no text: its original's does
+        article = next((a for a in articles if a.source == article.duplicate_of), article)
+    if not article.author:
+        return Answer(text=NO_AUTHOR[lang].format(title=article.title), question=question, answered=False,
+                      answerer=ARTICLE_RECORD)
+    text = assistant.store.article_text(article.doc_id) or ""
+    said = WRITTEN_BY[lang].format(title=article.title, author=article.author)
+    first_name = article.author.split(",")[0].strip()
+    at = text.find(first_name) if first_name else -1
+    if at < 0:
+        return Answer(text=said + FROM_METADATA[lang], question=question, answered=True, answerer=ARTICLE_RECORD)
+    # The byline's line is the passage relied on: quote == article_text[start:end].
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    citation = Citation(marker=1, source=article.source, title=article.title, quote=text[start:end], start=start,
+                        end=end, score=1.0, doc_id=article.doc_id, passage=text[start:end], passage_start=start,
+                        passage_end=end, published=article.published)
+    return Answer(text=f"{said} [1].", citations=[citation], question=question, answered=True,
+                  answerer=ARTICLE_RECORD)

@@ -338,7 +338,7 @@ class Indexer:
         return Document(page_content=text, metadata={
             "source": article.source, "doc_id": article.doc_id, "title": article.title,
             "content_hash": article.content_hash, "language": article.language,
-            "published": article.published, "format": article.format,
+            "published": article.published, "format": article.format, "author": article.author,
         })
 
     def settle_duplicates(self, report: IndexReport | None = None) -> list[str]:
@@ -688,7 +688,7 @@ def _article(document: Document, chunk_ids: list[str], duplicate_of: str = "") -
     return Article(
         doc_id=meta["doc_id"], source=meta["source"], title=meta["title"], content_hash=meta["content_hash"],
         language=meta["language"], published=meta.get("published", ""), indexed_at=time.time(),
-        chunk_ids=chunk_ids, format=meta.get("format", ""), duplicate_of=duplicate_of,
+        chunk_ids=chunk_ids, format=meta.get("format", ""), duplicate_of=duplicate_of, author=meta.get("author", ""),
     )
 
 

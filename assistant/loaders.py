@@ -240,19 +240,20 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
         raise LoadFailure("empty file")
     kind = suffix
     if suffix == ".pdf":
-        text, title, published = _pdf(data)
+        text, title, published, author = _pdf(data)
     else:
         decoded = decode_text(data)
         if suffix not in {".html", ".htm"} and is_html_document(decoded):
             kind = ".html"
         if kind in {".html", ".htm"}:
-            text, title, published = _html(decoded)
+            text, title, published, author = _html(decoded)
         elif suffix in {".md", ".markdown"}:
-            text, title, published = _markdown(normalise_text(decoded))
+            text, title, published, author = _markdown(normalise_text(decoded))
         else:
             text = normalise_text(decoded)
             title = _first_line(text)
             published = _date_in_text(text)
+            author = None
     if not text.strip():
         raise LoadFailure("no text could be extracted")
     return Document(
@@ -265,8 +266,39 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
             "language": detect_language(text),
             "published": published or "",
             "format": kind.lstrip("."),
+            "author": _author(author) or byline(text) or "",
         },
     )
+
+
+# Who wrote it, as its head says: "Par Claire Fontaine | Publié le ...", "*By James Whitmore, Kyiv — March 4*",
+# "Auteur : Jean Martin". Up to four capitalised words; "et"/"and" joins a second author.
+_NAME = r"(?-i:[A-ZÀ-Ý][\w'’.-]*(?:\s+(?:de |d['’]|van |von )?[A-ZÀ-Ý][\w'’.-]*){0,3})"
+_BYLINE = re.compile(
+    rf"^[\W_]*(?:(?:par|by|de)\s+|(?:auteur|auteure|author|autrice)s?\s*:\s*)(?P<name>{_NAME}"
+    rf"(?:\s+(?:et|and|&)\s+{_NAME})?)\s*(?:$|[,|—–•·*_(]|\s-\s)", re.I)
+_HEAD_LINES = 8
+
+
+def is_byline(line: str) -> bool:
+    return _BYLINE.match(line.strip()) is not None
+
+
+def byline(text: str) -> str | None:
+    """The author a text's byline names in its first lines, if any."""
+    for line in text.splitlines()[:_HEAD_LINES]:
+        if match := _BYLINE.match(line.strip()):
+            return match.group("name").strip()
+    return None
+
+
+def _author(value: str | None) -> str | None:
+    """An author as metadata gives it: "Claire Fontaine", "Par Claire Fontaine", "A; B" -> "A, B"."""
+    if not value:
+        return None
+    value = re.sub(r"^\s*(?:par|by)\s+", "", " ".join(str(value).split()), flags=re.I)
+    names = [name.strip() for name in re.split(r"\s*;\s*", value) if name.strip()]
+    return ", ".join(dict.fromkeys(names))[:200] or None
 
 
 def is_html_document(text: str) -> bool:
@@ -410,7 +442,7 @@ def _shorten(line: str) -> str:
 # quoted ("**Vilnius**", "[le communiqué](https://...)"), a front matter was article text, and spaCy read
 # "Vilnius](https://example.com" and "Pays | Dépenses" as names.
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_FRONT_FIELD = re.compile(r"^(title|date)\s*[:=]\s*(.+?)\s*$", re.I | re.M)
+_FRONT_FIELD = re.compile(r"^(title|date|author)\s*[:=]\s*(.+?)\s*$", re.I | re.M)
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$\n?", re.M | re.S)  # code is not prose
 _SETEXT_RULE = re.compile(r"^[ \t]*(?:=+|-+)[ \t]*$")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -434,7 +466,7 @@ _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _ASIDE = 0xF0000
 
 
-def _markdown(text: str) -> tuple[str, str | None, str | None]:
+def _markdown(text: str) -> tuple[str, str | None, str | None, str | None]:
     """The text of a Markdown article, its title (the front matter's, else its first heading, else its first
     line) and its date (the front matter's, else as a text states it)."""
     fields: dict[str, str] = {}
@@ -463,7 +495,7 @@ def _markdown(text: str) -> tuple[str, str | None, str | None]:
     plain = re.sub(r"\n{3,}", "\n\n", plain).strip("\n")
     title = fields.get("title") or heading or _first_line(plain)
     published = _stated_date(fields["date"], plain) if "date" in fields else None
-    return plain, _shorten(title) if title else None, published or _date_in_text(plain)
+    return plain, _shorten(title) if title else None, published or _date_in_text(plain), fields.get("author")
 
 
 def _date_in_text(text: str) -> str | None:
@@ -505,7 +537,7 @@ def _valid_date(year: str, month: str, day: str) -> str | None:
         return None
 
 
-def _html(html: str) -> tuple[str, str | None, str | None]:
+def _html(html: str) -> tuple[str, str | None, str | None, str | None]:
     import trafilatura
 
     html = _DATA_URI.sub("data:,", html)
@@ -526,7 +558,9 @@ def _html(html: str) -> tuple[str, str | None, str | None]:
     meta = trafilatura.extract_metadata(html, date_config=_MARKED_DATES)
     title = meta.title if meta and meta.title else _first_line(text)
     published = meta.date if meta and meta.date else _date_in_text(text)
-    return normalise_text(text), title, published
+    # Structured data, meta tags or the byline element: the byline itself is not in the main text.
+    author = meta.author if meta and meta.author and "://" not in meta.author else None
+    return normalise_text(text), title, published, author
 
 
 # A table row of one cell is page layout (an old site set out in a <table>), not data: its text without the
@@ -546,7 +580,7 @@ def _has_prose(text: str) -> bool:
                for line in text.splitlines() if not _BANNER_LINE.search(line) for sentence in _SENTENCE.findall(line))
 
 
-def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
+def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
     import io
 
     from pypdf import PdfReader
@@ -576,7 +610,8 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
     if not text.strip():
         raise LoadFailure("PDF without extractable text (scanned images?)")
     title = (info.title if info and info.title else None) or _first_line(text)
-    return text, title, _pdf_date(info)
+    author = str(info.author).strip() if info and info.author else None
+    return text, title, _pdf_date(info), author
 
 
 # A PDF's text comes line by line as it is set on the page: a sentence wrapped over two lines was two

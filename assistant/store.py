@@ -234,6 +234,7 @@ class Article:
     file_mtime_ns: int = 0
     file_hash: str = ""
     checked_ns: int = 0  # when that stat was taken (an mtime this close to it is not trusted)
+    author: str = ""  # as its byline or metadata names them; "" when it names none
 
     @classmethod
     def from_record(cls, doc_id: str, meta: dict[str, Any]) -> Article:
@@ -252,6 +253,7 @@ class Article:
             file_mtime_ns=int(meta.get("file_mtime_ns", 0)),
             file_hash=str(meta.get("file_hash", "")),
             checked_ns=int(meta.get("checked_ns", 0)),
+            author=str(meta.get("author", "")),
         )
 
     def to_metadata(self) -> dict[str, Any]:
@@ -270,6 +272,7 @@ class Article:
             "file_mtime_ns": self.file_mtime_ns,
             "file_hash": self.file_hash,
             "checked_ns": self.checked_ns,
+            "author": self.author,
         }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def write_pdf(path: Path, lines: list[str], title: str | None = None, created: str | None = None) -> Path:
+def write_pdf(path: Path, lines: list[str], title: str | None = None, created: str | None = None,
+              author: str | None = None) -> Path:
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
@@ -22,6 +23,8 @@ def write_pdf(path: Path, lines: list[str], title: str | None = None, created: s
     info = b""
     if title:
         info += b" /Title (" + escape(title).encode("latin-1") + b")"
+    if author:
+        info += b" /Author (" + escape(author).encode("latin-1") + b")"
     if created:  # a PDF date ("D:20240301120000") or, for the tests of bad input, anything
         info += b" /CreationDate (" + escape(created).encode("latin-1") + b")"
     if info:

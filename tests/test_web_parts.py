@@ -324,7 +324,8 @@ def test_the_library_lists_when_each_article_was_published(tmp_path):
     body = "Le port du Havre en grève\n\nLe Havre, le 14 mars 2025 — Les dockers ont cessé le travail mardi.\n"
     (folder / "greve.txt").write_text(body, encoding="utf-8")
     (folder / "copie.txt").write_text(body, encoding="utf-8")
-    (folder / "sans-date.txt").write_text("Un article\n\nLes dockers ont repris le travail.\n", encoding="utf-8")
+    (folder / "sans-date.txt").write_text("Un article\n\nPar Jean Martin\n\nLes dockers ont repris le travail.\n",
+                                          encoding="utf-8")
     assistant = Assistant(tmp_path / "index")
     assistant.index([folder])
     rows = {row[1]: row for row in article_rows(assistant, UploadStore(tmp_path / "uploads", max_mb=1))}
@@ -333,6 +334,7 @@ def test_the_library_lists_when_each_article_was_published(tmp_path):
     assert rows[str(folder / "copie.txt")][3] == "2025-03-14", rows
     assert rows[f"{folder / 'greve.txt'} (= copie.txt)"][3] == "2025-03-14", rows
     assert rows[str(folder / "sans-date.txt")][3] == "—"
+    assert rows[str(folder / "sans-date.txt")][0] == "Un article · Jean Martin"  # its byline's author
 
 
 def handler(demo: gr.Blocks, api_name: str):

@@ -173,7 +173,8 @@ def list_articles(args: argparse.Namespace, assistant) -> int:
     articles = assistant.articles()
     if args.json:
         print(json.dumps([{"source": a.source, "title": a.title, "language": a.language, "published": a.published,
-                           "chunks": len(a.chunk_ids), "duplicate_of": a.duplicate_of or None, "doc_id": a.doc_id}
+                           "author": a.author, "chunks": len(a.chunk_ids), "duplicate_of": a.duplicate_of or None,
+                           "doc_id": a.doc_id}
                           for a in articles], ensure_ascii=False, indent=2))
         return 0
     for article in articles:

@@ -57,6 +57,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.answerer": "answered by {answerer} in {seconds} s",
         "sources.answerer.extractive": "answer quoted from the articles in {seconds} s",
         "sources.answerer.entity index": "names listed from the index of the articles in {seconds} s",
+        "sources.answerer.article record": "author from the article's byline or metadata in {seconds} s",
         "sources.answerer.openai": "answer written by a language model (OpenAI-compatible server) in {seconds} s",
         "sources.answerer.llamacpp": "answer written by a local language model (llama.cpp) in {seconds} s",
         "article.back": "← Back to the sources",
@@ -191,6 +192,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.answerer": "réponse {answerer} en {seconds} s",
         "sources.answerer.extractive": "réponse citée des articles en {seconds} s",
         "sources.answerer.entity index": "noms relevés dans l'index des articles en {seconds} s",
+        "sources.answerer.article record": "auteur relevé dans l'article ou ses métadonnées en {seconds} s",
         "sources.answerer.openai": "réponse rédigée par un modèle de langage (serveur compatible OpenAI) en "
                                    "{seconds} s",
         "sources.answerer.llamacpp": "réponse rédigée par un modèle de langage local (llama.cpp) en {seconds} s",

@@ -280,7 +280,10 @@ def article_rows(assistant: Assistant, uploads: UploadStore) -> list[list[object
         if article.duplicate_of:  # the same text as another file, whose passages stand for it
             source += f" (= {Path(article.duplicate_of).name})"
         when = datetime.fromtimestamp(article.indexed_at).strftime("%Y-%m-%d %H:%M") if article.indexed_at else ""
-        rows.append([article.title, source, article.language or "?", article.published[:10] or "—", when])
+        # Who wrote it beside its title, as a newspaper's table of contents has it (no column of its own:
+        # the narrow screen has room for title and source only).
+        title = f"{article.title} · {article.author}" if article.author else article.title
+        rows.append([title, source, article.language or "?", article.published[:10] or "—", when])
     return rows
 
 
