@@ -30,7 +30,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -227,13 +227,14 @@ def entity_key(name: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=1)
+@cache  # three small lists, each read once
 def data_lines(name: str) -> list[str]:
     """The lines of one of ``assistant/data``'s lists, less its "#" header and blank lines."""
     text = Path(__file__).with_name("data").joinpath(name).read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line and not line.startswith("#")]
 
 
+@lru_cache(maxsize=1)  # asked of every name found: made anew each time, it was most of indexing's time
 def known_places() -> frozenset[str]:
     return frozenset(entity_key(line) for line in data_lines("places.txt"))
 
