@@ -395,7 +395,9 @@ class Assistant:
             raise QuestionError(f"the question must be text, not {type(question).__name__}")
         if not question.strip():
             raise QuestionError("the question is empty")
-        question = question.strip()
+        from .answering.small_talk import without_courtesy
+
+        question = without_courtesy(question.strip())
         if not re.search(r"[^\W_]{2}|\d", question):  # "?", "a", "..." : nothing to search for
             raise QuestionError("the question has no words to search for")
         if len(question) > self.settings.max_question_chars:

@@ -347,9 +347,12 @@ def answer_author_question(assistant: Any, question: str, language: str,
     match = _AUTHOR_QUESTION.match(" ".join(question.split()))
     if not match:
         return None
-    scope = _TRAILING_WORDS.sub("", _LEAD_WORDS.sub("", match.group("scope"), count=1).strip())
+    asked = match.group("scope")
+    if not _ARTICLE_WORD.search(asked) and not re.search(r"\.(?:txt|md|markdown|html?|pdf)\b", asked, re.I):
+        return None  # "Qui a écrit Don Quichotte ?" asks about a book, which the articles may name
+    scope = _TRAILING_WORDS.sub("", _LEAD_WORDS.sub("", asked, count=1).strip())
     if not scope or scope.lower() in _POINTING:
-        return None  # "who wrote it?": a follow-up, for the search
+        return None  # "who wrote it?", "who wrote this article?": a follow-up, for the search
     lang = language if language in WRITTEN_BY else "en"
     where = assistant.where(filters)
     articles = assistant.articles()

@@ -59,6 +59,8 @@ def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "e
             if key == "source":
                 titles = titles if titles is not None else {a.doc_id: a.title for a in assistant.articles()}
                 item = titles.get(item) or item
+            elif key == "lang":  # as the filter reads it: "French" is fr
+                item = language_code(item)
             elif key == "entity":  # a key from the web app, or a name as typed ("Budanov" for Boudanov)
                 index = assistant.entity_index
                 item = index.name_of(item) or next(filter(None, map(index.name_of, index.match(item))), item)

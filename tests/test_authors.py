@@ -70,6 +70,8 @@ def test_who_wrote_an_article_is_answered_from_its_record(newsdesk):
     assert not answer.answered and answer.text == "No indexed article is about “the Mars landing”."
     assert "Marc Vigneron" in newsdesk.ask("Who wrote rapport.pdf?").text
     assert newsdesk.ask("Who wrote it?").answerer != "article record"  # a follow-up: for the search
+    # A book or a song, not an article: for the search (PIAF's "Qui est l'auteur de Don Quichotte ?" was refused).
+    assert newsdesk.ask("Qui est l'auteur de Don Quichotte ?").answerer != "article record"
 
 
 def test_an_html_page_keeps_its_author_from_its_metadata(tmp_path):
