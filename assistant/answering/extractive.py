@@ -253,10 +253,7 @@ class ExtractiveAnswerer:
         for sentence in [s for doc_id, s in best_of_others.items() if doc_id not in quoted]:
             if len(chosen) >= LIST_SENTENCES:
                 break
-            words = _words(sentence.text)
-            if words and not any(repeats(words, other) for other in said):
-                said.append(words)
-                chosen.append(sentence)
+            _add_unless_said(sentence, chosen, said)
         return chosen
 
     def select(self, scored: list[ScoredSentence], language: str = "en") -> list[ScoredSentence]:
@@ -276,12 +273,7 @@ class ExtractiveAnswerer:
         for sentence in scored:
             if len(chosen) == self.max_sentences or sentence.rank < top - self.margin:
                 break
-            # The same sentence in two articles (a wire story run twice, a copy kept under another name)
-            # is said once: the next best sentence is worth more than a repetition.
-            words = _words(sentence.text)
-            if words and not any(repeats(words, other) for other in said):
-                said.append(words)
-                chosen.append(sentence)
+            _add_unless_said(sentence, chosen, said)
         return chosen
 
     def counted_noun_matcher(self, expected: Expected, texts: Sequence[str]):
@@ -529,6 +521,15 @@ def context_vectors(sentences: Sequence[ScoredSentence], vectors: np.ndarray) ->
                 context[i] += vectors[j]
     norms = np.linalg.norm(context, axis=1, keepdims=True)
     return context / np.where(norms > 0, norms, 1.0)
+
+
+def _add_unless_said(sentence: ScoredSentence, chosen: list[ScoredSentence], said: list[str]) -> None:
+    # The same sentence in two articles (a wire story run twice, a copy kept under another name) is said
+    # once: the next best sentence is worth more than a repetition.
+    words = _words(sentence.text)
+    if words and not any(repeats(words, other) for other in said):
+        said.append(words)
+        chosen.append(sentence)
 
 
 # "What weapons were mentioned?", "Quelles armes ont été citées ?": the answer is every passage that names

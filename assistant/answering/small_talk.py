@@ -79,18 +79,20 @@ def small_talk_text(kind: str, language: str) -> str:
 
 _COURTESY_WORDS = {word for table in (_THANKS, _GREETINGS, _AGREEMENT) for words in table.values()
                    for word in words.split()} | _FILLERS | {"amis", "friends", "folks", "guys", "team", "equipe"}
-_OPENING = re.compile(r"^\s*((?:[^\W\d_]+['’]?\s*){1,5}?)[,!.:;]+\s*(?=\S)")
+_OPENING_PUNCTUATION = re.compile(r"[,!.:;]")
 
 
 def without_courtesy(question: str) -> str:
     """The question less a courtesy before it: "Salut les amis, quelles armes ont été citées ?" was searched
     with its greeting, which pulled in a sentence about friends."""
-    opening = _OPENING.match(question)
-    if not opening:
+    # The words before the first punctuation mark, if few (a pattern of repeated optional words took
+    # minutes on a long question, backtracking).
+    cut = _OPENING_PUNCTUATION.search(question, 0, 60)
+    if cut is None:
         return question
-    words = re.findall(r"[a-z]+", _folded(opening.group(1)).replace("d'accord", "daccord"))
-    if not words or not all(word in _COURTESY_WORDS for word in words):
+    words = re.findall(r"[a-z]+", _folded(question[: cut.start()]).replace("d'accord", "daccord"))
+    if not words or len(words) > 5 or not all(word in _COURTESY_WORDS for word in words):
         return question
-    rest = question[opening.end():]
+    rest = question[cut.end():].lstrip(",!.:; \t\n")
     # Capitalised as a question opens: the model reads "quelles armes" and "Quelles armes" a little apart.
     return rest[:1].upper() + rest[1:] if re.search(r"[^\W\d_]{2}", rest) else question
