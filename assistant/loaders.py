@@ -500,11 +500,14 @@ def _markdown(text: str) -> tuple[str, str | None, str | None, str | None]:
 
 def _date_in_text(text: str) -> str | None:
     """A publication date the file states in its first lines: a ``Date:`` or "Publié le" line (also after a
-    byline: "Par Jean Dupont | Publié le 5 mars 2024"), or a dateline ("Dakar, le 25 mars 2024 — ...")."""
+    byline: "Par Jean Dupont | Publié le 5 mars 2024"), a dateline ("Dakar, le 25 mars 2024 — ..."), or a
+    byline's date ("By James Whitmore, Kyiv — March 4, 2025")."""
     head = text[:1500]
     lines = [match.group(1) for match in _DATE_LINE.finditer(head)]
     lines += [match.group(1) for match in _PUBLISHED_IN_LINE.finditer("\n".join(head.splitlines()[:8]))]
     lines += [match.group(1) for match in _DATELINE.finditer(head[:800])]
+    # A byline that dates the story after its author: "*By James Whitmore, Kyiv — March 4, 2025*".
+    lines += [line for line in head.splitlines()[:_HEAD_LINES] if is_byline(line)]
     for words in lines:
         if found := _stated_date(words, head):
             return found

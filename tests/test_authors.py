@@ -78,3 +78,14 @@ def test_an_html_page_keeps_its_author_from_its_metadata(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(PAGE.replace('<p class="byline">Par Claire Fontaine</p>', ""), encoding="utf-8")
     assert load_file(page).metadata["author"] == "Claire Fontaine"
+
+
+def test_a_byline_that_dates_the_story_gives_its_date_too(tmp_path):
+    # "By James Whitmore and Sarah Lee, Kyiv — February 3, 2024": the authors were read, the date was not.
+    story = tmp_path / "drones.txt"
+    story.write_text("Drones over Kyiv\n\n*By James Whitmore and Sarah Lee, Kyiv — February 3, 2024*\n\n"
+                     "Russian forces launched 40 drones at the capital overnight, the air force said.\n",
+                     encoding="utf-8")
+    document = load_file(story)
+    assert document.metadata["author"] == "James Whitmore and Sarah Lee"
+    assert document.metadata["published"] == "2024-02-03"
