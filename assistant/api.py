@@ -250,10 +250,11 @@ class Assistant:
             return unmatched
         from .entity_answers import answer_author_question, answer_entity_question
 
-        listed = answer_entity_question(self, question, question_language(question), filters)
+        language = question_language(question)
+        listed = answer_entity_question(self, question, language, filters)
         if listed is not None:  # "who / which places are mentioned (in ...)?": from the entity index
             return self._noting_filters(listed, state)
-        written = answer_author_question(self, question, question_language(question), filters)
+        written = answer_author_question(self, question, language, filters)
         if written is not None:  # "who wrote the article about ...?": from its byline or metadata
             return self._noting_filters(written, state)
         return None

@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from ..chain import new_subject
 from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
-from ..entities import entity_key
+from ..entities import MONTHS, entity_key, extract_dates
 from ..language import crosses
 from ..lexical import tokenize
 from ..loaders import METADATA_LINE
@@ -153,9 +153,9 @@ class ExtractiveAnswerer:
                 if unshared:
                     across = bool(language) and crosses(language, sentence.chunk.metadata.get("language", ""))
                     folded = text_words(sentence.text) if across else None
+                    written_out = spelled_out(sentence.text) if any(name[2] for name in unshared) else set()
                     for terms, words, acronym in unshared:
-                        if (folded is not None and spells(folded, words)) \
-                                or (acronym and acronym in spelled_out(sentence.text)):
+                        if (folded is not None and spells(folded, words)) or (acronym and acronym in written_out):
                             shared |= terms
                 overlap = len(shared) / len(question_terms)
             sentence.similarity = float(similarity)
@@ -566,8 +566,6 @@ _MONTH_DAY = re.compile(
 def dates_asked(question: str) -> list[str]:
     """The days and months a question names, as ISO keys (``2026-02-05``, ``--02-05`` without a year,
     ``2025-03``); a year alone names no day an article was published."""
-    from ..entities import MONTHS, extract_dates
-
     found = extract_dates(question)
     keys = [m.key for m in found if len(m.key) > 4]
     for match in _MONTH_DAY.finditer(question):

@@ -8,9 +8,9 @@ greetings or agreement, or one asking what the assistant can do, gets a short re
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ..language import question_language
+from ..lexical import fold
 
 _THANKS = {"en": "thanks thank thx ty cheers", "fr": "merci"}
 _GREETINGS = {"en": "hello hi hey morning evening afternoon", "fr": "bonjour bonsoir salut coucou"}
@@ -46,8 +46,7 @@ REPLIES = {
 
 
 def _folded(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).replace("’", "'")
+    return fold(text).replace("’", "'")
 
 
 def small_talk(message: str) -> tuple[str, str] | None:
