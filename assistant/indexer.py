@@ -39,6 +39,7 @@ from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import EntityIndex, EntityRecords, prepare_article, remove_article
 from .loaders import LoadError, absolute, doc_id_for, is_html_document, iter_files, load_file, same_name
+from .reasons import Reason
 from .retrieval import LexicalSide
 from .settings import Settings
 from .store import Article, Store, StoreStoppedError, room
@@ -183,8 +184,7 @@ class Indexer:
                 # A folder that is not there (a typo, an unmounted disk) prunes nothing: `remove` does that.
                 missing = [root for root in roots if not root.exists()]
                 for root in missing:
-                    report.failed[str(root)] = ("no such file or folder; nothing under it was pruned "
-                                                "(assistant remove drops its articles)")
+                    report.failed[str(root)] = Reason("prune_missing")
                 run.prune([root for root in roots if root.exists()])
             if gone:
                 run.prune(gone)
@@ -199,7 +199,7 @@ class Indexer:
             for source in sources:
                 matches = _matching(run.manifest.values(), source)
                 if not matches:
-                    report.failed[source] = "not in the index"
+                    report.failed[source] = Reason("not_in_index")
                     continue
                 for article in matches:
                     run.remove(article)
@@ -462,7 +462,7 @@ class _Run:
                 self.keep_journal = True
                 raise
             except Exception as error:  # one bad document must not end the batch
-                self.report.failed[source] = f"indexing failed: {error}"
+                self.report.failed[source] = Reason("index_failed", detail=error)
                 self.clean_up(source)
             self.writing = ""
             if len(self.staged) >= COMMIT_FILES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
@@ -506,12 +506,12 @@ class _Run:
             info = path.stat()
         except FileNotFoundError:
             if path.is_symlink():
-                return self.fail(source, f"broken symbolic link (to {os.readlink(path)})")
+                return self.fail(source, Reason("broken_link", target=os.readlink(path)))
             return self.vanished(source, old)
         except OSError as error:
-            return self.fail(source, f"cannot be read ({error.strerror or error})")
+            return self.fail(source, Reason("unreadable", detail=error.strerror or error))
         if not stat.S_ISREG(info.st_mode):
-            return self.fail(source, "not a regular file")
+            return self.fail(source, Reason("not_regular"))
         if old is not None and current and stat_unchanged(old, info):
             self.report.unchanged.append(source)
             return None
@@ -524,21 +524,21 @@ class _Run:
         except FileNotFoundError:
             return self.vanished(source, old)
         except OSError as error:
-            return self.fail(source, f"cannot be read ({error.strerror or error})")
+            return self.fail(source, Reason("unreadable", detail=error.strerror or error))
         state = FileState(info.st_size, info.st_mtime_ns, digest, checked_ns)
         if old is not None and current and old.file_hash == digest:
             return self.unchanged(old, state)
         document = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6))
         if isinstance(document, LoadError):
-            if "disappeared" in document.reason:
+            if getattr(document.reason, "code", "") == "disappeared":
                 return self.vanished(source, old)
             # An article emptied or overwritten with junk: what it said stays searchable, so say so.
-            kept = "; its indexed version is kept (`assistant remove` removes it)" if old is not None else ""
-            return self.fail(source, document.reason + kept)
+            reason = Reason.of(document.reason)
+            return self.fail(source, reason.keeping() if old is not None else reason)
         text_limit = self.settings.max_text_mb * 1e6
         if len(document.page_content) > text_limit:
-            return self.fail(source, f"text too long ({len(document.page_content) / 1e6:.1f} M characters, the "
-                                     f"limit is {self.settings.max_text_mb:g} M: ASSISTANT_MAX_TEXT_MB)")
+            return self.fail(source, Reason("too_many_characters", size=f"{len(document.page_content) / 1e6:.1f}",
+                                            limit=f"{self.settings.max_text_mb:g}", setting=": ASSISTANT_MAX_TEXT_MB"))
         text_hash = document.metadata["content_hash"]
         if old is not None and current and old.content_hash == text_hash:
             return self.unchanged(old, state)  # the bytes moved, not the text (line ends, markup)
@@ -588,13 +588,13 @@ class _Run:
                       if a.source not in self.seen and a.source not in self.report.failed
                       and _is_under(a.source, folders) and _missing(a.source))
 
-    def refusal(self, path: Path, size: int) -> str | None:
+    def refusal(self, path: Path, size: int) -> Reason | None:
         if size > self.settings.max_file_mb * 1e6:
-            return (f"too large ({size / 1e6:.1f} MB, the limit is {self.settings.max_file_mb:g} MB: "
-                    "ASSISTANT_MAX_FILE_MB)")
+            return Reason("too_large", size=f"{size / 1e6:.1f}", limit=f"{self.settings.max_file_mb:g}",
+                          setting=": ASSISTANT_MAX_FILE_MB")
         if path.suffix.lower() in PLAIN_TEXT and size > self.settings.max_text_mb * 1e6 and not _saved_page(path):
-            return (f"text too long ({size / 1e6:.1f} MB, the limit is {self.settings.max_text_mb:g} MB of text: "
-                    "ASSISTANT_MAX_TEXT_MB); not read")
+            return Reason("text_too_long", size=f"{size / 1e6:.1f}", limit=f"{self.settings.max_text_mb:g}",
+                          setting=": ASSISTANT_MAX_TEXT_MB")
         return None
 
     def unchanged(self, old: Article, state: FileState) -> None:
@@ -602,16 +602,16 @@ class _Run:
         if FileState.of(old) != state:
             self.restamped.append(state.stamp(old))  # so that next time the stat alone says so
 
-    def fail(self, source: str, reason: str) -> None:
+    def fail(self, source: str, reason: Reason) -> None:
         self.report.failed[source] = reason
 
     def vanished(self, source: str, old: Article | None) -> None:
         if old is None:
-            self.fail(source, "vanished while being indexed")
+            self.fail(source, Reason("vanished"))
         else:
             # Not removed here: a file being replaced (editors save through a rename) comes back;
             # --prune or the watcher removes it once it is really gone.
-            self.fail(source, "vanished while being indexed; its indexed version is kept")
+            self.fail(source, Reason("vanished_kept"))
             self.seen.discard(source)
 
     def prune(self, roots: Sequence[Path]) -> None:
@@ -647,7 +647,7 @@ class _Run:
             self.moves.pop(source, None)
             self.report.chunks_added -= len(item.article.chunk_ids)
         for source in [item.article.source for item in cut] + ([self.writing] if self.writing else []):
-            self.report.failed[source] = f"not indexed: {error.brief}"
+            self.report.failed[source] = Reason("not_indexed", detail=error.brief)
             self.report.skipped.pop(source, None)
 
     def finish(self) -> None:

@@ -5,7 +5,6 @@ A file that cannot be read becomes a ``LoadError`` naming the file and the reaso
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import os
@@ -19,6 +18,7 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from .language import detect_language, language_confidence
+from .reasons import Reason, os_reason
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 _TITLE_MAX = 100
@@ -69,6 +69,10 @@ _HTML_DOCUMENT = re.compile(
 
 class LoadFailure(Exception):
     """Raised inside a loader; becomes a ``LoadError`` for the report."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.reason = Reason(code, **values)
+        super().__init__(self.reason)
 
 
 @dataclass(frozen=True)
@@ -126,14 +130,14 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
         if listed is file:  # just put there: its first name (the same path met again is another object)
             return True
         if listed != file and skipped is not None:  # the same path given twice is no news
-            skipped[str(file)] = f"the same file as {listed} (through a symbolic link), indexed once, under that name"
+            skipped[str(file)] = Reason("same_file", twin=listed)
         return False
 
     for raw in paths:
         path = absolute(raw)
         try:
             if not path.exists():
-                yield LoadError(str(path), "no such file or folder")
+                yield LoadError(str(path), Reason("no_path"))
                 continue
             if path.is_file():
                 real = path.resolve()
@@ -141,10 +145,10 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
                     yield path
                 continue
             if not path.is_dir():  # named outright: a FIFO or a device gets its line, not silence
-                yield LoadError(str(path), "not a regular file")
+                yield LoadError(str(path), Reason("not_regular"))
                 continue
         except OSError as error:  # e.g. inside a folder this user may not enter: this path fails alone
-            yield LoadError(str(path), _os_reason(error))
+            yield LoadError(str(path), os_reason(error))
             continue
         visited_dirs: set[Path] = set()
         unreadable: list[OSError] = []
@@ -152,7 +156,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
         for root, dirs, files in os.walk(path, followlinks=True, onerror=unreadable.append):
             while unreadable:  # a subfolder that could not be listed gets its line; the walk goes on
                 error = unreadable.pop(0)
-                yield LoadError(str(error.filename or root), _os_reason(error))
+                yield LoadError(str(error.filename or root), os_reason(error))
             real_root = Path(root).resolve()
             if real_root in visited_dirs:
                 dirs[:] = []  # a symlink loop: this folder was walked already
@@ -171,7 +175,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
                 try:
                     real = file.resolve()
                 except (RuntimeError, OSError):  # a file symlink pointing (through others) to itself
-                    yield LoadError(str(file), "symbolic link loop")
+                    yield LoadError(str(file), Reason("link_loop"))
                     continue
                 if file.is_symlink():
                     links.append((file, real))  # after the files: the file itself may be further on
@@ -181,16 +185,11 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
             if first_name(file, real):
                 yield file
         for error in unreadable:  # the last folders walked, or the given folder itself
-            yield LoadError(str(error.filename or path), _os_reason(error))
+            yield LoadError(str(error.filename or path), os_reason(error))
 
 
-def unsupported_type(suffix: str) -> str:
-    return f"unsupported file type {suffix or '(none)'}"
-
-
-def _os_reason(error: OSError) -> str:
-    return {errno.EACCES: "permission denied", errno.EPERM: "permission denied"}.get(
-        error.errno or 0, error.strerror or str(error))
+def unsupported_type(suffix: str) -> Reason:
+    return Reason("unsupported", suffix=suffix or "(none)")
 
 
 def load_paths(
@@ -213,31 +212,31 @@ def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Doc
         # Its bytes reach Python escaped, which Chroma cannot store (nor a terminal print): named with
         # them written out, and left out.
         shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        return LoadError(shown, "its name is not valid UTF-8 (an old Latin-1 archive?): rename the file")
+        return LoadError(shown, Reason("bad_name"))
     try:
         return _load(path, source, max_bytes)
     except LoadFailure as failure:
-        return LoadError(source, str(failure))
+        return LoadError(source, failure.reason)
     except FileNotFoundError:
-        return LoadError(source, "the file disappeared while it was being read")
+        return LoadError(source, Reason("disappeared"))
     except PermissionError:
-        return LoadError(source, "permission denied")
+        return LoadError(source, Reason("permission"))
     except IsADirectoryError:
-        return LoadError(source, "is a folder, not a file")
+        return LoadError(source, Reason("is_folder"))
     except OSError as error:
-        return LoadError(source, f"cannot be read ({error.strerror or error})")
+        return LoadError(source, Reason("unreadable", detail=error.strerror or error))
 
 
 def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadFailure(f"{unsupported_type(suffix)}; supported: .txt .md .html .pdf")
+        raise LoadFailure("bad_type", suffix=suffix or "(none)")
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
-        raise LoadFailure(f"too large ({size / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.1f} MB)")
+        raise LoadFailure("too_large", size=f"{size / 1e6:.1f}", limit=f"{max_bytes / 1e6:.1f}", setting="")
     data = path.read_bytes()
     if not data.strip():
-        raise LoadFailure("empty file")
+        raise LoadFailure("empty")
     kind = suffix
     if suffix == ".pdf":
         text, title, published, author = _pdf(data)
@@ -255,7 +254,7 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
             published = _date_in_text(text)
             author = None
     if not text.strip():
-        raise LoadFailure("no text could be extracted")
+        raise LoadFailure("no_text")
     return Document(
         page_content=text,
         metadata={
@@ -330,7 +329,7 @@ def decode_text(data: bytes) -> str:
 
     matches = from_bytes(data[:2_000_000])
     if matches.best() is None:
-        raise LoadFailure("binary content or unknown text encoding")
+        raise LoadFailure("binary")
     # charset-normalizer often takes Western text for a Baltic or Central European code page ("Déją");
     # the decoding in which the language detector is most confident is the one a reader would see.
     candidates = list(dict.fromkeys([m.encoding for m in list(matches)[:3]] + ["cp1252", "latin-1"]))
@@ -349,7 +348,7 @@ def decode_text(data: bytes) -> str:
         if rank > best_rank:
             best_text, best_rank = text, rank
     if best_text is None:
-        raise LoadFailure(f"not valid text in any known encoding (best guess {matches.best().encoding})")
+        raise LoadFailure("encoding", detail=matches.best().encoding)
     return best_text
 
 
@@ -374,7 +373,7 @@ def _utf16_without_bom(data: bytes) -> str:
             if _looks_like_text(text):
                 return text
             break
-    raise LoadFailure("binary content, not text")
+    raise LoadFailure("binary_not_text")
 
 
 # The non-ASCII letters each language writes. The detector is as sure that "prťsentť" is
@@ -552,11 +551,11 @@ def _html(html: str) -> tuple[str, str | None, str | None, str | None]:
         # Very short pages fall under trafilatura's precision heuristics: retry favouring recall.
         text = trafilatura.extract(html, include_comments=False, favor_recall=True) or text
     if not text or not text.strip():
-        raise LoadFailure("HTML page without readable main text")
+        raise LoadFailure("html_empty")
     if not _has_prose(text):
         # What is left when a page has no article is its chrome: indexed, it would be an article "Home".
         seen = _shorten(" / ".join(line.strip() for line in text.splitlines() if line.strip()))
-        raise LoadFailure(f'no article text found in the page (only navigation or boilerplate: "{seen}")')
+        raise LoadFailure("html_boilerplate", detail=f'"{seen}"')
     text = _LAYOUT_ROW.sub(lambda row: row.group(1).replace("\\|", "|"), text)
     meta = trafilatura.extract_metadata(html, date_config=_MARKED_DATES)
     title = meta.title if meta and meta.title else _first_line(text)
@@ -598,20 +597,20 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
-                    raise LoadFailure("encrypted PDF (a password is needed)")
+                    raise LoadFailure("encrypted_pdf")
             except LoadFailure:
                 raise
             except Exception as error:
-                raise LoadFailure(f"encrypted PDF that cannot be opened ({error})") from error
+                raise LoadFailure("locked_pdf", detail=error) from error
         pages = [(page.extract_text() or "").strip() for page in reader.pages]
         info = reader.metadata
     except LoadFailure:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise LoadFailure(f"broken PDF ({error})") from error
+        raise LoadFailure("broken_pdf", detail=error) from error
     text = _unwrapped(normalise_text("\n\n".join(page for page in pages if page)))
     if not text.strip():
-        raise LoadFailure("PDF without extractable text (scanned images?)")
+        raise LoadFailure("scanned_pdf")
     title = (info.title if info and info.title else None) or _first_line(text)
     author = str(info.author).strip() if info and info.author else None
     return text, title, _pdf_date(info), author

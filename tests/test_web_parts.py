@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as html_lib
+import string
 from pathlib import Path
 
 import gradio as gr
@@ -11,6 +12,7 @@ from conftest import SAMPLE, article_text
 from corpus import small_disk
 
 from assistant import Assistant, Settings
+from assistant.reasons import ENGLISH, Reason
 from assistant.types import Answer, Citation
 from assistant.web import UI, Panel, build_app, launch_options
 from assistant.web.answerers import AnswererPool
@@ -174,7 +176,8 @@ def test_browser_language():
 
 
 def test_every_string_exists_in_both_languages():
-    assert set(STRINGS["en"]) == set(STRINGS["fr"])
+    # but the reasons a file failed, whose English is assistant/reasons.py's (the test below)
+    assert set(STRINGS["en"]) == {key for key in STRINGS["fr"] if not key.startswith("reason.")}
 
 
 def test_answer_markers_become_links_and_article_text_stays_text():
@@ -399,13 +402,37 @@ def test_the_upload_report_says_why_a_file_failed_in_the_page_language(tmp_path)
     assert "empty file" not in text and "broken PDF" not in text
     # English stays as the loaders say it; the known reasons, with their numbers and variables
     assert "`vide.txt`: **failed**: empty file" in report_markdown(saved, report, "en")
-    assert (reason_text("too large (3.0 MB, the limit is 2 MB: ASSISTANT_MAX_FILE_MB)", "fr")
-            == "trop volumineux (3,0 Mo ; la limite est de 2 Mo : ASSISTANT_MAX_FILE_MB)")
-    assert reason_text("PDF without extractable text (scanned images?)", "fr") == (
-        "PDF sans texte extractible (des images numérisées ?)")
-    assert reason_text("unsupported file type .docx; supported: .txt .md .html .pdf", "fr").startswith(
-        "type de fichier non pris en charge .docx")
+    too_large = Reason("too_large", size="3.0", limit="2", setting=": ASSISTANT_MAX_FILE_MB")
+    assert too_large == "too large (3.0 MB, the limit is 2 MB: ASSISTANT_MAX_FILE_MB)"  # what the CLI prints
+    assert reason_text(too_large, "fr") == "trop volumineux (3,0 Mo ; la limite est de 2 Mo : ASSISTANT_MAX_FILE_MB)"
+    assert reason_text(Reason("scanned_pdf"), "fr") == "PDF sans texte extractible (des images numérisées ?)"
+    assert reason_text(Reason("bad_type", suffix=".docx"), "fr").startswith("type de fichier non pris en charge .docx")
     assert reason_text("something new", "fr") == "something new"
+
+
+def test_every_reason_has_french_words_with_the_same_values():
+    # The French page says a reason by its code: one without French words would be shown in English.
+    french = STRINGS["fr"]
+    for code, english in ENGLISH.items():
+        assert f"reason.{code}" in french, code
+        fields = {name for _, name, _, _ in string.Formatter().parse(english) if name}
+        assert fields == {name for _, name, _, _ in string.Formatter().parse(french[f"reason.{code}"]) if name}, code
+
+
+def test_a_failed_update_says_in_french_that_the_indexed_version_stays(tmp_path):
+    # "empty file; its indexed version is kept (...)" matched no French wording: it was shown in English.
+    from assistant.web.library import reason_text
+
+    assistant = Assistant(tmp_path / "index")
+    article = tmp_path / "note.txt"
+    article.write_text("La grève continue à Marseille depuis mardi, selon les syndicats.", encoding="utf-8")
+    assert assistant.index([article]).added
+    article.write_text("   \n", encoding="utf-8")
+    report = assistant.index([article])
+    reason = report.failed[str(article)]
+    assert reason.startswith("empty file; its indexed version is kept")
+    assert reason_text(reason, "fr") == (
+        "fichier vide ; sa version indexée est gardée (« assistant remove » la retire)")
 
 
 def component(demo: gr.Blocks, elem_id: str):

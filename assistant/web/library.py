@@ -24,9 +24,10 @@ from pathlib import Path, PurePosixPath
 
 from ..api import Assistant
 from ..loaders import SUPPORTED_SUFFIXES
+from ..reasons import Reason
 from ..store import Article
 from ..types import IndexReport
-from .i18n import t
+from .i18n import STRINGS, normalize, t
 
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 MAX_STEM = 100
@@ -96,7 +97,7 @@ class UploadStore:
         name = browser_name(Path(original_name or temp.name).name)
         suffix = Path(safe_name(name)).suffix
         if suffix not in SUPPORTED_SUFFIXES:
-            return Upload(name, reason=t(lang, "report.bad_type", suffix=suffix or "(none)"))
+            return Upload(name, reason=reason_text(Reason("bad_type", suffix=suffix or "(none)"), lang))
         try:
             size = temp.stat().st_size
         except OSError as error:
@@ -191,50 +192,20 @@ def index_uploads(assistant: Assistant, uploads: Sequence[Upload], progress: Pro
     return assistant.index(paths, wait=True, progress=progress, embedding_progress=embedding_progress)
 
 
-# The reasons the loaders and the indexer give (in English, as the command line says them), each with its i18n
-# key; a named group is a detail kept as given (a library's own message, a file name) or a number.
-_REASONS = [(re.compile(pattern, re.DOTALL), key) for pattern, key in (
-    (r"empty file", "reason.empty"),
-    (r"no text could be extracted", "reason.no_text"),
-    (r"broken PDF \((?P<detail>.*)\)", "reason.broken_pdf"),
-    (r"encrypted PDF \(a password is needed\)", "reason.encrypted_pdf"),
-    (r"encrypted PDF that cannot be opened \((?P<detail>.*)\)", "reason.locked_pdf"),
-    (r"PDF without extractable text \(scanned images\?\)", "reason.scanned_pdf"),
-    (r"binary content or unknown text encoding", "reason.binary"),
-    (r"binary content, not text", "reason.binary_not_text"),
-    (r"not valid text in any known encoding \(best guess (?P<detail>.*)\)", "reason.encoding"),
-    (r"HTML page without readable main text", "reason.html_empty"),
-    (r"no article text found in the page \(only navigation or boilerplate: (?P<detail>.*)\)",
-     "reason.html_boilerplate"),
-    (r"unsupported file type (?P<suffix>\S+); supported: .*", "report.bad_type"),
-    (r"too large \((?P<size>[\d.]+) MB, the limit is (?P<limit>[\d.]+) MB(?P<detail>.*)\)", "reason.too_large"),
-    (r"text too long \((?P<size>[\d.]+) MB, the limit is (?P<limit>[\d.]+) MB of text(?P<detail>.*)\); not read",
-     "reason.text_too_long"),
-    (r"the file disappeared while it was being read", "reason.disappeared"),
-    (r"vanished while being indexed", "reason.vanished"),
-    (r"vanished while being indexed; its indexed version is kept", "reason.vanished_kept"),
-    (r"permission denied", "reason.permission"),
-    (r"not in the index", "reason.not_in_index"),
-    (r"cannot be read \((?P<detail>.*)\)", "reason.unreadable"),
-    (r"indexing failed: (?P<detail>.*)", "reason.index_failed"),
-    (r"not indexed: (?P<detail>.*)", "reason.not_indexed"),
-)]
-
-
 def reason_text(reason: str, lang: str) -> str:
-    """Why a file failed, in the page's language: the known reasons are translated, their technical detail (a
-    PDF library's message, an encoding's name) kept as given; another reason is shown as it came."""
-    for pattern, key in _REASONS:
-        match = pattern.fullmatch(reason)
-        if match:
-            values = match.groupdict()
-            if lang == "fr":  # 1,5 Mo ; « : » spaced
-                values = {name: value.replace(".", ",") if name in ("size", "limit") else value
-                          for name, value in values.items()}
-                if values.get("detail", "").startswith(": "):
-                    values["detail"] = " " + values["detail"]
-            return t(lang, key, **values)
-    return reason
+    """Why a file failed, in the page's language: a ``Reason`` by its code, its technical detail (a PDF
+    library's message, an encoding's name) kept as given; anything else as it came."""
+    words = STRINGS.get(normalize(lang), {})
+    key = f"reason.{getattr(reason, 'code', '')}"
+    if not isinstance(reason, Reason) or lang == "en" or key not in words:
+        return str(reason)
+    values = dict(reason.values)
+    if lang == "fr":  # 1,5 Mo ; « : » spaced
+        values = {name: value.replace(".", ",") if name in ("size", "limit") else value
+                  for name, value in values.items()}
+        if values.get("setting", "").startswith(": "):
+            values["setting"] = " " + values["setting"]
+    return words[key].format(**values) + (words.get("reason.kept", "") if reason.kept else "")
 
 
 def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -> str:

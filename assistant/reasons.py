@@ -1,0 +1,93 @@
+"""Why a file was not indexed, said in one place.
+
+Each reason has a code and an English wording, which is what the command line prints and ``--json``
+carries. A ``Reason`` is that English text (a ``str``: reports, logs and JSON need nothing else), and it
+keeps its code and values, so that the web page can say the same thing in its own language without
+parsing the English (a reworded reason used to fall back to English there, unnoticed).
+"""
+
+from __future__ import annotations
+
+SUPPORTED = ".txt .md .html .pdf"
+
+ENGLISH: dict[str, str] = {
+    # the file itself, before it is read
+    "no_path": "no such file or folder",
+    "not_regular": "not a regular file",
+    "link_loop": "symbolic link loop",
+    "broken_link": "broken symbolic link (to {target})",
+    "same_file": "the same file as {twin} (through a symbolic link), indexed once, under that name",
+    "unsupported": "unsupported file type {suffix}",
+    "bad_type": "unsupported file type {suffix}; supported: " + SUPPORTED,
+    "bad_name": "its name is not valid UTF-8 (an old Latin-1 archive?): rename the file",
+    "permission": "permission denied",
+    "unreadable": "cannot be read ({detail})",
+    "is_folder": "is a folder, not a file",
+    "disappeared": "the file disappeared while it was being read",
+    "too_large": "too large ({size} MB, the limit is {limit} MB{setting})",
+    "text_too_long": "text too long ({size} MB, the limit is {limit} MB of text{setting}); not read",
+    "too_many_characters": "text too long ({size} M characters, the limit is {limit} M{setting})",
+    # its content
+    "empty": "empty file",
+    "no_text": "no text could be extracted",
+    "binary": "binary content or unknown text encoding",
+    "binary_not_text": "binary content, not text",
+    "encoding": "not valid text in any known encoding (best guess {detail})",
+    "html_empty": "HTML page without readable main text",
+    "html_boilerplate": "no article text found in the page (only navigation or boilerplate: {detail})",
+    "encrypted_pdf": "encrypted PDF (a password is needed)",
+    "locked_pdf": "encrypted PDF that cannot be opened ({detail})",
+    "broken_pdf": "broken PDF ({detail})",
+    "scanned_pdf": "PDF without extractable text (scanned images?)",
+    # the run
+    "vanished": "vanished while being indexed",
+    "vanished_kept": "vanished while being indexed; its indexed version is kept",
+    "index_failed": "indexing failed: {detail}",
+    "not_indexed": "not indexed: {detail}",
+    "not_in_index": "not in the index",
+    # anything else, in the words it came with (an operating system's, a library's)
+    "other": "{detail}",
+    "prune_missing": "no such file or folder; nothing under it was pruned (assistant remove drops its articles)",
+}
+# Said after the reason when the file's earlier version stays indexed (an article emptied or overwritten
+# with junk: what it said stays searchable).
+KEPT = "; its indexed version is kept (`assistant remove` removes it)"
+
+
+class Reason(str):
+    """A reason's English text, with its ``code``, its ``values`` and whether the indexed version is ``kept``."""
+
+    code: str
+    values: dict[str, str]
+    kept: bool
+
+    def __new__(cls, code: str, *, kept: bool = False, **values: object) -> Reason:
+        shown = {name: str(value) for name, value in values.items()}
+        reason = super().__new__(cls, ENGLISH[code].format(**shown) + (KEPT if kept else ""))
+        reason.code, reason.values, reason.kept = code, shown, kept
+        return reason
+
+    @classmethod
+    def of(cls, reason: str) -> Reason:
+        """``reason`` as a ``Reason``: itself if it is one, else said as it came."""
+        return reason if isinstance(reason, Reason) else Reason("other", detail=reason)
+
+    def keeping(self) -> Reason:
+        """The same reason, saying that the file's indexed version is kept."""
+        return Reason(self.code, kept=True, **self.values)
+
+    def __reduce__(self):  # pickled (a process pool, a cache) as what it is, not as a plain string
+        return _rebuild, (self.code, self.kept, self.values)
+
+
+def _rebuild(code: str, kept: bool, values: dict[str, str]) -> Reason:
+    return Reason(code, kept=kept, **values)
+
+
+def os_reason(error: OSError) -> Reason:
+    """An operating system's refusal: permission is said plainly, the rest in the system's words."""
+    import errno
+
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return Reason("permission")
+    return Reason("other", detail=error.strerror or error)
