@@ -273,8 +273,10 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
 # Who wrote it, as its head says: "Par Claire Fontaine | Publié le ...", "*By James Whitmore, Kyiv — March 4*",
 # "Auteur : Jean Martin". Up to four capitalised words; "et"/"and" joins a second author.
 _NAME = r"(?-i:[A-ZÀ-Ý][\w'’.-]*(?:\s+(?:de |d['’]|van |von )?[A-ZÀ-Ý][\w'’.-]*){0,3})"
+# "De notre correspondant à Moscou, Pierre Dupont": the name after the post.
+_POST = r"(?:not(?:re|er)\s+(?:correspondante?|envoyée?\s+spéciale?)(?:\s+(?:à|au|aux|en|dans)\s+[^,]{1,40})?,\s*)?"
 _BYLINE = re.compile(
-    rf"^[\W_]*(?:(?:par|by|de)\s+|(?:auteur|auteure|author|autrice)s?\s*:\s*)(?P<name>{_NAME}"
+    rf"^[\W_]*(?:(?:par|by|de)\s+{_POST}|(?:auteur|auteure|author|autrice)s?\s*:\s*)(?P<name>{_NAME}"
     rf"(?:\s+(?:et|and|&)\s+{_NAME})?)\s*(?:$|[,|—–•·*_(]|\s-\s)", re.I)
 _HEAD_LINES = 8
 
@@ -412,6 +414,8 @@ METADATA_LINE = re.compile(
     # A byline ("Par Julien Moreau | Publié le 20 novembre 2024", "By Sarah Kim") or a "Publié le ..." line:
     # it embeds close to any question (0.94 to a recipe's), and let unrelated questions count as answered.
     r"|\s*(?:par|by)\s+(?-i:(?:[A-ZÀ-Ý][\w'’.-]*\s*){1,4})(?:\||$|[—–]\s)"
+    # "De notre correspondant à Moscou, Pierre Dupont", alone on its line
+    r"|\W*(?:de|par)\s+not(?:re|er)\s+(?:correspondante?|envoyée?\s+spéciale?)\b[^.!?]{0,80}$"
     r"|\s*(?:publié|publiée|mis en ligne|mise en ligne|mis à jour|published|updated|posted)(?:\s+(?:le|on))?\s+\d",
     re.I,
 )

@@ -53,6 +53,16 @@ def test_the_author_is_read_from_a_byline_front_matter_html_and_pdf_metadata(new
     assert byline("Titre\n\n*By James Whitmore, Kyiv — March 4, 2025*\n\nText") == "James Whitmore"
     assert byline("Titre\n\nPar Jean Dupont et Marie Curie | Publié le 5 mars 2024") == "Jean Dupont et Marie Curie"
     assert byline("Title\n\nBy the way, this is text.") is None and byline("Titre\n\nParis est une ville.") is None
+    # A correspondent's post before the name; a post without a name names nobody
+    assert byline("Titre\n\nDe notre correspondant à Moscou, Pierre Dupont\n\nTexte") == "Pierre Dupont"
+    assert byline("Titre\n\nDe notre envoyée spéciale à Kharkiv, Marie-Anne Durand") == "Marie-Anne Durand"
+    assert byline("Titre\n\n(De notre correspondant à Bruxelles)") is None
+    assert byline("De Gaulle a dit non.") is None
+    # and such a line is no answer to quote
+    from assistant.loaders import METADATA_LINE
+
+    assert METADATA_LINE.match("De notre correspondant à Moscou, Pierre Dupont")
+    assert not METADATA_LINE.match("De notre correspondant à Moscou. Le Kremlin a dit que la guerre continuerait.")
 
 
 def test_who_wrote_an_article_is_answered_from_its_record(newsdesk):
