@@ -16,6 +16,7 @@ from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from .embeddings import ModelEmbeddings
+from .filters import published_on_days
 from .language import question_language
 from .lexical import tokenize
 from .retrieval import HybridRetriever
@@ -114,6 +115,8 @@ def query_vector(embeddings: ModelEmbeddings, question: str, search: str) -> np.
 
 # A question asking for a list reads this many times the passages of another (unless given its ``k``).
 LIST_PASSAGES = 2
+# Passages of the articles published on the day a question names, added to what retrieval found.
+DATE_PASSAGES = 3
 
 # At most this many earlier questions lend their words to a follow-up.
 FOLLOW_UP_CHAIN = 3
@@ -271,10 +274,27 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
         # Through ``invoke``, so that callbacks and tracing see the retrieval as one (its documents too).
         state["docs"] = retriever.invoke(state["search_query"], k=k, where=state.get("where"),
                                          query_vector=state["query_vector"], language=state["language"])
+        state["docs"] += _published_that_day(state, retriever)
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state
 
     return RunnableLambda(prepare, name="prepare") | RunnableLambda(retrieve, name="retrieve")
+
+
+def _published_that_day(state: dict[str, Any], retriever: HybridRetriever) -> list[Document]:
+    """For a question that names a day or a month ("What happened on June 8?"), the best passages of the
+    articles published then, unless retrieval found them already: a dispatch rarely writes its own date
+    ("on Sunday"), and without them the answer quoted other days' articles that mention June 8."""
+    from .answering.extractive import dates_asked
+
+    days = published_on_days(dates_asked(state.get("standalone") or state["question"]))
+    if days is None:
+        return []
+    where = state.get("where")
+    found = retriever.invoke(state["search_query"], k=DATE_PASSAGES, where={"$and": [where, days]} if where else days,
+                             query_vector=state["query_vector"], language=state["language"])
+    seen = {doc.metadata.get("chunk_id") for doc in state["docs"]}
+    return [doc for doc in found if doc.metadata.get("chunk_id") not in seen]
 
 
 def _answer_args(state: dict[str, Any]) -> tuple[Any, ...]:

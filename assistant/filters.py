@@ -203,6 +203,30 @@ def day_number(value: Any, end: bool) -> int:
     return year * 10000 + month * 100 + day
 
 
+# The years a day named without its year ("on June 8") may be in.
+_ANY_YEAR = range(1990, 2041)
+
+
+def published_on_days(keys: Iterable[str]) -> dict[str, Any] | None:
+    """A ``where`` on the articles published on the days or in the months ``keys`` name (ISO keys:
+    ``2024-06-08``, ``2024-06``, and ``--06-08`` for a day of any year)."""
+    clauses: list[dict[str, Any]] = []
+    for key in keys:
+        if key.startswith("--"):
+            month, day = (int(part) for part in key[2:].split("-"))
+            clauses.append({"published_day": {"$in": [year * 10000 + month * 100 + day for year in _ANY_YEAR]}})
+            continue
+        try:
+            first, last = day_number(key, end=False), day_number(key, end=True)
+        except FilterError:
+            continue
+        clauses.append({"published_day": first} if first == last else
+                       {"$and": [{"published_day": {"$gte": first}}, {"published_day": {"$lte": last}}]})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
 def _as_list(value: Any) -> list[str]:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [str(v) for v in value]

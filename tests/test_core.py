@@ -625,6 +625,45 @@ def test_the_article_published_on_the_day_asked_comes_first(newsroom, question, 
     assert dates_asked("Who won in 2022?") == []  # a year names no day of publication
 
 
+DAY_ARTICLES = {
+    "lyon-floods.txt": "Floods in Lyon's old town\nPublished: 2024-06-08\n\nHeavy rain flooded the old town of Lyon "
+                       "on Saturday. Firefighters evacuated 300 residents from the banks of the Saône, and the metro "
+                       "closed four stations.\n",
+    "council.txt": "City council sets its calendar\nPublished: 2024-05-20\n\nThe city council of Grenoble will "
+                   "debate the new tram line on June 8. The mayor said the vote on the budget comes later in the "
+                   "summer.\n",
+    "festival.txt": "Music festival announced\nPublished: 2024-04-02\n\nThe Nuits de Fourvière festival opens on "
+                    "June 8 with a concert by an orchestra from Vienna. Tickets go on sale next week.\n",
+    "tennis.txt": "Tennis final\nPublished: 2024-06-09\n\nThe final of the tournament was played on Sunday in "
+                  "Paris before 15,000 spectators. The Spanish player won in four sets.\n",
+}
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("What happened on June 8, 2024?", {"lyon-floods.txt"}),
+    ("Que s'est-il passé le 8 juin ?", {"lyon-floods.txt"}),
+    ("What happened in June 2024?", {"lyon-floods.txt", "tennis.txt"})])
+def test_what_happened_on_a_day_quotes_the_articles_published_that_day(tmp_path_factory, question, expected):
+    # The article published on June 8 says "on Saturday": it was neither retrieved nor near enough to the
+    # question to clear the bar, and "What happened on June 8?" quoted only the articles that name the date.
+    from assistant.answering.extractive import asks_for_day_events
+
+    folder = tmp_path_factory.getbasetemp() / "day-news"
+    if not folder.exists():
+        folder.mkdir()
+        for name, text in DAY_ARTICLES.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(folder.parent / "day-index", k=2)
+    assistant.index([folder])
+    answer = assistant.ask(question)
+    sources = [Path(c.source).name for c in answer.citations]
+    assert expected <= set(sources) and set(sources[: len(expected)]) == expected, answer.text
+    assert len(sources) <= 5
+    # A question about something else on that day is asked as it is.
+    assert not asks_for_day_events("What happened to the Lyon metro on June 8?")
+    assert not asks_for_day_events("What happened on that day?")
+
+
 def test_a_sentence_two_articles_share_is_quoted_once(tmp_path):
     body = ("Le gouvernement a présenté mardi une réforme des retraites. La réforme repousse l'âge légal de départ "
             "à 64 ans. Les syndicats appellent à une grève générale le 19 janvier.\n")

@@ -336,6 +336,8 @@ class ExtractiveAnswerer:
             scored = sorted(scored, key=lambda s: -s.rank)
         select = self.select_list if asks_for_list(question) else self.select
         chosen = select(scored, language)
+        if days and asks_for_day_events(question):
+            chosen = that_day_first(scored, days, chosen)
         if chosen and not self.answers_alone(question, query_vector, docs, language, chosen):
             chosen = []
         if not chosen:
@@ -547,7 +549,30 @@ LIST_SLACK = 0.01
 
 
 def asks_for_list(question: str) -> bool:
-    return bool(_LIST_QUESTION.search(question))
+    return bool(_LIST_QUESTION.search(question)) or asks_for_day_events(question)
+
+
+# "What happened on June 8?", "Que s'est-il passé le 8 juin ?": a day's events, one per article, are the
+# answer; the articles published that day are about it whatever words they use.
+_DAY_EVENTS = re.compile(
+    r"\b(?:what\s+(?:happened|happens|was\s+new|news)|what's\s+new|any\s+news|que\s+s['’]est[- ]il\s+passé|"
+    r"qu['’]est-ce\s+qui\s+s['’]est\s+passé|quoi\s+de\s+neuf|quelles?\s+(?:nouvelles|événements?|actualités?))\b",
+    re.I)
+# What may be left of such a question once its phrase and dates are out.
+_DAY_FILLER = re.compile(r"\b(?:on|in|at|during|the|of|that|this|day|le|la|les|en|au|du|de|ce|cette|jour|"
+                         r"journée|lors|pendant)\b|[\W_\d]+", re.I)
+
+
+def asks_for_day_events(question: str) -> bool:
+    """Whether the question asks only what happened on a day or in a month (nothing else named)."""
+    match = _DAY_EVENTS.search(question)
+    spans = _date_spans(question)
+    if match is None or not spans:
+        return False
+    rest = list(question)
+    for start, end in [match.span(), *spans]:
+        rest[start:end] = " " * (end - start)
+    return not _DAY_FILLER.sub("", "".join(rest)).strip()
 
 
 # A question about the latest state of things: of two articles' figures ("142 morts" on 3 February, "417"
@@ -566,13 +591,21 @@ _MONTH_DAY = re.compile(
 def dates_asked(question: str) -> list[str]:
     """The days and months a question names, as ISO keys (``2026-02-05``, ``--02-05`` without a year,
     ``2025-03``); a year alone names no day an article was published."""
+    return list(dict.fromkeys(key for key, _, _ in _dates_in(question)))
+
+
+def _date_spans(question: str) -> list[tuple[int, int]]:
+    return [(start, end) for _, start, end in _dates_in(question)]
+
+
+def _dates_in(question: str) -> list[tuple[str, int, int]]:
     found = extract_dates(question)
-    keys = [m.key for m in found if len(m.key) > 4]
+    dates = [(m.key, m.start, m.end) for m in found if len(m.key) > 4]
     for match in _MONTH_DAY.finditer(question):
         month = MONTHS.get(match.group("month").lower())
         if month and not any(m.start <= match.start() < m.end for m in found):
-            keys.append(f"--{month:02d}-{int(match.group('day')):02d}")
-    return list(dict.fromkeys(keys))
+            dates.append((f"--{month:02d}-{int(match.group('day')):02d}", match.start(), match.end()))
+    return dates
 
 
 def published_on(sentence: ScoredSentence, keys: Sequence[str]) -> bool:
@@ -581,6 +614,19 @@ def published_on(sentence: ScoredSentence, keys: Sequence[str]) -> bool:
         return False
     return any(published.startswith(key) if not key.startswith("--") else published[4:] == key[1:]
                for key in keys)
+
+
+def that_day_first(scored: list[ScoredSentence], days: Sequence[str],
+                   chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """For "What happened on June 8?": the best sentence of each article published then, whether or not
+    it clears the bar (nothing in the question but the day to be near), then the sentences chosen (those
+    that name the day)."""
+    best: dict[str, ScoredSentence] = {}
+    for sentence in scored:  # best first
+        if published_on(sentence, days):
+            best.setdefault(sentence.chunk.metadata.get("doc_id", ""), sentence)
+    that_day = list(best.values())
+    return (that_day + [s for s in chosen if s not in that_day])[:LIST_SENTENCES]
 
 
 def newest_first(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
