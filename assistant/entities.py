@@ -216,10 +216,15 @@ class EntityRecords:
     sentences: Sequence[tuple[int, int]]
 
 
+# Letters that Unicode does not write as a base letter and a mark: "Wrocław" was not the list's "Wroclaw",
+# and the city was missing from "Which cities are mentioned?".
+_UNDECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ð": "d", "ø": "o", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
+
+
 def entity_key(name: str) -> str:
     """The grouping key of a name: accents, case, hyphens, apostrophes and leading articles folded."""
     text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().translate(_UNDECOMPOSED)
     text = re.sub(r"[\s\-‐‑‒–—'’`´.,;:()\"«»“”]+", " ", text).strip()
     words = text.split()
     while len(words) > 1 and words[0] in {"le", "la", "les", "l", "the"}:

@@ -531,3 +531,10 @@ def test_the_list_says_when_each_article_was_published(analyst, capsys):
     listed = {Path(a["source"]).name: a for a in json.loads(capsys.readouterr().out)}
     assert listed["pekin-sommet.txt"]["published"] == "2024-05-16" and listed["sans-date.txt"]["published"] == ""
     assert listed["greve-havre.txt"]["duplicate_of"].endswith("copie-havre.txt")
+
+
+def test_letters_without_a_decomposition_fold_too():
+    # "Wrocław" was not the list's "Wroclaw": the city was missing from "Quelles villes sont citées ?".
+    assert entity_key("Wrocław") == entity_key("Wroclaw") == "wroclaw"
+    assert entity_key("Łódź") == "lodz" and entity_key("Søren") == "soren" and entity_key("Œuvre") == "oeuvre"
+    assert "city" in place_types("Wrocław") and "city" in place_types("Łódź")
