@@ -57,11 +57,16 @@ _WHICH = re.compile(
 _TAIL = re.compile(r"^\s*(?:in|within|from|by|dans|par|au sein de|parmi)\s+(?P<what>.+?)\s*[?.!]*\s*$", re.I)
 _ARTICLE_WORD = re.compile(r"\b(?:articles?|documents?|texts?|textes?|files?|fichiers?|stories|story)\b", re.I)
 _ONE_ARTICLE = re.compile(r"\b(?:article|document|text|texte|file|fichier|story)\b", re.I)
+# What a newsroom calls its pieces: "Who wrote the opinion column about...?" names one as surely as "article".
+_PIECES = (r"(?:(?:opinion|live)\s+)?(?:columns?|op-eds?|editorials?|éditoriaux|éditorial|chroniques?|tribunes?|"
+           r"obituar(?:y|ies)|nécrologies?|interviews?|entretiens?|blogs?|blog\s+posts?|dépêches?|dispatch(?:es)?|"
+           r"brèves?|pieces?|papiers?|reportages?|portraits?|analys[ie]s|analyses?|enquêtes?)")
+_PIECE_WORD = re.compile(rf"\b{_PIECES}\b", re.I)
 _LEAD_WORDS = re.compile(
     r"^(?:(?:the|these|those|this|all|les|le|la|ces|cet|cette|ce|tous les|toutes les)\b|l['’])\s*"
-    r"(?:(?:articles?|documents?|texts?|textes?|files?|fichiers?|passages?|stories|story)\s*)?"
+    rf"(?:(?:articles?|documents?|texts?|textes?|files?|fichiers?|passages?|stories|story|{_PIECES})\s*)?"
     r"(?:about|on|regarding|concerning|sur|concernant|à propos de|au sujet de|qui parlent de|"
-    r"qui parle de|de|du|des|named|nommé|intitulé)?\b\s*", re.I)
+    r"qui parle de|de|du|des|named|nommé|intitulé|with|avec|of)?\b\s*", re.I)
 
 # "in the Nvidia article", "in the ECB story": the article is named before the word.
 _TRAILING_WORDS = re.compile(r"\s+(?:articles?|stories|story|texts?|documents?|files?|pieces?|reports?)$", re.I)
@@ -348,7 +353,8 @@ def answer_author_question(assistant: Any, question: str, language: str,
     if not match:
         return None
     asked = match.group("scope")
-    if not _ARTICLE_WORD.search(asked) and not re.search(r"\.(?:txt|md|markdown|html?|pdf)\b", asked, re.I):
+    if not (_ARTICLE_WORD.search(asked) or _PIECE_WORD.search(asked)
+            or re.search(r"\.(?:txt|md|markdown|html?|pdf)\b", asked, re.I)):
         return None  # "Qui a écrit Don Quichotte ?" asks about a book, which the articles may name
     scope = _TRAILING_WORDS.sub("", _LEAD_WORDS.sub("", asked, count=1).strip())
     if not scope or scope.lower() in _POINTING:

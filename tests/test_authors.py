@@ -99,3 +99,19 @@ def test_a_byline_that_dates_the_story_gives_its_date_too(tmp_path):
     document = load_file(story)
     assert document.metadata["author"] == "James Whitmore and Sarah Lee"
     assert document.metadata["published"] == "2024-02-03"
+
+
+def test_who_wrote_a_column_or_an_interview_is_asked_as_of_an_article(tmp_path):
+    # "Who wrote the opinion column about the car park?" was answered with the column's sentences: only
+    # "article", "story" and the like named a piece (a reviewer).
+    (tmp_path / "column.txt").write_text(
+        "A car park nobody needs\n\nBy Laura Brennan\n\nThe council's plan to build a £34 million multi-storey car "
+        "park on Canal Street will be approved next week. The money would pay for three new bus routes.\n",
+        encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assert assistant.index([tmp_path / "column.txt"]).added
+    for question in ("Who wrote the opinion column about the Canal Street car park?",
+                     "Qui a écrit la chronique sur le parking de Canal Street ?"):
+        answer = assistant.ask(question)
+        assert answer.answered and "Laura Brennan" in answer.text and answer.citations, answer.text
+        assert answer.citations[0].quote == "By Laura Brennan"
