@@ -934,3 +934,19 @@ def test_seas_and_the_channel_are_named_in_both_languages():
     assert _alias_mentioned(text_words("Some 45,755 people crossed the Channel in small boats in 2022."), "Manche")
     assert _alias_mentioned(text_words("Des navires russes croisent en mer Noire."), "Black Sea")
     assert not _alias_mentioned(text_words("Des navires russes croisent en mer Baltique."), "Black Sea")
+
+
+def test_a_statement_that_ends_on_a_rhetorical_question_is_not_taken_for_one(tmp_path):
+    # The column's lead "...a £34 million multi-storey car park on Canal Street will be approved next week,
+    # and almost nobody seems to be asking the obvious question: why?" lost 0.2 as a question, and "How
+    # much will the car park cost?" got "£37,800 per space" (a reviewer).
+    from assistant.answering.extractive import asks
+
+    column = Path(__file__).parent / "data" / "analyst-review" / "en-opinion-car-parks.txt"
+    assistant = Assistant(tmp_path / "index")
+    assert assistant.index([column]).added
+    answer = assistant.ask("How much will the Canal Street car park cost?")
+    assert answer.citations and "£34 million" in answer.citations[0].quote, answer.text
+    assert not asks("Il a marqué 24 points contre Limoges samedi soir, non ?")
+    assert asks("What does it mean for the city, for its budget, and buses?") and asks("Pourquoi ?")
+    assert asks("La question reste entière : qui paiera la facture du nouveau stade ?")

@@ -396,9 +396,22 @@ def repeats(words: str, quoted: str) -> bool:
     return longer == quoted or longer.count(" ") - shorter.count(" ") <= REPEAT_EXTRA_WORDS
 
 
+# A statement that ends on a short question of its own: "...will be approved next week, and almost nobody
+# seems to be asking the obvious question: why?", "Il a marqué 24 points, non ?".
+_TAG_QUESTION = re.compile(
+    r"(?P<head>.*[^?？])(?:(?::|\s[—–-])\s*(?P<tail>[^:—–?？]*)|,\s*(?:non|hein|right|no|n['’]est-ce pas|"
+    r"isn['’]t (?:it|that)|don['’]t you think))\s*[?？]$", re.S | re.I)
+
+
 def asks(text: str) -> bool:
-    """Whether a sentence is a question (its closing quotation marks and brackets aside)."""
-    return text.rstrip(" \t»\"”’)]").endswith(("?", "？"))
+    """Whether a sentence is a question (its closing quotation marks and brackets aside), not a statement
+    that ends on a short rhetorical one (the lead of a column, the answer's best sentence, sank under it)."""
+    text = text.rstrip(" \t»\"”’)]")
+    if not text.endswith(("?", "？")):
+        return False
+    tagged = _TAG_QUESTION.fullmatch(text)
+    return not (tagged and len((tagged["tail"] or "").split()) <= 3 and len(tagged["head"].split()) >= 8
+                and not asks(tagged["head"]))
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
