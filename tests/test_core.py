@@ -950,3 +950,20 @@ def test_a_statement_that_ends_on_a_rhetorical_question_is_not_taken_for_one(tmp
     assert not asks("Il a marqué 24 points contre Limoges samedi soir, non ?")
     assert asks("What does it mean for the city, for its budget, and buses?") and asks("Pourquoi ?")
     assert asks("La question reste entière : qui paiera la facture du nouveau stade ?")
+
+
+@pytest.mark.parametrize("question,answer", [
+    ("Quels services d'urgences fermeront la nuit en Dordogne ?", "Trois sur sept : Sarlat, Nontron et Ribérac."),
+    ("What should patients in Dordogne do at night when the emergency department is closed?",
+     "Appeler le 15 avant de se déplacer.")])
+def test_an_interview_answer_is_read_with_the_question_asked_before_it(tmp_path_factory, question, answer):
+    # Each of the interviewer's questions is a paragraph of its own: read alone, "Trois sur sept : Sarlat,
+    # Nontron et Ribérac." names nothing the question asks about, and the introduction was quoted instead
+    # (one of five questions on the interview answered, a reviewer).
+    folder = tmp_path_factory.getbasetemp() / "interview"
+    assistant = Assistant(folder / "index")
+    if not (folder / "done").exists():
+        assert assistant.index([Path(__file__).parent / "data" / "analyst-review" / "fr-entretien-urgences.txt"]).added
+        (folder / "done").touch()
+    reply = assistant.ask(question)
+    assert reply.citations and reply.citations[0].quote == answer, reply.text

@@ -136,6 +136,16 @@ class ExtractiveAnswerer:
         if not sentences:
             return []
         query = np.asarray(query_vector, dtype=np.float32)
+        # The answer of an interview is read with the question asked on the line before it, which says what
+        # it is about: its vector, its words and its context (the rest of its paragraph reads it so).
+        asked_before = [i > 0 and answers_the_line_before(sentences[i - 1], sentences[i])
+                        for i in range(len(sentences))]
+        if any(asked_before):
+            paired = vectors.copy()
+            for i in np.flatnonzero(asked_before):
+                pair = vectors[i - 1] + vectors[i]
+                paired[i] = pair / (np.linalg.norm(pair) or 1.0)
+            vectors = np.where((paired @ query > vectors @ query)[:, None], paired, vectors)
         similarities = vectors @ query
         in_context = context_vectors(sentences, vectors) @ query
         question_terms = set(tokenize(question, query=True))
@@ -145,10 +155,11 @@ class ExtractiveAnswerer:
         names = [(set(tokenize(name, query=True)) & question_terms, words, entity_key(name) if name.isupper() else "")
                  for name, words in named_in(question)]
         chunk_scores = scores_by_language(docs)
-        for sentence, similarity, context in zip(sentences, similarities, in_context, strict=True):
+        for i, (sentence, similarity, context) in enumerate(zip(sentences, similarities, in_context, strict=True)):
             overlap = 0.0
             if question_terms:
-                shared = question_terms & set(tokenize(sentence.text))
+                read = f"{sentences[i - 1].text} {sentence.text}" if asked_before[i] else sentence.text
+                shared = question_terms & set(tokenize(read))
                 unshared = [name for name in names if name[1] and not name[0] <= shared]
                 if unshared:
                     across = bool(language) and crosses(language, sentence.chunk.metadata.get("language", ""))
@@ -536,6 +547,19 @@ def context_vectors(sentences: Sequence[ScoredSentence], vectors: np.ndarray) ->
                 context[i] += vectors[j]
     norms = np.linalg.norm(context, axis=1, keepdims=True)
     return context / np.where(norms > 0, norms, 1.0)
+
+
+def answers_the_line_before(before: ScoredSentence, sentence: ScoredSentence) -> bool:
+    """Whether a paragraph's first sentence answers a question asked alone on the line before it, as in an
+    interview ("Combien de services sont concernés ?" / "Trois sur sept : Sarlat, Nontron et Ribérac."):
+    read alone, the answer names nothing the question asks about, and one of five questions on an
+    interview was answered (a reviewer)."""
+    if before.chunk is not sentence.chunk or not asks(before.text):
+        return False
+    text, offset = before.chunk.page_content, int(before.chunk.metadata.get("start", 0))
+    between = text[before.end - offset : sentence.start - offset]
+    line_start = text.rfind("\n", 0, before.start - offset) + 1
+    return "\n" in between and not between.strip() and not text[line_start : before.start - offset].strip()
 
 
 def _add_unless_said(sentence: ScoredSentence, chosen: list[ScoredSentence], said: list[str]) -> None:
