@@ -70,6 +70,12 @@ def is_follow_up(question: str) -> bool:
     return not own or (len(own) <= 2 and _points_back(question))
 
 
+# A possessive or "that of" before a continuation's own subject: what is asked is what follows.
+_OF_THE_SAME = re.compile(r"^(?:(?:its|their|his|her|son|sa|ses|leur|leurs)\s+(?=[^\W\d_])|"
+                          r"(?:that|those)\s+of\s+|(?:celui|celle|ceux|celles)\s+(?:de\s+|d['’]\s*|du\s+|des\s+))",
+                          re.I)
+
+
 def new_subject(question: str) -> str | None:
     """What a continuation brings of its own ("And unemployment?" -> "unemployment", "Et le chômage ?" ->
     "le chômage"), or ``None`` when it is no continuation or only points back ("And who supplies them?")."""
@@ -77,6 +83,8 @@ def new_subject(question: str) -> str | None:
     if not opening:
         return None
     rest = question[opening.end():].strip(" \t?!.,;:¿¡")
+    # "And its net debt?", "Et celle de Thermalis ?": the thing asked, of the same one or of another.
+    rest = _OF_THE_SAME.sub("", rest, count=1)
     words = set(_WORD.findall(rest.lower()))
     if words & _PRONOUNS or not tokenize(" ".join(words - _QUESTION_WORDS), query=True):
         return None
@@ -174,7 +182,10 @@ def substituted(question: str, history: list[tuple[str, str]]) -> str | None:
     # Only the name: the earlier question's own preposition and article stay ("de la Chine" -> "de la
     # Corée du Nord", where "Et en Corée du Nord ?" would make "la position en Corée du Nord").
     at = frame.rfind(candidates[0])
-    return frame[:at] + named.group("name") + frame[at + len(candidates[0]):]
+    before, name = frame[:at], named.group("name")
+    if re.search(r"\bd['’]$", before) and not re.match(r"[aeiouyhàâéèêëîïôûAEIOUYHÀÂÉÈÊËÎÏÔÛ]", name):
+        before = before[:-2] + "de "  # "d'Ardelys" -> "de Thermalis"
+    return before + name + frame[at + len(candidates[0]):]
 
 
 _ASKING = frozenset({"human", "user"})

@@ -967,3 +967,18 @@ def test_an_interview_answer_is_read_with_the_question_asked_before_it(tmp_path_
         (folder / "done").touch()
     reply = assistant.ask(question)
     assert reply.citations and reply.citations[0].quote == answer, reply.text
+
+
+def test_a_continuation_with_a_possessive_asks_about_its_own_subject(tmp_path):
+    # "And its net debt?" after the revenue question quoted the revenue again: "its" made it a mere pointer
+    # at the earlier question, and its own subject weighed half (a reviewer).
+    from assistant.chain import new_subject, substituted
+
+    assistant = Assistant(tmp_path / "index")
+    assert assistant.index([Path(__file__).parent / "data" / "analyst-review" / "fr-resultats-ardelys.txt"]).added
+    first = assistant.ask("What was Ardelys's third-quarter revenue?")
+    answer = assistant.ask("And its net debt?", history=[first])
+    assert answer.citations and "1,35 milliard" in answer.citations[0].quote, answer.text
+    assert new_subject("Et sa dette ?") == "dette" and new_subject("And who supplies them?") is None
+    assert substituted("Et celle de Thermalis ?", [("Quelle est la marge opérationnelle d'Ardelys ?", "")]) == (
+        "Quelle est la marge opérationnelle de Thermalis ?")
