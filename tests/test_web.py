@@ -294,6 +294,24 @@ def test_a_question_sent_while_another_is_answered_waits_its_turn(page):
     assert page.locator("#question textarea").input_value() == ""
 
 
+def test_a_double_click_or_a_second_enter_asks_the_question_once(page):
+    # Both asked the question twice: two identical turns, two answers.
+    box = page.locator("#question textarea")
+    box.fill("What weapons were mentioned?")
+    page.locator("#send").dblclick()
+    page.wait_for_selector("#sources .sources[data-turn]", timeout=ANSWER_TIMEOUT)
+    page.wait_for_timeout(1500)  # a second turn would be shown by now
+    assert page.locator('#chatbot [data-testid="user"]').count() == 1
+    box.fill("Where did Kim Jong-un and Vladimir Putin meet?")
+    box.press("Enter")
+    box.press("Enter")
+    page.wait_for_selector('#sources .sources[data-turn]:not([data-turn="0"])', timeout=ANSWER_TIMEOUT)
+    page.wait_for_timeout(1500)
+    users = page.locator('#chatbot [data-testid="user"]').all_inner_texts()
+    assert users == ["What weapons were mentioned?", "Where did Kim Jong-un and Vladimir Putin meet?"], users
+    assert page.locator('#chatbot [data-testid="bot"]').count() == 2
+
+
 def test_a_question_cut_at_its_limit_says_so(page, app):
     # The box keeps its limit (the browser cuts what goes past it) but no longer cuts silently.
     limit = Settings().max_question_chars

@@ -488,3 +488,30 @@ def test_the_example_questions_are_offered_only_with_the_article_they_ask_about(
     assistant.index([SAMPLE])  # the sample added: they are offered again
     update = library_view("en")[4]
     assert {"text": "What weapons were mentioned?"} in update["examples"] and "Try an example" in update["placeholder"]
+
+
+def test_a_question_sent_twice_at_once_is_asked_once(sample_assistant):
+    # A double click on Send, or Enter pressed twice, asked the question twice: two turns, two answers, and the
+    # duplicate held the slot a real follow-up needs. A different question sent meanwhile still waits its turn.
+    from assistant.web.panels import Conversation
+
+    respond = handler(build_app(sample_assistant, panels=[]), "ask")
+    conv = Conversation()
+    first = respond("What weapons were mentioned?", conv, 5, "extractive", "en", {})
+    next(first)  # its turn is shown, its answer not yet given
+    assert list(respond("What weapons were mentioned?", conv, 5, "extractive", "en", {})) == [(gr.skip(),) * 4]
+    assert len(conv.turns) == 1
+    follow_up = respond("Comment les États-Unis ont-ils réagi ?", conv, 5, "extractive", "en", {})
+    next(follow_up)
+    assert [turn.question for turn in conv.turns] == ["What weapons were mentioned?",
+                                                      "Comment les États-Unis ont-ils réagi ?"]
+    list(first), list(follow_up)
+    assert all(turn.answer is not None for turn in conv.turns)
+    # the second click arriving just after the answer is dropped too
+    assert list(respond("Comment les États-Unis ont-ils réagi ?", conv, 5, "extractive", "en", {})) == [
+        (gr.skip(),) * 4]
+    assert len(conv.turns) == 2
+    # asked again on purpose, later: answered again
+    conv.turns[-1].answered_at -= 10
+    list(respond("Comment les États-Unis ont-ils réagi ?", conv, 5, "extractive", "en", {}))
+    assert len(conv.turns) == 3 and conv.turns[-1].answer is not None

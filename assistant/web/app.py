@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +53,7 @@ SAMPLE_NAME = "russie-coree-du-nord.txt"  # samples/: the article the examples a
 UPLOAD_HARD_CAP = 4  # times the per-file limit: beyond it Gradio refuses the upload itself
 ANSWER_CONCURRENCY = 4  # questions answered at once; the parts are shared and thread-safe
 MAX_WAITING = 2  # questions of one conversation in flight at once: the one answered and one queued
+REPEAT_WINDOW = 2.0  # seconds after its answer during which the same question sent again is a repeat, dropped
 RERANKER_POLL = 1.0  # seconds between two looks at the reranker's preparation, while it goes on
 
 
@@ -263,20 +265,26 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 gr.Warning(t(lang_value, "settings.unavailable", name=answerer_label(answerer_name, lang_value),
                              reason=error))
                 chosen = assistant
-            if sum(turn.answer is None for turn in conv.turns) >= MAX_WAITING:
-                # Each waiting question holds one of the answer slots that all sessions share.
-                gr.Warning(t(lang_value, "error.busy"))
+            with conv.sending:
+                # A double click on Send, or Enter pressed twice, sends the question twice: the second is
+                # dropped (a different question sent meanwhile still waits its turn).
+                repeated = conv.repeats(text, REPEAT_WINDOW)
+                busy = not repeated and sum(turn.answer is None for turn in conv.turns) >= MAX_WAITING
+                if not (repeated or busy):
+                    turn = len(conv.turns)
+                    conv.turns.append(Turn(text))
+            if repeated or busy:
+                if busy:  # each waiting question holds one of the answer slots that all sessions share
+                    gr.Warning(t(lang_value, "error.busy"))
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
-            turn = len(conv.turns)
-            conv.turns.append(Turn(text))
             yield "", messages(conv, lang_value), conv, sources_html(None, None, lang_value, pending=True)
             with conv.answering:
                 answer = nothing_indexed(assistant, text, lang_value, answerer_name or pool.default)
                 if answer is None:
                     answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
                                                     lang_value, filters_value or None)
-            conv.turns[turn].answer = answer
+            conv.turns[turn].answer, conv.turns[turn].answered_at = answer, time.monotonic()
             conv.shown, conv.active, conv.article = turn, None, False
             # The box is left alone: it may hold the next question, typed while this one was answered.
             yield gr.skip(), messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)

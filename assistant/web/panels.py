@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -37,6 +38,7 @@ class Turn:
     question: str
     answer: Answer | None = None  # None while it is being answered
     failed: bool = False  # an error message stands in for the answer
+    answered_at: float | None = None  # time.monotonic() when the answer was given
 
 
 @dataclass
@@ -54,6 +56,23 @@ class Conversation:
         so it gets that answer as history and each stream draws under its own question. Not a field:
         Gradio copies and serialises a State's fields, and a lock can be neither."""
         return self.__dict__.setdefault("_answering", threading.Lock())
+
+    @property
+    def sending(self) -> threading.Lock:
+        """Held while a question is checked and added as a turn: two sent at once (a double click) are
+        checked one after the other, so the second sees the first's turn."""
+        return self.__dict__.setdefault("_sending", threading.Lock())
+
+    def repeats(self, question: str, within: float) -> bool:
+        """Whether ``question`` is the last turn's, still being answered or answered less than ``within``
+        seconds ago: sent twice by a double click or a second Enter, not asked again on purpose (nor
+        again after a failure)."""
+        if not self.turns or self.turns[-1].question != question or self.turns[-1].failed:
+            return False
+        last = self.turns[-1]
+        if last.answer is None:
+            return True
+        return last.answered_at is not None and time.monotonic() - last.answered_at < within
 
     def __deepcopy__(self, memo: dict) -> Conversation:
         # Gradio copies a State's value for each new session: the copy gets a lock of its own.
