@@ -240,6 +240,20 @@ def test_refusal_panel_says_no_passage(sample_assistant):
     answer = sample_assistant.ask("Who won the 2022 football World Cup?")
     html = sources_html(answer, 0, "fr")
     assert "Aucun passage cité" in html and "source-card" not in html
+    # searched, but nothing quoted: the footer said "réponse citée des articles"
+    assert "articles consultés en " in html and "citée" not in html
+
+
+def test_a_reply_made_without_a_search_has_no_footer(tmp_path):
+    # Asked of an empty index, the reply was followed by "answer quoted from the articles in 0.0 s"; so was "Merci !".
+    from assistant.web.app import nothing_indexed
+
+    empty = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    for lang in ("en", "fr"):
+        for answer in (nothing_indexed(empty, "What weapons?", lang, "extractive"), empty.ask("Merci !")):
+            html = sources_html(answer, 0, lang)
+            assert "sources-foot" not in html and " 0.0 s" not in html and " 0,0 s" not in html, html
+            assert ("No passage cited." if lang == "en" else "Aucun passage cité.") in html
 
 
 def test_launch_defaults_are_safe_and_auth_comes_from_settings(sample_index):

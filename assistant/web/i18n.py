@@ -55,6 +55,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.open": "Open the whole article",
         "sources.hint": "Click a marker in the answer to jump to its passage; click an answer to see its sources.",
         "sources.answerer": "answered by {answerer} in {seconds} s",
+        "sources.searched": "articles searched in {seconds} s",
         "sources.answerer.extractive": "answer quoted from the articles in {seconds} s",
         "sources.answerer.entity index": "names listed from the index of the articles in {seconds} s",
         "sources.answerer.article record": "author from the article's byline or metadata in {seconds} s",
@@ -168,6 +169,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.hint": "Cliquez sur un repère de la réponse pour voir son passage ; cliquez sur une réponse "
                         "pour voir ses sources.",
         "sources.answerer": "réponse {answerer} en {seconds} s",
+        "sources.searched": "articles consultés en {seconds} s",
         "sources.answerer.extractive": "réponse citée des articles en {seconds} s",
         "sources.answerer.entity index": "noms relevés dans l'index des articles en {seconds} s",
         "sources.answerer.article record": "auteur relevé dans l'article ou ses métadonnées en {seconds} s",

@@ -190,17 +190,26 @@ def sources_html(answer: Answer | None, turn: int | None, lang: str, active: int
         parts.append(f'<p class="sources-hint">{t(lang, "sources.hint")}</p>')
         counted = answer.answerer == ENTITY_INDEX
         parts.extend(source_card(group, turn, active, lang, counted) for group in passage_groups(answer.citations))
+    foot = _footer(answer, lang)
+    if foot:
+        parts.append(f'<p class="sources-foot">{foot}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _footer(answer: Answer, lang: str) -> str:
+    """How the answer was made, in words. A reply that quotes nothing says no such thing: one made without a
+    search (to thanks, to a question asked of an empty index: it read "answer quoted from the articles in 0.0 s")
+    has no footer, a refusal says that the articles were searched."""
     seconds = sum(answer.timings.values()) if answer.timings else 0.0
     shown = f"{seconds:.1f}".replace(".", ",") if lang == "fr" else f"{seconds:.1f}"
+    if not answer.answered and not answer.citations:
+        return t(lang, "sources.searched", seconds=shown) if answer.timings else ""
     # Said in words: the answerer's internal name ("entity index", "llamacpp") means nothing to a reader.
     key = f"sources.answerer.{answer.answerer}"
     if key in STRINGS["en"]:
-        foot = t(lang, key, seconds=shown)
-    else:
-        foot = t(lang, "sources.answerer", answerer=html.escape(answer.answerer), seconds=shown)
-    parts.append(f'<p class="sources-foot">{foot}</p>')
-    parts.append("</div>")
-    return "".join(parts)
+        return t(lang, key, seconds=shown)
+    return t(lang, "sources.answerer", answerer=html.escape(answer.answerer), seconds=shown)
 
 
 def article_html(citation: Citation, text: str | None, lang: str) -> str:
