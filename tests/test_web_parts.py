@@ -529,3 +529,25 @@ def test_a_question_sent_twice_at_once_is_asked_once(sample_assistant):
     conv.turns[-1].answered_at -= 10
     list(respond("Comment les États-Unis ont-ils réagi ?", conv, 5, "extractive", "en", {}))
     assert len(conv.turns) == 3 and conv.turns[-1].answer is not None
+
+
+def test_a_blank_question_is_answered_with_a_notice_in_the_page_language(sample_assistant, monkeypatch):
+    # Spaces sent did nothing at all: no message, no toast, the spaces left in the box.
+    from assistant.web.panels import Conversation
+
+    warned: list[str] = []
+    monkeypatch.setattr(gr, "Warning", lambda message, *args, **kwargs: warned.append(message))
+    respond = handler(build_app(sample_assistant, panels=[]), "ask")
+    conv = Conversation()
+    for lang, expected in (("fr", "Écrivez d'abord une question : la zone est vide."),
+                           ("en", "Type a question first: the box is empty.")):
+        warned.clear()
+        assert list(respond("   \n ", conv, 5, "extractive", lang, {})) == [("", gr.skip(), gr.skip(), gr.skip())]
+        assert warned == [expected] and conv.turns == []
+    # a second Enter, the box already emptied by the question just sent: nothing to say
+    sent = respond("What weapons were mentioned?", conv, 5, "extractive", "en", {})
+    next(sent)
+    warned.clear()
+    assert list(respond("", conv, 5, "extractive", "en", {})) == [("", gr.skip(), gr.skip(), gr.skip())]
+    assert warned == [] and len(conv.turns) == 1
+    list(sent)

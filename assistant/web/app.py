@@ -251,7 +251,11 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             lang_value = normalize(lang_value)
             text = (text or "").strip()
             if not text:
-                yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                # Said, not ignored (spaces sent did nothing at all); not after a question just sent, whose box
+                # was emptied before a second Enter.
+                if not conv.just_sent(REPEAT_WINDOW):
+                    gr.Warning(t(lang_value, "error.empty"))
+                yield "", gr.skip(), gr.skip(), gr.skip()
                 return
             try:
                 text = assistant.check_question(text)

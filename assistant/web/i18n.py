@@ -119,6 +119,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.index": "Index",
         "settings.index_info": "**Index:** `{index}`  \n**Embedding model:** `{model}`  \n"
                                "**Articles:** {articles} · **Passages:** {chunks} · **Languages:** {languages}",
+        "error.empty": "Type a question first: the box is empty.",
         "error.question": "This question cannot be asked: {reason}",
         "error.busy": "Two questions are already waiting for their answers: send this one when they are done.",
         "error.failed": "Something went wrong while answering: {reason}",
@@ -271,6 +272,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.index": "Index",
         "settings.index_info": "**Index :** `{index}`  \n**Modèle de vectorisation :** `{model}`  \n"
                                "**Articles :** {articles} · **Passages :** {chunks} · **Langues :** {languages}",
+        "error.empty": "Écrivez d'abord une question : la zone est vide.",
         "error.question": "Cette question ne peut pas être posée : {reason}",
         "error.busy": "Deux questions attendent déjà leur réponse : envoyez celle-ci quand elles seront là.",
         "error.failed": "Un problème est survenu pendant la réponse : {reason}",

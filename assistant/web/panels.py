@@ -39,6 +39,7 @@ class Turn:
     answer: Answer | None = None  # None while it is being answered
     failed: bool = False  # an error message stands in for the answer
     answered_at: float | None = None  # time.monotonic() when the answer was given
+    asked_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -73,6 +74,10 @@ class Conversation:
         if last.answer is None:
             return True
         return last.answered_at is not None and time.monotonic() - last.answered_at < within
+
+    def just_sent(self, within: float) -> bool:
+        """Whether the last question was sent less than ``within`` seconds ago."""
+        return bool(self.turns) and time.monotonic() - self.turns[-1].asked_at < within
 
     def __deepcopy__(self, memo: dict) -> Conversation:
         # Gradio copies a State's value for each new session: the copy gets a lock of its own.
