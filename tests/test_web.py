@@ -312,6 +312,16 @@ def test_a_double_click_or_a_second_enter_asks_the_question_once(page):
     assert page.locator('#chatbot [data-testid="bot"]').count() == 2
 
 
+def test_the_question_box_and_the_language_switch_are_named_for_a_screen_reader(page):
+    # In English they were announced as "Textbox" and "Radio" until the language was switched.
+    assert page.get_by_role("textbox", name="Question", exact=True).count() == 1
+    # Gradio's radio group is a fieldset whose title is a hidden span, read at the start of the group
+    assert page.locator("#lang-toggle").aria_snapshot().startswith("- group:\n  - text: Interface language\n")
+    assert page.locator("#entities-person").aria_snapshot().startswith("- group:\n  - text: People\n")
+    snapshot = page.locator("body").aria_snapshot()
+    assert 'textbox "Textbox"' not in snapshot and "text: Radio" not in snapshot, snapshot
+
+
 def test_a_question_cut_at_its_limit_says_so(page, app):
     # The box keeps its limit (the browser cuts what goes past it) but no longer cuts silently.
     limit = Settings().max_question_chars

@@ -551,3 +551,20 @@ def test_a_blank_question_is_answered_with_a_notice_in_the_page_language(sample_
     assert list(respond("", conv, 5, "extractive", "en", {})) == [("", gr.skip(), gr.skip(), gr.skip())]
     assert warned == [] and len(conv.turns) == 1
     list(sent)
+
+
+def test_the_question_box_and_the_radios_have_their_names_from_the_start(sample_assistant):
+    # In English, a screen reader announced "Textbox" and "Radio": the labels came only with a language switch.
+    from assistant.entities import KINDS
+    from assistant.web.entities import GROUPS
+
+    demo = build_app(sample_assistant)
+    assert component(demo, "question").label == "Question"
+    assert component(demo, "lang-toggle").label == "Interface language"
+    assert [component(demo, f"entities-{kind}").label for kind in KINDS] == [GROUPS["en"][kind] for kind in KINDS]
+    # and they follow the switch
+    from assistant.web.panels import Conversation
+
+    updates = handler(demo, "relabel")("fr", Conversation(), None)
+    labels = [update.get("label") for update in updates if isinstance(update, dict)]
+    assert "Personnes" in labels and "Langue de l'interface" in labels

@@ -130,8 +130,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             with gr.Column(scale=5):
                 header = gr.HTML(_header_html("en"), elem_id="app-title")
             with gr.Column(scale=2, min_width=220):
-                lang = gr.Radio([("English", "en"), ("Français", "fr")], value="en", show_label=False,
-                                container=False, elem_id="lang-toggle")
+                # labelled though the label is not shown: it is the group's name for a screen reader
+                lang = gr.Radio([("English", "en"), ("Français", "fr")], value="en", label=t("en", "app.language"),
+                                show_label=False, container=False, elem_id="lang-toggle")
                 # The language the user chose, kept by the browser: a reload or a later visit keeps it.
                 chosen_lang = gr.BrowserState(None, storage_key="news-assistant-language",
                                               secret="news-assistant-language")
@@ -159,8 +160,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         i18n.bind(chatbot, label="chat.label", placeholder=placeholder)
                         with gr.Row(equal_height=True):
                             question = gr.Textbox(
-                                show_label=False, placeholder=t("en", "question.placeholder"), lines=1,
-                                max_lines=4, scale=6, elem_id="question", autofocus=True, container=False,
+                                label=t("en", "question.label"), show_label=False,
+                                placeholder=t("en", "question.placeholder"), lines=1, max_lines=4, scale=6,
+                                elem_id="question", autofocus=True, container=False,
                             )  # no max_length: the browser would count an emoji as two (see assets.QUESTION_LIMIT_JS)
                             i18n.bind(question, placeholder="question.placeholder", label="question.label")
                             send = gr.Button(t("en", "send"), variant="primary", scale=1, min_width=90,

@@ -141,7 +141,8 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
         entities = listed(assistant, kind)
         with gr.Accordion(f"{GROUPS[lang][kind]} ({len(entities)})", open=kind in (PERSON, PLACE)) as accordion:
             accordions.append(accordion)
-            groups[kind] = gr.Radio(choices=choices(entities), value=None, show_label=False,
+            # labelled though the accordion shows the name: a screen reader announced "Radio"
+            groups[kind] = gr.Radio(choices=choices(entities), value=None, label=GROUPS[lang][kind], show_label=False,
                                     elem_id=f"entities-{kind}", elem_classes=["entity-group"])
     mentions = gr.HTML("", elem_id="entity-mentions", css_template=PANEL_CSS)
     radios = [groups[kind] for kind in KINDS]
@@ -156,6 +157,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
         for kind, accordion in zip(KINDS, accordions, strict=True):
             ui.i18n.bind(accordion, label=lambda lang_value, kind=kind: (
                 f"{GROUPS[speak(lang_value)][kind]} ({len(listed(assistant, kind))})"))
+            ui.i18n.bind(groups[kind], label=lambda lang_value, kind=kind: GROUPS[speak(lang_value)][kind])
 
     def current_names() -> dict[str, str]:
         return {e.key: e.name for e in assistant.entities()}
