@@ -39,7 +39,14 @@ if TYPE_CHECKING:
 
 
 class QuestionError(ValueError):
-    """The question cannot be asked as it is (empty, too long)."""
+    """The question cannot be asked as it is (empty, too long). Its text is English, as the command line says
+    it; ``code`` and ``values`` say the same for a page in another language (as ``reasons.Reason`` does for a
+    file): ``not_text``, ``empty``, ``no_words``, ``too_long`` (``count``, ``limit``), ``other``."""
+
+    def __init__(self, message: str, code: str = "other", **values: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = {name: str(value) for name, value in values.items()}
 
 
 class _part(cached_property):
@@ -393,18 +400,18 @@ class Assistant:
     def check_question(self, question: str) -> str:
         """The question stripped, or ``QuestionError`` saying why it cannot be asked."""
         if not isinstance(question, str):
-            raise QuestionError(f"the question must be text, not {type(question).__name__}")
+            raise QuestionError(f"the question must be text, not {type(question).__name__}", "not_text")
         if not question.strip():
-            raise QuestionError("the question is empty")
+            raise QuestionError("the question is empty", "empty")
         from .answering.small_talk import without_courtesy
 
         question = without_courtesy(question.strip())
         if not re.search(r"[^\W_]{2}|\d", question):  # "?", "a", "..." : nothing to search for
-            raise QuestionError("the question has no words to search for")
+            raise QuestionError("the question has no words to search for", "no_words")
         if len(question) > self.settings.max_question_chars:
-            raise QuestionError(
-                f"the question is too long ({len(question)} characters, at most {self.settings.max_question_chars})"
-            )
+            limit = self.settings.max_question_chars
+            raise QuestionError(f"the question is too long ({len(question)} characters, at most {limit})",
+                                "too_long", count=len(question), limit=limit)
         return question
 
 

@@ -420,7 +420,7 @@ def test_interface_language_follows_browser_and_toggles(browser, app):
         wait_text(page, "#send", "Envoyer")
         wait_text(page, "#tab-library-button", "Bibliothèque")
         wait_text(page, "#entity-clear", "Effacer les filtres")  # the entities panel speaks French too
-        wait_text(page, "#entity-filter-status", "Chat : tous les articles.")
+        wait_text(page, "#entity-filter-status", "Discussion : tous les articles.")
         assert page.get_by_text(re.compile(r"^Personnes \(\d+\)$")).count() == 1
         # the start screen's example questions (French and English) answer from the sample
         page.locator("#chatbot button", has_text="Quelles armes ont été mentionnées ?").click()

@@ -568,3 +568,52 @@ def test_the_question_box_and_the_radios_have_their_names_from_the_start(sample_
     updates = handler(demo, "relabel")("fr", Conversation(), None)
     labels = [update.get("label") for update in updates if isinstance(update, dict)]
     assert "Personnes" in labels and "Langue de l'interface" in labels
+
+
+def test_a_refused_question_is_told_why_in_the_page_language_under_a_title_in_it(sample_index, tmp_path, monkeypatch):
+    # "Cette question ne peut pas être posée : the question has no words to search for", in a toast titled "Warning".
+    from assistant import QuestionError
+    from assistant.web.entities import WORDS
+    from assistant.web.panels import Conversation
+
+    toasts: list[tuple[str, str]] = []
+    monkeypatch.setattr(gr, "Warning", lambda message, *args, title="Warning", **kwargs: toasts.append(
+        (title, message)))
+    assistant = Assistant(sample_index, data_dir=tmp_path / "data", max_question_chars=20)
+    demo = build_app(assistant)
+    respond = handler(demo, "ask")
+    for lang, question, expected in (
+        ("fr", "?", ("Avertissement", "Cette question ne peut pas être posée : la question n'a aucun mot à "
+                                      "rechercher")),
+        ("fr", "Quelles armes ont été mentionnées ?",
+         ("Avertissement", "Cette question ne peut pas être posée : la question est trop longue (35 caractères, 20 "
+                           "au plus)")),
+        ("en", "?", ("Warning", "This question cannot be asked: the question has no words to search for")),
+    ):
+        toasts.clear()
+        list(respond(question, Conversation(), 5, "extractive", lang, {}))
+        assert toasts == [expected]
+    with pytest.raises(QuestionError, match=r"^the question is too long \(35 characters, at most 20\)$") as error:
+        assistant.check_question("Quelles armes ont été mentionnées ?")  # the API's words stay English
+    assert (error.value.code, error.value.values) == ("too_long", {"count": "35", "limit": "20"})
+    # the other French words of our own: a list separated as French separates it, the tab's name
+    updates = handler(demo, "relabel")("fr", Conversation(), None)
+    missing = next(u["value"] for u in updates if str(u.get("value", "")).startswith("Non disponible"))
+    assert ") ; " in missing and "); " not in missing, missing
+    assert WORDS["fr"]["all"] == "Discussion : tous les articles." and STRINGS["fr"]["tab.chat"] == "Discussion"
+
+
+def test_every_question_error_has_french_words(sample_index, tmp_path):
+    from assistant import QuestionError
+    from assistant.web.i18n import question_reason
+
+    assistant = Assistant(sample_index, data_dir=tmp_path / "data", max_question_chars=20)
+    codes = []
+    for question in (42, " ", "?", "x" * 21):
+        with pytest.raises(QuestionError) as error:
+            assistant.check_question(question)
+        codes.append(error.value.code)
+        assert question_reason(error.value, "en") == str(error.value)
+        assert question_reason(error.value, "fr").startswith("la question "), question_reason(error.value, "fr")
+    assert codes == ["not_text", "empty", "no_words", "too_long"]
+    assert question_reason(ValueError("anything else"), "fr") == "anything else"

@@ -24,7 +24,7 @@ from ..settings import SettingsError, SettingsWarning, unknown_variables
 from ..types import Answer
 from . import assets
 from .answerers import ANSWERERS, AnswererPool
-from .i18n import Relabeler, browser_language, normalize, t
+from .i18n import Relabeler, browser_language, normalize, question_reason, t, warn
 from .library import (
     COLUMN_WIDTHS,
     Upload,
@@ -113,7 +113,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
     def answerers_missing(lang: str) -> str:
         """One line naming the answerers this server is not set up for, and the variable that enables each."""
         missing = [t(lang, key, name=t(lang, f"settings.answerer.{name}")) for name, key in pool.missing().items()]
-        return t(lang, "settings.missing", answerers="; ".join(missing)) if missing else ""
+        return t(lang, "settings.missing", answerers=t(lang, "list.separator").join(missing)) if missing else ""
 
     def answerer_label(name: str, lang: str) -> str:
         return t(lang, f"settings.answerer.{name}") if name in ANSWERERS else name
@@ -256,20 +256,20 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 # Said, not ignored (spaces sent did nothing at all); not after a question just sent, whose box
                 # was emptied before a second Enter.
                 if not conv.just_sent(REPEAT_WINDOW):
-                    gr.Warning(t(lang_value, "error.empty"))
+                    warn(lang_value, t(lang_value, "error.empty"))
                 yield "", gr.skip(), gr.skip(), gr.skip()
                 return
             try:
                 text = assistant.check_question(text)
             except QuestionError as error:
-                gr.Warning(t(lang_value, "error.question", reason=error))
+                warn(lang_value, t(lang_value, "error.question", reason=question_reason(error, lang_value)))
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
             try:
                 chosen = pool.get(answerer_name)
             except Exception as error:  # a backend that cannot start must not make the chat unusable
-                gr.Warning(t(lang_value, "settings.unavailable", name=answerer_label(answerer_name, lang_value),
-                             reason=error))
+                warn(lang_value, t(lang_value, "settings.unavailable",
+                                   name=answerer_label(answerer_name, lang_value), reason=error))
                 chosen = assistant
             with conv.sending:
                 # A double click on Send, or Enter pressed twice, sends the question twice: the second is
@@ -281,7 +281,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                     conv.turns.append(Turn(text))
             if repeated or busy:
                 if busy:  # each waiting question holds one of the answer slots that all sessions share
-                    gr.Warning(t(lang_value, "error.busy"))
+                    warn(lang_value, t(lang_value, "error.busy"))
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
             yield "", messages(conv, lang_value), conv, sources_html(None, None, lang_value, pending=True)
@@ -483,7 +483,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 pool.get(name)
             except Exception as error:  # the backend cannot start: say why, and keep answering as before
                 lang_value = normalize(lang_value)
-                gr.Warning(t(lang_value, "settings.unavailable", name=answerer_label(name, lang_value), reason=error))
+                warn(lang_value, t(lang_value, "settings.unavailable", name=answerer_label(name, lang_value),
+                                   reason=error))
                 return gr.update(value=pool.default)
             return gr.skip()
 

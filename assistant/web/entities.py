@@ -21,6 +21,7 @@ import gradio as gr
 from ..entities import DATE, KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity
 from ..entity_answers import merged_names
 from ..filters import FilterError, day_number
+from .i18n import warn
 
 GROUPS = {
     "en": {PERSON: "People", PLACE: "Places", ORGANISATION: "Organisations", OTHER: "Other names", DATE: "Dates"},
@@ -34,8 +35,8 @@ WORDS = {
            "date_placeholder": "YYYY, YYYY-MM or YYYY-MM-DD",
            "bad_date": "Not a date: “{value}” (write YYYY, YYYY-MM or YYYY-MM-DD)."},
     "fr": {"title": "Entités", "since": "Publié depuis", "until": "Publié jusqu'au", "apply": "Appliquer les dates",
-           "clear": "Effacer les filtres", "refresh": "Actualiser", "all": "Chat : tous les articles.",
-           "filtered": "Chat filtré : {what}.", "mentions": "{n} mention(s) dans {a} article(s)",
+           "clear": "Effacer les filtres", "refresh": "Actualiser", "all": "Discussion : tous les articles.",
+           "filtered": "Discussion filtrée : {what}.", "mentions": "{n} mention(s) dans {a} article(s)",
            "none": "Aucune entité : indexez d'abord des articles.", "mentioning": "articles citant {name}",
            "date_placeholder": "AAAA, AAAA-MM ou AAAA-MM-JJ",
            "bad_date": "Date invalide : « {value} » (écrire AAAA, AAAA-MM ou AAAA-MM-JJ)."},
@@ -200,7 +201,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
             try:
                 day_number(value, end=name == "until")
             except FilterError:
-                gr.Warning(WORDS[spoken]["bad_date"].format(value=value))
+                warn(spoken, WORDS[spoken]["bad_date"].format(value=value))
                 return gr.skip(), gr.skip()
             state[name] = value
         return state, described(state, spoken)

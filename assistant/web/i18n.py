@@ -121,6 +121,13 @@ STRINGS: dict[str, dict[str, str]] = {
                                "**Articles:** {articles} · **Passages:** {chunks} · **Languages:** {languages}",
         "error.empty": "Type a question first: the box is empty.",
         "error.question": "This question cannot be asked: {reason}",
+        # the reasons of api.QuestionError, by code (in English the API's own words are shown)
+        "question_error.not_text": "the question must be text",
+        "question_error.empty": "the question is empty",
+        "question_error.no_words": "the question has no words to search for",
+        "question_error.too_long": "the question is too long ({count} characters, at most {limit})",
+        "toast.warning": "Warning",
+        "list.separator": "; ",
         "error.busy": "Two questions are already waiting for their answers: send this one when they are done.",
         "error.failed": "Something went wrong while answering: {reason}",
         "reranker.waiting": "Preparing the reranker…",
@@ -274,6 +281,13 @@ STRINGS: dict[str, dict[str, str]] = {
                                "**Articles :** {articles} · **Passages :** {chunks} · **Langues :** {languages}",
         "error.empty": "Écrivez d'abord une question : la zone est vide.",
         "error.question": "Cette question ne peut pas être posée : {reason}",
+        # the reasons of api.QuestionError, by code
+        "question_error.not_text": "la question doit être du texte",
+        "question_error.empty": "la question est vide",
+        "question_error.no_words": "la question n'a aucun mot à rechercher",
+        "question_error.too_long": "la question est trop longue ({count} caractères, {limit} au plus)",
+        "toast.warning": "Avertissement",
+        "list.separator": " ; ",
         "error.busy": "Deux questions attendent déjà leur réponse : envoyez celle-ci quand elles seront là.",
         "error.failed": "Un problème est survenu pendant la réponse : {reason}",
         "reranker.waiting": "Préparation du reclassement…",
@@ -295,6 +309,24 @@ def t(lang: str | None, key: str, **values: Any) -> str:
     """The text for ``key`` in ``lang`` (English when the key is missing there), formatted with ``values``."""
     text = STRINGS[normalize(lang)].get(key) or STRINGS[DEFAULT_LANGUAGE][key]
     return text.format(**values) if values else text
+
+
+def question_reason(error: Exception, lang: str) -> str:
+    """Why a question cannot be asked, in ``lang``: an ``api.QuestionError`` by its code (its English text is
+    the API's own words); anything else as it came."""
+    key = f"question_error.{getattr(error, 'code', '')}"
+    if normalize(lang) == DEFAULT_LANGUAGE or key not in STRINGS[normalize(lang)]:
+        return str(error)
+    values = dict(getattr(error, "values", {}))
+    if normalize(lang) == "fr":  # 2 800 caractères
+        values = {name: f"{int(value):,}".replace(",", "\u202f") if value.isdigit() else value
+                  for name, value in values.items()}
+    return t(lang, key, **values)
+
+
+def warn(lang: str, message: str) -> None:
+    """A toast titled in the page's language (Gradio's default title is the English "Warning")."""
+    gr.Warning(message, title=t(lang, "toast.warning"))
 
 
 def add_strings(strings: dict[str, dict[str, str]]) -> None:
