@@ -322,6 +322,48 @@ def test_the_question_box_and_the_language_switch_are_named_for_a_screen_reader(
     assert 'textbox "Textbox"' not in snapshot and "text: Radio" not in snapshot, snapshot
 
 
+CONTRAST = """selector => {
+  const el = document.querySelector(selector);
+  if (!el) return null;
+  const rgba = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = (v) => 0.2126 * f(v[0]) + 0.7152 * f(v[1]) + 0.0722 * f(v[2]);
+  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  let node = el, back = [255, 255, 255];
+  for (; node && node.nodeType === 1; node = node.parentElement) {
+    const v = rgba(getComputedStyle(node).backgroundColor);
+    if (v.length < 4 || v[3] > 0) { back = v; break; }
+  }
+  const [light, dark] = [lum(rgba(getComputedStyle(el).color)), lum(back)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}"""
+FOCUS_RING = """selector => {
+  const el = document.querySelector(selector);
+  if (!el) return null;
+  const style = getComputedStyle(el);
+  return style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth);
+}"""
+
+
+def test_small_text_is_readable_and_the_keyboard_focus_shows(page):
+    # Secondary text was slate 400 on near-white (2.45:1), the markers indigo 500 (3.99:1 in the chat), field labels
+    # 3.63:1; the question box showed no focus at all, the language switch an indigo ring on an indigo button.
+    ask(page, "What weapons were mentioned?", 0)
+    for selector in ("#app-title .tagline", "#sources .sources-hint", "#sources .sources-foot",
+                     "#sources .source-meta", "#sources .source-card .marker", '#chatbot a[href^="#cite-"]',
+                     '#entity-since [data-testid="block-info"]', "#lang-toggle label.selected"):
+        ratio = page.evaluate(CONTRAST, selector)
+        assert ratio is not None and ratio >= 4.5, (selector, ratio)
+    page.locator("#send").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.closest('#question') !== null")
+    assert page.evaluate(FOCUS_RING, "#question textarea") >= 2
+    page.locator("#tab-chat-button").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.closest('#lang-toggle') !== null")
+    assert page.evaluate(FOCUS_RING, "#lang-toggle label:has(input:focus)") >= 2
+    shot(page, "focus-language")
+
+
 def test_a_question_cut_at_its_limit_says_so(page, app):
     # The box keeps its limit (the browser cuts what goes past it) but no longer cuts silently.
     limit = Settings().max_question_chars

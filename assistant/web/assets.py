@@ -22,14 +22,15 @@ CSS = """
   background: var(--background-fill-secondary); transition: box-shadow .2s, border-color .2s; }
 .source-card.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
 .source-card header { display: flex; gap: 6px; align-items: baseline; font-weight: 600; }
-.marker { color: var(--color-accent); font-weight: 700; white-space: nowrap; }
+.marker { color: var(--primary-700); font-weight: 700; white-space: nowrap; }  /* indigo 500: 4.27:1 */
 .markers { white-space: nowrap; }
 .source-meta { font-size: .85em; color: var(--body-text-color-subdued); margin-top: 2px; }
 .source-file { font-family: var(--font-mono); }
 .passage { line-height: 1.55; margin: .5em 0; white-space: pre-line; }
 .sources mark, .article-view mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
 /* a card quoted by several markers: the sentence of the marker clicked in the answer */
-.source-card.active mark.current { box-shadow: 0 0 0 2px var(--color-accent); }
+.source-card.active mark.current { box-shadow: 0 0 0 2px var(--color-accent); text-decoration: underline 2px;
+  text-underline-offset: 3px; }  /* not by its colour alone */
 .open-article { font-size: .85em; border: 1px solid var(--border-color-primary); border-radius: 6px;
   padding: 3px 10px; background: var(--background-fill-primary); cursor: pointer; color: var(--body-text-color); }
 .open-article:hover, .back-to-sources:hover { border-color: var(--color-accent); }
@@ -39,9 +40,20 @@ CSS = """
 .article-view .article-head { margin-bottom: 8px; }
 .article-text { white-space: pre-wrap; max-height: 440px; overflow: auto; line-height: 1.6;
   padding-right: 6px; }
-#chatbot a[href^="#cite-"] { text-decoration: none; font-weight: 700; font-size: .85em; color: var(--color-accent);
+#chatbot a[href^="#cite-"] { text-decoration: none; font-weight: 700; font-size: .85em; color: var(--primary-700);
   background: var(--color-accent-soft); border-radius: 4px; padding: 0 3px; margin: 0 1px; cursor: pointer; }
 #chatbot a[href^="#cite-"]:hover { filter: brightness(0.92); }
+.dark .marker, .dark #chatbot a[href^="#cite-"] { color: var(--primary-200); }
+/* A visible focus for the keyboard (WCAG 2.4.7): Gradio draws none on the question box, and on the language
+   switch an indigo ring on an indigo button. */
+#question textarea:focus-visible { outline: 2px solid var(--primary-600) !important; outline-offset: 2px; }
+#lang-toggle { overflow: visible !important; }  /* the ring around a choice is not cut off */
+#lang-toggle label:has(input:focus-visible) { outline: 2px solid var(--primary-800) !important;
+  outline-offset: 2px; }
+.entity-group label:has(input:focus-visible) { outline: 2px solid var(--primary-700) !important;
+  outline-offset: -2px; }
+.dark #question textarea:focus-visible, .dark #lang-toggle label:has(input:focus-visible),
+.dark .entity-group label:has(input:focus-visible) { outline-color: var(--primary-300) !important; }
 #question-limit .question-limit { font-size: .85em; color: var(--body-text-color-subdued); margin: 0 4px;
   text-align: right; }
 #question-limit:has(.question-limit:empty) { display: none; }  /* no room taken while silent */
