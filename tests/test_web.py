@@ -364,6 +364,26 @@ def test_small_text_is_readable_and_the_keyboard_focus_shows(page):
     shot(page, "focus-language")
 
 
+def test_a_phone_opens_the_page_at_its_top_and_a_laptop_in_the_question_box(browser, app):
+    # On a phone the question box's autofocus scrolled the page 737 pixels down, past the title, the language switch
+    # and the tabs.
+    focused = "document.activeElement === document.querySelector('#question textarea')"
+    context, page = open_page(browser, app, viewport={"width": 1366, "height": 900})
+    try:
+        page.wait_for_function(focused)
+    finally:
+        context.close()
+    context, page = open_page(browser, app, viewport={"width": 390, "height": 844})
+    try:
+        page.wait_for_selector("#chatbot")
+        page.wait_for_timeout(1500)  # the page's load events
+        assert page.evaluate("window.scrollY") == 0
+        assert not page.evaluate(focused)
+        assert page.locator("#tab-library-button").is_visible()
+    finally:
+        context.close()
+
+
 def test_a_question_cut_at_its_limit_says_so(page, app):
     # The box keeps its limit (the browser cuts what goes past it) but no longer cuts silently.
     limit = Settings().max_question_chars

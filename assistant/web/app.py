@@ -162,7 +162,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                             question = gr.Textbox(
                                 label=t("en", "question.label"), show_label=False,
                                 placeholder=t("en", "question.placeholder"), lines=1, max_lines=4, scale=6,
-                                elem_id="question", autofocus=True, container=False,
+                                elem_id="question", container=False,  # focused on a wide screen: AUTOFOCUS_JS
                             )  # no max_length: the browser would count an emoji as two (see assets.QUESTION_LIMIT_JS)
                             i18n.bind(question, placeholder="question.placeholder", label="question.label")
                             send = gr.Button(t("en", "send"), variant="primary", scale=1, min_width=90,
@@ -510,6 +510,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         chain_hooks(language_event, ui.language_hooks)
         lang.input(lambda value: value, lang, chosen_lang, api_visibility="private", queue=False)
         demo.load(detect_language, chosen_lang, lang, api_visibility="private")
+        demo.load(None, None, None, js=assets.AUTOFOCUS_JS)
         # the library may have changed since the page was built (another session, the command line):
         # the library tab and the panels that follow it (entities) are brought up to date at each load
         library_load = demo.load(library_view, library_inputs, library_outputs, api_visibility="private")

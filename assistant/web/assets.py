@@ -252,3 +252,12 @@ render();
 
 # The box's change event (typed, or set by the app: emptied once a question is sent, an example chosen)
 QUESTION_CHANGED_JS = "() => { if (window.__questionLimit) window.__questionLimit(); }"
+
+# The question box takes the keyboard's focus as the page opens on a wide screen only. On a phone, Gradio's
+# autofocus scrolled the page some 740 pixels down to the box, past the title, the language switch and the
+# tabs (and would open the keyboard). preventScroll: a short laptop window does not jump either.
+AUTOFOCUS_JS = """() => {
+  if (!window.matchMedia('(min-width: 769px)').matches || window.matchMedia('(pointer: coarse)').matches) return;
+  const box = document.querySelector('#question textarea');
+  if (box && (!document.activeElement || document.activeElement === document.body)) box.focus({preventScroll: true});
+}"""
