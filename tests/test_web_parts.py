@@ -617,3 +617,28 @@ def test_every_question_error_has_french_words(sample_index, tmp_path):
         assert question_reason(error.value, "fr").startswith("la question "), question_reason(error.value, "fr")
     assert codes == ["not_text", "empty", "no_words", "too_long"]
     assert question_reason(ValueError("anything else"), "fr") == "anything else"
+
+
+def test_the_upload_bar_moves_while_a_large_article_is_embedded(tmp_path, monkeypatch):
+    # One 96 KB article: the bar stood at 0.0% ("0/1 files written") for the 74 s of its embedding.
+    import assistant.web.app as web_app
+    from assistant.types import IndexReport
+
+    def index_uploads(assistant, saved, progress, embedding_progress):
+        source = str(saved[0].stored)
+        for done in (32, 600, 1101):  # the indexer waits for the file's passages, then writes it
+            embedding_progress(done, 1101, source)
+        progress(1, 1, source)
+        return IndexReport(added=[source])
+
+    monkeypatch.setattr(web_app, "index_uploads", index_uploads)
+    demo = build_app(Assistant(tmp_path / "index", data_dir=tmp_path / "data"), panels=[])
+    article = tmp_path / "dossier.txt"
+    article.write_text("Un long dossier sur l'économie.", encoding="utf-8")
+    shown: list[tuple[object, str]] = []
+    handler(demo, "index")([str(article)], True, "fr",
+                           progress=lambda value, desc=None, **kwargs: shown.append((value, desc)))
+    values = [value for value, _ in shown[1:]]  # after "saving the uploads"
+    assert values == sorted(values) and len(set(values[:3])) == 3 and 0 < values[0] < values[1] < values[2] < 1, shown
+    assert shown[2][1] == "Vectorisation des passages : 600 sur 1101"
+    assert shown[4][1] == "Indexation de dossier.txt (fichier 1 sur 1)" and values[-1] == 1.0, shown

@@ -405,19 +405,25 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             progress(0, desc=t(lang_value, "library.saving"))
             saved: list[Upload] = uploads.save_all(paths, lang_value, replace=bool(replace_same_name))
 
-            # The bar counts files written, so it never goes back; the passages embedded meanwhile (nearly
-            # all the time, in rounds of several files) are said in its text.
-            files = {"written": 0, "total": sum(u.stored is not None for u in saved)}
+            # The bar counts files written, and moves between two as the passages of the next ones are embedded
+            # (nearly all the time, in rounds of one or several files): a large article kept it at 0.0% for a
+            # minute. The embedding's share is the next file's, less a tenth left to its writing; the bar never
+            # goes back.
+            files = {"written": 0, "total": max(1, sum(u.stored is not None for u in saved)), "shown": 0.0}
+
+            def show(fraction: float, desc: str) -> None:
+                files["shown"] = max(files["shown"], min(fraction, 1.0))
+                progress(files["shown"], desc=desc)
 
             def report_progress(done: int, total: int, source: str) -> None:
                 files.update(written=done - 1, total=total)
-                progress((done - 1, total), desc=t(lang_value, "library.indexing", name=source.rsplit("/", 1)[-1]),
-                         unit=t(lang_value, "library.unit.files"))
+                show((done - 1) / total, t(lang_value, "library.indexing", name=source.rsplit("/", 1)[-1], n=done,
+                                           total=total))
 
             def report_embedding(done: int, total: int, source: str) -> None:
-                progress((files["written"], files["total"]), desc=t(lang_value, "library.embedding", done=done,
-                                                                   total=total),
-                         unit=t(lang_value, "library.unit.files"))
+                share = 0.9 * min(done / total, 1.0) if total else 0.0
+                show((files["written"] + share) / files["total"],
+                     t(lang_value, "library.embedding", done=done, total=total))
 
             try:
                 report = index_uploads(assistant, saved, report_progress, report_embedding)

@@ -74,9 +74,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.remove": "Remove from the index",
         "library.refresh": "Refresh",
         "library.nothing": "Choose files to upload first.",
-        "library.indexing": "Indexing {name}",
+        "library.indexing": "Indexing {name} (file {n} of {total})",
         "library.embedding": "Embedding passages: {done} of {total}",
-        "library.unit.files": "files written",
         "library.saving": "Saving the uploads",
         "library.removed": "Removed **{title}** ({file}) from the index.",
         "library.already_removed": "**{title}** was no longer in the index (removed from another session or the "
@@ -196,9 +195,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.remove": "Retirer de l'index",
         "library.refresh": "Actualiser",
         "library.nothing": "Choisissez d'abord des fichiers à envoyer.",
-        "library.indexing": "Indexation de {name}",
+        "library.indexing": "Indexation de {name} (fichier {n} sur {total})",
         "library.embedding": "Vectorisation des passages : {done} sur {total}",
-        "library.unit.files": "fichiers écrits",
         "library.saving": "Enregistrement des fichiers",
         "library.removed": "**{title}** ({file}) a été retiré de l'index.",
         "library.already_removed": "**{title}** n'était déjà plus dans l'index (retiré depuis une autre session ou "
