@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,7 +52,7 @@ SAMPLE_NAME = "russie-coree-du-nord.txt"  # samples/: the article the examples a
 UPLOAD_HARD_CAP = 4  # times the per-file limit: beyond it Gradio refuses the upload itself
 ANSWER_CONCURRENCY = 4  # questions answered at once; the parts are shared and thread-safe
 MAX_WAITING = 2  # questions of one conversation in flight at once: the one answered and one queued
-REPEAT_WINDOW = 2.0  # seconds after its answer during which the same question sent again is a repeat, dropped
+REPEAT_WINDOW = 1.0  # seconds after a question is sent during which the same one sent again is a repeat, dropped
 RERANKER_POLL = 1.0  # seconds between two looks at the reranker's preparation, while it goes on
 
 
@@ -290,7 +289,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 if answer is None:
                     answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
                                                     lang_value, filters_value or None)
-            conv.turns[turn].answer, conv.turns[turn].answered_at = answer, time.monotonic()
+            conv.turns[turn].answer = answer
             conv.shown, conv.active, conv.article = turn, None, False
             # The box is left alone: it may hold the next question, typed while this one was answered.
             yield gr.skip(), messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)

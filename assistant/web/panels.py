@@ -38,8 +38,7 @@ class Turn:
     question: str
     answer: Answer | None = None  # None while it is being answered
     failed: bool = False  # an error message stands in for the answer
-    answered_at: float | None = None  # time.monotonic() when the answer was given
-    asked_at: float = field(default_factory=time.monotonic)
+    asked_at: float = field(default_factory=time.monotonic)  # when it was sent
 
 
 @dataclass
@@ -65,15 +64,13 @@ class Conversation:
         return self.__dict__.setdefault("_sending", threading.Lock())
 
     def repeats(self, question: str, within: float) -> bool:
-        """Whether ``question`` is the last turn's, still being answered or answered less than ``within``
-        seconds ago: sent twice by a double click or a second Enter, not asked again on purpose (nor
-        again after a failure)."""
+        """Whether ``question`` is the last turn's, still being answered or sent less than ``within`` seconds
+        ago: sent twice by a double click or a second Enter, not asked again on purpose (nor again after a
+        failure). Counted from the sending, not the answer: one asked again after a quick change (an article
+        removed) is asked."""
         if not self.turns or self.turns[-1].question != question or self.turns[-1].failed:
             return False
-        last = self.turns[-1]
-        if last.answer is None:
-            return True
-        return last.answered_at is not None and time.monotonic() - last.answered_at < within
+        return self.turns[-1].answer is None or self.just_sent(within)
 
     def just_sent(self, within: float) -> bool:
         """Whether the last question was sent less than ``within`` seconds ago."""
