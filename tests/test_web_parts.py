@@ -348,10 +348,37 @@ def test_the_library_lists_when_each_article_was_published(tmp_path):
     rows = {row[1]: row for row in article_rows(assistant, UploadStore(tmp_path / "uploads", max_mb=1))}
     assert table_headers("en")[3] == "Published" and table_headers("fr")[3] == "Publié le"
     # copie.txt, indexed first, is the original; greve.txt the copy, whose passages are copie.txt's
-    assert rows[str(folder / "copie.txt")][3] == "2025-03-14", rows
-    assert rows[f"{folder / 'greve.txt'} (= copie.txt)"][3] == "2025-03-14", rows
-    assert rows[str(folder / "sans-date.txt")][3] == "—"
-    assert rows[str(folder / "sans-date.txt")][0] == "Un article · Jean Martin"  # its byline's author
+    assert rows["…/news/copie.txt"][3] == "2025-03-14", rows
+    assert rows["…/news/greve.txt (= copie.txt)"][3] == "2025-03-14", rows
+    assert rows["…/news/sans-date.txt"][3] == "—"
+    assert rows["…/news/sans-date.txt"][0] == "Un article · Jean Martin"  # its byline's author
+
+
+def test_the_library_shows_no_server_folder(tmp_path, monkeypatch):
+    # The sample was listed as '/home/…/samples/russie-coree-du-nord.txt', an upload as 'uploads/<name>': every
+    # visitor saw the server's folders.
+    from assistant.web.library import article_rows, remove_choices
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "samples").mkdir()
+    sample = tmp_path / "samples" / "port.txt"
+    sample.write_text("Le port du Havre\n\nLes dockers ont cessé le travail mardi au Havre.\n", encoding="utf-8")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-other" / "brest.txt"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("Le port de Brest\n\nUn nouveau quai a ouvert lundi à Brest.\n", encoding="utf-8")
+    store = UploadStore(tmp_path / "data" / "uploads", max_mb=1)
+    upload = tmp_path / "browser" / "marseille.txt"
+    upload.parent.mkdir()
+    upload.write_text("Le port de Marseille\n\nLes ferries sont restés à quai jeudi.\n", encoding="utf-8")
+    saved = store.save_all([upload], "en")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([sample, elsewhere, *(u.stored for u in saved)])
+    shown = {row[1] for row in article_rows(assistant, store)}
+    assert shown == {"samples/port.txt", f"…/{tmp_path.name}-other/brest.txt", "marseille.txt"}, shown
+    choices = remove_choices(assistant, store)
+    assert all(str(tmp_path) not in label for label, _ in choices), choices
+    # what removes it is still the article's source
+    assert ("Le port de Marseille — marseille.txt", str(saved[0].stored)) in choices, choices
 
 
 def handler(demo: gr.Blocks, api_name: str):

@@ -239,9 +239,16 @@ def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -
 
 
 def display_source(article: Article, uploads: UploadStore) -> str:
+    """Where an article comes from, without the server's folders (the page showed every visitor
+    '/home/…/samples/russie-coree-du-nord.txt'): an upload by its file name, another file relative to the
+    folder the server runs in, else by its folder's name and its own."""
+    path = Path(article.source)
     if uploads.contains(article.source):
-        return f"uploads/{Path(article.source).name}"
-    return article.source
+        return path.name
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return f"…/{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
 def article_rows(assistant: Assistant, uploads: UploadStore) -> list[list[object]]:
