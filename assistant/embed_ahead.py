@@ -175,8 +175,8 @@ class EmbedAhead(Sequence):
         if isinstance(item, LoadError) or self.skip(item):
             return []
         document = load_file(item, max_bytes=int(self.settings.max_file_mb * 1e6))
-        if isinstance(document, LoadError):
-            return []
+        if isinstance(document, LoadError) or len(document.page_content) > self.settings.max_text_mb * 1e6:
+            return []  # the indexer refuses it, and says why
         source, digest = document.metadata["source"], document.metadata["content_hash"]
         if self._unchanged.get(source) == digest or digest in self._hashes:
             return []

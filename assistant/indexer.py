@@ -496,6 +496,10 @@ class _Run:
         old = self.by_source.get(str(path))
         if old is not None and (old.chunk_ids or old.duplicate_of) and stat_unchanged(old, info):
             return True
+        # Refused unread (a plain text over ASSISTANT_MAX_TEXT_MB): a 5 MB text was embedded for minutes, the
+        # whole run waiting, before it was refused.
+        if self.refusal(path, info.st_size) is not None:
+            return True
         return info.st_size > self.settings.max_text_mb * 4e6  # 4 bytes at most per character in UTF-8
 
     def index_file(self, path: Path, source: str) -> None:

@@ -187,6 +187,8 @@ def test_text_limit_applies_to_extracted_and_plain_text(tmp_path, name, data):
     report = Assistant(tmp_path / "index", max_text_mb=0.0002).index([tmp_path / name])
     assert "text too long" in report.failed[str(tmp_path / name)]
     assert "ASSISTANT_MAX_TEXT_MB" in report.failed[str(tmp_path / name)]
+    # Refused unread, and not embedded first: a 5 MB text kept a run embedding for minutes (a reviewer).
+    assert report.texts_embedded == 0
 
 
 @pytest.mark.parametrize(("encoding", "text"), [
