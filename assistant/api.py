@@ -113,7 +113,7 @@ class Assistant:
     @_part
     def store(self) -> Store:
         return Store(self.settings.index_dir, self.embeddings, chroma_url=self.settings.chroma_url,
-                     timeout=self.settings.chroma_timeout)
+                     namespace=self.settings.chroma_namespace or "", timeout=self.settings.chroma_timeout)
 
     @_part
     def cache(self) -> EmbeddingCache:

@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="index folder (default: ASSISTANT_INDEX_DIR, else the checkout's index/, or "
                              "~/.local/share/news-assistant/index when installed)")
     parser.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    parser.add_argument("--chroma-namespace", help="one of several indexes on that server (letters, digits, - and _; "
+                                                   "default: ASSISTANT_CHROMA_NAMESPACE, else the server's only one)")
     parser.add_argument("--model", dest="embedding_model", help="embedding model (default multilingual-e5-small)")
     parser.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"],
                         help="who writes answers: extractive (default, offline: quotes the articles), openai (an "
@@ -86,8 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Fields that a global or sub-command option sets: a bad value is blamed on the option when it was given.
-FLAGS = {"index_dir": "--index", "chroma_url": "--chroma-url", "embedding_model": "--model", "answerer": "--answerer",
-         "host": "--host", "port": "--port"}
+FLAGS = {"index_dir": "--index", "chroma_url": "--chroma-url", "chroma_namespace": "--chroma-namespace",
+         "embedding_model": "--model", "answerer": "--answerer", "host": "--host", "port": "--port"}
 
 
 def invalid_settings(error: Any, args: argparse.Namespace) -> list[str]:
@@ -103,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .store import StoreError
 
     args = build_parser().parse_args(argv)
-    overrides = {key: getattr(args, key) for key in ("index_dir", "chroma_url", "embedding_model", "answerer")}
+    overrides = {key: getattr(args, key) for key in ("index_dir", "chroma_url", "chroma_namespace", "embedding_model",
+                                                     "answerer")}
     spec = COMMANDS[args.command]
     for warning in unknown_variables():
         print(f"warning: {warning}", file=sys.stderr)

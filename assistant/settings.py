@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -64,6 +65,9 @@ class Settings(BaseSettings):
     index_dir: Path = Field(default_factory=_default_index_dir)
     data_dir: Path = Field(default_factory=_default_data_dir)
     chroma_url: str | None = None  # http://host:port switches to a Chroma server
+    # Several indexes on one Chroma server (one per desk, say), each in collections named after it; two index
+    # folders pointed at one server without it share one index.
+    chroma_namespace: str | None = None
     # Seconds a Chroma server may take over one request: a server that accepts and never answers (stopped
     # with SIGSTOP, a dead proxy) hung every command and every question of the web app.
     chroma_timeout: float = Field(default=60.0, gt=0, le=3600)
@@ -159,6 +163,16 @@ class Settings(BaseSettings):
         dense = info.data.get("dense_weight")
         if dense is not None and dense + value > 1.0 + 1e-9:
             raise ValueError(f"with the dense weight ({dense}) must sum to 1 or less: BM25 gets the rest")
+        return value
+
+    @field_validator("chroma_namespace")
+    @classmethod
+    def _namespace(cls, value: str | None) -> str | None:
+        # It prefixes Chroma's collection names, which take these characters only.
+        value = (value or "").strip() or None
+        if value and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}", value):
+            raise ValueError("a namespace is up to 63 letters, digits, '-' and '_', starting with a letter or "
+                             "a digit, e.g. desk-politics")
         return value
 
     @field_validator("chroma_url", "llm_base_url")

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from chroma_server import ChromaServer, free_port
@@ -15,6 +16,7 @@ from corpus import run_cli, write_news
 from test_core import WEAPONS
 
 from assistant import Assistant, indexer
+from assistant.cli import main
 from assistant.store import StoreUnreachableError
 
 pytestmark = pytest.mark.server
@@ -327,3 +329,25 @@ def test_a_server_behind_a_proxy_at_a_path_is_reached_there(server, tmp_path):
         assert str(SAMPLE) in [a.source for a in Assistant(tmp_path / "direct", chroma_url=server.url).articles()]
     finally:
         proxy.shutdown()
+
+
+def test_two_namespaces_on_one_server_are_two_indexes(server, tmp_path, capsys):
+    # Two index folders pointed at one server shared one index: each desk answered from the other's articles
+    # (an operator reviewer). A namespace each keeps them apart, entities included.
+    desk_a, desk_b = tmp_path / "a", tmp_path / "b"
+    desk_a.mkdir()
+    desk_b.mkdir()
+    shutil.copyfile(SAMPLE, desk_a / SAMPLE.name)
+    (desk_b / "lyon.txt").write_text(OTHER, encoding="utf-8")
+    a = Assistant(tmp_path / "index-a", chroma_url=server.url, chroma_namespace="desk-a")
+    b = Assistant(tmp_path / "index-b", chroma_url=server.url, chroma_namespace="desk-b")
+    assert a.index([desk_a]).added and b.index([desk_b]).added
+    assert [Path(x.source).name for x in a.articles()] == [SAMPLE.name]
+    assert [Path(x.source).name for x in b.articles()] == ["lyon.txt"]
+    assert not b.ask("What weapons were mentioned?").answered
+    assert all(Path(c.source).name == SAMPLE.name for c in a.ask("What weapons were mentioned?").citations)
+    assert any("Kim" in e.name for e in a.entities()) and not any("Kim" in e.name for e in b.entities())
+    capsys.readouterr()
+    assert main(["--chroma-url", server.url, "--chroma-namespace", "desk-b", "--index", str(tmp_path / "cli"),
+                 "list", "--json"]) == 0
+    assert [Path(x["source"]).name for x in json.loads(capsys.readouterr().out)] == ["lyon.txt"]
