@@ -117,7 +117,10 @@ class EmbedAhead(Sequence):
             self._stop = True
             self._condition.notify_all()
         if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)  # an interrupted run need not wait for the batch in flight
+            try:
+                self._thread.join(timeout=5)  # an interrupted run need not wait for the batch in flight
+            except KeyboardInterrupt:  # a second Ctrl-C: no wait at all (it printed a traceback here)
+                pass
 
     # -- the background thread
     def _run(self) -> None:

@@ -110,3 +110,27 @@ def test_sigkill_while_adding_then_while_updating(tmp_path):
                     if row["context_id"] in piaf_asked())
     question = piaf_question(row["context_id"])["question"]
     assert str(files[cid]) in {d.metadata["source"] for d in assistant.retrieve(question)}
+
+
+def test_ctrl_c_says_it_is_stopping_and_a_second_one_prints_no_traceback(tmp_path):
+    # 10 to 14 s of silence after Ctrl-C while what was complete was written, then a second Ctrl-C printed
+    # "Exception ignored in: <generator object EmbedAhead.__iter__ ...>" and a traceback (an operator reviewer).
+    folder, index_dir = tmp_path / "articles", tmp_path / "index"
+    write_piaf(folder, 0, 40)
+    writer = cli("index", str(folder), "-q", index_dir=index_dir)
+    deadline = time.monotonic() + 600
+    while not (index_dir / "indexing.unfinished").exists():  # the run has begun
+        assert writer.poll() is None and time.monotonic() < deadline, writer.stderr.read()
+        time.sleep(0.02)
+    time.sleep(1.0)
+    writer.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    if writer.poll() is None:
+        writer.send_signal(signal.SIGINT)
+    out, err = writer.communicate(timeout=120)
+    assert writer.returncode in (130, -signal.SIGINT), (writer.returncode, err)  # the second one may end it
+    assert "stopping: writing what is complete" in err, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    # and the next run finishes the rest
+    assert run_cli("index", str(folder), "-q", index_dir=index_dir).returncode == 0
+    assert len(Assistant(index_dir).articles()) == 40
