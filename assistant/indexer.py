@@ -484,6 +484,23 @@ class _Run:
         except Exception:  # the store itself is failing: the marker stays, the next run repairs
             self.keep_journal = True
 
+    def indexed_as_itself(self, path: Path, source: str) -> bool:
+        """Whether ``path`` reaches, through a symbolic link on its way, a file indexed under its own name:
+        a folder indexed, then the same folder through a link, made a second copy of every article, which
+        went stale when the file changed (a reviewer). Said as skipped; an earlier record under the link's
+        name goes (the file stays indexed under its own)."""
+        try:
+            real = str(path.resolve())
+        except (OSError, RuntimeError):
+            return False
+        if real == source or real not in self.by_source or not os.path.exists(real):
+            return False
+        self.report.skipped[source] = Reason("same_file", twin=real)
+        alias = self.by_source.get(source)
+        if alias is not None:
+            self.remove(alias)
+        return True
+
     def needs_no_embedding(self, path: Path) -> bool:
         """Files the embed-ahead thread leaves alone: unchanged on disk (the no-op run stays a stat per
         file) or too large to be indexed at all."""
@@ -503,6 +520,8 @@ class _Run:
         return info.st_size > self.settings.max_text_mb * 4e6  # 4 bytes at most per character in UTF-8
 
     def index_file(self, path: Path, source: str) -> None:
+        if self.indexed_as_itself(path, source):
+            return
         old = self.by_source.get(source)
         # A copy of a file since gone is read again: it takes over the article.
         current = old is not None and (bool(old.chunk_ids) or bool(old.duplicate_of) and not self.orphaned(old))

@@ -339,3 +339,20 @@ def test_a_page_saved_as_text_is_read_as_html_and_measured_by_its_text(tmp_path)
     [article] = assistant.articles()
     assert article.title == "Grève à Air France" and article.format == "html"
     assert "<" not in assistant.article_text(article.source) and "var x" not in assistant.article_text(article.source)
+
+
+def test_a_folder_indexed_again_through_a_link_is_not_indexed_twice(tmp_path):
+    # Indexed as news/ then as news-link/ (a link to it), each article was listed twice, and the copy under
+    # the link's name went stale when the file changed (an operator reviewer).
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "port.txt").write_text("Le port de Marseille a traité 101 millions de tonnes en 2024.\n", encoding="utf-8")
+    (news / "pont.txt").write_text("Le pont de Tancarville sera fermé trois nuits en mars.\n", encoding="utf-8")
+    (tmp_path / "news-link").symlink_to(news, target_is_directory=True)
+    assistant = Assistant(tmp_path / "index")
+    assert len(assistant.index([news]).added) == 2
+    report = assistant.index([tmp_path / "news-link"])
+    assert not report.added and report.skipped == {
+        str(tmp_path / "news-link" / name): f"the same file as {news / name} (through a symbolic link), indexed "
+                                            "once, under that name" for name in ("pont.txt", "port.txt")}
+    assert sorted(a.source for a in assistant.articles()) == [str(news / "pont.txt"), str(news / "port.txt")]
