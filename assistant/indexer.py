@@ -81,6 +81,11 @@ class IndexBusyError(RuntimeError):
     """Another process is writing to this index."""
 
 
+def _megas(count: int) -> str:
+    """Millions, as a limit's message says them: "5.2", and "0.015" rather than "0.0" under a small limit."""
+    return f"{count / 1e6:.1f}" if count >= 1e5 else f"{count / 1e6:.2g}"
+
+
 @contextmanager
 def write_lock(index_dir: Path, wait: bool = False, timeout: float = 600.0):
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -183,8 +188,8 @@ class Indexer:
             if prune:
                 # A folder that is not there (a typo, an unmounted disk) prunes nothing: `remove` does that.
                 missing = [root for root in roots if not root.exists()]
-                for root in missing:
-                    report.failed[str(root)] = Reason("prune_missing")
+                for root in missing:  # in place of the loader's "no such file or folder": one line, not two
+                    report.failed[str(absolute(root))] = Reason("prune_missing")
                 run.prune([root for root in roots if root.exists()])
             if gone:
                 run.prune(gone)
@@ -539,8 +544,8 @@ class _Run:
             self.report.unchanged.append(source)
             return None
         refusal = self.refusal(path, info.st_size)
-        if refusal:
-            return self.fail(source, refusal)
+        if refusal:  # grown past a limit: its earlier version stays searchable, and is said to
+            return self.fail(source, refusal.keeping() if old is not None else refusal)
         checked_ns = time.time_ns()
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -560,8 +565,9 @@ class _Run:
             return self.fail(source, reason.keeping() if old is not None else reason)
         text_limit = self.settings.max_text_mb * 1e6
         if len(document.page_content) > text_limit:
-            return self.fail(source, Reason("too_many_characters", size=f"{len(document.page_content) / 1e6:.1f}",
-                                            limit=f"{self.settings.max_text_mb:g}", setting=": ASSISTANT_MAX_TEXT_MB"))
+            too_long = Reason("too_many_characters", size=_megas(len(document.page_content)),
+                              limit=f"{self.settings.max_text_mb:g}", setting=": ASSISTANT_MAX_TEXT_MB")
+            return self.fail(source, too_long.keeping() if old is not None else too_long)
         text_hash = document.metadata["content_hash"]
         if old is not None and current and old.content_hash == text_hash:
             return self.unchanged(old, state)  # the bytes moved, not the text (line ends, markup)
@@ -613,10 +619,10 @@ class _Run:
 
     def refusal(self, path: Path, size: int) -> Reason | None:
         if size > self.settings.max_file_mb * 1e6:
-            return Reason("too_large", size=f"{size / 1e6:.1f}", limit=f"{self.settings.max_file_mb:g}",
+            return Reason("too_large", size=_megas(size), limit=f"{self.settings.max_file_mb:g}",
                           setting=": ASSISTANT_MAX_FILE_MB")
         if path.suffix.lower() in PLAIN_TEXT and size > self.settings.max_text_mb * 1e6 and not _saved_page(path):
-            return Reason("text_too_long", size=f"{size / 1e6:.1f}", limit=f"{self.settings.max_text_mb:g}",
+            return Reason("text_too_long", size=_megas(size), limit=f"{self.settings.max_text_mb:g}",
                           setting=": ASSISTANT_MAX_TEXT_MB")
         return None
 

@@ -356,3 +356,31 @@ def test_a_folder_indexed_again_through_a_link_is_not_indexed_twice(tmp_path):
         str(tmp_path / "news-link" / name): f"the same file as {news / name} (through a symbolic link), indexed "
                                             "once, under that name" for name in ("pont.txt", "port.txt")}
     assert sorted(a.source for a in assistant.articles()) == [str(news / "pont.txt"), str(news / "port.txt")]
+
+
+def test_limits_pruning_and_the_bar_as_an_operator_meets_them(tmp_path):
+    # A reviewer running the assistant for a newsroom: a missing folder with --prune gave two failures (one
+    # for its relative name); a file grown past the text limit kept its old version without saying so, its
+    # size said "0.0 MB"; the progress bar filled a cron log.
+    from corpus import run_cli
+
+    assistant = Assistant(tmp_path / "index")
+    report = assistant.index([os.path.relpath(tmp_path / "nope")], prune=True)
+    assert list(report.failed) == [str(tmp_path / "nope")]
+    assert report.failed[str(tmp_path / "nope")].startswith("no such file or folder; nothing under it was pruned")
+
+    article = tmp_path / "budget.md"
+    article.write_text("Le budget de Lyon atteint 1,2 milliard d'euros en 2024.\n", encoding="utf-8")
+    assert assistant.index([article]).added
+    article.write_text("Le budget de Lyon atteint 1,2 milliard d'euros en 2024.\n" * 300, encoding="utf-8")
+    report = Assistant(tmp_path / "index", max_text_mb=0.01).index([article])
+    assert report.failed[str(article)] == (
+        "text too long (0.017 MB, the limit is 0.01 MB of text: ASSISTANT_MAX_TEXT_MB); not read; its indexed "
+        "version is kept (`assistant remove` removes it)")
+
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "port.txt").write_text("Le port de Marseille a traité 101 millions de tonnes.\n",
+                                                encoding="utf-8")
+    done = run_cli("index", str(tmp_path / "news"), index_dir=tmp_path / "index2")
+    assert done.returncode == 0 and "1 added" in done.stdout
+    assert "indexing:" not in done.stderr and "file/s" not in done.stderr, done.stderr

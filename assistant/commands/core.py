@@ -63,12 +63,14 @@ def tqdm_progress():
 @arg("--prune", action="store_true", help="remove articles whose files are gone from these folders")
 @arg("--wait", action="store_true", help="wait for another writer instead of failing")
 @arg("--json", action="store_true", help="print the report as JSON")
-@arg("-q", "--quiet", action="store_true", help="no progress bar")
+@arg("-q", "--quiet", action="store_true", help="no progress bar (none with --json or off a terminal either)")
 def index(args: argparse.Namespace, assistant) -> int:
     from ..indexer import IndexInterrupted
     from ..store import StoreStoppedError
 
-    progress, embedding, close = tqdm_progress() if not args.quiet else (None, None, lambda: None)
+    # No bar where no one watches it: in a cron or CI log, or under --json, it was lines of carriage returns.
+    quiet = args.quiet or args.json or not sys.stderr.isatty()
+    progress, embedding, close = tqdm_progress() if not quiet else (None, None, lambda: None)
     try:
         with saying_when_stopped(close):
             report = assistant.index(args.paths, prune=args.prune, wait=args.wait, progress=progress,
@@ -148,7 +150,7 @@ def prepare_reranker(assistant) -> None:
 
 
 @command("ask", "answer a question from the indexed articles, with its sources", reads_index=True)
-@arg("question")
+@arg("question", help="the question, in quotes (French or English)")
 @arg("-k", type=passage_count, default=None, help="number of passages to retrieve")
 @arg("--json", action="store_true", help="print the Answer as JSON")
 @add_filter_arguments
@@ -176,7 +178,7 @@ def ask(args: argparse.Namespace, assistant) -> int:
 
 
 @command("stats", "what the index holds", reads_index=True)
-@arg("--json", action="store_true")
+@arg("--json", action="store_true", help="print the numbers as JSON")
 def stats(args: argparse.Namespace, assistant) -> int:
     numbers = assistant.stats()
     if args.json:
@@ -217,8 +219,9 @@ def _one_line(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
 
 
-@command("remove", "remove articles from the index by source path", reads_index=True)
-@arg("sources", nargs="+")
+@command("remove", "remove articles from the index: a file, a folder (everything under it) or a doc id",
+         reads_index=True)
+@arg("sources", nargs="+", help="files, folders or doc ids, as `assistant list` shows them")
 @arg("--wait", action="store_true", help="wait for another writer instead of failing")
 def remove(args: argparse.Namespace, assistant) -> int:
     status = 0
