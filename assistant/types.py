@@ -89,8 +89,16 @@ class IndexReport:
         return asdict(self) | {"ok": self.ok}
 
     def summary(self) -> str:
+        # The copies and the moves are among the added (and updated) files: said beside them, since after
+        # "4 skipped" "1 of them a copy" read as one of the skipped (a reviewer).
+        among = []
+        if self.duplicates:
+            count = len(self.duplicates)
+            among.append(f"{count} {'a copy' if count == 1 else 'copies'} of another indexed article, not stored twice")
+        if self.moved:  # counted as added (the new name) and removed (the old one)
+            among.append(f"{len(self.moved)} moved")
         parts = [
-            f"{len(self.added)} added",
+            f"{len(self.added)} added" + (f" ({'; '.join(among)})" if among else ""),
             f"{len(self.updated)} updated",
             f"{len(self.unchanged)} unchanged",
             f"{len(self.removed)} removed",
@@ -98,12 +106,6 @@ class IndexReport:
         ]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
-        if self.duplicates:  # counted above too (as added or updated): said as what they are
-            count = len(self.duplicates)
-            parts.append(f"{count} of them {'a copy' if count == 1 else 'copies'} of another indexed article "
-                         "(not stored twice)")
-        if self.moved:  # counted above as added (the new name) and removed (the old one)
-            parts.append(f"{len(self.moved)} of them moved")
         if self.repaired:
             parts.append(f"{len(self.repaired)} repaired after an interrupted run")
         return ", ".join(parts) + (f" ({self.chunks_added} chunks written, {self.texts_embedded} texts embedded, "

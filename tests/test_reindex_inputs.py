@@ -175,7 +175,7 @@ def test_a_link_skipped_among_many_files_of_another_type_keeps_its_line():
     assert lines[0] == "skipped: 12 files of unsupported type (12 .jpg), not indexed"
     assert lines[-1] == "skipped: /n/link.txt: the same file as /n/a.txt (through a symbolic link)"
     assert IndexReport(added=["/n/b.txt"], removed=["/n/a.txt"], moved={"/n/b.txt": "/n/a.txt"}).summary().startswith(
-        "1 added, 0 updated, 0 unchanged, 1 removed, 0 failed, 1 of them moved")
+        "1 added (1 moved), 0 updated, 0 unchanged, 1 removed, 0 failed")
 
 
 @pytest.mark.parametrize(("name", "data"), [
