@@ -13,6 +13,7 @@ import json
 import logging
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -549,7 +550,7 @@ class Store:
         from chromadb.errors import InternalError
 
         self.follow_other_writers()
-        for _ in range(STALE_REOPENS):
+        for attempt in range(STALE_REOPENS):
             try:
                 found = self._nearest(vector, k, where)
                 ids = [chunk_id for chunk_id, _ in found]
@@ -562,9 +563,19 @@ class Store:
                 return found
             # The vector index read at open lists chunks that another process has deleted since: reopen. A
             # writer still at work can delete more before the reopened index is read: once was not always
-            # enough (a reader's question failed with "Error finding id" during a long reindex).
+            # enough (a reader's question failed with "Error finding id" during a long reindex), nor three
+            # times at once on a loaded machine; the writer gets a moment between them.
+            time.sleep(0.05 * (attempt + 1))
             self.follow_other_writers(force=True)
-        return self._nearest(vector, k, where)
+        try:
+            return self._nearest(vector, k, where)
+        except InternalError as error:
+            if not self._embedded or "finding id" not in str(error):
+                raise
+            # Still out of date under a writer's deletions: this question is answered by its words (BM25)
+            # alone rather than failed.
+            log.warning("the vector index is being rewritten by another process; searching by words only")
+            return []
 
     def _nearest(self, vector: Sequence[float], k: int, where: dict | None) -> list[tuple[str, float]]:
         # No count() first: Chroma 1.x returns fewer than k (or none) by itself, and a count is one more
