@@ -494,6 +494,9 @@ class _Run:
         a folder indexed, then the same folder through a link, made a second copy of every article, which
         went stale when the file changed (a reviewer). Said as skipped; an earlier record under the link's
         name goes (the file stays indexed under its own)."""
+        known = self.by_source.get(source)
+        if known is not None and not known.duplicate_of:
+            return False  # indexed in its own right: the no-op run stays a stat per file, without a resolve
         try:
             real = str(path.resolve())
         except (OSError, RuntimeError):
@@ -501,9 +504,8 @@ class _Run:
         if real == source or real not in self.by_source or not os.path.exists(real):
             return False
         self.report.skipped[source] = Reason("same_file", twin=real)
-        alias = self.by_source.get(source)
-        if alias is not None:
-            self.remove(alias)
+        if known is not None:
+            self.remove(known)
         return True
 
     def needs_no_embedding(self, path: Path) -> bool:
@@ -545,7 +547,7 @@ class _Run:
             return None
         refusal = self.refusal(path, info.st_size)
         if refusal:  # grown past a limit: its earlier version stays searchable, and is said to
-            return self.fail(source, refusal.keeping() if old is not None else refusal)
+            return self.refuse(source, refusal, old)
         checked_ns = time.time_ns()
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -561,13 +563,12 @@ class _Run:
             if getattr(document.reason, "code", "") == "disappeared":
                 return self.vanished(source, old)
             # An article emptied or overwritten with junk: what it said stays searchable, so say so.
-            reason = Reason.of(document.reason)
-            return self.fail(source, reason.keeping() if old is not None else reason)
+            return self.refuse(source, Reason.of(document.reason), old)
         text_limit = self.settings.max_text_mb * 1e6
         if len(document.page_content) > text_limit:
-            too_long = Reason("too_many_characters", size=_megas(len(document.page_content)),
-                              limit=f"{self.settings.max_text_mb:g}", setting=": ASSISTANT_MAX_TEXT_MB")
-            return self.fail(source, too_long.keeping() if old is not None else too_long)
+            return self.refuse(source, Reason("too_many_characters", size=_megas(len(document.page_content)),
+                                              limit=f"{self.settings.max_text_mb:g}",
+                                              setting=": ASSISTANT_MAX_TEXT_MB"), old)
         text_hash = document.metadata["content_hash"]
         if old is not None and current and old.content_hash == text_hash:
             return self.unchanged(old, state)  # the bytes moved, not the text (line ends, markup)
@@ -633,6 +634,10 @@ class _Run:
 
     def fail(self, source: str, reason: Reason) -> None:
         self.report.failed[source] = reason
+
+    def refuse(self, source: str, reason: Reason, old: Article | None) -> None:
+        """A failure that leaves an indexed version in place says so."""
+        self.fail(source, reason.keeping() if old is not None else reason)
 
     def vanished(self, source: str, old: Article | None) -> None:
         if old is None:

@@ -603,8 +603,10 @@ _DAY_FILLER = re.compile(r"\b(?:on|in|at|during|the|of|that|this|day|le|la|les|e
 def asks_for_day_events(question: str) -> bool:
     """Whether the question asks only what happened on a day or in a month (nothing else named)."""
     match = _DAY_EVENTS.search(question)
+    if match is None:  # most questions: their dates are not read for this
+        return False
     spans = _date_spans(question)
-    if match is None or not spans:
+    if not spans:
         return False
     rest = list(question)
     for start, end in [match.span(), *spans]:
