@@ -322,6 +322,32 @@ def test_the_question_box_and_the_language_switch_are_named_for_a_screen_reader(
     assert 'textbox "Textbox"' not in snapshot and "text: Radio" not in snapshot, snapshot
 
 
+TIMERS_SEEN = """() => {
+  window.__timers = [];
+  const seen = () => document.querySelectorAll('#entities-person, #articles').forEach(el => {
+    const text = el.innerText || '';
+    if (/\\b\\d+\\.\\ds\\b/.test(text)) window.__timers.push(el.id + ': ' + text.slice(0, 40));
+  });
+  new MutationObserver(seen).observe(document, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_no_timer_is_shown_over_the_panels_a_page_load_refreshes(browser, app):
+    # the refresh at each load ran with Gradio's progress on: "0.0s" and a spinner over the people list,
+    # which a screen reader announced as the group's first words
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        assert context.request.post(app.url + "login", form={"username": USER, "password": PASSWORD}).ok
+        page = context.new_page()
+        page.add_init_script(f"document.addEventListener('DOMContentLoaded', {TIMERS_SEEN})")
+        page.goto(app.url)
+        page.wait_for_selector("#entities-person input[type=radio]")
+        page.wait_for_timeout(2000)  # the load's refresh of the library and its panels is over by then
+        assert page.evaluate("window.__timers") == []
+    finally:
+        context.close()
+
+
 CONTRAST = """selector => {
   const el = document.querySelector(selector);
   if (!el) return null;

@@ -511,14 +511,15 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
 
         language_event = lang.change(relabel, [lang, conversation, to_remove],
                                      [*i18n.components, header, sources, articles_table, to_remove, library_shown],
-                                     api_visibility="private", concurrency_limit=None)
+                                     api_visibility="private", concurrency_limit=None, show_progress="hidden")
         chain_hooks(language_event, ui.language_hooks)
         lang.input(lambda value: value, lang, chosen_lang, api_visibility="private", queue=False)
-        demo.load(detect_language, chosen_lang, lang, api_visibility="private")
+        demo.load(detect_language, chosen_lang, lang, api_visibility="private", show_progress="hidden")
         demo.load(None, None, None, js=assets.AUTOFOCUS_JS)
         # the library may have changed since the page was built (another session, the command line):
         # the library tab and the panels that follow it (entities) are brought up to date at each load
-        library_load = demo.load(library_view, library_inputs, library_outputs, api_visibility="private")
+        library_load = demo.load(library_view, library_inputs, library_outputs, api_visibility="private",
+                                 show_progress="hidden")
         chain_hooks(library_load, ui.library_hooks)
 
         if reranker is not None:

@@ -134,5 +134,9 @@ class Panel:
 
 
 def chain_hooks(event, hooks: Sequence[Hook]) -> None:
+    # a panel follows what the person did: its refresh is quick, and a timer over it at each page load was
+    # read out by screen readers as the group's first words ("0.0s"). Gradio 6.31 showed the timer on a
+    # chained step's outputs despite show_progress="hidden"; an empty show_progress_on puts it on none.
     for fn, inputs, outputs in hooks:
-        event = event.then(fn, inputs, outputs)
+        event = event.then(fn, inputs, outputs, show_progress="hidden", show_progress_on=[],
+                           api_visibility="private")
