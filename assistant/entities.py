@@ -283,13 +283,37 @@ def extract_mentions(text: str, language: str = "fr", models: dict[str, str] | N
                 mention = _clean(ent, line, line_start)
                 if mention is not None:
                     mentions.append(mention)
-    mentions = resolve(mentions)
+    mentions = resolve([m for m in mentions if not _common_noun(m, text)])
     dates = extract_dates(text)
     # "March 3" taken for a name inside "March 3, 2024": the date wins.
     mentions = [m for m in mentions if not any(d.start < m.end and m.start < d.end for d in dates)]
     mentions.extend(dates)
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+# A minister's portfolio is part of the person's title, not an organisation the article names: spaCy
+# tagged "Intérieur", "Transports", "Économie et des Finances" in "le ministre de l'Intérieur".
+_PORTFOLIO = re.compile(r"\b(?:ministre|ministres|secrétaire d['’]état|minister|secretary)\s+(?:délégué\s+)?"
+                        r"(?:de\s+l['’]|de\s+la\s+|des\s+|du\s+|aux?\s+|à\s+la\s+|of\s+(?:the\s+)?|for\s+(?:the\s+)?)$",
+                        re.I)
+_LINE_OR_SENTENCE_START = re.compile(r"(?:^|\n|[.!?…]\s+|[«“\"]\s*)$")
+
+
+def _common_noun(mention: Mention, text: str) -> bool:
+    """An organisation or other name that is a common noun: a portfolio after "ministre de", or one word
+    capitalised only because a line or sentence starts with it ("Grève à la SNCF : ...", a headline), as
+    the article shows by writing it in lowercase elsewhere ("la grève")."""
+    if mention.kind not in (ORGANISATION, OTHER) or mention.noun:
+        return False
+    if _PORTFOLIO.search(text[max(0, mention.start - 40) : mention.start]):
+        return True
+    word = mention.surface
+    if not word.isalpha() or not word[:1].isupper() or word.isupper() or not word[1:].islower():
+        return False
+    if not _LINE_OR_SENTENCE_START.search(text[max(0, mention.start - 3) : mention.start]):
+        return False
+    return re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text) is not None
 
 
 # spaCy's memory grows with the text it is given (1.9 GB for a line of 370,000 characters, a file without

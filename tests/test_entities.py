@@ -128,6 +128,22 @@ def test_a_person_near_a_weapon_noun_stays_a_person(language, text, person):
 
 
 # -- the sample
+def test_a_headline_word_and_a_ministers_portfolio_are_no_organisations():
+    # From a reviewer's articles: "Which organisations are mentioned?" listed "Grève", "Raffineries",
+    # "Intérieur", "Transports" and "Économie et des Finances" beside the SNCF and the CGT.
+    text = ("Grève à la SNCF : un trafic très perturbé\n\n"
+            "Paris, le 12 mars 2025 — La grève lancée mardi par la CGT-Cheminots perturbe le trafic. "
+            "Le ministre des Transports, Philippe Tabarot, a appelé au dialogue. Le ministre de l'Intérieur, "
+            "Laurent Vasseur, et l'ancien ministre de l'Économie et des Finances ont réagi.\n\n"
+            "Carbios a annoncé une usine. Arsenal affrontera le PSG.")
+    found = {m.surface: m.kind for m in extract_mentions(text, "fr") if m.kind != DATE}
+    assert not {"Grève", "Transports", "Intérieur", "Économie", "Économie et des Finances"} & set(found), found
+    assert found.get("SNCF") == "organisation", found
+    assert found.get("Philippe Tabarot") == found.get("Laurent Vasseur") == "person", found
+    # a name at a sentence's start that the article never writes in lowercase is still a name
+    assert "Carbios" in found and "Arsenal" in found, found
+
+
 def test_sample_people_and_places_with_exact_offsets(sample_assistant):
     people = {e.name for e in sample_assistant.entities(kind=PERSON)}
     places = {e.name for e in sample_assistant.entities(kind=PLACE)}
