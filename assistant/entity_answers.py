@@ -46,6 +46,24 @@ _PLACE_WORDS = [
     (REGION, r"regions?|r[eé]gions?|provinces?"),
 ]
 _ALL_PLACES = r"places?|locations?|lieux|lieu|endroits?"
+# "Which trade unions / parties were mentioned?" wants the organisations of that kind: one the article
+# calls so beside its name ("the CGT union", "le syndicat Force ouvrière", "the Chega party", "Socialist
+# Party"), or a union known by its name alone ("la CGT-Cheminots", "SUD-Rail").
+UNION, PARTY = "union", "party"
+_ORG_WORDS = [
+    (UNION, r"(?:trade\s+|labou?r\s+)?unions?|syndicats?|organisations?\s+syndicales?"),
+    (PARTY, r"(?:political\s+)?part(?:y|ies)|partis?(?:\s+politiques?)?"),
+]
+_ORG_HEADS = {UNION: r"syndicats?|confédération|centrale|(?:trade|labou?r)\s+unions?|unions?",
+              PARTY: r"part(?:y|ies)|partis?"}
+# A name that says it itself: "Syndicat national des journalistes", "Socialist Party"; "Union européenne"
+# is a union of states, so for unions only the words that mean a workers' one count.
+_ORG_IN_NAME = {UNION: r"syndicat|syndicale?|(?:trade|labou?r)\s+union", PARTY: r"part(?:y|i)"}
+_KNOWN_UNIONS = {
+    "cgt", "cfdt", "fo", "force ouvriere", "unsa", "sud", "solidaires", "cfe cgc", "cftc", "fsu", "snes",
+    "ig metall", "verdi", "dgb", "tuc", "unite", "unison", "gmb", "afl cio", "teamsters", "uaw", "seiu",
+    "cgil", "cisl", "uil", "ugt", "ccoo", "fgtb", "csc",
+}
 _VERB = (r"(?:mentioned|named|cited|quoted|referred to|referenced|talked about|discussed|appear|appears|"
          r"mentionn[eé]e?s?|cit[eé]e?s?|nomm[eé]e?s?|[eé]voqu[eé]e?s?|r[eé]f[eé]renc[eé]e?s?|apparaissent|"
          r"appara[iî]t|figurent|dont on parle|en question)")
@@ -74,10 +92,12 @@ _TRAILING_WORDS = re.compile(r"\s+(?:articles?|stories|story|texts?|documents?|f
 LABELS = {
     "en": {PERSON: "People mentioned", PLACE: "Places mentioned", ORGANISATION: "Organisations mentioned",
            OTHER: "Other names mentioned", DATE: "Dates mentioned", COUNTRY: "Countries mentioned",
-           CITY: "Cities mentioned", REGION: "Regions mentioned"},
+           CITY: "Cities mentioned", REGION: "Regions mentioned", UNION: "Trade unions mentioned",
+           PARTY: "Parties mentioned"},
     "fr": {PERSON: "Personnes mentionnées", PLACE: "Lieux mentionnés", ORGANISATION: "Organisations mentionnées",
            OTHER: "Autres noms mentionnés", DATE: "Dates mentionnées", COUNTRY: "Pays mentionnés",
-           CITY: "Villes mentionnées", REGION: "Régions mentionnées"},
+           CITY: "Villes mentionnées", REGION: "Régions mentionnées", UNION: "Syndicats mentionnés",
+           PARTY: "Partis mentionnés"},
 }
 NONE_FOUND = {
     "en": "The indexed articles mention no name of the kind \"{what}\"{where}.",
@@ -85,9 +105,9 @@ NONE_FOUND = {
 }
 WHAT = {
     "en": {PERSON: "person", PLACE: "place", ORGANISATION: "organisation", OTHER: "other name", DATE: "date",
-           COUNTRY: "country", CITY: "city", REGION: "region"},
+           COUNTRY: "country", CITY: "city", REGION: "region", UNION: "trade union", PARTY: "party"},
     "fr": {PERSON: "personne", PLACE: "lieu", ORGANISATION: "organisation", OTHER: "autre nom", DATE: "date",
-           COUNTRY: "pays", CITY: "ville", REGION: "région"},
+           COUNTRY: "pays", CITY: "ville", REGION: "région", UNION: "syndicat", PARTY: "parti"},
 }
 MORE = {"en": "… and {n} more (see `assistant entities`).", "fr": "… et {n} autres (voir `assistant entities`)."}
 NO_SUCH_ARTICLE = {
@@ -103,11 +123,12 @@ class EntityQuestion:
     articles: bool  # the scope names articles, not passages
     one_article: bool = False  # "the article about ...": the one that is most about it
     places: tuple[str, ...] = ()  # COUNTRY, CITY, REGION asked for; () for every place
+    organisations: tuple[str, ...] = ()  # UNION, PARTY asked for; () for every organisation
 
     def sections(self) -> list[str]:
-        """What the answer lists, one line each: the kinds, a place kind split as asked."""
-        return [section for kind in self.kinds
-                for section in (self.places if kind == PLACE and self.places else (kind,))]
+        """What the answer lists, one line each: the kinds, a place or organisation kind split as asked."""
+        split = {PLACE: self.places, ORGANISATION: self.organisations}
+        return [section for kind in self.kinds for section in (split.get(kind) or (kind,))]
 
 
 def parse(question: str) -> EntityQuestion | None:
@@ -115,6 +136,7 @@ def parse(question: str) -> EntityQuestion | None:
     text = " ".join(question.split())
     match = _WHO.match(text)
     places: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
     if match:
         kinds: tuple[str, ...] = (PERSON,)
     else:
@@ -125,6 +147,7 @@ def parse(question: str) -> EntityQuestion | None:
         if not kinds:
             return None
         places = _place_kinds(match.group("kind")) if PLACE in kinds else ()
+        organisations = _organisation_kinds(match.group("kind")) if ORGANISATION in kinds else ()
     tail = match.group("tail").strip(" ?.!")
     if tail and not _TAIL.match(tail):
         return None  # "who is mentioned as the supplier?" is a question for the answerer
@@ -133,7 +156,8 @@ def parse(question: str) -> EntityQuestion | None:
     articles = bool(_ARTICLE_WORD.search(what))
     one = articles and bool(_ONE_ARTICLE.search(what)) and not re.search(r"\b(?:articles|stories|files|fichiers|"
                                                                           r"documents|texts|textes)\b", what, re.I)
-    return EntityQuestion(kinds=kinds, scope=scope, articles=articles, one_article=one, places=places)
+    return EntityQuestion(kinds=kinds, scope=scope, articles=articles, one_article=one, places=places,
+                          organisations=organisations)
 
 
 def _kinds(words: str) -> tuple[str, ...]:
@@ -141,6 +165,8 @@ def _kinds(words: str) -> tuple[str, ...]:
     if re.fullmatch(r"(?:names?|entities|entités|noms?|named entities|entités nommées)", words):
         return NAMED_KINDS
     found = [kind for kind, pattern in _KIND_WORDS if re.search(rf"\b(?:{pattern})\b", words)]
+    if not found and _organisation_kinds(words):
+        found = [ORGANISATION]
     return tuple(found)
 
 
@@ -149,6 +175,30 @@ def _place_kinds(words: str) -> tuple[str, ...]:
     if re.search(rf"\b(?:{_ALL_PLACES})\b", words):
         return ()
     return tuple(kind for kind, pattern in _PLACE_WORDS if re.search(rf"\b(?:{pattern})\b", words))
+
+
+def _organisation_kinds(words: str) -> tuple[str, ...]:
+    """The kinds a question's noun names when it opens with one: "countries of the European Union" asks
+    for countries, not unions."""
+    words = words.strip().lower()
+    return tuple(kind for kind, pattern in _ORG_WORDS if re.match(rf"(?:{pattern})\b", words))
+
+
+def _is_organisation(kind: str, entity: Entity) -> bool:
+    """Whether an organisation is a union or a party: by its name, or by what a sentence calls it."""
+    if re.search(rf"\b(?:{_ORG_IN_NAME[kind]})", entity.name, re.I):
+        return True
+    if kind == UNION and (entity.key in _KNOWN_UNIONS or entity.key.split(" ")[0] in _KNOWN_UNIONS):
+        return True
+    head = _ORG_HEADS[kind]
+    before = re.compile(rf"\b(?:{head})\s+(?:(?:de\s+la|du|des|de\s+l['’]|the)\s+)?$", re.I)
+    after = re.compile(rf"\s+(?:{head})\b", re.I)
+    for mention in entity.mentions:
+        at = mention.start - mention.passage_start
+        passage = mention.passage
+        if before.search(passage[max(0, at - 40) : at]) or after.match(passage[at + len(mention.text) :]):
+            return True
+    return False
 
 
 def _is_a(place: str, entity: Entity) -> bool:
@@ -233,7 +283,8 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
     sections = parsed.sections()
     of_section = {
         section: [e for e in entities
-                  if e.kind == section or (e.kind == PLACE and section in parsed.places and _is_a(section, e))]
+                  if e.kind == section or (e.kind == PLACE and section in parsed.places and _is_a(section, e))
+                  or (e.kind == ORGANISATION and section in parsed.organisations and _is_organisation(section, e))]
         for section in sections
     }
     if not any(of_section.values()):

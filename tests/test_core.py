@@ -549,6 +549,20 @@ def newsroom(tmp_path_factory) -> Assistant:
     return assistant
 
 
+@pytest.mark.parametrize(("question", "label"), [("Which trade unions were mentioned?", "Trade unions mentioned:"),
+                                               ("Quels syndicats ont été cités ?", "Syndicats mentionnés :")])
+def test_the_unions_mentioned_are_the_organisations_that_are_unions(newsroom, question, label):
+    # A reviewer's question: refused in English, answered in French with the SNCF strike's lead
+    answer = newsroom.ask(question)
+    assert answer.answered and answer.text.startswith(label), answer.text
+    assert [c.quote for c in answer.citations] == ["CGT", "CGT-Cheminots", "IG Metall", "SUD-Rail"], answer.text
+    assert "IG Metall" in answer.citations[2].passage  # "Trade union IG Metall said it would seek guarantees"
+    parties = newsroom.ask("Which parties were mentioned?")
+    assert "Socialist Party" in parties.text and "CGT" not in parties.text and "SNCF" not in parties.text
+    companies = newsroom.ask("Which companies were mentioned?")  # still every organisation (README)
+    assert "SNCF" in companies.text and "CGT" in companies.text
+
+
 @pytest.mark.parametrize("question", ["What is the ECB's deposit rate?", "Quel est le taux de dépôt de la BCE ?"])
 def test_an_acronym_is_mentioned_by_an_article_that_writes_it_out(newsroom, question):
     # The article writes "La Banque centrale européenne": both were refused as "They do not mention “ECB”".

@@ -27,7 +27,7 @@ from assistant.entities import (
 from assistant.entities import (
     OTHER as OTHER_KIND,
 )
-from assistant.entity_answers import parse
+from assistant.entity_answers import PARTY, UNION, parse
 from assistant.filters import NOTHING, FilterError, day_number
 from assistant.loaders import load_file
 
@@ -557,3 +557,13 @@ def test_letters_without_a_decomposition_fold_too():
     assert entity_key("Wrocław") == entity_key("Wroclaw") == "wroclaw"
     assert entity_key("Łódź") == "lodz" and entity_key("Søren") == "soren" and entity_key("Œuvre") == "oeuvre"
     assert "city" in place_types("Wrocław") and "city" in place_types("Łódź")
+
+
+def test_a_kind_of_organisation_is_asked_by_the_noun_that_opens_the_question():
+    assert parse("Which trade unions were mentioned?").organisations == (UNION,)
+    assert parse("Quelles organisations syndicales sont citées ?").organisations == (UNION,)
+    assert parse("Quels partis politiques sont mentionnés ?").organisations == (PARTY,)
+    # the union named here is where the countries are, not what is asked
+    asked = parse("Which countries of the European Union are mentioned?")
+    assert asked.kinds == ("place",) and asked.organisations == ()
+    assert parse("Which companies were mentioned?").organisations == ()
