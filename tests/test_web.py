@@ -654,6 +654,58 @@ def test_a_page_opened_after_the_index_changed_lists_its_new_names(browser, app,
         subprocess.run([*run, "remove", str(article)], check=True, capture_output=True, cwd=ROOT, timeout=600)
 
 
+FERRY = """Saint-Malo ferry crews strike over night shifts
+
+Ferry crews in Saint-Malo stopped work on Tuesday to protest new night shifts; four crossings were cancelled.
+"""
+
+
+def choose_to_remove(page, text: str) -> None:
+    page.locator("#remove-choice input").click()
+    page.locator("[role=option]", has_text=text).click()
+
+
+# Keeps in window.__sent the text of every message the server streams to the page (Gradio's queue/data).
+RECORD_STREAMS = """(() => {
+  window.__sent = [];
+  const fetch = window.fetch;
+  window.fetch = async (...args) => {
+    const response = await fetch(...args);
+    if (String(args[0]?.url ?? args[0]).includes('/queue/data') && response.body) {
+      const reader = response.clone().body.getReader(), decoder = new TextDecoder();
+      (async () => { for (;;) { const {done, value} = await reader.read(); if (done) break;
+                                window.__sent.push(decoder.decode(value, {stream: true})); } })();
+    }
+    return response;
+  };
+})()"""
+
+
+def test_the_removal_choices_send_the_browser_no_server_path(browser, app, tmp_path):
+    # The article to remove was picked by its absolute path on the server ('/home/…/data/uploads/x.txt' went
+    # to every browser as the choice's value): now by its id, shown by its title and file name.
+    article = tmp_path / "saint-malo-ferry.txt"
+    article.write_text(FERRY, encoding="utf-8")
+    stored = app.data / "uploads" / article.name
+    context, page = open_page(browser, app)
+    try:
+        assert str(SAMPLE) not in context.request.get(app.url + "config").text()
+        context.add_init_script(RECORD_STREAMS)
+        page.reload()
+        page.wait_for_selector("#question textarea")
+        upload_and_index(page, [article], "Files indexed: 1 of 1")
+        wait_text(page, "#articles", "Saint-Malo ferry crews")
+        choose_to_remove(page, "Saint-Malo ferry crews")
+        assert page.locator("#remove-choice input").input_value() == \
+            "Saint-Malo ferry crews strike over night shifts — saint-malo-ferry.txt"
+        sent = "".join(page.evaluate("window.__sent"))
+        assert "Saint-Malo ferry crews strike" in sent  # the choices came this way
+        assert str(stored) not in sent and str(SAMPLE) not in sent
+    finally:
+        context.close()
+        remove_left(app, [stored])
+
+
 PHONE = {"width": 390, "height": 844}
 LONG_ARTICLES = {
     "rapport_annuel_de_la_commission_parlementaire_sur_les_infrastructures_portuaires_bretonnes.txt":

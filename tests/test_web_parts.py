@@ -377,8 +377,10 @@ def test_the_library_shows_no_server_folder(tmp_path, monkeypatch):
     assert shown == {"samples/port.txt", f"…/{tmp_path.name}-other/brest.txt", "marseille.txt"}, shown
     choices = remove_choices(assistant, store)
     assert all(str(tmp_path) not in label for label, _ in choices), choices
-    # what removes it is still the article's source
-    assert ("Le port de Marseille — marseille.txt", str(saved[0].stored)) in choices, choices
+    # what removes it is the article's id: the browser is sent no server path, as label or as value
+    marseille = next(a for a in assistant.articles() if a.source == str(saved[0].stored))
+    assert ("Le port de Marseille — marseille.txt", marseille.doc_id) in choices, choices
+    assert all(str(tmp_path) not in value for _, value in choices), choices
 
 
 def handler(demo: gr.Blocks, api_name: str):

@@ -29,6 +29,7 @@ from .library import (
     Upload,
     UploadStore,
     article_rows,
+    find_article,
     index_uploads,
     reason_text,
     remove_article,
@@ -445,29 +446,33 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         index_done = index_event.then(library_view, library_inputs, library_outputs, api_visibility="private")
         chain_hooks(index_done, ui.library_hooks)
 
-        def remove_selected(source: str | None, lang_value: str):
+        def remove_selected(doc_id: str | None, lang_value: str, shown: list | None = None) -> str:
+            """Remove the article ``doc_id`` (as the removal list gives it) and say what became of it."""
             lang_value = normalize(lang_value)
-            if not source:
+            if not doc_id:
                 return t(lang_value, "library.remove_none")
+            article = find_article(assistant, doc_id)
+            if article is None:  # another session (or the command line) removed it since this page listed it
+                title = next((label for label, value in (shown or [[], []])[1] if value == doc_id), doc_id)
+                return t(lang_value, "library.already_removed", title=escape_markdown(title))
             try:
-                report, title = remove_article(assistant, uploads, source)
+                report = remove_article(assistant, uploads, article)
             except IndexBusyError:
                 return t(lang_value, "library.busy")
             except Exception as error:
-                log.exception("removing %s failed", source)
+                log.exception("removing %s failed", article.source)
                 return f"**{t(lang_value, 'report.failed')}**: {error}"
-            if not report.removed and not any(a.source == source for a in assistant.articles()):
-                # Another session (or the command line) removed it since this page listed it.
-                return t(lang_value, "library.already_removed", title=escape_markdown(title))
+            if not report.removed and find_article(assistant, doc_id) is None:  # removed meanwhile, elsewhere
+                return t(lang_value, "library.already_removed", title=escape_markdown(article.title))
             if report.failed:
                 reasons = "; ".join(reason_text(reason, lang_value) for reason in report.failed.values())
                 return f"**{t(lang_value, 'report.failed')}**: {reasons}"
             # Named by its file too: an upload and its copy may share a title.
-            return t(lang_value, "library.removed", title=escape_markdown(title),
-                     file=escape_markdown(Path(source).name))
+            return t(lang_value, "library.removed", title=escape_markdown(article.title),
+                     file=escape_markdown(Path(article.source).name))
 
-        remove_event = remove_button.click(remove_selected, [to_remove, lang], [remove_report], concurrency_limit=1,
-                                           concurrency_id="library", api_name="remove")
+        remove_event = remove_button.click(remove_selected, [to_remove, lang, library_shown], [remove_report],
+                                           concurrency_limit=1, concurrency_id="library", api_name="remove")
         remove_done = remove_event.then(library_view, library_inputs, library_outputs, api_visibility="private")
         chain_hooks(remove_done, ui.library_hooks)
 
@@ -476,7 +481,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             articles = sorted(assistant.articles(), key=lambda a: a.indexed_at, reverse=True)
             if row is None or not 0 <= row < len(articles):
                 return gr.skip()
-            return gr.update(value=articles[row].source)
+            return gr.update(value=articles[row].doc_id)
 
         articles_table.select(pick_row, None, to_remove, api_visibility="private", concurrency_limit=None)
 

@@ -276,14 +276,20 @@ def table_headers(lang: str) -> list[str]:
 
 
 def remove_choices(assistant: Assistant, uploads: UploadStore) -> list[tuple[str, str]]:
-    return [(f"{a.title} — {display_source(a, uploads)}", a.source)
+    """(label, doc id) for each article: the browser is sent its id, never the file's place on the server (the
+    absolute path was each choice's value)."""
+    return [(f"{a.title} — {display_source(a, uploads)}", a.doc_id)
             for a in sorted(assistant.articles(), key=lambda a: a.title.lower())]
 
 
-def remove_article(assistant: Assistant, uploads: UploadStore, source: str) -> tuple[IndexReport, str]:
+def find_article(assistant: Assistant, doc_id: str | None) -> Article | None:
+    return next((a for a in assistant.articles() if a.doc_id == doc_id), None) if doc_id else None
+
+
+def remove_article(assistant: Assistant, uploads: UploadStore, article: Article) -> IndexReport:
     """Remove from the index; an uploaded copy goes too (the user's own files elsewhere are never touched)."""
-    title = next((a.title for a in assistant.articles() if a.source == source), Path(source).name)
-    report = assistant.remove(source, wait=True)
-    if report.removed and uploads.contains(source):
-        Path(source).unlink(missing_ok=True)
-    return report, title
+    # By id: a source string would also name a folder, and remove everything under it.
+    report = assistant.remove(article.doc_id, wait=True)
+    if report.removed and uploads.contains(article.source):
+        Path(article.source).unlink(missing_ok=True)
+    return report
