@@ -566,6 +566,7 @@ def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     page.locator("#remove-choice input").click()
     page.locator("[role=option]", has_text="Glassmaker restores").click()
     page.locator("#remove-button").click()
+    page.locator("#remove-confirm-button").click()  # Remove asks first
     wait_text(page, "#remove-report", "Removed")
     page.wait_for_function("!document.querySelector('#articles').innerText.includes('Kerbrat lighthouse')")
     assert not stored.exists()
@@ -615,6 +616,7 @@ def test_the_library_tab_shows_what_another_session_changed(browser, app, tmp_pa
         first.locator("#remove-choice input").click()
         first.locator("[role=option]", has_text="Brest harbour opens").click()
         first.locator("#remove-button").click()
+        first.locator("#remove-confirm-button").click()  # Remove asks first
         wait_text(first, "#remove-report", "Removed")
 
         # B, still on its tab, removes what A just removed: told so in its words (was "failed: not in the index").
@@ -663,6 +665,75 @@ Ferry crews in Saint-Malo stopped work on Tuesday to protest new night shifts; f
 def choose_to_remove(page, text: str) -> None:
     page.locator("#remove-choice input").click()
     page.locator("[role=option]", has_text=text).click()
+
+
+def test_removing_an_article_asks_first_and_only_the_confirmation_removes_it(page, app, tmp_path):
+    # "Remove" took the chosen article out of the index at once: a journalist who picked the wrong row lost it.
+    # It now names the article and asks; Cancel keeps everything, and a choice changed meanwhile needs its own
+    # confirmation. Reached and answered with the keyboard too.
+    article = tmp_path / "saint-malo-ferry.txt"
+    article.write_text(FERRY, encoding="utf-8")
+    stored = app.data / "uploads" / article.name
+    confirm = page.locator("#remove-confirm")
+    try:
+        upload_and_index(page, [article], "Files indexed: 1 of 1")
+        wait_text(page, "#articles", "Saint-Malo ferry crews")
+        assert not confirm.is_visible()
+
+        choose_to_remove(page, "Saint-Malo ferry crews")
+        page.locator("#remove-button").click()
+        confirm.wait_for()
+        asked = confirm.inner_text()
+        assert "Saint-Malo ferry crews strike" in asked and "saint-malo-ferry.txt" in asked, asked
+        assert str(app.data) not in asked and "uploads/" not in asked, asked
+        assert page.locator("#remove-confirm-button").inner_text().strip() == "Remove"
+        assert page.locator("#remove-cancel").inner_text().strip() == "Cancel"
+        page.wait_for_timeout(1000)
+        assert stored.exists() and "Saint-Malo ferry crews" in page.locator("#articles").inner_text()
+        shot(page, "remove-confirm")
+
+        page.locator("#remove-cancel").click()
+        confirm.wait_for(state="hidden")
+        page.wait_for_timeout(500)
+        assert stored.exists() and "Saint-Malo ferry crews" in page.locator("#articles").inner_text()
+        assert page.locator("#remove-report").inner_text().strip() == ""
+        assert page.locator("#remove-choice input").input_value().startswith("Saint-Malo ferry crews")
+
+        # asked about one article, the user picks another: nothing is removed, the question goes
+        page.locator("#remove-button").click()
+        confirm.wait_for()
+        choose_to_remove(page, "La relation entre la Russie")
+        confirm.wait_for(state="hidden")
+        page.wait_for_timeout(500)
+        table = page.locator("#articles").inner_text()
+        assert "La relation entre la Russie" in table and "Saint-Malo ferry crews" in table
+        # its own Remove asks about it, by name; Cancel with the keyboard
+        page.locator("#remove-button").click()
+        confirm.wait_for()
+        wait_text(page, "#remove-confirm", "La relation entre la Russie")
+        assert "Saint-Malo" not in confirm.inner_text()
+        page.locator("#remove-cancel").focus()
+        page.keyboard.press("Enter")
+        confirm.wait_for(state="hidden")
+        assert "La relation entre la Russie" in page.locator("#articles").inner_text()
+
+        # the keyboard alone: Remove, then the focus is in the question (on Cancel, the safe answer), and
+        # the confirmation just before it removes
+        choose_to_remove(page, "Saint-Malo ferry crews")
+        page.locator("#remove-button").focus()
+        page.keyboard.press("Enter")
+        confirm.wait_for()
+        page.wait_for_function("document.activeElement?.closest('#remove-cancel') !== null")
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("document.activeElement?.closest('#remove-confirm-button') !== null")
+        page.keyboard.press("Enter")
+        wait_text(page, "#remove-report", "Removed")
+        page.wait_for_function("!document.querySelector('#articles').innerText.includes('Saint-Malo ferry')")
+        confirm.wait_for(state="hidden")
+        assert not stored.exists()
+        assert "La relation entre la Russie" in page.locator("#articles").inner_text()
+    finally:
+        remove_left(app, [stored])
 
 
 # Keeps in window.__sent the text of every message the server streams to the page (Gradio's queue/data).
@@ -783,6 +854,7 @@ def test_the_library_tab_fits_a_phone(browser, app, tmp_path):
             page.locator("#remove-choice input").click()
             page.locator("[role=option]", has_text=title[:30]).click()
             page.locator("#remove-button").click()
+            page.locator("#remove-confirm-button").click()  # Remove asks first
             wait_text(page, "#remove-report", "Removed")
             page.wait_for_function("t => !document.querySelector('#articles').innerText.includes(t)", arg=title[:30])
             assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
@@ -970,6 +1042,12 @@ def test_an_empty_index_offers_no_example_and_points_to_the_library(browser, emp
         page.locator("#remove-choice input").click()
         page.locator("[role=option]", has_text="russie-coree-du-nord.txt").click()
         page.locator("#remove-button").click()
+        # asked first, in French
+        wait_text(page, "#remove-confirm", "(russie-coree-du-nord.txt) de l'index ?")
+        assert page.locator("#remove-confirm").inner_text().startswith("Retirer La relation")
+        assert page.locator("#remove-cancel").inner_text().strip() == "Annuler"
+        assert page.locator("#remove-confirm-button").inner_text().strip() == "Retirer"
+        page.locator("#remove-confirm-button").click()
         wait_text(page, "#remove-report", "retiré")
         page.locator("#tab-chat-button").click()
         examples.wait_for(state="detached")

@@ -388,6 +388,23 @@ def handler(demo: gr.Blocks, api_name: str):
     return next(block_fn.fn for block_fn in demo.fns.values() if block_fn.api_name == api_name)
 
 
+def test_the_remove_api_removes_an_article_by_its_id_without_asking(tmp_path):
+    # The page asks before removing; a client of the "remove" endpoint has decided: it names the article by the
+    # id the page's list gives (no longer its path on the server), and a folder's path removes nothing.
+    article = tmp_path / "news" / "port.txt"
+    article.parent.mkdir()
+    article.write_text("Le port de Brest\n\nUn nouveau quai a ouvert lundi à Brest.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    assistant.index([article])
+    remove = handler(build_app(assistant, panels=[]), "remove")
+    assert "no longer in the index" in remove(str(article.parent), "en")
+    assert len(assistant.articles()) == 1
+    doc_id = assistant.articles()[0].doc_id
+    assert remove(doc_id, "fr") == "**Le port de Brest** (port.txt) a été retiré de l'index."
+    assert assistant.articles() == [] and article.exists()  # the user's own file stays
+    assert "no longer in the index" in remove(doc_id, "en")
+
+
 def test_a_question_asked_of_an_empty_index_is_told_to_use_the_library_tab(tmp_path):
     # The chat said "Aucun article n'est encore indexé dans /tmp/.../index : ajoutez-en d'abord (`assistant index
     # CHEMIN`, ou `Assistant.index(chemins)` en Python)": a server path and developer commands in a web page.

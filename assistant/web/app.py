@@ -29,6 +29,7 @@ from .library import (
     Upload,
     UploadStore,
     article_rows,
+    display_source,
     find_article,
     index_uploads,
     reason_text,
@@ -222,6 +223,16 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                             remove_button = gr.Button(t("en", "library.remove"), variant="stop", scale=1,
                                                       min_width=140, elem_id="remove-button")
                             i18n.bind(remove_button, value="library.remove")
+                        # Remove only asks: a wrong row picked cost the article. Hidden until asked.
+                        with gr.Column(visible=False, elem_id="remove-confirm") as remove_confirm:
+                            remove_question = gr.Markdown("", elem_id="remove-question")
+                            with gr.Row():
+                                confirm_button = gr.Button(t("en", "library.remove_confirm"), variant="stop",
+                                                           min_width=120, elem_id="remove-confirm-button")
+                                i18n.bind(confirm_button, value="library.remove_confirm")
+                                cancel_button = gr.Button(t("en", "library.remove_cancel"), variant="secondary",
+                                                          min_width=120, elem_id="remove-cancel")
+                                i18n.bind(cancel_button, value="library.remove_cancel")
                         remove_report = gr.Markdown("", elem_id="remove-report")
 
             for panel in (p for p in panels if p.place == "tab"):
@@ -446,15 +457,49 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         index_done = index_event.then(library_view, library_inputs, library_outputs, api_visibility="private")
         chain_hooks(index_done, ui.library_hooks)
 
-        def remove_selected(doc_id: str | None, lang_value: str, shown: list | None = None) -> str:
+        # The article the confirmation asks about, {"id", "title", "file"}: only it is removed by the confirm,
+        # whatever the list shows by then (the user may have picked another meanwhile).
+        pending_removal = gr.State(None)
+        hidden = (gr.update(visible=False), None)
+
+        def removal_question(pending: dict | None, lang_value: str) -> str:
+            if not pending:
+                return ""
+            return t(lang_value, "library.remove_ask", title=escape_markdown(pending["title"]),
+                     file=escape_markdown(pending["file"]))
+
+        def ask_removal(doc_id: str | None, shown: list | None, lang_value: str):
+            lang_value = normalize(lang_value)
+            nothing = (gr.skip(),) * len(library_outputs)
+            if not doc_id:
+                return (*hidden, "", t(lang_value, "library.remove_none"), *nothing)
+            article = find_article(assistant, doc_id)
+            if article is None:  # another session (or the command line) removed it since this page listed it
+                label = next((label for label, value in (shown or [[], []])[1] if value == doc_id), doc_id)
+                return (*hidden, "", t(lang_value, "library.already_removed", title=escape_markdown(label)),
+                        *library_view(lang_value, doc_id))
+            pending = {"id": article.doc_id, "title": article.title, "file": display_source(article, uploads)}
+            return (gr.update(visible=True), pending, removal_question(pending, lang_value), "", *nothing)
+
+        remove_button.click(
+            ask_removal, [to_remove, library_shown, lang],
+            [remove_confirm, pending_removal, remove_question, remove_report, *library_outputs],
+            api_visibility="private", concurrency_limit=None, show_progress="hidden",
+        ).then(None, None, None, js=assets.FOCUS_CANCEL_JS)
+        cancel_button.click(lambda: hidden, None, [remove_confirm, pending_removal], api_visibility="private",
+                            queue=False).then(None, None, None, js=assets.FOCUS_REMOVE_JS)
+        # Another pick withdraws the question: the new article is removed only once asked about in turn.
+        to_remove.change(lambda: hidden, None, [remove_confirm, pending_removal], api_visibility="private",
+                         queue=False)
+
+        def remove_selected(doc_id: str | None, lang_value: str, title: str | None = None) -> str:
             """Remove the article ``doc_id`` (as the removal list gives it) and say what became of it."""
             lang_value = normalize(lang_value)
             if not doc_id:
                 return t(lang_value, "library.remove_none")
             article = find_article(assistant, doc_id)
             if article is None:  # another session (or the command line) removed it since this page listed it
-                title = next((label for label, value in (shown or [[], []])[1] if value == doc_id), doc_id)
-                return t(lang_value, "library.already_removed", title=escape_markdown(title))
+                return t(lang_value, "library.already_removed", title=escape_markdown(title or doc_id))
             try:
                 report = remove_article(assistant, uploads, article)
             except IndexBusyError:
@@ -471,10 +516,23 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return t(lang_value, "library.removed", title=escape_markdown(article.title),
                      file=escape_markdown(Path(article.source).name))
 
-        remove_event = remove_button.click(remove_selected, [to_remove, lang, library_shown], [remove_report],
-                                           concurrency_limit=1, concurrency_id="library", api_name="remove")
+        def confirm_removal(pending: dict | None, lang_value: str):
+            if not pending:  # withdrawn meanwhile (another pick): nothing was confirmed
+                return gr.skip(), *hidden
+            return remove_selected(pending["id"], lang_value, pending["title"]), *hidden
+
+        remove_event = confirm_button.click(confirm_removal, [pending_removal, lang],
+                                            [remove_report, remove_confirm, pending_removal], concurrency_limit=1,
+                                            concurrency_id="library", api_visibility="private")
         remove_done = remove_event.then(library_view, library_inputs, library_outputs, api_visibility="private")
         chain_hooks(remove_done, ui.library_hooks)
+
+        def remove(doc_id: str, lang: str = "en") -> str:
+            """Remove an indexed article by its id (the page's list gives it); the page asks first, a client
+            calling this has decided."""
+            return remove_selected(doc_id, lang)
+
+        gr.api(remove, api_name="remove", concurrency_limit=1, concurrency_id="library")
 
         def pick_row(evt: gr.SelectData):
             row = evt.index[0] if isinstance(evt.index, list | tuple) else None
@@ -508,14 +566,15 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             headers = getattr(request, "headers", None) or {}
             return browser_language(headers.get("accept-language"))
 
-        def relabel(lang_value: str, conv: Conversation, chosen: str | None):
+        def relabel(lang_value: str, conv: Conversation, chosen: str | None, pending: dict | None = None):
             lang_value = normalize(lang_value)
             table, choice, *_, shown = library_view(lang_value, chosen)
             return [*i18n.updates(lang_value), _header_html(lang_value), _panel_sources(assistant, conv, lang_value),
-                    table, choice, shown]
+                    table, choice, shown, removal_question(pending, lang_value)]
 
-        language_event = lang.change(relabel, [lang, conversation, to_remove],
-                                     [*i18n.components, header, sources, articles_table, to_remove, library_shown],
+        language_event = lang.change(relabel, [lang, conversation, to_remove, pending_removal],
+                                     [*i18n.components, header, sources, articles_table, to_remove, library_shown,
+                                      remove_question],
                                      api_visibility="private", concurrency_limit=None, show_progress="hidden")
         chain_hooks(language_event, ui.language_hooks)
         lang.input(lambda value: value, lang, chosen_lang, api_visibility="private", queue=False)

@@ -261,3 +261,18 @@ AUTOFOCUS_JS = """() => {
   const box = document.querySelector('#question textarea');
   if (box && (!document.activeElement || document.activeElement === document.body)) box.focus({preventScroll: true});
 }"""
+
+
+# Focus follows the removal's question: to its Cancel when it is asked (Enter twice on Remove keeps the article;
+# the confirm is one Shift+Tab away), back to Remove when it is withdrawn. The question shows a moment after the
+# click: the focus waits for it, a second at most.
+FOCUS_CANCEL_JS = """() => {
+  const started = performance.now();
+  const focus = () => {
+    const button = document.querySelector('#remove-cancel');
+    if (button && button.offsetParent !== null) button.focus();
+    else if (performance.now() - started < 1000) requestAnimationFrame(focus);
+  };
+  focus();
+}"""
+FOCUS_REMOVE_JS = "() => { document.querySelector('#remove-button')?.focus(); }"

@@ -80,6 +80,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.removed": "Removed **{title}** ({file}) from the index.",
         "library.already_removed": "**{title}** was no longer in the index (removed from another session or the "
                                    "command line); the list is up to date.",
+        "library.remove_ask": "Remove **{title}** ({file}) from the index? Answers will no longer quote it.",
+        "library.remove_confirm": "Remove",
+        "library.remove_cancel": "Cancel",
         "library.remove_none": "Choose an article to remove.",
         "library.busy": "The index is busy with another writer; try again in a moment.",
         "library.empty": "No article indexed yet.",
@@ -201,6 +204,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.removed": "**{title}** ({file}) a été retiré de l'index.",
         "library.already_removed": "**{title}** n'était déjà plus dans l'index (retiré depuis une autre session ou "
                                    "la ligne de commande) ; la liste est à jour.",
+        "library.remove_ask": "Retirer **{title}** ({file}) de l'index ? Les réponses ne le citeront plus.",
+        "library.remove_confirm": "Retirer",
+        "library.remove_cancel": "Annuler",
         "library.remove_none": "Choisissez un article à retirer.",
         "library.busy": "L'index est occupé par une autre écriture ; réessayez dans un instant.",
         "library.empty": "Aucun article indexé.",
