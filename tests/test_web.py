@@ -688,6 +688,10 @@ def test_removing_an_article_asks_first_and_only_the_confirmation_removes_it(pag
         assert str(app.data) not in asked and "uploads/" not in asked, asked
         assert page.locator("#remove-confirm-button").inner_text().strip() == "Remove"
         assert page.locator("#remove-cancel").inner_text().strip() == "Cancel"
+        # the destructive button does not look like Cancel (the theme drew both alike), and reads well
+        background = "selector => getComputedStyle(document.querySelector(selector)).backgroundColor"
+        assert page.evaluate(background, "#remove-confirm-button") != page.evaluate(background, "#remove-cancel")
+        assert page.evaluate(CONTRAST, "#remove-confirm-button") >= 4.5
         page.wait_for_timeout(1000)
         assert stored.exists() and "Saint-Malo ferry crews" in page.locator("#articles").inner_text()
         shot(page, "remove-confirm")

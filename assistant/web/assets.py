@@ -9,6 +9,10 @@ CSS = """
 #app-header .tagline { margin: 2px 0 0; color: var(--body-text-color-subdued); }
 #app-stats { text-align: right; color: var(--body-text-color-subdued); font-size: .9em; }
 #lang-toggle { max-width: 240px; margin-left: auto; }
+/* The removal's confirmation is the one destructive button: the theme drew it as its Cancel (red 700 on
+   white text: 6.5:1). */
+#remove-confirm-button { background: #b91c1c !important; color: #fff !important; border-color: #b91c1c !important; }
+#remove-confirm-button:hover { background: #991b1b !important; }
 #reranker-status .reranker-status { text-align: right; color: var(--body-text-color-subdued); font-size: .85em;
   margin: 0; }
 #reranker-status .reranker-status[data-state="failed"] { color: var(--color-red-500, #b91c1c); font-weight: 600; }
