@@ -6,7 +6,7 @@ from .filters import FilterError
 from .indexer import IndexBusyError, IndexInterrupted
 from .reranking import RerankerError
 from .settings import Settings, SettingsError, SettingsWarning
-from .store import ModelMismatchError, StoreFullError, StoreStoppedError, StoreUnreachableError
+from .store import ModelMismatchError, StoreError, StoreFullError, StoreStoppedError, StoreUnreachableError
 from .types import Answer, Citation, IndexReport
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SettingsWarning",
+    "StoreError",
     "StoreFullError",
     "StoreStoppedError",
     "StoreUnreachableError",

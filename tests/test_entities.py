@@ -405,6 +405,14 @@ def test_cli_entities_and_filtered_ask(sample_index, capsys):
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--entity", "Budanov", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["answered"]
     assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--since", "yesterday"]) == 2
+    # several languages are alternatives, as --source's and from Python: a repeated --lang kept the last
+    assert main(["--index", str(sample_index), "ask", WEAPONS_QUESTION, "--lang", "en", "--lang", "fr"]) == 0
+    out = capsys.readouterr().out
+    assert "(langue : en ou fr)" in out and "Grad" in out, out
+    # a negative --limit was a Python slice: -1 listed all but the last entity
+    with pytest.raises(SystemExit) as exited:
+        main(["--index", str(sample_index), "entities", "--limit", "-1"])
+    assert exited.value.code == 2 and "must be 0 or more" in capsys.readouterr().err
 
 
 def test_a_file_without_line_breaks_is_read_in_pieces_with_the_same_offsets():

@@ -22,7 +22,7 @@ def add_filter_arguments(handler):
     """The filter flags, for any command that asks or retrieves."""
     for names, options in [
         (("--source",), {"action": "append", "help": "only this article (path, file name or title words); repeatable"}),
-        (("--lang",), {"help": "only articles in this language (fr, en, ...)"}),
+        (("--lang",), {"action": "append", "help": "only articles in this language (fr, en, ...); repeatable"}),
         (("--since",), {"help": "only articles published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)"}),
         (("--until",), {"help": "only articles published on or before this date"}),
         (("--entity",), {"action": "append", "help": "only articles mentioning this name (close spellings match)"}),
@@ -31,12 +31,23 @@ def add_filter_arguments(handler):
     return handler
 
 
+def entity_count(text: str) -> int:
+    """``--limit``: a count; -1 kept all but the last, as a Python slice does."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more (0: all), not {value}")
+    return value
+
+
 @command("entities", "people, places, organisations and dates mentioned in the articles, with their mentions",
          reads_index=True)
 @arg("--kind", choices=list(KINDS), help="only this kind")
 @arg("--source", help="only this article (path, file name or doc id)")
 @arg("--mentions", action="store_true", help="print every mention with its passage and offsets")
-@arg("--limit", type=int, default=0, help="at most this many entities (0: all)")
+@arg("--limit", type=entity_count, default=0, help="at most this many entities (0: all)")
 @arg("--json", action="store_true", help="print the entities as JSON (mentions included)")
 @arg("--rebuild", action="store_true",
      help="extract the entities of articles indexed without them (an index built before this feature)")
