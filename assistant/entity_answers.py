@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .answering.grounding import CITY, COUNTRY, REGION, place_types, same_place
-from .entities import DATE, NAMED_KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity, spelled_alike
+from .entities import DATE, NAMED_KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity, entity_key, spelled_alike
 from .filters import resolve_sources
 from .types import Answer, Citation
 
@@ -54,7 +54,7 @@ _ORG_WORDS = [
     (UNION, r"(?:trade\s+|labou?r\s+)?unions?|syndicats?|organisations?\s+syndicales?"),
     (PARTY, r"(?:political\s+)?part(?:y|ies)|partis?(?:\s+politiques?)?"),
 ]
-_ORG_HEADS = {UNION: r"syndicats?|confédération|centrale|(?:trade|labou?r)\s+unions?|unions?",
+_ORG_HEADS = {UNION: r"syndicats?|(?:trade|labou?r)\s+unions?|unions?",
               PARTY: r"part(?:y|ies)|partis?"}
 # A name that says it itself: "Syndicat national des journalistes", "Socialist Party"; "Union européenne"
 # is a union of states, so for unions only the words that mean a workers' one count.
@@ -188,7 +188,8 @@ def _is_organisation(kind: str, entity: Entity) -> bool:
     """Whether an organisation is a union or a party: by its name, or by what a sentence calls it."""
     if re.search(rf"\b(?:{_ORG_IN_NAME[kind]})", entity.name, re.I):
         return True
-    if kind == UNION and (entity.key in _KNOWN_UNIONS or entity.key.split(" ")[0] in _KNOWN_UNIONS):
+    # "CGT-Cheminots", "SUD-Rail": a known union's branch; not any name that starts with one ("Sud Ouest")
+    if kind == UNION and (entity.key in _KNOWN_UNIONS or entity_key(entity.name.split("-")[0]) in _KNOWN_UNIONS):
         return True
     head = _ORG_HEADS[kind]
     before = re.compile(rf"\b(?:{head})\s+(?:(?:de\s+la|du|des|de\s+l['’]|the)\s+)?$", re.I)

@@ -575,3 +575,22 @@ def test_a_kind_of_organisation_is_asked_by_the_noun_that_opens_the_question():
     asked = parse("Which countries of the European Union are mentioned?")
     assert asked.kinds == ("place",) and asked.organisations == ()
     assert parse("Which companies were mentioned?").organisations == ()
+
+
+def test_a_union_is_known_by_its_name_or_a_branch_of_one_not_by_a_name_that_starts_like_one():
+    from types import SimpleNamespace
+
+    from assistant.entity_answers import _is_organisation
+
+    def organisation(name: str, passage: str = ""):
+        mention = SimpleNamespace(text=name, passage=passage or name, start=passage.find(name) if passage else 0,
+                                  passage_start=0)
+        return SimpleNamespace(name=name, key=entity_key(name), mentions=[mention])
+
+    assert _is_organisation(UNION, organisation("SUD-Rail"))
+    assert _is_organisation(UNION, organisation("CGT-Cheminots"))
+    assert _is_organisation(UNION, organisation("IG Metall", "Trade union IG Metall said it would seek guarantees."))
+    assert not _is_organisation(UNION, organisation("Sud Ouest", "selon le quotidien Sud Ouest."))  # a newspaper
+    assert not _is_organisation(UNION, organisation("Union africaine", "L'Union africaine a salué le scrutin."))
+    assert not _is_organisation(UNION, organisation("EDF", "la centrale EDF de Flamanville"))
+    assert _is_organisation(PARTY, organisation("Chega", "the far-right Chega party doubled its seats"))
