@@ -283,7 +283,8 @@ def remove_choices(assistant: Assistant, uploads: UploadStore) -> list[tuple[str
 
 
 def find_article(assistant: Assistant, doc_id: str | None) -> Article | None:
-    return next((a for a in assistant.articles() if a.doc_id == doc_id), None) if doc_id else None
+    # One record read by its id: listing every article (and sorting them) per click weighs on a large archive.
+    return assistant.store.get_articles([doc_id]).get(doc_id) if doc_id else None
 
 
 def remove_article(assistant: Assistant, uploads: UploadStore, article: Article) -> IndexReport:
