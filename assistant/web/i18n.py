@@ -14,6 +14,8 @@ from typing import Any
 
 import gradio as gr
 
+from ..reasons import SUPPORTED
+
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 
@@ -234,7 +236,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.broken_link": "lien symbolique cassé (vers {target})",
         "reason.same_file": "le même fichier que {twin} (par un lien symbolique), indexé une fois, sous ce nom",
         "reason.unsupported": "type de fichier non pris en charge {suffix}",
-        "reason.bad_type": "type de fichier non pris en charge {suffix} ; acceptés : .txt .md .html .pdf",
+        "reason.bad_type": "type de fichier non pris en charge {suffix} ; acceptés : " + SUPPORTED,
         "reason.bad_name": "son nom n'est pas en UTF-8 valide (une ancienne archive en Latin-1 ?) : "
                            "renommez le fichier",
         "reason.permission": "permission refusée",
