@@ -38,7 +38,7 @@ from .library import (
     report_markdown,
     table_headers,
 )
-from .panels import UI, Conversation, Panel, Turn, chain_hooks
+from .panels import NO_PROGRESS, UI, Conversation, Panel, Turn, chain_hooks
 from .render import answer_markdown, article_html, escape_markdown, question_limit_html, sources_html
 from .reranker import prepare_in_background, status_html
 
@@ -406,7 +406,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return library_view(lang_value, chosen, listing)
 
         library_tab.select(open_library, [lang, to_remove, library_shown], library_outputs, api_visibility="private",
-                           concurrency_limit=None, show_progress="hidden", trigger_mode="always_last")
+                           concurrency_limit=None, **NO_PROGRESS, trigger_mode="always_last")
 
         def index_files(paths: list[str] | None, replace_same_name: bool, lang_value: str,
                         progress=gr.Progress()):  # noqa: B008 (how Gradio asks for a bar)
@@ -484,7 +484,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         remove_button.click(
             ask_removal, [to_remove, library_shown, lang],
             [remove_confirm, pending_removal, remove_question, remove_report, *library_outputs],
-            api_visibility="private", concurrency_limit=None, show_progress="hidden",
+            api_visibility="private", concurrency_limit=None, **NO_PROGRESS,
         ).then(None, None, None, js=assets.FOCUS_CANCEL_JS)
         cancel_button.click(lambda: hidden, None, [remove_confirm, pending_removal], api_visibility="private",
                             queue=False).then(None, None, None, js=assets.FOCUS_REMOVE_JS)
@@ -575,15 +575,15 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         language_event = lang.change(relabel, [lang, conversation, to_remove, pending_removal],
                                      [*i18n.components, header, sources, articles_table, to_remove, library_shown,
                                       remove_question],
-                                     api_visibility="private", concurrency_limit=None, show_progress="hidden")
+                                     api_visibility="private", concurrency_limit=None, **NO_PROGRESS)
         chain_hooks(language_event, ui.language_hooks)
         lang.input(lambda value: value, lang, chosen_lang, api_visibility="private", queue=False)
-        demo.load(detect_language, chosen_lang, lang, api_visibility="private", show_progress="hidden")
+        demo.load(detect_language, chosen_lang, lang, api_visibility="private", **NO_PROGRESS)
         demo.load(None, None, None, js=assets.AUTOFOCUS_JS)
         # the library may have changed since the page was built (another session, the command line):
         # the library tab and the panels that follow it (entities) are brought up to date at each load
         library_load = demo.load(library_view, library_inputs, library_outputs, api_visibility="private",
-                                 show_progress="hidden")
+                                 **NO_PROGRESS)
         chain_hooks(library_load, ui.library_hooks)
 
         if reranker is not None:
@@ -594,7 +594,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
 
             for follow in (reranker_timer.tick, demo.load):  # a page opened later starts from the current state
                 follow(follow_reranker, [lang], [reranker_status, reranker_timer], api_visibility="private",
-                       concurrency_limit=None, show_progress="hidden")
+                       concurrency_limit=None, **NO_PROGRESS)
     return demo
 
 

@@ -133,10 +133,14 @@ class Panel:
     title: str = ""  # an i18n key (see i18n.add_strings) for the tab's label or the side panel's heading
 
 
+# An event's options for no progress timer at all. Gradio 6.31 still showed the timer over the outputs of
+# an event given show_progress="hidden" (of a page load, a chained step); an empty show_progress_on puts
+# it on none. Read out by screen readers as a group's first words ("0.1s Interface language").
+NO_PROGRESS: dict[str, Any] = {"show_progress": "hidden", "show_progress_on": []}
+
+
 def chain_hooks(event, hooks: Sequence[Hook]) -> None:
-    # a panel follows what the person did: its refresh is quick, and a timer over it at each page load was
-    # read out by screen readers as the group's first words ("0.0s"). Gradio 6.31 showed the timer on a
-    # chained step's outputs despite show_progress="hidden"; an empty show_progress_on puts it on none.
+    # a panel follows what the person did: its refresh is quick, and a timer over it at each page load
+    # flashed in the corner of every panel
     for fn, inputs, outputs in hooks:
-        event = event.then(fn, inputs, outputs, show_progress="hidden", show_progress_on=[],
-                           api_visibility="private")
+        event = event.then(fn, inputs, outputs, api_visibility="private", **NO_PROGRESS)
