@@ -571,6 +571,47 @@ def test_an_acronym_is_mentioned_by_an_article_that_writes_it_out(newsroom, ques
     assert "2,75 %" in answer.citations[0].quote
 
 
+@pytest.mark.parametrize(("question", "answer_opens"), [
+    ("Quand aura lieu la prochaine réunion entre la direction de la SNCF et les syndicats ?",
+     "Une nouvelle réunion est prévue le 18 mars."),
+    ("Quand Romuald Wadagni prendra-t-il ses fonctions ?",
+     "Ancien ministre de l'Économie et des Finances, il succédera le 23 mai"),
+])
+def test_a_question_on_what_is_to_come_is_answered_by_the_later_date_not_the_dateline_lead(
+        newsroom, question, answer_opens):
+    # A reviewer's questions: both answered with the story's dateline lead ("Paris, le 12 mars 2025 — La grève
+    # lancée mardi soir..."), which e5 rates above the sentence that names the day ahead.
+    answer = newsroom.ask(question)
+    assert answer.answered and answer.citations[0].quote.startswith(answer_opens), answer.text
+    # What happened is still answered by the lead: the boost is for questions on the future only.
+    past = newsroom.ask("Quand la grève à la SNCF a-t-elle commencé ?")
+    assert past.answered and past.citations[0].quote.startswith("Paris, le 12 mars 2025"), past.text
+
+
+def test_questions_on_the_future_and_sentences_that_name_a_time_ahead():
+    from assistant.answering.dates import asks_about_future, names_future_time
+
+    for question in ["Quand aura lieu la prochaine réunion ?", "Le procès reprendra quand ?",
+                     "Quand Romuald Wadagni prendra-t-il ses fonctions ?", "When will the trial resume?",
+                     "And when is the next hearing?", "À quelle date le texte doit-il être voté ?"]:
+        assert asks_about_future(question), question
+    for question in ["Quand a eu lieu la bataille ?", "Quand la guerre a-t-elle commencé ?", "When did it start?",
+                     "Quand le front a-t-il cédé ?", "Quand l'opéra a-t-il ouvert ?", "When does Amara appear?",
+                     "Did they change their advice when they later saw the defence, due to injuries?",
+                     "What will the new company be called?"]:
+        assert not asks_about_future(question), question
+    published = "2025-03-12"
+    for text in ["Une nouvelle réunion est prévue le 18 mars.", "The vote is set for April 2.",
+                 "La décision sera rendue la semaine prochaine.", "The plant will open in 2027.",
+                 "Le verdict est attendu en juin 2025.", "Talks resume tomorrow."]:
+        assert names_future_time(text, published), text
+    for text in ["Paris, le 12 mars 2025 — La grève lancée mardi soir a perturbé le trafic.",
+                 "L'élection du 2 mars a été contestée.", "It was founded in 1998.", "Le 12 mars, rien."]:
+        assert not names_future_time(text, published), text
+    # Undated: only a time ahead in words counts, a date cannot be placed.
+    assert names_future_time("Rendez-vous demain.", "") and not names_future_time("le 18 mars", "")
+
+
 def test_the_acronyms_a_text_spells_out():
     from assistant.answering.grounding import spelled_out
 

@@ -722,6 +722,22 @@ def test_removing_an_article_asks_first_and_only_the_confirmation_removes_it(pag
         confirm.wait_for(state="hidden")
         assert "La relation entre la Russie" in page.locator("#articles").inner_text()
 
+        # the language switched while the question shows: the question stays, in the new language (it went
+        # away, and the user had to press Remove again), and its confirmation still removes nothing else
+        page.locator("#remove-button").click()
+        confirm.wait_for()
+        page.locator("#lang-toggle label", has_text="Français").click()
+        wait_text(page, "#remove-confirm", "Retirer")
+        page.wait_for_timeout(500)
+        assert confirm.is_visible() and "La relation entre la Russie" in confirm.inner_text()
+        page.locator("#lang-toggle label", has_text="English").click()
+        wait_text(page, "#remove-confirm", "from the index?")
+        page.wait_for_timeout(500)
+        assert confirm.is_visible()
+        page.locator("#remove-cancel").click()
+        confirm.wait_for(state="hidden")
+        assert "La relation entre la Russie" in page.locator("#articles").inner_text()
+
         # the keyboard alone: Remove, then the focus is in the question (on Cancel, the safe answer), and
         # the confirmation just before it removes
         choose_to_remove(page, "Saint-Malo ferry crews")

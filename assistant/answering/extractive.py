@@ -18,12 +18,13 @@ from langchain_core.documents import Document
 from ..chain import new_subject
 from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
-from ..entities import MONTHS, entity_key, extract_dates
+from ..entities import entity_key
 from ..language import crosses
 from ..lexical import tokenize
 from ..loaders import METADATA_LINE
 from ..types import Answer, Citation
 from .answer_types import Expected, carries, counted_candidates, expected_answer, same_stem
+from .dates import asks_about_future, date_spans, dates_asked, names_future_time
 from .grounding import (
     absent_names,
     absent_years,
@@ -345,6 +346,13 @@ class ExtractiveAnswerer:
                 if published_on(sentence, days):
                     sentence.rank += DATE_BOOST
             scored = sorted(scored, key=lambda s: -s.rank)
+        if asks_about_future(question):
+            # "Quand aura lieu la prochaine réunion ?": the sentence that names a later day than its article's
+            # ("prévue le 18 mars") over the dateline lead, which tells what happened (dates.py).
+            for sentence in scored:
+                if names_future_time(sentence.text, str(sentence.chunk.metadata.get("published") or "")):
+                    sentence.rank += FUTURE_BOOST
+            scored = sorted(scored, key=lambda s: -s.rank)
         select = self.select_list if asks_for_list(question) else self.select
         chosen = select(scored, language)
         if days and asks_for_day_events(question):
@@ -605,7 +613,7 @@ def asks_for_day_events(question: str) -> bool:
     match = _DAY_EVENTS.search(question)
     if match is None:  # most questions: their dates are not read for this
         return False
-    spans = _date_spans(question)
+    spans = date_spans(question)
     if not spans:
         return False
     rest = list(question)
@@ -620,33 +628,10 @@ _LATEST = re.compile(r"\b(?:latest|most recent|newest|current(?:ly)?|now|derni(?
                      r"actuel(?:le)?s?|actuellement|aujourd'hui)\b", re.I)
 
 
+# How much a sentence naming a time ahead of its article gains in rank, for a question on what is to come.
+FUTURE_BOOST = 0.08
 # How much a sentence of an article published on the day (or in the month) a question names gains in rank.
 DATE_BOOST = 0.03
-# English writes the day after the month, often without the year: "on February 5", "Feb. 5".
-_MONTH_DAY = re.compile(
-    r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?![,.]?\s*\d)")
-
-
-def dates_asked(question: str) -> list[str]:
-    """The days and months a question names, as ISO keys (``2026-02-05``, ``--02-05`` without a year,
-    ``2025-03``); a year alone names no day an article was published."""
-    return list(dict.fromkeys(key for key, _, _ in _dates_in(question)))
-
-
-def _date_spans(question: str) -> list[tuple[int, int]]:
-    return [(start, end) for _, start, end in _dates_in(question)]
-
-
-def _dates_in(question: str) -> list[tuple[str, int, int]]:
-    found = extract_dates(question)
-    dates = [(m.key, m.start, m.end) for m in found if len(m.key) > 4]
-    for match in _MONTH_DAY.finditer(question):
-        month = MONTHS.get(match.group("month").lower())
-        if month and not any(m.start <= match.start() < m.end for m in found):
-            dates.append((f"--{month:02d}-{int(match.group('day')):02d}", match.start(), match.end()))
-    return dates
-
-
 def published_on(sentence: ScoredSentence, keys: Sequence[str]) -> bool:
     published = str(sentence.chunk.metadata.get("published") or "")
     if len(published) < 10:
