@@ -608,6 +608,9 @@ def test_questions_on_the_future_and_sentences_that_name_a_time_ahead():
     for text in ["Paris, le 12 mars 2025 — La grève lancée mardi soir a perturbé le trafic.",
                  "L'élection du 2 mars a été contestée.", "It was founded in 1998.", "Le 12 mars, rien."]:
         assert not names_future_time(text, published), text
+    # A date without its year is read in the year published, or the next at the turn of the year.
+    assert names_future_time("L'audience reprendra le 5 janvier.", "2025-12-20")
+    assert not names_future_time("Le texte avait été voté le 5 juin.", "2025-12-20")
     # Undated: only a time ahead in words counts, a date cannot be placed.
     assert names_future_time("Rendez-vous demain.", "") and not names_future_time("le 18 mars", "")
 

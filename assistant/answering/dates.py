@@ -1,7 +1,6 @@
-"""The dates a question names, and the times a sentence names ahead of its article.
-
-Questions about what is to come ("Quand aura lieu la prochaine réunion ?", "When will the trial
-resume?") and the sentences that name a time still ahead of their article.
+"""Dates in questions and sentences: the days and months a question names, whether it asks about what
+is to come ("Quand aura lieu la prochaine réunion ?", "When will the trial resume?"), and whether a
+sentence names a time still ahead of its article.
 
 A news story opens with a dateline lead that sums the whole story up ("Paris, le 12 mars 2025 — La grève
 lancée mardi soir par les syndicats..."): e5 rates it near every question on the story, often above the
@@ -64,6 +63,10 @@ def names_future_time(text: str, published: str) -> bool:
     return any(_after(key, day) for key, _, _ in _dates_in(text, years=True))
 
 
+# A date without its year more than this many months before the article's month is in the next year.
+YEAR_TURN = 6
+
+
 def _iso_day(value: str) -> date | None:
     try:
         return date.fromisoformat(value[:10])
@@ -74,9 +77,9 @@ def _iso_day(value: str) -> date | None:
 def _after(key: str, published: date) -> bool:
     parts = key.lstrip("-").split("-")
     try:
-        if key.startswith("--"):  # "le 18 mars": the year the article was published
-            month, day = int(parts[0]), int(parts[1])
-            return (month, day) > (published.month, published.day)
+        if key.startswith("--"):  # "le 18 mars": the year the article was published, or the next one
+            month, day = int(parts[0]), int(parts[1])  # ("le 5 janvier" in an article of December)
+            return (month, day) > (published.month, published.day) or published.month - month > YEAR_TURN
         year = int(parts[0])
         if len(parts) == 1:
             return year > published.year
