@@ -691,3 +691,20 @@ def test_the_upload_bar_moves_while_a_large_article_is_embedded(tmp_path, monkey
     assert values == sorted(values) and len(set(values[:3])) == 3 and 0 < values[0] < values[1] < values[2] < 1, shown
     assert shown[2][1] == "Vectorisation des passages : 600 sur 1101"
     assert shown[4][1] == "Indexation de dossier.txt (fichier 1 sur 1)" and values[-1] == 1.0, shown
+
+
+def test_a_date_range_that_ends_before_it_starts_is_refused_in_the_panel(sample_index, tmp_path, monkeypatch):
+    # "Publié depuis 2025", "Publié jusqu'au 2024" was applied ("≥ 2025 · ≤ 2024"), and every question then failed:
+    # "Un problème est survenu pendant la réponse : since (2025) is after until (2024): no date is both".
+    toasts: list[tuple[str, str]] = []
+    monkeypatch.setattr(gr, "Warning", lambda message, *args, title="Warning", **kwargs: toasts.append(
+        (title, message)))
+    demo = build_app(Assistant(sample_index, data_dir=tmp_path / "data"))
+    apply_dates = handler(demo, "apply_dates")
+    assert apply_dates("2025", "2024", {"entity": "x"}, "fr") == (gr.skip(), gr.skip())
+    assert toasts == [("Avertissement", "Dates incompatibles : « 2025 » est après « 2024 ».")]
+    # one month, or one year, is a range of its own
+    state, status = apply_dates("2024-03", "2024-03", {}, "fr")
+    assert state == {"since": "2024-03", "until": "2024-03"} and "≥ 2024-03 · ≤ 2024-03" in status
+    assert apply_dates("2024", "2024-06", {}, "en")[0] == {"since": "2024", "until": "2024-06"}
+    assert len(toasts) == 1

@@ -33,13 +33,15 @@ WORDS = {
            "filtered": "Chat filtered to: {what}.", "mentions": "{n} mention(s) in {a} article(s)",
            "none": "No entities yet: index some articles.", "mentioning": "articles mentioning {name}",
            "date_placeholder": "YYYY, YYYY-MM or YYYY-MM-DD",
-           "bad_date": "Not a date: “{value}” (write YYYY, YYYY-MM or YYYY-MM-DD)."},
+           "bad_date": "Not a date: “{value}” (write YYYY, YYYY-MM or YYYY-MM-DD).",
+           "bad_range": "Dates the wrong way round: “{since}” is after “{until}”."},
     "fr": {"title": "Entités", "since": "Publié depuis", "until": "Publié jusqu'au", "apply": "Appliquer les dates",
            "clear": "Effacer les filtres", "refresh": "Actualiser", "all": "Discussion : tous les articles.",
            "filtered": "Discussion filtrée : {what}.", "mentions": "{n} mention(s) dans {a} article(s)",
            "none": "Aucune entité : indexez d'abord des articles.", "mentioning": "articles citant {name}",
            "date_placeholder": "AAAA, AAAA-MM ou AAAA-MM-JJ",
-           "bad_date": "Date invalide : « {value} » (écrire AAAA, AAAA-MM ou AAAA-MM-JJ)."},
+           "bad_date": "Date invalide : « {value} » (écrire AAAA, AAAA-MM ou AAAA-MM-JJ).",
+           "bad_range": "Dates incompatibles : « {since} » est après « {until} »."},
 }
 PANEL_CSS = """
 .entity-mentions { display: flex; flex-direction: column; gap: 6px; max-height: 320px; overflow: auto; }
@@ -204,6 +206,11 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
                 warn(spoken, WORDS[spoken]["bad_date"].format(value=value))
                 return gr.skip(), gr.skip()
             state[name] = value
+        since_value, until_value = state.get("since"), state.get("until")
+        if since_value and until_value and day_number(since_value, end=False) > day_number(until_value, end=True):
+            # Applied, it made every question fail with the filter's English error.
+            warn(spoken, WORDS[spoken]["bad_range"].format(since=since_value, until=until_value))
+            return gr.skip(), gr.skip()
         return state, described(state, spoken)
 
     for trigger in (apply_button.click, since.submit, until.submit):
