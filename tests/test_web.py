@@ -530,6 +530,29 @@ def test_interface_language_follows_browser_and_toggles(browser, app):
         context.close()
 
 
+def test_a_warning_is_titled_in_the_page_language(browser, app):
+    # Gradio 6 titles a toast with its type and drops the title the app gives: a French page's warnings were
+    # titled "Warning", and so were they after a switch back (the title must follow the page's language).
+    context, page = open_page(browser, app, locale="fr-FR")
+    try:
+        wait_text(page, "#send", "Envoyer")
+        page.locator("#question textarea").fill("   ")
+        page.locator("#send").click()
+        page.wait_for_selector("[data-testid='toast-body']")
+        wait_text(page, "[data-testid='toast-body']", "Écrivez d'abord une question")
+        wait_text(page, "[data-testid='toast-body'] .toast-title", "Avertissement")
+        assert "Warning" not in page.locator("[data-testid='toast-body']").inner_text()
+        page.locator("[data-testid='toast-close']").click()
+        page.locator("#lang-toggle label", has_text="English").click()
+        wait_text(page, "#send", "Send")
+        page.locator("#question textarea").fill("   ")
+        page.locator("#send").click()
+        wait_text(page, "[data-testid='toast-body']", "Type a question first")
+        wait_text(page, "[data-testid='toast-body'] .toast-title", "Warning")
+    finally:
+        context.close()
+
+
 def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     article = tmp_path / "kerbrat-lighthouse.txt"
     article.write_text(LIGHTHOUSE, encoding="utf-8")

@@ -23,7 +23,7 @@ from ..settings import SettingsError, SettingsWarning, unknown_variables
 from ..types import Answer
 from . import assets
 from .answerers import ANSWERERS, AnswererPool
-from .i18n import Relabeler, browser_language, normalize, question_reason, t, warn
+from .i18n import LANGUAGES, Relabeler, browser_language, normalize, question_reason, t, warn
 from .library import (
     COLUMN_WIDTHS,
     Upload,
@@ -580,6 +580,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         lang.input(lambda value: value, lang, chosen_lang, api_visibility="private", queue=False)
         demo.load(detect_language, chosen_lang, lang, api_visibility="private", **NO_PROGRESS)
         demo.load(None, None, None, js=assets.AUTOFOCUS_JS)
+        demo.load(None, None, None, js=assets.toast_title_js({code: t(code, "toast.warning") for code in LANGUAGES}))
         # the library may have changed since the page was built (another session, the command line):
         # the library tab and the panels that follow it (entities) are brought up to date at each load
         library_load = demo.load(library_view, library_inputs, library_outputs, api_visibility="private",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 CSS = """
 .gradio-container { max-width: 1320px !important; width: 100% !important; margin: 0 auto; }
 #app-header { align-items: center; }
@@ -280,3 +282,23 @@ FOCUS_CANCEL_JS = """() => {
   focus();
 }"""
 FOCUS_REMOVE_JS = "() => { document.querySelector('#remove-button')?.focus(); }"
+
+
+def toast_title_js(titles: dict[str, str]) -> str:
+    """Gradio 6.31 titles a toast with its type and drops the title ``gr.Warning`` is given: a French page's
+    warnings read "Warning". Each warning's title is set in the page's language (``titles``: language -> title)
+    as it shows, and again when Gradio writes it back."""
+    return """() => {
+  if (window.__toastTitles) return;
+  window.__toastTitles = true;
+  const titles = TITLES;
+  const retitle = () => {
+    const title = titles[document.querySelector('#lang-toggle input:checked')?.value];
+    if (!title) return;
+    for (const span of document.querySelectorAll('.toast-title.warning')) {
+      const text = span.firstChild;  // the type's word, then the count of grouped toasts
+      if (text && text.nodeType === Node.TEXT_NODE && text.nodeValue !== title + ' ') text.nodeValue = title + ' ';
+    }
+  };
+  new MutationObserver(retitle).observe(document.body, {childList: true, subtree: true, characterData: true});
+}""".replace("TITLES", json.dumps(titles, ensure_ascii=False))
