@@ -776,6 +776,8 @@ def test_removing_an_article_asks_first_and_only_the_confirmation_removes_it(pag
         confirm.wait_for(state="hidden")
         assert not stored.exists()
         assert "La relation entre la Russie" in page.locator("#articles").inner_text()
+        # the focus went with the hidden confirmation, to the page's start: it is back on Remove, as after Cancel
+        page.wait_for_function("document.activeElement?.closest('#remove-button') !== null", timeout=5_000)
     finally:
         remove_left(app, [stored])
 

@@ -525,6 +525,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                                             [remove_report, remove_confirm, pending_removal], concurrency_limit=1,
                                             concurrency_id="library", api_visibility="private")
         remove_done = remove_event.then(library_view, library_inputs, library_outputs, api_visibility="private")
+        # The confirmation hides with the focus in it, which fell to the page's start: back to Remove, as Cancel.
+        remove_done.then(None, None, None, js=assets.FOCUS_REMOVE_JS)
         chain_hooks(remove_done, ui.library_hooks)
 
         def remove(doc_id: str, lang: str = "en") -> str:
