@@ -708,3 +708,16 @@ def test_a_date_range_that_ends_before_it_starts_is_refused_in_the_panel(sample_
     assert state == {"since": "2024-03", "until": "2024-03"} and "≥ 2024-03 · ≤ 2024-03" in status
     assert apply_dates("2024", "2024-06", {}, "en")[0] == {"since": "2024", "until": "2024-06"}
     assert len(toasts) == 1
+
+
+def test_the_filter_line_shows_a_title_as_written():
+    # A date picked in the entities panel names its articles in the line, a Markdown component: "3 TGV sur 5
+    # <b>supprimés</b> & les *usagers* en colère" showed "supprimés" in bold and "usagers" in italics.
+    from assistant.web.entities import status_text
+    from assistant.web.render import escape_markdown
+
+    title = "3 TGV sur 5 <b>supprimés</b> & les *usagers* en colère"
+    line = status_text({"source": ["d1"]}, {}, "fr", {"d1": title})
+    assert line == f"Discussion filtrée : « {escape_markdown(title)} ».", line
+    line = status_text({"entity": "person:x"}, {"person:x": "Jean *Dupont*"}, "en")
+    assert "Jean \\*Dupont\\*" in line, line

@@ -22,6 +22,7 @@ from ..entities import DATE, KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity
 from ..entity_answers import merged_names
 from ..filters import FilterError, day_number
 from .i18n import warn
+from .render import escape_markdown
 
 GROUPS = {
     "en": {PERSON: "People", PLACE: "Places", ORGANISATION: "Organisations", OTHER: "Other names", DATE: "Dates"},
@@ -101,12 +102,15 @@ def status_text(filters: dict[str, Any], names: dict[str, str], lang: str = "en"
     a date picked in the panel filters to the articles that mention it), the dates."""
     words = WORDS.get(lang, WORDS["en"])
     parts = []
+    # The line is Markdown: a title's "<b>" or "*...*" is shown as written, as everywhere else on the page.
     if filters.get("entity"):
-        parts.append(words["mentioning"].format(name=names.get(filters["entity"], filters["entity"])))
+        name = names.get(filters["entity"], filters["entity"])
+        parts.append(words["mentioning"].format(name=escape_markdown(name)))
     if filters.get("source"):
         quoted = "« {} »" if lang == "fr" else "“{}”"
         titles = titles or {}
-        parts.append(", ".join(quoted.format(titles[s]) if s in titles else str(s) for s in filters["source"]))
+        parts.append(", ".join(escape_markdown(quoted.format(titles[s]) if s in titles else str(s))
+                               for s in filters["source"]))
     if filters.get("since"):
         parts.append(f"≥ {filters['since']}")
     if filters.get("until"):
