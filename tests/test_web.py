@@ -530,6 +530,22 @@ def test_interface_language_follows_browser_and_toggles(browser, app):
         context.close()
 
 
+def test_the_document_says_its_language_and_is_titled_in_it(browser, app):
+    # A French page stayed <html lang="en">, so a screen reader read its French with English rules, and its
+    # browser tab was titled "News assistant".
+    context, page = open_page(browser, app, locale="fr-FR")
+    try:
+        wait_text(page, "#send", "Envoyer")
+        page.wait_for_function("document.documentElement.lang === 'fr'", timeout=5_000)
+        assert page.title() == "Assistant d'actualité"
+        page.locator("#lang-toggle label", has_text="English").click()
+        wait_text(page, "#send", "Send")
+        page.wait_for_function("document.documentElement.lang === 'en'", timeout=5_000)
+        assert page.title() == "News assistant"
+    finally:
+        context.close()
+
+
 def test_a_warning_is_titled_in_the_page_language(browser, app):
     # Gradio 6 titles a toast with its type and drops the title the app gives: a French page's warnings were
     # titled "Warning", and so were they after a switch back (the title must follow the page's language).

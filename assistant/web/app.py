@@ -579,6 +579,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                                       remove_question],
                                      api_visibility="private", concurrency_limit=None, **NO_PROGRESS)
         chain_hooks(language_event, ui.language_hooks)
+        titles = {code: t(code, "app.title") for code in LANGUAGES}
+        lang.change(None, [lang], None, js=assets.document_language_js(titles), api_visibility="private", queue=False)
         lang.input(lambda value: value, lang, chosen_lang, api_visibility="private", queue=False)
         demo.load(detect_language, chosen_lang, lang, api_visibility="private", **NO_PROGRESS)
         demo.load(None, None, None, js=assets.AUTOFOCUS_JS)

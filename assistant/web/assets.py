@@ -302,3 +302,14 @@ def toast_title_js(titles: dict[str, str]) -> str:
   };
   new MutationObserver(retitle).observe(document.body, {childList: true, subtree: true, characterData: true});
 }""".replace("TITLES", json.dumps(titles, ensure_ascii=False))
+
+
+def document_language_js(titles: dict[str, str]) -> str:
+    """The document's language and title follow the page's (``titles``: language -> title): a French page stayed
+    ``<html lang="en">``, read by a screen reader with English rules, and its tab was titled "News assistant"."""
+    return """(lang) => {
+  const titles = TITLES;
+  if (!titles[lang]) return;
+  document.documentElement.lang = lang;
+  document.title = titles[lang];
+}""".replace("TITLES", json.dumps(titles, ensure_ascii=False))
