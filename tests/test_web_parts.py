@@ -721,3 +721,24 @@ def test_the_filter_line_shows_a_title_as_written():
     assert line == f"Discussion filtrée : « {escape_markdown(title)} ».", line
     line = status_text({"entity": "person:x"}, {"person:x": "Jean *Dupont*"}, "en")
     assert "Jean \\*Dupont\\*" in line, line
+
+
+def test_a_filter_on_an_entity_whose_articles_were_removed_is_dropped(writable_index, tmp_path):
+    # The one article naming the chosen person removed, the person left the list and no choice showed ticked, but
+    # the chat stayed filtered to them: every question was refused ("Aucun article indexé ne correspond aux filtres
+    # (mentionnant christel heydemann)"), and the panel still showed the removed article's mentions.
+    from assistant.entities import KINDS, PERSON
+
+    assistant = Assistant(writable_index, data_dir=tmp_path / "data")
+    demo = build_app(assistant)
+    key = next(e.key for e in assistant.entities(kind=PERSON) if "Boudanov" in e.name)
+    selected = [key if kind == PERSON else None for kind in KINDS]
+    refresh = handler(demo, "refresh")
+    # still indexed: the filter stays as it is
+    kept = refresh(*selected, {"entity": key, "since": "2024"}, "fr")
+    assert kept[len(KINDS) * 2:] == [gr.skip(), gr.skip(), gr.skip()], kept
+    assistant.remove(SAMPLE)
+    updates = refresh(*selected, {"entity": key, "since": "2024"}, "fr")
+    assert updates[KINDS.index(PERSON)]["value"] is None
+    state, status, mentions = updates[len(KINDS) * 2:]
+    assert state == {"since": "2024"} and status == "Discussion filtrée : ≥ 2024." and mentions == "", updates

@@ -64,7 +64,7 @@ class EntitiesPanel:
     until: gr.Textbox
     refresh_button: gr.Button
     clear_button: gr.Button
-    refresh: Any  # (selected names) -> the groups' radios and headings, after articles changed
+    refresh: Any  # (selected names, filters) -> radios, headings, filters, after articles changed
     refresh_outputs: list[Any]
     refresh_inputs: list[Any]
 
@@ -225,19 +225,33 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
 
     clear_button.click(clear, page_lang, [filters, status, mentions, since, until, *radios])
 
-    def refresh(*selected_and_lang: str | None):
-        """Every group's names and count as the index now has them; a selection still listed stays."""
-        selected = selected_and_lang[: len(KINDS)] or [None] * len(KINDS)
-        spoken = speak(selected_and_lang[len(KINDS)] if len(selected_and_lang) > len(KINDS) else None)
+    def refresh(*selected_state_and_lang: Any):
+        """Every group's names and count as the index now has them; a selection still listed stays. The chat's
+        filters lose the name and the articles no longer indexed: filtered to a person whose one article was
+        removed, the chat refused every question though the list showed no name chosen."""
+        selected = selected_state_and_lang[: len(KINDS)] or [None] * len(KINDS)
+        rest = selected_state_and_lang[len(KINDS):]
+        state = dict(rest[0] or {}) if rest else {}
+        spoken = speak(rest[1] if len(rest) > 1 else None)
         lists = [listed(assistant, kind) for kind in KINDS]
         radio_updates = [gr.update(choices=choices(found), value=key if key in {e.key for e in found} else None)
                          for found, key in zip(lists, selected, strict=True)]
         label_updates = [gr.update(label=f"{GROUPS[spoken][kind]} ({len(found)})")
                          for kind, found in zip(KINDS, lists, strict=True)]
-        return [*radio_updates, *label_updates]
+        kept = dict(state)
+        if kept.get("entity") and kept["entity"] not in {e.key for found in lists for e in found}:
+            del kept["entity"]
+        if kept.get("source"):
+            indexed = {a.doc_id for a in assistant.articles()}
+            kept["source"] = [doc_id for doc_id in kept["source"] if doc_id in indexed]
+            if not kept["source"]:
+                del kept["source"]
+        if kept == state:
+            return [*radio_updates, *label_updates, gr.skip(), gr.skip(), gr.skip()]
+        return [*radio_updates, *label_updates, kept, described(kept, spoken), ""]
 
-    refresh_inputs = [*radios, *page_lang]
-    refresh_outputs = [*radios, *accordions]
+    refresh_inputs = [*radios, filters, *page_lang]
+    refresh_outputs = [*radios, *accordions, filters, status, mentions]
     refresh_button.click(refresh, refresh_inputs, refresh_outputs)
     if ui is not None:  # the status line is rebuilt from the filters in the new language
         ui.on_language(lambda state, lang_value: described(dict(state or {}), speak(lang_value)),
