@@ -873,6 +873,29 @@ def test_a_headline_is_not_quoted_before_the_sentences_that_answer(tmp_path):
     assert "Drone attacks on Kyiv" not in quotes, answer.text
 
 
+def test_a_quoted_sentence_is_quoted_with_its_closing_mark(tmp_path):
+    # The splitter ends "« Ce câble est stratégique. »" before its "»": answers quoted the opening mark alone.
+    (tmp_path / "cable.txt").write_text(
+        "Un câble sous-marin relie la Bretagne à l'Irlande\n\nLe ministre de la Mer a déclaré : « Ce câble est "
+        "stratégique pour l'Europe. » Il a ajouté que les travaux dureront deux ans et coûteront 900 millions "
+        "d'euros.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([tmp_path / "cable.txt"], wait=True)
+    answer = assistant.ask("Qu'a déclaré le ministre de la Mer sur le câble ?")
+    assert answer.answered and answer.citations[0].quote.endswith("stratégique pour l'Europe. »"), answer.text
+    assert_citations_exact(assistant, answer)
+
+    from assistant.answering.extractive import trim_span
+
+    for text, quoted in [("Il a dit : « Non. » Puis il est parti.", "Il a dit : « Non. »"),
+                         ("He said: “No.” Then he left.", "He said: “No.”"),
+                         ("« Non », a-t-il dit. Puis il est parti.", "« Non », a-t-il dit."),
+                         ("« Non. Jamais. » Puis.", "« Non.")]:  # the quotation goes on: nothing to take back
+        end = text.index(".") + 1 if quoted != "« Non », a-t-il dit." else text.index("dit.") + 4
+        start, stop = trim_span(text, 0, end)
+        assert text[start:stop] == quoted, (text, text[start:stop])
+
+
 def test_a_rule_or_markup_is_never_a_sentence_of_the_answer(tmp_path):
     # "---" (front matter, a section break) has no words and embeds close to everything: it made an
     # unrelated question count as answered, with the next sentences quoted.

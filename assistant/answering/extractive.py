@@ -386,6 +386,7 @@ class ExtractiveAnswerer:
 # ("... éternel. «"), or a closing one at its start: a quote reads better without them.
 _DANGLING_END = "«“‘([{ \t"
 _DANGLING_START = "»”’)]} \t"
+_QUOTATION_PAIRS = (("«", "»"), ("“", "”"))
 
 
 # A Markdown heading's, list item's or quotation's marks are layout, not words of the sentence ("# Title",
@@ -438,6 +439,12 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     while start < end and text[start] in _DANGLING_START:
         start += 1
+    # The splitter ends a quoted sentence before its closing mark ("« Ce câble est stratégique." then "»"):
+    # a quote that opens a quotation takes its closing mark back.
+    for opening, closing in _QUOTATION_PAIRS:
+        if text.count(opening, start, end) > text.count(closing, start, end):
+            if after := re.compile(rf"[ \t\u00a0\u202f]*{closing}").match(text, end):
+                end = after.end()
     heading = _HEADING_MARKS.match(text, start, end) if start == 0 or text[start - 1] == "\n" else None
     return (heading.end() if heading else start), end
 
