@@ -491,14 +491,18 @@ def _markdown(text: str) -> tuple[str, str | None, str | None, str | None]:
         elif line.lstrip().startswith("|") or line.count("|") >= 2:
             line = "; ".join(cell.strip() for cell in line.strip().strip("|").split("|"))  # a table row
         lines.append(line)
-    plain = "\n".join(lines)
-    for pattern, replacement in _INLINE:  # on the whole text: a link's words may wrap over two lines
-        plain = pattern.sub(replacement, plain)
-    plain = re.sub(r"[\U000F0000-\U000F00FF]", lambda aside: chr(ord(aside.group(0)) - _ASIDE), plain)
-    plain = re.sub(r"\n{3,}", "\n\n", plain).strip("\n")
-    title = fields.get("title") or heading or _first_line(plain)
+    plain = re.sub(r"\n{3,}", "\n\n", _without_marks("\n".join(lines))).strip("\n")
+    # The heading as the text reads it: "# 3 TGV sur 5 <b>supprimés</b>" was titled with its marks.
+    title = fields.get("title") or (_without_marks(heading) if heading else None) or _first_line(plain)
     published = _stated_date(fields["date"], plain) if "date" in fields else None
     return plain, _shorten(title) if title else None, published or _date_in_text(plain), fields.get("author")
+
+
+def _without_marks(text: str) -> str:
+    """Markdown's inline marks taken off (links, emphasis, inline HTML), escaped characters put back."""
+    for pattern, replacement in _INLINE:  # on the whole text: a link's words may wrap over two lines
+        text = pattern.sub(replacement, text)
+    return re.sub(r"[\U000F0000-\U000F00FF]", lambda aside: chr(ord(aside.group(0)) - _ASIDE), text)
 
 
 def _date_in_text(text: str) -> str | None:

@@ -268,6 +268,16 @@ def test_markdown_is_read_as_text_without_its_marks(tmp_path):
         "Zelensky a qualifié la décision d'*absurde* avant son arrivée.")
 
 
+def test_a_markdown_heading_gives_its_title_without_its_marks(tmp_path):
+    # The body was read without its marks, the title kept them: "3 TGV sur 5 <b>supprimés</b> & les *usagers*".
+    path = tmp_path / "greve.md"
+    path.write_text("# 3 TGV sur 5 <b>supprimés</b> & les *usagers* en [colère](https://example.com)\n\n"
+                    "La grève a perturbé le trafic mardi.\n", encoding="utf-8")
+    doc = load_file(path)
+    assert doc.metadata["title"] == "3 TGV sur 5 supprimés & les usagers en colère"
+    assert doc.page_content.startswith("3 TGV sur 5 supprimés & les usagers en colère\n")
+
+
 @pytest.mark.parametrize(("text", "title", "published"), [
     ('+++\ntitle = "Brexit : nouvel accord"\ndate = 2023-02-27\n+++\n\nLondres et Bruxelles ont conclu un accord.',
      "Brexit : nouvel accord", "2023-02-27"),
