@@ -440,8 +440,8 @@ def test_an_unsupported_file_in_a_batch_is_reported_and_the_others_indexed(tmp_p
     assert [str(path) for path in kept] == paths
     report, _ = handler(demo, "index")(kept, True, "fr", progress=lambda *args, **kwargs: None)
     assert "Fichiers indexés : 1 sur 2" in report
-    assert "✓ `port.txt`: indexé" in report
-    assert "✗ `notes.docx`: **échec**: type de fichier non pris en charge .docx" in report
+    assert "✓ `port.txt` : indexé" in report
+    assert "✗ `notes.docx` : **échec** : type de fichier non pris en charge .docx" in report
 
 
 
@@ -457,8 +457,9 @@ def test_the_upload_report_says_why_a_file_failed_in_the_page_language(tmp_path)
     saved = [store.save(empty, "vide.txt", "fr"), store.save(broken, "corrompu.pdf", "fr")]
     report = assistant.index([s.stored for s in saved])
     text = report_markdown(saved, report, "fr")
-    assert "✗ `vide.txt`: **échec**: fichier vide" in text, text
-    assert "✗ `corrompu.pdf`: **échec**: PDF endommagé (" in text, text  # pypdf's own words kept in parentheses
+    # French sets a space before a colon ("`vide.txt`: **échec**: ..." read as English typography)
+    assert "✗ `vide.txt` : **échec** : fichier vide" in text, text
+    assert "✗ `corrompu.pdf` : **échec** : PDF endommagé (" in text, text  # pypdf's own words kept in parentheses
     assert "empty file" not in text and "broken PDF" not in text
     # English stays as the loaders say it; the known reasons, with their numbers and variables
     assert "`vide.txt`: **failed**: empty file" in report_markdown(saved, report, "en")

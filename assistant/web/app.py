@@ -445,7 +445,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             except Exception as error:  # the index busy or broken: say so, keep the page alive
                 log.exception("indexing uploads failed")
                 uploads.restore_replaced(saved)
-                return f"**{t(lang_value, 'report.failed')}**: {error}", gr.skip()
+                return f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}{error}", gr.skip()
             progress(1.0)
             return report_markdown(saved, report, lang_value), None
 
@@ -506,12 +506,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 return t(lang_value, "library.busy")
             except Exception as error:
                 log.exception("removing %s failed", article.source)
-                return f"**{t(lang_value, 'report.failed')}**: {error}"
+                return f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}{error}"
             if not report.removed and find_article(assistant, doc_id) is None:  # removed meanwhile, elsewhere
                 return t(lang_value, "library.already_removed", title=escape_markdown(article.title))
             if report.failed:
                 reasons = "; ".join(reason_text(reason, lang_value) for reason in report.failed.values())
-                return f"**{t(lang_value, 'report.failed')}**: {reasons}"
+                return f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}{reasons}"
             # Named by its file too: an upload and its copy may share a title.
             return t(lang_value, "library.removed", title=escape_markdown(article.title),
                      file=escape_markdown(Path(article.source).name))

@@ -24,6 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "app.title": "News assistant",
         "app.tagline": "Answers from your articles only, with the exact passages relied on.",
         "app.stats": "{articles} articles · {chunks} passages indexed",
+        "punct.colon": ": ",
         "app.stats_one": "1 article · {chunks} passages indexed",
         "app.language": "Interface language",
         "tab.chat": "Chat",
@@ -144,6 +145,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "app.title": "Assistant d'actualité",
         "app.tagline": "Des réponses tirées de vos articles uniquement, avec les passages exacts utilisés.",
         "app.stats": "{articles} articles · {chunks} passages indexés",
+        "punct.colon": " : ",  # French sets a space before a colon
         "app.stats_one": "1 article · {chunks} passages indexés",
         "app.language": "Langue de l'interface",
         "tab.chat": "Discussion",

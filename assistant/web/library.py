@@ -212,17 +212,19 @@ def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -
     """One line per file: what became of it, and for a failure, why."""
     lines = []
     ok = 0
+    colon = t(lang, "punct.colon")  # "fichier.txt : indexé"
     for upload in uploads:
         name = f"`{upload.name}`"
         if upload.stored is None:
-            lines.append(f"- ✗ {name}: **{t(lang, 'report.failed')}**: {upload.reason}")
+            lines.append(f"- ✗ {name}{colon}**{t(lang, 'report.failed')}**{colon}{upload.reason}")
             continue
         source = str(upload.stored)
         extra = f" ({t(lang, 'report.renamed', name=upload.stored.name)})" if upload.renamed else ""
         if upload.previous is not None:
             extra = f" ({t(lang, 'report.replaced')})"
         if source in report.failed:
-            lines.append(f"- ✗ {name}: **{t(lang, 'report.failed')}**: {reason_text(report.failed[source], lang)}")
+            lines.append(f"- ✗ {name}{colon}**{t(lang, 'report.failed')}**{colon}"
+                         f"{reason_text(report.failed[source], lang)}")
             continue
         ok += 1
         if source in report.duplicates:
@@ -233,7 +235,7 @@ def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -
             status = t(lang, "report.updated")
         else:
             status = t(lang, "report.unchanged")
-        lines.append(f"- ✓ {name}: {status}{extra}")
+        lines.append(f"- ✓ {name}{colon}{status}{extra}")
     head = f"**{t(lang, 'report.summary', ok=ok, total=len(uploads))}**"
     return "\n".join([head, "", *lines])
 
