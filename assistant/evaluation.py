@@ -320,7 +320,8 @@ def answer_sentences(text: str) -> list[str]:
         clean, at = [], []  # the text without markers; where in it each marker stood
         last = 0
         for match in _MARKER.finditer(text):
-            clean.append(text[last : match.start()])
+            # Less the space before it: two spaces after 'stop."' kept the splitter from cutting there.
+            clean.append(text[last : match.start()].rstrip())
             at.append((sum(map(len, clean)), match.group(0)))
             last = match.end()
         clean.append(text[last:])
@@ -332,10 +333,12 @@ def answer_sentences(text: str) -> list[str]:
             if pieces:
                 pieces[owner] += f" {marker}"
     else:
-        moved = re.sub(r"([.!?…]+[»\"”)]?)\s*((?:\[\d+\]\s*)+)", lambda m: f" {m.group(2).strip()}{m.group(1)} ",
-                       text).strip()
+        # A quote ends with its closing mark, spaced in French ("... stratégique. » [1]").
+        moved = re.sub(r"([.!?…]+(?:[ \u00a0\u202f]?[»\"”)])?)\s*((?:\[\d+\]\s*)+)",
+                       lambda m: f" {m.group(2).strip()}{m.group(1)} ", text).strip()
         pieces = [moved[a:b] for a, b in sentence_spans(moved)]
-    return [p for p in pieces if _MARKER.sub("", p).strip(" .!?…")]
+    # A piece of punctuation alone (the "»" a splitter cuts off) is no sentence.
+    return [p for p in pieces if re.search(r"\w", _MARKER.sub("", p))]
 
 
 def document_name(source: str) -> str:

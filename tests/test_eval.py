@@ -95,6 +95,13 @@ def test_answer_sentences_attach_markers_to_the_sentence_before():
     sentences = answer_sentences("NATO Secretary General Jens Stoltenberg spoke on Jan. 5 in Brussels. [1] "
                                  "He asked for Patriot batteries. [2] Nothing cites this.")
     assert [s.endswith(("[1]", "[2]")) for s in sentences] == [True, True, False], sentences
+    # A quote that ends with its closing mark is one sentence with its marker, not the mark cut off as one
+    # more sentence (French, spaced), nor two sentences read as one (English, the marker's space left double).
+    sentences = answer_sentences("Le ministre a déclaré : « Ce câble est stratégique pour l'Europe. » [1] "
+                                 "Il a ajouté que les travaux dureront deux ans. [2]")
+    assert len(sentences) == 2 and all("[" in s for s in sentences), sentences
+    sentences = answer_sentences('He said: "We will not stop." [1] Then he left the room. [2]')
+    assert len(sentences) == 2 and all("[" in s for s in sentences), sentences
 
 
 def test_english_questions_on_piaf_ask_about_its_corpus_and_share_its_index(tmp_path):
