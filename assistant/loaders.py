@@ -27,7 +27,9 @@ _DATE_LINE = re.compile(
     # "Publié le 5 mars 2024 à 10h32", as French news sites write it: no colon
     r"|(?:publié|publiée|mis en ligne|mise en ligne|published)(?: le| on)?\s*[:=]?)\s*(\S.*)$", re.I | re.M
 )
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# "2023-03-11T18:30:00+01:00" too (Hugo's front matter, a "Date:" line copied from a feed): the "T" left
+# no word boundary and the article undated.
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:\b|(?=T\d))")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 # "Par Jean Dupont | Publié le 5 mars 2024", "Published: 5 March 2024 | 3 min read": a short line of the head.
 _PUBLISHED_IN_LINE = re.compile(r"^(?=.{0,160}$).*?\b(?:publié|publiée|mis en ligne|mise en ligne|published|posted)"

@@ -284,6 +284,9 @@ def test_a_markdown_heading_gives_its_title_without_its_marks(tmp_path):
     ("Séisme au Maroc\n===============\n\nUn séisme a frappé la région d'Al-Haouz.", "Séisme au Maroc", None),
     ('---\ntitle: Inflation en Argentine\ndate: "12 mars 2024"\n---\n\nL\'inflation a atteint 276 %.',
      "Inflation en Argentine", "2024-03-12"),
+    # Hugo's front matter dates with a time ("{{ .Date }}"): the article was left undated.
+    ("---\ntitle: Retraites\ndate: 2023-03-11T18:30:00+01:00\n---\n\nLe Sénat a adopté la réforme.",
+     "Retraites", "2023-03-11"),
 ])
 def test_markdown_front_matter_and_headings_give_title_and_date(tmp_path, text, title, published):
     path = tmp_path / "note.md"
