@@ -570,7 +570,11 @@ class _Run:
                                               limit=f"{self.settings.max_text_mb:g}",
                                               setting=": ASSISTANT_MAX_TEXT_MB"), old)
         text_hash = document.metadata["content_hash"]
-        if old is not None and current and old.content_hash == text_hash:
+        # A title or author corrected (a front matter, a page's metadata) under the same text is an update:
+        # kept "unchanged", the old byline went on answering "Who wrote ...?" and titling its passages.
+        same_record = (old is not None and old.title == document.metadata["title"]
+                       and old.author == document.metadata["author"])
+        if old is not None and current and old.content_hash == text_hash and same_record:
             return self.unchanged(old, state)  # the bytes moved, not the text (line ends, markup)
         if old is not None and self.primaries.get(old.content_hash) == source:
             del self.primaries[old.content_hash]

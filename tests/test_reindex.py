@@ -114,6 +114,26 @@ def test_touched_or_reencoded_files_are_not_embedded_again(tmp_path, cache):
     assert_consistent(assistant)
 
 
+def test_a_title_or_author_corrected_in_the_front_matter_is_seen(tmp_path, cache):
+    # The text is the same, its metadata not: the run said "unchanged" and the old author kept answering
+    # "Who wrote ...?" (a reviewer corrected a byline in the front matter).
+    path = tmp_path / "news" / "budget.md"
+    path.parent.mkdir()
+    body = ("\n\nLe conseil municipal de Lyon a adopté jeudi soir un budget de 1,2 milliard d'euros pour 2024, "
+            "par 45 voix contre 20.\n")
+    path.write_text("---\ntitle: Lyon vote son budget\nauthor: Claire Fontaine\n---" + body, encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assistant.index([path])
+
+    path.write_text("---\ntitle: Lyon adopte son budget 2024\nauthor: Marc Lévy\n---" + body, encoding="utf-8")
+    report = assistant.index([path])
+    assert report.updated == [str(path)] and report.texts_embedded <= 2
+    assert (article(assistant, path).title, article(assistant, path).author) == ("Lyon adopte son budget 2024",
+                                                                                 "Marc Lévy")
+    assert {d.metadata["title"] for d in assistant.retrieve("budget de Lyon", k=1)} == {"Lyon adopte son budget 2024"}
+    assert_consistent(assistant)
+
+
 def test_same_size_edit_within_the_mtime_tick_is_seen(tmp_path, cache):
     path = write_news(tmp_path / "news", ["pont.txt"])["pont.txt"]
     assistant = Assistant(tmp_path / "index", embedding_cache=cache)
