@@ -447,7 +447,9 @@ def _shorten(line: str) -> str:
 # quoted ("**Vilnius**", "[le communiqué](https://...)"), a front matter was article text, and spaCy read
 # "Vilnius](https://example.com" and "Pays | Dépenses" as names.
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_FRONT_FIELD = re.compile(r"^(title|date|author)\s*[:=]\s*(.+?)\s*$", re.I | re.M)
+# One key a line: "\s*" let an empty "title:" take the next line ("date: 2024-05-02") for its value. The
+# indented lines after a key are its YAML list ("  - Jean Dupont") or folded text ("title: >").
+_FRONT_FIELD = re.compile(r"^(title|date|author)[ \t]*[:=][ \t]*(.*?)[ \t]*$((?:\n[ \t]+\S.*)*)", re.I | re.M)
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$\n?", re.M | re.S)  # code is not prose
 _SETEXT_RULE = re.compile(r"^[ \t]*(?:=+|-+)[ \t]*$")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -476,8 +478,15 @@ def _markdown(text: str) -> tuple[str, str | None, str | None, str | None]:
     line) and its date (the front matter's, else as a text states it)."""
     fields: dict[str, str] = {}
     if front := _FRONT_MATTER.match(text):
-        for name, value in _FRONT_FIELD.findall(front.group(1)):
-            fields.setdefault(name.lower(), value.strip().strip("\"'").strip())
+        for name, value, block in _FRONT_FIELD.findall(front.group(1)):
+            if block and (not value or value in (">", "|", ">-", "|-")):
+                lines = [line.strip() for line in block.splitlines() if line.strip()]
+                items = [line[1:].strip().strip("\"'") for line in lines if line.startswith("-")]
+                value = "; ".join(items) if items else " ".join(lines)
+            elif value.startswith("[") and value.endswith("]"):
+                value = "; ".join(item.strip().strip("\"'") for item in value[1:-1].split(","))
+            if value := value.strip().strip("\"'").strip():
+                fields.setdefault(name.lower(), value)
         text = text[front.end() :]
     text = _ESCAPED.sub(lambda mark: chr(_ASIDE + ord(mark.group(1))), _FENCE.sub("", text))
     lines, heading = [], None

@@ -296,6 +296,24 @@ def test_markdown_front_matter_and_headings_give_title_and_date(tmp_path, text, 
     assert "+++" not in doc.page_content and "===" not in doc.page_content and "title" not in doc.page_content
 
 
+@pytest.mark.parametrize(("front", "title", "author", "published"), [
+    # A key left empty took the next line for its value: the title read "date: 2024-05-02", the date was lost.
+    ("title:\ndate: 2024-05-02\nauthor: Jean Dupont", "Plan vélo à Nantes", "Jean Dupont", "2024-05-02"),
+    ("author:\ntitle: Plan vélo\ndate: 2024-05-02", "Plan vélo", "", "2024-05-02"),
+    # YAML's lists and folded text, as Jekyll and Hugo sites write them ("- Jean Dupont", ">").
+    ("title: Plan vélo\nauthor:\n  - Jean Dupont\n  - Marie Curie\ndate: 2024-05-02", "Plan vélo",
+     "Jean Dupont, Marie Curie", "2024-05-02"),
+    ("title: >\n  Plan vélo\n  nantais\nauthor: [Jean Dupont, 'Marie Curie']", "Plan vélo nantais",
+     "Jean Dupont, Marie Curie", None),
+])
+def test_markdown_front_matter_fields_are_read_one_key_a_line(tmp_path, front, title, author, published):
+    path = tmp_path / "velo.md"
+    path.write_text(f"---\n{front}\n---\n\n# Plan vélo à Nantes\n\nLe conseil municipal a voté mardi un plan "
+                    "vélo de 30 millions d'euros.\n", encoding="utf-8")
+    meta = load_file(path).metadata
+    assert (meta["title"], meta["author"], meta["published"] or None) == (title, author, published)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
