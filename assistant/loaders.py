@@ -115,17 +115,18 @@ def same_name(name: str | os.PathLike[str]) -> str:
     return unicodedata.normalize("NFC", os.fspath(name))
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]],
-               skipped: dict[str, str] | None = None) -> Iterator[Path | LoadError]:
+def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] | None = None,
+               leave: Iterable[str | os.PathLike[str]] = ()) -> Iterator[Path | LoadError]:
     """Supported files under the given paths, recursively, each real file once (symlink loops end): by
     its own path where a folder holds both the file and a link to it.
 
     Files of another type met in a folder are not read but put in ``skipped`` (path -> reason): the
     user who gave the folder would otherwise never learn that they were left out; so are the other names
     of a file already listed (a symbolic link to it). Hidden files and folders (``.git``, ``.DS_Store``,
-    editor swap files) are passed over in silence.
+    editor swap files) are passed over in silence, and so are the folders in ``leave`` (the index's own).
     """
     seen: dict[Path, Path] = {}  # real file -> the name it is listed by
+    left_alone = {Path(folder).resolve() for folder in leave}
 
     def first_name(file: Path, real: Path) -> bool:
         listed = seen.setdefault(real, file)
@@ -164,6 +165,9 @@ def iter_files(paths: Iterable[str | os.PathLike[str]],
                 dirs[:] = []  # a symlink loop: this folder was walked already
                 continue
             visited_dirs.add(real_root)
+            if real_root in left_alone:  # an index kept in its articles' folder (the default ./index)
+                dirs[:] = []
+                continue
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 if name.startswith("."):

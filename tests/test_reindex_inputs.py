@@ -146,6 +146,19 @@ def test_files_of_other_types_in_a_folder_are_reported_as_skipped_not_failed(tmp
     assert report.unchanged == [str(kept)]
 
 
+def test_the_index_folder_inside_the_folder_indexed_is_left_alone(tmp_path):
+    # `cd ~/articles && assistant index .` puts the index in ./index: every later run listed its Chroma,
+    # BM25 and cache files as skipped ("25 skipped"), as if they were articles left out.
+    folder = tmp_path / "news"
+    kept = write_news(folder, ["pont.txt"])["pont.txt"]
+    assistant = Assistant(folder / "index")
+    assert assistant.index([folder]).added == [str(kept)]
+
+    again = assistant.index([folder])
+    assert again.unchanged == [str(kept)] and again.skipped == {} and again.ok
+    assert "skipped" not in again.summary()
+
+
 def test_cli_sums_up_many_skipped_files_and_still_succeeds(tmp_path):
     folder = tmp_path / "news"
     write_news(folder, ["pont.txt"])
