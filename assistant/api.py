@@ -190,9 +190,13 @@ class Assistant:
         return self.indexer.index(paths, prune=prune, wait=wait, progress=progress,
                                   embedding_progress=embedding_progress)
 
-    def remove(self, source: str | os.PathLike[str], *, wait: bool = False) -> IndexReport:
-        """Remove articles from the index: by source path, by folder (all under it) or by doc id."""
-        return self.indexer.remove([str(source)], wait=wait)
+    def remove(self, sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
+               wait: bool = False) -> IndexReport:
+        """Remove articles from the index: by source path, by folder (all under it) or by doc id; one or several."""
+        if isinstance(sources, str | os.PathLike):
+            sources = [sources]
+        # A list was once made one name of ("['a.txt', 'b.txt']"): "not in the index", nothing removed.
+        return self.indexer.remove([str(source) for source in sources], wait=wait)
 
     def check(self, *, repair: bool = False, wait: bool = False) -> CheckReport:
         """Does the manifest agree with the store (and BM25 with both)? ``repair=True`` makes it so. The

@@ -313,6 +313,13 @@ def test_remove_by_source_folder_or_doc_id(tmp_path, cache):
     assert assistant.articles() == [] and assistant.store.count_chunks() == 0
     assert_consistent(assistant)
 
+    # Several at once, as index() and `assistant remove A B` take them: the list was one name, "['...', '...']",
+    # "not in the index", and nothing was removed.
+    assistant.index([tmp_path / "news"])
+    both = assistant.remove([paths["pont.txt"], str(other)])
+    assert sorted(both.removed) == sorted([str(paths["pont.txt"]), str(other)]) and not both.failed
+    assert [a.source for a in assistant.articles()] == [str(paths["port.txt"])]
+
 
 def test_a_file_name_in_decomposed_unicode_is_found_by_its_name_as_typed(tmp_path, cache):
     # macOS copies and zip files write "é" as "e" + U+0301: typed the usual way (NFC), the name was "not in the
