@@ -171,7 +171,10 @@ class Indexer:
         """
         started = time.perf_counter()
         report = IndexReport()
-        roots = [Path(p).expanduser() for p in paths]
+        paths = list(paths)
+        for blank in (p for p in paths if not os.fspath(p).strip()):  # read as ".", it indexed the current folder
+            report.failed[os.fspath(blank)] = Reason("empty_path")
+        roots = [Path(p).expanduser() for p in paths if os.fspath(p).strip()]
         gone = [Path(p).expanduser() for p in deleted]
         with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
             try:
@@ -202,6 +205,9 @@ class Indexer:
         report = IndexReport()
         with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
             for source in sources:
+                if not source.strip():  # read as ".", `remove "$UNSET"` removed everything under the current folder
+                    report.failed[source] = Reason("empty_path")
+                    continue
                 matches = _matching(run.manifest.values(), source)
                 if not matches:
                     report.failed[source] = Reason("not_in_index")

@@ -13,6 +13,7 @@ SUPPORTED = ".txt .md .html .pdf"
 ENGLISH: dict[str, str] = {
     # the file itself, before it is read
     "no_path": "no such file or folder",
+    "empty_path": "an empty path names no file or folder (an unset variable?)",
     "not_regular": "not a regular file",
     "link_loop": "symbolic link loop",
     "broken_link": "broken symbolic link (to {target})",

@@ -288,6 +288,25 @@ def test_cli_names_every_odd_argument_and_creates_no_index_by_mistake(tmp_path):
     assert not mistyped.exists()
 
 
+def test_an_empty_path_is_an_error_not_the_current_folder(tmp_path, monkeypatch):
+    # `assistant remove "$FILE"` with FILE unset removed every article under the current folder, and
+    # `assistant index ""` indexed it: "" was read as ".".
+    folder = tmp_path / "news"
+    paths = write_news(folder, ["pont.txt", "port.txt"])
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([folder])
+    monkeypatch.chdir(folder)
+
+    removal = assistant.remove(["", "  "])
+    assert removal.removed == [] and set(removal.failed) == {"", "  "}
+    assert all("empty path" in reason for reason in removal.failed.values())
+    assert sorted(a.source for a in assistant.articles()) == sorted(str(p) for p in paths.values())
+
+    (folder / "nouveau.txt").write_text(FRENCH, encoding="utf-8")
+    report = assistant.index([""])
+    assert report.added == [] and report.unchanged == [] and "empty path" in report.failed[""]
+
+
 def test_an_article_emptied_or_overwritten_with_junk_says_its_indexed_version_is_kept(tmp_path):
     # The report said only "empty file": the old text stayed searchable, and nothing said so.
     article = tmp_path / "port.txt"

@@ -233,6 +233,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.unsaved": "le fichier envoyé n'a pas pu être enregistré ({error})",
         # the reasons of assistant/reasons.py, by code ("reason.kept" follows one whose indexed version stays)
         "reason.no_path": "fichier ou dossier introuvable",
+        "reason.empty_path": "un chemin vide ne désigne aucun fichier ni dossier (une variable non définie ?)",
         "reason.not_regular": "n'est pas un fichier ordinaire",
         "reason.link_loop": "lien symbolique qui tourne en boucle",
         "reason.broken_link": "lien symbolique cassé (vers {target})",
