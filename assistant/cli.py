@@ -14,6 +14,7 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .settings import Settings, SettingsError, SettingsWarning, unknown_variables
@@ -98,6 +99,17 @@ def invalid_settings(error: Any, args: argparse.Namespace) -> list[str]:
     return [f"error: {line}" for line in settings_problems(error, given)]
 
 
+def _holds_other_files(index_dir: Path) -> bool:
+    """A folder with no index in it but other files: most likely the articles' folder given to --index, where
+    a reader made chroma/, the embedding cache and write.lock among the articles and said "0 articles"."""
+    if not index_dir.is_dir() or (index_dir / "chroma").exists():
+        return False
+    try:
+        return any(not name.startswith(".") for name in os.listdir(index_dir))  # a checkout's index/: .gitkeep
+    except OSError:
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .api import Assistant, QuestionError
     from .indexer import IndexBusyError
@@ -116,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if spec.reads_index and not settings.chroma_url and not settings.index_dir.exists():
             raise StoreError(f"no index at {settings.index_dir}: index articles there first "
                              "(`assistant index PATH`), or give the right --index")
+        if spec.reads_index and not settings.chroma_url and _holds_other_files(settings.index_dir):
+            raise StoreError(f"no index at {settings.index_dir} (the folder holds other files: the articles'?): "
+                             "give the index folder with --index")
         return spec.handler(args, Assistant(settings=settings) if spec.needs_assistant else settings)
     except BrokenPipeError:  # the reader went away (`| head`): not an error worth a message
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -307,6 +307,25 @@ def test_an_empty_path_is_an_error_not_the_current_folder(tmp_path, monkeypatch)
     assert report.added == [] and report.unchanged == [] and "empty path" in report.failed[""]
 
 
+def test_a_reader_given_the_articles_folder_for_its_index_says_so_and_writes_nothing_there(tmp_path, capsys):
+    # `assistant --index ~/articles list` (the articles' folder for the index's) said "0 articles", exit 0,
+    # and left chroma/, embedding-cache.sqlite and write.lock among the articles.
+    from assistant.cli import main
+
+    folder = tmp_path / "articles"
+    write_news(folder, ["pont.txt"])
+    before = sorted(os.listdir(folder))
+    for command in (["list"], ["stats"], ["check"], ["ask", "Quelles armes ?"]):
+        assert main(["--index", str(folder), *command]) == 2, command
+        assert f"no index at {folder}" in capsys.readouterr().err
+    assert sorted(os.listdir(folder)) == before
+
+    empty = tmp_path / "index"  # a checkout's index/ (only .gitkeep) is an index not yet filled
+    empty.mkdir()
+    (empty / ".gitkeep").write_text("")
+    assert main(["--index", str(empty), "list"]) == 0
+
+
 def test_an_article_emptied_or_overwritten_with_junk_says_its_indexed_version_is_kept(tmp_path):
     # The report said only "empty file": the old text stayed searchable, and nothing said so.
     article = tmp_path / "port.txt"
