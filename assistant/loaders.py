@@ -154,6 +154,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] 
             yield LoadError(str(path), os_reason(error))
             continue
         visited_dirs: set[Path] = set()
+        given = path.resolve()
         unreadable: list[OSError] = []
         links: list[tuple[Path, Path]] = []
         for root, dirs, files in os.walk(path, followlinks=True, onerror=unreadable.append):
@@ -165,7 +166,9 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] 
                 dirs[:] = []  # a symlink loop: this folder was walked already
                 continue
             visited_dirs.add(real_root)
-            if real_root in left_alone:  # an index kept in its articles' folder (the default ./index)
+            # An index kept in its articles' folder (the default ./index); one that is the folder given holds
+            # the articles themselves.
+            if real_root in left_alone and real_root != given:
                 dirs[:] = []
                 continue
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))

@@ -158,6 +158,10 @@ def test_the_index_folder_inside_the_folder_indexed_is_left_alone(tmp_path):
     assert again.unchanged == [str(kept)] and again.skipped == {} and again.ok
     assert "skipped" not in again.summary()
 
+    # An index kept in the articles' folder itself still indexes them.
+    inside = Assistant(folder)
+    assert inside.index([folder]).added == [str(kept)]
+
 
 def test_cli_sums_up_many_skipped_files_and_still_succeeds(tmp_path):
     folder = tmp_path / "news"
