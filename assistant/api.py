@@ -309,7 +309,10 @@ class Assistant:
         if not filters or not is_friendly(filters):
             return answer
         language = question_language(answer.question)
-        note = filtered_text(language, describe_filters(filters, self, language))
+        described = describe_filters(filters, self, language)
+        if not described:  # {"lang": None}, built in code: nothing filtered, so nothing to say ("...searched ().")
+            return answer
+        note = filtered_text(language, described)
         text = answer.text if answer.answered else under_filters(language, answer.text)
         return replace(answer, text=text, notice=f"{answer.notice} {note}".strip())
 

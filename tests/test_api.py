@@ -186,6 +186,11 @@ def test_an_answer_under_filters_says_so_answered_or_not(sample_assistant):
         assert answer.answered and answer.notice == (
             "Only the articles matching the filters were searched (mentioning Kyrylo Boudanov)."), answer
     assert sample_assistant.ask(WEAPONS).notice == ""
+    # Filters built in code with nothing in them ({"lang": None}) filter nothing: the answer said "Only the
+    # articles matching the filters were searched ()." and a refusal blamed filters.
+    for empty in ({"lang": None}, {"source": []}, {"entity": "", "since": None}):
+        unfiltered = sample_assistant.ask(WEAPONS, filters=empty)
+        assert unfiltered.notice == "" and unfiltered.text == sample_assistant.ask(WEAPONS).text, empty
 
 
 def test_the_readmes_python_example_runs_as_written(tmp_path):
