@@ -434,7 +434,7 @@ class _Run:
                     embedding_progress: EmbeddingProgress | None = None) -> None:
         # Texts of the coming files are embedded ahead in batches across files (assistant/embed_ahead.py).
         self.roots = roots
-        # The index's own files are not articles left out: it may sit in the folder indexed (./index).
+        # The index's own files are not articles left out: it may sit in the folder indexed (--index ~/articles/index).
         listed = list(iter_files(roots, skipped=self.report.skipped, leave=[self.indexer.settings.index_dir]))
         if (told := getattr(progress, "listed", None)) is not None:
             told(len(listed))

@@ -166,7 +166,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] 
                 dirs[:] = []  # a symlink loop: this folder was walked already
                 continue
             visited_dirs.add(real_root)
-            # An index kept in its articles' folder (the default ./index); one that is the folder given holds
+            # An index kept in its articles' folder (--index ~/articles/index); one that is the folder given holds
             # the articles themselves.
             if real_root in left_alone and real_root != given:
                 dirs[:] = []

@@ -147,7 +147,7 @@ def test_files_of_other_types_in_a_folder_are_reported_as_skipped_not_failed(tmp
 
 
 def test_the_index_folder_inside_the_folder_indexed_is_left_alone(tmp_path):
-    # `cd ~/articles && assistant index .` puts the index in ./index: every later run listed its Chroma,
+    # `assistant --index ~/articles/index index ~/articles`: every later run listed its Chroma,
     # BM25 and cache files as skipped ("25 skipped"), as if they were articles left out.
     folder = tmp_path / "news"
     kept = write_news(folder, ["pont.txt"])["pont.txt"]
