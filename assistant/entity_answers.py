@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .answering.grounding import CITY, COUNTRY, REGION, place_types, same_place
+from .answering.grounding import CITY, COUNTRY, REGION, absent_names, place_types, question_names, same_place
 from .entities import DATE, NAMED_KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity, entity_key, spelled_alike
 from .filters import resolve_sources
 from .types import Answer, Citation
@@ -222,6 +222,11 @@ def answer_entity_question(assistant: Any, question: str, language: str,
         doc_ids = _doc_ids_matching(assistant, where)
     if parsed.scope:
         named = resolve_sources([parsed.scope], assistant.articles())
+        if named and parsed.articles and not parsed.one_article:
+            # "les articles sur la grève": a title holding the words is one of those articles, not all of them
+            # ("Raffineries : la grève chez TotalEnergies" was, "Grève à la SNCF" was left out).
+            relevant = _relevant_chunks(assistant, parsed.scope, where, language)
+            named = list(dict.fromkeys([*named, *(doc.metadata["doc_id"] for doc in relevant)]))
         if named:
             doc_ids = [d for d in named if doc_ids is None or d in doc_ids]
         else:
@@ -274,7 +279,17 @@ def _relevant_chunks(assistant: Any, scope: str, where: dict[str, Any] | None, l
         shares_words = sentence.chunk.metadata.get("lexical_score", 0.0) > 0
         if sentence.similarity >= SCOPE_MIN_SIMILARITY or (shares_words and sentence.score >= threshold):
             kept.setdefault(sentence.chunk.id, sentence.chunk)
-    return list(kept.values())
+    named = f"about {scope}"  # read as a question's names are, past its first word: the scope has none
+    if not question_names(named):
+        return list(kept.values())
+    # A scope that names something is about the articles that name it: "l'élection au Portugal" brought in
+    # the article on Benin's election (0.849 to the scope, the Portuguese one 0.855).
+    by_article: dict[str, list[Any]] = {}
+    for chunk in kept.values():
+        by_article.setdefault(chunk.metadata["doc_id"], []).append(chunk)
+    naming = {doc_id for doc_id, chunks in by_article.items()
+              if not absent_names(named, chunks, assistant.embeddings, assistant.cache)}
+    return [chunk for chunk in kept.values() if chunk.metadata["doc_id"] in naming]
 
 
 def _answer(question: str, language: str, parsed: EntityQuestion, entities: list[Entity],

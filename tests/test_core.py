@@ -563,6 +563,17 @@ def test_the_unions_mentioned_are_the_organisations_that_are_unions(newsroom, qu
     assert "SNCF" in companies.text and "CGT" in companies.text
 
 
+def test_the_articles_about_a_subject_are_all_those_about_it_and_only_those(newsroom):
+    # "les articles sur la grève" listed only the refinery strike's people: its title holds "la grève", and a
+    # title taken as naming the article left out "Grève à la SNCF". "l'élection au Portugal" listed Benin's
+    # candidates too: that article is as near the scope (0.849 against 0.855) and never names Portugal.
+    strikes = newsroom.ask("Qui est mentionné dans les articles sur la grève ?")
+    assert {Path(c.source).name for c in strikes.citations} == {"fr-greve-sncf.txt", "fr-greve-raffineries.txt"}
+    portugal = newsroom.ask("Quelles personnes sont citées dans les articles sur l'élection au Portugal ?")
+    assert {Path(c.source).name for c in portugal.citations} == {"en-election-portugal.txt"}, portugal.text
+    assert "Luís Montenegro" in portugal.text and "Wadagni" not in portugal.text
+
+
 @pytest.mark.parametrize("question", ["What is the ECB's deposit rate?", "Quel est le taux de dépôt de la BCE ?"])
 def test_an_acronym_is_mentioned_by_an_article_that_writes_it_out(newsroom, question):
     # The article writes "La Banque centrale européenne": both were refused as "They do not mention “ECB”".
