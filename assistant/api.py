@@ -340,6 +340,8 @@ class Assistant:
 
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown entity kind {kind!r}: one of {', '.join(KINDS)}")
+        if source is not None and not str(source).strip():  # "" listed every article's names, as if none was given
+            raise FilterError("an empty source names no article")
         doc_ids = resolve_sources([source], self.articles()) if source else None
         if source and not doc_ids:  # a typo listed nothing, as if the article named no one
             raise FilterError(f"{source}: no indexed article has this path, file name or title")

@@ -316,9 +316,17 @@ def is_html_document(text: str) -> bool:
     return _HTML_DOCUMENT.match(text.lstrip("\ufeff")) is not None
 
 
+# Characters that are no part of the words they sit in: a soft hyphen ("Zelen\u00adsky", as CMS exports
+# write long words) split a name in two for the search and the entities; zero-width spaces and joiners
+# likewise. A page's HTML parser already drops them.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u00ad\u200b\u2060"))
+
+
 def normalise_text(text: str) -> str:
-    # Offsets are given in this normalised text, so every step here must be deterministic.
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    # Offsets are given in this normalised text, so every step here must be deterministic. Unicode's line
+    # and paragraph separators end lines as "\n" does (a dateline after one was not read as a line's start).
+    return (text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+            .translate(_INVISIBLE))
 
 
 def decode_text(data: bytes) -> str:
@@ -431,6 +439,9 @@ METADATA_LINE = re.compile(
 _TITLE_LINE = re.compile(r"\s*(?:title|titre)\s*:\s*(\S.*)", re.I)
 
 
+_BARE_URL = re.compile(r"<?(?:https?://|www\.)\S+>?")
+
+
 def _first_line(text: str) -> str | None:
     """The title of a plain text: its "Title:" line, else its first line that is not metadata."""
     for line in text.splitlines()[:40]:
@@ -438,7 +449,8 @@ def _first_line(text: str) -> str | None:
             return _shorten(named.group(1).strip())
     for line in text.splitlines():
         line = line.strip()
-        if line and not METADATA_LINE.match(line) and not _DATE_LINE.match(line):
+        # A bare link (where the text was copied from) is no title.
+        if line and not METADATA_LINE.match(line) and not _DATE_LINE.match(line) and not _BARE_URL.fullmatch(line):
             return _shorten(line)
     return None
 

@@ -96,6 +96,8 @@ class Watcher:
         if not debounce >= 0:
             raise ValueError(f"the debounce must be 0 or more seconds, not {debounce}")
         self.assistant = assistant
+        if any(not os.fspath(f).strip() for f in folders):  # read as ".", `watch "$UNSET"` followed the current folder
+            raise ValueError("an empty path names no folder (an unset variable?)")
         self.folders = [absolute(f) for f in folders]
         self.debounce = debounce
         self.max_delay = max(max_delay, debounce)

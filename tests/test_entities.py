@@ -166,6 +166,8 @@ def test_sample_people_and_places_with_exact_offsets(sample_assistant):
     # A name that is no article's is said, not listed as an article naming no one.
     with pytest.raises(FilterError, match="no-such-article.txt: no indexed article"):
         sample_assistant.entities(source="no-such-article.txt")
+    with pytest.raises(FilterError, match="empty source"):  # "" (an unset variable) listed every article's names
+        sample_assistant.entities(source="")
 
 
 @pytest.mark.parametrize("question,names", [

@@ -278,6 +278,18 @@ def test_a_markdown_heading_gives_its_title_without_its_marks(tmp_path):
     assert doc.page_content.startswith("3 TGV sur 5 supprimés & les usagers en colère\n")
 
 
+def test_invisible_characters_leave_the_words_whole_and_a_link_is_no_title(tmp_path):
+    # A soft hyphen cut "Zelen\u00adsky" in two for the search and the entities, a line separator kept the
+    # dateline from starting a line, and a text that opens with the link it was copied from was titled so.
+    path = tmp_path / "copie.txt"
+    path.write_text("https://www.example.com/monde/article-123\u2028Kyiv, le 5 mars 2024 — Volodymyr Zelen\u00adsky "
+                    "a\u200b rencontré les dirigeants européens.\n", encoding="utf-8")
+    doc = load_file(path)
+    assert "Zelensky a rencontré" in doc.page_content and "\u00ad" not in doc.page_content
+    assert doc.page_content.splitlines()[1].startswith("Kyiv, le 5 mars 2024")
+    assert doc.metadata["title"].startswith("Kyiv, le 5 mars 2024") and doc.metadata["published"] == "2024-03-05"
+
+
 @pytest.mark.parametrize(("text", "title", "published"), [
     ('+++\ntitle = "Brexit : nouvel accord"\ndate = 2023-02-27\n+++\n\nLondres et Bruxelles ont conclu un accord.',
      "Brexit : nouvel accord", "2023-02-27"),

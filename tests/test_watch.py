@@ -159,6 +159,10 @@ def test_watch_counts_only_its_batch_and_checks_its_folders_first(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""  # not "watching ..." first
     assert result.stderr.strip() == f"error: not a folder: {missing}"
+    # "" (an unset variable) is no folder: it was read as ".", and the current folder was indexed and followed
+    empty = run_cli("watch", "", index_dir=tmp_path / "index", timeout=300)
+    assert empty.returncode == 2 and empty.stdout == "", empty.stdout
+    assert "empty path" in empty.stderr, empty.stderr
 
 
 @pytest.mark.server
