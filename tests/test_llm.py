@@ -448,6 +448,15 @@ def test_a_wrong_address_or_key_is_named_in_the_notice(sample_index, scripted):
     assert "larger context" in notice and "ASSISTANT_K" in notice, notice
 
 
+def test_a_404_notice_keeps_all_its_advice(sample_index, scripted):
+    # A base URL without /v1 and no model named: both hints, over 200 characters, were cut mid-sentence
+    # ("set ASSISTANT_LLM_MODEL to one )").
+    scripted.reply = (404, "application/json", json.dumps({"error": {"message": "Not Found"}}))
+    bare = llm_assistant(sample_index, scripted.url.removesuffix("/v1") + "/openai-compatible", llm_timeout=10.0)
+    notice = bare.ask(QUESTION).notice
+    assert "usually ends in /v1" in notice and "set ASSISTANT_LLM_MODEL to one the server serves)" in notice, notice
+
+
 def test_a_key_in_the_model_url_query_stays_out_of_notices():
     from assistant.urls import shown_url
 

@@ -271,7 +271,11 @@ class LLMAnswerer:
             return "timeout", ""
         if isinstance(error, ConnectionError) or names & {"APIConnectionError", "ConnectError"}:
             return "unreachable", ""
-        detail = " ".join(str(error).split())[:200]
+        detail = " ".join(str(error).split())
+        if not isinstance(error, LLMConfigError):
+            # A configuration error's text is ours (the server's part already cut by the backend) and ends
+            # with what to fix: cutting it cut that advice mid-sentence.
+            detail = detail[:200]
         if re.search(r"context (?:window|length|size)|maximum context", detail, re.I):
             # The prompt (the passages) did not fit the model's context: say which setting makes room.
             detail += ("; raise ASSISTANT_LLM_CONTEXT_TOKENS" if self.backend.name == "llamacpp" else
