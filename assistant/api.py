@@ -83,8 +83,13 @@ class Assistant:
             warnings.warn(warning, SettingsWarning, stacklevel=2)
         if index_dir is not None:
             overrides["index_dir"] = Path(index_dir)
-        base = settings or Settings()  # SettingsError, naming each bad argument or variable
-        self.settings = base.with_overrides(**overrides) if overrides else base
+        if settings is None:
+            # The arguments as Settings' own: each beats its variable, which is then not read (a bad one
+            # refused Assistant(answerer="extractive") though the argument replaced it).
+            # SettingsError, naming each bad argument or variable.
+            self.settings = Settings(**{key: value for key, value in overrides.items() if value is not None})
+        else:
+            self.settings = settings.with_overrides(**overrides) if overrides else settings
         self._lock = threading.RLock()  # the parts build one another
 
     def close(self) -> None:

@@ -124,7 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     warnings.simplefilter("ignore", SettingsWarning)  # said above, once, as the command line says things
     try:
-        settings = Settings().with_overrides(**overrides)
+        # The options given, as arguments: each beats its variable, which is then not read (a bad
+        # ASSISTANT_ANSWERER was refused before --answerer replaced it, and blamed on the option).
+        settings = Settings(**{key: value for key, value in overrides.items() if value is not None})
         if spec.reads_index and not settings.chroma_url and not settings.index_dir.exists():
             raise StoreError(f"no index at {settings.index_dir}: index articles there first "
                              "(`assistant index PATH`), or give the right --index")

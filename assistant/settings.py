@@ -126,7 +126,8 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model_path: Path | None = None
-    llm_timeout: float = Field(default=60.0, gt=0)
+    # At most a day: a larger wait (inf, 1e12) failed every question with OverflowError from the clock.
+    llm_timeout: float = Field(default=60.0, gt=0, le=86400)
     llm_max_tokens: int = Field(default=512, ge=16)
     llm_temperature: float = Field(default=0.1, ge=0.0, le=2.0)
     llm_context_tokens: int = Field(default=4096, ge=512)  # `llamacpp`: the model's context window

@@ -55,6 +55,29 @@ def test_cli_names_the_variable_or_option_the_value_and_the_rule(monkeypatch, ca
     assert status == 2 and lines == ["error: --chroma-url='ftp://x': must be an http:// or https:// URL, not ftp://"]
 
 
+def test_an_option_or_argument_beats_a_bad_variable_for_its_setting(monkeypatch, capsys, tmp_path):
+    # ASSISTANT_ANSWERER=OpenAI with --answerer extractive was refused as "--answerer='OpenAI'": the variable
+    # was read (and refused) before the option replaced it, and the option was blamed for its value.
+    from assistant import Assistant
+
+    monkeypatch.setenv("ASSISTANT_ANSWERER", "OpenAI")
+    status, lines = run_main(["--index", str(tmp_path / "index"), "--answerer", "extractive", "stats"], capsys)
+    assert status == 2 and not any("answerer" in line for line in lines), lines
+    assert Assistant(tmp_path / "index", answerer="extractive").settings.answerer == "extractive"
+    monkeypatch.setenv("ASSISTANT_K", "0")
+    with pytest.raises(SettingsError, match="^ASSISTANT_K='0'"):
+        Assistant(tmp_path / "index", answerer="extractive")
+
+
+@pytest.mark.parametrize("value", ["inf", "1e12"])
+def test_the_llm_timeout_is_refused_when_no_clock_can_wait_it(value, monkeypatch):
+    # Taken, then every question's model call failed with "OverflowError: timestamp out of range for
+    # platform time_t" (a user's "no timeout").
+    monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", value)
+    with pytest.raises(SettingsError, match="^ASSISTANT_LLM_TIMEOUT="):
+        Settings()
+
+
 def test_settings_that_contradict_each_other_are_refused(monkeypatch, capsys, tmp_path):
     # Both were taken in silence: an overlap as long as the chunk (then cut to half of it), and fusion
     # weights summing above 1 (BM25 then weighed nothing).
