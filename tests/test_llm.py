@@ -457,6 +457,14 @@ def test_a_404_notice_keeps_all_its_advice(sample_index, scripted):
     assert "usually ends in /v1" in notice and "set ASSISTANT_LLM_MODEL to one the server serves)" in notice, notice
 
 
+def test_a_stream_with_no_event_says_the_context_may_be_too_small(sample_index, scripted):
+    # llama-cpp-python's server answers a prompt longer than its --n_ctx with a 200 event stream that holds
+    # nothing (its error goes to its own log): the notice said only "returned an empty answer".
+    scripted.reply = (200, "text/event-stream", "")
+    notice = llm_assistant(sample_index, scripted.url, llm_timeout=10.0).ask(QUESTION).notice
+    assert "returned an empty answer" in notice and "--n_ctx" in notice and "ASSISTANT_K" in notice, notice
+
+
 def test_a_key_in_the_model_url_query_stays_out_of_notices():
     from assistant.urls import shown_url
 

@@ -65,6 +65,7 @@ REASONS = {
              "fr": "était encore occupé par une autre question au bout de {timeout:g} s"},
     "unreachable": {"en": "could not be reached ({where})", "fr": "est injoignable ({where})"},
     "empty": {"en": "returned an empty answer", "fr": "a renvoyé une réponse vide"},
+    "no_reply": {"en": "returned an empty answer ({detail})", "fr": "a renvoyé une réponse vide ({detail})"},
     "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},
 }
 
@@ -87,6 +88,10 @@ CONDENSE_SHARE = 0.5
 
 class LLMConfigError(ValueError):
     """The settings do not describe a usable model (missing file, missing package, no endpoint)."""
+
+
+class NoReplyError(ValueError):
+    """The server's reply held no chunk at all, not even an empty one; the message says the likely cause."""
 
 
 class ModelBusyError(TimeoutError):
@@ -267,6 +272,8 @@ class LLMAnswerer:
         names = {cls.__name__ for cls in type(error).__mro__}
         if isinstance(error, ModelBusyError):
             return "busy", ""
+        if isinstance(error, NoReplyError):
+            return "no_reply", str(error)
         if isinstance(error, TimeoutError) or names & {"APITimeoutError", "TimeoutException"}:
             return "timeout", ""
         if isinstance(error, ConnectionError) or names & {"APIConnectionError", "ConnectError"}:

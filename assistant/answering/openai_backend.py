@@ -12,7 +12,7 @@ from typing import Any
 
 from ..settings import Settings
 from ..urls import shown_url
-from .llm import LLMConfigError, Messages
+from .llm import LLMConfigError, Messages, NoReplyError
 from .relay import Stop, relay
 
 
@@ -150,10 +150,15 @@ class OpenAIChat:
                     if content:
                         yield content
         except ValueError as error:
-            # langchain's word for a stream with no chunk (an empty reply, or a page that is not a stream):
-            # the answerer's "empty answer".
+            # langchain's word for a stream with no chunk (no event, or a page that is not a stream): the
+            # answerer's "empty answer", with its likely cause.
             if "No generation chunks" not in str(error):
                 raise
+            # A model with nothing to say still sends chunks (its role, its end). None at all is what
+            # llama-cpp-python's server sends for a prompt longer than its context, its error only in its log.
+            raise NoReplyError("no reply at all: a server whose context the prompt exceeds may do that; start it "
+                               "with a larger context (llama.cpp: --n_ctx), or ask for fewer passages "
+                               "(ASSISTANT_K)") from None
         except Exception as error:
             names = {cls.__name__ for cls in type(error).__mro__}
             detail = " ".join(str(error).split())[:120]
