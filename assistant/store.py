@@ -172,24 +172,48 @@ class _Guarded:
     no caller ever sees a bare ``httpx.ConnectError``; collections it returns are guarded in turn.
     """
 
-    def __init__(self, target: Any, url: str) -> None:
+    def __init__(self, target: Any, url: str, client: _Guarded | None = None) -> None:
         self._target = target
         self._url = url
+        self._client = client  # a collection's: where a collection of its name is found again
 
     def __getattr__(self, name: str) -> Any:
-        value = getattr(self._target, name)
-        if not callable(value):
-            return value
+        if not callable(getattr(self._target, name)):
+            return getattr(self._target, name)
         url = self._url
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            with reaching(url), _becomes(lambda error: _collection_gone(error, url)):
-                result = value(*args, **kwargs)
+            try:
+                with reaching(url), _becomes(lambda error: _collection_gone(error, url)):
+                    result = getattr(self._target, name)(*args, **kwargs)
+            except StoreStoppedError as error:
+                # The server lost the index and it was made again (an ingest run after a restart on an
+                # empty --path): a client left open (a web app) follows it, as a fresh one would, instead
+                # of failing on the ids of collections that are gone until restarted.
+                if not self._found_again(error):
+                    raise
+                with reaching(url), _becomes(lambda error: _collection_gone(error, url)):
+                    result = getattr(self._target, name)(*args, **kwargs)
             if type(result).__name__ == "Collection":
-                return _Guarded(result, url)
+                return _Guarded(result, url, client=self)
             return result
 
         return call
+
+    def _found_again(self, error: StoreStoppedError) -> bool:
+        if self._client is None or not isinstance(error.__cause__, Exception) \
+                or _collection_gone(error.__cause__, self._url) is None:
+            return False
+        try:
+            again = self._client._target.get_collection(self._target.name, embedding_function=None)
+        except Exception:  # not made again (yet): the index is gone, as the error says
+            return False
+        # Made by a writer with another embedding model: its vectors are not this client's.
+        model = (self._target.metadata or {}).get("embedding_model")
+        if model and (again.metadata or {}).get("embedding_model") != model:
+            return False
+        self._target = again
+        return True
 
 
 def _collection_gone(error: BaseException, url: str) -> StoreError | None:

@@ -351,3 +351,35 @@ def test_two_namespaces_on_one_server_are_two_indexes(server, tmp_path, capsys):
     assert main(["--chroma-url", server.url, "--chroma-namespace", "desk-b", "--index", str(tmp_path / "cli"),
                  "list", "--json"]) == 0
     assert [Path(x["source"]).name for x in json.loads(capsys.readouterr().out)] == ["lyon.txt"]
+
+
+def test_a_client_left_open_follows_the_index_made_again_on_the_server(server, tmp_path):
+    # The server lost its data (restarted on another --path) and the ingest job indexed again: a web app
+    # left open kept answering "no longer has this index ... index the articles again" until restarted,
+    # as it held the ids of the collections that were gone.
+    import chromadb
+
+    from assistant.store import StoreStoppedError
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "lyon.txt").write_text(OTHER, encoding="utf-8")
+    Assistant(tmp_path / "writer", chroma_url=server.url, chroma_namespace="again").index([articles])
+    reader = Assistant(tmp_path / "reader", chroma_url=server.url, chroma_namespace="again")
+    assert reader.retrieve("budget municipal de Lyon", k=1)
+    wiper = chromadb.HttpClient(host="127.0.0.1", port=server.port)
+    for collection in wiper.list_collections():
+        if collection.name.startswith("again_"):
+            wiper.delete_collection(collection.name)
+    with pytest.raises(StoreStoppedError, match="no longer has this index"):
+        reader.stats()
+
+    shutil.copyfile(SAMPLE, articles / SAMPLE.name)
+    result = run_cli("--chroma-url", server.url, "--chroma-namespace", "again", "index", str(articles), "-q",
+                     index_dir=tmp_path / "ingest", timeout=300)
+    assert result.returncode == 0, result
+    assert reader.stats()["articles"] == 2
+    hits = reader.retrieve("lance-roquettes multiples Grad", k=1)
+    assert WEAPONS in hits[0].page_content and hits[0].metadata["lexical_score"] > 0
+    assert any(WEAPONS in c.quote for c in reader.ask("What weapons were mentioned?").citations)
+    assert any("Kim" in e.name for e in reader.entities())
