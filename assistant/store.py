@@ -230,7 +230,7 @@ class ModelMismatchError(StoreError):
         # The name the settings take for the recorded model ("all-minilm-l6-v2", not its id
         # "sentence-transformers:all-minilm-l6-v2", which no setting loads).
         name = recorded.split("@")[0].removeprefix("sentence-transformers:").removeprefix("intfloat/")
-        elsewhere = "another Chroma server" if server else "another folder"
+        elsewhere = "another Chroma server or namespace" if server else "another folder"
         super().__init__(
             f"the index at {where} was built with the embedding model {recorded!r}, not {requested!r}: "
             f"open it with --model {name} (ASSISTANT_EMBEDDING_MODEL={name}), or index into {elsewhere}"
@@ -411,6 +411,10 @@ class Store:
         self.index_dir = index_dir
         self.embeddings = embeddings
         self.location = shown_url(chroma_url) if chroma_url else str(index_dir)  # as messages show it
+        if chroma_url and namespace:
+            # A mistyped namespace is an empty index on a server that holds articles: said as the server alone,
+            # "No articles are indexed yet in http://host:8000" sent the operator looking for the wrong thing.
+            self.location += f" (namespace {namespace})"
         self.client = make_client(index_dir, chroma_url, timeout)
         try:
             self._open(embeddings, chroma_url, namespace)

@@ -383,3 +383,13 @@ def test_a_client_left_open_follows_the_index_made_again_on_the_server(server, t
     assert WEAPONS in hits[0].page_content and hits[0].metadata["lexical_score"] > 0
     assert any(WEAPONS in c.quote for c in reader.ask("What weapons were mentioned?").citations)
     assert any("Kim" in e.name for e in reader.entities())
+
+
+def test_an_empty_namespace_is_named_where_the_index_is_shown(server, tmp_path):
+    # A namespace mistyped on a web app's machine is an empty index: "No articles are indexed yet in
+    # http://host:8000", and stats' "index" line, named the server alone, which holds the articles.
+    typo = Assistant(tmp_path / "typo", chroma_url=server.url, chroma_namespace="desk-politcs")
+    assert typo.stats()["index"] == f"{server.url} (namespace desk-politcs)"
+    answer = typo.ask("What weapons were mentioned?")
+    assert not answer.answered and f"{server.url} (namespace desk-politcs)" in answer.text, answer.text
+    assert Assistant(tmp_path / "plain", chroma_url=server.url).stats()["index"] == server.url
