@@ -226,6 +226,10 @@ def _bm25_on_disk(indexer: Indexer) -> tuple[int | None, set[str]]:
     path = indexer.lexical.index.folder / "ids.json"
     try:
         meta = json.loads(path.read_text())
+        # Saved for another store (another namespace served from this folder, a server's index made anew):
+        # not this one's, whose generation and ids it was compared with as if it were. Questions rebuild it.
+        if meta.get("store") and meta["store"] != indexer.store.identity():
+            return None, set()
         return int(meta["generation"]), set(meta["ids"])
     except (OSError, ValueError, KeyError, TypeError):
         return None, set()

@@ -393,3 +393,15 @@ def test_an_empty_namespace_is_named_where_the_index_is_shown(server, tmp_path):
     answer = typo.ask("What weapons were mentioned?")
     assert not answer.answered and f"{server.url} (namespace desk-politcs)" in answer.text, answer.text
     assert Assistant(tmp_path / "plain", chroma_url=server.url).stats()["index"] == server.url
+
+
+def test_check_is_not_misled_by_the_bm25_of_another_namespace_in_the_same_folder(server, tmp_path):
+    # One machine's index folder serves two desks' namespaces in turn (the same --index, or the default
+    # one): check compared the BM25 index saved for the other desk with this one's store, failed with
+    # "the BM25 index is at generation 2, the store at 0", and --repair bumped the server's generation.
+    Assistant(tmp_path / "writer", chroma_url=server.url, chroma_namespace="bm25-a").index([SAMPLE])
+    Assistant(tmp_path / "shared", chroma_url=server.url, chroma_namespace="bm25-a").retrieve("Grad", k=1)
+    other = Assistant(tmp_path / "shared", chroma_url=server.url, chroma_namespace="bm25-b")
+    report = other.check()
+    assert report.ok, report.summary()
+    assert report.bm25_generation is None and any("none yet" in note for note in report.notes), report.summary()
