@@ -151,6 +151,31 @@ def _check_keys(filters: dict[str, Any]) -> None:
                           f"entity, or a Chroma where on {', '.join(sorted(CHUNK_FIELDS))})")
 
 
+def check_chunk_where(where: dict[str, Any] | None) -> None:
+    """A raw Chroma ``where`` (the retriever's) names chunk fields only, in its ``$and``/``$or`` clauses too:
+    Chroma matches nothing for any other key, a typo or a friendly filter alike ("lang": every search
+    found no passage, where the chain refused the same ``where``)."""
+    unknown: set[str] = set()
+
+    def walk(clause: Any) -> None:
+        if not isinstance(clause, dict):
+            return  # Chroma says what is wrong with it
+        for key, value in clause.items():
+            if key in ("$and", "$or") and isinstance(value, list):
+                for part in value:
+                    walk(part)
+            elif not str(key).startswith("$") and key not in CHUNK_FIELDS:
+                unknown.add(str(key))
+
+    walk(where)
+    if unknown:
+        friendly = sorted(FRIENDLY & unknown)
+        hint = f"; {', '.join(map(repr, friendly))} is a friendly filter: assistant.where({{...}}) makes a " \
+               "Chroma where of it" if friendly else ""
+        raise FilterError(f"unknown filter {', '.join(map(repr, sorted(unknown)))} in a Chroma where (its fields: "
+                          f"{', '.join(sorted(CHUNK_FIELDS))}){hint}")
+
+
 def resolve_sources(wanted: Iterable[str], articles: Iterable[Any]) -> list[str]:
     """Doc ids of the articles named by path, file name, doc id, or a piece of their file name (its
     extension aside) or title of 4 characters or more. A duplicate (the same text under another name) stands

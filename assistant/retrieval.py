@@ -23,6 +23,7 @@ from pydantic import ConfigDict
 
 from .chunking import stored_sentences
 from .embeddings import ModelEmbeddings
+from .filters import check_chunk_where
 from .language import crosses, question_language
 from .lexical import LexicalIndex
 from .reranking import Reranker
@@ -186,7 +187,9 @@ class HybridRetriever(BaseRetriever):
     ) -> list[Document]:
         if not isinstance(query, str) or not query.strip():
             raise ValueError(f"the retriever takes a question (text that is not empty), not {query!r:.40}")
-        return self.search(query, k=check_k(kwargs.get("k")) or self.k, where=kwargs.get("where", self.where),
+        where = kwargs.get("where", self.where)
+        check_chunk_where(where)
+        return self.search(query, k=check_k(kwargs.get("k")) or self.k, where=where,
                            query_vector=kwargs.get("query_vector"), language=kwargs.get("language"))
 
     async def _aget_relevant_documents(

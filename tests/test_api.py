@@ -157,6 +157,24 @@ def test_the_chain_and_the_retriever_take_what_ask_takes_and_check_it_as_ask_doe
         sample_assistant.ask(WEAPONS, history="What weapons were mentioned?")
 
 
+def test_the_retriever_refuses_a_where_that_names_no_chunk_field(sample_assistant):
+    # From a data engineer's review (2026-12-06): the chain refused a typo in a raw where, the retriever
+    # returned no passage at all for it, or for a friendly filter (Chroma knows no "lang" field).
+    from assistant import FilterError
+
+    retriever = sample_assistant.retriever
+    for where in ({"langage": "fr"}, {"lang": "fr"}, {"$and": [{"language": "fr"}, {"since": "2020"}]}):
+        with pytest.raises(FilterError, match="unknown filter"):
+            retriever.invoke(WEAPONS, where=where)
+        with pytest.raises(FilterError, match="unknown filter"):
+            retriever.model_copy(update={"where": where}).invoke(WEAPONS)
+    with pytest.raises(FilterError, match=r"assistant\.where"):
+        retriever.invoke(WEAPONS, where={"lang": "fr"})
+    assert len(retriever.invoke(WEAPONS, k=2, where={"language": "fr"})) == 2
+    assert len(retriever.invoke(WEAPONS, k=2, where=sample_assistant.where({"lang": "fr"}))) == 2
+    assert retriever.invoke(WEAPONS, where={"language": "en"}) == []  # no English article: nothing, rightly
+
+
 def test_the_chain_answers_as_ask_does(sample_assistant, tmp_path):
     # From a developer's review (2026-12-06): the chain, which the README offers for LangChain pipelines,
     # answered a question in another script from the French article, gave no notice under filters, blamed
