@@ -81,6 +81,10 @@ class Assistant:
         (``SettingsWarning``)."""
         for warning in unknown_variables():
             warnings.warn(warning, SettingsWarning, stacklevel=2)
+        if settings is not None and not isinstance(settings, Settings):
+            # A dict was taken, and the first question raised "'dict' object has no attribute 'index_dir'".
+            raise TypeError(f"settings must be an assistant.Settings (Settings(k=8)), or keyword arguments "
+                            f"(Assistant(k=8)), not {type(settings).__name__}")
         if index_dir is not None:
             overrides["index_dir"] = Path(index_dir)
         if settings is None:

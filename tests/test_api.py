@@ -40,6 +40,14 @@ def test_settings_errors_name_the_variable_or_the_argument(monkeypatch, tmp_path
         "ASSISTANT_TOP_K is not a setting of the assistant and is ignored (did you mean ASSISTANT_K?)"]
 
 
+def test_settings_of_another_type_are_refused_when_the_assistant_is_made(tmp_path):
+    # A dict or a folder given as settings was taken, and the first question raised
+    # "AttributeError: 'dict' object has no attribute 'index_dir'".
+    for wrong in ({"k": 3}, str(tmp_path)):
+        with pytest.raises(TypeError, match=r"^settings must be an assistant\.Settings .*, not (dict|str)$"):
+            Assistant(settings=wrong)
+
+
 def test_a_relative_index_folder_is_fixed_when_the_assistant_is_made(monkeypatch, tmp_path):
     # It was opened on first use, relative to whatever the working directory was by then.
     monkeypatch.chdir(tmp_path)
