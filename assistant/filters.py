@@ -23,7 +23,7 @@ from .loaders import SUPPORTED_SUFFIXES, absolute, same_name
 FRIENDLY = {"source", "sources", "lang", "language", "since", "until", "entity", "entities"}
 # The chunks' own metadata, which a raw Chroma ``where`` may name; any other key is a typo to report,
 # since Chroma would silently match nothing ("langage": "fr" -> every question refused).
-CHUNK_FIELDS = {"doc_id", "chunk_id", "chunk_index", "source", "title", "language", "published",
+CHUNK_FIELDS = {"doc_id", "chunk_id", "chunk_index", "source", "title", "author", "language", "published",
                 "published_day", "format", "entities", "start", "end", "sentences"}
 NOTHING = {"doc_id": "\x00nothing"}  # a where no chunk matches
 

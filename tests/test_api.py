@@ -183,6 +183,17 @@ def test_the_retriever_refuses_a_where_that_names_no_chunk_field(sample_assistan
     assert retriever.invoke(WEAPONS, where={"language": "en"}) == []  # no English article: nothing, rightly
 
 
+def test_a_raw_where_may_name_the_author_a_passage_carries(sample_assistant):
+    # "author" is in every passage's metadata (README, How it works), yet a where on it was refused as
+    # "unknown filter 'author'" by ask, the chain and the retriever.
+    assert all("author" in doc.metadata for doc in sample_assistant.retrieve(WEAPONS, k=2))
+    anyone = {"author": {"$ne": "Nobody Atall"}}
+    assert len(sample_assistant.retriever.invoke(WEAPONS, k=2, where=anyone)) == 2
+    assert sample_assistant.ask(WEAPONS, filters=anyone).answered
+    assert sample_assistant.chain.invoke({"question": WEAPONS, "where": anyone}).answered
+    assert sample_assistant.retriever.invoke(WEAPONS, where={"author": "Nobody Atall"}) == []
+
+
 def test_the_chain_answers_as_ask_does(sample_assistant, tmp_path):
     # From a developer's review (2026-12-06): the chain, which the README offers for LangChain pipelines,
     # answered a question in another script from the French article, gave no notice under filters, blamed
