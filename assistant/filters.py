@@ -149,6 +149,8 @@ def _check_keys(filters: dict[str, Any]) -> None:
     if unknown:
         raise FilterError(f"unknown filter {', '.join(map(repr, unknown))} (use source, lang, since, until, "
                           f"entity, or a Chroma where on {', '.join(sorted(CHUNK_FIELDS))})")
+    # Inside $and/$or the clauses are Chroma's, passed as they are: a typo there matched nothing too.
+    check_chunk_where({key: value for key, value in filters.items() if str(key).startswith("$")})
 
 
 def check_chunk_where(where: dict[str, Any] | None) -> None:

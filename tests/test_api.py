@@ -183,6 +183,19 @@ def test_the_retriever_refuses_a_where_that_names_no_chunk_field(sample_assistan
     assert retriever.invoke(WEAPONS, where={"language": "en"}) == []  # no English article: nothing, rightly
 
 
+def test_a_typo_inside_a_raw_where_is_refused_as_at_its_top(sample_assistant):
+    # Only the top level was checked: ask refused these as "no indexed article matches the filters".
+    from assistant import FilterError
+
+    for where in ({"$and": [{"langage": "fr"}, {"chunk_index": {"$gte": 0}}]},
+                  {"$or": [{"lang": "fr"}, {"lang": "en"}]}):
+        with pytest.raises(FilterError, match="unknown filter"):
+            sample_assistant.ask(WEAPONS, filters=where)
+        with pytest.raises(FilterError, match="unknown filter"):
+            sample_assistant.chain.invoke({"question": WEAPONS, "where": where})
+    assert sample_assistant.ask(WEAPONS, filters={"$or": [{"language": "fr"}, {"language": "en"}]}).answered
+
+
 def test_a_raw_where_may_name_the_author_a_passage_carries(sample_assistant):
     # "author" is in every passage's metadata (README, How it works), yet a where on it was refused as
     # "unknown filter 'author'" by ask, the chain and the retriever.
