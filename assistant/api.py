@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import threading
@@ -235,7 +236,12 @@ class Assistant:
     async def aask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                    history: Sequence[Any] | None = None) -> Answer:
         """``ask`` for asyncio code (a notebook, a web server's handler): the chain's ``ainvoke``."""
-        return await self.chain.ainvoke({"question": question, "k": k, "filters": filters, "history": history})
+        chain = self.__dict__.get("chain")
+        if chain is None:
+            # Its first use opens the store (a Chroma server: up to its timeout) and loads the embedding
+            # model (seconds for MiniLM): not on the event loop, whose other tasks would all wait.
+            chain = await asyncio.get_running_loop().run_in_executor(None, lambda: self.chain)
+        return await chain.ainvoke({"question": question, "k": k, "filters": filters, "history": history})
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                history: Sequence[Any] | None = None) -> Iterator[str | Answer]:

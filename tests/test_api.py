@@ -228,6 +228,32 @@ def test_the_chain_answers_as_ask_does(sample_assistant, tmp_path):
     assert asyncio.run(sample_assistant.aask(WEAPONS)).citations == sample_assistant.ask(WEAPONS).citations
 
 
+def test_aask_builds_the_assistant_off_the_event_loop(sample_index, monkeypatch):
+    # The first aask built the chain on the loop's thread: the store opened (a Chroma server: up to its
+    # timeout) and the embedding model loaded (MiniLM: seconds) while every other task of the loop waited.
+    import asyncio
+    import threading
+
+    import assistant.api
+
+    built_in: list[threading.Thread] = []
+    build_chain = assistant.api.build_chain
+
+    def recording(*args, **kwargs):
+        built_in.append(threading.current_thread())
+        return build_chain(*args, **kwargs)
+
+    monkeypatch.setattr(assistant.api, "build_chain", recording)
+    fresh = Assistant(sample_index)
+
+    async def ask() -> tuple[object, threading.Thread]:
+        return await fresh.aask(WEAPONS), threading.current_thread()
+
+    answer, loop_thread = asyncio.run(ask())
+    assert answer.answered and len(built_in) == 1 and built_in[0] is not loop_thread
+    fresh.close()
+
+
 def test_an_answer_under_filters_says_so_answered_or_not(sample_assistant):
     # A list of the people mentioned, filtered in the web app to one name, read as the whole collection's.
     filters = {"entity": "Budanov"}
