@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,9 @@ def language_code(value: Any) -> str:
 
 def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any] | None:
     """The Chroma ``where`` for ``filters`` (friendly keys, raw Chroma clauses, or a mix)."""
+    if filters is not None and not isinstance(filters, Mapping):
+        # A string's characters were read as filter names ("unknown filter 'f', 'r'"), as ask once did.
+        raise FilterError(f"filters must be a dict such as {{'lang': 'fr'}}, not {type(filters).__name__}")
     if not filters:
         return None
     _check_keys(filters)

@@ -196,6 +196,17 @@ def test_a_typo_inside_a_raw_where_is_refused_as_at_its_top(sample_assistant):
     assert sample_assistant.ask(WEAPONS, filters={"$or": [{"language": "fr"}, {"language": "en"}]}).answered
 
 
+def test_retrieve_and_where_refuse_filters_that_are_no_dict_as_ask_does(sample_assistant):
+    # ask said "filters must be a dict"; retrieve and where read a string's characters as filter names.
+    from assistant import FilterError
+
+    for call in (lambda: sample_assistant.retrieve(WEAPONS, filters="fr"), lambda: sample_assistant.where("fr"),
+                 lambda: sample_assistant.retrieve(WEAPONS, filters=["fr"])):
+        with pytest.raises(FilterError, match=r"^filters must be a dict such as \{'lang': 'fr'\}, not (str|list)$"):
+            call()
+    assert sample_assistant.where(None) is None and sample_assistant.where({}) is None
+
+
 def test_a_raw_where_may_name_the_author_a_passage_carries(sample_assistant):
     # "author" is in every passage's metadata (README, How it works), yet a where on it was refused as
     # "unknown filter 'author'" by ask, the chain and the retriever.
