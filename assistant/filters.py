@@ -55,7 +55,12 @@ def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "e
             continue
         key = _SAME_KEY.get(key, key)
         shown = []
-        for item in map(str, _as_list(value)) if key in labels else [str(value)]:
+        if _operator(value):  # Chroma's own ({"$in": [...]}), said as it was written
+            items: Iterable[str] = []
+            shown.append(str(value))
+        else:
+            items = map(str, _as_list(value)) if key in labels else [str(value)]
+        for item in items:
             if key == "source":
                 titles = titles if titles is not None else {a.doc_id: a.title for a in assistant.articles()}
                 item = titles.get(item) or item
@@ -68,6 +73,11 @@ def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "e
         joined = (and_ if key == "entity" else or_).join(shown)
         parts.append(labels.get(key, key + (" : {}" if language == "fr" else ": {}")).format(joined))
     return (" ; " if language == "fr" else "; ").join(parts)
+
+
+def _operator(value: Any) -> bool:
+    """Whether a filter's value is a Chroma operator expression (``{"$in": [...]}``)."""
+    return isinstance(value, Mapping) and bool(value) and all(str(key).startswith("$") for key in value)
 
 
 def is_friendly(filters: dict[str, Any] | None) -> bool:
@@ -107,7 +117,11 @@ def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any
     for key, value in filters.items():
         if value in (None, "", [], ()):
             continue
-        if key in ("source", "sources"):
+        if key in CHUNK_FIELDS and _operator(value):
+            # {"language": {"$in": [...]}}: Chroma's own on the chunk field, not a friendly value (it was
+            # refused as no language code, and a source or entity so written matched no article).
+            clauses.append({key: value})
+        elif key in ("source", "sources"):
             doc_ids = resolve_sources(_as_list(value), assistant.articles())
             if not doc_ids:
                 return NOTHING

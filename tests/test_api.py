@@ -207,6 +207,19 @@ def test_retrieve_and_where_refuse_filters_that_are_no_dict_as_ask_does(sample_a
     assert sample_assistant.where(None) is None and sample_assistant.where({}) is None
 
 
+def test_a_raw_chroma_operator_on_a_field_a_friendly_filter_shares_passes_as_it_is(sample_assistant):
+    # "language", "source" and "entities" are friendly filters and chunk fields: a raw Chroma operator on
+    # them was read as a friendly value: "lang takes a language code ... not {'$in': ...}", or no article.
+    source = sample_assistant.articles()[0].source
+    for raw in ({"language": {"$in": ["fr", "en"]}}, {"language": {"$ne": "en"}}, {"source": {"$in": [source]}},
+                {"entities": {"$contains": "grad"}}):
+        assert sample_assistant.where(raw) == raw
+        assert len(sample_assistant.retrieve(WEAPONS, k=2, filters=raw)) == 2, raw
+        answer = sample_assistant.ask(WEAPONS, filters=raw)
+        assert answer.answered and answer.citations, raw
+    assert sample_assistant.retrieve(WEAPONS, filters={"language": {"$in": ["en"]}}) == []
+
+
 def test_a_raw_where_may_name_the_author_a_passage_carries(sample_assistant):
     # "author" is in every passage's metadata (README, How it works), yet a where on it was refused as
     # "unknown filter 'author'" by ask, the chain and the retriever.
