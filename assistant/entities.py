@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -571,6 +571,14 @@ class EntityIndex:
             entity.name = names[key].most_common(1)[0][0]
             entity.kind = kinds[key].most_common(1)[0][0]
         return sorted(entities.values(), key=lambda e: (-e.article_count, -e.mention_count, e.name.casefold()))
+
+    def read_mentions(self, entity: Entity) -> Entity:
+        """An entity listed ``with_mentions=False``, its mentions' words and sentences read from its own articles
+        only (a panel lists thousands of names, and shows one's mentions)."""
+        texts = self._texts({m.doc_id for m in entity.mentions})
+        mentions = [replace(m, text=text[m.start:m.end], passage=text[m.passage_start:m.passage_end])
+                    if (text := texts.get(m.doc_id)) else m for m in entity.mentions]
+        return replace(entity, mentions=mentions)
 
     def name_of(self, key: str) -> str | None:
         """How the articles write the entity of this key ("kyrylo boudanov" -> "Kyrylo Boudanov")."""

@@ -1,0 +1,69 @@
+"""What the web page and a question read from the index must not grow with the archive: a page load, a click in
+the entities panel and a filtered question read what they show, not every article's text or record."""
+
+from __future__ import annotations
+
+import shutil
+
+import gradio as gr
+import pytest
+
+from assistant import Assistant
+from assistant.entities import KINDS, PERSON, EntityIndex
+from assistant.web import build_app
+
+OTHER = "Le port de Brest\n\nLe maire de Brest, Paul Kerjean, a inauguré lundi un nouveau quai.\n"
+
+
+@pytest.fixture(scope="module")
+def two_articles(sample_index, tmp_path_factory) -> Assistant:
+    """The sample and another article, which names someone else."""
+    base = tmp_path_factory.mktemp("two")
+    shutil.copytree(sample_index, base / "index", ignore=shutil.ignore_patterns("write.lock"))
+    (base / "brest.txt").write_text(OTHER, encoding="utf-8")
+    assistant = Assistant(base / "index", data_dir=base / "data")
+    assistant.index([base / "brest.txt"])
+    return assistant
+
+
+def select_handler(demo: gr.Blocks, elem_id: str):
+    """The Python function behind a select on the component ``elem_id``."""
+    return next(block_fn.fn for block_fn in demo.fns.values()
+                if block_fn.fn is not None and block_fn.fn.__name__ == "on_select"
+                and getattr(block_fn.inputs[0], "elem_id", None) == elem_id)
+
+
+def refresh_handler(demo: gr.Blocks):
+    return next(block_fn.fn for block_fn in demo.fns.values() if block_fn.api_name == "refresh")
+
+
+def spy_texts(monkeypatch) -> list[set[str]]:
+    read: list[set[str]] = []
+    texts = EntityIndex._texts
+
+    def spied(self, doc_ids):
+        read.append(set(doc_ids))
+        return texts(self, doc_ids)
+
+    monkeypatch.setattr(EntityIndex, "_texts", spied)
+    return read
+
+
+def test_the_entities_panel_lists_names_without_reading_every_article_text(two_articles, monkeypatch):
+    # On 2,500 articles the panel's refresh, run at each page load, read every article's text to list names and
+    # counts (9,718 article texts, 3.0 s), and the page was built the same way.
+    read = spy_texts(monkeypatch)
+    demo = build_app(two_articles)
+    refresh_handler(demo)(*[None] * len(KINDS), {}, "en")
+    assert read == []
+
+
+def test_clicking_a_name_reads_the_texts_of_its_own_articles_only(two_articles, monkeypatch):
+    # A click read every article's text twice (4,997 texts, 3.0 s on 2,500 articles) to show one name's mentions.
+    demo = build_app(two_articles)
+    person = next(e for e in two_articles.entities(kind=PERSON) if "Boudanov" in e.name)
+    read = spy_texts(monkeypatch)
+    state, status, mentions, *_ = select_handler(demo, f"entities-{PERSON}")(person.key, {}, "en")
+    assert state == {"entity": person.key} and "Kyrylo Boudanov" in status
+    assert "<mark>Kyrylo Boudanov</mark>" in mentions and "[693:708]" in mentions
+    assert read and all(ids <= {m.doc_id for m in person.mentions} for ids in read), read
