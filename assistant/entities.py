@@ -468,6 +468,7 @@ class EntityIndex:
 
     def __init__(self, store: Any) -> None:
         self.store = store
+        self._keys: dict[str | None, tuple[tuple[int, int], list[str]]] = {}
         # Same namespace prefix as the store's own collections (several indexes may share a server).
         prefix = store._chunks.name[: -len("chunks")]
         self.collection = store.client.get_or_create_collection(
@@ -596,8 +597,7 @@ class EntityIndex:
         wanted = entity_key(query)
         if not wanted:
             return []
-        records = self.records({"kind": kind} if kind else None)
-        keys = sorted({r["key"] for r in records if r["kind"] != DATE})
+        keys = self.keys(kind)
         place = same_place(wanted)
         twins = [k for k in keys if k != wanted and place is not None and same_place(k) == place]
         exact = [wanted] if wanted in keys else []
@@ -613,6 +613,18 @@ class EntityIndex:
             if all(any(difflib.SequenceMatcher(None, w, kw).ratio() >= 0.8 for kw in key_words) for w in words):
                 close.append(key)
         return close
+
+    def keys(self, kind: str | None = None) -> list[str]:
+        """The keys of the indexed articles' names (dates aside), read again only once the index changed: an
+        entity filter read every record, twice per question (2.1 s of 2.6 s for a question on 2,500 articles)."""
+        stamp = (self.store.generation(), self.collection.count())
+        cached = self._keys.get(kind)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        records = self.records({"kind": kind} if kind else None)
+        keys = sorted({r["key"] for r in records if r["kind"] != DATE})
+        self._keys[kind] = (stamp, keys)
+        return keys
 
     @staticmethod
     def _spelled_alike(found: list[str], keys: list[str]) -> list[str]:

@@ -67,3 +67,21 @@ def test_clicking_a_name_reads_the_texts_of_its_own_articles_only(two_articles, 
     assert state == {"entity": person.key} and "Kyrylo Boudanov" in status
     assert "<mark>Kyrylo Boudanov</mark>" in mentions and "[693:708]" in mentions
     assert read and all(ids <= {m.doc_id for m in person.mentions} for ids in read), read
+
+
+def test_an_entity_filter_reads_the_entity_records_once_until_the_index_changes(writable_index, tmp_path,
+                                                                               monkeypatch):
+    # Each question filtered on a name read every entity record, and every article's record, twice: on 2,500
+    # articles 2.1 s of `assistant ask --entity` took 2.6 s.
+    assistant = Assistant(writable_index, data_dir=tmp_path / "data")
+    reads: list[object] = []
+    records = EntityIndex.records
+    monkeypatch.setattr(EntityIndex, "records", lambda self, where=None: reads.append(where) or records(self, where))
+    for _ in range(3):
+        assert assistant.ask("Quelles armes ont été mentionnées ?", filters={"entity": "Boudanov"}).answered
+    assert len(reads) <= 1, reads
+    other = tmp_path / "brest.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    assistant.index([other])
+    answer = assistant.ask("Qui a inauguré un quai ?", filters={"entity": "Paul Kerjean"})
+    assert answer.answered and answer.citations[0].source == str(other), answer
