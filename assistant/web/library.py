@@ -253,9 +253,11 @@ def display_source(article: Article, uploads: UploadStore) -> str:
         return f"…/{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
-def article_rows(assistant: Assistant, uploads: UploadStore) -> list[list[object]]:
+def article_rows(assistant: Assistant, uploads: UploadStore,
+                 articles: Sequence[Article] | None = None) -> list[list[object]]:
     rows = []
-    for article in sorted(assistant.articles(), key=lambda a: a.indexed_at, reverse=True):
+    articles = assistant.articles() if articles is None else articles
+    for article in sorted(articles, key=lambda a: a.indexed_at, reverse=True):
         source = display_source(article, uploads)
         if article.duplicate_of:  # the same text as another file, whose passages stand for it
             source += f" (= {Path(article.duplicate_of).name})"
@@ -277,11 +279,13 @@ def table_headers(lang: str) -> list[str]:
     return [t(lang, f"library.col.{key}") for key in ("title", "source", "language", "published", "indexed")]
 
 
-def remove_choices(assistant: Assistant, uploads: UploadStore) -> list[tuple[str, str]]:
+def remove_choices(assistant: Assistant, uploads: UploadStore,
+                   articles: Sequence[Article] | None = None) -> list[tuple[str, str]]:
     """(label, doc id) for each article: the browser is sent its id, never the file's place on the server (the
     absolute path was each choice's value)."""
+    articles = assistant.articles() if articles is None else articles
     return [(f"{a.title} — {display_source(a, uploads)}", a.doc_id)
-            for a in sorted(assistant.articles(), key=lambda a: a.title.lower())]
+            for a in sorted(articles, key=lambda a: a.title.lower())]
 
 
 def find_article(assistant: Assistant, doc_id: str | None) -> Article | None:
