@@ -98,9 +98,13 @@ class ScriptedChat:
 
             def hung_up_within(self, seconds: float) -> bool:
                 until = time.monotonic() + seconds
+                poller = select.poll()
+                poller.register(self.connection, select.POLLIN)
                 while not chat.closed.is_set() and time.monotonic() < until:
                     # The request was read whole: what is readable now is the client's end.
-                    if select.select([self.connection], [], [], 0.05)[0]:
+                    # poll, not select: late in a full run the process holds over 1,024 files, and select()
+                    # cannot watch a descriptor numbered past that ("filedescriptor out of range").
+                    if poller.poll(50):
                         chat.hung_up.append(time.monotonic())
                         return True
                 return False

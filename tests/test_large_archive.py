@@ -4,6 +4,7 @@ the entities panel and a filtered question read what they show, not every articl
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 
 import gradio as gr
 import pytest
@@ -16,14 +17,15 @@ OTHER = "Le port de Brest\n\nLe maire de Brest, Paul Kerjean, a inauguré lundi 
 
 
 @pytest.fixture(scope="module")
-def two_articles(sample_index, tmp_path_factory) -> Assistant:
+def two_articles(sample_index, tmp_path_factory) -> Iterator[Assistant]:
     """The sample and another article, which names someone else."""
     base = tmp_path_factory.mktemp("two")
     shutil.copytree(sample_index, base / "index", ignore=shutil.ignore_patterns("write.lock"))
     (base / "brest.txt").write_text(OTHER, encoding="utf-8")
     assistant = Assistant(base / "index", data_dir=base / "data")
     assistant.index([base / "brest.txt"])
-    return assistant
+    yield assistant
+    assistant.close()  # its Chroma files: the suite's later servers need descriptors under 1,024
 
 
 def select_handler(demo: gr.Blocks, elem_id: str):
@@ -85,6 +87,7 @@ def test_an_entity_filter_reads_the_entity_records_once_until_the_index_changes(
     assistant.index([other])
     answer = assistant.ask("Qui a inauguré un quai ?", filters={"entity": "Paul Kerjean"})
     assert answer.answered and answer.citations[0].source == str(other), answer
+    assistant.close()
 
 
 def test_a_page_load_reads_the_article_records_twice_at_most(two_articles, monkeypatch):
