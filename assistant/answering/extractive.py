@@ -386,7 +386,9 @@ class ExtractiveAnswerer:
 # ("... éternel. «"), or a closing one at its start: a quote reads better without them.
 _DANGLING_END = "«“‘([{ \t"
 _DANGLING_START = "»”’)]} \t"
-_QUOTATION_PAIRS = (("«", "»"), ("“", "”"))
+# A quotation's opening and closing marks, and the closing one after the spaces that may stand before it.
+_QUOTATION_PAIRS = tuple((opening, closing, re.compile(rf"[ \t\u00a0\u202f]*{closing}"))
+                         for opening, closing in (("«", "»"), ("“", "”")))
 
 
 # A Markdown heading's, list item's or quotation's marks are layout, not words of the sentence ("# Title",
@@ -441,9 +443,9 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     # The splitter ends a quoted sentence before its closing mark ("« Ce câble est stratégique." then "»"):
     # a quote that opens a quotation takes its closing mark back.
-    for opening, closing in _QUOTATION_PAIRS:
+    for opening, closing, closing_after in _QUOTATION_PAIRS:
         if text.count(opening, start, end) > text.count(closing, start, end):
-            if after := re.compile(rf"[ \t\u00a0\u202f]*{closing}").match(text, end):
+            if after := closing_after.match(text, end):
                 end = after.end()
     heading = _HEADING_MARKS.match(text, start, end) if start == 0 or text[start - 1] == "\n" else None
     return (heading.end() if heading else start), end
