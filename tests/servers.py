@@ -154,3 +154,45 @@ class ScriptedChat:
         self.closed.set()
         self.server.shutdown()
         self.server.server_close()
+
+
+class DroppingChat:
+    """An OpenAI-compatible chat server on 127.0.0.1 that streams ``pieces`` and then drops the connection
+    mid-reply, as a server that crashes or is restarted while it answers: HTTP/1.1 with chunked framing, so
+    the client sees an unfinished body rather than a reply that ended."""
+
+    def __init__(self, pieces: Sequence[str]) -> None:
+        import json
+        import threading
+
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/v1"
+        frames = []
+        for piece in pieces:
+            chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "dropping",
+                     "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+            payload = f"data: {json.dumps(chunk)}\n\n".encode()
+            frames.append(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+        def serve() -> None:
+            while True:
+                try:
+                    connection, _ = self.listener.accept()
+                except OSError:  # closed
+                    return
+                with connection:
+                    request = b""
+                    while b"\r\n\r\n" not in request:
+                        request += connection.recv(65536)
+                    head_part, body = request.split(b"\r\n\r\n", 1)
+                    length = next((int(line.split(b":")[1]) for line in head_part.split(b"\r\n")
+                                   if line.lower().startswith(b"content-length:")), 0)
+                    while len(body) < length:
+                        body += connection.recv(65536)
+                    connection.sendall(head + b"".join(frames))  # and no last chunk: the reply breaks off
+
+        threading.Thread(target=serve, daemon=True).start()
+
+    def close(self) -> None:
+        self.listener.close()

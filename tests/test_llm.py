@@ -24,7 +24,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT, SAMPLE, article_text
-from servers import ScriptedChat, free_port, serving
+from servers import DroppingChat, ScriptedChat, free_port, serving
 
 import assistant as assistant_package
 from assistant import Answer, Assistant
@@ -556,6 +556,23 @@ def test_unreachable_server_falls_back_to_the_extractive_answer(sample_index, sa
     assert_honest(assistant, answer)
     french = assistant.ask("Quelles armes ont été mentionnées ?")
     assert french.answerer == "extractive" and "injoignable" in french.notice
+
+
+def test_a_server_that_breaks_off_mid_reply_is_not_said_to_be_unreachable(sample_index, sample_assistant):
+    """A server that crashed or was restarted while it answered was reached: "could not be reached" sent
+    the reader to check an address that works."""
+    dropping = DroppingChat(["North Korea ", "supplied "])
+    try:
+        assistant = llm_assistant(sample_index, dropping.url, llm_timeout=10.0)
+        pieces, answer = collect(assistant, QUESTION)
+        assert pieces == ["North Korea ", "supplied "]  # what was streamed before the break
+        assert answer.answerer == "extractive" and answer.text == sample_assistant.ask(QUESTION).text
+        assert "could not be reached" not in answer.notice
+        assert f"stopped answering midway ({dropping.url})" in answer.notice
+        french = assistant.ask("Quelles armes ont été mentionnées ?")
+        assert french.answerer == "extractive" and "s'est interrompu en pleine réponse" in french.notice
+    finally:
+        dropping.close()
 
 
 def test_a_password_in_the_model_url_stays_out_of_the_notice(sample_index):

@@ -64,6 +64,7 @@ REASONS = {
     "busy": {"en": "was still busy with another question after {timeout:g} s",
              "fr": "était encore occupé par une autre question au bout de {timeout:g} s"},
     "unreachable": {"en": "could not be reached ({where})", "fr": "est injoignable ({where})"},
+    "dropped": {"en": "stopped answering midway ({where})", "fr": "s'est interrompu en pleine réponse ({where})"},
     "empty": {"en": "returned an empty answer", "fr": "a renvoyé une réponse vide"},
     "no_reply": {"en": "returned an empty answer ({detail})", "fr": "a renvoyé une réponse vide ({detail})"},
     "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},
@@ -252,7 +253,7 @@ class LLMAnswerer:
         except Exception as error:  # the caller gets an answer whatever the model or its server does
             # Not a warning: the reader already gets the notice, and a traceback on stderr helps nobody there.
             logger.info("%s answerer failed, falling back to the extractive answer", self.name, exc_info=True)
-            yield self.extractive(extracted, language, *self.reason(error))
+            yield self.extractive(extracted, language, *self.reason(error, replying=bool(pieces)))
             return
         text = "".join(pieces).strip()
         if not text:
@@ -267,7 +268,8 @@ class LLMAnswerer:
         result.notice = FALLBACK[lang].format(what=what)
         return result
 
-    def reason(self, error: Exception) -> tuple[str, str]:
+    def reason(self, error: Exception, replying: bool = False) -> tuple[str, str]:
+        """``replying``: the model had sent part of its answer when ``error`` came."""
         # Named rather than imported: openai and httpx are optional here, llama_cpp raises built-ins.
         names = {cls.__name__ for cls in type(error).__mro__}
         if isinstance(error, ModelBusyError):
@@ -277,7 +279,9 @@ class LLMAnswerer:
         if isinstance(error, TimeoutError) or names & {"APITimeoutError", "TimeoutException"}:
             return "timeout", ""
         if isinstance(error, ConnectionError) or names & {"APIConnectionError", "ConnectError"}:
-            return "unreachable", ""
+            # A connection lost mid-reply (the server crashed or restarted) was reached: "could not be
+            # reached" sent the reader to check an address that works.
+            return ("dropped" if replying else "unreachable"), ""
         detail = " ".join(str(error).split())
         if not isinstance(error, LLMConfigError):
             # A configuration error's text is ours (the server's part already cut by the backend) and ends
