@@ -16,8 +16,13 @@ from langchain_core.documents import Document
 from .settings import PROMPTS_DIR
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-# An article that contains the delimiter itself could close its passage early and speak outside it.
-DELIMITER_IN_TEXT = re.compile(r"<(\s*/?\s*passage)", re.IGNORECASE)
+# An article that contains the delimiter itself could close its passage early and speak outside it; so could
+# one that writes it with characters a model reads through: invisible ones inside it ("</pas\u200bsage>", a
+# soft hyphen, a direction mark) or the full-width "＜／passage＞".
+_INVISIBLE = (r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+              r"\u2060-\u206f\ufeff]*")
+DELIMITER_IN_TEXT = re.compile(
+    "[<\uff1c\ufe64](" + _INVISIBLE + "[/\uff0f]?" + _INVISIBLE + _INVISIBLE.join("passage") + ")", re.IGNORECASE)
 TITLE_SAFE = str.maketrans({'"': "'", "<": "‹", ">": "›", "\n": " "})
 LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
@@ -63,6 +68,6 @@ def format_passages(docs: Sequence[Document]) -> str:
     """The retrieved chunks numbered [1]..[n], each between its own tags."""
     blocks = []
     for number, doc in enumerate(docs, start=1):
-        title = str(doc.metadata.get("title", "")).translate(TITLE_SAFE)
+        title = as_data(" ".join(str(doc.metadata.get("title", "")).translate(TITLE_SAFE).split()))
         blocks.append(f'<passage id="{number}" title="{title}">\n{as_data(doc.page_content)}\n</passage>')
     return "\n\n".join(blocks)

@@ -743,3 +743,131 @@ def test_a_filter_on_an_entity_whose_articles_were_removed_is_dropped(writable_i
     assert updates[KINDS.index(PERSON)]["value"] is None
     state, status, mentions = updates[len(KINDS) * 2:]
     assert state == {"since": "2024"} and status == "Discussion filtrée : ≥ 2024." and mentions == "", updates
+
+
+# -- hostile input and what the page may tell a visitor (a newsroom's server, articles scraped from the web)
+def test_a_report_shows_names_and_reasons_as_written_on_one_line_each(tmp_path):
+    # A page whose menu held "![b](http://…)" made the report fetch that image (the reason quotes the menu);
+    # a name sent with line breaks ended its line and the code span around it, and started a link.
+    from assistant.types import IndexReport
+    from assistant.web.library import Upload
+
+    store = UploadStore(tmp_path / "uploads", max_mb=1)
+    store.folder.mkdir(parents=True)
+    stored = store.folder / "a-phish-x-_x_.txt"
+    stored.write_text("text", encoding="utf-8")
+    menu = store.folder / "menu.html"
+    uploads = [Upload("a\n\n[phish](http&#58;x)\n\n`_x_`.txt", stored=stored),
+               Upload("menu.html", stored=menu),
+               Upload("big <b>.txt", reason="too large (<img src=x onerror=alert(1)>)")]
+    boilerplate = Reason("html_boilerplate", detail='"Home / ![b](http://tracker.example/p.png) / [x](http://e.example)"')
+    report = IndexReport(added=[str(stored)], failed={str(menu): boilerplate})
+    text = report_markdown(uploads, report, "en")
+    lines = text.splitlines()
+    assert len(lines) == 2 + len(uploads), lines  # the summary, a blank line, one line a file
+    assert lines[2].startswith("- ✓ ``a␊␊[phish](http&#58;x)␊␊`_x_`.txt``: indexed"), lines[2]  # a code span
+    assert "(stored as a-phish-x-\\_x\\_.txt)" in lines[2]
+    assert "\\!\\[b\\](http://tracker.example/p.png)" in lines[3] and "\\[x\\](http://e.example)" in lines[3]
+    assert lines[4] == "- ✗ `big <b>.txt`: **failed**: too large (\\<img src=x onerror=alert(1)\\>)"
+
+
+def test_a_toast_shows_its_message_as_text(monkeypatch):
+    # Gradio shows a toast's message as HTML: a date typed as "<img src=x>" showed an image.
+    from assistant.web.i18n import warn
+
+    toasts = []
+    monkeypatch.setattr(gr, "Warning", lambda message, *args, **kwargs: toasts.append(message))
+    warn("en", "Not a date: “<img src=x onerror=alert(1)> & co”")
+    assert toasts == ["Not a date: “&lt;img src=x onerror=alert(1)&gt; &amp; co”"]
+
+
+def test_marker_titles_and_notices_are_shown_as_written_on_one_line():
+    title = '<img src=x> [x](javascript:alert(1)) *a*\n\n# "b" \\'
+    citation = Citation(marker=1, source="/srv/news/a.txt", title=title, quote="q", start=0, end=1, score=0.9)
+    answer = Answer(text="q [1]", citations=[citation],
+                    notice="The language model could not be reached (/srv/models/secret/model.gguf)")
+    markdown = answer_markdown(answer, turn=0)
+    link = markdown.splitlines()[0]
+    assert link == ('q [[1]](#cite-0-1 "\\<img src=x\\> \\[x\\](javascript:alert(1)) \\*a\\* \\# \'b\' \\\\")'), link
+    assert "/srv/" not in markdown and "(…/model.gguf)" in markdown
+    # a model's (or a quoted article's) Markdown link, image or HTML stays text
+    written = Answer(text="See [click](javascript:alert(1)) ![x](http://t.example/p.png) <script>x</script> [1]",
+                     citations=[citation])
+    assert answer_markdown(written, turn=0).startswith(
+        "See \\[click\\](javascript:alert(1)) \\!\\[x\\](http://t.example/p.png) \\<script\\>x\\</script\\> [[1]]")
+
+
+def test_the_page_names_no_server_folder_in_sources_article_view_or_errors(tmp_path, monkeypatch):
+    from assistant.web.render import public_error, public_path
+
+    monkeypatch.chdir(tmp_path)
+    secret = "/srv/newsroom/private/scraped/port.txt"
+    citation = Citation(marker=1, source=secret, title="Port", quote="Quai.", start=0, end=5, score=1.0,
+                        passage="Quai.", passage_start=0, passage_end=5)
+    answer = Answer(text="Quai. [1]", citations=[citation], question="q")
+    for shown in (sources_html(answer, 0, "en"), article_html(citation, "Quai.", "en")):
+        assert "/srv/newsroom" not in shown and 'title="…/scraped/port.txt"' in shown, shown
+    assert public_path(str(tmp_path / "samples" / "a.txt")) == "samples/a.txt"
+    assert public_error("[Errno 28] No space left on device: '/srv/news/data/uploads/.a.txt.incoming'") == (
+        "[Errno 28] No space left on device: '…/.a.txt.incoming'")
+    # a URL and a fraction are not folders
+    assert public_error("cannot reach http://10.0.0.5:8080/v1 (1/2)") == "cannot reach http://10.0.0.5:8080/v1 (1/2)"
+
+
+def test_the_settings_tab_names_no_server_folder(sample_index, tmp_path):
+    demo = build_app(Assistant(sample_index, data_dir=tmp_path / "data"), panels=[])
+    info = component(demo, "index-info").value
+    assert str(sample_index) not in info and f"…/{sample_index.parent.name}/{sample_index.name}" in info, info
+
+
+def test_a_failure_while_indexing_uploads_names_no_server_folder(tmp_path, monkeypatch):
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    demo = build_app(assistant, panels=[])
+    upload = tmp_path / "browser" / "port.txt"
+    upload.parent.mkdir()
+    upload.write_text("Le port de Brest\n\nUn nouveau quai a ouvert lundi à Brest.\n", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise OSError(f"[Errno 5] Input/output error: '{tmp_path}/index/chroma.sqlite3'")
+
+    monkeypatch.setattr(assistant, "index", broken)
+    report, _ = handler(demo, "index")([str(upload)], True, "en", progress=lambda *args, **kwargs: None)
+    assert str(tmp_path) not in report and "…/chroma.sqlite3" in report, report
+
+
+def test_gradio_copies_of_indexed_uploads_are_deleted(tmp_path, monkeypatch):
+    # Gradio keeps an upload as <its folder>/<hash>/<name> and serves it to whoever has the link: the copy
+    # stayed after the article was indexed, and after it was removed from the index.
+    gradio_folder = tmp_path / "gradio"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(gradio_folder))
+    copy = gradio_folder / "0f3a" / "port.txt"
+    copy.parent.mkdir(parents=True)
+    copy.write_text("Le port de Brest\n\nUn nouveau quai a ouvert lundi à Brest.\n", encoding="utf-8")
+    mine = tmp_path / "mine.txt"  # a file outside Gradio's folder is never touched
+    mine.write_text("Le port du Havre\n\nLes dockers ont cessé le travail mardi au Havre.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    demo = build_app(assistant, panels=[])
+    assert demo.delete_cache  # an upload never indexed goes too, later
+    report, cleared = handler(demo, "index")([str(copy), str(mine)], True, "en", progress=lambda *a, **k: None)
+    assert "Files indexed: 2 of 2" in report and cleared is None
+    assert not copy.exists() and not copy.parent.exists() and mine.exists()
+    assert (tmp_path / "data" / "uploads" / "port.txt").exists()
+
+
+def test_a_login_half_set_up_is_refused_and_an_open_server_is_warned_about(sample_index, caplog):
+    from assistant.settings import SettingsError
+    from assistant.web.app import loopback
+
+    for half in ({"auth_user": "ana"}, {"auth_password": "s3cret"}):
+        with pytest.raises(SettingsError, match="ASSISTANT_AUTH_"):
+            launch_options(Assistant(sample_index, **half))  # it served the page with no login at all
+    options = launch_options(Assistant(sample_index))
+    assert options["show_error"] is False  # an uncaught error's message (a server path) stays in the log
+    assert loopback("127.0.0.1") and loopback("::1") and loopback("localhost") and loopback("127.0.1.1")
+    assert not loopback("0.0.0.0") and not loopback("10.1.2.3") and not loopback("newsroom.lan")
+
+
+def test_a_stored_name_fits_a_file_system_whatever_its_script():
+    for name in ("中" * 100 + ".txt", "㍿" * 66 + ".txt", "é" * 140 + ".md"):
+        stored = safe_name(name)
+        assert len(stored.encode("utf-8")) <= 160 and stored.endswith((".txt", ".md")), stored

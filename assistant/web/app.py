@@ -8,6 +8,7 @@ inputs, so concurrent users never see each other's answers.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import sys
 import warnings
@@ -39,7 +40,16 @@ from .library import (
     table_headers,
 )
 from .panels import NO_PROGRESS, UI, Conversation, Panel, Turn, chain_hooks
-from .render import answer_markdown, article_html, escape_markdown, question_limit_html, sources_html
+from .render import (
+    answer_markdown,
+    article_html,
+    escape_markdown,
+    inline_markdown,
+    public_error,
+    public_path,
+    question_limit_html,
+    sources_html,
+)
 from .reranker import prepare_in_background, status_html
 
 log = logging.getLogger(__name__)
@@ -52,6 +62,10 @@ EXAMPLES = [
 ]
 SAMPLE_NAME = "russie-coree-du-nord.txt"  # samples/: the article the examples ask about
 UPLOAD_HARD_CAP = 4  # times the per-file limit: beyond it Gradio refuses the upload itself
+# Gradio keeps each upload in its temporary folder and serves it to whoever has its link: an upload never
+# indexed (the page closed before "Index the files", a client of the upload route alone) is deleted this long
+# after it came, looked for this often. One that is indexed goes at once (``discard_browser_copies``).
+UPLOAD_SWEEP = (1800, 7200)
 ANSWER_CONCURRENCY = 4  # questions answered at once; the parts are shared and thread-safe
 MAX_WAITING = 2  # questions of one conversation in flight at once: the one answered and one queued
 REPEAT_WINDOW = 1.0  # seconds after a question is sent during which the same one sent again is a repeat, dropped
@@ -123,10 +137,10 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
     def index_info(lang: str, stats: dict | None = None) -> str:
         stats = stats or assistant.stats()
         languages = ", ".join(f"{k} ({v})" for k, v in sorted(stats["languages"].items())) or "—"
-        return t(lang, "settings.index_info", index=stats["index"], model=stats["embedding_model"],
+        return t(lang, "settings.index_info", index=public_path(stats["index"]), model=stats["embedding_model"],
                  articles=stats["articles"], chunks=stats["chunks"], languages=languages)
 
-    with gr.Blocks(title=t("en", "app.title"), analytics_enabled=False) as demo:
+    with gr.Blocks(title=t("en", "app.title"), analytics_enabled=False, delete_cache=UPLOAD_SWEEP) as demo:
         conversation = gr.State(Conversation())
         with gr.Row(elem_id="app-header", equal_height=True):
             with gr.Column(scale=5):
@@ -281,7 +295,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 chosen = pool.get(answerer_name)
             except Exception as error:  # a backend that cannot start must not make the chat unusable
                 warn(lang_value, t(lang_value, "settings.unavailable",
-                                   name=answerer_label(answerer_name, lang_value), reason=error))
+                                   name=answerer_label(answerer_name, lang_value), reason=public_error(error)))
                 chosen = assistant
             with conv.sending:
                 # A double click on Send, or Enter pressed twice, sends the question twice: the second is
@@ -321,7 +335,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             except Exception as error:
                 log.exception("answering %r failed", text)
                 conv.turns[turn].failed = True
-                return Answer(text=t(lang_value, "error.failed", reason=error), question=text, answered=False,
+                return Answer(text=t(lang_value, "error.failed", reason=public_error(error)), question=text,
+                              answered=False,
                               answerer=answerer_name or pool.default)
             return Answer(text=partial.strip(), question=text, answerer=answerer_name or pool.default)
 
@@ -451,8 +466,10 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             except Exception as error:  # the index busy or broken: say so, keep the page alive
                 log.exception("indexing uploads failed")
                 uploads.restore_replaced(saved)
-                return f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}{error}", gr.skip()
+                return (f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}"
+                        f"{inline_markdown(public_error(error))}", gr.skip())
             progress(1.0)
+            discard_browser_copies(paths)
             return report_markdown(saved, report, lang_value), None
 
         # The last run's report would read as this run's under the bar: it goes as the run starts.
@@ -471,8 +488,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         def removal_question(pending: dict | None, lang_value: str) -> str:
             if not pending:
                 return ""
-            return t(lang_value, "library.remove_ask", title=escape_markdown(pending["title"]),
-                     file=escape_markdown(pending["file"]))
+            return t(lang_value, "library.remove_ask", title=inline_markdown(pending["title"]),
+                     file=inline_markdown(pending["file"]))
 
         def ask_removal(doc_id: str | None, shown: list | None, lang_value: str):
             lang_value = normalize(lang_value)
@@ -482,7 +499,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             article = find_article(assistant, doc_id)
             if article is None:  # another session (or the command line) removed it since this page listed it
                 label = next((label for label, value in (shown or [[], []])[1] if value == doc_id), doc_id)
-                return (*hidden, "", t(lang_value, "library.already_removed", title=escape_markdown(label)),
+                return (*hidden, "", t(lang_value, "library.already_removed", title=inline_markdown(label)),
                         *library_view(lang_value, doc_id))
             pending = {"id": article.doc_id, "title": article.title, "file": display_source(article, uploads)}
             return (gr.update(visible=True), pending, removal_question(pending, lang_value), "", *nothing)
@@ -505,22 +522,24 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 return t(lang_value, "library.remove_none")
             article = find_article(assistant, doc_id)
             if article is None:  # another session (or the command line) removed it since this page listed it
-                return t(lang_value, "library.already_removed", title=escape_markdown(title or doc_id))
+                return t(lang_value, "library.already_removed", title=inline_markdown(title or doc_id))
             try:
                 report = remove_article(assistant, uploads, article)
             except IndexBusyError:
                 return t(lang_value, "library.busy")
             except Exception as error:
                 log.exception("removing %s failed", article.source)
-                return f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}{error}"
+                return (f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}"
+                        f"{inline_markdown(public_error(error))}")
             if not report.removed and find_article(assistant, doc_id) is None:  # removed meanwhile, elsewhere
-                return t(lang_value, "library.already_removed", title=escape_markdown(article.title))
+                return t(lang_value, "library.already_removed", title=inline_markdown(article.title))
             if report.failed:
-                reasons = "; ".join(reason_text(reason, lang_value) for reason in report.failed.values())
+                reasons = "; ".join(inline_markdown(public_error(reason_text(reason, lang_value)))
+                                    for reason in report.failed.values())
                 return f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}{reasons}"
             # Named by its file too: an upload and its copy may share a title.
-            return t(lang_value, "library.removed", title=escape_markdown(article.title),
-                     file=escape_markdown(Path(article.source).name))
+            return t(lang_value, "library.removed", title=inline_markdown(article.title),
+                     file=inline_markdown(Path(article.source).name))
 
         def confirm_removal(pending: dict | None, lang_value: str):
             if not pending:  # withdrawn meanwhile (another pick): nothing was confirmed
@@ -560,7 +579,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             except Exception as error:  # the backend cannot start: say why, and keep answering as before
                 lang_value = normalize(lang_value)
                 warn(lang_value, t(lang_value, "settings.unavailable", name=answerer_label(name, lang_value),
-                                   reason=error))
+                                   reason=public_error(error)))
                 return gr.update(value=pool.default)
             return gr.skip()
 
@@ -635,12 +654,50 @@ def _header_html(lang: str) -> str:
     return f"<h1>{t(lang, 'app.title')}</h1><p class='tagline'>{t(lang, 'app.tagline')}</p>"
 
 
+def discard_browser_copies(paths: Sequence[str]) -> None:
+    """Delete Gradio's own copy of each upload (``<its temporary folder>/<hash>/<name>``) once it is stored
+    in the uploads folder and indexed: Gradio serves that copy to whoever has its link, and kept it after the
+    article was removed from the index. Only files in Gradio's folder are touched."""
+    folder = Path(gr.utils.get_upload_folder()).resolve()
+    for path in paths or []:
+        try:
+            temp = Path(path).resolve()
+            if temp.parent.parent != folder or not temp.is_file():
+                continue
+            temp.unlink()
+            temp.parent.rmdir()  # its hash's folder, when nothing else is in it
+        except OSError:
+            continue
+
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def loopback(host: str) -> bool:
+    """Whether ``host`` only listens for this machine (127.0.0.1, ::1, localhost)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() in LOOPBACK_NAMES
+
+
+def login(settings: Any) -> tuple[str, str] | None:
+    """The page's login (user, password), or None. One of the two set without the other is refused: the page
+    silently had no login at all."""
+    user = settings.auth_user or ""
+    password = settings.auth_password.get_secret_value() if settings.auth_password else ""
+    if bool(user) != bool(password):
+        given, missing = (("ASSISTANT_AUTH_USER", "ASSISTANT_AUTH_PASSWORD") if user
+                          else ("ASSISTANT_AUTH_PASSWORD", "ASSISTANT_AUTH_USER"))
+        raise SettingsError(f"{given} is set but {missing} is not: the web app would ask for no login. "
+                            "Set both (or neither, for no login)")
+    return (user, password) if user else None
+
+
 def launch_options(assistant: Assistant) -> dict[str, Any]:
     """``launch()`` arguments from the settings: loopback by default, optional login, upload size limit."""
     settings = assistant.settings
-    auth = None
-    if settings.auth_user and settings.auth_password:
-        auth = (settings.auth_user, settings.auth_password.get_secret_value())
+    auth = login(settings)
     return {
         "server_name": settings.host,
         "server_port": settings.port,
@@ -651,7 +708,9 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
         "css": assets.CSS,
         "theme": theme(),
         "footer_links": ["api"],
-        "show_error": True,
+        # An error no handler caught is logged on the server, whole; the page says only that it failed (its
+        # message may name the server's folders).
+        "show_error": False,
         # Gradio's own lines end with "To create a public link, set `share=True` in `launch()`", which a
         # user of `make run` or `assistant serve` cannot act on: ``start`` says where the page is.
         "quiet": True,
@@ -690,11 +749,16 @@ def warm_up(assistant: Assistant) -> None:
 def start(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blocks:
     """Build the page and serve it from other threads; the reranker's model, if one is set, is prepared
     meanwhile, in the background (a minute the first time): the page answers at once. ``close()`` stops it."""
+    options = launch_options(assistant)  # a login half set up is refused before anything is loaded or served
     warm_up(assistant)
     prepare_in_background(assistant)
     demo = build_app(assistant, panels)
-    demo.queue(default_concurrency_limit=1).launch(**launch_options(assistant), prevent_thread_lock=True)
+    demo.queue(default_concurrency_limit=1).launch(**options, prevent_thread_lock=True)
     print(f"The assistant is at {demo.local_url} (Ctrl-C stops it)", flush=True)
+    if options["auth"] is None and not loopback(str(options["server_name"])):
+        log.warning("the web app listens on %s without a login: anyone who can reach this machine can read, "
+                    "upload and remove articles. Set ASSISTANT_AUTH_USER and ASSISTANT_AUTH_PASSWORD, and serve it "
+                    "behind HTTPS (see the README's Web app section)", options["server_name"])
     return demo
 
 
@@ -716,4 +780,8 @@ def main() -> None:
         # is a traceback quoting the value as given).
         print("\n".join(f"error: {line}" for line in str(error).splitlines()), file=sys.stderr)
         raise SystemExit(2) from None
-    serve(assistant)
+    try:
+        serve(assistant)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -22,7 +22,7 @@ from ..entities import DATE, KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity
 from ..entity_answers import merged_names
 from ..filters import FilterError, day_number
 from .i18n import warn
-from .render import escape_markdown
+from .render import inline_markdown, public_path
 
 GROUPS = {
     "en": {PERSON: "People", PLACE: "Places", ORGANISATION: "Organisations", OTHER: "Other names", DATE: "Dates"},
@@ -91,7 +91,7 @@ def mentions_html(entity: Entity | None, lang: str = "en") -> str:
         items.append(
             f"<div class='entity-mention' data-start='{m.start}' data-end='{m.end}'>"
             f"{html.escape(before)}<mark>{html.escape(m.text)}</mark>{html.escape(after)}"
-            f"<br><small>{html.escape(m.title or m.source)} [{m.start}:{m.end}]</small></div>"
+            f"<br><small>{html.escape(m.title or public_path(m.source))} [{m.start}:{m.end}]</small></div>"
         )
     head = words["mentions"].format(n=entity.mention_count, a=entity.article_count)
     return (f"<div class='entity-mentions'><b>{html.escape(entity.label)}</b> <span>{head}</span>"
@@ -107,11 +107,11 @@ def status_text(filters: dict[str, Any], names: dict[str, str], lang: str = "en"
     # The line is Markdown: a title's "<b>" or "*...*" is shown as written, as everywhere else on the page.
     if filters.get("entity"):
         name = names.get(filters["entity"], filters["entity"])
-        parts.append(words["mentioning"].format(name=escape_markdown(name)))
+        parts.append(words["mentioning"].format(name=inline_markdown(name)))
     if filters.get("source"):
         quoted = "« {} »" if lang == "fr" else "“{}”"
         titles = titles or {}
-        parts.append(", ".join(escape_markdown(quoted.format(titles[s]) if s in titles else str(s))
+        parts.append(", ".join(inline_markdown(quoted.format(titles[s]) if s in titles else str(s))
                                for s in filters["source"]))
     if filters.get("since"):
         parts.append(f"≥ {filters['since']}")

@@ -8,6 +8,7 @@ library reports) has to follow the same choice.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -334,8 +335,10 @@ def question_reason(error: Exception, lang: str) -> str:
 
 
 def warn(lang: str, message: str) -> None:
-    """A toast titled in the page's language (Gradio's default title is the English "Warning")."""
-    gr.Warning(message, title=t(lang, "toast.warning"))
+    """A toast titled in the page's language (Gradio's default title is the English "Warning"). The message is
+    text: Gradio shows a toast's message as HTML, and it may quote what a user typed or a server said ("Not a
+    date: “<img src=x>”" showed an image)."""
+    gr.Warning(html.escape(str(message), quote=False), title=t(lang, "toast.warning"))
 
 
 def add_strings(strings: dict[str, dict[str, str]]) -> None:

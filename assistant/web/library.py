@@ -7,7 +7,8 @@ user edited the article) and replaces it, so the index updates that article inst
 unless the user unticks that, or the name came twice in one batch: then it is kept beside, as
 ``name-2.txt``. A replaced file is kept aside until its successor is indexed: if the new version fails,
 the old one comes back, and the article already indexed keeps its file.
-Files are only ever read by the loaders, never executed or served back.
+Files are only ever read by the loaders, never executed or served back (Gradio's own copy of an upload, which
+its file route serves, is deleted once the file is indexed: ``app.discard_browser_copies``).
 """
 
 from __future__ import annotations
@@ -28,9 +29,13 @@ from ..reasons import Reason
 from ..store import Article
 from ..types import IndexReport
 from .i18n import STRINGS, normalize, t
+from .render import code_span, escape_markdown, inline_markdown, public_error, public_path
 
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
-MAX_STEM = 100
+MAX_STEM = 100  # characters of a stored name's stem
+# ... and bytes: a file system takes 255 bytes in a name, which 100 Chinese characters (300 bytes) passed, and
+# the stored name gets a "-2" or the hidden ".<name>.incoming" beside it around them.
+MAX_STEM_BYTES = 150
 
 
 def browser_name(name: str) -> str:
@@ -47,8 +52,9 @@ def safe_name(name: str) -> str:
     if not dot:
         stem, suffix = base, ""
     stem = re.sub(r"-{2,}", "-", _UNSAFE.sub("-", stem)).strip(".-_") or "article"
-    suffix = _UNSAFE.sub("", suffix).lower()
-    return stem[:MAX_STEM] + (f".{suffix}" if suffix else "")
+    suffix = _UNSAFE.sub("", suffix).lower()[:16]
+    stem = stem[:MAX_STEM].encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore").rstrip(".-_") or "article"
+    return stem + (f".{suffix}" if suffix else "")
 
 
 def _digest(path: Path) -> str:
@@ -214,21 +220,25 @@ def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -
     ok = 0
     colon = t(lang, "punct.colon")  # "fichier.txt : indexé"
     for upload in uploads:
-        name = f"`{upload.name}`"
+        # Everything here is shown as written: a file's name as the browser sent it (a line break in it ended
+        # the list item and started Markdown of its own), a reason quoting a page's text (an image in it was
+        # fetched from its server as the report was shown), a stored name's "_".
+        name = code_span(upload.name)
         if upload.stored is None:
-            lines.append(f"- ✗ {name}{colon}**{t(lang, 'report.failed')}**{colon}{upload.reason}")
+            lines.append(f"- ✗ {name}{colon}**{t(lang, 'report.failed')}**{colon}{inline_markdown(upload.reason)}")
             continue
         source = str(upload.stored)
-        extra = f" ({t(lang, 'report.renamed', name=upload.stored.name)})" if upload.renamed else ""
+        stored = escape_markdown(upload.stored.name)
+        extra = f" ({t(lang, 'report.renamed', name=stored)})" if upload.renamed else ""
         if upload.previous is not None:
             extra = f" ({t(lang, 'report.replaced')})"
         if source in report.failed:
-            lines.append(f"- ✗ {name}{colon}**{t(lang, 'report.failed')}**{colon}"
-                         f"{reason_text(report.failed[source], lang)}")
+            reason = public_error(reason_text(report.failed[source], lang))
+            lines.append(f"- ✗ {name}{colon}**{t(lang, 'report.failed')}**{colon}{inline_markdown(reason)}")
             continue
         ok += 1
         if source in report.duplicates:
-            status = t(lang, "report.duplicate", twin=Path(report.duplicates[source]).name)
+            status = t(lang, "report.duplicate", twin=inline_markdown(Path(report.duplicates[source]).name))
         elif source in report.added:
             status = t(lang, "report.added")
         elif source in report.updated:
@@ -244,13 +254,9 @@ def display_source(article: Article, uploads: UploadStore) -> str:
     """Where an article comes from, without the server's folders (the page showed every visitor
     '/home/…/samples/russie-coree-du-nord.txt'): an upload by its file name, another file relative to the
     folder the server runs in, else by its folder's name and its own."""
-    path = Path(article.source)
     if uploads.contains(article.source):
-        return path.name
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return f"…/{path.parent.name}/{path.name}" if path.parent.name else path.name
+        return Path(article.source).name
+    return public_path(article.source)
 
 
 def article_rows(assistant: Assistant, uploads: UploadStore,

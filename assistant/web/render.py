@@ -17,11 +17,61 @@ from .i18n import STRINGS, t
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$!])")
 _ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")
 CITE_PREFIX = "#cite-"
+# Control characters (a file name sent with a line break in it), and the line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# An absolute path in a message (an operating system's or a library's): "…/" and its last part are shown.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w/:.~\\-])~?/(?:[^\s/'\"`<>()\[\]]+/)+([^\s/'\"`<>()\[\],;:]*)")
 
 
 def escape_markdown(text: str) -> str:
     """Text shown literally by the chat's Markdown renderer (no emphasis, links, HTML or LaTeX)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+
+
+def visible(text: str) -> str:
+    """A name on one line as it was written: a control character it holds (a line break, which could end the
+    list item or paragraph it is shown in and start Markdown of its own) is shown as its symbol ("␊")."""
+    def symbol(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+    return _CONTROL.sub(symbol, str(text))
+
+
+def code_span(text: str) -> str:
+    """``text`` as a Markdown code span, shown as written: fenced by more backticks than it holds in a row, its
+    control characters (a line break would end the span, and the list item around it) shown as symbols."""
+    text = visible(text)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def inline_markdown(text: str) -> str:
+    """A title or message for one line of Markdown: shown as written, its line breaks and runs of spaces as one
+    space (a file's own name keeps its line breaks as symbols: ``escape_markdown(visible(name))``)."""
+    return escape_markdown(visible(" ".join(str(text).split())))
+
+
+def public_path(source: str) -> str:
+    """Where a file is, as the page may say it to any visitor: relative to the folder the server runs in,
+    else its folder's name and its own ("…/news/port.txt"), never the server's whole path."""
+    path = Path(str(source))
+    if not path.is_absolute():
+        return str(source)
+    cwd = Path.cwd()
+    if cwd != Path(cwd.anchor):
+        try:
+            return path.relative_to(cwd).as_posix()
+        except ValueError:
+            pass
+    return f"…/{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
+def public_error(error: object) -> str:
+    """An error's message for the page: its absolute paths (the server's folders) cut to their last part,
+    on one line. The whole message is logged on the server."""
+    return visible(" ".join(_ABSOLUTE_PATH.sub(lambda m: f"…/{m.group(1)}", str(error)).split()))
 
 
 def cite_href(turn: int, marker: int) -> str:
@@ -42,14 +92,19 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         citation = cited.get(marker)
         if citation is None:
             return match.group(0)
-        title = (citation.title or Path(citation.source).name).replace('"', "'").replace("\\", "")
-        title = _MARKDOWN_SPECIAL.sub("", title)
-        return f'[[{marker}]]({cite_href(turn, marker)} "{title}")'
+        return f'[[{marker}]]({cite_href(turn, marker)} "{link_title(citation.title or Path(citation.source).name)}")'
 
     text = _ESCAPED_MARKER.sub(link, escape_markdown(answer.text))
     if answer.notice:
-        text += f"\n\n*{escape_markdown(answer.notice)}*"
+        # the notice is the assistant's (filters, a model that failed): a model file's path is cut there too
+        text += f"\n\n*{inline_markdown(public_error(answer.notice))}*"
     return text
+
+
+def link_title(title: str) -> str:
+    """A Markdown link's title (the marker's tooltip), shown as written: "<b>", "[x](y)" and "*" stay text,
+    and it can end neither the title (a double quote is shown as a single one) nor the link."""
+    return inline_markdown(title).replace('"', "'")
 
 
 def question_limit_html(lang: str, limit: int) -> str:
@@ -141,7 +196,8 @@ def source_card(citations: Citation | Sequence[Citation], turn: int, active: int
         f'<header><span class="markers">{labels}</span>'
         f'<span class="source-title">{html.escape(title)}</span></header>'
         f'<div class="source-meta">{_published(first, lang)}<span class="source-file" '
-        f'title="{html.escape(first.source)}">{html.escape(name)}</span>{_mentions(group, counted, lang)}</div>'
+        f'title="{html.escape(public_path(first.source))}">{html.escape(name)}</span>'
+        f"{_mentions(group, counted, lang)}</div>"
         f"{_passage_html(group, active)}"
         f'<button type="button" class="open-article" data-turn="{turn}" data-marker="{opened}">'
         f"{t(lang, 'sources.open')}</button>"
@@ -218,7 +274,7 @@ def article_html(citation: Citation, text: str | None, lang: str) -> str:
     back = f'<button type="button" class="back-to-sources">{t(lang, "article.back")}</button>'
     head = (f'{back}<div class="article-head"><span class="marker">[{citation.marker}]</span> '
             f'<b>{html.escape(citation.title or name)}</b><div class="source-meta">{_published(citation, lang)}'
-            f'{t(lang, "article.from")} <span class="source-file" title="{html.escape(citation.source)}">'
+            f'{t(lang, "article.from")} <span class="source-file" title="{html.escape(public_path(citation.source))}">'
             f'{html.escape(name)}</span></div></div>')
     if text is None:
         return f'<div class="article-view">{head}<p class="sources-note">{t(lang, "article.missing")}</p></div>'

@@ -15,6 +15,7 @@ import threading
 from ..api import Assistant
 from ..reranking import Reranker
 from .i18n import t
+from .render import public_error
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def prepare_in_background(assistant: Assistant) -> threading.Thread | None:
 def status_html(reranker: Reranker, lang: str) -> str:
     """The reranker's line on the page: preparing, ready, or why it is off."""
     readiness = reranker.readiness()
-    values = {"reason": html.escape(readiness.error)} if readiness.state == "failed" else {}
+    values = {"reason": html.escape(public_error(readiness.error))} if readiness.state == "failed" else {}
     return (f'<p class="reranker-status" data-state="{readiness.state}">'
             f"{t(lang, f'reranker.{readiness.state}', **values)}</p>")
 
