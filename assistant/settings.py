@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import operator
 import os
 import re
 from collections.abc import Mapping
@@ -304,9 +305,10 @@ def check_k(k: object) -> int | None:
         return None
     low, high = Settings.bounds("k")
     try:
-        number = int(k.strip()) if isinstance(k, str) else k
-    except ValueError:
+        # numpy's integers too (a notebook's k from a DataFrame), which are no int; not a float, nor a bool.
+        number = int(k.strip()) if isinstance(k, str) else None if isinstance(k, bool) else operator.index(k)
+    except (ValueError, TypeError):
         number = None
-    if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+    if number is None or not low <= number <= high:
         raise ValueError(f"k must be a whole number between {low} and {high} (as ASSISTANT_K), not {k!r}")
     return number

@@ -360,3 +360,18 @@ def test_filters_that_cannot_match_are_refused_as_such(sample_assistant):
     with pytest.raises(FilterError, match=r"^since \(2025-03\) is after until \(2024-01\): no date is both$"):
         sample_assistant.ask(WEAPONS, filters={"since": "2025-03", "until": "2024-01"})
     assert not sample_assistant.ask(WEAPONS, filters={"since": "2024-01", "until": "2024-01"}).answered  # undated
+
+
+def test_a_numpy_integer_is_taken_as_a_number_of_passages(sample_assistant):
+    # A notebook's numbers come from numpy or a DataFrame: ask(k=np.int64(3)) was refused ("k must be a whole
+    # number ... not np.int64(3)"), though Assistant(k=np.int64(3)) took it.
+    import numpy as np
+
+    expected = sample_assistant.ask(WEAPONS, k=3).citations
+    for k in (np.int64(3), np.int32(3)):
+        assert sample_assistant.ask(WEAPONS, k=k).citations == expected
+        assert len(sample_assistant.retrieve(WEAPONS, k=k)) == len(sample_assistant.retriever.invoke(WEAPONS, k=k)) == 3
+        assert type(sample_assistant.check_k(k)) is int
+    for bad in (np.float64(2.5), np.int64(0), True):
+        with pytest.raises(ValueError, match="k must be a whole number"):
+            sample_assistant.ask(WEAPONS, k=bad)
