@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sized
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ def describe_filters(filters: dict[str, Any], assistant: Any, language: str = "e
     titles: dict[str, str] | None = None
     parts = []
     for key, value in filters.items():
-        if value in (None, "", [], ()):
+        if _unset(value):
             continue
         key = _SAME_KEY.get(key, key)
         shown = []
@@ -109,13 +109,13 @@ def build_where(filters: dict[str, Any] | None, assistant: Any) -> dict[str, Any
     if not is_friendly(filters):
         return filters
     since, until = filters.get("since"), filters.get("until")
-    if since not in (None, "") and until not in (None, "") \
+    if not _unset(since) and not _unset(until) \
             and day_number(since, end=False) > day_number(until, end=True):
         # It matched nothing, and the refusal blamed the articles' dates.
         raise FilterError(f"since ({since}) is after until ({until}): no date is both")
     clauses: list[dict[str, Any]] = []
     for key, value in filters.items():
-        if value in (None, "", [], ()):
+        if _unset(value):
             continue
         if key in CHUNK_FIELDS and _operator(value):
             # {"language": {"$in": [...]}}: Chroma's own on the chunk field, not a friendly value (it was
@@ -271,7 +271,21 @@ def published_on_days(keys: Iterable[str]) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$or": clauses}
 
 
+def _is_list(value: Any) -> bool:
+    """A list, tuple or set, or a numpy array or pandas Series (a notebook's column of sources); not a name."""
+    return isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping)
+
+
+def _unset(value: Any) -> bool:
+    """No filter: ``None``, ``""`` or nothing listed. Not ``value in (None, "", [])``, which compares a
+    numpy value (``since=np.int64(2024)``, ``source=df.source``) element-wise and raised "The truth value of
+    an empty array is ambiguous"."""
+    if value is None or isinstance(value, str):
+        return not value
+    return _is_list(value) and isinstance(value, Sized) and len(value) == 0
+
+
 def _as_list(value: Any) -> list[str]:
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if _is_list(value):
         return [str(v) for v in value]
     return [str(value)]  # a name, or a year or date given as such (``since=2024``)

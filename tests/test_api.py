@@ -375,3 +375,22 @@ def test_a_numpy_integer_is_taken_as_a_number_of_passages(sample_assistant):
     for bad in (np.float64(2.5), np.int64(0), True):
         with pytest.raises(ValueError, match="k must be a whole number"):
             sample_assistant.ask(WEAPONS, k=bad)
+
+
+def test_filter_values_from_numpy_or_pandas_are_read_as_python_ones(sample_assistant):
+    # A notebook's filters come from a DataFrame: a year (since=np.int64(2030)) or a column of sources
+    # (source=df.source) raised "The truth value of an empty array (of a Series) is ambiguous".
+    import numpy as np
+    import pandas as pd
+
+    source = sample_assistant.articles()[0].source
+    expected = sample_assistant.ask(WEAPONS, filters={"source": [source]})
+    assert expected.answered and expected.notice
+    for sources in (np.array([source]), pd.Series([source])):
+        answer = sample_assistant.ask(WEAPONS, filters={"source": sources})
+        assert (answer.text, answer.notice, answer.citations) == (expected.text, expected.notice, expected.citations)
+    for since in (np.int64(2030), np.datetime64("2030-01-01")):
+        answer = sample_assistant.ask(WEAPONS, filters={"since": since})
+        assert not answer.answered and "published since 2030" in answer.text
+    assert sample_assistant.where({"lang": np.array(["fr", "en"])}) == sample_assistant.where({"lang": ["fr", "en"]})
+    assert sample_assistant.where({"source": pd.Series([], dtype=str)}) is None  # nothing in it, as []
