@@ -447,18 +447,23 @@ def _count(values: Iterable[str]) -> dict[str, int]:
 
 
 _default: Assistant | None = None
+_default_environment: dict[str, str] = {}  # the ASSISTANT_* variables it was made under
 _default_lock = threading.Lock()
 
 
 def default_assistant() -> Assistant:
-    global _default
+    """The assistant ``answer`` asks: made again when an ``ASSISTANT_*`` variable has changed since (a notebook's
+    ``%env ASSISTANT_INDEX_DIR=...`` after a first ``answer()`` was not read, and the old folder kept answering).
+    The one replaced is not closed: another thread may be asking it still."""
+    global _default, _default_environment
+    environment = {name: value for name, value in os.environ.items() if name.startswith("ASSISTANT_")}
     with _default_lock:
-        if _default is None:
-            _default = Assistant()
+        if _default is None or environment != _default_environment:
+            _default, _default_environment = Assistant(), environment
         return _default
 
 
 def answer(question: str, **kwargs: Any) -> Answer:
-    """Answer a question from the default index (``ASSISTANT_INDEX_DIR``, else ``index/``); ``kwargs``
-    are ``Assistant.ask``'s (``k``, ``filters``, ``history``)."""
+    """Answer a question from the default index (``ASSISTANT_INDEX_DIR``, else ``index/``; the ``ASSISTANT_*``
+    variables as they are at this call); ``kwargs`` are ``Assistant.ask``'s (``k``, ``filters``, ``history``)."""
     return default_assistant().ask(question, **kwargs)

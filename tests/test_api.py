@@ -394,3 +394,19 @@ def test_filter_values_from_numpy_or_pandas_are_read_as_python_ones(sample_assis
         assert not answer.answered and "published since 2030" in answer.text
     assert sample_assistant.where({"lang": np.array(["fr", "en"])}) == sample_assistant.where({"lang": ["fr", "en"]})
     assert sample_assistant.where({"source": pd.Series([], dtype=str)}) is None  # nothing in it, as []
+
+
+def test_the_module_level_answer_follows_a_changed_index_variable(sample_index, tmp_path, monkeypatch):
+    # In a notebook, `%env ASSISTANT_INDEX_DIR=...` after a first answer() was not read: answer() kept the
+    # assistant its first call made, and went on saying that the folder named before held no article.
+    import assistant.api as api
+    from assistant import answer
+
+    monkeypatch.setattr(api, "_default", None)
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "empty"))
+    refused = answer(WEAPONS)
+    assert not refused.answered and str(tmp_path / "empty") in refused.text
+    assert api.default_assistant() is api.default_assistant()  # made once while the variables stay
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(sample_index))
+    assert answer(WEAPONS).answered
+    assert api.default_assistant().settings.index_dir == sample_index
