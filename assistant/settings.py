@@ -6,7 +6,7 @@ import difflib
 import operator
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -249,14 +249,19 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
                 warnings.append(f"{name} is ignored: variable names are case-sensitive and the assistant's are in "
                                 f"capitals (did you mean {ENV_PREFIX}{wanted}?)")
             continue
-        # A near spelling (CHUNKSIZE), else a setting named by one of its words (TOP_K: K), else one whose
-        # name goes on from it (INDEX: INDEX_DIR).
-        near = difflib.get_close_matches(wanted, fields, n=1, cutoff=0.75) or [
-            field for field in fields if field in wanted.split("_")] or [
-            field for field in fields if field.startswith(wanted + "_")]
-        hint = f" (did you mean {ENV_PREFIX}{near[0]}?)" if near else ""
+        near = nearest_setting(wanted, fields)
+        hint = f" (did you mean {ENV_PREFIX}{near}?)" if near else ""
         warnings.append(f"{name} is not a setting of the assistant and is ignored{hint}")
     return warnings
+
+
+def nearest_setting(wanted: str, fields: Sequence[str]) -> str | None:
+    """The setting a misspelt name may mean: a near spelling (CHUNKSIZE), else a setting named by one of its
+    words (TOP_K: K), else one whose name goes on from it (INDEX: INDEX_DIR); ``None`` when none is near."""
+    near = difflib.get_close_matches(wanted, fields, n=1, cutoff=0.75) or [
+        field for field in fields if field in wanted.split("_")] or [
+        field for field in fields if field.startswith(wanted + "_")]
+    return near[0] if near else None
 
 
 class SettingsError(ValueError):
@@ -291,7 +296,9 @@ def invalid_settings(error: Any, given: Mapping[str, str]) -> list[str]:
         rule = str(problem.get("msg", "")).removeprefix("Value error, ")
         rule = rule[:1].lower() + rule[1:]
         if problem.get("type") == "extra_forbidden":
-            lines.append(f"{where}: no such setting")
+            # An argument (Assistant(top_k=8)) said only this, where its variable got a hint.
+            near = nearest_setting(field, sorted(Settings.model_fields))
+            lines.append(f"{where}: no such setting" + (f" (did you mean {near}?)" if near else ""))
         else:
             lines.append(f"{where}={value!r}: {rule}")
     return lines

@@ -410,3 +410,17 @@ def test_the_module_level_answer_follows_a_changed_index_variable(sample_index, 
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(sample_index))
     assert answer(WEAPONS).answered
     assert api.default_assistant().settings.index_dir == sample_index
+
+
+def test_a_misspelt_argument_is_refused_with_the_setting_it_may_mean(tmp_path):
+    # ASSISTANT_TOP_K warned "did you mean ASSISTANT_K?"; the same typo as an argument said only "no such setting".
+    from assistant import Settings
+
+    for typo, meant in (("top_k", "k"), ("chunksize", "chunk_size"), ("index", "index_dir"),
+                        ("embeding_model", "embedding_model")):
+        with pytest.raises(SettingsError, match=rf"^{typo}: no such setting \(did you mean {meant}\?\)$"):
+            Assistant(tmp_path, **{typo: 3})
+    with pytest.raises(SettingsError, match=r"^top_k: no such setting \(did you mean k\?\)$"):
+        Assistant(settings=Settings(k=3), top_k=8)
+    with pytest.raises(SettingsError, match=r"^zzz: no such setting$"):
+        Assistant(tmp_path, zzz=1)
