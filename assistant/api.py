@@ -190,6 +190,9 @@ class Assistant:
               embedding_progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
         """Index files and folders; unchanged files are skipped, changed ones replaced.
 
+        ``prune``: also remove the indexed articles under the paths given whose files are gone. ``wait``: wait
+        (up to 10 minutes) for another writer, a process or another ``Assistant``, instead of raising
+        ``IndexBusyError`` at once.
         ``progress(files begun, files in all, path)`` as each file is reached;
         ``embedding_progress(texts embedded, texts to embed, path)`` while the embedding of the next files
         (most of the time) goes on. A Chroma server lost mid-run raises ``StoreUnreachableError``, and a
@@ -202,7 +205,8 @@ class Assistant:
 
     def remove(self, sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
                wait: bool = False) -> IndexReport:
-        """Remove articles from the index: by source path, by folder (all under it) or by doc id; one or several."""
+        """Remove articles from the index: by source path, by folder (all under it) or by doc id; one or several.
+        ``wait``: as ``index``'s. A name not in the index is in the report's ``failed``."""
         if isinstance(sources, str | os.PathLike):
             sources = [sources]
         # A list was once made one name of ("['a.txt', 'b.txt']"): "not in the index", nothing removed.
