@@ -47,6 +47,18 @@ log = logging.getLogger(__name__)
 class StoreError(Exception):
     """Base of the store's own errors."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Made again from its message and attributes, not by calling it with the message alone: those that take
+        # a URL and a cause, or a folder and two models, could not be unpickled, and a process pool's worker
+        # that raised one broke the pool ("BrokenProcessPool") instead of passing it on.
+        return _unpickled, (type(self), self.args), self.__dict__
+
+
+def _unpickled(kind: type[StoreError], args: tuple[Any, ...]) -> StoreError:
+    error = Exception.__new__(kind)
+    error.args = args
+    return error
+
 
 class StoreStoppedError(StoreError):
     """The store can take no more writes, whatever the file: a run it meets stops there.

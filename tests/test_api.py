@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -296,7 +297,6 @@ def test_an_answer_under_filters_says_so_answered_or_not(sample_assistant):
 def test_the_readmes_python_example_runs_as_written(tmp_path):
     # Its `from assistant import answer` replaced the `answer` it had just made, and the follow-up the text
     # then showed, `history=[answer]`, raised (a developer's review, 2026-12-06).
-    import re
     import subprocess
     import sys
 
@@ -424,3 +424,28 @@ def test_a_misspelt_argument_is_refused_with_the_setting_it_may_mean(tmp_path):
         Assistant(settings=Settings(k=3), top_k=8)
     with pytest.raises(SettingsError, match=r"^zzz: no such setting$"):
         Assistant(tmp_path, zzz=1)
+
+
+def test_the_store_errors_come_back_whole_from_a_process_pool(sample_index, tmp_path, monkeypatch):
+    # A script that asks in worker processes (ProcessPoolExecutor, joblib) got "BrokenProcessPool: a process
+    # in the process pool was terminated abruptly" instead of the error: pickled back as their message
+    # alone, StoreUnreachableError, StoreFullError and ModelMismatchError could not be made again.
+    import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    from servers import free_port
+
+    from assistant import ModelMismatchError, StoreFullError, StoreUnreachableError, answer
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", url)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with pytest.raises(StoreUnreachableError, match=re.escape(url)):
+            pool.submit(answer, WEAPONS).result(timeout=300)
+    monkeypatch.delenv("ASSISTANT_CHROMA_URL")
+    with pytest.raises(ModelMismatchError) as mismatch:
+        Assistant(sample_index, embedding_model="all-MiniLM-L6-v2").ask(WEAPONS)
+    for error in (mismatch.value, StoreFullError(str(tmp_path), "no space left on device")):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error) and vars(again) == vars(error)
