@@ -108,6 +108,15 @@ class Assistant:
             for name in ("lexical", "retriever", "chain", "retrieval_chain", "indexer", "entity_index", "answerer"):
                 self.__dict__.pop(name, None)  # they hold the store or the cache
 
+    def _reopen_if_deleted(self) -> None:
+        """Let go of an index folder deleted since the parts opened it, so that they are built on the folder as
+        it is now. A notebook's "start over" (``rm -rf index``, then the same assistant indexing again) said
+        "1 unchanged" and wrote nothing: Chroma went on with the deleted files, which answered the questions
+        until a restart found no article."""
+        store = self.__dict__.get("store")
+        if store is not None and store.deleted():
+            self.close()
+
     def __enter__(self) -> Assistant:
         return self
 
@@ -198,6 +207,7 @@ class Assistant:
         (most of the time) goes on. A Chroma server lost mid-run raises ``StoreUnreachableError``, and a
         full disk ``StoreFullError`` (both ``StoreStoppedError``), whose ``report`` says what was indexed.
         """
+        self._reopen_if_deleted()
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
         return self.indexer.index(paths, prune=prune, wait=wait, progress=progress,
@@ -207,6 +217,7 @@ class Assistant:
                wait: bool = False) -> IndexReport:
         """Remove articles from the index: by source path, by folder (all under it) or by doc id; one or several.
         ``wait``: as ``index``'s. A name not in the index is in the report's ``failed``."""
+        self._reopen_if_deleted()
         if isinstance(sources, str | os.PathLike):
             sources = [sources]
         # A list was once made one name of ("['a.txt', 'b.txt']"): "not in the index", nothing removed.
@@ -215,6 +226,7 @@ class Assistant:
     def check(self, *, repair: bool = False, wait: bool = False) -> CheckReport:
         """Does the manifest agree with the store (and BM25 with both)? ``repair=True`` makes it so. The
         report: ``ok``, ``problems``, ``repaired``, ``summary()``."""
+        self._reopen_if_deleted()
         from .maintenance import check
 
         return check(self.indexer, repair=repair, wait=wait)
@@ -222,6 +234,7 @@ class Assistant:
     # -- reading
     def retrieve(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Document]:
         """The passages best matching the question, best first, with ``score`` in their metadata."""
+        self._reopen_if_deleted()
         question = self.check_question(question)
         k = self.check_k(k)
         return self.retriever.search(question, k=k or self.settings.k, where=self.where(filters))
@@ -235,11 +248,13 @@ class Assistant:
         answer_text)`` pairs, the earlier ``Answer`` objects, ``{"question", "answer"}`` dicts or LangChain
         messages, so that a follow-up ("and who supplies them?") is understood.
         """
+        self._reopen_if_deleted()
         return self.chain.invoke({"question": question, "k": k, "filters": filters, "history": history})
 
     async def aask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                    history: Sequence[Any] | None = None) -> Answer:
         """``ask`` for asyncio code (a notebook, a web server's handler): the chain's ``ainvoke``."""
+        self._reopen_if_deleted()
         chain = self.__dict__.get("chain")
         if chain is None:
             # Its first use opens the store (a Chroma server: up to its timeout) and loads the embedding
@@ -254,6 +269,7 @@ class Assistant:
         With an LLM answerer the pieces are the model's tokens; the final ``Answer`` is what counts (its
         citations checked, bad markers removed, or the extractive answer when the model failed).
         """
+        self._reopen_if_deleted()
         if not callable(getattr(self.answerer, "stream", None)):
             answer = self.ask(question, k=k, filters=filters, history=history)
             yield from re.findall(r"\S+\s*", answer.text)
@@ -337,11 +353,13 @@ class Assistant:
 
     def articles(self) -> list[Article]:
         """The indexed articles: source, title, language, publication date, passages (``assistant list``)."""
+        self._reopen_if_deleted()
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)
 
     def article_text(self, source_or_id: str) -> str | None:
         """An article's text, named as a source filter names it: path, file name, doc id, or a piece of its
         file name or title that names that one article only."""
+        self._reopen_if_deleted()
         from .filters import resolve_sources
 
         articles = self.store.get_articles().values()
@@ -354,6 +372,7 @@ class Assistant:
     def entities(self, kind: str | None = None, source: str | None = None) -> list[Entity]:
         """People, places, organisations, other names and dates (``kind``), across the articles or in
         one (``source``: path, file name or doc id); each with its mentions as passages with offsets."""
+        self._reopen_if_deleted()
         from .entities import KINDS
         from .filters import FilterError, resolve_sources
 
@@ -376,6 +395,7 @@ class Assistant:
     def stats(self) -> dict[str, Any]:
         """What the index holds: its location, the embedding model, counts of articles, copies and
         passages, the articles' languages, and the answerer (``assistant stats --json`` prints it)."""
+        self._reopen_if_deleted()
         articles = self.store.get_articles()
         return {
             "index": self.store.location,

@@ -365,6 +365,15 @@ def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0):
             raise
 
 
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """Which file is at ``path`` (device and inode), ``None`` when none is."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 def _forget_system(folder: Path) -> None:
     """Chroma keeps one system per folder for the life of the process, and hands it to every later client
     of that folder: once the folder is deleted (a test's temporary index, "start over"), that system
@@ -428,6 +437,7 @@ class Store:
             # "No articles are indexed yet in http://host:8000" sent the operator looking for the wrong thing.
             self.location += f" (namespace {namespace})"
         self.client = make_client(index_dir, chroma_url, timeout)
+        self._database = None if chroma_url else _file_id(index_dir / "chroma" / "chroma.sqlite3")
         try:
             self._open(embeddings, chroma_url, namespace)
         except BaseException:
@@ -486,6 +496,11 @@ class Store:
             return
         # An embedded Chroma reads the setting when it opens the collection.
         self.follow_other_writers(force=True)
+
+    def deleted(self) -> bool:
+        """Whether the index folder was deleted (or deleted and made again) since this store opened it: Chroma
+        goes on reading and writing the deleted files, where nothing will find them again."""
+        return self._database is not None and _file_id(self.index_dir / "chroma" / "chroma.sqlite3") != self._database
 
     def follow_other_writers(self, force: bool = False) -> None:
         """Reopen an embedded Chroma that another process has changed since it was opened.

@@ -449,3 +449,23 @@ def test_the_store_errors_come_back_whole_from_a_process_pool(sample_index, tmp_
     for error in (mismatch.value, StoreFullError(str(tmp_path), "no space left on device")):
         again = pickle.loads(pickle.dumps(error))
         assert type(again) is type(error) and str(again) == str(error) and vars(again) == vars(error)
+
+
+def test_an_index_folder_deleted_under_an_open_assistant_is_opened_again(tmp_path):
+    # In a notebook, "start over" (`!rm -rf index`, then the cell that indexes, with the same Assistant): the
+    # run said "1 unchanged" and wrote nothing, questions were answered from the deleted files, and after a
+    # restart no article was indexed.
+    article = tmp_path / "kyiv.txt"
+    article.write_text("Kyiv, March 5, 2024. Mayor Vitali Klitschko said drones hit a school.\n", encoding="utf-8")
+    folder, mayor = tmp_path / "index", "Who is the mayor of Kyiv?"
+    news = Assistant(folder)
+    news.index([article])
+    assert news.ask(mayor).answered
+    shutil.rmtree(folder)
+    assert news.ask(mayor).text.startswith("No articles are indexed yet") and news.stats()["articles"] == 0
+    assert news.retrieve(mayor) == [] and news.articles() == []
+    assert news.index([article]).added == [str(article)]
+    assert news.ask(mayor).answered
+    news.close()
+    with Assistant(folder) as again:  # what a restarted notebook finds
+        assert again.stats()["articles"] == 1 and again.ask(mayor).answered
