@@ -871,3 +871,25 @@ def test_a_stored_name_fits_a_file_system_whatever_its_script():
     for name in ("中" * 100 + ".txt", "㍿" * 66 + ".txt", "é" * 140 + ".md"):
         stored = safe_name(name)
         assert len(stored.encode("utf-8")) <= 160 and stored.endswith((".txt", ".md")), stored
+
+
+def test_requests_another_sites_page_makes_are_refused_but_a_link_from_it_opens_the_page():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from assistant.web.app import SameOriginOnly
+
+    async def ok(request):
+        return PlainTextResponse("ok")
+
+    client = TestClient(Starlette(routes=[Route("/{path:path}", ok, methods=["GET", "POST"])],
+                                  middleware=[Middleware(SameOriginOnly)]))
+    for site, mode, method, status in [("cross-site", "cors", "GET", 403), ("cross-site", "no-cors", "POST", 403),
+                                       ("same-site", "cors", "POST", 403), ("cross-site", "navigate", "POST", 403),
+                                       ("cross-site", "navigate", "GET", 200), ("same-origin", "cors", "POST", 200),
+                                       ("none", "navigate", "GET", 200), (None, None, "POST", 200)]:
+        headers = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode} if site else {}
+        assert client.request(method, "/gradio_api/upload", headers=headers).status_code == status, (site, mode)

@@ -199,3 +199,47 @@ def test_hostile_titles_texts_and_file_names_are_shown_as_written_and_run_nothin
         finally:
             context.close()
             chromium.close()
+
+
+CROSS_SITE = """async ([url, data]) => {
+  const answers = [];
+  for (const [method, path, body] of [['GET', 'gradio_api/info'], ['GET', 'config'],
+                                      ['POST', 'gradio_api/upload', data]]) {
+    try {
+      const response = await fetch(url + path, {method, body, credentials: 'include'});
+      answers.push(`${method} ${path} ${response.status} ${(await response.text()).slice(0, 60)}`);
+    } catch (error) {
+      answers.push(`${method} ${path} refused by the browser`);
+    }
+  }
+  return answers;
+}"""
+
+
+def test_another_sites_page_cannot_use_the_app_through_a_logged_in_browser(hostile_app, beacon):
+    # Gradio answers any origin with credentials on a server not reached as localhost, and its login cookie
+    # goes with a request from another site over HTTPS (SameSite=None): a page a journalist opened elsewhere
+    # could read the library and the answers, upload and remove. Here the other site is another port of this
+    # machine (the same site: the login cookie goes with its requests, as it would cross-site over HTTPS).
+    app = hostile_app
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = chromium.new_context()
+        try:
+            assert context.request.post(app.url + "login", form={"username": USER, "password": PASSWORD}).ok
+            page = context.new_page()
+            page.goto(beacon.url + "/elsewhere")
+            form = "(() => { const f = new FormData(); f.append('files', new Blob(['x']), 'x.txt'); return f; })()"
+            answers = page.evaluate(CROSS_SITE.replace("body, credentials", "body: body && eval(body), "
+                                                       "credentials"), [app.url, form])
+            assert all(" 403 " in answer or "refused by the browser" in answer for answer in answers), answers
+            assert not (app.data / "uploads").exists()
+            # a link followed from elsewhere still opens the page
+            page.evaluate("url => { location.href = url; }", app.url)
+            page.wait_for_selector("#question textarea")
+            # and the page itself works: its requests are its own site's
+            page.locator("#tab-library-button").click()
+            page.wait_for_function("() => document.querySelector('#articles').innerText.includes('Russie')")
+        finally:
+            context.close()
+            chromium.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from ..api import Assistant, QuestionError
 from ..indexer import IndexBusyError
@@ -670,6 +671,39 @@ def discard_browser_copies(paths: Sequence[str]) -> None:
             continue
 
 
+class SameOriginOnly:
+    """ASGI middleware: refuses what another site's page makes a browser send here. Gradio answers any origin,
+    with credentials, on a server not reached as localhost: a page on another site that a logged-in journalist
+    opened could read the library and the answers through the API, upload, and remove articles. The browser
+    says where a request comes from (``Sec-Fetch-Site``, whatever proxy stands between): one from another site
+    is refused unless it opens the page (a link followed). Clients that are no browser (the API's, curl) send
+    no such header and need the login as before."""
+
+    SAFE_METHODS = ("GET", "HEAD")
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket") and self.foreign(scope):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            from starlette.responses import PlainTextResponse
+
+            await PlainTextResponse("Refused: a request from another site.", status_code=403)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def foreign(self, scope: dict) -> bool:
+        headers = {name.lower(): value for name, value in scope.get("headers", [])}
+        site = headers.get(b"sec-fetch-site", b"").decode("latin-1").strip().lower()
+        if site not in ("cross-site", "same-site"):  # same-origin, none (typed, a bookmark), or not a browser
+            return False
+        mode = headers.get(b"sec-fetch-mode", b"").decode("latin-1").strip().lower()
+        return not (scope["type"] == "http" and mode == "navigate" and scope.get("method") in self.SAFE_METHODS)
+
+
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
@@ -708,6 +742,7 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
         "css": assets.CSS,
         "theme": theme(),
         "footer_links": ["api"],
+        "app_kwargs": {"middleware": [Middleware(SameOriginOnly)]},
         # An error no handler caught is logged on the server, whole; the page says only that it failed (its
         # message may name the server's folders).
         "show_error": False,
