@@ -83,6 +83,9 @@ def test_names_a_question_asks_about():
     # English capitalises months and days: no thing an article must name ("16 août" in a French text).
     assert question_names("What is the battle of 16 August called?") == []
     assert question_names("What did Theresa May say on Monday?") == ["Theresa May"]
+    # Spanish opens a question with "¿": its first word is capitalised whatever it is, as after a space.
+    assert question_names("¿Cuánto costará el plan de vivienda?") == []
+    assert question_names("¿Quién preside la Comisión Europea?") == ["Comisión Europea"]
 
 
 def test_a_sentence_from_an_article_that_never_names_the_asked_thing_scores_less():

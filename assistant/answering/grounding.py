@@ -94,9 +94,12 @@ def question_names(question: str) -> list[str]:
     if sum(word[:1].isupper() for word in words) * 2 > max(len(words), 2):
         return []  # "WHAT WEAPONS WERE MENTIONED?", "What Weapons Were Mentioned?": capitals tell nothing
     names = []
+    # Where the first word starts: after spaces, and after Spanish's opening "¿" or "¡" ("¿Cuánto costará...?"
+    # was refused for not mentioning "Cuánto").
+    opening = len(question) - len(question.lstrip().lstrip("¿¡").lstrip())
     for match in _NAME_RUN.finditer(question):
         text = re.sub(r"['’]s$", "", match.group(0))  # "China's" asks about China
-        if match.start() == len(question) - len(question.lstrip()):
+        if match.start() == opening:
             text = text.partition(" ")[2].lstrip()
         if _telling(text):
             names.append(text)
