@@ -29,3 +29,31 @@ def test_a_spanish_question_opening_with_its_inverted_mark_is_answered_from_the_
     assert answer.answered, answer.text
     assert any("7.000 millones" in c.quote for c in answer.citations)
 
+
+@pytest.mark.parametrize("question", [
+    "¿Quién ganó la Copa del Mundo de fútbol de 2022?",  # "la", "de": counted as French words
+    "¿Cuál es la tasa de paro en Portugal?",
+    "Qual è la posizione della Polonia sul nucleare?",
+    "Wer hat die Fußball-Weltmeisterschaft 2022 gewonnen?",
+])
+def test_a_question_in_a_language_replies_are_not_written_in_is_refused_in_english(european, question):
+    """Replies are English or French: a Spanish or Italian question was refused in French (its "la" and
+    "de" counted as French words), the next Spanish one in English."""
+    answer = european.ask(question)
+    assert not answer.answered
+    assert answer.text.startswith("The indexed articles do not answer this question."), answer.text
+
+
+@pytest.mark.parametrize(("question", "language"), [
+    ("¿Quién preside la Comisión Europea?", "en"),
+    ("Qual è la posizione della Germania?", "en"),
+    ("Cuándo es la próxima reunión", "en"),
+    ("Quelle est la position du FC Internazionale Milano ?", "fr"),  # lingua: Italian, 0.85
+    ("Que pense Pedro Sánchez de la Russie ?", "fr"),
+    ("Qui est Macron ?", "fr"),
+    ("Qui is the président?", "en"),
+])
+def test_the_reply_language_of_a_question_in_another_language_is_english(question, language):
+    from assistant.language import question_language
+
+    assert question_language(question) == language
