@@ -57,3 +57,22 @@ def test_the_reply_language_of_a_question_in_another_language_is_english(questio
     from assistant.language import question_language
 
     assert question_language(question) == language
+
+
+def test_a_german_date_does_not_end_its_sentence():
+    """German writes a day as an ordinal, "am 1. Juli": the French recogniser German text gets ended the
+    sentence there, and "Die neue Regelung soll am 1." was quoted as the answer."""
+    from assistant.sentences import sentence_spans
+
+    text = ("Berlin, 5. Februar 2025 — Die Bundesregierung hat am Mittwoch beschlossen, die Stromsteuer zu senken. "
+            "Die neue Regelung soll am 1. Juli in Kraft treten. Die Zahl stieg um 3. Das ist viel.")
+    sentences = [text[start:end] for start, end in sentence_spans(text, language="de")]
+    assert "Die neue Regelung soll am 1. Juli in Kraft treten." in sentences
+    assert sentences[0].startswith("Berlin, 5. Februar 2025 — Die Bundesregierung")
+    assert "Das ist viel." in sentences  # a number ending a sentence still ends it
+
+
+def test_a_german_question_is_answered_with_the_whole_german_sentence(european):
+    answer = european.ask("Wann tritt die neue Regelung in Kraft?")
+    assert answer.answered, answer.text
+    assert answer.citations[0].quote == "Die neue Regelung soll am 1. Juli in Kraft treten."
