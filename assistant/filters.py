@@ -84,17 +84,17 @@ def is_friendly(filters: dict[str, Any] | None) -> bool:
     return bool(filters) and any(key in FRIENDLY for key in filters)
 
 
-# Languages as people name them; the index keeps ISO 639-1 codes ("fr", "en").
-_LANGUAGE_NAMES = {"french": "fr", "français": "fr", "francais": "fr", "english": "en", "anglais": "en"}
-
-
 def language_code(value: Any) -> str:
-    """``fr`` for "fr", "FR", "French" or "français"; ``FilterError`` for what names no language ("french"
-    matched no article, and the refusal said that no article matched)."""
+    """``de`` for "de", "DE", "German", "allemand" or "Deutsch"; ``FilterError`` for what names none of the
+    languages an article can be recorded in: "french" matched no article, and the refusal said that no
+    article matched; "german" was refused though German articles were listed as de; "xx" matched nothing."""
+    from .language import language_codes, language_names
+
     text = str(value).strip().lower()
-    code = _LANGUAGE_NAMES.get(text, text)
-    if not (len(code) == 2 and code.isalpha() and code.isascii()):
-        raise FilterError(f"lang takes a language code such as fr or en, not {value!r}")
+    code = language_names().get(text, text)
+    if code not in language_codes():
+        raise FilterError(f"lang takes a language code or name such as fr, en, de or German (one of "
+                          f"{', '.join(language_codes())}), not {value!r}")
     return code
 
 

@@ -17,6 +17,31 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
+@lru_cache(maxsize=1)
+def language_codes() -> tuple[str, ...]:
+    """The ISO 639-1 codes an article's language can be recorded as (those of ``_LANGUAGES``)."""
+    from lingua import Language
+
+    return tuple(sorted(getattr(Language, name).iso_code_639_1.name.lower() for name in _LANGUAGES))
+
+
+@lru_cache(maxsize=1)
+def language_names() -> dict[str, str]:
+    """Each of those languages' code by its names in English, in French and in itself, lower case, with and
+    without accents: "german", "allemand", "deutsch" and "espanol" name de and es."""
+    import unicodedata
+
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for code in language_codes():
+        for locale in ("en", "fr", code):
+            name = Locale(locale).languages[code].lower()
+            folded = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+            names.update({name: code, folded: code})
+    return names
+
+
 def detect_language(text: str, default: str = "") -> str:
     """ISO 639-1 code (``fr``, ``en``...) of the text, or ``default`` when it cannot tell."""
     sample = text[:3000].strip()

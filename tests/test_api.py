@@ -355,7 +355,8 @@ def test_filters_that_cannot_match_are_refused_as_such(sample_assistant):
     assert sample_assistant.ask(WEAPONS, filters={"lang": "French"}).citations == \
         sample_assistant.ask(WEAPONS, filters={"lang": "fr"}).citations != []
     assert sample_assistant.ask(WEAPONS, filters={"lang": "Français"}).notice.endswith("(language: fr).")
-    with pytest.raises(FilterError, match=r"^lang takes a language code such as fr or en, not 'klingon'$"):
+    with pytest.raises(FilterError, match=r"^lang takes a language code or name such as fr, en, de or German "
+                                          r"\(one of ar, de, en, .*\), not 'klingon'$"):
         sample_assistant.ask(WEAPONS, filters={"lang": "klingon"})
     with pytest.raises(FilterError, match=r"^since \(2025-03\) is after until \(2024-01\): no date is both$"):
         sample_assistant.ask(WEAPONS, filters={"since": "2025-03", "until": "2024-01"})

@@ -76,3 +76,22 @@ def test_a_german_question_is_answered_with_the_whole_german_sentence(european):
     answer = european.ask("Wann tritt die neue Regelung in Kraft?")
     assert answer.answered, answer.text
     assert answer.citations[0].quote == "Die neue Regelung soll am 1. Juli in Kraft treten."
+
+
+@pytest.mark.parametrize("name", ["de", "DE", "German", "allemand", "Deutsch"])
+def test_a_language_filter_takes_any_detected_language_by_code_or_name(european, name):
+    """The README says lang takes a code or the language's name: "german" was an error ("lang takes a
+    language code such as fr or en"), with German articles indexed and listed as de."""
+    answer = european.ask("Was sagte Robert Habeck?", filters={"lang": name})
+    assert answer.answered and {c.source.rsplit("/", 1)[-1] for c in answer.citations} == {"de-energie.txt"}
+    assert answer.notice.endswith("(language: de).")
+
+
+@pytest.mark.parametrize("name", ["xx", "klingon", "sv"])
+def test_a_language_filter_naming_no_language_articles_are_detected_in_is_an_error(european, name):
+    """"xx" matched nothing and the reply blamed the articles ("No indexed article matches the filters
+    (language: xx)"); no article can be recorded in a language the detector does not know."""
+    from assistant import FilterError
+
+    with pytest.raises(FilterError, match=rf"^lang takes a language code or name .* not '{name}'$"):
+        european.ask("Was sagte Robert Habeck?", filters={"lang": name})

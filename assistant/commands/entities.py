@@ -22,7 +22,7 @@ def add_filter_arguments(handler):
     """The filter flags, for any command that asks or retrieves."""
     for names, options in [
         (("--source",), {"action": "append", "help": "only this article (path, file name or title words); repeatable"}),
-        (("--lang",), {"action": "append", "help": "only articles in this language (fr, en, ...); repeatable"}),
+        (("--lang",), {"action": "append", "help": "only articles in this language (de or German...); repeatable"}),
         (("--since",), {"help": "only articles published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)"}),
         (("--until",), {"help": "only articles published on or before this date"}),
         (("--entity",), {"action": "append", "help": "only articles mentioning this name (close spellings match)"}),
