@@ -17,7 +17,7 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
-from .language import detect_language, language_confidence
+from .language import article_language, detect_language, language_confidence
 from .reasons import Reason, os_reason
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
@@ -271,7 +271,7 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
             "doc_id": doc_id_for(source),
             "title": title or path.stem,
             "content_hash": content_hash(text, published or ""),
-            "language": detect_language(text),
+            "language": article_language(text),
             "published": published or "",
             "format": kind.lstrip("."),
             "author": _author(author) or byline(text) or "",

@@ -95,3 +95,12 @@ def test_a_language_filter_naming_no_language_articles_are_detected_in_is_an_err
 
     with pytest.raises(FilterError, match=rf"^lang takes a language code or name .* not '{name}'$"):
         european.ask("Was sagte Robert Habeck?", filters={"lang": name})
+
+
+def test_the_language_of_an_article_is_its_own_not_that_of_a_long_statement_it_quotes(european):
+    """A French article quoting an English speech at length was recorded as English: its French sentences
+    were then held to the cross-language bar against French questions, and read by the English models."""
+    languages = {Path(a.source).name: a.language for a in european.articles()}
+    assert languages["fr-citation-en.txt"] == "fr"
+    assert languages == {"fr-budget.txt": "fr", "en-ukraine.txt": "en", "de-energie.txt": "de",
+                         "es-vivienda.txt": "es", "it-migranti.txt": "it", "fr-citation-en.txt": "fr"}
