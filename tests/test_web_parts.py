@@ -256,6 +256,19 @@ def test_a_reply_made_without_a_search_has_no_footer(tmp_path):
             assert ("No passage cited." if lang == "en" else "Aucun passage cité.") in html
 
 
+@pytest.mark.parametrize(("lang", "reply"), [
+    ("en", "Questions are answered in English or French: please ask in one of them."),
+    ("fr", "Les questions sont traitées en anglais ou en français : posez-la dans l'une de ces langues."),
+])
+def test_a_question_in_another_script_is_refused_in_the_page_language_only(lang, reply):
+    # The page said it in English and French at once ("... in one of them. / Les questions sont ..."), whichever
+    # language the reader had chosen.
+    from assistant.web.app import other_script
+
+    assert other_script("Какое оружие упоминалось?", lang, "extractive").text == reply
+    assert other_script("Qui est 金正恩 ?", lang, "extractive") is None  # a name in its own script is a name
+
+
 def test_launch_defaults_are_safe_and_auth_comes_from_settings(sample_index):
     options = launch_options(Assistant(sample_index))
     assert options["server_name"] == "127.0.0.1"

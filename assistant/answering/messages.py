@@ -105,10 +105,13 @@ def unsupported_text(language: str) -> str:
 
 # Replies are written in English or French, and the refusal thresholds were calibrated for questions in
 # them: a question in Chinese about the weather scored 0.89 against a French article on weapons, above the
-# bar, and was answered with two unrelated sentences.
-OTHER_SCRIPT = ("Questions are answered in English or French: please ask in one of them. / Les questions sont "
-                "traitées en anglais ou en français : posez-la dans l'une de ces langues.")
+# bar, and was answered with two unrelated sentences. Said in one language, never both at once: English,
+# or the web page's language.
+OTHER_SCRIPT = {
+    "en": "Questions are answered in English or French: please ask in one of them.",
+    "fr": "Les questions sont traitées en anglais ou en français : posez-la dans l'une de ces langues.",
+}
 
 
-def other_script_text() -> str:
-    return OTHER_SCRIPT
+def other_script_text(language: str = "en") -> str:
+    return OTHER_SCRIPT.get(language, OTHER_SCRIPT["en"])

@@ -19,8 +19,10 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
+from ..answering.messages import other_script_text
 from ..api import Assistant, QuestionError
 from ..indexer import IndexBusyError
+from ..language import in_latin_script
 from ..settings import SettingsError, SettingsWarning, unknown_variables
 from ..types import Answer
 from . import assets
@@ -313,7 +315,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 return
             yield "", messages(conv, lang_value), conv, sources_html(None, None, lang_value, pending=True)
             with conv.answering:
-                answer = nothing_indexed(assistant, text, lang_value, answerer_name or pool.default)
+                answer = (nothing_indexed(assistant, text, lang_value, answerer_name or pool.default)
+                          or other_script(text, lang_value, answerer_name or pool.default))
                 if answer is None:
                     answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
                                                     lang_value, filters_value or None)
@@ -644,6 +647,14 @@ def nothing_indexed(assistant: Assistant, question: str, lang: str, answerer: st
     if assistant.store.count_chunks():
         return None
     return Answer(text=t(lang, "chat.no_articles"), question=question, answered=False, answerer=answerer)
+
+
+def other_script(question: str, lang: str, answerer: str) -> Answer | None:
+    """The reply to a question in another script (Chinese, Russian...), in the page's language: the API's
+    is English, which a reader who chose French would not expect."""
+    if in_latin_script(question):
+        return None
+    return Answer(text=other_script_text(lang), question=question, answered=False, answerer=answerer)
 
 
 def _example_text(evt: gr.SelectData) -> str:
