@@ -104,3 +104,18 @@ def test_the_language_of_an_article_is_its_own_not_that_of_a_long_statement_it_q
     assert languages["fr-citation-en.txt"] == "fr"
     assert languages == {"fr-budget.txt": "fr", "en-ukraine.txt": "en", "de-energie.txt": "de",
                          "es-vivienda.txt": "es", "it-migranti.txt": "it", "fr-citation-en.txt": "fr"}
+
+
+def test_indexing_says_which_articles_are_in_a_language_read_with_the_french_models(tmp_path, capsys):
+    """Nothing was said: German articles' names came out as "Die Bundesregierung hat am", their datelines
+    undated, and the user learnt it from the entities list."""
+    from assistant.cli import main
+
+    index = str(tmp_path / "index")
+    assert main(["--index", index, "index", "-q", str(LANGUAGES / "de-energie.txt"), str(LANGUAGES / "es-vivienda.txt"),
+                 str(LANGUAGES / "fr-budget.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "note: 2 articles in de, es: searched and quoted; their sentences, names, dates and word stems are " \
+           "read as French ones (see Languages in the README)" in out
+    assert main(["--index", index, "index", "-q", str(LANGUAGES / "en-ukraine.txt")]) == 0
+    assert "note:" not in capsys.readouterr().out  # English: fully supported

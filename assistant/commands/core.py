@@ -90,7 +90,21 @@ def index(args: argparse.Namespace, assistant) -> int:
     finally:
         close()
     print_index_report(report, args.json)
+    if not args.json and (note := language_note(report, assistant)):
+        print(note)
     return 0 if report.ok else 1
+
+
+def language_note(report, assistant) -> str | None:
+    """A line on the articles just written in a language other than French and English: nothing said so,
+    and a German article's names came out as "Die Bundesregierung hat am", its dateline undated."""
+    written = set(report.added) | set(report.updated)
+    languages = [a.language for a in assistant.articles() if a.source in written and a.language not in ("", "fr", "en")]
+    if not languages:
+        return None
+    count = f"{len(languages)} article{'s' if len(languages) > 1 else ''}"
+    return (f"note: {count} in {', '.join(sorted(set(languages)))}: searched and quoted; their sentences, names, "
+            "dates and word stems are read as French ones (see Languages in the README)")
 
 
 @contextmanager
