@@ -36,10 +36,21 @@ _PUBLISHED_IN_LINE = re.compile(r"^(?=.{0,160}$).*?\b(?:publié|publiée|mis en 
                                 r"(?: le| on)?\s*[:=]?\s*(\S.*)$", re.I | re.M)
 # A dateline opens the story: "Dakar, le 25 mars 2024 — ...", "PARIS, 25 mars 2024 (AFP) - ...",
 # "Kyiv, March 5, 2024 – ...".
+# Also as German, Spanish, Italian and Portuguese write it: "Berlin, 5. Februar 2025 —", "Madrid, 20 de enero
+# de 2025 —", "Roma, 10 aprile 2025 —" (such articles were undated, and left out by every date filter).
 _DATELINE = re.compile(
     r"^[ \t]*[A-ZÀ-Ý][\w'’ .-]{1,40},[ \t]+(?:(?:le|on)[ \t]+)?"
-    r"(\d{1,2}(?:er)?[ \t]+[^\W\d_]+\.?[ \t]+\d{4}|[A-Z][a-z]+\.?[ \t]+\d{1,2},[ \t]+\d{4})"
+    r"(\d{1,2}(?:er|\.)?[ \t]+(?:de[ \t]+)?[^\W\d_]+\.?[ \t]+(?:de[ \t]+)?\d{4}"
+    r"|[A-Z][a-z]+\.?[ \t]+\d{1,2},[ \t]+\d{4})"
     r"[ \t]*(?:\([^)\n]{1,20}\))?[ \t]*[—–-]", re.M)
+# Their months, for publication dates only (the entities' dates stay French and English).
+_OTHER_MONTHS = {"jänner": 1} | {name: number for names in (
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+) for number, name in enumerate(names.split(), start=1)}
+_OTHER_DATE = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]+)\s+(?:de\s+)?(\d{4})\b")
 # Article text has at least one sentence of prose: this many words, ended as sentences end. Menus
 # ("Home | News | Contact"), breadcrumbs, footers ("© 2024 Example. All rights reserved.") and lists of
 # headline links have none; the shortest news brief has one.
@@ -567,6 +578,9 @@ def _stated_date(words: str, head: str) -> str | None:
     for mention in sorted(extract_dates(words), key=lambda mention: mention.start):
         if len(mention.key) == 10 and not mention.key.startswith("-"):
             return _valid_date(*mention.key.split("-"))
+    for day, month, year in _OTHER_DATE.findall(words):
+        if month.lower() in _OTHER_MONTHS:
+            return _valid_date(year, str(_OTHER_MONTHS[month.lower()]), day)
     return None
 
 

@@ -115,7 +115,26 @@ def test_indexing_says_which_articles_are_in_a_language_read_with_the_french_mod
     assert main(["--index", index, "index", "-q", str(LANGUAGES / "de-energie.txt"), str(LANGUAGES / "es-vivienda.txt"),
                  str(LANGUAGES / "fr-budget.txt")]) == 0
     out = capsys.readouterr().out
-    assert "note: 2 articles in de, es: searched and quoted; their sentences, names, dates and word stems are " \
-           "read as French ones (see Languages in the README)" in out
+    assert "note: 2 articles in de, es: searched and quoted; their sentences, names and word stems are read " \
+           "as French ones (see Languages in the README)" in out
     assert main(["--index", index, "index", "-q", str(LANGUAGES / "en-ukraine.txt")]) == 0
     assert "note:" not in capsys.readouterr().out  # English: fully supported
+
+
+@pytest.mark.parametrize(("dateline", "published"), [
+    ("Berlin, 5. Februar 2025 — Die Bundesregierung hat am Mittwoch beschlossen, die Stromsteuer zu senken.",
+     "2025-02-05"),
+    ("Madrid, 20 de enero de 2025 — El Consejo de Ministros aprobó este martes un plan de vivienda.", "2025-01-20"),
+    ("Roma, 10 aprile 2025 — Il governo italiano ha annunciato la riapertura dei centri per migranti.",
+     "2025-04-10"),
+    ("Lisboa, 3 de março de 2025 — O governo português aprovou o orçamento para o próximo ano.", "2025-03-03"),
+    ("Wien, 1. Jänner 2025 — Die Regierung hat das Budget für das kommende Jahr beschlossen.", "2025-01-01"),
+])
+def test_the_dateline_of_a_german_spanish_or_italian_article_dates_it(tmp_path, dateline, published):
+    """Undated, such an article was left out by every date filter ("--since 2025"), though its dateline
+    says the day as French and English datelines do."""
+    from assistant.loaders import load_file
+
+    path = tmp_path / "article.txt"
+    path.write_text(f"Titel\n\n{dateline}\n", encoding="utf-8")
+    assert load_file(path).metadata["published"] == published

@@ -103,8 +103,8 @@ def language_note(report, assistant) -> str | None:
     if not languages:
         return None
     count = f"{len(languages)} article{'s' if len(languages) > 1 else ''}"
-    return (f"note: {count} in {', '.join(sorted(set(languages)))}: searched and quoted; their sentences, names, "
-            "dates and word stems are read as French ones (see Languages in the README)")
+    return (f"note: {count} in {', '.join(sorted(set(languages)))}: searched and quoted; their sentences, names "
+            "and word stems are read as French ones (see Languages in the README)")
 
 
 @contextmanager
