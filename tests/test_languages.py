@@ -138,3 +138,28 @@ def test_the_dateline_of_a_german_spanish_or_italian_article_dates_it(tmp_path, 
     path = tmp_path / "article.txt"
     path.write_text(f"Titel\n\n{dateline}\n", encoding="utf-8")
     assert load_file(path).metadata["published"] == published
+
+
+@pytest.mark.parametrize(("message", "start"), [
+    ("¡Gracias!", "You're welcome."), ("Muchas gracias", "You're welcome."), ("Grazie mille", "You're welcome."),
+    ("Danke!", "You're welcome."), ("Vielen Dank", "You're welcome."), ("Hola", "Hello."), ("Ciao!", "Hello."),
+    ("¿Qué puedes hacer?", "I answer questions from the indexed articles only"),
+    ("Was kannst du?", "I answer questions from the indexed articles only"),
+])
+def test_thanks_and_greetings_in_spanish_italian_or_german_get_a_reply_of_their_own(european, message, start):
+    """"¡Gracias!" was searched like a question and answered with two cited sentences ("Voici l'essentiel de
+    sa déclaration :" and Pedro Sánchez's), as "Merci !" once was."""
+    answer = european.ask(message)
+    assert not answer.answered and not answer.citations and answer.text.startswith(start), answer.text
+
+
+def test_a_spanish_question_after_a_greeting_is_searched_without_it(european):
+    answer = european.ask("Hola, ¿cuánto costará el plan de vivienda?")
+    assert answer.answered and any("7.000 millones" in c.quote for c in answer.citations)
+
+
+def test_two_word_greetings_are_greetings_and_their_words_alone_are_not():
+    from assistant.answering.small_talk import small_talk
+
+    assert small_talk("Guten Morgen!") == small_talk("Buenos días") == ("greeting", "other")
+    assert small_talk("Morgen?") is None and small_talk("Buenos Aires ?") is None

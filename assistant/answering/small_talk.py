@@ -12,19 +12,27 @@ import re
 from ..language import question_language
 from ..lexical import fold
 
-_THANKS = {"en": "thanks thank thx ty cheers", "fr": "merci"}
-_GREETINGS = {"en": "hello hi hey morning evening afternoon", "fr": "bonjour bonsoir salut coucou"}
+# "other": Spanish, Italian, German and Portuguese, replied to in English as their questions are ("¡Gracias!"
+# was searched and answered with two cited sentences).
+_THANKS = {"en": "thanks thank thx ty cheers", "fr": "merci",
+           "other": "gracias grazie danke dankeschon dank obrigado obrigada"}
+_GREETINGS = {"en": "hello hi hey morning evening afternoon", "fr": "bonjour bonsoir salut coucou",
+              "other": "hola ciao buongiorno buonasera hallo servus gutentag gutenmorgen gutenabend buenosdias "
+                       "buenastardes buenasnoches bomdia"}
+# Greetings of two words, read as one ("Guten Morgen": "Morgen" alone is "tomorrow", not a courtesy).
+_TWO_WORD_GREETING = re.compile(r"\b(?:guten (?:tag|morgen|abend)|buen(?:os dias|as tardes|as noches)|bom dia)\b")
 # Not "nice" or "top": "Nice ?" asks about the city, "Top 14" about rugby.
 _AGREEMENT = {"en": "ok okay great perfect cool good fine excellent awesome bye goodbye",
               "fr": "ok okay super parfait genial cool bien excellent bravo daccord aurevoir"}
 # Words that may come with those and change nothing: "thank you very much", "merci beaucoup à vous".
 _FILLERS = set("you very much so a lot all again there everyone good great day beaucoup bien tous toi vous a "
-               "encore d de la le les tres mille bonne journee soiree au plus".split())
+               "encore d de la le les tres mille bonne journee soiree au plus muchas mil tante vielen schon".split())
 # "What can you do?", "Que peux-tu faire ?", "Help", "Comment ça marche ?"
 _HELP = re.compile(
     r"(?:what can you do|what do you do|how does (?:this|it) work|who are you|help|how do i use (?:this|you)|"
     r"que (?:peux|sais)[ -]tu faire|que pouvez[ -]vous faire|que fais[ -]tu|qui es[ -]tu|qui etes[ -]vous|aide|"
-    r"comment (?:ca|cela) (?:marche|fonctionne)|a quoi sers[ -]tu)", re.I)
+    r"comment (?:ca|cela) (?:marche|fonctionne)|a quoi sers[ -]tu|"
+    r"que (?:puedes|sabes) hacer|cosa (?:puoi|sai) fare|was kannst du(?: tun| machen)?)", re.I)
 
 REPLIES = {
     "thanks": {"en": "You're welcome. Ask another question about the articles whenever you like.",
@@ -46,7 +54,8 @@ REPLIES = {
 
 
 def _folded(text: str) -> str:
-    return fold(text).replace("’", "'")
+    folded = fold(text).replace("’", "'")
+    return _TWO_WORD_GREETING.sub(lambda greeting: greeting.group(0).replace(" ", ""), folded)
 
 
 def small_talk(message: str) -> tuple[str, str] | None:
