@@ -260,12 +260,15 @@ def test_a_reply_made_without_a_search_has_no_footer(tmp_path):
     ("en", "Questions are answered in English or French: please ask in one of them."),
     ("fr", "Les questions sont traitées en anglais ou en français : posez-la dans l'une de ces langues."),
 ])
-def test_a_question_in_another_script_is_refused_in_the_page_language_only(lang, reply):
+def test_a_question_in_another_script_is_refused_in_the_page_language_only(sample_index, tmp_path, lang, reply):
     # The page said it in English and French at once ("... in one of them. / Les questions sont ..."), whichever
     # language the reader had chosen.
     from assistant.web.app import other_script
+    from assistant.web.panels import Conversation
 
-    assert other_script("Какое оружие упоминалось?", lang, "extractive").text == reply
+    respond = handler(build_app(Assistant(sample_index, data_dir=tmp_path / "data"), panels=[]), "ask")
+    *_, (box, chat, conv, panel) = list(respond("Какое оружие упоминалось?", Conversation(), 5, "extractive", lang, {}))
+    assert chat[-1]["content"] == reply and not conv.turns[0].answer.answered
     assert other_script("Qui est 金正恩 ?", lang, "extractive") is None  # a name in its own script is a name
 
 
