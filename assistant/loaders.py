@@ -258,7 +258,10 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     if not data.strip():
         raise LoadFailure("empty")
     kind = suffix
-    if suffix == ".pdf":
+    # A PDF saved under another name (a scraper naming a download after its URL, "report.txt") was read as
+    # text: its title "%PDF-1.4", its passages the file's syntax. Read as the PDF it is.
+    if suffix == ".pdf" or data.lstrip()[:5] == b"%PDF-":
+        kind = ".pdf"
         text, title, published, author = _pdf(data)
     else:
         decoded = decode_text(data)

@@ -162,6 +162,23 @@ def test_pdf_text_and_title(tmp_path):
     assert doc.metadata["format"] == "pdf"
 
 
+@pytest.mark.parametrize("name", ["report.txt", "report.md", "report.html"])
+def test_a_pdf_saved_under_another_name_is_read_as_a_pdf(tmp_path, name):
+    # A PDF named .txt (a scraper naming a download after its URL) was read as text: its title "%PDF-1.4", its
+    # passages the file's syntax ("obj", "endstream").
+    made = write_pdf(tmp_path / "made.pdf", ["Rapport annuel sur la defense.", "Les depenses ont augmente de 7 %."],
+                     title="Rapport annuel")
+    path = tmp_path / name
+    path.write_bytes(made.read_bytes())
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    assert doc.metadata["title"] == "Rapport annuel" and doc.metadata["format"] == "pdf"
+    assert "Les depenses ont augmente de 7 %." in doc.page_content and "endobj" not in doc.page_content
+    path.write_bytes(b"%PDF-1.4\n" + b"garbage " * 50)  # one that is no PDF after its first line: refused as one
+    refused = load_file(path)
+    assert isinstance(refused, LoadError) and "PDF" in refused.reason
+
+
 def test_a_pdf_paragraph_wrapped_over_lines_reads_as_whole_sentences(tmp_path):
     # Each line as set on the page was a paragraph: "Les loyers ... des loyers," was quoted without its end.
     lines = ["Crise du logement : les loyers flambent",
