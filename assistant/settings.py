@@ -257,11 +257,21 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
 
 def nearest_setting(wanted: str, fields: Sequence[str]) -> str | None:
     """The setting a misspelt name may mean: a near spelling (CHUNKSIZE), else a setting named by one of its
-    words (TOP_K: K), else one whose name goes on from it (INDEX: INDEX_DIR); ``None`` when none is near."""
+    words (TOP_K: K), else one whose name goes on from it (INDEX: INDEX_DIR) or from a near spelling of it
+    (INDX: INDEX_DIR); ``None`` when none is near."""
     near = difflib.get_close_matches(wanted, fields, n=1, cutoff=0.75) or [
-        field for field in fields if field in wanted.split("_")] or [
-        field for field in fields if field.startswith(wanted + "_")]
+        field for field in fields if field in wanted.split("_")] or _going_on_from(wanted, fields)
     return near[0] if near else None
+
+
+def _going_on_from(wanted: str, fields: Sequence[str]) -> list[str]:
+    """The settings whose name goes on from ``wanted`` (INDEX: INDEX_DIR), else from the leading words of a
+    setting that ``wanted`` nearly spells (INDX: INDEX_DIR, which as a whole is too far from it)."""
+    heads = sorted({"_".join(field.split("_")[:words]) for field in fields for words in range(1, field.count("_") + 1)})
+    for head in [wanted, *difflib.get_close_matches(wanted, heads, n=1, cutoff=0.75)]:
+        if found := [field for field in fields if field.startswith(head + "_")]:
+            return found
+    return []
 
 
 class SettingsError(ValueError):

@@ -124,6 +124,21 @@ def test_a_variable_that_names_no_setting_is_warned_about(monkeypatch, capsys, t
                        "ASSISTANT_K?)"
 
 
+def test_a_misspelt_first_word_still_gets_its_setting_named(capsys, tmp_path, monkeypatch):
+    # ASSISTANT_INDX=... was warned about with no hint: too far from INDEX_DIR as a whole, though one letter
+    # from its first word, and the index went on being read from the checkout's index/.
+    from assistant.settings import unknown_variables
+
+    assert unknown_variables({"ASSISTANT_INDX": "/x", "ASSISTANT_FROBNICATE": "1"}) == [
+        "ASSISTANT_FROBNICATE is not a setting of the assistant and is ignored",
+        "ASSISTANT_INDX is not a setting of the assistant and is ignored (did you mean ASSISTANT_INDEX_DIR?)",
+    ]
+    monkeypatch.setenv("ASSISTANT_INDX", str(tmp_path))
+    status, lines = run_main(["--index", str(tmp_path / "none"), "stats"], capsys)
+    assert lines[0] == ("warning: ASSISTANT_INDX is not a setting of the assistant and is ignored (did you mean "
+                        "ASSISTANT_INDEX_DIR?)")
+
+
 def test_a_variable_in_another_case_is_ignored_and_warned_about(monkeypatch, capsys, tmp_path):
     # pydantic-settings matched names whatever their case: `assistant_k=0` set k (the error then named
     # ASSISTANT_K, a variable the user never set), and beside ASSISTANT_K the later of the two won.
