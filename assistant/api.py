@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sqlite3
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -32,7 +33,7 @@ from .lexical import LexicalIndex
 from .reranking import Reranker
 from .retrieval import HybridRetriever, LexicalSide
 from .settings import Settings, SettingsWarning, check_k, unknown_variables
-from .store import Article, Store
+from .store import Article, Store, StoreError, make_index_folder, opening
 from .types import Answer, IndexReport
 
 if TYPE_CHECKING:
@@ -136,7 +137,19 @@ class Assistant:
 
     @_part
     def cache(self) -> EmbeddingCache:
-        return EmbeddingCache(self.settings.embedding_cache or self.settings.index_dir / "embedding-cache.sqlite")
+        if self.settings.embedding_cache is None:
+            # In the index folder, and opened before the store by some paths (the web app's answerer): a folder
+            # that cannot be made or written is said as the store says it, not as sqlite3's traceback.
+            make_index_folder(self.settings.index_dir)
+            with opening(self.settings.index_dir):
+                return EmbeddingCache(self.settings.index_dir / "embedding-cache.sqlite")
+        path = self.settings.embedding_cache
+        try:
+            return EmbeddingCache(path)
+        except (OSError, sqlite3.Error) as error:  # a folder, a file under a file, a read-only place
+            reason = f"{error.filename}: {error.strerror.lower()}" if getattr(error, "strerror", None) else error
+            raise StoreError(f"cannot open the embedding cache {path} (ASSISTANT_EMBEDDING_CACHE): {reason} (it "
+                             "must be a file this user can write, in a folder that exists or can be made)") from error
 
     @_part
     def lexical(self) -> LexicalSide:

@@ -42,7 +42,7 @@ from .loaders import LoadError, absolute, doc_id_for, is_html_document, iter_fil
 from .reasons import Reason
 from .retrieval import LexicalSide
 from .settings import Settings
-from .store import Article, Store, StoreStoppedError, room
+from .store import Article, Store, StoreStoppedError, make_index_folder, room
 from .types import IndexReport
 
 Progress = Callable[[int, int, str], None]  # (files begun, files in all, the file's path)
@@ -88,7 +88,7 @@ def _megas(count: int) -> str:
 
 @contextmanager
 def write_lock(index_dir: Path, wait: bool = False, timeout: float = 600.0):
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_index_folder(index_dir)
     lock = FileLock(str(index_dir / "write.lock"))
     try:
         lock.acquire(timeout=timeout if wait else 0)

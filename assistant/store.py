@@ -351,13 +351,11 @@ def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0):
         if isinstance(session, httpx.Client):
             session.timeout = limit
         return _Guarded(client, shown_url(chroma_url))
-    if index_dir.exists() and not index_dir.is_dir():
-        raise StoreError(f"{index_dir} is a file, not an index folder")
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_index_folder(index_dir)
     folder = index_dir / "chroma"
     if not (folder / "chroma.sqlite3").exists():
         _forget_system(folder)
-    with _opening(index_dir):
+    with opening(index_dir):
         try:
             return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
         except Exception:
@@ -372,6 +370,19 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return status.st_dev, status.st_ino
+
+
+def make_index_folder(index_dir: Path) -> None:
+    """The index folder, made if it is not there; a ``StoreError`` that names it and says what to do when it
+    cannot be (``[Errno 13] Permission denied: '/srv/idx'`` said neither, and the web app printed a traceback)."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise StoreError(f"{index_dir} is a file, not an index folder")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise StoreError(f"cannot make the index folder {index_dir}: {reason} (give one this user can write: "
+                         "--index or ASSISTANT_INDEX_DIR)") from error
 
 
 def _forget_system(folder: Path) -> None:
@@ -391,7 +402,7 @@ def _forget_system(folder: Path) -> None:
 
 
 @contextmanager
-def _opening(index_dir: Path) -> Iterator[None]:
+def opening(index_dir: Path) -> Iterator[None]:
     """Chroma's own error for a folder it cannot open becomes a ``StoreError`` that says what to do."""
     try:
         yield
@@ -413,7 +424,7 @@ def _fresh_embedded_client(index_dir: Path):
 
     settings = ChromaSettings(anonymized_telemetry=False, is_persistent=True,
                               persist_directory=str(index_dir / "chroma"))
-    with _opening(index_dir):
+    with opening(index_dir):
         system = System(settings)
         system.instance(ServerAPI)
         system.start()

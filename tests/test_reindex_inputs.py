@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SAMPLE
 from corpus import NEWS, write_news
 from pdfmaker import write_pdf
 
@@ -268,6 +268,44 @@ def test_an_index_folder_that_cannot_be_opened_is_a_clear_error(tmp_path, sample
     finally:
         for path in [locked, *locked.rglob("*")]:
             path.chmod(path.stat().st_mode | 0o200)
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop it")
+def test_an_index_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
+    # `assistant index` into a folder this user may not make printed "error: [Errno 13] Permission denied:
+    # '/srv/idx'", and `python app.py` a traceback: neither said it was the index folder, nor what to do.
+    prefix = NO_OVERRIDE if os.geteuid() == 0 else []
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    locked = tmp_path / "read-only"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        for index, why in ((locked / "index", "permission denied"), (a_file / "index", "not a directory")):
+            result = subprocess.run([*prefix, sys.executable, "-m", "assistant", "--index", str(index), "index",
+                                     str(SAMPLE)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+            assert result.returncode == 2, result.stderr
+            assert result.stderr.strip().splitlines() == [
+                f"error: cannot make the index folder {index}: {why} (give one this user can write: --index or "
+                "ASSISTANT_INDEX_DIR)"]
+    finally:
+        locked.chmod(0o755)
+
+
+def test_an_embedding_cache_that_cannot_be_opened_is_a_clear_error(tmp_path, sample_index):
+    # ASSISTANT_EMBEDDING_CACHE naming a folder (the index's, say) printed sqlite3's traceback, "unable to
+    # open database file"; one under a file said "[Errno 17] File exists".
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    for cache in (tmp_path, a_file / "cache.sqlite"):
+        env = {**os.environ, "ASSISTANT_EMBEDDING_CACHE": str(cache)}
+        result = subprocess.run([sys.executable, "-m", "assistant", "--index", str(sample_index), "ask",
+                                 "Quelles armes ?"], capture_output=True, text=True, cwd=ROOT, timeout=600, env=env)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: cannot open the embedding cache {cache} "
+                                                       "(ASSISTANT_EMBEDDING_CACHE): "), result.stderr
+        assert lines[0].endswith("(it must be a file this user can write, in a folder that exists or can be made)")
 
 
 def test_cli_names_every_odd_argument_and_creates_no_index_by_mistake(tmp_path):
