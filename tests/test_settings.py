@@ -180,6 +180,41 @@ def test_the_web_app_says_a_wrong_setting_as_the_cli_does(tmp_path):
     assert "S3cretPw" not in done.stderr + done.stdout and "Traceback" not in done.stderr
 
 
+def test_the_web_app_says_what_stops_it_starting_in_one_line(tmp_path):
+    # `python app.py` printed a traceback when the index folder was a file, when the answerer lacked its
+    # server, and when its port was taken, where Gradio's last line advised GRADIO_SERVER_PORT, which it
+    # does not read (`assistant serve` printed that advice as its error).
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        base = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "index"), "ASSISTANT_PORT": str(port),
+                "GRADIO_ANALYTICS_ENABLED": "False"}
+        cases = [({"ASSISTANT_INDEX_DIR": str(a_file)}, f"error: {a_file} is a file, not an index folder"),
+                 ({"ASSISTANT_ANSWERER": "openai"}, "error: the openai answerer needs ASSISTANT_LLM_BASE_URL (a "
+                                                    "local server) or ASSISTANT_LLM_API_KEY (OpenAI itself)"),
+                 ({}, f"error: cannot listen on 127.0.0.1:{port}: the port is taken (is the assistant already "
+                      "running?) or the address is not this machine's: set ASSISTANT_PORT or ASSISTANT_HOST, or "
+                      "`assistant serve --port N`")]
+        for variables, says in cases:
+            done = subprocess.run([sys.executable, "app.py"], cwd=root, env={**base, **variables},
+                                  capture_output=True, text=True, timeout=300)
+            assert done.returncode == 2, done.stderr
+            assert done.stderr.strip().splitlines()[-1] == says, done.stderr
+            assert "Traceback" not in done.stderr
+        served = subprocess.run([sys.executable, "-m", "assistant", "serve"], cwd=root, env=base,
+                                capture_output=True, text=True, timeout=300)
+        assert served.returncode == 2 and served.stderr.strip().splitlines()[-1] == cases[-1][1], served.stderr
+
+
 # -- README.md's settings tables against the Settings class, so that the documentation cannot drift
 README = Path(__file__).resolve().parent.parent / "README.md"
 VARIABLE = re.compile(r"ASSISTANT_[A-Z0-9_]+")

@@ -24,6 +24,7 @@ from ..api import Assistant, QuestionError
 from ..indexer import IndexBusyError
 from ..language import in_latin_script
 from ..settings import SettingsError, SettingsWarning, unknown_variables
+from ..store import StoreError
 from ..types import Answer
 from . import assets
 from .answerers import ANSWERERS, AnswererPool
@@ -799,7 +800,16 @@ def start(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blo
     warm_up(assistant)
     prepare_in_background(assistant)
     demo = build_app(assistant, panels)
-    demo.queue(default_concurrency_limit=1).launch(**options, prevent_thread_lock=True)
+    try:
+        demo.queue(default_concurrency_limit=1).launch(**options, prevent_thread_lock=True)
+    except OSError as error:
+        # Gradio's "Cannot find empty port ... set the GRADIO_SERVER_PORT environment variable" names a
+        # variable it does not read when given a port, as it is here.
+        if "Cannot find empty port" not in str(error):
+            raise
+        raise OSError(f"cannot listen on {options['server_name']}:{options['server_port']}: the port is taken (is "
+                      "the assistant already running?) or the address is not this machine's: set ASSISTANT_PORT "
+                      "or ASSISTANT_HOST, or `assistant serve --port N`") from None
     print(f"The assistant is at {demo.local_url} (Ctrl-C stops it)", flush=True)
     if options["auth"] is None and not loopback(str(options["server_name"])):
         log.warning("the web app listens on %s without a login: anyone who can reach this machine can read, "
@@ -821,13 +831,15 @@ def main() -> None:
     warnings.simplefilter("ignore", SettingsWarning)  # logged above
     try:
         assistant = Assistant()
+        demo = start(assistant)
     except SettingsError as error:
         # As the CLI says it: one line per wrong setting, a URL's password masked (pydantic's own report
         # is a traceback quoting the value as given).
         print("\n".join(f"error: {line}" for line in str(error).splitlines()), file=sys.stderr)
         raise SystemExit(2) from None
-    try:
-        serve(assistant)
-    except SettingsError as error:
+    except (StoreError, ValueError, OSError) as error:
+        # What stops it starting (an index folder it cannot use, a Chroma server it cannot reach, an answerer
+        # without its server, a port taken), as `assistant serve` says it: a traceback hid the one line.
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    demo.block_thread()
