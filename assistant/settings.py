@@ -139,7 +139,7 @@ class Settings(BaseSettings):
 
     # Web app
     host: str = "127.0.0.1"
-    port: int = Field(default=7860, ge=0, le=65535)
+    port: int = Field(default=7860, ge=1, le=65535)  # 0 (any free port): Gradio then cannot reach itself
     auth_user: str | None = None
     auth_password: SecretStr | None = None
     upload_max_mb: float = Field(default=25.0, gt=0)

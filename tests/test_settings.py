@@ -107,6 +107,15 @@ def test_k_and_the_debounce_are_bounded(capsys, tmp_path):
         Assistant(tmp_path / "index").ask("What weapons?", k=1000)
 
 
+def test_port_0_is_refused_when_read(monkeypatch, capsys, tmp_path):
+    # ASSISTANT_PORT=0 (or `serve --port 0`) passed the settings, then Gradio listened on a port of its
+    # choosing, could not reach itself at :0 and died with httpx's ConnectError traceback.
+    with pytest.raises(SettingsError, match=r"^port=0: input should be greater than or equal to 1$"):
+        Settings(port=0)
+    status, lines = run_main(["--index", str(tmp_path / "index"), "serve", "--port", "0"], capsys)
+    assert status == 2 and lines == ["error: --port=0: input should be greater than or equal to 1"]
+
+
 def test_a_variable_that_names_no_setting_is_warned_about(monkeypatch, capsys, tmp_path):
     from assistant.settings import unknown_variables
 
