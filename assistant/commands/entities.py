@@ -19,14 +19,17 @@ def filters_from_args(args: argparse.Namespace) -> dict[str, object] | None:
 
 
 def add_filter_arguments(handler):
-    """The filter flags, for any command that asks or retrieves."""
-    for names, options in [
-        (("--source",), {"action": "append", "help": "only this article (path, file name or title words); repeatable"}),
-        (("--lang",), {"action": "append", "help": "only articles in this language (de or German...); repeatable"}),
+    """The filter flags, for any command that asks or retrieves (reversed: the last declared is listed first)."""
+    for names, options in reversed([
+        (("--source",), {"action": "append", "help": "only this article (path, file name, doc id, or words of its "
+                                                        "file name or title); repeatable"}),
+        (("--lang",), {"action": "append", "help": "only articles in this language (fr, en, ... or its name: "
+                                                      "French); repeatable"}),
         (("--since",), {"help": "only articles published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)"}),
-        (("--until",), {"help": "only articles published on or before this date"}),
-        (("--entity",), {"action": "append", "help": "only articles mentioning this name (close spellings match)"}),
-    ]:
+        (("--until",), {"help": "only articles published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)"}),
+        (("--entity",), {"action": "append", "help": "only articles mentioning this name (close spellings match); "
+                                                        "repeatable: all are required"}),
+    ]):
         handler = arg(*names, **options)(handler)
     return handler
 
@@ -45,7 +48,7 @@ def entity_count(text: str) -> int:
 @command("entities", "people, places, organisations and dates mentioned in the articles, with their mentions",
          reads_index=True)
 @arg("--kind", choices=list(KINDS), help="only this kind")
-@arg("--source", help="only this article (path, file name or doc id)")
+@arg("--source", help="only this article (path, file name, doc id, or words of its file name or title)")
 @arg("--mentions", action="store_true", help="print every mention with its passage and offsets")
 @arg("--limit", type=entity_count, default=0, help="at most this many entities (0: all)")
 @arg("--json", action="store_true", help="print the entities as JSON (mentions included)")
