@@ -11,7 +11,6 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
@@ -88,7 +87,7 @@ class Assistant:
             raise TypeError(f"settings must be an assistant.Settings (Settings(k=8)), or keyword arguments "
                             f"(Assistant(k=8)), not {type(settings).__name__}")
         if index_dir is not None:
-            overrides["index_dir"] = Path(index_dir)
+            overrides["index_dir"] = index_dir  # as given: Path("") would be ".", and "" is refused
         if settings is None:
             # The arguments as Settings' own: each beats its variable, which is then not read (a bad one
             # refused Assistant(answerer="extractive") though the argument replaced it).

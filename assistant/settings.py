@@ -144,6 +144,17 @@ class Settings(BaseSettings):
     auth_password: SecretStr | None = None
     upload_max_mb: float = Field(default=25.0, gt=0)
 
+    @field_validator("index_dir", "data_dir", "embedding_cache", "model_cache_dir", "llm_model_path", "prompts_dir",
+                     mode="before")
+    @classmethod
+    def _not_empty(cls, value: Any) -> Any:
+        # `--index "$INDEX"` with INDEX unset was Path(""), the current folder: the index went among the
+        # user's files. An empty variable is unset (env_ignore_empty) and never comes here.
+        if isinstance(value, str | os.PathLike) and not os.fspath(value).strip():
+            raise ValueError("an empty path names no file or folder (an unset shell variable?): it is not read as "
+                             "the current folder")
+        return value
+
     @field_validator("index_dir", "data_dir", "embedding_cache", "model_cache_dir", "llm_model_path", "prompts_dir")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:

@@ -116,6 +116,28 @@ def test_port_0_is_refused_when_read(monkeypatch, capsys, tmp_path):
     assert status == 2 and lines == ["error: --port=0: input should be greater than or equal to 1"]
 
 
+@pytest.mark.parametrize("field", ["index_dir", "data_dir", "prompts_dir", "embedding_cache", "model_cache_dir",
+                                   "llm_model_path"])
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(field):
+    with pytest.raises(SettingsError, match=f"^{field}='': an empty path names no file or folder"):
+        Settings(**{field: ""})
+
+
+def test_an_empty_index_option_makes_no_index_in_the_current_folder(monkeypatch, capsys, tmp_path):
+    # `assistant --index "$INDEX" index ...` with INDEX unset indexed into the current folder: chroma/, bm25/,
+    # the embedding cache and write.lock among the user's files (an empty variable is unset; an empty
+    # option was ".").
+    from assistant import Assistant
+
+    monkeypatch.chdir(tmp_path)
+    status, lines = run_main(["--index", "", "index", str(Path(__file__).parent / "data" / "newsroom")], capsys)
+    assert status == 2 and lines == ["error: --index='': an empty path names no file or folder (an unset shell "
+                                     "variable?): it is not read as the current folder"]
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(SettingsError, match="^index_dir='': an empty path"):
+        Assistant("")
+
+
 def test_a_variable_that_names_no_setting_is_warned_about(monkeypatch, capsys, tmp_path):
     from assistant.settings import unknown_variables
 
