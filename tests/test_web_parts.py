@@ -131,6 +131,22 @@ def test_upload_store_refuses_big_and_unsupported_files_with_their_reason(tmp_pa
     assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
 
 
+def test_an_uploads_folder_that_cannot_be_made_is_said_for_each_file(tmp_path):
+    # With ASSISTANT_DATA_DIR a file (or a folder this user may not write), an upload raised out of the
+    # handler: Gradio's red "Error" toast with "[Errno 20] Not a directory", and no line in the report.
+    data = tmp_path / "data"
+    data.write_text("not a folder")
+    store = UploadStore(data / "uploads", max_mb=1)
+    article = tmp_path / "article.txt"
+    article.write_text("Brest\n\nLe port de Brest ouvre un quai.\n", encoding="utf-8")
+    for lang, says in (("en", f"the uploads folder {data / 'uploads'} cannot be made (Not a directory): check "
+                               "ASSISTANT_DATA_DIR"),
+                       ("fr", f"le dossier des fichiers envoyés {data / 'uploads'} ne peut pas être créé (Not a "
+                              "directory) : vérifiez ASSISTANT_DATA_DIR")):
+        [refused] = store.save_all([article], lang)
+        assert refused.stored is None and refused.reason == says
+
+
 def test_an_upload_the_disk_has_no_room_for_is_refused_whole(tmp_path):
     # A full disk left half an article under the upload's own name (indexed later as if whole, by the
     # watcher or `assistant index data/uploads`), and the report said it "could not be read".

@@ -107,6 +107,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.too_large": "too large ({size:.1f} MB; the limit is {limit:g} MB)",
         "report.unreadable": "the upload could not be read ({error})",
         "report.unsaved": "the upload could not be saved ({error})",
+        "report.no_folder": "the uploads folder {folder} cannot be made ({error}): check ASSISTANT_DATA_DIR",
         # the loaders' and the indexer's reasons (assistant/loaders.py, indexer.py), as the page says them
         "settings.k": "Passages retrieved per question",
         "settings.k_info": "More passages: more context for the answer, slower.",
@@ -232,6 +233,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.too_large": "trop volumineux ({size:.1f} Mo ; la limite est de {limit:g} Mo)",
         "report.unreadable": "le fichier envoyé est illisible ({error})",
         "report.unsaved": "le fichier envoyé n'a pas pu être enregistré ({error})",
+        "report.no_folder": "le dossier des fichiers envoyés {folder} ne peut pas être créé ({error}) : vérifiez "
+                            "ASSISTANT_DATA_DIR",
         # the reasons of assistant/reasons.py, by code ("reason.kept" follows one whose indexed version stays)
         "reason.no_path": "fichier ou dossier introuvable",
         "reason.empty_path": "un chemin vide ne désigne aucun fichier ni dossier (une variable non définie ?)",

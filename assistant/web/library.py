@@ -110,7 +110,10 @@ class UploadStore:
             return Upload(name, reason=t(lang, "report.unreadable", error=error.strerror or error))
         if size > self.max_mb * 1e6:
             return Upload(name, reason=t(lang, "report.too_large", size=size / 1e6, limit=self.max_mb))
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # ASSISTANT_DATA_DIR a file or read-only: raised, it was Gradio's bare "Error"
+            return Upload(name, reason=t(lang, "report.no_folder", folder=self.folder, error=error.strerror or error))
         try:
             if replace:
                 return self._replace(temp, name, safe_name(name))
