@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="assistant", description="Answer questions from your news articles, with the passages relied on.",
         epilog="Every setting is also an environment variable with the ASSISTANT_ prefix (README, 'Settings'); "
                "the generative answerers read ASSISTANT_LLM_BASE_URL, ASSISTANT_LLM_MODEL and ASSISTANT_LLM_API_KEY "
-               "(openai), ASSISTANT_LLM_MODEL_PATH and ASSISTANT_LLM_CHAT_FORMAT (llamacpp).",
+               "(openai), ASSISTANT_LLM_MODEL_PATH and ASSISTANT_LLM_CHAT_FORMAT (llamacpp). Exit status: 0 done (a "
+               "question the articles do not answer too); 1 a file not indexed (index), a path not in the index "
+               "(remove), a disagreement (check); 2 an error or a bad option; 130 interrupted.",
     )
     parser.add_argument("--index", dest="index_dir",
                         help="index folder (default: ASSISTANT_INDEX_DIR, else the checkout's index/, or "
