@@ -169,3 +169,30 @@ def test_eval_command_on_the_seed_questions(tmp_path):
     # The English questions about the French article are answered like the French ones.
     assert metrics["answer_correct_by_language"] == {"en": 1.0, "fr": 1.0}
     assert metrics["unanswerable_refused"] == 1.0 and metrics["answerable_refused"] == 0.0
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    # `--limit 0` asked no question and wrote a report of none over bench/results/eval-seed-extractive.json;
+    # `--limit -5` asked all but the last five, as a Python slice does.
+    (["--limit", "0"], "argument --limit: must be 1 or more, not 0"),
+    (["--limit", "-5"], "argument --limit: must be 1 or more, not -5"),
+    (["--limit", "ten"], "argument --limit: not a whole number: 'ten'"),
+])
+def test_eval_refuses_a_limit_that_is_no_count_of_questions(argv, says, tmp_path, capsys):
+    from assistant.cli import main
+
+    out = tmp_path / "seed.json"
+    with pytest.raises(SystemExit) as exit:
+        main(["eval", "seed", "-q", "--out", str(out), "--cache", str(tmp_path / "cache"), *argv])
+    assert exit.value.code == 2 and not out.exists()
+    assert capsys.readouterr().err.strip().splitlines()[-1] == f"assistant eval: error: {says}"
+
+
+def test_eval_says_a_missing_dev_set_in_one_line(tmp_path, capsys):
+    # `--data` naming a folder without the dev sets printed EvaluationError's traceback.
+    from assistant.cli import main
+
+    status = main(["eval", "seed", "-q", "--data", str(tmp_path), "--cache", str(tmp_path / "cache")])
+    assert status == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"error: {tmp_path / 'seed-dev.jsonl'}: no such file (the dev sets live in bench/data/)"]

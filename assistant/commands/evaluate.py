@@ -28,10 +28,23 @@ def _progress(label: str):
     return update, close
 
 
+def question_count(text: str) -> int:
+    """``--limit``: 1 or more (0 asked no question and wrote an empty report over the results; -5 all but the
+    last five, as a slice does)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 @command("eval", "measure retrieval, answers, citations and refusals on a dev set", needs_assistant=False)
 @arg("dataset", choices=["piaf", "piaf-en", "multihop", "multihop-fr", "seed", "seed-en", "all"],
      help="which dev set (all: every one)")
-@arg("--limit", type=int, default=None, help="only the first N questions of each set (the corpus stays whole)")
+@arg("--limit", type=question_count, default=None,
+     help="only the first N questions of each set (the corpus stays whole)")
 @arg("--out", type=Path, default=None,
      help="JSON report path (default bench/results/eval-DATASET-ANSWERER[-reranked].json)")
 @arg("--data", type=Path, default=None, help="folder of the dev sets (default bench/data)")
@@ -48,7 +61,11 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     names = list(evaluation.DATASETS) if args.dataset == "all" else [args.dataset]
     reports = []
     for name in names:
-        dataset = evaluation.load_dataset(name, args.data).limit(args.limit)
+        try:
+            dataset = evaluation.load_dataset(name, args.data).limit(args.limit)
+        except evaluation.EvaluationError as error:  # a dev set missing from --data: a traceback said it
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         index_progress, close = _progress(f"indexing {name}") if not args.quiet else (None, lambda: None)
         try:
             assistant = evaluation.prepare_index(dataset, settings, args.cache, progress=index_progress)
