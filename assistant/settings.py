@@ -155,6 +155,15 @@ class Settings(BaseSettings):
                              "the current folder")
         return value
 
+    @field_validator("embedding_model", "reranker_model")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        # "" was read as a folder, the current one: "cannot load embedding model '' from .: Unrecognized model".
+        if not value.strip():
+            raise ValueError("an empty model name names no model (an unset shell variable?): leave it out for "
+                             "the default")
+        return value
+
     @field_validator("index_dir", "data_dir", "embedding_cache", "model_cache_dir", "llm_model_path", "prompts_dir")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:

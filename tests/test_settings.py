@@ -123,6 +123,18 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(field):
         Settings(**{field: ""})
 
 
+@pytest.mark.parametrize("field", ["embedding_model", "reranker_model"])
+def test_an_empty_model_name_is_refused_not_loaded_from_the_current_folder(field, capsys, tmp_path):
+    # `--model "$MODEL"` with MODEL unset said "cannot load embedding model '' from .: Unrecognized model in
+    # .. Should have a `model_type` key in its config.json".
+    with pytest.raises(SettingsError, match=f"^{field}=' ': an empty model name names no model"):
+        Settings(**{field: " "})
+    if field == "embedding_model":
+        status, lines = run_main(["--index", str(tmp_path), "--model", "", "stats"], capsys)
+        assert status == 2 and lines == ["error: --model='': an empty model name names no model (an unset shell "
+                                         "variable?): leave it out for the default"]
+
+
 def test_an_empty_index_option_makes_no_index_in_the_current_folder(monkeypatch, capsys, tmp_path):
     # `assistant --index "$INDEX" index ...` with INDEX unset indexed into the current folder: chroma/, bm25/,
     # the embedding cache and write.lock among the user's files (an empty variable is unset; an empty
