@@ -332,8 +332,9 @@ def is_html_document(text: str) -> bool:
 
 # Characters that are no part of the words they sit in: a soft hyphen ("Zelen\u00adsky", as CMS exports
 # write long words) split a name in two for the search and the entities; zero-width spaces and joiners
-# likewise. A page's HTML parser already drops them.
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u00ad\u200b\u2060"))
+# likewise, and a NUL byte (damage further into a file than ``decode_text`` looks). A page's HTML parser
+# already drops them.
+_INVISIBLE = dict.fromkeys(map(ord, "\x00\ufeff\u00ad\u200b\u2060"))
 
 
 def normalise_text(text: str) -> str:
@@ -346,7 +347,10 @@ def normalise_text(text: str) -> str:
 def decode_text(data: bytes) -> str:
     """Bytes to text: UTF-8 when it is, otherwise the detected encoding (cp1252, latin-1, ...)."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _utf16_without_bom(data)
+        try:
+            return _utf16_without_bom(data)
+        except LoadFailure:
+            return _without_nuls(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -383,6 +387,19 @@ def decode_text(data: bytes) -> str:
     if best_text is None:
         raise LoadFailure("encoding", detail=matches.best().encoding)
     return best_text
+
+
+def _without_nuls(data: bytes) -> str:
+    """A text with NUL bytes that is not UTF-16: a stray one a tool left, or the padding of a file cut by a
+    crash or a download. Each made the whole article "binary"; its text is read without them. Binary data
+    is no text once they are gone either (control characters, or no encoding at all)."""
+    try:
+        text = decode_text(data.replace(b"\x00", b""))
+    except LoadFailure:
+        raise LoadFailure("binary_not_text") from None
+    if not _looks_like_text(text):
+        raise LoadFailure("binary_not_text")
+    return text
 
 
 # UTF-16 written without a byte order mark (as some Windows tools write it): every character below

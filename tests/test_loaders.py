@@ -539,3 +539,19 @@ def test_a_link_to_a_file_already_listed_is_said_as_skipped(tmp_path):
     assert list(iter_files([tmp_path / "link-to-greve.txt", tmp_path], skipped=skipped)) == [
         tmp_path / "link-to-greve.txt"]
     assert list(skipped) == [str(target)]
+
+
+@pytest.mark.parametrize("damage", ["stray", "padded", "led", "cp1252"])
+def test_a_text_with_nul_bytes_is_read_without_them(tmp_path, damage):
+    # A stray NUL in the first 8 KB, or the NUL padding a crash or a cut download leaves, made a French
+    # article "binary content, not text": it was never indexed (a NUL further on was kept in the text).
+    text = FRENCH + " Le « prix » de l’énergie a baissé."
+    data = text.encode("cp1252" if damage == "cp1252" else "utf-8")
+    data = {"stray": data[:40] + b"\x00" + data[40:], "padded": data + b"\x00" * 4096,
+            "led": b"\x00" * 512 + data, "cp1252": data[:40] + b"\x00" + data[40:]}[damage]
+    path = tmp_path / "article.txt"
+    path.write_bytes(data)
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    assert doc.page_content == text and doc.metadata["language"] == "fr"
+
