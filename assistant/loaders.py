@@ -10,7 +10,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -168,7 +168,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] 
         given = path.resolve()
         unreadable: list[OSError] = []
         links: list[tuple[Path, Path]] = []
-        for root, dirs, files in os.walk(path, followlinks=True, onerror=unreadable.append):
+        for root, dirs, files in _walk_links_last(path, unreadable.append):
             while unreadable:  # a subfolder that could not be listed gets its line; the walk goes on
                 error = unreadable.pop(0)
                 yield LoadError(str(error.filename or root), os_reason(error))
@@ -206,6 +206,18 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] 
                 yield file
         for error in unreadable:  # the last folders walked, or the given folder itself
             yield LoadError(str(error.filename or path), os_reason(error))
+
+
+def _walk_links_last(top: Path, onerror: Callable[[OSError], object]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk`` of ``top``, then of the links to folders met in it: a folder that a link also reaches is
+    walked by its own path. Followed as met, a link sorted before its folder ("actuel" -> "zz-2024") gave the
+    folder's files its name, and the folder itself was passed over as walked already."""
+    pending = [top]
+    while pending:
+        for root, dirs, files in os.walk(pending.pop(0), onerror=onerror):
+            yield root, dirs, files
+            # After the caller pruned ``dirs`` (hidden folders, a folder walked already); not entered by os.walk.
+            pending += [Path(root, name) for name in dirs if os.path.islink(os.path.join(root, name))]
 
 
 def unsupported_type(suffix: str) -> Reason:

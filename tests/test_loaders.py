@@ -555,3 +555,17 @@ def test_a_text_with_nul_bytes_is_read_without_them(tmp_path, damage):
     assert not isinstance(doc, LoadError), doc
     assert doc.page_content == text and doc.metadata["language"] == "fr"
 
+
+def test_a_file_in_a_folder_that_a_link_also_reaches_is_listed_by_its_own_path(tmp_path):
+    # archive/actuel -> archive/zz-2024: the link, walked first, gave the folder's files their names
+    # (".../actuel/greve.txt"), and the folder itself was passed over in silence.
+    (tmp_path / "zz-2024").mkdir()
+    (tmp_path / "zz-2024" / "greve.txt").write_text(FRENCH)
+    os.symlink(tmp_path / "zz-2024", tmp_path / "actuel")
+    assert list(iter_files([tmp_path])) == [tmp_path / "zz-2024" / "greve.txt"]
+    # A link to a folder outside the one given is followed as before.
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "autre.txt").write_text(FRENCH)
+    os.symlink(tmp_path / "elsewhere", tmp_path / "zz-2024" / "lien")
+    assert list(iter_files([tmp_path / "zz-2024"])) == [tmp_path / "zz-2024" / "greve.txt",
+                                                        tmp_path / "zz-2024" / "lien" / "autre.txt"]
