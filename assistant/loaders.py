@@ -134,7 +134,8 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] 
     Files of another type met in a folder are not read but put in ``skipped`` (path -> reason): the
     user who gave the folder would otherwise never learn that they were left out; so are the other names
     of a file already listed (a symbolic link to it). Hidden files and folders (``.git``, ``.DS_Store``,
-    editor swap files) are passed over in silence, and so are the folders in ``leave`` (the index's own).
+    editor swap files) are passed over in silence, and so are the folders in ``leave`` (the index's own)
+    and a saved page's "Title_files" folder.
     """
     seen: dict[Path, Path] = {}  # real file -> the name it is listed by
     left_alone = {Path(folder).resolve() for folder in leave}
@@ -182,7 +183,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] 
             if real_root in left_alone and real_root != given:
                 dirs[:] = []
                 continue
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not saved_page_files(Path(root, d)))
             for name in sorted(files):
                 if name.startswith("."):
                     continue
@@ -218,6 +219,16 @@ def _walk_links_last(top: Path, onerror: Callable[[OSError], object]) -> Iterato
             yield root, dirs, files
             # After the caller pruned ``dirs`` (hidden folders, a folder walked already); not entered by os.walk.
             pending += [Path(root, name) for name in dirs if os.path.islink(os.path.join(root, name))]
+
+
+def saved_page_files(folder: Path) -> bool:
+    """Whether ``folder`` is the "Title_files" folder that a browser's "Web page, complete" writes beside
+    "Title.html": the page's scripts, styles, images and frames (saved_resource.html: an advert, a share
+    button), which are no articles. Indexed, each frame was an article or a failure, and each script a
+    "skipped" line; the folder is passed over in silence, as a hidden one is."""
+    stem = folder.name.removesuffix("_files")
+    return bool(stem) and stem != folder.name and any(
+        folder.parent.joinpath(stem + suffix).is_file() for suffix in (".html", ".htm"))
 
 
 def unsupported_type(suffix: str) -> Reason:

@@ -569,3 +569,25 @@ def test_a_file_in_a_folder_that_a_link_also_reaches_is_listed_by_its_own_path(t
     os.symlink(tmp_path / "elsewhere", tmp_path / "zz-2024" / "lien")
     assert list(iter_files([tmp_path / "zz-2024"])) == [tmp_path / "zz-2024" / "greve.txt",
                                                         tmp_path / "zz-2024" / "lien" / "autre.txt"]
+
+
+def test_the_files_folder_of_a_page_saved_complete_is_not_walked(tmp_path):
+    # A browser's "Web page, complete" writes "Title.html" and "Title_files/" (scripts, styles, images and
+    # the page's frames as saved_resource.html): each frame, an advert or a share button, was indexed as an
+    # article or failed the run, and every script and image had its "skipped" line.
+    (tmp_path / "Inondations_files").mkdir()
+    (tmp_path / "Inondations.html").write_text(NAV_PAGE, encoding="utf-8")
+    (tmp_path / "Inondations_files" / "saved_resource.html").write_text(
+        "<html><body><p>Profitez de notre offre exceptionnelle sur les abonnements numériques ce mois-ci.</p>"
+        "</body></html>", encoding="utf-8")
+    for name in ("jquery.js", "style.css", "logo.png"):
+        (tmp_path / "Inondations_files" / name).write_bytes(b"x")
+    (tmp_path / "press_files").mkdir()  # a folder of that name that no page owns is a folder as any other
+    (tmp_path / "press_files" / "greve.txt").write_text(FRENCH)
+    skipped: dict[str, str] = {}
+    assert list(iter_files([tmp_path], skipped=skipped)) == [tmp_path / "Inondations.html",
+                                                            tmp_path / "press_files" / "greve.txt"]
+    assert skipped == {}
+    # Named outright, a frame is read as any file.
+    frame = tmp_path / "Inondations_files" / "saved_resource.html"
+    assert list(iter_files([frame])) == [frame]

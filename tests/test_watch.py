@@ -201,3 +201,17 @@ def test_watch_says_once_that_its_runs_fail_and_recovers(tmp_path):
         if restarted is not None:
             restarted.stop()
     assert process.returncode == 0, f"stdout: {lines}; stderr: {errors}"
+
+
+def test_the_files_folder_of_a_saved_page_is_not_followed(tmp_path):
+    # The frames a browser saves beside a page ("Title_files/saved_resource.html") are no articles: a first
+    # pass leaves them out, and so must the watcher when the browser writes them.
+    from assistant.watcher import _wanted
+
+    (tmp_path / "Inondations_files").mkdir()
+    (tmp_path / "Inondations.html").write_text("<html></html>")
+    frame = tmp_path / "Inondations_files" / "saved_resource.html"
+    assert not _wanted(str(frame), False, [tmp_path])
+    assert not _wanted(str(tmp_path / "Inondations_files"), True, [tmp_path])
+    assert _wanted(str(tmp_path / "Inondations.html"), False, [tmp_path])
+    assert _wanted(str(tmp_path / "press_files" / "greve.txt"), False, [tmp_path])
