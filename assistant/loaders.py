@@ -637,7 +637,7 @@ def _valid_date(year: str, month: str, day: str) -> str | None:
 def _html(html: str) -> tuple[str, str | None, str | None, str | None]:
     import trafilatura
 
-    html = _DATA_URI.sub("data:,", html)
+    html = _without_layout_tables(_DATA_URI.sub("data:,", html))
 
     text = trafilatura.extract(
         html, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False
@@ -658,6 +658,54 @@ def _html(html: str) -> tuple[str, str | None, str | None, str | None]:
     # Structured data, meta tags or the byline element: the byline itself is not in the main text.
     author = meta.author if meta and meta.author and "://" not in meta.author else None
     return normalise_text(text), title, published, author
+
+
+def _without_layout_tables(html: str) -> str:
+    """The page with its layout tables taken apart: an old site sets its menu and its story side by side in
+    the cells of a table, which came out as one Markdown row, "| Accueil Région Sport | Saint-Malo : le port
+    ... couleurs Après trois années ... |", the menu and the headline glued to the first sentence and the
+    story's <br> lost. A table that sets cells side by side, one of which holds prose set out in lines or
+    paragraphs, is layout: its cells become blocks, which the extractor reads as any page's (a menu left out,
+    a <br> a line's end). A data table's cells hold no such text, and it stays a table; a table of one
+    column is left to ``_LAYOUT_ROW``."""
+    if not _TABLE_CELL.search(html):
+        return html
+    import lxml.html
+    from lxml import etree
+
+    try:
+        page = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    layout = [table for table in page.iter("table")
+              if any(len(_cells(row)) > 1 for row in _rows(table)) and any(_prose_cell(cell) for cell in _cells(table))]
+    if not layout:
+        return html
+    for table in layout:
+        for cell in _cells(table):
+            cell.tag = "div"
+        for part in table.xpath("./tr | ./*/tr | ./thead | ./tbody | ./tfoot"):
+            part.drop_tag()
+        table.tag = "div"
+    return lxml.html.tostring(page, encoding="unicode")
+
+
+_TABLE_CELL = re.compile(r"<t[dh][\s>]", re.I)
+_BLOCK_IN_CELL = "br p div h1 h2 h3 h4 h5 h6".split()
+
+
+def _rows(table) -> list:
+    return table.xpath("./tr | ./*/tr")
+
+
+def _cells(element) -> list:
+    """The cells of a table, or of a row."""
+    return element.xpath("./td | ./th | ./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th")
+
+
+def _prose_cell(cell) -> bool:
+    """A cell that holds a story: prose, set out in lines or paragraphs."""
+    return next(cell.iter(*_BLOCK_IN_CELL), None) is not None and _has_prose(cell.text_content())
 
 
 # A table row of one cell is page layout (an old site set out in a <table>), not data: its text without the

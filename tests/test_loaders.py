@@ -591,3 +591,23 @@ def test_the_files_folder_of_a_page_saved_complete_is_not_walked(tmp_path):
     # Named outright, a frame is read as any file.
     frame = tmp_path / "Inondations_files" / "saved_resource.html"
     assert list(iter_files([frame])) == [frame]
+
+
+def test_an_article_in_a_layout_column_beside_a_menu_reads_as_paragraphs(tmp_path):
+    # An old site set out in a table, its menu in the left cell and the story in the right one, came out as
+    # one table row: "| Accueil Région Sport | Saint-Malo : le port ... couleurs Après trois années ... |", the
+    # menu and the headline glued to the story's first sentence, its <br> lost.
+    path = tmp_path / "petit-journal.html"
+    path.write_bytes("""<html><head><title>Le Petit Journal</title></head><body><table width="100%"><tr>
+<td class="menu"><a href="/">Accueil</a><br><a href="/region">Région</a><br><a href="/sport">Sport</a></td>
+<td><b>Saint-Malo : le port de pêche retrouve des couleurs</b><br><br>
+Après trois années difficiles, les armateurs malouins affichent une hausse de 15 % des débarquements.<br>
+« La saison a été exceptionnelle », se félicite le président du comité des pêches, Yann Le Goff.<br><br>
+La criée a enregistré 4 200 tonnes de poisson vendues en 2023, contre 3 650 l'année précédente.</td>
+</tr></table></body></html>""".encode("cp1252"))
+    text = load_file(path).page_content
+    assert text.split("\n")[:3] == [
+        "Saint-Malo : le port de pêche retrouve des couleurs",
+        "Après trois années difficiles, les armateurs malouins affichent une hausse de 15 % des débarquements.",
+        "« La saison a été exceptionnelle », se félicite le président du comité des pêches, Yann Le Goff."]
+    assert "|" not in text and "Accueil" not in text
