@@ -11,6 +11,11 @@ SKIPPED_LISTED = 10  # skipped files listed one by one; more are summed up by ty
 SKIPPED_NAMED = 3  # the names given with such a summary
 
 
+def one_line(text: str) -> str:
+    """A name as one field of one line: a file name may hold a newline or a tab ("a\\nb.txt")."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+
+
 @dataclass
 class Citation:
     """A quoted passage: ``quote == article_text[start:end]`` always holds."""
@@ -115,17 +120,17 @@ class IndexReport:
         """The files not read, a line each; beyond ``limit`` (a folder of photos, say), the count of each
         type and the first few names, so that the failures above stay readable."""
         if len(self.skipped) <= limit:
-            return [f"skipped: {source}: {reason}" for source, reason in self.skipped.items()]
+            return [f"skipped: {one_line(source)}: {reason}" for source, reason in self.skipped.items()]
         # Summed up by type: the files of another type; any other reason (a link to a file indexed under its
         # own name) keeps its line.
         unsupported = [source for source, reason in self.skipped.items() if reason.startswith("unsupported")]
-        lines = [f"skipped: {source}: {reason}" for source, reason in self.skipped.items()
+        lines = [f"skipped: {one_line(source)}: {reason}" for source, reason in self.skipped.items()
                  if not reason.startswith("unsupported")]
         if len(unsupported) <= limit:
-            return [f"skipped: {source}: {self.skipped[source]}" for source in unsupported] + lines
+            return [f"skipped: {one_line(source)}: {self.skipped[source]}" for source in unsupported] + lines
         types = Counter(PurePath(source).suffix.lower() or "without suffix" for source in unsupported)
         counts = ", ".join(f"{count} {suffix}" for suffix, count in sorted(types.items(), key=lambda t: (-t[1], t[0])))
         first = unsupported[:SKIPPED_NAMED]
         return [f"skipped: {len(unsupported)} files of unsupported type ({counts}), not indexed",
-                *(f"skipped: {source}" for source in first),
+                *(f"skipped: {one_line(source)}" for source in first),
                 f"skipped: ... and {len(unsupported) - len(first)} more (--json lists them all)", *lines]

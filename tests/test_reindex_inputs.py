@@ -477,3 +477,24 @@ def test_limits_pruning_and_the_bar_as_an_operator_meets_them(tmp_path):
     done = run_cli("index", str(tmp_path / "news"), index_dir=tmp_path / "index2")
     assert done.returncode == 0 and "1 added" in done.stdout
     assert "indexing:" not in done.stderr and "file/s" not in done.stderr, done.stderr
+
+
+def test_the_index_report_keeps_one_line_per_file_whatever_the_file_name(tmp_path, capsys):
+    # `list` wrote "a\nb.txt" as one field, but `index` printed "failed: .../vide" and ".txt: empty file" on two
+    # lines: a script reading the report line by line took the second for another message.
+    from assistant.cli import main
+
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a\nb.txt").write_text("Les dockers du Havre ont bloqué le port mardi matin.\n", encoding="utf-8")
+    (news / "copie\n.txt").write_text("Les dockers du Havre ont bloqué le port mardi matin.\n", encoding="utf-8")
+    (news / "vide\n.txt").write_bytes(b"")
+    (news / "photo\n.jpg").write_bytes(b"x")
+    capsys.readouterr()
+    assert main(["--index", str(tmp_path / "index"), "index", "-q", str(news)]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [f"failed: {news}/vide\\n.txt: empty file",
+                                f"skipped: {news}/photo\\n.jpg: unsupported file type .jpg"]
+    assert out.splitlines()[0] == (f"duplicate: {news}/copie\\n.txt has the same content as {news}/a\\nb.txt "
+                                   "(embedded once)")
+    assert len(out.splitlines()) == 2 and out.splitlines()[1].startswith("2 added (1 a copy")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..cli import arg, command
+from ..types import one_line
 from .entities import add_filter_arguments, filters_from_args
 
 
@@ -134,7 +135,7 @@ def print_index_report(report, as_json: bool) -> None:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
     for source, reason in report.failed.items():
-        print(f"failed: {source}: {reason}", file=sys.stderr)
+        print(f"failed: {one_line(source)}: {reason}", file=sys.stderr)
     for line in report.skipped_lines():  # not indexed either, so beside the failures
         print(line, file=sys.stderr)
     for line in run_lines(report):
@@ -146,12 +147,13 @@ def run_lines(report) -> list[str]:
     """The copies, the moves and the files gone of an ``index`` run, a line each."""
     from ..indexer import files_gone
 
-    lines = [f"duplicate: {source} has the same content as {twin} (embedded once)"
+    lines = [f"duplicate: {one_line(source)} has the same content as {one_line(twin)} (embedded once)"
              for source, twin in report.duplicates.items()]
-    lines += [f"moved: {old} is now {source} (the same text: its article follows the file)"
+    lines += [f"moved: {one_line(old)} is now {one_line(source)} (the same text: its article follows the file)"
               for source, old in report.moved.items()]
     if gone := report.gone:
-        lines.append(f"note: {files_gone(gone, 'under the folders given')} (still answered from; --prune drops them)")
+        lines.append(f"note: {files_gone([one_line(source) for source in gone], 'under the folders given')} "
+                     "(still answered from; --prune drops them)")
     return lines
 
 
@@ -221,16 +223,11 @@ def list_articles(args: argparse.Namespace, assistant) -> int:
                           for a in articles], ensure_ascii=False, indent=2))
         return 0
     for article in articles:
-        extra = f" (duplicate of {_one_line(article.duplicate_of)})" if article.duplicate_of else ""
+        extra = f" (duplicate of {one_line(article.duplicate_of)})" if article.duplicate_of else ""
         # The date a date filter reads ("-": the article states none, and --since/--until leave it out).
-        print(f"{_one_line(article.source)}\t{article.language}\t{article.published[:10] or '-'}\t"
-              f"{_passages(len(article.chunk_ids))}\t{_one_line(article.title)}{extra}")
+        print(f"{one_line(article.source)}\t{article.language}\t{article.published[:10] or '-'}\t"
+              f"{_passages(len(article.chunk_ids))}\t{one_line(article.title)}{extra}")
     return 0
-
-
-def _one_line(text: str) -> str:
-    """A name as one field of one line: a file name may hold a newline or a tab ("a\\nb.txt")."""
-    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
 
 
 @command("remove", "remove articles from the index: a file, a folder (everything under it) or a doc id",
@@ -242,8 +239,8 @@ def remove(args: argparse.Namespace, assistant) -> int:
     for source in args.sources:
         report = assistant.remove(source, wait=args.wait)
         for failed, reason in report.failed.items():
-            print(f"error: {failed}: {reason}", file=sys.stderr)
+            print(f"error: {one_line(failed)}: {reason}", file=sys.stderr)
             status = 1
         for removed in report.removed:
-            print(f"removed {removed}")
+            print(f"removed {one_line(removed)}")
     return status

@@ -8,7 +8,7 @@ import sys
 import time
 
 from ..cli import arg, command
-from ..types import IndexReport
+from ..types import IndexReport, one_line
 from .core import run_lines
 
 
@@ -28,14 +28,14 @@ def print_report(report: IndexReport, stamp: bool = False) -> None:
     for action in report.repaired:
         print(f"{prefix}repaired: {action}")
     for source, reason in report.failed.items():
-        print(f"{prefix}failed: {source}: {reason}", file=sys.stderr)
+        print(f"{prefix}failed: {one_line(source)}: {reason}", file=sys.stderr)
     for line in report.skipped_lines():
         print(f"{prefix}{line}", file=sys.stderr)
     for line in run_lines(report):
         print(f"{prefix}{line}")
     for kind in ("added", "updated", "removed"):
         for source in getattr(report, kind):
-            print(f"{prefix}{kind}: {source}")
+            print(f"{prefix}{kind}: {one_line(source)}")
     print(prefix + report.summary(), flush=True)
 
 
