@@ -142,7 +142,9 @@ class Watcher:
             observer.join(timeout=10)
 
     def _apply(self, paths: list[str], collector: _Collector) -> None:
-        present = [p for p in paths if os.path.exists(p)]
+        # Judged again now: a browser writes a page's "Title_files" folder before the page, whose files were
+        # wanted when their events came and are not once the page is there.
+        present = [p for p in paths if os.path.exists(p) and _wanted(p, os.path.isdir(p), self.folders)]
         gone = [p for p in paths if not os.path.exists(p)]
         try:
             report = self.assistant.indexer.index(present, deleted=gone, wait=True)

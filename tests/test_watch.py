@@ -215,3 +215,25 @@ def test_the_files_folder_of_a_saved_page_is_not_followed(tmp_path):
     assert not _wanted(str(tmp_path / "Inondations_files"), True, [tmp_path])
     assert _wanted(str(tmp_path / "Inondations.html"), False, [tmp_path])
     assert _wanted(str(tmp_path / "press_files" / "greve.txt"), False, [tmp_path])
+
+
+def test_frames_saved_before_their_page_are_not_indexed(tmp_path):
+    # A browser writes "Title_files/" first and "Title.html" last: when the frame's event came, no page owned
+    # the folder yet, and the batch indexed the frame as an article (and listed the page's scripts as skipped).
+    folder = tmp_path / "news"
+    write_news(folder, ["pont.txt"])
+    assistant = Assistant(tmp_path / "index")
+    reports = []
+    with following(assistant, folder, on_report=reports.append):
+        (folder / "Port_files").mkdir()
+        (folder / "Port_files" / "saved_resource.html").write_text(
+            "<html><body><p>Profitez de notre offre exceptionnelle sur les abonnements numériques ce mois-ci."
+            "</p></body></html>", encoding="utf-8")
+        (folder / "Port_files" / "app.js").write_text("var x = 1;", encoding="utf-8")
+        time.sleep(0.15)  # their events seen before the page is written, within the same batch (0.3 s of quiet)
+        page = folder / "Port.html"
+        page.write_text(f"<html><head><title>Port</title></head><body><p>{NEWS['port.txt']}</p></body></html>",
+                        encoding="utf-8")
+        wait_until(lambda: str(page) in {a.source for a in assistant.articles()}, "the page indexed")
+    assert {a.source for a in assistant.articles()} == {str(folder / "pont.txt"), str(page)}
+    assert all(not report.skipped and not report.failed for report in reports)
