@@ -39,7 +39,7 @@ from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import EntityIndex, EntityRecords, prepare_article, remove_article
 from .loaders import LoadError, absolute, doc_id_for, is_html_document, iter_files, load_file, same_name
-from .reasons import Reason
+from .reasons import Reason, read_reason
 from .retrieval import LexicalSide
 from .settings import Settings
 from .store import Article, Store, StoreStoppedError, make_index_folder, room
@@ -546,7 +546,7 @@ class _Run:
                 return self.fail(source, Reason("broken_link", target=os.readlink(path)))
             return self.vanished(source, old)
         except OSError as error:
-            return self.fail(source, Reason("unreadable", detail=error.strerror or error))
+            return self.refuse(source, read_reason(error), old)
         if not stat.S_ISREG(info.st_mode):
             return self.fail(source, Reason("not_regular"))
         if old is not None and current and stat_unchanged(old, info):
@@ -560,8 +560,8 @@ class _Run:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except FileNotFoundError:
             return self.vanished(source, old)
-        except OSError as error:
-            return self.fail(source, Reason("unreadable", detail=error.strerror or error))
+        except OSError as error:  # made unreadable (chmod): what it said stays searchable, so say so
+            return self.refuse(source, read_reason(error), old)
         state = FileState(info.st_size, info.st_mtime_ns, digest, checked_ns)
         if old is not None and current and old.file_hash == digest:
             return self.unchanged(old, state)

@@ -92,3 +92,10 @@ def os_reason(error: OSError) -> Reason:
     if error.errno in (errno.EACCES, errno.EPERM):
         return Reason("permission")
     return Reason("other", detail=error.strerror or error)
+
+
+def read_reason(error: OSError) -> Reason:
+    """Why a file could not be read: permission said as for a locked folder, the rest in the system's words."""
+    if isinstance(error, PermissionError):
+        return Reason("permission")
+    return Reason("unreadable", detail=error.strerror or error)

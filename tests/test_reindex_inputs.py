@@ -498,3 +498,23 @@ def test_the_index_report_keeps_one_line_per_file_whatever_the_file_name(tmp_pat
     assert out.splitlines()[0] == (f"duplicate: {news}/copie\\n.txt has the same content as {news}/a\\nb.txt "
                                    "(embedded once)")
     assert len(out.splitlines()) == 2 and out.splitlines()[1].startswith("2 added (1 a copy")
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop it")
+def test_a_file_made_unreadable_says_permission_denied_and_that_its_indexed_version_stays(tmp_path):
+    # "cannot be read (Permission denied)" for a locked file beside "permission denied" for a locked folder,
+    # and nothing said of the version still indexed, which went on answering.
+    folder = tmp_path / "news"
+    write_news(folder, ["pont.txt", "port.txt"])
+    Assistant(tmp_path / "index").index([folder])
+    (folder / "port.txt").write_text(NEWS["port.txt"] + "Mise à jour.\n", encoding="utf-8")
+    (folder / "port.txt").chmod(0)
+    prefix = NO_OVERRIDE if os.geteuid() == 0 else []
+    try:
+        result = subprocess.run([*prefix, sys.executable, "-m", "assistant", "--index", str(tmp_path / "index"),
+                                 "index", str(folder)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    finally:
+        (folder / "port.txt").chmod(0o644)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [f"failed: {folder / 'port.txt'}: permission denied; its indexed version is "
+                                          "kept (`assistant remove` removes it)"], result.stderr
