@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -745,7 +746,7 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
                 raise
             except Exception as error:
                 raise LoadFailure("locked_pdf", detail=error) from error
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        pages = _without_running_lines([(page.extract_text() or "").strip() for page in reader.pages])
         info = reader.metadata
     except LoadFailure:
         raise
@@ -757,6 +758,38 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
     title = (info.title if info and info.title else None) or _first_line(text)
     author = str(info.author).strip() if info and info.author else None
     return text, title, _pdf_date(info), author
+
+
+# A paper's PDF repeats its name and date atop each page and numbers it at the foot: "Page 1 / 3" was glued to
+# the sentence above it and quoted with it, and the header came between the halves of a sentence running onto the
+# next page. A line is running when it opens or closes most pages (its numbers aside).
+_RUNNING_SHARE = 0.6
+_EDGE_LINES = 2  # at either end of a page
+_RUNNING_MAX = 80  # characters: a header or a footer is short, a line of the story is not
+
+
+def _without_running_lines(pages: list[str]) -> list[str]:
+    """The pages without the header and footer lines that most of them repeat ("Page 2 / 3" as "Page 1 / 3")."""
+    if len(pages) < 2:
+        return pages
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.split()))
+
+    split = [page.split("\n") for page in pages]
+    counts = Counter(edge for lines in split
+                     for edge in {key(line) for line in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]}
+                     if 0 < len(edge) <= _RUNNING_MAX)
+    running = {edge for edge, count in counts.items() if count >= max(2, _RUNNING_SHARE * len(pages))}
+    kept = []
+    for lines in split:
+        start, end = 0, len(lines)
+        while start < end and key(lines[start]) in running:
+            start += 1
+        while end > start and key(lines[end - 1]) in running:
+            end -= 1
+        kept.append("\n".join(lines[start:end]).strip())
+    return kept
 
 
 # A PDF's text comes line by line as it is set on the page: a sentence wrapped over two lines was two

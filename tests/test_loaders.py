@@ -7,7 +7,7 @@ import struct
 
 import pytest
 from conftest import SAMPLE
-from pdfmaker import write_pdf
+from pdfmaker import write_pdf, write_pdf_pages
 
 from assistant.chunking import chunk_document, chunk_sentences
 from assistant.loaders import LoadError, iter_files, load_file, load_paths
@@ -611,3 +611,23 @@ La criée a enregistré 4 200 tonnes de poisson vendues en 2023, contre 3 650 l'
         "Après trois années difficiles, les armateurs malouins affichent une hausse de 15 % des débarquements.",
         "« La saison a été exceptionnelle », se félicite le président du comité des pêches, Yann Le Goff."]
     assert "|" not in text and "Accueil" not in text
+
+
+def test_a_pdfs_running_header_and_page_numbers_are_not_article_text(tmp_path):
+    # A paper's PDF repeats its name and date atop each page and numbers it at the foot: "Page 1 / 3" was glued
+    # to the last sentence of the page above it and quoted with it, and the header titled the article.
+    body = [["Le conseil regional a vote jeudi un plan de 200 millions d'euros pour les lycees de la region,",
+             "dont la moitie sera consacree a la renovation energetique des batiments les plus anciens."],
+            ["Le president de la region a salue un effort inedit, tandis que l'opposition denonce un saupoudrage",
+             "et reclame un audit des depenses engagees depuis le debut du mandat en cours."],
+            ["Les travaux debuteront a l'ete 2025 dans une trentaine d'etablissements, selon le calendrier publie",
+             "par la region, qui promet une concertation avec les equipes des lycees concernes."]]
+    pages = [["L'Echo du Centre - Mardi 12 mars 2024", *lines, f"Page {number} / 3"]
+             for number, lines in enumerate(body, start=1)]
+    doc = load_file(write_pdf_pages(tmp_path / "journal.pdf", pages))
+    assert "Page" not in doc.page_content and "Echo du Centre" not in doc.page_content, doc.page_content
+    assert doc.page_content.startswith("Le conseil regional a vote jeudi")
+    assert doc.page_content.endswith("avec les equipes des lycees concernes.")
+    # A PDF of one page keeps its lines: nothing repeats.
+    doc = load_file(write_pdf_pages(tmp_path / "one.pdf", pages[:1]))
+    assert doc.page_content.startswith("L'Echo du Centre") and doc.page_content.endswith("Page 1 / 3")
