@@ -528,8 +528,10 @@ _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$\n?", re.M | re.S)  # c
 _SETEXT_RULE = re.compile(r"^[ \t]*(?:=+|-+)[ \t]*$")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+_QUOTE_MARK = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+")
 _LINK_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*\S+.*$")
 _INLINE = [
+    (re.compile(r"\[\[(?:[^\]|\n]*\|)?([^\]\n]+)\]\]"), r"\1"),  # a notes app's [[page]] or [[page|text]]
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # an image
     (re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # [text](url "title")
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
@@ -570,6 +572,7 @@ def _markdown(text: str) -> tuple[str, str | None, str | None, str | None]:
             continue
         if _TABLE_RULE.match(line) and "-" in line or _LINK_DEFINITION.match(line):
             continue
+        line = _QUOTE_MARK.sub("", line)  # "> « Nous ne céderons pas »": the quotation, not its mark
         if match := _HEADING.match(line):
             line = match.group(1)
             heading = heading or line.strip()

@@ -631,3 +631,14 @@ def test_a_pdfs_running_header_and_page_numbers_are_not_article_text(tmp_path):
     # A PDF of one page keeps its lines: nothing repeats.
     doc = load_file(write_pdf_pages(tmp_path / "one.pdf", pages[:1]))
     assert doc.page_content.startswith("L'Echo du Centre") and doc.page_content.endswith("Page 1 / 3")
+
+
+def test_markdown_quotes_and_wiki_links_are_read_as_their_text(tmp_path):
+    # "> « Nous ne céderons pas »" was quoted with its mark, and a notes app's "[[Conseil d'État]]" with its brackets.
+    path = tmp_path / "note.md"
+    path.write_text("# Retraites\n\nLe [[Conseil d'État]] a annulé mardi le décret, jugé contraire à la "
+                    "[[Loi organique|loi organique]].\n\n> « Nous ne céderons pas », a déclaré le ministre.\n"
+                    "> > Une citation dans la citation.\n", encoding="utf-8")
+    assert load_file(path).page_content == (
+        "Retraites\n\nLe Conseil d'État a annulé mardi le décret, jugé contraire à la loi organique.\n\n"
+        "« Nous ne céderons pas », a déclaré le ministre.\nUne citation dans la citation.")
