@@ -668,10 +668,10 @@ def _without_layout_tables(html: str) -> str:
     """The page with its layout tables taken apart: an old site sets its menu and its story side by side in
     the cells of a table, which came out as one Markdown row, "| Accueil Région Sport | Saint-Malo : le port
     ... couleurs Après trois années ... |", the menu and the headline glued to the first sentence and the
-    story's <br> lost. A table that sets cells side by side, one of which holds prose set out in lines or
-    paragraphs, is layout: its cells become blocks, which the extractor reads as any page's (a menu left out,
-    a <br> a line's end). A data table's cells hold no such text, and it stays a table; a table of one
-    column is left to ``_LAYOUT_ROW``."""
+    story's <br> lost. A table that sets cells side by side (or frames another), one of which holds prose set
+    out in lines or paragraphs, is layout: its cells become blocks, which the extractor reads as any page's
+    (a menu left out, a <br> a line's end). A data table's cells hold no such text, and it stays a table; a
+    table of one column is left to ``_LAYOUT_ROW``."""
     if not _TABLE_CELL.search(html):
         return html
     import lxml.html
@@ -681,8 +681,7 @@ def _without_layout_tables(html: str) -> str:
         page = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return html
-    layout = [table for table in page.iter("table")
-              if any(len(_cells(row)) > 1 for row in _rows(table)) and any(_prose_cell(cell) for cell in _cells(table))]
+    layout = [table for table in page.iter("table") if _side_by_side(table) and any(map(_prose_cell, _cells(table)))]
     if not layout:
         return html
     for table in layout:
@@ -698,8 +697,10 @@ _TABLE_CELL = re.compile(r"<t[dh][\s>]", re.I)
 _BLOCK_IN_CELL = "br p div h1 h2 h3 h4 h5 h6".split()
 
 
-def _rows(table) -> list:
-    return table.xpath("./tr | ./*/tr")
+def _side_by_side(table) -> bool:
+    """Whether a table sets cells side by side, or holds another table (a newsletter's frame around its columns)."""
+    return (any(len(_cells(row)) > 1 for row in table.xpath("./tr | ./*/tr"))
+            or any(next(cell.iter("table"), None) is not None for cell in _cells(table)))
 
 
 def _cells(element) -> list:

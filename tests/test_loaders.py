@@ -642,3 +642,20 @@ def test_markdown_quotes_and_wiki_links_are_read_as_their_text(tmp_path):
     assert load_file(path).page_content == (
         "Retraites\n\nLe Conseil d'État a annulé mardi le décret, jugé contraire à la loi organique.\n\n"
         "« Nous ne céderons pas », a déclaré le ministre.\nUne citation dans la citation.")
+
+
+def test_a_newsletter_framed_in_a_table_reads_as_paragraphs(tmp_path):
+    # A newsletter saved as a page: its columns sit in a table framed by another of one cell, which stayed a
+    # table, and every paragraph of the letter came out on one line ("... à 4 %, une décision attendue par les
+    # marchés. Sport Le XV de France ...").
+    path = tmp_path / "matinale.html"
+    path.write_text("""<html><head><title>La Matinale</title></head><body><table width="100%"><tr><td>
+<table width="600"><tr><td><img src="logo.png" alt="Le Journal"></td><td><a href="#">Voir en ligne</a></td></tr>
+<tr><td colspan="2"><p>L'armée ukrainienne a renforcé ses positions autour de Kharkiv, selon l'état-major.</p>
+<p>Les autorités ont annoncé l'évacuation de 3 000 civils des villages frontaliers.</p></td></tr>
+<tr><td><p>La BCE maintient ses taux directeurs inchangés à 4 %, une décision attendue par les marchés.</p></td>
+<td><p>Le XV de France s'est imposé face à l'Écosse samedi soir au Stade de France.</p></td></tr>
+</table></td></tr></table></body></html>""", encoding="utf-8")
+    lines = load_file(path).page_content.split("\n")
+    assert "La BCE maintient ses taux directeurs inchangés à 4 %, une décision attendue par les marchés." in lines
+    assert "Le XV de France s'est imposé face à l'Écosse samedi soir au Stade de France." in lines
