@@ -188,6 +188,9 @@ class Indexer:
                 # As the watcher's deletions are: the new names first, so that readers never miss the article.
                 run.commit()
                 run.prune([Path(source) for source in run.moves.values()])
+                for source in run.link_names:  # still there through the link: not pruned, but taken over
+                    if (article := run.manifest.get(doc_id_for(source))) is not None:
+                        run.remove(article)
             if prune:
                 # A folder that is not there (a typo, an unmounted disk) prunes nothing: `remove` does that.
                 missing = [root for root in roots if not root.exists()]
@@ -409,6 +412,7 @@ class _Run:
         self.by_hash: dict[str, list[Article]] = {}
         self.roots: Sequence[Path] = ()
         self.moves: dict[str, str] = {}  # source -> the gone source whose article it takes over
+        self.link_names: set[str] = set()  # of those, the link names of a file now indexed under its own
         self.seen: set[str] = set()
         self.restamped: list[Article] = []
         self.staged: list[Staged] = []
@@ -585,7 +589,7 @@ class _Run:
             return self.unchanged(old, state)  # the bytes moved, not the text (line ends, markup)
         if old is not None and self.primaries.get(old.content_hash) == source:
             del self.primaries[old.content_hash]
-        if (gone := self.moved_here(text_hash)) is not None:
+        if (gone := self.moved_here(text_hash, path)) is not None:
             self.moves[source] = gone.source
             self.report.moved[source] = gone.source
             if self.primaries.get(text_hash) == gone.source:
@@ -602,13 +606,19 @@ class _Run:
         self.changed = True
         return None
 
-    def moved_here(self, text_hash: str) -> Article | None:
+    def moved_here(self, text_hash: str, path: Path) -> Article | None:
         """The indexed article with this text whose file is gone (moved, or deleted beside a copy): the file
-        just read takes it over, rather than become a copy of a path that answers cite and no one can open."""
+        just read takes it over, rather than become a copy of a path that answers cite and no one can open.
+        So does the one indexed under a link's name for this very file (a folder indexed through a link,
+        then by its own path): the file is indexed once, under its own name."""
         for article in self.by_hash.get(text_hash, []):
             if (article.source not in self.seen and article.source not in self.moves.values()
-                    and article.doc_id in self.manifest and self.file_gone(article.source)):
-                return article
+                    and article.doc_id in self.manifest):
+                if self.file_gone(article.source):
+                    return article
+                if _same_file(article.source, path):
+                    self.link_names.add(article.source)
+                    return article
         return None
 
     def orphaned(self, duplicate: Article) -> bool:
@@ -716,6 +726,14 @@ def _missing(source: str) -> bool:
     except OSError:
         return False
     return False
+
+
+def _same_file(source: str, path: Path) -> bool:
+    """Whether ``source``, another name, reaches the file at ``path`` through a symbolic link."""
+    try:
+        return os.path.realpath(source) == str(path.resolve()) and os.path.exists(source)
+    except (OSError, RuntimeError):
+        return False
 
 
 def _saved_page(path: Path) -> bool:

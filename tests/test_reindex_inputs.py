@@ -518,3 +518,20 @@ def test_a_file_made_unreadable_says_permission_denied_and_that_its_indexed_vers
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines() == [f"failed: {folder / 'port.txt'}: permission denied; its indexed version is "
                                           "kept (`assistant remove` removes it)"], result.stderr
+
+
+def test_a_folder_indexed_through_a_link_then_by_its_own_path_follows_its_own_path(tmp_path):
+    # Indexed as actuel/ (a link to news/), then as news/: each file became a copy of its own link name, and
+    # answers went on citing actuel/..., whose link may be gone tomorrow. So did an index built before folders
+    # were walked ahead of the links beside them.
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "port.txt").write_text("Le port de Marseille a traité 101 millions de tonnes en 2024.\n", encoding="utf-8")
+    (tmp_path / "actuel").symlink_to(news, target_is_directory=True)
+    assistant = Assistant(tmp_path / "index")
+    assert assistant.index([tmp_path / "actuel"]).added == [str(tmp_path / "actuel" / "port.txt")]
+    report = assistant.index([news])
+    assert report.moved == {str(news / "port.txt"): str(tmp_path / "actuel" / "port.txt")}
+    assert not report.duplicates and report.texts_embedded == 0
+    assert [(a.source, bool(a.chunk_ids)) for a in assistant.articles()] == [(str(news / "port.txt"), True)]
+    assert assistant.check().ok
