@@ -88,6 +88,18 @@ def test_names_a_question_asks_about():
     assert question_names("¿Quién preside la Comisión Europea?") == ["Comisión Europea"]
 
 
+def test_a_sentence_after_the_question_opens_with_a_capital_that_names_nothing(sample_assistant):
+    # "What weapons were mentioned? Thanks!" was refused: "They do not mention “Thanks”"; and a question
+    # saying "Please ..." twice listed “Please” twice.
+    assert question_names("What weapons were mentioned? Thanks!") == []
+    assert question_names("Quelles armes ont été mentionnées ? Merci de répondre brièvement.") == []
+    assert question_names("What did Zelensky say? Please answer. Please be brief.") == ["Zelensky"]
+    assert question_names("Who is Budanov? And what did Zelensky tell Budanov?") == ["Budanov", "Zelensky"]
+    for question in ("What weapons were mentioned? Thanks!", "Quelles armes ont été mentionnées ? Merci !"):
+        answer = sample_assistant.ask(question)
+        assert answer.answered and "arme" in answer.text, answer.text
+
+
 def test_a_sentence_from_an_article_that_never_names_the_asked_thing_scores_less():
     """"What is the capital of Australia?" over an article on Italy and one that names Australia: the
     Italian sentence loses UNNAMED_PENALTY and falls behind; a question naming nothing changes nothing."""

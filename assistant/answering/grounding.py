@@ -28,6 +28,9 @@ from ..lexical import stop_words
 # A run of capitalised words ("Emmanuel Macron", "Kim Jong-un", "BBC"); particles end a run.
 _NAME_RUN = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w’'-]*)*")
 _WORD = re.compile(r"\w+")
+# A sentence's end, up to the next one's first word: ? ! … or a full stop after a lower-case word ("M.
+# Dupont", "Mr. Smith", "U.S. President" name someone).
+_SENTENCE_END = re.compile(r"(?:[?!…]|[a-zß-öø-ÿ]{3}\.)[\s«“\"'(¿¡]*")
 _ROMAN = re.compile(r"[ivxlcdm]+(?:e|eme|er|th|st|nd|rd)?")
 # e5 similarity of a name (as a query) to an entity name of the articles (as a passage). Measured with
 # the sample's names: one thing in two languages 0.87-0.92 ("London"/"londres" 0.88, "Putin"/"vladimir
@@ -94,16 +97,18 @@ def question_names(question: str) -> list[str]:
     if sum(word[:1].isupper() for word in words) * 2 > max(len(words), 2):
         return []  # "WHAT WEAPONS WERE MENTIONED?", "What Weapons Were Mentioned?": capitals tell nothing
     names = []
-    # Where the first word starts: after spaces, and after Spanish's opening "¿" or "¡" ("¿Cuánto costará...?"
-    # was refused for not mentioning "Cuánto").
+    # Where a sentence's first word starts, capitalised whatever it is: after spaces and Spanish's opening "¿"
+    # or "¡" ("¿Cuánto costará...?" was refused for not mentioning "Cuánto"), and after a later sentence's end
+    # ("What weapons were mentioned? Thanks!" was refused, as not mentioning “Thanks”).
     opening = len(question) - len(question.lstrip().lstrip("¿¡").lstrip())
+    starts = {opening} | {end.end() for end in _SENTENCE_END.finditer(question)}
     for match in _NAME_RUN.finditer(question):
         text = re.sub(r"['’]s$", "", match.group(0))  # "China's" asks about China
-        if match.start() == opening:
+        if match.start() in starts:
             text = text.partition(" ")[2].lstrip()
         if _telling(text):
             names.append(text)
-    return names
+    return list(dict.fromkeys(names))  # "Please ... Please ..." listed “Please” twice in the refusal
 
 
 def _telling(name: str) -> bool:
