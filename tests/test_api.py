@@ -340,6 +340,25 @@ def test_thanks_greetings_and_what_can_you_do_get_a_reply_of_their_own(sample_as
     assert greeted.citations == sample_assistant.ask("Quelles armes ont été mentionnées ?").citations != []
 
 
+def test_acknowledgements_get_a_reply_and_a_closing_courtesy_is_not_searched(sample_assistant):
+    # "Thanks, that's helpful", "Merci beaucoup, c'est très clair", "yes", "lol" were searched and answered
+    # with two cited sentences, of a strike or an earthquake on the newsroom articles (an analyst's review).
+    for message, start in [("Thanks, that's helpful", "You're welcome."), ("Thanks for your help!", "You're welcome."),
+                           ("Merci beaucoup, c'est très clair", "Avec plaisir."), ("Good job", "Ask another"),
+                           ("yes", "Ask another"), ("No", "Ask another"), ("Oui", "Posez"), ("non", "Posez"),
+                           ("lol", "Ask another"), ("Great, that was really useful", "Ask another")]:
+        answer = sample_assistant.ask(message)
+        assert not answer.answered and not answer.citations and answer.text.startswith(start), (message, answer.text)
+    for question in ("Is it clear?", "Nice ?", "help"):  # a question, a city, and what the assistant does
+        assert not sample_assistant.ask(question).text.startswith(("Ask another", "You're welcome")), question
+    # "Thanks!" after a question was searched with it, and moved the answer.
+    plain = sample_assistant.ask("Quelles armes ont été mentionnées ?")
+    for closing in ("Merci !", "Merci d'avance."):
+        question = f"Quelles armes ont été mentionnées ? {closing}"
+        thanked = sample_assistant.ask(question)
+        assert thanked.citations == plain.citations != [], (question, thanked.text)
+
+
 def test_an_empty_chroma_url_argument_beats_the_variable(monkeypatch, tmp_path):
     # None meant "not given", so Python had no way back to the index folder under ASSISTANT_CHROMA_URL.
     monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://127.0.0.1:1")

@@ -22,11 +22,17 @@ _GREETINGS = {"en": "hello hi hey morning evening afternoon", "fr": "bonjour bon
 # Greetings of two words, read as one ("Guten Morgen": "Morgen" alone is "tomorrow", not a courtesy).
 _TWO_WORD_GREETING = re.compile(r"\b(?:guten (?:tag|morgen|abend)|buen(?:os dias|as tardes|as noches)|bom dia)\b")
 # Not "nice" or "top": "Nice ?" asks about the city, "Top 14" about rugby.
-_AGREEMENT = {"en": "ok okay great perfect cool good fine excellent awesome bye goodbye",
-              "fr": "ok okay super parfait genial cool bien excellent bravo daccord aurevoir"}
-# Words that may come with those and change nothing: "thank you very much", "merci beaucoup à vous".
+# "yes", "no", "lol" alone were searched and answered with two quoted sentences.
+_AGREEMENT = {"en": "ok okay great perfect cool good fine excellent awesome bye goodbye yes yeah yep no nope lol "
+                    "haha",
+              "fr": "ok okay super parfait genial cool bien excellent bravo daccord aurevoir oui ouais non mdr"}
+# Words that may come with those and change nothing: "thank you very much", "merci beaucoup à vous",
+# "Thanks, that's helpful", "Merci, c'est très clair". Alone they are no courtesy ("Is it clear?").
 _FILLERS = set("you very much so a lot all again there everyone good great day beaucoup bien tous toi vous a "
-               "encore d de la le les tres mille bonne journee soiree au plus muchas mil tante vielen schon".split())
+               "encore d de la le les tres mille bonne journee soiree au plus muchas mil tante vielen schon "
+               "that this it s is was really helpful useful clear interesting nice job work well done for your "
+               "the help in advance c est etait ca vraiment utile clair interessant sympa boulot travail pour ton "
+               "votre ta aide avance".split())
 # "What can you do?", "Que peux-tu faire ?", "Help", "Comment ça marche ?"
 _HELP = re.compile(
     r"(?:what can you do|what do you do|how does (?:this|it) work|who are you|help|how do i use (?:this|you)|"
@@ -75,7 +81,7 @@ def small_talk(message: str) -> tuple[str, str] | None:
             said.setdefault(found[0], found[1])
         else:
             rest.append(word)
-    if any(word not in _FILLERS for word in rest):
+    if any(word not in _FILLERS for word in rest) or not said:
         # "Bonjour, que peux-tu faire ?": a greeting and a question about the assistant itself
         return ("help", question_language(message)) if _HELP.fullmatch(" ".join(rest)) else None
     return next(((kind, said[kind]) for kind in ("thanks", "greeting", "agreement") if kind in said), None)
@@ -91,8 +97,12 @@ _OPENING_PUNCTUATION = re.compile(r"[,!.:;]")
 
 
 def without_courtesy(question: str) -> str:
-    """The question less a courtesy before it: "Salut les amis, quelles armes ont été citées ?" was searched
-    with its greeting, which pulled in a sentence about friends."""
+    """The question less a courtesy before or after it: "Salut les amis, quelles armes ont été citées ?" was
+    searched with its greeting, which pulled in a sentence about friends; "... ? Merci !" with its thanks.
+    A message that is only courtesy stays whole ("Thanks, that's helpful" is no question "That's helpful")."""
+    if small_talk(question):
+        return question
+    question = _without_closing_courtesy(question)
     # The words before the first punctuation mark, if few (a pattern of repeated optional words took
     # minutes on a long question, backtracking).
     cut = _OPENING_PUNCTUATION.search(question, 0, 60)
@@ -104,3 +114,20 @@ def without_courtesy(question: str) -> str:
     rest = question[cut.end():].lstrip(",!.:; \t\n")
     # Capitalised as a question opens: the model reads "quelles armes" and "Quelles armes" a little apart.
     return rest[:1].upper() + rest[1:] if re.search(r"[^\W\d_]{2}", rest) else question
+
+
+# A last sentence after the question's end mark, up to 60 characters.
+_CLOSING = re.compile(r"(?<=[?!.])[ \t\n]+([^?!.]{1,60})[?!. \t\n]*$")
+
+
+def _without_closing_courtesy(question: str) -> str:
+    """The question less a closing "Thanks!", "Merci d'avance.", when what stays still asks something."""
+    closing = _CLOSING.search(question)
+    if closing is None:
+        return question
+    words = re.findall(r"[a-z]+", _folded(closing.group(1)).replace("d'accord", "daccord"))
+    rest = question[: closing.start()].rstrip()
+    if not words or len(words) > 5 or not all(word in _COURTESY_WORDS for word in words) \
+            or not re.search(r"[^\W\d_]{2}", rest):
+        return question
+    return rest
