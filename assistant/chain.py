@@ -190,12 +190,15 @@ def substituted(question: str, history: list[tuple[str, str]]) -> str | None:
 
 _ASKING = frozenset({"human", "user"})
 _ANSWERING = frozenset({"ai", "assistant"})
+# A system message says nothing of the conversation: ("system", ...) was read as a question "system".
+_SYSTEM = "system"
 
 
 def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     """The earlier turns as ``(question, answer text)`` pairs, from pairs, earlier ``Answer`` objects,
-    ``{"question": ..., "answer": ...}`` dicts, or LangChain's messages (``("human", q), ("ai", a)`` or
-    ``HumanMessage``/``AIMessage``, one per turn, which were read as pairs of the words "human" and "ai");
+    ``{"question": ..., "answer": ...}`` dicts, or LangChain's messages (``("human", q), ("ai", a)``,
+    ``HumanMessage``/``AIMessage`` or Gradio's and OpenAI's ``{"role": "user", "content": q}``, one per
+    turn, which were read as pairs of the words "human" and "ai"; system messages are left out);
     ``ValueError`` naming a turn that is none of these."""
     if isinstance(history, str | bytes | dict):  # its characters or keys were read as turns
         raise ValueError(f"history must be a list of earlier turns (pairs, Answers, dicts or LangChain messages), "
@@ -204,6 +207,8 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     asked: str | None = None
     for number, turn in enumerate(history or [], start=1):
         role, content = _message(turn)
+        if role == _SYSTEM:
+            continue
         if role in _ASKING:
             asked = content
             continue
@@ -222,7 +227,8 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
             pair = None
         if pair is None or not all(isinstance(part, str) for part in pair):
             raise ValueError(f"history turn {number} must be a (question, answer text) pair, an Answer, a dict "
-                             f"with 'question' and 'answer', or a LangChain message, not {turn!r:.80}")
+                             f"with 'question' and 'answer', or a message (LangChain's, or {{'role': 'user', "
+                             f"'content': ...}}), not {turn!r:.80}")
         turns.append(pair)
     if asked is not None:  # a question left without its answer still sets the topic
         turns.append((asked, ""))
@@ -230,12 +236,16 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
 
 
 def _message(turn: Any) -> tuple[str | None, str]:
-    """A LangChain message's role and text: ``("human", "...")`` or a ``BaseMessage``."""
-    if isinstance(turn, tuple | list) and len(turn) == 2 and turn[0] in _ASKING | _ANSWERING \
-            and isinstance(turn[1], str):
+    """A LangChain message's role and text: ``("human", "...")``, a ``BaseMessage`` or a chat message
+    ``{"role": "user", "content": "..."}`` (Gradio's and OpenAI's, which LangChain takes too)."""
+    roles = _ASKING | _ANSWERING | {_SYSTEM}
+    if isinstance(turn, tuple | list) and len(turn) == 2 and turn[0] in roles and isinstance(turn[1], str):
         return turn[0], turn[1]
-    role, content = getattr(turn, "type", None), getattr(turn, "content", None)
-    if role in _ASKING | _ANSWERING and isinstance(content, str):
+    if isinstance(turn, dict):
+        role, content = turn.get("role"), turn.get("content")
+    else:
+        role, content = getattr(turn, "type", None), getattr(turn, "content", None)
+    if role in roles and isinstance(content, str):
         return role, content
     return None, ""
 

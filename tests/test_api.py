@@ -75,6 +75,21 @@ def test_arguments_and_history_are_taken_in_the_forms_a_developer_has(sample_ass
         sample_assistant.ask(follow_up, history=[{"q": first.question}])
 
 
+def test_a_history_in_the_chat_messages_format_is_read(sample_assistant):
+    # Gradio's and OpenAI's {"role", "content"} messages, which LangChain takes too, raised "history turn 1
+    # must be a (question, answer text) pair"; a system message was read as a question "system".
+    first = sample_assistant.ask(WEAPONS)
+    follow_up = "And who supplies them?"
+    expected = sample_assistant.ask(follow_up, history=[first]).text
+    messages = [{"role": "system", "content": "You are a news assistant."}, {"role": "user", "content": first.question},
+                {"role": "assistant", "content": first.text}]
+    assert sample_assistant.ask(follow_up, history=messages).text == expected
+    as_tuples = [("system", "You are a news assistant."), ("human", first.question), ("ai", first.text)]
+    assert sample_assistant.ask(follow_up, history=as_tuples).text == expected
+    with pytest.raises(ValueError, match="history turn 1 must be"):
+        sample_assistant.ask(follow_up, history=[{"role": "user", "content": 3}])
+
+
 def test_a_date_filter_given_as_a_number_or_a_date_describes_itself_in_a_refusal(sample_assistant):
     # It worked while the question was answered, and raised "'int' object is not iterable" when refused.
     for since in (2030, datetime.date(2030, 1, 1)):
