@@ -33,6 +33,16 @@ class Answerer(Protocol):
     # then the ``Answer``; ``condense(question, history)`` rewrites a follow-up as a standalone question.
 
 
+def in_lower_case(question: str) -> str:
+    """A question typed in capitals ("WHAT WEAPONS WERE MENTIONED?") in lower case but for its first letter:
+    e5 reads capitals as other words, and it was refused where the same question typed plainly is
+    answered. Its names are lost either way: in capitals they tell nothing (``question_names``)."""
+    letters = [ch for ch in question if ch.isalpha()]
+    if len(letters) < 8 or any(ch.islower() for ch in letters) or len(_WORD.findall(question)) < 2:
+        return question
+    return re.sub(r"[^\W\d_]", lambda first: first.group().upper(), question.lower(), count=1)
+
+
 # A question that opens with one of these continues the previous one ("And China?", "Et la Chine ?").
 _CONTINUATIONS = re.compile(
     r"\s*(?:and|but|also|so|then|what about|how about|and what about|et|mais|aussi|alors|puis|ensuite|"
@@ -264,6 +274,9 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
             state = {"question": inputs} if isinstance(inputs, str) else dict(inputs)
             state["history"] = conversation(state.get("history"))
         started = time.perf_counter()
+        calm = in_lower_case(state["question"])
+        if calm != state["question"]:  # searched and answered so; the answer keeps the question as typed
+            state["typed"], state["question"] = state["question"], calm
         history = state.get("history") or []
         condense = getattr(answerer, "condense", None)
         if history and callable(condense) and "search_query" not in state:
@@ -324,7 +337,7 @@ def _answer_args(state: dict[str, Any]) -> tuple[Any, ...]:
 
 def _finish(result: Answer, state: dict[str, Any], started: float) -> Answer:
     state["timings"]["answer"] = time.perf_counter() - started
-    result.question = state["question"]
+    result.question = state.get("typed") or state["question"]
     result.timings = {key: round(value, 4) for key, value in state["timings"].items()}
     return result
 

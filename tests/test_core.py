@@ -205,6 +205,16 @@ def test_a_country_an_english_article_never_names_is_absent_in_either_language(q
     assert absent_names("What is Russia's aim?", russian, None) == []  # "russes": its adjective
 
 
+def test_a_question_typed_in_capitals_is_answered_as_typed_in_lower_case(sample_assistant):
+    # "WHAT WEAPONS WERE MENTIONED?" was refused, while "What weapons were mentioned?" is answered: e5
+    # reads capitals as other words.
+    for shouted, plain in [("WHAT WEAPONS WERE MENTIONED?", "What weapons were mentioned?"),
+                           ("QUELLES ARMES ONT ÉTÉ MENTIONNÉES ?", "Quelles armes ont été mentionnées ?")]:
+        answer = sample_assistant.ask(shouted)
+        assert answer.citations == sample_assistant.ask(plain).citations != [], answer.text
+        assert answer.question == shouted  # as the user typed it, in the chat and in to_dict()
+
+
 def test_refusal_speaks_the_question_language(sample_assistant):
     assert "ne répondent pas" in sample_assistant.ask("Qui a remporté la Coupe du monde de football 2022 ?").text
     assert "do not answer" in sample_assistant.ask("Who won the 2022 football World Cup?").text
