@@ -374,6 +374,18 @@ def test_acknowledgements_get_a_reply_and_a_closing_courtesy_is_not_searched(sam
         assert thanked.citations == plain.citations != [], (question, thanked.text)
 
 
+def test_a_pasted_link_is_told_the_articles_must_be_indexed(sample_assistant):
+    # A link pasted alone was searched by its words, and answered with two quoted sentences as if they were
+    # what the page says.
+    for link, start in [("https://www.lemonde.fr/international/article/2024/06/19/kim-jong-un-poutine.html",
+                         "Je ne peux pas ouvrir de liens"),
+                        ("<https://www.bbc.com/news/world-europe-66789083>", "I cannot open links"),
+                        ("www.liberation.fr/economie/", "Je ne peux pas ouvrir de liens")]:
+        answer = sample_assistant.ask(link)
+        assert not answer.answered and not answer.citations and answer.text.startswith(start), (link, answer.text)
+    assert sample_assistant.ask("Which weapons does https://www.lemonde.fr/ mention?").citations  # a question
+
+
 def test_an_empty_chroma_url_argument_beats_the_variable(monkeypatch, tmp_path):
     # None meant "not given", so Python had no way back to the index folder under ASSISTANT_CHROMA_URL.
     monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://127.0.0.1:1")

@@ -49,6 +49,12 @@ REPLIES = {
                        "en montrant les passages sur lesquels je m'appuie."},
     "agreement": {"en": "Ask another question about the articles whenever you like.",
                   "fr": "Posez une autre question sur les articles quand vous voulez."},
+    "link": {"en": "I cannot open links: I answer from the indexed articles only. To ask about this page, save it "
+                   "and add the file to the index (the Library tab, or `assistant index FILE`), then ask a question "
+                   "about it.",
+             "fr": "Je ne peux pas ouvrir de liens : je réponds à partir des articles indexés seulement. Pour poser "
+                   "une question sur cette page, enregistrez-la et ajoutez le fichier à l'index (l'onglet "
+                   "Bibliothèque, ou `assistant index FICHIER`), puis posez votre question."},
     "help": {"en": "I answer questions from the indexed articles only, quoting the passages I relied on, and say "
                    "so when they do not answer. Ask in English or French: “What weapons were mentioned?”, “Who is "
                    "mentioned?”, or follow up on an answer: “And who supplies them?”.",
@@ -64,9 +70,18 @@ def _folded(text: str) -> str:
     return _TWO_WORD_GREETING.sub(lambda greeting: greeting.group(0).replace(" ", ""), folded)
 
 
+# A message that is only links: it was searched by the words of its address, and answered with quotes.
+_LINKS = re.compile(r"\s*(?:<?(?:https?://|www\.)[^\s<>]+>?\s*)+")
+# A French site's address (lemonde.fr, france24.com/fr/): its reply is in French, an address having no grammar.
+_FRENCH_SITE = re.compile(r"\.fr\b|/fr/|//fr\.", re.I)
+
+
 def small_talk(message: str) -> tuple[str, str] | None:
-    """``(kind, language)`` of a message that is only courtesy (``thanks``, ``greeting``, ``agreement``) or
-    asks what the assistant does (``help``); ``None`` for anything else, which is a question to search."""
+    """``(kind, language)`` of a message that is only courtesy (``thanks``, ``greeting``, ``agreement``),
+    asks what the assistant does (``help``) or is a link (``link``); ``None`` for anything else, which is a
+    question to search."""
+    if _LINKS.fullmatch(message):
+        return "link", "fr" if _FRENCH_SITE.search(message) else "en"
     folded = _folded(message).replace("d'accord", "daccord").replace("au revoir", "aurevoir")
     words = re.findall(r"[a-z]+", folded)
     if not words or len(words) > 12 or re.search(r"\d", folded):
