@@ -309,6 +309,7 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
         state["docs"] = retriever.invoke(state["search_query"], k=k, where=state.get("where"),
                                          query_vector=state["query_vector"], language=state["language"])
         state["docs"] += _published_that_day(state, retriever)
+        state["absent"] = _absent_borrowed_names(state, embeddings)
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state
 
@@ -329,6 +330,29 @@ def _published_that_day(state: dict[str, Any], retriever: HybridRetriever) -> li
                              query_vector=state["query_vector"], language=state["language"])
     seen = {doc.metadata.get("chunk_id") for doc in state["docs"]}
     return [doc for doc in found if doc.metadata.get("chunk_id") not in seen]
+
+
+def _absent_borrowed_names(state: dict[str, Any], embeddings: ModelEmbeddings) -> list[str]:
+    """The names of the earlier questions a follow-up that points back leans on ("Why?", "And who supplies
+    them?"), when no retrieved passage mentions them. The answerer checks the names of the question it is
+    given, the follow-up's own: after "What did Zelensky say?" was refused for want of Zelensky, "Why?" was
+    answered with two sentences on the topic, as if they were his reasons."""
+    from .answering.grounding import absent_names
+
+    question, search = state["question"], state["search_query"]
+    if state.get("standalone") or search == question or not search.endswith(question) \
+            or new_subject(question) is not None:
+        return []
+    return absent_names(search[: -len(question)], state["docs"], embeddings)
+
+
+def _borrowed_refusal(state: dict[str, Any]) -> Answer | None:
+    from .answering.messages import not_answered_text
+
+    if not state.get("absent"):
+        return None
+    return Answer(text=not_answered_text(state["language"], state["absent"]), question=state["question"],
+                  answered=False)
 
 
 def _answer_args(state: dict[str, Any]) -> tuple[Any, ...]:
@@ -354,7 +378,10 @@ def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answere
 
     def answer(state: dict[str, Any]) -> Answer:
         started = time.perf_counter()
-        result = _finish(answerer.answer(*_answer_args(state)), state, started)
+        refused = _borrowed_refusal(state)
+        if refused is not None:
+            refused.answerer = answerer.name
+        result = _finish(refused or answerer.answer(*_answer_args(state)), state, started)
         return after(result, state) if after is not None else result
 
     answering = build_retrieval_chain(retriever, embeddings, answerer) | RunnableLambda(answer, name="answer")
@@ -376,6 +403,11 @@ def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answere
 def stream_answer(answerer: Answerer, state: dict[str, Any]) -> Iterator[str | Answer]:
     """Text pieces as the answerer produces them (when it can stream), then the final ``Answer``."""
     started = time.perf_counter()
+    refused = _borrowed_refusal(state)
+    if refused is not None:
+        refused.answerer = answerer.name
+        yield _finish(refused, state, started)
+        return
     stream = getattr(answerer, "stream", None)
     if not callable(stream):
         yield _finish(answerer.answer(*_answer_args(state)), state, started)

@@ -459,6 +459,21 @@ def test_a_new_question_in_a_conversation_is_not_searched_with_the_previous_one(
     assert "fournit" in " ".join(c.passage for c in follow_up.citations), follow_up.text
 
 
+def test_a_follow_up_to_a_question_on_a_name_the_articles_never_mention_is_refused_too(sample_assistant):
+    # "Why?" after "What did Zelensky say about the visit?" (refused: no article mentions Zelensky) was
+    # answered with two quoted sentences, as if they said why Zelensky said it.
+    refused = sample_assistant.ask("What did Zelensky say about the visit?")
+    assert not refused.answered
+    for follow_up in ("Why?", "And who supplies them?", "Pourquoi ?"):
+        answer = sample_assistant.ask(follow_up, history=[refused])
+        assert not answer.answered and not answer.citations and "Zelensky" in answer.text, (follow_up, answer.text)
+    # A follow-up with a name of its own is asked about it: "And Budanov?" is "What did Budanov say ...".
+    assert "Zelensky" not in sample_assistant.ask("And Budanov?", history=[refused]).text
+    # One whose earlier question names what the articles mention is answered as before.
+    weapons = sample_assistant.ask("What weapons did Budanov mention?")
+    assert sample_assistant.ask("And who supplies them?", history=[weapons]).answered
+
+
 def test_a_follow_up_to_a_follow_up_keeps_the_topic():
     from assistant.chain import search_query
 
