@@ -277,7 +277,8 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
         calm = in_lower_case(state["question"])
         if calm != state["question"]:  # searched and answered so; the answer keeps the question as typed
             state["typed"], state["question"] = state["question"], calm
-        history = state.get("history") or []
+        # The earlier questions a follow-up borrows too ("WHAT WEAPONS WERE MENTIONED?" then "AND WHO ...?").
+        history = [(in_lower_case(asked), said) for asked, said in state.get("history") or []]
         condense = getattr(answerer, "condense", None)
         if history and callable(condense) and "search_query" not in state:
             # An LLM answerer rewrites a follow-up as a standalone question, used to search and to answer.

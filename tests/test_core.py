@@ -213,6 +213,10 @@ def test_a_question_typed_in_capitals_is_answered_as_typed_in_lower_case(sample_
         answer = sample_assistant.ask(shouted)
         assert answer.citations == sample_assistant.ask(plain).citations != [], answer.text
         assert answer.question == shouted  # as the user typed it, in the chat and in to_dict()
+    # A conversation typed in capitals: the follow-up borrows the earlier question as it is read.
+    shouted = sample_assistant.ask("AND WHO SUPPLIES THEM?", history=[("WHAT WEAPONS WERE MENTIONED?", "…")])
+    plain = sample_assistant.ask("And who supplies them?", history=[("What weapons were mentioned?", "…")])
+    assert shouted.citations == plain.citations != [], shouted.text
 
 
 def test_refusal_speaks_the_question_language(sample_assistant):
