@@ -29,20 +29,7 @@ def write_pdf(path: Path, lines: list[str], title: str | None = None, created: s
         info += b" /CreationDate (" + escape(created).encode("latin-1") + b")"
     if info:
         objects.append(b"<<" + info + b" >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    trailer = b"<< /Size %d /Root 1 0 R" % (len(objects) + 1)
-    if info:
-        trailer += b" /Info %d 0 R" % len(objects)
-    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    path.write_bytes(bytes(out))
-    return path
+    return _write(path, objects, with_info=bool(info))
 
 
 def write_pdf_pages(path: Path, pages: list[list[str]]) -> Path:
@@ -62,6 +49,11 @@ def write_pdf_pages(path: Path, pages: list[list[str]]) -> Path:
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents %d 0 R "
                        b"/Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * number))
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    return _write(path, objects)
+
+
+def _write(path: Path, objects: list[bytes], with_info: bool = False) -> Path:
+    """The numbered objects, their cross-reference table and the trailer (``/Info``: the last object)."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -70,6 +62,9 @@ def write_pdf_pages(path: Path, pages: list[list[str]]) -> Path:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    trailer = b"<< /Size %d /Root 1 0 R" % (len(objects) + 1)
+    if with_info:
+        trailer += b" /Info %d 0 R" % len(objects)
+    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
     path.write_bytes(bytes(out))
     return path
