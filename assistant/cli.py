@@ -55,6 +55,18 @@ def arg(*names: Any, **options: Any):
     return wrap
 
 
+def whole_number(text: str, low: int, high: int | None = None, rule: str = "") -> int:
+    """An option's whole number within ``low``..``high``, or argparse's error saying ``rule`` (default: the bounds)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < low or (high is not None and value > high):
+        bounds = f"{low} or more" if high is None else f"between {low} and {high}"
+        raise argparse.ArgumentTypeError(f"must be {rule or bounds}, not {value}")
+    return value
+
+
 def _load_commands() -> None:
     from . import commands
 

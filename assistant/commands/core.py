@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..cli import arg, command
+from ..cli import arg, command, whole_number
 from ..types import one_line
 from .entities import add_filter_arguments, filters_from_args
 
@@ -21,13 +21,7 @@ def passage_count(text: str) -> int:
     from ..settings import Settings
 
     low, high = Settings.bounds("k")
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"must be between {low} and {high} (as ASSISTANT_K), not {value}")
-    return value
+    return whole_number(text, low, high, f"between {low} and {high} (as ASSISTANT_K)")
 
 
 def tqdm_progress():

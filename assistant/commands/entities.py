@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ..cli import arg, command
+from ..cli import arg, command, whole_number
 from ..entities import KINDS
 from ..entity_answers import merged_names
 
@@ -36,13 +36,7 @@ def add_filter_arguments(handler):
 
 def entity_count(text: str) -> int:
     """``--limit``: a count; -1 kept all but the last, as a Python slice does."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more (0: all), not {value}")
-    return value
+    return whole_number(text, 0, rule="0 or more (0: all)")
 
 
 @command("entities", "people, places, organisations and dates mentioned in the articles, with their mentions",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import arg, command
+from ..cli import arg, command, whole_number
 from ..settings import Settings
 from .core import prepare_reranker
 
@@ -31,13 +31,7 @@ def _progress(label: str):
 def question_count(text: str) -> int:
     """``--limit``: 1 or more (0 asked no question and wrote an empty report over the results; -5 all but the
     last five, as a slice does)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
+    return whole_number(text, 1)
 
 
 @command("eval", "measure retrieval, answers, citations and refusals on a dev set", needs_assistant=False)
