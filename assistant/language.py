@@ -109,14 +109,20 @@ def question_language(question: str) -> str:
     return "fr" if detect_language(question, default="en") == "fr" else "en"
 
 
-@lru_cache(maxsize=256)  # asked several times of each question
 def _in_another_language(question: str) -> bool:
     if "¿" in question or "¡" in question:
         return True
+    return surely_in(question) not in (None, "fr", "en")
+
+
+@lru_cache(maxsize=256)  # asked several times of each question
+def surely_in(question: str) -> str | None:
+    """The question's language when lingua is sure of it (``de``), else ``None``."""
     values = _detector().compute_language_confidence_values(question[:3000])
     best = values[0] if values else None
-    return (best is not None and best.value >= OTHER_LANGUAGE_CONFIDENCE
-            and best.language.iso_code_639_1.name.lower() not in ("fr", "en"))
+    if best is None or best.value < OTHER_LANGUAGE_CONFIDENCE:
+        return None
+    return best.language.iso_code_639_1.name.lower()
 
 
 def crosses(question_language: str, passage_language: str) -> bool:

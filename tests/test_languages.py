@@ -163,3 +163,16 @@ def test_two_word_greetings_are_greetings_and_their_words_alone_are_not():
 
     assert small_talk("Guten Morgen!") == small_talk("Buenos días") == ("greeting", "other")
     assert small_talk("Morgen?") is None and small_talk("Buenos Aires ?") is None
+
+
+def test_a_german_question_is_not_refused_for_the_nouns_german_writes_with_a_capital(sample_assistant):
+    """German capitalises every noun: "Welche Waffen wurden erwähnt?" was refused as not mentioning “Waffen”,
+    on the French article that lists them. Its capitals name nothing, as a question typed in capitals."""
+    from assistant.answering.grounding import question_names
+
+    assert question_names("Welche Waffen wurden erwähnt?") == []
+    assert question_names("Wie viel Geld verlangt Frankreich für den Verteidigungsfonds?") == []
+    assert question_names("What did Zelensky say about the visit?") == ["Zelensky"]  # English as before
+    assert question_names("Quelle est la position de la Chine ?") == ["Chine"]
+    answer = sample_assistant.ask("Welche Waffen wurden erwähnt?")
+    assert answer.answered and "Grad" in answer.text, answer.text

@@ -23,6 +23,7 @@ from langchain_core.documents import Document
 
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
 from ..entities import data_lines, entity_key
+from ..language import surely_in
 from ..lexical import stop_words
 
 # A run of capitalised words ("Emmanuel Macron", "Kim Jong-un", "BBC"); particles end a run.
@@ -96,6 +97,8 @@ def question_names(question: str) -> list[str]:
     words = _WORD.findall(question)[1:]  # the first is capitalised whatever it is
     if sum(word[:1].isupper() for word in words) * 2 > max(len(words), 2):
         return []  # "WHAT WEAPONS WERE MENTIONED?", "What Weapons Were Mentioned?": capitals tell nothing
+    if surely_in(question) == "de":
+        return []  # German capitalises every noun: "Welche Waffen wurden erwähnt?" was refused for “Waffen”
     names = []
     # Where a sentence's first word starts, capitalised whatever it is: after spaces and Spanish's opening "¿"
     # or "¡" ("¿Cuánto costará...?" was refused for not mentioning "Cuánto"), and after a later sentence's end
