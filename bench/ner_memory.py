@@ -7,15 +7,17 @@ beside the RSS once spaCy's French model is loaded.
 
 from __future__ import annotations
 
+import argparse
 import resource
-import sys
 import time
 
 from assistant.entities import DEFAULT_MODELS, extract_mentions, pipeline_for
 
 
 def main() -> None:
-    length = int(sys.argv[1]) if len(sys.argv) > 1 else 370_000
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("characters", nargs="?", type=int, default=370_000, help="the line's length")
+    length = parser.parse_args().characters
     pipeline_for("fr", DEFAULT_MODELS)
     loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kilobytes on Linux -> GB
     sentence = ("Le président Emmanuel Macron a reçu le chancelier Olaf Scholz à Berlin mardi pour parler "

@@ -14,6 +14,7 @@ its true source sentence, against the same claim and the other sentences of the 
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import defaultdict
@@ -111,6 +112,8 @@ def scores(embeddings, pairs):
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.parse_args()  # no options: "--help" printed nothing and ran the whole calibration
     embeddings = load_embeddings("multilingual-e5-small")
     for name, pairs in (("sample", sample_pairs()), ("piaf-en", piaf_pairs()), ("multihop", multihop_pairs())):
         true, false = scores(embeddings, list(pairs))
