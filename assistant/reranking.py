@@ -293,8 +293,8 @@ def _convert(gguf_path: Path, folder: Path) -> None:
         import accelerate  # noqa: F401  transformers needs both to read a GGUF file
         import gguf  # noqa: F401
     except ImportError as error:
-        raise RerankerError(f"reading {gguf_path.name} needs the rerank extra: pip install "
-                            f"'news-assistant[rerank]' ({error})") from error
+        raise RerankerError(f"reading {gguf_path.name} needs the rerank extra: pip install -e "
+                            f"'.[rerank]' in the checkout ({error})") from error
     from safetensors.torch import save_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 

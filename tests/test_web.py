@@ -1056,12 +1056,13 @@ def test_the_page_says_the_reranker_is_prepared_and_a_question_waits_for_it(brow
 
 
 def test_a_reranker_that_cannot_be_prepared_is_named_and_questions_are_answered_without_it(browser, reranking_app):
-    app = reranking_app(fails="reading tiny.gguf needs the rerank extra: pip install 'news-assistant[rerank]'")
+    app = reranking_app(fails="reading tiny.gguf needs the rerank extra: pip install -e '.[rerank]' in the checkout")
     context, page = open_page(browser, app)
     try:
         app.gate.set()
         wait_text(page, "#reranker-status", "The reranker is off: reading tiny.gguf needs the rerank extra: pip "
-                                            "install 'news-assistant[rerank]'. Questions are answered without it.")
+                                            "install -e '.[rerank]' in the checkout. Questions are answered "
+                                            "without it.")
         shot(page, "reranker-failed")
         text = ask(page, "What weapons were mentioned?", 0)
         assert "Grad" in text and "went wrong" not in text

@@ -30,7 +30,8 @@ class LlamaCppChat:
             import llama_cpp  # noqa: F401
         except ImportError:
             raise LLMConfigError(
-                "the llamacpp answerer needs llama-cpp-python: pip install 'news-assistant[llamacpp]'"
+                "the llamacpp answerer needs llama-cpp-python: make llama (or pip install -e '.[llamacpp]') in the "
+                "checkout"
             ) from None
         if not model_path.is_file():
             raise LLMConfigError(f"{model_path}: no such GGUF file (ASSISTANT_LLM_MODEL_PATH)")

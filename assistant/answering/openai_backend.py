@@ -87,7 +87,7 @@ class OpenAIChat:
             from langchain_openai import ChatOpenAI
         except ImportError:
             raise LLMConfigError(
-                "the openai answerer needs langchain-openai: pip install 'news-assistant[llm]'"
+                "the openai answerer needs langchain-openai: pip install -e '.[llm]' in the checkout"
             ) from None
         if not base_url and not api_key:
             raise LLMConfigError("the openai answerer needs ASSISTANT_LLM_BASE_URL (a local server) "

@@ -121,8 +121,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.needs.openai": "{name} (set ASSISTANT_LLM_BASE_URL, or ASSISTANT_LLM_API_KEY and "
                                  "ASSISTANT_LLM_MODEL)",
         "settings.needs.llamacpp": "{name} (set ASSISTANT_LLM_MODEL_PATH to a .gguf file)",
-        "settings.needs.llm_package": "{name} (install news-assistant[llm])",
-        "settings.needs.llamacpp_package": "{name} (install news-assistant[llamacpp])",
+        "settings.needs.llm_package": "{name} (install it: pip install -e '.[llm]' in the checkout)",
+        "settings.needs.llamacpp_package": "{name} (install it: make llama in the checkout)",
         "settings.index": "Index",
         "settings.index_info": "**Index:** `{index}`  \n**Embedding model:** `{model}`  \n"
                                "**Articles:** {articles} · **Passages:** {chunks} · **Languages:** {languages}",
@@ -287,8 +287,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.needs.openai": "{name} (à activer avec ASSISTANT_LLM_BASE_URL, ou ASSISTANT_LLM_API_KEY et "
                                  "ASSISTANT_LLM_MODEL)",
         "settings.needs.llamacpp": "{name} (à activer avec ASSISTANT_LLM_MODEL_PATH, le chemin d'un fichier .gguf)",
-        "settings.needs.llm_package": "{name} (à installer : news-assistant[llm])",
-        "settings.needs.llamacpp_package": "{name} (à installer : news-assistant[llamacpp])",
+        "settings.needs.llm_package": "{name} (à installer : pip install -e '.[llm]' dans le dépôt)",
+        "settings.needs.llamacpp_package": "{name} (à installer : make llama dans le dépôt)",
         "settings.index": "Index",
         "settings.index_info": "**Index :** `{index}`  \n**Modèle de vectorisation :** `{model}`  \n"
                                "**Articles :** {articles} · **Passages :** {chunks} · **Langues :** {languages}",
