@@ -227,7 +227,7 @@ class Indexer:
         run = _Run(self, report)
         embedded_before = self.cache.texts_embedded
         try:
-            with room(self.store.location):
+            with room(self.store.location, self.store.disk):
                 run.recover()
                 yield run
                 run.finish()
@@ -470,7 +470,7 @@ class _Run:
             self.seen.add(source)
             self.writing = source
             try:
-                with room(self.store.location):
+                with room(self.store.location, self.store.disk):
                     self.index_file(item, source)
             except StoreStoppedError:
                 # Not this file's fault: every following one would fail the same way. What was committed

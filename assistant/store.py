@@ -149,9 +149,10 @@ def _becomes(translate: Callable[[BaseException], StoreError | None]) -> Iterato
         raise translated from error
 
 
-def room(where: str) -> AbstractContextManager[None]:
-    """A full disk met in the block becomes a ``StoreFullError`` naming ``where``."""
-    return _becomes(lambda error: None if (reason := disk_full(error) or _no_room_left(error, where)) is None
+def room(where: str, disk: Path | None = None) -> AbstractContextManager[None]:
+    """A full disk met in the block becomes a ``StoreFullError`` naming ``where``; ``disk``: the folder whose disk
+    a Chroma error with no word of its own is measured on (none for a server's)."""
+    return _becomes(lambda error: None if (reason := disk_full(error) or _no_room_left(error, disk)) is None
                     else StoreFullError(where, reason))
 
 
@@ -161,12 +162,12 @@ def room(where: str) -> AbstractContextManager[None]:
 NO_ROOM_BYTES = 1 << 20
 
 
-def _no_room_left(error: BaseException, where: str) -> str | None:
-    if not any(type(cause).__module__.startswith("chromadb") for cause in _causes(error)):
+def _no_room_left(error: BaseException, disk: Path | None) -> str | None:
+    if disk is None or not any(type(cause).__module__.startswith("chromadb") for cause in _causes(error)):
         return None
     try:
-        free = shutil.disk_usage(where).free
-    except OSError:  # a server's address, or a folder that is gone
+        free = shutil.disk_usage(disk).free
+    except OSError:  # a folder that is gone
         return None
     return f"{free // 1024} KiB left" if free < NO_ROOM_BYTES else None
 
@@ -443,9 +444,11 @@ class Store:
         self.index_dir = index_dir
         self.embeddings = embeddings
         self.location = shown_url(chroma_url) if chroma_url else str(index_dir)  # as messages show it
-        if chroma_url and namespace:
-            # A mistyped namespace is an empty index on a server that holds articles: said as the server alone,
-            # "No articles are indexed yet in http://host:8000" sent the operator looking for the wrong thing.
+        self.disk = None if chroma_url else index_dir  # where a full disk is looked for
+        if namespace:
+            # A mistyped namespace is an empty index beside one that holds articles: said as the server (or the
+            # folder) alone, "No articles are indexed yet in http://host:8000" sent the operator looking for the
+            # wrong thing.
             self.location += f" (namespace {namespace})"
         self.client = make_client(index_dir, chroma_url, timeout)
         self._database = None if chroma_url else _file_id(index_dir / "chroma" / "chroma.sqlite3")

@@ -516,3 +516,14 @@ def test_an_index_folder_deleted_under_an_open_assistant_is_opened_again(tmp_pat
     news.close()
     with Assistant(folder) as again:  # what a restarted notebook finds
         assert again.stats()["articles"] == 1 and again.ask(mayor).answered
+
+
+def test_a_namespace_of_an_index_folder_is_named_where_the_folder_is(tmp_path):
+    """A namespace applies to an index folder too: asked in another one than the articles were indexed in,
+    "No articles are indexed yet in /srv/idx" named a folder that holds them."""
+    index = tmp_path / "idx"
+    with Assistant(index) as plain:
+        assert len(plain.index([SAMPLE]).added) == 1
+    with Assistant(index, chroma_namespace="desk") as desk:
+        assert desk.stats()["index"] == f"{index} (namespace desk)" and desk.stats()["articles"] == 0
+        assert f"{index} (namespace desk)" in desk.ask("Quelles armes ont été mentionnées ?").text

@@ -70,7 +70,7 @@ def test_a_chroma_failure_with_no_room_left_is_a_full_disk(small_disk):
     from assistant.store import StoreFullError, room
 
     def compaction_fails():
-        with room(str(small_disk)):
+        with room(str(small_disk), small_disk):
             raise InternalError("Error in compaction: Failed to apply logs to the metadata segment")
 
     with pytest.raises(InternalError):  # room left: Chroma's error as it is
@@ -85,5 +85,5 @@ def test_a_chroma_failure_with_no_room_left_is_a_full_disk(small_disk):
     assert raised.value.brief == "the disk of the index is full"
     assert str(small_disk) in str(raised.value) and "KiB left" in str(raised.value)
     with pytest.raises(ValueError):  # not Chroma's: not guessed at
-        with room(str(small_disk)):
+        with room(str(small_disk), small_disk):
             raise ValueError("something else")
