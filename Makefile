@@ -6,8 +6,13 @@ STAMP := $(VENV)/.installed
 # Where pip finds torch's CPU build. Empty: the configured index (on the development machine, a local copy
 # of the CPU wheel). Elsewhere: make run TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 TORCH_INDEX_URL ?=
-# llama-cpp-python compiles from source for ~10 minutes: its wheel is kept here between runs.
-WHEELS ?= $(HOME)/.cache/news-assistant/wheels
+# llama-cpp-python compiles from source for ~10 minutes: its wheel is kept here between runs. Built for AVX2
+# without the CPU's own extras: llama.cpp's AMX kernels (built on a Sapphire Rapids CPU when it compiles for
+# the machine it is on) crash on the first completion of a Q4_K_M model (ggml-org/llama.cpp#20824), and a
+# wheel for one machine's CPU may not run on the next one that finds it here. --no-cache-dir: pip's own cache
+# would hand back a wheel built earlier with other flags.
+WHEELS ?= $(HOME)/.cache/news-assistant/wheels-avx2
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 CHROMIUM ?= /usr/bin/chromium
 # The virtual environment takes about 3.2 GB (torch, spaCy, Chroma, Gradio, the bundled models).
 MIN_FREE_MB ?= 3500
@@ -51,7 +56,7 @@ llama: install
 	@$(BIN)/python -c "import llama_cpp, sse_starlette, starlette_context" 2>/dev/null || { \
 	  mkdir -p $(WHEELS); \
 	  ls $(WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
-	    $(BIN)/pip wheel -q --no-deps "llama-cpp-python" -w $(WHEELS); \
+	    CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel -q --no-cache-dir --no-deps "llama-cpp-python" -w $(WHEELS); \
 	  $(BIN)/pip install -q --find-links $(WHEELS) "llama-cpp-python[server]"; }
 
 test: install browser llama
