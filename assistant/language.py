@@ -29,16 +29,15 @@ def language_codes() -> tuple[str, ...]:
 def language_names() -> dict[str, str]:
     """Each of those languages' code by its names in English, in French and in itself, lower case, with and
     without accents: "german", "allemand", "deutsch" and "espanol" name de and es."""
-    import unicodedata
-
     from babel import Locale
+
+    from .lexical import fold
 
     names: dict[str, str] = {}
     for code in language_codes():
         for locale in ("en", "fr", code):
             name = Locale(locale).languages[code].lower()
-            folded = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
-            names.update({name: code, folded: code})
+            names.update({name: code, fold(name): code})
     return names
 
 
