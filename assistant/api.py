@@ -32,7 +32,7 @@ from .lexical import LexicalIndex
 from .reranking import Reranker
 from .retrieval import HybridRetriever, LexicalSide
 from .settings import Settings, SettingsWarning, check_k, unknown_variables
-from .store import Article, Store, StoreError, make_index_folder, opening
+from .store import Article, Store, StoreError, holds_index, make_index_folder, opening, shown_location
 from .types import Answer, IndexReport
 
 if TYPE_CHECKING:
@@ -116,6 +116,22 @@ class Assistant:
         store = self.__dict__.get("store")
         if store is not None and store.deleted():
             self.close()
+
+    def _no_index(self) -> bool:
+        """Whether the index folder holds no index yet, and nothing has opened it: reading it must leave it as
+        it is. ``Assistant("/tmp/typo").ask(...)`` said that nothing was indexed there, and left a new index
+        folder behind (in a folder of articles given by mistake, too)."""
+        opened = "store" in self.__dict__
+        return not self.settings.chroma_url and not opened and not holds_index(self.settings.index_dir)
+
+    def _nothing_indexed(self, question: str) -> Answer:
+        from .answering.small_talk import small_talk
+
+        question = self.check_question(question)
+        talk = small_talk(question)
+        location = shown_location(self.settings.index_dir, None, self.settings.chroma_namespace or "")
+        return Answer(text=no_articles_text(talk[1] if talk else question_language(question), location),
+                      question=question, answered=False, answerer=self.settings.answerer)
 
     def __enter__(self) -> Assistant:
         return self
@@ -249,6 +265,8 @@ class Assistant:
         self._reopen_if_deleted()
         question = self.check_question(question)
         k = self.check_k(k)
+        if self._no_index():
+            return []
         return self.retriever.search(question, k=k or self.settings.k, where=self.where(filters))
 
     def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
@@ -261,12 +279,16 @@ class Assistant:
         messages, so that a follow-up ("and who supplies them?") is understood.
         """
         self._reopen_if_deleted()
+        if self._no_index():
+            return self._nothing_indexed(question)
         return self.chain.invoke({"question": question, "k": k, "filters": filters, "history": history})
 
     async def aask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                    history: Sequence[Any] | None = None) -> Answer:
         """``ask`` for asyncio code (a notebook, a web server's handler): the chain's ``ainvoke``."""
         self._reopen_if_deleted()
+        if self._no_index():
+            return self._nothing_indexed(question)
         chain = self.__dict__.get("chain")
         if chain is None:
             # Its first use opens the store (a Chroma server: up to its timeout) and loads the embedding
@@ -282,6 +304,11 @@ class Assistant:
         citations checked, bad markers removed, or the extractive answer when the model failed).
         """
         self._reopen_if_deleted()
+        if self._no_index():
+            answer = self._nothing_indexed(question)
+            yield from re.findall(r"\S+\s*", answer.text)
+            yield answer
+            return
         if not callable(getattr(self.answerer, "stream", None)):
             answer = self.ask(question, k=k, filters=filters, history=history)
             yield from re.findall(r"\S+\s*", answer.text)
@@ -366,12 +393,16 @@ class Assistant:
     def articles(self) -> list[Article]:
         """The indexed articles: source, title, language, publication date, passages (``assistant list``)."""
         self._reopen_if_deleted()
+        if self._no_index():
+            return []
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)
 
     def article_text(self, source_or_id: str) -> str | None:
         """An article's text, named as a source filter names it: path, file name, doc id, or a piece of its
         file name or title that names that one article only."""
         self._reopen_if_deleted()
+        if self._no_index():
+            return None
         from .filters import resolve_sources
 
         articles = self.store.get_articles().values()
@@ -392,6 +423,8 @@ class Assistant:
             raise ValueError(f"unknown entity kind {kind!r}: one of {', '.join(KINDS)}")
         if source is not None and not str(source).strip():  # "" listed every article's names, as if none was given
             raise FilterError("an empty source names no article")
+        if self._no_index() and not source:
+            return []
         doc_ids = resolve_sources([source], self.articles()) if source else None
         if source and not doc_ids:  # a typo listed nothing, as if the article named no one
             raise FilterError(f"{source}: no indexed article has this path, file name or title")
@@ -408,6 +441,10 @@ class Assistant:
         """What the index holds: its location, the embedding model, counts of articles, copies and
         passages, the articles' languages, and the answerer (``assistant stats --json`` prints it)."""
         self._reopen_if_deleted()
+        if self._no_index():
+            return {"index": shown_location(self.settings.index_dir, None, self.settings.chroma_namespace or ""),
+                    "embedding_model": self.embeddings.model_id, "articles": 0, "duplicates": 0, "chunks": 0,
+                    "languages": {}, "answerer": self.settings.answerer}
         articles = self.store.get_articles()
         return {
             "index": self.store.location,

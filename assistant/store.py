@@ -436,6 +436,19 @@ def _fresh_embedded_client(index_dir: Path):
 STALE_REOPENS = 3
 
 
+def shown_location(index_dir: Path, chroma_url: str | None, namespace: str = "") -> str:
+    """Where an index is, as messages show it: its folder, or its server's address without a password."""
+    location = shown_url(chroma_url) if chroma_url else str(index_dir)
+    # A mistyped namespace is an empty index beside one that holds articles: said as the server (or the folder)
+    # alone, "No articles are indexed yet in http://host:8000" sent the operator looking for the wrong thing.
+    return f"{location} (namespace {namespace})" if namespace else location
+
+
+def holds_index(index_dir: Path) -> bool:
+    """Whether a folder holds an embedded index (what reading it needs; writing makes one)."""
+    return (index_dir / "chroma" / "chroma.sqlite3").is_file()
+
+
 class Store:
     """Chunks and articles in Chroma (embedded folder or server), for one embedding model."""
 
@@ -443,13 +456,8 @@ class Store:
                  namespace: str = "", timeout: float = 60.0) -> None:
         self.index_dir = index_dir
         self.embeddings = embeddings
-        self.location = shown_url(chroma_url) if chroma_url else str(index_dir)  # as messages show it
+        self.location = shown_location(index_dir, chroma_url, namespace)
         self.disk = None if chroma_url else index_dir  # where a full disk is looked for
-        if namespace:
-            # A mistyped namespace is an empty index beside one that holds articles: said as the server (or the
-            # folder) alone, "No articles are indexed yet in http://host:8000" sent the operator looking for the
-            # wrong thing.
-            self.location += f" (namespace {namespace})"
         self.client = make_client(index_dir, chroma_url, timeout)
         self._database = None if chroma_url else _file_id(index_dir / "chroma" / "chroma.sqlite3")
         try:

@@ -527,3 +527,28 @@ def test_a_namespace_of_an_index_folder_is_named_where_the_folder_is(tmp_path):
     with Assistant(index, chroma_namespace="desk") as desk:
         assert desk.stats()["index"] == f"{index} (namespace desk)" and desk.stats()["articles"] == 0
         assert f"{index} (namespace desk)" in desk.ask("Quelles armes ont été mentionnées ?").text
+
+
+def test_reading_a_folder_that_holds_no_index_leaves_it_as_it_was(tmp_path):
+    """``Assistant("/tmp/typo").ask(...)`` said that nothing was indexed there, and made an index folder (a
+    Chroma database and an embedding cache) at the mistyped path, or inside a folder of articles given as the
+    index by mistake. Reading now leaves the folder as it was; indexing makes the index."""
+    import asyncio
+
+    typo = tmp_path / "typo"
+    news = Assistant(typo)
+    reply = news.ask(WEAPONS)
+    assert not reply.answered and reply.text.startswith(f"No articles are indexed yet in {typo}")
+    assert list(news.stream("Quelles armes ont été mentionnées ?"))[-1].text.startswith(
+        f"Aucun article n'est encore indexé dans {typo}")
+    assert not asyncio.run(news.aask(WEAPONS)).answered
+    assert news.retrieve(WEAPONS) == [] and news.articles() == [] and news.entities() == []
+    assert news.article_text("sample") is None
+    assert news.stats()["articles"] == 0 and news.stats()["index"] == str(typo)
+    assert not typo.exists()
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    shutil.copy(SAMPLE, articles)
+    assert not Assistant(articles).ask(WEAPONS).answered
+    assert [p.name for p in articles.iterdir()] == [SAMPLE.name]
+    assert news.index([SAMPLE]).added == [str(SAMPLE)] and news.ask(WEAPONS).answered
