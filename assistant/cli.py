@@ -84,22 +84,31 @@ def build_parser() -> argparse.ArgumentParser:
                "question the articles do not answer too); 1 a file not indexed (index), a path not in the index "
                "(remove), a disagreement (check); 2 an error or a bad option; 130 interrupted.",
     )
-    parser.add_argument("--index", dest="index_dir",
-                        help="index folder (default: ASSISTANT_INDEX_DIR, else the checkout's index/, or "
-                             "~/.local/share/news-assistant/index when installed)")
-    parser.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
-    parser.add_argument("--chroma-namespace", help="one of several indexes on that server (letters, digits, - and _; "
-                                                   "default: ASSISTANT_CHROMA_NAMESPACE, else the server's only one)")
-    parser.add_argument("--model", dest="embedding_model", help="embedding model (default multilingual-e5-small)")
-    parser.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"],
-                        help="who writes answers: extractive (default, offline: quotes the articles), openai (an "
-                             "OpenAI-compatible server) or llamacpp (a local GGUF file); see below")
+    _global_options(parser)
+    # The same options after the command too (`assistant ask "..." --index idx`), where argparse said
+    # "unrecognized arguments": not given there, they leave what was given before the command.
+    after = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    _global_options(after, "common options (also accepted before the command)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, spec in COMMANDS.items():
-        subparser = sub.add_parser(name, help=spec.help, description=spec.help)
+        subparser = sub.add_parser(name, help=spec.help, description=spec.help, parents=[after])
         for names, options in spec.arguments:
             subparser.add_argument(*names, **options)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, title: str | None = None) -> None:
+    group = parser.add_argument_group(title) if title else parser
+    group.add_argument("--index", dest="index_dir",
+                       help="index folder (default: ASSISTANT_INDEX_DIR, else the checkout's index/, or "
+                            "~/.local/share/news-assistant/index when installed)")
+    group.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    group.add_argument("--chroma-namespace", help="one of several indexes on that server (letters, digits, - and _; "
+                                                  "default: ASSISTANT_CHROMA_NAMESPACE, else the server's only one)")
+    group.add_argument("--model", dest="embedding_model", help="embedding model (default multilingual-e5-small)")
+    group.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"],
+                       help="who writes answers: extractive (default, offline: quotes the articles), openai (an "
+                            "OpenAI-compatible server) or llamacpp (a local GGUF file); see `assistant --help`")
 
 
 # Fields that a global or sub-command option sets: a bad value is blamed on the option when it was given.

@@ -412,6 +412,17 @@ def test_cli_ask_json(sample_index):
         assert text[c["start"] : c["end"]] == c["quote"]
 
 
+def test_cli_common_options_also_follow_the_command(sample_index, tmp_path):
+    # `assistant ask "..." --index idx` said "unrecognized arguments: --index idx": only before the command.
+    result = run_cli("ask", "What weapons were mentioned?", "--json", "--index", str(sample_index),
+                     "--answerer", "extractive", index_dir=tmp_path / "elsewhere")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["answered"]
+    assert not (tmp_path / "elsewhere").exists()
+    result = run_cli("--index", str(sample_index), "stats", "--json", index_dir=tmp_path / "elsewhere")
+    assert result.returncode == 0 and json.loads(result.stdout)["index"] == str(sample_index)
+
+
 def test_cli_index_reports_bad_files_and_goes_on(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
