@@ -32,18 +32,25 @@ class _Collector(FileSystemEventHandler):
         self.paths: set[str] = set()
         self.first_event = 0.0
         self.last_event = 0.0
+        self.new_link = False  # a link to a folder appeared: the watcher follows its target too
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type not in _RELEVANT:
-            return
-        if event.is_directory and event.event_type in ("modified", "closed"):
-            # A folder's listing changed: its files' own events say which. Indexing the folder would walk
-            # (and report as unchanged) every file in it.
-            return
         paths = [os.fsdecode(event.src_path)]
         if event.dest_path:
             paths.append(os.fsdecode(event.dest_path))
-        wanted = [p for p in paths if _wanted(p, event.is_directory, self.roots) and not self._ignored(p)]
+        self.note(event.event_type, event.is_directory, paths)
+
+    def note(self, event_type: str, is_directory: bool, paths: list[str]) -> None:
+        if event_type not in _RELEVANT:
+            return
+        if is_directory and event_type in ("modified", "closed"):
+            # A folder's listing changed: its files' own events say which. Indexing the folder would walk
+            # (and report as unchanged) every file in it.
+            return
+        if not is_directory and event_type in ("created", "moved") and any(_links_to_folder(p) for p in paths):
+            # inotify tells a link as a file whatever it points to; a folder's link brings the folder's files.
+            is_directory, self.new_link = True, True
+        wanted = [p for p in paths if _wanted(p, is_directory, self.roots) and not self._ignored(p)]
         if not wanted:
             return
         now = time.monotonic()
@@ -74,6 +81,53 @@ class _Collector(FileSystemEventHandler):
                 self.first_event = time.monotonic()
             self.paths.update(paths)
             self.last_event = time.monotonic()
+
+
+class _Through(FileSystemEventHandler):
+    """Events of a folder that a followed one links to, told by the link's path: inotify does not follow
+    links, and the index knows those files by the path through the link (``loaders.absolute``)."""
+
+    def __init__(self, collector: _Collector, link: Path, target: Path) -> None:
+        self.collector, self.link, self.target = collector, link, target
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = [os.fsdecode(event.src_path)] + ([os.fsdecode(event.dest_path)] if event.dest_path else [])
+        through = [str(self.link / Path(p).relative_to(self.target))
+                   for p in paths if Path(p).is_relative_to(self.target)]
+        if through:
+            self.collector.note(event.event_type, event.is_directory, through)
+
+
+def _links_to_folder(path: str) -> bool:
+    return os.path.islink(path) and os.path.isdir(path)
+
+
+def linked_folders(roots: Sequence[Path], ignore: Sequence[Path] = ()) -> dict[Path, Path]:
+    """The folders outside ``roots`` that links under them lead to, each by its target (resolved) with the
+    link's path: as the index walks them (hidden and saved-page folders left out, each target once)."""
+    real_roots = [root.resolve() for root in roots]
+    found: dict[Path, Path] = {}
+    seen: set[Path] = set()
+    for root in roots:
+        for folder, subfolders, _ in os.walk(root, followlinks=True):
+            try:
+                real = Path(folder).resolve()
+            except (OSError, RuntimeError):
+                subfolders[:] = []
+                continue
+            if real in seen:  # a loop, or a target reached through two links
+                subfolders[:] = []
+                continue
+            seen.add(real)
+            subfolders[:] = [name for name in subfolders if _wanted(os.path.join(folder, name), True, roots)
+                             and not any(Path(folder, name) == p for p in ignore)]
+            for name in subfolders:
+                link = Path(folder, name)
+                if link.is_symlink():
+                    target = link.resolve()
+                    if not any(target.is_relative_to(r) for r in real_roots) and target not in found:
+                        found[target] = link
+    return found
 
 
 def _wanted(path: str, is_directory: bool, roots: Sequence[Path] = ()) -> bool:
@@ -129,17 +183,29 @@ class Watcher:
         observer = Observer()
         for folder in self.folders:
             observer.schedule(collector, str(folder), recursive=True)
+        followed: set[Path] = set()
+        self._follow_links(observer, collector, followed)
         observer.start()  # before the first pass, so nothing written during it is missed
         try:
             self.on_report(self.assistant.index(self.folders, prune=True, wait=True))
             self.ready.set()
             while not self._stop.wait(0.2):
+                if collector.new_link:
+                    collector.new_link = False
+                    self._follow_links(observer, collector, followed)
                 paths = collector.take(self.debounce, self.max_delay)
                 if paths:
                     self._apply(paths, collector)
         finally:
             observer.stop()
             observer.join(timeout=10)
+
+    def _follow_links(self, observer: Observer, collector: _Collector, followed: set[Path]) -> None:
+        """Watch the targets of the followed folders' links to folders elsewhere, once each."""
+        for target, link in linked_folders(self.folders, ignore=[self.assistant.settings.index_dir]).items():
+            if target not in followed:
+                followed.add(target)
+                observer.schedule(_Through(collector, link, target), str(target), recursive=True)
 
     def _apply(self, paths: list[str], collector: _Collector) -> None:
         # Judged again now: a browser writes a page's "Title_files" folder before the page, whose files were

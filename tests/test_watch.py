@@ -237,3 +237,33 @@ def test_frames_saved_before_their_page_are_not_indexed(tmp_path):
         wait_until(lambda: str(page) in {a.source for a in assistant.articles()}, "the page indexed")
     assert {a.source for a in assistant.articles()} == {str(folder / "pont.txt"), str(page)}
     assert all(not report.skipped and not report.failed for report in reports)
+
+
+def test_folders_linked_from_a_followed_one_are_followed_too(tmp_path):
+    # inotify does not follow symbolic links: `watch ~/articles`, where ~/articles/agency links to a feed's
+    # folder elsewhere, indexed the feed's files at start and then missed every edit and new file in it.
+    folder, feed, later = tmp_path / "news", tmp_path / "feeds" / "agency", tmp_path / "feeds" / "wire"
+    write_news(folder, ["pont.txt"])
+    write_news(feed, ["port.txt"])
+    (folder / "agency").symlink_to(feed, target_is_directory=True)
+    assistant = Assistant(tmp_path / "index")
+
+    def sources() -> set[str]:
+        return {a.source for a in assistant.articles()}
+
+    through = folder / "agency" / "port.txt"
+    with following(assistant, folder):
+        assert str(through) in sources()
+        (feed / "port.txt").write_text(NEWS["port.txt"] + "Le trafic a reculé de 5 %.\n", encoding="utf-8")
+        wait_until(lambda: "reculé de 5 %" in (assistant.article_text(str(through)) or ""), "an edit in the feed")
+        (feed / "greve.txt").write_text(NEWS["pont.txt"].replace("pont", "tunnel"), encoding="utf-8")
+        wait_until(lambda: str(folder / "agency" / "greve.txt") in sources(), "a new file in the feed")
+        (feed / "greve.txt").unlink()
+        wait_until(lambda: str(folder / "agency" / "greve.txt") not in sources(), "a file deleted in the feed")
+        write_news(later, ["port.txt"])
+        (later / "port.txt").write_text(NEWS["port.txt"] + "Un second terminal ouvrira en 2027.\n", encoding="utf-8")
+        (folder / "wire").symlink_to(later, target_is_directory=True)  # a link made while followed
+        wait_until(lambda: str(folder / "wire" / "port.txt") in sources(), "a new link's files")
+        (later / "port.txt").write_text(NEWS["port.txt"] + "Un troisième terminal est à l'étude.\n", encoding="utf-8")
+        wait_until(lambda: "troisième" in (assistant.article_text(str(folder / "wire" / "port.txt")) or ""),
+                   "an edit behind the new link")
