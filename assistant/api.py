@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
 import sqlite3
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -65,6 +67,18 @@ class _part(cached_property):
             return super().__get__(instance, owner)
 
 
+def _in_use(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A call that uses the index: counted while it runs, so that ``close()`` in another thread does not
+    release the index under it, and on an index folder deleted since it was opened, opened anew."""
+
+    @functools.wraps(method)
+    def counted(self: Assistant, *args: Any, **kwargs: Any) -> Any:
+        with self._using():
+            return method(self, *args, **kwargs)
+
+    return counted
+
+
 class Assistant:
     """Index articles and answer questions about them with cited passages.
 
@@ -96,17 +110,41 @@ class Assistant:
         else:
             self.settings = settings.with_overrides(**overrides) if overrides else settings
         self._lock = threading.RLock()  # the parts build one another
+        self._calls = 0  # calls under way, in every thread (``_in_use``)
+        self._released: list[Any] = []  # what close() let go of while calls were under way: closed after them
 
     def close(self) -> None:
         """Release the index: the Chroma client and the embedding cache's database. The parts are built
-        again if the assistant is used after this. Also ``with Assistant(...) as assistant:``."""
+        again if the assistant is used after this. Also ``with Assistant(...) as assistant:``. Calls under
+        way in other threads finish first, with what they use: it is released when the last one returns
+        (closed under a question, Chroma's client crashed the process)."""
         with self._lock:
             for name in ("store", "cache"):
                 part = self.__dict__.pop(name, None)
                 if part is not None:
-                    part.close()
+                    self._released.append(part)
             for name in ("lexical", "retriever", "chain", "retrieval_chain", "indexer", "entity_index", "answerer"):
                 self.__dict__.pop(name, None)  # they hold the store or the cache
+            if not self._calls:
+                self._close_released()
+
+    def _close_released(self) -> None:
+        parts, self._released = self._released, []
+        for part in parts:
+            part.close()
+
+    @contextmanager
+    def _using(self) -> Iterator[None]:
+        with self._lock:
+            self._reopen_if_deleted()
+            self._calls += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._calls -= 1
+                if not self._calls:
+                    self._close_released()
 
     def _reopen_if_deleted(self) -> None:
         """Let go of an index folder deleted since the parts opened it, so that they are built on the folder as
@@ -122,7 +160,10 @@ class Assistant:
         it is. ``Assistant("/tmp/typo").ask(...)`` said that nothing was indexed there, and left a new index
         folder behind (in a folder of articles given by mistake, too)."""
         opened = "store" in self.__dict__
-        return not self.settings.chroma_url and not opened and not holds_index(self.settings.index_dir)
+        if self.settings.chroma_url or opened or holds_index(self.settings.index_dir):
+            return False
+        self.embeddings  # noqa: B018 -- a model that cannot be loaded is said now, not at the first indexing
+        return True
 
     def _nothing_indexed(self, question: str) -> Answer:
         from .answering.small_talk import small_talk
@@ -222,6 +263,7 @@ class Assistant:
         return Indexer(self.settings, self.store, self.embeddings, self.cache, self.lexical)
 
     # -- writing
+    @_in_use
     def index(self, paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, prune: bool = False,
               wait: bool = False, progress: Callable[[int, int, str], None] | None = None,
               embedding_progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
@@ -235,40 +277,40 @@ class Assistant:
         (most of the time) goes on. A Chroma server lost mid-run raises ``StoreUnreachableError``, and a
         full disk ``StoreFullError`` (both ``StoreStoppedError``), whose ``report`` says what was indexed.
         """
-        self._reopen_if_deleted()
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
         return self.indexer.index(paths, prune=prune, wait=wait, progress=progress,
                                   embedding_progress=embedding_progress)
 
+    @_in_use
     def remove(self, sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
                wait: bool = False) -> IndexReport:
         """Remove articles from the index: by source path, by folder (all under it) or by doc id; one or several.
         ``wait``: as ``index``'s. A name not in the index is in the report's ``failed``."""
-        self._reopen_if_deleted()
         if isinstance(sources, str | os.PathLike):
             sources = [sources]
         # A list was once made one name of ("['a.txt', 'b.txt']"): "not in the index", nothing removed.
         return self.indexer.remove([str(source) for source in sources], wait=wait)
 
+    @_in_use
     def check(self, *, repair: bool = False, wait: bool = False) -> CheckReport:
         """Does the manifest agree with the store (and BM25 with both)? ``repair=True`` makes it so. The
         report: ``ok``, ``problems``, ``repaired``, ``summary()``."""
-        self._reopen_if_deleted()
         from .maintenance import check
 
         return check(self.indexer, repair=repair, wait=wait)
 
     # -- reading
+    @_in_use
     def retrieve(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Document]:
         """The passages best matching the question, best first, with ``score`` in their metadata."""
-        self._reopen_if_deleted()
         question = self.check_question(question)
         k = self.check_k(k)
         if self._no_index():
             return []
         return self.retriever.search(question, k=k or self.settings.k, where=self.where(filters))
 
+    @_in_use
     def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
             history: Sequence[Any] | None = None) -> Answer:
         """Answer from the indexed articles only, with citations; or say that they do not answer.
@@ -278,7 +320,6 @@ class Assistant:
         answer_text)`` pairs, the earlier ``Answer`` objects, ``{"question", "answer"}`` dicts or LangChain
         messages, so that a follow-up ("and who supplies them?") is understood.
         """
-        self._reopen_if_deleted()
         if self._no_index():
             return self._nothing_indexed(question)
         return self.chain.invoke({"question": question, "k": k, "filters": filters, "history": history})
@@ -286,15 +327,15 @@ class Assistant:
     async def aask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                    history: Sequence[Any] | None = None) -> Answer:
         """``ask`` for asyncio code (a notebook, a web server's handler): the chain's ``ainvoke``."""
-        self._reopen_if_deleted()
-        if self._no_index():
-            return self._nothing_indexed(question)
-        chain = self.__dict__.get("chain")
-        if chain is None:
-            # Its first use opens the store (a Chroma server: up to its timeout) and loads the embedding
-            # model (seconds for MiniLM): not on the event loop, whose other tasks would all wait.
-            chain = await asyncio.get_running_loop().run_in_executor(None, lambda: self.chain)
-        return await chain.ainvoke({"question": question, "k": k, "filters": filters, "history": history})
+        with self._using():
+            if self._no_index():
+                return self._nothing_indexed(question)
+            chain = self.__dict__.get("chain")
+            if chain is None:
+                # Its first use opens the store (a Chroma server: up to its timeout) and loads the embedding
+                # model (seconds for MiniLM): not on the event loop, whose other tasks would all wait.
+                chain = await asyncio.get_running_loop().run_in_executor(None, lambda: self.chain)
+            return await chain.ainvoke({"question": question, "k": k, "filters": filters, "history": history})
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
@@ -303,7 +344,11 @@ class Assistant:
         With an LLM answerer the pieces are the model's tokens; the final ``Answer`` is what counts (its
         citations checked, bad markers removed, or the extractive answer when the model failed).
         """
-        self._reopen_if_deleted()
+        with self._using():
+            yield from self._stream(question, k, filters, history)
+
+    def _stream(self, question: str, k: int | None, filters: dict[str, Any] | None,
+                history: Sequence[Any] | None) -> Iterator[str | Answer]:
         if self._no_index():
             answer = self._nothing_indexed(question)
             yield from re.findall(r"\S+\s*", answer.text)
@@ -390,17 +435,17 @@ class Assistant:
         text = answer.text if answer.answered else under_filters(language, answer.text)
         return replace(answer, text=text, notice=f"{answer.notice} {note}".strip())
 
+    @_in_use
     def articles(self) -> list[Article]:
         """The indexed articles: source, title, language, publication date, passages (``assistant list``)."""
-        self._reopen_if_deleted()
         if self._no_index():
             return []
         return sorted(self.store.get_articles().values(), key=lambda a: a.source)
 
+    @_in_use
     def article_text(self, source_or_id: str) -> str | None:
         """An article's text, named as a source filter names it: path, file name, doc id, or a piece of its
         file name or title that names that one article only."""
-        self._reopen_if_deleted()
         if self._no_index():
             return None
         from .filters import resolve_sources
@@ -412,10 +457,10 @@ class Assistant:
         named = resolve_sources([source_or_id], articles)
         return self.store.article_text(named[0]) if len(named) == 1 else None
 
+    @_in_use
     def entities(self, kind: str | None = None, source: str | None = None) -> list[Entity]:
         """People, places, organisations, other names and dates (``kind``), across the articles or in
         one (``source``: path, file name or doc id); each with its mentions as passages with offsets."""
-        self._reopen_if_deleted()
         from .entities import KINDS
         from .filters import FilterError, resolve_sources
 
@@ -437,10 +482,10 @@ class Assistant:
 
         return build_where(filters, self)
 
+    @_in_use
     def stats(self) -> dict[str, Any]:
         """What the index holds: its location, the embedding model, counts of articles, copies and
         passages, the articles' languages, and the answerer (``assistant stats --json`` prints it)."""
-        self._reopen_if_deleted()
         if self._no_index():
             return {"index": shown_location(self.settings.index_dir, None, self.settings.chroma_namespace or ""),
                     "embedding_model": self.embeddings.model_id, "articles": 0, "duplicates": 0, "chunks": 0,

@@ -552,3 +552,36 @@ def test_reading_a_folder_that_holds_no_index_leaves_it_as_it_was(tmp_path):
     assert not Assistant(articles).ask(WEAPONS).answered
     assert [p.name for p in articles.iterdir()] == [SAMPLE.name]
     assert news.index([SAMPLE]).added == [str(SAMPLE)] and news.ask(WEAPONS).answered
+
+
+CLOSING_UNDER_QUESTIONS = """
+import sys, threading, time
+from assistant import Assistant
+news = Assistant(sys.argv[1])
+news.ask("warm up")
+answered, errors = [], []
+def ask():
+    for _ in range(25):
+        try:
+            answered.append(news.ask("What weapons were mentioned?").answered)
+        except Exception as error:
+            errors.append(repr(error))
+asker = threading.Thread(target=ask)
+asker.start()
+while asker.is_alive():
+    time.sleep(0.1)
+    news.close()
+print(sum(answered), len(answered), errors)
+"""
+
+
+def test_closing_while_another_thread_asks_lets_its_question_finish(sample_index):
+    # `close()` in one thread while another asked released Chroma's client under the question: the process
+    # died (SIGSEGV). It now lets the calls under way finish, and releases what they used after them.
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", CLOSING_UNDER_QUESTIONS, str(sample_index)], capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["25", "25", "[]"]
