@@ -34,6 +34,35 @@ def write_news(folder: Path, names: list[str] | None = None) -> dict[str, Path]:
     return paths
 
 
+FIRST = ["Marie", "Jean", "Luc", "Anne", "Paul", "Claire", "Hugo", "Lea", "Louis", "Emma", "Yann", "Nadia",
+         "Karim", "Sofia", "Pierre", "Julie", "Marc", "Ines", "Tom", "Chloe", "Omar", "Elise", "Theo", "Lina",
+         "Victor", "Alice", "Samuel", "Camille", "Noah", "Zoe", "Adrien", "Manon", "Bruno", "Sarah", "Gilles",
+         "Laura", "Denis", "Agathe", "Remi", "Celine", "Fabien", "Helene", "Xavier", "Nora", "Olivier", "Lucie",
+         "Damien", "Oceane", "Florian", "Maeva"]
+LAST = ["Martin", "Bernard", "Dubois", "Durand", "Lefebvre", "Moreau", "Laurent", "Simon", "Michel", "Garcia",
+        "Roux", "Fournier", "Girard", "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller",
+        "Lefevre", "Faure", "Andre", "Mercier", "Blanc", "Guerin", "Boyer", "Garnier", "Chevalier", "Francois",
+        "Legrand", "Gauthier", "Perrin", "Robin", "Clement", "Morin", "Nicolas", "Henry", "Roussel", "Mathieu",
+        "Gautier", "Masson", "Marchand", "Duval", "Denis", "Dumont", "Marie", "Lemaire", "Noel", "Meyer"]
+TOWNS = ["Brest", "Rennes", "Nantes", "Lorient", "Quimper", "Vannes", "Saint-Malo", "Lannion", "Morlaix", "Dinan"]
+TOPICS = ["harbour", "school", "hospital", "railway", "market", "library", "bridge", "museum", "stadium", "ferry"]
+
+
+def newsroom_library(folder: Path, count: int) -> list[Path]:
+    """``count`` one-passage articles (``story-00000.txt``...), each naming its own person (2,500 distinct), a
+    town and an organisation: a newsroom-sized library for the web page's tests and bench/library_payload.py."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        person = f"{FIRST[n % len(FIRST)]} {LAST[(n // len(FIRST)) % len(LAST)]}"
+        town, topic = TOWNS[n % len(TOWNS)], TOPICS[(n // 7) % len(TOPICS)]
+        path = folder / f"story-{n:05d}.txt"
+        path.write_text(f"The {town} {topic} story number {n}\n\n{person} said on Monday in {town} that the "
+                        f"{topic} would reopen next year, according to the Regional Council.\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def piaf_paragraphs(start: int, count: int) -> list[dict]:
     rows = []
     with open(PIAF / "contexts.jsonl", encoding="utf-8") as handle:

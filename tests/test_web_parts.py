@@ -415,6 +415,67 @@ def test_the_library_shows_no_server_folder(tmp_path, monkeypatch):
     assert all(str(tmp_path) not in value for _, value in choices), choices
 
 
+@pytest.mark.parametrize(("query", "fields", "found"), [
+    ("coree", ["La Russie et la Corée du Nord"], True),
+    ("CORÉE nord", ["la coree du NORD"], True),
+    ("Élysée", ["Macron à l'elysee"], True),
+    ("russie-coree", ["Un titre", "russie-coree-du-nord.txt"], True),  # the file name
+    ("nord russie", ["La Russie et la Corée du Nord"], True),  # every word, in any order
+    ("coree sud", ["La Russie et la Corée du Nord"], False),
+    ("", ["anything"], True),
+    ("   ", ["anything"], True),
+])
+def test_the_library_search_ignores_accents_and_case(query, fields, found):
+    from assistant.web.library import matches
+
+    assert matches(query, *fields) is found
+
+
+def test_the_entities_filter_lists_the_matching_names_capped():
+    from assistant.entities import PERSON, Entity
+    from assistant.web.entities import more_text, shown_names
+
+    people = [Entity(key=f"p{n}", name=f"Person {n}", kind=PERSON) for n in range(100)]
+    people.append(Entity(key="jose", name="José Pérez", kind=PERSON))
+    shown, total = shown_names(people, "", limit=30)
+    assert [e.key for e in shown] == [f"p{n}" for n in range(30)] and total == 101
+    assert more_text(len(shown), total, "") == ("30 of 101 shown, the most mentioned: type a name above to find "
+                                                "the others.")
+    shown, total = shown_names(people, "JOSE perez", limit=30)
+    assert [e.key for e in shown] == ["jose"] and total == 1
+    assert more_text(len(shown), total, "jose") == ""
+    assert shown_names(people, "nobody", limit=30) == ([], 0)
+    assert more_text(0, 0, "nobody", "fr") == "Aucun nom ne correspond à « nobody »."
+
+
+def test_the_library_listing_shows_the_latest_articles_and_finds_the_others(tmp_path):
+    # Every article's row and removal choice went to each page (600 kB at 2,500 articles): the tab shows the
+    # latest indexed, and a search (title, file name; accents and case ignored) finds any other.
+    from assistant.web.library import library_listing, listing_note
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    titles = {"port.txt": "Le port du Havre en grève", "coree.txt": "La Corée du Nord et la Russie",
+              "brest.txt": "Un quai neuf à Brest"}
+    for name, title in titles.items():
+        (folder / name).write_text(f"{title}\n\nLes dockers ont cessé le travail mardi.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", embedding_model="all-MiniLM-L6-v2")
+    assistant.index([folder / name for name in titles])
+    store = UploadStore(tmp_path / "uploads", max_mb=1)
+    first = library_listing(assistant, store, limit=2)
+    assert first.total == 3 and len(first.rows) == len(first.choices) == len(first.ids) == 2
+    assert listing_note(first, "", "en") == ("2 of 3 articles shown, the latest indexed: refine the search to "
+                                             "find the others.")
+    found = library_listing(assistant, store, "COREE", limit=2)
+    assert found.total == 1 and [label for label, _ in found.choices] == [
+        "La Corée du Nord et la Russie — …/news/coree.txt"]
+    assert found.ids == [value for _, value in found.choices] and listing_note(found, "COREE", "en") == ""
+    assert library_listing(assistant, store, "brest.txt").total == 1  # by its file name
+    nothing = library_listing(assistant, store, "Marseille")
+    assert nothing.total == 0 and listing_note(nothing, "Marseille", "fr") == \
+        "Aucun article ne correspond à « Marseille »."
+
+
 def handler(demo: gr.Blocks, api_name: str):
     """The Python function behind one of the page's events, to call without a browser."""
     return next(block_fn.fn for block_fn in demo.fns.values() if block_fn.api_name == api_name)
@@ -769,11 +830,11 @@ def test_a_filter_on_an_entity_whose_articles_were_removed_is_dropped(writable_i
     refresh = handler(demo, "refresh")
     # still indexed: the filter stays as it is
     kept = refresh(*selected, {"entity": key, "since": "2024"}, "fr")
-    assert kept[len(KINDS) * 2:] == [gr.skip(), gr.skip(), gr.skip()], kept
+    assert kept[len(KINDS) * 2:len(KINDS) * 2 + 3] == [gr.skip(), gr.skip(), gr.skip()], kept
     assistant.remove(SAMPLE)
     updates = refresh(*selected, {"entity": key, "since": "2024"}, "fr")
     assert updates[KINDS.index(PERSON)]["value"] is None
-    state, status, mentions = updates[len(KINDS) * 2:]
+    state, status, mentions = updates[len(KINDS) * 2:len(KINDS) * 2 + 3]
     assert state == {"since": "2024"} and status == "Discussion filtrée : ≥ 2024." and mentions == "", updates
 
 

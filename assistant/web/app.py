@@ -33,16 +33,16 @@ from .library import (
     COLUMN_WIDTHS,
     Upload,
     UploadStore,
-    article_rows,
     display_source,
     find_article,
     index_uploads,
+    listing_note,
     reason_text,
     remove_article,
-    remove_choices,
     report_markdown,
     table_headers,
 )
+from .library import library_listing as list_library
 from .panels import NO_PROGRESS, UI, Conversation, Panel, Turn, chain_hooks
 from .render import (
     answer_markdown,
@@ -230,13 +230,21 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         i18n.bind(index_button, value="library.index")
                         upload_report = gr.Markdown("", elem_id="upload-report")
                     with gr.Column(scale=2, min_width=420):
+                        # The first LIBRARY_PAGE articles only: the search finds the others (every row and
+                        # choice went to each page, 600 kB at 2,500 articles).
+                        first = list_library(assistant, uploads)
+                        library_search = gr.Textbox(label=t("en", "library.search"),
+                                                    placeholder=t("en", "library.search_placeholder"),
+                                                    elem_id="library-search", max_lines=1)
+                        i18n.bind(library_search, label="library.search", placeholder="library.search_placeholder")
                         articles_table = gr.Dataframe(
-                            value={"headers": table_headers("en"), "data": article_rows(assistant, uploads)},
+                            value={"headers": table_headers("en"), "data": first.rows},
                             label=t("en", "library.articles"), interactive=False, wrap=True,
                             elem_id="articles", column_widths=COLUMN_WIDTHS,
                         )
+                        library_note = gr.Markdown(listing_note(first, "", "en"), elem_id="library-note")
                         with gr.Row(equal_height=True):
-                            to_remove = gr.Dropdown(choices=remove_choices(assistant, uploads), value=None,
+                            to_remove = gr.Dropdown(choices=first.choices, value=None,
                                                     label=t("en", "library.remove_choice"), scale=4,
                                                     min_width=260, elem_id="remove-choice")  # a phone: own row
                             remove_button = gr.Button(t("en", "library.remove"), variant="stop", scale=1,
@@ -398,41 +406,45 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                      concurrency_limit=None)
 
         # -- library
-        # What this session's library tab shows ([rows, choices]): opening the tab redraws it only if the index
-        # changed since (another session, the command line), so a pick in progress is not undone for nothing.
+        # What this session's library tab shows (``Listing.as_state()``: rows, choices, their ids, how many match):
+        # opening the tab redraws it only if the index changed since (another session, the command line), so a
+        # pick in progress is not undone for nothing; a click on a row picks the article of the row shown.
         library_shown = gr.State(None)
 
-        def library_listing(articles: list | None = None) -> list:
-            articles = assistant.articles() if articles is None else articles
-            return [article_rows(assistant, uploads, articles), remove_choices(assistant, uploads, articles)]
-
-        def library_view(lang_value: str, chosen: str | None = None, listing: list | None = None):
-            """The library tab up to date; the article chosen for removal stays chosen while it is listed."""
+        def library_view(lang_value: str, chosen: str | None = None, query: str | None = "", listing: Any = None):
+            """The library tab up to date for the search ``query``; the article chosen for removal stays chosen
+            while it is listed."""
             lang_value = normalize(lang_value)
+            query = query or ""
             # Each article record read once, the numbers once: at each page load this read every record seven
             # times (1.4 s on 2,500 articles).
             articles = assistant.articles()
-            rows, choices = listing or library_listing(articles)
-            kept = chosen if any(source == chosen for _, source in choices) else None
+            listing = listing or list_library(assistant, uploads, query, articles)
+            kept = chosen if chosen in listing.ids else None
             stats, examples = assistant.stats(), example_questions(assistant, articles)
-            return (gr.update(value={"headers": table_headers(lang_value), "data": rows},
+            return (gr.update(value={"headers": table_headers(lang_value), "data": listing.rows},
                               label=t(lang_value, "library.articles")),
-                    gr.update(choices=choices, value=kept, label=t(lang_value, "library.remove_choice")),
+                    gr.update(choices=listing.choices, value=kept, label=t(lang_value, "library.remove_choice")),
                     stats_line(lang_value, stats), index_info(lang_value, stats),
                     gr.update(placeholder=placeholder(lang_value, stats, examples), examples=examples),
-                    [rows, choices])
+                    listing.as_state(), listing_note(listing, query, lang_value))
 
-        library_outputs = [articles_table, to_remove, stats, index_md, chatbot, library_shown]
-        library_inputs = [lang, to_remove]
+        library_outputs = [articles_table, to_remove, stats, index_md, chatbot, library_shown, library_note]
+        library_inputs = [lang, to_remove, library_search]
 
-        def open_library(lang_value: str, chosen: str | None, shown: list | None):
-            listing = library_listing()
-            if listing == shown:
+        def open_library(lang_value: str, chosen: str | None, query: str | None, shown: list | None):
+            listing = list_library(assistant, uploads, query or "")
+            if listing.as_state() == shown:
                 return (gr.skip(),) * len(library_outputs)
-            return library_view(lang_value, chosen, listing)
+            return library_view(lang_value, chosen, query, listing)
 
-        library_tab.select(open_library, [lang, to_remove, library_shown], library_outputs, api_visibility="private",
-                           concurrency_limit=None, **NO_PROGRESS, trigger_mode="always_last")
+        library_tab.select(open_library, [*library_inputs, library_shown], library_outputs,
+                           api_visibility="private", concurrency_limit=None, **NO_PROGRESS,
+                           trigger_mode="always_last")
+        # Each key typed searches again; only the last search still waiting runs.
+        for searching in (library_search.change, library_search.submit):
+            searching(library_view, library_inputs, library_outputs, api_visibility="private",
+                      concurrency_limit=None, **NO_PROGRESS, trigger_mode="always_last")
 
         def index_files(paths: list[str] | None, replace_same_name: bool, lang_value: str,
                         progress=gr.Progress()):  # noqa: B008 (how Gradio asks for a bar)
@@ -496,7 +508,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return t(lang_value, "library.remove_ask", title=inline_markdown(pending["title"]),
                      file=inline_markdown(pending["file"]))
 
-        def ask_removal(doc_id: str | None, shown: list | None, lang_value: str):
+        def ask_removal(doc_id: str | None, shown: list | None, lang_value: str, query: str | None = ""):
             lang_value = normalize(lang_value)
             nothing = (gr.skip(),) * len(library_outputs)
             if not doc_id:
@@ -505,12 +517,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             if article is None:  # another session (or the command line) removed it since this page listed it
                 label = next((label for label, value in (shown or [[], []])[1] if value == doc_id), doc_id)
                 return (*hidden, "", t(lang_value, "library.already_removed", title=inline_markdown(label)),
-                        *library_view(lang_value, doc_id))
+                        *library_view(lang_value, doc_id, query))
             pending = {"id": article.doc_id, "title": article.title, "file": display_source(article, uploads)}
             return (gr.update(visible=True), pending, removal_question(pending, lang_value), "", *nothing)
 
         remove_button.click(
-            ask_removal, [to_remove, library_shown, lang],
+            ask_removal, [to_remove, library_shown, lang, library_search],
             [remove_confirm, pending_removal, remove_question, remove_report, *library_outputs],
             api_visibility="private", concurrency_limit=None, **NO_PROGRESS,
         ).then(None, None, None, js=assets.FOCUS_CANCEL_JS)
@@ -566,14 +578,16 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
 
         gr.api(remove, api_name="remove", concurrency_limit=1, concurrency_id="library")
 
-        def pick_row(evt: gr.SelectData):
+        def pick_row(shown: list | None, evt: gr.SelectData):
+            # The row of the table as shown (a search, the first page): the whole library's row of that
+            # number was another article.
             row = evt.index[0] if isinstance(evt.index, list | tuple) else None
-            articles = sorted(assistant.articles(), key=lambda a: a.indexed_at, reverse=True)
-            if row is None or not 0 <= row < len(articles):
+            ids = shown[2] if shown else []
+            if row is None or not 0 <= row < len(ids):
                 return gr.skip()
-            return gr.update(value=articles[row].doc_id)
+            return gr.update(value=ids[row])
 
-        articles_table.select(pick_row, None, to_remove, api_visibility="private", concurrency_limit=None)
+        articles_table.select(pick_row, library_shown, to_remove, api_visibility="private", concurrency_limit=None)
 
         # -- settings
         def choose_answerer(name: str, lang_value: str):
@@ -598,15 +612,16 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             headers = getattr(request, "headers", None) or {}
             return browser_language(headers.get("accept-language"))
 
-        def relabel(lang_value: str, conv: Conversation, chosen: str | None, pending: dict | None = None):
+        def relabel(lang_value: str, conv: Conversation, chosen: str | None, pending: dict | None = None,
+                    query: str = ""):
             lang_value = normalize(lang_value)
-            table, choice, *_, shown = library_view(lang_value, chosen)
+            table, choice, *_, shown, note = library_view(lang_value, chosen, query)
             return [*i18n.updates(lang_value), _header_html(lang_value), _panel_sources(assistant, conv, lang_value),
-                    table, choice, shown, removal_question(pending, lang_value)]
+                    table, choice, shown, note, removal_question(pending, lang_value)]
 
-        language_event = lang.change(relabel, [lang, conversation, to_remove, pending_removal],
+        language_event = lang.change(relabel, [lang, conversation, to_remove, pending_removal, library_search],
                                      [*i18n.components, header, sources, articles_table, to_remove, library_shown,
-                                      remove_question],
+                                      library_note, remove_question],
                                      api_visibility="private", concurrency_limit=None, **NO_PROGRESS)
         chain_hooks(language_event, ui.language_hooks)
         titles = {code: t(code, "app.title") for code in LANGUAGES}

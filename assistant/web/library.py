@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from ..api import Assistant
+from ..lexical import fold
 from ..loaders import SUPPORTED_SUFFIXES
 from ..reasons import Reason
 from ..store import Article
@@ -295,6 +296,52 @@ def remove_choices(assistant: Assistant, uploads: UploadStore,
     articles = assistant.articles() if articles is None else articles
     return [(f"{a.title} — {display_source(a, uploads)}", a.doc_id)
             for a in sorted(articles, key=lambda a: a.title.lower())]
+
+
+# Rows the library tab shows at once: each page load sent every article's row and removal choice (600 kB at
+# 2,500 articles); the search box finds the others.
+LIBRARY_PAGE = 50
+
+
+def matches(query: str, *fields: str) -> bool:
+    """Whether every word of ``query`` is in one of ``fields``, accents and case ignored ("coree" finds
+    "Corée"); an empty query matches everything."""
+    words = fold(query).split()
+    text = fold(" ".join(fields))
+    return all(word in text for word in words)
+
+
+@dataclass
+class Listing:
+    """What the library tab shows for a search: the table's rows and the removal choices, of the first
+    ``LIBRARY_PAGE`` matching articles (newest indexed first), and how many match in all."""
+
+    rows: list[list[object]]
+    choices: list[tuple[str, str]]
+    ids: list[str]  # the rows' doc ids, in the table's order: a click on a row picks its article
+    total: int
+
+    def as_state(self) -> list:
+        return [self.rows, self.choices, self.ids, self.total]
+
+
+def library_listing(assistant: Assistant, uploads: UploadStore, query: str = "",
+                    articles: Sequence[Article] | None = None, limit: int = LIBRARY_PAGE) -> Listing:
+    """The articles matching ``query`` by title, author or file name, the newest first, ``limit`` of them."""
+    articles = assistant.articles() if articles is None else articles
+    found = [a for a in articles if matches(query, a.title, a.author or "", display_source(a, uploads))]
+    found.sort(key=lambda a: a.indexed_at, reverse=True)
+    shown = found[:limit]
+    return Listing(article_rows(assistant, uploads, shown), remove_choices(assistant, uploads, shown),
+                   [a.doc_id for a in shown], len(found))
+
+
+def listing_note(listing: Listing, query: str, lang: str) -> str:
+    """The line under the table: what the search found, and how many it does not show."""
+    if not listing.total:
+        return t(lang, "library.no_match", query=inline_markdown(query.strip())) if query.strip() else ""
+    hidden = listing.total - len(listing.ids)
+    return t(lang, "library.more", shown=len(listing.ids), total=listing.total) if hidden > 0 else ""
 
 
 def find_article(assistant: Assistant, doc_id: str | None) -> Article | None:
