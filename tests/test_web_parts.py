@@ -337,6 +337,14 @@ def test_a_changed_article_and_a_listed_name_are_shown_for_what_they_are(sample_
     view = article_html(citation, "Un tout autre texte.", "en")
     assert "This article has changed since the answer" in view and html_lib.escape(citation.quote) in view
     assert "a changé depuis la réponse" in article_html(citation, "Un tout autre texte.", "fr")
+    # Edited since, the cited sentence repeated in a summary put above it: the summary's copy was highlighted,
+    # another passage than the one cited; the copy inside the cited passage is.
+    original = article_text(sample_assistant, citation.source)
+    summary = f"Résumé : {citation.quote}"
+    view = article_html(citation, f"{summary}\n\n{original}", "en")
+    before, mark, _ = view.partition('<mark id="article-mark">')
+    assert mark and html_lib.escape(summary) in before, view[:400]
+    assert "changed since the answer" not in view
     # A name listed from the entity index: its card said "score 3.000" for three mentions.
     people = sample_assistant.ask("Who is mentioned?")
     cards = sources_html(people, 0, "en")

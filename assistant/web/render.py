@@ -268,6 +268,32 @@ def _footer(answer: Answer, lang: str) -> str:
     return t(lang, "sources.answerer", answerer=html.escape(answer.answerer), seconds=shown)
 
 
+def _occurrences(text: str, part: str) -> list[int]:
+    places, at = [], text.find(part)
+    while at >= 0:
+        places.append(at)
+        at = text.find(part, at + 1)
+    return places
+
+
+def quote_place(citation: Citation, text: str) -> tuple[int, int] | None:
+    """Where the cited sentence is in the article's ``text`` as it is now: at the citation's offsets when they
+    still hold it; in an article edited since, its copy inside the cited passage (the first copy in the text
+    was highlighted, in a summary added above, say), else the copy nearest its old place; None once gone."""
+    quote, start = citation.quote, citation.start
+    if 0 <= start <= citation.end <= len(text) and text[start:citation.end] == quote:
+        return start, citation.end
+    places = _occurrences(text, quote)
+    if not places:
+        return None
+    if citation.passage:
+        offset = start - citation.passage_start  # the quote's place in its passage
+        within = [at + offset for at in _occurrences(text, citation.passage) if at + offset in places]
+        places = within or places
+    at = min(places, key=lambda place: abs(place - start))
+    return at, at + len(quote)
+
+
 def article_html(citation: Citation, text: str | None, lang: str) -> str:
     """The whole article with the cited sentence highlighted in place."""
     name = Path(citation.source).name or citation.source
@@ -278,13 +304,11 @@ def article_html(citation: Citation, text: str | None, lang: str) -> str:
             f'{html.escape(name)}</span></div></div>')
     if text is None:
         return f'<div class="article-view">{head}<p class="sources-note">{t(lang, "article.missing")}</p></div>'
-    start, end = citation.start, citation.end
+    found = quote_place(citation, text)
+    start, end = found or (0, 0)
     changed = ""
-    if not (0 <= start <= end <= len(text) and text[start:end] == citation.quote):
-        found = text.find(citation.quote)
-        start, end = (found, found + len(citation.quote)) if found >= 0 else (0, 0)
-        if found < 0:  # replaced since the answer: say so rather than show the new text unmarked
-            changed = f'<p class="sources-warning">{t(lang, "article.changed", quote=html.escape(citation.quote))}</p>'
+    if found is None:  # replaced since the answer: say so rather than show the new text unmarked
+        changed = f'<p class="sources-warning">{t(lang, "article.changed", quote=html.escape(citation.quote))}</p>'
     body = (f"{html.escape(text[:start])}<mark id=\"article-mark\">{html.escape(text[start:end])}</mark>"
             f"{html.escape(text[end:])}")
     return f'<div class="article-view">{head}{changed}<div class="article-text">{body}</div></div>'
