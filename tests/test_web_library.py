@@ -10,7 +10,17 @@ from types import SimpleNamespace
 import pytest
 from corpus import newsroom_library
 from servers import free_port
-from test_web import CHROMIUM, CHROMIUM_ARGS, PASSWORD, RECORD_STREAMS, USER, open_page, wait_text
+from test_web import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LIGHTHOUSE,
+    PASSWORD,
+    RECORD_STREAMS,
+    USER,
+    open_page,
+    upload_and_index,
+    wait_text,
+)
 
 from assistant import Assistant
 from assistant.entities import PERSON
@@ -47,7 +57,7 @@ def library_app(tmp_path_factory):
     assert assistant.index([coree]).added == [str(coree)]
     assert len(assistant.index(newsroom_library(base / "news", ARTICLES)).added) == ARTICLES
     demo = start(assistant)
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", assistant=assistant)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", assistant=assistant, data=base / "data")
     demo.close()
 
 
@@ -98,6 +108,24 @@ def test_the_library_sends_the_latest_articles_and_its_search_finds_and_removes_
         wait_text(page, "#library-note", f"{LIBRARY_PAGE} of {ARTICLES} articles shown")
     finally:
         context.close()
+
+
+def test_an_article_uploaded_during_a_search_is_listed(browser, library_app, tmp_path):
+    # The search stayed as typed after an upload: the new article, not matching it, was nowhere in the table.
+    article = tmp_path / "kerbrat-lighthouse.txt"
+    article.write_text(LIGHTHOUSE, encoding="utf-8")
+    context, page = open_page(browser, library_app)
+    try:
+        page.locator("#tab-library-button").click()
+        search_box(page, "#library-search").fill("story-00007")
+        page.wait_for_function("!document.querySelector('#articles').innerText.includes('story number 8')")
+        upload_and_index(page, [article], "Files indexed: 1 of 1")
+        wait_text(page, "#articles", "Glassmaker restores the Kerbrat lighthouse lens")
+        assert search_box(page, "#library-search").input_value() == ""
+        wait_text(page, "#library-note", f"{LIBRARY_PAGE} of ")
+    finally:
+        context.close()
+        library_app.assistant.remove(str(library_app.data / "uploads" / article.name), wait=True)
 
 
 def test_the_entities_panel_lists_the_most_mentioned_names_and_its_filter_finds_the_others(browser, library_app):

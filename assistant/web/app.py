@@ -494,7 +494,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         index_event = index_button.click(index_files, [files, replace, lang], [upload_report, files],
                                          concurrency_limit=1, concurrency_id="library", api_name="index",
                                          show_progress="full")
-        index_done = index_event.then(library_view, library_inputs, library_outputs, api_visibility="private")
+        def after_upload(lang_value: str, chosen: str | None):
+            """The latest articles, the new ones first: a search left as typed hid the articles just uploaded."""
+            return (*library_view(lang_value, chosen), "")
+
+        index_done = index_event.then(after_upload, [lang, to_remove], [*library_outputs, library_search],
+                                      api_visibility="private")
         chain_hooks(index_done, ui.library_hooks)
 
         # The article the confirmation asks about, {"id", "title", "file"}: only it is removed by the confirm,
