@@ -202,13 +202,16 @@ _ASKING = frozenset({"human", "user"})
 _ANSWERING = frozenset({"ai", "assistant"})
 # A system message says nothing of the conversation: ("system", ...) was read as a question "system".
 _SYSTEM = "system"
+# The role given to a message with no text, only a file or an image: left out, as a system message is.
+_UNSAID = "unsaid"
 
 
 def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     """The earlier turns as ``(question, answer text)`` pairs, from pairs, earlier ``Answer`` objects,
     ``{"question": ..., "answer": ...}`` dicts, or LangChain's messages (``("human", q), ("ai", a)``,
     ``HumanMessage``/``AIMessage`` or Gradio's and OpenAI's ``{"role": "user", "content": q}``, one per
-    turn, which were read as pairs of the words "human" and "ai"; system messages are left out);
+    turn, which were read as pairs of the words "human" and "ai", their content text or a list of blocks as
+    Gradio 6 gives it; system messages and messages without text are left out);
     ``ValueError`` naming a turn that is none of these."""
     if isinstance(history, str | bytes | dict):  # its characters or keys were read as turns
         raise ValueError(f"history must be a list of earlier turns (pairs, Answers, dicts or LangChain messages), "
@@ -217,7 +220,7 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     asked: str | None = None
     for number, turn in enumerate(history or [], start=1):
         role, content = _message(turn)
-        if role == _SYSTEM:
+        if role in (_SYSTEM, _UNSAID):
             continue
         if role in _ASKING:
             asked = content
@@ -247,17 +250,40 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
 
 def _message(turn: Any) -> tuple[str | None, str]:
     """A LangChain message's role and text: ``("human", "...")``, a ``BaseMessage`` or a chat message
-    ``{"role": "user", "content": "..."}`` (Gradio's and OpenAI's, which LangChain takes too)."""
+    ``{"role": "user", "content": "..."}`` (Gradio's and OpenAI's, which LangChain takes too), its content
+    text or a list of blocks; ``_UNSAID`` for one that holds no text (a file sent alone)."""
     roles = _ASKING | _ANSWERING | {_SYSTEM}
-    if isinstance(turn, tuple | list) and len(turn) == 2 and turn[0] in roles and isinstance(turn[1], str):
-        return turn[0], turn[1]
-    if isinstance(turn, dict):
+    if isinstance(turn, tuple | list) and len(turn) == 2 and turn[0] in roles and isinstance(turn[1], str | list):
+        role, content = turn
+    elif isinstance(turn, dict):
         role, content = turn.get("role"), turn.get("content")
     else:
         role, content = getattr(turn, "type", None), getattr(turn, "content", None)
-    if role in roles and isinstance(content, str):
-        return role, content
-    return None, ""
+    text = _block_text(content)
+    if role not in roles or text is None:
+        return None, ""
+    if not text and content:  # blocks, none of them text
+        return _UNSAID, ""
+    return role, text
+
+
+def _block_text(content: Any) -> str | None:
+    """A message's text: its content as it is, or the text blocks of a list of them (``[{"type": "text",
+    "text": ...}]``, as Gradio 6 hands a chat function its history, and OpenAI's and LangChain's messages may
+    hold it), other blocks (a file, an image) left out; ``None`` for content that is neither."""
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list | tuple):
+        return None
+    texts: list[str] = []
+    for block in content:
+        if isinstance(block, str):
+            texts.append(block)
+        elif isinstance(block, dict) and block.get("type") == "text" and isinstance(block.get("text"), str):
+            texts.append(block["text"])
+        elif not (isinstance(block, dict) and isinstance(block.get("type"), str) and block["type"] != "text"):
+            return None
+    return "\n".join(text for text in texts if text)
 
 
 def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings,

@@ -585,3 +585,28 @@ def test_closing_while_another_thread_asks_lets_its_question_finish(sample_index
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["25", "25", "[]"]
+
+
+def test_a_history_whose_messages_hold_content_blocks_is_read(sample_assistant):
+    # Gradio 6's ChatInterface hands its function the history with each message's content as a list of
+    # blocks ([{"type": "text", "text": ...}]), as OpenAI's and LangChain's messages may hold it: the history
+    # a developer's own chat page passed on raised "history turn 1 must be a (question, answer text) pair".
+    import gradio as gr
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    first = sample_assistant.ask(WEAPONS)
+    follow_up = "And who supplies them?"
+    expected = sample_assistant.ask(follow_up, history=[first]).text
+    chatbot = gr.Chatbot()
+    gradio_history = chatbot.preprocess(chatbot.postprocess([{"role": "user", "content": first.question},
+                                                             {"role": "assistant", "content": first.text}]))
+    assert gradio_history[0]["content"] == [{"text": first.question, "type": "text"}]  # what Gradio 6 gives
+    blocks = [HumanMessage(content=[{"type": "text", "text": first.question}]),
+              AIMessage(content=[{"type": "text", "text": first.text}])]
+    for history in (gradio_history, blocks):
+        assert sample_assistant.ask(follow_up, history=history).text == expected, history
+    # A file sent alone (an image in a multimodal chat) says nothing to search with: it is left out.
+    with_file = [{"role": "user", "content": [{"type": "file", "file": {"path": "/tmp/photo.png"}}]}, *gradio_history]
+    assert sample_assistant.ask(follow_up, history=with_file).text == expected
+    with pytest.raises(ValueError, match="history turn 1 must be"):
+        sample_assistant.ask(follow_up, history=[{"role": "user", "content": [3]}])
