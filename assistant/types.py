@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Self
 
 SKIPPED_LISTED = 10  # skipped files listed one by one; more are summed up by type
 SKIPPED_NAMED = 3  # the names given with such a summary
+
+
+def _checked_fields(cls: type, data: Any) -> dict[str, Any]:
+    """``data`` as the keyword arguments of the dataclass ``cls``, or an error naming the field that is
+    unknown or missing (a dict of another kind read as this one)."""
+    name = f"{cls.__name__}.from_dict"
+    if not isinstance(data, dict):
+        raise TypeError(f"{name} takes a dict (what to_dict() gives, or its JSON parsed), not {type(data).__name__}")
+    known = {f.name: f for f in fields(cls)}
+    for key in data:
+        if key not in known:
+            raise ValueError(f"{name}: unknown field {key!r} (the fields are {', '.join(known)})")
+    for key, spec in known.items():
+        if key not in data and spec.default is MISSING and spec.default_factory is MISSING:
+            raise ValueError(f"{name}: missing field {key!r}")
+    return dict(data)
 
 
 def one_line(text: str) -> str:
@@ -37,11 +53,17 @@ class Citation:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The citation ``to_dict()`` gave (or its JSON, parsed)."""
+        return cls(**_checked_fields(cls, data))
+
 
 @dataclass
 class Answer:
     """An answer: ``text`` with its citation markers ([1], [2]) and the ``citations`` they point to, or,
-    when ``answered`` is False, why there is none (no citations then). ``to_dict()`` is JSON-ready."""
+    when ``answered`` is False, why there is none (no citations then). ``to_dict()`` is JSON-ready, and
+    ``Answer.from_dict`` reads it back."""
 
     text: str
     citations: list[Citation] = field(default_factory=list)
@@ -54,6 +76,16 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The answer ``to_dict()`` gave (or its JSON, parsed, as ``assistant ask --json`` prints it), its
+        citations ``Citation`` objects again: ``Answer.from_dict(answer.to_dict()) == answer``."""
+        values = _checked_fields(cls, data)
+        values["citations"] = [c if isinstance(c, Citation) else Citation.from_dict(c)
+                               for c in values.get("citations") or []]
+        values["timings"] = dict(values.get("timings") or {})
+        return cls(**values)
 
     def __str__(self) -> str:
         return self.text

@@ -610,3 +610,30 @@ def test_a_history_whose_messages_hold_content_blocks_is_read(sample_assistant):
     assert sample_assistant.ask(follow_up, history=with_file).text == expected
     with pytest.raises(ValueError, match="history turn 1 must be"):
         sample_assistant.ask(follow_up, history=[{"role": "user", "content": [3]}])
+
+
+def test_an_answer_comes_back_from_its_dict_and_its_json(sample_assistant):
+    # to_dict() gave the JSON a script stores (what `assistant ask --json` prints), but nothing read it back:
+    # Answer(**data) kept the citations as dicts, so the answer was unequal to itself and c.quote failed.
+    import json
+    import pickle
+
+    from assistant import Answer, Citation
+
+    answer = sample_assistant.ask(WEAPONS)
+    assert answer.citations
+    for data in (answer.to_dict(), json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))):
+        again = Answer.from_dict(data)
+        assert again == answer and all(isinstance(c, Citation) for c in again.citations)
+        assert again.to_dict() == answer.to_dict()
+    citation = answer.citations[0]
+    assert Citation.from_dict(json.loads(json.dumps(citation.to_dict()))) == citation
+    assert pickle.loads(pickle.dumps(answer)) == answer
+    refused = sample_assistant.ask("What is the price of oil?")
+    assert not refused.answered and Answer.from_dict(refused.to_dict()) == refused
+    with pytest.raises(ValueError, match=r"Answer\.from_dict: unknown field 'txt'"):
+        Answer.from_dict({"txt": answer.text})
+    with pytest.raises(ValueError, match=r"Citation\.from_dict: missing field 'quote'"):
+        Citation.from_dict({key: value for key, value in citation.to_dict().items() if key != "quote"})
+    with pytest.raises(TypeError, match=r"Answer\.from_dict takes a dict .* not str"):
+        Answer.from_dict(json.dumps(answer.to_dict()))
