@@ -66,6 +66,19 @@ class _part(cached_property):
         with instance._lock:
             return super().__get__(instance, owner)
 
+    def __set__(self, instance, value) -> None:
+        # A retriever or an answerer of one's own: the chain built before kept the one it was built with, and
+        # went on answering with it after ``assistant.retriever = mine``.
+        with instance._lock:
+            instance.__dict__[self.attrname] = value
+            for name in _BUILT_FROM.get(self.attrname, ()):
+                instance.__dict__.pop(name, None)
+
+
+# The parts built from a part that may be set by hand: built again with the new one.
+_BUILT_FROM = {"retriever": ("chain", "retrieval_chain"), "answerer": ("chain", "retrieval_chain"),
+               "reranker": ("retriever", "chain", "retrieval_chain")}
+
 
 def _in_use(method: Callable[..., Any]) -> Callable[..., Any]:
     """A call that uses the index: counted while it runs, so that ``close()`` in another thread does not
@@ -214,7 +227,9 @@ class Assistant:
     @_part
     def retriever(self) -> HybridRetriever:
         """The hybrid retriever, a LangChain ``BaseRetriever``: ``retriever.invoke(question, k=..., where=...)``
-        gives ``Document``s with their offsets and scores in the metadata."""
+        gives ``Document``s with their offsets and scores in the metadata. Another ``BaseRetriever`` set here
+        (``assistant.retriever = mine``) is the one ``ask`` and the chain search with from then on; it must
+        return this retriever's ``Document``s (filtered, reordered), whose offsets the citations quote."""
         return HybridRetriever(store=self.store, lexical=self.lexical, embeddings=self.embeddings,
                                k=self.settings.k, fetch_k=self.settings.fetch_k,
                                dense_weight=self.settings.dense_weight,

@@ -13,13 +13,13 @@ from typing import Any, Protocol
 
 import numpy as np
 from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from .embeddings import ModelEmbeddings
 from .filters import published_on_days
 from .language import question_language
 from .lexical import tokenize
-from .retrieval import HybridRetriever
 from .types import Answer
 
 
@@ -286,7 +286,7 @@ def _block_text(content: Any) -> str | None:
     return "\n".join(text for text in texts if text)
 
 
-def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings,
+def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
                           answerer: Answerer | None = None,
                           check: Callable[[Any], dict[str, Any]] | None = None) -> Runnable:
     """The chain up to the answer: its output is the state (question, language, docs, ...) to answer from.
@@ -328,13 +328,15 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
 
         started = time.perf_counter()
         k = state.get("k")
-        if k is None and asks_for_list(state.get("standalone") or state["question"]):
+        default_k = getattr(retriever, "k", None)  # a retriever of one's own may have none
+        if k is None and isinstance(default_k, int) and asks_for_list(state.get("standalone") or state["question"]):
             # "What weapons were mentioned?": the five best passages were all the longest article's, and
             # the answer left out the other articles' weapons.
-            k = LIST_PASSAGES * retriever.k
+            k = LIST_PASSAGES * default_k
         # Through ``invoke``, so that callbacks and tracing see the retrieval as one (its documents too).
         state["docs"] = retriever.invoke(state["search_query"], k=k, where=state.get("where"),
                                          query_vector=state["query_vector"], language=state["language"])
+        _check_passages(state["docs"])
         state["docs"] += _published_that_day(state, retriever)
         state["absent"] = _absent_borrowed_names(state, embeddings)
         state["timings"]["retrieve"] = time.perf_counter() - started
@@ -343,7 +345,22 @@ def build_retrieval_chain(retriever: HybridRetriever, embeddings: ModelEmbedding
     return RunnableLambda(prepare, name="prepare") | RunnableLambda(retrieve, name="retrieve")
 
 
-def _published_that_day(state: dict[str, Any], retriever: HybridRetriever) -> list[Document]:
+def _check_passages(docs: Any) -> None:
+    """``TypeError`` or ``ValueError`` for what a retriever of one's own returned that is no passage of the
+    index: the answer quotes the articles at the passages' offsets (a bare ``Document`` raised KeyError)."""
+    if not isinstance(docs, list) or not all(isinstance(doc, Document) for doc in docs):
+        raise TypeError(f"the retriever must return a list of LangChain Documents, not {docs!r:.80}")
+    for doc in docs:
+        missing = [key for key in ("start", "doc_id") if key not in doc.metadata]
+        if missing:
+            raise ValueError(
+                f"the retriever returned a passage of {doc.metadata.get('source', 'unknown source')} with no "
+                f"{missing[0]!r} in its metadata: the answer quotes the indexed articles at their offsets, so a "
+                "retriever set as assistant.retriever must return the index's passages (those of the assistant's "
+                "own retriever, filtered or reordered)")
+
+
+def _published_that_day(state: dict[str, Any], retriever: BaseRetriever) -> list[Document]:
     """For a question that names a day or a month ("What happened on June 8?"), the best passages of the
     articles published then, unless retrieval found them already: a dispatch rarely writes its own date
     ("on Sunday"), and without them the answer quoted other days' articles that mention June 8."""
@@ -393,7 +410,7 @@ def _finish(result: Answer, state: dict[str, Any], started: float) -> Answer:
     return result
 
 
-def build_chain(retriever: HybridRetriever, embeddings: ModelEmbeddings, answerer: Answerer,
+def build_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings, answerer: Answerer,
                 check: Callable[[Any], dict[str, Any]] | None = None,
                 before: Callable[[dict[str, Any]], Answer | None] | None = None,
                 after: Callable[[Answer, dict[str, Any]], Answer] | None = None) -> Runnable:

@@ -637,3 +637,47 @@ def test_an_answer_comes_back_from_its_dict_and_its_json(sample_assistant):
         Citation.from_dict({key: value for key, value in citation.to_dict().items() if key != "quote"})
     with pytest.raises(TypeError, match=r"Answer\.from_dict takes a dict .* not str"):
         Answer.from_dict(json.dumps(answer.to_dict()))
+
+
+def test_a_retriever_or_an_answerer_of_ones_own_is_used_by_ask_and_the_chain(sample_index):
+    # A developer's BaseRetriever set as assistant.retriever (the README's seam): after a first question it
+    # was ignored (the chain kept the one it was built with), and before one a question asking for a list
+    # raised "'Mine' object has no attribute 'k'"; Documents without the passages' offsets raised KeyError.
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+
+    from assistant import Answer
+
+    fresh = Assistant(sample_index)
+    assert fresh.ask(WEAPONS).answered  # the chain is built
+    inner, asked = fresh.retriever, []
+
+    class TwoBest(BaseRetriever):
+        def _get_relevant_documents(self, query, *, run_manager):
+            asked.append(query)
+            return inner.invoke(query, k=2)
+
+    fresh.retriever = TwoBest()
+    for answer in (fresh.ask(WEAPONS), fresh.chain.invoke(WEAPONS), [*fresh.stream(WEAPONS)][-1]):
+        assert answer.answered and asked and asked[-1] == WEAPONS
+        passages = {doc.metadata["chunk_id"] for doc in inner.invoke(WEAPONS, k=2)}
+        assert {c.chunk_id for c in answer.citations} <= passages, answer
+
+    class Bare(BaseRetriever):
+        def _get_relevant_documents(self, query, *, run_manager):
+            return [Document(page_content="Pyongyang sent shells.", metadata={"source": "notes.txt"})]
+
+    fresh.retriever = Bare()
+    with pytest.raises(ValueError, match=r"notes\.txt.* no 'start'.*assistant\.retriever"):
+        fresh.ask(WEAPONS)
+
+    class Counting:
+        name = "counting"
+
+        def answer(self, question, query_vector, docs, language="en"):
+            return Answer(text=f"{len(docs)} passages", question=question)
+
+    fresh.retriever = TwoBest()
+    fresh.answerer = Counting()
+    assert fresh.ask("Who supplies the shells?").text == "2 passages"
+    fresh.close()
