@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable
 
 from .answering.messages import (
@@ -26,7 +27,7 @@ from .answering.messages import (
     under_filters,
 )
 from .chain import build_chain, build_retrieval_chain, conversation, stream_answer
-from .embeddings import EmbeddingCache, ModelEmbeddings, load_embeddings
+from .embeddings import EmbeddingCache, ModelEmbeddings, as_model, load_embeddings
 from .entities import Entity, EntityIndex
 from .indexer import Indexer
 from .language import in_latin_script, question_language
@@ -70,6 +71,10 @@ class _part(cached_property):
         # A retriever or an answerer of one's own: the chain built before kept the one it was built with, and
         # went on answering with it after ``assistant.retriever = mine``.
         with instance._lock:
+            if self.attrname == "embeddings":
+                value = as_model(value)
+                if value is not instance.__dict__.get("embeddings"):
+                    instance.close()  # every other part was built on the model: the store, the cache, the chain
             instance.__dict__[self.attrname] = value
             for name in _BUILT_FROM.get(self.attrname, ()):
                 instance.__dict__.pop(name, None)
@@ -102,11 +107,12 @@ class Assistant:
     """
 
     def __init__(self, index_dir: str | os.PathLike[str] | None = None, *, settings: Settings | None = None,
-                 **overrides: Any) -> None:
+                 embeddings: Embeddings | None = None, **overrides: Any) -> None:
         """``index_dir``: the index folder (made absolute now); ``overrides``: any ``Settings`` field
         (``k=8``, ``chroma_url=...``), which beats its ``ASSISTANT_*`` variable. A bad value raises
         ``SettingsError`` naming the argument or variable; a variable the settings do not read warns
-        (``SettingsWarning``)."""
+        (``SettingsWarning``). ``embeddings``: a LangChain ``Embeddings`` of one's own, in place of the
+        ``embedding_model`` setting's (``embeddings.LangChainEmbeddings``)."""
         for warning in unknown_variables():
             warnings.warn(warning, SettingsWarning, stacklevel=2)
         if settings is not None and not isinstance(settings, Settings):
@@ -125,6 +131,8 @@ class Assistant:
         self._lock = threading.RLock()  # the parts build one another
         self._calls = 0  # calls under way, in every thread (``_in_use``)
         self._released: list[Any] = []  # what close() let go of while calls were under way: closed after them
+        if embeddings is not None:
+            self.embeddings = embeddings  # type: ignore[assignment]  # wrapped as the assistant's model
 
     def close(self) -> None:
         """Release the index: the Chroma client and the embedding cache's database. The parts are built

