@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import functools
 import os
 import re
@@ -543,6 +544,7 @@ class Assistant:
             state: dict[str, Any] = {"question": inputs}
         elif isinstance(inputs, dict) and "question" in inputs:
             state = dict(inputs)
+            _check_keys(state)
         else:
             what = f"a dict of {sorted(map(str, inputs))}" if isinstance(inputs, dict) else type(inputs).__name__
             raise QuestionError(f"the chain takes a question (text) or a dict with 'question' (and 'k', 'history', "
@@ -578,6 +580,23 @@ class Assistant:
             raise QuestionError(f"the question is too long ({len(question)} characters, at most {limit})",
                                 "too_long", count=len(question), limit=limit)
         return question
+
+
+# The keys of the chain's input dict; "search_query" and "language" (the chain's own state) are taken too.
+CHAIN_KEYS = ("question", "k", "history", "filters", "where")
+_STATE_KEYS = frozenset({"search_query", "language"})
+
+
+def _check_keys(inputs: dict[str, Any]) -> None:
+    """``QuestionError`` naming a key the chain does not read: LangChain's "chat_history" or a typo ("filter")
+    was ignored, and the follow-up answered without the conversation, the question without the filter."""
+    for key in inputs:
+        if key in CHAIN_KEYS or key in _STATE_KEYS:
+            continue
+        meant = difflib.get_close_matches(str(key), CHAIN_KEYS, n=1)
+        hint = f" (did you mean {meant[0]!r}?)" if meant else ""
+        raise QuestionError(f"the chain's input has an unknown key {key!r}{hint}: it reads "
+                            f"{', '.join(map(repr, CHAIN_KEYS))}")
 
 
 def _count(values: Iterable[str]) -> dict[str, int]:

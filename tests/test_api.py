@@ -732,3 +732,20 @@ def test_an_embeddings_model_of_ones_own_indexes_and_answers(tmp_path):
     fake.close()
     with pytest.raises(TypeError, match=r"embeddings must be a LangChain Embeddings .* not str"):
         Assistant(tmp_path / "index", embeddings="minilm")
+
+
+def test_the_chain_refuses_a_key_it_does_not_read(sample_assistant):
+    # LangChain's own name for the conversation, "chat_history", and a typo such as "filter" were ignored in
+    # silence: the follow-up was answered without the conversation, the question without the filter.
+    from assistant import QuestionError
+
+    first = sample_assistant.ask(WEAPONS)
+    for inputs, key, meant in (
+            ({"question": "And who supplies them?", "chat_history": [first]}, "chat_history", "history"),
+            ({"question": WEAPONS, "filter": {"lang": "en"}}, "filter", "filters")):
+        with pytest.raises(QuestionError, match=rf"unknown key '{key}' \(did you mean '{meant}'\?\)"):
+            sample_assistant.chain.invoke(inputs)
+    with pytest.raises(QuestionError, match=r"unknown key 'context'.*'question', 'k', 'history', 'filters', 'where'"):
+        sample_assistant.chain.invoke({"question": WEAPONS, "context": "..."})
+    assert sample_assistant.chain.invoke({"question": WEAPONS, "k": None, "history": None, "filters": None,
+                                          "where": None}).answered
