@@ -522,7 +522,8 @@ class Assistant:
             "duplicates": sum(1 for a in articles.values() if a.duplicate_of),
             "chunks": self.store.count_chunks(),
             "languages": _count(a.language or "?" for a in articles.values()),
-            "answerer": self.settings.answerer,
+            # The one set by hand, if any (the setting's is not built for this: a GGUF model loads for minutes).
+            "answerer": getattr(self.__dict__.get("answerer"), "name", None) or self.settings.answerer,
         }
 
     def check_k(self, k: int | str | None) -> int | None:

@@ -680,6 +680,7 @@ def test_a_retriever_or_an_answerer_of_ones_own_is_used_by_ask_and_the_chain(sam
     fresh.retriever = TwoBest()
     fresh.answerer = Counting()
     assert fresh.ask("Who supplies the shells?").text == "2 passages"
+    assert fresh.stats()["answerer"] == "counting"  # the one answering, not the setting's ("extractive")
     fresh.close()
 
 
