@@ -10,7 +10,7 @@ import re
 import sqlite3
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import cached_property
@@ -392,6 +392,20 @@ class Assistant:
             return
         for piece in stream_answer(self.answerer, self.retrieval_chain.invoke(state)):
             yield self._noting_filters(piece, state) if isinstance(piece, Answer) else piece
+
+    async def astream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
+                      history: Sequence[Any] | None = None) -> AsyncIterator[str | Answer]:
+        """``stream`` for asyncio code (``async for piece in assistant.astream(...)``): the same pieces, then the
+        ``Answer``, each made in a worker thread, so that the event loop's other tasks go on meanwhile. Leaving
+        the loop early stops the answer (at once with ``contextlib.aclosing``, else when the loop collects it)."""
+        loop = asyncio.get_running_loop()
+        pieces = self.stream(question, k=k, filters=filters, history=history)
+        done = object()
+        try:
+            while (piece := await loop.run_in_executor(None, next, pieces, done)) is not done:
+                yield piece  # type: ignore[misc]  # not ``done``
+        finally:
+            await loop.run_in_executor(None, pieces.close)  # a model's reply is stopped, not left running
 
     def _before_search(self, state: dict[str, Any]) -> Answer | None:
         """The answer given without a search, if any: nothing indexed, another script, filters that leave

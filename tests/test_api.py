@@ -750,3 +750,58 @@ def test_the_chain_refuses_a_key_it_does_not_read(sample_assistant):
         sample_assistant.chain.invoke({"question": WEAPONS, "context": "..."})
     assert sample_assistant.chain.invoke({"question": WEAPONS, "k": None, "history": None, "filters": None,
                                           "where": None}).answered
+
+
+def test_astream_streams_for_asyncio_code_off_the_event_loop(sample_index):
+    # aask had no streaming twin: an async web handler had to iterate stream(), whose model calls and searches
+    # held the event loop (every other request waited), or give up streaming.
+    import asyncio
+    import threading
+
+    from assistant import Answer
+
+    fresh = Assistant(sample_index)
+    streamed_in: list[threading.Thread] = []
+    closed: list[bool] = []
+
+    class Streaming:
+        name = "streaming"
+
+        def answer(self, question, query_vector, docs, language="en"):
+            return Answer(text="Grad rocket launchers.", question=question)
+
+        def stream(self, question, query_vector, docs, language="en"):
+            try:
+                for piece in ("Grad ", "rocket ", "launchers."):
+                    streamed_in.append(threading.current_thread())
+                    yield piece
+                yield Answer(text="Grad rocket launchers.", question=question)
+            finally:
+                closed.append(True)
+
+    fresh.answerer = Streaming()
+
+    async def collect(stop_after: int | None = None) -> tuple[list[object], threading.Thread]:
+        pieces = []
+        async for piece in fresh.astream(WEAPONS):
+            pieces.append(piece)
+            if stop_after is not None and len(pieces) == stop_after:
+                break
+        return pieces, threading.current_thread()
+
+    pieces, loop_thread = asyncio.run(collect())
+    assert pieces[:3] == ["Grad ", "rocket ", "launchers."] and isinstance(pieces[-1], Answer)
+    assert pieces[-1].text == "Grad rocket launchers." and pieces[-1].question == WEAPONS
+    assert streamed_in and loop_thread not in streamed_in
+    closed.clear()
+    assert asyncio.run(collect(stop_after=1))[0] == ["Grad "] and closed == [True]  # stopped, not left running
+
+    async def empty() -> None:
+        async for _ in fresh.astream("   "):
+            pass
+
+    from assistant import QuestionError
+
+    with pytest.raises(QuestionError, match="empty"):
+        asyncio.run(empty())
+    fresh.close()
