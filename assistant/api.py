@@ -301,8 +301,7 @@ class Assistant:
         (most of the time) goes on. A Chroma server lost mid-run raises ``StoreUnreachableError``, and a
         full disk ``StoreFullError`` (both ``StoreStoppedError``), whose ``report`` says what was indexed.
         """
-        if isinstance(paths, str | os.PathLike):
-            paths = [paths]
+        paths = _path_list(paths, "index", "files and folders")
         return self.indexer.index(paths, prune=prune, wait=wait, progress=progress,
                                   embedding_progress=embedding_progress)
 
@@ -311,8 +310,7 @@ class Assistant:
                wait: bool = False) -> IndexReport:
         """Remove articles from the index: by source path, by folder (all under it) or by doc id; one or several.
         ``wait``: as ``index``'s. A name not in the index is in the report's ``failed``."""
-        if isinstance(sources, str | os.PathLike):
-            sources = [sources]
+        sources = _path_list(sources, "remove", "sources, folders or doc ids")
         # A list was once made one name of ("['a.txt', 'b.txt']"): "not in the index", nothing removed.
         return self.indexer.remove([str(source) for source in sources], wait=wait)
 
@@ -595,6 +593,24 @@ class Assistant:
             raise QuestionError(f"the question is too long ({len(question)} characters, at most {limit})",
                                 "too_long", count=len(question), limit=limit)
         return question
+
+
+def _path_list(given: Any, method: str, what: str) -> list[str | os.PathLike[str]]:
+    """One path or an iterable of them, as a list; ``TypeError`` naming the method and what it got (an int
+    was "not iterable", None "expected str, bytes or os.PathLike object" from deep inside, bytes read as
+    numbers)."""
+    def refused(value: Any) -> TypeError:
+        return TypeError(f"{method} takes {what} (a path or a list of them), not {type(value).__name__}")
+
+    if isinstance(given, str | os.PathLike):
+        return [given]
+    if isinstance(given, bytes | bytearray) or not isinstance(given, Iterable):
+        raise refused(given)
+    paths = list(given)
+    for path in paths:
+        if not isinstance(path, str | os.PathLike):
+            raise refused(path)
+    return paths
 
 
 # The keys of the chain's input dict; "search_query" and "language" (the chain's own state) are taken too.

@@ -805,3 +805,16 @@ def test_astream_streams_for_asyncio_code_off_the_event_loop(sample_index):
     with pytest.raises(QuestionError, match="empty"):
         asyncio.run(empty())
     fresh.close()
+
+
+def test_index_and_remove_name_an_argument_of_the_wrong_type(tmp_path):
+    # index(123) raised "'int' object is not iterable", index([None]) "expected str, bytes or os.PathLike
+    # object, not NoneType" from deep inside, and index(b"samples") read the bytes as numbers.
+    news = Assistant(tmp_path / "index")
+    for call, what in ((lambda: news.index(123), "int"), (lambda: news.index([SAMPLE, None]), "NoneType"),
+                       (lambda: news.index(b"samples"), "bytes"), (lambda: news.remove(123), "int"),
+                       (lambda: news.remove([None]), "NoneType")):
+        with pytest.raises(TypeError, match=rf"^(index|remove) takes .*\(a path or a list of them\), not {what}$"):
+            call()
+    assert not (tmp_path / "index").exists()  # refused before the index folder is made
+    assert news.index(path for path in [SAMPLE]).added == [str(SAMPLE)]  # any iterable of paths
