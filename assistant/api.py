@@ -27,7 +27,7 @@ from .answering.messages import (
     other_script_text,
     under_filters,
 )
-from .chain import build_chain, build_retrieval_chain, conversation, stream_answer
+from .chain import Answerer, build_chain, build_retrieval_chain, conversation, stream_answer
 from .embeddings import EmbeddingCache, ModelEmbeddings, as_model, load_embeddings
 from .entities import Entity, EntityIndex
 from .indexer import Indexer
@@ -210,11 +210,13 @@ class Assistant:
 
     @_part
     def store(self) -> Store:
+        """The Chroma store of the passages and the articles (the index folder, or ``chroma_url``'s server)."""
         return Store(self.settings.index_dir, self.embeddings, chroma_url=self.settings.chroma_url,
                      namespace=self.settings.chroma_namespace or "", timeout=self.settings.chroma_timeout)
 
     @_part
     def cache(self) -> EmbeddingCache:
+        """The embedding cache (SQLite): no text is embedded twice, and the answerer reads sentence vectors."""
         if self.settings.embedding_cache is None:
             # In the index folder, and opened before the store by some paths (the web app's answerer): a folder
             # that cannot be made or written is said as the store says it, not as sqlite3's traceback.
@@ -231,6 +233,7 @@ class Assistant:
 
     @_part
     def lexical(self) -> LexicalSide:
+        """The BM25 side of the retrieval, kept in step with the store."""
         return LexicalSide(self.store, LexicalIndex(self.settings.index_dir / "bm25"))
 
     @_part
@@ -250,6 +253,7 @@ class Assistant:
 
     @_part
     def reranker(self) -> Reranker | None:
+        """The reranker the ``reranker`` setting names, or ``None`` (README, *Reranking*)."""
         if self.settings.reranker == "none":
             return None
         from .reranking import QueryLikelihoodReranker
@@ -260,7 +264,10 @@ class Assistant:
                                        self.settings.prompts_dir)
 
     @_part
-    def answerer(self):
+    def answerer(self) -> Answerer:
+        """What writes the answer from the retrieved passages (``answer(question, query_vector, docs,
+        language)`` -> ``Answer``; ``chain.Answerer``): the extractive one, or an LLM backend's, as the
+        ``answerer`` setting says. One of one's own may be set here (``assistant.answerer = mine``)."""
         from .answering.backends import make_answerer
 
         return make_answerer(self.settings, self.embeddings, self.cache)
@@ -275,15 +282,17 @@ class Assistant:
 
     @_part
     def entity_index(self) -> EntityIndex:
+        """The people, places, organisations and dates of the indexed articles (``entities``)."""
         return EntityIndex.of(self.store)
 
     @_part
     def retrieval_chain(self) -> Runnable:
-        # Up to the answer, from a state ``check_inputs`` made (``stream`` answers from it).
+        """The chain up to the answer, from a state ``check_inputs`` made (``stream`` answers from it)."""
         return build_retrieval_chain(self.retriever, self.embeddings, self.answerer)
 
     @_part
     def indexer(self) -> Indexer:
+        """What ``index``, ``remove`` and ``check`` write with."""
         return Indexer(self.settings, self.store, self.embeddings, self.cache, self.lexical)
 
     # -- writing

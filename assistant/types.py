@@ -51,6 +51,7 @@ class Citation:
     published: str = ""  # the date the article states (YYYY-MM-DD), "" when it states none
 
     def to_dict(self) -> dict[str, Any]:
+        """The citation as JSON-ready data (``Citation.from_dict`` reads it back)."""
         return asdict(self)
 
     @classmethod
@@ -75,6 +76,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer as JSON-ready data, what ``assistant ask --json`` prints (``Answer.from_dict`` reads it back)."""
         return asdict(self)
 
     @classmethod
