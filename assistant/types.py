@@ -45,7 +45,9 @@ class Citation:
     score: float
     chunk_id: str = ""
     doc_id: str = ""
-    passage: str = ""  # the retrieved chunk the quote was taken from, for context
+    # The retrieved chunk the quote was taken from, for context; left out of repr, which it made thousands of
+    # characters long.
+    passage: str = field(default="", repr=False)
     passage_start: int = 0
     passage_end: int = 0
     published: str = ""  # the date the article states (YYYY-MM-DD), "" when it states none

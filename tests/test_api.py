@@ -818,3 +818,15 @@ def test_index_and_remove_name_an_argument_of_the_wrong_type(tmp_path):
             call()
     assert not (tmp_path / "index").exists()  # refused before the index folder is made
     assert news.index(path for path in [SAMPLE]).added == [str(SAMPLE)]  # any iterable of paths
+
+
+def test_an_answers_repr_shows_its_quotes_not_the_passages_around_them(sample_assistant):
+    # In a notebook or a log, repr(answer) ran to thousands of characters: each citation printed the whole
+    # retrieved passage it was quoted from, after its quote.
+    answer = sample_assistant.ask(WEAPONS)
+    shown = repr(answer)
+    assert shown.startswith("Answer(text=") and answer.citations
+    for citation in answer.citations:
+        assert repr(citation.quote) in shown and citation.passage != citation.quote
+        assert repr(citation.passage) not in shown
+    assert "passage_start=" in shown  # where it is, still said
