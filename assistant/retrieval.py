@@ -151,6 +151,19 @@ EXACT_FILTERED = 2000
 SPREAD_RANK = 40
 
 
+# What ``invoke`` reads besides the question; ``query_vector`` and ``language`` are the chain's.
+RETRIEVER_ARGUMENTS = ("k", "where", "query_vector", "language")
+
+
+def _check_arguments(kwargs: dict[str, Any]) -> None:
+    """``TypeError`` naming an argument the retriever does not read: ``filters={"lang": "en"}`` (ask's name)
+    was dropped in silence, and the passages came back unfiltered."""
+    for name in kwargs:
+        if name not in RETRIEVER_ARGUMENTS:
+            hint = " (friendly filters: where=assistant.where(filters))" if name == "filters" else ""
+            raise TypeError(f"the retriever got an unknown argument {name!r}{hint}: it takes k=, where=")
+
+
 class HybridRetriever(BaseRetriever):
     """LangChain retriever over the store; ``invoke(question)`` returns chunks best first.
 
@@ -187,6 +200,7 @@ class HybridRetriever(BaseRetriever):
     ) -> list[Document]:
         if not isinstance(query, str) or not query.strip():
             raise ValueError(f"the retriever takes a question (text that is not empty), not {query!r:.40}")
+        _check_arguments(kwargs)
         where = kwargs.get("where", self.where)
         check_chunk_where(where)
         return self.search(query, k=check_k(kwargs.get("k")) or self.k, where=where,

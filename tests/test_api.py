@@ -830,3 +830,18 @@ def test_an_answers_repr_shows_its_quotes_not_the_passages_around_them(sample_as
         assert repr(citation.quote) in shown and citation.passage != citation.quote
         assert repr(citation.passage) not in shown
     assert "passage_start=" in shown  # where it is, still said
+
+
+def test_the_retriever_refuses_an_argument_it_does_not_read(sample_assistant):
+    # retriever.invoke(question, filters={"lang": "en"}), ask's name for them, returned the French passages as if
+    # unfiltered: an argument the retriever does not read was dropped in silence, a typo of k= as well.
+    retriever = sample_assistant.retriever
+    with pytest.raises(TypeError, match=r"unknown argument 'filters'.*where=assistant\.where\(filters\)"):
+        retriever.invoke(WEAPONS, filters={"lang": "en"})
+    with pytest.raises(TypeError, match=r"unknown argument 'search_kwargs'.*k=, where="):
+        retriever.invoke(WEAPONS, search_kwargs={"k": 1})
+    import asyncio
+
+    with pytest.raises(TypeError, match=r"unknown argument 'kk'"):
+        asyncio.run(retriever.ainvoke(WEAPONS, kk=1))
+    assert len(retriever.invoke(WEAPONS, k=1, where=sample_assistant.where({"lang": "fr"}))) == 1
