@@ -194,7 +194,24 @@ class Assistant:
         talk = small_talk(question)
         location = shown_location(self.settings.index_dir, None, self.settings.chroma_namespace or "")
         return Answer(text=no_articles_text(talk[1] if talk else question_language(question), location),
-                      question=question, answered=False, answerer=self.settings.answerer)
+                      question=question, answered=False, answerer=self._answerer_name())
+
+
+    def __repr__(self) -> str:
+        # Said from the settings, opening nothing: the index folder, the Chroma server if any, the answerer.
+        settings = self.settings
+        parts = [repr(str(settings.index_dir))]
+        if settings.chroma_url:
+            parts.append(f"chroma_url={settings.chroma_url!r}")
+        if settings.chroma_namespace:
+            parts.append(f"chroma_namespace={settings.chroma_namespace!r}")
+        parts.append(f"answerer={self._answerer_name()!r}")
+        return f"Assistant({', '.join(parts)})"
+
+    def _answerer_name(self) -> str:
+        """The answerer set by hand, if any, else the setting's (not built for this: a GGUF model loads for
+        minutes)."""
+        return getattr(self.__dict__.get("answerer"), "name", None) or self.settings.answerer
 
     def __enter__(self) -> Assistant:
         return self
@@ -534,7 +551,7 @@ class Assistant:
         if self._no_index():
             return {"index": shown_location(self.settings.index_dir, None, self.settings.chroma_namespace or ""),
                     "embedding_model": self.embeddings.model_id, "articles": 0, "duplicates": 0, "chunks": 0,
-                    "languages": {}, "answerer": self.settings.answerer}
+                    "languages": {}, "answerer": self._answerer_name()}
         articles = self.store.get_articles()
         return {
             "index": self.store.location,
@@ -543,8 +560,7 @@ class Assistant:
             "duplicates": sum(1 for a in articles.values() if a.duplicate_of),
             "chunks": self.store.count_chunks(),
             "languages": _count(a.language or "?" for a in articles.values()),
-            # The one set by hand, if any (the setting's is not built for this: a GGUF model loads for minutes).
-            "answerer": getattr(self.__dict__.get("answerer"), "name", None) or self.settings.answerer,
+            "answerer": self._answerer_name(),
         }
 
     def check_k(self, k: int | str | None) -> int | None:

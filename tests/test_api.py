@@ -845,3 +845,14 @@ def test_the_retriever_refuses_an_argument_it_does_not_read(sample_assistant):
     with pytest.raises(TypeError, match=r"unknown argument 'kk'"):
         asyncio.run(retriever.ainvoke(WEAPONS, kk=1))
     assert len(retriever.invoke(WEAPONS, k=1, where=sample_assistant.where({"lang": "fr"}))) == 1
+
+
+def test_an_assistants_repr_names_its_index(tmp_path):
+    # repr(news) was "<assistant.api.Assistant object at 0x7f...>": two assistants in a notebook or a log
+    # could not be told apart.
+    news = Assistant(tmp_path / "index", k=8)
+    assert repr(news) == f"Assistant({str(tmp_path / 'index')!r}, answerer='extractive')"
+    served = Assistant(tmp_path / "index", chroma_url="http://127.0.0.1:8000", chroma_namespace="desk")
+    assert repr(served) == (f"Assistant({str(tmp_path / 'index')!r}, chroma_url='http://127.0.0.1:8000', "
+                            "chroma_namespace='desk', answerer='extractive')")
+    assert not (tmp_path / "index").exists()  # said without opening anything
