@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable
 
 from .answering.messages import (
@@ -27,7 +28,7 @@ from .answering.messages import (
     other_script_text,
     under_filters,
 )
-from .chain import Answerer, build_chain, build_retrieval_chain, conversation, stream_answer
+from .chain import Answerer, asked_last, build_chain, build_retrieval_chain, conversation, stream_answer
 from .embeddings import EmbeddingCache, ModelEmbeddings, as_model, load_embeddings
 from .entities import Entity, EntityIndex
 from .indexer import Indexer
@@ -575,11 +576,19 @@ class Assistant:
         return conversation(history)
 
     def check_inputs(self, inputs: Any) -> dict[str, Any]:
-        """The chain's input as its state, checked as ``ask`` checks its arguments: a question, or a dict
+        """The chain's input as its state, checked as ``ask`` checks its arguments: a question, a dict
         with ``"question"`` and optionally ``"k"``, ``"history"``, ``"filters"`` (friendly) and ``"where"``
-        (raw Chroma, or friendly keys too)."""
-        if isinstance(inputs, str):
-            state: dict[str, Any] = {"question": inputs}
+        (raw Chroma, or friendly keys too), or LangChain messages, the last the question."""
+        if isinstance(inputs, BaseMessage) or (isinstance(inputs, list)
+                                                and all(isinstance(message, BaseMessage) for message in inputs)):
+            # What a LangChain chat pipeline hands on: a message, or the conversation with the question last.
+            asked = asked_last([inputs] if isinstance(inputs, BaseMessage) else inputs)
+            if asked is None:
+                raise QuestionError("the chain was given messages, but the last message must be the user's question "
+                                    "(a HumanMessage), the earlier ones the conversation")
+            state: dict[str, Any] = {"question": asked[0], "history": asked[1]}
+        elif isinstance(inputs, str):
+            state = {"question": inputs}
         elif isinstance(inputs, dict) and "question" in inputs:
             state = dict(inputs)
             _check_keys(state)

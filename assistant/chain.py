@@ -248,6 +248,15 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     return turns
 
 
+def asked_last(messages: Sequence[Any]) -> tuple[str, list[tuple[str, str]]] | None:
+    """A conversation as LangChain messages whose last one asks: that question and the turns before it, or
+    ``None`` when the last message is no user's question (an answer, a system message, none at all)."""
+    role, text = _message(messages[-1]) if messages else (None, "")
+    if role not in _ASKING:
+        return None
+    return text, conversation(list(messages[:-1]))
+
+
 def _message(turn: Any) -> tuple[str | None, str]:
     """A LangChain message's role and text: ``("human", "...")``, a ``BaseMessage`` or a chat message
     ``{"role": "user", "content": "..."}`` (Gradio's and OpenAI's, which LangChain takes too), its content

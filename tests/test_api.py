@@ -856,3 +856,23 @@ def test_an_assistants_repr_names_its_index(tmp_path):
     assert repr(served) == (f"Assistant({str(tmp_path / 'index')!r}, chroma_url='http://127.0.0.1:8000', "
                             "chroma_namespace='desk', answerer='extractive')")
     assert not (tmp_path / "index").exists()  # said without opening anything
+
+
+def test_the_chain_takes_chat_messages_the_last_one_asking(sample_assistant):
+    # A LangChain chat pipeline hands on messages: chain.invoke(HumanMessage(q)) and a conversation as a list of
+    # messages, the last the question, were refused ("the chain takes a question (text) or a dict ... not list").
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+    from assistant import QuestionError
+
+    first = sample_assistant.ask(WEAPONS)
+    follow_up = "And who supplies them?"
+    expected = sample_assistant.ask(follow_up, history=[first])
+    assert sample_assistant.chain.invoke(HumanMessage(WEAPONS)).citations == first.citations
+    messages = [SystemMessage("You answer from the news."), HumanMessage(first.question), AIMessage(first.text),
+                HumanMessage(follow_up)]
+    answer = sample_assistant.chain.invoke(messages)
+    assert (answer.text, answer.question) == (expected.text, follow_up)
+    for bad in ([HumanMessage(WEAPONS), AIMessage(first.text)], AIMessage(first.text), []):
+        with pytest.raises(QuestionError, match="the last message must be the user's question"):
+            sample_assistant.chain.invoke(bad)
