@@ -197,7 +197,6 @@ class Assistant:
         return Answer(text=no_articles_text(talk[1] if talk else question_language(question), location),
                       question=question, answered=False, answerer=self._answerer_name())
 
-
     def __repr__(self) -> str:
         # Said from the settings, opening nothing: the index folder, the Chroma server if any, the answerer.
         settings = self.settings
