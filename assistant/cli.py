@@ -10,7 +10,9 @@ import argparse
 import importlib
 import os
 import pkgutil
+import signal
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +36,26 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {}
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt: systemd's stop, `kill` and `timeout` in a cron job
+    ended a run at once, losing what it had read and embedded since its last commit, and printed no report."""
+
+
+def raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM ends what runs as Ctrl-C does (``index`` keeps what is complete, the web app closes its server)."""
+    if threading.current_thread() is threading.main_thread():  # signals reach the main thread only
+        signal.signal(signal.SIGTERM, raise_terminated)
+
+
+def interrupted_status(interrupt: BaseException | None) -> int:
+    """As a shell reports a process that these signals ended: 143 after SIGTERM, 130 after Ctrl-C."""
+    return 128 + signal.SIGTERM if isinstance(interrupt, Terminated) else 130
 
 
 def command(name: str, help: str, needs_assistant: bool = True, reads_index: bool = False):
@@ -82,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
                "the generative answerers read ASSISTANT_LLM_BASE_URL, ASSISTANT_LLM_MODEL and ASSISTANT_LLM_API_KEY "
                "(openai), ASSISTANT_LLM_MODEL_PATH and ASSISTANT_LLM_CHAT_FORMAT (llamacpp). Exit status: 0 done (a "
                "question the articles do not answer too); 1 a file not indexed (index), a path not in the index "
-               "(remove), a disagreement (check); 2 an error or a bad option; 130 interrupted.",
+               "(remove), a disagreement (check); 2 an error or a bad option; 130 interrupted (Ctrl-C), 143 by "
+               "SIGTERM.",
     )
     _global_options(parser)
     # The same options after the command too (`assistant ask "..." --index idx`), where argparse said
@@ -140,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .store import StoreError
 
     args = build_parser().parse_args(argv)
+    stop_on_sigterm()
     overrides = {key: getattr(args, key) for key in ("index_dir", "chroma_url", "chroma_namespace", "embedding_model",
                                                      "answerer")}
     spec = COMMANDS[args.command]
@@ -167,6 +191,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (QuestionError, IndexBusyError, StoreError, RerankerError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return interrupted_status(interrupt)

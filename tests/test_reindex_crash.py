@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import signal
 import time
 
@@ -133,4 +134,28 @@ def test_ctrl_c_says_it_is_stopping_and_a_second_one_prints_no_traceback(tmp_pat
     assert "Traceback" not in err and "Exception ignored" not in err, err
     # and the next run finishes the rest
     assert run_cli("index", str(folder), "-q", index_dir=index_dir).returncode == 0
+    assert len(Assistant(index_dir).articles()) == 40
+
+
+def test_sigterm_keeps_what_is_complete_and_the_next_run_resumes(tmp_path):
+    # systemd's stop, `timeout` in a cron job and `kill` send SIGTERM, which ended `assistant index` at once:
+    # what it had read and embedded since its last commit (up to 200 files or 30 s) was thrown away, and the
+    # job's log had no report. It stops as Ctrl-C does now, with the exit status of a SIGTERM (143).
+    folder, index_dir = tmp_path / "articles", tmp_path / "index"
+    write_piaf(folder, 0, 40)
+    writer = cli("index", str(folder), "--json", index_dir=index_dir)
+    deadline = time.monotonic() + 600
+    while not (index_dir / "indexing.unfinished").exists():  # the run has begun
+        assert writer.poll() is None and time.monotonic() < deadline, writer.stderr.read()
+        time.sleep(0.02)
+    time.sleep(1.0)
+    writer.send_signal(signal.SIGTERM)
+    out, err = writer.communicate(timeout=120)
+    assert writer.returncode == 128 + signal.SIGTERM, (writer.returncode, err)
+    assert "stopping: writing what is complete" in err and "Traceback" not in err, err
+    kept = json.loads(out)["added"]  # the report on stdout is what the index holds
+    assert {a.source for a in Assistant(index_dir).articles()} == set(kept)
+    resumed = run_cli("index", str(folder), "--json", index_dir=index_dir)
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(json.loads(resumed.stdout)["added"]) == 40 - len(kept)
     assert len(Assistant(index_dir).articles()) == 40

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..cli import arg, command, whole_number
+from ..cli import arg, command, interrupted_status, raise_terminated, whole_number
 from ..types import one_line
 from .entities import add_filter_arguments, filters_from_args
 
@@ -75,7 +75,7 @@ def index(args: argparse.Namespace, assistant) -> int:
         print_index_report(interrupted.report, args.json)
         print("interrupted: what is listed is indexed; the same command again finishes the rest",
               file=sys.stderr)
-        return 130
+        return interrupted_status(interrupted.__cause__)
     except StoreStoppedError as error:
         # The run stopped part-way (a full disk, a lost server): what it did before is indexed, and said.
         close()
@@ -104,24 +104,28 @@ def language_note(report, assistant) -> str | None:
 
 @contextmanager
 def saying_when_stopped(close_progress: Any) -> Iterator[None]:
-    """Ctrl-C during a run: said at once, since writing what is complete takes seconds (10 to 14 s were
-    spent in silence, and a second Ctrl-C then printed a traceback). A second one is Python's own again:
-    it cuts the writing short, and the next run repairs what it cut."""
+    """Ctrl-C or SIGTERM during a run: said at once, since writing what is complete takes seconds (10 to 14 s
+    were spent in silence, and a second Ctrl-C then printed a traceback). A second one cuts the writing short,
+    and the next run repairs what it cut."""
     def stop(signum: int, frame: Any) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, raise_terminated)
         close_progress()
         print("stopping: writing what is complete, a few seconds (the same command again finishes the rest)",
               file=sys.stderr, flush=True)
+        if signum == signal.SIGTERM:
+            raise_terminated(signum, frame)
         raise KeyboardInterrupt
 
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
         yield
         return
-    previous = signal.signal(signal.SIGINT, stop)
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def print_index_report(report, as_json: bool) -> None:
