@@ -38,7 +38,7 @@ from .chunking import chunk_document, chunk_sentences
 from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import EntityIndex, EntityRecords, prepare_article, remove_article
-from .loaders import LoadError, absolute, doc_id_for, is_html_document, iter_files, load_file, same_name
+from .loaders import READER, LoadError, absolute, doc_id_for, is_html_document, iter_files, load_file, same_name
 from .reasons import Reason, read_reason
 from .retrieval import LexicalSide
 from .settings import Settings
@@ -144,6 +144,7 @@ def stat_unchanged(article: Article, info: os.stat_result) -> bool:
         and article.file_mtime_ns == info.st_mtime_ns
         and article.checked_ns - article.file_mtime_ns > RACY_NS
         and bool(article.file_hash)
+        and article.reader >= READER
     )
 
 
@@ -567,7 +568,7 @@ class _Run:
         except OSError as error:  # made unreadable (chmod): what it said stays searchable, so say so
             return self.refuse(source, read_reason(error), old)
         state = FileState(info.st_size, info.st_mtime_ns, digest, checked_ns)
-        if old is not None and current and old.file_hash == digest:
+        if old is not None and current and old.file_hash == digest and old.reader >= READER:
             return self.unchanged(old, state)
         document = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6))
         if isinstance(document, LoadError):
@@ -650,7 +651,8 @@ class _Run:
 
     def unchanged(self, old: Article, state: FileState) -> None:
         self.report.unchanged.append(old.source)
-        if FileState.of(old) != state:
+        if FileState.of(old) != state or old.reader < READER:
+            old.reader = READER
             self.restamped.append(state.stamp(old))  # so that next time the stat alone says so
 
     def fail(self, source: str, reason: Reason) -> None:
@@ -752,6 +754,7 @@ def _article(document: Document, chunk_ids: list[str], duplicate_of: str = "") -
         doc_id=meta["doc_id"], source=meta["source"], title=meta["title"], content_hash=meta["content_hash"],
         language=meta["language"], published=meta.get("published", ""), indexed_at=time.time(),
         chunk_ids=chunk_ids, format=meta.get("format", ""), duplicate_of=duplicate_of, author=meta.get("author", ""),
+        reader=READER,
     )
 
 

@@ -22,6 +22,11 @@ from .language import article_language, detect_language, language_confidence
 from .reasons import Reason, os_reason
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+# The version of what is read out of a file (its text, title, date, byline, format), kept in each article's
+# record: the next `assistant index` reads again, once, the files an earlier one read, which its size and
+# mtime alone would have kept as they were (an index from before dates and bylines were read kept none).
+# Raise it when reading changes what an unchanged file gives; their vectors come from the embedding cache.
+READER = 1
 _TITLE_MAX = 100
 _DATE_LINE = re.compile(
     r"^\s*(?:(?:date|published|publication|date de publication)\s*[:=]"

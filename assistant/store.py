@@ -273,6 +273,7 @@ class Article:
     file_hash: str = ""
     checked_ns: int = 0  # when that stat was taken (an mtime this close to it is not trusted)
     author: str = ""  # as its byline or metadata names them; "" when it names none
+    reader: int = 0  # the ``loaders.READER`` that read it; 0: a version from before the field
 
     @classmethod
     def from_record(cls, doc_id: str, meta: dict[str, Any]) -> Article:
@@ -292,6 +293,7 @@ class Article:
             file_hash=str(meta.get("file_hash", "")),
             checked_ns=int(meta.get("checked_ns", 0)),
             author=str(meta.get("author", "")),
+            reader=int(meta.get("reader", 0)),
         )
 
     def to_metadata(self) -> dict[str, Any]:
@@ -311,6 +313,7 @@ class Article:
             "file_hash": self.file_hash,
             "checked_ns": self.checked_ns,
             "author": self.author,
+            "reader": self.reader,
         }
 
 

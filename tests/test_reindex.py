@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import threading
@@ -593,3 +594,34 @@ def test_check_notes_the_articles_whose_file_is_gone(news):
     assert report.ok and report.notes == [
         f"1 indexed article(s) whose file is gone: {folder / 'port.txt'} (still answered from; "
         "`assistant index FOLDER --prune` or `assistant remove PATH` drops them)"]
+
+
+def test_an_index_built_by_an_older_version_is_read_again_once(tmp_path, cache):
+    # An index made before dates and bylines were read (commit cb15243 and earlier) kept its records without
+    # them after an upgrade: every file was "unchanged" on its size and mtime, so `assistant index` never read
+    # it again, and date filters, "latest" questions and "Who wrote ...?" went on missing those articles.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    path = folder / "portugal.txt"
+    shutil.copy(Path(__file__).parent / "data" / "newsroom" / "en-election-portugal.txt", path)
+    assistant = Assistant(tmp_path / "index", embedding_cache=cache)
+    assert assistant.index([folder]).added == [str(path)]
+    fresh = article(assistant, path)
+    assert fresh.published == "2025-03-11" and fresh.author == "Daniel Harper"
+    text = assistant.store.article_text(fresh.doc_id)
+    # the record as that version wrote it: no author, no date, its text hashed alone
+    old = {key: value for key, value in fresh.to_metadata().items() if key not in ("author", "reader")}
+    old.update(published="", content_hash=hashlib.sha256(text.encode()).hexdigest())
+    assistant.store._articles.delete(ids=[fresh.doc_id])
+    assistant.store._articles.add(ids=[fresh.doc_id], documents=[text], embeddings=[[1.0]], metadatas=[old])
+    assistant.close()
+
+    upgraded = Assistant(tmp_path / "index", embedding_cache=cache)
+    report = upgraded.index([folder])
+    assert report.updated == [str(path)] and report.texts_embedded == 0, report.summary()
+    record = article(upgraded, path)
+    assert (record.published, record.author) == ("2025-03-11", "Daniel Harper")
+    found = upgraded.retrieve("Who won the election in Portugal?", k=1, filters={"since": "2025-03-01"})
+    assert [d.metadata["source"] for d in found] == [str(path)]  # a date filter finds it
+    assert upgraded.index([folder]).unchanged == [str(path)]  # once: the next run is a stat again
+    assert_consistent(upgraded)
