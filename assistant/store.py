@@ -587,6 +587,9 @@ class Store:
     def count_chunks(self) -> int:
         return self._chunks.count()
 
+    def count_articles(self) -> int:
+        return self._articles.count()
+
     def any_chunk(self, where: dict) -> bool:
         """Whether some chunk matches this Chroma ``where`` (one id fetched, whatever the index size)."""
         return bool(self._chunks.get(where=where, limit=1, include=[])["ids"])

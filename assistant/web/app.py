@@ -21,6 +21,7 @@ from starlette.middleware import Middleware
 
 from ..answering.messages import other_script_text
 from ..api import Assistant, QuestionError
+from ..cli import stop_on_sigterm
 from ..indexer import IndexBusyError
 from ..language import in_latin_script
 from ..settings import SettingsError, SettingsWarning, unknown_variables
@@ -736,6 +737,37 @@ class SameOriginOnly:
         return not (scope["type"] == "http" and mode == "navigate" and scope.get("method") in self.SAFE_METHODS)
 
 
+class HealthCheck:
+    """ASGI middleware: ``GET /health`` answers an operator's ``curl``, a load balancer or a container's check,
+    without the login (it tells no more than a count): 200 ``{"status": "ok", "articles": N}`` while the index
+    can be read, 503 ``{"status": "error", "error": ...}`` when it cannot (a Chroma server gone, a disk full)."""
+
+    PATH = "/health"
+
+    def __init__(self, app: Any, assistant: Assistant) -> None:
+        self.app = app
+        self.assistant = assistant
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != self.PATH or scope.get("method") not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        from starlette.concurrency import run_in_threadpool
+        from starlette.responses import JSONResponse
+
+        status, body = await run_in_threadpool(health, self.assistant)  # the store blocks: not on the loop
+        await JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})(scope, receive, send)
+
+
+def health(assistant: Assistant) -> tuple[int, dict[str, Any]]:
+    """``/health``'s status and body: whether the index answers, and how many articles it holds."""
+    try:
+        return 200, {"status": "ok", "articles": assistant.store.count_articles()}
+    except Exception as error:  # whatever stops the index answering is what the check is for
+        log.warning("health check: the index cannot be read: %s", error)
+        return 503, {"status": "error", "error": public_error(error)}
+
+
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
@@ -774,7 +806,7 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
         "css": assets.CSS,
         "theme": theme(),
         "footer_links": ["api"],
-        "app_kwargs": {"middleware": [Middleware(SameOriginOnly)]},
+        "app_kwargs": {"middleware": [Middleware(SameOriginOnly), Middleware(HealthCheck, assistant=assistant)]},
         # An error no handler caught is logged on the server, whole; the page says only that it failed (its
         # message may name the server's folders).
         "show_error": False,
@@ -839,8 +871,9 @@ def start(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blo
 
 
 def serve(assistant: Assistant, panels: Sequence[Panel] | None = None) -> None:
-    """Build the page and serve it until interrupted."""
+    """Build the page and serve it until interrupted (Ctrl-C, or SIGTERM from the command line's ``serve``)."""
     start(assistant, panels).block_thread()
+    assistant.close()
 
 
 def main() -> None:
@@ -862,4 +895,6 @@ def main() -> None:
         # without its server, a port taken), as `assistant serve` says it: a traceback hid the one line.
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    stop_on_sigterm()  # systemctl stop, docker stop: the server is closed, and the process exits 0
     demo.block_thread()
+    assistant.close()
