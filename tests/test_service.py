@@ -59,3 +59,21 @@ def test_sigterm_closes_the_server_cleanly(app):
     log = app.log.read_text(errors="replace")
     assert app.process.returncode == 0, log
     assert "Traceback" not in log, log
+
+
+def test_health_says_503_and_why_when_the_index_cannot_be_read():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.testclient import TestClient
+
+    from assistant import Assistant
+    from assistant.web.app import HealthCheck
+
+    gone = f"http://127.0.0.1:{free_port()}"  # a Chroma server that is not there (stopped, restarted)
+    assistant = Assistant(chroma_url=gone, chroma_timeout=5)
+    client = TestClient(Starlette(middleware=[Middleware(HealthCheck, assistant=assistant)]))
+    response = client.get("/health")
+    assert response.status_code == 503, response.text
+    body = response.json()
+    assert body["status"] == "error" and f"the Chroma server at {gone} cannot be reached" in body["error"], body
+    assert client.get("/other").status_code == 404  # other paths go on to the app
