@@ -625,3 +625,24 @@ def test_an_index_built_by_an_older_version_is_read_again_once(tmp_path, cache):
     assert [d.metadata["source"] for d in found] == [str(path)]  # a date filter finds it
     assert upgraded.index([folder]).unchanged == [str(path)]  # once: the next run is a stat again
     assert_consistent(upgraded)
+
+
+def test_a_quiet_run_that_changes_nothing_prints_nothing(tmp_path, cache, capsys):
+    # `assistant index -q ~/articles` from cron printed "0 added, 0 updated, 12 unchanged, ..." every run, and
+    # cron mails whatever a job prints: a mail an hour saying nothing happened.
+    from assistant.cli import main
+
+    folder = tmp_path / "articles"
+    write_news(folder, ["pont.txt", "port.txt"])
+    command = ["--index", str(tmp_path / "index"), "index", "-q", str(folder)]
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ASSISTANT_EMBEDDING_CACHE", str(cache))
+        assert main(command) == 0
+        assert "2 added" in capsys.readouterr().out  # what changed is said
+        assert main(command) == 0
+        assert capsys.readouterr() == ("", "")  # nothing changed: nothing said
+        assert main(command[:3] + [str(folder)]) == 0  # without -q, the summary as before
+        assert "2 unchanged" in capsys.readouterr().out
+        (folder / "pont.txt").write_text(NEWS["pont.txt"] + "\n\nMis à jour.", encoding="utf-8")
+        assert main(command) == 0
+        assert "1 updated" in capsys.readouterr().out

@@ -58,7 +58,8 @@ def tqdm_progress():
 @arg("--prune", action="store_true", help="remove articles whose files are gone from these folders")
 @arg("--wait", action="store_true", help="wait for another writer instead of failing")
 @arg("--json", action="store_true", help="print the report as JSON")
-@arg("-q", "--quiet", action="store_true", help="no progress bar (none with --json or off a terminal either)")
+@arg("-q", "--quiet", action="store_true", help="no progress bar (none with --json or off a terminal either), and "
+                                               "nothing printed when nothing changed or failed (a cron job)")
 def index(args: argparse.Namespace, assistant) -> int:
     from ..indexer import IndexInterrupted
     from ..store import StoreStoppedError
@@ -84,10 +85,19 @@ def index(args: argparse.Namespace, assistant) -> int:
         raise
     finally:
         close()
+    if args.quiet and not args.json and nothing_to_say(report):
+        return 0
     print_index_report(report, args.json)
     if not args.json and (note := language_note(report, assistant)):
         print(note)
     return 0 if report.ok else 1
+
+
+def nothing_to_say(report) -> bool:
+    """A run that added, changed, repaired and failed nothing, with no file gone: ``-q`` prints nothing then,
+    since cron mails whatever a job prints (its summary, every hour, said that nothing happened)."""
+    return not (report.added or report.updated or report.removed or report.failed or report.repaired
+                or report.gone or report.skipped)
 
 
 def language_note(report, assistant) -> str | None:
