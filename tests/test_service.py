@@ -7,8 +7,10 @@ import os
 import shutil
 import signal
 import sys
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -34,6 +36,15 @@ def app(sample_index, tmp_path_factory):
         yield SimpleNamespace(url=url, log=log, process=process)
 
 
+def started(log: Path) -> str:
+    """The app's log once it says where it is: its page answers a little before it is all set up."""
+    deadline = time.monotonic() + 120
+    while "The assistant is at" not in log.read_text():
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+    return log.read_text()
+
+
 def fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
@@ -54,6 +65,7 @@ def test_health_answers_a_check_without_the_login(app):
 def test_sigterm_closes_the_server_cleanly(app):
     # `systemctl stop` and `docker stop` send SIGTERM, which ended the app at once (killed by the signal:
     # systemd logged a failure, and nothing closed the server or the index). Runs last: it stops the app.
+    started(app.log)
     app.process.send_signal(signal.SIGTERM)
     app.process.wait(timeout=60)
     log = app.log.read_text(errors="replace")
@@ -77,3 +89,17 @@ def test_health_says_503_and_why_when_the_index_cannot_be_read():
     body = response.json()
     assert body["status"] == "error" and f"the Chroma server at {gone} cannot be reached" in body["error"], body
     assert client.get("/other").status_code == 404  # other paths go on to the app
+
+
+def test_an_app_started_on_an_empty_index_says_so_in_its_log(tmp_path):
+    # ASSISTANT_INDEX_DIR mistyped in a service's unit file: the app made an empty folder there and served a
+    # page with no article, its log saying nothing but the address, so the operator learnt it from the desk.
+    port = free_port()
+    index = tmp_path / "idnex"
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+           "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    log = tmp_path / "app.log"
+    with serving([sys.executable, "app.py"], f"http://127.0.0.1:{port}/", log, "the app", timeout=240, cwd=ROOT,
+                 env=env):
+        said = started(log)
+        assert f"WARNING assistant.web.app: no article is indexed in {index}" in said, said

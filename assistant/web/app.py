@@ -862,6 +862,10 @@ def start(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blo
         raise OSError(f"cannot listen on {options['server_name']}:{options['server_port']}: the port is taken (is "
                       "the assistant already running?) or the address is not this machine's: set ASSISTANT_PORT "
                       "or ASSISTANT_HOST, or `assistant serve --port N`") from None
+    if assistant.store.count_articles() == 0:  # a mistyped folder served an empty page, and the log said nothing
+        log.warning("no article is indexed in %s: the page says to add some (its Library tab); if it should hold "
+                    "some, check ASSISTANT_INDEX_DIR (or ASSISTANT_CHROMA_URL and ASSISTANT_CHROMA_NAMESPACE)",
+                    assistant.store.location)
     print(f"The assistant is at {demo.local_url} (Ctrl-C stops it)", flush=True)
     if options["auth"] is None and not loopback(str(options["server_name"])):
         log.warning("the web app listens on %s without a login: anyone who can reach this machine can read, "
