@@ -994,3 +994,22 @@ def test_requests_another_sites_page_makes_are_refused_but_a_link_from_it_opens_
                                        ("none", "navigate", "GET", 200), (None, None, "POST", 200)]:
         headers = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode} if site else {}
         assert client.request(method, "/gradio_api/upload", headers=headers).status_code == status, (site, mode)
+
+
+def test_each_question_is_one_line_of_the_servers_log(sample_assistant, caplog):
+    # The server's log said where the page was and nothing more: an operator could not tell whether the desk
+    # used it, how long answers took, or how many were refused. One INFO line per question now (not its text:
+    # a journalist's question may be confidential; a failure's traceback still names it).
+    import logging
+
+    from assistant.web.panels import Conversation
+
+    respond = handler(build_app(sample_assistant, panels=[]), "ask")
+    with caplog.at_level(logging.INFO, logger="assistant.web.app"):
+        list(respond("What weapons were mentioned?", Conversation(), 5, "extractive", "en", {}))
+        list(respond("Who won the 1998 football World Cup?", Conversation(), 5, "extractive", "en", {}))
+    lines = [r.getMessage() for r in caplog.records if r.name == "assistant.web.app" and r.levelno == logging.INFO]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("question answered (extractive, 2 citations) in "), lines
+    assert lines[1].startswith("question refused (extractive) in "), lines
+    assert not any("weapons" in line or "football" in line for line in lines)

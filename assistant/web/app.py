@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import sys
+import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -324,6 +325,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
             yield "", messages(conv, lang_value), conv, sources_html(None, None, lang_value, pending=True)
+            asked = time.monotonic()
             with conv.answering:
                 answer = (nothing_indexed(assistant, text, lang_value, answerer_name or pool.default)
                           or other_script(text, lang_value, answerer_name or pool.default))
@@ -331,6 +333,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                     answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
                                                     lang_value, filters_value or None)
             conv.turns[turn].answer = answer
+            log.info("%s in %.2f s", question_outcome(answer, conv.turns[turn].failed), time.monotonic() - asked)
             conv.shown, conv.active, conv.article = turn, None, False
             # The box is left alone: it may hold the next question, typed while this one was answered.
             yield gr.skip(), messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
@@ -704,6 +707,16 @@ def discard_browser_copies(paths: Sequence[str]) -> None:
             continue
 
 
+def question_outcome(answer: Answer, failed: bool) -> str:
+    """How the server's log says what became of a question, without its text (it may be confidential)."""
+    if failed:
+        return f"question failed ({answer.answerer})"
+    if not answer.answered:
+        return f"question refused ({answer.answerer})"
+    count = len(answer.citations)
+    return f"question answered ({answer.answerer}, {count} citation{'' if count == 1 else 's'})"
+
+
 class SameOriginOnly:
     """ASGI middleware: refuses what another site's page makes a browser send here. Gradio answers any origin,
     with credentials, on a server not reached as localhost: a page on another site that a logged-in journalist
@@ -874,15 +887,21 @@ def start(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blo
     return demo
 
 
+def configure_logging() -> None:
+    """The server's log on stderr, from INFO: a line per question, the warnings, what failed (traceback whole)."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request Gradio makes to itself
+
+
 def serve(assistant: Assistant, panels: Sequence[Panel] | None = None) -> None:
     """Build the page and serve it until interrupted (Ctrl-C, or SIGTERM from the command line's ``serve``)."""
+    configure_logging()  # `assistant serve` logged only warnings, without their level or source
     start(assistant, panels).block_thread()
     assistant.close()
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request Gradio makes to itself
+    configure_logging()
     for warning in unknown_variables():
         log.warning(warning)
     warnings.simplefilter("ignore", SettingsWarning)  # logged above
