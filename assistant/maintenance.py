@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .indexer import FileState, Indexer, files_gone, write_lock
-from .loaders import doc_id_for
+from .loaders import READER, doc_id_for
 from .store import Article
 
 
@@ -147,6 +148,8 @@ def diagnose(indexer: Indexer) -> CheckReport:
         problems.append(Problem("stale_bm25", f"the BM25 index does not match the store ({absent} chunks "
                                 f"missing from it, {extra} that the store no longer has)"))
 
+    if note := read_by_an_earlier_version(articles.values()):
+        report.notes.append(note)
     if indexer.journal.exists():
         problems.append(Problem("interrupted_run", "an indexing run was interrupted before it finished "
                                 "(killed, crashed or Ctrl-C)"))
@@ -158,6 +161,15 @@ def diagnose(indexer: Indexer) -> CheckReport:
             report.notes.append(files_gone(gone) + " (still answered from; `assistant index FOLDER --prune` or "
                                 "`assistant remove PATH` drops them)")
     return report
+
+
+def read_by_an_earlier_version(articles: Iterable[Article]) -> str | None:
+    """An upgrade's note: articles whose files an earlier version read, until ``index`` reads them again."""
+    stale = sorted(a.source for a in articles if a.reader < READER)
+    if not stale:
+        return None
+    return (f"{len(stale)} indexed article(s) read by an earlier version of the assistant, without what this one "
+            f"reads (dates, bylines): `assistant index` their files once (e.g. {stale[0]})")
 
 
 def _repair(indexer: Indexer, report: CheckReport) -> list[str]:

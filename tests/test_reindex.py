@@ -617,6 +617,10 @@ def test_an_index_built_by_an_older_version_is_read_again_once(tmp_path, cache):
     assistant.close()
 
     upgraded = Assistant(tmp_path / "index", embedding_cache=cache)
+    before = upgraded.check()  # `assistant check` says so, for an operator who upgraded and ran no index
+    assert before.ok and [n for n in before.notes if "read by an earlier version" in n] == [
+        "1 indexed article(s) read by an earlier version of the assistant, without what this one reads (dates, "
+        f"bylines): `assistant index` their files once (e.g. {path})"], before.notes
     report = upgraded.index([folder])
     assert report.updated == [str(path)] and report.texts_embedded == 0, report.summary()
     record = article(upgraded, path)
@@ -624,6 +628,7 @@ def test_an_index_built_by_an_older_version_is_read_again_once(tmp_path, cache):
     found = upgraded.retrieve("Who won the election in Portugal?", k=1, filters={"since": "2025-03-01"})
     assert [d.metadata["source"] for d in found] == [str(path)]  # a date filter finds it
     assert upgraded.index([folder]).unchanged == [str(path)]  # once: the next run is a stat again
+    assert not [n for n in upgraded.check().notes if "read by an earlier version" in n]
     assert_consistent(upgraded)
 
 
