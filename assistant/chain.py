@@ -20,6 +20,7 @@ from .embeddings import ModelEmbeddings
 from .filters import published_on_days
 from .language import question_language
 from .lexical import tokenize
+from .spelling import respelled
 from .types import Answer
 
 
@@ -310,6 +311,10 @@ def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
             state["history"] = conversation(state.get("history"))
         started = time.perf_counter()
         calm = in_lower_case(state["question"])
+        # A typo read as the word it misspells ("waepons"): e5 reads it as other words.
+        lexical = getattr(retriever, "lexical", None)  # a retriever of one's own may have no BM25 side
+        if lexical is not None:
+            calm = respelled(calm, lexical.fresh().frequency)
         if calm != state["question"]:  # searched and answered so; the answer keeps the question as typed
             state["typed"], state["question"] = state["question"], calm
         # The earlier questions a follow-up borrows too ("WHAT WEAPONS WERE MENTIONED?" then "AND WHO ...?").

@@ -296,6 +296,17 @@ class LexicalIndex:
             return {}
         return {i: float(scores[self._row[i]]) for i in ids if i in self._row}
 
+    def frequency(self, word: str) -> int:
+        """How many chunks hold ``word`` as BM25 reads it (folded and stemmed); 0 for a stop word."""
+        with self._lock:
+            model = self._bm25
+        terms = tokenize(word)
+        if model is None or len(terms) != 1 or terms[0] not in model.vocab_dict:
+            return 0
+        indptr = model.scores["indptr"]
+        term = model.vocab_dict[terms[0]]
+        return int(indptr[term + 1] - indptr[term])
+
     def _all_scores(self, query: str) -> np.ndarray | None:
         with self._lock:
             model, last = self._bm25, self._last

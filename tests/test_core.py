@@ -21,6 +21,7 @@ from assistant.answering.grounding import absent_names, question_names
 from assistant.embeddings import load_embeddings, resolve_precision
 from assistant.evaluation import load_dataset
 from assistant.loaders import load_file
+from assistant.spelling import respelled
 
 WEAPONS = "des obus de calibre 122mm et 152mm ainsi que des lance-roquettes multiples Grad"
 
@@ -217,6 +218,24 @@ def test_a_question_typed_in_capitals_is_answered_as_typed_in_lower_case(sample_
     shouted = sample_assistant.ask("AND WHO SUPPLIES THEM?", history=[("WHAT WEAPONS WERE MENTIONED?", "…")])
     plain = sample_assistant.ask("And who supplies them?", history=[("What weapons were mentioned?", "…")])
     assert shouted.citations == plain.citations != [], shouted.text
+
+
+def test_a_typo_in_a_word_is_read_as_the_word_it_misspells(sample_assistant):
+    # "What waepons were mentioned?" was refused while "What weapons were mentioned?" is answered: e5 reads
+    # the misspelt word as other words. A word no article uses and no dictionary knows, one edit from one
+    # they know, is read as that word, in English and in French (the articles' own word: "armse").
+    for typo, plain in [("What waepons were mentioned?", "What weapons were mentioned?"),
+                        ("Quelles armse ont été mentionnées ?", "Quelles armes ont été mentionnées ?")]:
+        answer = sample_assistant.ask(typo)
+        assert answer.citations == sample_assistant.ask(plain).citations != [], answer.text
+        assert answer.question == typo  # as the user typed it
+    # Names, real words and short words are left as typed: "Zelenski" is no typo to mend into a word.
+    frequency = sample_assistant.retriever.lexical.fresh().frequency
+    assert respelled("What did Zelenski say about the sanctions?", frequency) == (
+        "What did Zelenski say about the sanctions?")
+    assert respelled("Why was Roger hospitalised? Whta favours it?", frequency) == (
+        "Why was Roger hospitalised? Whta favours it?")
+    assert respelled("Quel est le taux de unemploymnet ?", frequency) == "Quel est le taux de unemployment ?"
 
 
 def test_refusal_speaks_the_question_language(sample_assistant):
