@@ -6,6 +6,7 @@ string or ``{"question", "k", "where"}``, its output an ``Answer``.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -71,11 +72,30 @@ def _points_back(question: str) -> bool:
                for i, word in enumerate(words))
 
 
+# "Tell me more", "Go on", "Dis-m'en plus", "Plus de détails ?": the earlier question, asked for what its
+# answer left out.
+_MORE = re.compile(
+    r"\W*(?:(?:please|ok|okay|and|so|et|alors|bon|ok)\W+)*"
+    r"(?:(?:can|could|would)\s+you\s+|(?:peux|pourrais)[- ]tu\s+|(?:pouvez|pourriez)[- ]vous\s+)?"
+    r"(?:tell\s+me\s+(?:a\s+(?:bit|little)\s+)?more|say\s+more|(?:give\s+me\s+)?more(?:\s+details?|\s+information|"
+    r"\s+info)?|go\s+on|carry\s+on|keep\s+going|continue|elaborate|explain\s+more|what\s+else|anything\s+else|"
+    r"(?:dis|dites)[- ]?m['’]\s*en\s+(?:un\s+peu\s+)?plus|en\s+savoir\s+plus|(?:encore\s+)?plus\s+de\s+"
+    r"(?:d[ée]tails?|pr[ée]cisions|informations|infos)|continuez|d[ée]velopp(?:e|ez|er)|quoi\s+d['’]\s*autre|"
+    r"autre\s+chose|encore|la\s+suite|ensuite)"
+    r"(?:\s+(?:about|on)\s+(?:it|that|this|them)|\s+(?:là-dessus|sur\s+ce\s+sujet|[àa]\s+ce\s+sujet))?"
+    r"(?:\W+(?:please|s['’]il\s+(?:te|vous)\s+pla[iî]t|stp|svp))?[\s?!.…]*", re.I)
+
+
+def asks_for_more(question: str) -> bool:
+    """Whether the question only asks for more of the previous answer ("Tell me more", "Dis-m'en plus")."""
+    return bool(_MORE.fullmatch(question))
+
+
 def is_follow_up(question: str) -> bool:
     """Whether the question leans on the previous one: it opens as a continuation, or it has at most two
-    words of its own and points back ("Who supplies them?", "Qui les fournit ?"). Anything else stands
-    alone, since the user may change subject at any turn."""
-    if _CONTINUATIONS.match(question):
+    words of its own and points back ("Who supplies them?", "Qui les fournit ?"), or it asks for more.
+    Anything else stands alone, since the user may change subject at any turn."""
+    if _CONTINUATIONS.match(question) or asks_for_more(question):
         return True
     own = tokenize(question, query=True)
     return not own or (len(own) <= 2 and _points_back(question))
@@ -118,7 +138,7 @@ def query_vector(embeddings: ModelEmbeddings, question: str, search: str) -> np.
     """The vector to search and answer with. A continuation that brings a subject of its own searches
     with the earlier question's words (its frame: "the rate") but leans to its own subject: otherwise the
     longer earlier question outweighs it and the answer repeats the previous one."""
-    if search == question:
+    if search == question or asks_for_more(question):  # "Tell me more" says nothing of what it asks about
         return embeddings.embed_queries([search])[0]
     subject, weight = new_subject(question), NEW_SUBJECT_WEIGHT
     if subject is None and tokenize(question, query=True):
@@ -161,7 +181,37 @@ def search_query(question: str, history: list[tuple[str, str]]) -> str:
             borrowed.insert(0, previous)
         if framing:
             break
+    if asks_for_more(question):  # the earlier question is what is asked; "tell me" is no word to search
+        return " ".join(borrowed)
     return " ".join([*borrowed, question])
+
+
+def already_said(question: str, history: list[tuple[str, str]]) -> list[str]:
+    """For a question asking for more ("Tell me more"), the earlier answers' texts back to the question
+    that set the topic: what they quoted is not quoted again. Empty for any other question."""
+    if not history or not asks_for_more(question):
+        return []
+    said: list[str] = []
+    for previous, answer_text in reversed(history):
+        said.append(answer_text)
+        if not is_follow_up(previous):
+            break
+    return said
+
+
+def without_sentences_said(doc: Document, said: Sequence[str]) -> Document:
+    """``doc`` whose sentences quoted in ``said`` (answer texts) are no longer offered to quote; its text
+    and offsets are untouched."""
+    from .chunking import stored_sentences
+
+    offset = doc.metadata["start"]
+    spans = stored_sentences(doc)
+    kept = [(a, b) for a, b in spans
+            if not any(" ".join(doc.page_content[a - offset : b - offset].split()) in " ".join(text.split())
+                       for text in said)]
+    if len(kept) == len(spans):
+        return doc
+    return Document(page_content=doc.page_content, metadata={**doc.metadata, "sentences": json.dumps(kept)})
 
 
 # "And in Benin?", "Et au Bénin ?", "Et Scholz ?": a continuation that is only a name, after a preposition.
@@ -328,6 +378,10 @@ def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
         rewritten = substituted(state["question"], history) if history and "search_query" not in state else None
         if rewritten:  # a continuation that only names another thing asks the earlier question about it
             state["standalone"] = state["search_query"] = rewritten
+        if history and asks_for_more(state["question"]) and "search_query" not in state:
+            # "Tell me more": the earlier question, answered with what its answers did not quote.
+            state["standalone"] = state["search_query"] = search_query(state["question"], history) or state["question"]
+            state["said"] = already_said(state["question"], history)
         if "search_query" in state:  # given, rewritten, or an LLM's standalone question
             state["query_vector"] = embeddings.embed_queries([state["search_query"]])[0]
         else:
@@ -352,6 +406,8 @@ def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
                                          query_vector=state["query_vector"], language=state["language"])
         _check_passages(state["docs"])
         state["docs"] += _published_that_day(state, retriever)
+        if state.get("said"):
+            state["docs"] = [without_sentences_said(doc, state["said"]) for doc in state["docs"]]
         state["absent"] = _absent_borrowed_names(state, embeddings)
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state

@@ -598,6 +598,26 @@ def test_a_follow_up_that_points_back_with_a_word_of_its_own_finds_it(conversati
     assert answer.citations and "famine" in answer.citations[0].quote, answer.text
 
 
+def test_asking_for_more_quotes_what_the_earlier_answers_left_out(conversation_assistant):
+    # "Tell me more" after a question on the Jeddah talks was searched alone and quoted the inflation article;
+    # "Dis-m'en plus" after the Hautacam stage quoted the answer's two sentences again. It is the earlier
+    # question, answered with the sentences its answers did not quote.
+    for question, more in [("Why did the Jeddah talks fail?", ["Tell me more", "Dis-m'en plus"]),
+                           ("Qui a gagné l'étape à Hautacam ?", ["Dis-m'en plus", "Go on"])]:
+        history = [conversation_assistant.ask(question)]
+        source = history[0].citations[0].source
+        for follow_up in more:
+            answer = conversation_assistant.ask(follow_up, history=history)
+            quoted = {c.quote for turn in history for c in turn.citations}
+            assert answer.citations, (follow_up, answer.text)
+            assert all(c.source == source and c.quote not in quoted for c in answer.citations), (follow_up, answer.text)
+            history.append(answer)
+    # A subject of its own is a new question, not a request for more.
+    from assistant.chain import asks_for_more
+    assert asks_for_more("Can you tell me more?") and asks_for_more("Plus de détails ?")
+    assert not asks_for_more("Tell me more about the drought") and not asks_for_more("Why?")
+
+
 def test_a_continuation_borrows_the_frame_and_a_possessive_points_back():
     from assistant.chain import is_follow_up, search_query
 
