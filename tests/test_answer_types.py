@@ -3,9 +3,12 @@ sentence that can hold one, and refused, saying what is missing, when none of th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_core import assert_citations_exact
 
+from assistant import Assistant
 from assistant.answering.answer_types import Expected, carries, expected_answer
 
 
@@ -132,3 +135,22 @@ def test_the_counted_noun_is_recognised_across_languages_by_the_model(sample_ass
     assert carries(weeks, sentence, answerer.counted_noun_matcher(weeks, [sentence]))
     assert not carries(soldiers, sentence, answerer.counted_noun_matcher(soldiers, [sentence]))
     assert not carries(weeks, sentence)  # spelling alone does not know "weeks" / "semaines"
+
+
+def test_a_number_is_not_answered_by_a_date():
+    # "How much is the fine ...?" asks for a number: "jusqu'au 31 août" and a dateline's "le 22 juillet 2025"
+    # name days, and "Deux-Sèvres" a place; they were the quoted answer.
+    number = Expected("number")
+    assert not carries(number, "Les restrictions s'appliquent jusqu'au 31 août au moins.")
+    assert not carries(number, "Poitiers, le 22 juillet 2025 — les préfets de la Vienne et des Deux-Sèvres ...")
+    assert not carries(number, "Leurs derniers grands échanges datent d'une réunion en 2019.")
+    assert carries(number, "Les contrevenants s'exposent à une amende pouvant atteindre 1 500 euros.")
+    assert carries(number, "Il y a eu vingt-deux blessés, trente-et-un selon la mairie.")
+
+
+def test_a_number_question_quotes_the_number_rather_than_a_date(tmp_path):
+    drought = Path(__file__).parent / "data" / "analyst-economy" / "fr-secheresse.txt"
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([drought])
+    answer = assistant.ask("How much is the fine for breaking the water restrictions?")
+    assert answer.citations and "1 500 euros" in answer.citations[0].quote, answer.text

@@ -77,6 +77,10 @@ _LABEL_BEFORE = re.compile(r"(?:\b(?:phase|article|chapitre|chapter|niveau|level
                            r"episode|tome|volume|numero|number|no|page|section|groupe|group|categorie|category|"
                            r"type|version|covid|g)[\s-]*|\w-|[^\W\d_])$")  # "MiG-29", "A320"
 
+# A number word joined to a word that is no number is part of a name: "Deux-Sèvres", "Trois-Rivières" (not
+# "vingt-deux", "dix-huit").
+_IN_A_NAME = re.compile(r"-(?!(?:" + "|".join(_NUMBER_WORDS) + r"|et)\b)[^\W\d_]")
+
 _NUMBER_QUESTION = re.compile(r"\b(?:how many|how much|how old|combien|quel age|what percentage|"
                               r"quel pourcentage|what proportion|quelle proportion)\b")
 
@@ -185,7 +189,9 @@ def carries(expected: Expected, text: str, same_thing: SameThing | None = None) 
     if expected.kind == "money":
         return bool(_CURRENCY.search(folded))  # fold keeps the signs: "$", "€"
     if expected.kind == "number":
-        return bool(_NUMBER.search(folded))
+        # A date names a time, it is not the number asked: "How much is the fine for breaking the water
+        # restrictions?" was answered "Les restrictions s'appliquent jusqu'au 31 août" and the dateline lead.
+        return any(not _names_time_or_thing(folded, match) for match in _NUMBER.finditer(folded))
     counted = _counted_words(folded)
     if any(not measure for _, _, measure in counted):
         return True
@@ -211,17 +217,22 @@ def _counted_words(folded: str) -> list[tuple[str, list[str], bool]]:
         # "3 milliards de dollars", "2 500 ans".
         unit = " ".join([w for w in following if w not in stop and w not in _NUMBER_WORDS][:2])
         before = folded[max(0, match.start() - 12) : match.start()]
-        year = bool(_YEAR.fullmatch(match.group(0))) and bool(
-            _BEFORE_YEAR.search(before) or _AFTER_YEAR.match(folded, match.end()))
-        day = bool(_DAY.fullmatch(match.group(0))) and bool(
-            _MONTH_AFTER.match(folded, match.end()) or _MONTH_BEFORE.search(before))
-        label = bool(_LABEL_BEFORE.search(before))
-        measure = (year or day or label or bool(_TIME_UNIT.match(unit) or _CURRENCY.match(unit))
+        measure = (_names_time_or_thing(folded, match) or bool(_TIME_UNIT.match(unit) or _CURRENCY.match(unit))
                    or bool(_UNIT_AFTER.match(folded, match.end()) or _MEASURE_UNIT.fullmatch(unit.split(" ")[0]))
                    or unit[:1] == "%"
                    or bool(_CURRENCY.search(before[-2:])))  # "$1000"
         counted.append((match.group(0), following, measure))
     return counted
+
+
+def _names_time_or_thing(folded: str, match: re.Match[str]) -> bool:
+    """Whether a number of a (folded) sentence is a year, a day of the month or a label ("phase 3")."""
+    before = folded[max(0, match.start() - 12) : match.start()]
+    year = bool(_YEAR.fullmatch(match.group(0))) and bool(
+        _BEFORE_YEAR.search(before) or _AFTER_YEAR.match(folded, match.end()))
+    day = bool(_DAY.fullmatch(match.group(0))) and bool(
+        _MONTH_AFTER.match(folded, match.end()) or _MONTH_BEFORE.search(before))
+    return year or day or bool(_LABEL_BEFORE.search(before) or _IN_A_NAME.match(folded, match.end()))
 
 
 def counted_nouns(counted: Sequence[tuple[str, Sequence[str], bool]]) -> list[str]:
