@@ -17,6 +17,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from .answering.grounding import with_full_names
 from .embeddings import ModelEmbeddings
 from .filters import published_on_days
 from .language import question_language
@@ -365,6 +366,7 @@ def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
         lexical = getattr(retriever, "lexical", None)  # a retriever of one's own may have no BM25 side
         if lexical is not None:
             calm = respelled(calm, lexical.fresh().frequency)
+        calm = with_full_names(calm)
         if calm != state["question"]:  # searched and answered so; the answer keeps the question as typed
             state["typed"], state["question"] = state["question"], calm
         # The earlier questions a follow-up borrows too ("WHAT WEAPONS WERE MENTIONED?" then "AND WHO ...?").
