@@ -361,16 +361,20 @@ def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
             state = {"question": inputs} if isinstance(inputs, str) else dict(inputs)
             state["history"] = conversation(state.get("history"))
         started = time.perf_counter()
-        calm = in_lower_case(state["question"])
-        # A typo read as the word it misspells ("waepons"): e5 reads it as other words.
         lexical = getattr(retriever, "lexical", None)  # a retriever of one's own may have no BM25 side
-        if lexical is not None:
-            calm = respelled(calm, lexical.fresh().frequency)
-        calm = with_full_names(calm)
+        frequency = lexical.fresh().frequency if lexical is not None else None
+
+        def as_read(question: str) -> str:
+            # In lower case when typed in capitals, a typo read as the word it misspells ("waepons"), an
+            # acronym with its full names: e5 reads each as other words.
+            lowered = in_lower_case(question)
+            return with_full_names(respelled(lowered, frequency) if frequency is not None else lowered)
+
+        calm = as_read(state["question"])
         if calm != state["question"]:  # searched and answered so; the answer keeps the question as typed
             state["typed"], state["question"] = state["question"], calm
         # The earlier questions a follow-up borrows too ("WHAT WEAPONS WERE MENTIONED?" then "AND WHO ...?").
-        history = [(in_lower_case(asked), said) for asked, said in state.get("history") or []]
+        history = [(as_read(asked), said) for asked, said in state.get("history") or []]
         condense = getattr(answerer, "condense", None)
         if history and callable(condense) and "search_query" not in state:
             # An LLM answerer rewrites a follow-up as a standalone question, used to search and to answer.

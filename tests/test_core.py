@@ -229,6 +229,10 @@ def test_a_typo_in_a_word_is_read_as_the_word_it_misspells(sample_assistant):
         answer = sample_assistant.ask(typo)
         assert answer.citations == sample_assistant.ask(plain).citations != [], answer.text
         assert answer.question == typo  # as the user typed it
+    # A follow-up borrows the earlier question as it is read: "And who supplies them?" quoted other sentences.
+    typed = sample_assistant.ask("And who supplies them?", history=[("What waepons were mentioned?", "…")])
+    plain = sample_assistant.ask("And who supplies them?", history=[("What weapons were mentioned?", "…")])
+    assert typed.citations == plain.citations != [], typed.text
     # Names, real words and short words are left as typed: "Zelenski" is no typo to mend into a word.
     frequency = sample_assistant.retriever.lexical.fresh().frequency
     assert respelled("What did Zelenski say about the sanctions?", frequency) == (
