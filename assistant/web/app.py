@@ -854,8 +854,10 @@ def warm_up(assistant: Assistant) -> None:
     assistant.indexer  # noqa: B018
     assistant.lexical.fresh()
     from ..answering.grounding import known_names
+    from ..spelling import known_words
 
     known_names()
+    known_words()  # the words a typo is checked against: 2-3 s to read, at the first question otherwise
 
 
 def start(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blocks:
