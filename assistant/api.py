@@ -182,16 +182,21 @@ class Assistant:
         """Whether the index folder holds no index yet, and nothing has opened it: reading it must leave it as
         it is. ``Assistant("/tmp/typo").ask(...)`` said that nothing was indexed there, and left a new index
         folder behind (in a folder of articles given by mistake, too)."""
-        opened = "store" in self.__dict__
-        if self.settings.chroma_url or opened or holds_index(self.settings.index_dir):
+        folder, opened = self.settings.index_dir, "store" in self.__dict__
+        # A file given as the folder is the store's to refuse, naming what it is.
+        if self.settings.chroma_url or opened or holds_index(folder) or (folder.exists() and not folder.is_dir()):
             return False
         self.embeddings  # noqa: B018 -- a model that cannot be loaded is said now, not at the first indexing
         return True
 
-    def _nothing_indexed(self, question: str) -> Answer:
+    def _nothing_indexed(self, question: str, k: int | None = None, history: Sequence[Any] | None = None) -> Answer:
+        """The reply of a question on an index folder that holds nothing, its ``k`` and ``history`` checked
+        as a question's on an index are."""
         from .answering.small_talk import small_talk
 
         question = self.check_question(question)
+        self.check_k(k)
+        self.check_history(history)
         talk = small_talk(question)
         location = shown_location(self.settings.index_dir, None, self.settings.chroma_namespace or "")
         return Answer(text=no_articles_text(talk[1] if talk else question_language(question), location),
@@ -369,7 +374,7 @@ class Assistant:
         messages, so that a follow-up ("and who supplies them?") is understood.
         """
         if self._no_index():
-            return self._nothing_indexed(question)
+            return self._nothing_indexed(question, k, history)
         return self.chain.invoke({"question": question, "k": k, "filters": filters, "history": history})
 
     async def aask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
@@ -377,7 +382,7 @@ class Assistant:
         """``ask`` for asyncio code (a notebook, a web server's handler): the chain's ``ainvoke``."""
         with self._using():
             if self._no_index():
-                return self._nothing_indexed(question)
+                return self._nothing_indexed(question, k, history)
             chain = self.__dict__.get("chain")
             if chain is None:
                 # Its first use opens the store (a Chroma server: up to its timeout) and loads the embedding
@@ -398,7 +403,7 @@ class Assistant:
     def _stream(self, question: str, k: int | None, filters: dict[str, Any] | None,
                 history: Sequence[Any] | None) -> Iterator[str | Answer]:
         if self._no_index():
-            answer = self._nothing_indexed(question)
+            answer = self._nothing_indexed(question, k, history)
             yield from re.findall(r"\S+\s*", answer.text)
             yield answer
             return
