@@ -14,66 +14,30 @@ with the default settings and the extractive answerer, through the public API.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-import tempfile
-import time
-import unicodedata
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from replay import fold, print_score, read_questions, replay
 
-from assistant import Assistant  # noqa: E402
+from assistant import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "tests" / "data" / "analyst-economy"
 
 
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
-
-
-def judged(row: dict, answered: bool, quotes: list[str]) -> bool:
+def judge(row: dict, answer: Answer) -> bool:
+    """Refused as expected, or answered with a quote that holds the expected passage."""
     if row["expect"] == "refuse":
-        return not answered
-    return answered and any(fold(row["passage"]) in fold(quote) for quote in quotes)
+        return not answer.answered
+    return answer.answered and any(fold(row["passage"]) in fold(c.quote) for c in answer.citations)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", type=Path, help="write every question, its answer and the judgement here")
     args = parser.parse_args()
-
-    rows = [json.loads(line) for line in (ARTICLES / "questions.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    with tempfile.TemporaryDirectory(prefix="analyst-") as work:
-        assistant = Assistant(Path(work) / "index")
-        report = assistant.index([ARTICLES, ROOT / "samples"])
-        assert not report.failed, report.failed
-        results = []
-        started = time.perf_counter()
-        for row in rows:
-            history: list = []
-            for earlier in row.get("history", []):
-                history.append(assistant.ask(earlier, history=history or None))
-            answer = assistant.ask(row["q"], history=history or None)
-            quotes = [citation.quote for citation in answer.citations]
-            results.append({**row, "answered": answer.answered, "answer": answer.text,
-                            "right": judged(row, answer.answered, quotes)})
-        seconds = time.perf_counter() - started
-
-    right = sum(r["right"] for r in results)
-    by_kind = {kind: (sum(r["right"] for r in results if r["expect"] == kind),
-                      sum(1 for r in results if r["expect"] == kind)) for kind in ("answer", "refuse")}
-    print(f"analyst: {right} of {len(results)} judged right "
-          + ", ".join(f"({kind}: {good} of {total})" for kind, (good, total) in by_kind.items())
-          + f"; {seconds:.1f} s for the questions")
-    for r in results:
-        if not r["right"]:
-            text = " ".join(r["answer"].split())
-            print(f"  {r['id']:>3} expected {r['expect']:<6} | {r['q']} | {text[:140]}")
-    if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    rows = read_questions(ARTICLES / "questions.jsonl")
+    results, seconds = replay([ARTICLES, ROOT / "samples"], rows, judge, "analyst-")
+    print_score("analyst", results, ("answer", "refuse"), seconds, args.json)
 
 
 if __name__ == "__main__":

@@ -17,67 +17,33 @@ the questions are asked through the public API, each after its history, as the w
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-import tempfile
-import time
-import unicodedata
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from replay import fold, print_score, read_questions, replay
 
-from assistant import Assistant  # noqa: E402
+from assistant import Answer
 
 NEWSROOM = Path(__file__).resolve().parent.parent / "tests" / "data" / "newsroom"
 
 
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
-
-
-def judged(row: dict, answered: bool, text: str) -> bool:
+def judge(row: dict, answer: Answer) -> bool:
+    """Answered with every expected word, refused, or either, as the row expects."""
+    text = answer.text
     holds = all(any(fold(word) in fold(text) for word in alternatives) for alternatives in row.get("must", []))
     if row["expect"] == "refuse":
-        return not answered
+        return not answer.answered
     if row["expect"] == "either":
-        return not answered or holds
-    return answered and holds
+        return not answer.answered or holds
+    return answer.answered and holds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", type=Path, help="write every question, its answer and the judgement here")
     args = parser.parse_args()
-
-    rows = [json.loads(line) for line in (NEWSROOM / "questions.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    with tempfile.TemporaryDirectory(prefix="newsroom-") as work:
-        assistant = Assistant(Path(work) / "index")
-        report = assistant.index([NEWSROOM])
-        assert not report.failed, report.failed
-        results = []
-        started = time.perf_counter()
-        for row in rows:
-            history: list = []
-            for earlier in row.get("history", []):
-                history.append(assistant.ask(earlier, history=history or None))
-            answer = assistant.ask(row["q"], history=history or None)
-            results.append({**row, "answered": answer.answered, "answer": answer.text,
-                            "right": judged(row, answer.answered, answer.text)})
-        seconds = time.perf_counter() - started
-
-    right = sum(r["right"] for r in results)
-    by_kind = {kind: (sum(r["right"] for r in results if r["expect"] == kind),
-                      sum(1 for r in results if r["expect"] == kind)) for kind in ("answer", "refuse", "either")}
-    print(f"newsroom: {right} of {len(results)} judged right "
-          + ", ".join(f"({kind}: {good} of {total})" for kind, (good, total) in by_kind.items())
-          + f"; {seconds:.1f} s for the questions")
-    for r in results:
-        if not r["right"]:
-            text = " ".join(r["answer"].split())
-            print(f"  {r['id']:>3} expected {r['expect']:<6} | {r['q']} | {text[:140]}")
-    if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    rows = read_questions(NEWSROOM / "questions.jsonl")
+    results, seconds = replay([NEWSROOM], rows, judge, "newsroom-")
+    print_score("newsroom", results, ("answer", "refuse", "either"), seconds, args.json)
 
 
 if __name__ == "__main__":
