@@ -651,3 +651,10 @@ def test_a_quiet_run_that_changes_nothing_prints_nothing(tmp_path, cache, capsys
         (folder / "pont.txt").write_text(NEWS["pont.txt"] + "\n\nMis à jour.", encoding="utf-8")
         assert main(command) == 0
         assert "1 updated" in capsys.readouterr().out
+        # A file of a type it does not read is skipped at every run, as it was at the last: no news either (an
+        # operator's folder of .docx files mailed "skipped: ...docx: unsupported" every hour).
+        (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+        assert main(command) == 0
+        assert capsys.readouterr() == ("", "")
+        assert main(command[:3] + [str(folder)]) == 0
+        assert "notes.docx" in "".join(capsys.readouterr())  # said without -q

@@ -95,9 +95,11 @@ def index(args: argparse.Namespace, assistant) -> int:
 
 def nothing_to_say(report) -> bool:
     """A run that added, changed, repaired and failed nothing, with no file gone: ``-q`` prints nothing then,
-    since cron mails whatever a job prints (its summary, every hour, said that nothing happened)."""
+    since cron mails whatever a job prints (its summary, every hour, said that nothing happened). Files skipped
+    (a type it does not read, a link to a file indexed under its own name) count for nothing: they are skipped
+    at every run, and their lines mailed every hour."""
     return not (report.added or report.updated or report.removed or report.failed or report.repaired
-                or report.gone or report.skipped)
+                or report.gone)
 
 
 def language_note(report, assistant) -> str | None:
