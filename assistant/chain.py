@@ -479,6 +479,15 @@ def _answer_args(state: dict[str, Any]) -> tuple[Any, ...]:
     return (state.get("standalone") or state["question"], state["query_vector"], state["docs"], state["language"])
 
 
+def _signed(result: Answer, answerer: Any) -> Answer:
+    """An answer that leaves its ``answerer`` to ``Answer``'s default names the answerer of one's own that wrote
+    it (its answers said "extractive" while ``stats()`` named it); this package's answerers name themselves."""
+    name = getattr(answerer, "name", None)
+    if result.answerer == "extractive" and isinstance(name, str) and name and name != "extractive":
+        result.answerer = name
+    return result
+
+
 def _finish(result: Answer, state: dict[str, Any], started: float) -> Answer:
     state["timings"]["answer"] = time.perf_counter() - started
     result.question = state.get("typed") or state["question"]
@@ -501,7 +510,7 @@ def build_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings, answerer:
         refused = _borrowed_refusal(state)
         if refused is not None:
             refused.answerer = answerer.name
-        result = _finish(refused or answerer.answer(*_answer_args(state)), state, started)
+        result = _finish(refused or _signed(answerer.answer(*_answer_args(state)), answerer), state, started)
         return after(result, state) if after is not None else result
 
     answering = build_retrieval_chain(retriever, embeddings, answerer) | RunnableLambda(answer, name="answer")
@@ -530,7 +539,7 @@ def stream_answer(answerer: Answerer, state: dict[str, Any]) -> Iterator[str | A
         return
     stream = getattr(answerer, "stream", None)
     if not callable(stream):
-        yield _finish(answerer.answer(*_answer_args(state)), state, started)
+        yield _finish(_signed(answerer.answer(*_answer_args(state)), answerer), state, started)
         return
     for piece in stream(*_answer_args(state)):
-        yield _finish(piece, state, started) if isinstance(piece, Answer) else piece
+        yield _finish(_signed(piece, answerer), state, started) if isinstance(piece, Answer) else piece

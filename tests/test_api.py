@@ -679,8 +679,11 @@ def test_a_retriever_or_an_answerer_of_ones_own_is_used_by_ask_and_the_chain(sam
 
     fresh.retriever = TwoBest()
     fresh.answerer = Counting()
-    assert fresh.ask("Who supplies the shells?").text == "2 passages"
+    counted = fresh.ask("Who supplies the shells?")
+    assert counted.text == "2 passages"
     assert fresh.stats()["answerer"] == "counting"  # the one answering, not the setting's ("extractive")
+    # Its answers name it too, though it left the field to Answer's default ("extractive").
+    assert counted.answerer == "counting" and list(fresh.stream("Who supplies the shells?"))[-1].answerer == "counting"
     fresh.close()
 
 
