@@ -253,8 +253,8 @@ def answer_entity_question(assistant: Any, question: str, language: str,
     # Each name's citation says when its article was published, as a passage's does: read for the cited
     # articles only (every article's record, per question, weighs on a large archive).
     dated = assistant.store.get_articles(sorted({c.doc_id for c in answer.citations}))
-    for citation in answer.citations:
-        citation.published = dated[citation.doc_id].published if citation.doc_id in dated else ""
+    answer.citations = [replace(c, published=dated[c.doc_id].published if c.doc_id in dated else "")
+                        for c in answer.citations]
     return answer
 
 

@@ -32,9 +32,10 @@ def one_line(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Citation:
-    """A quoted passage: ``quote == article_text[start:end]`` always holds."""
+    """A quoted passage: ``quote == article_text[start:end]`` always holds. Frozen, so hashable:
+    ``set(answer.citations)``, a citation as a dict key (``dataclasses.replace`` makes a changed one)."""
 
     marker: int
     source: str

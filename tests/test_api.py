@@ -879,3 +879,17 @@ def test_the_chain_takes_chat_messages_the_last_one_asking(sample_assistant):
     for bad in ([HumanMessage(WEAPONS), AIMessage(first.text)], AIMessage(first.text), []):
         with pytest.raises(QuestionError, match="the last message must be the user's question"):
             sample_assistant.chain.invoke(bad)
+
+
+def test_citations_can_be_collected_in_a_set(sample_assistant):
+    # `set(answer.citations)` (the passages two answers share, say) raised "unhashable type: 'Citation'".
+    import dataclasses
+
+    first = sample_assistant.ask(WEAPONS)
+    again = sample_assistant.ask(WEAPONS)
+    assert first.citations and set(first.citations) == set(again.citations)
+    assert {c: c.marker for c in first.citations}[again.citations[0]] == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.citations[0].quote = "something else"  # a quote is the article's text at start:end, always
+    listed = sample_assistant.ask("Which people are mentioned?")  # the entity index's citations, dated
+    assert listed.answered and len(set(listed.citations)) == len(listed.citations)
