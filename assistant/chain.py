@@ -481,7 +481,10 @@ def _answer_args(state: dict[str, Any]) -> tuple[Any, ...]:
 
 def _signed(result: Answer, answerer: Any) -> Answer:
     """An answer that leaves its ``answerer`` to ``Answer``'s default names the answerer of one's own that wrote
-    it (its answers said "extractive" while ``stats()`` named it); this package's answerers name themselves."""
+    it (its answers said "extractive" while ``stats()`` named it). This package's answerers name themselves:
+    an LLM answerer's extractive fallback says "extractive" on purpose."""
+    if type(answerer).__module__.partition(".")[0] == __name__.partition(".")[0]:
+        return result
     name = getattr(answerer, "name", None)
     if result.answerer == "extractive" and isinstance(name, str) and name and name != "extractive":
         result.answerer = name
