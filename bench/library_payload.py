@@ -13,6 +13,7 @@ up to date), and their sum. The index is kept in ``--index`` and reused by a lat
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -67,6 +69,7 @@ def main() -> None:
             browser.close()
     finally:
         demo.close()
+        shutil.rmtree(work, ignore_errors=True)  # the app's data folder (uploads): the index is what is kept
     print(f"articles {stats['articles']}, people {people}")
     print(f"/config          {sizes['config']:>10,} bytes")
     print(f"load's stream    {sizes['stream']:>10,} bytes")
