@@ -113,17 +113,23 @@ def test_sigkill_while_adding_then_while_updating(tmp_path):
     assert str(files[cid]) in {d.metadata["source"] for d in assistant.retrieve(question)}
 
 
-def test_ctrl_c_says_it_is_stopping_and_a_second_one_prints_no_traceback(tmp_path):
-    # 10 to 14 s of silence after Ctrl-C while what was complete was written, then a second Ctrl-C printed
-    # "Exception ignored in: <generator object EmbedAhead.__iter__ ...>" and a traceback (an operator reviewer).
-    folder, index_dir = tmp_path / "articles", tmp_path / "index"
+def running_index(folder, index_dir, *options: str):
+    """`assistant index` of 40 PIAF articles, a second into its run: what a signal is sent to."""
     write_piaf(folder, 0, 40)
-    writer = cli("index", str(folder), "-q", index_dir=index_dir)
+    writer = cli("index", str(folder), *options, index_dir=index_dir)
     deadline = time.monotonic() + 600
     while not (index_dir / "indexing.unfinished").exists():  # the run has begun
         assert writer.poll() is None and time.monotonic() < deadline, writer.stderr.read()
         time.sleep(0.02)
     time.sleep(1.0)
+    return writer
+
+
+def test_ctrl_c_says_it_is_stopping_and_a_second_one_prints_no_traceback(tmp_path):
+    # 10 to 14 s of silence after Ctrl-C while what was complete was written, then a second Ctrl-C printed
+    # "Exception ignored in: <generator object EmbedAhead.__iter__ ...>" and a traceback (an operator reviewer).
+    folder, index_dir = tmp_path / "articles", tmp_path / "index"
+    writer = running_index(folder, index_dir, "-q")
     writer.send_signal(signal.SIGINT)
     time.sleep(0.3)
     if writer.poll() is None:
@@ -142,13 +148,7 @@ def test_sigterm_keeps_what_is_complete_and_the_next_run_resumes(tmp_path):
     # what it had read and embedded since its last commit (up to 200 files or 30 s) was thrown away, and the
     # job's log had no report. It stops as Ctrl-C does now, with the exit status of a SIGTERM (143).
     folder, index_dir = tmp_path / "articles", tmp_path / "index"
-    write_piaf(folder, 0, 40)
-    writer = cli("index", str(folder), "--json", index_dir=index_dir)
-    deadline = time.monotonic() + 600
-    while not (index_dir / "indexing.unfinished").exists():  # the run has begun
-        assert writer.poll() is None and time.monotonic() < deadline, writer.stderr.read()
-        time.sleep(0.02)
-    time.sleep(1.0)
+    writer = running_index(folder, index_dir, "--json")
     writer.send_signal(signal.SIGTERM)
     out, err = writer.communicate(timeout=120)
     assert writer.returncode == 128 + signal.SIGTERM, (writer.returncode, err)
