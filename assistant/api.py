@@ -198,9 +198,13 @@ class Assistant:
         self.check_k(k)
         self.check_history(history)
         talk = small_talk(question)
-        location = shown_location(self.settings.index_dir, None, self.settings.chroma_namespace or "")
-        return Answer(text=no_articles_text(talk[1] if talk else question_language(question), location),
-                      question=question, answered=False, answerer=self._answerer_name())
+        language = talk[1] if talk else question_language(question)
+        return Answer(text=no_articles_text(language, self._unopened_location()), question=question, answered=False,
+                      answerer=self._answerer_name())
+
+    def _unopened_location(self) -> str:
+        """Where the index folder is, as the store would say it, without opening it."""
+        return shown_location(self.settings.index_dir, None, self.settings.chroma_namespace or "")
 
     def __repr__(self) -> str:
         # Said from the settings, opening nothing: the index folder, the Chroma server if any, the answerer.
@@ -402,21 +406,18 @@ class Assistant:
 
     def _stream(self, question: str, k: int | None, filters: dict[str, Any] | None,
                 history: Sequence[Any] | None) -> Iterator[str | Answer]:
-        if self._no_index():
-            answer = self._nothing_indexed(question, k, history)
-            yield from re.findall(r"\S+\s*", answer.text)
-            yield answer
-            return
-        if not callable(getattr(self.answerer, "stream", None)):
+        # Nothing indexed (``ask`` says so without making the answerer, which would make the folder), or an
+        # answerer that cannot stream: the whole answer, said as it would be streamed.
+        if self._no_index() or not callable(getattr(self.answerer, "stream", None)):
             answer = self.ask(question, k=k, filters=filters, history=history)
-            yield from re.findall(r"\S+\s*", answer.text)
+            yield from _in_pieces(answer.text)
             yield answer
             return
         state = self.check_inputs({"question": question, "k": k, "filters": filters, "history": history})
         before = self._before_search(state)
         if before is not None:
             if before.answered:  # a list of names, said as it would be streamed
-                yield from re.findall(r"\S+\s*", before.text)
+                yield from _in_pieces(before.text)
             yield before
             return
         for piece in stream_answer(self.answerer, self.retrieval_chain.invoke(state)):
@@ -553,17 +554,14 @@ class Assistant:
     def stats(self) -> dict[str, Any]:
         """What the index holds: its location, the embedding model, counts of articles, copies and
         passages, the articles' languages, and the answerer (``assistant stats --json`` prints it)."""
-        if self._no_index():
-            return {"index": shown_location(self.settings.index_dir, None, self.settings.chroma_namespace or ""),
-                    "embedding_model": self.embeddings.model_id, "articles": 0, "duplicates": 0, "chunks": 0,
-                    "languages": {}, "answerer": self._answerer_name()}
-        articles = self.store.get_articles()
+        empty = self._no_index()  # said without making the folder
+        articles = {} if empty else self.store.get_articles()
         return {
-            "index": self.store.location,
+            "index": self._unopened_location() if empty else self.store.location,
             "embedding_model": self.embeddings.model_id,
             "articles": len(articles),
             "duplicates": sum(1 for a in articles.values() if a.duplicate_of),
-            "chunks": self.store.count_chunks(),
+            "chunks": 0 if empty else self.store.count_chunks(),
             "languages": _count(a.language or "?" for a in articles.values()),
             "answerer": self._answerer_name(),
         }
@@ -631,6 +629,11 @@ class Assistant:
             raise QuestionError(f"the question is too long ({len(question)} characters, at most {limit})",
                                 "too_long", count=len(question), limit=limit)
         return question
+
+
+def _in_pieces(text: str) -> list[str]:
+    """A whole answer's text in the pieces ``stream`` yields: each word with the spaces after it."""
+    return re.findall(r"\S+\s*", text)
 
 
 def _path_list(given: Any, method: str, what: str) -> list[str | os.PathLike[str]]:
