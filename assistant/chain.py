@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
+from langchain_core.chat_history import BaseChatMessageHistory
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -263,8 +264,11 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     ``{"question": ..., "answer": ...}`` dicts, or LangChain's messages (``("human", q), ("ai", a)``,
     ``HumanMessage``/``AIMessage`` or Gradio's and OpenAI's ``{"role": "user", "content": q}``, one per
     turn, which were read as pairs of the words "human" and "ai", their content text or a list of blocks as
-    Gradio 6 gives it; system messages and messages without text are left out);
-    ``ValueError`` naming a turn that is none of these."""
+    Gradio 6 gives it; system messages and messages without text are left out), or LangChain's chat history
+    object (``InMemoryChatMessageHistory``) holding such messages; ``ValueError`` naming a turn that is none
+    of these."""
+    if isinstance(history, BaseChatMessageHistory):  # LangChain's store of a conversation: "not iterable"
+        history = history.messages
     if isinstance(history, str | bytes | dict):  # its characters or keys were read as turns
         raise ValueError(f"history must be a list of earlier turns (pairs, Answers, dicts or LangChain messages), "
                          f"not a single {type(history).__name__}")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import PurePath
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    from langchain_core.messages import AIMessage, BaseMessage
 
 SKIPPED_LISTED = 10  # skipped files listed one by one; more are summed up by type
 SKIPPED_NAMED = 3  # the names given with such a summary
@@ -91,6 +94,26 @@ class Answer:
                                for c in values.get("citations") or []]
         values["timings"] = dict(values.get("timings") or {})
         return cls(**values)
+
+    def to_message(self) -> AIMessage:
+        """The answer as LangChain's ``AIMessage``: its text as content, the rest (citations, answered...) in
+        ``response_metadata["answer"]``, so that a chat history keeps it whole (``news.chain | Answer.to_message``
+        under ``RunnableWithMessageHistory``, which refused an ``Answer``), and ``Answer.from_message`` reads it
+        back."""
+        from langchain_core.messages import AIMessage
+
+        data = {key: value for key, value in self.to_dict().items() if key != "text"}
+        return AIMessage(content=self.text, response_metadata={"answer": data})
+
+    @classmethod
+    def from_message(cls, message: BaseMessage) -> Self:
+        """The answer ``to_message()`` made (also after a chat history stored it as JSON and read it back)."""
+        metadata = getattr(message, "response_metadata", None)
+        data = metadata.get("answer") if isinstance(metadata, dict) else None
+        if not isinstance(data, dict) or not isinstance(message.content, str):
+            raise ValueError(f"Answer.from_message takes a message that Answer.to_message made, not "
+                             f"{type(message).__name__} {str(getattr(message, 'content', message))!r:.60}")
+        return cls.from_dict({**data, "text": message.content})
 
     def __str__(self) -> str:
         return self.text

@@ -893,3 +893,40 @@ def test_citations_can_be_collected_in_a_set(sample_assistant):
         first.citations[0].quote = "something else"  # a quote is the article's text at start:end, always
     listed = sample_assistant.ask("Which people are mentioned?")  # the entity index's citations, dated
     assert listed.answered and len(set(listed.citations)) == len(listed.citations)
+
+
+def test_the_chain_keeps_a_conversation_under_langchains_message_history(sample_assistant):
+    # A LangChain developer's chat memory: RunnableWithMessageHistory(news.chain, ...) raised "Expected str,
+    # BaseMessage, list[BaseMessage], or tuple[BaseMessage]. Got Answer(...)", and a chat history object given
+    # as history was refused ("history must be a list of earlier turns").
+    from langchain_core.chat_history import InMemoryChatMessageHistory
+    from langchain_core.messages import HumanMessage, message_to_dict, messages_from_dict
+    from langchain_core.runnables.history import RunnableWithMessageHistory
+
+    from assistant import Answer
+
+    first = sample_assistant.ask(WEAPONS)
+    follow_up = "And who supplies them?"
+    expected = sample_assistant.ask(follow_up, history=[first])
+
+    stored = InMemoryChatMessageHistory()
+    stored.add_messages([HumanMessage(first.question), first.to_message()])
+    assert sample_assistant.ask(follow_up, history=stored).text == expected.text
+    assert sample_assistant.chain.invoke({"question": follow_up, "history": stored}).text == expected.text
+
+    sessions: dict[str, InMemoryChatMessageHistory] = {}
+    chat = RunnableWithMessageHistory(
+        sample_assistant.chain | Answer.to_message,
+        lambda session: sessions.setdefault(session, InMemoryChatMessageHistory()),
+        input_messages_key="question", history_messages_key="history")
+    config = {"configurable": {"session_id": "desk"}}
+    answer = Answer.from_message(chat.invoke({"question": WEAPONS}, config=config))
+    assert (answer.text, answer.citations, answer.question) == (first.text, first.citations, WEAPONS)
+    again = Answer.from_message(chat.invoke({"question": follow_up}, config=config))
+    assert (again.text, again.citations) == (expected.text, expected.citations)
+    assert [m.type for m in sessions["desk"].messages] == ["human", "ai", "human", "ai"]
+    # kept whole through a store that writes messages as JSON
+    reread = messages_from_dict([message_to_dict(m) for m in sessions["desk"].messages])
+    assert Answer.from_message(reread[-1]) == again
+    with pytest.raises(ValueError, match="Answer.from_message takes a message that Answer.to_message made"):
+        Answer.from_message(HumanMessage(WEAPONS))
