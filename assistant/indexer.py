@@ -144,7 +144,7 @@ def stat_unchanged(article: Article, info: os.stat_result) -> bool:
         and article.file_mtime_ns == info.st_mtime_ns
         and article.checked_ns - article.file_mtime_ns > RACY_NS
         and bool(article.file_hash)
-        and article.reader >= READER
+        and not article.read_by_earlier_version
     )
 
 
@@ -568,7 +568,7 @@ class _Run:
         except OSError as error:  # made unreadable (chmod): what it said stays searchable, so say so
             return self.refuse(source, read_reason(error), old)
         state = FileState(info.st_size, info.st_mtime_ns, digest, checked_ns)
-        if old is not None and current and old.file_hash == digest and old.reader >= READER:
+        if old is not None and current and old.file_hash == digest and not old.read_by_earlier_version:
             return self.unchanged(old, state)
         document = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6))
         if isinstance(document, LoadError):
@@ -651,7 +651,7 @@ class _Run:
 
     def unchanged(self, old: Article, state: FileState) -> None:
         self.report.unchanged.append(old.source)
-        if FileState.of(old) != state or old.reader < READER:
+        if FileState.of(old) != state or old.read_by_earlier_version:
             old.reader = READER
             self.restamped.append(state.stamp(old))  # so that next time the stat alone says so
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .indexer import FileState, Indexer, files_gone, write_lock
-from .loaders import READER, doc_id_for
+from .loaders import doc_id_for
 from .store import Article
 
 
@@ -165,7 +165,7 @@ def diagnose(indexer: Indexer) -> CheckReport:
 
 def read_by_an_earlier_version(articles: Iterable[Article]) -> str | None:
     """An upgrade's note: articles whose files an earlier version read, until ``index`` reads them again."""
-    stale = sorted(a.source for a in articles if a.reader < READER)
+    stale = sorted(a.source for a in articles if a.read_by_earlier_version)
     if not stale:
         return None
     return (f"{len(stale)} indexed article(s) read by an earlier version of the assistant, without what this one "

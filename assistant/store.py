@@ -26,6 +26,7 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 
 from .embeddings import ModelEmbeddings
+from .loaders import READER
 from .urls import shown_url
 
 if TYPE_CHECKING:
@@ -274,6 +275,11 @@ class Article:
     checked_ns: int = 0  # when that stat was taken (an mtime this close to it is not trusted)
     author: str = ""  # as its byline or metadata names them; "" when it names none
     reader: int = 0  # the ``loaders.READER`` that read it; 0: a version from before the field
+
+    @property
+    def read_by_earlier_version(self) -> bool:
+        """Read by an earlier version of the file reader: the next ``index`` reads its file again, once."""
+        return self.reader < READER
 
     @classmethod
     def from_record(cls, doc_id: str, meta: dict[str, Any]) -> Article:
