@@ -455,6 +455,11 @@ class Assistant:
         written = answer_author_question(self, question, language, filters)
         if written is not None:  # "who wrote the article about ...?": from its byline or metadata
             return self._noting_filters(written, state)
+        from .answering.summaries import answer_summary_request
+
+        summary = answer_summary_request(self, question, language, filters, state.get("history") or ())
+        if summary is not None:  # "Résume l'article", "What is this article about?": its own sentences
+            return self._noting_filters(summary, state)
         return None
 
     def _refused_at_once(self, question: str) -> Answer | None:

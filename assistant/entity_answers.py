@@ -398,19 +398,28 @@ def _article_about(assistant: Any, scope: str, where: dict[str, Any] | None, lan
     """The doc id of the article most about ``scope``: its sentence nearest the scope, if near enough for
     the model (a scope is a noun phrase: the answerer's bars, set for questions, let "the Mars landing"
     through on an article about Marseille's port, which shares the French "mars" with it)."""
+    ranked = articles_about(assistant, scope, where, language)
+    return ranked[0][0] if ranked and ranked[0][1] >= SCOPE_MIN_SIMILARITY else None
+
+
+def articles_about(assistant: Any, scope: str, where: dict[str, Any] | None, language: str) -> list[tuple[str, float]]:
+    """The retrieved articles' doc ids with the similarity of their sentence nearest ``scope``, best first
+    (in the retriever's order, each 1.0, for an answerer that does not score sentences)."""
     vector = assistant.embeddings.embed_queries([scope])[0]
     docs = assistant.retriever.search(scope, k=assistant.settings.k, where=where, query_vector=vector)
     score = getattr(assistant.answerer, "score_sentences", None)
-    if score is None or not docs:
-        return docs[0].metadata["doc_id"] if docs else None
+    if score is None:
+        return list(dict.fromkeys((doc.metadata["doc_id"], 1.0) for doc in docs))
     from .loaders import METADATA_LINE, is_byline
 
     # Not a byline or a date line: "By James Whitmore, Kyiv — March 4" is as near "the Mars landing" (0.837)
     # as its article's sentences are to their subject.
-    sentences = [s for s in score(scope, vector, docs, language)
-                 if not METADATA_LINE.match(s.text) and not is_byline(s.text)]
-    best = max(sentences, key=lambda s: s.similarity, default=None)
-    return best.chunk.metadata["doc_id"] if best is not None and best.similarity >= SCOPE_MIN_SIMILARITY else None
+    best: dict[str, float] = {}
+    for sentence in score(scope, vector, docs, language):
+        if not METADATA_LINE.match(sentence.text) and not is_byline(sentence.text):
+            doc_id = sentence.chunk.metadata["doc_id"]
+            best[doc_id] = max(best.get(doc_id, -1.0), sentence.similarity)
+    return sorted(best.items(), key=lambda item: -item[1])
 
 
 def answer_author_question(assistant: Any, question: str, language: str,

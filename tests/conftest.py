@@ -28,6 +28,19 @@ def sample_assistant(sample_index) -> Assistant:
     return Assistant(sample_index)
 
 
+# Twelve short articles a reviewer wrote to judge answers as an analyst (2026-12-06): strikes, elections,
+# an earthquake reported on two days, inflation, a merger, sport; French and English.
+NEWSROOM = DATA / "newsroom"
+
+
+@pytest.fixture(scope="session")
+def newsroom(tmp_path_factory) -> Assistant:
+    """The twelve newsroom articles, indexed once per test session (read only)."""
+    assistant = Assistant(tmp_path_factory.mktemp("newsroom") / "index")
+    assert len(assistant.index([NEWSROOM]).added) == 12
+    return assistant
+
+
 @pytest.fixture()
 def writable_index(sample_index, tmp_path) -> Path:
     """A private copy of the sample index, for tests that change it."""

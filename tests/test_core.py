@@ -635,17 +635,6 @@ def test_a_continuation_borrows_the_frame_and_a_possessive_points_back():
     assert not is_follow_up("Quel est le taux d'inflation ?") and is_follow_up("Qui les fournit ?")
 
 
-# Twelve short articles a reviewer wrote to judge answers as an analyst (2026-12-06): strikes, elections,
-# an earthquake reported on two days, inflation, a merger, sport; French and English.
-NEWSROOM = Path(__file__).parent / "data" / "newsroom"
-
-
-@pytest.fixture(scope="module")
-def newsroom(tmp_path_factory) -> Assistant:
-    assistant = Assistant(tmp_path_factory.mktemp("newsroom") / "index")
-    assert len(assistant.index([NEWSROOM]).added) == 12
-    return assistant
-
 
 @pytest.mark.parametrize(("question", "label"), [("Which trade unions were mentioned?", "Trade unions mentioned:"),
                                                ("Quels syndicats ont été cités ?", "Syndicats mentionnés :")])

@@ -1,0 +1,227 @@
+"""Summary requests: "Résume l'article", "What is this article about?", "Key points of the article on the strike?"
+are answered with each article's own sentences, quoted and cited as any answer is.
+
+Searched as questions, they found whatever sentence was nearest the words "article" or "summary": the sample
+article's summary was two sentences on the war's effects, and "Quels sont les points clés ?" was refused.
+A news article says its essentials first, so its summary is its lead sentence, and, for one article, the two
+sentences nearest the article's mean vector (the ones most about what the whole article is about), in
+reading order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..types import Answer
+from .extractive import ScoredSentence, asks, citation_for, embedded_sentences
+
+SUMMARY = "article summary"  # the answerer of these answers: the articles' own sentences, no search
+ONE_ARTICLE_SENTENCES = 3
+MANY_ARTICLES = 5  # summed up one sentence each, the latest first; the others are counted
+REPEATED = 0.92  # a sentence this near one chosen says it again
+MIN_WORDS = 5  # "Photo AFP.", "Lire aussi :" are no summary
+ALSO_ABOUT = 0.015  # "the articles about X": those whose nearest sentence is this near the first's
+
+_PLEASE = r"(?:(?:please|can you|could you|peux-tu|pouvez-vous|tu peux|vous pouvez|merci de)\s+)?"
+_SUMMARISE = (r"(?:summari[sz]e|sum\s+up|give\s+(?:me\s+)?(?:a\s+|the\s+)?(?:summary|overview|gist|main\s+points|"
+              r"key\s+points|highlights)|"
+              r"r[ée]sum(?:e|ez|er)(?=\s+(?:l['’]|les?\b|la\b|ce\b|cet\b|cette\b|ces\b)|\s*[?.!]*\s*$)|"
+              r"r[ée]sum[ée]z?|(?:fais|faites|donne|donnez)(?:-moi)?\s+un\s+r[ée]sum[ée]|"
+              r"(?:a\s+)?summary|(?:an\s+)?overview|tl;?\s*dr|un\s+r[ée]sum[ée])")
+_POINTS = (r"(?:(?:what\s+are\s+)?the\s+(?:key|main)\s+points|(?:key|main)\s+points|highlights|"
+           r"(?:quels\s+sont\s+)?les\s+(?:points\s+(?:cl[ée]s|principaux|essentiels)|principaux\s+points)|"
+           r"(?:les\s+)?points\s+cl[ée]s|l['’]essentiel)")
+_REQUEST = re.compile(rf"^\s*{_PLEASE}(?:{_SUMMARISE}|{_POINTS})\b(?P<rest>.*?)\s*[?.!]*\s*$", re.I)
+# "What is the article about?", "De quoi parle l'article sur la grève ?", "What does this article say?"
+_ABOUT = re.compile(
+    r"^\s*(?:what\s+(?:is|are)\s+(?P<en>.+?)\s+about|de\s+quoi\s+(?:parle|parlent|traite|traitent)\s+(?P<fr>.+?)|"
+    r"what\s+(?:does|do)\s+(?P<say>.+?)\s+say|que\s+(?:dit|disent)\s+(?P<dit>.+?))\s*[?.!]*\s*$", re.I)
+_ARTICLE = r"(?:articles?|stories|story|texts?|textes?|documents?|pieces?|papiers?|reports?|dépêches?)"
+# What may stand between the request and what it is about: "of", "de", a determiner, the word "article".
+_LEAD = re.compile(rf"^\s*(?:(?:of|for|from|on|de|du|des|d['’]|pour|sur)\s+)?(?:(?:the|this|that|these|those|all|"
+                   rf"le|la|les|l['’]|ce|cet|cette|ces|tous\s+les|toutes\s+les|each|every|chaque)\s*)*"
+                   rf"(?P<word>{_ARTICLE})?\b\s*", re.I)
+# What names an article's subject after the word "article": "about the strike", "sur la grève".
+_SUBJECT = re.compile(r"^(?:about|on|regarding|concerning|sur|à\s+propos\s+d[eu']|au\s+sujet\s+d[eu']|concernant|"
+                      r"consacrée?s?\s+à|qui\s+parle\s+d[eu']|d['’]|de|du|des)\s*(?P<subject>.+)$", re.I)
+_FILE = re.compile(r"\.(?:txt|md|markdown|html?|pdf)\b", re.I)  # "Key points of greve.txt": an article by name
+_POINTING = {"", "it", "this", "that", "them", "ça", "cela", "ceci", "le", "la", "les"}
+_PLURAL = re.compile(r"\b(?:articles|stories|texts|textes|documents|pieces|papiers|reports|dépêches|these|those|all|"
+                     r"ces|tous|toutes|them)\b", re.I)
+
+INTRO = {"en": "What the articles say, the latest first (their opening sentences):",
+         "fr": "Ce que disent les articles, du plus récent au plus ancien (leurs premières phrases) :"}
+MORE = {"en": "… and {n} more: ask for one by its subject (“Summarize the article about …”).",
+        "fr": "… et {n} autres : demandez-en un par son sujet (« Résume l'article sur … »)."}
+NOTHING = {"en": "The article “{title}” holds no sentence to quote.",
+           "fr": "L'article « {title} » ne contient aucune phrase à citer."}
+
+
+@dataclass(frozen=True)
+class SummaryRequest:
+    subject: str  # what the article asked for is about, or its file or title; "" for every article in scope
+    plural: bool  # "the articles", "these stories": every one, even when one is named
+
+
+def parse(question: str) -> SummaryRequest | None:
+    """The summary asked for, or None for any other question ("What does the article say about X?" asks
+    about X: it is searched)."""
+    text = " ".join(question.split())
+    match = _REQUEST.match(text)
+    if match:
+        rest = match.group("rest")
+    else:
+        about = _ABOUT.match(text)
+        if not about:
+            return None
+        rest = next(group for group in about.groups() if group is not None)
+        if not re.search(rf"\b{_ARTICLE}\b|^(?:it|this|that|ça|cela|ceci)$", rest, re.I):
+            return None  # "What is Hamas about?", "De quoi parle Kim ?": a question on the thing itself
+    lead = _LEAD.match(rest)
+    remainder = rest[lead.end():].strip() if lead else rest.strip()
+    named_article = bool(lead and lead.group("word"))
+    subject = _SUBJECT.match(remainder)
+    if subject:
+        remainder = subject.group("subject").strip()
+    elif remainder and not named_article and remainder.lower() not in _POINTING and not _FILE.search(remainder):
+        # "Summarize the war in Ukraine": a topic, not an article; its sentences are searched for.
+        return None
+    plural = bool(_PLURAL.search(rest))
+    return SummaryRequest("" if remainder.lower() in _POINTING else remainder, plural)
+
+
+def answer_summary_request(assistant: Any, question: str, language: str, filters: dict[str, Any] | None = None,
+                           history: Sequence[tuple[str, str]] = ()) -> Answer | None:
+    """The summary of the article(s) the question asks for, or None when it asks for none. "Summarize it"
+    after a question summarises the article most about that question."""
+    request = parse(question)
+    if request is None:
+        return None
+    if not request.subject and not request.plural and history:
+        request = SummaryRequest(history[-1][0], plural=False)
+    lang = language if language in INTRO else "en"
+    where = assistant.where(filters)
+    articles = [a for a in assistant.articles() if not a.duplicate_of]
+    if where is not None:
+        from ..entity_answers import _doc_ids_matching
+
+        matching = set(_doc_ids_matching(assistant, where))
+        articles = [a for a in articles if a.doc_id in matching]
+    if request.subject:
+        chosen = _about(assistant, request, articles, where, language)
+        if not chosen:
+            from ..entity_answers import NO_SUCH_ARTICLE
+
+            text = NO_SUCH_ARTICLE.get(lang, NO_SUCH_ARTICLE["en"]).format(scope=request.subject)
+            return Answer(text=text, question=question, answered=False, answerer=SUMMARY)
+        articles = [a for a in articles if a.doc_id in chosen]
+    if not articles:
+        return None  # nothing in scope: the search says so, with the filters named
+    if len(articles) == 1:
+        return _one(assistant, question, lang, articles[0])
+    return _many(assistant, question, lang, articles)
+
+
+def _about(assistant: Any, request: SummaryRequest, articles: Sequence[Any], where: dict[str, Any] | None,
+           language: str) -> set[str]:
+    """The doc ids of the article named by its file or title, or else the one most about the subject; for
+    "the articles about ...", also those about it nearly as much as the first."""
+    from ..entity_answers import SCOPE_MIN_SIMILARITY, articles_about
+    from ..filters import resolve_sources
+
+    ids = {a.doc_id for a in articles}
+    named = {doc_id for doc_id in resolve_sources([request.subject], articles) if doc_id in ids}
+    if len(named) == 1 and not request.plural:
+        return named
+    ranked = [(doc_id, similarity) for doc_id, similarity in articles_about(assistant, request.subject, where, language)
+              if doc_id in ids]
+    if not ranked or ranked[0][1] < SCOPE_MIN_SIMILARITY:
+        return named if request.plural else set()
+    if not request.plural:
+        return {ranked[0][0]}
+    # e5-small rates a short subject near every article of the same kind ("the strike": 0.831 for the
+    # rail strike, 0.812 for the refinery's and 0.811 for an earthquake): only those nearly as near as the first.
+    return named | {doc_id for doc_id, similarity in ranked if similarity >= ranked[0][1] - ALSO_ABOUT}
+
+
+def _one(assistant: Any, question: str, lang: str, article: Any) -> Answer:
+    sentences, vectors = _sentences(assistant, article)
+    if not sentences:
+        return Answer(text=NOTHING[lang].format(title=article.title), question=question, answered=False,
+                      answerer=SUMMARY)
+    chosen = central(sentences, vectors, ONE_ARTICLE_SENTENCES)
+    quoted = " ".join(f"{s.text} [{marker}]" for marker, s in enumerate(chosen, start=1))
+    text = f"{_heading(article, lang, chosen[0].text)}{quoted}"
+    citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
+    return Answer(text=text, citations=citations, question=question, answerer=SUMMARY)
+
+
+def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any]) -> Answer:
+    latest = sorted(articles, key=lambda a: (a.published or "", a.indexed_at), reverse=True)
+    paragraphs: list[str] = [INTRO[lang]]
+    chosen: list[ScoredSentence] = []
+    for article in latest:
+        if len(chosen) == MANY_ARTICLES:
+            break
+        sentences, _ = _sentences(assistant, article)
+        if not sentences:
+            continue
+        chosen.append(sentences[0])
+        paragraphs.append(f"- {_heading(article, lang, sentences[0].text)}{sentences[0].text} [{len(chosen)}]")
+    if not chosen:
+        return Answer(text=NOTHING[lang].format(title=latest[0].title), question=question, answered=False,
+                      answerer=SUMMARY)
+    left = len(latest) - len(chosen)
+    if left > 0:
+        paragraphs.append(MORE[lang].format(n=left))
+    citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
+    return Answer(text="\n".join(paragraphs), citations=citations, question=question, answerer=SUMMARY)
+
+
+def _heading(article: Any, lang: str, first: str) -> str:
+    """"“Title” (2024-06-19): ", unless the title is the opening of the first sentence quoted (a text file's
+    title is its first line)."""
+    title = article.title.rstrip("…").strip()
+    date = f" ({article.published})" if article.published else ""
+    if not title or first.startswith(title):
+        return f"({article.published}) " if article.published else ""
+    return f"« {article.title} »{date} : " if lang == "fr" else f"“{article.title}”{date}: "
+
+
+def _sentences(assistant: Any, article: Any) -> tuple[list[ScoredSentence], np.ndarray]:
+    """The article's sentences that can stand in a summary, in reading order, with their vectors (from the
+    embedding cache, where indexing put them)."""
+    from ..loaders import METADATA_LINE, is_byline
+
+    ids = assistant.store.chunk_ids_of(article.doc_id)
+    docs = sorted((doc for doc, _ in assistant.store.get_chunks(ids)), key=lambda d: int(d.metadata.get("start", 0)))
+    sentences, vectors = embedded_sentences(docs, assistant.embeddings, assistant.cache)
+    kept: dict[int, int] = {}  # start -> index: a sentence in two overlapping chunks once
+    for i, s in enumerate(sentences):
+        if (s.start not in kept and not s.headline and not asks(s.text) and len(s.text.split()) >= MIN_WORDS
+                and not METADATA_LINE.match(s.text) and not is_byline(s.text)):
+            kept[s.start] = i
+    order = sorted(kept.values(), key=lambda i: sentences[i].start)
+    return [sentences[i] for i in order], vectors[order] if order else vectors[:0]
+
+
+def central(sentences: Sequence[ScoredSentence], vectors: np.ndarray, count: int) -> list[ScoredSentence]:
+    """The lead sentence, then those nearest the article's mean vector that do not repeat one chosen, in
+    reading order; each scored by its nearness to that mean."""
+    mean = vectors.mean(axis=0)
+    mean = mean / (np.linalg.norm(mean) or 1.0)
+    nearness = vectors @ mean
+    for sentence, score in zip(sentences, nearness, strict=True):
+        sentence.score = sentence.similarity = float(score)
+    picked = [0]
+    for i in np.argsort(-nearness):
+        if len(picked) == count:
+            break
+        if i not in picked and all(float(vectors[i] @ vectors[j]) < REPEATED for j in picked):
+            picked.append(int(i))
+    return [sentences[i] for i in sorted(picked)]

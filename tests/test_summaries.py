@@ -1,0 +1,86 @@
+"""Summary requests ("Résume l'article", "What is the article about?") answered with the articles' own sentences."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import article_text
+
+from assistant.answering.summaries import SUMMARY, SummaryRequest, parse
+
+LEAD = ("La relation entre la Russie et la Corée du Nord s'est renforcée en témoigne la récente visite de Kim "
+        "Jong-un, le dirigeant nord-coréen, à Vladimir Poutine.")
+
+
+@pytest.mark.parametrize("question", [
+    "Résume l'article", "résumé", "Fais-moi un résumé de l'article", "What is the article about?",
+    "De quoi parle l'article ?", "Summarize the articles", "Give me the key points", "Quels sont les points clés ?",
+    "What does the article say?", "Can you summarise it?", "tl;dr", "resume l'article"])
+def test_a_summary_of_the_sample_quotes_its_lead_and_central_sentences(sample_assistant, question):
+    # Searched as a question, "Résume l'article" and "Quels sont les points clés ?" were refused, and "What is
+    # the article about?" quoted two sentences on the war's effects.
+    answer = sample_assistant.ask(question)
+    assert answer.answered and answer.answerer == SUMMARY, answer.text
+    assert [c.quote for c in answer.citations][0] == LEAD
+    assert len(answer.citations) == 3
+    starts = [c.start for c in answer.citations]
+    assert starts == sorted(starts)  # in reading order
+    text = article_text(sample_assistant, answer.citations[0].source)
+    for citation in answer.citations:
+        assert text[citation.start:citation.end] == citation.quote
+        assert f"{citation.quote} [{citation.marker}]" in answer.text
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Summarize the war in Ukraine", None),  # a topic: searched
+    ("What does the article say about weapons?", None),
+    ("What is Hamas about?", None),
+    ("Quelles armes ont été mentionnées ?", None),
+    ("Résume l'article sur la grève", SummaryRequest("la grève", plural=False)),
+    ("Summarize the articles about the earthquake", SummaryRequest("the earthquake", plural=True)),
+    ("What is the article on the strike about?", SummaryRequest("the strike", plural=False)),
+    ("Key points of fr-greve-sncf.txt", SummaryRequest("fr-greve-sncf.txt", plural=False)),
+    ("Summarize it", SummaryRequest("", plural=False)),
+    ("Résume cet article", SummaryRequest("", plural=False)),
+])
+def test_what_a_summary_request_asks_for(question, expected):
+    assert parse(question) == expected
+
+
+def test_the_articles_are_summed_up_one_lead_each_latest_first(newsroom):
+    answer = newsroom.ask("Summarize the articles")
+    assert answer.answered and len(answer.citations) == 5, answer.text
+    dates = [c.published for c in answer.citations]
+    assert dates == sorted(dates, reverse=True) and dates[0] == "2026-04-14"
+    assert answer.text.startswith("What the articles say, the latest first")
+    assert answer.text.endswith("… and 7 more: ask for one by its subject (“Summarize the article about …”).")
+    french = newsroom.ask("Résume les articles", filters={"lang": "en"})
+    assert [c.source.rsplit("/", 1)[1] for c in french.citations] == [
+        "en-merger.txt", "en-football.txt", "en-election-portugal.txt"]
+    assert french.text.startswith("Ce que disent les articles") and "et 0 autres" not in french.text
+    assert french.notice  # the filters are named
+
+
+def test_the_article_asked_for_by_its_subject_or_name_is_summed_up(newsroom):
+    strike = newsroom.ask("What is the article on the rail strike about?")
+    title = "Grève à la SNCF : un trafic très perturbé sur les lignes TGV et TER"
+    assert {c.title for c in strike.citations} == {title}
+    assert strike.text.startswith(f"“{title}” (2025-03-12): ")
+    named = newsroom.ask("Résume l'article fr-greve-raffineries.txt")
+    assert {c.source.rsplit("/", 1)[1] for c in named.citations} == {"fr-greve-raffineries.txt"}
+    both = newsroom.ask("Résume les articles sur la grève")
+    assert {c.source.rsplit("/", 1)[1] for c in both.citations} == {"fr-greve-sncf.txt", "fr-greve-raffineries.txt"}
+    quakes = newsroom.ask("Summarize the articles about the earthquake in Turkey")
+    assert {c.source.rsplit("/", 1)[1] for c in quakes.citations} == {"fr-seisme-j1.txt", "fr-seisme-j3.txt"}
+    # "mars" is March in French: the rail strike's "12 mars" is no article about Mars
+    for question in ("Summarize the articles about Mars", "Résume l'article sur le Tour de France"):
+        refused = newsroom.ask(question)
+        assert not refused.answered and not refused.citations, refused.text
+
+
+def test_summarize_it_after_a_question_sums_up_the_article_that_answered_it(newsroom):
+    first = newsroom.ask("Combien de morts a fait le séisme selon le dernier bilan ?")
+    cited = {c.source for c in first.citations}
+    for follow_up in ("Summarize it", "Résume l'article"):
+        summary = newsroom.ask(follow_up, history=[first])
+        assert summary.answered and {c.source for c in summary.citations} <= cited, summary.text
+        assert len(summary.citations) == 3
