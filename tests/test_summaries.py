@@ -84,3 +84,23 @@ def test_summarize_it_after_a_question_sums_up_the_article_that_answered_it(news
         summary = newsroom.ask(follow_up, history=[first])
         assert summary.answered and {c.source for c in summary.citations} <= cited, summary.text
         assert len(summary.citations) == 3
+
+
+def test_tell_me_more_after_a_summary_goes_on_with_what_it_left_out(newsroom):
+    # Searched, "Tell me more" after "Summarize the articles" quoted the sentences nearest those words.
+    turns = []
+    for question in ("Summarize the articles", "Tell me more", "Go on"):
+        turns.append(newsroom.ask(question, history=turns))
+    quoted = [c.doc_id for answer in turns for c in answer.citations]
+    assert [len(answer.citations) for answer in turns] == [5, 5, 2] and len(set(quoted)) == 12
+    assert turns[1].text.endswith("… and 2 more: ask for one by its subject (“Summarize the article about …”).")
+    assert not newsroom.ask("Tell me more", history=turns).answered
+
+    turns = [newsroom.ask("Résume l'article sur la grève à la SNCF")]
+    while (more := newsroom.ask("Dis-m'en plus", history=turns)).answered:
+        turns.append(more)
+        assert len(turns) < 10
+    assert more.text.startswith("Le résumé ci-dessus a cité tout ce qu'il y avait à citer de « Grève à la SNCF")
+    quotes = [c.quote for answer in turns for c in answer.citations]
+    assert len(quotes) == len(set(quotes)) > 6  # each sentence once
+    assert {c.doc_id for answer in turns for c in answer.citations} == {turns[0].citations[0].doc_id}

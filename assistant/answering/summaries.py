@@ -58,6 +58,10 @@ INTRO = {"en": "What the articles say, the latest first (their opening sentences
          "fr": "Ce que disent les articles, du plus récent au plus ancien (leurs premières phrases) :"}
 MORE = {"en": "… and {n} more: ask for one by its subject (“Summarize the article about …”).",
         "fr": "… et {n} autres : demandez-en un par son sujet (« Résume l'article sur … »)."}
+NOTHING_MORE = {"en": "The summary above quoted all there is to quote of “{title}”.",
+                "fr": "Le résumé ci-dessus a cité tout ce qu'il y avait à citer de « {title} »."}
+ALL_SUMMED_UP = {"en": "The summaries above covered every article asked for.",
+                 "fr": "Les résumés ci-dessus ont couvert tous les articles demandés."}
 NOTHING = {"en": "The article “{title}” holds no sentence to quote.",
            "fr": "L'article « {title} » ne contient aucune phrase à citer."}
 
@@ -99,9 +103,13 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
                            history: Sequence[tuple[str, str]] = ()) -> Answer | None:
     """The summary of the article(s) the question asks for, or None when it asks for none. "Summarize it"
     after a question summarises the article most about that question."""
+    said: list[str] = []
     request = parse(question)
     if request is None:
-        return None
+        request, said = _more_of(question, history)
+        if request is None:
+            return None
+        history = history[:-len(said)]  # as the summary was asked
     if not request.subject and not request.plural and history:
         request = SummaryRequest(history[-1][0], plural=False)
     lang = language if language in INTRO else "en"
@@ -123,8 +131,21 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
     if not articles:
         return None  # nothing in scope: the search says so, with the filters named
     if len(articles) == 1:
-        return _one(assistant, question, lang, articles[0])
-    return _many(assistant, question, lang, articles)
+        return _one(assistant, question, lang, articles[0], said)
+    return _many(assistant, question, lang, articles, said)
+
+
+def _more_of(question: str, history: Sequence[tuple[str, str]]) -> tuple[SummaryRequest | None, list[str]]:
+    """For "Tell me more" after a summary: that summary's request, and the answers given to it since, whose
+    sentences are not quoted again (searched, it quoted the sentences nearest the words "summarize the
+    articles")."""
+    from ..chain import already_said, asks_for_more, is_follow_up
+
+    if not history or not asks_for_more(question):
+        return None, []
+    framing = next((asked for asked, _ in reversed(history) if not is_follow_up(asked)), None)
+    request = parse(framing) if framing is not None else None
+    return (request, already_said(question, list(history))) if request is not None else (None, [])
 
 
 def _about(assistant: Any, request: SummaryRequest, articles: Sequence[Any], where: dict[str, Any] | None,
@@ -149,34 +170,39 @@ def _about(assistant: Any, request: SummaryRequest, articles: Sequence[Any], whe
     return named | {doc_id for doc_id, similarity in ranked if similarity >= ranked[0][1] - ALSO_ABOUT}
 
 
-def _one(assistant: Any, question: str, lang: str, article: Any) -> Answer:
+def _one(assistant: Any, question: str, lang: str, article: Any, said: Sequence[str] = ()) -> Answer:
     sentences, vectors = _sentences(assistant, article)
-    if not sentences:
-        return Answer(text=NOTHING[lang].format(title=article.title), question=question, answered=False,
-                      answerer=SUMMARY)
-    chosen = central(sentences, vectors, ONE_ARTICLE_SENTENCES)
+    fresh = [i for i, s in enumerate(sentences) if not _quoted(s.text, said)]
+    if not fresh:
+        text = (NOTHING_MORE if sentences else NOTHING)[lang].format(title=article.title)
+        return Answer(text=text, question=question, answered=False, answerer=SUMMARY)
+    chosen = central([sentences[i] for i in fresh], vectors[fresh], ONE_ARTICLE_SENTENCES, lead=not said)
     quoted = " ".join(f"{s.text} [{marker}]" for marker, s in enumerate(chosen, start=1))
     text = f"{_heading(article, lang, chosen[0].text)}{quoted}"
     citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
     return Answer(text=text, citations=citations, question=question, answerer=SUMMARY)
 
 
-def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any]) -> Answer:
+def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any], said: Sequence[str] = ()) -> Answer:
     latest = sorted(articles, key=lambda a: (a.published or "", a.indexed_at), reverse=True)
     paragraphs: list[str] = [INTRO[lang]]
     chosen: list[ScoredSentence] = []
+    summed_up = 0  # in earlier answers
     for article in latest:
         if len(chosen) == MANY_ARTICLES:
             break
         sentences, _ = _sentences(assistant, article)
         if not sentences:
             continue
+        if _quoted(sentences[0].text, said):
+            summed_up += 1
+            continue
         chosen.append(sentences[0])
         paragraphs.append(f"- {_heading(article, lang, sentences[0].text)}{sentences[0].text} [{len(chosen)}]")
     if not chosen:
-        return Answer(text=NOTHING[lang].format(title=latest[0].title), question=question, answered=False,
-                      answerer=SUMMARY)
-    left = len(latest) - len(chosen)
+        text = ALL_SUMMED_UP[lang] if summed_up else NOTHING[lang].format(title=latest[0].title)
+        return Answer(text=text, question=question, answered=False, answerer=SUMMARY)
+    left = len(latest) - len(chosen) - summed_up
     if left > 0:
         paragraphs.append(MORE[lang].format(n=left))
     citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
@@ -210,15 +236,21 @@ def _sentences(assistant: Any, article: Any) -> tuple[list[ScoredSentence], np.n
     return [sentences[i] for i in order], vectors[order] if order else vectors[:0]
 
 
-def central(sentences: Sequence[ScoredSentence], vectors: np.ndarray, count: int) -> list[ScoredSentence]:
-    """The lead sentence, then those nearest the article's mean vector that do not repeat one chosen, in
-    reading order; each scored by its nearness to that mean."""
+def _quoted(sentence: str, said: Sequence[str]) -> bool:
+    words = " ".join(sentence.split())
+    return any(words in " ".join(text.split()) for text in said)
+
+
+def central(sentences: Sequence[ScoredSentence], vectors: np.ndarray, count: int,
+            lead: bool = True) -> list[ScoredSentence]:
+    """The lead sentence (unless ``lead`` is False), then those nearest the mean of the vectors given that do
+    not repeat one chosen, in reading order; each scored by its nearness to that mean."""
     mean = vectors.mean(axis=0)
     mean = mean / (np.linalg.norm(mean) or 1.0)
     nearness = vectors @ mean
     for sentence, score in zip(sentences, nearness, strict=True):
         sentence.score = sentence.similarity = float(score)
-    picked = [0]
+    picked = [0] if lead else []
     for i in np.argsort(-nearness):
         if len(picked) == count:
             break
