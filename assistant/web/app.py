@@ -65,6 +65,7 @@ EXAMPLES = [
     "Quelles armes ont été mentionnées ?",
     "What does the Kremlin want from North Korea?",
     "Comment les États-Unis ont-ils réagi ?",
+    "Résume l'article",
 ]
 SAMPLE_NAME = "russie-coree-du-nord.txt"  # samples/: the article the examples ask about
 UPLOAD_HARD_CAP = 4  # times the per-file limit: beyond it Gradio refuses the upload itself
