@@ -399,27 +399,30 @@ def _article_about(assistant: Any, scope: str, where: dict[str, Any] | None, lan
     the model (a scope is a noun phrase: the answerer's bars, set for questions, let "the Mars landing"
     through on an article about Marseille's port, which shares the French "mars" with it)."""
     ranked = articles_about(assistant, scope, where, language)
-    return ranked[0][0] if ranked and ranked[0][1] >= SCOPE_MIN_SIMILARITY else None
+    return ranked[0].chunk.metadata["doc_id"] if ranked and ranked[0].similarity >= SCOPE_MIN_SIMILARITY else None
 
 
-def articles_about(assistant: Any, scope: str, where: dict[str, Any] | None, language: str) -> list[tuple[str, float]]:
-    """The retrieved articles' doc ids with the similarity of their sentence nearest ``scope``, best first
-    (in the retriever's order, each 1.0, for an answerer that does not score sentences)."""
+def articles_about(assistant: Any, scope: str, where: dict[str, Any] | None, language: str) -> list[Any]:
+    """Each retrieved article's sentence nearest ``scope`` (a ``ScoredSentence``: its ``similarity`` says how
+    near), best first; an answerer that does not score sentences gives none."""
     vector = assistant.embeddings.embed_queries([scope])[0]
     docs = assistant.retriever.search(scope, k=assistant.settings.k, where=where, query_vector=vector)
     score = getattr(assistant.answerer, "score_sentences", None)
     if score is None:
-        return list(dict.fromkeys((doc.metadata["doc_id"], 1.0) for doc in docs))
+        from .answering.extractive import ExtractiveAnswerer
+
+        score = ExtractiveAnswerer(assistant.embeddings, assistant.cache).score_sentences
     from .loaders import METADATA_LINE, is_byline
 
     # Not a byline or a date line: "By James Whitmore, Kyiv — March 4" is as near "the Mars landing" (0.837)
     # as its article's sentences are to their subject.
-    best: dict[str, float] = {}
+    best: dict[str, Any] = {}
     for sentence in score(scope, vector, docs, language):
         if not METADATA_LINE.match(sentence.text) and not is_byline(sentence.text):
             doc_id = sentence.chunk.metadata["doc_id"]
-            best[doc_id] = max(best.get(doc_id, -1.0), sentence.similarity)
-    return sorted(best.items(), key=lambda item: -item[1])
+            if doc_id not in best or sentence.similarity > best[doc_id].similarity:
+                best[doc_id] = sentence
+    return sorted(best.values(), key=lambda sentence: -sentence.similarity)
 
 
 def answer_author_question(assistant: Any, question: str, language: str,

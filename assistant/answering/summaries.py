@@ -152,22 +152,30 @@ def _about(assistant: Any, request: SummaryRequest, articles: Sequence[Any], whe
            language: str) -> set[str]:
     """The doc ids of the article named by its file or title, or else the one most about the subject; for
     "the articles about ...", also those about it nearly as much as the first."""
-    from ..entity_answers import SCOPE_MIN_SIMILARITY, articles_about
+    from ..entity_answers import articles_about
     from ..filters import resolve_sources
 
     ids = {a.doc_id for a in articles}
     named = {doc_id for doc_id in resolve_sources([request.subject], articles) if doc_id in ids}
     if len(named) == 1 and not request.plural:
         return named
-    ranked = [(doc_id, similarity) for doc_id, similarity in articles_about(assistant, request.subject, where, language)
-              if doc_id in ids]
-    if not ranked or ranked[0][1] < SCOPE_MIN_SIMILARITY:
-        return named if request.plural else set()
+    ranked = articles_about(assistant, request.subject, where, language)
+    about = [s.chunk.metadata["doc_id"] for s in nearly_as_near(ranked) if s.chunk.metadata["doc_id"] in ids]
     if not request.plural:
-        return {ranked[0][0]}
-    # e5-small rates a short subject near every article of the same kind ("the strike": 0.831 for the
-    # rail strike, 0.812 for the refinery's and 0.811 for an earthquake): only those nearly as near as the first.
-    return named | {doc_id for doc_id, similarity in ranked if similarity >= ranked[0][1] - ALSO_ABOUT}
+        return set(about[:1])
+    return named | set(about)
+
+
+def nearly_as_near(ranked: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """Of the articles' sentences nearest a subject (``entity_answers.articles_about``), those of the
+    articles about it: the first if near enough, and those nearly as near. e5-small rates a short subject
+    near every article of the same kind ("the strike": 0.831 for the rail strike, 0.812 for the refinery's
+    and 0.811 for an earthquake)."""
+    from ..entity_answers import SCOPE_MIN_SIMILARITY
+
+    if not ranked or ranked[0].similarity < SCOPE_MIN_SIMILARITY:
+        return []
+    return [s for s in ranked if s.similarity >= ranked[0].similarity - ALSO_ABOUT]
 
 
 def _one(assistant: Any, question: str, lang: str, article: Any, said: Sequence[str] = ()) -> Answer:
