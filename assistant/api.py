@@ -449,13 +449,18 @@ class Assistant:
         from .entity_answers import answer_author_question, answer_entity_question
 
         language = question_language(question)
-        listed = answer_entity_question(self, question, language, filters)
-        if listed is not None:  # "who / which places are mentioned (in ...)?": from the entity index
-            return self._noting_filters(listed, state)
+        named = answer_entity_question(self, question, language, filters)
+        if named is not None:  # "who / which places are mentioned (in ...)?": from the entity index
+            return self._noting_filters(named, state)
         written = answer_author_question(self, question, language, filters)
         if written is not None:  # "who wrote the article about ...?": from its byline or metadata
             return self._noting_filters(written, state)
+        from .answering.collection import answer_collection_question
         from .answering.summaries import answer_summary_request
+
+        listed = answer_collection_question(self, question, language, filters)
+        if listed is not None:  # "which articles mention ...?", "how many articles?": from the records and texts
+            return self._noting_filters(listed, state)
 
         summary = answer_summary_request(self, question, language, filters, state.get("history") or ())
         if summary is not None:  # "Résume l'article", "What is this article about?": its own sentences

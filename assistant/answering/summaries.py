@@ -112,14 +112,11 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
         history = history[:-len(said)]  # as the summary was asked
     if not request.subject and not request.plural and history:
         request = SummaryRequest(history[-1][0], plural=False)
+    from .collection import articles_in_scope
+
     lang = language if language in INTRO else "en"
     where = assistant.where(filters)
-    articles = [a for a in assistant.articles() if not a.duplicate_of]
-    if where is not None:
-        from ..entity_answers import _doc_ids_matching
-
-        matching = set(_doc_ids_matching(assistant, where))
-        articles = [a for a in articles if a.doc_id in matching]
+    articles = articles_in_scope(assistant, filters)
     if request.subject:
         chosen = _about(assistant, request, articles, where, language)
         if not chosen:
@@ -179,7 +176,7 @@ def nearly_as_near(ranked: Sequence[ScoredSentence]) -> list[ScoredSentence]:
 
 
 def _one(assistant: Any, question: str, lang: str, article: Any, said: Sequence[str] = ()) -> Answer:
-    sentences, vectors = _sentences(assistant, article)
+    sentences, vectors = article_sentences(assistant, article)
     fresh = [i for i, s in enumerate(sentences) if not _quoted(s.text, said)]
     if not fresh:
         text = (NOTHING_MORE if sentences else NOTHING)[lang].format(title=article.title)
@@ -192,14 +189,14 @@ def _one(assistant: Any, question: str, lang: str, article: Any, said: Sequence[
 
 
 def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any], said: Sequence[str] = ()) -> Answer:
-    latest = sorted(articles, key=lambda a: (a.published or "", a.indexed_at), reverse=True)
+    latest = articles  # articles_in_scope: the latest first
     paragraphs: list[str] = [INTRO[lang]]
     chosen: list[ScoredSentence] = []
     summed_up = 0  # in earlier answers
     for article in latest:
         if len(chosen) == MANY_ARTICLES:
             break
-        sentences, _ = _sentences(assistant, article)
+        sentences, _ = article_sentences(assistant, article)
         if not sentences:
             continue
         if _quoted(sentences[0].text, said):
@@ -227,7 +224,7 @@ def _heading(article: Any, lang: str, first: str) -> str:
     return f"« {article.title} »{date} : " if lang == "fr" else f"“{article.title}”{date}: "
 
 
-def _sentences(assistant: Any, article: Any) -> tuple[list[ScoredSentence], np.ndarray]:
+def article_sentences(assistant: Any, article: Any) -> tuple[list[ScoredSentence], np.ndarray]:
     """The article's sentences that can stand in a summary, in reading order, with their vectors (from the
     embedding cache, where indexing put them)."""
     from ..loaders import METADATA_LINE, is_byline
