@@ -157,7 +157,7 @@ def answer_collection_question(assistant: Any, question: str, language: str,
         else:
             lines.append(f"- {title}{date}{' :' if lang == 'fr' else ':'} {sentence.text} [{len(citations)}]")
     if len(listed) > LISTED and asked.kind != "count":
-        lines.append(MORE[lang].format(n=len(listed) - LISTED))
+        lines.append("\n" + MORE[lang].format(n=len(listed) - LISTED))  # not the last item's line
     return Answer(text="\n".join(lines), citations=citations, question=question, answerer=COLLECTION)
 
 

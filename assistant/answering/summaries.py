@@ -209,7 +209,7 @@ def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any], sai
         return Answer(text=text, question=question, answered=False, answerer=SUMMARY)
     left = len(latest) - len(chosen) - summed_up
     if left > 0:
-        paragraphs.append(MORE[lang].format(n=left))
+        paragraphs.append("\n" + MORE[lang].format(n=left))  # a paragraph of its own, not the last item's
     citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
     return Answer(text="\n".join(paragraphs), citations=citations, question=question, answerer=SUMMARY)
 
