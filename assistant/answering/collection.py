@@ -18,12 +18,12 @@ from ..chunking import stored_sentences
 from ..lexical import tokenize
 from ..types import Answer
 from .extractive import ScoredSentence, citation_for, headline, quotable, trim_span
+from .summaries import ARTICLE_WORDS
 
 COLLECTION = "article records"  # the answerer of these answers: the index's records and the articles' text
 LISTED = 10  # articles listed one by one; the others are counted
 CANDIDATE_CHUNKS = 2000  # chunks holding the subject's words, read for its mention
 
-_ARTICLES = r"(?:articles?|stories|story|texts?|textes?|documents?|pieces?|reports?|dépêches?|papiers?)"
 # Verbs that ask for the word itself ("mention", "cite"); the others ask what an article is about.
 _MENTION = (r"mention|mentions|mentioned|name|names|cite|cites|quote|quotes|mentionnent|mentionne|citent|cite|"
             r"nomment|nomme")
@@ -36,10 +36,10 @@ _VERB = rf"(?P<verb>{_MENTION}|{_ABOUT})"
 _SUBJECT = r"\s*(?P<subject>\S.*?)"
 _END = r"\s*[?.!]*\s*$"
 _WHICH = re.compile(
-    rf"^\s*(?:(?:which|what)\s+(?:of\s+the\s+)?{_ARTICLES}|(?:quels?|quelles?)\s+{_ARTICLES})\s+{_VERB}\b{_SUBJECT}{_END}",
+    rf"^\s*(?:(?:which|what)\s+(?:of\s+the\s+)?{ARTICLE_WORDS}|(?:quels?|quelles?)\s+{ARTICLE_WORDS})\s+{_VERB}\b{_SUBJECT}{_END}",
     re.I)
 _HOW_MANY = re.compile(
-    rf"^\s*(?:how\s+many|combien\s+d['’]\s*|combien\s+de\s+)\s*{_ARTICLES}"
+    rf"^\s*(?:how\s+many|combien\s+d['’]\s*|combien\s+de\s+)\s*{ARTICLE_WORDS}"
     r"(?:\s+(?:are\s+there|are\s+indexed|do\s+(?:you|i|we)\s+have|y\s+a-t-il|sont\s+indexés|as-tu|avez-vous|"
     r"ai-je|(?:il\s+)?y\s+a))?"
     rf"(?:\s+{_VERB}\b{_SUBJECT})?{_END}", re.I)

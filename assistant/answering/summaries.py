@@ -41,11 +41,12 @@ _REQUEST = re.compile(rf"^\s*{_PLEASE}(?:{_SUMMARISE}|{_POINTS})\b(?P<rest>.*?)\
 _ABOUT = re.compile(
     r"^\s*(?:what\s+(?:is|are)\s+(?P<en>.+?)\s+about|de\s+quoi\s+(?:parle|parlent|traite|traitent)\s+(?P<fr>.+?)|"
     r"what\s+(?:does|do)\s+(?P<say>.+?)\s+say|que\s+(?:dit|disent)\s+(?P<dit>.+?))\s*[?.!]*\s*$", re.I)
-_ARTICLE = r"(?:articles?|stories|story|texts?|textes?|documents?|pieces?|papiers?|reports?|dépêches?)"
+# What a question calls an article, in both languages (collection.py reads its questions with it too).
+ARTICLE_WORDS = r"(?:articles?|stories|story|texts?|textes?|documents?|pieces?|papiers?|reports?|dépêches?)"
 # What may stand between the request and what it is about: "of", "de", a determiner, the word "article".
 _LEAD = re.compile(rf"^\s*(?:(?:of|for|from|on|de|du|des|d['’]|pour|sur)\s+)?(?:(?:the|this|that|these|those|all|"
                    rf"le|la|les|l['’]|ce|cet|cette|ces|tous\s+les|toutes\s+les|each|every|chaque)\s*)*"
-                   rf"(?P<word>{_ARTICLE})?\b\s*", re.I)
+                   rf"(?P<word>{ARTICLE_WORDS})?\b\s*", re.I)
 # What names an article's subject after the word "article": "about the strike", "sur la grève".
 _SUBJECT = re.compile(r"^(?:about|on|regarding|concerning|sur|à\s+propos\s+d[eu']|au\s+sujet\s+d[eu']|concernant|"
                       r"consacrée?s?\s+à|qui\s+parle\s+d[eu']|d['’]|de|du|des)\s*(?P<subject>.+)$", re.I)
@@ -84,7 +85,7 @@ def parse(question: str) -> SummaryRequest | None:
         if not about:
             return None
         rest = next(group for group in about.groups() if group is not None)
-        if not re.search(rf"\b{_ARTICLE}\b|^(?:it|this|that|ça|cela|ceci)$", rest, re.I):
+        if not re.search(rf"\b{ARTICLE_WORDS}\b|^(?:it|this|that|ça|cela|ceci)$", rest, re.I):
             return None  # "What is Hamas about?", "De quoi parle Kim ?": a question on the thing itself
     lead = _LEAD.match(rest)
     remainder = rest[lead.end():].strip() if lead else rest.strip()
