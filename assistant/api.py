@@ -139,9 +139,9 @@ class Assistant:
     def close(self) -> None:
         """Release the index: the Chroma client and the embedding cache's database. The parts are built
         again if the assistant is used after this, the ones set by hand (``assistant.retriever = mine``) too,
-        as the defaults: they may hold what was closed, so set them again. Also ``with Assistant(...) as assistant:``. Calls under
-        way in other threads finish first, with what they use: it is released when the last one returns
-        (closed under a question, Chroma's client crashed the process)."""
+        as the defaults: they may hold what was closed, so set them again. Also ``with Assistant(...) as
+        assistant:``. Calls under way in other threads finish first, with what they use: it is released when
+        the last one returns (closed under a question, Chroma's client crashed the process)."""
         with self._lock:
             for name in ("store", "cache"):
                 part = self.__dict__.pop(name, None)

@@ -13,6 +13,8 @@ chat only has to pass that state to the assistant.
 from __future__ import annotations
 
 import html
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,11 +103,25 @@ def choices(entities: list[Entity]) -> list[tuple[str, str]]:
     return [(f"{e.label} ({e.mention_count})", e.key) for e in entities]
 
 
+# Each assistant's groups as last listed, with the index's generation they were listed at: a key typed in the
+# panel's filter box, or the page's language switched, listed every group again (about 2 s at 2,500 articles).
+_LISTED: weakref.WeakKeyDictionary[Any, dict[str, tuple[int, list[Entity]]]] = weakref.WeakKeyDictionary()
+_LISTED_LOCK = threading.Lock()
+
+
 def listed(assistant: Any, kind: str) -> list[Entity]:
     """A group's entries: a place named in two languages once ("Espagne (Spain)"), as answers list it. Without
     their mentions' words: those are read for the name picked only (on 2,500 articles, reading every article's
-    text took 3 s at each page load and each click)."""
-    return merged_names(assistant.entity_index.entities(kind=kind, with_mentions=False))
+    text took 3 s at each page load and each click). Listed again only once the index has changed."""
+    generation = assistant.store.generation()  # bumped by every write, this process's or another's
+    with _LISTED_LOCK:
+        known = _LISTED.setdefault(assistant, {}).get(kind)
+    if known is not None and known[0] == generation:
+        return known[1]
+    entries = merged_names(assistant.entity_index.entities(kind=kind, with_mentions=False))
+    with _LISTED_LOCK:
+        _LISTED[assistant][kind] = (generation, entries)
+    return entries
 
 
 def mentions_html(entity: Entity | None, lang: str = "en") -> str:
