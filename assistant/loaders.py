@@ -21,7 +21,7 @@ from langchain_core.documents import Document
 from .language import article_language, detect_language, language_confidence
 from .reasons import Reason, os_reason
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".eml"}
 # The version of what is read out of a file (its text, title, date, byline, format), kept in each article's
 # record: the next `assistant index` reads again, once, the files an earlier one read, which its size and
 # mtime alone would have kept as they were (an index from before dates and bylines were read kept none).
@@ -292,6 +292,11 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     if suffix == ".pdf" or data.lstrip()[:5] == b"%PDF-":
         kind = ".pdf"
         text, title, published, author = _pdf(data)
+    elif suffix in {".docx", ".odt", ".eml"}:
+        from . import documents
+
+        text, title, published, author = {".docx": documents.read_docx, ".odt": documents.read_odt,
+                                          ".eml": documents.read_eml}[suffix](data)
     else:
         decoded = decode_text(data)
         if suffix not in {".html", ".htm"} and is_html_document(decoded):

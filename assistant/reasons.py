@@ -8,7 +8,7 @@ parsing the English (a reworded reason used to fall back to English there, unnot
 
 from __future__ import annotations
 
-SUPPORTED = ".txt .md .html .pdf"
+SUPPORTED = ".txt .md .html .pdf .docx .odt .eml"
 
 ENGLISH: dict[str, str] = {
     # the file itself, before it is read
@@ -40,6 +40,13 @@ ENGLISH: dict[str, str] = {
     "locked_pdf": "encrypted PDF that cannot be opened ({detail})",
     "broken_pdf": "broken PDF ({detail})",
     "scanned_pdf": "PDF without extractable text (scanned images?)",
+    "broken_document": "damaged {kind} document ({detail})",
+    "encrypted_document": "{kind} document protected by a password: save a copy without one",
+    "old_office": "an Office 97-2003 file (.doc), not a {kind} document: open it and save it as .docx",
+    "empty_document": "{kind} document without text",
+    "not_email": "not an e-mail: no mail headers (From, Subject, Date)",
+    "encrypted_email": "encrypted e-mail (S/MIME or PGP): save its decrypted text",
+    "empty_email": "e-mail without a text or HTML body",
     # the run
     "vanished": "vanished while being indexed",
     "vanished_kept": "vanished while being indexed; its indexed version is kept",

@@ -388,12 +388,12 @@ def test_folders_are_walked_recursively_and_symlink_loops_end(tmp_path):
 def test_files_of_other_types_in_a_folder_are_named_and_hidden_ones_are_not(tmp_path):
     (tmp_path / "sub" / ".git").mkdir(parents=True)
     (tmp_path / "one.txt").write_text(FRENCH)
-    for name in ("notes.docx", "sub/photo.JPG", "README", ".DS_Store", "sub/.notes.docx", "sub/.git/config"):
+    for name in ("notes.pages", "sub/photo.JPG", "README", ".DS_Store", "sub/.notes.pages", "sub/.git/config"):
         (tmp_path / name).write_bytes(b"x")
     skipped: dict[str, str] = {}
     assert [p.name for p in iter_files([tmp_path], skipped=skipped)] == ["one.txt"]
     assert skipped == {str(tmp_path / "README"): "unsupported file type (none)",
-                       str(tmp_path / "notes.docx"): "unsupported file type .docx",
+                       str(tmp_path / "notes.pages"): "unsupported file type .pages",
                        str(tmp_path / "sub" / "photo.JPG"): "unsupported file type .jpg"}
 
 

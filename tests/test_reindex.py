@@ -652,9 +652,9 @@ def test_a_quiet_run_that_changes_nothing_prints_nothing(tmp_path, cache, capsys
         assert main(command) == 0
         assert "1 updated" in capsys.readouterr().out
         # A file of a type it does not read is skipped at every run, as it was at the last: no news either (an
-        # operator's folder of .docx files mailed "skipped: ...docx: unsupported" every hour).
-        (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+        # operator's folder of .docx files mailed "skipped: ...docx: unsupported" every hour; .docx is read now).
+        (folder / "notes.pages").write_bytes(b"PK\x03\x04")
         assert main(command) == 0
         assert capsys.readouterr() == ("", "")
         assert main(command[:3] + [str(folder)]) == 0
-        assert "notes.docx" in "".join(capsys.readouterr())  # said without -q
+        assert "notes.pages" in "".join(capsys.readouterr())  # said without -q

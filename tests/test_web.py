@@ -576,8 +576,8 @@ def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     broken.write_bytes(b"this is not a PDF")
     big = tmp_path / "too-big.txt"
     big.write_text("word " * 12_000, encoding="utf-8")  # 60 kB, over the 50 kB limit of this app
-    notes = tmp_path / "notes.docx"  # Gradio refused the whole batch for it ("Invalid file type", "Error")
-    notes.write_bytes(b"PK\x03\x04 a Word file")
+    notes = tmp_path / "notes.pages"  # Gradio refused the whole batch for it ("Invalid file type", "Error")
+    notes.write_bytes(b"PK\x03\x04 an Apple Pages file")
 
     # before: the sample does not answer it
     assert "do not answer" in ask(page, LIGHTHOUSE_QUESTION, 0)
@@ -588,7 +588,7 @@ def test_upload_answer_and_remove_an_article(page, app, tmp_path):
     assert "indexed" in lines["kerbrat-lighthouse.txt"] and "✓" in lines["kerbrat-lighthouse.txt"]
     assert "failed" in lines["broken.pdf"] and "PDF" in lines["broken.pdf"]
     assert "failed" in lines["too-big.txt"] and "too large" in lines["too-big.txt"]
-    assert "failed" in lines["notes.docx"] and "unsupported file type .docx" in lines["notes.docx"]
+    assert "failed" in lines["notes.pages"] and "unsupported file type .pages" in lines["notes.pages"]
     wait_text(page, "#articles", "Kerbrat lighthouse")
     stored = app.data / "uploads" / "kerbrat-lighthouse.txt"
     assert stored.read_text(encoding="utf-8") == LIGHTHOUSE

@@ -526,24 +526,51 @@ def test_a_question_asked_of_an_empty_index_is_told_to_use_the_library_tab(tmp_p
 
 def test_an_unsupported_file_in_a_batch_is_reported_and_the_others_indexed(tmp_path):
     # Gradio refused the whole batch ("Invalid file type: notes.docx", the upload box showing "Error"); indexing
-    # then reported "0 of 2" without a word about the .docx.
+    # then reported "0 of 2" without a word about the .docx (read since; an Apple Pages file is not).
     from gradio.data_classes import FileData, ListFiles
 
     assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
     demo = build_app(assistant, panels=[])
     browser = tmp_path / "browser"
     browser.mkdir()
-    (browser / "notes.docx").write_bytes(b"PK\x03\x04 a Word file")
+    (browser / "notes.pages").write_bytes(b"PK\x03\x04 an Apple Pages file")
     (browser / "port.txt").write_text("Port news\n\nBrest harbour opened a new dock on Monday.", encoding="utf-8")
-    paths = [str(browser / "notes.docx"), str(browser / "port.txt")]
+    paths = [str(browser / "notes.pages"), str(browser / "port.txt")]
     upload = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "upload")
     kept = upload.preprocess(ListFiles(root=[FileData(path=path, orig_name=Path(path).name) for path in paths]))
     assert [str(path) for path in kept] == paths
     report, _ = handler(demo, "index")(kept, True, "fr", progress=lambda *args, **kwargs: None)
     assert "Fichiers indexés : 1 sur 2" in report
     assert "✓ `port.txt` : indexé" in report
-    assert "✗ `notes.docx` : **échec** : type de fichier non pris en charge .docx" in report
+    assert "✗ `notes.pages` : **échec** : type de fichier non pris en charge .pages" in report
 
+
+
+def test_word_and_email_files_are_uploaded_from_the_library(tmp_path):
+    # A colleague's .docx, a newsletter saved as .eml and a locked Word file: the first two were refused as
+    # "unsupported file type"; the third is named with its reason, in the page's language.
+    from gradio.data_classes import FileData, ListFiles
+    from officemaker import write_docx
+
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    demo = build_app(assistant, panels=[])
+    browser = tmp_path / "browser"
+    browser.mkdir()
+    write_docx(browser / "port.docx", ["Le port de Brest", "Le port de Brest a ouvert lundi un nouveau quai de 400 "
+                                       "mètres pour les porte-conteneurs."])
+    (browser / "lettre.eml").write_text("From: La Matinale <lettre@example.fr>\nSubject: Le phare de Kerbrat\n"
+                                        "Content-Type: text/plain; charset=utf-8\n\nLe phare de Kerbrat a été "
+                                        "rallumé samedi après deux ans de travaux.\n", encoding="utf-8")
+    (browser / "verrou.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64
+                                          + "EncryptedPackage".encode("utf-16-le"))
+    paths = [str(browser / name) for name in ("port.docx", "lettre.eml", "verrou.docx")]
+    upload = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "upload")
+    kept = upload.preprocess(ListFiles(root=[FileData(path=path, orig_name=Path(path).name) for path in paths]))
+    report, _ = handler(demo, "index")(kept, True, "fr", progress=lambda *args, **kwargs: None)
+    assert "Fichiers indexés : 2 sur 3" in report
+    assert "✓ `port.docx` : indexé" in report and "✓ `lettre.eml` : indexé" in report
+    assert "✗ `verrou.docx` : **échec** : document Word protégé par un mot de passe" in report
+    assert {a.title for a in assistant.articles()} == {"Le port de Brest", "Le phare de Kerbrat"}
 
 
 def test_the_upload_report_says_why_a_file_failed_in_the_page_language(tmp_path):

@@ -70,8 +70,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.changed": "This article has changed since the answer: the cited passage (“{quote}”) is no longer "
                            "in it.",
         "article.from": "from",
-        "library.upload": "Add articles (.txt, .md, .html, .pdf; several at once, up to {mb:g} MB each and "
-                          "{text:g} MB of text)",
+        "library.upload": "Add articles (.txt, .md, .html, .pdf, .docx, .odt, .eml; several at once, up to {mb:g} "
+                          "MB each and {text:g} MB of text)",
         "library.index": "Index the files",
         "library.articles": "Indexed articles",
         "library.remove_choice": "Article to remove",
@@ -200,8 +200,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.missing": "Cet article n'est plus dans l'index.",
         "article.changed": "Cet article a changé depuis la réponse : le passage cité (« {quote} ») n'y est plus.",
         "article.from": "source",
-        "library.upload": "Ajouter des articles (.txt, .md, .html, .pdf ; plusieurs à la fois, {mb:g} Mo "
-                          "et {text:g} Mo de texte maximum chacun)",
+        "library.upload": "Ajouter des articles (.txt, .md, .html, .pdf, .docx, .odt, .eml ; plusieurs à la fois, "
+                          "{mb:g} Mo et {text:g} Mo de texte maximum chacun)",
         "library.index": "Indexer les fichiers",
         "library.articles": "Articles indexés",
         "library.remove_choice": "Article à retirer",
@@ -274,6 +274,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.locked_pdf": "PDF chiffré qui ne peut pas être ouvert ({detail})",
         "reason.broken_pdf": "PDF endommagé ({detail})",
         "reason.scanned_pdf": "PDF sans texte extractible (des images numérisées ?)",
+        "reason.broken_document": "document {kind} endommagé ({detail})",
+        "reason.encrypted_document": "document {kind} protégé par un mot de passe : enregistrez-en une copie sans",
+        "reason.old_office": "un fichier Office 97-2003 (.doc), pas un document {kind} : ouvrez-le et "
+                             "enregistrez-le en .docx",
+        "reason.empty_document": "document {kind} sans texte",
+        "reason.not_email": "pas un e-mail : aucun en-tête de courriel (From, Subject, Date)",
+        "reason.encrypted_email": "e-mail chiffré (S/MIME ou PGP) : enregistrez-en le texte déchiffré",
+        "reason.empty_email": "e-mail sans corps texte ni HTML",
         "reason.vanished": "a disparu pendant l'indexation",
         "reason.vanished_kept": "a disparu pendant l'indexation ; sa version indexée est gardée",
         "reason.index_failed": "l'indexation a échoué ({detail})",

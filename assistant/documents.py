@@ -1,0 +1,347 @@
+"""Word (.docx), OpenDocument (.odt) and e-mail (.eml) files read as articles: their text, title, date and author.
+
+Read with the standard library and lxml only. Each reader returns ``(text, title, published, author)``, as the
+loaders of ``loaders.py`` do, or raises ``LoadFailure`` with the reason the file cannot be read (damaged, locked
+with a password, another format under the name).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+
+from .loaders import LoadFailure, _date_in_text, _first_line, _html, _shorten, byline, decode_text, normalise_text
+
+Read = tuple[str, str | None, str | None, str | None]
+
+# A part of a document unpacks to at most this: a few kilobytes of zip can unpack to gigabytes (a "zip bomb"),
+# and the longest article's XML is a few megabytes.
+MAX_PART_BYTES = 200_000_000
+# Word and Excel files from before 2007, and any Office file saved with a password, are OLE compound files.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# No entities, no network, no huge text nodes: a document is data, not a program its XML could run.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
+def _open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
+    """The zip package a .docx or .odt is; another file under that name is said for what it is."""
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_PACKAGE in data:
+            raise LoadFailure("encrypted_document", kind=kind)
+        raise LoadFailure("old_office", kind=kind)
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise LoadFailure("broken_document", kind=kind, detail=f"not a zip package: {error}") from error
+
+
+def _part(package: zipfile.ZipFile, name: str, kind: str, required: bool = True) -> etree._Element | None:
+    """One XML part of the package, parsed; ``None`` for a missing optional part."""
+    try:
+        info = package.getinfo(name)
+    except KeyError:
+        if not required:
+            return None
+        raise LoadFailure("broken_document", kind=kind, detail=f"it has no {name}") from None
+    if info.file_size > MAX_PART_BYTES:
+        raise LoadFailure("broken_document", kind=kind, detail=f"{name} unpacks to {info.file_size / 1e6:.0f} MB")
+    try:
+        return etree.fromstring(package.read(info), parser=_PARSER)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        etree.XMLSyntaxError,
+    ) as error:
+        if not required:  # damaged metadata: the text is still good
+            return None
+        raise LoadFailure("broken_document", kind=kind, detail=f"{name}: {error}") from error
+
+
+def _joined(lines: Iterator[str]) -> str:
+    """Paragraphs one a line, as a page's text comes: empty ones (spacing in a word processor) left out."""
+    text = "\n".join(line.strip() for line in lines if line.strip())
+    return normalise_text(text)
+
+
+def _metadata(root: etree._Element | None, *paths: str) -> str | None:
+    """The first non-empty value among ``paths`` (ElementTree paths with Clark names) in a metadata part."""
+    if root is None:
+        return None
+    for path in paths:
+        found = root.find(path)
+        if found is not None and found.text and found.text.strip():
+            return " ".join(found.text.split())
+    return None
+
+
+# Word and LibreOffice write their user's account name as the creator: a generic one names no author.
+_NO_AUTHOR = {
+    "",
+    "user",
+    "utilisateur",
+    "admin",
+    "administrator",
+    "administrateur",
+    "auteur",
+    "author",
+    "unknown",
+    "inconnu",
+    "microsoft office user",
+    "utilisateur de microsoft office",
+    "utilisateur microsoft office",
+    "windows user",
+    "utilisateur windows",
+    "python-docx",
+    "apache poi",
+}
+
+
+def _creator(value: str | None) -> str | None:
+    return value if value and value.casefold() not in _NO_AUTHOR else None
+
+
+def _iso_day(value: str | None) -> str | None:
+    """The day of an ISO timestamp ("2025-03-12T09:14:00Z"); a template's default or junk gives none."""
+    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value or "")
+    return "-".join(match.groups()) if match else None
+
+
+# ---------------------------------------------------------------------------------------------------- Word
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_DCTERMS = "{http://purl.org/dc/terms/}"
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+# Deleted text kept for tracked changes, text moved away from here, field codes ("HYPERLINK ...", "PAGE"): no part
+# of what the document reads.
+# A text box is written twice, for new Word and as a fallback for old readers: read once.
+_WORD_HIDDEN = {
+    _W + "del",
+    _W + "moveFrom",
+    _W + "instrText",
+    _W + "delInstrText",
+    _W + "rPr",
+    _W + "pPr",
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+}
+_WORD_TITLE_STYLES = re.compile(r"(?:title|titre|heading1|titre1)$", re.I)
+
+
+def read_docx(data: bytes) -> Read:
+    package = _open_zip(data, "Word")
+    document = _part(package, "word/document.xml", "Word")
+    core = _part(package, "docProps/core.xml", "Word", required=False)
+    body = document.find(_W + "body")
+    blocks = list(_word_blocks(body)) if body is not None else []
+    text = _joined(line for _, line in blocks)
+    if not text:
+        raise LoadFailure("empty_document", kind="Word")
+    heading = next((line.strip() for style, line in blocks if line.strip() and _WORD_TITLE_STYLES.match(style)), None)
+    title = _metadata(core, _DC + "title") or heading or _first_line(text)
+    published = _date_in_text(text) or _iso_day(_metadata(core, _DCTERMS + "created"))
+    author = byline(text) or _creator(_metadata(core, _DC + "creator"))
+    return text, _shorten(title) if title else None, published, author
+
+
+def _word_blocks(container: etree._Element) -> Iterator[tuple[str, str]]:
+    """Each paragraph of a Word body as (its style, its text), in reading order; a table row as one line of its
+    cells ("Paris; 12 %"), a table of one column (a page set out in a frame) a paragraph a line."""
+    for child in container:
+        if child.tag == _W + "p":
+            style = child.find(f"{_W}pPr/{_W}pStyle")
+            yield (style.get(_W + "val", "") if style is not None else ""), _word_text(child)
+        elif child.tag == _W + "tbl":
+            for row in child.findall(_W + "tr"):
+                cells = row.findall(_W + "tc")
+                if len(cells) == 1:
+                    yield from _word_blocks(cells[0])
+                else:
+                    values = [" ".join(line for _, line in _word_blocks(cell)).strip() for cell in cells]
+                    yield "", "; ".join(value for value in values if value)
+        elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo"):
+            yield from _word_blocks(child)  # content controls and tracked insertions hold paragraphs too
+
+
+def _word_text(element: etree._Element) -> str:
+    parts: list[str] = []
+    for child in element:
+        if child.tag in _WORD_HIDDEN:
+            continue
+        if child.tag == _W + "t":
+            parts.append(child.text or "")
+        elif child.tag == _W + "tab":
+            parts.append("\t")
+        elif child.tag in (_W + "br", _W + "cr"):
+            parts.append("\n")
+        elif child.tag == _W + "noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append(_word_text(child))  # runs, hyperlinks, insertions, smart tags
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------------------------------- OpenDocument
+
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+# Footnotes, comments and the deleted text kept for tracked changes are no part of the text as it reads.
+_ODF_HIDDEN = {
+    _TEXT + "note",
+    _OFFICE + "annotation",
+    _OFFICE + "annotation-end",
+    _TEXT + "tracked-changes",
+    _TEXT + "table-of-content",
+}
+
+
+def read_odt(data: bytes) -> Read:
+    package = _open_zip(data, "OpenDocument")
+    manifest = _part(package, "META-INF/manifest.xml", "OpenDocument", required=False)
+    if manifest is not None and any(element.tag.endswith("}encryption-data") for element in manifest.iter()):
+        raise LoadFailure("encrypted_document", kind="OpenDocument")
+    content = _part(package, "content.xml", "OpenDocument")
+    meta = _part(package, "meta.xml", "OpenDocument", required=False)
+    body = content.find(f"{_OFFICE}body/{_OFFICE}text")
+    blocks = list(_odf_blocks(body)) if body is not None else []
+    text = _joined(line for _, line in blocks)
+    if not text:
+        raise LoadFailure("empty_document", kind="OpenDocument")
+    heading = next((line.strip() for level, line in blocks if level == 1 and line.strip()), None)
+    title = _metadata(meta, f"{_OFFICE}meta/{_DC}title") or heading or _first_line(text)
+    published = _date_in_text(text) or _iso_day(_metadata(meta, f"{_OFFICE}meta/{_META}creation-date"))
+    author = byline(text) or _creator(
+        _metadata(meta, f"{_OFFICE}meta/{_META}initial-creator", f"{_OFFICE}meta/{_DC}creator")
+    )
+    return text, _shorten(title) if title else None, published, author
+
+
+def _odf_blocks(container: etree._Element) -> Iterator[tuple[int, str]]:
+    """Each paragraph or heading of an OpenDocument text as (its heading level, 0 for a paragraph, its text); a
+    table row of several cells as one line, as for Word."""
+    for child in container:
+        if child.tag in _ODF_HIDDEN:
+            continue
+        if child.tag == _TEXT + "h":
+            yield int(child.get(_TEXT + "outline-level", "1") or 1), _odf_text(child)
+        elif child.tag == _TEXT + "p":
+            yield 0, _odf_text(child)
+        elif child.tag == _TABLE + "table-row":
+            cells = child.findall(_TABLE + "table-cell")
+            if len(cells) == 1:
+                yield from _odf_blocks(cells[0])
+            else:
+                values = [" ".join(line for _, line in _odf_blocks(cell)).strip() for cell in cells]
+                yield 0, "; ".join(value for value in values if value)
+        else:
+            yield from _odf_blocks(child)  # lists, sections, tables, frames hold paragraphs
+
+
+def _odf_text(element: etree._Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == _TEXT + "s":
+            parts.append(" " * int(child.get(_TEXT + "c", "1") or 1))
+        elif child.tag == _TEXT + "tab":
+            parts.append("\t")
+        elif child.tag == _TEXT + "line-break":
+            parts.append("\n")
+        elif child.tag not in _ODF_HIDDEN:
+            parts.append(_odf_text(child))  # spans, links
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------------------------------------- E-mail
+
+_MAIL_HEADERS = ("from", "to", "subject", "date", "message-id", "received", "mime-version")
+# "TR: Fwd: La lettre de l'éco": what the forward or the reply added is no part of the title.
+_FORWARD_PREFIX = re.compile(r"^\s*(?:(?:fwd?|tr|re|réf|ref|aw|wg)\s*:\s*)+", re.I)
+
+
+def read_eml(data: bytes) -> Read:
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if not any(message.get(name) for name in _MAIL_HEADERS):
+        raise LoadFailure("not_email")
+    if message.get_content_type() in ("multipart/encrypted", "application/pkcs7-mime"):
+        raise LoadFailure("encrypted_email")
+    text, page_title, page_date, page_author = _mail_body(message)
+    subject = _FORWARD_PREFIX.sub("", " ".join(str(message.get("subject", "")).split()))
+    title = subject or page_title or _first_line(text)
+    published = page_date or _date_in_text(text) or _sent_day(message)
+    author = page_author or byline(text) or _sender(message)
+    return text, _shorten(title) if title else None, published, author
+
+
+def _mail_body(message: EmailMessage) -> Read:
+    """The message's text: its HTML part read as a page is (a newsletter's menus and "unsubscribe" footer left
+    out), else its plain text part. Attachments are not read."""
+    html = message.get_body(preferencelist=("html",))
+    plain = message.get_body(preferencelist=("plain",))
+    if html is not None:
+        try:
+            return _html(_untabled(_part_text(html)))
+        except LoadFailure:
+            if plain is None:
+                raise
+    if plain is not None:
+        return normalise_text(_part_text(plain)).strip(), None, None, None
+    raise LoadFailure("empty_email")
+
+
+def _untabled(html: str) -> str:
+    """A mail's HTML with its tables made blocks: a newsletter sets out its whole page in tables (no e-mail
+    program reads CSS layout), and read as tables its headline was glued to its first sentence and its
+    "unsubscribe" footer kept as a row of the story."""
+    import lxml.html
+
+    try:
+        page = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    for element in page.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
+        element.tag = "div"
+    return lxml.html.tostring(page, encoding="unicode")
+
+
+def _part_text(part: EmailMessage) -> str:
+    """A part's text in the charset it declares; one it names wrongly or not at all is decoded as a file is."""
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeDecodeError, AssertionError):
+        return decode_text(part.get_payload(decode=True) or b"")
+
+
+def _sent_day(message: EmailMessage) -> str | None:
+    """The day the message was sent, as its sender's clock said it."""
+    try:
+        sent = parsedate_to_datetime(str(message.get("date", "")))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return sent.date().isoformat() if sent else None
+
+
+def _sender(message: EmailMessage) -> str | None:
+    """The sender's name ("La Matinale <lettre@example.fr>": "La Matinale"), else the address."""
+    try:
+        addresses = message["from"].addresses if message["from"] else ()
+    except (AttributeError, IndexError, ValueError):
+        return None
+    for address in addresses:
+        return address.display_name or address.addr_spec or None
+    return None

@@ -1,0 +1,228 @@
+"""Word (.docx), OpenDocument (.odt) and e-mail (.eml) files: their text, title, author and date, and a clear
+reason for a file that cannot be read."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import article_text
+from officemaker import W_NS, word_paragraph, write_docx, write_odt
+
+from assistant import Assistant
+from assistant.loaders import LoadError, iter_files, load_file
+
+STORY = (
+    "Le conseil municipal de Rennes a voté lundi soir la gratuité des transports en commun pour les moins "
+    "de 18 ans, à partir du 1er septembre."
+)
+FIGURES = "La mesure coûtera 4,5 millions d'euros par an, financés par une hausse du versement mobilité."
+
+
+def loaded(path: Path):
+    doc = load_file(path)
+    assert not isinstance(doc, LoadError), doc
+    return doc
+
+
+def test_a_word_document_gives_its_text_title_author_and_date(tmp_path):
+    path = write_docx(
+        tmp_path / "rennes.docx",
+        [
+            word_paragraph("Rennes rend les bus gratuits pour les mineurs", style="Title"),
+            "Par Hélène Marchetti",
+            "Publié le 12 mars 2025 à 10h32, modifié le 13 mars 2025",
+            "",  # an empty paragraph: spacing, no text
+            STORY,
+            # a tracked deletion and a field code are no part of the text as it reads
+            f'<w:p><w:r><w:t xml:space="preserve">{FIGURES[:40]}</w:t></w:r><w:del><w:r><w:delText>SUPPRIMÉ</w:delText>'
+            f"</w:r></w:del><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:t>{FIGURES[40:]}</w:t></w:r></w:p>",
+            # a table of figures: a row a line
+            "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Ligne</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Fréquentation</w:t>"
+            "</w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>C1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r>"
+            "<w:t>+12 %</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+        ],
+        creator="Microsoft Office User",
+        created="2024-01-02T08:00:00Z",
+    )
+    doc = loaded(path)
+    assert doc.page_content == (
+        "Rennes rend les bus gratuits pour les mineurs\nPar Hélène Marchetti\n"
+        "Publié le 12 mars 2025 à 10h32, modifié le 13 mars 2025\n"
+        f"{STORY}\n{FIGURES}\nLigne; Fréquentation\nC1; +12 %"
+    )
+    assert doc.metadata["title"] == "Rennes rend les bus gratuits pour les mineurs"
+    assert doc.metadata["author"] == "Hélène Marchetti"  # the byline, not Word's account name
+    assert doc.metadata["published"] == "2025-03-12"  # the text's date before the file's creation
+    assert doc.metadata["format"] == "docx" and doc.metadata["language"] == "fr"
+
+
+def test_a_word_documents_properties_give_what_its_text_does_not(tmp_path):
+    doc = loaded(
+        write_docx(
+            tmp_path / "note.docx",
+            [STORY, FIGURES],
+            title="Transports à Rennes",
+            creator="Paul Girard",
+            created="2025-03-10T17:45:00Z",
+        )
+    )
+    assert doc.metadata["title"] == "Transports à Rennes"
+    assert doc.metadata["author"] == "Paul Girard"
+    assert doc.metadata["published"] == "2025-03-10"
+
+
+def test_an_opendocument_text_gives_its_text_title_author_and_date(tmp_path):
+    body = (
+        f'<text:h text:outline-level="1">Rennes rend les bus gratuits</text:h><text:p>{STORY}</text:p>'
+        "<text:p>La mesure coûtera<text:s/>4,5 millions<text:note><text:note-body><text:p>Source : mairie."
+        "</text:p></text:note-body></text:note> d'euros par an.</text:p>"
+        "<text:list><text:list-item><text:p>Ligne C1 : +12 %.</text:p></text:list-item></text:list>"
+    )
+    doc = loaded(write_odt(tmp_path / "rennes.odt", body, creator="Paul Girard", created="2025-03-10T17:45:00"))
+    assert doc.page_content == (
+        f"Rennes rend les bus gratuits\n{STORY}\nLa mesure coûtera 4,5 millions d'euros par an.\nLigne C1 : +12 %."
+    )
+    assert doc.metadata["title"] == "Rennes rend les bus gratuits"
+    assert doc.metadata["author"] == "Paul Girard" and doc.metadata["published"] == "2025-03-10"
+    assert doc.metadata["format"] == "odt"
+
+
+NEWSLETTER = f"""From: La Matinale <lettre@quotidien.example>
+To: redaction@example.fr
+Subject: TR: =?utf-8?q?La_lettre_de_l=27=C3=A9co_du_12_mars?=
+Date: Wed, 12 Mar 2025 07:02:00 +0100
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="XYZ"
+
+--XYZ
+Content-Type: text/plain; charset="utf-8"
+Content-Transfer-Encoding: 8bit
+
+Voir la version en ligne
+{STORY}
+Se désinscrire
+
+--XYZ
+Content-Type: text/html; charset="iso-8859-1"
+Content-Transfer-Encoding: quoted-printable
+
+<html><body><table><tr><td><a href=3D"/">Voir la version en ligne</a> | <a href=3D"/a">=C0 la une</a></td></tr>
+<tr><td><h1>Les bus gratuits =E0 Rennes</h1><p>{STORY}</p>
+<p>{FIGURES}</p></td></tr>
+<tr><td><p>Vous recevez cette lettre car vous =EAtes abonn=E9. <a href=3D"/u">Se d=E9sinscrire</a></p></td></tr>
+</table></body></html>
+--XYZ--
+"""
+
+
+def _quoted_printable(text: str) -> bytes:
+    """The HTML part above, its accents written as quoted-printable escapes in Latin-1."""
+    head, _, html = text.partition("Content-Transfer-Encoding: quoted-printable\n\n")
+    escaped = "".join(f"={ord(ch):02X}" if ord(ch) > 127 else ch for ch in html)
+    return (head + "Content-Transfer-Encoding: quoted-printable\n\n" + escaped).encode("utf-8")
+
+
+def test_an_email_newsletter_gives_its_story_subject_sender_and_day(tmp_path):
+    path = tmp_path / "lettre.eml"
+    path.write_bytes(_quoted_printable(NEWSLETTER))
+    doc = loaded(path)
+    assert STORY in doc.page_content and FIGURES in doc.page_content
+    assert "désinscrire" not in doc.page_content and "version en ligne" not in doc.page_content
+    assert doc.metadata["title"] == "La lettre de l'éco du 12 mars"  # "TR:" (forwarded) is no part of it
+    assert doc.metadata["author"] == "La Matinale"
+    assert doc.metadata["published"] == "2025-03-12" and doc.metadata["format"] == "eml"
+
+
+def test_a_plain_text_email_is_read_as_its_body(tmp_path):
+    path = tmp_path / "note.eml"
+    path.write_bytes(
+        f"From: paul.girard@example.fr\nSubject: Gratuité des bus\nDate: Mon, 10 Mar 2025 18:00:00 "
+        f"+0100\nContent-Type: text/plain; charset=utf-8\n\n{STORY}\n{FIGURES}\n".encode()
+    )
+    doc = loaded(path)
+    assert doc.page_content == f"{STORY}\n{FIGURES}"
+    assert doc.metadata["title"] == "Gratuité des bus" and doc.metadata["author"] == "paul.girard@example.fr"
+    assert doc.metadata["published"] == "2025-03-10"
+
+
+def _bad_files(folder: Path) -> dict[str, str]:
+    """Each bad file written in ``folder``, with the words its reason must hold."""
+    good = write_docx(folder / "good.docx", [STORY]).read_bytes()
+    (folder / "cut.docx").write_bytes(good[: len(good) // 2])
+    (folder / "locked.docx").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
+    )
+    (folder / "old.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    with zipfile.ZipFile(folder / "archive.docx", "w") as package:
+        package.writestr("photo.txt", "not a document")
+    write_docx(folder / "blank.docx", ["", f'<w:p xmlns:w="{W_NS}"/>'])
+    write_odt(folder / "locked.odt", "", encrypted=True)
+    (folder / "notes.eml").write_text("just some notes, no headers at all\n\nmore notes\n", encoding="utf-8")
+    (folder / "secret.eml").write_text(
+        "From: a@example.fr\nSubject: x\nContent-Type: multipart/encrypted; "
+        'protocol="application/pgp-encrypted"; boundary="b"\n\n--b--\n'
+    )
+    return {
+        "cut.docx": "damaged Word document (not a zip package",
+        "archive.docx": "it has no word/document.xml",
+        "locked.docx": "Word document protected by a password",
+        "old.docx": "Office 97-2003 file (.doc)",
+        "blank.docx": "Word document without text",
+        "locked.odt": "OpenDocument document protected by a password",
+        "notes.eml": "not an e-mail",
+        "secret.eml": "encrypted e-mail",
+    }
+
+
+def test_a_bad_document_is_named_with_its_reason_and_the_others_are_read(tmp_path):
+    expected = _bad_files(tmp_path)
+    results = {
+        Path(doc.source if isinstance(doc, LoadError) else doc.metadata["source"]).name: doc
+        for doc in (load_file(path) for path in iter_files([tmp_path]))
+    }
+    assert not isinstance(results.pop("good.docx"), LoadError)
+    assert {name: str(result.reason) for name, result in results.items() if expected[name] in str(result.reason)} == {
+        name: str(r.reason) for name, r in results.items()
+    }
+    assert set(results) == set(expected)
+
+
+@pytest.fixture(scope="module")
+def documents_desk(tmp_path_factory) -> Assistant:
+    folder = tmp_path_factory.mktemp("documents")
+    write_docx(
+        folder / "rennes.docx",
+        ["Rennes rend les bus gratuits pour les mineurs", "Par Hélène Marchetti", STORY, FIGURES],
+    )
+    mail = folder / "lettre.eml"
+    mail.write_bytes(
+        _quoted_printable(
+            NEWSLETTER.replace(
+                STORY, "Le port de Brest a accueilli 2,3 millions de tonnes de marchandises en 2024, un record."
+            )
+        )
+    )
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 cut")
+    assistant = Assistant(folder / "index")
+    report = assistant.index([folder])
+    assert len(report.added) == 2 and list(report.failed) == [str(folder / "broken.docx")], report.summary()
+    return assistant
+
+
+def test_an_answer_from_a_word_document_quotes_it_exactly(documents_desk):
+    reply = documents_desk.ask("Combien coûtera la gratuité des transports à Rennes ?")
+    assert reply.answered, reply.text
+    cited = [c for c in reply.citations if c.source.endswith("rennes.docx")]
+    assert cited and any("4,5 millions" in c.quote for c in cited)
+    for citation in reply.citations:
+        assert article_text(documents_desk, citation.source)[citation.start : citation.end] == citation.quote
+
+
+def test_an_answer_from_an_email_quotes_its_story_not_its_footer(documents_desk):
+    reply = documents_desk.ask("Combien de tonnes de marchandises le port de Brest a-t-il accueillies ?")
+    assert reply.answered, reply.text
+    citation = reply.citations[0]
+    assert citation.source.endswith("lettre.eml") and "2,3 millions" in citation.quote
+    assert article_text(documents_desk, citation.source)[citation.start : citation.end] == citation.quote
