@@ -140,7 +140,8 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] 
     Files of another type met in a folder are not read but put in ``skipped`` (path -> reason): the
     user who gave the folder would otherwise never learn that they were left out; so are the other names
     of a file already listed (a symbolic link to it). Hidden files and folders (``.git``, ``.DS_Store``,
-    editor swap files) are passed over in silence, and so are the folders in ``leave`` (the index's own)
+    editor swap files) are passed over in silence, as is Word's lock file beside a document it has open, and so
+    are the folders in ``leave`` (the index's own)
     and a saved page's "Title_files" folder.
     """
     seen: dict[Path, Path] = {}  # real file -> the name it is listed by
@@ -191,7 +192,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], skipped: dict[str, str] 
                 continue
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not saved_page_files(Path(root, d)))
             for name in sorted(files):
-                if name.startswith("."):
+                if name.startswith(".") or is_office_lock_file(name):
                     continue
                 suffix = Path(name).suffix.lower()
                 if suffix not in SUPPORTED_SUFFIXES:
@@ -235,6 +236,12 @@ def saved_page_files(folder: Path) -> bool:
     stem = folder.name.removesuffix("_files")
     return bool(stem) and stem != folder.name and any(
         folder.parent.joinpath(stem + suffix).is_file() for suffix in (".html", ".htm"))
+
+
+def is_office_lock_file(name: str) -> bool:
+    """Whether ``name`` is the lock file Word writes beside a document it has open ("~$port.docx", a few bytes
+    naming who has it open): no document, it failed as a damaged one in every run made while Word was open."""
+    return name.startswith("~$")
 
 
 def unsupported_type(suffix: str) -> Reason:

@@ -17,7 +17,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .loaders import SUPPORTED_SUFFIXES, absolute, saved_page_files
+from .loaders import SUPPORTED_SUFFIXES, absolute, is_office_lock_file, saved_page_files
 from .types import IndexReport
 
 # Events that can change what a file says; opened, closed-without-write and attrib cannot.
@@ -136,7 +136,7 @@ def _wanted(path: str, is_directory: bool, roots: Sequence[Path] = ()) -> bool:
     file = Path(path)
     root = next((root for root in roots if file.is_relative_to(root)), None)
     parts = file.relative_to(root).parts if root is not None else file.parts[1:]  # [1:]: past the "/"
-    if any(part.startswith(".") for part in parts):
+    if any(part.startswith(".") for part in parts) or (not is_directory and is_office_lock_file(file.name)):
         return False
     # Nor the scripts, images and frames a browser saves beside a page ("Title_files/saved_resource.html").
     base = root if root is not None else Path(file.anchor)

@@ -12,6 +12,7 @@ from officemaker import W_NS, word_paragraph, write_docx, write_odt
 
 from assistant import Assistant
 from assistant.loaders import LoadError, iter_files, load_file
+from assistant.watcher import _wanted
 
 STORY = (
     "Le conseil municipal de Rennes a voté lundi soir la gratuité des transports en commun pour les moins "
@@ -226,3 +227,14 @@ def test_an_answer_from_an_email_quotes_its_story_not_its_footer(documents_desk)
     citation = reply.citations[0]
     assert citation.source.endswith("lettre.eml") and "2,3 millions" in citation.quote
     assert article_text(documents_desk, citation.source)[citation.start : citation.end] == citation.quote
+
+
+def test_words_lock_file_beside_an_open_document_is_passed_over(tmp_path):
+    # While Word has "rennes.docx" open it writes "~$rennes.docx" beside it: a few bytes that are no document,
+    # which failed as "damaged Word document" in every run (and every change `watch` saw).
+    document = write_docx(tmp_path / "rennes.docx", [STORY])
+    lock = tmp_path / "~$rennes.docx"
+    lock.write_bytes(b"\x0cPaul Girard" + b"\0" * 150)
+    skipped: dict[str, str] = {}
+    assert list(iter_files([tmp_path], skipped)) == [document] and skipped == {}
+    assert not _wanted(str(lock), False, [tmp_path]) and _wanted(str(document), False, [tmp_path])
