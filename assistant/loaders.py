@@ -19,6 +19,7 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from .language import article_language, detect_language, language_confidence
+from .page_head import READ_ALSO, page_head
 from .reasons import Reason, os_reason
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".eml"}
@@ -26,7 +27,7 @@ SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".doc
 # record: the next `assistant index` reads again, once, the files an earlier one read, which its size and
 # mtime alone would have kept as they were (an index from before dates and bylines were read kept none).
 # Raise it when reading changes what an unchanged file gives; their vectors come from the embedding cache.
-READER = 1
+READER = 2
 _TITLE_MAX = 100
 _DATE_LINE = re.compile(
     r"^\s*(?:(?:date|published|publication|date de publication)\s*[:=]"
@@ -673,12 +674,17 @@ def _html(html: str) -> tuple[str, str | None, str | None, str | None]:
         seen = _shorten(" / ".join(line.strip() for line in text.splitlines() if line.strip()))
         raise LoadFailure("html_boilerplate", detail=f'"{seen}"')
     text = _LAYOUT_ROW.sub(lambda row: row.group(1).replace("\\|", "|"), text)
+    text = "\n".join(line for line in text.split("\n") if not READ_ALSO.match(line))
     meta = trafilatura.extract_metadata(html, date_config=_MARKED_DATES)
     title = meta.title if meta and meta.title else _first_line(text)
-    published = meta.date if meta and meta.date else _date_in_text(text)
+    head = page_head(html, text, title)
+    if head.standfirst:
+        text = f"{head.standfirst}\n{text}"
+    head_text = "\n".join(head.lines)
+    published = (meta.date if meta and meta.date else None) or _date_in_text(text) or _date_in_text(head_text)
     # Structured data, meta tags or the byline element: the byline itself is not in the main text.
     author = meta.author if meta and meta.author and "://" not in meta.author else None
-    return normalise_text(text), title, published, author
+    return normalise_text(text), title, published, author or byline(head_text)
 
 
 def _without_layout_tables(html: str) -> str:
