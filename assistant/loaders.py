@@ -42,22 +42,24 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _PUBLISHED_IN_LINE = re.compile(r"^(?=.{0,160}$).*?\b(?:publié|publiée|mis en ligne|mise en ligne|published|posted)"
                                 r"(?: le| on)?\s*[:=]?\s*(\S.*)$", re.I | re.M)
 # A dateline opens the story: "Dakar, le 25 mars 2024 — ...", "PARIS, 25 mars 2024 (AFP) - ...",
-# "Kyiv, March 5, 2024 – ...".
+# "Kyiv, March 5, 2024 – ...", "Valence (Espagne), 30 oct. 2024 (AFP) - ..." (AFP names a foreign town's country).
 # Also as German, Spanish, Italian and Portuguese write it: "Berlin, 5. Februar 2025 —", "Madrid, 20 de enero
 # de 2025 —", "Roma, 10 aprile 2025 —" (such articles were undated, and left out by every date filter).
 _DATELINE = re.compile(
-    r"^[ \t]*[A-ZÀ-Ý][\w'’ .-]{1,40},[ \t]+(?:(?:le|on)[ \t]+)?"
+    r"^[ \t]*[A-ZÀ-Ý][\w'’ .-]{1,40}(?:\([^)\n]{1,30}\))?,[ \t]+(?:(?:le|on)[ \t]+)?"
     r"(\d{1,2}(?:er|\.)?[ \t]+(?:de[ \t]+)?[^\W\d_]+\.?[ \t]+(?:de[ \t]+)?\d{4}"
     r"|[A-Z][a-z]+\.?[ \t]+\d{1,2},[ \t]+\d{4})"
     r"[ \t]*(?:\([^)\n]{1,20}\))?[ \t]*[—–-]", re.M)
-# Their months, for publication dates only (the entities' dates stay French and English).
-_OTHER_MONTHS = {"jänner": 1} | {name: number for names in (
+# Their months, for publication dates only (the entities' dates stay French and English); and French ones as
+# AFP shortens them ("5 févr. 2025"), which the entities' dates do not read.
+_OTHER_MONTHS = {"jänner": 1, "janv": 1, "févr": 2, "fevr": 2, "avr": 4, "juil": 7, "déc": 12} | {
+    name: number for names in (
     "januar februar märz april mai juni juli august september oktober november dezember",
     "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
     "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
     "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
 ) for number, name in enumerate(names.split(), start=1)}
-_OTHER_DATE = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]+)\s+(?:de\s+)?(\d{4})\b")
+_OTHER_DATE = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]+)\.?\s+(?:de\s+)?(\d{4})\b")
 # Article text has at least one sentence of prose: this many words, ended as sentences end. Menus
 # ("Home | News | Contact"), breadcrumbs, footers ("© 2024 Example. All rights reserved.") and lists of
 # headline links have none; the shortest news brief has one.

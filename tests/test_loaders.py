@@ -209,6 +209,9 @@ def test_a_pdf_with_a_malformed_creation_date_still_loads(tmp_path, created, pub
     ("Dates clés du conflit", "La guerre a commencé en 2022 et dure encore.", None),
     ("Présidentielle", "Dakar, le 25 mars 2024 — Bassirou Diomaye Faye a été élu président.", "2024-03-25"),
     ("Grève", "PARIS, 1er avril 2024 (AFP) - Les contrôleurs de la SNCF sont en grève.", "2024-04-01"),
+    # AFP names the country after a foreign town, and shortens the month: these wires were undated.
+    ("Crue", "Valence (Espagne), 30 oct. 2024 (AFP) - Douze personnes ont été tuées par les crues.", "2024-10-30"),
+    ("Vote", "Washington (Etats-Unis), 5 févr. 2025 (AFP) - Le Sénat a adopté le texte mardi.", "2025-02-05"),
     ("Drones", "Kyiv, March 5, 2024 – Russia launched a wave of drones overnight.", "2024-03-05"),
     ("Bilan", "Au Havre, le 8 mars 2024, les dockers ont cessé le travail.", None),  # a date in a sentence
     # The whole line went to dateparser, which found no date in it: the first full date is the day.
