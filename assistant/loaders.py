@@ -686,7 +686,11 @@ def _html(html: str) -> tuple[str, str | None, str | None, str | None]:
     published = (meta.date if meta and meta.date else None) or _date_in_text(text) or _date_in_text(head_text)
     # Structured data, meta tags or the byline element: the byline itself is not in the main text.
     author = meta.author if meta and meta.author and "://" not in meta.author else None
-    return normalise_text(text), title, published, author or byline(head_text)
+    # Some sites name themselves as every page's author (<meta name="author" content="Le Quotidien">): the
+    # "Par ..." line above the story names who wrote it.
+    if author is None or (meta.sitename and author.casefold() == meta.sitename.casefold()):
+        author = byline(head_text) or author
+    return normalise_text(text), title, published, author
 
 
 def _without_layout_tables(html: str) -> str:

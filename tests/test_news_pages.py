@@ -116,3 +116,18 @@ def test_an_answer_quotes_the_standfirst(pages_desk):
     assert "réduire leurs programmes de vols de moitié" in reply.citations[0].quote
     for citation in reply.citations:
         assert article_text(pages_desk, citation.source)[citation.start : citation.end] == citation.quote
+
+
+def test_a_site_named_as_the_author_gives_way_to_the_byline(tmp_path):
+    # <meta name="author" content="Le Quotidien du Matin">, the site's name on every page, was the author.
+    page = (
+        (PAGES / "greve-orly.html")
+        .read_text(encoding="utf-8")
+        .replace(
+            "<head>",
+            '<head><meta name="author" content="Le Quotidien du Matin">'
+            '<meta property="og:site_name" content="Le Quotidien du Matin">',
+        )
+    )
+    (tmp_path / "orly.html").write_text(page, encoding="utf-8")
+    assert load_file(tmp_path / "orly.html").metadata["author"] == "Hélène Marchetti"
