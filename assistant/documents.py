@@ -288,6 +288,18 @@ def read_eml(data: bytes) -> Read:
     return text, _shorten(title) if title else None, published, author
 
 
+def read_mhtml(data: bytes) -> Read:
+    """A web page saved as one file by Chrome or Edge ("Webpage, Single File": .mhtml): a MIME message whose root
+    part is the page, read as a saved .html page is. Its ``Date:`` is the day it was saved, not published."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    page = message.get_body(preferencelist=("html",))
+    if page is None or page.get_content_type() != "text/html":
+        raise LoadFailure("not_mhtml")
+    text, title, published, author = _html(_part_text(page))
+    subject = " ".join(str(message.get("subject", "")).split())
+    return text, title or (_shorten(subject) if subject else None), published, author
+
+
 def _mail_body(message: EmailMessage) -> Read:
     """The message's text: its HTML part read as a page is (a newsletter's menus and "unsubscribe" footer left
     out), else its plain text part. Attachments are not read."""
@@ -320,7 +332,10 @@ def _untabled(html: str) -> str:
 
 
 def _part_text(part: EmailMessage) -> str:
-    """A part's text in the charset it declares; one it names wrongly or not at all is decoded as a file is."""
+    """A part's text in the charset it declares; one it names wrongly or not at all is decoded as a file is (Chrome
+    declares none for a saved page's HTML, which read as ASCII lost every accent)."""
+    if part.get_content_charset() is None:
+        return decode_text(part.get_payload(decode=True) or b"")
     try:
         return part.get_content()
     except (LookupError, UnicodeDecodeError, AssertionError):

@@ -22,7 +22,7 @@ from .language import article_language, detect_language, language_confidence
 from .page_head import READ_ALSO, page_head
 from .reasons import Reason, os_reason
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".eml"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".odt", ".eml"}
 # The version of what is read out of a file (its text, title, date, byline, format), kept in each article's
 # record: the next `assistant index` reads again, once, the files an earlier one read, which its size and
 # mtime alone would have kept as they were (an index from before dates and bylines were read kept none).
@@ -286,6 +286,11 @@ def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Doc
         return LoadError(source, Reason("unreadable", detail=error.strerror or error))
 
 
+# Formats read by ``documents.py``: the name of each one's reader there.
+_DOCUMENT_READERS = {".docx": "read_docx", ".odt": "read_odt", ".eml": "read_eml", ".mhtml": "read_mhtml",
+                     ".mht": "read_mhtml"}
+
+
 def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -302,11 +307,11 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     if suffix == ".pdf" or data.lstrip()[:5] == b"%PDF-":
         kind = ".pdf"
         text, title, published, author = _pdf(data)
-    elif suffix in {".docx", ".odt", ".eml"}:
+    elif suffix in _DOCUMENT_READERS:
         from . import documents
 
-        text, title, published, author = {".docx": documents.read_docx, ".odt": documents.read_odt,
-                                          ".eml": documents.read_eml}[suffix](data)
+        text, title, published, author = getattr(documents, _DOCUMENT_READERS[suffix])(data)
+        kind = ".html" if suffix in {".mhtml", ".mht"} else suffix
     else:
         decoded = decode_text(data)
         if suffix not in {".html", ".htm"} and is_html_document(decoded):

@@ -8,7 +8,7 @@ parsing the English (a reworded reason used to fall back to English there, unnot
 
 from __future__ import annotations
 
-SUPPORTED = ".txt .md .html .pdf .docx .odt .eml"
+SUPPORTED = ".txt .md .html .mhtml .pdf .docx .odt .eml"
 
 ENGLISH: dict[str, str] = {
     # the file itself, before it is read
@@ -47,6 +47,7 @@ ENGLISH: dict[str, str] = {
     "not_email": "not an e-mail: no mail headers (From, Subject, Date)",
     "encrypted_email": "encrypted e-mail (S/MIME or PGP): save its decrypted text",
     "empty_email": "e-mail without a text or HTML body",
+    "not_mhtml": "not a web page saved as one file (no HTML page inside)",
     # the run
     "vanished": "vanished while being indexed",
     "vanished_kept": "vanished while being indexed; its indexed version is kept",

@@ -3,6 +3,9 @@ other articles left out, the byline and date read where only the page's head sta
 
 from __future__ import annotations
 
+import quopri
+from pathlib import Path
+
 import pytest
 from conftest import DATA, article_text
 
@@ -49,10 +52,14 @@ CHROME = {
 }
 
 
-def loaded(name: str):
-    doc = load_file(PAGES / name)
+def loaded_file(path: Path):
+    doc = load_file(path)
     assert not isinstance(doc, LoadError), doc
     return doc
+
+
+def loaded(name: str):
+    return loaded_file(PAGES / name)
 
 
 @pytest.mark.parametrize("name", sorted(CHROME))
@@ -131,3 +138,30 @@ def test_a_site_named_as_the_author_gives_way_to_the_byline(tmp_path):
     )
     (tmp_path / "orly.html").write_text(page, encoding="utf-8")
     assert load_file(tmp_path / "orly.html").metadata["author"] == "Hélène Marchetti"
+
+
+def _saved_by_chrome(page: bytes) -> bytes:
+    """``page`` saved as Chrome saves a page as one file (.mhtml): no charset named for it, a stylesheet after it."""
+    return (
+        b"From: <Saved by Blink>\nSnapshot-Content-Location: https://www.example.fr/eco/greve.html\n"
+        b"Subject: =?utf-8?Q?Gr=C3=A8ve_des_contr=C3=B4leurs?=\nDate: Fri, 14 Mar 2025 09:00:00 +0100\n"
+        b'MIME-Version: 1.0\nContent-Type: multipart/related;\n\ttype="text/html";\n\tboundary="--B--"\n\n\n'
+        b"----B--\nContent-Type: text/html\nContent-ID: <frame-1@mhtml.blink>\n"
+        b"Content-Transfer-Encoding: quoted-printable\nContent-Location: https://www.example.fr/eco/greve.html\n\n"
+        + quopri.encodestring(page)
+        + b"\n----B--\nContent-Type: text/css\nContent-Transfer-Encoding: "
+        b"quoted-printable\nContent-Location: https://www.example.fr/style.css\n\nbody { color: red; }\n----B----\n"
+    )
+
+
+def test_a_page_saved_as_one_file_by_chrome_is_read_as_the_page(tmp_path):
+    # "Webpage, Single File" (.mhtml) is how Chrome and Edge save a page on Windows: it was refused.
+    saved = tmp_path / "greve.mhtml"
+    saved.write_bytes(_saved_by_chrome((PAGES / "greve-orly.html").read_bytes()))
+    doc, page = loaded_file(saved), loaded("greve-orly.html")
+    assert doc.page_content == page.page_content  # accents and all: Chrome names no charset
+    assert [doc.metadata[key] for key in ("title", "author", "published", "format")] == [
+        page.metadata[key] for key in ("title", "author", "published", "format")
+    ]  # not the day it was saved
+    (tmp_path / "notes.mht").write_bytes(b"From: someone\nSubject: x\nContent-Type: text/plain\n\nJust notes.\n")
+    assert load_file(tmp_path / "notes.mht").reason == "not a web page saved as one file (no HTML page inside)"

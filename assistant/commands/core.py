@@ -54,7 +54,7 @@ def tqdm_progress():
 
 
 @command("index", "index files and folders (only what changed is embedded)")
-@arg("paths", nargs="+", help="files or folders (.txt .md .html .pdf .docx .odt .eml)")
+@arg("paths", nargs="+", help="files or folders (.txt .md .html .mhtml .pdf .docx .odt .eml)")
 @arg("--prune", action="store_true", help="remove articles whose files are gone from these folders")
 @arg("--wait", action="store_true", help="wait for another writer instead of failing")
 @arg("--json", action="store_true", help="print the report as JSON")
