@@ -247,8 +247,15 @@ def is_office_lock_file(name: str) -> bool:
     return name.startswith("~$")
 
 
-def unsupported_type(suffix: str) -> Reason:
-    return Reason("unsupported", suffix=suffix or "(none)")
+# Types a journalist is sent that are not read, and the type their program saves them as, which is.
+SAVE_AS = {".doc": ".docx", ".rtf": ".docx", ".msg": ".html", ".webarchive": ".html"}
+
+
+def unsupported_type(suffix: str, named: bool = False) -> Reason:
+    """Why a file of this type is not read: met in a folder, or ``named`` by the user (then saying which are)."""
+    if suffix in SAVE_AS:
+        return Reason("save_as", suffix=suffix, target=SAVE_AS[suffix])
+    return Reason("bad_type" if named else "unsupported", suffix=suffix or "(none)")
 
 
 def load_paths(
@@ -294,7 +301,8 @@ _DOCUMENT_READERS = {".docx": "read_docx", ".odt": "read_odt", ".eml": "read_eml
 def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadFailure("bad_type", suffix=suffix or "(none)")
+        refusal = unsupported_type(suffix, named=True)
+        raise LoadFailure(refusal.code, **refusal.values)
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise LoadFailure("too_large", size=f"{size / 1e6:.1f}", limit=f"{max_bytes / 1e6:.1f}", setting="")

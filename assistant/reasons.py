@@ -20,6 +20,7 @@ ENGLISH: dict[str, str] = {
     "same_file": "the same file as {twin} (through a symbolic link), indexed once, under that name",
     "unsupported": "unsupported file type {suffix}",
     "bad_type": "unsupported file type {suffix}; supported: " + SUPPORTED,
+    "save_as": "unsupported file type {suffix}: open it and save it as {target}",
     "bad_name": "its name is not valid UTF-8 (an old Latin-1 archive?): rename the file",
     "permission": "permission denied",
     "unreadable": "cannot be read ({detail})",

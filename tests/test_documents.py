@@ -238,3 +238,20 @@ def test_words_lock_file_beside_an_open_document_is_passed_over(tmp_path):
     skipped: dict[str, str] = {}
     assert list(iter_files([tmp_path], skipped)) == [document] and skipped == {}
     assert not _wanted(str(lock), False, [tmp_path]) and _wanted(str(document), False, [tmp_path])
+
+
+def test_a_type_its_program_can_save_as_a_read_one_says_so(tmp_path):
+    # "unsupported file type .doc" left the journalist to guess what to do with a colleague's old Word file.
+    for name in ("vieux.doc", "note.rtf", "mail.msg", "page.webarchive", "photo.jpg"):
+        (tmp_path / name).write_bytes(b"x")
+    skipped: dict[str, str] = {}
+    assert list(iter_files([tmp_path], skipped)) == []
+    assert {Path(source).name: reason for source, reason in skipped.items()} == {
+        "vieux.doc": "unsupported file type .doc: open it and save it as .docx",
+        "note.rtf": "unsupported file type .rtf: open it and save it as .docx",
+        "mail.msg": "unsupported file type .msg: open it and save it as .html",
+        "page.webarchive": "unsupported file type .webarchive: open it and save it as .html",
+        "photo.jpg": "unsupported file type .jpg",
+    }
+    assert load_file(tmp_path / "vieux.doc").reason == "unsupported file type .doc: open it and save it as .docx"
+    assert load_file(tmp_path / "photo.jpg").reason.startswith("unsupported file type .jpg; supported: .txt")

@@ -563,13 +563,16 @@ def test_word_and_email_files_are_uploaded_from_the_library(tmp_path):
                                         "rallumé samedi après deux ans de travaux.\n", encoding="utf-8")
     (browser / "verrou.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64
                                           + "EncryptedPackage".encode("utf-16-le"))
-    paths = [str(browser / name) for name in ("port.docx", "lettre.eml", "verrou.docx")]
+    (browser / "vieux.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    paths = [str(browser / name) for name in ("port.docx", "lettre.eml", "verrou.docx", "vieux.doc")]
     upload = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "upload")
     kept = upload.preprocess(ListFiles(root=[FileData(path=path, orig_name=Path(path).name) for path in paths]))
     report, _ = handler(demo, "index")(kept, True, "fr", progress=lambda *args, **kwargs: None)
-    assert "Fichiers indexés : 2 sur 3" in report
+    assert "Fichiers indexés : 2 sur 4" in report
     assert "✓ `port.docx` : indexé" in report and "✓ `lettre.eml` : indexé" in report
     assert "✗ `verrou.docx` : **échec** : document Word protégé par un mot de passe" in report
+    assert ("✗ `vieux.doc` : **échec** : type de fichier non pris en charge .doc : ouvrez-le et enregistrez-le en "
+            ".docx") in report
     assert {a.title for a in assistant.articles()} == {"Le port de Brest", "Le phare de Kerbrat"}
 
 

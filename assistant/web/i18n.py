@@ -253,6 +253,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.same_file": "le même fichier que {twin} (par un lien symbolique), indexé une fois, sous ce nom",
         "reason.unsupported": "type de fichier non pris en charge {suffix}",
         "reason.bad_type": "type de fichier non pris en charge {suffix} ; acceptés : " + SUPPORTED,
+        "reason.save_as": "type de fichier non pris en charge {suffix} : ouvrez-le et enregistrez-le en {target}",
         "reason.bad_name": "son nom n'est pas en UTF-8 valide (une ancienne archive en Latin-1 ?) : "
                            "renommez le fichier",
         "reason.permission": "permission refusée",

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from ..api import Assistant
 from ..lexical import fold
-from ..loaders import SUPPORTED_SUFFIXES
+from ..loaders import SUPPORTED_SUFFIXES, unsupported_type
 from ..reasons import Reason
 from ..store import Article
 from ..types import IndexReport
@@ -104,7 +104,7 @@ class UploadStore:
         name = browser_name(Path(original_name or temp.name).name)
         suffix = Path(safe_name(name)).suffix
         if suffix not in SUPPORTED_SUFFIXES:
-            return Upload(name, reason=reason_text(Reason("bad_type", suffix=suffix or "(none)"), lang))
+            return Upload(name, reason=reason_text(unsupported_type(suffix, named=True), lang))
         try:
             size = temp.stat().st_size
         except OSError as error:
