@@ -19,7 +19,18 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from .loaders import LoadFailure, _date_in_text, _first_line, _html, _shorten, byline, decode_text, normalise_text
+from .loaders import (
+    LoadFailure,
+    _date_in_text,
+    _first_line,
+    _has_prose,
+    _html,
+    _shorten,
+    byline,
+    decode_text,
+    normalise_text,
+)
+from .page_head import READ_ALSO, page_lines
 
 Read = tuple[str, str | None, str | None, str | None]
 
@@ -280,11 +291,11 @@ def read_eml(data: bytes) -> Read:
         raise LoadFailure("not_email")
     if message.get_content_type() in ("multipart/encrypted", "application/pkcs7-mime"):
         raise LoadFailure("encrypted_email")
-    text, page_title, page_date, page_author = _mail_body(message)
+    text = _mail_body(message)
     subject = _FORWARD_PREFIX.sub("", " ".join(str(message.get("subject", "")).split()))
-    title = subject or page_title or _first_line(text)
-    published = page_date or _date_in_text(text) or _sent_day(message)
-    author = page_author or byline(text) or _sender(message)
+    title = subject or _first_line(text)
+    published = _date_in_text(text) or _sent_day(message)
+    author = byline(text) or _sender(message)
     return text, _shorten(title) if title else None, published, author
 
 
@@ -300,35 +311,52 @@ def read_mhtml(data: bytes) -> Read:
     return text, title or (_shorten(subject) if subject else None), published, author
 
 
-def _mail_body(message: EmailMessage) -> Read:
-    """The message's text: its HTML part read as a page is (a newsletter's menus and "unsubscribe" footer left
-    out), else its plain text part. Attachments are not read."""
+def _mail_body(message: EmailMessage) -> str:
+    """The message's text: its HTML part a block a line, else its plain text part, without a newsletter's
+    "view it online", "read more" and "unsubscribe" lines. Attachments are not read.
+
+    Not through the page extractor: it read a newsletter's stories as a page's teasers, and kept one story of
+    three, or all three without their headings and with the footer."""
     html = message.get_body(preferencelist=("html",))
     plain = message.get_body(preferencelist=("plain",))
-    if html is not None:
-        try:
-            return _html(_untabled(_part_text(html)))
-        except LoadFailure:
-            if plain is None:
-                raise
-    if plain is not None:
-        return normalise_text(_part_text(plain)).strip(), None, None, None
-    raise LoadFailure("empty_email")
+    text = _without_mail_chrome(page_lines(_part_text(html))[0]) if html is not None else ""
+    if not _has_prose(text) and plain is not None:
+        text = _without_mail_chrome(normalise_text(_part_text(plain)).split("\n")) or text
+    if not text.strip():
+        raise LoadFailure("empty_email")
+    return text
 
 
-def _untabled(html: str) -> str:
-    """A mail's HTML with its tables made blocks: a newsletter sets out its whole page in tables (no e-mail
-    program reads CSS layout), and read as tables its headline was glued to its first sentence and its
-    "unsubscribe" footer kept as a row of the story."""
-    import lxml.html
+# A newsletter's own lines: a link to read it online or the rest of a story, which is not there.
+_MAIL_LINK = re.compile(
+    r"^\W*(?:voir (?:la|cette) (?:version|lettre|newsletter) (?:en ligne|dans (?:le|votre) navigateur)|"
+    r"afficher (?:la version )?(?:en ligne|dans (?:le|votre) navigateur)|view (?:it |this (?:e-?mail|newsletter) )?"
+    r"(?:online|in (?:your |a )?(?:web )?browser)|lire la suite|read more|en savoir plus|continue reading)\W*$",
+    re.I,
+)
+# Its footer, among its last lines: why the reader gets it and how to stop. That line and all after it (the
+# sender's address, legal notices) are no story.
+_MAIL_FOOTER = re.compile(
+    r"se d[ée]sinscrire|d[ée]sinscription|se d[ée]sabonner|d[ée]sabonnement|unsubscribe|"
+    r"vous recevez (?:cet|ce|cette) (?:e-?mail|courriel|message|lettre|newsletter)|"
+    r"you (?:are receiving|received) this|g[ée]rer (?:mes|vos) (?:pr[ée]f[ée]rences|abonnements)|"
+    r"manage (?:your )?(?:preferences|subscription)",
+    re.I,
+)
+_FOOTER_LINES = 10  # the last lines where a footer may start
+_FOOTER_LINE_MAX = 300  # characters: a story's paragraph that names an unsubscribe link is no footer
 
-    try:
-        page = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return html
-    for element in page.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
-        element.tag = "div"
-    return lxml.html.tostring(page, encoding="unicode")
+
+def _without_mail_chrome(lines: list[str]) -> str:
+    lines = [line.strip() for line in lines if line.strip()]
+    kept: list[str] = []
+    for number, line in enumerate(lines):
+        footer = len(lines) - number <= _FOOTER_LINES and len(line) <= _FOOTER_LINE_MAX
+        if footer and _MAIL_FOOTER.search(line):
+            break
+        if not _MAIL_LINK.match(line) and not READ_ALSO.match(line):
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _part_text(part: EmailMessage) -> str:

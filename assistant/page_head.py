@@ -81,7 +81,7 @@ def page_head(html: str, story: str, title: str | None) -> PageHead:
     headline and its first line, and among them its standfirst, when the story leaves it out."""
     from .loaders import _BANNER_LINE, METADATA_LINE, _has_prose, is_byline
 
-    lines, headline = _page_lines(html)
+    lines, headline = page_lines(html)
     first = _words(next((line for line in story.splitlines() if line.strip()), ""))[:60]
     if not lines or not first:
         return PageHead()
@@ -109,7 +109,7 @@ def page_head(html: str, story: str, title: str | None) -> PageHead:
     return PageHead(standfirst, head)
 
 
-def _page_lines(html: str) -> tuple[list[str], str]:
+def page_lines(html: str) -> tuple[list[str], str]:
     """The page's visible text a block a line (a <br> too), in reading order, without its menus and sidebars;
     and its first <h1>'s text."""
     import lxml.html

@@ -4,6 +4,7 @@ reason for a file that cannot be read."""
 from __future__ import annotations
 
 import zipfile
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,49 @@ def test_a_plain_text_email_is_read_as_its_body(tmp_path):
     assert doc.page_content == f"{STORY}\n{FIGURES}"
     assert doc.metadata["title"] == "Gratuité des bus" and doc.metadata["author"] == "paul.girard@example.fr"
     assert doc.metadata["published"] == "2025-03-10"
+
+
+STORIES = [
+    (
+        "BCE : les taux baissent encore",
+        "La Banque centrale européenne a abaissé jeudi ses taux directeurs d'un quart "
+        "de point, pour la sixième fois depuis juin.",
+    ),
+    (
+        "Airbus relève ses objectifs",
+        "L'avionneur européen prévoit désormais de livrer 820 appareils cette année, contre 800 annoncés en janvier.",
+    ),
+    (
+        "Le chômage recule en Espagne",
+        "Le taux de chômage espagnol est tombé à 10,6 % au premier trimestre, son plus bas niveau depuis 2008.",
+    ),
+]
+
+
+def test_every_story_of_a_newsletter_is_read_with_its_heading_and_without_its_footer(tmp_path):
+    # Read as a web page, a newsletter of three stories kept two (or all three, without their headings and with
+    # "Vous recevez cet e-mail ... Se désinscrire" and the sender's address).
+    cells = "".join(
+        f'<tr><td><h2>{heading}</h2><p>{story}</p><p><a href="https://x/{n}">Lire la suite</a></p></td></tr>'
+        for n, (heading, story) in enumerate(STORIES)
+    )
+    html = (
+        f'<html><body><table width="100%"><tr><td><table width="600"><tr><td><a href="https://x/o">Voir la '
+        f"version en ligne</a></td></tr><tr><td><p>Bonjour, voici l'essentiel de l'actualité de ce mercredi.</p>"
+        f'</td></tr>{cells}<tr><td><p>Vous recevez cet e-mail car vous êtes inscrit à La Lettre Éco. <a href="u">'
+        f'Se désinscrire</a> | <a href="p">Gérer mes préférences</a></p><p>La Lettre Éco, 12 rue de l\'Exemple, '
+        f"75000 Paris.</p></td></tr></table></td></tr></table></body></html>"
+    )
+    message = EmailMessage()
+    message["From"], message["Subject"] = "La Lettre Éco <lettre@eco.example>", "La Lettre Éco du 12 mars"
+    message["Date"] = "Wed, 12 Mar 2025 07:02:00 +0100"
+    message.set_content("Voir la version en ligne\n\n" + "\n\n".join(f"{h}\n{s}" for h, s in STORIES))
+    message.add_alternative(html, subtype="html")
+    (tmp_path / "lettre.eml").write_bytes(bytes(message))
+    assert loaded(tmp_path / "lettre.eml").page_content == (
+        "Bonjour, voici l'essentiel de l'actualité de ce mercredi.\n"
+        + "\n".join(f"{heading}\n{story}" for heading, story in STORIES)
+    )
 
 
 def _bad_files(folder: Path) -> dict[str, str]:
