@@ -70,6 +70,13 @@ READ_ALSO = re.compile(
 )
 
 
+# A photo's caption set between the headline and the story, outside a <figure>: "Des passagers à Orly, le 13 mars.
+# JEAN DUPONT / AFP", "(Photo : ...)", "© Reuters".
+_CAPTION = re.compile(r"©|\b(?i:photo|crédits?|credits?|illustration)\s*:|/\s*[A-Z][A-Z-]+(?:\s+[A-Z][A-Z-]+)*\)?\s*$")
+# Elements a site names as a caption or a credit, wherever they are.
+_CAPTION_CLASS = re.compile(r"caption|legende|légende|credit", re.I)
+
+
 @dataclass
 class PageHead:
     standfirst: str | None = None
@@ -85,7 +92,11 @@ def page_head(html: str, story: str, title: str | None) -> PageHead:
     first = _words(next((line for line in story.splitlines() if line.strip()), ""))[:60]
     if not lines or not first:
         return PageHead()
-    start = next((n for n, line in enumerate(lines) if _words(line) in (_words(headline), _words(title or ""))), None)
+    # The story's headline: the page's title, or its <h1> when that opens the title ("Grève à Orly" of "Grève à
+    # Orly - Le Quotidien"); a site that sets its logo in the <h1> is not taken for it.
+    titled = _words(title or "")
+    headlines = {titled, _words(headline) if titled.startswith(_words(headline)) else ""} - {""}
+    start = next((n for n, line in enumerate(lines) if _words(line) in headlines), None)
     if start is None:
         return PageHead()
     end = next((n for n in range(start + 1, len(lines)) if first in _words(lines[n])), None)
@@ -102,6 +113,7 @@ def page_head(html: str, story: str, title: str | None) -> PageHead:
             and not METADATA_LINE.match(line)
             and not is_byline(line)
             and not READ_ALSO.match(line)
+            and not _CAPTION.search(line)
             and _words(line) not in in_story
         ),
         None,
@@ -119,8 +131,9 @@ def page_lines(html: str) -> tuple[list[str], str]:
         page = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return [], ""
-    for element in list(page.iter(*_NOT_HEAD)):
-        if element.getparent() is not None:
+    for element in [*page.iter(*_NOT_HEAD), *page.xpath("//*[@class]")]:
+        dropped = element.tag in _NOT_HEAD or _CAPTION_CLASS.search(element.get("class") or "")
+        if dropped and element.getparent() is not None:
             element.drop_tree()  # its tail, the text after it, stays
     headline = next((h1.text_content() for h1 in page.iter("h1")), "")
     inline = [

@@ -80,6 +80,23 @@ def test_the_standfirst_between_the_headline_and_the_story_is_part_of_it():
     assert drome.count("historiquement bas") == 1
 
 
+def test_a_photo_caption_or_a_logo_in_h1_is_not_taken_for_the_standfirst(tmp_path):
+    # The lead photo's caption sits between the headline and the story on many sites, outside a <figure>; some
+    # sites set their logo in an <h1>, and the page's lines from it to the story held its tagline.
+    page = (PAGES / "greve-orly.html").read_text(encoding="utf-8")
+    captioned = page.replace(
+        '<p class="chapo">', '<p>Des passagers attendent à Orly, jeudi 13 mars. JEAN DUPONT / AFP</p><p class="chapo">'
+    )
+    logo = page.replace(
+        "<header>", "<header><h1>Le Quotidien du Matin</h1><p>Le journal de référence des Franciliens depuis 1944.</p>"
+    )
+    for name, html in (("captioned.html", captioned), ("logo.html", logo)):
+        (tmp_path / name).write_text(html, encoding="utf-8")
+        text = loaded_file(tmp_path / name).page_content
+        assert text.startswith("La direction générale de l'aviation civile a demandé"), (name, text[:80])
+        assert "JEAN DUPONT" not in text and "journal de référence" not in text
+
+
 def test_links_to_other_articles_are_no_part_of_the_story():
     # "Lire aussi : Canicule : les restrictions d'eau s'étendent à 60 départements" was a line of the story.
     drome = loaded("secheresse-drome.html").page_content
