@@ -291,11 +291,11 @@ def read_eml(data: bytes) -> Read:
         raise LoadFailure("not_email")
     if message.get_content_type() in ("multipart/encrypted", "application/pkcs7-mime"):
         raise LoadFailure("encrypted_email")
-    text = _mail_body(message)
+    text, page_title, page_date, page_author = _mail_body(message)
     subject = _FORWARD_PREFIX.sub("", " ".join(str(message.get("subject", "")).split()))
-    title = subject or _first_line(text)
-    published = _date_in_text(text) or _sent_day(message)
-    author = byline(text) or _sender(message)
+    title = subject or page_title or _first_line(text)
+    published = page_date or _date_in_text(text) or _sent_day(message)
+    author = page_author or byline(text) or _sender(message)
     return text, _shorten(title) if title else None, published, author
 
 
@@ -311,20 +311,33 @@ def read_mhtml(data: bytes) -> Read:
     return text, title or (_shorten(subject) if subject else None), published, author
 
 
-def _mail_body(message: EmailMessage) -> str:
+def _mail_body(message: EmailMessage) -> Read:
     """The message's text: its HTML part a block a line, else its plain text part, without a newsletter's
     "view it online", "read more" and "unsubscribe" lines. Attachments are not read.
 
     Not through the page extractor: it read a newsletter's stories as a page's teasers, and kept one story of
-    three, or all three without their headings and with the footer."""
+    three, or all three without their headings and with the footer. A web page mailed whole ("Send page by
+    e-mail": its menus, its related articles) is a page, and read as one."""
     html = message.get_body(preferencelist=("html",))
     plain = message.get_body(preferencelist=("plain",))
-    text = _without_mail_chrome(page_lines(_part_text(html))[0]) if html is not None else ""
+    text = ""
+    if html is not None:
+        markup = _part_text(html)
+        if _WEB_PAGE.search(markup):
+            try:
+                return _html(markup)
+            except LoadFailure:
+                pass  # read as a newsletter is
+        text = _without_mail_chrome(page_lines(markup)[0])
     if not _has_prose(text) and plain is not None:
         text = _without_mail_chrome(normalise_text(_part_text(plain)).split("\n")) or text
     if not text.strip():
         raise LoadFailure("empty_email")
-    return text
+    return text, None, None, None
+
+
+# A web page's own structure, which no newsletter (set out in tables) has.
+_WEB_PAGE = re.compile(r"<(?:article|main|nav)[\s>]", re.I)
 
 
 # A newsletter's own lines: a link to read it online or the rest of a story, which is not there.

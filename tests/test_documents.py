@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from conftest import article_text
+from conftest import DATA, article_text
 from officemaker import W_NS, word_paragraph, write_docx, write_odt
 
 from assistant import Assistant
@@ -190,6 +190,19 @@ def test_every_story_of_a_newsletter_is_read_with_its_heading_and_without_its_fo
         "Bonjour, voici l'essentiel de l'actualité de ce mercredi.\n"
         + "\n".join(f"{heading}\n{story}" for heading, story in STORIES)
     )
+
+
+def test_a_web_page_mailed_whole_is_read_as_the_page(tmp_path):
+    # "Envoyer la page par e-mail" mails the whole page: read a block a line, its menus and comments were text.
+    page = (DATA / "news-pages" / "greve-orly.html").read_text(encoding="utf-8")
+    message = EmailMessage()
+    message["From"], message["Subject"] = "paul.girard@example.fr", "Grève à Orly"
+    message["Date"] = "Fri, 14 Mar 2025 09:00:00 +0100"
+    message.set_content(page, subtype="html")
+    (tmp_path / "page.eml").write_bytes(bytes(message))
+    doc = loaded(tmp_path / "page.eml")
+    assert doc.page_content == loaded(DATA / "news-pages" / "greve-orly.html").page_content
+    assert doc.metadata["published"] == "2025-03-12" and doc.metadata["author"] == "Hélène Marchetti"
 
 
 def _bad_files(folder: Path) -> dict[str, str]:
