@@ -1,4 +1,5 @@
-"""Word (.docx), OpenDocument (.odt) and e-mail (.eml) files read as articles: their text, title, date and author.
+"""Word (.docx), OpenDocument (.odt), e-mail (.eml) and single-file web page (.mhtml) files read as articles: their
+text, title, date and author.
 
 Read with the standard library and lxml only. Each reader returns ``(text, title, published, author)``, as the
 loaders of ``loaders.py`` do, or raises ``LoadFailure`` with the reason the file cannot be read (damaged, locked
@@ -26,6 +27,7 @@ from .loaders import (
     _has_prose,
     _html,
     _shorten,
+    _valid_date,
     byline,
     decode_text,
     normalise_text,
@@ -128,7 +130,7 @@ def _creator(value: str | None) -> str | None:
 def _iso_day(value: str | None) -> str | None:
     """The day of an ISO timestamp ("2025-03-12T09:14:00Z"); a template's default or junk gives none."""
     match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value or "")
-    return "-".join(match.groups()) if match else None
+    return _valid_date(*match.groups()) if match else None
 
 
 # ---------------------------------------------------------------------------------------------------- Word
@@ -136,10 +138,8 @@ def _iso_day(value: str | None) -> str | None:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _DCTERMS = "{http://purl.org/dc/terms/}"
-_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 # Deleted text kept for tracked changes, text moved away from here, field codes ("HYPERLINK ...", "PAGE"): no part
-# of what the document reads.
-# A text box is written twice, for new Word and as a fallback for old readers: read once.
+# of what the document reads. A text box is written twice, for new Word and as a fallback for old readers: read once.
 _WORD_HIDDEN = {
     _W + "del",
     _W + "moveFrom",
@@ -249,7 +249,8 @@ def _odf_blocks(container: etree._Element) -> Iterator[tuple[int, str]]:
         if child.tag in _ODF_HIDDEN:
             continue
         if child.tag == _TEXT + "h":
-            yield int(child.get(_TEXT + "outline-level", "1") or 1), _odf_text(child)
+            level = child.get(_TEXT + "outline-level", "1")
+            yield (int(level) if level.isdigit() else 1), _odf_text(child)
         elif child.tag == _TEXT + "p":
             yield 0, _odf_text(child)
         elif child.tag == _TABLE + "table-row":
@@ -267,7 +268,8 @@ def _odf_text(element: etree._Element) -> str:
     parts = [element.text or ""]
     for child in element:
         if child.tag == _TEXT + "s":
-            parts.append(" " * int(child.get(_TEXT + "c", "1") or 1))
+            count = child.get(_TEXT + "c", "1")
+            parts.append(" " * (int(count) if count.isdigit() else 1))
         elif child.tag == _TEXT + "tab":
             parts.append("\t")
         elif child.tag == _TEXT + "line-break":

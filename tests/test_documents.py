@@ -312,3 +312,10 @@ def test_a_type_its_program_can_save_as_a_read_one_says_so(tmp_path):
     }
     assert load_file(tmp_path / "vieux.doc").reason == "unsupported file type .doc: open it and save it as .docx"
     assert load_file(tmp_path / "photo.jpg").reason.startswith("unsupported file type .jpg; supported: .txt")
+
+
+def test_malformed_values_in_a_document_do_not_fail_it(tmp_path):
+    # A heading level, a space count or a creation date that is no number or day: the text is still good.
+    body = f'<text:h text:outline-level="x">Rennes</text:h><text:p>{STORY}<text:s text:c=""/></text:p>'
+    doc = loaded(write_odt(tmp_path / "odd.odt", body, created="2025-13-45T00:00:00"))
+    assert doc.page_content == f"Rennes\n{STORY}" and doc.metadata["published"] == ""
