@@ -803,7 +803,9 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
         raise LoadFailure("scanned_pdf")
     title = (info.title if info and info.title else None) or _first_line(text)
     author = str(info.author).strip() if info and info.author else None
-    return text, title, _pdf_date(info), author
+    # The date the text states first: a page printed to PDF from a browser was created the day it was printed,
+    # and was dated that day, months after the "Publié le" it shows.
+    return text, title, _date_in_text(text) or _pdf_date(info), author
 
 
 # A paper's PDF repeats its name and date atop each page and numbers it at the foot: "Page 1 / 3" was glued to

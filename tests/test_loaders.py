@@ -162,6 +162,16 @@ def test_pdf_text_and_title(tmp_path):
     assert doc.metadata["format"] == "pdf"
 
 
+def test_a_pdf_is_dated_by_its_text_before_the_day_it_was_made(tmp_path):
+    # A page printed to PDF from a browser was dated the day it was printed (its creation date), not the day it says.
+    lines = ["Greve des controleurs aeriens a Orly", "Publié le 12 mars 2025 à 10h32",
+             "Pres de 340 vols ont ete annules."]
+    printed = write_pdf(tmp_path / "orly.pdf", lines, created="D:20250601120000")
+    assert load_file(printed).metadata["published"] == "2025-03-12"
+    undated = write_pdf(tmp_path / "rapport.pdf", ["Rapport annuel.", "Les depenses ont augmente."],
+                        created="D:20250601120000")
+    assert load_file(undated).metadata["published"] == "2025-06-01"  # a text that states no date: its creation
+
 @pytest.mark.parametrize("name", ["report.txt", "report.md", "report.html"])
 def test_a_pdf_saved_under_another_name_is_read_as_a_pdf(tmp_path, name):
     # A PDF named .txt (a scraper naming a download after its URL) was read as text: its title "%PDF-1.4", its
