@@ -20,6 +20,7 @@ from typing import Any
 from .answering.grounding import CITY, COUNTRY, REGION, absent_names, place_types, question_names, same_place
 from .entities import DATE, NAMED_KINDS, ORGANISATION, OTHER, PERSON, PLACE, Entity, entity_key, spelled_alike
 from .filters import resolve_sources
+from .loaders import FILE_NAME
 from .types import Answer, Citation
 
 MAX_NAMES = 25
@@ -433,7 +434,7 @@ def answer_author_question(assistant: Any, question: str, language: str,
         return None
     asked = match.group("scope")
     if not (_ARTICLE_WORD.search(asked) or _PIECE_WORD.search(asked)
-            or re.search(r"\.(?:txt|md|markdown|html?|pdf)\b", asked, re.I)):
+            or FILE_NAME.search(asked)):
         return None  # "Qui a écrit Don Quichotte ?" asks about a book, which the articles may name
     scope = _TRAILING_WORDS.sub("", _LEAD_WORDS.sub("", asked, count=1).strip())
     if not scope or scope.lower() in _POINTING:

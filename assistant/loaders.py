@@ -23,6 +23,8 @@ from .page_head import READ_ALSO, page_head
 from .reasons import Reason, os_reason
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".odt", ".eml"}
+# A file name in a question ("Who wrote greve.docx?", "Key points of greve.txt"): an article named by its file.
+FILE_NAME = re.compile(rf"\.(?:{'|'.join(sorted(s[1:] for s in SUPPORTED_SUFFIXES))})\b", re.I)
 # The version of what is read out of a file (its text, title, date, byline, format), kept in each article's
 # record: the next `assistant index` reads again, once, the files an earlier one read, which its size and
 # mtime alone would have kept as they were (an index from before dates and bylines were read kept none).

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..loaders import FILE_NAME
 from ..types import Answer
 from .extractive import ScoredSentence, asks, citation_for, embedded_sentences
 
@@ -50,7 +51,6 @@ _LEAD = re.compile(rf"^\s*(?:(?:of|for|from|on|de|du|des|d['’]|pour|sur)\s+)?(
 # What names an article's subject after the word "article": "about the strike", "sur la grève".
 _SUBJECT = re.compile(r"^(?:about|on|regarding|concerning|sur|à\s+propos\s+d[eu']|au\s+sujet\s+d[eu']|concernant|"
                       r"consacrée?s?\s+à|qui\s+parle\s+d[eu']|d['’]|de|du|des)\s*(?P<subject>.+)$", re.I)
-_FILE = re.compile(r"\.(?:txt|md|markdown|html?|pdf)\b", re.I)  # "Key points of greve.txt": an article by name
 _POINTING = {"", "it", "this", "that", "them", "ça", "cela", "ceci", "le", "la", "les"}
 _PLURAL = re.compile(r"\b(?:articles|stories|texts|textes|documents|pieces|papiers|reports|dépêches|these|those|all|"
                      r"ces|tous|toutes|them)\b", re.I)
@@ -93,7 +93,7 @@ def parse(question: str) -> SummaryRequest | None:
     subject = _SUBJECT.match(remainder)
     if subject:
         remainder = subject.group("subject").strip()
-    elif remainder and not named_article and remainder.lower() not in _POINTING and not _FILE.search(remainder):
+    elif remainder and not named_article and remainder.lower() not in _POINTING and not FILE_NAME.search(remainder):
         # "Summarize the war in Ukraine": a topic, not an article; its sentences are searched for.
         return None
     plural = bool(_PLURAL.search(rest))
