@@ -81,7 +81,9 @@ ADJACENT_GAP = 3  # characters between two sentences that follow each other (a s
 _LEANS_BACK = re.compile(
     r"[«“\"]?\s*(?:il|elle|ils|elles|ce|cet|cette|ces|cela|ça|celui|celle|ceux|celles|lui|leur|leurs|selon lui|"
     r"selon elle|he|she|it|its|they|their|them|this|that|these|those|his|her|such|mais|but|however|cependant|"
-    r"pourtant|toutefois|en revanche|yet)\b", re.I)
+    r"pourtant|toutefois|en revanche|yet)\b",
+    re.I,
+)
 # Across languages similarities sit closer together and the gain did not hold (README): not used.
 CONTEXT_WEIGHT_CROSS = 0.0
 
@@ -106,15 +108,25 @@ class ScoredSentence:
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, embeddings: ModelEmbeddings, cache: EmbeddingCache | None, *,
-                 max_sentences: int = 2,
-                 min_score: float = 0.925, min_score_cross: float = 0.885, margin: float = 0.07,
-                 chunk_weight: float = 0.1,
-                 term_weight: float = 0.05,
-                 spread_weight: float = 0.0, spread_center: float = 0.0,
-                 unnamed_penalty: float = UNNAMED_PENALTY, context_weight: float = CONTEXT_WEIGHT,
-                 context_weight_cross: float = CONTEXT_WEIGHT_CROSS,
-                 question_penalty: float = QUESTION_PENALTY, headline_penalty: float = HEADLINE_PENALTY) -> None:
+    def __init__(
+        self,
+        embeddings: ModelEmbeddings,
+        cache: EmbeddingCache | None,
+        *,
+        max_sentences: int = 2,
+        min_score: float = 0.925,
+        min_score_cross: float = 0.885,
+        margin: float = 0.07,
+        chunk_weight: float = 0.1,
+        term_weight: float = 0.05,
+        spread_weight: float = 0.0,
+        spread_center: float = 0.0,
+        unnamed_penalty: float = UNNAMED_PENALTY,
+        context_weight: float = CONTEXT_WEIGHT,
+        context_weight_cross: float = CONTEXT_WEIGHT_CROSS,
+        question_penalty: float = QUESTION_PENALTY,
+        headline_penalty: float = HEADLINE_PENALTY,
+    ) -> None:
         self.embeddings = embeddings
         self.cache = cache
         self.max_sentences = max_sentences
@@ -131,16 +143,18 @@ class ExtractiveAnswerer:
         self.question_penalty = question_penalty
         self.headline_penalty = headline_penalty
 
-    def score_sentences(self, question: str, query_vector: np.ndarray,
-                        docs: Sequence[Document], language: str = "") -> list[ScoredSentence]:
+    def score_sentences(
+        self, question: str, query_vector: np.ndarray, docs: Sequence[Document], language: str = ""
+    ) -> list[ScoredSentence]:
         sentences, vectors = embedded_sentences(docs, self.embeddings, self.cache)
         if not sentences:
             return []
         query = np.asarray(query_vector, dtype=np.float32)
         # The answer of an interview is read with the question asked on the line before it, which says what
         # it is about: its vector, its words and its context (the rest of its paragraph reads it so).
-        asked_before = [i > 0 and answers_the_line_before(sentences[i - 1], sentences[i])
-                        for i in range(len(sentences))]
+        asked_before = [
+            i > 0 and answers_the_line_before(sentences[i - 1], sentences[i]) for i in range(len(sentences))
+        ]
         if any(asked_before):
             paired = vectors.copy()
             for i in np.flatnonzero(asked_before):
@@ -153,8 +167,10 @@ class ExtractiveAnswerer:
         # Across languages a name counts as shared when the sentence spells it otherwise ("Budanov" /
         # "Boudanov"); within one, near spellings are more often other names (PIAF: 7 answers lost, 4 won).
         # An acronym counts as shared by a sentence that writes it out ("BCE": "la Banque centrale européenne").
-        names = [(set(tokenize(name, query=True)) & question_terms, words, entity_key(name) if name.isupper() else "")
-                 for name, words in named_in(question)]
+        names = [
+            (set(tokenize(name, query=True)) & question_terms, words, entity_key(name) if name.isupper() else "")
+            for name, words in named_in(question)
+        ]
         chunk_scores = scores_by_language(docs)
         for i, (sentence, similarity, context) in enumerate(zip(sentences, similarities, in_context, strict=True)):
             overlap = 0.0
@@ -171,8 +187,9 @@ class ExtractiveAnswerer:
                             shared |= terms
                 overlap = len(shared) / len(question_terms)
             sentence.similarity = float(similarity)
-            sentence.score = (float(similarity) + self.chunk_weight * chunk_scores[id(sentence.chunk)]
-                              + self.term_weight * overlap)
+            sentence.score = (
+                float(similarity) + self.chunk_weight * chunk_scores[id(sentence.chunk)] + self.term_weight * overlap
+            )
             across = bool(language) and crosses(language, sentence.chunk.metadata.get("language", ""))
             weight = self.context_weight_cross if across else self.context_weight
             # Ranked by how far above its own bar: e5 rates a sentence in the question's language higher
@@ -197,8 +214,9 @@ class ExtractiveAnswerer:
             sentence.score = scores[key]
         return sorted(best.values(), key=lambda s: -s.rank)
 
-    def discount_unnamed(self, question: str, docs: Sequence[Document],
-                         scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    def discount_unnamed(
+        self, question: str, docs: Sequence[Document], scored: list[ScoredSentence]
+    ) -> list[ScoredSentence]:
         """``scored``, re-sorted after taking ``unnamed_penalty`` off the sentences of articles that
         mention none of the question's names (``absent_names`` asked of each article's passages).
 
@@ -256,8 +274,11 @@ class ExtractiveAnswerer:
         top = max(s.rank for s in chosen)
         said = [_words(s.text) for s in chosen]
         quoted = {s.chunk.metadata.get("doc_id", "") for s in chosen}
-        candidates = [s for s in scored if s not in chosen and s.rank >= top - self.margin
-                      and self.clears(s, language, slack=LIST_SLACK)]
+        candidates = [
+            s
+            for s in scored
+            if s not in chosen and s.rank >= top - self.margin and self.clears(s, language, slack=LIST_SLACK)
+        ]
         best_of_others: dict[str, ScoredSentence] = {}
         for sentence in candidates:  # best first
             best_of_others.setdefault(sentence.chunk.metadata.get("doc_id", ""), sentence)
@@ -277,8 +298,13 @@ class ExtractiveAnswerer:
         # sentence under the bar of one language, beside a French one above the cross-language bar, was
         # quoted first, and the question asked of its own article was refused).
         pair = crosses(language, clearing.chunk.metadata.get("language", ""))
-        scored = [s for s in scored if s.rank <= clearing.rank or self.clears(s, language)
-                  or crosses(language, s.chunk.metadata.get("language", "")) == pair]
+        scored = [
+            s
+            for s in scored
+            if s.rank <= clearing.rank
+            or self.clears(s, language)
+            or crosses(language, s.chunk.metadata.get("language", "")) == pair
+        ]
         top = scored[0].rank
         chosen: list[ScoredSentence] = []
         said: list[str] = []
@@ -303,14 +329,23 @@ class ExtractiveAnswerer:
                 words = counted_candidates(expected, texts)
                 asked = np.asarray(self.embeddings.embed_queries([noun])[0], dtype=np.float32)
                 vectors = passage_vectors(self.embeddings, self.cache, words)
-                similar = {w for w, v in zip(words, np.asarray(vectors, dtype=np.float32) @ asked, strict=True)
-                           if v >= COUNTED_SIMILARITY}
+                similar = {
+                    w
+                    for w, v in zip(words, np.asarray(vectors, dtype=np.float32) @ asked, strict=True)
+                    if v >= COUNTED_SIMILARITY
+                }
             return any(w in similar for w in candidates)
 
         return same_thing
 
-    def answers_alone(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
-                      language: str, chosen: Sequence[ScoredSentence]) -> bool:
+    def answers_alone(
+        self,
+        question: str,
+        query_vector: np.ndarray,
+        docs: Sequence[Document],
+        language: str,
+        chosen: Sequence[ScoredSentence],
+    ) -> bool:
         """Whether a continuation with a subject of its own ("Et le déficit public ?") is answered as
         asked, without the earlier question, by one of the sentences chosen. Searched with it
         (``chain.query_vector``), its nearest sentences were the earlier answer's, near enough to clear
@@ -322,15 +357,18 @@ class ExtractiveAnswerer:
         if float(np.dot(alone, query_vector)) > 0.9999:  # asked without history: already scored so
             return True
         keys = {(s.chunk.metadata.get("doc_id", ""), s.start) for s in chosen}
-        return any(self.clears(s, language) for s in self.score_sentences(question, alone, docs, language)
-                   if (s.chunk.metadata.get("doc_id", ""), s.start) in keys)
+        return any(
+            self.clears(s, language)
+            for s in self.score_sentences(question, alone, docs, language)
+            if (s.chunk.metadata.get("doc_id", ""), s.start) in keys
+        )
 
-    def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document],
-               language: str = "en") -> Answer:
+    def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document], language: str = "en") -> Answer:
         absent = absent_names(question, docs, self.embeddings, self.cache) or absent_years(question, docs)
         if absent:
-            return Answer(text=not_answered_text(language, absent), question=question, answered=False,
-                          answerer=self.name)
+            return Answer(
+                text=not_answered_text(language, absent), question=question, answered=False, answerer=self.name
+            )
         scored = every = self.score_sentences(question, query_vector, docs, language)
         expected = expected_answer(question)
         if expected is not None:
@@ -369,8 +407,10 @@ class ExtractiveAnswerer:
         # of its own, came before the one that answers.
         if len({s.chunk.metadata.get("doc_id") for s in chosen}) == 1:
             in_order = sorted(chosen, key=lambda s: s.start)
-            if all(b.start - a.end <= ADJACENT_GAP and (same_paragraph(a, b) or _LEANS_BACK.match(b.text))
-                   for a, b in zip(in_order, in_order[1:], strict=False)):
+            if all(
+                b.start - a.end <= ADJACENT_GAP and (same_paragraph(a, b) or _LEANS_BACK.match(b.text))
+                for a, b in zip(in_order, in_order[1:], strict=False)
+            ):
                 chosen = in_order
         if _LATEST.search(question):
             chosen = newest_first(chosen)
@@ -387,8 +427,9 @@ class ExtractiveAnswerer:
 _DANGLING_END = "«“‘([{ \t"
 _DANGLING_START = "»”’)]} \t"
 # A quotation's opening and closing marks, and the closing one after the spaces that may stand before it.
-_QUOTATION_PAIRS = tuple((opening, closing, re.compile(rf"[ \t\u00a0\u202f]*{closing}"))
-                         for opening, closing in (("«", "»"), ("“", "”")))
+_QUOTATION_PAIRS = tuple(
+    (opening, closing, re.compile(rf"[ \t\u00a0\u202f]*{closing}")) for opening, closing in (("«", "»"), ("“", "”"))
+)
 
 
 # A Markdown heading's, list item's or quotation's marks are layout, not words of the sentence ("# Title",
@@ -422,18 +463,24 @@ def repeats(words: str, quoted: str) -> bool:
 # seems to be asking the obvious question: why?", "Il a marqué 24 points, non ?".
 _TAG_QUESTION = re.compile(
     r"(?P<head>.*[^?？])(?:(?::|\s[—–-])\s*(?P<tail>[^:—–?？]*)|,\s*(?:non|hein|right|no|n['’]est-ce pas|"
-    r"isn['’]t (?:it|that)|don['’]t you think))\s*[?？]$", re.S | re.I)
+    r"isn['’]t (?:it|that)|don['’]t you think))\s*[?？]$",
+    re.S | re.I,
+)
 
 
 def asks(text: str) -> bool:
     """Whether a sentence is a question (its closing quotation marks and brackets aside), not a statement
     that ends on a short rhetorical one (the lead of a column, the answer's best sentence, sank under it)."""
-    text = text.rstrip(" \t»\"”’)]")
+    text = text.rstrip(' \t»"”’)]')
     if not text.endswith(("?", "？")):
         return False
     tagged = _TAG_QUESTION.fullmatch(text)
-    return not (tagged and len((tagged["tail"] or "").split()) <= 3 and len(tagged["head"].split()) >= 8
-                and not asks(tagged["head"]))
+    return not (
+        tagged
+        and len((tagged["tail"] or "").split()) <= 3
+        and len(tagged["head"].split()) >= 8
+        and not asks(tagged["head"])
+    )
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -453,14 +500,18 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def quotable(text: str) -> bool:
     # A rule ("---", "* * *") has no words: embedded, it sits close to everything and would pass for an answer.
-    return (len(text.strip()) >= 3 and _WORD.search(text) is not None and not METADATA_LINE.match(text)
-            and not text.startswith("|"))  # a Markdown table's row
+    return (
+        len(text.strip()) >= 3
+        and _WORD.search(text) is not None
+        and not METADATA_LINE.match(text)
+        and not text.startswith("|")
+    )  # a Markdown table's row
 
 
 def headline(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is a line of its own without closing punctuation: a title, a
     subheading. A list item is not one ("- 780 000 foyers privés d'électricité" states a fact)."""
-    if text[start:end].rstrip(" \t»\"”’)]").endswith((".", "!", "?", "…", ":", ";", "？", "。")):
+    if text[start:end].rstrip(' \t»"”’)]').endswith((".", "!", "?", "…", ":", ";", "？", "。")):
         return False
     if _WORD.search(_line_before(text, start)) or list_item(text, start):
         return False
@@ -493,8 +544,7 @@ def list_after(lead: ScoredSentence, sentences: Sequence[ScoredSentence]) -> lis
     if not lead.text.rstrip().endswith(":"):
         return []
     text, offset = lead.chunk.page_content, int(lead.chunk.metadata.get("start", 0))
-    following = sorted((s for s in sentences if s.chunk is lead.chunk and s.start >= lead.end),
-                       key=lambda s: s.start)
+    following = sorted((s for s in sentences if s.chunk is lead.chunk and s.start >= lead.end), key=lambda s: s.start)
     items: list[ScoredSentence] = []
     end = lead.end
     for sentence in following:
@@ -512,6 +562,7 @@ def scores_by_language(docs: Sequence[Document]) -> dict[int, float]:
     """Each chunk's retrieval score (best candidate 1) over the best of its own language's: BM25 matches
     no word across languages, so beside an English article the French one that answers an English
     question ranks lower whatever it says, and its sentences lost the bonus the refusal threshold counts on."""
+
     def score(doc: Document) -> float:
         return float(doc.metadata.get("score", 0.0))
 
@@ -528,8 +579,9 @@ def scores_by_language(docs: Sequence[Document]) -> dict[int, float]:
     return relative
 
 
-def embedded_sentences(docs: Sequence[Document], embeddings: ModelEmbeddings,
-                       cache: EmbeddingCache | None) -> tuple[list[ScoredSentence], np.ndarray]:
+def embedded_sentences(
+    docs: Sequence[Document], embeddings: ModelEmbeddings, cache: EmbeddingCache | None
+) -> tuple[list[ScoredSentence], np.ndarray]:
     """The quotable sentences of the chunks (unscored) and their vectors.
 
     A quote is trimmed of dangling quotation marks and brackets; its vector is that of the sentence as
@@ -543,9 +595,18 @@ def embedded_sentences(docs: Sequence[Document], embeddings: ModelEmbeddings,
             quote_start, quote_end = trim_span(doc.page_content, start - offset, end - offset)
             text = doc.page_content[quote_start:quote_end]
             if quotable(text):
-                sentences.append(ScoredSentence(doc, quote_start + offset, quote_end + offset, text, 0.0, 0.0,
-                                                headline=headline(doc.page_content, quote_start, quote_end),
-                                                list_item=list_item(doc.page_content, quote_start)))
+                sentences.append(
+                    ScoredSentence(
+                        doc,
+                        quote_start + offset,
+                        quote_end + offset,
+                        text,
+                        0.0,
+                        0.0,
+                        headline=headline(doc.page_content, quote_start, quote_end),
+                        list_item=list_item(doc.page_content, quote_start),
+                    )
+                )
                 embedded.append(doc.page_content[start - offset : end - offset])
     if not sentences:
         return [], np.zeros((0, embeddings.dim), np.float32)
@@ -594,7 +655,9 @@ def _add_unless_said(sentence: ScoredSentence, chosen: list[ScoredSentence], sai
 _LIST_QUESTION = re.compile(
     r"\b(?:what|which)\s+(?:[\w-]+\s+){1,3}(?:were|are|have been|has been)\s+(?:mentioned|cited|named|listed|"
     r"quoted|discussed|referred to)\b|\bquel(?:le)?s\s+(?:[\w-]+\s+){1,3}(?:ont été|sont)\s+"
-    r"(?:mentionn|cit|évoqu|nomm|list)ée?s?\b", re.I)
+    r"(?:mentionn|cit|évoqu|nomm|list)ée?s?\b",
+    re.I,
+)
 LIST_SENTENCES = 5
 # How far under its bar a further item may score: each names one thing of the list, less like the
 # question than a sentence on the topic ("63 Shahed drones and two Iskander-M ballistic missiles" 0.919
@@ -611,10 +674,14 @@ def asks_for_list(question: str) -> bool:
 _DAY_EVENTS = re.compile(
     r"\b(?:what\s+(?:happened|happens|was\s+new|news)|what's\s+new|any\s+news|que\s+s['’]est[- ]il\s+passé|"
     r"qu['’]est-ce\s+qui\s+s['’]est\s+passé|quoi\s+de\s+neuf|quelles?\s+(?:nouvelles|événements?|actualités?))\b",
-    re.I)
+    re.I,
+)
 # What may be left of such a question once its phrase and dates are out.
-_DAY_FILLER = re.compile(r"\b(?:on|in|at|during|the|of|that|this|day|le|la|les|en|au|du|de|ce|cette|jour|"
-                         r"journée|lors|pendant)\b|[\W_\d]+", re.I)
+_DAY_FILLER = re.compile(
+    r"\b(?:on|in|at|during|the|of|that|this|day|le|la|les|en|au|du|de|ce|cette|jour|"
+    r"journée|lors|pendant)\b|[\W_\d]+",
+    re.I,
+)
 
 
 def asks_for_day_events(question: str) -> bool:
@@ -633,24 +700,29 @@ def asks_for_day_events(question: str) -> bool:
 
 # A question about the latest state of things: of two articles' figures ("142 morts" on 3 February, "417"
 # on the 5th), the newer comes first; the older stays, second, as what it was.
-_LATEST = re.compile(r"\b(?:latest|most recent|newest|current(?:ly)?|now|derni(?:er|ère)s?|plus récente?s?|"
-                     r"actuel(?:le)?s?|actuellement|aujourd'hui)\b", re.I)
+_LATEST = re.compile(
+    r"\b(?:latest|most recent|newest|current(?:ly)?|now|derni(?:er|ère)s?|plus récente?s?|"
+    r"actuel(?:le)?s?|actuellement|aujourd'hui)\b",
+    re.I,
+)
 
 
 # How much a sentence naming a time ahead of its article gains in rank, for a question on what is to come.
 FUTURE_BOOST = 0.08
 # How much a sentence of an article published on the day (or in the month) a question names gains in rank.
 DATE_BOOST = 0.03
+
+
 def published_on(sentence: ScoredSentence, keys: Sequence[str]) -> bool:
     published = str(sentence.chunk.metadata.get("published") or "")
     if len(published) < 10:
         return False
-    return any(published.startswith(key) if not key.startswith("--") else published[4:] == key[1:]
-               for key in keys)
+    return any(published.startswith(key) if not key.startswith("--") else published[4:] == key[1:] for key in keys)
 
 
-def that_day_first(scored: list[ScoredSentence], days: Sequence[str],
-                   chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+def that_day_first(
+    scored: list[ScoredSentence], days: Sequence[str], chosen: list[ScoredSentence]
+) -> list[ScoredSentence]:
     """For "What happened on June 8?": the best sentence of each article published then, whether or not
     it clears the bar (nothing in the question but the day to be near), then the sentences chosen (those
     that name the day)."""
@@ -670,8 +742,11 @@ def newest_first(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
         return chosen
     # Stable: sorted by date alone, each article's sentences keep their order.
     undated = [s for s in chosen if not s.chunk.metadata.get("published")]
-    dated = sorted((s for s in chosen if s.chunk.metadata.get("published")),
-                   key=lambda s: str(s.chunk.metadata["published"]), reverse=True)
+    dated = sorted(
+        (s for s in chosen if s.chunk.metadata.get("published")),
+        key=lambda s: str(s.chunk.metadata["published"]),
+        reverse=True,
+    )
     return dated + undated
 
 

@@ -41,14 +41,16 @@ NAME_SIMILARITY = 0.865
 # Bodies and short forms that CLDR's country names lack: each set names one thing.
 ALIASES = [
     {"nato", "otan", "north atlantic treaty organization", "organisation du traite de l atlantique nord"},
-    {"un", "onu", "nations unies", "united nations"}, {"eu", "ue", "union europeenne",
-    "european union"}, {"us", "usa", "u s", "etats unis", "united states", "amerique", "america"},
+    {"un", "onu", "nations unies", "united nations"},
+    {"eu", "ue", "union europeenne", "european union"},
+    {"us", "usa", "u s", "etats unis", "united states", "amerique", "america"},
     {"uk", "royaume uni", "united kingdom", "britain", "great britain", "grande bretagne"},
     {"kremlin", "moscou", "moscow"},
     {"who", "oms", "world health organization", "organisation mondiale de la sante"},
     {"imf", "fmi", "international monetary fund", "fonds monetaire international"},
     # Words an English question capitalises and a French article does not: faiths, institutions.
-    {"muslim", "muslims", "musulman", "islam", "islamic", "islamique"}, {"christian", "chretien"},
+    {"muslim", "muslims", "musulman", "islam", "islamic", "islamique"},
+    {"christian", "chretien"},
     {"icj", "cij", "cour internationale de justice", "international court of justice"},
     {"icc", "cpi", "cour penale internationale", "international criminal court"},
     # A body's short forms with its full names: "What is the ECB's rate?" on an article that writes "la
@@ -56,39 +58,101 @@ ALIASES = [
     {"iaea", "aiea", "international atomic energy agency", "agence internationale de l energie atomique"},
     {"wto", "omc", "world trade organization", "organisation mondiale du commerce"},
     {"ecb", "bce", "european central bank", "banque centrale europeenne"},
-    {"opec", "opep", "organization of the petroleum exporting countries",
-     "organisation des pays exportateurs de petrole"},
+    {
+        "opec",
+        "opep",
+        "organization of the petroleum exporting countries",
+        "organisation des pays exportateurs de petrole",
+    },
     {"unhcr", "hcr", "un refugee agency", "haut commissariat des nations unies pour les refugies"},
-    {"oecd", "ocde", "organisation for economic co operation and development",
-     "organisation de cooperation et de developpement economiques"},
+    {
+        "oecd",
+        "ocde",
+        "organisation for economic co operation and development",
+        "organisation de cooperation et de developpement economiques",
+    },
     {"federal reserve", "reserve federale"},
-    {"catholic", "catholique"}, {"protestant"}, {"jewish", "jew", "jews", "juif", "israelite"},
-    {"church", "eglise"}, {"british", "britannique"}, {"spanish", "espagnol", "hispanique"},
+    {"catholic", "catholique"},
+    {"protestant"},
+    {"jewish", "jew", "jews", "juif", "israelite"},
+    {"church", "eglise"},
+    {"british", "britannique"},
+    {"spanish", "espagnol", "hispanique"},
 ]
 # Regions that news names often and that English and French name otherwise: no data that ships on PyPI
 # pairs them (CLDR names countries only; pycountry's French names of subdivisions leave "Scotland" as it is).
 REGIONS = [
-    ("England", "Angleterre"), ("Scotland", "Écosse"), ("Wales", "Pays de Galles"),
-    ("Northern Ireland", "Irlande du Nord"), ("Brittany", "Bretagne"), ("Normandy", "Normandie"),
-    ("Burgundy", "Bourgogne"), ("Corsica", "Corse"), ("Catalonia", "Catalogne", "Catalunya", "Cataluña"),
-    ("Andalusia", "Andalousie"), ("Basque Country", "Pays basque"), ("Bavaria", "Bavière", "Bayern"),
-    ("Flanders", "Flandre"), ("Wallonia", "Wallonie"), ("Tuscany", "Toscane"), ("Sicily", "Sicile"),
-    ("Sardinia", "Sardaigne"), ("Lombardy", "Lombardie"), ("Crimea", "Crimée"), ("Chechnya", "Tchétchénie"),
-    ("Siberia", "Sibérie"), ("Caucasus", "Caucase"), ("West Bank", "Cisjordanie"), ("Gaza Strip", "Bande de Gaza"),
-    ("Golan Heights", "Plateau du Golan"), ("Galilee", "Galilée"), ("Kashmir", "Cachemire"),
-    ("Tibet",), ("Xinjiang",), ("Kurdistan",), ("Balkans",), ("Sahel",), ("Patagonia", "Patagonie"),
-    ("Lapland", "Laponie"), ("Quebec", "Québec"), ("Texas",), ("California", "Californie"),
-    ("Florida", "Floride"), ("Louisiana", "Louisiane"), ("Donbas", "Donbass"),
-    ("English Channel", "Channel", "Manche"), ("Mediterranean", "Méditerranée"), ("Baltic", "Baltique"),
-    ("Black Sea", "Mer Noire"), ("North Sea", "Mer du Nord"),
+    ("England", "Angleterre"),
+    ("Scotland", "Écosse"),
+    ("Wales", "Pays de Galles"),
+    ("Northern Ireland", "Irlande du Nord"),
+    ("Brittany", "Bretagne"),
+    ("Normandy", "Normandie"),
+    ("Burgundy", "Bourgogne"),
+    ("Corsica", "Corse"),
+    ("Catalonia", "Catalogne", "Catalunya", "Cataluña"),
+    ("Andalusia", "Andalousie"),
+    ("Basque Country", "Pays basque"),
+    ("Bavaria", "Bavière", "Bayern"),
+    ("Flanders", "Flandre"),
+    ("Wallonia", "Wallonie"),
+    ("Tuscany", "Toscane"),
+    ("Sicily", "Sicile"),
+    ("Sardinia", "Sardaigne"),
+    ("Lombardy", "Lombardie"),
+    ("Crimea", "Crimée"),
+    ("Chechnya", "Tchétchénie"),
+    ("Siberia", "Sibérie"),
+    ("Caucasus", "Caucase"),
+    ("West Bank", "Cisjordanie"),
+    ("Gaza Strip", "Bande de Gaza"),
+    ("Golan Heights", "Plateau du Golan"),
+    ("Galilee", "Galilée"),
+    ("Kashmir", "Cachemire"),
+    ("Tibet",),
+    ("Xinjiang",),
+    ("Kurdistan",),
+    ("Balkans",),
+    ("Sahel",),
+    ("Patagonia", "Patagonie"),
+    ("Lapland", "Laponie"),
+    ("Quebec", "Québec"),
+    ("Texas",),
+    ("California", "Californie"),
+    ("Florida", "Floride"),
+    ("Louisiana", "Louisiane"),
+    ("Donbas", "Donbass"),
+    ("English Channel", "Channel", "Manche"),
+    ("Mediterranean", "Méditerranée"),
+    ("Baltic", "Baltique"),
+    ("Black Sea", "Mer Noire"),
+    ("North Sea", "Mer du Nord"),
 ]
 _CITY = "city "  # an alias group's prefix for the names of one city (city-names.txt)
 NEAR_SPELLING = 0.8  # difflib ratio: "putin"/"poutine" 0.83, "gesulado"/"gesualdo" 0.88
 KNOWN_NAME_PREFIX = 4  # "russ" of "Russie" / "russes", "ukra" of "Ukraine" / "ukrainiens"
 # English capitalises months and days, which name no thing an article must mention ("the battle of 16
 # August" is "16 août" in a French text). "May" stays: it is also a name.
-_CALENDAR = {"january", "february", "march", "april", "june", "july", "august", "september", "october",
-             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_CALENDAR = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
 
 
 def question_names(question: str) -> list[str]:
@@ -288,14 +352,17 @@ def _alias_mentioned(passages: tuple[set[str], list[str]], name: str, prefix: in
                 # would be read in "parties".
                 if all(w in passages[0] for w in wanted):
                     return True
-            elif all(spells(passages, [w], prefix)
-                     or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words)) for w in wanted):
+            elif all(
+                spells(passages, [w], prefix) or (len(w) >= 5 and any(x.startswith(w[:-1]) for x in long_words))
+                for w in wanted
+            ):
                 return True
     return False
 
 
-def absent_names(question: str, docs: Sequence[Document], embeddings: ModelEmbeddings,
-                 cache: EmbeddingCache | None = None) -> list[str]:
+def absent_names(
+    question: str, docs: Sequence[Document], embeddings: ModelEmbeddings, cache: EmbeddingCache | None = None
+) -> list[str]:
     """The question's names when none of them is mentioned by the passages (else an empty list)."""
     names = question_names(question)
     if not names or not docs:
@@ -338,8 +405,9 @@ def absent_years(question: str, docs: Sequence[Document]) -> list[str]:
     years = years_in(question)
     if not years or not docs:
         return []
-    written = set(_QUESTION_YEAR.findall(" ".join(f"{doc.metadata.get('title', '')} {doc.page_content}"
-                                                  for doc in docs)))
+    written = set(
+        _QUESTION_YEAR.findall(" ".join(f"{doc.metadata.get('title', '')} {doc.page_content}" for doc in docs))
+    )
     return [] if written & set(years) else years
 
 
@@ -348,13 +416,38 @@ def absent_years(question: str, docs: Sequence[Document]) -> list[str]:
 _WRITTEN_NUMBER = re.compile(r"(?<![\w.,])\d+(?:(?:[,.\s\u202f\u00a0']\d{3})+(?!\d))?(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d)[,.\s\u202f\u00a0'](?=\d{3}(?!\d))")
 # Small numbers written out ("three days", "trois jours") are numbers too: a claim of "3 days" may say so.
-_NUMBER_WORDS = {word: str(value) for value, words in enumerate([
-    "zero zéro", "one un une", "two deux", "three trois", "four quatre", "five cinq", "six", "seven sept",
-    "eight huit", "nine neuf", "ten dix", "eleven onze", "twelve douze", "thirteen treize", "fourteen quatorze",
-    "fifteen quinze", "sixteen seize", "seventeen dix-sept", "eighteen dix-huit", "nineteen dix-neuf",
-    "twenty vingt"]) for word in words.split()}
-_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")\b",
-                          re.I)
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, words in enumerate(
+        [
+            "zero zéro",
+            "one un une",
+            "two deux",
+            "three trois",
+            "four quatre",
+            "five cinq",
+            "six",
+            "seven sept",
+            "eight huit",
+            "nine neuf",
+            "ten dix",
+            "eleven onze",
+            "twelve douze",
+            "thirteen treize",
+            "fourteen quatorze",
+            "fifteen quinze",
+            "sixteen seize",
+            "seventeen dix-sept",
+            "eighteen dix-huit",
+            "nineteen dix-neuf",
+            "twenty vingt",
+        ]
+    )
+    for word in words.split()
+}
+_NUMBER_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")\b", re.I
+)
 
 
 def numbers_in(text: str, words: bool = True) -> set[str]:
@@ -445,7 +538,9 @@ def spells(text: tuple[set[str], list[str]], words_of_name: Sequence[str], prefi
     words, long_words = text
     return any(w in words for w in words_of_name) or any(
         near_spelling(w, [c for c in long_words if c[:prefix] == w[:prefix]] if prefix else long_words)
-        for w in words_of_name if len(w) >= 4)
+        for w in words_of_name
+        if len(w) >= 4
+    )
 
 
 def _without_article(key: str) -> str:
@@ -459,8 +554,11 @@ def near_spelling(word: str, candidates: Sequence[str]) -> bool:
     matcher = SequenceMatcher(None, "", word)  # the word is seq2, whose index the matcher keeps
     for candidate in candidates:
         matcher.set_seq1(candidate)
-        if matcher.real_quick_ratio() >= NEAR_SPELLING and matcher.quick_ratio() >= NEAR_SPELLING \
-                and matcher.ratio() >= NEAR_SPELLING:
+        if (
+            matcher.real_quick_ratio() >= NEAR_SPELLING
+            and matcher.quick_ratio() >= NEAR_SPELLING
+            and matcher.ratio() >= NEAR_SPELLING
+        ):
             return True
     return False
 
@@ -485,6 +583,7 @@ def with_full_names(question: str) -> str:
     decide?" -> "What did the ECB (banque centrale europeenne, european central bank) decide?". e5 reads
     "ECB" far from "la Banque centrale européenne" (0.878 for the article's lead, under the bar; 0.914 with
     the names), and the question was refused."""
+
     def spell(match: re.Match[str]) -> str:
         names = _full_names().get(match.group().lower())
         return f"{match.group()} ({', '.join(names)})" if names else match.group()
