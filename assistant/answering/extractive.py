@@ -27,6 +27,7 @@ from .answer_types import Expected, carries, counted_candidates, expected_answer
 from .dates import asks_about_future, date_spans, dates_asked, names_future_time
 from .grounding import (
     absent_names,
+    absent_speaker,
     absent_years,
     named_in,
     near_spelling,
@@ -364,7 +365,11 @@ class ExtractiveAnswerer:
         )
 
     def answer(self, question: str, query_vector: np.ndarray, docs: Sequence[Document], language: str = "en") -> Answer:
-        absent = absent_names(question, docs, self.embeddings, self.cache) or absent_years(question, docs)
+        absent = (
+            absent_names(question, docs, self.embeddings, self.cache)
+            or absent_years(question, docs)
+            or absent_speaker(question, docs, self.embeddings, self.cache)
+        )
         if absent:
             return Answer(
                 text=not_answered_text(language, absent), question=question, answered=False, answerer=self.name

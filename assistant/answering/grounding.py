@@ -364,7 +364,62 @@ def absent_names(
     question: str, docs: Sequence[Document], embeddings: ModelEmbeddings, cache: EmbeddingCache | None = None
 ) -> list[str]:
     """The question's names when none of them is mentioned by the passages (else an empty list)."""
+    return _none_mentioned(question_names(question), docs, embeddings, cache)
+
+
+# "What did the United Nations say about ...?", "Did Greenpeace claim ...?", "Qu'a déclaré Jonas Keller ... ?",
+# "Le maire a-t-il dit que ... ?": the one whose words are asked about (``speaker``).
+_SPEECH_VERBS_EN = (
+    r"(?:say|said|tell|told|declare|declared|announce|announced|claim|claimed|state|stated|write|"
+    r"wrote|tweet|tweeted|deny|denied|warn|warned|respond|responded|reply|replied|comment|commented|"
+    r"think)"
+)
+_SPEECH_VERBS_FR = r"(?:dit|déclaré|affirmé|annoncé|répondu|écrit|expliqué|estimé|démenti|assuré|promis|averti)"
+_SPEECH_QUESTIONS = (
+    re.compile(rf"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+{_SPEECH_VERBS_EN}\b", re.I),
+    re.compile(
+        rf"^\W*(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+(?:ever\s+|really\s+|actually\s+)?"
+        rf"{_SPEECH_VERBS_EN}\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\bqu['’](?:a|ont|avait|avaient)(?:-t-(?:il|elle|on)|-(?:ils|elles))?\s+{_SPEECH_VERBS_FR}\s+"
+        rf"(?P<speaker>.+?)(?=\s+(?:sur|à propos|au sujet|concernant|après|lors)\b|\s*\?|$)",
+        re.I,
+    ),
+    re.compile(
+        rf"^\W*(?P<speaker>.+?)\s+(?:a|ont|avait|avaient)-t?-?(?:il|elle|ils|elles)\s+(?:bien\s+|vraiment\s+)?"
+        rf"{_SPEECH_VERBS_FR}\b",
+        re.I,
+    ),
+)
+
+
+def speaker_names(question: str) -> list[str]:
+    """The question's names that stand for the one it asks the words of ("What did the United Nations say
+    about the attack?": “United Nations”), when it asks what someone said; else an empty list."""
     names = question_names(question)
+    for pattern in _SPEECH_QUESTIONS:
+        if match := pattern.search(question):
+            return [name for name in names if name in match["speaker"]]
+    return []
+
+
+def absent_speaker(
+    question: str, docs: Sequence[Document], embeddings: ModelEmbeddings, cache: EmbeddingCache | None = None
+) -> list[str]:
+    """The names of the one whose words the question asks, when the passages mention none of them.
+
+    ``absent_names`` lets a question through when any of its names is mentioned: "What did the United
+    Nations say about the Dravik attack?" was answered with what a monitoring group said about it, as if the
+    UN had said it. Words nobody in the articles is said to have spoken are not in them."""
+    return _none_mentioned(speaker_names(question), docs, embeddings, cache)
+
+
+def _none_mentioned(
+    names: list[str], docs: Sequence[Document], embeddings: ModelEmbeddings, cache: EmbeddingCache | None
+) -> list[str]:
+    """``names`` when the passages (or their articles' titles and entity names) mention none of them."""
     if not names or not docs:
         return []
     # The passages and their articles' titles: a later chunk often says "he" where the title names him.

@@ -1,0 +1,55 @@
+"""A fact-checker's questions on articles whose figures and attributions differ (tests/data/factcheck):
+what the answer must quote, and what it must refuse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.answering.grounding import speaker_names
+
+FACTCHECK = Path(__file__).parent / "data" / "factcheck"
+
+
+@pytest.fixture(scope="module")
+def factcheck(tmp_path_factory) -> Assistant:
+    assistant = Assistant(tmp_path_factory.mktemp("factcheck") / "index")
+    assert len(assistant.index([FACTCHECK]).added) == 8
+    return assistant
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did the United Nations say about the Dravik attack?", ["United Nations"]),
+        ("Did Amara Duval say the army would hunt down the attackers?", ["Amara Duval"]),
+        ("Qu'a déclaré Jonas Keller sur l'attaque ?", ["Jonas Keller"]),
+        ("Le président Sorel a-t-il dit cela ?", ["Sorel"]),
+        ("Did President Sorel meet the families of the victims?", []),  # not a question on someone's words
+        ("Who said the ministry is hiding the scale of the disaster?", []),
+    ],
+)
+def test_the_one_whose_words_a_question_asks(question, speaker):
+    assert speaker_names(question) == speaker
+
+
+@pytest.mark.parametrize(
+    ("question", "absent"),
+    [
+        ("What did the United Nations say about the Dravik attack?", "“United Nations”"),
+        ("What did Greenpeace say about the Chimex fire?", "“Greenpeace”"),
+    ],
+)
+def test_words_of_someone_the_articles_never_name_are_refused(factcheck, question, absent):
+    """The question names the story too ("Dravik", "Chimex"), so the check on every name let it through and a
+    monitoring group's words were quoted as if the one asked about had said them."""
+    answer = factcheck.ask(question)
+    assert not answer.answered and not answer.citations, answer.text
+    assert absent in answer.text
+
+
+def test_words_of_someone_the_articles_name_are_quoted(factcheck):
+    answer = factcheck.ask("What did Paul Arden say about Kessar Watch's figure?")
+    assert answer.answered and any("propaganda that serves the terrorists" in c.quote for c in answer.citations)
