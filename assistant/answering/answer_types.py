@@ -46,18 +46,23 @@ _NUMBER_WORDS = (
 _NUMBER = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b")
 _CURRENCY = re.compile(
     r"[$€£¥₽₩]|\b(?:dollars?|euros?|livres? sterling|pounds?|roubles?|rubles?|yuans?|renminbi|yens?|wons?|"
-    r"francs?|hryvnias?|grivnas?|roupies?|rupees?|usd|eur|gbp|rub|cny|cents?|centimes?)\b")
+    r"francs?|hryvnias?|grivnas?|roupies?|rupees?|usd|eur|gbp|rub|cny|cents?|centimes?)\b"
+)
 # A share: "4 %", "4 pour cent", "4 per cent" (read as "%" before numbers are counted: "cent" is one).
 _SHARE = re.compile(r"\s*(?:%|‰|\b(?:pour|per)\s*(?:cent|mille)\b|\bpercent\b)")
 # Units of time after a number: "six semaines", "3 ans", "10 days".
-_TIME_UNIT = re.compile(r"(?:siecles?|century|centuries|ans|annees?|years?|semaines?|weeks?|mois|months?|jours?|"
-                        r"days?|heures?|hours?|minutes?|secondes?|seconds?|decennies?|decades?)\b")
+_TIME_UNIT = re.compile(
+    r"(?:siecles?|century|centuries|ans|annees?|years?|semaines?|weeks?|mois|months?|jours?|"
+    r"days?|heures?|hours?|minutes?|secondes?|seconds?|decennies?|decades?)\b"
+)
 # Units of measure after a number: "obus de 122mm", "12 km", "3 tonnes" measure a calibre, a distance, a
 # weight; they count no soldiers.
-_MEASURE_UNIT = re.compile(r"(?:mm|cm|km|m|kg|mg|g|t|kt|mt|tonnes?|tons?|litres?|liters?|hectares?|ha|"
-                           r"(?:milli|centi|kilo)?(?:metres?|meters?|grammes?|grams?)|miles?|pieds|feet|foot|"
-                           r"inch(?:es)?|pouces?|degres?|degrees?|kw|mw|gw|kwh|mwh|gwh|twh|mph|kmh|noeuds?|"
-                           r"knots?|calibres?|calibers?)\b")
+_MEASURE_UNIT = re.compile(
+    r"(?:mm|cm|km|m|kg|mg|g|t|kt|mt|tonnes?|tons?|litres?|liters?|hectares?|ha|"
+    r"(?:milli|centi|kilo)?(?:metres?|meters?|grammes?|grams?)|miles?|pieds|feet|foot|"
+    r"inch(?:es)?|pouces?|degres?|degrees?|kw|mw|gw|kwh|mwh|gwh|twh|mph|kmh|noeuds?|"
+    r"knots?|calibres?|calibers?)\b"
+)
 # The unit read straight after the number, as the words after it are read past stop words, among which "m"
 # and "t" ("m'a dit"): "5 m de haut", "3 t", "122mm"; not a word that begins like one ("3 t-shirts") nor
 # an elision ("deux m'ont dit").
@@ -65,62 +70,83 @@ _UNIT_AFTER = re.compile(r"\s*" + _MEASURE_UNIT.pattern + r"(?!['-])")
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 # A four-digit number is a year after these words or a month, or before punctuation or a range
 # ("en 2019", "since 2005", "mai 1968", "(1080-1086)"); "chaque année 1400 vies humaines" counts lives.
-_BEFORE_YEAR = re.compile(r"(?:\b(?:en|in|since|depuis|from|de|du|jusqu'en|until|till|vers|around|circa|fin|"
-                          r"debut|late|early|mid|" + "|".join(MONTHS) + r")\s+|\()$")
+_BEFORE_YEAR = re.compile(
+    r"(?:\b(?:en|in|since|depuis|from|de|du|jusqu'en|until|till|vers|around|circa|fin|"
+    r"debut|late|early|mid|" + "|".join(MONTHS) + r")\s+|\()$"
+)
 _AFTER_YEAR = re.compile(r"\s*(?:[-–—,.;:)!?]|$)")
 # A day of the month: "le 20 novembre", "March 5" (a dateline's date counts nothing).
 _MONTH_AFTER = re.compile(r"\s*(?:" + "|".join(MONTHS) + r")\b")
 _MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\.?\s+$")
 _DAY = re.compile(r"(?:[12]?[0-9]|3[01])(?:er|st|nd|rd|th)?")
 # A number that names rather than counts: "essai de phase 3", "l'article 49.3", "Covid-19", "le G20".
-_LABEL_BEFORE = re.compile(r"(?:\b(?:phase|article|chapitre|chapter|niveau|level|stage|etape|round|saison|season|"
-                           r"episode|tome|volume|numero|number|no|page|section|groupe|group|categorie|category|"
-                           r"type|version|covid|g)[\s-]*|\w-|[^\W\d_])$")  # "MiG-29", "A320"
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:phase|article|chapitre|chapter|niveau|level|stage|etape|round|saison|season|"
+    r"episode|tome|volume|numero|number|no|page|section|groupe|group|categorie|category|"
+    r"type|version|covid|g)[\s-]*|\w-|[^\W\d_])$"
+)  # "MiG-29", "A320"
 
 # A number word joined to a word that is no number is part of a name: "Deux-Sèvres", "Trois-Rivières" (not
 # "vingt-deux", "dix-huit").
 _IN_A_NAME = re.compile(r"-(?!(?:" + "|".join(_NUMBER_WORDS) + r"|et)\b)[^\W\d_]")
 
-_NUMBER_QUESTION = re.compile(r"\b(?:how many|how much|how old|combien|quel age|what percentage|"
-                              r"quel pourcentage|what proportion|quelle proportion)\b")
+_NUMBER_QUESTION = re.compile(
+    r"\b(?:how many|how much|how old|combien|quel age|what percentage|"
+    r"quel pourcentage|what proportion|quelle proportion)\b"
+)
 
 
 def _what_is_the(english: str, french: str) -> re.Pattern[str]:
-    """"What is the (unemployment) rate ...", "Quel est le taux ...": a question about one of these nouns."""
-    return re.compile(r"\b(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:\w+\s+)?(?:" + english + r")\b"
-                      r"|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient)\s+(?:le|la|les)\s+(?:" + french + r")\b")
+    """ "What is the (unemployment) rate ...", "Quel est le taux ...": a question about one of these nouns."""
+    return re.compile(
+        r"\b(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:\w+\s+)?(?:" + english + r")\b"
+        r"|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient)\s+(?:le|la|les)\s+(?:" + french + r")\b"
+    )
 
 
 # "What is the price of oil?", "Quel est le taux de chômage ?": a sum, a number, without "how much".
-_PRICE_QUESTION = _what_is_the("price|prices|cost|costs|salary|salaries|wage|wages|share price|stock price",
-                               "prix|cout|couts|tarif|tarifs|montant|salaire|salaires|remuneration|cours")
+_PRICE_QUESTION = _what_is_the(
+    "price|prices|cost|costs|salary|salaries|wage|wages|share price|stock price",
+    "prix|cout|couts|tarif|tarifs|montant|salaire|salaires|remuneration|cours",
+)
 _RATE_QUESTION = _what_is_the("rate|percentage|population", "taux|pourcentage|population")
 # "By how much did prices fall?", "De combien les prix ont-ils baissé ?": a change, often a share ("about
 # 80%"), not a sum, though prices are named.
 _CHANGE_QUESTION = re.compile(
     r"\b(?:how much|de combien)\b.*\b(?:f[ae]ll\w*|drop\w*|ris(?:e|es|en|ing)|rose|increas\w*|decreas\w*|"
     r"gr[eo]w\w*|declin\w*|climb\w*|jump\w*|shr[ai]nk\w*|baiss\w*|augment\w*|chut\w*|recul\w*|grimp\w*|progress\w*|diminu\w*|"
-    r"hauss\w*|bondi\w*|cru|croi\w*)\b")
+    r"hauss\w*|bondi\w*|cru|croi\w*)\b"
+)
 # "What percentage of the French think the budget unfair?": a share, whatever else it names.
-_SHARE_QUESTION = re.compile(r"\b(?:what|which) (?:percentage|proportion|share)\b|"
-                             r"\bquel(?:le)? (?:pourcentage|proportion|part)\b")
+_SHARE_QUESTION = re.compile(
+    r"\b(?:what|which) (?:percentage|proportion|share)\b|"
+    r"\bquel(?:le)? (?:pourcentage|proportion|part)\b"
+)
 # "How long", "combien de temps", "how many years": durations are written in too many ways to be typed.
 _DURATION_QUESTION = re.compile(r"\b(?:combien de temps|how long|how much time)\b")
 # "How many North Korean soldiers are ...": the words between "how many" and the verb; the head comes last.
-_HOW_MANY = re.compile(r"\bhow many\s+(?P<phrase>.+?)(?=\s+(?:are|is|were|was|have|has|had|do|does|did|will|"
-                       r"would|can|could|should|may|might|must|in|on|at|of|for|from|per)\b|\s*[?.!]|$)")
-_ENGLISH_VERB = re.compile(r"\w+ed|live|lives|work|works|remain|remains|die|exist|exists|attend|attends|"
-                           r"take|takes|took|come|came|go|went|get|got|make|made|win|won|lose|lost|play|"
-                           r"score|scored|vote|voted|fled|left|need|needs|use|uses|speak|speaks|own|owns")
+_HOW_MANY = re.compile(
+    r"\bhow many\s+(?P<phrase>.+?)(?=\s+(?:are|is|were|was|have|has|had|do|does|did|will|"
+    r"would|can|could|should|may|might|must|in|on|at|of|for|from|per)\b|\s*[?.!]|$)"
+)
+_ENGLISH_VERB = re.compile(
+    r"\w+ed|live|lives|work|works|remain|remains|die|exist|exists|attend|attends|"
+    r"take|takes|took|come|came|go|went|get|got|make|made|win|won|lose|lost|play|"
+    r"score|scored|vote|voted|fled|left|need|needs|use|uses|speak|speaks|own|owns"
+)
 _COMBIEN_DE = re.compile(r"\bcombien\s+(?:d'\s*|(?:des|de)\s+)(?P<noun>[^\W\d_][\w-]*)")
 # Not "pays": a country in French ("Combien de pays...").
-_MONEY_WORDS = re.compile(r"\b(?:cost\w*|pay|paid|spen[dt]\w*|pric\w*|worth|earn\w*|charg\w*|fund\w*|sold for|"
-                          r"sell for|budget\w*|cout\w*|paye\w*|payer|depens\w*|vaut|valent|valait|gagn\w*|prix|"
-                          r"montant|financ\w*|money|argent|salar\w*|wages?|aid|subsid\w*|revenue)\b")
+_MONEY_WORDS = re.compile(
+    r"\b(?:cost\w*|pay|paid|spen[dt]\w*|pric\w*|worth|earn\w*|charg\w*|fund\w*|sold for|"
+    r"sell for|budget\w*|cout\w*|paye\w*|payer|depens\w*|vaut|valent|valait|gagn\w*|prix|"
+    r"montant|financ\w*|money|argent|salar\w*|wages?|aid|subsid\w*|revenue)\b"
+)
 # "Combien d'argent", "how many dollars", "combien d'aide": a sum, whatever the wording.
-_MONEY_NOUNS = frozenset("argent money cash fonds funds dollars euros livres pounds roubles rubles yuans aide aides "
-                         "financement financements subvention subventions investissement investissements dette "
-                         "budget salaire salaires".split())
+_MONEY_NOUNS = frozenset(
+    "argent money cash fonds funds dollars euros livres pounds roubles rubles yuans aide aides "
+    "financement financements subvention subventions investissement investissements dette "
+    "budget salaire salaires".split()
+)
 _WORDS = re.compile(r"[^\W\d_][\w-]*")
 _AFTER_NUMBER = re.compile(r"[^\W\d_][\w-]*|%")
 # How many words after a number may name what it counts ("des milliers de soldats nord-coréens").
@@ -217,10 +243,13 @@ def _counted_words(folded: str) -> list[tuple[str, list[str], bool]]:
         # "3 milliards de dollars", "2 500 ans".
         unit = " ".join([w for w in following if w not in stop and w not in _NUMBER_WORDS][:2])
         before = folded[max(0, match.start() - 12) : match.start()]
-        measure = (_names_time_or_thing(folded, match) or bool(_TIME_UNIT.match(unit) or _CURRENCY.match(unit))
-                   or bool(_UNIT_AFTER.match(folded, match.end()) or _MEASURE_UNIT.fullmatch(unit.split(" ")[0]))
-                   or unit[:1] == "%"
-                   or bool(_CURRENCY.search(before[-2:])))  # "$1000"
+        measure = (
+            _names_time_or_thing(folded, match)
+            or bool(_TIME_UNIT.match(unit) or _CURRENCY.match(unit))
+            or bool(_UNIT_AFTER.match(folded, match.end()) or _MEASURE_UNIT.fullmatch(unit.split(" ")[0]))
+            or unit[:1] == "%"
+            or bool(_CURRENCY.search(before[-2:]))
+        )  # "$1000"
         counted.append((match.group(0), following, measure))
     return counted
 
@@ -229,16 +258,22 @@ def _names_time_or_thing(folded: str, match: re.Match[str]) -> bool:
     """Whether a number of a (folded) sentence is a year, a day of the month or a label ("phase 3")."""
     before = folded[max(0, match.start() - 12) : match.start()]
     year = bool(_YEAR.fullmatch(match.group(0))) and bool(
-        _BEFORE_YEAR.search(before) or _AFTER_YEAR.match(folded, match.end()))
+        _BEFORE_YEAR.search(before) or _AFTER_YEAR.match(folded, match.end())
+    )
     day = bool(_DAY.fullmatch(match.group(0))) and bool(
-        _MONTH_AFTER.match(folded, match.end()) or _MONTH_BEFORE.search(before))
+        _MONTH_AFTER.match(folded, match.end()) or _MONTH_BEFORE.search(before)
+    )
     return year or day or bool(_LABEL_BEFORE.search(before) or _IN_A_NAME.match(folded, match.end()))
 
 
 def counted_nouns(counted: Sequence[tuple[str, Sequence[str], bool]]) -> list[str]:
     stop = stop_words()
-    return [w for _, following, _ in counted for w in following
-            if w.isalpha() and len(w) > 2 and w not in stop and w not in _NUMBER_WORDS]
+    return [
+        w
+        for _, following, _ in counted
+        for w in following
+        if w.isalpha() and len(w) > 2 and w not in stop and w not in _NUMBER_WORDS
+    ]
 
 
 def same_stem(noun: str, words: Sequence[str]) -> bool:
