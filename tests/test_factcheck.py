@@ -53,3 +53,12 @@ def test_words_of_someone_the_articles_never_name_are_refused(factcheck, questio
 def test_words_of_someone_the_articles_name_are_quoted(factcheck):
     answer = factcheck.ask("What did Paul Arden say about Kessar Watch's figure?")
     assert answer.answered and any("propaganda that serves the terrorists" in c.quote for c in answer.citations)
+
+
+def test_a_quotation_left_to_a_pronoun_is_quoted_with_the_sentence_that_names_the_speaker(factcheck):
+    answer = factcheck.ask("Who said the ministry is hiding the scale of the disaster?")
+    quotes = [c.quote for c in answer.citations]
+    assert any("The ministry is hiding the scale of this disaster" in q for q in quotes), answer.text
+    speaker = next(i for i, q in enumerate(quotes) if "Lena Vos" in q)
+    said = next(i for i, q in enumerate(quotes) if "she said" in q)
+    assert speaker == said - 1, answer.text  # in reading order, who before what

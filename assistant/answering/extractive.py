@@ -421,7 +421,7 @@ class ExtractiveAnswerer:
             chosen = newest_first(chosen)
         if days:
             chosen = sorted(chosen, key=lambda s: not published_on(s, days))  # stable: the rest keep their order
-        chosen = with_lists(chosen, every)
+        chosen = with_lists(with_speakers(chosen, every), every)
         citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
         text = " ".join(f"{c.quote} [{c.marker}]" for c in citations)
         return Answer(text=text, citations=citations, question=question, answered=True, answerer=self.name)
@@ -522,6 +522,61 @@ def headline(text: str, start: int, end: int) -> bool:
         return False
     line_end = text.find("\n", end)
     return _WORD.search(text[end : len(text) if line_end < 0 else line_end]) is None
+
+
+# Words whose speaker is only a pronoun: '"The ministry is hiding ...," she said.', "« ... », a-t-il ajouté.",
+# "Il a affirmé que ...", "selon elle". The sentence before names who.
+_PRONOUN_SPEAKER = re.compile(
+    r"\b(?:he|she|they)\s+(?:had\s+|has\s+|also\s+)?(?:said|says|added|adds|told|explained|warned|insisted|noted|"
+    r"argued|wrote|continued|stressed|claimed|replied|declared)\b|\b(?:said|added|says)\s+(?:he|she)\b|"
+    r"\b[\wàâéèêîôûç]+-t-(?:il|elle)\b|\b(?:dit|ajoute|déclare|affirme|explique|estime|précise|assure|souligne|"
+    r"poursuit|insiste|lance)-(?:il|elle|ils|elles)\b|\b(?:il|elle|ils|elles)\s+(?:a|ont|avait)\s+(?:aussi\s+)?"
+    r"(?:dit|déclaré|ajouté|affirmé|expliqué|précisé|estimé|assuré|souligné|indiqué|lancé|averti)\b|"
+    r"\bselon\s+(?:lui|elle|eux|elles)\b",
+    re.I,
+)
+# How many sentences back the speaker is looked for ("« ... », a-t-il dit. « ... », a-t-il ajouté.").
+SPEAKER_LOOKBACK = 2
+
+
+def with_speakers(chosen: list[ScoredSentence], scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """``chosen``, each quotation whose speaker is only a pronoun ('"...," she said.') preceded by the sentences
+    of its article just before it, up to the one that does not leave its speaker to a pronoun (at most
+    ``SPEAKER_LOOKBACK``): asked "Who said the ministry is hiding the scale of the disaster?", the answer
+    quoted '"The ministry is hiding the scale of this disaster," she said.' and never said who she is."""
+    out: list[ScoredSentence] = []
+    for sentence in chosen:
+        before: list[ScoredSentence] = []
+        current = sentence
+        while _PRONOUN_SPEAKER.search(current.text) and len(before) < SPEAKER_LOOKBACK:
+            previous = _sentence_before(current, scored)
+            if previous is None:
+                break
+            before.insert(0, previous)
+            current = previous
+        for quoted in (*before, sentence):
+            if not any(quoted is other or _same_place(quoted, other) for other in out):
+                out.append(quoted)
+    return out
+
+
+def _same_place(a: ScoredSentence, b: ScoredSentence) -> bool:
+    return a.chunk.metadata.get("doc_id") == b.chunk.metadata.get("doc_id") and a.start == b.start
+
+
+def _sentence_before(sentence: ScoredSentence, scored: Sequence[ScoredSentence]) -> ScoredSentence | None:
+    """The sentence of the same article that ends just before ``sentence`` starts (a space or a paragraph
+    break between them), among those scored."""
+    doc_id = sentence.chunk.metadata.get("doc_id")
+    for other in scored:
+        if (
+            other.chunk.metadata.get("doc_id") == doc_id
+            and other.end <= sentence.start
+            and sentence.start - other.end <= ADJACENT_GAP
+            and not other.headline
+        ):
+            return other
+    return None
 
 
 def with_lists(chosen: list[ScoredSentence], scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
