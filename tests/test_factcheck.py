@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
+from assistant.answering.answer_types import Expected, carries
 from assistant.answering.grounding import speaker_names
 
 FACTCHECK = Path(__file__).parent / "data" / "factcheck"
@@ -62,3 +63,35 @@ def test_a_quotation_left_to_a_pronoun_is_quoted_with_the_sentence_that_names_th
     speaker = next(i for i, q in enumerate(quotes) if "Lena Vos" in q)
     said = next(i for i, q in enumerate(quotes) if "she said" in q)
     assert speaker == said - 1, answer.text  # in reading order, who before what
+
+
+@pytest.mark.parametrize(
+    ("text", "holds"),
+    [
+        ("No deaths were reported.", True),
+        ("No one was hurt.", True),
+        ("Il n'y a pas eu de victime.", True),
+        ("Aucun mort n'est à déplorer.", True),
+        ("No toxic substance has been detected in the air.", False),  # "no" before any noun counts nothing
+    ],
+)
+def test_a_count_of_nobody_is_a_count(text, holds):
+    assert carries(Expected("count", "people"), text) is holds
+
+
+def test_a_toll_question_is_answered_by_the_sentence_saying_no_one_was(tmp_path):
+    """The sentence that says nobody was hurt holds no number: it was never a candidate, and the count of
+    firefighters answered alone."""
+    article = tmp_path / "articles" / "en-warehouse-fire.txt"
+    article.parent.mkdir()
+    article.write_text(
+        "Warehouse fire in the port of Lyon\n\nBy Anna Roy | Published 2 May 2025\n\n"
+        "Lyon, 2 May 2025 — A fire broke out on Tuesday at a warehouse in the port of Lyon, destroying stocks of "
+        "paper. Forty firefighters fought the blaze for six hours.\n\n"
+        "No one was injured in the fire, the fire service said.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([article.parent])
+    answer = assistant.ask("How many people were injured in the warehouse fire?")
+    assert answer.answered and any("No one was injured" in c.quote for c in answer.citations), answer.text

@@ -209,6 +209,15 @@ def _as_read(sentence: str) -> str:
     return _SHARE.sub(" %", _folded(sentence))
 
 
+# A count of nobody, the answer a toll question most needs quoted: "No deaths were reported.", "No one was
+# hurt.", "Il n'y a pas eu de victime." (folded). "How many people died in the fire?" was answered with the
+# number of residents evacuated, the sentence saying no one died holding no number. "Aucun(e)" is a number word.
+_NONE_COUNTED = re.compile(
+    r"\b(?:no (?:deaths?|fatalit(?:y|ies)|casualt(?:y|ies)|victims?|injur(?:y|ies)|dead|one (?:was|has been|had been))"
+    r"|nobody|no-one|personne n'a ete|pas (?:eu )?de (?:victimes?|morts?|blesses?|deces))\b"
+)
+
+
 def carries(expected: Expected, text: str, same_thing: SameThing | None = None) -> bool:
     """Whether a sentence can hold the expected answer (see the module's docstring)."""
     folded = _as_read(text)
@@ -219,7 +228,7 @@ def carries(expected: Expected, text: str, same_thing: SameThing | None = None) 
         # restrictions?" was answered "Les restrictions s'appliquent jusqu'au 31 août" and the dateline lead.
         return any(not _names_time_or_thing(folded, match) for match in _NUMBER.finditer(folded))
     counted = _counted_words(folded)
-    if any(not measure for _, _, measure in counted):
+    if any(not measure for _, _, measure in counted) or _NONE_COUNTED.search(folded):
         return True
     words = counted_nouns(counted)
     return bool(words) and (same_thing or same_stem)(expected.noun, words)
