@@ -9,6 +9,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answering.answer_types import Expected, carries
+from assistant.answering.extractive import asks_whether_they_agree
 from assistant.answering.grounding import speaker_names
 
 FACTCHECK = Path(__file__).parent / "data" / "factcheck"
@@ -95,3 +96,26 @@ def test_a_toll_question_is_answered_by_the_sentence_saying_no_one_was(tmp_path)
     assistant.index([article.parent])
     answer = assistant.ask("How many people were injured in the warehouse fire?")
     assert answer.answered and any("No one was injured" in c.quote for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "agree"),
+    [
+        ("Do the articles agree on the number of soldiers killed in Dravik?", True),
+        ("Les articles sont-ils d'accord sur le nombre de soldats tués à Dravik ?", True),
+        ("Do the figures differ?", True),
+        ("Y a-t-il des divergences sur le bilan ?", True),
+        ("How many soldiers were killed in Dravik?", False),
+        ("Did the governor agree with the ministry?", False),
+    ],
+)
+def test_questions_asking_whether_the_articles_agree(question, agree):
+    assert asks_whether_they_agree(question) is agree
+
+
+def test_whether_the_articles_agree_is_answered_with_each_article_s_figure(factcheck):
+    """The English wire's 120 firefighters scored best and the French article's eighty were left out: the
+    answer hid the disagreement it was asked about."""
+    answer = factcheck.ask("Do the articles agree on how many firefighters were mobilised?")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "120 firefighters" in quotes and "Quatre-vingts pompiers" in quotes, answer.text

@@ -264,11 +264,14 @@ class ExtractiveAnswerer:
         bar = self.threshold(language, metadata.get("language", ""), metadata.get("dense_spread"))
         return sentence.score >= bar - slack
 
-    def select_list(self, scored: list[ScoredSentence], language: str = "en") -> list[ScoredSentence]:
+    def select_list(
+        self, scored: list[ScoredSentence], language: str = "en", near_bar: bool = True
+    ) -> list[ScoredSentence]:
         """``select`` for a question asking for a list ("What weapons were mentioned?"): the answer's
-        sentences, then each other article's best sentence within the margin and near the bar, up to
-        ``LIST_SENTENCES``. Two sentences left out the drones and missiles of a second
-        article on the war: each alone scores under a sentence that names the topic."""
+        sentences, then each other article's best sentence within the margin and near the bar
+        (``LIST_SLACK`` under it at most; anywhere without ``near_bar``), up to ``LIST_SENTENCES``. Two
+        sentences left out the drones and missiles of a second article on the war: each alone scores under a
+        sentence that names the topic."""
         chosen = self.select(scored, language)
         if not chosen:
             return []
@@ -278,7 +281,9 @@ class ExtractiveAnswerer:
         candidates = [
             s
             for s in scored
-            if s not in chosen and s.rank >= top - self.margin and self.clears(s, language, slack=LIST_SLACK)
+            if s not in chosen
+            and s.rank >= top - self.margin
+            and (not near_bar or self.clears(s, language, slack=LIST_SLACK))
         ]
         best_of_others: dict[str, ScoredSentence] = {}
         for sentence in candidates:  # best first
@@ -396,8 +401,12 @@ class ExtractiveAnswerer:
                 if names_future_time(sentence.text, str(sentence.chunk.metadata.get("published") or "")):
                     sentence.rank += FUTURE_BOOST
             scored = sorted(scored, key=lambda s: -s.rank)
-        select = self.select_list if asks_for_list(question) else self.select
-        chosen = select(scored, language)
+        if asks_whether_they_agree(question):
+            # The answer is each article's account: another article's figure, worded further from the
+            # question than the best one, is still what the question asks for (within the margin).
+            chosen = self.select_list(scored, language, near_bar=False)
+        else:
+            chosen = (self.select_list if asks_for_list(question) else self.select)(scored, language)
         if days and asks_for_day_events(question):
             chosen = that_day_first(scored, days, chosen)
         if chosen and not self.answers_alone(question, query_vector, docs, language, chosen):
@@ -727,6 +736,27 @@ LIST_SLACK = 0.01
 
 def asks_for_list(question: str) -> bool:
     return bool(_LIST_QUESTION.search(question)) or asks_for_day_events(question)
+
+
+# "Do the articles agree on the number of soldiers killed?", "Les articles sont-ils d'accord sur ... ?", "Do the
+# figures differ?", "Y a-t-il des divergences sur ... ?": each article's account is the answer, as for a list.
+_AGREEMENT_QUESTION = re.compile(
+    r"\b(?:do|did|does|are|were)\s+(?:the\s+|all\s+(?:the\s+)?)?(?:articles|sources|reports|figures|accounts|"
+    r"numbers|stories|outlets|tolls)\s+(?:all\s+)?(?:agree|differ|disagree|match|tally|contradict|conflict|"
+    r"consistent|the same)\b|\b(?:articles|sources|chiffres|bilans|récits|médias|versions)\s+(?:sont-(?:ils|elles)\s+"
+    r"(?:d['’]accord|cohérent|concordant|identiques|les mêmes)|concordent-(?:ils|elles)|divergent-(?:ils|elles)|"
+    r"se contredisent-(?:ils|elles)|s['’]accordent-(?:ils|elles))|\b(?:y a-t-il|existe-t-il)\s+des\s+"
+    r"(?:divergences|contradictions|désaccords|écarts)\b|\b(?:is there|are there)\s+(?:any\s+)?"
+    r"(?:disagreement|discrepanc(?:y|ies)|contradictions?|differences?)\b",
+    re.I,
+)
+
+
+def asks_whether_they_agree(question: str) -> bool:
+    """Whether the question asks if the articles agree on something: a single best sentence hides the
+    article that says otherwise ("Do the articles agree on how many firefighters were mobilised?" quoted 120
+    firefighters, not the French article's eighty)."""
+    return bool(_AGREEMENT_QUESTION.search(question))
 
 
 # "What happened on June 8?", "Que s'est-il passé le 8 juin ?": a day's events, one per article, are the
