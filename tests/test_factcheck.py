@@ -9,7 +9,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answering.answer_types import Expected, carries
-from assistant.answering.extractive import asks_whether_they_agree
+from assistant.answering.extractive import asked_source, asks_whether_they_agree
 from assistant.answering.grounding import speaker_names
 
 FACTCHECK = Path(__file__).parent / "data" / "factcheck"
@@ -119,3 +119,24 @@ def test_whether_the_articles_agree_is_answered_with_each_article_s_figure(factc
     answer = factcheck.ask("Do the articles agree on how many firefighters were mobilised?")
     quotes = " ".join(c.quote for c in answer.citations)
     assert "120 firefighters" in quotes and "Quatre-vingts pompiers" in quotes, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("How many soldiers were killed in Dravik according to the defence ministry?", ["defence", "ministry"]),
+        ("Combien d'habitants ont été évacués selon la préfecture ?", ["prefecture", "prefect", "prefet", "prefete"]),
+        ("Et selon le maire ?", ["maire", "mayor"]),
+        ("How many soldiers were killed in Dravik?", []),
+    ],
+)
+def test_the_source_a_question_asks_about(question, source):
+    assert asked_source(question) == source
+
+
+def test_a_figure_asked_according_to_a_source_is_quoted_from_that_source(factcheck):
+    """The monitoring group's 300 came second, within the margin, beside the ministry's 42, as if it were the
+    ministry's figure."""
+    answer = factcheck.ask("How many soldiers were killed in Dravik according to the defence ministry?")
+    assert answer.answered and "ministry" in answer.citations[0].quote, answer.text
+    assert not any("300" in c.quote for c in answer.citations), answer.text
