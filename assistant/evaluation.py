@@ -479,8 +479,8 @@ def evaluate(dataset: Dataset, assistant, progress: Callable[[int, int], None] |
         "answerer": settings.answerer,
         "settings": {key: getattr(settings, key) for key in
                      ("embedding_model", "chunk_size", "chunk_overlap", "k", "fetch_k", "dense_weight",
-                      "sentence_weight", "max_answer_sentences", "answer_margin", "reranker", "rerank_top",
-                      "rerank_weight")},
+                      "sentence_weight", "max_answer_sentences", "answer_margin", "answer_margin_further",
+                      "reranker", "rerank_top", "rerank_weight")},
         # The thresholds in force: the settings' or, when unset, the ones calibrated for the model.
         "refusal_thresholds": refusal_thresholds(settings, assistant.embeddings),
         "metrics": compute_metrics(results, all_gold=dataset.name == "multihop"),

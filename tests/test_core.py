@@ -893,6 +893,24 @@ def test_a_sentence_under_the_bar_of_its_own_language_pair_does_not_open_the_ans
     assert answerer.select([drones], "en") == []
 
 
+def test_a_third_sentence_is_quoted_only_in_a_near_tie_with_the_best():
+    """The second sentence may score up to ``margin`` under the best; a third only ``further_margin``: when the
+    best three are that close, the scores cannot tell which answers, and quoting the three beats guessing
+    (PIAF: answers holding a gold span 0.690 -> 0.699, 1.88 -> 1.95 sentences)."""
+    passage = Document(page_content="…", metadata={"doc_id": "d", "language": "fr"})
+    answerer = ExtractiveAnswerer(None, None, min_score=0.9, margin=0.07)  # further_margin: its default, 0.01
+
+    def chosen(*ranks: float) -> list[str]:
+        texts = ["Le maire a signé.", "Le conseil a voté le budget.", "La séance a duré deux heures.",
+                 "Les travaux commencent en mai."]
+        ranked = [ScoredSentence(passage, 40 * i, 40 * i + 1, texts[i], rank, rank) for i, rank in enumerate(ranks)]
+        return [s.text for s in answerer.select(ranked, "fr")]
+
+    assert len(chosen(0.95, 0.945, 0.942, 0.941)) == 3  # a near-tie: three, never more
+    assert len(chosen(0.95, 0.945, 0.935)) == 2  # the third within the margin, not in the tie
+    assert len(chosen(0.95, 0.87, 0.869)) == 1  # the second too far: the best alone
+
+
 def test_a_sentence_that_only_repeats_a_quoted_one_is_not_quoted_again():
     """MultiHop-RAG's facts hold the same sentence with and without an index before it; said once."""
     passage = Document(page_content="…", metadata={"doc_id": "d", "language": "en"})

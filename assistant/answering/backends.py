@@ -48,6 +48,7 @@ def make_extractive(
     weight, center = REFUSAL_SPREAD.get(embeddings.model_id, (0.0, 0.0))
     return ExtractiveAnswerer(embeddings, cache, max_sentences=settings.max_answer_sentences, min_score=same,
                               min_score_cross=cross, margin=settings.answer_margin,
+                              further_margin=settings.answer_margin_further,
                               spread_weight=weight, spread_center=center)
 
 

@@ -114,10 +114,11 @@ class ExtractiveAnswerer:
         embeddings: ModelEmbeddings,
         cache: EmbeddingCache | None,
         *,
-        max_sentences: int = 2,
+        max_sentences: int = 3,
         min_score: float = 0.925,
         min_score_cross: float = 0.885,
         margin: float = 0.07,
+        further_margin: float = 0.01,
         chunk_weight: float = 0.1,
         term_weight: float = 0.05,
         spread_weight: float = 0.0,
@@ -133,7 +134,8 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self.min_score = min_score
         self.min_score_cross = min_score_cross
-        self.margin = margin
+        self.margin = margin  # the second sentence's distance from the best
+        self.further_margin = further_margin  # a third's or more: only a near-tie with the best
         self.chunk_weight = chunk_weight
         self.term_weight = term_weight
         self.spread_weight = spread_weight
@@ -315,7 +317,8 @@ class ExtractiveAnswerer:
         chosen: list[ScoredSentence] = []
         said: list[str] = []
         for sentence in scored:
-            if len(chosen) == self.max_sentences or sentence.rank < top - self.margin:
+            margin = self.margin if len(chosen) < 2 else self.further_margin
+            if len(chosen) == self.max_sentences or sentence.rank < top - margin:
                 break
             _add_unless_said(sentence, chosen, said)
         return chosen
