@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import PurePath
@@ -117,6 +118,34 @@ class Answer:
 
     def __str__(self) -> str:
         return self.text
+
+    def _repr_html_(self) -> str:
+        """How a notebook shows an answer: its text, then each citation's marker, quote and source. The repr
+        alone showed the dataclass's fields on one line. Everything is escaped: an article's text (scraped
+        pages hold "<", "&", even tags) must show as written, not as markup."""
+        parts = [f"<div class=\"assistant-answer\"><p>{_paragraphs(self.text)}</p>"]
+        if self.notice:
+            parts.append(f"<p><em>{html.escape(self.notice)}</em></p>")
+        if self.citations:
+            parts.append("<ol style=\"list-style: none; padding-left: 0\">")
+            parts.extend(f"<li>{_citation_html(citation)}</li>" for citation in self.citations)
+            parts.append("</ol>")
+        parts.append("</div>")
+        return "".join(parts)
+
+
+def _paragraphs(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def _citation_html(citation: Citation) -> str:
+    """A citation as a notebook shows it: [1] "quote" then the article's title, date and source."""
+    shown = [citation.title, citation.published, citation.source]
+    if citation.title == citation.source:
+        shown = shown[1:]
+    about = " · ".join(html.escape(part) for part in shown if part)
+    return (f"<b>[{citation.marker}]</b> <q>{_paragraphs(citation.quote)}</q><br>"
+            f"<small>{about}</small>")
 
 
 @dataclass

@@ -5,6 +5,7 @@ deleted and opened again in one process."""
 from __future__ import annotations
 
 import datetime
+import html
 import os
 import re
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE
 
-from assistant import Assistant, SettingsError, SettingsWarning
+from assistant import Answer, Assistant, Citation, SettingsError, SettingsWarning
 
 WEAPONS = "What weapons were mentioned?"
 
@@ -930,3 +931,23 @@ def test_the_chain_keeps_a_conversation_under_langchains_message_history(sample_
     assert Answer.from_message(reread[-1]) == again
     with pytest.raises(ValueError, match="Answer.from_message takes a message that Answer.to_message made"):
         Answer.from_message(HumanMessage(WEAPONS))
+
+
+def test_an_answer_shows_in_a_notebook_with_its_quotes_and_sources_escaped(sample_assistant):
+    # A notebook cell ending in an answer showed its dataclass repr on one line: the text, the quotes and the
+    # articles they come from were to be dug out of the fields by hand.
+    answer = sample_assistant.ask("What weapons were mentioned?")
+    shown = answer._repr_html_()
+    assert html.escape(answer.text) in shown
+    for citation in answer.citations:
+        assert f"<b>[{citation.marker}]</b>" in shown
+        assert html.escape(citation.quote) in shown and html.escape(citation.source) in shown
+        assert html.escape(citation.title) in shown
+    # An article's text is shown as written, not read as markup.
+    tagged = Answer(text="Prices <b>rose</b> & fell [1]", citations=[Citation(
+        marker=1, source="https://example.org/a?x=1&y=2", title="<script>alert(1)</script>", quote="a < b",
+        start=0, end=5, score=1.0, published="2025-03-12")])
+    shown = tagged._repr_html_()
+    assert "<script>" not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    assert "Prices &lt;b&gt;rose&lt;/b&gt; &amp; fell [1]" in shown
+    assert "a &lt; b" in shown and "x=1&amp;y=2" in shown and "2025-03-12" in shown
