@@ -342,6 +342,24 @@ class Assistant:
                                   embedding_progress=embedding_progress)
 
     @_in_use
+    def index_records(self, records: Any, *, wait: bool = False,
+                      progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
+        """Index articles held in memory, with no file written: texts, dicts (``text``, and optionally ``id``,
+        ``url``, ``title``, ``published`` or ``date``, ``author``), LangChain ``Document``s (the same keys in
+        their metadata), a list of them or a pandas ``DataFrame`` of such columns; one record alone too.
+
+        Each article is named by its ``id``, else its ``url``, else its metadata's ``source``, else its text:
+        indexing a record again under that name updates it (or leaves it unchanged), ``remove(name)`` removes
+        it, and citations give it as their ``source``. A record that cannot be read is in the report's
+        ``failed``, named (or "record 3", its place in the batch) with the reason; the others are indexed.
+        ``progress(records begun, records in all, name)`` as each one is reached; ``wait``: as ``index``'s.
+        """
+        from .loaders import load_record
+
+        documents = [load_record(record, position) for position, record in enumerate(_records(records), start=1)]
+        return self.indexer.index_records(documents, wait=wait, progress=progress)
+
+    @_in_use
     def remove(self, sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
                wait: bool = False) -> IndexReport:
         """Remove articles from the index: by source path, by folder (all under it) or by doc id; one or several.
@@ -663,6 +681,19 @@ def _path_list(given: Any, method: str, what: str) -> list[str | os.PathLike[str
         if not isinstance(path, str | os.PathLike):
             raise refused(path)
     return paths
+
+
+def _records(given: Any) -> list[Any]:
+    """Articles in memory as a list of records: one record alone (a text's characters were records, each
+    refused) or a DataFrame, whose iteration gives its column names, as its rows."""
+    if isinstance(given, str | Mapping | Document):
+        return [given]
+    if callable(getattr(given, "to_dict", None)) and hasattr(given, "columns"):
+        return list(given.to_dict("records"))
+    if isinstance(given, bytes | bytearray) or not isinstance(given, Iterable):
+        raise TypeError(f"index_records takes articles (a text, a dict or a Document, or a list or DataFrame of "
+                        f"them), not {type(given).__name__}")
+    return list(given)
 
 
 # The keys of the chain's input dict; "search_query" and "language" (the chain's own state) are taken too.

@@ -467,6 +467,6 @@ def answer_author_question(assistant: Any, question: str, language: str,
     end = len(text) if end < 0 else end
     citation = Citation(marker=1, source=article.source, title=article.title, quote=text[start:end], start=start,
                         end=end, score=1.0, doc_id=article.doc_id, passage=text[start:end], passage_start=start,
-                        passage_end=end, published=article.published)
+                        passage_end=end, published=article.published, url=article.url)
     return Answer(text=f"{said} [1].", citations=[citation], question=question, answered=True,
                   answerer=ARTICLE_RECORD)

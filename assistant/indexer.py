@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,17 @@ from .chunking import chunk_document, chunk_sentences
 from .embed_ahead import embed_ahead
 from .embeddings import EmbeddingCache, ModelEmbeddings
 from .entities import EntityIndex, EntityRecords, prepare_article, remove_article
-from .loaders import READER, LoadError, absolute, doc_id_for, is_html_document, iter_files, load_file, same_name
+from .loaders import (
+    READER,
+    RECORD,
+    LoadError,
+    absolute,
+    doc_id_for,
+    is_html_document,
+    iter_files,
+    load_file,
+    same_name,
+)
 from .reasons import Reason, read_reason
 from .retrieval import LexicalSide
 from .settings import Settings
@@ -178,13 +189,8 @@ class Indexer:
         roots = [Path(p).expanduser() for p in paths if os.fspath(p).strip()]
         gone = [Path(p).expanduser() for p in deleted]
         with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
-            try:
+            with run.interruptible():
                 run.index_files(roots, progress, embedding_progress)
-            except KeyboardInterrupt as interrupt:
-                # Ctrl-C: switch in what is complete; the marker stays for what was cut in half.
-                run.keep_journal = True
-                run.finish()
-                raise IndexInterrupted(report) from interrupt
             if run.moves:
                 # As the watcher's deletions are: the new names first, so that readers never miss the article.
                 run.commit()
@@ -201,6 +207,17 @@ class Indexer:
             if gone:
                 run.prune(gone)
             report.gone = run.gone_under(roots)
+        return report
+
+    def index_records(self, documents: Sequence[Document | LoadError], *, wait: bool = False,
+                      progress: Progress | None = None) -> IndexReport:
+        """Index articles given in memory, as ``loaders.load_record`` read them: each one is added, updated or
+        unchanged by its source (its id), as a file is by its path; a ``LoadError`` is a failure."""
+        started = time.perf_counter()
+        report = IndexReport()
+        with write_lock(self.settings.index_dir, wait=wait), self._run(report, started) as run:
+            with run.interruptible():
+                run.index_records(documents, progress)
         return report
 
     def remove(self, sources: Sequence[str], wait: bool = False) -> IndexReport:
@@ -353,7 +370,7 @@ class Indexer:
         return Document(page_content=text, metadata={
             "source": article.source, "doc_id": article.doc_id, "title": article.title,
             "content_hash": article.content_hash, "language": article.language,
-            "published": article.published, "format": article.format, "author": article.author,
+            "published": article.published, "format": article.format, "author": article.author, "url": article.url,
         })
 
     def settle_duplicates(self, report: IndexReport | None = None) -> list[str]:
@@ -435,6 +452,31 @@ class _Run:
         for article in sorted(self.manifest.values(), key=lambda a: (bool(a.duplicate_of), a.source)):
             self.by_hash.setdefault(article.content_hash, []).append(article)  # the indexed one first
 
+    @contextmanager
+    def interruptible(self) -> Iterator[None]:
+        """Ctrl-C: switch in what is complete; the marker stays for what was cut in half."""
+        try:
+            yield
+        except KeyboardInterrupt as interrupt:
+            self.keep_journal = True
+            self.finish()
+            raise IndexInterrupted(self.report) from interrupt
+
+    def index_records(self, documents: Sequence[Document | LoadError], progress: Progress | None) -> None:
+        if (told := getattr(progress, "listed", None)) is not None:
+            told(len(documents))
+        for position, item in enumerate(documents, start=1):
+            source = item.source if isinstance(item, LoadError) else item.metadata["source"]
+            if progress:
+                progress(position, len(documents), source)
+            if isinstance(item, LoadError):  # a record that cannot be read: the one indexed under its id stays
+                self.refuse(source, Reason.of(item.reason), self.by_source.get(source))
+            elif source in self.seen:
+                # Indexed twice in one run, its first version's chunks were left unlisted in the store.
+                self.fail(source, Reason("record_twice"))
+            else:
+                self._index_one(source, partial(self.index_record, item, source))
+
     def index_files(self, roots: Sequence[Path], progress: Progress | None,
                     embedding_progress: EmbeddingProgress | None = None) -> None:
         # Texts of the coming files are embedded ahead in batches across files (assistant/embed_ahead.py).
@@ -467,23 +509,26 @@ class _Run:
             if isinstance(item, LoadError):
                 self.report.failed[item.source] = item.reason
                 continue
-            source = str(item)
-            self.seen.add(source)
-            self.writing = source
-            try:
-                with room(self.store.location, self.store.disk):
-                    self.index_file(item, source)
-            except StoreStoppedError:
-                # Not this file's fault: every following one would fail the same way. What was committed
-                # stays, the marker too (the next run repairs and finishes).
-                self.keep_journal = True
-                raise
-            except Exception as error:  # one bad document must not end the batch
-                self.report.failed[source] = Reason("index_failed", detail=error)
-                self.clean_up(source)
-            self.writing = ""
-            if len(self.staged) >= COMMIT_FILES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
-                self.commit()
+            self._index_one(str(item), partial(self.index_file, item, str(item)))
+
+    def _index_one(self, source: str, index: Callable[[], None]) -> None:
+        """Index one article, its failure the report's and not the run's."""
+        self.seen.add(source)
+        self.writing = source
+        try:
+            with room(self.store.location, self.store.disk):
+                index()
+        except StoreStoppedError:
+            # Not this file's fault: every following one would fail the same way. What was committed
+            # stays, the marker too (the next run repairs and finishes).
+            self.keep_journal = True
+            raise
+        except Exception as error:  # one bad document must not end the batch
+            self.report.failed[source] = Reason("index_failed", detail=error)
+            self.clean_up(source)
+        self.writing = ""
+        if len(self.staged) >= COMMIT_FILES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
+            self.commit()
 
     def commit(self) -> None:
         if self.staged:
@@ -576,6 +621,18 @@ class _Run:
                 return self.vanished(source, old)
             # An article emptied or overwritten with junk: what it said stays searchable, so say so.
             return self.refuse(source, Reason.of(document.reason), old)
+        return self.take(document, source, old, current, state, path)
+
+    def index_record(self, document: Document, source: str) -> None:
+        """An article given in memory: indexed as a file's text is, its id standing for the file's path."""
+        old = self.by_source.get(source)
+        current = old is not None and (bool(old.chunk_ids) or bool(old.duplicate_of) and not self.orphaned(old))
+        return self.take(document, source, old, current, FileState(), None)
+
+    def take(self, document: Document, source: str, old: Article | None, current: bool, state: FileState,
+             path: Path | None) -> None:
+        """Stage an article read (a file's at ``path``, or one given in memory), unless its text and byline are
+        the ones indexed; ``current``: the indexed version ``old`` still stands."""
         text_limit = self.settings.max_text_mb * 1e6
         if len(document.page_content) > text_limit:
             return self.refuse(source, Reason("too_many_characters", size=_megas(len(document.page_content)),
@@ -585,12 +642,12 @@ class _Run:
         # A title or author corrected (a front matter, a page's metadata) under the same text is an update:
         # kept "unchanged", the old byline went on answering "Who wrote ...?" and titling its passages.
         same_record = (old is not None and old.title == document.metadata["title"]
-                       and old.author == document.metadata["author"])
+                       and old.author == document.metadata["author"] and old.url == document.metadata.get("url", ""))
         if old is not None and current and old.content_hash == text_hash and same_record:
             return self.unchanged(old, state)  # the bytes moved, not the text (line ends, markup)
         if old is not None and self.primaries.get(old.content_hash) == source:
             del self.primaries[old.content_hash]
-        if (gone := self.moved_here(text_hash, path)) is not None:
+        if path is not None and (gone := self.moved_here(text_hash, path)) is not None:
             self.moves[source] = gone.source
             self.report.moved[source] = gone.source
             if self.primaries.get(text_hash) == gone.source:
@@ -631,13 +688,15 @@ class _Run:
         # given to this run is known to be gone from this one.
         if self.settings.chroma_url is not None and not _is_under(source, self.roots):
             return False
+        if (article := self.by_source.get(source)) is not None and article.format == RECORD:
+            return False  # given in memory: no file of it was ever there to be gone
         return _missing(source)
 
     def gone_under(self, roots: Sequence[Path]) -> list[str]:
         """The articles under ``roots`` (not named outright) whose file is gone, and that stay indexed."""
         folders = [root for root in roots if os.path.isdir(root)]
         return sorted(a.source for a in self.manifest.values()
-                      if a.source not in self.seen and a.source not in self.report.failed
+                      if a.source not in self.seen and a.source not in self.report.failed and a.format != RECORD
                       and _is_under(a.source, folders) and _missing(a.source))
 
     def refusal(self, path: Path, size: int) -> Reason | None:
@@ -673,7 +732,7 @@ class _Run:
 
     def prune(self, roots: Sequence[Path]) -> None:
         for article in list(self.manifest.values()):
-            if article.source in self.seen or not _is_under(article.source, roots):
+            if article.source in self.seen or article.format == RECORD or not _is_under(article.source, roots):
                 continue
             if not Path(article.source).exists():
                 self.report.failed.pop(article.source, None)
@@ -754,7 +813,7 @@ def _article(document: Document, chunk_ids: list[str], duplicate_of: str = "") -
         doc_id=meta["doc_id"], source=meta["source"], title=meta["title"], content_hash=meta["content_hash"],
         language=meta["language"], published=meta.get("published", ""), indexed_at=time.time(),
         chunk_ids=chunk_ids, format=meta.get("format", ""), duplicate_of=duplicate_of, author=meta.get("author", ""),
-        reader=READER,
+        reader=READER, url=meta.get("url", ""),
     )
 
 

@@ -11,7 +11,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -298,6 +298,103 @@ def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Doc
 # Formats read by ``documents.py``: the name of each one's reader there.
 _DOCUMENT_READERS = {".docx": "read_docx", ".odt": "read_odt", ".eml": "read_eml", ".mhtml": "read_mhtml",
                      ".mht": "read_mhtml"}
+
+# Articles given in memory (``Assistant.index_records``): their format, which tells them from files (no file
+# on disk is ever missing for them), and the keys a dict record is read by, first found first.
+RECORD = "record"
+_RECORD_TEXT = ("text", "content", "page_content")
+_RECORD_NAME = ("id", "url", "source")
+_RECORD_DATE = ("published", "date")
+
+
+def load_record(record: object, position: int) -> Document | LoadError:
+    """An article held in memory as a ``Document`` like a file's: a text, a dict (``text``, and optionally
+    ``id``, ``url``, ``title``, ``published`` or ``date``, ``author``; a pandas row as ``to_dict("records")``
+    gives it), or a LangChain ``Document`` (the same keys in its metadata). Its source, by which it is cited,
+    updated and removed, is its ``id``, else its ``url``, else its ``source``, else its text's hash; a record
+    that cannot be read is a ``LoadError`` named by that, or by its place in the batch ("record 3")."""
+    if isinstance(record, str):
+        fields: dict[str, object] = {"text": record}
+    elif isinstance(record, Document):
+        # Its page_content is its text, whatever its metadata holds under "text" or "content".
+        fields = {key: value for key, value in record.metadata.items() if key not in _RECORD_TEXT}
+        fields["page_content"] = record.page_content
+        if record.id and not any(_given(fields.get(key)) for key in _RECORD_NAME):
+            fields["id"] = record.id
+    elif isinstance(record, Mapping):
+        fields = {str(key): value for key, value in record.items()}
+    else:
+        return LoadError(f"record {position}", Reason("record_type", kind=type(record).__name__))
+    text = next((fields[key] for key in _RECORD_TEXT if _given(fields.get(key))), None)
+    name = next((fields[key] for key in _RECORD_NAME if _given(fields.get(key))), None)
+    if name is None and isinstance(text, str):
+        name = "text:" + content_hash(text)[:16]  # the same text given again is the same article
+    source = str(name).strip() if name is not None else f"record {position}"
+    try:
+        return _record_document(fields, text, source)
+    except LoadFailure as failure:
+        return LoadError(source, failure.reason)
+
+
+def _given(value: object) -> bool:
+    """Whether a record's field holds a value: None, "" and a DataFrame's missing value (NaN) do not."""
+    if value is None or value != value:  # NaN is the one value unequal to itself
+        return False
+    return not isinstance(value, str) or bool(value.strip())
+
+
+def _record_document(fields: dict[str, object], text: object, source: str) -> Document:
+    if text is None:
+        raise LoadFailure("record_empty" if any(key in fields for key in _RECORD_TEXT) else "record_no_text")
+    if not isinstance(text, str):
+        raise LoadFailure("record_no_text")
+    title, author, url = (_record_text(fields, key) for key in ("title", "author", "url"))
+    published = _record_date(fields)
+    text = normalise_text(text)
+    if is_html_document(text):  # a scraper's raw page: read as a saved page is, menus and all left out
+        text, page_title, page_date, page_author = _html(text)
+        title, published, author = title or page_title, published or page_date, author or page_author
+    if not text.strip():
+        raise LoadFailure("record_empty")
+    published = published or _date_in_text(text) or ""
+    return Document(
+        page_content=text,
+        metadata={
+            "source": source,
+            "doc_id": doc_id_for(source),
+            "title": title or _first_line(text) or source,
+            "content_hash": content_hash(text, published),
+            "language": article_language(text),
+            "published": published,
+            "format": RECORD,
+            "author": _author(author) or byline(text) or "",
+            "url": url or "",
+        },
+    )
+
+
+def _record_text(fields: dict[str, object], key: str) -> str | None:
+    value = fields.get(key)
+    if not _given(value):
+        return None
+    if not isinstance(value, str):
+        raise LoadFailure("record_field", field=key, kind=type(value).__name__)
+    return " ".join(value.split())
+
+
+def _record_date(fields: dict[str, object]) -> str | None:
+    """A record's publication date as YYYY-MM-DD: a ``date``/``datetime`` (a pandas ``Timestamp`` is one) or
+    a text that states one ("2025-03-12", "2025-03-12T10:32:00Z", "12 mars 2025")."""
+    key = next((key for key in _RECORD_DATE if _given(fields.get(key))), None)
+    if key is None:
+        return None
+    value = fields[key]
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()[:10]
+    stated = _stated_date(value, value) if isinstance(value, str) else None
+    if stated is None:
+        raise LoadFailure("record_date", field=key, value=value)
+    return stated
 
 
 def _load(path: Path, source: str, max_bytes: int | None) -> Document:

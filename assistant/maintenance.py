@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .indexer import FileState, Indexer, files_gone, write_lock
-from .loaders import doc_id_for
+from .loaders import RECORD, doc_id_for
 from .store import Article
 
 
@@ -156,7 +156,7 @@ def diagnose(indexer: Indexer) -> CheckReport:
     # A renamed or deleted file stays indexed (and cited) until a run prunes it: worth saying, not wrong.
     # Not on a Chroma server, whose articles may come from other machines' folders.
     if not follower:
-        gone = sorted(a.source for a in articles.values() if not Path(a.source).exists())
+        gone = sorted(a.source for a in articles.values() if a.format != RECORD and not Path(a.source).exists())
         if gone:
             report.notes.append(files_gone(gone) + " (still answered from; `assistant index FOLDER --prune` or "
                                 "`assistant remove PATH` drops them)")

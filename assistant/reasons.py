@@ -49,6 +49,13 @@ ENGLISH: dict[str, str] = {
     "encrypted_email": "encrypted e-mail (S/MIME or PGP): save its decrypted text",
     "empty_email": "e-mail without a text or HTML body",
     "not_mhtml": "not a web page saved as one file (no HTML page inside)",
+    # an article given in memory (``Assistant.index_records``), named by its id or its place in the batch
+    "record_type": "not an article: a record is a text, a dict with a 'text', or a LangChain Document, not {kind}",
+    "record_no_text": "no text: a record needs a 'text' (or 'content', 'page_content') that is a string",
+    "record_empty": "its text is empty",
+    "record_field": "its {field} must be text, not {kind}",
+    "record_date": "its {field} {value!r} is not a date (YYYY-MM-DD, or a date or datetime)",
+    "record_twice": "given twice in this batch (the same id or url); only the first one was indexed",
     # the run
     "vanished": "vanished while being indexed",
     "vanished_kept": "vanished while being indexed; its indexed version is kept",

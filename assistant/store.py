@@ -275,6 +275,7 @@ class Article:
     checked_ns: int = 0  # when that stat was taken (an mtime this close to it is not trusted)
     author: str = ""  # as its byline or metadata names them; "" when it names none
     reader: int = 0  # the ``loaders.READER`` that read it; 0: a version from before the field
+    url: str = ""  # where an article given in memory was published (``Assistant.index_records``), if it says
 
     @property
     def read_by_earlier_version(self) -> bool:
@@ -300,6 +301,7 @@ class Article:
             checked_ns=int(meta.get("checked_ns", 0)),
             author=str(meta.get("author", "")),
             reader=int(meta.get("reader", 0)),
+            url=str(meta.get("url", "")),
         )
 
     def to_metadata(self) -> dict[str, Any]:
@@ -313,6 +315,7 @@ class Article:
             "chunk_ids": json.dumps(self.chunk_ids),
             "n_chunks": len(self.chunk_ids),
             "format": self.format,
+            "url": self.url,
             "duplicate_of": self.duplicate_of,
             "file_size": self.file_size,
             "file_mtime_ns": self.file_mtime_ns,

@@ -56,6 +56,7 @@ class Citation:
     passage_start: int = 0
     passage_end: int = 0
     published: str = ""  # the date the article states (YYYY-MM-DD), "" when it states none
+    url: str = ""  # the link of an article given in memory with one (``Assistant.index_records``)
 
     def to_dict(self) -> dict[str, Any]:
         """The citation as JSON-ready data (``Citation.from_dict`` reads it back)."""
@@ -140,10 +141,14 @@ def _paragraphs(text: str) -> str:
 
 def _citation_html(citation: Citation) -> str:
     """A citation as a notebook shows it: [1] "quote" then the article's title, date and source."""
-    shown = [citation.title, citation.published, citation.source]
-    if citation.title == citation.source:
-        shown = shown[1:]
+    linked = citation.url.startswith(("https://", "http://"))  # a "javascript:" link would run in the notebook
+    shown = [citation.title, citation.published]
+    if citation.source not in (citation.title, citation.url if linked else None):
+        shown.append(citation.source)
     about = " · ".join(html.escape(part) for part in shown if part)
+    if linked:
+        link = html.escape(citation.url)
+        about += f' · <a href="{link}" target="_blank">{link}</a>'
     return (f"<b>[{citation.marker}]</b> <q>{_paragraphs(citation.quote)}</q><br>"
             f"<small>{about}</small>")
 

@@ -319,7 +319,7 @@ def test_the_readmes_python_example_runs_as_written(tmp_path):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## From Python", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert len(blocks) == 2, blocks
+    assert len(blocks) == 3, blocks
     (tmp_path / "samples").mkdir()
     shutil.copyfile(SAMPLE, tmp_path / "samples" / SAMPLE.name)
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
@@ -327,6 +327,7 @@ def test_the_readmes_python_example_runs_as_written(tmp_path):
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "1 added" in result.stdout and "Grad" in result.stdout, result.stdout
+    assert "https://example.org/greve" in result.stdout and "'lm-2': \"its date 'hier'" in result.stdout, result.stdout
 
 
 def test_an_embedding_model_that_is_not_there_is_said_plainly(tmp_path):

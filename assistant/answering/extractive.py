@@ -917,4 +917,5 @@ def citation_for(marker: int, sentence: ScoredSentence) -> Citation:
         passage_start=int(meta.get("start", 0)),
         passage_end=int(meta.get("end", 0)),
         published=str(meta.get("published") or ""),
+        url=str(meta.get("url") or ""),
     )

@@ -286,6 +286,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.not_mhtml": "pas une page web enregistrée en un seul fichier (aucune page HTML dedans)",
         "reason.vanished": "a disparu pendant l'indexation",
         "reason.vanished_kept": "a disparu pendant l'indexation ; sa version indexée est gardée",
+        "reason.record_type": "pas un article : un enregistrement est un texte, un dict avec un 'text' ou un "
+                              "Document LangChain, pas {kind}",
+        "reason.record_no_text": "pas de texte : un enregistrement a besoin d'un 'text' (ou 'content', "
+                                 "'page_content') qui soit une chaîne",
+        "reason.record_empty": "son texte est vide",
+        "reason.record_field": "son champ {field} doit être du texte, pas {kind}",
+        "reason.record_date": "son champ {field} {value!r} n'est pas une date (AAAA-MM-JJ, ou une date ou un datetime)",
+        "reason.record_twice": "donné deux fois dans ce lot (même id ou url) ; seul le premier a été indexé",
         "reason.index_failed": "l'indexation a échoué ({detail})",
         "reason.not_indexed": "non indexé ({detail})",
         "reason.not_in_index": "n'est pas dans l'index",
