@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html
 
+import pytest
 from langchain_core.documents import Document
 
 from assistant import Assistant
@@ -34,7 +36,7 @@ def test_articles_in_memory_are_cited_with_their_metadata_and_updated_by_their_i
     # its title, date, author and link were lost on the way.
     news = Assistant(tmp_path / "index")
     report = news.index_records(scraped())
-    tram = "text:" + __import__("hashlib").sha256(TRAM.encode()).hexdigest()[:16]
+    tram = "text:" + hashlib.sha256(TRAM.encode()).hexdigest()[:16]
     assert report.added == ["lm-1", "https://example.org/valencia", tram, "wire-77"] and report.ok, report
     articles = {article.source: article for article in news.articles()}
     strike = articles["lm-1"]
@@ -108,27 +110,22 @@ def test_a_bad_record_is_named_with_its_reason_and_the_others_are_indexed(tmp_pa
     assert news.article_text("floods") == FLOODS
 
 
-class Rows:
-    """What a notebook's pandas DataFrame offers (pandas is not a dependency): iterating it gives its
-    column names, ``to_dict("records")`` its rows."""
-
-    columns = ["id", "text"]
-
-    def __init__(self, rows: list[dict[str, str]]) -> None:
-        self.rows = rows
-
-    def __iter__(self):
-        return iter(self.columns)
-
-    def to_dict(self, orient: str) -> list[dict[str, str]]:
-        assert orient == "records"
-        return self.rows
-
-
-def test_one_record_alone_and_a_table_of_rows_are_taken_as_articles(tmp_path):
+def test_one_record_alone_and_a_dataframe_are_taken_as_articles(tmp_path):
     # A text alone was iterated character by character, a DataFrame column by column.
+    pandas = pytest.importorskip("pandas")  # installed with gradio, not a dependency of its own
     news = Assistant(tmp_path / "index")
     assert news.index_records({"id": "tram", "text": TRAM}).added == ["tram"]
-    assert news.index_records(Rows([{"id": "rates", "text": RATES}])).added == ["rates"]
     assert len(news.index_records(FLOODS).added) == 1
-    assert sorted(article.title.split()[0] for article in news.articles()) == ["Floods", "The", "The"]
+    frame = pandas.DataFrame([
+        {"id": "rates", "text": RATES, "title": "Rates up", "date": pandas.Timestamp("2025-03-13 18:05"),
+         "author": None},
+        {"id": "strike", "text": STRIKE, "title": None, "date": pandas.NaT, "author": "Claire Fontaine"},
+    ])
+    report = news.index_records(frame)
+    assert report.added == ["rates", "strike"] and report.ok, report
+    articles = {article.source: article for article in news.articles()}
+    assert (articles["rates"].title, articles["rates"].published, articles["rates"].author) == (
+        "Rates up", "2025-03-13", "")
+    assert articles["strike"].title.startswith("La grève des dockers de Marseille")  # its first line
+    assert (articles["strike"].published, articles["strike"].author) == ("", "Claire Fontaine")
+    assert len(articles) == 4
