@@ -117,6 +117,21 @@ class Answer:
                              f"{type(message).__name__} {str(getattr(message, 'content', message))!r:.60}")
         return cls.from_dict({**data, "text": message.content})
 
+    def to_row(self) -> dict[str, Any]:
+        """The answer as one flat row of a table, for many questions asked in a loop
+        (``pandas.DataFrame([a.to_row() for a in answers])``, ``csv.DictWriter``): ``to_dict()`` nests the
+        citations, each with its whole passage, in one cell. The citations' columns hold a line per citation,
+        in marker order, so that a quote's line is its source's, title's, date's and link's."""
+        lines = {
+            "quotes": [f"[{c.marker}] {' '.join(c.quote.split())}" for c in self.citations],
+            "sources": [c.source for c in self.citations],
+            "titles": [c.title for c in self.citations],
+            "published": [c.published for c in self.citations],
+            "urls": [c.url for c in self.citations],
+        }
+        return {"question": self.question, "answer": self.text, "answered": self.answered,
+                **{column: "\n".join(values) for column, values in lines.items()}, "notice": self.notice}
+
     def __str__(self) -> str:
         return self.text
 

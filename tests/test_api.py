@@ -952,3 +952,20 @@ def test_an_answer_shows_in_a_notebook_with_its_quotes_and_sources_escaped(sampl
     assert "<script>" not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
     assert "Prices &lt;b&gt;rose&lt;/b&gt; &amp; fell [1]" in shown
     assert "a &lt; b" in shown and "x=1&amp;y=2" in shown and "2025-03-12" in shown
+
+
+def test_answers_asked_in_a_loop_make_a_table_of_flat_rows(sample_assistant):
+    # to_dict() put each answer's citations, whole passages and all, in one cell of a DataFrame.
+    pandas = pytest.importorskip("pandas")  # installed with gradio, not a dependency of its own
+    answers = [sample_assistant.ask(question) for question in (WEAPONS, "What did the Pope say about football?")]
+    table = pandas.DataFrame([answer.to_row() for answer in answers])
+    assert list(table.columns) == ["question", "answer", "answered", "quotes", "sources", "titles", "published",
+                                   "urls", "notice"]
+    answered, refused = table.to_dict("records")
+    first = answers[0]
+    assert (answered["question"], answered["answer"], answered["answered"]) == (WEAPONS, first.text, True)
+    assert answered["quotes"].splitlines() == [f"[{c.marker}] {' '.join(c.quote.split())}" for c in first.citations]
+    sources = [c.source for c in first.citations]
+    assert answered["sources"].splitlines() == sources == [str(SAMPLE)] * len(sources)
+    assert answered["titles"].splitlines() == [c.title for c in first.citations]
+    assert not refused["answered"] and refused["quotes"] == refused["sources"] == ""
