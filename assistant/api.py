@@ -325,25 +325,29 @@ class Assistant:
     # -- writing
     @_in_use
     def index(self, paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, prune: bool = False,
-              wait: bool = False, progress: Callable[[int, int, str], None] | None = None,
+              wait: bool = False, progress: Callable[[int, int, str], None] | bool | None = None,
               embedding_progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
         """Index files and folders; unchanged files are skipped, changed ones replaced.
 
         ``prune``: also remove the indexed articles under the paths given whose files are gone. ``wait``: wait
         (up to 10 minutes) for another writer, a process or another ``Assistant``, instead of raising
         ``IndexBusyError`` at once.
-        ``progress(files begun, files in all, path)`` as each file is reached;
+        ``progress=True`` draws a progress bar (a notebook's own in Jupyter), or ``progress(files begun, files
+        in all, path)`` is called as each file is reached;
         ``embedding_progress(texts embedded, texts to embed, path)`` while the embedding of the next files
         (most of the time) goes on. A Chroma server lost mid-run raises ``StoreUnreachableError``, and a
         full disk ``StoreFullError`` (both ``StoreStoppedError``), whose ``report`` says what was indexed.
         """
+        from .progress import drawn
+
         paths = _path_list(paths, "index", "files and folders")
-        return self.indexer.index(paths, prune=prune, wait=wait, progress=progress,
-                                  embedding_progress=embedding_progress)
+        with drawn(progress, embedding_progress, "file") as (progress, embedding_progress):
+            return self.indexer.index(paths, prune=prune, wait=wait, progress=progress,
+                                      embedding_progress=embedding_progress)
 
     @_in_use
     def index_records(self, records: Any, *, wait: bool = False,
-                      progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
+                      progress: Callable[[int, int, str], None] | bool | None = None) -> IndexReport:
         """Index articles held in memory, with no file written: texts, dicts (``text``, and optionally ``id``,
         ``url``, ``title``, ``published`` or ``date``, ``author``), LangChain ``Document``s (the same keys in
         their metadata), a list of them or a pandas ``DataFrame`` of such columns; one record alone too.
@@ -352,12 +356,15 @@ class Assistant:
         indexing a record again under that name updates it (or leaves it unchanged), ``remove(name)`` removes
         it, and citations give it as their ``source``. A record that cannot be read is in the report's
         ``failed``, named (or "record 3", its place in the batch) with the reason; the others are indexed.
-        ``progress(records begun, records in all, name)`` as each one is reached; ``wait``: as ``index``'s.
+        ``progress=True`` draws a progress bar, or ``progress(records begun, records in all, name)`` is called as
+        each one is reached; ``wait``: as ``index``'s.
         """
         from .loaders import load_record
+        from .progress import drawn
 
         documents = [load_record(record, position) for position, record in enumerate(_records(records), start=1)]
-        return self.indexer.index_records(documents, wait=wait, progress=progress)
+        with drawn(progress, None, "record") as (progress, _):
+            return self.indexer.index_records(documents, wait=wait, progress=progress)
 
     @_in_use
     def remove(self, sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,

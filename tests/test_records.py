@@ -129,3 +129,20 @@ def test_one_record_alone_and_a_dataframe_are_taken_as_articles(tmp_path):
     assert articles["strike"].title.startswith("La grève des dockers de Marseille")  # its first line
     assert (articles["strike"].published, articles["strike"].author) == ("", "Claire Fontaine")
     assert len(articles) == 4
+
+
+def test_progress_true_draws_a_bar_for_files_and_for_records(tmp_path, capsys):
+    # From Python, progress took a callback only: a notebook had to write its own bar over tqdm.
+    news = Assistant(tmp_path / "index")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in (("floods.txt", FLOODS), ("tram.txt", TRAM)):
+        (folder / name).write_text(text, encoding="utf-8")
+    assert news.index([folder], progress=True).added
+    drawn = capsys.readouterr().err
+    assert "indexing" in drawn and "2/2" in drawn and "file" in drawn, drawn
+    assert news.index_records([{"id": "rates", "text": RATES}, {"id": "strike", "text": STRIKE}], progress=True).ok
+    drawn = capsys.readouterr().err
+    assert "indexing" in drawn and "2/2" in drawn and "record" in drawn, drawn
+    assert news.index_records({"id": "rates", "text": RATES}, progress=False).unchanged == ["rates"]
+    assert capsys.readouterr().err == ""

@@ -26,31 +26,9 @@ def passage_count(text: str) -> int:
 
 def tqdm_progress():
     """A progress callback drawing a bar with rate and ETA on stderr, and its closer."""
-    from tqdm import tqdm
+    from ..progress import progress_bar
 
-    state: dict[str, Any] = {}
-
-    def bar(total: int | None):
-        if "bar" not in state:
-            state["bar"] = tqdm(total=total, unit="file", desc="indexing", file=sys.stderr, dynamic_ncols=True)
-        elif state["bar"].total is None:
-            state["bar"].total = total
-        return state["bar"]
-
-    def progress(done: int, total: int, source: str) -> None:
-        bar(total).set_postfix_str(source[-40:], refresh=False)
-        bar(total).update(done - bar(total).n)
-
-    def embedding(done: int, total: int, source: str) -> None:
-        # The file count stands still while a batch of files is embedded: say that the work goes on.
-        bar(None).set_postfix_str(f"embedding {done}/{total} texts")
-
-    def close() -> None:
-        if "bar" in state:
-            state["bar"].close()
-
-    progress.listed = lambda total: bar(total).refresh()  # the total before the first file's embedding
-    return progress, embedding, close
+    return progress_bar()
 
 
 @command("index", "index files and folders (only what changed is embedded)")
