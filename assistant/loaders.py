@@ -329,11 +329,19 @@ def load_record(record: object, position: int) -> Document | LoadError:
     name = next((fields[key] for key in _RECORD_NAME if _given(fields.get(key))), None)
     if name is None and isinstance(text, str):
         name = "text:" + content_hash(text)[:16]  # the same text given again is the same article
-    source = str(name).strip() if name is not None else f"record {position}"
+    source = _record_name(name) if name is not None else f"record {position}"
     try:
         return _record_document(fields, text, source)
     except LoadFailure as failure:
         return LoadError(source, failure.reason)
+
+
+def _record_name(value: object) -> str:
+    """A record's id as text. A whole float is written as the int it is: a DataFrame's column of ids that
+    misses one holds floats, and its rows came back as "12.0" where they had been "12", indexed twice."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _given(value: object) -> bool:

@@ -130,6 +130,14 @@ def test_one_record_alone_and_a_dataframe_are_taken_as_articles(tmp_path):
     assert (articles["strike"].published, articles["strike"].author) == ("", "Claire Fontaine")
     assert len(articles) == 4
 
+    # A column of ids that misses one holds floats: its rows are the articles indexed under whole numbers.
+    assert news.index_records([{"id": 12, "text": FLOODS + " Schools were closed."}]).added == ["12"]
+    holed = pandas.DataFrame([{"id": 12, "text": FLOODS + " Schools were closed."}, {"id": None, "text": TRAM}])
+    assert holed["id"].dtype == "float64"
+    report = news.index_records(holed)
+    tram = "text:" + hashlib.sha256(TRAM.encode()).hexdigest()[:16]  # no id: named by its text, a copy of "tram"
+    assert report.unchanged == ["12"] and report.duplicates == {tram: "tram"}, report
+
 
 def test_progress_true_draws_a_bar_for_files_and_for_records(tmp_path, capsys):
     # From Python, progress took a callback only: a notebook had to write its own bar over tqdm.
