@@ -969,3 +969,16 @@ def test_answers_asked_in_a_loop_make_a_table_of_flat_rows(sample_assistant):
     assert answered["sources"].splitlines() == sources == [str(SAMPLE)] * len(sources)
     assert answered["titles"].splitlines() == [c.title for c in first.citations]
     assert not refused["answered"] and refused["quotes"] == refused["sources"] == ""
+
+
+def test_the_plain_calls_answer_inside_a_running_event_loop_as_a_notebook_runs_one(sample_assistant):
+    # Jupyter runs its cells inside an event loop: a call that started one of its own (asyncio.run) would raise
+    # "cannot be called from a running event loop" there.
+    import asyncio
+
+    async def cell() -> tuple[Answer, list[object]]:
+        return sample_assistant.ask(WEAPONS), list(sample_assistant.stream(WEAPONS))
+
+    asked, streamed = asyncio.run(cell())
+    assert asked.answered and streamed[-1].citations == asked.citations  # timings aside
+    assert "".join(streamed[:-1]).strip() == asked.text
