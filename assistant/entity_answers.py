@@ -251,11 +251,11 @@ def answer_entity_question(assistant: Any, question: str, language: str,
     for kind in parsed.kinds:
         entities.extend(assistant.entity_index.entities(kind=kind, doc_ids=doc_ids, spans=spans))
     answer = _answer(question, language, parsed, entities, ENTITY_INDEX)
-    # Each name's citation says when its article was published, as a passage's does: read for the cited
+    # Each name's citation says when its article was published, and its link, as a passage's does: read for the cited
     # articles only (every article's record, per question, weighs on a large archive).
     dated = assistant.store.get_articles(sorted({c.doc_id for c in answer.citations}))
-    answer.citations = [replace(c, published=dated[c.doc_id].published if c.doc_id in dated else "")
-                        for c in answer.citations]
+    answer.citations = [replace(c, published=dated[c.doc_id].published, url=dated[c.doc_id].url)
+                        if c.doc_id in dated else replace(c, published="") for c in answer.citations]
     return answer
 
 

@@ -55,6 +55,10 @@ def test_articles_in_memory_are_cited_with_their_metadata_and_updated_by_their_i
     assert STRIKE[cited.start:cited.end] == cited.quote and "1 200 salariés" in cited.quote
     assert f'<a href="{html.escape(cited.url)}"' in answer._repr_html_()
 
+    # A list of the places named cites them with their article's link, as a passage's citation does.
+    listed = news.ask("Which places are mentioned?")
+    assert "Valencia" in listed.text and "https://example.org/valencia" in {c.url for c in listed.citations}, listed
+
     # The same rows again change nothing; a corrected title updates its article, not a second one.
     assert news.index_records(scraped()).unchanged == ["lm-1", "https://example.org/valencia", tram, "wire-77"]
     corrected = scraped()
