@@ -677,12 +677,13 @@ def _path_list(given: Any, method: str, what: str) -> list[str | os.PathLike[str
     was "not iterable", None "expected str, bytes or os.PathLike object" from deep inside, bytes read as
     numbers)."""
     def refused(value: Any) -> TypeError:
-        return TypeError(f"{method} takes {what} (a path or a list of them), not {type(value).__name__}")
+        hint = "; articles held in memory go to index_records" if method == "index" and _is_records(value) else ""
+        return TypeError(f"{method} takes {what} (a path or a list of them), not {type(value).__name__}{hint}")
 
     if isinstance(given, str | os.PathLike):
         return [given]
-    if isinstance(given, bytes | bytearray) or not isinstance(given, Iterable):
-        raise refused(given)
+    if isinstance(given, bytes | bytearray) or not isinstance(given, Iterable) or _is_table(given):
+        raise refused(given)  # a DataFrame's iteration gives its column names, each "no such file"
     paths = list(given)
     for path in paths:
         if not isinstance(path, str | os.PathLike):
@@ -695,12 +696,21 @@ def _records(given: Any) -> list[Any]:
     refused) or a DataFrame, whose iteration gives its column names, as its rows."""
     if isinstance(given, str | Mapping | Document):
         return [given]
-    if callable(getattr(given, "to_dict", None)) and hasattr(given, "columns"):
+    if _is_table(given):
         return list(given.to_dict("records"))
     if isinstance(given, bytes | bytearray) or not isinstance(given, Iterable):
         raise TypeError(f"index_records takes articles (a text, a dict or a Document, or a list or DataFrame of "
                         f"them), not {type(given).__name__}")
     return list(given)
+
+
+def _is_table(given: Any) -> bool:
+    """A pandas DataFrame, or anything that gives its rows as one does."""
+    return callable(getattr(given, "to_dict", None)) and hasattr(given, "columns")
+
+
+def _is_records(given: Any) -> bool:
+    return isinstance(given, Mapping | Document) or _is_table(given)
 
 
 # The keys of the chain's input dict; "search_query" and "language" (the chain's own state) are taken too.

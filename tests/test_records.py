@@ -158,3 +158,16 @@ def test_progress_true_draws_a_bar_for_files_and_for_records(tmp_path, capsys):
     assert "indexing" in drawn and "2/2" in drawn and "record" in drawn, drawn
     assert news.index_records({"id": "rates", "text": RATES}, progress=False).unchanged == ["rates"]
     assert capsys.readouterr().err == ""
+
+
+def test_articles_given_to_index_are_pointed_to_index_records(tmp_path):
+    # index(df) read the DataFrame's column names as paths ("text: no such file or folder"), and index([dict])
+    # said only "not dict".
+    pandas = pytest.importorskip("pandas")  # installed with gradio, not a dependency of its own
+    news = Assistant(tmp_path / "index")
+    for given, what in ((pandas.DataFrame([{"id": "a", "text": TRAM}]), "DataFrame"), ([{"text": TRAM}], "dict"),
+                        ([Document(page_content=TRAM)], "Document")):
+        with pytest.raises(TypeError, match=rf"^index takes .*, not {what}; articles held in memory go to "
+                                            r"index_records$"):
+            news.index(given)
+    assert not (tmp_path / "index").exists()
