@@ -44,8 +44,9 @@ def progress_bar(unit: str = "file", notebook: bool = False) -> tuple[Progress, 
 
 
 @contextmanager
-def drawn(progress: Progress | bool | None, embedding: Progress | None,
-          unit: str) -> Iterator[tuple[Progress | None, Progress | None]]:
+def drawn(
+    progress: Progress | bool | None, embedding: Progress | None, unit: str
+) -> Iterator[tuple[Progress | None, Progress | None]]:
     """The callbacks of a Python caller's run: ``progress=True`` draws the bar the command line draws (the
     callbacks alone left a notebook to write one), closed when the run ends, however it ends."""
     if progress is False or progress is None:

@@ -11,10 +11,14 @@ from langchain_core.documents import Document
 
 from assistant import Assistant
 
-STRIKE = ("La grève des dockers de Marseille entre dans sa deuxième semaine. Selon la CGT, 1 200 salariés ont cessé "
-          "le travail mardi. Le port est bloqué depuis le 4 mars.")
-FLOODS = ("Floods hit Valencia on Friday. The regional government said that 42 people had been evacuated from the "
-          "old town overnight.")
+STRIKE = (
+    "La grève des dockers de Marseille entre dans sa deuxième semaine. Selon la CGT, 1 200 salariés ont cessé "
+    "le travail mardi. Le port est bloqué depuis le 4 mars."
+)
+FLOODS = (
+    "Floods hit Valencia on Friday. The regional government said that 42 people had been evacuated from the "
+    "old town overnight."
+)
 TRAM = "The mayor of Lyon announced a new tram line on Monday. It will cost 300 million euros, the city said."
 RATES = "The central bank raised its main rate by a quarter point on Thursday, its governor told reporters."
 
@@ -22,10 +26,21 @@ RATES = "The central bank raised its main rate by a quarter point on Thursday, i
 def scraped() -> list[object]:
     """A scraper's rows, in the forms a notebook holds them."""
     return [
-        {"id": "lm-1", "url": "https://example.org/greve?p=1&s=2", "title": "Grève à Marseille", "date": "2025-03-12",
-         "author": "Par Claire Fontaine", "text": STRIKE},
-        {"url": "https://example.org/valencia", "title": "Floods in Valencia",
-         "date": datetime.datetime(2025, 3, 14, 9, 30), "author": float("nan"), "text": FLOODS},
+        {
+            "id": "lm-1",
+            "url": "https://example.org/greve?p=1&s=2",
+            "title": "Grève à Marseille",
+            "date": "2025-03-12",
+            "author": "Par Claire Fontaine",
+            "text": STRIKE,
+        },
+        {
+            "url": "https://example.org/valencia",
+            "title": "Floods in Valencia",
+            "date": datetime.datetime(2025, 3, 14, 9, 30),
+            "author": float("nan"),
+            "text": FLOODS,
+        },
         TRAM,
         Document(page_content=RATES, metadata={"source": "wire-77", "title": "Rates up", "published": "14 mars 2025"}),
     ]
@@ -41,9 +56,15 @@ def test_articles_in_memory_are_cited_with_their_metadata_and_updated_by_their_i
     articles = {article.source: article for article in news.articles()}
     strike = articles["lm-1"]
     assert (strike.title, strike.published, strike.author, strike.url) == (
-        "Grève à Marseille", "2025-03-12", "Claire Fontaine", "https://example.org/greve?p=1&s=2")
+        "Grève à Marseille",
+        "2025-03-12",
+        "Claire Fontaine",
+        "https://example.org/greve?p=1&s=2",
+    )
     assert (articles["https://example.org/valencia"].published, articles["https://example.org/valencia"].author) == (
-        "2025-03-14", "")
+        "2025-03-14",
+        "",
+    )
     assert articles["wire-77"].published == "2025-03-14" and articles[tram].title.startswith("The mayor of Lyon")
     assert news.article_text("lm-1") == STRIKE
 
@@ -51,8 +72,12 @@ def test_articles_in_memory_are_cited_with_their_metadata_and_updated_by_their_i
     assert answer.answered and answer.citations, answer
     cited = answer.citations[0]
     assert (cited.source, cited.title, cited.published, cited.url) == (
-        "lm-1", "Grève à Marseille", "2025-03-12", "https://example.org/greve?p=1&s=2")
-    assert STRIKE[cited.start:cited.end] == cited.quote and "1 200 salariés" in cited.quote
+        "lm-1",
+        "Grève à Marseille",
+        "2025-03-12",
+        "https://example.org/greve?p=1&s=2",
+    )
+    assert STRIKE[cited.start : cited.end] == cited.quote and "1 200 salariés" in cited.quote
     assert f'<a href="{html.escape(cited.url)}"' in answer._repr_html_()
 
     # A list of the places named cites them with their article's link, as a passage's citation does.
@@ -66,7 +91,8 @@ def test_articles_in_memory_are_cited_with_their_metadata_and_updated_by_their_i
     assert news.index_records(corrected[:1]).updated == ["lm-1"]
     assert len(news.articles()) == 4
     assert news.ask("Combien de salariés ont cessé le travail à Marseille ?").citations[0].title == (
-        "Grève des dockers à Marseille")
+        "Grève des dockers à Marseille"
+    )
 
     # A file with an article's text, indexed and pruned beside them, leaves them alone: they have no file to miss.
     folder = tmp_path / "articles"
@@ -104,8 +130,15 @@ def test_a_bad_record_is_named_with_its_reason_and_the_others_are_indexed(tmp_pa
         "record 6": "not an article: a record is a text, a dict with a 'text', or a LangChain Document, not int",
         "floods": "given twice in this batch (the same id or url); only the first one was indexed",
     }
-    assert told == [(1, 7, "floods"), (2, 7, "undated"), (3, 7, "untitled"), (4, 7, "7"), (5, 7, "titled"),
-                    (6, 7, "record 6"), (7, 7, "floods")]
+    assert told == [
+        (1, 7, "floods"),
+        (2, 7, "undated"),
+        (3, 7, "untitled"),
+        (4, 7, "7"),
+        (5, 7, "titled"),
+        (6, 7, "record 6"),
+        (7, 7, "floods"),
+    ]
     assert news.article_text("floods") == FLOODS  # the first one given, not the second
 
     # A record that cannot be read leaves the version indexed under its id, and says so.
@@ -120,16 +153,26 @@ def test_one_record_alone_and_a_dataframe_are_taken_as_articles(tmp_path):
     news = Assistant(tmp_path / "index")
     assert news.index_records({"id": "tram", "text": TRAM}).added == ["tram"]
     assert len(news.index_records(FLOODS).added) == 1
-    frame = pandas.DataFrame([
-        {"id": "rates", "text": RATES, "title": "Rates up", "date": pandas.Timestamp("2025-03-13 18:05"),
-         "author": None},
-        {"id": "strike", "text": STRIKE, "title": None, "date": pandas.NaT, "author": "Claire Fontaine"},
-    ])
+    frame = pandas.DataFrame(
+        [
+            {
+                "id": "rates",
+                "text": RATES,
+                "title": "Rates up",
+                "date": pandas.Timestamp("2025-03-13 18:05"),
+                "author": None,
+            },
+            {"id": "strike", "text": STRIKE, "title": None, "date": pandas.NaT, "author": "Claire Fontaine"},
+        ]
+    )
     report = news.index_records(frame)
     assert report.added == ["rates", "strike"] and report.ok, report
     articles = {article.source: article for article in news.articles()}
     assert (articles["rates"].title, articles["rates"].published, articles["rates"].author) == (
-        "Rates up", "2025-03-13", "")
+        "Rates up",
+        "2025-03-13",
+        "",
+    )
     assert articles["strike"].title.startswith("La grève des dockers de Marseille")  # its first line
     assert (articles["strike"].published, articles["strike"].author) == ("", "Claire Fontaine")
     assert len(articles) == 4
@@ -165,9 +208,15 @@ def test_articles_given_to_index_are_pointed_to_index_records(tmp_path):
     # said only "not dict".
     pandas = pytest.importorskip("pandas")  # installed with gradio, not a dependency of its own
     news = Assistant(tmp_path / "index")
-    for given, what in ((pandas.DataFrame([{"id": "a", "text": TRAM}]), "DataFrame"), ([{"text": TRAM}], "dict"),
-                        ([Document(page_content=TRAM)], "Document")):
-        with pytest.raises(TypeError, match=rf"^index takes .*, not {what}; articles held in memory go to "
-                                            r"index_records$"):
+    for given, what in (
+        (pandas.DataFrame([{"id": "a", "text": TRAM}]), "DataFrame"),
+        ([{"text": TRAM}], "dict"),
+        ([Document(page_content=TRAM)], "Document"),
+    ):
+        with pytest.raises(
+            TypeError,
+            match=rf"^index takes .*, not {what}; articles held in memory go to "
+            r"index_records$",
+        ):
             news.index(given)
     assert not (tmp_path / "index").exists()
