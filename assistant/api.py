@@ -694,7 +694,9 @@ def _path_list(given: Any, method: str, what: str) -> list[str | os.PathLike[str
 def _records(given: Any) -> list[Any]:
     """Articles in memory as a list of records: one record alone (a text's characters were records, each
     refused) or a DataFrame, whose iteration gives its column names, as its rows."""
-    if isinstance(given, str | Mapping | Document):
+    from .loaders import is_row
+
+    if isinstance(given, str | Mapping | Document) or is_row(given):
         return [given]
     if _is_table(given):
         return list(given.to_dict("records"))

@@ -321,8 +321,10 @@ def load_record(record: object, position: int) -> Document | LoadError:
         fields["page_content"] = record.page_content
         if record.id and not any(_given(fields.get(key)) for key in _RECORD_NAME):
             fields["id"] = record.id
-    elif isinstance(record, Mapping):
-        fields = {str(key): value for key, value in record.items()}
+    elif isinstance(record, Mapping) or is_row(record):
+        # A DataFrame's row as iterrows() or df.iloc[i] gives it (a pandas Series) was "not an article".
+        items = record.items() if isinstance(record, Mapping) else record.to_dict().items()  # type: ignore[attr-defined]
+        fields = {str(key): value for key, value in items}
     else:
         return LoadError(f"record {position}", Reason("record_type", kind=type(record).__name__))
     text = next((fields[key] for key in _RECORD_TEXT if _given(fields.get(key))), None)
@@ -344,9 +346,18 @@ def _record_name(value: object) -> str:
     return str(value).strip()
 
 
+def is_row(value: object) -> bool:
+    """A table's row that is no dict: a pandas ``Series`` (``to_dict()`` and ``keys()``, no columns)."""
+    return (callable(getattr(value, "to_dict", None)) and callable(getattr(value, "keys", None))
+            and not hasattr(value, "columns"))
+
+
 def _given(value: object) -> bool:
-    """Whether a record's field holds a value: None, "" and a DataFrame's missing value (NaN) do not."""
-    if value is None or value != value:  # NaN is the one value unequal to itself
+    """Whether a record's field holds a value: None, "" and a DataFrame's missing values (NaN, NaT, NA) do not."""
+    try:
+        if value is None or value != value:  # NaN is the one value unequal to itself
+            return False
+    except TypeError:  # pandas' NA, whose truth is undefined ("boolean value of NA is ambiguous")
         return False
     return not isinstance(value, str) or bool(value.strip())
 

@@ -185,6 +185,13 @@ def test_one_record_alone_and_a_dataframe_are_taken_as_articles(tmp_path):
     tram = "text:" + hashlib.sha256(TRAM.encode()).hexdigest()[:16]  # no id: named by its text, a copy of "tram"
     assert report.unchanged == ["12"] and report.duplicates == {tram: "tram"}, report
 
+    # Its rows one by one (iterrows(), df.iloc[i]: pandas Series) were "not an article"; pandas' NA in a
+    # field raised "boolean value of NA is ambiguous" and stopped the whole batch.
+    assert news.index_records([row for _, row in frame.iterrows()]).unchanged == ["rates", "strike"]
+    assert news.index_records(frame.iloc[0]).unchanged == ["rates"]
+    report = news.index_records({"id": "nullable", "text": TRAM + " Works start in May.", "author": pandas.NA})
+    assert report.added == ["nullable"] and report.ok, report
+
 
 def test_progress_true_draws_a_bar_for_files_and_for_records(tmp_path, capsys):
     # From Python, progress took a callback only: a notebook had to write its own bar over tqdm.
