@@ -26,7 +26,7 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 
 from .embeddings import ModelEmbeddings
-from .loaders import READER
+from .loaders import READER, RECORD
 from .urls import shown_url
 
 if TYPE_CHECKING:
@@ -279,8 +279,9 @@ class Article:
 
     @property
     def read_by_earlier_version(self) -> bool:
-        """Read by an earlier version of the file reader: the next ``index`` reads its file again, once."""
-        return self.reader < READER
+        """Read by an earlier version of the file reader: the next ``index`` reads its file again, once. An
+        article given in memory has no file to read again: it is as it was given."""
+        return self.reader < READER and self.format != RECORD
 
     @classmethod
     def from_record(cls, doc_id: str, meta: dict[str, Any]) -> Article:

@@ -227,3 +227,15 @@ def test_articles_given_to_index_are_pointed_to_index_records(tmp_path):
         ):
             news.index(given)
     assert not (tmp_path / "index").exists()
+
+
+def test_an_upgrade_does_not_ask_to_read_again_the_articles_given_in_memory(tmp_path, monkeypatch):
+    # After a version that reads files otherwise (loaders.READER raised), `check` asked to index "their files"
+    # once for articles given in memory too, which have none: the note stayed for ever.
+    import assistant.store
+
+    news = Assistant(tmp_path / "index")
+    assert news.index_records([{"id": "lm-1", "text": STRIKE}]).added == ["lm-1"]
+    monkeypatch.setattr(assistant.store, "READER", assistant.store.READER + 1)  # the next version's reader
+    assert not [note for note in news.check().notes if "read by an earlier version" in note]
+    assert news.index_records([{"id": "lm-1", "text": STRIKE}]).unchanged == ["lm-1"]
