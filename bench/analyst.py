@@ -13,10 +13,9 @@ with the default settings and the extractive answerer, through the public API.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from replay import fold, print_score, read_questions, replay
+from replay import fold, run
 
 from assistant import Answer
 
@@ -32,12 +31,7 @@ def judge(row: dict, answer: Answer) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--json", type=Path, help="write every question, its answer and the judgement here")
-    args = parser.parse_args()
-    rows = read_questions(ARTICLES / "questions.jsonl")
-    results, seconds = replay([ARTICLES, ROOT / "samples"], rows, judge, "analyst-")
-    print_score("analyst", results, ("answer", "refuse"), seconds, args.json)
+    run("analyst", __doc__, [ARTICLES, ROOT / "samples"], judge, ("answer", "refuse"))
 
 
 if __name__ == "__main__":

@@ -18,10 +18,9 @@ default settings and the extractive answerer, through the public API.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from replay import fold, print_score, read_questions, replay
+from replay import fold, run
 
 from assistant import Answer
 
@@ -40,12 +39,7 @@ def judge(row: dict, answer: Answer) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--json", type=Path, help="write every question, its answer and the judgement here")
-    args = parser.parse_args()
-    rows = read_questions(ARTICLES / "questions.jsonl")
-    results, seconds = replay([ARTICLES, ROOT / "samples"], rows, judge, "factcheck-")
-    print_score("factcheck", results, ("answer", "refuse"), seconds, args.json)
+    run("factcheck", __doc__, [ARTICLES, ROOT / "samples"], judge, ("answer", "refuse"))
 
 
 if __name__ == "__main__":

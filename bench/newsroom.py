@@ -16,10 +16,9 @@ the questions are asked through the public API, each after its history, as the w
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from replay import fold, print_score, read_questions, replay
+from replay import fold, run
 
 from assistant import Answer
 
@@ -38,12 +37,7 @@ def judge(row: dict, answer: Answer) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--json", type=Path, help="write every question, its answer and the judgement here")
-    args = parser.parse_args()
-    rows = read_questions(NEWSROOM / "questions.jsonl")
-    results, seconds = replay([NEWSROOM], rows, judge, "newsroom-")
-    print_score("newsroom", results, ("answer", "refuse", "either"), seconds, args.json)
+    run("newsroom", __doc__, [NEWSROOM], judge, ("answer", "refuse", "either"))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-"""What bench/newsroom.py and bench/analyst.py share: a reviewer's questions asked through the public API,
-each after the questions asked before it, and the score printed with every question judged wrong."""
+"""What bench/newsroom.py, bench/analyst.py and bench/factcheck.py share: a reviewer's questions asked through the
+public API, each after the questions asked before it, and the score printed with every question judged wrong."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
@@ -56,3 +57,15 @@ def print_score(name: str, results: list[dict], kinds: Sequence[str], seconds: f
             print(f"  {r['id']:>3} expected {r['expect']:<6} | {r['q']} | {text[:140]}")
     if json_out:
         json_out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def run(name: str, description: str | None, folders: Sequence[Path], judge: Callable[[dict, Answer], bool],
+        kinds: Sequence[str]) -> None:
+    """A bench's command line: ``questions.jsonl`` of the first folder replayed on them all, the score printed,
+    and ``--json OUT`` written."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", type=Path, help="write every question, its answer and the judgement here")
+    args = parser.parse_args()
+    rows = read_questions(folders[0] / "questions.jsonl")
+    results, seconds = replay(folders, rows, judge, f"{name}-")
+    print_score(name, results, kinds, seconds, args.json)
