@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from html import unescape as unescape_html
 from pathlib import Path
 
 from langchain_core.documents import Document
@@ -428,6 +429,7 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     if not data.strip():
         raise LoadFailure("empty")
     kind = suffix
+    url = None  # where the page was read from, as a saved page says it
     # A PDF saved under another name (a scraper naming a download after its URL, "report.txt") was read as
     # text: its title "%PDF-1.4", its passages the file's syntax. Read as the PDF it is.
     if suffix == ".pdf" or data.lstrip()[:5] == b"%PDF-":
@@ -444,6 +446,7 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
             kind = ".html"
         if kind in {".html", ".htm"}:
             text, title, published, author = _html(decoded)
+            url = page_url(decoded)
         elif suffix in {".md", ".markdown"}:
             text, title, published, author = _markdown(normalise_text(decoded))
         else:
@@ -464,8 +467,29 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
             "published": published or "",
             "format": kind.lstrip("."),
             "author": _author(author) or byline(text) or "",
+            "url": url or "",
         },
     )
+
+
+# A saved page's own address: its canonical link, else its Open Graph one (news sites write both).
+_PAGE_URL = [re.compile(pattern, re.I) for pattern in (
+    r"<link\b[^>]*\brel=[\"']?canonical\b[^>]*\bhref=[\"']?(https?://[^\"'\s>]+)",
+    r"<link\b[^>]*\bhref=[\"']?(https?://[^\"'\s>]+)[^>]*\brel=[\"']?canonical\b",
+    r"<meta\b[^>]*\bproperty=[\"']?og:url[\"']?[^>]*\bcontent=[\"']?(https?://[^\"'\s>]+)",
+    r"<meta\b[^>]*\bcontent=[\"']?(https?://[^\"'\s>]+)[^>]*\bproperty=[\"']?og:url\b",
+)]
+
+
+def page_url(html: str) -> str | None:
+    """The address a saved web page was read from (``<link rel="canonical">`` or ``og:url``), for a citation's
+    link to the original; None when the page names none. Only http(s): a citation's link is opened."""
+    end = html.lower().find("</head>")
+    head = html if end < 0 else html[:end]  # not a link to another page in the story
+    for pattern in _PAGE_URL:
+        if match := pattern.search(head):
+            return unescape_html(match.group(1))
+    return None
 
 
 # Who wrote it, as its head says: "Par Claire Fontaine | Publié le ...", "*By James Whitmore, Kyiv — March 4*",

@@ -182,3 +182,33 @@ def test_a_page_saved_as_one_file_by_chrome_is_read_as_the_page(tmp_path):
     ]  # not the day it was saved
     (tmp_path / "notes.mht").write_bytes(b"From: someone\nSubject: x\nContent-Type: text/plain\n\nJust notes.\n")
     assert load_file(tmp_path / "notes.mht").reason == "not a web page saved as one file (no HTML page inside)"
+
+
+def test_a_saved_page_is_cited_with_its_address_and_the_source_card_links_it(tmp_path, capsys):
+    # A reporter checks a quote against the site: the saved page names its address (canonical link, og:url),
+    # and the citation and the web page's source card gave only the saved file's name.
+    from assistant.web.render import sources_html
+
+    page = (PAGES / "greve-orly.html").read_text(encoding="utf-8")
+    head = '<head><link rel="canonical" href="https://www.example.fr/eco/greve-orly.html?a=1&amp;b=2">'
+    (tmp_path / "orly.html").write_text(page.replace("<head>", head), encoding="utf-8")
+    (tmp_path / "og.html").write_text(page.replace("<head>", '<head><meta content="https://example.org/og" '
+                                                   'property="og:url">'), encoding="utf-8")
+    assert load_file(tmp_path / "og.html").metadata["url"] == "https://example.org/og"
+    (tmp_path / "og.html").unlink()
+    news = Assistant(tmp_path / "index")
+    assert news.index([tmp_path]).added
+    reply = news.ask("Combien de vols ont été annulés à Orly ?")
+    assert reply.answered and reply.citations[0].url == "https://www.example.fr/eco/greve-orly.html?a=1&b=2"
+    card = sources_html(reply, 0, "fr")
+    assert ('<a class="source-url" href="https://www.example.fr/eco/greve-orly.html?a=1&amp;b=2" target="_blank" '
+            'rel="noopener noreferrer"') in card and "example.fr ↗</a>" in card
+    from assistant.cli import main
+
+    assert main(["--index", str(tmp_path / "index"), "ask", "Combien de vols ont été annulés à Orly ?"]) == 0
+    assert "\n    https://www.example.fr/eco/greve-orly.html?a=1&b=2\n" in capsys.readouterr().out
+    # a page that names no address, or one that is no web address, gets no link
+    assert load_file(PAGES / "greve-orly.html").metadata["url"] == ""
+    (tmp_path / "js.html").write_text(page.replace("<head>", '<head><link rel="canonical" href="javascript:x()">'),
+                                      encoding="utf-8")
+    assert load_file(tmp_path / "js.html").metadata["url"] == ""

@@ -177,6 +177,8 @@ def ask(args: argparse.Namespace, assistant) -> int:
         for c in answer.citations:
             dated = f", {c.published}" if c.published else ""
             print(f"[{c.marker}] {c.title}{dated} — {c.source} [{c.start}:{c.end}] (score {c.score:.3f})")
+            if c.url and c.url != c.source:  # the page a saved file was read from
+                print(f"    {c.url}")
             print(f"    « {c.quote} »")
     return 0
 

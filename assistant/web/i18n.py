@@ -56,6 +56,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.searching": "Searching the articles…",
         "sources.mentions": "mentioned {n} times",
         "sources.published": "published {date}",
+        "sources.original": "Open the original page (a new tab)",
         "sources.open": "Open the whole article",
         "sources.hint": "Click a marker in the answer to jump to its passage; click an answer to see its sources.",
         "sources.answerer": "answered by {answerer} in {seconds} s",
@@ -185,6 +186,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources.searching": "Recherche dans les articles…",
         "sources.mentions": "cité {n} fois",
         "sources.published": "publié le {date}",
+        "sources.original": "Ouvrir la page d'origine (nouvel onglet)",
         "sources.open": "Ouvrir l'article entier",
         "sources.hint": "Cliquez sur un repère de la réponse pour voir son passage ; cliquez sur une réponse "
                         "pour voir ses sources.",

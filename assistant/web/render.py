@@ -9,6 +9,7 @@ import html
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..entity_answers import ENTITY_INDEX
 from ..types import Answer, Citation
@@ -197,12 +198,23 @@ def source_card(citations: Citation | Sequence[Citation], turn: int, active: int
         f'<span class="source-title">{html.escape(title)}</span></header>'
         f'<div class="source-meta">{_published(first, lang)}<span class="source-file" '
         f'title="{html.escape(public_path(first.source))}">{html.escape(name)}</span>'
-        f"{_mentions(group, counted, lang)}</div>"
+        f"{_original(first, lang)}{_mentions(group, counted, lang)}</div>"
         f"{_passage_html(group, active)}"
         f'<button type="button" class="open-article" data-turn="{turn}" data-marker="{opened}">'
         f"{t(lang, 'sources.open')}</button>"
         "</article>"
     )
+
+
+def _original(citation: Citation, lang: str) -> str:
+    """A link to the page the article was read from (a saved page's canonical address, a record's url), in a
+    new tab; only an http(s) one: a "javascript:" address would run in the page."""
+    url = citation.url
+    if not url.startswith(("https://", "http://")):
+        return ""
+    host = urlsplit(url).hostname or url
+    return (f' · <a class="source-url" href="{html.escape(url)}" target="_blank" rel="noopener noreferrer" '
+            f'title="{html.escape(t(lang, "sources.original"))}">{html.escape(host.removeprefix("www."))} ↗</a>')
 
 
 def _published(citation: Citation, lang: str) -> str:
