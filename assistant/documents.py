@@ -31,6 +31,7 @@ from .loaders import (
     byline,
     decode_text,
     normalise_text,
+    page_url,
 )
 from .page_head import READ_ALSO, page_lines
 
@@ -311,6 +312,17 @@ def read_mhtml(data: bytes) -> Read:
     text, title, published, author = _html(_part_text(page))
     subject = " ".join(str(message.get("subject", "")).split())
     return text, title or (_shorten(subject) if subject else None), published, author
+
+
+def mhtml_url(data: bytes) -> str | None:
+    """The address a page saved as one file was read from: the page's own canonical link, else the address
+    the browser wrote in the file (``Snapshot-Content-Location``, the page part's ``Content-Location``)."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    page = message.get_body(preferencelist=("html",))
+    named = page_url(_part_text(page)) if page is not None else None
+    saved = [str(value) for value in (message.get("snapshot-content-location"),
+                                      page.get("content-location") if page is not None else None) if value]
+    return named or next((url for url in saved if url.startswith(("https://", "http://"))), None)
 
 
 def _mail_body(message: EmailMessage) -> Read:

@@ -440,6 +440,7 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
 
         text, title, published, author = getattr(documents, _DOCUMENT_READERS[suffix])(data)
         kind = ".html" if suffix in {".mhtml", ".mht"} else suffix
+        url = documents.mhtml_url(data) if kind == ".html" else None
     else:
         decoded = decode_text(data)
         if suffix not in {".html", ".htm"} and is_html_document(decoded):

@@ -180,6 +180,7 @@ def test_a_page_saved_as_one_file_by_chrome_is_read_as_the_page(tmp_path):
     assert [doc.metadata[key] for key in ("title", "author", "published", "format")] == [
         page.metadata[key] for key in ("title", "author", "published", "format")
     ]  # not the day it was saved
+    assert doc.metadata["url"] == "https://www.example.fr/eco/greve.html"  # where Chrome saved it from
     (tmp_path / "notes.mht").write_bytes(b"From: someone\nSubject: x\nContent-Type: text/plain\n\nJust notes.\n")
     assert load_file(tmp_path / "notes.mht").reason == "not a web page saved as one file (no HTML page inside)"
 
