@@ -15,6 +15,8 @@ from assistant.answering.collection import COLLECTION, CollectionQuestion, parse
     ("Combien d'articles parlent du séisme ?", CollectionQuestion("count", "séisme")),
     ("Combien d'articles y a-t-il ?", CollectionQuestion("count")),
     ("List the articles", CollectionQuestion("list")),
+    ("What articles do you have?", CollectionQuestion("list")),
+    ("Quels articles as-tu ?", CollectionQuestion("list")),
     ("Liste les articles sur la grève", CollectionQuestion("list", "la grève")),
     ("Quel est l'article le plus récent ?", CollectionQuestion("latest")),
     ("What is the oldest article?", CollectionQuestion("oldest")),

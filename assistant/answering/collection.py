@@ -47,6 +47,11 @@ _LIST = re.compile(
     r"^\s*(?:(?:list|show|give)(?:\s+me)?|liste(?:-moi)?|listez(?:-moi)?|affiche(?:-moi)?|montre(?:-moi)?|"
     r"donne(?:-moi)?)\s+(?:all\s+|tous\s+|toutes\s+)?(?:the\s+|les\s+)?(?:indexed\s+)?"
     rf"(?:articles|stories|texts|textes|documents|dépêches)(?:\s+indexés)?(?:\s+{_VERB}\b{_SUBJECT})?{_END}", re.I)
+# "What articles do you have?", "Quels articles as-tu ?": every article.
+_HAVE = re.compile(
+    rf"^\s*(?:(?:which|what)\s+{ARTICLE_WORDS}\s+(?:do\s+(?:you|i|we)\s+have|are\s+(?:there|indexed|available))|"
+    rf"(?:quels?|quelles?)\s+{ARTICLE_WORDS}\s+(?:as-tu|avez-vous|ai-je|y\s+a-t-il|sont\s+indexés|"
+    rf"sont\s+disponibles|connais-tu|connaissez-vous)){_END}", re.I)
 _EXTREME = re.compile(
     r"^\s*(?:(?:which|what)\s+(?:is|was|'s)\s+the\s+(?P<en>latest|most\s+recent|newest|last|oldest|earliest|first)"
     r"\s+(?:article|story|text|document)|quel\s+est\s+(?:l['’]article|le\s+texte|le\s+document)\s+le\s+plus\s+"
@@ -90,6 +95,8 @@ def parse(question: str) -> CollectionQuestion | None:
         which = (match.group("en") or match.group("fr") or match.group("fr2") or "").lower()
         return CollectionQuestion("oldest" if which in {"oldest", "earliest", "first", "ancien", "vieux", "premier",
                                                         "plus ancien"} else "latest")
+    if _HAVE.match(text):
+        return CollectionQuestion("list")
     for kind, pattern in (("count", _HOW_MANY), ("list", _WHICH), ("list", _LIST)):
         if match := pattern.match(text):
             verb = (match.group("verb") or "").lower()
