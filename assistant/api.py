@@ -484,7 +484,7 @@ class Assistant:
         from .answering.collection import answer_collection_question
         from .answering.summaries import answer_summary_request
 
-        listed = answer_collection_question(self, question, language, filters)
+        listed = answer_collection_question(self, question, language, filters, state.get("history") or ())
         if listed is not None:  # "which articles mention ...?", "how many articles?": from the records and texts
             return self._noting_filters(listed, state)
 

@@ -67,3 +67,13 @@ def test_how_many_articles_and_which_is_the_latest_come_from_the_records(newsroo
     assert oldest.citations[0].source.endswith("fr-greve-raffineries.txt")
     listed = newsroom.ask("List the articles")
     assert len(listed.citations) == 10 and listed.text.endswith("… and 2 more.")
+
+
+def test_tell_me_more_after_a_list_names_the_articles_it_left_out(newsroom):
+    # Searched, "Tell me more" after "List the articles" quoted the sentences nearest those words.
+    turns = [newsroom.ask("List the articles")]
+    turns.append(newsroom.ask("Tell me more", history=turns))
+    assert turns[1].text.startswith("2 more, the latest first:") and len(turns[1].citations) == 2
+    assert {c.doc_id for t in turns for c in t.citations} == {a.doc_id for a in newsroom.articles()}
+    done = newsroom.ask("Dis-m'en plus", history=turns)
+    assert not done.answered and done.text == "Les listes ci-dessus ont nommé tous les articles demandés."

@@ -73,6 +73,9 @@ HEADERS = {
                    "Aucun article n'est indexé.")},
 }
 MORE = {"en": "… and {n} more.", "fr": "… et {n} autres."}
+MORE_HEAD = {"en": "{n} more, the latest first:", "fr": "{n} autres, du plus récent au plus ancien :"}
+ALL_LISTED = {"en": "The lists above named every article asked for.",
+              "fr": "Les listes ci-dessus ont nommé tous les articles demandés."}
 EXTREME = {"en": {"latest": "The latest article is “{title}”{date}: {lead} [1]",
                   "oldest": "The oldest article is “{title}”{date}: {lead} [1]"},
            "fr": {"latest": "L'article le plus récent est « {title} »{date} : {lead} [1]",
@@ -120,11 +123,18 @@ def articles_in_scope(assistant: Any, filters: dict[str, Any] | None) -> list[An
     return sorted(articles, key=lambda a: (a.published or "", a.indexed_at), reverse=True)
 
 
-def answer_collection_question(assistant: Any, question: str, language: str,
-                               filters: dict[str, Any] | None = None) -> Answer | None:
+def answer_collection_question(assistant: Any, question: str, language: str, filters: dict[str, Any] | None = None,
+                               history: Sequence[tuple[str, str]] = ()) -> Answer | None:
+    """The list, count or article asked for, or None for any other question. "Tell me more" after a list goes
+    on with the articles it left out (searched, it quoted the sentences nearest "which articles ...")."""
+    from .summaries import more_of, quoted
+
+    said: list[str] = []
     asked = parse(question)
     if asked is None:
-        return None
+        asked, said = more_of(question, history, parse)
+        if asked is None or asked.kind not in ("list", "count"):
+            return None
     lang = language if language in HEADERS else "en"
     articles = articles_in_scope(assistant, filters)
     if asked.kind in ("latest", "oldest"):
@@ -144,6 +154,12 @@ def answer_collection_question(assistant: Any, question: str, language: str,
     else:
         listed = [(a, None) for a in articles]
         header = HEADERS[lang]["all"]
+    if said:
+        listed = [(article, sentence) for article, sentence in listed if not quoted(article.title, said)]
+        if not listed:
+            return Answer(text=ALL_LISTED[lang], question=question, answered=False, answerer=COLLECTION)
+        asked = CollectionQuestion("list", asked.subject, asked.mention)  # the rest, listed
+        header = (MORE_HEAD[lang], MORE_HEAD[lang], "")
     many, one, none = header
     if not listed:
         return Answer(text=none.format(subject=named), question=question, answered=False, answerer=COLLECTION)

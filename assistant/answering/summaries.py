@@ -11,7 +11,7 @@ reading order.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,12 +137,19 @@ def _more_of(question: str, history: Sequence[tuple[str, str]]) -> tuple[Summary
     """For "Tell me more" after a summary: that summary's request, and the answers given to it since, whose
     sentences are not quoted again (searched, it quoted the sentences nearest the words "summarize the
     articles")."""
+    return more_of(question, history, parse)
+
+
+def more_of(question: str, history: Sequence[tuple[str, str]],
+            read: Callable[[str], Any]) -> tuple[Any | None, list[str]]:
+    """For "Tell me more": what ``read`` makes of the question that set the topic (None: not its kind), and the
+    answers given since (to leave out what they quoted)."""
     from ..chain import already_said, asks_for_more, is_follow_up
 
     if not history or not asks_for_more(question):
         return None, []
     framing = next((asked for asked, _ in reversed(history) if not is_follow_up(asked)), None)
-    request = parse(framing) if framing is not None else None
+    request = read(framing) if framing is not None else None
     return (request, already_said(question, list(history))) if request is not None else (None, [])
 
 
@@ -178,13 +185,13 @@ def nearly_as_near(ranked: Sequence[ScoredSentence]) -> list[ScoredSentence]:
 
 def _one(assistant: Any, question: str, lang: str, article: Any, said: Sequence[str] = ()) -> Answer:
     sentences, vectors = article_sentences(assistant, article)
-    fresh = [i for i, s in enumerate(sentences) if not _quoted(s.text, said)]
+    fresh = [i for i, s in enumerate(sentences) if not quoted(s.text, said)]
     if not fresh:
         text = (NOTHING_MORE if sentences else NOTHING)[lang].format(title=article.title)
         return Answer(text=text, question=question, answered=False, answerer=SUMMARY)
     chosen = central([sentences[i] for i in fresh], vectors[fresh], ONE_ARTICLE_SENTENCES, lead=not said)
-    quoted = " ".join(f"{s.text} [{marker}]" for marker, s in enumerate(chosen, start=1))
-    text = f"{_heading(article, lang, chosen[0].text)}{quoted}"
+    marked = " ".join(f"{s.text} [{marker}]" for marker, s in enumerate(chosen, start=1))
+    text = f"{_heading(article, lang, chosen[0].text)}{marked}"
     citations = [citation_for(marker, s) for marker, s in enumerate(chosen, start=1)]
     return Answer(text=text, citations=citations, question=question, answerer=SUMMARY)
 
@@ -200,7 +207,7 @@ def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any], sai
         sentences, _ = article_sentences(assistant, article)
         if not sentences:
             continue
-        if _quoted(sentences[0].text, said):
+        if quoted(sentences[0].text, said):
             summed_up += 1
             continue
         chosen.append(sentences[0])
@@ -242,7 +249,8 @@ def article_sentences(assistant: Any, article: Any) -> tuple[list[ScoredSentence
     return [sentences[i] for i in order], vectors[order] if order else vectors[:0]
 
 
-def _quoted(sentence: str, said: Sequence[str]) -> bool:
+def quoted(sentence: str, said: Sequence[str]) -> bool:
+    """Whether an earlier answer's text holds the sentence (spaces aside)."""
     words = " ".join(sentence.split())
     return any(words in " ".join(text.split()) for text in said)
 
