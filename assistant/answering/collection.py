@@ -144,6 +144,7 @@ def answer_collection_question(assistant: Any, question: str, language: str, fil
     if asked.subject:
         found = mentions(assistant, asked.subject, articles)
         if not asked.mention:
+            from ..entity_answers import articles_about
             from .summaries import nearly_as_near
 
             ranked = articles_about(assistant, asked.subject, assistant.where(filters), language)
@@ -160,6 +161,12 @@ def answer_collection_question(assistant: Any, question: str, language: str, fil
             return Answer(text=ALL_LISTED[lang], question=question, answered=False, answerer=COLLECTION)
         asked = CollectionQuestion("list", asked.subject, asked.mention)  # the rest, listed
         header = (MORE_HEAD[lang], MORE_HEAD[lang], "")
+    return _list_answer(assistant, question, lang, asked, listed, header, named)
+
+
+def _list_answer(assistant: Any, question: str, lang: str, asked: CollectionQuestion,
+                 listed: list[tuple[Any, ScoredSentence | None]], header: tuple[str, str, str], named: str) -> Answer:
+    """The articles listed, each with its sentence (its lead when none is given), ten at most, cited."""
     many, one, none = header
     if not listed:
         return Answer(text=none.format(subject=named), question=question, answered=False, answerer=COLLECTION)
@@ -182,12 +189,6 @@ def answer_collection_question(assistant: Any, question: str, language: str, fil
     if len(listed) > LISTED and asked.kind != "count":
         lines.append("\n" + MORE[lang].format(n=len(listed) - LISTED))  # not the last item's line
     return Answer(text="\n".join(lines), citations=citations, question=question, answerer=COLLECTION)
-
-
-def articles_about(assistant: Any, subject: str, where: dict[str, Any] | None, language: str) -> list[Any]:
-    from ..entity_answers import articles_about as ranked
-
-    return ranked(assistant, subject, where, language)
 
 
 def mentions(assistant: Any, subject: str, articles: Sequence[Any]) -> dict[str, ScoredSentence]:
