@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..chunking import stored_sentences
 from ..lexical import tokenize
 from ..types import Answer
-from .extractive import ScoredSentence, citation_for, headline, quotable, trim_span
+from .extractive import ScoredSentence, citation_for, quotable_sentences
 from .summaries import ARTICLE_WORDS
 
 COLLECTION = "article records"  # the answerer of these answers: the index's records and the articles' text
@@ -73,6 +72,7 @@ HEADERS = {
                    "Aucun article n'est indexé.")},
 }
 MORE = {"en": "… and {n} more.", "fr": "… et {n} autres."}
+COLON = {"en": ":", "fr": " :"}  # French typography: a space before the colon
 MORE_HEAD = {"en": "{n} more, the latest first:", "fr": "{n} autres, du plus récent au plus ancien :"}
 ALL_LISTED = {"en": "The lists above named every article asked for.",
               "fr": "Les listes ci-dessus ont nommé tous les articles demandés."}
@@ -176,16 +176,14 @@ def _list_answer(assistant: Any, question: str, lang: str, asked: CollectionQues
     lines, citations = [head], []
     for article, sentence in listed[:LISTED]:
         sentence = sentence or _lead(assistant, article)
-        title = f"“{article.title}”" if lang == "en" else f"« {article.title} »"
-        date = f" ({article.published})" if article.published else ""
         if sentence is None:
-            lines.append(f"- {title}{date}")
+            lines.append(f"- {titled(article, lang)}")
             continue
         citations.append(citation_for(len(citations) + 1, sentence))
         if sentence.text.strip() == article.title.strip():  # the mention is in the headline
-            lines.append(f"- {title}{date} [{len(citations)}]")
+            lines.append(f"- {titled(article, lang)} [{len(citations)}]")
         else:
-            lines.append(f"- {title}{date}{' :' if lang == 'fr' else ':'} {sentence.text} [{len(citations)}]")
+            lines.append(f"- {titled(article, lang)}{COLON[lang]} {sentence.text} [{len(citations)}]")
     if len(listed) > LISTED and asked.kind != "count":
         lines.append("\n" + MORE[lang].format(n=len(listed) - LISTED))  # not the last item's line
     return Answer(text="\n".join(lines), citations=citations, question=question, answerer=COLLECTION)
@@ -215,14 +213,17 @@ def mentions(assistant: Any, subject: str, articles: Sequence[Any]) -> dict[str,
     return in_headline | found
 
 
+def titled(article: Any, lang: str) -> str:
+    """An article as answers name it: “Title” (2024-06-19), « Title » (2024-06-19) in French."""
+    date = f" ({article.published})" if article.published else ""
+    return (f"« {article.title} »" if lang == "fr" else f"“{article.title}”") + date
+
+
 def _sentences_of(doc: Any) -> list[ScoredSentence]:
-    offset = int(doc.metadata.get("start", 0))
-    sentences = []
-    for start, end in stored_sentences(doc):
-        a, b = trim_span(doc.page_content, start - offset, end - offset)
-        if quotable(doc.page_content[a:b]):
-            sentences.append(ScoredSentence(doc, a + offset, b + offset, doc.page_content[a:b], 1.0, 1.0,
-                                            headline=headline(doc.page_content, a, b)))
+    """The chunk's quotable sentences, each scored 1.0: it holds the words asked for."""
+    sentences = [sentence for sentence, _ in quotable_sentences(doc)]
+    for sentence in sentences:
+        sentence.similarity = sentence.score = sentence.rank = 1.0
     return sentences
 
 

@@ -655,36 +655,36 @@ def scores_by_language(docs: Sequence[Document]) -> dict[int, float]:
 def embedded_sentences(
     docs: Sequence[Document], embeddings: ModelEmbeddings, cache: EmbeddingCache | None
 ) -> tuple[list[ScoredSentence], np.ndarray]:
-    """The quotable sentences of the chunks (unscored) and their vectors.
-
-    A quote is trimmed of dangling quotation marks and brackets; its vector is that of the sentence as
-    the indexer cut it, the text the embedding cache knows.
-    """
-    sentences: list[ScoredSentence] = []
-    embedded: list[str] = []
-    for doc in docs:
-        offset = doc.metadata["start"]
-        for start, end in stored_sentences(doc):
-            quote_start, quote_end = trim_span(doc.page_content, start - offset, end - offset)
-            text = doc.page_content[quote_start:quote_end]
-            if quotable(text):
-                sentences.append(
-                    ScoredSentence(
-                        doc,
-                        quote_start + offset,
-                        quote_end + offset,
-                        text,
-                        0.0,
-                        0.0,
-                        headline=headline(doc.page_content, quote_start, quote_end),
-                        list_item=list_item(doc.page_content, quote_start),
-                    )
-                )
-                embedded.append(doc.page_content[start - offset : end - offset])
-    if not sentences:
+    """The quotable sentences of the chunks (unscored) and their vectors: that of each sentence as the
+    indexer cut it, the text the embedding cache knows."""
+    pairs = [pair for doc in docs for pair in quotable_sentences(doc)]
+    if not pairs:
         return [], np.zeros((0, embeddings.dim), np.float32)
-    vectors = passage_vectors(embeddings, cache, embedded)
-    return sentences, np.asarray(vectors, dtype=np.float32)
+    vectors = passage_vectors(embeddings, cache, [cut for _, cut in pairs])
+    return [sentence for sentence, _ in pairs], np.asarray(vectors, dtype=np.float32)
+
+
+def quotable_sentences(doc: Document) -> list[tuple[ScoredSentence, str]]:
+    """The chunk's quotable sentences (unscored), each with its text as the indexer cut it. A quote is trimmed
+    of dangling quotation marks and brackets."""
+    offset = doc.metadata["start"]
+    found: list[tuple[ScoredSentence, str]] = []
+    for start, end in stored_sentences(doc):
+        quote_start, quote_end = trim_span(doc.page_content, start - offset, end - offset)
+        text = doc.page_content[quote_start:quote_end]
+        if quotable(text):
+            sentence = ScoredSentence(
+                doc,
+                quote_start + offset,
+                quote_end + offset,
+                text,
+                0.0,
+                0.0,
+                headline=headline(doc.page_content, quote_start, quote_end),
+                list_item=list_item(doc.page_content, quote_start),
+            )
+            found.append((sentence, doc.page_content[start - offset : end - offset]))
+    return found
 
 
 def context_vectors(sentences: Sequence[ScoredSentence], vectors: np.ndarray) -> np.ndarray:
