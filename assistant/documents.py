@@ -302,27 +302,22 @@ def read_eml(data: bytes) -> Read:
     return text, _shorten(title) if title else None, published, author
 
 
-def read_mhtml(data: bytes) -> Read:
+def read_mhtml(data: bytes) -> tuple[str, str | None, str | None, str | None, str | None]:
     """A web page saved as one file by Chrome or Edge ("Webpage, Single File": .mhtml): a MIME message whose root
-    part is the page, read as a saved .html page is. Its ``Date:`` is the day it was saved, not published."""
+    part is the page, read as a saved .html page is. Its ``Date:`` is the day it was saved, not published. Last,
+    the address it was read from: the page's own canonical link, else the one the browser wrote in the file
+    (``Snapshot-Content-Location``, the page part's ``Content-Location``)."""
     message = email.message_from_bytes(data, policy=email.policy.default)
     page = message.get_body(preferencelist=("html",))
     if page is None or page.get_content_type() != "text/html":
         raise LoadFailure("not_mhtml")
-    text, title, published, author = _html(_part_text(page))
+    markup = _part_text(page)
+    text, title, published, author = _html(markup)
     subject = " ".join(str(message.get("subject", "")).split())
-    return text, title or (_shorten(subject) if subject else None), published, author
-
-
-def mhtml_url(data: bytes) -> str | None:
-    """The address a page saved as one file was read from: the page's own canonical link, else the address
-    the browser wrote in the file (``Snapshot-Content-Location``, the page part's ``Content-Location``)."""
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    page = message.get_body(preferencelist=("html",))
-    named = page_url(_part_text(page)) if page is not None else None
-    saved = [str(value) for value in (message.get("snapshot-content-location"),
-                                      page.get("content-location") if page is not None else None) if value]
-    return named or next((url for url in saved if url.startswith(("https://", "http://"))), None)
+    saved = [str(value) for value in (message.get("snapshot-content-location"), page.get("content-location"))
+             if value]
+    url = page_url(markup) or next((url for url in saved if url.startswith(("https://", "http://"))), None)
+    return text, title or (_shorten(subject) if subject else None), published, author, url
 
 
 def _mail_body(message: EmailMessage) -> Read:

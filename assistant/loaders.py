@@ -297,8 +297,7 @@ def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Doc
 
 
 # Formats read by ``documents.py``: the name of each one's reader there.
-_DOCUMENT_READERS = {".docx": "read_docx", ".odt": "read_odt", ".eml": "read_eml", ".mhtml": "read_mhtml",
-                     ".mht": "read_mhtml"}
+_DOCUMENT_READERS = {".docx": "read_docx", ".odt": "read_odt", ".eml": "read_eml"}
 
 # Articles given in memory (``Assistant.index_records``): their format, which tells them from files (no file
 # on disk is ever missing for them), and the keys a dict record is read by, first found first.
@@ -435,12 +434,15 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     if suffix == ".pdf" or data.lstrip()[:5] == b"%PDF-":
         kind = ".pdf"
         text, title, published, author = _pdf(data)
+    elif suffix in {".mhtml", ".mht"}:  # read as the page saved as .html is
+        from .documents import read_mhtml
+
+        kind = ".html"
+        text, title, published, author, url = read_mhtml(data)
     elif suffix in _DOCUMENT_READERS:
         from . import documents
 
         text, title, published, author = getattr(documents, _DOCUMENT_READERS[suffix])(data)
-        kind = ".html" if suffix in {".mhtml", ".mht"} else suffix
-        url = documents.mhtml_url(data) if kind == ".html" else None
     else:
         decoded = decode_text(data)
         if suffix not in {".html", ".htm"} and is_html_document(decoded):

@@ -225,11 +225,12 @@ def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any], sai
 def _heading(article: Any, lang: str, first: str) -> str:
     """"“Title” (2024-06-19): ", unless the title is the opening of the first sentence quoted (a text file's
     title is its first line)."""
+    from .collection import COLON, titled
+
     title = article.title.rstrip("…").strip()
-    date = f" ({article.published})" if article.published else ""
     if not title or first.startswith(title):
         return f"({article.published}) " if article.published else ""
-    return f"« {article.title} »{date} : " if lang == "fr" else f"“{article.title}”{date}: "
+    return f"{titled(article, lang)}{COLON[lang]} "
 
 
 def article_sentences(assistant: Any, article: Any) -> tuple[list[ScoredSentence], np.ndarray]:
