@@ -466,7 +466,8 @@ class Assistant:
     def _before_search(self, state: dict[str, Any]) -> Answer | None:
         """The answer given without a search, if any: nothing indexed, another script, filters that leave
         no article (said before a list of names, which said "no person" for a date range that matched
-        nothing), or the entity index's list of the names asked for."""
+        nothing), the entity index's list of the names asked for, an article's author, the articles asked for
+        (which, how many, the latest), or a summary."""
         question, filters, where = state["question"], state.get("filters"), state.get("where")
         if (refused := self._refused_at_once(question)) is not None:
             return refused
