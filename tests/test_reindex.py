@@ -275,10 +275,10 @@ def test_progress_tells_how_the_embedding_goes_before_the_files_are_written(tmp_
 
 def test_the_progress_bar_has_its_total_of_files_while_the_first_ones_are_embedded(tmp_path, capsys):
     # "indexing: 0file [02:05, ?file/s, embedding 1152/1153 texts]" for two minutes: no total until a file was done.
-    from assistant.commands.core import tqdm_progress
+    from assistant.progress import progress_bar
 
     write_news(tmp_path / "news")
-    progress, embedding, close = tqdm_progress()
+    progress, embedding, close = progress_bar()
     events: list[tuple] = []
 
     def listed(total: int) -> None:

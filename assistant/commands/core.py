@@ -24,13 +24,6 @@ def passage_count(text: str) -> int:
     return whole_number(text, low, high, f"between {low} and {high} (as ASSISTANT_K)")
 
 
-def tqdm_progress():
-    """A progress callback drawing a bar with rate and ETA on stderr, and its closer."""
-    from ..progress import progress_bar
-
-    return progress_bar()
-
-
 @command("index", "index files and folders (only what changed is embedded)")
 @arg("paths", nargs="+", help="files or folders (.txt .md .html .mhtml .pdf .docx .odt .eml)")
 @arg("--prune", action="store_true", help="remove articles whose files are gone from these folders")
@@ -44,7 +37,9 @@ def index(args: argparse.Namespace, assistant) -> int:
 
     # No bar where no one watches it: in a cron or CI log, or under --json, it was lines of carriage returns.
     quiet = args.quiet or args.json or not sys.stderr.isatty()
-    progress, embedding, close = tqdm_progress() if not quiet else (None, None, lambda: None)
+    from ..progress import progress_bar
+
+    progress, embedding, close = progress_bar() if not quiet else (None, None, lambda: None)
     try:
         with saying_when_stopped(close):
             report = assistant.index(args.paths, prune=args.prune, wait=args.wait, progress=progress,
