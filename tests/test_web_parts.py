@@ -1043,3 +1043,26 @@ def test_each_question_is_one_line_of_the_servers_log(sample_assistant, caplog):
     assert lines[0].startswith("question answered (extractive, 2 citations) in "), lines
     assert lines[1].startswith("question refused (extractive) in "), lines
     assert not any("weapons" in line or "football" in line for line in lines)
+
+
+def test_a_question_sent_during_an_answer_is_answered_after_that_answer_is_shown(sample_assistant):
+    # The second question's answer was made as soon as the first one's was, before Gradio had sent the first to
+    # the page: on a loaded machine the first one's chat and sources came last and hid the second answer (the
+    # Chromium test waiting for it timed out in CI).
+    from assistant.web.panels import Conversation
+
+    respond = handler(build_app(sample_assistant, panels=[]), "ask")
+    conv = Conversation()
+    first = respond("What weapons were mentioned?", conv, 5, "extractive", "en", {})
+    step = next(first)
+    while not (isinstance(step[3], str) and 'data-turn="0"' in step[3]):
+        step = next(first)
+    # The first answer's last step is being sent: the next question must wait for it.
+    assert conv.answering.locked()
+    second = respond("Where did Kim Jong-un and Vladimir Putin meet?", conv, 5, "extractive", "en", {})
+    next(second)  # shown under the first, waiting
+    assert [turn.answer is None for turn in conv.turns] == [False, True]
+    assert list(first) == []
+    *_, (_, chat, _, panel) = list(second)
+    assert 'data-turn="1"' in panel
+    assert "Grad" in chat[1]["content"] and "Poutine" in chat[3]["content"], chat

@@ -327,17 +327,21 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 return
             yield "", messages(conv, lang_value), conv, sources_html(None, None, lang_value, pending=True)
             asked = time.monotonic()
+            # Held until the answer is shown: Gradio sends a step's outputs before it asks for the next one, so
+            # the question queued behind this one is answered, and shown, after it. Released before, a quick
+            # second answer could be sent first and then be overwritten by this one's chat and sources.
             with conv.answering:
                 answer = (nothing_indexed(assistant, text, lang_value, answerer_name or pool.default)
                           or other_script(text, lang_value, answerer_name or pool.default))
                 if answer is None:
                     answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
                                                     lang_value, filters_value or None)
-            conv.turns[turn].answer = answer
-            log.info("%s in %.2f s", question_outcome(answer, conv.turns[turn].failed), time.monotonic() - asked)
-            conv.shown, conv.active, conv.article = turn, None, False
-            # The box is left alone: it may hold the next question, typed while this one was answered.
-            yield gr.skip(), messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
+                conv.turns[turn].answer = answer
+                log.info("%s in %.2f s", question_outcome(answer, conv.turns[turn].failed),
+                         time.monotonic() - asked)
+                conv.shown, conv.active, conv.article = turn, None, False
+                # The box is left alone: it may hold the next question, typed while this one was answered.
+                yield gr.skip(), messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
 
         def stream_turn(chosen: Any, conv: Conversation, turn: int, text: str, k_value: int, answerer_name: str,
                         lang_value: str, filters_value: dict | None):
