@@ -319,7 +319,7 @@ def test_the_readmes_python_example_runs_as_written(tmp_path):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## From Python", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert len(blocks) == 3, blocks
+    assert len(blocks) == 4, blocks
     (tmp_path / "samples").mkdir()
     shutil.copyfile(SAMPLE, tmp_path / "samples" / SAMPLE.name)
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
@@ -328,6 +328,8 @@ def test_the_readmes_python_example_runs_as_written(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "1 added" in result.stdout and "Grad" in result.stdout, result.stdout
     assert "https://example.org/greve" in result.stdout and "'lm-2': \"its date 'hier'" in result.stdout, result.stdout
+    follow_up = result.stdout.strip().splitlines()[-1]  # the LangGraph memory's follow-up: who supplies them
+    assert "la Corée du Nord fournit déjà des armes à la Russie" in follow_up and "[1]" in follow_up, result.stdout
 
 
 def test_an_embedding_model_that_is_not_there_is_said_plainly(tmp_path):
@@ -933,6 +935,36 @@ def test_the_chain_keeps_a_conversation_under_langchains_message_history(sample_
     with pytest.raises(ValueError, match="Answer.from_message takes a message that Answer.to_message made"):
         Answer.from_message(HumanMessage(WEAPONS))
 
+
+def test_the_chain_keeps_a_conversation_in_a_langgraph_memory(sample_assistant):
+    # LangChain 1.x deprecates RunnableWithMessageHistory and InMemoryChatMessageHistory for LangGraph's
+    # persistence: the README's chat memory is now a one-node graph with a checkpointer, as its docs show.
+    import warnings
+
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.graph import START, MessagesState, StateGraph
+
+    from assistant import Answer
+
+    first = sample_assistant.ask(WEAPONS)
+    follow_up = "And who supplies them?"
+    expected = sample_assistant.ask(follow_up, history=[first])
+
+    def reply(state: MessagesState) -> dict:
+        return {"messages": [sample_assistant.chain.invoke(state["messages"]).to_message()]}
+
+    graph = (StateGraph(MessagesState).add_node("news", reply).add_edge(START, "news")
+             .compile(checkpointer=InMemorySaver()))
+    config = {"configurable": {"thread_id": "desk"}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        graph.invoke({"messages": [("human", WEAPONS)]}, config)
+        messages = graph.invoke({"messages": [("human", follow_up)]}, config)["messages"]
+    assert [m.type for m in messages] == ["human", "ai", "human", "ai"]
+    assert Answer.from_message(messages[1]).citations == first.citations
+    again = Answer.from_message(messages[-1])
+    assert (again.question, again.text, again.citations) == (follow_up, expected.text, expected.citations)
+    assert again.text != sample_assistant.ask(follow_up).text  # the question alone is not answered so
 
 def test_an_answer_shows_in_a_notebook_with_its_quotes_and_sources_escaped(sample_assistant):
     # A notebook cell ending in an answer showed its dataclass repr on one line: the text, the quotes and the
