@@ -147,3 +147,33 @@ def test_the_entities_panel_lists_the_most_mentioned_names_and_its_filter_finds_
         assert group.locator("input[type=radio]").count() == 0
     finally:
         context.close()
+
+
+def test_show_more_lists_the_next_articles_until_all_are_shown(browser, library_app):
+    # Past the 50 latest, a search was the only way to an article: an archive could not be browsed.
+    total = len(library_app.assistant.articles())
+    context, page = open_page(browser, library_app)
+    try:
+        page.locator("#tab-library-button").click()
+        wait_text(page, "#library-note", f"{LIBRARY_PAGE} of {total} articles shown")
+        page.locator("#library-more").click()
+        wait_text(page, "#library-note", f"{2 * LIBRARY_PAGE} of {total} articles shown")
+        page.locator("#remove-choice input").click()
+        assert page.locator("[role=option]").count() == 2 * LIBRARY_PAGE
+        page.keyboard.press("Escape")
+        # a new search starts from its latest page, and the button goes once all it finds are shown
+        search_box(page, "#library-search").fill("story-002")  # story-00200 to story-00299
+        wait_text(page, "#library-note", f"{LIBRARY_PAGE} of 100 articles shown")
+        page.locator("#library-more").click()
+        page.wait_for_function("document.querySelector('#library-note').innerText.trim() === ''")
+        page.locator("#library-more").wait_for(state="hidden")
+        page.locator("#remove-choice input").click()
+        assert page.locator("[role=option]").count() == 100
+        page.keyboard.press("Escape")
+        # switching the language keeps the rows shown
+        page.locator("#lang-toggle label", has_text="Français").click()
+        wait_text(page, "#library-search", "Chercher")
+        page.locator("#remove-choice input").click()
+        assert page.locator("[role=option]").count() == 100
+    finally:
+        context.close()

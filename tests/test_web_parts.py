@@ -472,8 +472,8 @@ def test_the_library_listing_shows_the_latest_articles_and_finds_the_others(tmp_
     store = UploadStore(tmp_path / "uploads", max_mb=1)
     first = library_listing(assistant, store, limit=2)
     assert first.total == 3 and len(first.rows) == len(first.choices) == len(first.ids) == 2
-    assert listing_note(first, "", "en") == ("2 of 3 articles shown, the latest indexed: refine the search to "
-                                             "find the others.")
+    assert listing_note(first, "", "en") == ("2 of 3 articles shown, the latest indexed: refine the search, or "
+                                             "show more.")
     found = library_listing(assistant, store, "COREE", limit=2)
     assert found.total == 1 and [label for label, _ in found.choices] == [
         "La Corée du Nord et la Russie — …/news/coree.txt"]

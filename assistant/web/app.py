@@ -33,6 +33,7 @@ from .answerers import ANSWERERS, AnswererPool
 from .i18n import LANGUAGES, Relabeler, browser_language, normalize, question_reason, t, warn
 from .library import (
     COLUMN_WIDTHS,
+    LIBRARY_PAGE,
     Upload,
     UploadStore,
     display_source,
@@ -246,6 +247,10 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                             elem_id="articles", column_widths=COLUMN_WIDTHS,
                         )
                         library_note = gr.Markdown(listing_note(first, "", "en"), elem_id="library-note")
+                        # Browsing an archive page by page, newest first: a search was the only way past the first.
+                        more_button = gr.Button(t("en", "library.show_more", count=LIBRARY_PAGE), size="sm",
+                                                visible=first.total > len(first.ids), elem_id="library-more")
+                        i18n.bind(more_button, value=lambda lang: t(lang, "library.show_more", count=LIBRARY_PAGE))
                         with gr.Row(equal_height=True):
                             to_remove = gr.Dropdown(choices=first.choices, value=None,
                                                     label=t("en", "library.remove_choice"), scale=4,
@@ -436,16 +441,37 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                     gr.update(choices=listing.choices, value=kept, label=t(lang_value, "library.remove_choice")),
                     stats_line(lang_value, stats), index_info(lang_value, stats),
                     gr.update(placeholder=placeholder(lang_value, stats, examples), examples=examples),
-                    listing.as_state(), listing_note(listing, query, lang_value))
+                    listing.as_state(), listing_note(listing, query, lang_value),
+                    gr.update(visible=listing.total > len(listing.ids)))
 
-        library_outputs = [articles_table, to_remove, stats, index_md, chatbot, library_shown, library_note]
+        library_outputs = [articles_table, to_remove, stats, index_md, chatbot, library_shown, library_note,
+                           more_button]
         library_inputs = [lang, to_remove, library_search]
 
+        def shown_count(shown: list | None) -> int:
+            """How many rows the table shows now (``Listing.as_state``): at least a page."""
+            return max(LIBRARY_PAGE, len(shown[2])) if shown else LIBRARY_PAGE
+
+        def kept_listing(query: str | None, shown: list | None) -> Any:
+            """The listing for ``query`` up to date, as many rows as shown now (after "Show more")."""
+            return list_library(assistant, uploads, query or "", limit=shown_count(shown))
+
         def open_library(lang_value: str, chosen: str | None, query: str | None, shown: list | None):
-            listing = list_library(assistant, uploads, query or "")
+            listing = kept_listing(query, shown)
             if listing.as_state() == shown:
                 return (gr.skip(),) * len(library_outputs)
             return library_view(lang_value, chosen, query, listing)
+
+        def show_more(lang_value: str, chosen: str | None, query: str | None, shown: list | None):
+            listing = list_library(assistant, uploads, query or "", limit=shown_count(shown) + LIBRARY_PAGE)
+            return library_view(lang_value, chosen, query, listing)
+
+        more_button.click(show_more, [*library_inputs, library_shown], library_outputs, api_visibility="private",
+                          concurrency_limit=None, **NO_PROGRESS)
+
+        def library_kept(lang_value: str, chosen: str | None, query: str | None, shown: list | None):
+            """The library after a removal, as many rows shown as before it."""
+            return library_view(lang_value, chosen, query, kept_listing(query, shown))
 
         library_tab.select(open_library, [*library_inputs, library_shown], library_outputs,
                            api_visibility="private", concurrency_limit=None, **NO_PROGRESS,
@@ -580,7 +606,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         remove_event = confirm_button.click(confirm_removal, [pending_removal, lang],
                                             [remove_report, remove_confirm, pending_removal], concurrency_limit=1,
                                             concurrency_id="library", api_visibility="private")
-        remove_done = remove_event.then(library_view, library_inputs, library_outputs, api_visibility="private")
+        remove_done = remove_event.then(library_kept, [*library_inputs, library_shown], library_outputs,
+                                        api_visibility="private")
         # The confirmation hides with the focus in it, which fell to the page's start: back to Remove, as Cancel.
         remove_done.then(None, None, None, js=assets.FOCUS_REMOVE_JS)
         chain_hooks(remove_done, ui.library_hooks)
@@ -627,13 +654,15 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return browser_language(headers.get("accept-language"))
 
         def relabel(lang_value: str, conv: Conversation, chosen: str | None, pending: dict | None = None,
-                    query: str = ""):
+                    query: str = "", shown: list | None = None):
             lang_value = normalize(lang_value)
-            table, choice, *_, shown, note = library_view(lang_value, chosen, query)
+            table, choice, *_, shown, note, _more = library_view(lang_value, chosen, query,
+                                                                 kept_listing(query, shown))
             return [*i18n.updates(lang_value), _header_html(lang_value), _panel_sources(assistant, conv, lang_value),
                     table, choice, shown, note, removal_question(pending, lang_value)]
 
-        language_event = lang.change(relabel, [lang, conversation, to_remove, pending_removal, library_search],
+        language_event = lang.change(relabel, [lang, conversation, to_remove, pending_removal, library_search,
+                                               library_shown],
                                      [*i18n.components, header, sources, articles_table, to_remove, library_shown,
                                       library_note, remove_question],
                                      api_visibility="private", concurrency_limit=None, **NO_PROGRESS)

@@ -91,7 +91,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.remove_none": "Choose an article to remove.",
         "library.search": "Search the library",
         "library.search_placeholder": "Title, author or file name (accents and case ignored)",
-        "library.more": "{shown} of {total} articles shown, the latest indexed: refine the search to find the others.",
+        "library.more": "{shown} of {total} articles shown, the latest indexed: refine the search, or show more.",
+        "library.show_more": "Show {count} more",
         "library.no_match": "No article matches “{query}”.",
         "library.busy": "The index is busy with another writer; try again in a moment.",
         "library.empty": "No article indexed yet.",
@@ -222,8 +223,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.remove_none": "Choisissez un article à retirer.",
         "library.search": "Chercher dans la bibliothèque",
         "library.search_placeholder": "Titre, auteur ou nom de fichier (accents et majuscules ignorés)",
-        "library.more": "{shown} articles affichés sur {total}, les derniers indexés : précisez la recherche pour "
-                        "trouver les autres.",
+        "library.more": "{shown} articles affichés sur {total}, les derniers indexés : précisez la recherche, ou "
+                        "affichez-en plus.",
+        "library.show_more": "Afficher {count} de plus",
         "library.no_match": "Aucun article ne correspond à « {query} ».",
         "library.busy": "L'index est occupé par une autre écriture ; réessayez dans un instant.",
         "library.empty": "Aucun article indexé.",
