@@ -467,6 +467,49 @@ def test_cli_empty_question_is_an_error(sample_index):
     assert "question is empty" in result.stderr
 
 
+ASKED = "What weapons were mentioned?"
+
+
+def test_cli_chat_answers_follow_ups_from_a_pipe_and_starts_over_on_new(sample_index, sample_assistant):
+    # A terminal user had `assistant ask` alone: each question on its own, "And who supplies them?" asked of
+    # nothing. A file of questions goes through too: comments and blank lines passed over, a bad line named.
+    follow_up = "And who supplies them?"
+    first = sample_assistant.ask(ASKED)
+    questions = "\n".join([ASKED, "", "# the supplier", follow_up, "x" * 2100, "/new", follow_up, ""])
+    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(sample_index))
+    result = subprocess.run([sys.executable, "-m", "assistant", "chat", "--json"], input=questions,
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["question"] for a in answers] == [ASKED, follow_up, follow_up]
+    assert answers[0]["text"] == first.text
+    assert answers[1]["text"] == sample_assistant.ask(follow_up, history=[first]).text
+    assert answers[2]["text"] == sample_assistant.ask(follow_up).text != answers[1]["text"]
+    assert "error: the question is too long" in result.stderr and "(a new conversation)" in result.stderr
+    # as text, each answer under its question, with its sources
+    result = subprocess.run([sys.executable, "-m", "assistant", "chat"], input=f"{ASKED}\n/quit\n{follow_up}\n",
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"> {ASKED}\n{first.text}\n\nSources:\n[1] ")
+    assert follow_up not in result.stdout  # after /quit
+
+
+def test_cli_chat_typed_at_a_prompt_ends_with_ctrl_d(sample_index):
+    import pty
+
+    leader, follower = pty.openpty()
+    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(sample_index))
+    chat = subprocess.Popen([sys.executable, "-m", "assistant", "chat"], stdin=follower, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    os.close(follower)
+    os.write(leader, f"{ASKED}\n".encode())
+    os.write(leader, b"\x04")  # Ctrl-D at the next prompt
+    out, err = chat.communicate(timeout=300)
+    os.close(leader)
+    assert chat.returncode == 0, err
+    assert "/new starts a new conversation" in err
+    assert "Grad" in out and "Sources:" in out and f"> {ASKED}" not in out  # typed: not echoed again
+
 def test_bm25_weighs_less_when_the_question_and_passages_differ_in_language(sample_assistant, monkeypatch):
     """An English question shares names and numbers with a French article, few other words: BM25 then
     gets ``lexical_weight_cross`` (PIAF in English: MRR@10 0.779 -> 0.798)."""

@@ -159,12 +159,18 @@ def ask(args: argparse.Namespace, assistant) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    print_answer(answer, args.question)
+    return 0
+
+
+def print_answer(answer, question: str) -> None:
+    """An answer as a reader wants it in a terminal: its text, its warnings, then each source with its quote."""
     print(answer.text)
     if answer.unsupported:
         from ..answering.messages import unsupported_text
         from ..language import question_language
 
-        print(f"\n(warning: {unsupported_text(question_language(args.question))})")
+        print(f"\n(warning: {unsupported_text(question_language(question))})")
     if answer.notice:
         print(f"\n({answer.notice})")
     if answer.citations:
@@ -175,7 +181,6 @@ def ask(args: argparse.Namespace, assistant) -> int:
             if c.url and c.url != c.source:  # the page a saved file was read from
                 print(f"    {c.url}")
             print(f"    « {c.quote} »")
-    return 0
 
 
 @command("stats", "what the index holds", reads_index=True)
