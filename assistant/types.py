@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Self
@@ -135,6 +137,15 @@ class Answer:
     def __str__(self) -> str:
         return self.text
 
+    def to_markdown(self) -> str:
+        """The answer as Markdown, to keep or share: its text, its notice, then each citation's marker, the
+        article's title, date, file name and link, and the quote. An article's "*" or "<" stays as written."""
+        parts = [_markdown_text(self.text)]
+        if self.notice:
+            parts.append(f"*{_markdown_text(self.notice)}*")
+        parts.extend(_citation_markdown(citation) for citation in self.citations)
+        return "\n\n".join(parts)
+
     def _repr_html_(self) -> str:
         """How a notebook shows an answer: its text, then each citation's marker, quote and source. The repr
         alone showed the dataclass's fields on one line. Everything is escaped: an article's text (scraped
@@ -152,6 +163,36 @@ class Answer:
 
 def _paragraphs(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
+
+
+# What would make an article's words markup in a Markdown file: emphasis, code, HTML, a heading or a quote
+# at a line's start. The markers "[1]" stay as written: without a "(" after them they are no link.
+_MARKUP = re.compile(r"([\\`*_<]|^[#>](?=\s|$))", re.M)
+
+
+def _markdown_text(text: str) -> str:
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def _citation_markdown(citation: Citation) -> str:
+    """A citation in a Markdown file: "[1] title · date · file · link", then its quote as a block quote. The
+    file by its name: a server's folders are not the reader's business."""
+    name = PurePath(citation.source).name if not citation.source.startswith(("https://", "http://")) else ""
+    about = [_markdown_text(part) for part in (citation.title, citation.published, name) if part]
+    if citation.url.startswith(("https://", "http://")):
+        about.append(f"<{citation.url}>")
+    quote = "\n".join(f"> {_markdown_text(line)}".rstrip() for line in citation.quote.splitlines() or [""])
+    return f"**[{citation.marker}]** {' · '.join(about)}\n{quote}"
+
+
+def conversation_markdown(answers: Sequence[Answer], title: str = "") -> str:
+    """Questions and their answers as one Markdown document: each question a heading, its answer under it
+    with its sources (``Answer.to_markdown``). What the web chat's "Download" saves."""
+    parts = [f"# {_markdown_text(title)}"] if title else []
+    for answer in answers:
+        parts.append(f"## {_markdown_text(' '.join(answer.question.split()))}")
+        parts.append(answer.to_markdown())
+    return "\n\n".join(parts) + "\n"
 
 
 def _citation_html(citation: Citation) -> str:

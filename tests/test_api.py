@@ -986,6 +986,25 @@ def test_an_answer_shows_in_a_notebook_with_its_quotes_and_sources_escaped(sampl
     assert "a &lt; b" in shown and "x=1&amp;y=2" in shown and "2025-03-12" in shown
 
 
+def test_answers_kept_as_markdown_show_their_quotes_and_sources_as_written():
+    # What the web chat's download saves, and a notebook user can write to a file: an article's "*", "_" or
+    # "<b>" is text, not emphasis or HTML; a file is named without its folders; only http(s) links are links.
+    from assistant.types import conversation_markdown
+
+    answer = Answer(text="Prices *rose* <b>fast</b> [1]", question="What  rose?", notice="under the filter x_y",
+                    citations=[Citation(marker=1, source="/srv/news/prix.txt", title="Les _prix_", quote="# a\n> b",
+                                        start=0, end=7, score=1.0, published="2025-03-12",
+                                        url="https://example.org/prix"),
+                               Citation(marker=2, source="lm-2", title="Note", quote="c", start=0, end=1, score=1.0,
+                                        url="javascript:alert(1)")])
+    assert answer.to_markdown() == (
+        "Prices \\*rose\\* \\<b>fast\\</b> [1]\n\n*under the filter x\\_y*\n\n"
+        "**[1]** Les \\_prix\\_ · 2025-03-12 · prix.txt · <https://example.org/prix>\n> \\# a\n> \\> b\n\n"
+        "**[2]** Note · lm-2\n> c")
+    assert conversation_markdown([answer], "Conversation") == \
+        f"# Conversation\n\n## What rose?\n\n{answer.to_markdown()}\n"
+
+
 def test_answers_asked_in_a_loop_make_a_table_of_flat_rows(sample_assistant):
     # to_dict() put each answer's citations, whole passages and all, in one cell of a DataFrame.
     pandas = pytest.importorskip("pandas")  # installed with gradio, not a dependency of its own

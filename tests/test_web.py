@@ -294,6 +294,25 @@ def test_a_question_sent_while_another_is_answered_waits_its_turn(page):
     assert page.locator("#question textarea").input_value() == ""
 
 
+def test_the_conversation_downloads_as_markdown_with_its_quotes_and_sources(page):
+    # A journalist kept an answer by copying it: the quotes and the articles they come from stayed behind.
+    assert not page.locator("#download-chat").is_visible()  # nothing to download yet
+    ask(page, "What weapons were mentioned?", 0)
+    ask(page, "And who supplies them?", 1)
+    page.locator("#download-chat").wait_for(state="visible")
+    with page.expect_download() as download:
+        page.locator("#download-chat").click()
+    assert re.fullmatch(r"conversation-\d{4}-\d\d-\d\d-\d{6}\.md", download.value.suggested_filename)
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert saved.startswith("# Conversation of ") and "News assistant" in saved.splitlines()[0]
+    first, second = saved.split("## What weapons were mentioned?\n\n")[1].split("## And who supplies them?\n\n")
+    assert "Grad. [1]" in first and "**[1]** " in first and "russie-coree-du-nord.txt" in first
+    assert "> Ces armements, selon Kyrylo Boudanov" in first
+    assert "**[1]**" in second and "> " in second
+    assert "/tmp/" not in saved and "samples/" not in saved  # the server's folders are not shown
+    page.locator("#new-chat").click()
+    page.locator("#download-chat").wait_for(state="hidden")
+
 def test_a_double_click_or_a_second_enter_asks_the_question_once(page):
     # Both asked the question twice: two identical turns, two answers.
     box = page.locator("#question textarea")

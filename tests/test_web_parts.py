@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as html_lib
+import os
 import string
 from pathlib import Path
 
@@ -1066,3 +1067,28 @@ def test_a_question_sent_during_an_answer_is_answered_after_that_answer_is_shown
     *_, (_, chat, _, panel) = list(second)
     assert 'data-turn="1"' in panel
     assert "Grad" in chat[1]["content"] and "Poutine" in chat[3]["content"], chat
+
+
+def test_a_conversation_is_saved_as_one_markdown_file_and_stale_ones_are_removed(tmp_path, monkeypatch):
+    from datetime import datetime
+
+    from assistant.web import export
+    from assistant.web.panels import Conversation, Turn
+
+    monkeypatch.setattr(export, "EXPORTS", tmp_path / "exports")
+    stale = tmp_path / "exports" / "old-conversation"
+    stale.mkdir(parents=True)
+    (stale / "conversation.md").write_text("yesterday's", encoding="utf-8")
+    os.utime(stale, (0, 0))
+    conv = Conversation([Turn("Où ?", Answer(text="À Brest. [1]", question="Où ?", citations=[Citation(
+        marker=1, source="/srv/port.txt", title="Le port", quote="À Brest.", start=0, end=8, score=1.0)]))])
+    assert export.conversation_file(Conversation([Turn("Où ?")]), "fr") is None  # nothing answered yet
+    first = export.conversation_file(conv, "fr", datetime(2026, 12, 7, 10, 32, 5))
+    assert not stale.exists()
+    assert first.name == "conversation-2026-12-07-103205.md"
+    assert first.read_text(encoding="utf-8").startswith("# Conversation du 2026-12-07 10:32, Assistant d'actualité\n\n"
+                                                        "## Où ?\n\nÀ Brest. [1]\n\n**[1]** Le port · port.txt\n")
+    conv.turns.append(Turn("Quand ?", Answer(text="Lundi.", question="Quand ?")))
+    second = export.conversation_file(conv, "en", datetime(2026, 12, 7, 10, 40))
+    assert second.parent == first.parent and list(first.parent.iterdir()) == [second]  # its latest version only
+    assert "## Quand ?" in second.read_text(encoding="utf-8")

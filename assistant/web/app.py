@@ -30,6 +30,7 @@ from ..store import StoreError
 from ..types import Answer
 from . import assets
 from .answerers import ANSWERERS, AnswererPool
+from .export import conversation_file
 from .i18n import LANGUAGES, Relabeler, browser_language, normalize, question_reason, t, warn
 from .library import (
     COLUMN_WIDTHS,
@@ -198,9 +199,14 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                                                  js_on_load=assets.QUESTION_LIMIT_JS)
                         i18n.bind(question_limit, value=lambda lang: question_limit_html(lang, limit))
                         question.change(None, None, None, js=assets.QUESTION_CHANGED_JS)
-                        new_chat = gr.Button(t("en", "new_chat"), size="sm", variant="secondary",
-                                             elem_id="new-chat")
-                        i18n.bind(new_chat, value="new_chat")
+                        with gr.Row(equal_height=True):
+                            new_chat = gr.Button(t("en", "new_chat"), size="sm", variant="secondary",
+                                                 elem_id="new-chat")
+                            i18n.bind(new_chat, value="new_chat")
+                            # The questions and cited answers as a Markdown file: a journalist's notes.
+                            download = gr.DownloadButton(t("en", "export.button"), size="sm", variant="secondary",
+                                                         visible=False, elem_id="download-chat")
+                            i18n.bind(download, label="export.button")
                     with gr.Column(scale=2, min_width=340, elem_id="side"):
                         sources_title = gr.Markdown(f"### {t('en', 'sources.title')}", elem_id="sources-title")
                         i18n.bind(sources_title, value=lambda lang: f"### {t(lang, 'sources.title')}")
@@ -381,8 +387,14 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 respond, chat_inputs, chat_outputs, concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
                 api_visibility="private", show_progress="minimal"),
         ]
+        def offer_download(conv: Conversation, lang_value: str):
+            path = conversation_file(conv, normalize(lang_value))
+            return gr.update(value=path, visible=path is not None)
+
         for event in answered:
             chain_hooks(event, ui.answer_hooks)
+            event.then(offer_download, [conversation, lang], [download], api_visibility="private",
+                       concurrency_limit=None, **NO_PROGRESS)
 
         def show_turn(conv: Conversation, lang_value: str, evt: gr.SelectData):
             index = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else 0)
@@ -413,10 +425,11 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                       concurrency_limit=None)
 
         def clear(lang_value: str):
-            return Conversation(), [], sources_html(None, None, normalize(lang_value)), ""
+            return (Conversation(), [], sources_html(None, None, normalize(lang_value)), "",
+                    gr.update(value=None, visible=False))
 
         for clearing in (new_chat.click, chatbot.clear):
-            clearing(clear, [lang], [conversation, chatbot, sources, question], api_visibility="private",
+            clearing(clear, [lang], [conversation, chatbot, sources, question, download], api_visibility="private",
                      concurrency_limit=None)
 
         # -- library

@@ -47,6 +47,9 @@ STRINGS: dict[str, dict[str, str]] = {
                         "the box and will not be sent.",
         "send": "Send",
         "new_chat": "New conversation",
+        "export.button": "Download the conversation",
+        "export.file": "conversation",
+        "export.title": "Conversation of {date}, {app}",
         "sources.title": "Sources",
         "sources.empty": "Ask a question: the passages the answer relies on will appear here, with the cited "
                          "sentence highlighted.",
@@ -177,6 +180,9 @@ STRINGS: dict[str, dict[str, str]] = {
                         "sont pas dans la zone et ne seront pas envoyés.",
         "send": "Envoyer",
         "new_chat": "Nouvelle conversation",
+        "export.button": "Télécharger la conversation",
+        "export.file": "conversation",
+        "export.title": "Conversation du {date}, {app}",
         "sources.title": "Sources",
         "sources.empty": "Posez une question : les passages sur lesquels s'appuie la réponse s'afficheront ici, "
                          "la phrase citée surlignée.",

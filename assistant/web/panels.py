@@ -86,6 +86,10 @@ class Conversation:
         turns = self.turns if before is None else self.turns[:before]
         return [(turn.question, turn.answer.text) for turn in turns if turn.answer is not None and not turn.failed]
 
+    def answered(self) -> list[Answer]:
+        """The answers given so far, in order: failed turns and the one being answered left out."""
+        return [turn.answer for turn in self.turns if turn.answer is not None and not turn.failed]
+
     def answer(self, turn: int | None) -> Answer | None:
         if turn is None or not 0 <= turn < len(self.turns):
             return None
