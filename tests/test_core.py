@@ -494,6 +494,14 @@ def test_cli_chat_answers_follow_ups_from_a_pipe_and_starts_over_on_new(sample_i
     assert follow_up not in result.stdout  # after /quit
 
 
+def test_cli_answers_as_markdown_for_notes(sample_index, sample_assistant):
+    result = run_cli("ask", ASKED, "--markdown", index_dir=sample_index)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"## {ASKED}\n\n{sample_assistant.ask(ASKED).to_markdown()}\n"
+    assert "> Ces armements, selon Kyrylo Boudanov" in result.stdout
+    result = run_cli("ask", ASKED, "--markdown", "--json", index_dir=sample_index)
+    assert result.returncode == 2 and "--json and --markdown cannot be given together" in result.stderr
+
 def test_cli_chat_typed_at_a_prompt_ends_with_ctrl_d(sample_index):
     import pty
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 
 from ..cli import Terminated, arg, command
-from .core import passage_count, prepare_reranker, print_answer
+from .core import markdown_turn, one_format, passage_count, prepare_reranker, print_answer
 from .entities import add_filter_arguments, filters_from_args
 
 NEW = frozenset({"/new", "/reset"})
@@ -39,10 +39,13 @@ def typed_questions() -> Iterator[str]:
                  "pipe)", reads_index=True)
 @arg("-k", type=passage_count, default=None, help="number of passages to retrieve")
 @arg("--json", action="store_true", help="print each Answer as one line of JSON (JSON Lines)")
+@arg("--markdown", action="store_true", help="print the conversation as Markdown: each question a heading, each "
+                                             "quote under its source (`> notes.md`)")
 @add_filter_arguments
 def chat(args: argparse.Namespace, assistant) -> int:
     from ..api import QuestionError
 
+    one_format(args)
     filters = filters_from_args(args)
     prepare_reranker(assistant)
     typed = sys.stdin.isatty()
@@ -75,6 +78,8 @@ def chat(args: argparse.Namespace, assistant) -> int:
         history.append(answer)
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        elif args.markdown:
+            print(markdown_turn(answer), flush=True)
         else:
             if not typed:  # the question over its answer, as it was when typed
                 print(f"> {question}")

@@ -152,15 +152,32 @@ def prepare_reranker(assistant) -> None:
 @arg("question", help="the question, in quotes (French or English)")
 @arg("-k", type=passage_count, default=None, help="number of passages to retrieve")
 @arg("--json", action="store_true", help="print the Answer as JSON")
+@arg("--markdown", action="store_true", help="print the answer as Markdown: the question as a heading, each quote "
+                                             "under its source")
 @add_filter_arguments
 def ask(args: argparse.Namespace, assistant) -> int:
+    one_format(args)
     prepare_reranker(assistant)
     answer = assistant.ask(args.question, k=args.k, filters=filters_from_args(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
-        return 0
-    print_answer(answer, args.question)
+    elif args.markdown:
+        print(markdown_turn(answer), end="")
+    else:
+        print_answer(answer, args.question)
     return 0
+
+
+def one_format(args: argparse.Namespace) -> None:
+    if args.json and args.markdown:
+        raise ValueError("--json and --markdown cannot be given together: choose one")
+
+
+def markdown_turn(answer) -> str:
+    """One question and its answer as a part of a Markdown document (``types.conversation_markdown``)."""
+    from ..types import conversation_markdown
+
+    return conversation_markdown([answer])
 
 
 def print_answer(answer, question: str) -> None:
