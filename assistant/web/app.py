@@ -387,6 +387,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 respond, chat_inputs, chat_outputs, concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
                 api_visibility="private", show_progress="minimal"),
         ]
+
         def offer_download(conv: Conversation, lang_value: str):
             path = conversation_file(conv, normalize(lang_value))
             return gr.update(value=path, visible=path is not None)
