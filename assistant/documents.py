@@ -1,7 +1,7 @@
-"""Word (.docx), OpenDocument (.odt), e-mail (.eml) and single-file web page (.mhtml) files read as articles: their
-text, title, date and author.
+"""Word (.docx), OpenDocument (.odt), Rich Text (.rtf), e-mail (.eml) and single-file web page (.mhtml) files read as
+articles: their text, title, date and author.
 
-Read with the standard library and lxml only. Each reader returns ``(text, title, published, author)``, as the
+Read with the standard library, lxml and striprtf only. Each reader returns ``(text, title, published, author)``, as the
 loaders of ``loaders.py`` do, or raises ``LoadFailure`` with the reason the file cannot be read (damaged, locked
 with a password, another format under the name).
 """
@@ -279,6 +279,81 @@ def _odf_text(element: etree._Element) -> str:
             parts.append(_odf_text(child))  # spans, links
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- Rich Text
+
+# What a word processor's \info group says of the document: "{\title Rennes}", "{\creatim\yr2025\mo3\dy10\hr17}".
+_RTF_INFO_FIELD = re.compile(r"\{\\(title|author)\b ?")
+_RTF_CREATED = re.compile(r"\\creatim\s*\\yr(\d{4})\s*\\mo(\d{1,2})\s*\\dy(\d{1,2})")
+_RTF_CODE_PAGE = re.compile(r"\\ansicpg(\d+)")
+
+
+def read_rtf(data: bytes) -> Read:
+    """A Rich Text file (WordPad, TextEdit, an old word processor's export): its text a paragraph a line; its
+    title and author from its \\info group, else its first line and byline; its date as its text states it, else
+    the day it was created."""
+    from striprtf.striprtf import rtf_to_text
+
+    if data.startswith(_OLE_MAGIC):
+        raise LoadFailure("old_office", kind="Rich Text")
+    if not data.lstrip().startswith(b"{\\rtf"):
+        raise LoadFailure("broken_document", kind="Rich Text", detail="it does not open with {\\rtf")
+    # RTF is 7-bit: its accents are escapes ("\'e9", "\u233?"). A byte past ASCII is one a careless writer left
+    # raw, in the code page its header names; Latin-1 reads every byte, so nothing fails on it.
+    markup = data.decode("latin-1")
+    try:
+        text = rtf_to_text(markup, errors="replace")
+    except (ValueError, LookupError, IndexError, RecursionError) as error:
+        raise LoadFailure("broken_document", kind="Rich Text", detail=error) from error
+    # A table's cells come out "Paris|12 %|": a row a line of its cells, as Word's tables are read.
+    text = _joined(line.strip("|").replace("|", "; ") for line in normalise_text(text).split("\n"))
+    if not text:
+        raise LoadFailure("empty_document", kind="Rich Text")
+    code_page = _RTF_CODE_PAGE.search(markup[:2000])
+    info = {name: _rtf_field(markup, start, code_page.group(1) if code_page else "1252")
+            for name, start in _rtf_info_fields(markup)}
+    created = _RTF_CREATED.search(markup)
+    title = info.get("title") or _first_line(text)
+    published = _date_in_text(text) or (_valid_date(*created.groups()) if created else None)
+    author = byline(text) or _creator(info.get("author"))
+    return text, _shorten(title) if title else None, published, author
+
+
+def _rtf_info_fields(markup: str) -> Iterator[tuple[str, int]]:
+    """The \\info group's title and author: each field's name and where its value starts."""
+    start = markup.find("{\\info")
+    if start < 0:
+        return
+    seen: set[str] = set()
+    for field in _RTF_INFO_FIELD.finditer(markup, start, _group_end(markup, start)):
+        if field.group(1) not in seen:
+            seen.add(field.group(1))
+            yield field.group(1), field.end()
+
+
+def _group_end(markup: str, start: int) -> int:
+    """Where the group opened at ``start`` closes (the end of the text if it never does: a file cut short)."""
+    depth, position = 0, start
+    while position < len(markup):
+        char = markup[position]
+        if char == "\\":
+            position += 2  # an escaped brace ("\{") opens no group
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return position + 1
+        position += 1
+    return len(markup)
+
+
+def _rtf_field(markup: str, start: int, code_page: str) -> str | None:
+    """An \\info field's value as text: its escapes read in the document's code page."""
+    from striprtf.striprtf import rtf_to_text
+
+    end = _group_end(markup, markup.rfind("{", 0, start))
+    value = rtf_to_text(f"{{\\rtf1\\ansi\\ansicpg{code_page} {markup[start : end - 1]}}}", errors="replace")
+    return " ".join(value.split()) or None
 
 
 # ------------------------------------------------------------------------------------------------- E-mail

@@ -8,7 +8,7 @@ parsing the English (a reworded reason used to fall back to English there, unnot
 
 from __future__ import annotations
 
-SUPPORTED = ".txt .md .html .mhtml .pdf .docx .odt .eml"
+SUPPORTED = ".txt .md .html .mhtml .pdf .docx .odt .rtf .eml"
 
 ENGLISH: dict[str, str] = {
     # the file itself, before it is read

@@ -299,13 +299,12 @@ def test_words_lock_file_beside_an_open_document_is_passed_over(tmp_path):
 
 def test_a_type_its_program_can_save_as_a_read_one_says_so(tmp_path):
     # "unsupported file type .doc" left the journalist to guess what to do with a colleague's old Word file.
-    for name in ("vieux.doc", "note.rtf", "mail.msg", "page.webarchive", "photo.jpg"):
+    for name in ("vieux.doc", "mail.msg", "page.webarchive", "photo.jpg"):
         (tmp_path / name).write_bytes(b"x")
     skipped: dict[str, str] = {}
     assert list(iter_files([tmp_path], skipped)) == []
     assert {Path(source).name: reason for source, reason in skipped.items()} == {
         "vieux.doc": "unsupported file type .doc: open it and save it as .docx",
-        "note.rtf": "unsupported file type .rtf: open it and save it as .docx",
         "mail.msg": "unsupported file type .msg: open it and save it as .html",
         "page.webarchive": "unsupported file type .webarchive: open it and save it as .html",
         "photo.jpg": "unsupported file type .jpg",
@@ -319,3 +318,46 @@ def test_malformed_values_in_a_document_do_not_fail_it(tmp_path):
     body = f'<text:h text:outline-level="x">Rennes</text:h><text:p>{STORY}<text:s text:c=""/></text:p>'
     doc = loaded(write_odt(tmp_path / "odd.odt", body, created="2025-13-45T00:00:00"))
     assert doc.page_content == f"Rennes\n{STORY}" and doc.metadata["published"] == ""
+
+
+# An old word processor's export: the \info group names its title, author and creation time; "\'e9" and "\u233?"
+# are "é" (in the ANSI code page the header names, or as Unicode).
+RTF = (
+    r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\froman\fcharset0 Times New Roman;}}"
+    r"{\info{\title Rennes rend les bus gratuits}{\author H\'e9l\'e8ne Marchetti}{\operator Utilisateur}"
+    r"{\creatim\yr2025\mo3\dy10\hr17\min45}}"
+    "\n" r"\pard\plain\f0 Le conseil municipal de Rennes a vot\'e9 lundi soir la gratuit\u233?"
+    r" des transports en commun pour les moins de 18 ans, \'e0 partir du 1er septembre.\par" "\n"
+    r"{\*\generator Riched20 10.0}La mesure co\'fbtera 4,5 millions d'euros par an.\par" "\n}"
+)
+
+
+def test_an_rtf_file_gives_its_text_title_author_and_date(tmp_path):
+    (tmp_path / "rennes.rtf").write_bytes(RTF.encode("ascii"))
+    doc = loaded(tmp_path / "rennes.rtf")
+    assert doc.page_content == f"{STORY}\nLa mesure coûtera 4,5 millions d'euros par an."
+    assert doc.metadata["title"] == "Rennes rend les bus gratuits"
+    assert doc.metadata["author"] == "Hélène Marchetti" and doc.metadata["published"] == "2025-03-10"
+    assert doc.metadata["format"] == "rtf" and doc.metadata["language"] == "fr"
+
+
+def test_an_rtf_file_without_properties_is_titled_by_its_first_line(tmp_path):
+    (tmp_path / "note.rtf").write_bytes(
+        rb"{\rtf1\ansi{\b Gratuit\'e9 des bus \'e0 Rennes}\par Par Paul Girard\par " + STORY.encode("cp1252")
+        + rb"\par}")
+    doc = loaded(tmp_path / "note.rtf")
+    assert doc.metadata["title"] == "Gratuité des bus à Rennes"
+    assert doc.metadata["author"] == "Paul Girard" and doc.metadata["published"] == ""
+    assert doc.page_content.endswith(STORY)
+
+
+def test_a_bad_rtf_file_is_named_with_its_reason(tmp_path):
+    (tmp_path / "vide.rtf").write_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\info{\title Brouillon}}\pard\par}")
+    (tmp_path / "vieux.rtf").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    (tmp_path / "photo.rtf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    reasons = {path.name: load_file(path).reason for path in sorted(tmp_path.iterdir())}
+    assert reasons == {
+        "photo.rtf": "damaged Rich Text document (it does not open with {\\rtf)",
+        "vide.rtf": "Rich Text document without text",
+        "vieux.rtf": "an Office 97-2003 file (.doc), not a Rich Text document: open it and save it as .docx",
+    }

@@ -74,8 +74,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.changed": "This article has changed since the answer: the cited passage (“{quote}”) is no longer "
                            "in it.",
         "article.from": "from",
-        "library.upload": "Add articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .eml; several at once, up to "
-                          "{mb:g} MB each and {text:g} MB of text)",
+        "library.upload": "Add articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .rtf, .eml; several at "
+                          "once, up to {mb:g} MB each and {text:g} MB of text)",
         "library.index": "Index the files",
         "library.articles": "Indexed articles",
         "library.remove_choice": "Article to remove",
@@ -209,8 +209,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.missing": "Cet article n'est plus dans l'index.",
         "article.changed": "Cet article a changé depuis la réponse : le passage cité (« {quote} ») n'y est plus.",
         "article.from": "source",
-        "library.upload": "Ajouter des articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .eml ; plusieurs à la "
-                          "fois, {mb:g} Mo et {text:g} Mo de texte maximum chacun)",
+        "library.upload": "Ajouter des articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .rtf, .eml ; plusieurs "
+                          "à la fois, {mb:g} Mo et {text:g} Mo de texte maximum chacun)",
         "library.index": "Indexer les fichiers",
         "library.articles": "Articles indexés",
         "library.remove_choice": "Article à retirer",
