@@ -12,9 +12,11 @@ import email
 import email.policy
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 
@@ -396,17 +398,21 @@ def read_mhtml(data: bytes) -> tuple[str, str | None, str | None, str | None, st
 
 
 def _mail_body(message: EmailMessage) -> Read:
-    """The message's text: its HTML part a block a line, else its plain text part, without a newsletter's
-    "view it online", "read more" and "unsubscribe" lines. Attachments are not read.
+    """The message's text, from its HTML and plain text parts (``mail_text``)."""
+    html = message.get_body(preferencelist=("html",))
+    plain = message.get_body(preferencelist=("plain",))
+    return mail_text(_part_text(html) if html is not None else None, _part_text(plain) if plain is not None else None)
+
+
+def mail_text(markup: str | None, plain: str | None) -> Read:
+    """An e-mail's text (an .eml's, an Outlook .msg's): its HTML body a block a line, else its plain text body,
+    without a newsletter's "view it online", "read more" and "unsubscribe" lines. Attachments are not read.
 
     Not through the page extractor: it read a newsletter's stories as a page's teasers, and kept one story of
     three, or all three without their headings and with the footer. A web page mailed whole ("Send page by
     e-mail": its menus, its related articles) is a page, and read as one."""
-    html = message.get_body(preferencelist=("html",))
-    plain = message.get_body(preferencelist=("plain",))
     text = ""
-    if html is not None:
-        markup = _part_text(html)
+    if markup is not None:
         if _WEB_PAGE.search(markup):
             try:
                 return _html(markup)
@@ -414,7 +420,7 @@ def _mail_body(message: EmailMessage) -> Read:
                 pass  # read as a newsletter is
         text = _without_mail_chrome(page_lines(markup)[0])
     if not _has_prose(text) and plain is not None:
-        text = _without_mail_chrome(normalise_text(_part_text(plain)).split("\n")) or text
+        text = _without_mail_chrome(normalise_text(plain).split("\n")) or text
     if not text.strip():
         raise LoadFailure("empty_email")
     return text, None, None, None
@@ -484,4 +490,83 @@ def _sender(message: EmailMessage) -> str | None:
         return None
     for address in addresses:
         return address.display_name or address.addr_spec or None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- Outlook .msg
+
+# An Outlook message is an OLE compound file: each property a stream named by its tag and type, "__substg1.0_0037001F"
+# the subject (0x0037) as UTF-16 (0x001F); 0x001E is 8-bit text, 0x0102 bytes.
+_MSG_SUBJECT, _MSG_SENDER_NAME, _MSG_SENDER_ADDRESS, _MSG_SMTP_ADDRESS = 0x0037, 0x0C1A, 0x0C1F, 0x5D01
+_MSG_BODY, _MSG_HTML, _MSG_HEADERS, _MSG_CLASS = 0x1000, 0x1013, 0x007D, 0x001A
+# Fixed-size properties are 16-byte records in "__properties_version1.0", after a 32-byte header for the message:
+# when it was sent (PR_CLIENT_SUBMIT_TIME), else received (PR_MESSAGE_DELIVERY_TIME), as FILETIMEs.
+_MSG_SENT_TIMES = (0x0039, 0x0E06)
+_PT_SYSTIME = 0x0040
+_MSG_PROPERTIES = "__properties_version1.0"
+
+
+def read_msg(data: bytes) -> Read:
+    """An e-mail Outlook saved (.msg): its body read as an .eml's is, the subject its title, the sender its author,
+    the day it was sent its date (where the text states none)."""
+    import olefile
+
+    if not data.startswith(_OLE_MAGIC):
+        raise LoadFailure("broken_msg", detail="not an OLE compound file")
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir() if len(entry) == 1}
+    except (OSError, ValueError, IndexError, KeyError, OverflowError, RecursionError, struct.error) as error:
+        raise LoadFailure("broken_msg", detail=error) from error
+    if not any(name.startswith("__substg1.0_") for name in streams):
+        raise LoadFailure("broken_msg", detail="an OLE file without an e-mail's properties")
+    if (_msg_string(streams, _MSG_CLASS) or "").upper().startswith("IPM.NOTE.SMIME") and not (
+            _msg_string(streams, _MSG_CLASS) or "").upper().endswith("MULTIPARTSIGNED"):
+        raise LoadFailure("encrypted_email")
+    html = _msg_string(streams, _MSG_HTML)
+    text, page_title, page_date, page_author = mail_text(html, _msg_string(streams, _MSG_BODY))
+    subject = _FORWARD_PREFIX.sub("", " ".join((_msg_string(streams, _MSG_SUBJECT) or "").split()))
+    title = subject or page_title or _first_line(text)
+    published = page_date or _date_in_text(text) or _msg_sent_day(streams)
+    address = _msg_string(streams, _MSG_SMTP_ADDRESS) or _msg_string(streams, _MSG_SENDER_ADDRESS)
+    sender = _msg_string(streams, _MSG_SENDER_NAME) or (address if address and "@" in address else None)
+    author = page_author or byline(text) or sender
+    return text, _shorten(title) if title else None, published, author
+
+
+def _msg_string(streams: dict[str, bytes], tag: int) -> str | None:
+    """A text property of the message, whichever way it is stored: UTF-16, 8-bit text or bytes (an HTML body)."""
+    for kind, decode in (("001F", _utf16), ("001E", decode_text), ("0102", decode_text)):
+        value = streams.get(f"__substg1.0_{tag:04X}{kind}")
+        if value:
+            try:
+                text = decode(value).rstrip("\0")
+            except LoadFailure:
+                continue
+            if text.strip():
+                return text
+    return None
+
+
+def _utf16(value: bytes) -> str:
+    return value.decode("utf-16-le", errors="replace")
+
+
+def _msg_sent_day(streams: dict[str, bytes]) -> str | None:
+    """The day the message was sent: as its headers say it (the sender's clock), else from its properties (UTC)."""
+    headers = _msg_string(streams, _MSG_HEADERS)
+    if headers and (day := _sent_day(email.message_from_string(headers, policy=email.policy.default))):
+        return day
+    properties = streams.get(_MSG_PROPERTIES, b"")
+    times = {}
+    for offset in range(32, len(properties) - 15, 16):
+        tag, _flags, value = struct.unpack_from("<IIQ", properties, offset)
+        if tag & 0xFFFF == _PT_SYSTIME:
+            times[tag >> 16] = value
+    for tag in _MSG_SENT_TIMES:
+        if times.get(tag):
+            try:
+                return (datetime(1601, 1, 1) + timedelta(microseconds=times[tag] // 10)).date().isoformat()
+            except OverflowError:
+                continue
     return None

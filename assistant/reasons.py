@@ -8,7 +8,7 @@ parsing the English (a reworded reason used to fall back to English there, unnot
 
 from __future__ import annotations
 
-SUPPORTED = ".txt .md .html .mhtml .pdf .docx .odt .rtf .eml"
+SUPPORTED = ".txt .md .html .mhtml .pdf .docx .odt .rtf .eml .msg"
 
 ENGLISH: dict[str, str] = {
     # the file itself, before it is read
@@ -48,6 +48,7 @@ ENGLISH: dict[str, str] = {
     "not_email": "not an e-mail: no mail headers (From, Subject, Date)",
     "encrypted_email": "encrypted e-mail (S/MIME or PGP): save its decrypted text",
     "empty_email": "e-mail without a text or HTML body",
+    "broken_msg": "damaged Outlook message ({detail})",
     "not_mhtml": "not a web page saved as one file (no HTML page inside)",
     # an article given in memory (``Assistant.index_records``), named by its id or its place in the batch
     "record_type": "not an article: a record is a text, a dict with a 'text', or a LangChain Document, not {kind}",

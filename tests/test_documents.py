@@ -4,12 +4,14 @@ reason for a file that cannot be read."""
 from __future__ import annotations
 
 import zipfile
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from conftest import DATA, article_text
 from officemaker import W_NS, word_paragraph, write_docx, write_odt
+from olemaker import write_msg, write_ole
 
 from assistant import Assistant
 from assistant.loaders import LoadError, iter_files, load_file
@@ -299,13 +301,12 @@ def test_words_lock_file_beside_an_open_document_is_passed_over(tmp_path):
 
 def test_a_type_its_program_can_save_as_a_read_one_says_so(tmp_path):
     # "unsupported file type .doc" left the journalist to guess what to do with a colleague's old Word file.
-    for name in ("vieux.doc", "mail.msg", "page.webarchive", "photo.jpg"):
+    for name in ("vieux.doc", "page.webarchive", "photo.jpg"):
         (tmp_path / name).write_bytes(b"x")
     skipped: dict[str, str] = {}
     assert list(iter_files([tmp_path], skipped)) == []
     assert {Path(source).name: reason for source, reason in skipped.items()} == {
         "vieux.doc": "unsupported file type .doc: open it and save it as .docx",
-        "mail.msg": "unsupported file type .msg: open it and save it as .html",
         "page.webarchive": "unsupported file type .webarchive: open it and save it as .html",
         "photo.jpg": "unsupported file type .jpg",
     }
@@ -361,3 +362,36 @@ def test_a_bad_rtf_file_is_named_with_its_reason(tmp_path):
         "vide.rtf": "Rich Text document without text",
         "vieux.rtf": "an Office 97-2003 file (.doc), not a Rich Text document: open it and save it as .docx",
     }
+
+
+def test_an_outlook_message_gives_its_body_subject_sender_and_day(tmp_path):
+    path = write_msg(tmp_path / "bus.msg", subject="TR: Gratuité des bus", sender="Paul Girard",
+                     address="paul.girard@example.fr", body=f"{STORY}\r\n\r\n{FIGURES}\r\n",
+                     sent=datetime(2025, 3, 10, 17, 45, tzinfo=UTC))
+    doc = loaded(path)
+    assert doc.page_content == f"{STORY}\n{FIGURES}"
+    assert doc.metadata["title"] == "Gratuité des bus" and doc.metadata["author"] == "Paul Girard"
+    assert doc.metadata["published"] == "2025-03-10" and doc.metadata["format"] == "msg"
+
+
+def test_an_outlook_newsletter_with_an_html_body_only_is_read_as_an_eml_one_is(tmp_path):
+    html = (f"<html><body><table><tr><td><a href='/'>Voir la version en ligne</a></td></tr><tr><td><h1>Les bus "
+            f"gratuits à Rennes</h1><p>{STORY}</p><p>{FIGURES}</p></td></tr><tr><td><p>Vous recevez cette lettre car "
+            "vous êtes abonné. <a href='/u'>Se désinscrire</a></p></td></tr></table></body></html>")
+    doc = loaded(write_msg(tmp_path / "lettre.msg", subject="La lettre de l'éco", address="lettre@quotidien.example",
+                           html=html))
+    assert doc.page_content == f"Les bus gratuits à Rennes\n{STORY}\n{FIGURES}"
+    assert doc.metadata["author"] == "lettre@quotidien.example" and doc.metadata["published"] == ""
+
+
+def test_a_bad_outlook_message_is_named_with_its_reason(tmp_path):
+    (tmp_path / "cut.msg").write_bytes(write_msg(tmp_path / "whole.msg", subject="x", body=STORY).read_bytes()[:700])
+    (tmp_path / "whole.msg").unlink()
+    (tmp_path / "notes.msg").write_text("Appeler la mairie de Rennes lundi.", encoding="utf-8")
+    write_ole(tmp_path / "word.msg", {"WordDocument": b"\0" * 600})
+    write_msg(tmp_path / "blank.msg", subject="Sans texte", address="paul.girard@example.fr")
+    reasons = {path.name: str(load_file(path).reason) for path in sorted(tmp_path.iterdir())}
+    assert reasons["cut.msg"].startswith("damaged Outlook message (")
+    assert reasons["notes.msg"] == "damaged Outlook message (not an OLE compound file)"
+    assert reasons["word.msg"] == "damaged Outlook message (an OLE file without an e-mail's properties)"
+    assert reasons["blank.msg"] == "e-mail without a text or HTML body"

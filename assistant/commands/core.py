@@ -25,7 +25,7 @@ def passage_count(text: str) -> int:
 
 
 @command("index", "index files and folders (only what changed is embedded)")
-@arg("paths", nargs="+", help="files or folders (.txt .md .html .mhtml .pdf .docx .odt .rtf .eml)")
+@arg("paths", nargs="+", help="files or folders (.txt .md .html .mhtml .pdf .docx .odt .rtf .eml .msg)")
 @arg("--prune", action="store_true", help="remove articles whose files are gone from these folders")
 @arg("--wait", action="store_true", help="wait for another writer instead of failing")
 @arg("--json", action="store_true", help="print the report as JSON")

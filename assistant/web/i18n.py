@@ -74,7 +74,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.changed": "This article has changed since the answer: the cited passage (“{quote}”) is no longer "
                            "in it.",
         "article.from": "from",
-        "library.upload": "Add articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .rtf, .eml; several at "
+        "library.upload": "Add articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .rtf, .eml, .msg; several at "
                           "once, up to {mb:g} MB each and {text:g} MB of text)",
         "library.index": "Index the files",
         "library.articles": "Indexed articles",
@@ -209,8 +209,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.missing": "Cet article n'est plus dans l'index.",
         "article.changed": "Cet article a changé depuis la réponse : le passage cité (« {quote} ») n'y est plus.",
         "article.from": "source",
-        "library.upload": "Ajouter des articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .rtf, .eml ; plusieurs "
-                          "à la fois, {mb:g} Mo et {text:g} Mo de texte maximum chacun)",
+        "library.upload": "Ajouter des articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .rtf, .eml, .msg ; "
+                          "plusieurs à la fois, {mb:g} Mo et {text:g} Mo de texte maximum chacun)",
         "library.index": "Indexer les fichiers",
         "library.articles": "Articles indexés",
         "library.remove_choice": "Article à retirer",
@@ -293,6 +293,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.not_email": "pas un e-mail : aucun en-tête de courriel (From, Subject, Date)",
         "reason.encrypted_email": "e-mail chiffré (S/MIME ou PGP) : enregistrez-en le texte déchiffré",
         "reason.empty_email": "e-mail sans corps texte ni HTML",
+        "reason.broken_msg": "message Outlook endommagé ({detail})",
         "reason.not_mhtml": "pas une page web enregistrée en un seul fichier (aucune page HTML dedans)",
         "reason.vanished": "a disparu pendant l'indexation",
         "reason.vanished_kept": "a disparu pendant l'indexation ; sa version indexée est gardée",
