@@ -1,9 +1,9 @@
-"""Word (.docx), OpenDocument (.odt), Rich Text (.rtf), e-mail (.eml) and single-file web page (.mhtml) files read as
-articles: their text, title, date and author.
+"""Word (.docx), OpenDocument (.odt), Rich Text (.rtf), e-mail (.eml, Outlook's .msg) and single-file web page
+(.mhtml) files read as articles: their text, title, date and author.
 
-Read with the standard library, lxml and striprtf only. Each reader returns ``(text, title, published, author)``, as the
-loaders of ``loaders.py`` do, or raises ``LoadFailure`` with the reason the file cannot be read (damaged, locked
-with a password, another format under the name).
+Read with the standard library, lxml, striprtf and olefile only. Each reader returns ``(text, title, published,
+author)``, as the loaders of ``loaders.py`` do, or raises ``LoadFailure`` with the reason the file cannot be read
+(damaged, locked with a password, another format under the name).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
+from pathlib import PurePath
 
 from lxml import etree
 
@@ -371,11 +372,11 @@ def read_eml(data: bytes) -> Read:
         raise LoadFailure("not_email")
     if message.get_content_type() in ("multipart/encrypted", "application/pkcs7-mime"):
         raise LoadFailure("encrypted_email")
-    text, page_title, page_date, page_author = _mail_body(message)
+    text, page_title, page_date, page_author = with_attachments(lambda: _mail_body(message), _eml_attachments(message))
     subject = _FORWARD_PREFIX.sub("", " ".join(str(message.get("subject", "")).split()))
     title = subject or page_title or _first_line(text)
-    published = page_date or _date_in_text(text) or _sent_day(message)
-    author = page_author or byline(text) or _sender(message)
+    published = page_date or _sent_day(message)
+    author = page_author or _sender(message)
     return text, _shorten(title) if title else None, published, author
 
 
@@ -395,6 +396,65 @@ def read_mhtml(data: bytes) -> tuple[str, str | None, str | None, str | None, st
              if value]
     url = page_url(markup) or next((url for url in saved if url.startswith(("https://", "http://"))), None)
     return text, title or (_shorten(subject) if subject else None), published, author, url
+
+
+def _eml_attachments(message: EmailMessage) -> list[tuple[str, bytes]]:
+    """The files attached to the message that are read as articles are (by their names' types), with their bytes."""
+    found = []
+    for part in message.iter_attachments():
+        name = part.get_filename()
+        if name and _attached_type(name):
+            found.append((name, part.get_payload(decode=True) or b""))
+    return found
+
+
+def _attached_type(name: str) -> bool:
+    """Whether an attachment of this name is read with its e-mail: a type read as an article, but another e-mail
+    (an e-mail forwarded as an attachment is its own article: save it and index it)."""
+    from .loaders import SUPPORTED_SUFFIXES
+
+    suffix = PurePath(name).suffix.lower()
+    return suffix in SUPPORTED_SUFFIXES and suffix not in (".eml", ".msg")
+
+
+def with_attachments(body: Callable[[], Read], attachments: list[tuple[str, bytes]]) -> Read:
+    """An e-mail's article: its body (``body()``), then each attached file's text under a line naming the file
+    ("papier.docx"). A journalist mails a story as an attachment under a "voir PJ": its text is what the question
+    is answered from, and the e-mail is one article, updated and removed as its file is.
+
+    The title, date and author are the body's, else the first attachment's that has one (the byline of the
+    attached story, not the sender). An attachment that cannot be read is left out; when nothing else can be
+    read, the e-mail fails with that attachment's reason."""
+    from .loaders import read_data
+
+    read: list[tuple[str, str, str | None, str | None, str | None]] = []
+    failed: list[tuple[str, LoadFailure]] = []
+    for name, data in attachments:
+        try:
+            _, text, title, published, author, _ = read_data(data, PurePath(name).suffix.lower())
+        except LoadFailure as failure:
+            failed.append((name, failure))
+            continue
+        if text.strip():
+            read.append((name, text.strip("\n"), title, published, author))
+    try:
+        text, title, published, author = body()
+        published, author = published or _date_in_text(text), author or byline(text)
+    except LoadFailure as failure:
+        if failure.reason.code != "empty_email" or not read:
+            if failure.reason.code == "empty_email" and failed:
+                name, attached = failed[0]
+                raise LoadFailure("attachment_failed", name=name, detail=attached.reason) from None
+            raise
+        text, title, published, author = "", None, None, None
+    parts = [text] if text.strip() else []
+    parts += [f"{name}\n{attached}" for name, attached, *_ in read]
+    return (
+        "\n\n".join(parts),
+        title or next((found[2] for found in read if found[2]), None),
+        published or next((found[3] for found in read if found[3]), None),
+        author or next((found[4] for found in read if found[4]), None),
+    )
 
 
 def _mail_body(message: EmailMessage) -> Read:
@@ -504,6 +564,7 @@ _MSG_BODY, _MSG_HTML, _MSG_HEADERS, _MSG_CLASS = 0x1000, 0x1013, 0x007D, 0x001A
 _MSG_SENT_TIMES = (0x0039, 0x0E06)
 _PT_SYSTIME = 0x0040
 _MSG_PROPERTIES = "__properties_version1.0"
+_ATTACH_LONG_NAME, _ATTACH_NAME, _ATTACH_DATA = 0x3707, 0x3704, 0x3701
 
 
 def read_msg(data: bytes) -> Read:
@@ -515,7 +576,7 @@ def read_msg(data: bytes) -> Read:
         raise LoadFailure("broken_msg", detail="not an OLE compound file")
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            streams = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir() if len(entry) == 1}
+            streams = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir() if len(entry) <= 2}
     except (OSError, ValueError, IndexError, KeyError, OverflowError, RecursionError, struct.error) as error:
         raise LoadFailure("broken_msg", detail=error) from error
     if not any(name.startswith("__substg1.0_") for name in streams):
@@ -523,15 +584,28 @@ def read_msg(data: bytes) -> Read:
     if (_msg_string(streams, _MSG_CLASS) or "").upper().startswith("IPM.NOTE.SMIME") and not (
             _msg_string(streams, _MSG_CLASS) or "").upper().endswith("MULTIPARTSIGNED"):
         raise LoadFailure("encrypted_email")
-    html = _msg_string(streams, _MSG_HTML)
-    text, page_title, page_date, page_author = mail_text(html, _msg_string(streams, _MSG_BODY))
+    text, page_title, page_date, page_author = with_attachments(
+        lambda: mail_text(_msg_string(streams, _MSG_HTML), _msg_string(streams, _MSG_BODY)), _msg_attachments(streams))
     subject = _FORWARD_PREFIX.sub("", " ".join((_msg_string(streams, _MSG_SUBJECT) or "").split()))
     title = subject or page_title or _first_line(text)
-    published = page_date or _date_in_text(text) or _msg_sent_day(streams)
+    published = page_date or _msg_sent_day(streams)
     address = _msg_string(streams, _MSG_SMTP_ADDRESS) or _msg_string(streams, _MSG_SENDER_ADDRESS)
     sender = _msg_string(streams, _MSG_SENDER_NAME) or (address if address and "@" in address else None)
-    author = page_author or byline(text) or sender
+    author = page_author or sender
     return text, _shorten(title) if title else None, published, author
+
+
+def _msg_attachments(streams: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """The files attached to an Outlook message (a storage "__attach_version1.0_#00000000" each: their long name,
+    else their short one, and their bytes) that are read with it."""
+    found = []
+    for folder in sorted({name.split("/")[0] for name in streams if name.startswith("__attach_version1.0_#")}):
+        inside = {name.split("/", 1)[1]: data for name, data in streams.items() if name.startswith(folder + "/")}
+        name = _msg_string(inside, _ATTACH_LONG_NAME) or _msg_string(inside, _ATTACH_NAME)
+        data = inside.get(f"__substg1.0_{_ATTACH_DATA:04X}0102")
+        if name and data is not None and _attached_type(name):
+            found.append((name.strip(), data))
+    return found
 
 
 def _msg_string(streams: dict[str, bytes], tag: int) -> str | None:

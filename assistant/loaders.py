@@ -31,7 +31,7 @@ FILE_NAME = re.compile(rf"\.(?:{'|'.join(sorted(s[1:] for s in SUPPORTED_SUFFIXE
 # record: the next `assistant index` reads again, once, the files an earlier one read, which its size and
 # mtime alone would have kept as they were (an index from before dates and bylines were read kept none).
 # Raise it when reading changes what an unchanged file gives; their vectors come from the embedding cache.
-READER = 2
+READER = 3  # 3: an e-mail's attachments, "Lire aussi" lines of a .txt, a printed page's header and footer
 _TITLE_MAX = 100
 _DATE_LINE = re.compile(
     r"^\s*(?:(?:date|published|publication|date de publication)\s*[:=]"
@@ -429,6 +429,29 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     data = path.read_bytes()
     if not data.strip():
         raise LoadFailure("empty")
+    kind, text, title, published, author, url = read_data(data, suffix)
+    if not text.strip():
+        raise LoadFailure("no_text")
+    return Document(
+        page_content=text,
+        metadata={
+            "source": source,
+            "doc_id": doc_id_for(source),
+            "title": title or path.stem,
+            "content_hash": content_hash(text, published or ""),
+            "language": article_language(text),
+            "published": published or "",
+            "format": kind.lstrip("."),
+            "author": _author(author) or byline(text) or "",
+            "url": url or "",
+        },
+    )
+
+
+def read_data(data: bytes, suffix: str) -> tuple[str, str, str | None, str | None, str | None, str | None]:
+    """A file's bytes read as its type (``suffix``) says, or as what they are: its format (the suffix it is read
+    as), text, title, publication date, author and, for a saved page, the address it was read from. Also what an
+    e-mail's attachments are read by."""
     kind = suffix
     url = None  # where the page was read from, as a saved page says it
     # A PDF saved under another name (a scraper naming a download after its URL, "report.txt") was read as
@@ -459,22 +482,7 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
             title = _first_line(text)
             published = _date_in_text(text)
             author = None
-    if not text.strip():
-        raise LoadFailure("no_text")
-    return Document(
-        page_content=text,
-        metadata={
-            "source": source,
-            "doc_id": doc_id_for(source),
-            "title": title or path.stem,
-            "content_hash": content_hash(text, published or ""),
-            "language": article_language(text),
-            "published": published or "",
-            "format": kind.lstrip("."),
-            "author": _author(author) or byline(text) or "",
-            "url": url or "",
-        },
-    )
+    return kind, text, title, published, author, url
 
 
 # A saved page's own address: its canonical link, else its Open Graph one (news sites write both).

@@ -128,6 +128,7 @@ def write_msg(
     body: str | None = None,
     html: str | None = None,
     sent: datetime | None = None,
+    attachments: dict[str, bytes] | None = None,
 ) -> Path:
     """An Outlook message as Outlook saves it: each property a stream "__substg1.0_" + its tag and type (Unicode
     strings as UTF-16), the fixed-size ones (the time it was sent) in "__properties_version1.0"."""
@@ -141,5 +142,9 @@ def write_msg(
     if sent is not None:
         properties += struct.pack("<IIQ", (0x0039 << 16) | _TIME, 6, _filetime(sent))
     streams["__properties_version1.0"] = properties
+    for number, (name, data) in enumerate((attachments or {}).items()):
+        folder = f"__attach_version1.0_#{number:08X}"
+        streams[f"{folder}/__substg1.0_3707{_UNICODE:04X}"] = name.encode("utf-16-le")  # its long file name
+        streams[f"{folder}/__substg1.0_3701{_BINARY:04X}"] = data
     streams["__nameid_version1.0/__substg1.0_00020102"] = b""
     return write_ole(path, streams)

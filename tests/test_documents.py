@@ -395,3 +395,75 @@ def test_a_bad_outlook_message_is_named_with_its_reason(tmp_path):
     assert reasons["notes.msg"] == "damaged Outlook message (not an OLE compound file)"
     assert reasons["word.msg"] == "damaged Outlook message (an OLE file without an e-mail's properties)"
     assert reasons["blank.msg"] == "e-mail without a text or HTML body"
+
+
+def _mail_with_attachment(path: Path, body: str, attachments: dict[str, bytes], subject: str = "Papier bus") -> Path:
+    """A colleague's e-mail whose story is in the attached files ("voir PJ")."""
+    message = EmailMessage()
+    message["From"], message["Subject"] = "Paul Girard <paul.girard@example.fr>", subject
+    message["Date"] = "Mon, 10 Mar 2025 18:00:00 +0100"
+    message.set_content(body)
+    for name, data in attachments.items():
+        maintype, subtype = ("text", "plain") if name.endswith(".txt") else ("application", "octet-stream")
+        if maintype == "text":
+            message.add_attachment(data.decode("utf-8"), subtype=subtype, filename=name)
+        else:
+            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    path.write_bytes(bytes(message))
+    return path
+
+
+def test_an_emails_attached_article_is_read_under_its_file_name(tmp_path):
+    # "Voir PJ": the story was in the attachment, which was not read; only "Voir PJ" was indexed (or nothing).
+    document = write_docx(tmp_path / "papier.docx", ["Rennes rend les bus gratuits", "Par Hélène Marchetti", STORY],
+                          created="2025-03-09T08:00:00Z").read_bytes()
+    photo = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    doc = loaded(_mail_with_attachment(tmp_path / "pj.eml", "Voir PJ.\n", {"papier.docx": document,
+                                                                           "photo.png": photo}))
+    assert doc.page_content == f"Voir PJ.\n\npapier.docx\nRennes rend les bus gratuits\nPar Hélène Marchetti\n{STORY}"
+    assert doc.metadata["title"] == "Papier bus" and doc.metadata["author"] == "Hélène Marchetti"
+    assert doc.metadata["published"] == "2025-03-09" and doc.metadata["format"] == "eml"
+    # No body at all, and no subject: the attachment is the article, and titles it.
+    message = EmailMessage()
+    message["From"], message["Date"] = "paul.girard@example.fr", "Mon, 10 Mar 2025 18:00:00 +0100"
+    message.add_attachment(f"Gratuité des bus\n{FIGURES}".encode(), maintype="text", subtype="plain",
+                           filename="bus.txt")
+    (tmp_path / "nu.eml").write_bytes(bytes(message))
+    bare = loaded(tmp_path / "nu.eml")
+    assert bare.page_content == f"bus.txt\nGratuité des bus\n{FIGURES}"
+    assert bare.metadata["title"] == "Gratuité des bus" and bare.metadata["published"] == "2025-03-10"
+
+
+def test_an_outlook_messages_attached_article_is_read_under_its_file_name(tmp_path):
+    doc = loaded(write_msg(tmp_path / "pj.msg", subject="Papier bus", sender="Paul Girard", body="Voir PJ.\r\n",
+                           attachments={"rennes.rtf": RTF.encode("ascii"), "logo.png": b"\x89PNG\r\n\x1a\n"}))
+    assert doc.page_content == f"Voir PJ.\n\nrennes.rtf\n{STORY}\nLa mesure coûtera 4,5 millions d'euros par an."
+    assert doc.metadata["title"] == "Papier bus" and doc.metadata["author"] == "Hélène Marchetti"
+    assert doc.metadata["published"] == "2025-03-10"
+
+
+def test_an_email_whose_only_attachment_is_damaged_says_which_and_why(tmp_path):
+    path = _mail_with_attachment(tmp_path / "pj.eml", "", {"papier.docx": b"PK\x03\x04 cut"})
+    assert load_file(path).reason == (
+        "e-mail without a text or HTML body; its attachment papier.docx: damaged Word document (not a zip package: "
+        "File is not a zip file)")
+
+
+def test_an_email_with_an_attached_article_is_answered_updated_and_removed(tmp_path):
+    folder = tmp_path / "boite"
+    folder.mkdir()
+    story = "Le port de Brest a accueilli 2,3 millions de tonnes de marchandises en 2024, un record."
+    mail = _mail_with_attachment(folder / "brest.eml", "Voir PJ.", {"brest.txt": f"Port de Brest\n{story}\n".encode()})
+    assistant = Assistant(tmp_path / "index")
+    assert assistant.index([folder]).added == [str(mail)]
+    reply = assistant.ask("Combien de tonnes de marchandises le port de Brest a-t-il accueillies ?")
+    assert reply.answered, reply.text
+    citation = reply.citations[0]
+    assert citation.source == str(mail) and "2,3 millions" in citation.quote
+    assert article_text(assistant, str(mail))[citation.start : citation.end] == citation.quote
+    # The attachment corrected and mailed again under the same name: the article is the new one.
+    _mail_with_attachment(mail, "Voir PJ.", {"brest.txt": f"Port de Brest\n{story.replace('2,3', '2,4')}\n".encode()})
+    assert assistant.index([folder]).updated == [str(mail)]
+    assert "2,4 millions" in article_text(assistant, str(mail))
+    assert assistant.remove([mail]).removed == [str(mail)]
+    assert assistant.article_text(str(mail)) is None

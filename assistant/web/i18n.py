@@ -294,6 +294,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.encrypted_email": "e-mail chiffré (S/MIME ou PGP) : enregistrez-en le texte déchiffré",
         "reason.empty_email": "e-mail sans corps texte ni HTML",
         "reason.broken_msg": "message Outlook endommagé ({detail})",
+        "reason.attachment_failed": "e-mail sans corps texte ni HTML ; sa pièce jointe {name} : {detail}",
         "reason.not_mhtml": "pas une page web enregistrée en un seul fichier (aucune page HTML dedans)",
         "reason.vanished": "a disparu pendant l'indexation",
         "reason.vanished_kept": "a disparu pendant l'indexation ; sa version indexée est gardée",
