@@ -476,13 +476,19 @@ def read_data(data: bytes, suffix: str) -> tuple[str, str, str | None, str | Non
             text, title, published, author = _html(decoded)
             url = page_url(decoded)
         elif suffix in {".md", ".markdown"}:
-            text, title, published, author = _markdown(normalise_text(decoded))
+            text, title, published, author = _markdown(without_read_also(normalise_text(decoded)))
         else:
-            text = normalise_text(decoded)
+            text = without_read_also(normalise_text(decoded))
             title = _first_line(text)
             published = _date_in_text(text)
             author = None
     return kind, text, title, published, author, url
+
+
+def without_read_also(text: str) -> str:
+    """The text without its lines that link to another article ("Lire aussi : ...", "Read more: ..."): a saved page
+    keeps them inside its story, and so does the story copied from it into a text file."""
+    return "\n".join(line for line in text.split("\n") if not READ_ALSO.match(line))
 
 
 # A saved page's own address: its canonical link, else its Open Graph one (news sites write both).
@@ -844,7 +850,7 @@ def _html(html: str) -> tuple[str, str | None, str | None, str | None]:
         seen = _shorten(" / ".join(line.strip() for line in text.splitlines() if line.strip()))
         raise LoadFailure("html_boilerplate", detail=f'"{seen}"')
     text = _LAYOUT_ROW.sub(lambda row: row.group(1).replace("\\|", "|"), text)
-    text = "\n".join(line for line in text.split("\n") if not READ_ALSO.match(line))
+    text = without_read_also(text)
     meta = trafilatura.extract_metadata(html, date_config=_MARKED_DATES)
     title = meta.title if meta and meta.title else _first_line(text)
     head = page_head(html, text, title)
@@ -948,6 +954,8 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
             except Exception as error:
                 raise LoadFailure("locked_pdf", detail=error) from error
         pages = _without_running_lines([(page.extract_text() or "").strip() for page in reader.pages])
+        printed = [_without_print_margins(page) for page in pages]
+        pages = [page for page, _ in printed]
         info = reader.metadata
     except LoadFailure:
         raise
@@ -959,8 +967,27 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
     title = (info.title if info and info.title else None) or _first_line(text)
     author = str(info.author).strip() if info and info.author else None
     # The date the text states first: a page printed to PDF from a browser was created the day it was printed,
-    # and was dated that day, months after the "Publié le" it shows.
-    return text, title, _date_in_text(text) or _pdf_date(info), author
+    # and was dated that day, months after the "Publié le" it shows. One whose browser's margins say so has no
+    # other date than the text's.
+    by_browser = any(margin for _, margin in printed)
+    return text, title, _date_in_text(text) or (None if by_browser else _pdf_date(info)), author
+
+
+# A browser's "Print > Save as PDF" sets the day and time it printed atop each page, beside the page's title
+# ("07/12/2026 10:32 Grève à Orly - Le Quotidien", "12/7/26, 10:32 AM ..."), and the page's address with its
+# number at the foot ("https://... 1/1", "https://... Page 1 of 2"). A paper's own header and footer are neither.
+_PRINTED_AT = re.compile(
+    r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?\s+\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s|$)")
+_PRINTED_FROM = re.compile(
+    r"^\s*(?:https?|file)://\S+\s+(?:(?:page|p\.)\s*)?\d+\s*(?:/|of|sur|de|von)\s*\d+\s*$", re.I)
+
+
+def _without_print_margins(page: str) -> tuple[str, bool]:
+    """A page's text without the header and footer lines a browser printed on it; and whether it had any."""
+    lines = page.split("\n")
+    start = 1 if lines and _PRINTED_AT.match(lines[0]) else 0
+    end = len(lines) - 1 if len(lines) > start and _PRINTED_FROM.match(lines[-1]) else len(lines)
+    return "\n".join(lines[start:end]).strip(), (start, end) != (0, len(lines))
 
 
 # A paper's PDF repeats its name and date atop each page and numbers it at the foot: "Page 1 / 3" was glued to

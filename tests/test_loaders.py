@@ -672,3 +672,32 @@ def test_a_newsletter_framed_in_a_table_reads_as_paragraphs(tmp_path):
     lines = load_file(path).page_content.split("\n")
     assert "La BCE maintient ses taux directeurs inchangés à 4 %, une décision attendue par les marchés." in lines
     assert "Le XV de France s'est imposé face à l'Écosse samedi soir au Stade de France." in lines
+
+
+@pytest.mark.parametrize("name", ["orly.txt", "orly.md"])
+def test_read_also_lines_of_a_copied_text_are_not_article_text(tmp_path, name):
+    # An article copied from a site into a .txt kept its "Lire aussi : ..." lines: another story's headline,
+    # indexed and quoted as this one's (a saved page's were already left out).
+    story = ["Grève à Orly : 340 vols annulés", "Près de 340 vols ont été annulés mercredi à Orly, selon la DGAC.",
+             "Lire aussi : Grève SNCF, le trafic reprend progressivement",
+             "Les contrôleurs protestent contre la réforme de leur statut, selon les syndicats.",
+             "À lire aussi >> Roissy : un nouveau terminal en 2030", "Voir aussi : notre carte des aéroports",
+             "Read more: Air traffic controllers strike across Europe",
+             "Voir aussi le rapport de la Cour des comptes publié hier sur les retards de vols à Orly."]
+    (tmp_path / name).write_text("\n".join(story) + "\n", encoding="utf-8")
+    assert load_file(tmp_path / name).page_content.splitlines() == [story[0], story[1], story[3], story[7]]
+
+
+def test_a_web_page_printed_to_pdf_is_read_without_the_browsers_header_and_footer(tmp_path):
+    # Chrome's "Print > Save as PDF" writes the day and time it printed with the page's title atop the page, and the
+    # address with "1/1" at its foot: the article was dated the day it was printed and ended in a URL.
+    lines = ["07/12/2026 10:32 Grève à Orly : 340 vols annulés - Le Quotidien", "Grève à Orly : 340 vols annulés",
+             "Près de 340 vols ont été annulés mercredi à Orly, selon la DGAC.",
+             "https://www.lequotidien.example/economie/greve-orly-340-vols-annules 1/1"]
+    doc = load_file(write_pdf(tmp_path / "orly.pdf", lines, created="D:20261207103200"))
+    assert doc.page_content == "\n".join(lines[1:3])
+    assert doc.metadata["title"] == "Grève à Orly : 340 vols annulés"
+    assert doc.metadata["published"] == ""  # the day it was printed is no publication day
+    english = ["12/7/26, 10:32 AM Strike at Orly - The Daily", "Strike at Orly", "Some 340 flights were cancelled.",
+               "https://www.thedaily.example/strike-orly 1/2"]
+    assert load_file(write_pdf(tmp_path / "orly-en.pdf", english)).page_content == "\n".join(english[1:3])
