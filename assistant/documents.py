@@ -290,6 +290,9 @@ def _odf_text(element: etree._Element) -> str:
 _RTF_INFO_FIELD = re.compile(r"\{\\(title|author)\b ?")
 _RTF_CREATED = re.compile(r"\\creatim\s*\\yr(\d{4})\s*\\mo(\d{1,2})\s*\\dy(\d{1,2})")
 _RTF_CODE_PAGE = re.compile(r"\\ansicpg(\d+)")
+# An image's bytes, written in hexadecimal (megabytes of it in a document with photos): no text, and read a
+# character at a time by the converter, they took seconds.
+_RTF_PICTURE_DATA = re.compile(r"[0-9a-fA-F\r\n]{512,}")
 
 
 def read_rtf(data: bytes) -> Read:
@@ -304,13 +307,12 @@ def read_rtf(data: bytes) -> Read:
         raise LoadFailure("broken_document", kind="Rich Text", detail="it does not open with {\\rtf")
     # RTF is 7-bit: its accents are escapes ("\'e9", "\u233?"). A byte past ASCII is one a careless writer left
     # raw, in the code page its header names; Latin-1 reads every byte, so nothing fails on it.
-    markup = data.decode("latin-1")
+    markup = _RTF_PICTURE_DATA.sub("", data.decode("latin-1"))
     try:
         text = rtf_to_text(markup, errors="replace")
     except (ValueError, LookupError, IndexError, RecursionError) as error:
         raise LoadFailure("broken_document", kind="Rich Text", detail=error) from error
-    # A table's cells come out "Paris|12 %|": a row a line of its cells, as Word's tables are read.
-    text = _joined(line.strip("|").replace("|", "; ") for line in normalise_text(text).split("\n"))
+    text = _joined(map(_rtf_row, normalise_text(text).split("\n")))
     if not text:
         raise LoadFailure("empty_document", kind="Rich Text")
     code_page = _RTF_CODE_PAGE.search(markup[:2000])
@@ -321,6 +323,12 @@ def read_rtf(data: bytes) -> Read:
     published = _date_in_text(text) or (_valid_date(*created.groups()) if created else None)
     author = byline(text) or _creator(info.get("author"))
     return text, _shorten(title) if title else None, published, author
+
+
+def _rtf_row(line: str) -> str:
+    """A line of the text; a table's row, which comes out "Paris|12 %|", as its cells: "Paris; 12 %", as a Word
+    table's row is read. A "|" in a sentence stays."""
+    return line.rstrip("|").replace("|", "; ") if line.endswith("|") else line
 
 
 def _rtf_info_fields(markup: str) -> Iterator[tuple[str, int]]:

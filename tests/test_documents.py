@@ -352,6 +352,15 @@ def test_an_rtf_file_without_properties_is_titled_by_its_first_line(tmp_path):
     assert doc.page_content.endswith(STORY)
 
 
+def test_an_rtf_table_is_read_a_row_a_line_and_a_pipe_in_a_sentence_stays(tmp_path):
+    (tmp_path / "bus.rtf").write_bytes(
+        rb"{\rtf1\ansi\ansicpg1252\pard Fr\'e9quentation | ligne par ligne :\par"
+        rb"{\pict\pngblip\picw10\pich10 " + b"89504e47" * 200 + rb"}"
+        rb"\trowd\cellx1000\cellx2000 Ligne\cell Fr\'e9quentation\cell\row\trowd C1\cell +12 %\cell\row}")
+    assert loaded(tmp_path / "bus.rtf").page_content == (
+        "Fréquentation | ligne par ligne :\nLigne; Fréquentation\nC1; +12 %")
+
+
 def test_a_bad_rtf_file_is_named_with_its_reason(tmp_path):
     (tmp_path / "vide.rtf").write_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\info{\title Brouillon}}\pard\par}")
     (tmp_path / "vieux.rtf").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
