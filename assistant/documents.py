@@ -589,8 +589,9 @@ def read_msg(data: bytes) -> Read:
         raise LoadFailure("broken_msg", detail=error) from error
     if not any(name.startswith("__substg1.0_") for name in streams):
         raise LoadFailure("broken_msg", detail="an OLE file without an e-mail's properties")
-    if (_msg_string(streams, _MSG_CLASS) or "").upper().startswith("IPM.NOTE.SMIME") and not (
-            _msg_string(streams, _MSG_CLASS) or "").upper().endswith("MULTIPARTSIGNED"):
+    # Encrypted (or signed as one opaque part): its body is inside an smime.p7m attachment. A message only signed
+    # ("IPM.Note.SMIME.MultipartSigned") has its body as any other.
+    if (_msg_string(streams, _MSG_CLASS) or "").strip().upper() == "IPM.NOTE.SMIME":
         raise LoadFailure("encrypted_email")
     text, page_title, page_date, page_author = with_attachments(
         lambda: mail_text(_msg_string(streams, _MSG_HTML), _msg_string(streams, _MSG_BODY)), _msg_attachments(streams))

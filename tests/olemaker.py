@@ -129,11 +129,12 @@ def write_msg(
     html: str | None = None,
     sent: datetime | None = None,
     attachments: dict[str, bytes] | None = None,
+    message_class: str = "IPM.Note",
 ) -> Path:
     """An Outlook message as Outlook saves it: each property a stream "__substg1.0_" + its tag and type (Unicode
     strings as UTF-16), the fixed-size ones (the time it was sent) in "__properties_version1.0"."""
     streams: dict[str, bytes] = {}
-    for tag, value in ((0x0037, subject), (0x0C1A, sender), (0x0C1F, address), (0x1000, body)):
+    for tag, value in ((0x001A, message_class), (0x0037, subject), (0x0C1A, sender), (0x0C1F, address), (0x1000, body)):
         if value is not None:
             streams[f"__substg1.0_{tag:04X}{_UNICODE:04X}"] = value.encode("utf-16-le")
     if html is not None:

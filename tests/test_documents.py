@@ -399,11 +399,16 @@ def test_a_bad_outlook_message_is_named_with_its_reason(tmp_path):
     (tmp_path / "notes.msg").write_text("Appeler la mairie de Rennes lundi.", encoding="utf-8")
     write_ole(tmp_path / "word.msg", {"WordDocument": b"\0" * 600})
     write_msg(tmp_path / "blank.msg", subject="Sans texte", address="paul.girard@example.fr")
-    reasons = {path.name: str(load_file(path).reason) for path in sorted(tmp_path.iterdir())}
+    write_msg(tmp_path / "secret.msg", subject="Confidentiel", message_class="IPM.Note.SMIME",
+              attachments={"smime.p7m": b"0\x82\x05encrypted"})
+    write_msg(tmp_path / "signed.msg", subject="Signé", body=STORY, message_class="IPM.Note.SMIME.MultipartSigned")
+    reasons = {path.name: str(getattr(load_file(path), "reason", "read")) for path in sorted(tmp_path.iterdir())}
     assert reasons["cut.msg"].startswith("damaged Outlook message (")
     assert reasons["notes.msg"] == "damaged Outlook message (not an OLE compound file)"
     assert reasons["word.msg"] == "damaged Outlook message (an OLE file without an e-mail's properties)"
     assert reasons["blank.msg"] == "e-mail without a text or HTML body"
+    assert reasons["secret.msg"] == "encrypted e-mail (S/MIME or PGP): save its decrypted text"
+    assert loaded(tmp_path / "signed.msg").page_content == STORY
 
 
 def _mail_with_attachment(path: Path, body: str, attachments: dict[str, bytes], subject: str = "Papier bus") -> Path:
