@@ -573,6 +573,15 @@ _MSG_SENT_TIMES = (0x0039, 0x0E06)
 _PT_SYSTIME = 0x0040
 _MSG_PROPERTIES = "__properties_version1.0"
 _ATTACH_LONG_NAME, _ATTACH_NAME, _ATTACH_DATA = 0x3707, 0x3704, 0x3701
+# Outlook 2003 and Exchange kept many messages' body only as compressed RTF (PR_RTF_COMPRESSED, [MS-OXRTFCP]): LZ77
+# over a 4096-byte dictionary that starts with this text; "MELA" marks one stored uncompressed.
+_MSG_RTF = 0x1009
+_LZFU, _MELA = 0x75465A4C, 0x414C454D
+_LZFU_START = (
+    b"{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern \\fscript "
+    b"\\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par "
+    b"\\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx"
+)
 
 
 def read_msg(data: bytes) -> Read:
@@ -594,7 +603,8 @@ def read_msg(data: bytes) -> Read:
     if (_msg_string(streams, _MSG_CLASS) or "").strip().upper() == "IPM.NOTE.SMIME":
         raise LoadFailure("encrypted_email")
     text, page_title, page_date, page_author = with_attachments(
-        lambda: mail_text(_msg_string(streams, _MSG_HTML), _msg_string(streams, _MSG_BODY)), _msg_attachments(streams))
+        lambda: mail_text(_msg_string(streams, _MSG_HTML), _msg_string(streams, _MSG_BODY) or _msg_rtf_text(streams)),
+        _msg_attachments(streams))
     subject = _FORWARD_PREFIX.sub("", " ".join((_msg_string(streams, _MSG_SUBJECT) or "").split()))
     title = subject or page_title or _first_line(text)
     published = page_date or _msg_sent_day(streams)
@@ -602,6 +612,59 @@ def read_msg(data: bytes) -> Read:
     sender = _msg_string(streams, _MSG_SENDER_NAME) or (address if address and "@" in address else None)
     author = page_author or sender
     return text, _shorten(title) if title else None, published, author
+
+
+def _msg_rtf_text(streams: dict[str, bytes]) -> str | None:
+    """The text of a message whose body Outlook kept only as compressed RTF; None when it has none."""
+    compressed = streams.get(f"__substg1.0_{_MSG_RTF:04X}0102")
+    if not compressed:
+        return None
+    try:
+        return read_rtf(_decompressed_rtf(compressed))[0]
+    except LoadFailure:  # an empty or damaged RTF body: the message has no text, said as such
+        return None
+
+
+def _decompressed_rtf(data: bytes) -> bytes:
+    """PR_RTF_COMPRESSED's RTF: a literal byte or a (dictionary offset, length) reference, as 8 control bits say;
+    the reference to where the next byte would be written ends it."""
+    if len(data) < 16:
+        return b""
+    compressed_size, raw_size, kind = struct.unpack_from("<III", data)
+    end = min(len(data), 4 + compressed_size)
+    if kind == _MELA:
+        return data[16:end]
+    if kind != _LZFU:
+        return b""
+    dictionary = bytearray(_LZFU_START.ljust(4096, b"\0"))
+    write, position, out = len(_LZFU_START), 16, bytearray()
+
+    def put(byte: int) -> None:
+        nonlocal write
+        out.append(byte)
+        dictionary[write] = byte
+        write = (write + 1) % 4096
+
+    while position < end:
+        control = data[position]
+        position += 1
+        for bit in range(8):
+            if position >= end:
+                break
+            if not control & (1 << bit):
+                put(data[position])
+                position += 1
+                continue
+            if position + 1 >= end:
+                return bytes(out[:raw_size])
+            reference = data[position] << 8 | data[position + 1]
+            position += 2
+            offset, length = reference >> 4, (reference & 0xF) + 2
+            if offset == write:
+                return bytes(out[:raw_size])
+            for step in range(length):
+                put(dictionary[(offset + step) % 4096])
+    return bytes(out[:raw_size])
 
 
 def _msg_attachments(streams: dict[str, bytes]) -> list[tuple[str, bytes]]:

@@ -130,6 +130,7 @@ def write_msg(
     sent: datetime | None = None,
     attachments: dict[str, bytes] | None = None,
     message_class: str = "IPM.Note",
+    compressed_rtf: bytes | None = None,
 ) -> Path:
     """An Outlook message as Outlook saves it: each property a stream "__substg1.0_" + its tag and type (Unicode
     strings as UTF-16), the fixed-size ones (the time it was sent) in "__properties_version1.0"."""
@@ -139,6 +140,8 @@ def write_msg(
             streams[f"__substg1.0_{tag:04X}{_UNICODE:04X}"] = value.encode("utf-16-le")
     if html is not None:
         streams[f"__substg1.0_1013{_BINARY:04X}"] = html.encode("utf-8")
+    if compressed_rtf is not None:  # PR_RTF_COMPRESSED, the body of a message kept only as RTF
+        streams[f"__substg1.0_1009{_BINARY:04X}"] = compressed_rtf
     properties = b"\0" * 32  # the top-level message's header: reserved, ids and counts of recipients, attachments
     if sent is not None:
         properties += struct.pack("<IIQ", (0x0039 << 16) | _TIME, 6, _filetime(sent))

@@ -3,6 +3,7 @@ reason for a file that cannot be read."""
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -391,6 +392,18 @@ def test_an_outlook_newsletter_with_an_html_body_only_is_read_as_an_eml_one_is(t
                            html=html))
     assert doc.page_content == f"Les bus gratuits à Rennes\n{STORY}\n{FIGURES}"
     assert doc.metadata["author"] == "lettre@quotidien.example" and doc.metadata["published"] == ""
+
+
+def test_an_outlook_message_kept_only_as_compressed_rtf_is_read(tmp_path):
+    # Outlook 2003 and Exchange kept many a message's body only as compressed RTF: no text was read ("e-mail without
+    # a text or HTML body"). The example of [MS-OXRTFCP] 4.1, compressed, then one stored as it is ("MELA").
+    spec = bytes.fromhex("2d0000002b0000004c5a4675f1c5c7a703000a007263706731323542320af32068656c090020627705b06c64"
+                         "7d0a800fa0")
+    assert loaded(write_msg(tmp_path / "hello.msg", subject="Hello", compressed_rtf=spec)).page_content == "hello world"
+    raw = RTF.encode("ascii")
+    stored = struct.pack("<IIII", len(raw) + 12, len(raw), 0x414C454D, 0) + raw
+    doc = loaded(write_msg(tmp_path / "bus.msg", subject="Gratuité des bus", compressed_rtf=stored))
+    assert doc.page_content == f"{STORY}\nLa mesure coûtera 4,5 millions d'euros par an."
 
 
 def test_a_bad_outlook_message_is_named_with_its_reason(tmp_path):
