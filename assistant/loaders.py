@@ -953,9 +953,9 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
                 raise
             except Exception as error:
                 raise LoadFailure("locked_pdf", detail=error) from error
-        pages = _without_running_lines([(page.extract_text() or "").strip() for page in reader.pages])
-        printed = [_without_print_margins(page) for page in pages]
-        pages = [page for page, _ in printed]
+        # A browser's margins first: as a paper's running lines (they repeat too), they were no sign of a print.
+        printed = [_without_print_margins((page.extract_text() or "").strip()) for page in reader.pages]
+        pages = _without_running_lines([page for page, _ in printed])
         info = reader.metadata
     except LoadFailure:
         raise

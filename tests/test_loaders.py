@@ -701,3 +701,18 @@ def test_a_web_page_printed_to_pdf_is_read_without_the_browsers_header_and_foote
     english = ["12/7/26, 10:32 AM Strike at Orly - The Daily", "Strike at Orly", "Some 340 flights were cancelled.",
                "https://www.thedaily.example/strike-orly 1/2"]
     assert load_file(write_pdf(tmp_path / "orly-en.pdf", english)).page_content == "\n".join(english[1:3])
+
+
+def test_a_web_page_printed_to_pdf_on_two_pages_is_not_dated_the_day_it_was_printed(tmp_path):
+    # Its header and footer repeat, and went as any paper's running lines: the creation date (the day it was
+    # printed) then dated it.
+    header, footer = "07/12/2026 10:32 Grève à Orly - Le Quotidien", "https://www.lequotidien.example/orly {}/2"
+    pages = [[header, "Grève à Orly : 340 vols annulés", "Près de 340 vols ont été annulés mercredi à Orly.",
+              footer.format(1)],
+             [header, "Les contrôleurs protestent contre la réforme de leur statut.", footer.format(2)]]
+    path = write_pdf_pages(tmp_path / "orly.pdf", pages)
+    data = path.read_bytes().replace(b"trailer\n<< ", b"trailer\n<< /Info << /CreationDate (D:20261207103200) >> ")
+    path.write_bytes(data)
+    doc = load_file(path)
+    assert doc.page_content == "\n\n".join(["\n".join(pages[0][1:3]), pages[1][1]])
+    assert doc.metadata["published"] == ""
