@@ -973,21 +973,28 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
     return text, title, _date_in_text(text) or (None if by_browser else _pdf_date(info)), author
 
 
-# A browser's "Print > Save as PDF" sets the day and time it printed atop each page, beside the page's title
-# ("07/12/2026 10:32 Grève à Orly - Le Quotidien", "12/7/26, 10:32 AM ..."), and the page's address with its
-# number at the foot ("https://... 1/1", "https://... Page 1 of 2"). A paper's own header and footer are neither.
-_PRINTED_AT = re.compile(
-    r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?\s+\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s|$)")
-_PRINTED_FROM = re.compile(
-    r"^\s*(?:https?|file)://\S+\s+(?:(?:page|p\.)\s*)?\d+\s*(?:/|of|sur|de|von)\s*\d+\s*$", re.I)
+# A browser's "Print > Save as PDF" sets its margins' lines on each page. Chrome and Edge: the day and time it
+# printed beside the page's title atop ("07/12/2026 10:32 Grève à Orly - Le Quotidien", "12/7/26, 10:32 AM ..."),
+# the page's address and number at the foot ("https://... 1/1"). Firefox: the title and the address atop, the
+# number and the day and time at the foot ("1 sur 2 07/12/2026 10:32"). A paper's own header and footer are neither.
+_PRINT_TIME = r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?\s+\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
+_PRINT_PAGE = r"(?:(?:page|p\.)\s*)?\d+\s*(?:/|of|sur|de|von)\s*\d+"
+_PRINT_ADDRESS = r"(?:https?|file)://\S+"
+# A browser prints both or neither: a line like one of them alone (a paper's "12/03/2025 10:32" atop a page, its
+# "Source : https://..." line) is the page's own, and stays.
+_PRINT_MARGINS = [  # (head, foot): Chrome's and Edge's, Firefox's
+    (re.compile(rf"^\s*{_PRINT_TIME}(?:\s|$)"), re.compile(rf"^\s*{_PRINT_ADDRESS}\s+{_PRINT_PAGE}\s*$", re.I)),
+    (re.compile(rf"^(?=.{{0,300}}$).*\s{_PRINT_ADDRESS}\s*$"),
+     re.compile(rf"^\s*{_PRINT_PAGE}\s+{_PRINT_TIME}\s*$", re.I)),
+]
 
 
 def _without_print_margins(page: str) -> tuple[str, bool]:
-    """A page's text without the header and footer lines a browser printed on it; and whether it had any."""
+    """A page's text without the header and footer lines a browser printed on it; and whether it had them."""
     lines = page.split("\n")
-    start = 1 if lines and _PRINTED_AT.match(lines[0]) else 0
-    end = len(lines) - 1 if len(lines) > start and _PRINTED_FROM.match(lines[-1]) else len(lines)
-    return "\n".join(lines[start:end]).strip(), (start, end) != (0, len(lines))
+    if len(lines) > 2 and any(head.match(lines[0]) and foot.match(lines[-1]) for head, foot in _PRINT_MARGINS):
+        return "\n".join(lines[1:-1]).strip(), True
+    return page, False
 
 
 # A paper's PDF repeats its name and date atop each page and numbers it at the foot: "Page 1 / 3" was glued to

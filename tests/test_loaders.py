@@ -701,6 +701,13 @@ def test_a_web_page_printed_to_pdf_is_read_without_the_browsers_header_and_foote
     english = ["12/7/26, 10:32 AM Strike at Orly - The Daily", "Strike at Orly", "Some 340 flights were cancelled.",
                "https://www.thedaily.example/strike-orly 1/2"]
     assert load_file(write_pdf(tmp_path / "orly-en.pdf", english)).page_content == "\n".join(english[1:3])
+    firefox = ["Grève à Orly - Le Quotidien https://www.lequotidien.example/orly", *lines[1:3],
+               "1 sur 1 07/12/2026 10:32"]
+    assert load_file(write_pdf(tmp_path / "orly-ff.pdf", firefox)).page_content == "\n".join(lines[1:3])
+    # A paper's own line like one of them, alone, is its own: kept, and the PDF dated as any other.
+    paper = ["12/03/2025 10:32 | Le Quotidien", *lines[1:3]]
+    doc = load_file(write_pdf(tmp_path / "journal.pdf", paper, created="D:20250401120000"))
+    assert doc.page_content == "\n".join(paper) and doc.metadata["published"] == "2025-04-01"
 
 
 def test_a_web_page_printed_to_pdf_on_two_pages_is_not_dated_the_day_it_was_printed(tmp_path):
