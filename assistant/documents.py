@@ -306,8 +306,9 @@ def read_rtf(data: bytes) -> Read:
     if not data.lstrip().startswith(b"{\\rtf"):
         raise LoadFailure("broken_document", kind="Rich Text", detail="it does not open with {\\rtf")
     # RTF is 7-bit: its accents are escapes ("\'e9", "\u233?"). A byte past ASCII is one a careless writer left
-    # raw, in the code page its header names; Latin-1 reads every byte, so nothing fails on it.
-    markup = _RTF_PICTURE_DATA.sub("", data.decode("latin-1"))
+    # raw, in the code page its header names (Windows' Western one if none).
+    code_page = _RTF_CODE_PAGE.search(data[:2000].decode("latin-1"))
+    markup = _RTF_PICTURE_DATA.sub("", _rtf_decoded(data, code_page.group(1) if code_page else "1252"))
     try:
         text = rtf_to_text(markup, errors="replace")
     except (ValueError, LookupError, IndexError, RecursionError) as error:
@@ -315,7 +316,6 @@ def read_rtf(data: bytes) -> Read:
     text = _joined(map(_rtf_row, normalise_text(text).split("\n")))
     if not text:
         raise LoadFailure("empty_document", kind="Rich Text")
-    code_page = _RTF_CODE_PAGE.search(markup[:2000])
     info = {name: _rtf_field(markup, start, code_page.group(1) if code_page else "1252")
             for name, start in _rtf_info_fields(markup)}
     created = _RTF_CREATED.search(markup)
@@ -323,6 +323,13 @@ def read_rtf(data: bytes) -> Read:
     published = _date_in_text(text) or (_valid_date(*created.groups()) if created else None)
     author = byline(text) or _creator(info.get("author"))
     return text, _shorten(title) if title else None, published, author
+
+
+def _rtf_decoded(data: bytes, code_page: str) -> str:
+    try:
+        return data.decode(f"cp{code_page}", errors="replace")
+    except LookupError:  # a code page Python does not know: Latin-1 reads every byte
+        return data.decode("latin-1")
 
 
 def _rtf_row(line: str) -> str:
@@ -474,7 +481,8 @@ def _mail_body(message: EmailMessage) -> Read:
 
 def mail_text(markup: str | None, plain: str | None) -> Read:
     """An e-mail's text (an .eml's, an Outlook .msg's): its HTML body a block a line, else its plain text body,
-    without a newsletter's "view it online", "read more" and "unsubscribe" lines. Attachments are not read.
+    without a newsletter's "view it online", "read more" and "unsubscribe" lines. Its attachments are read by
+    ``with_attachments``.
 
     Not through the page extractor: it read a newsletter's stories as a page's teasers, and kept one story of
     three, or all three without their headings and with the footer. A web page mailed whole ("Send page by

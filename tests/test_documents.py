@@ -346,11 +346,11 @@ def test_an_rtf_file_gives_its_text_title_author_and_date(tmp_path):
 def test_an_rtf_file_without_properties_is_titled_by_its_first_line(tmp_path):
     (tmp_path / "note.rtf").write_bytes(
         rb"{\rtf1\ansi{\b Gratuit\'e9 des bus \'e0 Rennes}\par Par Paul Girard\par " + STORY.encode("cp1252")
-        + rb"\par}")
+        + " L’opposition dénonce « un coût caché ».".encode("cp1252") + rb"\par}")  # raw bytes: a careless writer
     doc = loaded(tmp_path / "note.rtf")
     assert doc.metadata["title"] == "Gratuité des bus à Rennes"
     assert doc.metadata["author"] == "Paul Girard" and doc.metadata["published"] == ""
-    assert doc.page_content.endswith(STORY)
+    assert doc.page_content.endswith(f"{STORY} L’opposition dénonce « un coût caché ».")
 
 
 def test_an_rtf_table_is_read_a_row_a_line_and_a_pipe_in_a_sentence_stays(tmp_path):
