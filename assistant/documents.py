@@ -89,8 +89,9 @@ def _part(package: zipfile.ZipFile, name: str, kind: str, required: bool = True)
 
 
 def _joined(lines: Iterator[str]) -> str:
-    """Paragraphs one a line, as a page's text comes: empty ones (spacing in a word processor) left out."""
-    text = "\n".join(line.strip() for line in lines if line.strip())
+    """Paragraphs one a line, as a page's text comes: empty ones (spacing in a word processor) left out, and so are
+    the "Lire aussi : ..." lines of a story pasted from a site."""
+    text = "\n".join(line.strip() for line in lines if line.strip() and not READ_ALSO.match(line.strip()))
     return normalise_text(text)
 
 

@@ -494,3 +494,14 @@ def test_an_email_with_an_attached_article_is_answered_updated_and_removed(tmp_p
     assert "2,4 millions" in article_text(assistant, str(mail))
     assert assistant.remove([mail]).removed == [str(mail)]
     assert assistant.article_text(str(mail)) is None
+
+
+def test_read_also_lines_of_an_article_pasted_in_a_document_are_not_its_text(tmp_path):
+    # A story copied from a site into Word or WordPad keeps its "Lire aussi : ..." lines, as a .txt does.
+    lines = ["Rennes rend les bus gratuits", STORY, "Lire aussi : Nantes étend la gratuité le week-end", FIGURES,
+             "À lire aussi >> Le vélo en libre-service progresse"]
+    docx = loaded(write_docx(tmp_path / "rennes.docx", lines)).page_content
+    (tmp_path / "rennes.rtf").write_bytes(
+        b"{\\rtf1\\ansi\\ansicpg1252 " + b"".join(line.encode("cp1252") + b"\\par " for line in lines) + b"}")
+    for text in (docx, loaded(tmp_path / "rennes.rtf").page_content):
+        assert text == f"Rennes rend les bus gratuits\n{STORY}\n{FIGURES}"
