@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
+from functools import partial
 from pathlib import PurePath
 
 from lxml import etree
@@ -414,40 +415,53 @@ def read_mhtml(data: bytes) -> tuple[str, str | None, str | None, str | None, st
     return text, title or (_shorten(subject) if subject else None), published, author, url
 
 
-def _eml_attachments(message: EmailMessage) -> list[tuple[str, bytes]]:
-    """The files attached to the message that are read as articles are (by their names' types), with their bytes."""
-    found = []
+# An attached file: its name, and what reads it (raising ``LoadFailure`` when it cannot be read).
+Attachment = tuple[str, Callable[[], Read]]
+
+
+def _eml_attachments(message: EmailMessage) -> list[Attachment]:
+    """The files attached to the message that are read as articles are (by their names' types), and the e-mails
+    attached as such ("Forward as attachment": named by their subject where they have no file name)."""
+    found: list[Attachment] = []
     for part in message.iter_attachments():
         name = part.get_filename()
-        if name and _attached_type(name):
-            found.append((name, part.get_payload(decode=True) or b""))
+        if part.get_content_type() == "message/rfc822":
+            attached = part.get_payload(0)
+            subject = " ".join(str(attached.get("subject", "")).split())
+            found.append((name or f"{subject or 'message'}.eml", partial(read_eml, attached.as_bytes())))
+        elif name and _attached_type(name):
+            found.append((name, partial(_read_attached, part.get_payload(decode=True) or b"", name)))
     return found
 
 
 def _attached_type(name: str) -> bool:
-    """Whether an attachment of this name is read with its e-mail: a type read as an article, but another e-mail
-    (an e-mail forwarded as an attachment is its own article: save it and index it)."""
+    """Whether an attached file of this name is read with its e-mail: it is of a type read as an article."""
     from .loaders import SUPPORTED_SUFFIXES
 
-    suffix = PurePath(name).suffix.lower()
-    return suffix in SUPPORTED_SUFFIXES and suffix not in (".eml", ".msg")
+    return PurePath(name).suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def with_attachments(body: Callable[[], Read], attachments: list[tuple[str, bytes]]) -> Read:
-    """An e-mail's article: its body (``body()``), then each attached file's text under a line naming the file
-    ("papier.docx"). A journalist mails a story as an attachment under a "voir PJ": its text is what the question
-    is answered from, and the e-mail is one article, updated and removed as its file is.
+def _read_attached(data: bytes, name: str) -> Read:
+    from .loaders import read_data
+
+    _, text, title, published, author, _ = read_data(data, PurePath(name).suffix.lower())
+    return text, title, published, author
+
+
+def with_attachments(body: Callable[[], Read], attachments: list[Attachment]) -> Read:
+    """An e-mail's article: its body (``body()``), then each attachment's text under a line naming it
+    ("papier.docx"). A journalist mails a story as an attachment under a "voir PJ", or forwards the e-mail that
+    holds it as one: its text is what the question is answered from, and the e-mail is one article, updated and
+    removed as its file is.
 
     The title, date and author are the body's, else the first attachment's that has one (the byline of the
     attached story, not the sender). An attachment that cannot be read is left out; when nothing else can be
     read, the e-mail fails with that attachment's reason."""
-    from .loaders import read_data
-
     read: list[tuple[str, str, str | None, str | None, str | None]] = []
     failed: list[tuple[str, LoadFailure]] = []
-    for name, data in attachments:
+    for name, reader in attachments:
         try:
-            _, text, title, published, author, _ = read_data(data, PurePath(name).suffix.lower())
+            text, title, published, author = reader()
         except LoadFailure as failure:
             failed.append((name, failure))
             continue
@@ -581,6 +595,7 @@ _MSG_BODY, _MSG_HTML, _MSG_HEADERS, _MSG_CLASS = 0x1000, 0x1013, 0x007D, 0x001A
 _MSG_SENT_TIMES = (0x0039, 0x0E06)
 _PT_SYSTIME = 0x0040
 _MSG_PROPERTIES = "__properties_version1.0"
+_TOP_HEADER, _EMBEDDED_HEADER = 32, 24  # the bytes before a message's first record there: a file's, an attached one's
 _ATTACH_LONG_NAME, _ATTACH_NAME, _ATTACH_DATA = 0x3707, 0x3704, 0x3701
 # Outlook 2003 and Exchange kept many messages' body only as compressed RTF (PR_RTF_COMPRESSED, [MS-OXRTFCP]): LZ77
 # over a 4096-byte dictionary that starts with this text; "MELA" marks one stored uncompressed.
@@ -602,9 +617,15 @@ def read_msg(data: bytes) -> Read:
         raise LoadFailure("broken_msg", detail="not an OLE compound file")
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            streams = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir() if len(entry) <= 2}
+            streams = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir()}
     except (OSError, ValueError, IndexError, KeyError, OverflowError, RecursionError, struct.error) as error:
         raise LoadFailure("broken_msg", detail=error) from error
+    return _read_message(streams, _TOP_HEADER)
+
+
+def _read_message(streams: dict[str, bytes], header: int) -> Read:
+    """A message from its streams: the .msg file's, or those of a message attached to it (``header``: the size of
+    the header before its fixed-size properties)."""
     if not any(name.startswith("__substg1.0_") for name in streams):
         raise LoadFailure("broken_msg", detail="an OLE file without an e-mail's properties")
     # Encrypted (or signed as one opaque part): its body is inside an smime.p7m attachment. A message only signed
@@ -616,7 +637,7 @@ def read_msg(data: bytes) -> Read:
         _msg_attachments(streams))
     subject = _FORWARD_PREFIX.sub("", " ".join((_msg_string(streams, _MSG_SUBJECT) or "").split()))
     title = subject or page_title or _first_line(text)
-    published = page_date or _msg_sent_day(streams)
+    published = page_date or _msg_sent_day(streams, header)
     address = _msg_string(streams, _MSG_SMTP_ADDRESS) or _msg_string(streams, _MSG_SENDER_ADDRESS)
     sender = _msg_string(streams, _MSG_SENDER_NAME) or (address if address and "@" in address else None)
     author = page_author or sender
@@ -676,17 +697,27 @@ def _decompressed_rtf(data: bytes) -> bytes:
     return bytes(out[:raw_size])
 
 
-def _msg_attachments(streams: dict[str, bytes]) -> list[tuple[str, bytes]]:
-    """The files attached to an Outlook message (a storage "__attach_version1.0_#00000000" each: their long name,
-    else their short one, and their bytes) that are read with it."""
-    found = []
+def _msg_attachments(streams: dict[str, bytes]) -> list[Attachment]:
+    """What is attached to an Outlook message (a storage "__attach_version1.0_#00000000" each, named by its long
+    name, else its short one) that is read with it: a file of a type read as an article, or a message attached as
+    such (its streams in a storage of their own)."""
+    found: list[Attachment] = []
     for folder in sorted({name.split("/")[0] for name in streams if name.startswith("__attach_version1.0_#")}):
-        inside = {name.split("/", 1)[1]: data for name, data in streams.items() if name.startswith(folder + "/")}
-        name = _msg_string(inside, _ATTACH_LONG_NAME) or _msg_string(inside, _ATTACH_NAME)
+        inside = _inside(streams, folder)
+        name = (_msg_string(inside, _ATTACH_LONG_NAME) or _msg_string(inside, _ATTACH_NAME) or "").strip()
         data = inside.get(f"__substg1.0_{_ATTACH_DATA:04X}0102")
-        if name and data is not None and _attached_type(name):
-            found.append((name.strip(), data))
+        message = _inside(inside, f"__substg1.0_{_ATTACH_DATA:04X}000D")
+        if message:
+            subject = " ".join((_msg_string(message, _MSG_SUBJECT) or "").split())
+            found.append((name or subject or "message", partial(_read_message, message, _EMBEDDED_HEADER)))
+        elif name and data is not None and _attached_type(name):
+            found.append((name, partial(_read_attached, data, name)))
     return found
+
+
+def _inside(streams: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """The streams under a storage, named from there."""
+    return {name[len(folder) + 1 :]: data for name, data in streams.items() if name.startswith(folder + "/")}
 
 
 def _msg_string(streams: dict[str, bytes], tag: int) -> str | None:
@@ -707,14 +738,14 @@ def _utf16(value: bytes) -> str:
     return value.decode("utf-16-le", errors="replace")
 
 
-def _msg_sent_day(streams: dict[str, bytes]) -> str | None:
+def _msg_sent_day(streams: dict[str, bytes], header: int) -> str | None:
     """The day the message was sent: as its headers say it (the sender's clock), else from its properties (UTC)."""
     headers = _msg_string(streams, _MSG_HEADERS)
     if headers and (day := _sent_day(email.message_from_string(headers, policy=email.policy.default))):
         return day
     properties = streams.get(_MSG_PROPERTIES, b"")
     times = {}
-    for offset in range(32, len(properties) - 15, 16):
+    for offset in range(header, len(properties) - 15, 16):
         tag, _flags, value = struct.unpack_from("<IIQ", properties, offset)
         if tag & 0xFFFF == _PT_SYSTIME:
             times[tag >> 16] = value

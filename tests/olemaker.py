@@ -120,20 +120,28 @@ def _filetime(moment: datetime) -> int:
     return int((moment - datetime(1601, 1, 1, tzinfo=UTC)).total_seconds() * 10_000_000)
 
 
-def write_msg(
-    path: Path,
+def write_msg(path: Path, **message: object) -> Path:
+    """An Outlook message as Outlook saves it (``message_streams``'s arguments)."""
+    streams = message_streams(**message)  # type: ignore[arg-type]
+    streams["__nameid_version1.0/__substg1.0_00020102"] = b""
+    return write_ole(path, streams)
+
+
+def message_streams(
     subject: str | None = None,
     sender: str | None = None,
     address: str | None = None,
     body: str | None = None,
     html: str | None = None,
     sent: datetime | None = None,
-    attachments: dict[str, bytes] | None = None,
+    attachments: dict[str, bytes | dict[str, bytes]] | None = None,
     message_class: str = "IPM.Note",
     compressed_rtf: bytes | None = None,
-) -> Path:
-    """An Outlook message as Outlook saves it: each property a stream "__substg1.0_" + its tag and type (Unicode
-    strings as UTF-16), the fixed-size ones (the time it was sent) in "__properties_version1.0"."""
+    embedded: bool = False,
+) -> dict[str, bytes]:
+    """A message's streams: each property a stream "__substg1.0_" + its tag and type (Unicode strings as UTF-16),
+    the fixed-size ones (the time it was sent) in "__properties_version1.0". An attachment is a file's bytes, or
+    the streams of a message attached as such (Outlook's "Forward as attachment"), ``embedded``."""
     streams: dict[str, bytes] = {}
     for tag, value in ((0x001A, message_class), (0x0037, subject), (0x0C1A, sender), (0x0C1F, address), (0x1000, body)):
         if value is not None:
@@ -142,13 +150,17 @@ def write_msg(
         streams[f"__substg1.0_1013{_BINARY:04X}"] = html.encode("utf-8")
     if compressed_rtf is not None:  # PR_RTF_COMPRESSED, the body of a message kept only as RTF
         streams[f"__substg1.0_1009{_BINARY:04X}"] = compressed_rtf
-    properties = b"\0" * 32  # the top-level message's header: reserved, ids and counts of recipients, attachments
+    # The header before the properties: reserved, ids and counts of recipients and attachments (an embedded
+    # message's lacks the last reserved 8 bytes).
+    properties = b"\0" * (24 if embedded else 32)
     if sent is not None:
         properties += struct.pack("<IIQ", (0x0039 << 16) | _TIME, 6, _filetime(sent))
     streams["__properties_version1.0"] = properties
     for number, (name, data) in enumerate((attachments or {}).items()):
         folder = f"__attach_version1.0_#{number:08X}"
         streams[f"{folder}/__substg1.0_3707{_UNICODE:04X}"] = name.encode("utf-16-le")  # its long file name
-        streams[f"{folder}/__substg1.0_3701{_BINARY:04X}"] = data
-    streams["__nameid_version1.0/__substg1.0_00020102"] = b""
-    return write_ole(path, streams)
+        if isinstance(data, dict):  # a message: its streams in the storage of PR_ATTACH_DATA_OBJ (0x3701000D)
+            streams.update({f"{folder}/__substg1.0_3701000D/{inner}": value for inner, value in data.items()})
+        else:
+            streams[f"{folder}/__substg1.0_3701{_BINARY:04X}"] = data
+    return streams

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, article_text
 from officemaker import W_NS, word_paragraph, write_docx, write_odt
-from olemaker import write_msg, write_ole
+from olemaker import message_streams, write_msg, write_ole
 
 from assistant import Assistant
 from assistant.loaders import LoadError, iter_files, load_file
@@ -505,3 +505,24 @@ def test_read_also_lines_of_an_article_pasted_in_a_document_are_not_its_text(tmp
         b"{\\rtf1\\ansi\\ansicpg1252 " + b"".join(line.encode("cp1252") + b"\\par " for line in lines) + b"}")
     for text in (docx, loaded(tmp_path / "rennes.rtf").page_content):
         assert text == f"Rennes rend les bus gratuits\n{STORY}\n{FIGURES}"
+
+
+def test_an_email_forwarded_as_an_attachment_is_read_with_the_one_that_forwards_it(tmp_path):
+    # "Forward as attachment": the story is the attached e-mail's body, which was not read.
+    original = EmailMessage()
+    original["From"], original["Subject"] = "Hélène Marchetti <helene@quotidien.example>", "Gratuité des bus"
+    original["Date"] = "Mon, 10 Mar 2025 18:00:00 +0100"
+    original.set_content(f"{STORY}\n{FIGURES}\n")
+    forward = EmailMessage()
+    forward["From"], forward["Subject"] = "Paul Girard <paul.girard@example.fr>", "Pour les archives"
+    forward["Date"] = "Tue, 11 Mar 2025 09:00:00 +0100"
+    forward.set_content("Pour les archives.\n")
+    forward.add_attachment(original)  # message/rfc822, with no file name, as Outlook attaches it
+    (tmp_path / "tr.eml").write_bytes(bytes(forward))
+    assert loaded(tmp_path / "tr.eml").page_content == f"Pour les archives.\n\nGratuité des bus.eml\n{STORY}\n{FIGURES}"
+    inner = message_streams(subject="Gratuité des bus", sender="Hélène Marchetti", body=f"{STORY}\r\n{FIGURES}",
+                            sent=datetime(2025, 3, 10, 17, 0, tzinfo=UTC), embedded=True)
+    doc = loaded(write_msg(tmp_path / "tr.msg", subject="Pour les archives", body="Pour les archives.",
+                           attachments={"Gratuité des bus": inner}))
+    assert doc.page_content == f"Pour les archives.\n\nGratuité des bus\n{STORY}\n{FIGURES}"
+    assert doc.metadata["published"] == "2025-03-10" and doc.metadata["author"] == "Hélène Marchetti"
