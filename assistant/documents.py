@@ -306,7 +306,7 @@ def read_rtf(data: bytes) -> Read:
     if data.startswith(_OLE_MAGIC):
         raise LoadFailure("old_office", kind="Rich Text")
     if not data.lstrip().startswith(b"{\\rtf"):
-        raise LoadFailure("broken_document", kind="Rich Text", detail="it does not open with {\\rtf")
+        raise LoadFailure("not_rtf")
     # RTF is 7-bit: its accents are escapes ("\'e9", "\u233?"). A byte past ASCII is one a careless writer left
     # raw, in the code page its header names (Windows' Western one if none).
     code_page = _RTF_CODE_PAGE.search(data[:2000].decode("latin-1"))
@@ -614,7 +614,7 @@ def read_msg(data: bytes) -> Read:
     import olefile
 
     if not data.startswith(_OLE_MAGIC):
-        raise LoadFailure("broken_msg", detail="not an OLE compound file")
+        raise LoadFailure("not_msg")
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             streams = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir()}
@@ -627,7 +627,7 @@ def _read_message(streams: dict[str, bytes], header: int) -> Read:
     """A message from its streams: the .msg file's, or those of a message attached to it (``header``: the size of
     the header before its fixed-size properties)."""
     if not any(name.startswith("__substg1.0_") for name in streams):
-        raise LoadFailure("broken_msg", detail="an OLE file without an e-mail's properties")
+        raise LoadFailure("not_msg")  # another Office file (a .doc) under the name
     # Encrypted (or signed as one opaque part): its body is inside an smime.p7m attachment. A message only signed
     # ("IPM.Note.SMIME.MultipartSigned") has its body as any other.
     if (_msg_string(streams, _MSG_CLASS) or "").strip().upper() == "IPM.NOTE.SMIME":

@@ -49,6 +49,8 @@ ENGLISH: dict[str, str] = {
     "encrypted_email": "encrypted e-mail (S/MIME or PGP): save its decrypted text",
     "empty_email": "e-mail without a text or HTML body",
     "broken_msg": "damaged Outlook message ({detail})",
+    "not_msg": "not an Outlook e-mail (.msg)",
+    "not_rtf": "not a Rich Text document: it does not open with {{\\rtf",
     "attachment_failed": "e-mail without a text or HTML body; its attachment {name}: {detail}",
     "not_mhtml": "not a web page saved as one file (no HTML page inside)",
     # an article given in memory (``Assistant.index_records``), named by its id or its place in the batch

@@ -577,6 +577,34 @@ def test_word_and_email_files_are_uploaded_from_the_library(tmp_path):
     assert {a.title for a in assistant.articles()} == {"Le port de Brest", "Le phare de Kerbrat"}
 
 
+def test_rich_text_and_outlook_files_are_uploaded_from_the_library(tmp_path):
+    # An archive's .rtf exports and the shared mailbox's .msg e-mails were refused ("enregistrez-le en .docx");
+    # a file that is neither is named with its reason in the page's language.
+    from gradio.data_classes import FileData, ListFiles
+    from olemaker import write_msg
+
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    demo = build_app(assistant, panels=[])
+    browser = tmp_path / "browser"
+    browser.mkdir()
+    (browser / "phare.rtf").write_bytes(rb"{\rtf1\ansi\ansicpg1252{\info{\title Le phare de Kerbrat}}\pard Le phare "
+                                        rb"de Kerbrat a \'e9t\'e9 rallum\'e9 samedi apr\'e8s deux ans de travaux.\par}")
+    write_msg(browser / "port.msg", subject="Le port de Brest", sender="Paul Girard",
+              body="Le port de Brest a ouvert lundi un nouveau quai de 400 mètres pour les porte-conteneurs.")
+    (browser / "notes.msg").write_text("Appeler la capitainerie.", encoding="utf-8")
+    (browser / "scan.rtf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    paths = [str(browser / name) for name in ("phare.rtf", "port.msg", "notes.msg", "scan.rtf")]
+    upload = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "upload")
+    kept = upload.preprocess(ListFiles(root=[FileData(path=path, orig_name=Path(path).name) for path in paths]))
+    report, _ = handler(demo, "index")(kept, True, "fr", progress=lambda *args, **kwargs: None)
+    assert "Fichiers indexés : 2 sur 4" in report
+    assert "✓ `phare.rtf` : indexé" in report and "✓ `port.msg` : indexé" in report
+    assert "✗ `notes.msg` : **échec** : pas un e-mail Outlook (.msg)" in report
+    # Markdown-escaped: the page shows "{\rtf"
+    assert r"✗ `scan.rtf` : **échec** : pas un document Rich Text : il ne commence pas par \{\\rtf" in report
+    assert {a.title for a in assistant.articles()} == {"Le port de Brest", "Le phare de Kerbrat"}
+
+
 def test_the_upload_report_says_why_a_file_failed_in_the_page_language(tmp_path):
     # "échec: empty file", "échec: broken PDF (Stream has ended unexpectedly)": the loaders' English in a French page.
     from assistant.web.library import reason_text
