@@ -31,7 +31,7 @@ FILE_NAME = re.compile(rf"\.(?:{'|'.join(sorted(s[1:] for s in SUPPORTED_SUFFIXE
 # record: the next `assistant index` reads again, once, the files an earlier one read, which its size and
 # mtime alone would have kept as they were (an index from before dates and bylines were read kept none).
 # Raise it when reading changes what an unchanged file gives; their vectors come from the embedding cache.
-READER = 3  # 3: an e-mail's attachments, "Lire aussi" lines of a .txt, a printed page's header and footer
+READER = 3  # 3: an e-mail's attachments; "Lire aussi" lines of a .txt, .md, .docx, .odt; a printed page's margins
 _TITLE_MAX = 100
 _DATE_LINE = re.compile(
     r"^\s*(?:(?:date|published|publication|date de publication)\s*[:=]"
@@ -990,10 +990,18 @@ _PRINT_MARGINS = [  # (head, foot): Chrome's and Edge's, Firefox's
 
 
 def _without_print_margins(page: str) -> tuple[str, bool]:
-    """A page's text without the header and footer lines a browser printed on it; and whether it had them."""
+    """A page's text without the header and footer lines a browser printed on it; and whether it had them. The
+    PDF's text comes in the order it was drawn, the margins before the page or after it: they are looked for
+    among its first two and last two lines."""
     lines = page.split("\n")
-    if len(lines) > 2 and any(head.match(lines[0]) and foot.match(lines[-1]) for head, foot in _PRINT_MARGINS):
-        return "\n".join(lines[1:-1]).strip(), True
+    if len(lines) < 3:
+        return page, False
+    edges = sorted({0, 1, len(lines) - 2, len(lines) - 1})
+    for head, foot in _PRINT_MARGINS:
+        at = next((i for i in edges if head.match(lines[i])), None)
+        end = next((i for i in reversed(edges) if i != at and foot.match(lines[i])), None)
+        if at is not None and end is not None:
+            return "\n".join(line for i, line in enumerate(lines) if i not in (at, end)).strip(), True
     return page, False
 
 

@@ -704,6 +704,9 @@ def test_a_web_page_printed_to_pdf_is_read_without_the_browsers_header_and_foote
     firefox = ["Grève à Orly - Le Quotidien https://www.lequotidien.example/orly", *lines[1:3],
                "1 sur 1 07/12/2026 10:32"]
     assert load_file(write_pdf(tmp_path / "orly-ff.pdf", firefox)).page_content == "\n".join(lines[1:3])
+    # Drawn after the page, they come last.
+    drawn_last = [*lines[1:3], lines[0], lines[3]]
+    assert load_file(write_pdf(tmp_path / "orly-last.pdf", drawn_last)).page_content == "\n".join(lines[1:3])
     # A paper's own line like one of them, alone, is its own: kept, and the PDF dated as any other.
     paper = ["12/03/2025 10:32 | Le Quotidien", *lines[1:3]]
     doc = load_file(write_pdf(tmp_path / "journal.pdf", paper, created="D:20250401120000"))
