@@ -954,7 +954,7 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
             except Exception as error:
                 raise LoadFailure("locked_pdf", detail=error) from error
         # A browser's margins first: as a paper's running lines (they repeat too), they were no sign of a print.
-        printed = [_without_print_margins((page.extract_text() or "").strip()) for page in reader.pages]
+        printed = [_without_print_margins(_pdf_page_text(page.extract_text() or "")) for page in reader.pages]
         pages = _without_running_lines([page for page, _ in printed])
         info = reader.metadata
     except LoadFailure:
@@ -971,6 +971,17 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
     # other date than the text's.
     by_browser = any(margin for _, margin in printed)
     return text, title, _date_in_text(text) or (None if by_browser else _pdf_date(info)), author
+
+
+# A typesetter's ligatures, one character in a PDF's text ("ﬁnancement", a browser's "ﬁle:///" footer): the two
+# or three letters they stand for, or "financement" in a question found nothing in them.
+_LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
+
+
+def _pdf_page_text(text: str) -> str:
+    """A page's text as pypdf gives it, ligatures spelt out and without the lines that link to another article
+    (a page printed from a browser keeps the "Lire aussi : ..." lines a saved page is read without)."""
+    return without_read_also(text.translate(_LIGATURES).strip())
 
 
 # A browser's "Print > Save as PDF" sets its margins' lines on each page. Chrome and Edge: the day and time it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import struct
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE
@@ -726,3 +727,17 @@ def test_a_web_page_printed_to_pdf_on_two_pages_is_not_dated_the_day_it_was_prin
     doc = load_file(path)
     assert doc.page_content == "\n\n".join(["\n".join(pages[0][1:3]), pages[1][1]])
     assert doc.metadata["published"] == ""
+
+
+def test_a_page_chrome_printed_to_pdf_reads_as_its_story(tmp_path):
+    # A real "Print > Save as PDF" of Chromium (tests/data/printed, made with `chromium --headless --print-to-pdf`):
+    # it draws its header and footer after each page, in a font with ligatures ("ﬁle:///..."), and a story's
+    # "Lire aussi" line is there as on the page.
+    doc = load_file(Path(__file__).parent / "data" / "printed" / "greve-orly-chrome.pdf")
+    assert not isinstance(doc, LoadError), doc
+    text = doc.page_content
+    assert text.startswith("Grève à Orly : 340 vols annulés\nPrès de 340 vols ont été annulés mercredi à Orly")
+    assert text.endswith("prévoit des perturbations jusqu'à vendredi.")
+    assert "6:41 AM" not in text and "greve-orly.html" not in text and "Lire aussi" not in text
+    assert doc.metadata["title"] == "Grève à Orly : 340 vols annulés - Le Quotidien"
+    assert doc.metadata["published"] == ""  # not 2026-12-07, the day it was printed
