@@ -295,6 +295,10 @@ _RTF_CODE_PAGE = re.compile(r"\\ansicpg(\d+)")
 # An image's bytes, written in hexadecimal (megabytes of it in a document with photos): no text, and read a
 # character at a time by the converter, they took seconds.
 _RTF_PICTURE_DATA = re.compile(r"[0-9a-fA-F\r\n]{512,}")
+# A link as pandoc writes it ({\field{\*\fldinst{HYPERLINK "https://..."}}{\fldrslt{la réforme}}}): striprtf writes its
+# address after its words, 'la réforme("https://...")', in the middle of a sentence. Renamed, the field is read as
+# any other: its words alone.
+_RTF_LINK_FIELD = re.compile(r"(\\fldinst\s*\{?\s*)HYPERLINK\b")
 
 
 def read_rtf(data: bytes) -> Read:
@@ -311,6 +315,7 @@ def read_rtf(data: bytes) -> Read:
     # raw, in the code page its header names (Windows' Western one if none).
     code_page = _RTF_CODE_PAGE.search(data[:2000].decode("latin-1"))
     markup = _RTF_PICTURE_DATA.sub("", _rtf_decoded(data, code_page.group(1) if code_page else "1252"))
+    markup = _RTF_LINK_FIELD.sub(r"\1LINK", markup)
     try:
         text = rtf_to_text(markup, errors="replace")
     except (ValueError, LookupError, IndexError, RecursionError) as error:

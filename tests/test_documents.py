@@ -362,6 +362,15 @@ def test_an_rtf_table_is_read_a_row_a_line_and_a_pipe_in_a_sentence_stays(tmp_pa
         "Fréquentation | ligne par ligne :\nLigne; Fréquentation\nC1; +12 %")
 
 
+def test_a_link_in_an_rtf_file_reads_as_its_words(tmp_path):
+    # A story's links, as pandoc (and others) write them, were read with their address after their words.
+    (tmp_path / "lien.rtf").write_bytes(
+        rb"{\rtf1\ansi\ansicpg1252\pard Les contr\'f4leurs protestent contre {\field{\*\fldinst{HYPERLINK "
+        rb'"https://www.example.fr/reforme"}}{\fldrslt{\ul\cf1 la r\'e9forme}}} de leur statut depuis mardi.\par}')
+    assert loaded(tmp_path / "lien.rtf").page_content == (
+        "Les contrôleurs protestent contre la réforme de leur statut depuis mardi.")
+
+
 def test_a_bad_rtf_file_is_named_with_its_reason(tmp_path):
     (tmp_path / "vide.rtf").write_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\info{\title Brouillon}}\pard\par}")
     (tmp_path / "vieux.rtf").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
