@@ -482,6 +482,10 @@ def with_attachments(body: Callable[[], Read], attachments: list[Attachment]) ->
                 raise LoadFailure("attachment_failed", name=name, detail=attached.reason) from None
             raise
         text, title, published, author = "", None, None, None
+    # A "Voir PJ" whose attachment cannot be read is no article: indexed, it said nothing of why the story is not.
+    if failed and not read and not _has_prose(text):
+        name, attached = failed[0]
+        raise LoadFailure("attachment_failed", name=name, detail=attached.reason)
     parts = [text] if text.strip() else []
     parts += [f"{name}\n{attached}" for name, attached, *_ in read]
     return (

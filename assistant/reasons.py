@@ -51,7 +51,7 @@ ENGLISH: dict[str, str] = {
     "broken_msg": "damaged Outlook message ({detail})",
     "not_msg": "not an Outlook e-mail (.msg)",
     "not_rtf": "not a Rich Text document: it does not open with {{\\rtf",
-    "attachment_failed": "e-mail without a text or HTML body; its attachment {name}: {detail}",
+    "attachment_failed": "e-mail without text of its own; its attachment {name}: {detail}",
     "not_mhtml": "not a web page saved as one file (no HTML page inside)",
     # an article given in memory (``Assistant.index_records``), named by its id or its place in the batch
     "record_type": "not an article: a record is a text, a dict with a 'text', or a LangChain Document, not {kind}",

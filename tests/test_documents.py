@@ -13,6 +13,7 @@ import pytest
 from conftest import DATA, article_text
 from officemaker import W_NS, word_paragraph, write_docx, write_odt
 from olemaker import message_streams, write_msg, write_ole
+from pdfmaker import write_pdf
 
 from assistant import Assistant
 from assistant.loaders import LoadError, iter_files, load_file
@@ -480,8 +481,13 @@ def test_an_outlook_messages_attached_article_is_read_under_its_file_name(tmp_pa
 def test_an_email_whose_only_attachment_is_damaged_says_which_and_why(tmp_path):
     path = _mail_with_attachment(tmp_path / "pj.eml", "", {"papier.docx": b"PK\x03\x04 cut"})
     assert load_file(path).reason == (
-        "e-mail without a text or HTML body; its attachment papier.docx: damaged Word document (not a zip package: "
+        "e-mail without text of its own; its attachment papier.docx: damaged Word document (not a zip package: "
         "File is not a zip file)")
+    # "Voir PJ" and a scanned PDF: indexed, the e-mail was an article "Voir PJ", and nothing said why.
+    scan = write_pdf(tmp_path / "scan.pdf", []).read_bytes()
+    path = _mail_with_attachment(tmp_path / "scan.eml", "Voir PJ.\nPaul", {"scan.pdf": scan})
+    assert load_file(path).reason == (
+        "e-mail without text of its own; its attachment scan.pdf: PDF without extractable text (scanned images?)")
 
 
 def test_an_email_with_an_attached_article_is_answered_updated_and_removed(tmp_path):

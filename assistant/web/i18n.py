@@ -296,7 +296,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.broken_msg": "message Outlook endommagé ({detail})",
         "reason.not_msg": "pas un e-mail Outlook (.msg)",
         "reason.not_rtf": "pas un document Rich Text : il ne commence pas par {{\\rtf",
-        "reason.attachment_failed": "e-mail sans corps texte ni HTML ; sa pièce jointe {name} : {detail}",
+        "reason.attachment_failed": "e-mail sans texte propre ; sa pièce jointe {name} : {detail}",
         "reason.not_mhtml": "pas une page web enregistrée en un seul fichier (aucune page HTML dedans)",
         "reason.vanished": "a disparu pendant l'indexation",
         "reason.vanished_kept": "a disparu pendant l'indexation ; sa version indexée est gardée",
