@@ -38,6 +38,7 @@ from .loaders import (
     page_url,
 )
 from .page_head import READ_ALSO, page_lines
+from .reasons import Reason
 
 Read = tuple[str, str | None, str | None, str | None]
 
@@ -479,13 +480,12 @@ def with_attachments(body: Callable[[], Read], attachments: list[Attachment]) ->
         if failure.reason.code != "empty_email" or not read:
             if failure.reason.code == "empty_email" and failed:
                 name, attached = failed[0]
-                raise LoadFailure("attachment_failed", name=name, detail=attached.reason) from None
+                raise _attachment_failure(name, attached) from None
             raise
         text, title, published, author = "", None, None, None
     # A "Voir PJ" whose attachment cannot be read is no article: indexed, it said nothing of why the story is not.
     if failed and not read and not _has_prose(text):
-        name, attached = failed[0]
-        raise LoadFailure("attachment_failed", name=name, detail=attached.reason)
+        raise _attachment_failure(*failed[0])
     parts = [text] if text.strip() else []
     parts += [f"{name}\n{attached}" for name, attached, *_ in read]
     return (
@@ -494,6 +494,11 @@ def with_attachments(body: Callable[[], Read], attachments: list[Attachment]) ->
         published or next((found[3] for found in read if found[3]), None),
         author or next((found[4] for found in read if found[4]), None),
     )
+
+
+def _attachment_failure(name: str, failure: LoadFailure) -> LoadFailure:
+    """An e-mail's failure for its attachment's, which it names and gives as its detail."""
+    return LoadFailure(Reason.within("attachment_failed", failure.reason, name=name))
 
 
 def _mail_body(message: EmailMessage) -> Read:

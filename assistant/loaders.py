@@ -96,8 +96,8 @@ _HTML_DOCUMENT = re.compile(
 class LoadFailure(Exception):
     """Raised inside a loader; becomes a ``LoadError`` for the report."""
 
-    def __init__(self, code: str, **values: object) -> None:
-        self.reason = Reason(code, **values)
+    def __init__(self, code: str | Reason, **values: object) -> None:
+        self.reason = code if isinstance(code, Reason) else Reason(code, **values)
         super().__init__(self.reason)
 
 

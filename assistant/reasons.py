@@ -93,6 +93,21 @@ class Reason(str):
         """``reason`` as a ``Reason``: itself if it is one, else said as it came."""
         return reason if isinstance(reason, Reason) else Reason("other", detail=reason)
 
+    @classmethod
+    def within(cls, code: str, inner: Reason, **values: object) -> Reason:
+        """A reason that gives another as its ``detail`` (an e-mail failing for its attachment's): the inner one's
+        code and values are kept beside it, so that it too is said in the page's language (``inner``)."""
+        kept = {f"inner_{name}": value for name, value in inner.values.items()}
+        return cls(code, detail=inner, inner_code=inner.code, **kept, **values)
+
+    def inner(self) -> Reason | None:
+        """The reason given as this one's detail, if it was given as one (``within``)."""
+        if "inner_code" not in self.values:
+            return None
+        values = {name[len("inner_"):]: value for name, value in self.values.items()
+                  if name.startswith("inner_") and name != "inner_code"}
+        return Reason(self.values["inner_code"], **values)
+
     def keeping(self) -> Reason:
         """The same reason, saying that the file's indexed version is kept."""
         return Reason(self.code, kept=True, **self.values)

@@ -631,6 +631,28 @@ def test_the_upload_report_says_why_a_file_failed_in_the_page_language(tmp_path)
     assert reason_text("something new", "fr") == "something new"
 
 
+def test_an_email_failing_for_its_attachment_says_both_in_the_page_language(tmp_path):
+    # "e-mail sans texte propre ; sa pièce jointe scan.pdf : PDF without extractable text (scanned images?)"
+    from email.message import EmailMessage
+
+    from pdfmaker import write_pdf
+
+    from assistant.loaders import load_file
+    from assistant.web.library import reason_text
+
+    message = EmailMessage()
+    message["From"], message["Subject"] = "paul.girard@example.fr", "Papier"
+    message.set_content("Voir PJ.")
+    message.add_attachment(write_pdf(tmp_path / "scan.pdf", []).read_bytes(), maintype="application",
+                           subtype="pdf", filename="scan.pdf")
+    (tmp_path / "papier.eml").write_bytes(bytes(message))
+    reason = load_file(tmp_path / "papier.eml").reason
+    assert reason == "e-mail without text of its own; its attachment scan.pdf: PDF without extractable text " \
+                     "(scanned images?)"
+    assert reason_text(reason, "fr") == ("e-mail sans texte propre ; sa pièce jointe scan.pdf : PDF sans texte "
+                                         "extractible (des images numérisées ?)")
+
+
 def test_every_reason_has_french_words_with_the_same_values():
     # The French page says a reason by its code: one without French words would be shown in English.
     french = STRINGS["fr"]

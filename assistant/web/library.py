@@ -210,6 +210,8 @@ def reason_text(reason: str, lang: str) -> str:
     if not isinstance(reason, Reason) or lang == "en" or key not in words:
         return str(reason)
     values = dict(reason.values)
+    if (inner := reason.inner()) is not None:  # an e-mail's attachment's reason, said in the same language
+        values["detail"] = reason_text(inner, lang)
     if lang == "fr":  # 1,5 Mo ; « : » spaced
         values = {name: value.replace(".", ",") if name in ("size", "limit") else value
                   for name, value in values.items()}
