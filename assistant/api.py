@@ -440,7 +440,12 @@ class Assistant:
             yield answer
             return
         state = self.check_inputs({"question": question, "k": k, "filters": filters, "history": history})
-        before = self._before_search(state)
+        from .answering.summaries import SUMMARY
+
+        before = self._before_search(state, write=False)
+        if before is not None and before.answerer == SUMMARY:
+            yield from self._summary_pieces(before, state)
+            return
         if before is not None:
             if before.answered:  # a list of names, said as it would be streamed
                 yield from _in_pieces(before.text)
@@ -463,11 +468,12 @@ class Assistant:
         finally:
             await loop.run_in_executor(None, pieces.close)  # a model's reply is stopped, not left running
 
-    def _before_search(self, state: dict[str, Any]) -> Answer | None:
+    def _before_search(self, state: dict[str, Any], write: bool = True) -> Answer | None:
         """The answer given without a search, if any: nothing indexed, another script, filters that leave
         no article (said before a list of names, which said "no person" for a date range that matched
         nothing), the entity index's list of the names asked for, an article's author, the articles asked for
-        (which, how many, the latest), or a summary."""
+        (which, how many, the latest), or a summary (``write``: as an LLM answerer writes it; else the
+        extractive one, for ``_summary_pieces`` to stream)."""
         question, filters, where = state["question"], state.get("filters"), state.get("where")
         if (refused := self._refused_at_once(question)) is not None:
             return refused
@@ -490,9 +496,26 @@ class Assistant:
             return self._noting_filters(listed, state)
 
         summary = answer_summary_request(self, question, language, filters, state.get("history") or ())
-        if summary is not None:  # "Résume l'article", "What is this article about?": its own sentences
-            return self._noting_filters(summary, state)
-        return None
+        if summary is not None and write:  # "Résume l'article", "What is this article about?"
+            *_, summary = self._summary_pieces(summary, state)
+        return summary
+
+    def _summary_pieces(self, summary: Answer, state: dict[str, Any]) -> Iterator[str | Answer]:
+        """The summary's text as it is said, then the ``Answer``: an LLM answerer writes one article's from the
+        chunks of the sentences the extractive summary quotes (its citations checked as its answers' are);
+        otherwise the extractive one (its own sentences)."""
+        from .answering.summaries import passages_to_write_from
+
+        write = getattr(self.answerer, "write_summary", None)
+        passages = passages_to_write_from(self, state["question"], summary) if callable(write) else []
+        if not passages:
+            if summary.answered:
+                yield from _in_pieces(summary.text)
+            yield self._noting_filters(summary, state)
+            return
+        for piece in write(state["question"], passages, question_language(state["question"]), summary):
+            yield self._noting_filters(replace(piece, question=summary.question), state) \
+                if isinstance(piece, Answer) else piece
 
     def _refused_at_once(self, question: str) -> Answer | None:
         """The reply before any search: nothing is indexed, the question is in another script, or it is

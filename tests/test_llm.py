@@ -602,6 +602,41 @@ def test_a_question_naming_what_the_articles_lack_is_refused_without_a_model_cal
     assert named_otherwise.answerer == "extractive" and "could not be reached" in named_otherwise.notice
 
 
+# A claim the sample's lead sentence supports, and a marker to it: the summary's first passage is the lead's.
+GRAMMAR_SUMMARY = (
+    'root ::= "Kim Jong-un visited Vladimir Putin, and the relation between Russia and North Korea grew '
+    'stronger [1]. " word (" " word){0,3}\n'
+    "word ::= [a-zA-Z]+\n"
+)
+
+
+def test_an_llm_answerer_writes_an_article_summary_from_its_central_sentences(sample_index, llama_server):
+    # Summaries were always the article's quoted sentences, whichever answerer the user chose.
+    assistant = llm_assistant(sample_index, llama_server, llm_extra_body={"grammar": GRAMMAR_SUMMARY},
+                              llm_max_tokens=64)
+    pieces, summary = collect(assistant, "Summarize the article")
+    assert "".join(pieces).startswith("Kim Jong-un visited")  # the model's tokens, as they came
+    assert summary.answerer == "openai" and summary.answered and not summary.unsupported, summary.text
+    assert summary.text.startswith("Kim Jong-un visited Vladimir Putin") and summary.question == "Summarize the article"
+    assert len(summary.citations) == 1 and "Kim Jong-un" in summary.citations[0].quote
+    assert_honest(assistant, summary)
+    # A list of articles is one still, whichever answerer: it names them, it sums nothing up.
+    listed = assistant.ask("Which articles mention Kim?")
+    assert listed.answerer == "article records" and "1 article mentions" in listed.text
+
+
+def test_a_summary_the_model_cannot_write_is_the_extractive_one_with_the_reason(sample_index, sample_assistant):
+    port = free_port()  # nothing listens there
+    assistant = llm_assistant(sample_index, f"http://127.0.0.1:{port}/v1", llm_timeout=10.0)
+    summary = assistant.ask("Résume l'article")
+    extractive = sample_assistant.ask("Résume l'article")
+    assert summary.answerer == "article summary" and summary.text == extractive.text
+    assert f"injoignable (http://127.0.0.1:{port}/v1)" in summary.notice, summary.notice
+    pieces, streamed = collect(assistant, "Summarize the article")
+    assert streamed.text == sample_assistant.ask("Summarize the article").text
+    assert "could not be reached" in streamed.notice
+
+
 def test_timeout_and_empty_output_fall_back_too(sample_index, llama_server):
     slow = llm_assistant(sample_index, llama_server, llm_timeout=0.001).ask(QUESTION)
     assert slow.answerer == "extractive" and "did not answer within 0.001 s" in slow.notice and slow.citations

@@ -66,6 +66,7 @@ REASONS = {
     "unreachable": {"en": "could not be reached ({where})", "fr": "est injoignable ({where})"},
     "dropped": {"en": "stopped answering midway ({where})", "fr": "s'est interrompu en pleine réponse ({where})"},
     "empty": {"en": "returned an empty answer", "fr": "a renvoyé une réponse vide"},
+    "no_summary": {"en": "wrote no summary", "fr": "n'a pas écrit de résumé"},
     "no_reply": {"en": "returned an empty answer ({detail})", "fr": "a renvoyé une réponse vide ({detail})"},
     "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},
 }
@@ -244,6 +245,18 @@ class LLMAnswerer:
         if not extracted.answered:
             yield replace(extracted, answerer=self.name)
             return
+        yield from self.written(question, docs, language, extracted, deadline)
+
+    def write_summary(self, question: str, docs: Sequence[Document], language: str,
+                      extracted: Answer) -> Iterator[str | Answer]:
+        """An article's summary in the model's words, from ``docs`` (the chunks of the sentences the extractive
+        summary ``extracted`` quotes), cited and checked as any answer; ``extracted`` when the model fails or
+        writes none. Streamed as ``stream`` is."""
+        yield from self.written(question, docs, language, extracted, None, summary=True)
+
+    def written(self, question: str, docs: Sequence[Document], language: str, extracted: Answer,
+                deadline: float | None, summary: bool = False) -> Iterator[str | Answer]:
+        """The model's answer from ``docs``, checked; ``extracted`` with a notice saying why when it fails."""
         pieces: list[str] = []
         try:
             for piece in self.generate(self.messages(question, docs, language), deadline):
@@ -259,7 +272,13 @@ class LLMAnswerer:
         if not text:
             yield self.extractive(extracted, language, "empty", "")
             return
-        yield self.check(text, question, docs, language)
+        checked = self.check(text, question, docs, language)
+        if summary and not checked.answered:
+            # The passages are the article asked about: a reply that they do not answer it is the model's
+            # failure, and the article's own sentences still sum it up.
+            yield self.extractive(extracted, language, "no_summary", "")
+            return
+        yield checked
 
     def extractive(self, result: Answer, language: str, reason: str, detail: str) -> Answer:
         """The extractive answer given in the model's stead, with a notice saying why."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from langchain_core.documents import Document
 
 from ..loaders import FILE_NAME
 from ..types import Answer
@@ -131,6 +132,21 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
     if len(articles) == 1:
         return _one(assistant, question, lang, articles[0], said)
     return _many(assistant, question, lang, articles, said)
+
+
+def passages_to_write_from(assistant: Any, question: str, summary: Answer) -> list[Document]:
+    """For an LLM answerer, the passages to write this summary from: the chunks of the sentences it quotes, in
+    reading order (the lead's, and those of the sentences most about the whole article, which bounds the
+    prompt whatever the article's length); none (it stays as it is) unless it is one article's summary first
+    asked. "Tell me more" quotes the sentences not quoted yet, which only the article's own words tell apart,
+    and several articles' summary is a list of their leads, like the collection's lists."""
+    if summary.answerer != SUMMARY or not summary.answered or parse(question) is None:
+        return []
+    if len({c.source for c in summary.citations}) != 1 or summary.text.startswith(tuple(INTRO.values())):
+        return []
+    ids = list(dict.fromkeys(c.chunk_id for c in summary.citations))
+    docs = [doc for doc, _ in assistant.store.get_chunks(ids)]
+    return sorted(docs, key=lambda d: int(d.metadata.get("start", 0)))
 
 
 def _more_of(question: str, history: Sequence[tuple[str, str]]) -> tuple[SummaryRequest | None, list[str]]:
