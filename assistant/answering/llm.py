@@ -59,16 +59,18 @@ FALLBACK = {
     "en": "The language model {what}, so this is the extractive answer.",
     "fr": "Le modèle de langue {what} : voici donc la réponse extractive.",
 }
+# Each names the server or file ({where}), as "could not be reached" does: a newsroom may run several models.
 REASONS = {
-    "timeout": {"en": "did not answer within {timeout:g} s", "fr": "n'a pas répondu en {timeout:g} s"},
+    "timeout": {"en": "did not answer within {timeout:g} s ({where})",
+                "fr": "n'a pas répondu en {timeout:g} s ({where})"},
     "busy": {"en": "was still busy with another question after {timeout:g} s",
              "fr": "était encore occupé par une autre question au bout de {timeout:g} s"},
     "unreachable": {"en": "could not be reached ({where})", "fr": "est injoignable ({where})"},
     "dropped": {"en": "stopped answering midway ({where})", "fr": "s'est interrompu en pleine réponse ({where})"},
-    "empty": {"en": "returned an empty answer", "fr": "a renvoyé une réponse vide"},
-    "no_summary": {"en": "wrote no summary", "fr": "n'a pas écrit de résumé"},
+    "empty": {"en": "returned an empty answer ({where})", "fr": "a renvoyé une réponse vide ({where})"},
+    "no_summary": {"en": "wrote no summary ({where})", "fr": "n'a pas écrit de résumé ({where})"},
     "no_reply": {"en": "returned an empty answer ({detail})", "fr": "a renvoyé une réponse vide ({detail})"},
-    "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},
+    "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},  # the detail names the server (extractive)
 }
 
 
@@ -283,6 +285,8 @@ class LLMAnswerer:
     def extractive(self, result: Answer, language: str, reason: str, detail: str) -> Answer:
         """The extractive answer given in the model's stead, with a notice saying why."""
         lang = language if language in FALLBACK else "en"
+        if detail and self.backend.where not in detail:  # a model file's own errors name it already
+            detail = f"{self.backend.where}{' :' if lang == 'fr' else ':'} {detail}"
         what = REASONS[reason][lang].format(timeout=self.backend.timeout, where=self.backend.where, detail=detail)
         result.notice = FALLBACK[lang].format(what=what)
         return result
