@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import article_text
+from conftest import SAMPLE, article_text
 
 from assistant.answering.summaries import SUMMARY, SummaryRequest, parse
 
@@ -84,6 +84,18 @@ def test_summarize_it_after_a_question_sums_up_the_article_that_answered_it(news
         summary = newsroom.ask(follow_up, history=[first])
         assert summary.answered and {c.source for c in summary.citations} <= cited, summary.text
         assert len(summary.citations) == 3
+
+
+def test_summarize_the_article_after_the_sample_question_sums_up_the_sample(sample_assistant):
+    # The web page's first example, then "Résume l'article": "No indexed article is about “What weapons were
+    # mentioned?”", with the one article indexed, the one that had just answered it (a question is no subject:
+    # its nearest sentence, 0.80, fell short of a subject's bar).
+    first = sample_assistant.ask("What weapons were mentioned?")
+    assert first.answered
+    for follow_up in ("Résume l'article", "Summarize it"):
+        summary = sample_assistant.ask(follow_up, history=[first])
+        assert summary.answered and summary.answerer == SUMMARY, summary.text
+        assert {c.source for c in summary.citations} == {str(SAMPLE)} and len(summary.citations) == 3
 
 
 def test_tell_me_more_after_a_summary_goes_on_with_what_it_left_out(newsroom):

@@ -112,7 +112,8 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
         if request is None:
             return None
         history = history[:-len(said)]  # as the summary was asked
-    if not request.subject and not request.plural and history:
+    follows = not request.subject and not request.plural and bool(history)
+    if follows:  # "Summarize it": the article of the question just asked
         request = SummaryRequest(history[-1][0], plural=False)
     from .collection import articles_in_scope
 
@@ -120,7 +121,7 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
     where = assistant.where(filters)
     articles = articles_in_scope(assistant, filters)
     if request.subject:
-        chosen = _about(assistant, request, articles, where, language)
+        chosen = _about(assistant, request, articles, where, language, follows)
         if not chosen:
             from ..entity_answers import NO_SUCH_ARTICLE
 
@@ -170,9 +171,10 @@ def more_of(question: str, history: Sequence[tuple[str, str]],
 
 
 def _about(assistant: Any, request: SummaryRequest, articles: Sequence[Any], where: dict[str, Any] | None,
-           language: str) -> set[str]:
+           language: str, follows: bool = False) -> set[str]:
     """The doc ids of the article named by its file or title, or else the one most about the subject; for
-    "the articles about ...", also those about it nearly as much as the first."""
+    "the articles about ...", also those about it nearly as much as the first. ``follows``: the subject is
+    the question asked before, whose nearest article is the one, however near."""
     from ..entity_answers import articles_about
     from ..filters import resolve_sources
 
@@ -182,6 +184,10 @@ def _about(assistant: Any, request: SummaryRequest, articles: Sequence[Any], whe
         return named
     ranked = articles_about(assistant, request.subject, where, language)
     about = [s.chunk.metadata["doc_id"] for s in nearly_as_near(ranked) if s.chunk.metadata["doc_id"] in ids]
+    if follows and not about:
+        # A question is no subject: "What weapons were mentioned?" stood 0.80 from the sample's nearest sentence,
+        # short of a subject's bar, and "Résume l'article" after it said that no article was about it.
+        about = [s.chunk.metadata["doc_id"] for s in ranked if s.chunk.metadata["doc_id"] in ids][:1]
     if not request.plural:
         return set(about[:1])
     return named | set(about)
