@@ -638,6 +638,18 @@ def test_a_summary_the_model_cannot_write_is_the_extractive_one_with_the_reason(
     assert "could not be reached" in streamed.notice
 
 
+def test_the_endpoint_is_the_setting_not_the_openai_clients_variable(sample_index, llama_server, monkeypatch):
+    # With ASSISTANT_LLM_BASE_URL unset, the openai client read OPENAI_BASE_URL (set for another tool): the
+    # questions went to that server while the notices named api.openai.com.
+    monkeypatch.setenv("OPENAI_BASE_URL", llama_server)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{free_port()}")  # api.openai.com unreachable: offline
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    assistant = Assistant(sample_index, answerer="openai", llm_api_key="sk-test", llm_model="gpt-4o-mini", k=2,
+                          llm_max_tokens=16, llm_timeout=10.0)
+    answer = assistant.ask(QUESTION)
+    assert answer.answerer == "extractive" and "could not be reached (api.openai.com)" in answer.notice, answer.notice
+
+
 def test_timeout_and_empty_output_fall_back_too(sample_index, llama_server):
     slow = llm_assistant(sample_index, llama_server, llm_timeout=0.001).ask(QUESTION)
     assert slow.answerer == "extractive" and "did not answer within 0.001 s" in slow.notice and slow.citations

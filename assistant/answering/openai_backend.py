@@ -76,6 +76,11 @@ def _trace_request(request: Any) -> None:
         request.extensions = {**request.extensions, "trace": connection.trace}
 
 
+# Where questions go when ASSISTANT_LLM_BASE_URL is unset, named to the client: without it the openai client
+# reads OPENAI_BASE_URL, which may be set for another tool, and the notices named a server never asked.
+OPENAI_API = "https://api.openai.com/v1"
+
+
 class OpenAIChat:
     name = "openai"
 
@@ -113,7 +118,7 @@ class OpenAIChat:
         self.llm = ChatOpenAI(
             # A llama.cpp server serves whatever model it loaded, whatever the request names.
             model=model or "default",
-            base_url=base_url,
+            base_url=base_url or OPENAI_API,
             api_key=api_key or "not-needed",  # local servers ignore it; the client insists on one
             timeout=timeout,
             max_retries=max_retries,
