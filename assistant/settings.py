@@ -280,12 +280,27 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
 
 
 def nearest_setting(wanted: str, fields: Sequence[str]) -> str | None:
-    """The setting a misspelt name may mean: a near spelling (CHUNKSIZE), else a setting named by one of its
-    words (TOP_K: K), else one whose name goes on from it (INDEX: INDEX_DIR) or from a near spelling of it
-    (INDX: INDEX_DIR); ``None`` when none is near."""
-    near = difflib.get_close_matches(wanted, fields, n=1, cutoff=0.75) or [
-        field for field in fields if field in wanted.split("_")] or _going_on_from(wanted, fields)
+    """The setting a misspelt name may mean: the setting it adds a word to (LLM_MODEL_NAME), else a near
+    spelling (CHUNKSIZE), else a setting named by one of its
+    words (TOP_K: K), else the one setting sharing most of its words, two at least (LLM_URL: LLM_BASE_URL,
+    OPENAI_API_KEY: LLM_API_KEY), else one whose name goes on from it (INDEX: INDEX_DIR) or from a near
+    spelling of it (INDX: INDEX_DIR); ``None`` when none is near."""
+    # A setting with a word added (LLM_MODEL_NAME: LLM_MODEL, which LLM_MODEL_PATH is nearer in spelling).
+    longer = sorted((field for field in fields if wanted.startswith(field + "_")), key=len, reverse=True)
+    near = longer or difflib.get_close_matches(wanted, fields, n=1, cutoff=0.75) or [
+        field for field in fields if field in wanted.split("_")] or _sharing_words(wanted, fields) or \
+        _going_on_from(wanted, fields)
     return near[0] if near else None
+
+
+def _sharing_words(wanted: str, fields: Sequence[str]) -> list[str]:
+    """The setting that shares most words with ``wanted``, two or more, when no other shares as many: the
+    names other tools give a setting keep some of its words (OPENAI_API_KEY, LLM_URL)."""
+    words = set(wanted.split("_"))
+    shared = {field: len(words & set(field.split("_"))) for field in fields}
+    most = max(shared.values(), default=0)
+    best = [field for field, count in shared.items() if count == most]
+    return best if most >= 2 and len(best) == 1 else []
 
 
 def _going_on_from(wanted: str, fields: Sequence[str]) -> list[str]:

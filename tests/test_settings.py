@@ -182,6 +182,21 @@ def test_a_misspelt_first_word_still_gets_its_setting_named(capsys, tmp_path, mo
                         "ASSISTANT_INDEX_DIR?)")
 
 
+def test_an_llm_variable_named_as_other_tools_name_it_gets_its_setting_named():
+    # ASSISTANT_LLM_URL and ASSISTANT_OPENAI_API_KEY were warned about with no hint: the question then went to
+    # the extractive answerer, or to a server refusing it, with no word of the setting meant.
+    from assistant.settings import unknown_variables
+
+    assert unknown_variables({"ASSISTANT_LLM_URL": "http://127.0.0.1:8080/v1", "ASSISTANT_OPENAI_API_KEY": "k",
+                              "ASSISTANT_LLM_MODEL_NAME": "qwen"}) == [
+        "ASSISTANT_LLM_MODEL_NAME is not a setting of the assistant and is ignored (did you mean "
+        "ASSISTANT_LLM_MODEL?)",  # not LLM_MODEL_PATH, the GGUF file's, nearer in spelling
+        "ASSISTANT_LLM_URL is not a setting of the assistant and is ignored (did you mean ASSISTANT_LLM_BASE_URL?)",
+        "ASSISTANT_OPENAI_API_KEY is not a setting of the assistant and is ignored (did you mean "
+        "ASSISTANT_LLM_API_KEY?)",
+    ]
+
+
 def test_a_variable_in_another_case_is_ignored_and_warned_about(monkeypatch, capsys, tmp_path):
     # pydantic-settings matched names whatever their case: `assistant_k=0` set k (the error then named
     # ASSISTANT_K, a variable the user never set), and beside ASSISTANT_K the later of the two won.
