@@ -626,6 +626,19 @@ def test_an_llm_answerer_writes_an_article_summary_from_its_central_sentences(sa
     assert listed.answerer == "article records" and "1 article mentions" in listed.text
 
 
+def test_a_summary_is_written_from_no_more_passages_than_a_question_gets(sample_index):
+    # ASSISTANT_K is what a small context is fitted with ("ask for fewer passages"): a summary's passages, the
+    # chunks of its three sentences, took no notice of it. The lead's passage is kept.
+    from assistant.answering.summaries import passages_to_write_from
+
+    for k, most in ((1, 1), (5, 3)):
+        assistant = Assistant(sample_index, k=k)
+        summary = assistant.ask("Summarize the article")
+        passages = passages_to_write_from(assistant, "Summarize the article", summary)
+        assert 1 <= len(passages) <= most and passages[0].metadata["chunk_id"] == summary.citations[0].chunk_id
+    assert len({c.chunk_id for c in summary.citations}) > 1  # k=1 left some out
+
+
 def test_a_summary_the_model_cannot_write_is_the_extractive_one_with_the_reason(sample_index, sample_assistant):
     port = free_port()  # nothing listens there
     assistant = llm_assistant(sample_index, f"http://127.0.0.1:{port}/v1", llm_timeout=10.0)

@@ -138,14 +138,15 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
 def passages_to_write_from(assistant: Any, question: str, summary: Answer) -> list[Document]:
     """For an LLM answerer, the passages to write this summary from: the chunks of the sentences it quotes, in
     reading order (the lead's, and those of the sentences most about the whole article, which bounds the
-    prompt whatever the article's length); none (it stays as it is) unless it is one article's summary first
-    asked. "Tell me more" quotes the sentences not quoted yet, which only the article's own words tell apart,
-    and several articles' summary is a list of their leads, like the collection's lists."""
+    prompt whatever the article's length), ``k`` at most; none (it stays as it is) unless it is one article's
+    summary first asked. "Tell me more" quotes the sentences not quoted yet, which only the article's own words
+    tell apart, and several articles' summary is a list of their leads, like the collection's lists."""
     if summary.answerer != SUMMARY or not summary.answered or parse(question) is None:
         return []
     if len({c.source for c in summary.citations}) != 1 or summary.text.startswith(tuple(INTRO.values())):
         return []
-    ids = list(dict.fromkeys(c.chunk_id for c in summary.citations))
+    # No more passages than a question gets: ASSISTANT_K is what a small context is fitted with. The lead's first.
+    ids = list(dict.fromkeys(c.chunk_id for c in summary.citations))[:assistant.settings.k]
     docs = [doc for doc, _ in assistant.store.get_chunks(ids)]
     return sorted(docs, key=lambda d: int(d.metadata.get("start", 0)))
 
