@@ -98,6 +98,20 @@ def test_summarize_the_article_after_the_sample_question_sums_up_the_sample(samp
         assert {c.source for c in summary.citations} == {str(SAMPLE)} and len(summary.citations) == 3
 
 
+def test_tell_me_more_after_a_two_word_request_goes_on_with_it(sample_assistant):
+    # "Résume l'article" and "Liste les articles" read as follow-ups (two words, one pointing back), so "Dis-m'en
+    # plus" after them found no request to go on with: searched, it was refused ("Les articles indexés ne
+    # répondent pas à cette question."), with the one article indexed.
+    first = sample_assistant.ask("Résume l'article")
+    more = sample_assistant.ask("Dis-m'en plus", history=[first])
+    assert more.answered and more.answerer == SUMMARY, more.text
+    assert {c.start for c in more.citations}.isdisjoint(c.start for c in first.citations)
+    listed = sample_assistant.ask("Liste les articles")
+    rest = sample_assistant.ask("Dis-m'en plus", history=[listed])
+    assert rest.answerer == "article records", rest.text
+    assert rest.text == "Les listes ci-dessus ont nommé tous les articles demandés."
+
+
 def test_tell_me_more_after_a_summary_goes_on_with_what_it_left_out(newsroom):
     # Searched, "Tell me more" after "Summarize the articles" quoted the sentences nearest those words.
     turns = []

@@ -162,13 +162,20 @@ def more_of(question: str, history: Sequence[tuple[str, str]],
             read: Callable[[str], Any]) -> tuple[Any | None, list[str]]:
     """For "Tell me more": what ``read`` makes of the question that set the topic (None: not its kind), and the
     answers given since (to leave out what they quoted)."""
-    from ..chain import already_said, asks_for_more, is_follow_up
+    from ..chain import asks_for_more
 
     if not history or not asks_for_more(question):
         return None, []
-    framing = next((asked for asked, _ in reversed(history) if not is_follow_up(asked)), None)
-    request = read(framing) if framing is not None else None
-    return (request, already_said(question, list(history))) if request is not None else (None, [])
+    said: list[str] = []
+    for asked, answer_text in reversed(history):
+        said.append(answer_text)
+        if not asks_for_more(asked):
+            # The question before the requests for more, even one that reads as a follow-up: "Résume l'article"
+            # and "Liste les articles" do (two words, one pointing back), and "Dis-m'en plus" after them was
+            # searched for, and refused.
+            request = read(asked)
+            return (request, said) if request is not None else (None, [])
+    return None, []
 
 
 def _about(assistant: Any, request: SummaryRequest, articles: Sequence[Any], where: dict[str, Any] | None,
