@@ -280,11 +280,11 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
 
 
 def nearest_setting(wanted: str, fields: Sequence[str]) -> str | None:
-    """The setting a misspelt name may mean: the setting it adds a word to (LLM_MODEL_NAME), else a near
-    spelling (CHUNKSIZE), else a setting named by one of its
-    words (TOP_K: K), else the one setting sharing most of its words, two at least (LLM_URL: LLM_BASE_URL,
-    OPENAI_API_KEY: LLM_API_KEY), else one whose name goes on from it (INDEX: INDEX_DIR) or from a near
-    spelling of it (INDX: INDEX_DIR); ``None`` when none is near."""
+    """The setting a misspelt name may mean: the setting it adds a word to (LLM_MODEL_NAME: LLM_MODEL), else a
+    near spelling (CHUNKSIZE), else a setting named by one of its words (TOP_K: K), else the one setting sharing
+    most of its words, two at least (LLM_URL: LLM_BASE_URL, OPENAI_API_KEY: LLM_API_KEY), else one whose name
+    goes on from it (INDEX: INDEX_DIR) or from a near spelling of it (INDX: INDEX_DIR); ``None`` when none is
+    near."""
     # A setting with a word added (LLM_MODEL_NAME: LLM_MODEL, which LLM_MODEL_PATH is nearer in spelling).
     longer = sorted((field for field in fields if wanted.startswith(field + "_")), key=len, reverse=True)
     near = longer or difflib.get_close_matches(wanted, fields, n=1, cutoff=0.75) or [

@@ -70,7 +70,7 @@ REASONS = {
     "empty": {"en": "returned an empty answer ({where})", "fr": "a renvoyé une réponse vide ({where})"},
     "no_summary": {"en": "wrote no summary ({where})", "fr": "n'a pas écrit de résumé ({where})"},
     "no_reply": {"en": "returned an empty answer ({detail})", "fr": "a renvoyé une réponse vide ({detail})"},
-    "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},  # the detail names the server (extractive)
+    "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},  # ``extractive`` puts the server in
 }
 
 
