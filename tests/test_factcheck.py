@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.answering.answer_types import Expected, carries
+from assistant.answering.answer_types import Expected, carries, says_none_of, toll_asked
 from assistant.answering.extractive import asked_source, asks_whether_they_agree
 from assistant.answering.grounding import speaker_names
 
@@ -96,6 +96,49 @@ def test_a_toll_question_is_answered_by_the_sentence_saying_no_one_was(tmp_path)
     assistant.index([article.parent])
     answer = assistant.ask("How many people were injured in the warehouse fire?")
     assert answer.answered and any("No one was injured" in c.quote for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "toll"),
+    [
+        ("How many people died in the Chimex fire?", "deaths"),
+        ("Combien de personnes sont mortes dans l'incendie ?", "deaths"),
+        ("Combien de soldats ont été tués ?", "deaths"),
+        ("How many people were injured in the fire?", "injuries"),
+        ("Combien de blessés ?", "injuries"),
+        ("How many residents were evacuated?", ""),
+    ],
+)
+def test_the_toll_a_count_question_asks(question, toll):
+    assert toll_asked(question) == toll
+
+
+@pytest.mark.parametrize(
+    ("toll", "text", "says"),
+    [
+        ("deaths", "No deaths were reported.", True),
+        ("deaths", "Aucun mort n'est à déplorer.", True),
+        ("deaths", "No one was hurt.", False),  # nobody hurt says nothing of the dead
+        ("injuries", "No one was injured in the fire, the fire service said.", True),
+        ("injuries", "Quatorze personnes ont été légèrement blessées.", False),
+    ],
+)
+def test_a_sentence_saying_nobody_counts_in_the_toll(toll, text, says):
+    assert says_none_of(toll, text) is says
+
+
+def test_a_toll_question_quotes_first_the_sentence_saying_nobody_died(factcheck):
+    """The dateline lead names the fire and ranked 0.1 above "No deaths were reported.", the last sentence of its
+    article: the answer quoted the lead and the mayor's count of people evacuated, never the toll."""
+    answer = factcheck.ask("How many people died in the Chimex fire?")
+    assert answer.answered and answer.citations[0].quote == "No deaths were reported.", answer.text
+
+
+def test_another_story_s_sentence_saying_nobody_died_is_not_put_first(factcheck):
+    """"No deaths were reported." is the Chimex fire's toll, not the Dravik attack's."""
+    answer = factcheck.ask("How many attackers were killed?")
+    assert answer.answered and "Eleven attackers were killed" in answer.citations[0].quote, answer.text
+    assert all("No deaths" not in c.quote for c in answer.citations), answer.text
 
 
 @pytest.mark.parametrize(

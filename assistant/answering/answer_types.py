@@ -218,6 +218,34 @@ _NONE_COUNTED = re.compile(
 )
 
 
+# What a toll question counts, deaths or injuries: "How many people died?", "Combien de blessés ?" (folded).
+_TOLL_ASKED = {
+    "deaths": re.compile(r"\b(?:died|dies|dead|deaths?|killed|fatalit(?:y|ies)|death toll|morte?s?|tue(?:e|s|es)?|"
+                         r"deces|decede(?:e|s|es)?|peri)\b"),
+    "injuries": re.compile(r"\b(?:injured|injur(?:y|ies)|hurt|wounded|blesse(?:e|s|es)?)\b"),
+}
+# A sentence saying nobody died, or nobody was hurt (folded): the toll, when the articles give no number.
+_NONE_OF = {
+    "deaths": re.compile(r"\b(?:no (?:deaths?|fatalit(?:y|ies)|dead|one (?:was|has been|had been) killed|one died)"
+                         r"|nobody (?:was killed|died)|aucun (?:mort|deces)|aucune victime|personne n'a ete tue"
+                         r"|pas (?:eu )?de (?:victimes?|morts?|deces))\b"),
+    "injuries": re.compile(r"\b(?:no (?:injur(?:y|ies)|one (?:was|has been|had been) (?:hurt|injured))"
+                           r"|nobody was (?:hurt|injured)|aucun blesse|personne n'a ete blesse"
+                           r"|pas (?:eu )?de blesses?)\b"),
+}
+
+
+def toll_asked(question: str) -> str:
+    """"deaths" or "injuries" when a count question asks a toll ("How many people died in the fire?"), else ""."""
+    text = _folded(question)
+    return next((kind for kind, asked in _TOLL_ASKED.items() if asked.search(text)), "")
+
+
+def says_none_of(toll: str, sentence: str) -> bool:
+    """Whether the sentence says nobody counts in that toll: "No deaths were reported." for "deaths"."""
+    return bool(toll) and _NONE_OF[toll].search(_folded(sentence)) is not None
+
+
 def carries(expected: Expected, text: str, same_thing: SameThing | None = None) -> bool:
     """Whether a sentence can hold the expected answer (see the module's docstring)."""
     folded = _as_read(text)
