@@ -490,6 +490,18 @@ def handler(demo: gr.Blocks, api_name: str):
     return next(block_fn.fn for block_fn in demo.fns.values() if block_fn.api_name == api_name)
 
 
+def upload_through_library(demo: gr.Blocks, paths: list[str], lang: str) -> str:
+    """The library's report on ``paths`` uploaded and indexed as from the page: through Gradio's own
+    preprocessing of the upload box, which keeps every file (it refused a whole batch for one .docx)."""
+    from gradio.data_classes import FileData, ListFiles
+
+    upload = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "upload")
+    kept = upload.preprocess(ListFiles(root=[FileData(path=path, orig_name=Path(path).name) for path in paths]))
+    assert [str(path) for path in kept] == paths
+    report, _ = handler(demo, "index")(kept, True, lang, progress=lambda *args, **kwargs: None)
+    return report
+
+
 def test_the_remove_api_removes_an_article_by_its_id_without_asking(tmp_path):
     # The page asks before removing; a client of the "remove" endpoint has decided: it names the article by the
     # id the page's list gives (no longer its path on the server), and a folder's path removes nothing.
@@ -528,8 +540,6 @@ def test_a_question_asked_of_an_empty_index_is_told_to_use_the_library_tab(tmp_p
 def test_an_unsupported_file_in_a_batch_is_reported_and_the_others_indexed(tmp_path):
     # Gradio refused the whole batch ("Invalid file type: notes.docx", the upload box showing "Error"); indexing
     # then reported "0 of 2" without a word about the .docx (read since; an Apple Pages file is not).
-    from gradio.data_classes import FileData, ListFiles
-
     assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
     demo = build_app(assistant, panels=[])
     browser = tmp_path / "browser"
@@ -537,10 +547,7 @@ def test_an_unsupported_file_in_a_batch_is_reported_and_the_others_indexed(tmp_p
     (browser / "notes.pages").write_bytes(b"PK\x03\x04 an Apple Pages file")
     (browser / "port.txt").write_text("Port news\n\nBrest harbour opened a new dock on Monday.", encoding="utf-8")
     paths = [str(browser / "notes.pages"), str(browser / "port.txt")]
-    upload = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "upload")
-    kept = upload.preprocess(ListFiles(root=[FileData(path=path, orig_name=Path(path).name) for path in paths]))
-    assert [str(path) for path in kept] == paths
-    report, _ = handler(demo, "index")(kept, True, "fr", progress=lambda *args, **kwargs: None)
+    report = upload_through_library(demo, paths, "fr")
     assert "Fichiers indexés : 1 sur 2" in report
     assert "✓ `port.txt` : indexé" in report
     assert "✗ `notes.pages` : **échec** : type de fichier non pris en charge .pages" in report
@@ -550,7 +557,6 @@ def test_an_unsupported_file_in_a_batch_is_reported_and_the_others_indexed(tmp_p
 def test_word_and_email_files_are_uploaded_from_the_library(tmp_path):
     # A colleague's .docx, a newsletter saved as .eml and a locked Word file: the first two were refused as
     # "unsupported file type"; the third is named with its reason, in the page's language.
-    from gradio.data_classes import FileData, ListFiles
     from officemaker import write_docx
 
     assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
@@ -566,9 +572,7 @@ def test_word_and_email_files_are_uploaded_from_the_library(tmp_path):
                                           + "EncryptedPackage".encode("utf-16-le"))
     (browser / "vieux.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
     paths = [str(browser / name) for name in ("port.docx", "lettre.eml", "verrou.docx", "vieux.doc")]
-    upload = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "upload")
-    kept = upload.preprocess(ListFiles(root=[FileData(path=path, orig_name=Path(path).name) for path in paths]))
-    report, _ = handler(demo, "index")(kept, True, "fr", progress=lambda *args, **kwargs: None)
+    report = upload_through_library(demo, paths, "fr")
     assert "Fichiers indexés : 2 sur 4" in report
     assert "✓ `port.docx` : indexé" in report and "✓ `lettre.eml` : indexé" in report
     assert "✗ `verrou.docx` : **échec** : document Word protégé par un mot de passe" in report
@@ -580,7 +584,6 @@ def test_word_and_email_files_are_uploaded_from_the_library(tmp_path):
 def test_rich_text_and_outlook_files_are_uploaded_from_the_library(tmp_path):
     # An archive's .rtf exports and the shared mailbox's .msg e-mails were refused ("enregistrez-le en .docx");
     # a file that is neither is named with its reason in the page's language.
-    from gradio.data_classes import FileData, ListFiles
     from olemaker import write_msg
 
     assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
@@ -594,9 +597,7 @@ def test_rich_text_and_outlook_files_are_uploaded_from_the_library(tmp_path):
     (browser / "notes.msg").write_text("Appeler la capitainerie.", encoding="utf-8")
     (browser / "scan.rtf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     paths = [str(browser / name) for name in ("phare.rtf", "port.msg", "notes.msg", "scan.rtf")]
-    upload = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "upload")
-    kept = upload.preprocess(ListFiles(root=[FileData(path=path, orig_name=Path(path).name) for path in paths]))
-    report, _ = handler(demo, "index")(kept, True, "fr", progress=lambda *args, **kwargs: None)
+    report = upload_through_library(demo, paths, "fr")
     assert "Fichiers indexés : 2 sur 4" in report
     assert "✓ `phare.rtf` : indexé" in report and "✓ `port.msg` : indexé" in report
     assert "✗ `notes.msg` : **échec** : pas un e-mail Outlook (.msg)" in report
