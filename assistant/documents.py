@@ -25,6 +25,7 @@ from pathlib import PurePath
 from lxml import etree
 
 from .loaders import (
+    SUPPORTED_SUFFIXES,
     LoadFailure,
     _date_in_text,
     _first_line,
@@ -36,6 +37,7 @@ from .loaders import (
     decode_text,
     normalise_text,
     page_url,
+    read_data,
 )
 from .page_head import READ_ALSO, page_lines
 from .reasons import Reason
@@ -442,14 +444,10 @@ def _eml_attachments(message: EmailMessage) -> list[Attachment]:
 
 def _attached_type(name: str) -> bool:
     """Whether an attached file of this name is read with its e-mail: it is of a type read as an article."""
-    from .loaders import SUPPORTED_SUFFIXES
-
     return PurePath(name).suffix.lower() in SUPPORTED_SUFFIXES
 
 
 def _read_attached(data: bytes, name: str) -> Read:
-    from .loaders import read_data
-
     _, text, title, published, author, _ = read_data(data, PurePath(name).suffix.lower())
     return text, title, published, author
 

@@ -377,21 +377,8 @@ def _record_document(fields: dict[str, object], text: object, source: str) -> Do
         title, published, author = title or page_title, published or page_date, author or page_author
     if not text.strip():
         raise LoadFailure("record_empty")
-    published = published or _date_in_text(text) or ""
-    return Document(
-        page_content=text,
-        metadata={
-            "source": source,
-            "doc_id": doc_id_for(source),
-            "title": title or _first_line(text) or source,
-            "content_hash": content_hash(text, published),
-            "language": article_language(text),
-            "published": published,
-            "format": RECORD,
-            "author": _author(author) or byline(text) or "",
-            "url": url or "",
-        },
-    )
+    return article_document(text, source, RECORD, title or _first_line(text) or source,
+                            published or _date_in_text(text), author, url)
 
 
 def _record_text(fields: dict[str, object], key: str) -> str | None:
@@ -432,16 +419,23 @@ def _load(path: Path, source: str, max_bytes: int | None) -> Document:
     kind, text, title, published, author, url = read_data(data, suffix)
     if not text.strip():
         raise LoadFailure("no_text")
+    return article_document(text, source, kind.lstrip("."), title or path.stem, published, author, url)
+
+
+def article_document(text: str, source: str, kind: str, title: str, published: str | None, author: str | None,
+                     url: str | None) -> Document:
+    """An article read, from a file or a record, as the indexer takes it: its text and metadata; its author as
+    given, else its byline."""
     return Document(
         page_content=text,
         metadata={
             "source": source,
             "doc_id": doc_id_for(source),
-            "title": title or path.stem,
+            "title": title,
             "content_hash": content_hash(text, published or ""),
             "language": article_language(text),
             "published": published or "",
-            "format": kind.lstrip("."),
+            "format": kind,
             "author": _author(author) or byline(text) or "",
             "url": url or "",
         },
