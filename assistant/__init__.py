@@ -5,6 +5,7 @@ from .api import Assistant, QuestionError, answer
 from .filters import FilterError
 from .indexer import IndexBusyError, IndexInterrupted
 from .reranking import RerankerError
+from .search import Mention, SearchError
 from .settings import Settings, SettingsError, SettingsWarning
 from .store import ModelMismatchError, StoreError, StoreFullError, StoreStoppedError, StoreUnreachableError
 from .types import Answer, Citation, IndexReport
@@ -18,9 +19,11 @@ __all__ = [
     "IndexInterrupted",
     "IndexReport",
     "LLMConfigError",
+    "Mention",
     "ModelMismatchError",
     "QuestionError",
     "RerankerError",
+    "SearchError",
     "Settings",
     "SettingsError",
     "SettingsWarning",

@@ -36,6 +36,7 @@ from .language import in_latin_script, question_language
 from .lexical import LexicalIndex
 from .reranking import Reranker
 from .retrieval import HybridRetriever, LexicalSide
+from .search import Mention, find_mentions, parse_query
 from .settings import Settings, SettingsWarning, check_k, unknown_variables
 from .store import Article, Store, StoreError, holds_index, make_index_folder, opening, shown_location
 from .types import Answer, IndexReport
@@ -392,6 +393,17 @@ class Assistant:
         if self._no_index():
             return []
         return self.retriever.search(question, k=k or self.settings.k, where=self.where(filters))
+
+    @_in_use
+    def search(self, words: str, filters: dict[str, Any] | None = None) -> list[Mention]:
+        """Every sentence of the articles that holds all these words, or a phrase given in quotes, newest
+        article first, each as a ``Mention`` with its offsets and those of the words found. Words match with
+        case and accents folded and French inflections stemmed ("arme" finds "Armes"); common words ("the",
+        "de") are left out. ``SearchError`` when no word is left to search for. ``filters`` as ``ask``'s."""
+        query = parse_query(words)
+        if self._no_index():
+            return []
+        return find_mentions(self.store, self.lexical.fresh(), query, self.where(filters))
 
     @_in_use
     def ask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,

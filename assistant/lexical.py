@@ -71,6 +71,18 @@ def tokenize(text: str, query: bool = False) -> list[str]:
     return _stemmer().stemWords(words)
 
 
+def word_terms(text: str) -> list[tuple[str, str, int, int]]:
+    """Each word of ``text`` with its folded form, its BM25 term ("" for a stop word) and its offsets:
+    what ``tokenize`` reads, word by word, so that a match can be shown where the text writes it."""
+    stop = _stopwords()
+    words = []
+    for match in _TOKEN.finditer(text):
+        folded = fold(match.group())
+        kept = folded not in stop and (len(folded) > 1 or folded.isdigit())
+        words.append((folded, _stemmer().stemWord(folded) if kept else "", match.start(), match.end()))
+    return words
+
+
 @dataclass
 class Postings:
     """What BM25 is computed from, one row per chunk: its distinct terms with their counts (CSR) and its
@@ -306,6 +318,21 @@ class LexicalIndex:
         indptr = model.scores["indptr"]
         term = model.vocab_dict[terms[0]]
         return int(indptr[term + 1] - indptr[term])
+
+    def holding_all(self, terms: Iterable[str]) -> list[str]:
+        """The chunks that hold every one of these BM25 terms (``word_terms``' stems), in index order."""
+        with self._lock:
+            model, ids = self._bm25, self._ids
+        terms = set(terms)
+        if model is None or not terms or not terms <= model.vocab_dict.keys():
+            return []
+        indices, indptr = model.scores["indices"], model.scores["indptr"]
+        rows = None
+        for term in terms:
+            t = model.vocab_dict[term]
+            held = indices[int(indptr[t]) : int(indptr[t + 1])]
+            rows = held if rows is None else np.intersect1d(rows, held, assume_unique=True)
+        return [ids[row] for row in np.sort(rows)]
 
     def _all_scores(self, query: str) -> np.ndarray | None:
         with self._lock:

@@ -604,11 +604,13 @@ class Store:
         """Whether some chunk matches this Chroma ``where`` (one id fetched, whatever the index size)."""
         return bool(self._chunks.get(where=where, limit=1, include=[])["ids"])
 
-    def get_chunks(self, ids: Sequence[str], with_vectors: bool = False) -> list[tuple[Document, np.ndarray | None]]:
+    def get_chunks(self, ids: Sequence[str], with_vectors: bool = False,
+                   where: dict | None = None) -> list[tuple[Document, np.ndarray | None]]:
+        """These chunks (those still stored and, with ``where``, matching it), in the order of ``ids``."""
         if not ids:
             return []
         include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
-        got = self._chunks.get(ids=list(ids), include=include)
+        got = self._chunks.get(ids=list(ids), include=include, **({"where": where} if where else {}))
         by_id = {}
         for i, chunk_id in enumerate(got["ids"]):
             vector = np.asarray(got["embeddings"][i], dtype=np.float32) if with_vectors else None

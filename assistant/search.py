@@ -1,0 +1,149 @@
+"""Every sentence that mentions some words: ``assistant search`` and ``Assistant.search``.
+
+``ask`` quotes the few sentences that best answer a question; a journalist checking a name or a figure
+wants every place the articles write it. Words match as BM25 reads them (case and accents folded, French
+inflections stemmed: "arme" finds "armes", "Coree" finds "Corée"), all of them in one sentence; a phrase in
+quotes matches its words in a row. BM25's postings give the passages holding every word, so only those are
+read, whatever the size of the index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .chunking import stored_sentences
+from .lexical import LexicalIndex, word_terms
+from .store import Store
+
+# "...", «...», “...”: a phrase; the rest are words.
+_PHRASE = re.compile(r'"([^"]*)"|«([^»]*)»|“([^”]*)”')
+_PAGE = 500  # chunks read at once
+
+
+class SearchError(ValueError):
+    """The search words cannot find anything specific (none given, or only common words)."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A sentence that holds the searched words: ``text == article_text[start:end]``; ``matches`` are the
+    words found, as ``(start, end)`` offsets in the article."""
+
+    source: str
+    title: str
+    text: str
+    start: int
+    end: int
+    matches: tuple[tuple[int, int], ...]
+    doc_id: str = ""
+    chunk_id: str = ""
+    published: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "matches": [list(span) for span in self.matches]}
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What ``parse_query`` read: the BM25 terms of the words given alone, each phrase as its folded words,
+    and the common words left out."""
+
+    words: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...] = ()
+    ignored: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        """Every term a matching sentence holds: its words' and its phrases' (their common words aside)."""
+        return self.words.union(*({stem for _, stem, _, _ in word_terms(" ".join(p))} - {""} for p in self.phrases))
+
+    def matches(self, text: str) -> tuple[tuple[int, int], ...]:
+        """Where ``text`` holds the query (offsets in it), or () when it lacks a word or a phrase."""
+        words = word_terms(text)
+        stems = {stem for _, stem, _, _ in words}
+        if not self.terms <= stems:
+            return ()
+        spans = [(start, end) for _, stem, start, end in words if stem in self.words]
+        folded = [w for w, _, _, _ in words]
+        for phrase in self.phrases:
+            found = [i for i in range(len(folded) - len(phrase) + 1) if tuple(folded[i : i + len(phrase)]) == phrase]
+            if not found:
+                return ()
+            spans.extend((words[i][2], words[i + len(phrase) - 1][3]) for i in found)
+        return _merged(spans)
+
+
+def parse_query(query: str) -> SearchQuery:
+    """The words and quoted phrases of ``query``; ``SearchError`` when nothing in it tells passages apart."""
+    if not isinstance(query, str):
+        raise SearchError(f"the search must be text, not {type(query).__name__}")
+    phrases: list[tuple[str, ...]] = []
+    terms: set[str] = set()
+    ignored: list[str] = []
+    for match in _PHRASE.finditer(query):
+        words = word_terms(next(g for g in match.groups() if g is not None))
+        if words:
+            phrases.append(tuple(w for w, _, _, _ in words))
+    for word, stem, _, _ in word_terms(_PHRASE.sub(" ", query)):
+        if stem:
+            terms.add(stem)
+        elif word not in ignored:
+            ignored.append(word)
+    parsed = SearchQuery(frozenset(terms), tuple(phrases), tuple(ignored))
+    if not parsed.terms:
+        said = f" (only common words: {', '.join(ignored)})" if ignored else ""
+        raise SearchError(f"nothing to search for in {query.strip()!r}{said}: give a word that only some "
+                          "sentences hold, a name, a number")
+    return parsed
+
+
+def find_mentions(store: Store, lexical: LexicalIndex, query: SearchQuery,
+                  where: dict[str, Any] | None = None) -> list[Mention]:
+    """Every sentence holding the query, newest article first (undated ones last), in reading order."""
+    ids = lexical.holding_all(query.terms)
+    by_article: dict[str, list[Mention]] = {}
+    for page in range(0, len(ids), _PAGE):
+        for chunk, _ in store.get_chunks(ids[page : page + _PAGE], where=where):
+            meta = chunk.metadata
+            offset = int(meta.get("start", 0))
+            for start, end in stored_sentences(chunk):
+                text = chunk.page_content[start - offset : end - offset]
+                spans = query.matches(text)
+                if spans:
+                    doc_id = str(meta.get("doc_id", ""))
+                    by_article.setdefault(doc_id, []).append(Mention(
+                        source=str(meta.get("source", "")), title=str(meta.get("title", "")), text=text,
+                        start=start, end=end, matches=tuple((start + a, start + b) for a, b in spans),
+                        doc_id=doc_id, chunk_id=str(chunk.id or ""), published=str(meta.get("published") or ""),
+                        url=str(meta.get("url") or "")))
+    articles = sorted(by_article.values(), key=lambda found: (found[0].title, found[0].source))
+    articles.sort(key=lambda found: found[0].published, reverse=True)  # sorts are stable, reversed ones too
+    articles.sort(key=lambda found: not found[0].published)
+    return [mention for found in articles for mention in _once(found)]
+
+
+def _once(mentions: list[Mention]) -> list[Mention]:
+    """An article's mentions in reading order, each sentence once: overlapping chunks hold a sentence twice,
+    or cut it at different places (then the longer is kept)."""
+    kept: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if kept and mention.start < kept[-1].end:
+            if mention.end - mention.start > kept[-1].end - kept[-1].start:
+                kept[-1] = mention
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)

@@ -1,0 +1,101 @@
+"""assistant search / Assistant.search: every sentence that mentions some words, on real indexes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import SAMPLE, article_text
+from corpus import run_cli
+
+from assistant import Assistant, Mention, SearchError
+from assistant.lexical import fold
+from assistant.sentences import sentence_spans
+
+
+def check_offsets(assistant: Assistant, mentions: list[Mention]) -> None:
+    for mention in mentions:
+        text = article_text(assistant, mention.source)
+        assert text[mention.start : mention.end] == mention.text
+        for start, end in mention.matches:
+            assert mention.start <= start < end <= mention.end
+
+
+def test_every_sentence_holding_the_word_is_found_once_newest_article_first(newsroom):
+    mentions = newsroom.search("grève")
+    sources = [m.source.rsplit("/", 1)[-1] for m in mentions]
+    # Both strike articles, the SNCF one (12 March 2025) before the refineries' (14 October 2024).
+    assert sources[0] == "fr-greve-sncf.txt" and "fr-greve-raffineries.txt" in sources
+    assert sources.index("fr-greve-raffineries.txt") > max(i for i, s in enumerate(sources) if s == "fr-greve-sncf.txt")
+    check_offsets(newsroom, mentions)
+    for source in set(sources):
+        text = article_text(newsroom, source)
+        # Each sentence of the article that writes the word, in any case and inflection, and no other.
+        expected = [(a, b) for a, b in sentence_spans(text, language="fr")
+                    if re.search(r"\bgreves?\b", fold(text[a:b]))]
+        found = [(m.start, m.end) for m in mentions if m.source.endswith(source)]
+        assert found == expected, source
+    for mention in mentions:  # what is marked is the word
+        assert all(re.fullmatch(r"greves?", fold(mention.text[a - mention.start : b - mention.start]))
+                   for a, b in mention.matches)
+
+
+def test_case_accents_and_inflections_are_folded(newsroom):
+    assert newsroom.search("GREVES") == newsroom.search("grève")
+
+
+def test_every_word_must_be_in_the_sentence(newsroom):
+    mentions = newsroom.search("grève TotalEnergies")
+    assert mentions and all("TotalEnergies" in m.text and "grève" in m.text.lower() for m in mentions)
+    assert {m.source.rsplit("/", 1)[-1] for m in mentions} == {"fr-greve-raffineries.txt"}
+
+
+def test_a_quoted_phrase_matches_its_words_in_a_row(newsroom):
+    mentions = newsroom.search('"deux TGV sur trois"')
+    assert len(mentions) == 1 and "seuls deux TGV sur trois" in mentions[0].text
+    (start, end), = mentions[0].matches
+    assert article_text(newsroom, mentions[0].source)[start:end] == "deux TGV sur trois"
+    assert newsroom.search('"trois TGV"') == []  # the words are there, not in this order
+    assert newsroom.search('« deux TGV sur trois »') == mentions
+
+
+def test_a_filter_keeps_its_articles_only(newsroom):
+    mentions = newsroom.search("grève", filters={"source": "fr-greve-raffineries.txt"})
+    assert mentions and {m.source.rsplit("/", 1)[-1] for m in mentions} == {"fr-greve-raffineries.txt"}
+    assert newsroom.search("grève", filters={"since": "2030"}) == []
+
+
+@pytest.mark.parametrize("words", ["", "   ", "de la", "the", '"et de la"'])
+def test_nothing_to_search_for_is_an_error(sample_assistant, words):
+    with pytest.raises(SearchError, match="nothing to search for"):
+        sample_assistant.search(words)
+
+
+def test_a_removed_article_is_no_longer_found(writable_index):
+    assistant = Assistant(writable_index)
+    found = assistant.search("Grad")
+    assert len(found) == 1 and "lance-roquettes multiples Grad" in found[0].text
+    assistant.remove([SAMPLE])
+    assert assistant.search("Grad") == []
+
+
+def test_cli_search_prints_each_sentence_under_its_article(sample_index):
+    result = run_cli("search", "Corée du Nord", "--limit", "2", index_dir=sample_index)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "7 sentences in 1 article mention “Corée du Nord” (common words left out: du)."
+    assert "russie-coree-du-nord.txt" in lines[2]
+    assert lines[3].startswith("  [0:155] La relation entre la Russie et la Corée du Nord")
+    assert lines[-1] == "... 5 more (--limit 0 prints them all)"
+
+    result = run_cli("search", "obus", "--json", index_dir=sample_index)
+    payload = json.loads(result.stdout)
+    assert payload["count"] == 1
+    mention = payload["mentions"][0]
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text[mention["start"] : mention["end"]] == mention["text"]
+    assert [text[a:b] for a, b in mention["matches"]] == ["obus"]
+
+    result = run_cli("search", "de la", index_dir=sample_index)
+    assert result.returncode == 2 and "nothing to search for in 'de la'" in result.stderr
