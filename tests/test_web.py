@@ -549,6 +549,26 @@ def test_interface_language_follows_browser_and_toggles(browser, app):
         context.close()
 
 
+def test_the_search_tab_lists_each_sentence_holding_the_words_and_follows_the_language(page):
+    page.get_by_role("tab", name="Search").click()
+    box = page.locator("#search-words input, #search-words textarea").first
+    box.fill("coree")  # accents and case ignored
+    box.press("Enter")
+    wait_text(page, "#search-results", "7 sentence(s) in 1 article(s) hold")
+    assert set(page.locator("#search-results mark").all_inner_texts()) == {"Corée"}
+    sentences = page.locator("#search-results .search-mention").all_inner_texts()
+    assert len(sentences) == 7 and sentences[0].startswith("La relation entre la Russie et la Corée du Nord")
+    assert "russie-coree-du-nord.txt" in page.locator("#search-results .search-article").inner_text()
+    page.locator("#lang-toggle label", has_text="Français").click()
+    wait_text(page, "#search-results", "7 phrase(s) dans 1 article(s) contiennent")
+    wait_text(page, "#search-button", "Rechercher")
+    box.fill("de la")
+    page.locator("#search-button").click()
+    wait_text(page, "#search-results", "Rien à chercher")
+    page.locator("#lang-toggle label", has_text="English").click()  # the browser keeps the choice
+    wait_text(page, "#search-button", "Search")
+
+
 def test_the_document_says_its_language_and_is_titled_in_it(browser, app):
     # A French page stayed <html lang="en">, so a screen reader read its French with English rules, and its
     # browser tab was titled "News assistant".

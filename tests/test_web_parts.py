@@ -954,6 +954,26 @@ def test_a_report_shows_names_and_reasons_as_written_on_one_line_each(tmp_path):
     assert lines[4] == "- ✗ `big <b>.txt`: **failed**: too large (\\<img src=x onerror=alert(1)\\>)"
 
 
+def test_search_results_show_titles_and_sentences_as_written_and_no_server_folder():
+    from types import SimpleNamespace
+
+    from assistant import Mention
+    from assistant.web.search import results_html
+
+    text = "Le <script>alert(1)</script> port & la grève."
+    word = text.index("grève")
+    mention = Mention(source="/srv/newsroom/private/port.txt", title="<img src=x onerror=alert(1)>", text=text,
+                      start=100, end=100 + len(text), matches=((100 + word, 100 + word + 5),), doc_id="d",
+                      published="2025-03-12")
+    shown = results_html(SimpleNamespace(search=lambda words: [mention] * 3), "grève <b>", "en", limit=2)
+    assert "<script>" not in shown and "<img" not in shown and "<b>" not in shown and "/srv/" not in shown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; port &amp; la <mark>grève</mark>." in shown
+    assert "&lt;img src=x onerror=alert(1)&gt; <small>…/private/port.txt · 2025-03-12</small>" in shown
+    assert "3 sentence(s) in 1 article(s) hold “grève &lt;b&gt;”." in shown
+    assert "Common words left out: b." in shown and "The first 2 are shown" in shown
+    assert shown.count("class='search-mention'") == 2
+
+
 def test_a_toast_shows_its_message_as_text(monkeypatch):
     # Gradio shows a toast's message as HTML: a date typed as "<img src=x>" showed an image.
     from assistant.web.i18n import warn

@@ -82,10 +82,11 @@ RERANKER_POLL = 1.0  # seconds between two looks at the reranker's preparation, 
 
 
 def default_panels() -> list[Panel]:
-    """Panels added to every app (issue 7's entities panel registers here)."""
+    """Panels added to every app: the entities beside the chat, the search of the articles' words a tab."""
     from .entities import entities_panel
+    from .search import search_panel
 
-    return [entities_panel()]
+    return [entities_panel(), search_panel()]
 
 
 def messages(conv: Conversation, lang: str, partial: str | None = None,

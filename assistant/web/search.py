@@ -1,0 +1,120 @@
+"""The web app's Search tab: every sentence of the articles that holds some words (``Assistant.search``).
+
+The chat quotes the few sentences that best answer; this tab lists each place the articles write a name, a
+figure or a term, newest article first, the words found highlighted.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import gradio as gr
+
+from ..search import Mention, SearchError, parse_query
+from .panels import Panel
+from .render import public_path
+
+WORDS = {
+    "en": {"title": "Search", "label": "Words to find in the articles",
+           "placeholder": "A name, a figure, a term… or a \"phrase in quotes\" (accents and case ignored)",
+           "button": "Search", "none": "No sentence of the articles holds “{words}”.",
+           "found": "{n} sentence(s) in {a} article(s) hold “{words}”.",
+           "left_out": "Common words left out: {words}.",
+           "more": "The first {shown} are shown: add a word to narrow the search.",
+           "nothing": "Nothing to search for: give a word that only some sentences hold, a name, a number."},
+    "fr": {"title": "Recherche", "label": "Mots à trouver dans les articles",
+           "placeholder": "Un nom, un chiffre, un terme… ou « une expression » (accents et majuscules ignorés)",
+           "button": "Rechercher", "none": "Aucune phrase des articles ne contient « {words} ».",
+           "found": "{n} phrase(s) dans {a} article(s) contiennent « {words} ».",
+           "left_out": "Mots courants ignorés : {words}.",
+           "more": "Les {shown} premières sont affichées : ajoutez un mot pour affiner la recherche.",
+           "nothing": "Rien à chercher : donnez un mot que seules certaines phrases contiennent, un nom, un nombre."},
+}
+# Sentences drawn at once: a common word lists thousands, and each is HTML the page must hold.
+SHOWN = 200
+PANEL_CSS = """
+.search-results { display: flex; flex-direction: column; gap: 6px; }
+.search-article { margin-top: 10px; font-weight: 600; }
+.search-article small { font-weight: normal; color: var(--body-text-color-subdued); }
+.search-mention { border-left: 3px solid var(--color-accent); padding: 2px 8px; }
+.search-mention small { color: var(--body-text-color-subdued); font-family: var(--font-mono); }
+.search-mention mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+"""
+
+
+def _speak(lang: str | None) -> dict[str, str]:
+    return WORDS.get(lang or "en", WORDS["en"])
+
+
+def marked_html(mention: Mention) -> str:
+    """The sentence, escaped, with the words found in ``<mark>``."""
+    pieces, cursor = [], mention.start
+    for start, end in mention.matches:
+        pieces += [html.escape(mention.text[cursor - mention.start : start - mention.start]), "<mark>",
+                   html.escape(mention.text[start - mention.start : end - mention.start]), "</mark>"]
+        cursor = end
+    pieces.append(html.escape(mention.text[cursor - mention.start :]))
+    return "".join(pieces)
+
+
+def results_html(assistant: Any, words: str | None, lang: str | None = "en", limit: int = SHOWN) -> str:
+    """What the tab shows for ``words``: a count, then each article's sentences; "" before any search."""
+    said = _speak(lang)
+    if not words or not words.strip():
+        return ""
+    try:
+        query = parse_query(words)
+        mentions = assistant.search(words)
+    except SearchError:
+        return f"<p class='search-note'>{html.escape(said['nothing'])}</p>"
+    shown_words = html.escape(words.strip())
+    notes = []
+    if query.ignored:
+        notes.append(html.escape(said["left_out"].format(words=", ".join(query.ignored))))
+    if not mentions:
+        return f"<p class='search-note'>{said['none'].format(words=shown_words)} {' '.join(notes)}</p>"
+    count = said["found"].format(n=len(mentions), a=len({m.doc_id for m in mentions}), words=shown_words)
+    if len(mentions) > limit:
+        notes.append(html.escape(said["more"].format(shown=limit)))
+    parts = [f"<div class='search-results'><p class='search-note'>{count} {' '.join(notes)}</p>"]
+    article = None
+    for mention in mentions[:limit]:
+        if mention.doc_id != article:
+            article = mention.doc_id
+            dated = f" · {html.escape(mention.published)}" if mention.published else ""
+            parts.append(f"<div class='search-article'>{html.escape(mention.title or public_path(mention.source))}"
+                         f" <small>{html.escape(public_path(mention.source))}{dated}</small></div>")
+        parts.append(f"<div class='search-mention' data-start='{mention.start}' data-end='{mention.end}'>"
+                     f"{marked_html(mention)} <small>[{mention.start}:{mention.end}]</small></div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def search_panel() -> Panel:
+    """The Search tab, searched again when the library changes (an upload, a removal)."""
+    from .i18n import add_strings
+
+    add_strings({lang: {"search.title": words["title"]} for lang, words in WORDS.items()})
+
+    def build(ui: Any) -> None:
+        with gr.Row(equal_height=True):
+            box = gr.Textbox(label=WORDS["en"]["label"], placeholder=WORDS["en"]["placeholder"], max_lines=1,
+                             scale=6, elem_id="search-words")
+            button = gr.Button(WORDS["en"]["button"], variant="primary", scale=1, min_width=110,
+                               elem_id="search-button")
+        results = gr.HTML("", elem_id="search-results", css_template=PANEL_CSS)
+        ui.i18n.bind(box, label=lambda lang: _speak(lang)["label"],
+                     placeholder=lambda lang: _speak(lang)["placeholder"])
+        ui.i18n.bind(button, value=lambda lang: _speak(lang)["button"])
+
+        def run(words: str, lang: str) -> str:
+            return results_html(ui.assistant, words, lang)
+
+        for event in (box.submit, button.click):
+            event(run, [box, ui.lang], [results], trigger_mode="always_last")
+        ui.on_library_change(run, [box, ui.lang], [results])
+        ui.on_language(run, [box, ui.lang], [results])
+
+    return Panel("search", "tab", build, title="search.title")
+
