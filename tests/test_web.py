@@ -559,6 +559,17 @@ def test_the_search_tab_lists_each_sentence_holding_the_words_and_follows_the_la
     sentences = page.locator("#search-results .search-mention").all_inner_texts()
     assert len(sentences) == 7 and sentences[0].startswith("La relation entre la Russie et la Corée du Nord")
     assert "russie-coree-du-nord.txt" in page.locator("#search-results .search-article").inner_text()
+    shot(page, "search-results")
+    # A result opens its article, the sentence highlighted in place; the way back returns to the results.
+    page.locator("#search-results .open-in-article").nth(1).click()
+    page.wait_for_selector("#search-results #search-mark")
+    assert page.locator("#search-mark").inner_text().startswith("Malgré les dénégations des deux pays")
+    assert "La relation entre la Russie" in page.locator("#search-results .article-text").inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('back-to-results')")
+    shot(page, "search-result-in-its-article")
+    page.keyboard.press("Enter")
+    wait_text(page, "#search-results", "7 sentence(s) in 1 article(s) hold")
+    assert page.evaluate("document.activeElement.closest('.search-mention').dataset.start") == "526"
     page.locator("#lang-toggle label", has_text="Français").click()
     wait_text(page, "#search-results", "7 phrase(s) dans 1 article(s) contiennent")
     wait_text(page, "#search-button", "Rechercher")

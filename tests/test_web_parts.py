@@ -974,6 +974,17 @@ def test_search_results_show_titles_and_sentences_as_written_and_no_server_folde
     assert shown.count("class='search-mention'") == 2
 
 
+def test_a_search_result_opens_its_article_with_the_sentence_highlighted(sample_assistant):
+    from assistant.web.search import article_view_html
+
+    mention = sample_assistant.search("Grad")[0]
+    view = article_view_html(sample_assistant, mention.doc_id, mention.start, mention.end, "fr")
+    assert f"<mark id='search-mark'>{html_lib.escape(mention.text)}</mark>" in view
+    assert "← Retour aux résultats" in view and "russie-coree-du-nord.txt" in view
+    assert "n'est plus dans l'index" in html_lib.unescape(article_view_html(sample_assistant, "gone", 0, 5, "fr"))
+    assert "changé depuis la recherche" in article_view_html(sample_assistant, mention.doc_id, 0, 10**7, "fr")
+
+
 def test_a_toast_shows_its_message_as_text(monkeypatch):
     # Gradio shows a toast's message as HTML: a date typed as "<img src=x>" showed an image.
     from assistant.web.i18n import warn

@@ -22,14 +22,20 @@ WORDS = {
            "found": "{n} sentence(s) in {a} article(s) hold “{words}”.",
            "left_out": "Common words left out: {words}.",
            "more": "The first {shown} are shown: add a word to narrow the search.",
-           "nothing": "Nothing to search for: give a word that only some sentences hold, a name, a number."},
+           "nothing": "Nothing to search for: give a word that only some sentences hold, a name, a number.",
+           "open": "Open in the article", "back": "← Back to the results",
+           "missing": "This article is no longer in the index.",
+           "changed": "This article has changed since the search: search again."},
     "fr": {"title": "Recherche", "label": "Mots à trouver dans les articles",
            "placeholder": "Un nom, un chiffre, un terme… ou « une expression » (accents et majuscules ignorés)",
            "button": "Rechercher", "none": "Aucune phrase des articles ne contient « {words} ».",
            "found": "{n} phrase(s) dans {a} article(s) contiennent « {words} ».",
            "left_out": "Mots courants ignorés : {words}.",
            "more": "Les {shown} premières sont affichées : ajoutez un mot pour affiner la recherche.",
-           "nothing": "Rien à chercher : donnez un mot que seules certaines phrases contiennent, un nom, un nombre."},
+           "nothing": "Rien à chercher : donnez un mot que seules certaines phrases contiennent, un nom, un nombre.",
+           "open": "Ouvrir dans l'article", "back": "← Retour aux résultats",
+           "missing": "Cet article n'est plus dans l'index.",
+           "changed": "Cet article a changé depuis la recherche : relancez-la."},
 }
 # Sentences drawn at once: a common word lists thousands, and each is HTML the page must hold.
 SHOWN = 200
@@ -40,6 +46,48 @@ PANEL_CSS = """
 .search-mention { border-left: 3px solid var(--color-accent); padding: 2px 8px; }
 .search-mention small { color: var(--body-text-color-subdued); font-family: var(--font-mono); }
 .search-mention mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+.open-in-article, .back-to-results { font-size: .8em; border: 1px solid var(--border-color-primary);
+  border-radius: 6px; padding: 1px 8px; background: var(--background-fill-primary); cursor: pointer;
+  color: var(--body-text-color); margin-left: 4px; }
+.back-to-results { margin: 0 0 8px 0; font-size: .85em; padding: 3px 10px; }
+.open-in-article:hover, .back-to-results:hover { border-color: var(--color-accent); }
+"""
+# A result's button opens its article with the sentence highlighted; the article's opens the results again.
+# The view is drawn anew each time: the sentence is brought into view and the keyboard's focus follows.
+RESULTS_JS = """
+element.addEventListener('click', (event) => {
+  const open = event.target.closest('.open-in-article');
+  if (open) {
+    event.preventDefault();
+    window.__newsSearchFocus = '.back-to-results';
+    window.__newsSearchReturn = `.open-in-article[data-start="${open.dataset.start}"][data-doc="${open.dataset.doc}"]`;
+    trigger('click', {action: 'open', doc: open.dataset.doc, start: Number(open.dataset.start),
+                      end: Number(open.dataset.end)});
+    return;
+  }
+  if (event.target.closest('.back-to-results')) {
+    event.preventDefault();
+    window.__newsSearchFocus = window.__newsSearchReturn || null;
+    trigger('click', {action: 'back'});
+  }
+});
+element.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && element.querySelector('.back-to-results')) {
+    event.preventDefault();
+    window.__newsSearchFocus = window.__newsSearchReturn || null;
+    trigger('click', {action: 'back'});
+  }
+});
+watch('value', () => {
+  const mark = element.querySelector('#search-mark');
+  if (mark) mark.scrollIntoView({block: 'center'});
+  const focus = window.__newsSearchFocus && element.querySelector(window.__newsSearchFocus);
+  window.__newsSearchFocus = null;
+  if (focus) {
+    focus.focus({preventScroll: !!mark});
+    if (!mark) focus.scrollIntoView({block: 'center'});
+  }
+});
 """
 
 
@@ -86,9 +134,31 @@ def results_html(assistant: Any, words: str | None, lang: str | None = "en", lim
             parts.append(f"<div class='search-article'>{html.escape(mention.title or public_path(mention.source))}"
                          f" <small>{html.escape(public_path(mention.source))}{dated}</small></div>")
         parts.append(f"<div class='search-mention' data-start='{mention.start}' data-end='{mention.end}'>"
-                     f"{marked_html(mention)} <small>[{mention.start}:{mention.end}]</small></div>")
+                     f"{marked_html(mention)} <small>[{mention.start}:{mention.end}]</small>"
+                     f"<button type='button' class='open-in-article' data-doc='{html.escape(mention.doc_id)}' "
+                     f"data-start='{mention.start}' data-end='{mention.end}'>{said['open']}</button></div>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def article_view_html(assistant: Any, doc_id: str, start: int, end: int, lang: str | None = "en") -> str:
+    """A result's whole article, the sentence highlighted in place, under a way back to the results."""
+    said = _speak(lang)
+    back = f"<button type='button' class='back-to-results'>{html.escape(said['back'])}</button>"
+    article = assistant.store.get_articles([doc_id]).get(doc_id)
+    text = assistant.store.article_text(doc_id) if article is not None else None
+    if article is None or text is None:
+        return f"<div class='article-view'>{back}<p class='sources-note'>{html.escape(said['missing'])}</p></div>"
+    dated = f" · {html.escape(article.published)}" if article.published else ""
+    head = (f"<div class='article-head'><b>{html.escape(article.title or public_path(article.source))}</b>"
+            f"<div class='source-meta'><span class='source-file'>{html.escape(public_path(article.source))}</span>"
+            f"{dated}</div></div>")
+    if not 0 <= start < end <= len(text):  # the article was replaced by a shorter one since the search
+        return (f"<div class='article-view'>{back}{head}<p class='sources-warning'>{html.escape(said['changed'])}"
+                f"</p></div>")
+    body = (f"{html.escape(text[:start])}<mark id='search-mark'>{html.escape(text[start:end])}</mark>"
+            f"{html.escape(text[end:])}")
+    return f"<div class='article-view'>{back}{head}<div class='article-text'>{body}</div></div>"
 
 
 def search_panel() -> Panel:
@@ -103,7 +173,7 @@ def search_panel() -> Panel:
                              scale=6, elem_id="search-words")
             button = gr.Button(WORDS["en"]["button"], variant="primary", scale=1, min_width=110,
                                elem_id="search-button")
-        results = gr.HTML("", elem_id="search-results", css_template=PANEL_CSS)
+        results = gr.HTML("", elem_id="search-results", css_template=PANEL_CSS, js_on_load=RESULTS_JS)
         ui.i18n.bind(box, label=lambda lang: _speak(lang)["label"],
                      placeholder=lambda lang: _speak(lang)["placeholder"])
         ui.i18n.bind(button, value=lambda lang: _speak(lang)["button"])
@@ -113,6 +183,14 @@ def search_panel() -> Panel:
 
         for event in (box.submit, button.click):
             event(run, [box, ui.lang], [results], trigger_mode="always_last")
+        def on_results_event(words: str, lang: str, evt: gr.EventData) -> str:
+            data = evt._data if isinstance(evt._data, dict) else {}
+            start, end = data.get("start"), data.get("end")
+            if data.get("action") == "open" and isinstance(start, int) and isinstance(end, int):
+                return article_view_html(ui.assistant, str(data.get("doc", "")), start, end, lang)
+            return run(words, lang)
+
+        results.click(on_results_event, [box, ui.lang], [results], api_visibility="private")
         ui.on_library_change(run, [box, ui.lang], [results])
         ui.on_language(run, [box, ui.lang], [results])
 
