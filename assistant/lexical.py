@@ -75,12 +75,14 @@ def word_terms(text: str) -> list[tuple[str, str, int, int]]:
     """Each word of ``text`` with its folded form, its BM25 term ("" for a stop word) and its offsets:
     what ``tokenize`` reads, word by word, so that a match can be shown where the text writes it."""
     stop = _stopwords()
-    words = []
-    for match in _TOKEN.finditer(text):
-        folded = fold(match.group())
-        kept = folded not in stop and (len(folded) > 1 or folded.isdigit())
-        words.append((folded, _stemmer().stemWord(folded) if kept else "", match.start(), match.end()))
-    return words
+    whole = fold(text)
+    if len(whole) == len(text):  # nearly always: folded a character at a time, offsets stay as they were
+        spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(whole)]
+    else:  # a ligature ("ﬁ") or the like grew in folding: each word folded on its own
+        spans = [(fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    kept = [w not in stop and (len(w) > 1 or w.isdigit()) for w, _, _ in spans]
+    stems = iter(_stemmer().stemWords([w for (w, _, _), keep in zip(spans, kept, strict=True) if keep]))
+    return [(w, next(stems) if keep else "", start, end) for (w, start, end), keep in zip(spans, kept, strict=True)]
 
 
 @dataclass

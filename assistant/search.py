@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from .chunking import stored_sentences
-from .lexical import LexicalIndex, word_terms
+from .lexical import LexicalIndex, tokenize, word_terms
 from .store import Store
 
 # "...", «...», “...”: a phrase; the rest are words.
@@ -63,10 +63,9 @@ class SearchQuery:
 
     def matches(self, text: str) -> tuple[tuple[int, int], ...]:
         """Where ``text`` holds the query (offsets in it), or () when it lacks a word or a phrase."""
-        words = word_terms(text)
-        stems = {stem for _, stem, _, _ in words}
-        if not self.terms <= stems:
+        if not self.terms <= set(tokenize(text)):  # most sentences of a passage read: the quick test first
             return ()
+        words = word_terms(text)
         spans = [(start, end) for _, stem, start, end in words if stem in self.words]
         folded = [w for w, _, _, _ in words]
         for phrase in self.phrases:
