@@ -1,5 +1,5 @@
-"""Word (.docx), OpenDocument (.odt), Rich Text (.rtf), e-mail (.eml, Outlook's .msg) and single-file web page
-(.mhtml) files read as articles: their text, title, date and author.
+"""Word (.docx, and 97-2003's .doc), OpenDocument (.odt), Rich Text (.rtf), e-mail (.eml, Outlook's .msg) and
+single-file web page (.mhtml) files read as articles: their text, title, date and author.
 
 Read with the standard library, lxml, striprtf and olefile only. Each reader returns ``(text, title, published,
 author)``, as the loaders of ``loaders.py`` do, or raises ``LoadFailure`` with the reason the file cannot be read
@@ -212,6 +212,177 @@ def _word_text(element: etree._Element) -> str:
         else:
             parts.append(_word_text(child))  # runs, hyperlinks, insertions, smart tags
     return "".join(parts)
+
+
+# ------------------------------------------------------------------------------------------- Word 97-2003
+
+# [MS-DOC]: a .doc is an OLE compound file. Its "WordDocument" stream opens with the FIB (File Information Block), which
+# says where everything else is: the text lies in that stream in pieces, listed in reading order by the piece table
+# (the CLX) in the "0Table" or "1Table" stream, each piece 8-bit ("compressed", cp1252) or UTF-16LE.
+_DOC_KIND = "Word 97-2003"
+_DOC_IDENTS = (0xA5EC, 0xA5DC)  # FibBase.wIdent: Word 97 and later; Word 6 and 95
+_DOC_NFIB_97 = 0x00C0  # FibBase.nFib: Word 97 and later write 0x00C1 (0x00C0 and 0x00C2 are also met); Word 6/95 less
+_DOC_ENCRYPTED, _DOC_ONE_TABLE = 0x0100, 0x0200  # FibBase's flags: fEncrypted, fWhichTblStm
+_DOC_CLX = 33  # the index of fcClx/lcbClx among FibRgFcLcb97's pairs
+_DOC_FIB_MIN = 0x22  # FibBase (32 bytes) and csw: what is read before the FIB's counted arrays
+# What the main text's special characters read as: paragraph marks, line, page, column and section breaks end
+# lines; a non-breaking hyphen is a hyphen; an optional one and the anchors of pictures, footnotes and comments
+# (0x01, 0x02, 0x05, 0x08, ...) are no text.
+_DOC_CHARACTERS = {0x0D: "\n", 0x0B: "\n", 0x0C: "\n", 0x0E: "\n", 0x1E: "-"} | {
+    code: None for code in range(0x20) if code not in (0x07, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x1E)}
+# The five cp1252 bytes that name no character (a "compressed" piece maps them to the same code point: controls).
+_CP1252_UNDEFINED = bytes((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+# A field: its code between 0x13 and 0x14 ("HYPERLINK "https://..."", "PAGE"), its result between 0x14 and 0x15.
+_DOC_FIELD_MARK = re.compile(r"([\x13\x14\x15])")
+# A table's cell ends with 0x07, and its row with one more: a row a line, its cells parted as a .docx's are.
+_DOC_ROW_END = re.compile(r"\x07{2,}")
+_DOC_EMPTY_CELLS = re.compile(r"^(?:; )+|(?:; )+$", re.M)
+
+
+def read_doc(data: bytes) -> Read:
+    """A Word 97-2003 document (.doc): its main text a paragraph a line (headers, footnotes and comments aside); its
+    title and author from its summary information, else its first line and byline; its date as its text states it,
+    else the day it was created. A .doc that Word saved as Rich Text, or a .docx renamed .doc, is read as what it is."""
+    import olefile
+
+    if data.lstrip().startswith(b"{\\rtf"):
+        return read_rtf(data)
+    if data.startswith(b"PK\x03\x04"):
+        return read_docx(data)
+    if not data.startswith(_OLE_MAGIC):
+        raise LoadFailure("not_doc")
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if not ole.exists("WordDocument"):
+                if ole.exists("EncryptedPackage"):  # a .docx saved with a password
+                    raise LoadFailure("encrypted_document", kind=_DOC_KIND)
+                raise LoadFailure("not_doc")  # an Excel or PowerPoint file, an Outlook message, under the name
+            document = ole.openstream("WordDocument").read()
+            flags = _doc_fib(document)
+            table_name = "1Table" if flags & _DOC_ONE_TABLE else "0Table"
+            if not ole.exists(table_name):
+                raise LoadFailure("broken_document", kind=_DOC_KIND, detail=f"it has no {table_name} stream")
+            table = ole.openstream(table_name).read()
+            properties = ole.get_metadata()
+    except LoadFailure:
+        raise
+    except (OSError, ValueError, IndexError, KeyError, OverflowError, RecursionError, struct.error) as error:
+        raise LoadFailure("broken_document", kind=_DOC_KIND, detail=error) from error
+    text = _joined(_DOC_EMPTY_CELLS.sub("", _doc_main_text(document, table)).split("\n"))
+    if not text:
+        raise LoadFailure("empty_document", kind=_DOC_KIND)
+    codepage = properties.codepage if isinstance(properties.codepage, int) else 1252
+    title = _doc_property(properties.title, codepage) or _first_line(text)
+    created = properties.create_time
+    published = _date_in_text(text) or (
+        created.date().isoformat() if isinstance(created, datetime) and created.year >= 1980 else None)
+    author = byline(text) or _creator(_doc_property(properties.author, codepage))
+    return text, _shorten(title) if title else None, published, author
+
+
+def _doc_fib(document: bytes) -> int:
+    """The FIB's flags, once it is known to be a Word 97-2003 document's that can be read: one locked with a
+    password, or written by Word 6 or 95 (another layout), is said to be such."""
+    if len(document) < _DOC_FIB_MIN:
+        raise LoadFailure("broken_document", kind=_DOC_KIND, detail="its WordDocument stream is cut short")
+    ident, version = struct.unpack_from("<HH", document)
+    if ident not in _DOC_IDENTS:
+        raise LoadFailure("broken_document", kind=_DOC_KIND, detail="its WordDocument stream has no Word header")
+    (flags,) = struct.unpack_from("<H", document, 0x0A)
+    if flags & _DOC_ENCRYPTED:
+        raise LoadFailure("encrypted_document", kind=_DOC_KIND)
+    if version < _DOC_NFIB_97:
+        raise LoadFailure("old_word")
+    return flags
+
+
+def _doc_main_text(document: bytes, table: bytes) -> str:
+    """The main document's characters (the first ccpText of the text; footnotes, headers, comments and text boxes
+    follow them), the fields' codes left out, their results kept, its special characters read."""
+    try:
+        (csw,) = struct.unpack_from("<H", document, 0x20)
+        rg_lw = 0x22 + 2 * csw + 2
+        (cslw,) = struct.unpack_from("<H", document, rg_lw - 2)
+        (ccp_text,) = struct.unpack_from("<i", document, rg_lw + 12)
+        blob = rg_lw + 4 * cslw + 2
+        (pairs,) = struct.unpack_from("<H", document, blob - 2)
+        if pairs <= _DOC_CLX:
+            raise LoadFailure("broken_document", kind=_DOC_KIND, detail="its FIB has no piece table's place")
+        fc_clx, lcb_clx = struct.unpack_from("<II", document, blob + 8 * _DOC_CLX)
+    except struct.error as error:
+        raise LoadFailure("broken_document", kind=_DOC_KIND, detail=f"its FIB is cut short ({error})") from error
+    if lcb_clx == 0 or fc_clx + lcb_clx > len(table):
+        raise LoadFailure("broken_document", kind=_DOC_KIND, detail="its piece table lies outside its table stream")
+    characters = "".join(_doc_pieces(document, table[fc_clx : fc_clx + lcb_clx], max(ccp_text, 0)))
+    return _doc_special_characters(characters)
+
+
+def _doc_pieces(document: bytes, clx: bytes, length: int) -> Iterator[str]:
+    """The text of the first ``length`` characters, piece by piece. The CLX is formatting (Prc records, 0x01 each),
+    then the piece table (0x02): the pieces' character positions (n + 1), then their descriptors (n, 8 bytes each,
+    the text's place at bytes 2 to 6)."""
+    broken = partial(LoadFailure, "broken_document", kind=_DOC_KIND)
+    position = 0
+    try:
+        while clx[position] == 0x01:
+            (size,) = struct.unpack_from("<h", clx, position + 1)
+            position += 3 + max(size, 0)
+        if clx[position] != 0x02:
+            raise broken(detail="its piece table is missing")
+        (size,) = struct.unpack_from("<I", clx, position + 1)
+    except (IndexError, struct.error) as error:
+        raise broken(detail="its piece table is cut short") from error
+    table = clx[position + 5 : position + 5 + size]
+    count = (len(table) - 4) // 12
+    if count < 1 or len(table) != 4 + 12 * count:
+        raise broken(detail="its piece table is cut short")
+    positions = struct.unpack_from(f"<{count + 1}I", table)
+    for number in range(count):
+        start, end = positions[number], min(positions[number + 1], length)
+        if start >= length:
+            return
+        if end < start:
+            raise broken(detail="its pieces are out of order")
+        (place,) = struct.unpack_from("<I", table, 4 * (count + 1) + 8 * number + 2)
+        compressed = bool(place & 0x40000000)
+        offset = (place & 0x3FFFFFFF) // 2 if compressed else place & 0x3FFFFFFF
+        size = (end - start) * (1 if compressed else 2)
+        raw = document[offset : offset + size]
+        if len(raw) < size:
+            raise broken(detail="a piece of its text lies past the end of its WordDocument stream")
+        yield raw.translate(None, _CP1252_UNDEFINED).decode("cp1252") if compressed else raw.decode(
+            "utf-16-le", errors="replace")
+
+
+def _doc_special_characters(characters: str) -> str:
+    """The text as it reads: each field's result without its code (fields nest: a result inside another's code is
+    code too), a table's row a line, breaks as line ends, anchors and hidden marks left out."""
+    kept: list[str] = []
+    reading_code: list[bool] = []  # for each field open here: whether its code is being read (no separator yet)
+    for part in _DOC_FIELD_MARK.split(characters):
+        if part == "\x13":
+            reading_code.append(True)
+        elif part == "\x14":
+            if reading_code:
+                reading_code[-1] = False
+        elif part == "\x15":
+            if reading_code:
+                reading_code.pop()
+        elif not any(reading_code):
+            kept.append(part)
+    text = _DOC_ROW_END.sub("\n", "".join(kept))
+    return text.translate(_DOC_CHARACTERS).replace("\x07", "; ")
+
+
+def _doc_property(value: object, codepage: int) -> str | None:
+    """A summary information string, which olefile gives as bytes in the document's code page."""
+    if not isinstance(value, bytes):
+        return None
+    try:
+        text = value.decode("utf-8" if codepage == 65001 else f"cp{codepage}")
+    except (LookupError, UnicodeDecodeError):
+        text = value.decode("cp1252", errors="replace")
+    return " ".join(text.split()) or None
 
 
 # ------------------------------------------------------------------------------------------- OpenDocument

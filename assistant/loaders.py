@@ -23,8 +23,8 @@ from .language import article_language, detect_language, language_confidence
 from .page_head import READ_ALSO, page_head
 from .reasons import Reason, os_reason
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".odt", ".rtf",
-                      ".eml", ".msg"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".doc", ".odt",
+                      ".rtf", ".eml", ".msg"}
 # A file name in a question ("Who wrote greve.docx?", "Key points of greve.txt"): an article named by its file.
 FILE_NAME = re.compile(rf"\.(?:{'|'.join(sorted(s[1:] for s in SUPPORTED_SUFFIXES))})\b", re.I)
 # The version of what is read out of a file (its text, title, date, byline, format), kept in each article's
@@ -252,7 +252,7 @@ def is_office_lock_file(name: str) -> bool:
 
 
 # Types a journalist is sent that are not read, and the type their program saves them as, which is.
-SAVE_AS = {".doc": ".docx", ".webarchive": ".html"}
+SAVE_AS = {".webarchive": ".html"}
 
 
 def unsupported_type(suffix: str, named: bool = False) -> Reason:
@@ -298,8 +298,8 @@ def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Doc
 
 
 # Formats read by ``documents.py``: the name of each one's reader there.
-_DOCUMENT_READERS = {".docx": "read_docx", ".odt": "read_odt", ".rtf": "read_rtf", ".eml": "read_eml",
-                     ".msg": "read_msg"}
+_DOCUMENT_READERS = {".docx": "read_docx", ".doc": "read_doc", ".odt": "read_odt", ".rtf": "read_rtf",
+                     ".eml": "read_eml", ".msg": "read_msg"}
 
 # Articles given in memory (``Assistant.index_records``): their format, which tells them from files (no file
 # on disk is ever missing for them), and the keys a dict record is read by, first found first.

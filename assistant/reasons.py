@@ -8,7 +8,7 @@ parsing the English (a reworded reason used to fall back to English there, unnot
 
 from __future__ import annotations
 
-SUPPORTED = ".txt .md .html .mhtml .pdf .docx .odt .rtf .eml .msg"
+SUPPORTED = ".txt .md .html .mhtml .pdf .docx .doc .odt .rtf .eml .msg"
 
 ENGLISH: dict[str, str] = {
     # the file itself, before it is read
@@ -45,6 +45,8 @@ ENGLISH: dict[str, str] = {
     "encrypted_document": "{kind} document protected by a password: save a copy without one",
     "old_office": "an Office 97-2003 file (.doc), not a {kind} document: open it and save it as .docx",
     "empty_document": "{kind} document without text",
+    "not_doc": "not a Word 97-2003 document (.doc)",
+    "old_word": "a Word 6 or Word 95 document, which is not read: open it and save it as .docx",
     "not_email": "not an e-mail: no mail headers (From, Subject, Date)",
     "encrypted_email": "encrypted e-mail (S/MIME or PGP): save its decrypted text",
     "empty_email": "e-mail without a text or HTML body",

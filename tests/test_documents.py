@@ -1,4 +1,4 @@
-"""Word (.docx), OpenDocument (.odt) and e-mail (.eml) files: their text, title, author and date, and a clear
+"""Word (.docx, .doc), OpenDocument (.odt) and e-mail (.eml) files: their text, title, author and date, and a clear
 reason for a file that cannot be read."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, article_text
 from officemaker import W_NS, word_paragraph, write_docx, write_odt
-from olemaker import message_streams, write_msg, write_ole
+from olemaker import message_streams, write_doc, write_msg, write_ole
 from pdfmaker import write_pdf
 
 from assistant import Assistant
@@ -302,17 +302,17 @@ def test_words_lock_file_beside_an_open_document_is_passed_over(tmp_path):
 
 
 def test_a_type_its_program_can_save_as_a_read_one_says_so(tmp_path):
-    # "unsupported file type .doc" left the journalist to guess what to do with a colleague's old Word file.
-    for name in ("vieux.doc", "page.webarchive", "photo.jpg"):
+    # "unsupported file type .webarchive" left the journalist to guess what to do with a page Safari saved.
+    for name in ("page.webarchive", "photo.jpg"):
         (tmp_path / name).write_bytes(b"x")
     skipped: dict[str, str] = {}
     assert list(iter_files([tmp_path], skipped)) == []
     assert {Path(source).name: reason for source, reason in skipped.items()} == {
-        "vieux.doc": "unsupported file type .doc: open it and save it as .docx",
         "page.webarchive": "unsupported file type .webarchive: open it and save it as .html",
         "photo.jpg": "unsupported file type .jpg",
     }
-    assert load_file(tmp_path / "vieux.doc").reason == "unsupported file type .doc: open it and save it as .docx"
+    assert load_file(tmp_path / "page.webarchive").reason == (
+        "unsupported file type .webarchive: open it and save it as .html")
     assert load_file(tmp_path / "photo.jpg").reason.startswith("unsupported file type .jpg; supported: .txt")
 
 
@@ -540,3 +540,64 @@ def test_an_email_forwarded_as_an_attachment_is_read_with_the_one_that_forwards_
                            attachments={"Gratuité des bus": inner}))
     assert doc.page_content == f"Pour les archives.\n\nGratuité des bus\n{STORY}\n{FIGURES}"
     assert doc.metadata["published"] == "2025-03-10" and doc.metadata["author"] == "Hélène Marchetti"
+
+
+def test_a_word_97_document_gives_its_text_title_author_and_date(tmp_path):
+    # An old clipping folder is mostly Word 97-2003 files: they were skipped ("save it as .docx"), one by one.
+    path = write_doc(tmp_path / "rennes.doc", [
+        "Rennes rend les bus gratuits\rPar Hélène Marchetti\x0bPublié le 12 mars 2025\r\r",
+        # a piece kept as UTF-16 (a character cp1252 has not), a field's code dropped and its result kept, a page
+        # number field inside a hyperlink's code, a picture's anchor, optional and non-breaking hyphens
+        (f"{STORY[:60]}\x13 HYPERLINK \"https://rennes.example/bus\" \x13 PAGE \x143\x15 \x14{STORY[60:100]}\x15"
+         f"{STORY[100:]}\x01\r", False),
+        "La mesure coûtera 4,5 millions d'euros par an, financés par une hausse du versement mo\x1fbi\x1elité.\r",
+        # a table: each cell ends with 0x07, each row with one more
+        "Ligne\x07Fréquentation\x07\x07C1\x07+12 %\x07\x07\x0c",
+        ("Zelensky (Зеленський) a salué la mesure.\r", False),
+    ], footnotes="\x02 Source : Rennes Métropole.\r", author="Utilisateur",
+        created=datetime(2024, 1, 2, 8, 0, tzinfo=UTC))
+    doc = loaded(path)
+    assert doc.page_content == (
+        "Rennes rend les bus gratuits\nPar Hélène Marchetti\nPublié le 12 mars 2025\n"
+        f"{STORY}\nLa mesure coûtera 4,5 millions d'euros par an, financés par une hausse du versement mobi-lité.\n"
+        "Ligne; Fréquentation\nC1; +12 %\nZelensky (Зеленський) a salué la mesure.")
+    assert doc.metadata["title"] == "Rennes rend les bus gratuits"
+    assert doc.metadata["author"] == "Hélène Marchetti"  # the byline, not Word's account name
+    assert doc.metadata["published"] == "2025-03-12"  # the text's date before the file's creation
+    assert doc.metadata["format"] == "doc" and doc.metadata["language"] == "fr"
+
+
+def test_a_word_97_documents_summary_information_gives_what_its_text_does_not(tmp_path):
+    doc = loaded(write_doc(tmp_path / "note.doc", [f"{STORY}\r{FIGURES}\r"], table="0Table", prc=False,
+                           title="Transports à Rennes", author="Paul Girard",
+                           created=datetime(2025, 3, 10, 17, 45, tzinfo=UTC)))
+    assert doc.page_content == f"{STORY}\n{FIGURES}"
+    assert doc.metadata["title"] == "Transports à Rennes"
+    assert doc.metadata["author"] == "Paul Girard"
+    assert doc.metadata["published"] == "2025-03-10"
+
+
+def test_a_bad_word_97_document_is_named_with_its_reason_and_other_files_under_the_name_are_read(tmp_path):
+    write_doc(tmp_path / "locked.doc", [f"{STORY}\r"], encrypted=True)
+    write_doc(tmp_path / "word95.doc", [f"{STORY}\r"], version=0x0068)
+    whole = write_doc(tmp_path / "cut.doc", [f"{STORY}\r" * 40]).read_bytes()
+    (tmp_path / "cut.doc").write_bytes(whole[:3000])
+    write_ole(tmp_path / "sheet.doc", {"Workbook": b"\0" * 600})
+    (tmp_path / "notes.doc").write_text("Appeler la mairie de Rennes lundi.", encoding="utf-8")
+    write_doc(tmp_path / "blank.doc", ["\r\r"])
+    # Word's "Save as Rich Text" kept the .doc name; a .docx renamed .doc: read as what they are.
+    (tmp_path / "export.doc").write_bytes(RTF.encode("ascii"))
+    write_docx(tmp_path / "renamed.doc", ["Rennes rend les bus gratuits", STORY])
+    reasons = {path.name: str(getattr(load_file(path), "reason", "read")) for path in sorted(tmp_path.iterdir())}
+    assert reasons == {
+        "locked.doc": "Word 97-2003 document protected by a password: save a copy without one",
+        "word95.doc": "a Word 6 or Word 95 document, which is not read: open it and save it as .docx",
+        "cut.doc": reasons["cut.doc"],
+        "sheet.doc": "not a Word 97-2003 document (.doc)",
+        "notes.doc": "not a Word 97-2003 document (.doc)",
+        "blank.doc": "Word 97-2003 document without text",
+        "export.doc": "read",
+        "renamed.doc": "read",
+    }
+    assert reasons["cut.doc"].startswith("damaged Word 97-2003 document (")
+    assert loaded(tmp_path / "export.doc").metadata["title"] == "Rennes rend les bus gratuits"

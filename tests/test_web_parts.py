@@ -558,6 +558,7 @@ def test_word_and_email_files_are_uploaded_from_the_library(tmp_path):
     # A colleague's .docx, a newsletter saved as .eml and a locked Word file: the first two were refused as
     # "unsupported file type"; the third is named with its reason, in the page's language.
     from officemaker import write_docx
+    from olemaker import write_doc
 
     assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
     demo = build_app(assistant, panels=[])
@@ -570,15 +571,18 @@ def test_word_and_email_files_are_uploaded_from_the_library(tmp_path):
                                         "rallumé samedi après deux ans de travaux.\n", encoding="utf-8")
     (browser / "verrou.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64
                                           + "EncryptedPackage".encode("utf-16-le"))
-    (browser / "vieux.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
-    paths = [str(browser / name) for name in ("port.docx", "lettre.eml", "verrou.docx", "vieux.doc")]
+    # A Word 97-2003 file was refused ("enregistrez-le en .docx"); one locked with a password is named as such.
+    write_doc(browser / "vieux.doc", ["La criée de Lorient\rLa criée de Lorient a vendu 25 000 tonnes de poisson en "
+                                      "2014, un record depuis dix ans.\r"])
+    write_doc(browser / "secret.doc", ["La criée de Lorient ferme.\r"], encrypted=True)
+    paths = [str(browser / name) for name in ("port.docx", "lettre.eml", "verrou.docx", "vieux.doc", "secret.doc")]
     report = upload_through_library(demo, paths, "fr")
-    assert "Fichiers indexés : 2 sur 4" in report
+    assert "Fichiers indexés : 3 sur 5" in report
     assert "✓ `port.docx` : indexé" in report and "✓ `lettre.eml` : indexé" in report
     assert "✗ `verrou.docx` : **échec** : document Word protégé par un mot de passe" in report
-    assert ("✗ `vieux.doc` : **échec** : type de fichier non pris en charge .doc : ouvrez-le et enregistrez-le en "
-            ".docx") in report
-    assert {a.title for a in assistant.articles()} == {"Le port de Brest", "Le phare de Kerbrat"}
+    assert "✓ `vieux.doc` : indexé" in report
+    assert "✗ `secret.doc` : **échec** : document Word 97-2003 protégé par un mot de passe" in report
+    assert {a.title for a in assistant.articles()} == {"Le port de Brest", "Le phare de Kerbrat", "La criée de Lorient"}
 
 
 def test_rich_text_and_outlook_files_are_uploaded_from_the_library(tmp_path):

@@ -74,8 +74,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.changed": "This article has changed since the answer: the cited passage (“{quote}”) is no longer "
                            "in it.",
         "article.from": "from",
-        "library.upload": "Add articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .rtf, .eml, .msg; several at "
-                          "once, up to {mb:g} MB each and {text:g} MB of text)",
+        "library.upload": "Add articles (.txt, .md, .html, .mhtml, .pdf, .docx, .doc, .odt, .rtf, .eml, .msg; "
+                          "several at once, up to {mb:g} MB each and {text:g} MB of text)",
         "library.index": "Index the files",
         "library.articles": "Indexed articles",
         "library.remove_choice": "Article to remove",
@@ -209,7 +209,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.missing": "Cet article n'est plus dans l'index.",
         "article.changed": "Cet article a changé depuis la réponse : le passage cité (« {quote} ») n'y est plus.",
         "article.from": "source",
-        "library.upload": "Ajouter des articles (.txt, .md, .html, .mhtml, .pdf, .docx, .odt, .rtf, .eml, .msg ; "
+        "library.upload": "Ajouter des articles (.txt, .md, .html, .mhtml, .pdf, .docx, .doc, .odt, .rtf, .eml, .msg ; "
                           "plusieurs à la fois, {mb:g} Mo et {text:g} Mo de texte maximum chacun)",
         "library.index": "Indexer les fichiers",
         "library.articles": "Articles indexés",
@@ -290,6 +290,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.old_office": "un fichier Office 97-2003 (.doc), pas un document {kind} : ouvrez-le et "
                              "enregistrez-le en .docx",
         "reason.empty_document": "document {kind} sans texte",
+        "reason.not_doc": "pas un document Word 97-2003 (.doc)",
+        "reason.old_word": "un document Word 6 ou Word 95, qui n'est pas lu : ouvrez-le et enregistrez-le en .docx",
         "reason.not_email": "pas un e-mail : aucun en-tête de courriel (From, Subject, Date)",
         "reason.encrypted_email": "e-mail chiffré (S/MIME ou PGP) : enregistrez-en le texte déchiffré",
         "reason.empty_email": "e-mail sans corps texte ni HTML",
