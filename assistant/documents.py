@@ -594,6 +594,41 @@ def read_mhtml(data: bytes) -> tuple[str, str | None, str | None, str | None, st
     return text, title or (_shorten(subject) if subject else None), published, author, url
 
 
+def read_webarchive(data: bytes) -> tuple[str, str | None, str | None, str | None, str | None]:
+    """A web page Safari saved (.webarchive): a property list whose main resource holds the page's HTML, read as a
+    saved .html page is. Last, the address it was read from: the page's own canonical link, else the one Safari
+    kept (``WebResourceURL``)."""
+    import plistlib
+    from xml.parsers.expat import ExpatError
+
+    try:
+        archive = plistlib.loads(data)
+    except (plistlib.InvalidFileException, ValueError, TypeError, KeyError, IndexError, OverflowError,
+            RecursionError, struct.error, ExpatError):
+        raise LoadFailure("not_webarchive") from None
+    page = archive.get("WebMainResource") if isinstance(archive, dict) else None
+    markup = page.get("WebResourceData") if isinstance(page, dict) else None
+    kind = str(page.get("WebResourceMIMEType", "text/html")) if isinstance(page, dict) else ""
+    if not isinstance(markup, bytes) or kind.lower() not in ("text/html", "application/xhtml+xml"):
+        raise LoadFailure("not_webarchive")
+    html = _archive_text(markup, page.get("WebResourceTextEncodingName"))
+    text, title, published, author = _html(html)
+    saved = str(page.get("WebResourceURL") or "")
+    url = page_url(html) or (saved if saved.startswith(("https://", "http://")) else None)
+    return text, title, published, author, url
+
+
+def _archive_text(markup: bytes, encoding: object) -> str:
+    """A web archive's page in the encoding Safari names for it; one it names wrongly or not at all is decoded as a
+    file is."""
+    if isinstance(encoding, str) and encoding:
+        try:
+            return markup.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(markup)
+
+
 # An attached file: its name, and what reads it (raising ``LoadFailure`` when it cannot be read).
 Attachment = tuple[str, Callable[[], Read]]
 

@@ -24,7 +24,7 @@ from .page_head import READ_ALSO, page_head
 from .reasons import Reason, os_reason
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".doc", ".odt",
-                      ".rtf", ".eml", ".msg"}
+                      ".rtf", ".eml", ".msg", ".webarchive"}
 # A file name in a question ("Who wrote greve.docx?", "Key points of greve.txt"): an article named by its file.
 FILE_NAME = re.compile(rf"\.(?:{'|'.join(sorted(s[1:] for s in SUPPORTED_SUFFIXES))})\b", re.I)
 # The version of what is read out of a file (its text, title, date, byline, format), kept in each article's
@@ -252,7 +252,7 @@ def is_office_lock_file(name: str) -> bool:
 
 
 # Types a journalist is sent that are not read, and the type their program saves them as, which is.
-SAVE_AS = {".webarchive": ".html"}
+SAVE_AS = {".pages": ".docx", ".wps": ".rtf"}  # Apple Pages, Microsoft Works
 
 
 def unsupported_type(suffix: str, named: bool = False) -> Reason:
@@ -458,6 +458,11 @@ def read_data(data: bytes, suffix: str) -> tuple[str, str, str | None, str | Non
 
         kind = ".html"
         text, title, published, author, url = read_mhtml(data)
+    elif suffix == ".webarchive":  # Safari's: read as the page saved as .html is
+        from .documents import read_webarchive
+
+        kind = ".html"
+        text, title, published, author, url = read_webarchive(data)
     elif suffix in _DOCUMENT_READERS:
         from . import documents
 

@@ -8,7 +8,7 @@ parsing the English (a reworded reason used to fall back to English there, unnot
 
 from __future__ import annotations
 
-SUPPORTED = ".txt .md .html .mhtml .pdf .docx .doc .odt .rtf .eml .msg"
+SUPPORTED = ".txt .md .html .mhtml .webarchive .pdf .docx .doc .odt .rtf .eml .msg"
 
 ENGLISH: dict[str, str] = {
     # the file itself, before it is read
@@ -55,6 +55,7 @@ ENGLISH: dict[str, str] = {
     "not_rtf": "not a Rich Text document: it does not open with {{\\rtf",
     "attachment_failed": "e-mail without text of its own; its attachment {name}: {detail}",
     "not_mhtml": "not a web page saved as one file (no HTML page inside)",
+    "not_webarchive": "not a web page Safari saved (no HTML page inside)",
     # an article given in memory (``Assistant.index_records``), named by its id or its place in the batch
     "record_type": "not an article: a record is a text, a dict with a 'text', or a LangChain Document, not {kind}",
     "record_no_text": "no text: a record needs a 'text' (or 'content', 'page_content') that is a string",

@@ -302,17 +302,17 @@ def test_words_lock_file_beside_an_open_document_is_passed_over(tmp_path):
 
 
 def test_a_type_its_program_can_save_as_a_read_one_says_so(tmp_path):
-    # "unsupported file type .webarchive" left the journalist to guess what to do with a page Safari saved.
-    for name in ("page.webarchive", "photo.jpg"):
+    # "unsupported file type .wps" left the journalist to guess what to do with a colleague's Works file.
+    for name in ("lettre.wps", "papier.pages", "photo.jpg"):
         (tmp_path / name).write_bytes(b"x")
     skipped: dict[str, str] = {}
     assert list(iter_files([tmp_path], skipped)) == []
     assert {Path(source).name: reason for source, reason in skipped.items()} == {
-        "page.webarchive": "unsupported file type .webarchive: open it and save it as .html",
+        "lettre.wps": "unsupported file type .wps: open it and save it as .rtf",
+        "papier.pages": "unsupported file type .pages: open it and save it as .docx",
         "photo.jpg": "unsupported file type .jpg",
     }
-    assert load_file(tmp_path / "page.webarchive").reason == (
-        "unsupported file type .webarchive: open it and save it as .html")
+    assert load_file(tmp_path / "lettre.wps").reason == "unsupported file type .wps: open it and save it as .rtf"
     assert load_file(tmp_path / "photo.jpg").reason.startswith("unsupported file type .jpg; supported: .txt")
 
 

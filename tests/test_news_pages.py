@@ -3,6 +3,7 @@ other articles left out, the byline and date read where only the page's head sta
 
 from __future__ import annotations
 
+import plistlib
 import quopri
 from pathlib import Path
 
@@ -183,6 +184,38 @@ def test_a_page_saved_as_one_file_by_chrome_is_read_as_the_page(tmp_path):
     assert doc.metadata["url"] == "https://www.example.fr/eco/greve.html"  # where Chrome saved it from
     (tmp_path / "notes.mht").write_bytes(b"From: someone\nSubject: x\nContent-Type: text/plain\n\nJust notes.\n")
     assert load_file(tmp_path / "notes.mht").reason == "not a web page saved as one file (no HTML page inside)"
+
+
+def _saved_by_safari(page: bytes, encoding: str = "UTF-8", url: str = "https://www.example.fr/eco/greve.html",
+                     mime: str = "text/html") -> bytes:
+    """``page`` as Safari saves it (.webarchive): a binary property list, the page its main resource."""
+    main = {"WebResourceData": page, "WebResourceMIMEType": mime, "WebResourceTextEncodingName": encoding,
+            "WebResourceURL": url, "WebResourceFrameName": ""}
+    image = {"WebResourceData": b"\x89PNG\r\n\x1a\n", "WebResourceMIMEType": "image/png",
+             "WebResourceURL": "https://www.example.fr/logo.png"}
+    return plistlib.dumps({"WebMainResource": main, "WebSubresources": [image]}, fmt=plistlib.FMT_BINARY)
+
+
+def test_a_page_saved_by_safari_is_read_as_the_page(tmp_path):
+    # A Mac's "Save As... Web Archive" (.webarchive) was skipped: "open it and save it as .html".
+    saved = tmp_path / "greve.webarchive"
+    saved.write_bytes(_saved_by_safari((PAGES / "greve-orly.html").read_bytes()))
+    doc, page = loaded_file(saved), loaded("greve-orly.html")
+    assert doc.page_content == page.page_content  # the story, without the menus and the "Lire aussi" links
+    assert [doc.metadata[key] for key in ("title", "author", "published", "format")] == [
+        page.metadata[key] for key in ("title", "author", "published", "format")
+    ]
+    assert doc.metadata["url"] == "https://www.example.fr/eco/greve.html"  # where Safari saved it from
+    # In the encoding Safari names (an old regional site in Latin-1); its own canonical link before Safari's.
+    latin = (PAGES / "greve-orly.html").read_text(encoding="utf-8").replace('<meta charset="utf-8">', '').replace(
+        "<head>", '<head><link rel="canonical" href="https://www.example.fr/eco/greve-orly.html">')
+    (tmp_path / "latin.webarchive").write_bytes(_saved_by_safari(latin.encode("latin-1", "replace"), "ISO-8859-1"))
+    doc = loaded_file(tmp_path / "latin.webarchive")
+    assert doc.page_content == page.page_content and doc.metadata["url"] == "https://www.example.fr/eco/greve-orly.html"
+    (tmp_path / "notes.webarchive").write_text("Appeler la mairie.", encoding="utf-8")
+    (tmp_path / "photo.webarchive").write_bytes(_saved_by_safari(b"\x89PNG\r\n\x1a\n", mime="image/png"))
+    for name in ("notes.webarchive", "photo.webarchive"):
+        assert load_file(tmp_path / name).reason == "not a web page Safari saved (no HTML page inside)"
 
 
 def test_a_saved_page_is_cited_with_its_address_and_the_source_card_links_it(tmp_path, capsys):

@@ -74,8 +74,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.changed": "This article has changed since the answer: the cited passage (“{quote}”) is no longer "
                            "in it.",
         "article.from": "from",
-        "library.upload": "Add articles (.txt, .md, .html, .mhtml, .pdf, .docx, .doc, .odt, .rtf, .eml, .msg; "
-                          "several at once, up to {mb:g} MB each and {text:g} MB of text)",
+        "library.upload": "Add articles (.txt, .md, .html, .mhtml, .webarchive, .pdf, .docx, .doc, .odt, .rtf, .eml, "
+                          ".msg; several at once, up to {mb:g} MB each and {text:g} MB of text)",
         "library.index": "Index the files",
         "library.articles": "Indexed articles",
         "library.remove_choice": "Article to remove",
@@ -209,8 +209,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "article.missing": "Cet article n'est plus dans l'index.",
         "article.changed": "Cet article a changé depuis la réponse : le passage cité (« {quote} ») n'y est plus.",
         "article.from": "source",
-        "library.upload": "Ajouter des articles (.txt, .md, .html, .mhtml, .pdf, .docx, .doc, .odt, .rtf, .eml, .msg ; "
-                          "plusieurs à la fois, {mb:g} Mo et {text:g} Mo de texte maximum chacun)",
+        "library.upload": "Ajouter des articles (.txt, .md, .html, .mhtml, .webarchive, .pdf, .docx, .doc, .odt, .rtf, "
+                          ".eml, .msg ; plusieurs à la fois, {mb:g} Mo et {text:g} Mo de texte maximum chacun)",
         "library.index": "Indexer les fichiers",
         "library.articles": "Articles indexés",
         "library.remove_choice": "Article à retirer",
@@ -300,6 +300,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.not_rtf": "pas un document Rich Text : il ne commence pas par {{\\rtf",
         "reason.attachment_failed": "e-mail sans texte propre ; sa pièce jointe {name} : {detail}",
         "reason.not_mhtml": "pas une page web enregistrée en un seul fichier (aucune page HTML dedans)",
+        "reason.not_webarchive": "pas une page web enregistrée par Safari (aucune page HTML dedans)",
         "reason.vanished": "a disparu pendant l'indexation",
         "reason.vanished_kept": "a disparu pendant l'indexation ; sa version indexée est gardée",
         "reason.record_type": "pas un article : un enregistrement est un texte, un dict avec un 'text' ou un "
