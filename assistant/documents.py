@@ -568,7 +568,11 @@ def read_eml(data: bytes) -> Read:
         raise LoadFailure("not_email")
     if message.get_content_type() in ("multipart/encrypted", "application/pkcs7-mime"):
         raise LoadFailure("encrypted_email")
-    text, page_title, page_date, page_author = with_attachments(lambda: _mail_body(message), _eml_attachments(message))
+    winmail = [_tnef_contents(part.get_payload(decode=True) or b"", part.get_filename() or "winmail.dat")
+               for part in message.iter_attachments() if _is_tnef(part)]
+    text, page_title, page_date, page_author = with_attachments(
+        partial(_eml_body, message, [body for body, _ in winmail if body is not None]),
+        _eml_attachments(message) + [attachment for _, found in winmail for attachment in found])
     subject = _FORWARD_PREFIX.sub("", " ".join(str(message.get("subject", "")).split()))
     title = subject or page_title or _first_line(text)
     published = page_date or _sent_day(message)
@@ -648,6 +652,86 @@ def _eml_attachments(message: EmailMessage) -> list[Attachment]:
     return found
 
 
+# Outlook's winmail.dat ([MS-OXTNEF]): the message as Outlook holds it (its Rich Text body, its attached files),
+# packed into one attachment for another Outlook, where any other mail program shows an opaque file.
+_TNEF_TYPE = "application/ms-tnef"
+_TNEF_ERRORS = (ValueError, TypeError, IndexError, KeyError, AssertionError, LookupError, OverflowError, struct.error)
+
+
+def _is_tnef(part: EmailMessage) -> bool:
+    return part.get_content_type() == _TNEF_TYPE or (part.get_filename() or "").strip().lower() == "winmail.dat"
+
+
+def _tnef_contents(data: bytes, name: str) -> tuple[Callable[[], Read] | None, list[Attachment]]:
+    """What a winmail.dat holds: its body's reader, if it has a body, and its attached files of the types read here.
+    One that cannot be unpacked is an attachment that fails with its reason."""
+    import logging
+
+    from tnefparse.tnef import TNEF
+
+    # It logs what it skips and repairs; a winmail.dat it cannot read fails with its reason instead.
+    logging.getLogger("tnefparse").setLevel(logging.CRITICAL)
+    try:
+        _check_tnef(data)
+        package = TNEF(data, do_checksum=False)
+        files = [(_tnef_name(attachment, package.codepage), attachment.data) for attachment in package.attachments]
+    except _TNEF_ERRORS as error:
+        return None, [(name, partial(_fail, LoadFailure("broken_tnef", detail=error)))]
+    found: list[Attachment] = [(file, partial(_read_attached, content, file)) for file, content in files
+                               if file and isinstance(content, bytes) and _attached_type(file)]
+    if not (package.body or package.htmlbody or package._rtfbody):  # its rtfbody property needs another package
+        return None, found
+    return partial(_tnef_body, package), found
+
+
+def _check_tnef(data: bytes) -> None:
+    """Raise ``ValueError`` for a package cut short: tnefparse reads what is there, and a winmail.dat cut in its
+    attached file's data gave nothing, or that file's first bytes under its short name."""
+    offset = 6  # its signature and key
+    while data[offset:].strip(b"\0"):  # zeros after the last attribute are padding
+        if offset + 9 > len(data):
+            raise ValueError("cut short")
+        (length,) = struct.unpack_from("<I", data, offset + 5)  # after its level (1 byte) and its id (4)
+        offset += 9 + length + 2  # its data, then its checksum
+        if offset > len(data):
+            raise ValueError("cut short")
+
+
+def _tnef_name(attachment, codepage: str | None) -> str:
+    """An attached file's name: its long name, else its short one (8-bit, in the package's code page)."""
+    try:
+        return str(attachment.long_filename()).strip().rstrip("\0")
+    except UnicodeDecodeError:  # tnefparse reads the short name as UTF-8
+        return _tnef_text(attachment._name, codepage) or ""
+
+
+def _tnef_body(package) -> Read:
+    """A winmail.dat's body, read as an e-mail's is: HTML, else plain text, else compressed RTF."""
+    plain = _tnef_text(package.body, package.codepage)
+    return mail_text(_tnef_text(package.htmlbody, None), plain or _compressed_rtf_text(package._rtfbody))
+
+
+def _tnef_text(value: object, codepage: str | None) -> str | None:
+    """A text tnefparse gives as text, or as bytes: in the code page it names, else decoded as a file is."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, bytes) or not value.strip(b"\0"):
+        return None
+    if codepage:
+        try:
+            return value.decode(codepage).rstrip("\0")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return decode_text(value).rstrip("\0")
+    except LoadFailure:
+        return None
+
+
+def _fail(failure: LoadFailure) -> Read:
+    raise failure
+
+
 def _attached_type(name: str) -> bool:
     """Whether an attached file of this name is read with its e-mail: it is of a type read as an article."""
     return PurePath(name).suffix.lower() in SUPPORTED_SUFFIXES
@@ -703,6 +787,22 @@ def with_attachments(body: Callable[[], Read], attachments: list[Attachment]) ->
 def _attachment_failure(name: str, failure: LoadFailure) -> LoadFailure:
     """An e-mail's failure for its attachment's, which it names and gives as its detail."""
     return LoadFailure(Reason.within("attachment_failed", failure.reason, name=name))
+
+
+def _eml_body(message: EmailMessage, winmail: list[Callable[[], Read]]) -> Read:
+    """The message's text; where it has none of its own (Outlook sent it as Rich Text), the one in its winmail.dat."""
+    try:
+        return _mail_body(message)
+    except LoadFailure as failure:
+        if failure.reason.code != "empty_email" or not winmail:
+            raise
+        empty = failure
+    for body in winmail:
+        try:
+            return body()
+        except LoadFailure:
+            continue
+    raise empty
 
 
 def _mail_body(message: EmailMessage) -> Read:
@@ -864,7 +964,11 @@ def _read_message(streams: dict[str, bytes], header: int) -> Read:
 
 def _msg_rtf_text(streams: dict[str, bytes]) -> str | None:
     """The text of a message whose body Outlook kept only as compressed RTF; None when it has none."""
-    compressed = streams.get(f"__substg1.0_{_MSG_RTF:04X}0102")
+    return _compressed_rtf_text(streams.get(f"__substg1.0_{_MSG_RTF:04X}0102"))
+
+
+def _compressed_rtf_text(compressed: bytes | None) -> str | None:
+    """The text of a compressed RTF body (PR_RTF_COMPRESSED); None when there is none, or none can be read."""
     if not compressed:
         return None
     try:

@@ -31,7 +31,8 @@ FILE_NAME = re.compile(rf"\.(?:{'|'.join(sorted(s[1:] for s in SUPPORTED_SUFFIXE
 # record: the next `assistant index` reads again, once, the files an earlier one read, which its size and
 # mtime alone would have kept as they were (an index from before dates and bylines were read kept none).
 # Raise it when reading changes what an unchanged file gives; their vectors come from the embedding cache.
-READER = 3  # 3: e-mail attachments; "Lire aussi" lines of .txt .md .docx .odt .pdf; print margins; PDF ligatures
+READER = 4  # 3: e-mail attachments; "Lire aussi" lines of .txt .md .docx .odt .pdf; print margins; PDF ligatures
+# 4: an e-mail's winmail.dat (its attached files, its Rich Text body)
 _TITLE_MAX = 100
 _DATE_LINE = re.compile(
     r"^\s*(?:(?:date|published|publication|date de publication)\s*[:=]"

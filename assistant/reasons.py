@@ -52,6 +52,7 @@ ENGLISH: dict[str, str] = {
     "empty_email": "e-mail without a text or HTML body",
     "broken_msg": "damaged Outlook message ({detail})",
     "not_msg": "not an Outlook e-mail (.msg)",
+    "broken_tnef": "damaged Outlook winmail.dat package ({detail})",
     "not_rtf": "not a Rich Text document: it does not open with {{\\rtf",
     "attachment_failed": "e-mail without text of its own; its attachment {name}: {detail}",
     "not_mhtml": "not a web page saved as one file (no HTML page inside)",

@@ -14,6 +14,7 @@ from conftest import DATA, article_text
 from officemaker import W_NS, word_paragraph, write_docx, write_odt
 from olemaker import message_streams, write_doc, write_msg, write_ole
 from pdfmaker import write_pdf
+from tnefmaker import write_tnef
 
 from assistant import Assistant
 from assistant.loaders import LoadError, iter_files, load_file
@@ -601,3 +602,29 @@ def test_a_bad_word_97_document_is_named_with_its_reason_and_other_files_under_t
     }
     assert reasons["cut.doc"].startswith("damaged Word 97-2003 document (")
     assert loaded(tmp_path / "export.doc").metadata["title"] == "Rennes rend les bus gratuits"
+
+
+def test_an_outlook_winmail_dat_is_opened_for_its_attached_files_and_its_body(tmp_path):
+    # Outlook sent Rich Text mail to other mail programs with its attachments packed in one winmail.dat, which was
+    # not opened: the story mailed as "papier.docx" in it was never read.
+    document = write_docx(tmp_path / "papier.docx", ["Rennes rend les bus gratuits", "Par Hélène Marchetti", STORY],
+                          created="2025-03-09T08:00:00Z").read_bytes()
+    winmail = write_tnef(body="Voir PJ.", attachments={"papier.docx": document, "photo.png": b"\x89PNG\r\n\x1a\n"})
+    doc = loaded(_mail_with_attachment(tmp_path / "pj.eml", "Voir PJ.\n", {"winmail.dat": winmail}))
+    assert doc.page_content == f"Voir PJ.\n\npapier.docx\nRennes rend les bus gratuits\nPar Hélène Marchetti\n{STORY}"
+    assert doc.metadata["title"] == "Papier bus" and doc.metadata["author"] == "Hélène Marchetti"
+    # No text part beside it: the body is the one Outlook kept in the package, as Rich Text.
+    message = EmailMessage()
+    message["From"], message["Subject"] = "Paul Girard <paul.girard@example.fr>", "Gratuité des bus"
+    message["Date"] = "Mon, 10 Mar 2025 18:00:00 +0100"
+    message.add_attachment(write_tnef(rtf=RTF.encode("ascii")), maintype="application", subtype="ms-tnef",
+                           filename="winmail.dat")
+    (tmp_path / "rtf.eml").write_bytes(bytes(message))
+    doc = loaded(tmp_path / "rtf.eml")
+    assert doc.page_content == f"{STORY}\nLa mesure coûtera 4,5 millions d'euros par an."
+    assert doc.metadata["title"] == "Gratuité des bus" and doc.metadata["published"] == "2025-03-10"
+    # A package cut short in its attached file (a mailbox export that stopped) and nothing else to read: the e-mail
+    # names it and why. Read as it came, it gave nothing, or the file's first bytes under its short name.
+    path = _mail_with_attachment(tmp_path / "cut.eml", "", {"winmail.dat": winmail[:300]})
+    assert load_file(path).reason == (
+        "e-mail without text of its own; its attachment winmail.dat: damaged Outlook winmail.dat package (cut short)")

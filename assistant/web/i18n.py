@@ -297,6 +297,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.empty_email": "e-mail sans corps texte ni HTML",
         "reason.broken_msg": "message Outlook endommagé ({detail})",
         "reason.not_msg": "pas un e-mail Outlook (.msg)",
+        "reason.broken_tnef": "paquet winmail.dat d'Outlook endommagé ({detail})",
         "reason.not_rtf": "pas un document Rich Text : il ne commence pas par {{\\rtf",
         "reason.attachment_failed": "e-mail sans texte propre ; sa pièce jointe {name} : {detail}",
         "reason.not_mhtml": "pas une page web enregistrée en un seul fichier (aucune page HTML dedans)",
