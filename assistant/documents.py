@@ -35,6 +35,7 @@ from .loaders import (
     _valid_date,
     byline,
     decode_text,
+    left_out,
     normalise_text,
     page_url,
     read_data,
@@ -750,7 +751,8 @@ def with_attachments(body: Callable[[], Read], attachments: list[Attachment]) ->
 
     The title, date and author are the body's, else the first attachment's that has one (the byline of the
     attached story, not the sender). An attachment that cannot be read is left out; when nothing else can be
-    read, the e-mail fails with that attachment's reason."""
+    read, the e-mail fails with that attachment's reason; when it is read without it, the attachment is said to be
+    left out (``loaders.left_out``)."""
     read: list[tuple[str, str, str | None, str | None, str | None]] = []
     failed: list[tuple[str, LoadFailure]] = []
     for name, reader in attachments:
@@ -774,6 +776,8 @@ def with_attachments(body: Callable[[], Read], attachments: list[Attachment]) ->
     # A "Voir PJ" whose attachment cannot be read is no article: indexed, it said nothing of why the story is not.
     if failed and not read and not _has_prose(text):
         raise _attachment_failure(*failed[0])
+    for name, failure in failed:  # the e-mail is read without them: said, or the story in one was never missed
+        left_out(Reason.within("attachment_left_out", failure.reason, name=name))
     parts = [text] if text.strip() else []
     parts += [f"{name}\n{attached}" for name, attached, *_ in read]
     return (

@@ -615,13 +615,18 @@ class _Run:
         state = FileState(info.st_size, info.st_mtime_ns, digest, checked_ns)
         if old is not None and current and old.file_hash == digest and not old.read_by_earlier_version:
             return self.unchanged(old, state)
-        document = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6))
+        warnings: list[Reason] = []
+        document = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6), warnings=warnings)
         if isinstance(document, LoadError):
             if getattr(document.reason, "code", "") == "disappeared":
                 return self.vanished(source, old)
             # An article emptied or overwritten with junk: what it said stays searchable, so say so.
             return self.refuse(source, Reason.of(document.reason), old)
-        return self.take(document, source, old, current, state, path)
+        self.take(document, source, old, current, state, path)
+        # Said as its article is written (not when it is unchanged: the e-mail's text was read before).
+        if warnings and (source in self.report.added or source in self.report.updated):
+            self.report.warnings[source] = list(warnings)
+        return None
 
     def index_record(self, document: Document, source: str) -> None:
         """An article given in memory: indexed as a file's text is, its id standing for the file's path."""
@@ -759,6 +764,7 @@ class _Run:
                 if source in listed:
                     listed.remove(source)
             self.report.duplicates.pop(source, None)
+            self.report.warnings.pop(source, None)  # a failure now: its warning is no news
             self.report.moved.pop(source, None)
             self.moves.pop(source, None)
             self.report.chunks_added -= len(item.article.chunk_ids)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from html import unescape as unescape_html
@@ -273,9 +274,33 @@ def load_paths(
             yield load_file(item, max_bytes=max_bytes)
 
 
-def load_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Document | LoadError:
-    """Load one file; never raises for bad input, returns a ``LoadError`` instead."""
-    path = Path(path)
+# What the file being read leaves out of its article, said by the reader that leaves it (``left_out``).
+_LEFT_OUT: ContextVar[list[Reason] | None] = ContextVar("left_out", default=None)
+
+
+def left_out(reason: Reason) -> None:
+    """Say that a part of the file being read is left out of its article, which is read all the same (an e-mail's
+    attachment that cannot be read, beside the e-mail's own text): ``load_file`` gives it to its caller."""
+    if (said := _LEFT_OUT.get()) is not None:
+        said.append(reason)
+
+
+def load_file(path: str | os.PathLike[str], max_bytes: int | None = None,
+              warnings: list[Reason] | None = None) -> Document | LoadError:
+    """Load one file; never raises for bad input, returns a ``LoadError`` instead. What a file read leaves out
+    (``left_out``) is appended to ``warnings``, when given."""
+    said: list[Reason] = []
+    token = _LEFT_OUT.set(said)
+    try:
+        loaded = _load_file(Path(path), max_bytes)
+    finally:
+        _LEFT_OUT.reset(token)
+    if warnings is not None and not isinstance(loaded, LoadError):
+        warnings.extend(said)
+    return loaded
+
+
+def _load_file(path: Path, max_bytes: int | None) -> Document | LoadError:
     source = str(absolute(path))
     try:
         source.encode("utf-8")

@@ -55,6 +55,8 @@ ENGLISH: dict[str, str] = {
     "broken_tnef": "damaged Outlook winmail.dat package ({detail})",
     "not_rtf": "not a Rich Text document: it does not open with {{\\rtf",
     "attachment_failed": "e-mail without text of its own; its attachment {name}: {detail}",
+    # said of a file indexed all the same (``IndexReport.warnings``)
+    "attachment_left_out": "its attachment {name} was left out: {detail}",
     "not_mhtml": "not a web page saved as one file (no HTML page inside)",
     "not_webarchive": "not a web page Safari saved (no HTML page inside)",
     # an article given in memory (``Assistant.index_records``), named by its id or its place in the batch

@@ -229,6 +229,8 @@ class IndexReport:
     duplicates: dict[str, str] = field(default_factory=dict)  # source -> source with the same content
     # source -> why it was not read (a file of another type in a folder given): not a failure
     skipped: dict[str, str] = field(default_factory=dict)
+    # source -> what was left out of its article, indexed all the same (an e-mail's attachment that cannot be read)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
     chunks_added: int = 0  # chunks written for the articles added or updated
     texts_embedded: int = 0  # chunks and sentences the model embedded (the rest were in the embedding cache)
     seconds: float = 0.0
@@ -261,10 +263,17 @@ class IndexReport:
         ]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} with {'a warning' if len(self.warnings) == 1 else 'warnings'}")
         if self.repaired:
             parts.append(f"{len(self.repaired)} repaired after an interrupted run")
         return ", ".join(parts) + (f" ({self.chunks_added} chunks written, {self.texts_embedded} texts embedded, "
                                    f"{self.seconds:.1f}s)")
+
+    def warning_lines(self) -> list[str]:
+        """A line for each part of an indexed file that its article leaves out, naming the file and why."""
+        return [f"warning: {one_line(source)}: {reason}" for source, reasons in self.warnings.items()
+                for reason in reasons]
 
     def skipped_lines(self, limit: int = SKIPPED_LISTED) -> list[str]:
         """The files not read, a line each; beyond ``limit`` (a folder of photos, say), the count of each

@@ -628,3 +628,35 @@ def test_an_outlook_winmail_dat_is_opened_for_its_attached_files_and_its_body(tm
     path = _mail_with_attachment(tmp_path / "cut.eml", "", {"winmail.dat": winmail[:300]})
     assert load_file(path).reason == (
         "e-mail without text of its own; its attachment winmail.dat: damaged Outlook winmail.dat package (cut short)")
+
+
+def test_an_attachment_left_out_beside_a_readable_email_is_said_in_the_report(tmp_path, capsys):
+    # "Voir le papier ci-joint" and a damaged papier.docx: the e-mail was indexed with its own words only, and
+    # nothing said that the story in the attachment was missing.
+    from assistant.cli import main
+
+    folder = tmp_path / "boite"
+    folder.mkdir()
+    body = "Bonjour, voici le papier sur la gratuité des bus à Rennes, à publier demain dans l'édition du soir.\n"
+    mail = _mail_with_attachment(folder / "papier.eml", body, {"papier.docx": b"PK\x03\x04 cut",
+                                                                "brest.txt": f"Port de Brest\n{FIGURES}\n".encode()})
+    said = ("its attachment papier.docx was left out: damaged Word document (not a zip package: File is not a zip "
+            "file)")
+    warnings: list[str] = []
+    doc = load_file(mail, warnings=warnings)
+    assert doc.page_content == f"{body.strip()}\n\nbrest.txt\nPort de Brest\n{FIGURES}" and warnings == [said]
+    # Nothing left out, or nothing read: no warning (a failure says why).
+    warnings = []
+    load_file(_mail_with_attachment(tmp_path / "ok.eml", body, {}), warnings=warnings)
+    load_file(_mail_with_attachment(tmp_path / "vide.eml", "", {"papier.docx": b"PK\x03\x04 cut"}), warnings=warnings)
+    assert warnings == []
+    index = tmp_path / "index"
+    assert main(["--index", str(index), "index", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    assert f"warning: {mail}: {said}\n" in err and "1 added" in out and "1 with a warning" in out
+    report = Assistant(index).index([folder])  # read before: said once, when it was indexed
+    assert report.unchanged == [str(mail)] and report.warnings == {}
+    _mail_with_attachment(mail, body.replace("demain", "jeudi"), {"papier.docx": b"PK\x03\x04 cut"})
+    report = Assistant(index).index([folder])
+    assert report.updated == [str(mail)] and report.warnings == {str(mail): [said]} and report.ok
+    assert report.to_dict()["warnings"] == {str(mail): [said]}

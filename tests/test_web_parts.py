@@ -585,6 +585,24 @@ def test_word_and_email_files_are_uploaded_from_the_library(tmp_path):
     assert {a.title for a in assistant.articles()} == {"Le port de Brest", "Le phare de Kerbrat", "La criée de Lorient"}
 
 
+def test_an_emails_attachment_left_out_is_said_under_its_line_in_the_library(tmp_path):
+    # An e-mail indexed without its damaged attachment said only "indexé": the story in the attachment was never
+    # missed. Said in the page's language, the attachment's reason too.
+    from email.message import EmailMessage
+
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
+    demo = build_app(assistant, panels=[])
+    message = EmailMessage()
+    message["From"], message["Subject"] = "Paul Girard <paul.girard@example.fr>", "Papier port"
+    message.set_content("Voici le papier sur le nouveau quai du port de Brest, à publier demain matin.\n")
+    message.add_attachment(b"PK\x03\x04 cut", maintype="application", subtype="octet-stream", filename="quai.docx")
+    mail = tmp_path / "port.eml"
+    mail.write_bytes(bytes(message))
+    report = upload_through_library(demo, [str(mail)], "fr")
+    assert ("- ✓ `port.eml` : indexé\n  - ⚠ sa pièce jointe quai.docx a été laissée de côté : document Word "
+            "endommagé (not a zip package: File is not a zip file)") in report
+
+
 def test_rich_text_and_outlook_files_are_uploaded_from_the_library(tmp_path):
     # An archive's .rtf exports and the shared mailbox's .msg e-mails were refused ("enregistrez-le en .docx");
     # a file that is neither is named with its reason in the page's language.

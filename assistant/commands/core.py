@@ -121,6 +121,8 @@ def print_index_report(report, as_json: bool) -> None:
         print(f"failed: {one_line(source)}: {reason}", file=sys.stderr)
     for line in report.skipped_lines():  # not indexed either, so beside the failures
         print(line, file=sys.stderr)
+    for line in report.warning_lines():
+        print(line, file=sys.stderr)
     for line in run_lines(report):
         print(line)
     print(report.summary())

@@ -31,6 +31,8 @@ def print_report(report: IndexReport, stamp: bool = False) -> None:
         print(f"{prefix}failed: {one_line(source)}: {reason}", file=sys.stderr)
     for line in report.skipped_lines():
         print(f"{prefix}{line}", file=sys.stderr)
+    for line in report.warning_lines():
+        print(f"{prefix}{line}", file=sys.stderr)
     for line in run_lines(report):
         print(f"{prefix}{line}")
     for kind in ("added", "updated", "removed"):

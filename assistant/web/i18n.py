@@ -300,6 +300,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.broken_tnef": "paquet winmail.dat d'Outlook endommagé ({detail})",
         "reason.not_rtf": "pas un document Rich Text : il ne commence pas par {{\\rtf",
         "reason.attachment_failed": "e-mail sans texte propre ; sa pièce jointe {name} : {detail}",
+        "reason.attachment_left_out": "sa pièce jointe {name} a été laissée de côté : {detail}",
         "reason.not_mhtml": "pas une page web enregistrée en un seul fichier (aucune page HTML dedans)",
         "reason.not_webarchive": "pas une page web enregistrée par Safari (aucune page HTML dedans)",
         "reason.vanished": "a disparu pendant l'indexation",

@@ -252,6 +252,9 @@ def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -
         else:
             status = t(lang, "report.unchanged")
         lines.append(f"- ✓ {name}{colon}{status}{extra}")
+        # Indexed without a part of it (an e-mail's attachment that cannot be read): said under its line.
+        lines += [f"  - ⚠ {inline_markdown(public_error(reason_text(warning, lang)))}"
+                  for warning in report.warnings.get(source, [])]
     head = f"**{t(lang, 'report.summary', ok=ok, total=len(uploads))}**"
     return "\n".join([head, "", *lines])
 
