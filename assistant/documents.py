@@ -163,6 +163,8 @@ _WORD_TITLE_STYLES = re.compile(r"(?:title|titre|heading1|titre1)$", re.I)
 
 
 def read_docx(data: bytes) -> Read:
+    if _is_word_97(data):  # renamed .docx to "bring it up to date": read as the .doc it is
+        return read_doc(data)
     package = _open_zip(data, "Word")
     document = _part(package, "word/document.xml", "Word")
     core = _part(package, "docProps/core.xml", "Word", required=False)
@@ -238,6 +240,14 @@ _DOC_FIELD_MARK = re.compile(r"([\x13\x14\x15])")
 # A table's cell ends with 0x07, and its row with one more: a row a line, its cells parted as a .docx's are.
 _DOC_ROW_END = re.compile(r"\x07{2,}")
 _DOC_EMPTY_CELLS = re.compile(r"^(?:; )+|(?:; )+$", re.M)
+
+
+def _is_word_97(data: bytes) -> bool:
+    """Whether ``data`` is a compound file that names a WordDocument stream: a .doc, whatever its file's name."""
+    return data.startswith(_OLE_MAGIC) and _WORD_DOCUMENT in data
+
+
+_WORD_DOCUMENT = "WordDocument".encode("utf-16-le")  # its directory entry's name
 
 
 def read_doc(data: bytes) -> Read:
@@ -482,6 +492,8 @@ def read_rtf(data: bytes) -> Read:
     the day it was created."""
     from striprtf.striprtf import rtf_to_text
 
+    if _is_word_97(data):  # Word's .doc under the name: read as what it is
+        return read_doc(data)
     if data.startswith(_OLE_MAGIC):
         raise LoadFailure("old_office", kind="Rich Text")
     if not data.lstrip().startswith(b"{\\rtf"):

@@ -589,6 +589,9 @@ def test_a_bad_word_97_document_is_named_with_its_reason_and_other_files_under_t
     # Word's "Save as Rich Text" kept the .doc name; a .docx renamed .doc: read as what they are.
     (tmp_path / "export.doc").write_bytes(RTF.encode("ascii"))
     write_docx(tmp_path / "renamed.doc", ["Rennes rend les bus gratuits", STORY])
+    # ... and a .doc renamed .docx or .rtf: it was refused ("an Office 97-2003 file (.doc) ... save it as .docx").
+    write_doc(tmp_path / "vieux.docx", [f"Rennes rend les bus gratuits\r{STORY}\r"])
+    write_doc(tmp_path / "vieux.rtf", [f"Rennes rend les bus gratuits\r{STORY}\r"])
     reasons = {path.name: str(getattr(load_file(path), "reason", "read")) for path in sorted(tmp_path.iterdir())}
     assert reasons == {
         "locked.doc": "Word 97-2003 document protected by a password: save a copy without one",
@@ -599,7 +602,10 @@ def test_a_bad_word_97_document_is_named_with_its_reason_and_other_files_under_t
         "blank.doc": "Word 97-2003 document without text",
         "export.doc": "read",
         "renamed.doc": "read",
+        "vieux.docx": "read",
+        "vieux.rtf": "read",
     }
+    assert loaded(tmp_path / "vieux.docx").page_content == f"Rennes rend les bus gratuits\n{STORY}"
     assert reasons["cut.doc"].startswith("damaged Word 97-2003 document (")
     assert loaded(tmp_path / "export.doc").metadata["title"] == "Rennes rend les bus gratuits"
 
