@@ -407,7 +407,7 @@ def test_files_of_other_types_in_a_folder_are_named_and_hidden_ones_are_not(tmp_
     skipped: dict[str, str] = {}
     assert [p.name for p in iter_files([tmp_path], skipped=skipped)] == ["one.txt"]
     assert skipped == {str(tmp_path / "README"): "unsupported file type (none)",
-                       str(tmp_path / "notes.pages"): "unsupported file type .pages",
+                       str(tmp_path / "notes.pages"): "unsupported file type .pages: open it and save it as .docx",
                        str(tmp_path / "sub" / "photo.JPG"): "unsupported file type .jpg"}
 
 
