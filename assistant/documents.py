@@ -282,7 +282,8 @@ def read_doc(data: bytes) -> Read:
     text = _joined(_DOC_EMPTY_CELLS.sub("", _doc_main_text(document, table)).split("\n"))
     if not text:
         raise LoadFailure("empty_document", kind=_DOC_KIND)
-    codepage = properties.codepage if isinstance(properties.codepage, int) else 1252
+    # A 16-bit value that olefile reads as signed: UTF-8's 65001 comes as -535.
+    codepage = properties.codepage & 0xFFFF if isinstance(properties.codepage, int) else 1252
     title = _doc_property(properties.title, codepage) or _first_line(text)
     created = properties.create_time
     published = _date_in_text(text) or (

@@ -176,7 +176,7 @@ _SUMMARY_FMTID = bytes.fromhex("e0859ff2f94f6810ab9108002b27b3d9")  # F29F85E0-4
 
 def write_doc(path: Path, pieces: list[str | tuple[str, bool]], *, table: str = "1Table", encrypted: bool = False,
               version: int = 0x00C1, title: str | None = None, author: str | None = None,
-              created: datetime | None = None, footnotes: str = "", prc: bool = True) -> Path:
+              created: datetime | None = None, footnotes: str = "", prc: bool = True, codepage: int = 1252) -> Path:
     """A Word 97-2003 document as [MS-DOC] lays it out. ``pieces`` are the main text's pieces in reading order (Word
     control characters included: "\\r" ends a paragraph, "\\x07" a cell), each stored 8-bit ("compressed", cp1252) or,
     given as (text, False), as UTF-16LE; they are written in the stream in reverse order, as a fast save appends them,
@@ -213,18 +213,21 @@ def write_doc(path: Path, pieces: list[str | tuple[str, bool]], *, table: str = 
         table: b"\0" * clx_at + clx,
     }
     if title is not None or author is not None or created is not None:
-        streams["\x05SummaryInformation"] = summary_information(title, author, created)
+        streams["\x05SummaryInformation"] = summary_information(title, author, created, codepage)
     return write_ole(path, streams)
 
 
-def summary_information(title: str | None, author: str | None, created: datetime | None) -> bytes:
-    """The "\\x05SummaryInformation" property set ([MS-OLEPS]): its code page (1252), title, author, creation time."""
-    values: list[tuple[int, bytes]] = [(1, struct.pack("<HHhH", 0x0002, 0, 1252, 0))]  # VT_I2
+def summary_information(title: str | None, author: str | None, created: datetime | None,
+                        codepage: int = 1252) -> bytes:
+    """The "\\x05SummaryInformation" property set ([MS-OLEPS]): its code page, title, author, creation time."""
+    encoding = "utf-8" if codepage == 65001 else f"cp{codepage}"
+    values: list[tuple[int, bytes]] = [(1, struct.pack("<HHHH", 0x0002, 0, codepage, 0))]  # VT_I2
     for number, value in ((2, title), (4, author)):
         if value is not None:
-            encoded = value.encode("cp1252") + b"\0"
+            encoded = value.encode(encoding) + b"\0"
+            size = len(encoded)
             encoded += b"\0" * (-len(encoded) % 4)
-            values.append((number, struct.pack("<HHI", 0x001E, 0, len(value) + 1) + encoded))  # VT_LPSTR
+            values.append((number, struct.pack("<HHI", 0x001E, 0, size) + encoded))  # VT_LPSTR
     if created is not None:
         values.append((12, struct.pack("<HHQ", 0x0040, 0, _filetime(created))))  # VT_FILETIME
     offsets, body, at = b"", b"", 8 + 8 * len(values)

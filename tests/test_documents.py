@@ -576,6 +576,10 @@ def test_a_word_97_documents_summary_information_gives_what_its_text_does_not(tm
     assert doc.metadata["title"] == "Transports à Rennes"
     assert doc.metadata["author"] == "Paul Girard"
     assert doc.metadata["published"] == "2025-03-10"
+    # Its properties in UTF-8 (code page 65001, which olefile gives as the signed -535): "Ã©" was read for "é".
+    doc = loaded(write_doc(tmp_path / "utf8.doc", [f"{STORY}\r"], title="Gratuité à Rennes", author="Hélène Marchetti",
+                           codepage=65001))
+    assert doc.metadata["title"] == "Gratuité à Rennes" and doc.metadata["author"] == "Hélène Marchetti"
 
 
 def test_a_bad_word_97_document_is_named_with_its_reason_and_other_files_under_the_name_are_read(tmp_path):
