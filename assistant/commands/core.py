@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..cli import arg, command, interrupted_status, raise_terminated, whole_number
+from ..reasons import SUPPORTED
 from ..types import one_line
 from .entities import add_filter_arguments, filters_from_args
 
@@ -25,7 +26,7 @@ def passage_count(text: str) -> int:
 
 
 @command("index", "index files and folders (only what changed is embedded)")
-@arg("paths", nargs="+", help="files or folders (.txt .md .html .mhtml .pdf .docx .odt .rtf .eml .msg)")
+@arg("paths", nargs="+", help=f"files or folders ({SUPPORTED})")
 @arg("--prune", action="store_true", help="remove articles whose files are gone from these folders")
 @arg("--wait", action="store_true", help="wait for another writer instead of failing")
 @arg("--json", action="store_true", help="print the report as JSON")
