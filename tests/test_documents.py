@@ -619,9 +619,12 @@ def test_an_outlook_winmail_dat_is_opened_for_its_attached_files_and_its_body(tm
     # not opened: the story mailed as "papier.docx" in it was never read.
     document = write_docx(tmp_path / "papier.docx", ["Rennes rend les bus gratuits", "Par Hélène Marchetti", STORY],
                           created="2025-03-09T08:00:00Z").read_bytes()
-    winmail = write_tnef(body="Voir PJ.", attachments={"papier.docx": document, "photo.png": b"\x89PNG\r\n\x1a\n"})
+    old = write_doc(tmp_path / "chiffres.doc", [f"{FIGURES}\r"]).read_bytes()  # Outlook 2003's years: a .doc
+    winmail = write_tnef(body="Voir PJ.", attachments={"papier.docx": document, "photo.png": b"\x89PNG\r\n\x1a\n",
+                                                       "chiffres.doc": old})
     doc = loaded(_mail_with_attachment(tmp_path / "pj.eml", "Voir PJ.\n", {"winmail.dat": winmail}))
-    assert doc.page_content == f"Voir PJ.\n\npapier.docx\nRennes rend les bus gratuits\nPar Hélène Marchetti\n{STORY}"
+    assert doc.page_content == (f"Voir PJ.\n\npapier.docx\nRennes rend les bus gratuits\nPar Hélène Marchetti\n{STORY}"
+                                f"\n\nchiffres.doc\n{FIGURES}")
     assert doc.metadata["title"] == "Papier bus" and doc.metadata["author"] == "Hélène Marchetti"
     # No text part beside it: the body is the one Outlook kept in the package, as Rich Text.
     message = EmailMessage()
