@@ -714,9 +714,10 @@ def _check_tnef(data: bytes) -> None:
 def _tnef_name(attachment, codepage: str | None) -> str:
     """An attached file's name: its long name, else its short one (8-bit, in the package's code page)."""
     try:
-        return str(attachment.long_filename()).strip().rstrip("\0")
+        name = attachment.long_filename()
     except UnicodeDecodeError:  # tnefparse reads the short name as UTF-8
-        return _tnef_text(attachment._name, codepage) or ""
+        name = attachment._name
+    return (name if isinstance(name, str) else _tnef_text(name, codepage) or "").strip().rstrip("\0")
 
 
 def _tnef_body(package) -> Read:

@@ -636,9 +636,14 @@ def test_an_outlook_winmail_dat_is_opened_for_its_attached_files_and_its_body(tm
     doc = loaded(tmp_path / "rtf.eml")
     assert doc.page_content == f"{STORY}\nLa mesure coûtera 4,5 millions d'euros par an."
     assert doc.metadata["title"] == "Gratuité des bus" and doc.metadata["published"] == "2025-03-10"
+    # An attachment named only by its title, in the package's code page (tnefparse reads it as UTF-8).
+    winmail = write_tnef(attachments={"grève.txt": f"Grève des bus\n{FIGURES}\n".encode()}, long_names=False)
+    doc = loaded(_mail_with_attachment(tmp_path / "titre.eml", "Voir PJ.\n", {"winmail.dat": winmail}))
+    assert doc.page_content == f"Voir PJ.\n\ngrève.txt\nGrève des bus\n{FIGURES}"
     # A package cut short in its attached file (a mailbox export that stopped) and nothing else to read: the e-mail
     # names it and why. Read as it came, it gave nothing, or the file's first bytes under its short name.
-    path = _mail_with_attachment(tmp_path / "cut.eml", "", {"winmail.dat": winmail[:300]})
+    cut = write_tnef(attachments={"papier.docx": document})[:300]
+    path = _mail_with_attachment(tmp_path / "cut.eml", "", {"winmail.dat": cut})
     assert load_file(path).reason == (
         "e-mail without text of its own; its attachment winmail.dat: damaged Outlook winmail.dat package (cut short)")
 

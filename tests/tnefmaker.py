@@ -41,9 +41,11 @@ def uncompressed_rtf(rtf: bytes) -> bytes:
 
 
 def write_tnef(*, subject: str | None = None, body: str | None = None, html: str | None = None,
-               rtf: bytes | None = None, attachments: dict[str, bytes] | None = None, codepage: int = 1252) -> bytes:
+               rtf: bytes | None = None, attachments: dict[str, bytes] | None = None, codepage: int = 1252,
+               long_names: bool = True) -> bytes:
     """A winmail.dat: the message's class, subject and body (plain text, HTML or RTF), then each attached file, its
-    short name (8.3, in the code page) in attAttachTitle and its long one among its MAPI properties."""
+    short name (8.3, in the code page) in attAttachTitle and its long one among its MAPI properties; without
+    ``long_names`` (as older Outlooks wrote it), its whole name in attAttachTitle and no MAPI properties."""
     out = struct.pack("<IH", SIGNATURE, 0x4C2A)
     out += attribute(MESSAGE, TNEF_VERSION, struct.pack("<I", 0x00010000))
     out += attribute(MESSAGE, OEM_CODEPAGE, struct.pack("<II", codepage, 0))
@@ -60,11 +62,12 @@ def write_tnef(*, subject: str | None = None, body: str | None = None, html: str
     out += attribute(MESSAGE, MESSAGE_PROPS, mapi_properties(properties))
     for name, data in (attachments or {}).items():
         stem, _, suffix = name.rpartition(".")
-        short = f"{stem[:6].upper()}~1.{suffix[:3].upper()}"
+        short = f"{stem[:6].upper()}~1.{suffix[:3].upper()}" if long_names else name
         # AttachType (file), its place in the body (none), its rendering's size, its flags.
         out += attribute(ATTACHMENT, ATTACH_REND_DATA, struct.pack("<HIHHI", 1, 0xFFFFFFFF, 0xFFFF, 0xFFFF, 0))
         out += attribute(ATTACHMENT, ATTACH_TITLE, short.encode(f"cp{codepage}") + b"\0")
         out += attribute(ATTACHMENT, ATTACH_DATA, data)
-        out += attribute(ATTACHMENT, ATTACHMENT_PROPS, mapi_properties(
-            [(PT_UNICODE, PR_ATTACH_LONG_FILENAME, (name + "\0").encode("utf-16-le"))]))
+        if long_names:
+            out += attribute(ATTACHMENT, ATTACHMENT_PROPS, mapi_properties(
+                [(PT_UNICODE, PR_ATTACH_LONG_FILENAME, (name + "\0").encode("utf-16-le"))]))
     return out
