@@ -678,3 +678,8 @@ def test_an_attachment_left_out_beside_a_readable_email_is_said_in_the_report(tm
     report = Assistant(index).index([folder])
     assert report.updated == [str(mail)] and report.warnings == {str(mail): [said]} and report.ok
     assert report.to_dict()["warnings"] == {str(mail): [said]}
+    from assistant.commands.maintenance import print_report  # what `assistant watch` prints of each run
+
+    print_report(report)
+    out, err = capsys.readouterr()
+    assert f"warning: {mail}: {said}\n" in err and f"updated: {mail}\n" in out
