@@ -238,8 +238,9 @@ _CP1252_UNDEFINED = bytes((0x81, 0x8D, 0x8F, 0x90, 0x9D))
 # A field: its code between 0x13 and 0x14 ("HYPERLINK "https://..."", "PAGE"), its result between 0x14 and 0x15.
 _DOC_FIELD_MARK = re.compile(r"([\x13\x14\x15])")
 # A table's cell ends with 0x07, and its row with one more: a row a line, its cells parted as a .docx's are.
-_DOC_ROW_END = re.compile(r"\x07{2,}")
+_DOC_CELL_MARKS = re.compile(r"(\x07+)")
 _DOC_EMPTY_CELLS = re.compile(r"^(?:; )+|(?:; )+$", re.M)
+_DOC_CELL_SEPARATORS = re.compile(r"(?:; ){2,}")
 
 
 def _is_word_97(data: bytes) -> bool:
@@ -382,8 +383,34 @@ def _doc_special_characters(characters: str) -> str:
                 reading_code.pop()
         elif not any(reading_code):
             kept.append(part)
-    text = _DOC_ROW_END.sub("\n", "".join(kept))
-    return text.translate(_DOC_CHARACTERS).replace("\x07", "; ")
+    text = _doc_rows("".join(kept)).translate(_DOC_CHARACTERS)
+    return _DOC_CELL_SEPARATORS.sub("; ", text.replace("\x07", "; "))
+
+
+def _doc_rows(text: str) -> str:
+    """The text with each table row's end as a line's end, its cells' marks left as they are. A row ends with a mark
+    right after its last cell's; so does an empty cell, which is told from the row's end by the count of cells of the
+    table's first row (in that row itself, only an empty last cell can be told: a mark before the last is a cell's)."""
+    out: list[str] = []
+    cells = columns = 0  # the cells ended in this row; those of the table's first row, once it has ended
+    for number, part in enumerate(_DOC_CELL_MARKS.split(text)):
+        if number % 2 == 0:  # text
+            if cells == 0 and "\r" in part:  # a paragraph between rows: the table may end here, another begin
+                columns = 0
+            out.append(part)
+            continue
+        marks = len(part) - 1  # the first ends the cell whose text came before
+        cells += 1
+        out.append("\x07")
+        while marks:
+            marks -= 1
+            if (columns and cells < columns) or (not columns and marks):  # an empty cell's mark
+                cells += 1
+                out.append("\x07")
+            else:  # the row's end; any mark after it ends an empty cell of the next row
+                columns, cells = columns or cells, 0
+                out.append("\n")
+    return "".join(out)
 
 
 def _doc_property(value: object, codepage: int) -> str | None:

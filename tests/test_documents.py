@@ -552,8 +552,8 @@ def test_a_word_97_document_gives_its_text_title_author_and_date(tmp_path):
         (f"{STORY[:60]}\x13 HYPERLINK \"https://rennes.example/bus\" \x13 PAGE \x143\x15 \x14{STORY[60:100]}\x15"
          f"{STORY[100:]}\x01\r", False),
         "La mesure coûtera 4,5 millions d'euros par an, financés par une hausse du versement mo\x1fbi\x1elité.\r",
-        # a table: each cell ends with 0x07, each row with one more
-        "Ligne\x07Fréquentation\x07\x07C1\x07+12 %\x07\x07\x0c",
+        # a table: each cell ends with 0x07, each row with one more; an empty cell's mark follows another too
+        "Ligne\x07Fréquentation\x07Évolution\x07\x07C1\x07\x07+12 %\x07\x07\x07C2\x07\x07\x07\x0c",
         ("Zelensky (Зеленський) a salué la mesure.\r", False),
     ], footnotes="\x02 Source : Rennes Métropole.\r", author="Utilisateur",
         created=datetime(2024, 1, 2, 8, 0, tzinfo=UTC))
@@ -561,7 +561,7 @@ def test_a_word_97_document_gives_its_text_title_author_and_date(tmp_path):
     assert doc.page_content == (
         "Rennes rend les bus gratuits\nPar Hélène Marchetti\nPublié le 12 mars 2025\n"
         f"{STORY}\nLa mesure coûtera 4,5 millions d'euros par an, financés par une hausse du versement mobi-lité.\n"
-        "Ligne; Fréquentation\nC1; +12 %\nZelensky (Зеленський) a salué la mesure.")
+        "Ligne; Fréquentation; Évolution\nC1; +12 %\nC2\nZelensky (Зеленський) a salué la mesure.")
     assert doc.metadata["title"] == "Rennes rend les bus gratuits"
     assert doc.metadata["author"] == "Hélène Marchetti"  # the byline, not Word's account name
     assert doc.metadata["published"] == "2025-03-12"  # the text's date before the file's creation
