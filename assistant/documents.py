@@ -1,9 +1,10 @@
-"""Word (.docx, and 97-2003's .doc), OpenDocument (.odt), Rich Text (.rtf), e-mail (.eml, Outlook's .msg) and
-single-file web page (.mhtml) files read as articles: their text, title, date and author.
+"""Word (.docx, and 97-2003's .doc), OpenDocument (.odt), Rich Text (.rtf), e-mail (.eml, Outlook's .msg, and the
+winmail.dat Outlook attaches) and single-file web page (.mhtml, Safari's .webarchive) files read as articles: their
+text, title, date and author.
 
-Read with the standard library, lxml, striprtf and olefile only. Each reader returns ``(text, title, published,
-author)``, as the loaders of ``loaders.py`` do, or raises ``LoadFailure`` with the reason the file cannot be read
-(damaged, locked with a password, another format under the name).
+Read with the standard library, lxml, striprtf, olefile and tnefparse only. Each reader returns ``(text, title,
+published, author)``, as the loaders of ``loaders.py`` do, or raises ``LoadFailure`` with the reason the file cannot
+be read (damaged, locked with a password, another format under the name).
 """
 
 from __future__ import annotations
