@@ -75,6 +75,9 @@ def test_index_ask_reindex_remove_on_a_chroma_server(server, tmp_path):
     assert report.updated == [str(sample)] and report.unchanged == [str(other)], report
     hits = reader.retrieve("drones Shahed-136", k=1)
     assert "Shahed-136" in hits[0].page_content
+    # search reads the server's passages through the reader's BM25 postings, with a filter too
+    found = reader.search('"Shahed-136"', filters={"source": SAMPLE.name})
+    assert [m.text for m in found] == [NEW_FACT.strip()] and reader.search("Shahed", filters={"since": "2090"}) == []
     assert hits[0].metadata["lexical_score"] > 0  # the reader's BM25 followed the server's generation
     assert reader.article_text(str(sample)).endswith(NEW_FACT + "\n")
     assert any(WEAPONS in c.quote for c in reader.ask("Quelles armes ont été mentionnées ?").citations)
