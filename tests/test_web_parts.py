@@ -1196,3 +1196,24 @@ def test_a_conversation_is_saved_as_one_markdown_file_and_stale_ones_are_removed
     second = export.conversation_file(conv, "en", datetime(2026, 12, 7, 10, 40))
     assert second.parent == first.parent and list(first.parent.iterdir()) == [second]  # its latest version only
     assert "## Quand ?" in second.read_text(encoding="utf-8")
+
+
+def test_the_library_orders_newest_indexed_newest_published_title_and_file(tmp_path):
+    from types import SimpleNamespace
+
+    from assistant.web.library import sorted_articles
+
+    def article(title, source, published, indexed_at):
+        return SimpleNamespace(title=title, source=f"/srv/news/{source}", published=published, indexed_at=indexed_at)
+
+    articles = [article("Économie", "b.txt", "2024-05-01", 3), article("zèbre", "a.txt", "", 1),
+                article("Accord", "c.txt", "2025-01-02", 2), article("Budget", "d.txt", "", 4)]
+    store = UploadStore(tmp_path / "uploads", max_mb=1)
+
+    def titles(order):
+        return [a.title for a in sorted_articles(articles, order, store)]
+
+    assert titles("indexed") == ["Budget", "Économie", "Accord", "zèbre"]
+    assert titles("published") == ["Accord", "Économie", "Budget", "zèbre"]  # the undated last, by title
+    assert titles("title") == ["Accord", "Budget", "Économie", "zèbre"]  # accents and case folded
+    assert titles("source") == ["zèbre", "Économie", "Accord", "Budget"]

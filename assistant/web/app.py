@@ -35,6 +35,7 @@ from .i18n import LANGUAGES, Relabeler, browser_language, normalize, question_re
 from .library import (
     COLUMN_WIDTHS,
     LIBRARY_PAGE,
+    ORDERS,
     Upload,
     UploadStore,
     display_source,
@@ -132,6 +133,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return t(lang, "chat.placeholder_empty")
         examples = example_questions(assistant) if examples is None else examples
         return t(lang, "chat.placeholder" if examples else "chat.placeholder_own")
+
+    def order_choices(lang: str) -> list[tuple[str, str]]:
+        return [(t(lang, f"library.order.{order}"), order) for order in ORDERS]
 
     def answerer_choices(lang: str) -> list[tuple[str, str]]:
         return [(t(lang, f"settings.answerer.{name}"), name) for name in pool.available()]
@@ -244,10 +248,16 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                         # The first LIBRARY_PAGE articles only: the search finds the others (every row and
                         # choice went to each page, 600 kB at 2,500 articles).
                         first = list_library(assistant, uploads)
-                        library_search = gr.Textbox(label=t("en", "library.search"),
-                                                    placeholder=t("en", "library.search_placeholder"),
-                                                    elem_id="library-search", max_lines=1)
-                        i18n.bind(library_search, label="library.search", placeholder="library.search_placeholder")
+                        with gr.Row(equal_height=True):
+                            library_search = gr.Textbox(label=t("en", "library.search"),
+                                                        placeholder=t("en", "library.search_placeholder"),
+                                                        elem_id="library-search", max_lines=1, scale=3, min_width=240)
+                            i18n.bind(library_search, label="library.search",
+                                      placeholder="library.search_placeholder")
+                            library_order = gr.Dropdown(choices=order_choices("en"), value="indexed",
+                                                        label=t("en", "library.order"), elem_id="library-order",
+                                                        scale=1, min_width=170)
+                            i18n.bind(library_order, label="library.order", choices=order_choices)
                         articles_table = gr.Dataframe(
                             value={"headers": table_headers("en"), "data": first.rows},
                             label=t("en", "library.articles"), interactive=False, wrap=True,
@@ -440,15 +450,16 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         # pick in progress is not undone for nothing; a click on a row picks the article of the row shown.
         library_shown = gr.State(None)
 
-        def library_view(lang_value: str, chosen: str | None = None, query: str | None = "", listing: Any = None):
-            """The library tab up to date for the search ``query``; the article chosen for removal stays chosen
-            while it is listed."""
+        def library_view(lang_value: str, chosen: str | None = None, query: str | None = "",
+                         order: str | None = "indexed", listing: Any = None):
+            """The library tab up to date for the search ``query``, in ``order``; the article chosen for removal
+            stays chosen while it is listed."""
             lang_value = normalize(lang_value)
             query = query or ""
             # Each article record read once, the numbers once: at each page load this read every record seven
             # times (1.4 s on 2,500 articles).
             articles = assistant.articles()
-            listing = listing or list_library(assistant, uploads, query, articles)
+            listing = listing or list_library(assistant, uploads, query, articles, order=order or "indexed")
             kept = chosen if chosen in listing.ids else None
             stats, examples = assistant.stats(), example_questions(assistant, articles)
             return (gr.update(value={"headers": table_headers(lang_value), "data": listing.rows},
@@ -461,38 +472,43 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
 
         library_outputs = [articles_table, to_remove, stats, index_md, chatbot, library_shown, library_note,
                            more_button]
-        library_inputs = [lang, to_remove, library_search]
+        library_inputs = [lang, to_remove, library_search, library_order]
 
         def shown_count(shown: list | None) -> int:
             """How many rows the table shows now (``Listing.as_state``): at least a page."""
             return max(LIBRARY_PAGE, len(shown[2])) if shown else LIBRARY_PAGE
 
-        def kept_listing(query: str | None, shown: list | None) -> Any:
+        def kept_listing(query: str | None, order: str | None, shown: list | None) -> Any:
             """The listing for ``query`` up to date, as many rows as shown now (after "Show more")."""
-            return list_library(assistant, uploads, query or "", limit=shown_count(shown))
+            return list_library(assistant, uploads, query or "", limit=shown_count(shown), order=order or "indexed")
 
-        def open_library(lang_value: str, chosen: str | None, query: str | None, shown: list | None):
-            listing = kept_listing(query, shown)
+        def open_library(lang_value: str, chosen: str | None, query: str | None, order: str | None,
+                         shown: list | None):
+            listing = kept_listing(query, order, shown)
             if listing.as_state() == shown:
                 return (gr.skip(),) * len(library_outputs)
-            return library_view(lang_value, chosen, query, listing)
+            return library_view(lang_value, chosen, query, order, listing)
 
-        def show_more(lang_value: str, chosen: str | None, query: str | None, shown: list | None):
-            listing = list_library(assistant, uploads, query or "", limit=shown_count(shown) + LIBRARY_PAGE)
-            return library_view(lang_value, chosen, query, listing)
+        def show_more(lang_value: str, chosen: str | None, query: str | None, order: str | None,
+                      shown: list | None):
+            listing = list_library(assistant, uploads, query or "", limit=shown_count(shown) + LIBRARY_PAGE,
+                                   order=order or "indexed")
+            return library_view(lang_value, chosen, query, order, listing)
 
         more_button.click(show_more, [*library_inputs, library_shown], library_outputs, api_visibility="private",
                           concurrency_limit=None, **NO_PROGRESS)
 
-        def library_kept(lang_value: str, chosen: str | None, query: str | None, shown: list | None):
+        def library_kept(lang_value: str, chosen: str | None, query: str | None, order: str | None,
+                         shown: list | None):
             """The library after a removal, as many rows shown as before it."""
-            return library_view(lang_value, chosen, query, kept_listing(query, shown))
+            return library_view(lang_value, chosen, query, order, kept_listing(query, order, shown))
 
         library_tab.select(open_library, [*library_inputs, library_shown], library_outputs,
                            api_visibility="private", concurrency_limit=None, **NO_PROGRESS,
                            trigger_mode="always_last")
         # Each key typed searches again; only the last search still waiting runs.
-        for searching in (library_search.change, library_search.submit):
+        # Another order lists the first page again, in it.
+        for searching in (library_search.change, library_search.submit, library_order.change):
             searching(library_view, library_inputs, library_outputs, api_visibility="private",
                       concurrency_limit=None, **NO_PROGRESS, trigger_mode="always_last")
 
@@ -545,11 +561,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                                          concurrency_limit=1, concurrency_id="library", api_name="index",
                                          show_progress="full")
         def after_upload(lang_value: str, chosen: str | None):
-            """The latest articles, the new ones first: a search left as typed hid the articles just uploaded."""
-            return (*library_view(lang_value, chosen), "")
+            """The latest articles, the new ones first: a search left as typed, or another order, hid the articles
+            just uploaded."""
+            return (*library_view(lang_value, chosen), "", "indexed")
 
-        index_done = index_event.then(after_upload, [lang, to_remove], [*library_outputs, library_search],
-                                      api_visibility="private")
+        index_done = index_event.then(after_upload, [lang, to_remove],
+                                      [*library_outputs, library_search, library_order], api_visibility="private")
         chain_hooks(index_done, ui.library_hooks)
 
         # The article the confirmation asks about, {"id", "title", "file"}: only it is removed by the confirm,
@@ -563,7 +580,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return t(lang_value, "library.remove_ask", title=inline_markdown(pending["title"]),
                      file=inline_markdown(pending["file"]))
 
-        def ask_removal(doc_id: str | None, shown: list | None, lang_value: str, query: str | None = ""):
+        def ask_removal(doc_id: str | None, shown: list | None, lang_value: str, query: str | None = "",
+                        order: str | None = "indexed"):
             lang_value = normalize(lang_value)
             nothing = (gr.skip(),) * len(library_outputs)
             if not doc_id:
@@ -572,12 +590,12 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             if article is None:  # another session (or the command line) removed it since this page listed it
                 label = next((label for label, value in (shown or [[], []])[1] if value == doc_id), doc_id)
                 return (*hidden, "", t(lang_value, "library.already_removed", title=inline_markdown(label)),
-                        *library_view(lang_value, doc_id, query))
+                        *library_view(lang_value, doc_id, query, order))
             pending = {"id": article.doc_id, "title": article.title, "file": display_source(article, uploads)}
             return (gr.update(visible=True), pending, removal_question(pending, lang_value), "", *nothing)
 
         remove_button.click(
-            ask_removal, [to_remove, library_shown, lang, library_search],
+            ask_removal, [to_remove, library_shown, lang, library_search, library_order],
             [remove_confirm, pending_removal, remove_question, remove_report, *library_outputs],
             api_visibility="private", concurrency_limit=None, **NO_PROGRESS,
         ).then(None, None, None, js=assets.FOCUS_CANCEL_JS)
@@ -669,15 +687,15 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return browser_language(headers.get("accept-language"))
 
         def relabel(lang_value: str, conv: Conversation, chosen: str | None, pending: dict | None = None,
-                    query: str = "", shown: list | None = None):
+                    query: str = "", order: str | None = "indexed", shown: list | None = None):
             lang_value = normalize(lang_value)
-            table, choice, *_, shown, note, _more = library_view(lang_value, chosen, query,
-                                                                 kept_listing(query, shown))
+            table, choice, *_, shown, note, _more = library_view(lang_value, chosen, query, order,
+                                                                 kept_listing(query, order, shown))
             return [*i18n.updates(lang_value), _header_html(lang_value), _panel_sources(assistant, conv, lang_value),
                     table, choice, shown, note, removal_question(pending, lang_value)]
 
         language_event = lang.change(relabel, [lang, conversation, to_remove, pending_removal, library_search,
-                                               library_shown],
+                                               library_order, library_shown],
                                      [*i18n.components, header, sources, articles_table, to_remove, library_shown,
                                       library_note, remove_question],
                                      api_visibility="private", concurrency_limit=None, **NO_PROGRESS)

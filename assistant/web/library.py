@@ -272,7 +272,7 @@ def article_rows(assistant: Assistant, uploads: UploadStore,
                  articles: Sequence[Article] | None = None) -> list[list[object]]:
     rows = []
     articles = assistant.articles() if articles is None else articles
-    for article in sorted(articles, key=lambda a: a.indexed_at, reverse=True):
+    for article in articles:  # in the order given (the listing's)
         source = display_source(article, uploads)
         if article.duplicate_of:  # the same text as another file, whose passages stand for it
             source += f" (= {Path(article.duplicate_of).name})"
@@ -319,7 +319,7 @@ def matches(query: str, *fields: str) -> bool:
 @dataclass
 class Listing:
     """What the library tab shows for a search: the table's rows and the removal choices, of the first
-    ``LIBRARY_PAGE`` matching articles (newest indexed first), and how many match in all."""
+    ``LIBRARY_PAGE`` matching articles (in the order chosen), and how many match in all."""
 
     rows: list[list[object]]
     choices: list[tuple[str, str]]
@@ -330,13 +330,31 @@ class Listing:
         return [self.rows, self.choices, self.ids, self.total]
 
 
+# How the library can be listed: the newest indexed first (what was just added), the newest published first (the
+# undated last), by title, by file.
+ORDERS = ("indexed", "published", "title", "source")
+
+
+def sorted_articles(articles: Sequence[Article], order: str, uploads: UploadStore) -> list[Article]:
+    by_title = sorted(articles, key=lambda a: (fold(a.title), a.source))
+    if order == "title":
+        return by_title
+    if order == "source":
+        return sorted(by_title, key=lambda a: fold(display_source(a, uploads)))
+    if order == "published":
+        newest = sorted(by_title, key=lambda a: a.published, reverse=True)  # sorts are stable, reversed ones too
+        return sorted(newest, key=lambda a: not a.published)
+    return sorted(by_title, key=lambda a: a.indexed_at, reverse=True)
+
+
 def library_listing(assistant: Assistant, uploads: UploadStore, query: str = "",
-                    articles: Sequence[Article] | None = None, limit: int = LIBRARY_PAGE) -> Listing:
-    """The articles matching ``query`` by title, author or file name, the newest first, ``limit`` of them."""
+                    articles: Sequence[Article] | None = None, limit: int = LIBRARY_PAGE,
+                    order: str = "indexed") -> Listing:
+    """The articles matching ``query`` by title, author or file name, ``limit`` of them, in ``order`` (one of
+    ``ORDERS``: the newest indexed first by default)."""
     articles = assistant.articles() if articles is None else articles
     found = [a for a in articles if matches(query, a.title, a.author or "", display_source(a, uploads))]
-    found.sort(key=lambda a: a.indexed_at, reverse=True)
-    shown = found[:limit]
+    shown = sorted_articles(found, order if order in ORDERS else "indexed", uploads)[:limit]
     return Listing(article_rows(assistant, uploads, shown), remove_choices(assistant, uploads, shown),
                    [a.doc_id for a in shown], len(found))
 
