@@ -28,6 +28,13 @@ from assistant.answering.answer_types import Expected, carries, expected_answer
     ("By how much did lithium prices fall in 2023?", Expected("number")),  # a change: "about 80%"
     ("De combien les prix du lithium ont-ils baissé ?", Expected("number")),
     ("How much did the budget increase?", Expected("number")),
+    # A raise or a cut is often a share ("2,5 % des salaires"): read as a sum for naming wages, it was refused.
+    ("How much does the SNCF propose to raise wages?", Expected("number")),
+    ("How much will wages be cut?", Expected("number")),
+    ("By how much were salaries reduced?", Expected("number")),
+    ("How much of a pay hike are the strikers demanding?", Expected("number")),
+    ("De combien la direction veut-elle revaloriser les salaires ?", Expected("number")),
+    ("How much money did the campaign raise?", Expected("money")),  # raised, not a raise
     ("Quel est le coût de la guerre ?", Expected("money")),
     ("What is the unemployment rate in Spain?", Expected("number")),
     ("Quel est le taux de chômage en Espagne ?", Expected("number")),
@@ -154,3 +161,11 @@ def test_a_number_question_quotes_the_number_rather_than_a_date(tmp_path):
     assistant.index([drought])
     answer = assistant.ask("How much is the fine for breaking the water restrictions?")
     assert answer.citations and "1 500 euros" in answer.citations[0].quote, answer.text
+
+
+def test_a_raise_asked_how_much_is_answered_by_its_share(newsroom):
+    # A reviewer's question on the SNCF strike was refused: "raise wages" read as a sum for naming wages, the
+    # sentence giving the offer, "une revalorisation de 2,5 % des salaires", holds no currency.
+    answer = newsroom.ask("How much does the SNCF propose to raise wages?")
+    assert answer.answered and "2,5 %" in answer.citations[0].quote, answer.text
+    assert_citations_exact(newsroom, answer)

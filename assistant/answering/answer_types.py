@@ -111,12 +111,16 @@ _PRICE_QUESTION = _what_is_the(
 )
 _RATE_QUESTION = _what_is_the("rate|percentage|population", "taux|pourcentage|population")
 # "By how much did prices fall?", "De combien les prix ont-ils baissé ?": a change, often a share ("about
-# 80%"), not a sum, though prices are named.
+# 80%"), not a sum, though prices are named. A raise or a cut too: "How much does the SNCF propose to raise
+# wages?" was read as a sum for naming wages, and refused beside "une revalorisation de 2,5 % des salaires".
 _CHANGE_QUESTION = re.compile(
     r"\b(?:how much|de combien)\b.*\b(?:f[ae]ll\w*|drop\w*|ris(?:e|es|en|ing)|rose|increas\w*|decreas\w*|"
-    r"gr[eo]w\w*|declin\w*|climb\w*|jump\w*|shr[ai]nk\w*|baiss\w*|augment\w*|chut\w*|recul\w*|grimp\w*|progress\w*|diminu\w*|"
-    r"hauss\w*|bondi\w*|cru|croi\w*)\b"
+    r"gr[eo]w\w*|declin\w*|climb\w*|jump\w*|shr[ai]nk\w*|rais(?:e|es|ed|ing)|cut|cuts|cutting|hik(?:e|es|ed|ing)|"
+    r"lower(?:s|ed|ing)?|reduc\w*|slash\w*|baiss\w*|augment\w*|chut\w*|recul\w*|grimp\w*|progress\w*|diminu\w*|"
+    r"hauss\w*|bondi\w*|cru|croi\w*|redui\w*|relev\w*|revalori\w*)\b"
 )
+# "How much money did the campaign raise?": a sum raised, not a raise.
+_SUM_ASKED = re.compile(r"\bhow much (?:money|cash)\b|\bcombien d'(?:argent|euros|dollars)\b")
 # "What percentage of the French think the budget unfair?": a share, whatever else it names.
 _SHARE_QUESTION = re.compile(
     r"\b(?:what|which) (?:percentage|proportion|share)\b|"
@@ -162,7 +166,7 @@ class Expected:
 def expected_answer(question: str) -> Expected | None:
     """The kind of number the question's wording asks for, if it asks for one."""
     text = _folded(question)
-    if _CHANGE_QUESTION.search(text):
+    if _CHANGE_QUESTION.search(text) and not _SUM_ASKED.search(text):
         return Expected("number")
     if _PRICE_QUESTION.search(text) or "how expensive" in text:
         return Expected("money")
