@@ -266,6 +266,15 @@ def carries(expected: Expected, text: str, same_thing: SameThing | None = None) 
     return bool(words) and (same_thing or same_stem)(expected.noun, words)
 
 
+def names_counted(expected: Expected, text: str, same_thing: SameThing | None = None) -> bool:
+    """Whether one of the sentence's numbers is followed by the counted noun itself ("34 % des conducteurs"
+    for "how many drivers", "quatre essais" for "how many tries"), not only by something else it counts."""
+    if expected.kind != "count" or not expected.noun:
+        return False
+    words = counted_nouns(_counted_words(_as_read(text)))
+    return bool(words) and (same_thing or same_stem)(expected.noun, words)
+
+
 def counted_candidates(expected: Expected, texts: Sequence[str]) -> list[str]:
     """The words after the numbers of these sentences: those ``carries`` may ask ``same_thing`` about."""
     if expected.kind != "count":
