@@ -134,6 +134,14 @@ def test_a_toll_question_quotes_first_the_sentence_saying_nobody_died(factcheck)
     assert answer.answered and answer.citations[0].quote == "No deaths were reported.", answer.text
 
 
+def test_the_sentence_saying_nobody_died_answers_the_toll_asked_in_another_language(factcheck):
+    """Asked in French, "No deaths were reported." scores under the bar across languages, and the French article's
+    sentences above the bar of one language kept it out of the answer: it quoted the mayor's count of people who
+    had to leave their homes, as the dead."""
+    answer = factcheck.ask("Combien de personnes sont mortes dans l'incendie de Chimex ?")
+    assert answer.answered and answer.citations[0].quote == "No deaths were reported.", answer.text
+
+
 def test_another_story_s_sentence_saying_nobody_died_is_not_put_first(factcheck):
     """"No deaths were reported." is the Chimex fire's toll, not the Dravik attack's."""
     answer = factcheck.ask("How many attackers were killed?")
