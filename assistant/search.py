@@ -3,8 +3,8 @@
 ``ask`` quotes the few sentences that best answer a question; a journalist checking a name or a figure
 wants every place the articles write it. Words match as BM25 reads them (case and accents folded, French
 inflections stemmed: "arme" finds "armes", "Coree" finds "Corée"), all of them in one sentence; a phrase in
-quotes matches its words in a row. BM25's postings give the passages holding every word, so only those are
-read, whatever the size of the index.
+quotes matches its words in a row, as a hyphenated word's ("Jong-un") and a number's ("6.3") parts do.
+BM25's postings give the passages holding every word, so only those are read, whatever the size of the index.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from .store import Store
 
 # "...", «...», “...”: a phrase; the rest are words.
 _PHRASE = re.compile(r'"([^"]*)"|«([^»]*)»|“([^”]*)”')
+# One word written in parts: a hyphenated name or compound ("Jong-un", "lance-roquettes") and a number with
+# its separators ("6.3", "1,2", "14,000", "1 200"). Its parts must follow one another: "6.3" is not a 6 and a
+# 3 anywhere in the sentence.
+_JOINED = re.compile(r"\d+(?:(?:[.,]|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)+|\w+(?:[-\u2010\u2011]\w+)+")
 _PAGE = 500  # chunks read at once
 
 
@@ -55,11 +59,15 @@ class SearchQuery:
     words: frozenset[str]
     phrases: tuple[tuple[str, ...], ...] = ()
     ignored: tuple[str, ...] = field(default=())
+    # Words written in parts, each part as ``_key`` reads it (inflections folded, as for a word alone).
+    joined: tuple[tuple[str, ...], ...] = ()
 
     @cached_property
     def terms(self) -> frozenset[str]:
         """Every term a matching sentence holds: its words' and its phrases' (their common words aside)."""
-        return self.words.union(*({stem for _, stem, _, _ in word_terms(" ".join(p))} - {""} for p in self.phrases))
+        phrased = ({stem for _, stem, _, _ in word_terms(" ".join(p))} - {""} for p in self.phrases)
+        joined = ({key for key in parts if not key.startswith("=")} for parts in self.joined)
+        return self.words.union(*phrased, *joined)
 
     def matches(self, text: str) -> tuple[tuple[int, int], ...]:
         """Where ``text`` holds the query (offsets in it), or () when it lacks a word or a phrase."""
@@ -68,12 +76,18 @@ class SearchQuery:
         words = word_terms(text)
         spans = [(start, end) for _, stem, start, end in words if stem in self.words]
         folded = [w for w, _, _, _ in words]
-        for phrase in self.phrases:
-            found = [i for i in range(len(folded) - len(phrase) + 1) if tuple(folded[i : i + len(phrase)]) == phrase]
+        keys = [_key(word, stem) for word, stem, _, _ in words]
+        for run, sequence in [*((p, folded) for p in self.phrases), *((j, keys) for j in self.joined)]:
+            found = [i for i in range(len(sequence) - len(run) + 1) if tuple(sequence[i : i + len(run)]) == run]
             if not found:
                 return ()
-            spans.extend((words[i][2], words[i + len(phrase) - 1][3]) for i in found)
+            spans.extend((words[i][2], words[i + len(run) - 1][3]) for i in found)
         return _merged(spans)
+
+
+def _key(word: str, stem: str) -> str:
+    """A part of a word written in parts as matched: its BM25 term, or a common word as written ("un")."""
+    return stem or f"={word}"
 
 
 def parse_query(query: str) -> SearchQuery:
@@ -87,12 +101,19 @@ def parse_query(query: str) -> SearchQuery:
         words = word_terms(next(g for g in match.groups() if g is not None))
         if words:
             phrases.append(tuple(w for w, _, _, _ in words))
-    for word, stem, _, _ in word_terms(_PHRASE.sub(" ", query)):
+    joined: list[tuple[str, ...]] = []
+    rest = _PHRASE.sub(" ", query)
+    for match in _JOINED.finditer(rest):
+        parts = word_terms(match.group())
+        if any(stem for _, stem, _, _ in parts):  # "a-t-il": only common words, left out as such
+            joined.append(tuple(_key(word, stem) for word, stem, _, _ in parts))
+            rest = rest[: match.start()] + " " * len(match.group()) + rest[match.end() :]
+    for word, stem, _, _ in word_terms(rest):
         if stem:
             terms.add(stem)
         elif word not in ignored:
             ignored.append(word)
-    parsed = SearchQuery(frozenset(terms), tuple(phrases), tuple(ignored))
+    parsed = SearchQuery(frozenset(terms), tuple(phrases), tuple(ignored), tuple(joined))
     if not parsed.terms:
         said = f" (only common words: {', '.join(ignored)})" if ignored else ""
         raise SearchError(f"nothing to search for in {query.strip()!r}{said}: give a word that only some "

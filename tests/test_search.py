@@ -99,3 +99,23 @@ def test_cli_search_prints_each_sentence_under_its_article(sample_index):
 
     result = run_cli("search", "de la", index_dir=sample_index)
     assert result.returncode == 2 and "nothing to search for in 'de la'" in result.stderr
+
+
+def test_a_number_with_separators_is_one_number(newsroom):
+    # "6.3" is the merger's €6.3 billion, not the earthquake's "6,8" in a sentence that also writes "le 3".
+    mentions = newsroom.search("6.3")
+    assert {m.source.rsplit("/", 1)[-1] for m in mentions} == {"en-merger.txt"}
+    assert all([m.text[a - m.start : b - m.start] for a, b in m.matches] == ["6.3"] for m in mentions)
+    assert [m.text for m in newsroom.search("62,4 %")] == [m.text for m in newsroom.search('"62,4"')]
+    assert newsroom.search("14,000") and newsroom.search("14 000") == newsroom.search("14,000")
+
+
+def test_a_hyphenated_name_is_found_and_marked_whole(sample_assistant):
+    mentions = sample_assistant.search("Kim Jong-un")
+    assert len(mentions) == 3
+    assert all([m.text[a - m.start : b - m.start].lower() for a, b in m.matches] == ["kim", "jong-un"]
+               for m in mentions)
+    # Its parts in a row, inflected as a word alone would be ("lance-roquette" finds "lance-roquettes").
+    found = sample_assistant.search("lance-roquette")
+    assert [found[0].text[a - found[0].start : b - found[0].start] for a, b in found[0].matches] == ["lance-roquettes"]
+    assert sample_assistant.search("roquettes-lance") == []
