@@ -1007,6 +1007,28 @@ def test_a_search_result_opens_its_article_with_the_sentence_highlighted(sample_
     assert "changé depuis la recherche" in article_view_html(sample_assistant, mention.doc_id, 0, 10**7, "fr")
 
 
+def test_a_result_whose_article_was_edited_since_says_so_rather_than_mark_other_words(tmp_path):
+    import re
+
+    from assistant.web.search import article_view_html, results_html
+
+    article = tmp_path / "port.txt"
+    article.write_text("Port news\n\nThe harbour of Brest opened a new dock for research vessels.", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", embedding_model="all-MiniLM-L6-v2")
+    assistant.index([article])
+    shown = results_html(assistant, "dock", "en")
+    doc, start, end, digest = re.search(r"data-doc='(\w+)' data-start='(\d+)' data-end='(\d+)' "
+                                        r"data-digest='(\w+)'", shown).groups()
+    view = article_view_html(assistant, doc, int(start), int(end), "en", digest)
+    assert "<mark id='search-mark'>The harbour of Brest opened a new dock" in view
+    # Edited elsewhere (longer now, under the same name): the offsets searched no longer hold that sentence.
+    article.write_text("Port news\n\nA storm closed the port of Lorient on Sunday. The harbour of Brest opened a new "
+                       "dock for research vessels.", encoding="utf-8")
+    assistant.index([article])
+    view = article_view_html(assistant, doc, int(start), int(end), "en", digest)
+    assert "has changed since the search" in view and "search-mark" not in view
+
+
 def test_a_toast_shows_its_message_as_text(monkeypatch):
     # Gradio shows a toast's message as HTML: a date typed as "<img src=x>" showed an image.
     from assistant.web.i18n import warn

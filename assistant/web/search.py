@@ -6,6 +6,7 @@ figure or a term, newest article first, the words found highlighted.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from typing import Any
 
@@ -62,7 +63,7 @@ element.addEventListener('click', (event) => {
     window.__newsSearchFocus = '.back-to-results';
     window.__newsSearchReturn = `.open-in-article[data-start="${open.dataset.start}"][data-doc="${open.dataset.doc}"]`;
     trigger('click', {action: 'open', doc: open.dataset.doc, start: Number(open.dataset.start),
-                      end: Number(open.dataset.end)});
+                      end: Number(open.dataset.end), digest: open.dataset.digest});
     return;
   }
   if (event.target.closest('.back-to-results')) {
@@ -93,6 +94,11 @@ watch('value', () => {
 
 def _speak(lang: str | None) -> dict[str, str]:
     return WORDS.get(lang or "en", WORDS["en"])
+
+
+def sentence_digest(text: str) -> str:
+    """What a result's button carries of its sentence: the article, edited since, is told from the one searched."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def marked_html(mention: Mention) -> str:
@@ -136,13 +142,16 @@ def results_html(assistant: Any, words: str | None, lang: str | None = "en", lim
         parts.append(f"<div class='search-mention' data-start='{mention.start}' data-end='{mention.end}'>"
                      f"{marked_html(mention)} <small>[{mention.start}:{mention.end}]</small>"
                      f"<button type='button' class='open-in-article' data-doc='{html.escape(mention.doc_id)}' "
-                     f"data-start='{mention.start}' data-end='{mention.end}'>{said['open']}</button></div>")
+                     f"data-start='{mention.start}' data-end='{mention.end}' "
+                     f"data-digest='{sentence_digest(mention.text)}'>{said['open']}</button></div>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def article_view_html(assistant: Any, doc_id: str, start: int, end: int, lang: str | None = "en") -> str:
-    """A result's whole article, the sentence highlighted in place, under a way back to the results."""
+def article_view_html(assistant: Any, doc_id: str, start: int, end: int, lang: str | None = "en",
+                      digest: str | None = None) -> str:
+    """A result's whole article, the sentence highlighted in place, under a way back to the results;
+    ``digest``: the sentence's ``sentence_digest`` when searched."""
     said = _speak(lang)
     back = f"<button type='button' class='back-to-results'>{html.escape(said['back'])}</button>"
     article = assistant.store.get_articles([doc_id]).get(doc_id)
@@ -153,7 +162,8 @@ def article_view_html(assistant: Any, doc_id: str, start: int, end: int, lang: s
     head = (f"<div class='article-head'><b>{html.escape(article.title or public_path(article.source))}</b>"
             f"<div class='source-meta'><span class='source-file'>{html.escape(public_path(article.source))}</span>"
             f"{dated}</div></div>")
-    if not 0 <= start < end <= len(text):  # the article was replaced by a shorter one since the search
+    # Replaced since the search (an upload elsewhere, ``assistant index``): its id is its file's, its text new.
+    if not 0 <= start < end <= len(text) or (digest is not None and sentence_digest(text[start:end]) != digest):
         return (f"<div class='article-view'>{back}{head}<p class='sources-warning'>{html.escape(said['changed'])}"
                 f"</p></div>")
     body = (f"{html.escape(text[:start])}<mark id='search-mark'>{html.escape(text[start:end])}</mark>"
@@ -187,7 +197,9 @@ def search_panel() -> Panel:
             data = evt._data if isinstance(evt._data, dict) else {}
             start, end = data.get("start"), data.get("end")
             if data.get("action") == "open" and isinstance(start, int) and isinstance(end, int):
-                return article_view_html(ui.assistant, str(data.get("doc", "")), start, end, lang)
+                digest = data.get("digest")
+                return article_view_html(ui.assistant, str(data.get("doc", "")), start, end, lang,
+                                         digest if isinstance(digest, str) else None)
             return run(words, lang)
 
         results.click(on_results_event, [box, ui.lang], [results], api_visibility="private")
