@@ -323,16 +323,21 @@ class LexicalIndex:
 
     def holding_all(self, terms: Iterable[str]) -> list[str]:
         """The chunks that hold every one of these BM25 terms (``word_terms``' stems), in index order."""
+        return self.holding_each([term] for term in set(terms))
+
+    def holding_each(self, groups: Iterable[Iterable[str]]) -> list[str]:
+        """The chunks that hold at least one term of every group (a word's forms: "shareholder", "sharehold"),
+        in index order."""
         with self._lock:
             model, ids = self._bm25, self._ids
-        terms = set(terms)
-        if model is None or not terms or not terms <= model.vocab_dict.keys():
+        groups = [set(group) & model.vocab_dict.keys() if model is not None else set() for group in groups]
+        if model is None or not groups or not all(groups):
             return []
         indices, indptr = model.scores["indices"], model.scores["indptr"]
         rows = None
-        for term in terms:
-            t = model.vocab_dict[term]
-            held = indices[int(indptr[t]) : int(indptr[t + 1])]
+        for group in groups:
+            held = np.unique(np.concatenate([indices[int(indptr[t]) : int(indptr[t + 1])]
+                                             for t in (model.vocab_dict[term] for term in group)]))
             rows = held if rows is None else np.intersect1d(rows, held, assume_unique=True)
         return [ids[row] for row in np.sort(rows)]
 

@@ -61,6 +61,17 @@ class SearchQuery:
     ignored: tuple[str, ...] = field(default=())
     # Words written in parts, each part as ``_key`` reads it (inflections folded, as for a word alone).
     joined: tuple[tuple[str, ...], ...] = ()
+    # Each word's terms with its English singular or plural's: the French stemmer, which BM25 reads all
+    # articles with, leaves "shareholders" and "shareholder", "companies" and "company" apart.
+    plurals: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def forms(self, word: str, english: bool) -> frozenset[str]:
+        """The terms that stand for ``word`` (a term of ``words``) in a sentence of that language."""
+        return dict(self.plurals).get(word, frozenset({word})) if english else frozenset({word})
+
+    def groups(self) -> list[frozenset[str]]:
+        """What a passage must hold, one term of each group: every word's forms in any language, the rest."""
+        return [*(self.forms(word, True) for word in self.words), *({t} for t in self.terms - self.words)]
 
     @cached_property
     def terms(self) -> frozenset[str]:
@@ -69,12 +80,16 @@ class SearchQuery:
         joined = ({key for key in parts if not key.startswith("=")} for parts in self.joined)
         return self.words.union(*phrased, *joined)
 
-    def matches(self, text: str) -> tuple[tuple[int, int], ...]:
-        """Where ``text`` holds the query (offsets in it), or () when it lacks a word or a phrase."""
-        if not self.terms <= set(tokenize(text)):  # most sentences of a passage read: the quick test first
+    def matches(self, text: str, english: bool = False) -> tuple[tuple[int, int], ...]:
+        """Where ``text`` holds the query (offsets in it), or () when it lacks a word or a phrase;
+        ``english``: the text is English, where a word's English singular or plural stands for it."""
+        tokens = set(tokenize(text))
+        # Most sentences of a passage read: the quick test first.
+        if not (self.terms - self.words <= tokens and all(self.forms(w, english) & tokens for w in self.words)):
             return ()
         words = word_terms(text)
-        spans = [(start, end) for _, stem, start, end in words if stem in self.words]
+        wanted = frozenset().union(*(self.forms(w, english) for w in self.words))
+        spans = [(start, end) for _, stem, start, end in words if stem in wanted]
         folded = [w for w, _, _, _ in words]
         keys = [_key(word, stem) for word, stem, _, _ in words]
         for run, sequence in [*((p, folded) for p in self.phrases), *((j, keys) for j in self.joined)]:
@@ -108,12 +123,15 @@ def parse_query(query: str) -> SearchQuery:
         if any(stem for _, stem, _, _ in parts):  # "a-t-il": only common words, left out as such
             joined.append(tuple(_key(word, stem) for word, stem, _, _ in parts))
             rest = rest[: match.start()] + " " * len(match.group()) + rest[match.end() :]
+    plurals: dict[str, set[str]] = {}
     for word, stem, _, _ in word_terms(rest):
         if stem:
             terms.add(stem)
+            plurals.setdefault(stem, {stem}).update(t for t in tokenize(" ".join(_english_plurals(word))) if t)
         elif word not in ignored:
             ignored.append(word)
-    parsed = SearchQuery(frozenset(terms), tuple(phrases), tuple(ignored), tuple(joined))
+    parsed = SearchQuery(frozenset(terms), tuple(phrases), tuple(ignored), tuple(joined),
+                         tuple((stem, frozenset(forms)) for stem, forms in plurals.items()))
     if not parsed.terms:
         said = f" (only common words: {', '.join(ignored)})" if ignored else ""
         raise SearchError(f"nothing to search for in {query.strip()!r}{said}: give a word that only some "
@@ -121,10 +139,26 @@ def parse_query(query: str) -> SearchQuery:
     return parsed
 
 
+def _english_plurals(word: str) -> list[str]:
+    """A folded word's English singular or plural ("companies" -> "company", "shareholder" ->
+    "shareholders"), as a guess: only English sentences accept them."""
+    if word.isdigit() or len(word) < 3:
+        return []
+    if word.endswith("ies"):
+        return [word[:-3] + "y"]
+    if word.endswith("es"):
+        return [word[:-2], word[:-1]]
+    if word.endswith("s") and not word.endswith("ss"):
+        return [word[:-1]]
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    return [word + "es" if word.endswith(("s", "x", "ch", "sh")) else word + "s"]
+
+
 def find_mentions(store: Store, lexical: LexicalIndex, query: SearchQuery,
                   where: dict[str, Any] | None = None) -> list[Mention]:
     """Every sentence holding the query, newest article first (undated ones last), in reading order."""
-    ids = lexical.holding_all(query.terms)
+    ids = lexical.holding_each(query.groups())
     by_article: dict[str, list[Mention]] = {}
     for page in range(0, len(ids), _PAGE):
         for chunk, _ in store.get_chunks(ids[page : page + _PAGE], where=where):
@@ -132,7 +166,7 @@ def find_mentions(store: Store, lexical: LexicalIndex, query: SearchQuery,
             offset = int(meta.get("start", 0))
             for start, end in stored_sentences(chunk):
                 text = chunk.page_content[start - offset : end - offset]
-                spans = query.matches(text)
+                spans = query.matches(text, english=meta.get("language") == "en")
                 if spans:
                     doc_id = str(meta.get("doc_id", ""))
                     by_article.setdefault(doc_id, []).append(Mention(

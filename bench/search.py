@@ -43,7 +43,7 @@ def main() -> None:
 
     for words in QUERIES:
         try:
-            read = len(lexical.holding_all(parse_query(words).terms))
+            read = len(lexical.holding_each(parse_query(words).groups()))
         except SearchError:
             print(f"| {words} | - | refused: common words only | - | - |")
             continue

@@ -119,3 +119,14 @@ def test_a_hyphenated_name_is_found_and_marked_whole(sample_assistant):
     found = sample_assistant.search("lance-roquette")
     assert [found[0].text[a - found[0].start : b - found[0].start] for a, b in found[0].matches] == ["lance-roquettes"]
     assert sample_assistant.search("roquettes-lance") == []
+
+
+def test_an_english_word_finds_its_singular_and_plural_in_english_articles(newsroom):
+    # BM25 reads every article with the French stemmer: "shareholder" and "shareholders" are two terms there.
+    mentions = newsroom.search("Veltrix shareholder")
+    assert len(mentions) == 1 and mentions[0].source.endswith("en-merger.txt")
+    assert [mentions[0].text[a - mentions[0].start : b - mentions[0].start] for a, b in mentions[0].matches] == [
+        "shareholders", "Veltrix", "shareholders"]
+    marked = {m.text[a - m.start : b - m.start] for m in newsroom.search("company") for a, b in m.matches}
+    assert marked == {"company", "companies"}
+    assert newsroom.search("companies") == newsroom.search("company")
