@@ -65,9 +65,14 @@ class SearchQuery:
     # articles with, leaves "shareholders" and "shareholder", "companies" and "company" apart.
     plurals: tuple[tuple[str, frozenset[str]], ...] = ()
 
+    # Each word's terms with its spellings' in "œ" or "oe", "æ" or "ae": folding keeps the ligature, and a
+    # keyboard seldom has it ("manoeuvre" for "manœuvre").
+    spellings: tuple[tuple[str, frozenset[str]], ...] = ()
+
     def forms(self, word: str, english: bool) -> frozenset[str]:
         """The terms that stand for ``word`` (a term of ``words``) in a sentence of that language."""
-        return dict(self.plurals).get(word, frozenset({word})) if english else frozenset({word})
+        spelled = dict(self.spellings).get(word, frozenset({word}))
+        return spelled | dict(self.plurals).get(word, frozenset()) if english else spelled
 
     def groups(self) -> list[frozenset[str]]:
         """What a passage must hold, one term of each group: every word's forms in any language, the rest."""
@@ -124,19 +129,28 @@ def parse_query(query: str) -> SearchQuery:
             joined.append(tuple(_key(word, stem) for word, stem, _, _ in parts))
             rest = rest[: match.start()] + " " * len(match.group()) + rest[match.end() :]
     plurals: dict[str, set[str]] = {}
+    spellings: dict[str, set[str]] = {}
     for word, stem, _, _ in word_terms(rest):
         if stem:
             terms.add(stem)
             plurals.setdefault(stem, {stem}).update(t for t in tokenize(" ".join(_english_plurals(word))) if t)
+            spellings.setdefault(stem, {stem}).update(t for t in tokenize(" ".join(_ligatures(word))) if t)
         elif word not in ignored:
             ignored.append(word)
     parsed = SearchQuery(frozenset(terms), tuple(phrases), tuple(ignored), tuple(joined),
-                         tuple((stem, frozenset(forms)) for stem, forms in plurals.items()))
+                         tuple((stem, frozenset(forms)) for stem, forms in plurals.items()),
+                         tuple((stem, frozenset(forms)) for stem, forms in spellings.items()))
     if not parsed.terms:
         said = f" (only common words: {', '.join(ignored)})" if ignored else ""
         raise SearchError(f"nothing to search for in {query.strip()!r}{said}: give a word that only some "
                           "sentences hold, a name, a number")
     return parsed
+
+
+def _ligatures(word: str) -> list[str]:
+    """A folded word spelled with "œ", "æ" for "oe", "ae", and the other way round."""
+    swapped = [word.replace(a, b) for a, b in (("oe", "œ"), ("œ", "oe"), ("ae", "æ"), ("æ", "ae")) if a in word]
+    return [w for w in swapped if w != word]
 
 
 def _english_plurals(word: str) -> list[str]:

@@ -130,3 +130,16 @@ def test_an_english_word_finds_its_singular_and_plural_in_english_articles(newsr
     marked = {m.text[a - m.start : b - m.start] for m in newsroom.search("company") for a, b in m.matches}
     assert marked == {"company", "companies"}
     assert newsroom.search("companies") == newsroom.search("company")
+
+
+def test_oe_and_ae_find_the_ligatures_and_the_other_way_round(tmp_path):
+    article = tmp_path / "manoeuvres.txt"
+    article.write_text("Manœuvres en mer\n\nLes manœuvres navales ont mobilisé la flotte. Un autre sœur-navire "
+                       "suivait; les ex æquo furent nombreux. Une manoeuvre écrite sans ligature.\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index", embedding_model="all-MiniLM-L6-v2")
+    assistant.index([article])
+    typed = assistant.search("manoeuvre")
+    assert [m.text[a - m.start : b - m.start] for m in typed for a, b in m.matches] == [
+        "Manœuvres", "manœuvres", "manoeuvre"]
+    assert assistant.search("manœuvres") == typed
+    assert len(assistant.search("soeur")) == 1 and len(assistant.search("ex aequo")) == 1
