@@ -74,9 +74,11 @@ class SearchQuery:
         spelled = dict(self.spellings).get(word, frozenset({word}))
         return spelled | dict(self.plurals).get(word, frozenset()) if english else spelled
 
-    def groups(self) -> list[frozenset[str]]:
-        """What a passage must hold, one term of each group: every word's forms in any language, the rest."""
-        return [*(self.forms(word, True) for word in self.words), *({t} for t in self.terms - self.words)]
+    def groups(self, english: bool = True) -> list[frozenset[str]]:
+        """What a sentence must hold, one term of each group: every word's forms (in English ones too by
+        default: what a passage of any language must hold), and each term of its phrases in either spelling."""
+        return [*(self.forms(word, english) for word in self.words),
+                *(frozenset({term, *_ligatures(term)}) for term in self.terms - self.words)]
 
     @cached_property
     def terms(self) -> frozenset[str]:
@@ -89,13 +91,12 @@ class SearchQuery:
         """Where ``text`` holds the query (offsets in it), or () when it lacks a word or a phrase;
         ``english``: the text is English, where a word's English singular or plural stands for it."""
         tokens = set(tokenize(text))
-        # Most sentences of a passage read: the quick test first.
-        if not (self.terms - self.words <= tokens and all(self.forms(w, english) & tokens for w in self.words)):
+        if not all(group & tokens for group in self.groups(english)):  # most sentences read: the quick test first
             return ()
         words = word_terms(text)
         wanted = frozenset().union(*(self.forms(w, english) for w in self.words))
         spans = [(start, end) for _, stem, start, end in words if stem in wanted]
-        folded = [w for w, _, _, _ in words]
+        folded = [_plain(w) for w, _, _, _ in words]
         keys = [_key(word, stem) for word, stem, _, _ in words]
         for run, sequence in [*((p, folded) for p in self.phrases), *((j, keys) for j in self.joined)]:
             found = [i for i in range(len(sequence) - len(run) + 1) if tuple(sequence[i : i + len(run)]) == run]
@@ -107,7 +108,12 @@ class SearchQuery:
 
 def _key(word: str, stem: str) -> str:
     """A part of a word written in parts as matched: its BM25 term, or a common word as written ("un")."""
-    return stem or f"={word}"
+    return _plain(stem) if stem else f"={_plain(word)}"
+
+
+def _plain(word: str) -> str:
+    """A folded word with "œ", "æ" written "oe", "ae": how phrases and hyphenated words compare words."""
+    return word.replace("œ", "oe").replace("æ", "ae")
 
 
 def parse_query(query: str) -> SearchQuery:
@@ -120,7 +126,7 @@ def parse_query(query: str) -> SearchQuery:
     for match in _PHRASE.finditer(query):
         words = word_terms(next(g for g in match.groups() if g is not None))
         if words:
-            phrases.append(tuple(w for w, _, _, _ in words))
+            phrases.append(tuple(_plain(w) for w, _, _, _ in words))
     joined: list[tuple[str, ...]] = []
     rest = _PHRASE.sub(" ", query)
     for match in _JOINED.finditer(rest):

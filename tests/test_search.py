@@ -143,3 +143,5 @@ def test_oe_and_ae_find_the_ligatures_and_the_other_way_round(tmp_path):
         "Manœuvres", "manœuvres", "manoeuvre"]
     assert assistant.search("manœuvres") == typed
     assert len(assistant.search("soeur")) == 1 and len(assistant.search("ex aequo")) == 1
+    # In a phrase and a hyphenated word too.
+    assert len(assistant.search('"manoeuvres navales"')) == 1 and len(assistant.search("soeur-navire")) == 1
