@@ -61,18 +61,28 @@ class SearchQuery:
     ignored: tuple[str, ...] = field(default=())
     # Words written in parts, each part as ``_key`` reads it (inflections folded, as for a word alone).
     joined: tuple[tuple[str, ...], ...] = ()
-    # Each word's terms with its English singular or plural's: the French stemmer, which BM25 reads all
-    # articles with, leaves "shareholders" and "shareholder", "companies" and "company" apart.
+    # Each word's English singular or plural, folded: the French stemmer, which BM25 reads all articles with,
+    # leaves "shareholders" and "shareholder", "companies" and "company" apart. They are matched as written, not
+    # stemmed: stemmed, "Germany"'s plural "germanies" would be "German".
     plurals: tuple[tuple[str, frozenset[str]], ...] = ()
-
     # Each word's terms with its spellings' in "œ" or "oe", "æ" or "ae": folding keeps the ligature, and a
     # keyboard seldom has it ("manoeuvre" for "manœuvre").
     spellings: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def forms(self, word: str, english: bool) -> frozenset[str]:
-        """The terms that stand for ``word`` (a term of ``words``) in a sentence of that language."""
+        """The terms that may stand for ``word`` (a term of ``words``) in a sentence of that language (its
+        English plural's or singular's stand for it only as written: ``stands_for``)."""
         spelled = dict(self.spellings).get(word, frozenset({word}))
-        return spelled | dict(self.plurals).get(word, frozenset()) if english else spelled
+        return spelled | self._plural_terms.get(word, frozenset()) if english else spelled
+
+    @cached_property
+    def _plural_terms(self) -> dict[str, frozenset[str]]:
+        return {word: frozenset(tokenize(" ".join(forms))) for word, forms in self.plurals}
+
+    def stands_for(self, folded: str, stem: str, english: bool) -> bool:
+        """Whether a word of a sentence (folded, and its term) is one of the query's words."""
+        return any(stem in dict(self.spellings).get(word, frozenset({word})) for word in self.words) or (
+            english and any(folded in forms for _, forms in self.plurals))
 
     def groups(self, english: bool = True) -> list[frozenset[str]]:
         """What a sentence must hold, one term of each group: every word's forms (in English ones too by
@@ -94,8 +104,10 @@ class SearchQuery:
         if not all(group & tokens for group in self.groups(english)):  # most sentences read: the quick test first
             return ()
         words = word_terms(text)
-        wanted = frozenset().union(*(self.forms(w, english) for w in self.words))
-        spans = [(start, end) for _, stem, start, end in words if stem in wanted]
+        spans = [(start, end) for word, stem, start, end in words if stem and self.stands_for(word, stem, english)]
+        found = {stem for word, stem, _, _ in words if stem and self.stands_for(word, stem, english)}
+        if not all(self.forms(w, english) & found for w in self.words):  # "Germany" and "German"
+            return ()
         folded = [_plain(w) for w, _, _, _ in words]
         keys = [_key(word, stem) for word, stem, _, _ in words]
         for run, sequence in [*((p, folded) for p in self.phrases), *((j, keys) for j in self.joined)]:
@@ -139,7 +151,7 @@ def parse_query(query: str) -> SearchQuery:
     for word, stem, _, _ in word_terms(rest):
         if stem:
             terms.add(stem)
-            plurals.setdefault(stem, {stem}).update(t for t in tokenize(" ".join(_english_plurals(word))) if t)
+            plurals.setdefault(stem, set()).update(_english_plurals(word))
             spellings.setdefault(stem, {stem}).update(t for t in tokenize(" ".join(_ligatures(word))) if t)
         elif word not in ignored:
             ignored.append(word)
