@@ -125,14 +125,14 @@ def test_files_of_other_types_in_a_folder_are_reported_as_skipped_not_failed(tmp
     folder = tmp_path / "news"
     kept = write_news(folder, ["pont.txt"])["pont.txt"]
     (folder / ".git").mkdir()
-    for name in ("notes.pages", "photo.jpg", "data.csv", ".DS_Store", ".git/config", ".notes.pages"):
+    for name in ("notes.numbers", "photo.jpg", "data.csv", ".DS_Store", ".git/config", ".notes.numbers"):
         (folder / name).write_bytes(b"x")
     assistant = Assistant(tmp_path / "index")
 
     report = assistant.index([folder])
     assert report.added == [str(kept)]
     assert report.skipped == {str(folder / "data.csv"): "unsupported file type .csv",
-                              str(folder / "notes.pages"): "unsupported file type .pages",
+                              str(folder / "notes.numbers"): "unsupported file type .numbers",
                               str(folder / "photo.jpg"): "unsupported file type .jpg"}
     assert report.ok and not report.failed
     assert report.to_dict()["skipped"] == report.skipped  # what --json prints
@@ -140,8 +140,8 @@ def test_files_of_other_types_in_a_folder_are_reported_as_skipped_not_failed(tmp
     assert report.skipped_lines() == [f"skipped: {source}: {reason}" for source, reason in report.skipped.items()]
 
     # Named outright, a file of another type is a mistake worth a failure, and is not listed twice.
-    report = assistant.index([folder / "notes.pages", folder])
-    assert "unsupported file type .pages; supported" in report.failed[str(folder / "notes.pages")]
+    report = assistant.index([folder / "notes.numbers", folder])
+    assert "unsupported file type .numbers; supported" in report.failed[str(folder / "notes.numbers")]
     assert set(report.skipped) == {str(folder / "data.csv"), str(folder / "photo.jpg")}
     assert report.unchanged == [str(kept)]
 
@@ -168,13 +168,13 @@ def test_cli_sums_up_many_skipped_files_and_still_succeeds(tmp_path):
     write_news(folder, ["pont.txt"])
     for number in range(12):
         (folder / f"photo-{number:02}.jpg").write_bytes(b"x")
-    (folder / "notes.pages").write_bytes(b"x")
+    (folder / "notes.numbers").write_bytes(b"x")
     result = subprocess.run([sys.executable, "-m", "assistant", "--index", str(tmp_path / "index"), "index", "-q",
                              str(folder)], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
-        "skipped: 13 files of unsupported type (12 .jpg, 1 .pages), not indexed",
-        f"skipped: {folder / 'notes.pages'}",
+        "skipped: 13 files of unsupported type (12 .jpg, 1 .numbers), not indexed",
+        f"skipped: {folder / 'notes.numbers'}",
         f"skipped: {folder / 'photo-00.jpg'}",
         f"skipped: {folder / 'photo-01.jpg'}",
         "skipped: ... and 10 more (--json lists them all)",
