@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,7 +24,7 @@ from .filters import published_on_days
 from .language import question_language
 from .lexical import tokenize
 from .spelling import respelled
-from .types import Answer
+from .types import Answer, Citation
 
 
 class Answerer(Protocol):
@@ -191,29 +191,55 @@ def search_query(question: str, history: list[tuple[str, str]]) -> str:
 def already_said(question: str, history: list[tuple[str, str]]) -> list[str]:
     """For a question asking for more ("Tell me more"), the earlier answers' texts back to the question
     that set the topic: what they quoted is not quoted again. Empty for any other question."""
+    return [answer_text for _, answer_text in _turns_since_topic(question, history)]
+
+
+def already_cited(question: str, history: list[tuple[str, str]]) -> Cited:
+    """For a question asking for more, what the earlier answers back to the question that set the topic
+    cited (``Turn.cited``: known where the caller gave its ``Answer``s). A model's answer puts what it cites
+    in its own words, which its text alone could not tell apart from the sentences it left out."""
+    return frozenset(span for turn in _turns_since_topic(question, history) for span in cited_by(turn))
+
+
+def _turns_since_topic(question: str, history: list[tuple[str, str]]) -> list[tuple[str, str]]:
     if not history or not asks_for_more(question):
         return []
-    said: list[str] = []
-    for previous, answer_text in reversed(history):
-        said.append(answer_text)
-        if not is_follow_up(previous):
+    turns: list[tuple[str, str]] = []
+    for turn in reversed(history):
+        turns.append(turn)
+        if not is_follow_up(turn[0]):
             break
-    return said
+    return turns
 
 
-def without_sentences_said(doc: Document, said: Sequence[str]) -> Document:
-    """``doc`` whose sentences quoted in ``said`` (answer texts) are no longer offered to quote; its text
-    and offsets are untouched."""
+def is_cited(doc_id: str, start: int, end: int, cited: Cited) -> bool:
+    """Whether an earlier answer cited a span of this article overlapping ``start:end`` (a quote is its
+    sentence trimmed of a dangling quotation mark: overlap, not equality)."""
+    return any(doc_id == cited_id and start < cited_end and cited_start < end
+               for cited_id, cited_start, cited_end in cited)
+
+
+def without_sentences_said(doc: Document, said: Sequence[str], cited: Cited = frozenset()) -> Document:
+    """``doc`` whose sentences quoted in ``said`` (answer texts) or ``cited`` (by earlier answers) are no
+    longer offered to quote; its text and offsets are untouched, and ``LEFT_OUT`` marks it (an LLM answerer
+    shows the model only the sentences offered)."""
     from .chunking import stored_sentences
 
     offset = doc.metadata["start"]
+    doc_id = str(doc.metadata.get("doc_id", ""))
     spans = stored_sentences(doc)
     kept = [(a, b) for a, b in spans
-            if not any(" ".join(doc.page_content[a - offset : b - offset].split()) in " ".join(text.split())
-                       for text in said)]
+            if not is_cited(doc_id, a, b, cited)
+            and not any(" ".join(doc.page_content[a - offset : b - offset].split()) in " ".join(text.split())
+                        for text in said)]
     if len(kept) == len(spans):
         return doc
-    return Document(page_content=doc.page_content, metadata={**doc.metadata, "sentences": json.dumps(kept)})
+    return Document(page_content=doc.page_content,
+                    metadata={**doc.metadata, "sentences": json.dumps(kept), LEFT_OUT: True})
+
+
+# The metadata key of a passage some of whose sentences an earlier answer quoted (``without_sentences_said``).
+LEFT_OUT = "said_left_out"
 
 
 # "And in Benin?", "Et au Bénin ?", "Et Scholz ?": a continuation that is only a name, after a preposition.
@@ -251,6 +277,52 @@ def substituted(question: str, history: list[tuple[str, str]]) -> str | None:
     return before + name + frame[at + len(candidates[0]):]
 
 
+# An answer's citation as a follow-up remembers it: (doc_id, start, end) in the article.
+CitedSpan = tuple[str, int, int]
+Cited = frozenset[CitedSpan]
+
+
+class Turn(tuple):
+    """An earlier turn: ``(question, answer text)`` as any pair, and ``cited``, the spans its answer's
+    citations quoted, when the caller gave the ``Answer`` (or its dict, or its message) and not only its text."""
+
+    cited: Cited
+
+    def __new__(cls, question: str, answer: str, cited: Iterable[CitedSpan] = ()) -> Turn:
+        turn = super().__new__(cls, (question, answer))
+        turn.cited = frozenset(cited)
+        return turn
+
+    def __getnewargs__(self) -> tuple[str, str, Cited]:  # copied and pickled whole (a deepcopy of the state)
+        return (self[0], self[1], self.cited)
+
+
+def cited_by(turn: tuple[str, str]) -> Cited:
+    """The spans a turn's answer cited: none known for a plain pair."""
+    return turn.cited if isinstance(turn, Turn) else frozenset()
+
+
+def citation_spans(citations: Any) -> Cited:
+    """The spans of an answer's citations, as ``Citation``s or their dicts (``to_dict``); others are passed over."""
+    spans: set[CitedSpan] = set()
+    for citation in citations if isinstance(citations, list | tuple) else ():
+        values = citation.to_dict() if isinstance(citation, Citation) else citation
+        if not isinstance(values, dict):
+            continue
+        doc_id, start, end = values.get("doc_id"), values.get("start"), values.get("end")
+        if isinstance(doc_id, str) and doc_id and isinstance(start, int) and isinstance(end, int):
+            spans.add((doc_id, start, end))
+    return frozenset(spans)
+
+
+def _message_citations(turn: Any) -> Cited:
+    """The citations an answer's message keeps (``Answer.to_message``: its ``response_metadata``, or the same
+    data as a dict's ``"answer"``)."""
+    metadata = turn.get("response_metadata") if isinstance(turn, dict) else getattr(turn, "response_metadata", None)
+    data = metadata.get("answer") if isinstance(metadata, dict) else None
+    return citation_spans(data.get("citations")) if isinstance(data, dict) else frozenset()
+
+
 _ASKING = frozenset({"human", "user"})
 _ANSWERING = frozenset({"ai", "assistant"})
 # A system message says nothing of the conversation: ("system", ...) was read as a question "system".
@@ -275,6 +347,9 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     turns: list[tuple[str, str]] = []
     asked: str | None = None
     for number, turn in enumerate(history or [], start=1):
+        if isinstance(turn, Turn):  # read already (the chain's state read again)
+            turns.append(turn)
+            continue
         role, content = _message(turn)
         if role in (_SYSTEM, _UNSAID):
             continue
@@ -283,13 +358,15 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
             continue
         if role in _ANSWERING:
             if asked is not None:
-                turns.append((asked, content))
+                turns.append(Turn(asked, content, _message_citations(turn)))
             asked = None
             continue
+        cited: Cited = frozenset()
         if isinstance(turn, Answer):
-            pair = (turn.question, turn.text)
+            pair, cited = (turn.question, turn.text), citation_spans(turn.citations)
         elif isinstance(turn, dict):
             pair = (turn.get("question"), turn.get("answer", turn.get("text")))
+            cited = citation_spans(turn.get("citations"))
         elif isinstance(turn, list | tuple) and len(turn) == 2:
             pair = tuple(turn)
         else:
@@ -298,7 +375,7 @@ def conversation(history: Sequence[Any] | None) -> list[tuple[str, str]]:
             raise ValueError(f"history turn {number} must be a (question, answer text) pair, an Answer, a dict "
                              f"with 'question' and 'answer', or a message (LangChain's, or {{'role': 'user', "
                              f"'content': ...}}), not {turn!r:.80}")
-        turns.append(pair)
+        turns.append(Turn(*pair, cited) if cited else pair)
     if asked is not None:  # a question left without its answer still sets the topic
         turns.append((asked, ""))
     return turns
@@ -378,9 +455,12 @@ def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
         if calm != state["question"]:  # searched and answered so; the answer keeps the question as typed
             state["typed"], state["question"] = state["question"], calm
         # The earlier questions a follow-up borrows too ("WHAT WEAPONS WERE MENTIONED?" then "AND WHO ...?").
-        history = [(as_read(asked), said) for asked, said in state.get("history") or []]
+        history = [Turn(as_read(turn[0]), turn[1], cited_by(turn)) for turn in state.get("history") or []]
         condense = getattr(answerer, "condense", None)
-        if history and callable(condense) and "search_query" not in state:
+        more = bool(history) and asks_for_more(state["question"])
+        # "Tell me more" is the earlier question again, which a rewrite can only blur: an LLM answerer's made
+        # the model write again what it had written, from the same passages.
+        if history and callable(condense) and "search_query" not in state and not more:
             # An LLM answerer rewrites a follow-up as a standalone question, used to search and to answer.
             state["standalone"] = state["search_query"] = condense(state["question"], history)
             state.setdefault("timings", {})["condense"] = time.perf_counter() - started
@@ -392,6 +472,7 @@ def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
             # "Tell me more": the earlier question, answered with what its answers did not quote.
             state["standalone"] = state["search_query"] = search_query(state["question"], history) or state["question"]
             state["said"] = already_said(state["question"], history)
+            state["cited"] = already_cited(state["question"], history)
         if "search_query" in state:  # given, rewritten, or an LLM's standalone question
             state["query_vector"] = embeddings.embed_queries([state["search_query"]])[0]
         else:
@@ -416,8 +497,9 @@ def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
                                          query_vector=state["query_vector"], language=state["language"])
         _check_passages(state["docs"])
         state["docs"] += _published_that_day(state, retriever)
-        if state.get("said"):
-            state["docs"] = [without_sentences_said(doc, state["said"]) for doc in state["docs"]]
+        if state.get("said") or state.get("cited"):
+            state["docs"] = [without_sentences_said(doc, state.get("said") or [], state.get("cited") or frozenset())
+                             for doc in state["docs"]]
         state["absent"] = _absent_borrowed_names(state, embeddings)
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state

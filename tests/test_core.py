@@ -673,6 +673,22 @@ def test_asking_for_more_quotes_what_the_earlier_answers_left_out(conversation_a
     assert not asks_for_more("Tell me more about the drought") and not asks_for_more("Why?")
 
 
+def test_asking_for_more_after_an_answer_in_other_words_leaves_out_what_it_cited(conversation_assistant):
+    # A model's answer puts the sentences it cites in its own words: "Tell me more" looked for them in its text,
+    # found none, and quoted them again. The answer kept in the history (an Answer, its dict, its message)
+    # tells what it cited.
+    from dataclasses import replace
+
+    question = "Why did the Jeddah talks fail?"
+    quoted = conversation_assistant.ask(question)
+    reworded = replace(quoted, text="The talks broke down over the sequencing of a ceasefire [1].", answerer="openai")
+    cited = {(c.doc_id, c.start) for c in reworded.citations}
+    for history in ([reworded], [reworded.to_dict()], [("human", question), reworded.to_message()]):
+        more = conversation_assistant.ask("Tell me more", history=history)
+        assert more.citations, more.text
+        assert cited.isdisjoint((c.doc_id, c.start) for c in more.citations), (history[-1], more.text)
+
+
 def test_a_continuation_borrows_the_frame_and_a_possessive_points_back():
     from assistant.chain import is_follow_up, search_query
 

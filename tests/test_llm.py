@@ -685,6 +685,24 @@ def test_follow_up_is_condensed_by_the_model(sample_index, llama_server):
     assert offline.answerer.condense("Who supplies them?", history) == search_query("Who supplies them?", history)
 
 
+def test_tell_me_more_after_the_models_answer_shows_it_only_what_it_left_out(sample_index, sample_assistant, scripted):
+    # "Tell me more" went to the model to be rewritten, then the model was shown the same passages and wrote
+    # the same facts again; its answer's citations, in its own words, were not known as said.
+    from dataclasses import replace
+
+    first = sample_assistant.ask(QUESTION)
+    told = replace(first, text="Pyongyang sends artillery rounds and rocket launchers [1].", answerer="openai")
+    scripted.reply = "North Korea may supply millions of munitions."
+    assistant = llm_assistant(sample_index, scripted.url, llm_timeout=10.0)
+    more = assistant.ask("Tell me more", history=[told])
+    assert len(scripted.requests) == 1, scripted.requests  # no rewriting: it is the earlier question again
+    prompt = scripted.requests[0]["messages"][-1]["content"]
+    assert QUESTION in prompt
+    for citation in first.citations:
+        assert " ".join(citation.quote.split()) not in " ".join(prompt.split()), citation.quote
+    assert more.answerer == "openai" and more.text.startswith("North Korea may supply"), more.text
+
+
 def test_instructions_inside_an_article_are_data(writable_index, llama_server, tmp_path):
     """An article that says "ignore previous instructions" stays a passage between tags.
 

@@ -112,6 +112,19 @@ def test_tell_me_more_after_a_two_word_request_goes_on_with_it(sample_assistant)
     assert rest.text == "Les listes ci-dessus ont nommé tous les articles demandés."
 
 
+def test_tell_me_more_after_a_summary_in_other_words_leaves_out_what_it_cited(sample_assistant):
+    # An LLM answerer's summary puts the article's sentences in the model's words: "Dis-m'en plus" looked for them
+    # in its text, found none, and quoted the two sentences nearest the article's mean again.
+    from dataclasses import replace
+
+    quoted = sample_assistant.ask("Résume l'article")
+    reworded = replace(quoted, text="Kim Jong-un et Vladimir Poutine se rapprochent [1] [2] [3].", answerer="openai")
+    for history in ([reworded], [reworded.to_dict()]):
+        more = sample_assistant.ask("Dis-m'en plus", history=history)
+        assert more.answered and more.answerer == SUMMARY, more.text
+        assert {c.start for c in more.citations}.isdisjoint(c.start for c in quoted.citations), more.text
+
+
 def test_tell_me_more_after_a_summary_goes_on_with_what_it_left_out(newsroom):
     # Searched, "Tell me more" after "Summarize the articles" quoted the sentences nearest those words.
     turns = []

@@ -786,6 +786,24 @@ def test_a_question_sent_twice_at_once_is_asked_once(sample_assistant):
     assert len(conv.turns) == 3 and conv.turns[-1].answer is not None
 
 
+def test_tell_me_more_in_the_chat_leaves_out_what_an_answer_in_other_words_cited(sample_assistant):
+    # The chat gave its follow-ups the answers' texts only: after a model's answer, which words what it cites its
+    # own way, "Tell me more" quoted the same sentences again.
+    from dataclasses import replace
+
+    from assistant.web.panels import Conversation
+
+    respond = handler(build_app(sample_assistant, panels=[]), "ask")
+    conv = Conversation()
+    list(respond("What weapons were mentioned?", conv, 5, "extractive", "en", {}))
+    first = conv.turns[0].answer
+    conv.turns[0].answer = replace(first, text="Pyongyang sends artillery rounds and rocket launchers [1] [2].")
+    list(respond("Tell me more", conv, 5, "extractive", "en", {}))
+    more = conv.turns[1].answer
+    assert more.citations, more.text
+    assert {c.start for c in more.citations}.isdisjoint(c.start for c in first.citations), more.text
+
+
 def test_a_blank_question_is_answered_with_a_notice_in_the_page_language(sample_assistant, monkeypatch):
     # Spaces sent did nothing at all: no message, no toast, the spaces left in the box.
     from assistant.web.panels import Conversation

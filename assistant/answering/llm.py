@@ -137,7 +137,8 @@ class LLMAnswerer:
     def messages(self, question: str, docs: Sequence[Document], language: str) -> Messages:
         values = {"language_name": language_name(language), "not_answered": not_answered_text(language)}
         system = render("system", self.prompts_dir, **values)
-        user = render("answer", self.prompts_dir, passages=format_passages(docs), question=question, **values)
+        user = render("answer", self.prompts_dir, passages=format_passages([unsaid_part(doc) for doc in docs]),
+                      question=question, **values)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def condense_messages(self, question: str, history: Sequence[tuple[str, str]]) -> Messages:
@@ -378,6 +379,20 @@ UNCITED = {
 }
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n+")
 _OPENING_MARKERS = re.compile(r"(?:" + MARKER_GROUP.pattern + r"\s*)+")
+
+
+def unsaid_part(doc: Document) -> Document:
+    """The passage as the model is shown it: after "Tell me more", only the sentences the earlier answers did
+    not quote (``chain.without_sentences_said``), with "…" where the others were. Shown whole, it made the model
+    write again what it had written; its citations can only be the sentences offered anyway."""
+    from ..chain import LEFT_OUT
+    from ..chunking import stored_sentences
+
+    if not doc.metadata.get(LEFT_OUT):
+        return doc
+    offset = doc.metadata["start"]
+    text = " … ".join(doc.page_content[a - offset : b - offset].strip() for a, b in stored_sentences(doc))
+    return Document(page_content=text or "…", metadata=doc.metadata)
 
 
 def uncited_sentences(text: str) -> int:

@@ -105,12 +105,17 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
                            history: Sequence[tuple[str, str]] = ()) -> Answer | None:
     """The summary of the article(s) the question asks for, or None when it asks for none. "Summarize it"
     after a question summarises the article most about that question."""
+    from ..chain import cited_by
+
     said: list[str] = []
+    cited: frozenset[tuple[str, int, int]] = frozenset()
     request = parse(question)
     if request is None:
         request, said = _more_of(question, history)
         if request is None:
             return None
+        # What those answers cited: a summary the model wrote puts its sentences in its own words.
+        cited = frozenset(span for turn in history[-len(said):] for span in cited_by(turn))
         history = history[:-len(said)]  # as the summary was asked
     follows = not request.subject and not request.plural and bool(history)
     if follows:  # "Summarize it": the article of the question just asked
@@ -131,8 +136,8 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
     if not articles:
         return None  # nothing in scope: the search says so, with the filters named
     if len(articles) == 1:
-        return _one(assistant, question, lang, articles[0], said)
-    return _many(assistant, question, lang, articles, said)
+        return _one(assistant, question, lang, articles[0], said, cited)
+    return _many(assistant, question, lang, articles, said, cited)
 
 
 def passages_to_write_from(assistant: Any, question: str, summary: Answer) -> list[Document]:
@@ -213,9 +218,10 @@ def nearly_as_near(ranked: Sequence[ScoredSentence]) -> list[ScoredSentence]:
     return [s for s in ranked if s.similarity >= ranked[0].similarity - ALSO_ABOUT]
 
 
-def _one(assistant: Any, question: str, lang: str, article: Any, said: Sequence[str] = ()) -> Answer:
+def _one(assistant: Any, question: str, lang: str, article: Any, said: Sequence[str] = (),
+         cited: frozenset[tuple[str, int, int]] = frozenset()) -> Answer:
     sentences, vectors = article_sentences(assistant, article)
-    fresh = [i for i, s in enumerate(sentences) if not quoted(s.text, said)]
+    fresh = [i for i, s in enumerate(sentences) if not was_quoted(s, said, cited)]
     if not fresh:
         text = (NOTHING_MORE if sentences else NOTHING)[lang].format(title=article.title)
         return Answer(text=text, question=question, answered=False, answerer=SUMMARY)
@@ -226,7 +232,8 @@ def _one(assistant: Any, question: str, lang: str, article: Any, said: Sequence[
     return Answer(text=text, citations=citations, question=question, answerer=SUMMARY)
 
 
-def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any], said: Sequence[str] = ()) -> Answer:
+def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any], said: Sequence[str] = (),
+          cited: frozenset[tuple[str, int, int]] = frozenset()) -> Answer:
     latest = articles  # articles_in_scope: the latest first
     paragraphs: list[str] = [INTRO[lang]]
     chosen: list[ScoredSentence] = []
@@ -237,7 +244,7 @@ def _many(assistant: Any, question: str, lang: str, articles: Sequence[Any], sai
         sentences, _ = article_sentences(assistant, article)
         if not sentences:
             continue
-        if quoted(sentences[0].text, said):
+        if was_quoted(sentences[0], said, cited):
             summed_up += 1
             continue
         chosen.append(sentences[0])
@@ -278,6 +285,14 @@ def article_sentences(assistant: Any, article: Any) -> tuple[list[ScoredSentence
             kept[s.start] = i
     order = sorted(kept.values(), key=lambda i: sentences[i].start)
     return [sentences[i] for i in order], vectors[order] if order else vectors[:0]
+
+
+def was_quoted(sentence: ScoredSentence, said: Sequence[str], cited: frozenset[tuple[str, int, int]]) -> bool:
+    """Whether an earlier answer quoted the sentence: its text holds it, or its citations cite it."""
+    from ..chain import is_cited
+
+    doc_id = str(sentence.chunk.metadata.get("doc_id", ""))
+    return quoted(sentence.text, said) or is_cited(doc_id, sentence.start, sentence.end, cited)
 
 
 def quoted(sentence: str, said: Sequence[str]) -> bool:

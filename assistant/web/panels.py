@@ -21,7 +21,7 @@ import copy
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import gradio as gr
@@ -81,10 +81,13 @@ class Conversation:
         # Gradio copies a State's value for each new session: the copy gets a lock of its own.
         return Conversation(copy.deepcopy(self.turns, memo), self.shown, self.active, self.article)
 
-    def history(self, before: int | None = None) -> list[tuple[str, str]]:
-        """Earlier turns as (question, answer text) for follow-ups; failed turns are left out."""
+    def history(self, before: int | None = None) -> list[Answer]:
+        """Earlier turns' answers for follow-ups, each under its question as typed; failed turns are left out.
+        Answers, not their texts: "Tell me more" leaves out what they cited, which a model's answer words
+        its own way."""
         turns = self.turns if before is None else self.turns[:before]
-        return [(turn.question, turn.answer.text) for turn in turns if turn.answer is not None and not turn.failed]
+        return [replace(turn.answer, question=turn.question)
+                for turn in turns if turn.answer is not None and not turn.failed]
 
     def answered(self) -> list[Answer]:
         """The answers given so far, in order: failed turns and the one being answered left out."""
