@@ -88,6 +88,9 @@ class ScriptedChat:
         self.closed = threading.Event()
         self.hung_up: list[float] = []  # when a client closed a stalled reply's connection (monotonic)
         self.requests: list[dict] = []
+        # What ``GET /v1/models`` lists (None: it answers 404), and each such request's Authorization header.
+        self.models: list[str] | None = None
+        self.model_lists: list[str] = []
         chat = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -108,6 +111,21 @@ class ScriptedChat:
                         chat.hung_up.append(time.monotonic())
                         return True
                 return False
+
+            def do_GET(self) -> None:
+                import json
+
+                chat.model_lists.append(self.headers.get("Authorization", ""))
+                if chat.models is None or not self.path.endswith("/models"):
+                    status, data = 404, b'{"error": {"message": "Not Found"}}'
+                else:
+                    listed = [{"id": name, "object": "model", "created": 0, "owned_by": "me"} for name in chat.models]
+                    status, data = 200, json.dumps({"object": "list", "data": listed}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_POST(self) -> None:
                 import json

@@ -458,6 +458,23 @@ def test_a_404_notice_keeps_all_its_advice(sample_index, scripted):
     assert "usually ends in /v1" in notice and "set ASSISTANT_LLM_MODEL to one the server serves)" in notice, notice
 
 
+def test_a_404_for_a_models_name_names_the_models_the_server_serves(sample_index, scripted):
+    # "check ASSISTANT_LLM_MODEL" named none: the reader had to ask the server by hand which names it takes.
+    scripted.reply = (404, "application/json", json.dumps({"error": {"message": "model 'gemma-3' not found"}}))
+    scripted.models = ["gemma-3-270m", "qwen2.5-7b-instruct"]
+    named = llm_assistant(sample_index, scripted.url, llm_model="gemma-3", llm_api_key="sk-newsroom", llm_timeout=10.0)
+    notice = named.ask(QUESTION).notice
+    assert "the server serves: gemma-3-270m, qwen2.5-7b-instruct; check ASSISTANT_LLM_MODEL" in notice, notice
+    assert scripted.model_lists == ["Bearer sk-newsroom"]  # one request, with the same key
+    scripted.models = [f"model-{n}" for n in range(12)]
+    notice = named.ask(QUESTION).notice
+    assert "model-0, model-1" in notice and "model-9 and 2 more;" in notice and "model-10" not in notice, notice
+    scripted.models = None  # a server that cannot list them: the notice says so, and keeps its advice
+    notice = llm_assistant(sample_index, scripted.url, llm_timeout=10.0).ask(QUESTION).notice
+    assert "its models could not be listed (" in notice and notice.endswith(
+        "set ASSISTANT_LLM_MODEL to one the server serves), so this is the extractive answer."), notice
+
+
 def test_a_stream_with_no_event_says_the_context_may_be_too_small(sample_index, scripted):
     # llama-cpp-python's server answers a prompt longer than its --n_ctx with a 200 event stream that holds
     # nothing (its error goes to its own log): the notice said only "returned an empty answer".

@@ -142,6 +142,7 @@ class OpenAIChat:
                      lambda: TimeoutError(f"no complete reply in the {timeout:.3g} s left"), "openai-reply")
 
     def _pieces(self, messages: Messages, timeout: float, stop: Stop) -> Iterator[str]:
+        started = time.monotonic()
         connection = _Connection()
         stop.on_set(connection.give_up)
         reading = _reading.set(connection)
@@ -174,7 +175,8 @@ class OpenAIChat:
                     "usually ends in /v1")
                 model = ("; the request named the model 'default': set ASSISTANT_LLM_MODEL to one the server "
                          "serves") if not self.model_named else "; check ASSISTANT_LLM_MODEL"
-                raise LLMConfigError(f"{detail}{address}{model}") from error
+                served = self.served_models(timeout - (time.monotonic() - started))
+                raise LLMConfigError(f"{detail}{address}; {served}{model}") from error
             if "AuthenticationError" in names or "PermissionDeniedError" in names:
                 raise LLMConfigError(f"{detail}; the server refused the key: check ASSISTANT_LLM_API_KEY") from error
             if getattr(error, "status_code", None) in (405, 501):  # a web server, not a chat API, at the address
@@ -183,6 +185,28 @@ class OpenAIChat:
             raise
         finally:
             _reading.reset(reading)
+
+
+    def served_models(self, left: float) -> str:
+        """What the server says it serves (its ``/models``, one request with the same address and key, within
+        ``left`` seconds of the question and at most ``MODELS_TIMEOUT``), said for a notice: a 404 for a
+        model's name named none, and the reader had to ask the server by hand."""
+        try:
+            page = self.llm.root_client.models.list(timeout=max(0.1, min(left, MODELS_TIMEOUT)))
+            names = [str(model.id) for model in page.data]
+        except Exception as error:  # a notice's extra: whatever the server does, the 404 is said
+            reason = " ".join(str(error).split())[:80] or type(error).__name__
+            return f"its models could not be listed ({reason})"
+        if not names:
+            return "it lists no model"
+        shown = ", ".join(names[:MODELS_NAMED])
+        more = f" and {len(names) - MODELS_NAMED} more" if len(names) > MODELS_NAMED else ""
+        return f"the server serves: {shown}{more}"
+
+
+# The wait for a server's list of models after a 404, and how many of them a notice names.
+MODELS_TIMEOUT = 5.0
+MODELS_NAMED = 10
 
 
 def make_openai_chat(settings: Settings, **options: Any) -> OpenAIChat:
