@@ -214,3 +214,59 @@ class DroppingChat:
 
     def close(self) -> None:
         self.listener.close()
+
+
+class Terminal:
+    """A command run with its output (stdout and stderr) on a pseudo-terminal, as a user at a terminal runs it;
+    ``typed``: its input too (else a pipe, closed once ``stdin`` is written). ``output`` is all it printed."""
+
+    def __init__(self, command: Sequence[str], env: dict[str, str], cwd: Path, typed: bool = False,
+                 stdin: str = "") -> None:
+        import os
+        import pty
+
+        self.master, slave = pty.openpty()
+        self.process = subprocess.Popen(command, stdin=slave if typed else subprocess.PIPE, stdout=slave,
+                                        stderr=slave, env=env, cwd=cwd, close_fds=True)
+        os.close(slave)
+        if not typed:
+            self.process.stdin.write(stdin.encode())
+            self.process.stdin.close()
+        self.output = ""
+
+    def read_until(self, text: str, timeout: float = 300.0) -> str:
+        """The output so far, once ``text`` is in it (after what was read before); AssertionError otherwise."""
+        import os
+        import select
+
+        begun = len(self.output)
+        until = time.monotonic() + timeout
+        while text not in self.output[begun:]:
+            left = until - time.monotonic()
+            assert left > 0, f"{text!r} not printed; printed:\n{self.output}"
+            if select.select([self.master], [], [], min(left, 1.0))[0]:
+                try:
+                    data = os.read(self.master, 65536)
+                except OSError:  # the command ended and its terminal closed
+                    data = b""
+                if not data:
+                    assert text in self.output[begun:], f"{text!r} not printed before the end:\n{self.output}"
+                    break
+                self.output += data.decode(errors="replace").replace("\r\n", "\n")
+        return self.output
+
+    def write(self, text: str) -> None:
+        import os
+
+        os.write(self.master, text.encode())
+
+    def close(self) -> int:
+        import os
+
+        try:
+            status = self.process.wait(timeout=60)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            os.close(self.master)
+        return status

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -561,6 +562,71 @@ def test_command_line_reaches_the_backend_and_warns(sample_index, llama_server):
     done = subprocess.run([sys.executable, "-m", "assistant", "--index", str(sample_index), "--answerer", "openai",
                            "ask", QUESTION], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     assert done.returncode == 0 and "warning: This answer cites no retrieved passage" in done.stdout
+
+
+# A claim passage 1 supports, written 8 characters a piece by ScriptedChat.
+STREAMED = "North Korea supplies 122mm and 152mm shells and Grad launchers [1]."
+
+
+def cli_env(url: str, **settings: str) -> dict[str, str]:
+    return dict(os.environ, ASSISTANT_LLM_BASE_URL=url, ASSISTANT_K="2", **settings)
+
+
+def test_ask_and_chat_at_a_terminal_print_the_models_answer_as_it_comes(sample_index, sample_assistant, scripted):
+    # The terminal showed nothing until the whole answer was checked: a model's answer is seconds to minutes.
+    # Here the model stalls after two pieces, and its question times out: what it wrote was shown, then the
+    # answer given in its stead. Piped, the output is the checked answer alone, as before.
+    from servers import Terminal
+
+    scripted.reply, scripted.hang_after = STREAMED, 2
+    env = cli_env(scripted.url, ASSISTANT_LLM_TIMEOUT="3")
+    command = [sys.executable, "-m", "assistant", "--index", str(sample_index), "--answerer", "openai"]
+    extractive = sample_assistant.ask(QUESTION)
+    terminal = Terminal([*command, "ask", QUESTION], env, ROOT)
+    printed = terminal.read_until("Sources:")
+    assert terminal.close() == 0
+    assert printed.index("North Korea supp") < printed.index("(as checked against its passages:)\n") \
+        < printed.index(extractive.text.splitlines()[0]) < printed.index("did not answer within 3 s"), printed
+    piped = subprocess.run([*command, "ask", QUESTION], capture_output=True, text=True, env=env, cwd=ROOT,
+                           timeout=300)
+    assert piped.returncode == 0 and "North Ko" not in piped.stdout and "as checked" not in piped.stdout
+    assert piped.stdout.startswith(extractive.text) and "did not answer within 3 s" in piped.stdout
+    # chat, questions piped in and answers to a terminal: each question over its answer, which streams.
+    scripted.hang_after = None
+    terminal = Terminal([*command, "chat"], env, ROOT, stdin=f"{QUESTION}\n")
+    printed = terminal.read_until("Sources:")
+    assert terminal.close() == 0
+    assert printed.index(f"> {QUESTION}\n") < printed.index(STREAMED) < printed.index("Sources:"), printed
+    assert "as checked" not in printed  # the checked text is what was shown: not printed twice
+
+
+def test_ctrl_c_during_a_streamed_answer_in_chat_stops_the_model_and_keeps_the_chat(sample_index, scripted):
+    # At the chat's prompt, Ctrl-C while a model answered must end that answer only, and its request with it.
+    from servers import Terminal
+
+    scripted.reply, scripted.hang_after = STREAMED, 2
+    command = [sys.executable, "-m", "assistant", "--index", str(sample_index), "--answerer", "openai", "chat"]
+    terminal = Terminal(command, cli_env(scripted.url, ASSISTANT_LLM_TIMEOUT="120"), ROOT, typed=True)
+    try:
+        terminal.read_until("> ")
+        terminal.write(f"{QUESTION}\n")
+        terminal.read_until("North Korea supp")
+        terminal.process.send_signal(signal.SIGINT)
+        printed = terminal.read_until("> ")
+        assert "North Korea supp\n" in printed and "(interrupted)" in printed and "Traceback" not in printed, printed
+        until = time.monotonic() + 30  # the server sees its connection closed within 50 ms of it
+        while not scripted.hung_up and time.monotonic() < until:
+            time.sleep(0.05)
+        assert scripted.hung_up, "the model's stalled reply was left open"
+        scripted.hang_after = None
+        terminal.write(f"{QUESTION}\n")
+        printed = terminal.read_until("Sources:")
+        assert STREAMED in printed
+        terminal.read_until("> ")
+        terminal.write("/quit\n")
+    finally:
+        status = terminal.close()
+    assert status == 0, terminal.output
 
 
 def test_unreachable_server_falls_back_to_the_extractive_answer(sample_index, sample_assistant):

@@ -8,7 +8,15 @@ import sys
 from collections.abc import Iterator
 
 from ..cli import Terminated, arg, command
-from .core import markdown_turn, one_format, passage_count, prepare_reranker, print_answer
+from .core import (
+    markdown_turn,
+    one_format,
+    passage_count,
+    prepare_reranker,
+    print_answer,
+    streamed_answer,
+    streams_to_terminal,
+)
 from .entities import add_filter_arguments, filters_from_args
 
 NEW = frozenset({"/new", "/reset"})
@@ -49,6 +57,7 @@ def chat(args: argparse.Namespace, assistant) -> int:
     filters = filters_from_args(args)
     prepare_reranker(assistant)
     typed = sys.stdin.isatty()
+    stream = streams_to_terminal(args, assistant)  # a model's answer printed as it writes it
     if typed:
         print(HELP, file=sys.stderr)
     history: list = []
@@ -63,8 +72,14 @@ def chat(args: argparse.Namespace, assistant) -> int:
             history.clear()
             print("(a new conversation)", file=sys.stderr)
             continue
+        shown = ""
+        if stream and not typed:  # over its answer, which is printed as it comes
+            print(f"> {question}", flush=True)
         try:
-            answer = assistant.ask(question, k=args.k, filters=filters, history=history)
+            if stream:
+                answer, shown = streamed_answer(assistant, question, k=args.k, filters=filters, history=history)
+            else:
+                answer = assistant.ask(question, k=args.k, filters=filters, history=history)
         except QuestionError as error:  # one question too long: the others are still asked
             print(f"error: {error}", file=sys.stderr)
             continue
@@ -81,8 +96,8 @@ def chat(args: argparse.Namespace, assistant) -> int:
         elif args.markdown:
             print(markdown_turn(answer), flush=True)
         else:
-            if not typed:  # the question over its answer, as it was when typed
+            if not typed and not stream:  # the question over its answer, as it was when typed
                 print(f"> {question}")
-            print_answer(answer, question)
+            print_answer(answer, question, shown=shown)
             print(flush=True)
     return 0

@@ -161,6 +161,10 @@ def prepare_reranker(assistant) -> None:
 def ask(args: argparse.Namespace, assistant) -> int:
     one_format(args)
     prepare_reranker(assistant)
+    if streams_to_terminal(args, assistant):
+        answer, shown = streamed_answer(assistant, args.question, k=args.k, filters=filters_from_args(args))
+        print_answer(answer, args.question, shown=shown)
+        return 0
     answer = assistant.ask(args.question, k=args.k, filters=filters_from_args(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -169,6 +173,37 @@ def ask(args: argparse.Namespace, assistant) -> int:
     else:
         print_answer(answer, args.question)
     return 0
+
+
+def streams_to_terminal(args: argparse.Namespace, assistant) -> bool:
+    """Whether the answer is printed as a model writes it: an LLM answerer, read at a terminal. A pipe, a file,
+    ``--json`` and ``--markdown`` get the checked answer whole, as they always did."""
+    return (assistant.settings.answerer != "extractive" and not args.json and not args.markdown
+            and sys.stdout.isatty())
+
+
+def streamed_answer(assistant, question: str, **options: Any) -> tuple[Any, str]:
+    """The answer, its text printed as it comes (``Assistant.stream``), and what was printed of it. A model's
+    answer took its whole time in silence. Ctrl-C stops the model's reply (the stream is closed) and is raised."""
+    from ..types import Answer
+
+    printed: list[str] = []
+    pieces = assistant.stream(question, **options)
+    try:
+        for piece in pieces:
+            if isinstance(piece, Answer):
+                return piece, "".join(printed)
+            if not "".join(printed):
+                piece = piece.lstrip()
+            printed.append(piece)
+            print(piece, end="", flush=True)
+    except BaseException:
+        if "".join(printed).strip():
+            print(flush=True)  # what follows ("(interrupted)", the prompt) on a line of its own
+        raise
+    finally:
+        pieces.close()
+    raise RuntimeError("the answer's stream ended without its Answer")
 
 
 def one_format(args: argparse.Namespace) -> None:
@@ -183,9 +218,16 @@ def markdown_turn(answer) -> str:
     return conversation_markdown([answer])
 
 
-def print_answer(answer, question: str) -> None:
-    """An answer as a reader wants it in a terminal: its text, its warnings, then each source with its quote."""
-    print(answer.text)
+def print_answer(answer, question: str, shown: str = "") -> None:
+    """An answer as a reader wants it in a terminal: its text, its warnings, then each source with its quote.
+    ``shown``: what was printed of it as a model wrote it (``streamed_answer``); its checked text is printed
+    again only where it differs, since its markers and sources are the checked ones."""
+    if not shown.strip():
+        print(answer.text)
+    elif " ".join(shown.split()) == " ".join(answer.text.split()):
+        print()
+    else:
+        print(f"\n\n({CHECKED[language_of(question)]})\n{answer.text}")
     if answer.unsupported:
         from ..answering.messages import unsupported_text
         from ..language import question_language
@@ -201,6 +243,17 @@ def print_answer(answer, question: str) -> None:
             if c.url and c.url != c.source:  # the page a saved file was read from
                 print(f"    {c.url}")
             print(f"    « {c.quote} »")
+
+
+# Said over the checked text printed after a streamed one that differs from it.
+CHECKED = {"en": "as checked against its passages:", "fr": "telle que vérifiée sur ses passages :"}
+
+
+def language_of(question: str) -> str:
+    from ..language import question_language
+
+    language = question_language(question)
+    return language if language in CHECKED else "en"
 
 
 @command("stats", "what the index holds", reads_index=True)
