@@ -476,6 +476,24 @@ def test_a_404_for_a_models_name_names_the_models_the_server_serves(sample_index
         "set ASSISTANT_LLM_MODEL to one the server serves), so this is the extractive answer."), notice
 
 
+def test_a_reasoning_models_thinking_is_neither_streamed_nor_answered(sample_index, scripted):
+    # A reasoning model (DeepSeek-R1, Qwen3) served as is writes its thinking first, in the reply's text: it was
+    # streamed and checked as the answer, and a follow-up's rewrite was its "<think>" line.
+    assistant = llm_assistant(sample_index, scripted.url, llm_timeout=10.0)
+    scripted.reply = f"<think>The user asks about weapons. Passage 1 lists shells.</think>\n\n{STREAMED}"
+    pieces, answer = collect(assistant, QUESTION)
+    assert "".join(pieces) == STREAMED and answer.text == STREAMED and answer.answerer == "openai", pieces
+    assert len(answer.citations) == 1 and answer.notice == ""
+    scripted.reply = "<think>Who supplies them? The weapons: shells.</think>Who supplies the weapons to Russia?"
+    rewrite = assistant.answerer.condense("Who supplies them?", [(QUESTION, STREAMED)])
+    assert rewrite == "Who supplies the weapons to Russia?"
+    scripted.reply = "The user asks about weapons, so I list them.</think>" + STREAMED  # its template opened it
+    assert assistant.ask(QUESTION).text == STREAMED
+    scripted.reply = "<think>The user asks about weapons. Passage 1 lists"  # its tokens spent on thinking
+    spent = assistant.ask(QUESTION)
+    assert spent.answerer == "extractive" and "raise ASSISTANT_LLM_MAX_TOKENS" in spent.notice, spent.notice
+
+
 def test_a_stream_with_no_event_says_the_context_may_be_too_small(sample_index, scripted):
     # llama-cpp-python's server answers a prompt longer than its --n_ctx with a 200 event stream that holds
     # nothing (its error goes to its own log): the notice said only "returned an empty answer".

@@ -162,7 +162,7 @@ class LLMAnswerer:
         except Exception as error:  # any failure of the model: retrieval must still work
             logger.info("condensing failed (%s); using the previous question's words", error)
             return self._pending(search_query(question, list(history)), started)
-        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+        lines = [line.strip() for line in after_reasoning(text).strip().splitlines() if line.strip()]
         standalone = re.sub(r"^(standalone )?question\s*:\s*", "", lines[0], flags=re.I) if lines else ""
         standalone = standalone.strip().strip("\"'“”«» ").strip()
         if not standalone or len(standalone) > self.max_condensed_chars \
@@ -212,7 +212,7 @@ class LLMAnswerer:
             raise TimeoutError(f"no time left of {self.backend.timeout:g} s")
         pieces = self.backend.stream(messages, timeout=left)
         try:
-            for piece in pieces:
+            for piece in without_reasoning(pieces):
                 yield piece
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"no complete reply within {self.backend.timeout:g} s")
@@ -271,7 +271,7 @@ class LLMAnswerer:
             logger.info("%s answerer failed, falling back to the extractive answer", self.name, exc_info=True)
             yield self.extractive(extracted, language, *self.reason(error, replying=bool(pieces)))
             return
-        text = "".join(pieces).strip()
+        text = after_reasoning("".join(pieces)).strip()
         if not text:
             yield self.extractive(extracted, language, "empty", "")
             return
@@ -369,6 +369,49 @@ class LLMAnswerer:
         lang = language if language in UNCITED else "en"
         return Answer(text=cleaned, citations=citations, question=question, answered=True, answerer=self.name,
                       unsupported=not citations, notice=UNCITED[lang][uncited > 1].format(n=uncited) if uncited else "")
+
+
+# A reasoning model's thinking before its answer (DeepSeek-R1, Qwen3 and others, where the server leaves it
+# in the reply's text): it is no answer, and its sentences were checked and flagged as claims.
+THINKING_OPENS = "<think>"
+THINKING_ENDS = "</think>"
+ONLY_THINKING = ("its reply was all reasoning (<think>…) and no answer: raise ASSISTANT_LLM_MAX_TOKENS, or turn "
+                 "the model's thinking off")
+
+
+def without_reasoning(pieces: Iterator[str]) -> Iterator[str]:
+    """The pieces of a reply, less a ``<think>…</think>`` block it opens with (held back until it ends, so that
+    it is never streamed); ``NoReplyError`` for a reply that ends within it (its tokens spent on thinking)."""
+    held: str | None = ""
+    for piece in pieces:
+        if held is None:  # past the opening: the rest as it comes
+            yield piece
+            continue
+        held += piece
+        opening = held.lstrip()
+        if THINKING_OPENS.startswith(opening.lower()[: len(THINKING_OPENS)]) and len(opening) < len(THINKING_OPENS):
+            continue  # too short yet to tell
+        if not opening.lower().startswith(THINKING_OPENS):
+            yield held
+            held = None
+            continue
+        end = opening.lower().find(THINKING_ENDS)
+        if end >= 0:
+            rest = opening[end + len(THINKING_ENDS):].lstrip()
+            if rest:
+                yield rest
+            held = None
+    if held is not None and held.lstrip().lower().startswith(THINKING_OPENS):
+        raise NoReplyError(ONLY_THINKING)
+    if held:
+        yield held
+
+
+def after_reasoning(text: str) -> str:
+    """The reply after its thinking, where only the end of it is written (a chat template that opens the
+    model's turn with ``<think>`` itself, as DeepSeek-R1's does)."""
+    _, ends, answer = text.rpartition(THINKING_ENDS)
+    return answer if ends else text
 
 
 UNCITED = {
