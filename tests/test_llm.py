@@ -494,6 +494,19 @@ def test_a_reasoning_models_thinking_is_neither_streamed_nor_answered(sample_ind
     assert spent.answerer == "extractive" and "raise ASSISTANT_LLM_MAX_TOKENS" in spent.notice, spent.notice
 
 
+def test_a_server_still_loading_its_model_is_said_to_be_unavailable_for_now(sample_index, scripted):
+    # llama.cpp's server restarted mid-conversation answers 503 while it loads its model: the notice was
+    # "failed (...: OpenAIAPIError: Error code: 503 - Loading model)", which read as a broken setup.
+    scripted.reply = (503, "application/json", json.dumps(
+        {"error": {"code": 503, "message": "Loading model", "type": "unavailable_error"}}))
+    assistant = llm_assistant(sample_index, scripted.url, llm_timeout=10.0)
+    answer = assistant.ask(QUESTION)
+    assert answer.answerer == "extractive" and answer.citations
+    assert f"was unavailable ({scripted.url}: Loading model; " in answer.notice and "ask again" in answer.notice, \
+        answer.notice
+    assert "reposez la question" in assistant.ask("Quelles armes ont été mentionnées ?").notice
+
+
 def test_a_stream_with_no_event_says_the_context_may_be_too_small(sample_index, scripted):
     # llama-cpp-python's server answers a prompt longer than its --n_ctx with a 200 event stream that holds
     # nothing (its error goes to its own log): the notice said only "returned an empty answer".

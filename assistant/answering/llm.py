@@ -70,6 +70,10 @@ REASONS = {
     "empty": {"en": "returned an empty answer ({where})", "fr": "a renvoyé une réponse vide ({where})"},
     "no_summary": {"en": "wrote no summary ({where})", "fr": "n'a pas écrit de résumé ({where})"},
     "no_reply": {"en": "returned an empty answer ({detail})", "fr": "a renvoyé une réponse vide ({detail})"},
+    "unavailable": {"en": "was unavailable ({detail}; a server loading its model or overloaded says so: ask again "
+                          "in a moment)",
+                    "fr": "était indisponible ({detail} ; un serveur qui charge son modèle ou surchargé le dit : "
+                          "reposez la question dans un instant)"},
     "error": {"en": "failed ({detail})", "fr": "a échoué ({detail})"},  # ``extractive`` puts the server in
 }
 
@@ -96,6 +100,10 @@ class LLMConfigError(ValueError):
 
 class NoReplyError(ValueError):
     """The server's reply held no chunk at all, not even an empty one; the message says the likely cause."""
+
+
+class ServerUnavailableError(RuntimeError):
+    """The server answered 503: starting (loading its model) or overloaded; the message is the server's."""
 
 
 class ModelBusyError(TimeoutError):
@@ -300,6 +308,8 @@ class LLMAnswerer:
             return "busy", ""
         if isinstance(error, NoReplyError):
             return "no_reply", str(error)
+        if isinstance(error, ServerUnavailableError):
+            return "unavailable", str(error)
         if isinstance(error, TimeoutError) or names & {"APITimeoutError", "TimeoutException"}:
             return "timeout", ""
         if isinstance(error, ConnectionError) or names & {"APIConnectionError", "ConnectError"}:

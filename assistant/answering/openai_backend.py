@@ -12,7 +12,7 @@ from typing import Any
 
 from ..settings import Settings
 from ..urls import shown_url
-from .llm import LLMConfigError, Messages, NoReplyError
+from .llm import LLMConfigError, Messages, NoReplyError, ServerUnavailableError
 from .relay import Stop, relay
 
 
@@ -179,6 +179,9 @@ class OpenAIChat:
                 raise LLMConfigError(f"{detail}{address}; {served}{model}") from error
             if "AuthenticationError" in names or "PermissionDeniedError" in names:
                 raise LLMConfigError(f"{detail}; the server refused the key: check ASSISTANT_LLM_API_KEY") from error
+            if getattr(error, "status_code", None) == 503:
+                # llama.cpp's server while it loads its model (restarted mid-conversation), a busy vLLM: a wait.
+                raise ServerUnavailableError(server_message(error) or detail) from error
             if getattr(error, "status_code", None) in (405, 501):  # a web server, not a chat API, at the address
                 raise LLMConfigError(f"{detail}; check ASSISTANT_LLM_BASE_URL ({self.where}): it should be an "
                                      "OpenAI-compatible server's address, usually ending in /v1") from error
@@ -207,6 +210,16 @@ class OpenAIChat:
 # The wait for a server's list of models after a 404, and how many of them a notice names.
 MODELS_TIMEOUT = 5.0
 MODELS_NAMED = 10
+
+
+def server_message(error: Exception) -> str:
+    """The message of a server's JSON error (``{"error": {"message": ...}}``, as the openai client keeps its
+    body), or ""."""
+    body = getattr(error, "body", None)
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]
+    message = body.get("message") if isinstance(body, dict) else None
+    return " ".join(message.split())[:120] if isinstance(message, str) else ""
 
 
 def make_openai_chat(settings: Settings, **options: Any) -> OpenAIChat:
