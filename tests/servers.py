@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import socket
 import subprocess
 import time
@@ -233,13 +234,16 @@ class Terminal:
             self.process.stdin.write(stdin.encode())
             self.process.stdin.close()
         self.output = ""
+        self.seen = 0  # where the text the last ``read_until`` waited for ends
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")  # a character split between reads
 
     def read_until(self, text: str, timeout: float = 300.0) -> str:
-        """The output so far, once ``text`` is in it (after what was read before); AssertionError otherwise."""
+        """The output so far, once ``text`` is in it after the text the last call waited for; AssertionError
+        otherwise."""
         import os
         import select
 
-        begun = len(self.output)
+        begun = self.seen
         until = time.monotonic() + timeout
         while text not in self.output[begun:]:
             left = until - time.monotonic()
@@ -252,7 +256,8 @@ class Terminal:
                 if not data:
                     assert text in self.output[begun:], f"{text!r} not printed before the end:\n{self.output}"
                     break
-                self.output += data.decode(errors="replace").replace("\r\n", "\n")
+                self.output += self.decoder.decode(data).replace("\r\n", "\n")
+        self.seen = self.output.index(text, begun) + len(text)
         return self.output
 
     def write(self, text: str) -> None:
