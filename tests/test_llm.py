@@ -616,11 +616,11 @@ def test_ask_and_chat_at_a_terminal_print_the_models_answer_as_it_comes(sample_i
     terminal = Terminal([*command, "ask", QUESTION], env, ROOT)
     printed = terminal.read_until("Sources:")
     assert terminal.close() == 0
-    assert printed.index("North Korea supp") < printed.index("(as checked against its passages:)\n") \
+    assert printed.index("North Korea supp") < printed.index("(in its stead, the extractive answer:)\n") \
         < printed.index(extractive.text.splitlines()[0]) < printed.index("did not answer within 3 s"), printed
     piped = subprocess.run([*command, "ask", QUESTION], capture_output=True, text=True, env=env, cwd=ROOT,
                            timeout=300)
-    assert piped.returncode == 0 and "North Ko" not in piped.stdout and "as checked" not in piped.stdout
+    assert piped.returncode == 0 and "North Ko" not in piped.stdout and "in its stead" not in piped.stdout
     assert piped.stdout.startswith(extractive.text) and "did not answer within 3 s" in piped.stdout
     # chat, questions piped in and answers to a terminal: each question over its answer, which streams.
     scripted.hang_after = None
@@ -629,6 +629,13 @@ def test_ask_and_chat_at_a_terminal_print_the_models_answer_as_it_comes(sample_i
     assert terminal.close() == 0
     assert printed.index(f"> {QUESTION}\n") < printed.index(STREAMED) < printed.index("Sources:"), printed
     assert "as checked" not in printed  # the checked text is what was shown: not printed twice
+    # A marker checking removed: the text shown is not the answer's, whose markers the sources follow.
+    scripted.reply = STREAMED.replace("[1].", "[1][7].")
+    terminal = Terminal([*command, "ask", QUESTION], env, ROOT)
+    printed = terminal.read_until("Sources:")
+    assert terminal.close() == 0
+    assert printed.index("launchers [1][7].") < printed.index(f"(as checked against its passages:)\n{STREAMED}\n") \
+        < printed.index("Sources:"), printed
 
 
 def test_ctrl_c_during_a_streamed_answer_in_chat_stops_the_model_and_keeps_the_chat(sample_index, scripted):

@@ -227,7 +227,9 @@ def print_answer(answer, question: str, shown: str = "") -> None:
     elif " ".join(shown.split()) == " ".join(answer.text.split()):
         print()
     else:
-        print(f"\n\n({CHECKED[language_of(question)]})\n{answer.text}")
+        # Given in the model's stead (it failed midway), the text is the extractive answer, not its own checked.
+        said = INSTEAD if answer.answerer == "extractive" else CHECKED
+        print(f"\n\n({said[language_of(question)]})\n{answer.text}")
     if answer.unsupported:
         from ..answering.messages import unsupported_text
         from ..language import question_language
@@ -247,6 +249,7 @@ def print_answer(answer, question: str, shown: str = "") -> None:
 
 # Said over the checked text printed after a streamed one that differs from it.
 CHECKED = {"en": "as checked against its passages:", "fr": "telle que vérifiée sur ses passages :"}
+INSTEAD = {"en": "in its stead, the extractive answer:", "fr": "à sa place, la réponse extractive :"}
 
 
 def language_of(question: str) -> str:
