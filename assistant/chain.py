@@ -176,8 +176,11 @@ def search_query(question: str, history: list[tuple[str, str]]) -> str:
     # that set the topic: the one before it alone names nothing. One with a subject of its own borrows
     # that question's frame only: after "Et le chômage ?", "And growth?" is not about unemployment.
     subject = new_subject(question)
+    # "Tell me more" says nothing to borrow: three in a row searched "Dis-m'en plus Dis-m'en plus ..." and were
+    # refused, the articles not mentioning "Dis-m'en".
+    worded = [turn for turn in history if not asks_for_more(turn[0])]
     borrowed: list[str] = []
-    for previous, _ in reversed(history if subject else history[-FOLLOW_UP_CHAIN:]):
+    for previous, _ in reversed(worded if subject else worded[-FOLLOW_UP_CHAIN:]):
         framing = not is_follow_up(previous)
         if framing or subject is None:
             borrowed.insert(0, previous)

@@ -689,6 +689,20 @@ def test_asking_for_more_after_an_answer_in_other_words_leaves_out_what_it_cited
         assert cited.isdisjoint((c.doc_id, c.start) for c in more.citations), (history[-1], more.text)
 
 
+def test_requests_for_more_in_a_row_search_the_question_that_set_the_topic():
+    # Each "Dis-m'en plus" lent its words to the next: the third searched "... Dis-m'en plus Dis-m'en plus" and
+    # quoted another article, the fourth only "Dis-m'en plus" three times, refused ("Ils ne mentionnent pas
+    # « Dis-m'en »").
+    from assistant.chain import search_query
+
+    question = "Qui a gagné l'étape à Hautacam ?"
+    history = [(question, "…")]
+    for _ in range(4):
+        assert search_query("Dis-m'en plus", history) == question
+        history.append(("Dis-m'en plus", "…"))
+    assert search_query("Et Vingegaard ?", history) == f"{question} Et Vingegaard ?"
+
+
 def test_a_continuation_borrows_the_frame_and_a_possessive_points_back():
     from assistant.chain import is_follow_up, search_query
 
