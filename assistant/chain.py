@@ -580,7 +580,26 @@ def _signed(result: Answer, answerer: Any) -> Answer:
     return result
 
 
+# "Tell me more" once the earlier answers quoted all there is on the question: "The indexed articles do not
+# answer this question." denied the answers just given.
+NOTHING_MORE = {
+    "en": "The answers above quoted all that the indexed articles say on this question.",
+    "fr": "Les réponses ci-dessus ont cité tout ce que les articles indexés disent sur cette question.",
+}
+
+
+def _nothing_more(result: Answer, state: dict[str, Any]) -> Answer:
+    from .answering.messages import not_answered_text
+
+    language = state.get("language") if state.get("language") in NOTHING_MORE else "en"
+    if (state.get("said") or state.get("cited")) and not result.answered \
+            and result.text in (not_answered_text(language), not_answered_text("en")):
+        result.text = NOTHING_MORE[language]
+    return result
+
+
 def _finish(result: Answer, state: dict[str, Any], started: float) -> Answer:
+    result = _nothing_more(result, state)
     state["timings"]["answer"] = time.perf_counter() - started
     result.question = state.get("typed") or state["question"]
     result.timings = {key: round(value, 4) for key, value in state["timings"].items()}

@@ -703,6 +703,21 @@ def test_requests_for_more_in_a_row_search_the_question_that_set_the_topic():
     assert search_query("Et Vingegaard ?", history) == f"{question} Et Vingegaard ?"
 
 
+def test_asking_for_more_once_all_is_quoted_says_so_rather_than_that_nothing_answers(conversation_assistant):
+    # At the end of the sentences on the question, "Tell me more" answered "The indexed articles do not answer
+    # this question.", which denied the answers just given.
+    for question, more, said in [
+            ("Why did the Jeddah talks fail?", "Tell me more",
+             "The answers above quoted all that the indexed articles say on this question."),
+            ("Qui a gagné l'étape à Hautacam ?", "Dis-m'en plus",
+             "Les réponses ci-dessus ont cité tout ce que les articles indexés disent sur cette question.")]:
+        history = [conversation_assistant.ask(question)]
+        while (answer := conversation_assistant.ask(more, history=history)).answered:
+            history.append(answer)
+            assert len(history) < 12, answer.text
+        assert answer.text == said and not answer.citations
+
+
 def test_a_continuation_borrows_the_frame_and_a_possessive_points_back():
     from assistant.chain import is_follow_up, search_query
 
