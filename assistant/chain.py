@@ -592,8 +592,9 @@ def _nothing_more(result: Answer, state: dict[str, Any]) -> Answer:
     from .answering.messages import not_answered_text
 
     language = state.get("language") if state.get("language") in NOTHING_MORE else "en"
-    if (state.get("said") or state.get("cited")) and not result.answered \
-            and result.text in (not_answered_text(language), not_answered_text("en")):
+    # Only after answers that quoted something: after a refusal, there is nothing "above" to speak of.
+    quoted = bool(state.get("cited")) or any(re.search(r"\[\d+\]", text) for text in state.get("said") or [])
+    if quoted and not result.answered and result.text in (not_answered_text(language), not_answered_text("en")):
         result.text = NOTHING_MORE[language]
     return result
 

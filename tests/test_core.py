@@ -716,6 +716,14 @@ def test_asking_for_more_once_all_is_quoted_says_so_rather_than_that_nothing_ans
             history.append(answer)
             assert len(history) < 12, answer.text
         assert answer.text == said and not answer.citations
+    # After a refusal, nothing was quoted "above": the refusal stands.
+    from assistant.answering.messages import not_answered_text
+    from assistant.chain import _nothing_more
+    from assistant.types import Answer
+
+    refused = not_answered_text("en")
+    kept = _nothing_more(Answer(text=refused, answered=False), {"said": [refused], "language": "en"})
+    assert kept.text == refused
 
 
 def test_a_continuation_borrows_the_frame_and_a_possessive_points_back():
