@@ -245,10 +245,14 @@ class Terminal:
 
         begun = self.seen
         until = time.monotonic() + timeout
+        # poll, not select: in a full run the test process holds over a thousand descriptors, and select()
+        # refuses one numbered past 1023 ("filedescriptor out of range").
+        poller = select.poll()
+        poller.register(self.master, select.POLLIN)
         while text not in self.output[begun:]:
             left = until - time.monotonic()
             assert left > 0, f"{text!r} not printed; printed:\n{self.output}"
-            if select.select([self.master], [], [], min(left, 1.0))[0]:
+            if poller.poll(min(left, 1.0) * 1000):
                 try:
                     data = os.read(self.master, 65536)
                 except OSError:  # the command ended and its terminal closed
