@@ -580,6 +580,18 @@ def test_the_search_tab_lists_each_sentence_holding_the_words_and_follows_the_la
     wait_text(page, "#search-button", "Search")
 
 
+def test_the_upload_box_label_leaves_its_drop_area_visible(page):
+    # The label lists every type read (four lines with .doc and .webarchive): Gradio floats it over the box,
+    # and it covered the drop area's icon.
+    page.locator("#tab-library-button").click()
+    label = page.locator('#upload [data-testid="block-label"]')
+    label.wait_for()
+    drop = page.locator("#upload").get_by_text("Drop File Here")
+    icon = page.locator("#upload svg").last
+    assert label.bounding_box()["y"] + label.bounding_box()["height"] <= icon.bounding_box()["y"] + 1
+    assert drop.is_visible()
+
+
 def test_the_document_says_its_language_and_is_titled_in_it(browser, app):
     # A French page stayed <html lang="en">, so a screen reader read its French with English rules, and its
     # browser tab was titled "News assistant".

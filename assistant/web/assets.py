@@ -66,6 +66,9 @@ CSS = """
 #question-limit .question-limit[data-state="full"], #question-limit .question-limit[data-state="cut"] {
   color: var(--color-red-500, #b91c1c); font-weight: 600; }
 #upload-report ul { margin-top: 4px; }
+/* The upload box's label lists every type read: four lines, which Gradio's floating label laid over the drop
+   area's icon. It takes its own room above it. */
+#upload [data-testid="block-label"] { position: relative; margin-bottom: 6px; }
 #upload-report code { overflow-wrap: anywhere; }  /* a long file name wraps: the report never scrolls sideways */
 #articles [class*="cell"], #articles [class*="cell"] * { font-family: var(--font) !important; }
 /* The library table fits its box at every width (kept 700 pixels wide, it scrolled 136 sideways at 1,024).
