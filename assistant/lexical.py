@@ -321,10 +321,6 @@ class LexicalIndex:
         term = model.vocab_dict[terms[0]]
         return int(indptr[term + 1] - indptr[term])
 
-    def holding_all(self, terms: Iterable[str]) -> list[str]:
-        """The chunks that hold every one of these BM25 terms (``word_terms``' stems), in index order."""
-        return self.holding_each([term] for term in set(terms))
-
     def holding_each(self, groups: Iterable[Iterable[str]]) -> list[str]:
         """The chunks that hold at least one term of every group (a word's forms: "shareholder", "sharehold"),
         in index order."""

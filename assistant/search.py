@@ -17,6 +17,7 @@ from typing import Any
 from .chunking import stored_sentences
 from .lexical import LexicalIndex, tokenize, word_terms
 from .store import Store
+from .types import newest_published_first
 
 # "...", «...», “...”: a phrase; the rest are words.
 _PHRASE = re.compile(r'"([^"]*)"|«([^»]*)»|“([^”]*)”')
@@ -50,6 +51,15 @@ class Mention:
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "matches": [list(span) for span in self.matches]}
 
+    def pieces(self) -> list[tuple[str, bool]]:
+        """The sentence cut at its matches, in order: ``(text, is_a_word_found)``, for showing them marked."""
+        pieces, cursor = [], self.start
+        for start, end in self.matches:
+            pieces += [(self.text[cursor - self.start : start - self.start], False),
+                       (self.text[start - self.start : end - self.start], True)]
+            cursor = end
+        return [*pieces, (self.text[cursor - self.start :], False)]
+
 
 @dataclass(frozen=True)
 class SearchQuery:
@@ -72,23 +82,36 @@ class SearchQuery:
     def forms(self, word: str, english: bool) -> frozenset[str]:
         """The terms that may stand for ``word`` (a term of ``words``) in a sentence of that language (its
         English plural's or singular's stand for it only as written: ``stands_for``)."""
-        spelled = dict(self.spellings).get(word, frozenset({word}))
+        spelled = self._spelled.get(word, frozenset({word}))
         return spelled | self._plural_terms.get(word, frozenset()) if english else spelled
+
+    @cached_property
+    def _spelled(self) -> dict[str, frozenset[str]]:
+        return dict(self.spellings)
 
     @cached_property
     def _plural_terms(self) -> dict[str, frozenset[str]]:
         return {word: frozenset(tokenize(" ".join(forms))) for word, forms in self.plurals}
 
+    @cached_property
+    def _any_spelling(self) -> frozenset[str]:
+        """Every term that stands for one of the words, in any spelling."""
+        return frozenset().union(*(self._spelled.get(word, frozenset({word})) for word in self.words))
+
     def stands_for(self, folded: str, stem: str, english: bool) -> bool:
         """Whether a word of a sentence (folded, and its term) is one of the query's words."""
-        return any(stem in dict(self.spellings).get(word, frozenset({word})) for word in self.words) or (
-            english and any(folded in forms for _, forms in self.plurals))
+        return stem in self._any_spelling or (english and any(folded in forms for _, forms in self.plurals))
 
-    def groups(self, english: bool = True) -> list[frozenset[str]]:
+    def groups(self, english: bool = True) -> tuple[frozenset[str], ...]:
         """What a sentence must hold, one term of each group: every word's forms (in English ones too by
         default: what a passage of any language must hold), and each term of its phrases in either spelling."""
-        return [*(self.forms(word, english) for word in self.words),
-                *(frozenset({term, *_ligatures(term)}) for term in self.terms - self.words)]
+        return self._groups[english]
+
+    @cached_property
+    def _groups(self) -> dict[bool, tuple[frozenset[str], ...]]:
+        # Asked for each sentence read: made once per query and language.
+        phrased = tuple(frozenset({term, *_ligatures(term)}) for term in self.terms - self.words)
+        return {english: (*(self.forms(word, english) for word in self.words), *phrased) for english in (False, True)}
 
     @cached_property
     def terms(self) -> frozenset[str]:
@@ -206,9 +229,8 @@ def find_mentions(store: Store, lexical: LexicalIndex, query: SearchQuery,
                         start=start, end=end, matches=tuple((start + a, start + b) for a, b in spans),
                         doc_id=doc_id, chunk_id=str(chunk.id or ""), published=str(meta.get("published") or ""),
                         url=str(meta.get("url") or "")))
-    articles = sorted(by_article.values(), key=lambda found: (found[0].title, found[0].source))
-    articles.sort(key=lambda found: found[0].published, reverse=True)  # sorts are stable, reversed ones too
-    articles.sort(key=lambda found: not found[0].published)
+    by_title = sorted(by_article.values(), key=lambda found: (found[0].title, found[0].source))
+    articles = newest_published_first(by_title, lambda found: found[0].published)
     return [mention for found in articles for mention in _once(found)]
 
 

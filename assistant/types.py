@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 if TYPE_CHECKING:
     from langchain_core.messages import AIMessage, BaseMessage
@@ -293,3 +293,14 @@ class IndexReport:
         return [f"skipped: {len(unsupported)} files of unsupported type ({counts}), not indexed",
                 *(f"skipped: {one_line(source)}" for source in first),
                 f"skipped: ... and {len(unsupported) - len(first)} more (--json lists them all)", *lines]
+
+
+Item = TypeVar("Item")
+
+
+def newest_published_first(items: Iterable[Item], published: Callable[[Item], str]) -> list[Item]:
+    """``items`` of the most recently published first (``published``: a YYYY-MM-DD date, "" for none), the undated
+    after the dated; items of one date keep their order."""
+    items = list(items)
+    dated = sorted((item for item in items if published(item)), key=published, reverse=True)  # stable, reversed too
+    return dated + [item for item in items if not published(item)]

@@ -22,7 +22,7 @@ from ..entities import entity_key
 from ..language import crosses
 from ..lexical import fold, stop_words, tokenize
 from ..loaders import METADATA_LINE
-from ..types import Answer, Citation
+from ..types import Answer, Citation, newest_published_first
 from .answer_types import (
     Expected,
     SameThing,
@@ -951,14 +951,8 @@ def newest_first(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
     dates = {str(s.chunk.metadata.get("published") or "") for s in chosen}
     if len(dates - {""}) < 2:
         return chosen
-    # Stable: sorted by date alone, each article's sentences keep their order.
-    undated = [s for s in chosen if not s.chunk.metadata.get("published")]
-    dated = sorted(
-        (s for s in chosen if s.chunk.metadata.get("published")),
-        key=lambda s: str(s.chunk.metadata["published"]),
-        reverse=True,
-    )
-    return dated + undated
+    # Sorted by date alone, each article's sentences keep their order.
+    return newest_published_first(chosen, lambda s: str(s.chunk.metadata.get("published") or ""))
 
 
 def same_paragraph(a: ScoredSentence, b: ScoredSentence) -> bool:

@@ -59,10 +59,4 @@ def marked(mention: Mention, bold: bool) -> str:
     """The sentence on one line, the words found in bold on a terminal."""
     if not bold:
         return " ".join(mention.text.split())
-    pieces, cursor = [], mention.start
-    for start, end in mention.matches:
-        pieces += [mention.text[cursor - mention.start : start - mention.start], BOLD,
-                   mention.text[start - mention.start : end - mention.start], PLAIN]
-        cursor = end
-    pieces.append(mention.text[cursor - mention.start :])
-    return " ".join("".join(pieces).split())
+    return " ".join("".join(f"{BOLD}{text}{PLAIN}" if found else text for text, found in mention.pieces()).split())

@@ -28,7 +28,7 @@ from ..lexical import fold
 from ..loaders import SUPPORTED_SUFFIXES, unsupported_type
 from ..reasons import Reason
 from ..store import Article
-from ..types import IndexReport
+from ..types import IndexReport, newest_published_first
 from .i18n import STRINGS, normalize, t
 from .render import code_span, escape_markdown, inline_markdown, public_error, public_path
 
@@ -342,8 +342,7 @@ def sorted_articles(articles: Sequence[Article], order: str, uploads: UploadStor
     if order == "source":
         return sorted(by_title, key=lambda a: fold(display_source(a, uploads)))
     if order == "published":
-        newest = sorted(by_title, key=lambda a: a.published, reverse=True)  # sorts are stable, reversed ones too
-        return sorted(newest, key=lambda a: not a.published)
+        return newest_published_first(by_title, lambda a: a.published)
     return sorted(by_title, key=lambda a: a.indexed_at, reverse=True)
 
 

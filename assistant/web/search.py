@@ -103,13 +103,8 @@ def sentence_digest(text: str) -> str:
 
 def marked_html(mention: Mention) -> str:
     """The sentence, escaped, with the words found in ``<mark>``."""
-    pieces, cursor = [], mention.start
-    for start, end in mention.matches:
-        pieces += [html.escape(mention.text[cursor - mention.start : start - mention.start]), "<mark>",
-                   html.escape(mention.text[start - mention.start : end - mention.start]), "</mark>"]
-        cursor = end
-    pieces.append(html.escape(mention.text[cursor - mention.start :]))
-    return "".join(pieces)
+    return "".join(f"<mark>{html.escape(text)}</mark>" if found else html.escape(text)
+                   for text, found in mention.pieces())
 
 
 def results_html(assistant: Any, words: str | None, lang: str | None = "en", limit: int = SHOWN) -> str:
