@@ -430,9 +430,15 @@ def opening(index_dir: Path) -> Iterator[None]:
 
 
 def _fresh_embedded_client(index_dir: Path):
-    """A client on a new Chroma system for this folder (``PersistentClient`` would return the cached one)."""
+    """A client on a new Chroma system for this folder, and that system, which is the caller's alone to stop.
+
+    ``PersistentClient`` would return the folder's cached system. Chroma's ``from_system`` makes the new one
+    the folder's cached system too, which would hand it to a later store of the folder in this process (one
+    the caller may stop): the folder's own is put back, and the counts of its clients with it.
+    """
     from chromadb.api import ServerAPI
     from chromadb.api.client import Client
+    from chromadb.api.shared_system_client import SharedSystemClient
     from chromadb.config import Settings as ChromaSettings
     from chromadb.config import System
 
@@ -442,7 +448,25 @@ def _fresh_embedded_client(index_dir: Path):
         system = System(settings)
         system.instance(ServerAPI)
         system.start()
-        return Client.from_system(system)
+        identifier = str(index_dir / "chroma")
+        shared = SharedSystemClient._identifier_to_system.get(identifier)
+        try:
+            client = Client.from_system(system)
+        finally:
+            if shared is None:
+                SharedSystemClient._identifier_to_system.pop(identifier, None)
+            else:
+                SharedSystemClient._identifier_to_system[identifier] = shared
+        for _ in range(2):  # the client and its admin client each counted one on the shared system
+            SharedSystemClient._decrement_refcount(identifier)
+        return client, system
+
+
+# A replaced Chroma system is stopped this long after its replacement, not at once: a search that began on
+# it in another thread finishes first. Left to the garbage collector, each kept about 16 files open until a
+# full collection, which a large process seldom runs: a web app following a cron job's reindexing gained 16
+# open files at every run, until the system's limit (1,024 by default) refused it any more.
+RETIRE_AFTER_S = 60.0
 
 
 # Reopenings of a stale vector index (another process deleted chunks it lists) before a search gives up.
@@ -471,6 +495,8 @@ class Store:
         self.embeddings = embeddings
         self.location = shown_location(index_dir, chroma_url, namespace)
         self.disk = None if chroma_url else index_dir  # where a full disk is looked for
+        self._private_system: Any = None  # the system of a reopened client: this store's alone to stop
+        self._retired: list[tuple[float, Callable[[], None]]] = []  # (when, how to release) replaced clients
         self.client = make_client(index_dir, chroma_url, timeout)
         self._database = None if chroma_url else _file_id(index_dir / "chroma" / "chroma.sqlite3")
         try:
@@ -513,11 +539,28 @@ class Store:
         self._search_widely()
 
     def close(self) -> None:
-        """Release the Chroma client (an embedded folder's system stops with its last client)."""
-        try:
-            self.client.close()
-        except Exception:  # a server gone, a system already stopped: nothing more to release
-            log.debug("closing the Chroma client of %s failed", self.location, exc_info=True)
+        """Release the Chroma client (an embedded folder's system stops with its last client), and those it
+        replaced."""
+        self._retired.append((0.0, self._releaser()))
+        self._release_retired(older_than=0.0)
+
+    def _releaser(self) -> Callable[[], None]:
+        """How to let go of the current client: a reopened one's system is stopped; the folder's shared
+        system is released, and Chroma stops it with its last client in this process."""
+        return self._private_system.stop if self._private_system is not None else self.client.close
+
+    def _release_retired(self, older_than: float) -> None:
+        now = time.monotonic()
+        keep = []
+        for since, release in self._retired:
+            if now - since < older_than:
+                keep.append((since, release))
+                continue
+            try:
+                release()
+            except Exception:  # a server gone, a system already stopped: nothing more to release
+                log.debug("releasing a Chroma client of %s failed", self.location, exc_info=True)
+        self._retired = keep
 
     def _search_widely(self) -> None:
         """An index made before ``EF_SEARCH`` was set gets it (once: it is stored with the collection)."""
@@ -551,13 +594,20 @@ class Store:
             generation = self.generation()
             if not force and generation == self._seen_generation:
                 return
-            client = _fresh_embedded_client(self.index_dir)
-            chunks = client.get_collection(self._chunks.name, embedding_function=None)
-            articles = client.get_collection(self._articles.name, embedding_function=None)
-            vectorstore = Chroma(client=client, collection_name=chunks.name, embedding_function=self.embeddings,
-                                 create_collection_if_not_exists=False)
+            client, system = _fresh_embedded_client(self.index_dir)
+            try:
+                chunks = client.get_collection(self._chunks.name, embedding_function=None)
+                articles = client.get_collection(self._articles.name, embedding_function=None)
+                vectorstore = Chroma(client=client, collection_name=chunks.name, embedding_function=self.embeddings,
+                                     create_collection_if_not_exists=False)
+            except BaseException:
+                system.stop()
+                raise
+            self._retired.append((time.monotonic(), self._releaser()))
             self.client, self._chunks, self._articles, self.vectorstore = client, chunks, articles, vectorstore
+            self._private_system = system
             self._seen_generation = generation
+            self._release_retired(older_than=RETIRE_AFTER_S)
 
     # -- generation: readers compare it to decide whether derived data (BM25) is stale
     def identity(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import subprocess
 import sys
 import threading
@@ -10,6 +12,7 @@ import time
 from conftest import SAMPLE
 from corpus import NEWS, ROOT, cli, write_news, write_piaf
 
+import assistant.store as store_module
 from assistant import Assistant
 
 QUESTIONS = {
@@ -125,3 +128,42 @@ def test_a_vector_index_still_stale_after_its_reopenings_answers_by_words(tmp_pa
     monkeypatch.setattr(Store, "_nearest", deleted_under_it)
     answer = assistant.ask("Quelles armes ont été mentionnées ?")
     assert answer.answered and answer.citations, answer.text
+
+
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_following_another_writer_keeps_no_replaced_index_open(writable_index, monkeypatch):
+    # A web app reopens its index whenever a cron job has reindexed it. Each replaced Chroma system kept
+    # about 16 files open until a full garbage collection, which a large process seldom runs: a newsroom's app
+    # would have reached the limit of open files within a day.
+    monkeypatch.setattr(store_module, "RETIRE_AFTER_S", 0.0)
+    gc.disable()  # the leak hid behind collections that a long-running process does not make this often
+    try:
+        reader = Assistant(writable_index)
+        assert reader.ask("Quelles armes ont été mentionnées ?").answered  # opens, and reopens once
+        before = open_files()
+        for _ in range(6):
+            reader.store.follow_other_writers(force=True)
+            assert reader.retrieve("lance-roquettes", k=1)
+        assert open_files() <= before + 4, (before, open_files())
+        reader.close()
+        assert open_files() < before
+    finally:
+        gc.enable()
+
+
+def test_a_store_that_reopens_leaves_the_other_stores_of_its_folder_working(writable_index):
+    # Chroma keeps one system per folder and hands it to every client of that folder in the process: a
+    # store stopping what it replaced must not stop the one another store of the folder still searches.
+    first, second = Assistant(writable_index), Assistant(writable_index)
+    assert first.ask("Quelles armes ont été mentionnées ?").answered
+    first.store.follow_other_writers(force=True)
+    first.close()
+    third = Assistant(writable_index)  # opened after the first's reopening: on the folder's own system
+    for reader in (second, third):
+        answer = reader.ask("What weapons were mentioned?")
+        assert answer.answered and answer.citations, answer.text
+    second.close()
+    assert third.retrieve("lance-roquettes", k=1)
