@@ -21,6 +21,7 @@ from typing import Any
 
 from .settings import Settings, SettingsError, SettingsWarning, unknown_variables
 from .settings import invalid_settings as settings_problems
+from .terminal import safe_terminal
 
 Handler = Callable[[argparse.Namespace, Any], int]
 
@@ -157,6 +158,12 @@ def _holds_other_files(index_dir: Path) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: what it writes to a terminal shows the control characters it quotes (``terminal``)."""
+    with safe_terminal():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     from .api import Assistant, QuestionError
     from .indexer import IndexBusyError
     from .reranking import RerankerError

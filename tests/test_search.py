@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 import pytest
 from conftest import SAMPLE, article_text
-from corpus import run_cli
+from corpus import ROOT, run_cli
 
 from assistant import Assistant, Mention, SearchError
 from assistant.lexical import fold
@@ -147,3 +148,34 @@ def test_oe_and_ae_find_the_ligatures_and_the_other_way_round(tmp_path):
     assert len(assistant.search("soeur")) == 1 and len(assistant.search("ex aequo")) == 1
     # In a phrase and a hyphenated word too.
     assert len(assistant.search('"manoeuvres navales"')) == 1 and len(assistant.search("soeur-navire")) == 1
+
+
+ESCAPES = "\x1b]0;pwned\x07 et \x1b[2J"  # a window title set with OSC ... BEL, then a clear screen
+
+
+def test_a_terminal_is_shown_the_escape_sequences_an_article_holds_not_made_to_obey_them(tmp_path):
+    # A terminal log pasted into a story (or a crafted file) retitled the window and cleared the screen of
+    # whoever searched or asked at a terminal. There, each control character is shown as its symbol; a pipe
+    # gets the text as it is, and search's own bold still works.
+    import os
+
+    from servers import Terminal
+
+    from assistant.terminal import shown
+
+    story = tmp_path / "alerte.txt"
+    story.write_text(f"Alerte\n\nLe ministre a parlé de missiles {ESCAPES}d obus livrés par la Corée du Nord.\n")
+    index_dir = tmp_path / "index"
+    Assistant(index_dir).index([story])
+    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(index_dir))
+    outputs = {}
+    for command in (["search", "missiles"], ["ask", "Quelles armes ont été mentionnées ?"]):
+        terminal = Terminal([sys.executable, "-m", "assistant", *command], env, ROOT)
+        outputs[command[0]] = output = terminal.read_until("obus livrés")
+        assert terminal.process.wait(timeout=300) == 0
+        assert "␛]0;pwned␇ et ␛[2J" in output and "\x1b]" not in output and "\x07" not in output
+        assert "\x1b[2J" not in output
+    assert "\x1b[1mmissiles\x1b[0m" in outputs["search"]
+    assert ESCAPES in run_cli("search", "missiles", index_dir=index_dir).stdout
+    assert shown("a\tb\nc\x00\x7f\x9b") == "a\tb\nc␀␡\ufffd"
+
