@@ -75,7 +75,9 @@ class ScriptedChat:
     the server stops writing and holds the connection open (until ``close``, or until the client closes its
     end: ``hung_up`` counts those, during the delay too). ``requests`` keeps each request's JSON body.
     ``keep_alive``: HTTP/1.1, whose connections serve the next request after a reply given whole (a tuple);
-    a streamed reply still ends its connection."""
+    a streamed reply still ends its connection. ``thinking`` is streamed first as ``reasoning_content`` (a
+    reasoning model's thoughts, as llama.cpp and vLLM send them), and ``finish`` is the last chunk's
+    ``finish_reason`` ("length": the model ran out of tokens)."""
 
     def __init__(self, keep_alive: bool = False) -> None:
         import select
@@ -86,6 +88,8 @@ class ScriptedChat:
         self.delay = 0.0
         self.pace = 0.0
         self.hang_after: int | None = None
+        self.thinking = ""
+        self.finish: str | None = None
         self.closed = threading.Event()
         self.hung_up: list[float] = []  # when a client closed a stalled reply's connection (monotonic)
         self.requests: list[dict] = []
@@ -150,15 +154,22 @@ class ScriptedChat:
                     self.send_header("Content-Type", "text/event-stream")
                     self.send_header("Connection", "close")  # the stream's end is the connection's
                     self.end_headers()
+                    def send(delta: dict, finish: str | None = None) -> None:
+                        chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "scripted",
+                                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+
+                    for i in range(0, len(chat.thinking), 8):
+                        send({"reasoning_content": chat.thinking[i : i + 8]})
                     pieces = [reply[i : i + 8] for i in range(0, len(reply), 8)]
                     for number, piece in enumerate(pieces):
                         if number == chat.hang_after:
                             self.hung_up_within(float("inf"))
                             return
                         time.sleep(chat.pace)
-                        chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "scripted",
-                                 "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-                        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                        send({"content": piece})
+                    if chat.finish:
+                        send({}, chat.finish)
                     self.wfile.write(b"data: [DONE]\n\n")
                 except (BrokenPipeError, ConnectionResetError):
                     pass

@@ -499,6 +499,15 @@ def test_a_reasoning_models_thinking_is_neither_streamed_nor_answered(sample_ind
     scripted.reply = "<think>The user asks about weapons. Passage 1 lists"  # its tokens spent on thinking
     spent = assistant.ask(QUESTION)
     assert spent.answerer == "extractive" and "raise ASSISTANT_LLM_MAX_TOKENS" in spent.notice, spent.notice
+    # Its thoughts sent apart (reasoning_content: llama.cpp's --reasoning-format, vLLM), every token spent on
+    # them: the notice said "returned an empty answer" and no more.
+    scripted.thinking, scripted.reply, scripted.finish = "The user asks about weapons. Passage 1 lists", "", "length"
+    spent = assistant.ask(QUESTION)
+    assert spent.answerer == "extractive" and "raise ASSISTANT_LLM_MAX_TOKENS" in spent.notice, spent.notice
+    assert "within its 24 tokens" in spent.notice
+    scripted.reply, scripted.finish = STREAMED, "stop"  # thoughts, then the answer: the answer alone
+    pieces, answer = collect(assistant, QUESTION)
+    assert "".join(pieces) == STREAMED and answer.answerer == "openai" and answer.notice == ""
 
 
 def test_a_server_still_loading_its_model_is_said_to_be_unavailable_for_now(sample_index, scripted):

@@ -107,6 +107,7 @@ class OpenAIChat:
         self.where = shown_url(base_url) if base_url else "api.openai.com"  # for notices: no password
         self.model_named = bool(model)
         self.timeout = timeout
+        self.max_tokens = max_tokens
         # openai's defaults, with a hook that finds a reply's socket (``_Connection``); langchain's own client
         # adds TCP keep-alive probes, for silent peers, which the deadline deals with. HTTP/1.1 only (the
         # default): shutting down an HTTP/2 socket would end every request that shares it. `Connection: close`:
@@ -147,14 +148,22 @@ class OpenAIChat:
         stop.on_set(connection.give_up)
         reading = _reading.set(connection)
         try:
+            finish, wrote = None, False
             with closing(self.llm.stream(messages, timeout=timeout)) as chunks:  # closing ends the request
                 for chunk in chunks:
+                    finish = chunk.response_metadata.get("finish_reason") or finish
                     content = chunk.content
                     if isinstance(content, list):  # content blocks, from some providers
                         content = "".join(part.get("text", "") if isinstance(part, dict) else str(part)
                                           for part in content)
                     if content:
+                        wrote = True
                         yield content
+            if finish == "length" and not wrote:
+                # A reasoning model (its thoughts sent apart, as reasoning_content) can spend every token
+                # thinking: "an empty answer" left the reader to guess at the model, the server or the setting.
+                raise NoReplyError(f"it wrote no answer within its {self.max_tokens} tokens, which a reasoning "
+                                   "model's thinking counts against: raise ASSISTANT_LLM_MAX_TOKENS")
         except ValueError as error:
             # langchain's word for a stream with no chunk (no event, or a page that is not a stream): the
             # answerer's "empty answer", with its likely cause.
