@@ -398,8 +398,9 @@ class Assistant:
     def search(self, words: str, filters: dict[str, Any] | None = None) -> list[Mention]:
         """Every sentence of the articles that holds all these words, or a phrase given in quotes, newest
         article first, each as a ``Mention`` with its offsets and those of the words found. Words match with
-        case and accents folded and French inflections stemmed ("arme" finds "Armes"); common words ("the",
-        "de") are left out. ``SearchError`` when no word is left to search for. ``filters`` as ``ask``'s."""
+        case and accents folded and inflections stemmed in each article's language ("arme" finds "Armes",
+        "strike" an English article's "striking"); common words ("the", "de") are left out. ``SearchError``
+        when no word is left to search for. ``filters`` as ``ask``'s."""
         query = parse_query(words)
         if self._no_index():
             return []

@@ -33,6 +33,42 @@ def _stopwords() -> frozenset[str]:
     return frozenset(fold(word) for word in (*STOPWORDS_EN_PLUS, *STOPWORDS_FRENCH))
 
 
+# Each article is stemmed by its own language's Snowball stemmer: the French one, which read every article
+# before, left "strikes" and "striking" apart from "strike" and made "armée" and "armes" one term. French, and
+# the languages without a stemmer here (Ukrainian, Chinese...) or unknown, keep bare terms as before; the
+# others' terms are written "en:strike", so that a query word's stem in one language never matches a stem of
+# another word in another language ("presid", English for "président", French for "présider").
+_STEMMERS = {"fr": "french", "en": "english", "de": "german", "es": "spanish", "it": "italian",
+             "pt": "portuguese", "nl": "dutch", "ru": "russian", "pl": "polish", "ar": "arabic"}
+_STOPWORD_LISTS = {"de": "STOPWORDS_GERMAN", "es": "STOPWORDS_SPANISH", "it": "STOPWORDS_ITALIAN",
+                   "pt": "STOPWORDS_PORTUGUESE", "nl": "STOPWORDS_DUTCH", "ru": "STOPWORDS_RUSSIAN"}
+# Bump when the terms a text is read as change: a lexical index saved with others is rebuilt from the
+# chunks' texts (the embeddings stay). 2: each article's own language's stemmer and stop words, "ß" as "ss".
+TERMS_VERSION = 2
+
+
+def term_language(language: str) -> str:
+    """The language whose terms a text in ``language`` is read as: its own where it has a stemmer, else
+    French ("", as the index's bare terms)."""
+    return language if language in _STEMMERS and language != "fr" else ""
+
+
+def term_languages() -> tuple[str, ...]:
+    """Every language terms are read in ("" for French and the rest)."""
+    return ("", *(code for code in _STEMMERS if code != "fr"))
+
+
+@lru_cache(maxsize=16)
+def _stopwords_in(language: str) -> frozenset[str]:
+    """A language's stop words, with the French and English ones that every article is read without (names
+    and quotations in them are everywhere)."""
+    if language not in _STOPWORD_LISTS:
+        return _stopwords()
+    import bm25s.stopwords
+
+    return _stopwords() | frozenset(fold(word) for word in getattr(bm25s.stopwords, _STOPWORD_LISTS[language]))
+
+
 # Words that make a sentence a question but say nothing of its subject. They are kept in passages
 # (where "quand" or "comment" can be content) and dropped from queries only: a rare "quel" in one passage
 # would otherwise pull that passage up for every "Quel ... ?" question.
@@ -42,16 +78,21 @@ QUESTION_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _query_stopwords() -> frozenset[str]:
-    return _stopwords() | QUESTION_WORDS
+@lru_cache(maxsize=16)
+def _query_stopwords(language: str = "") -> frozenset[str]:
+    return _stopwords_in(language) | QUESTION_WORDS
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
+@lru_cache(maxsize=16)
+def _stemmer(language: str = ""):
     import Stemmer
 
-    return Stemmer.Stemmer("french")
+    return Stemmer.Stemmer(_STEMMERS[language or "fr"])
+
+
+def _terms(words: list[str], language: str) -> list[str]:
+    stems = _stemmer(language).stemWords(words)
+    return [f"{language}:{stem}" for stem in stems] if language else stems
 
 
 def stop_words(query: bool = False) -> frozenset[str]:
@@ -60,29 +101,44 @@ def stop_words(query: bool = False) -> frozenset[str]:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: "Élysée" and "elysee" are one term."""
+    """Lower case without accents: "Élysée" and "elysee" are one term, "Straße" and "Strasse" too."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
 
 
-def tokenize(text: str, query: bool = False) -> list[str]:
-    stop = _query_stopwords() if query else _stopwords()
+def tokenize(text: str, query: bool = False, language: str = "") -> list[str]:
+    """The BM25 terms of ``text`` read as written in ``language`` (French by default: see ``term_language``)."""
+    language = term_language(language)
+    stop = _query_stopwords(language) if query else _stopwords_in(language)
     words = [w for w in _TOKEN.findall(fold(text)) if w not in stop and (len(w) > 1 or w.isdigit())]
-    return _stemmer().stemWords(words)
+    return _terms(words, language)
 
 
-def word_terms(text: str) -> list[tuple[str, str, int, int]]:
+def query_terms(text: str) -> list[str]:
+    """A query's terms in every language an article may be read in: a word finds its forms in the articles
+    of each language ("strike" finds an English article's "striking", a French one's "strikes")."""
+    # Each language's terms are its own ("en:strike"): a word repeated counts twice as before, no term twice
+    # for two languages.
+    return [term for language in term_languages() for term in tokenize(text, query=True, language=language)]
+
+
+def word_terms(text: str, language: str = "") -> list[tuple[str, str, int, int]]:
     """Each word of ``text`` with its folded form, its BM25 term ("" for a stop word) and its offsets:
     what ``tokenize`` reads, word by word, so that a match can be shown where the text writes it."""
-    stop = _stopwords()
+    language = term_language(language)
+    stop = _stopwords_in(language)
     whole = fold(text)
     if len(whole) == len(text):  # nearly always: folded a character at a time, offsets stay as they were
         spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(whole)]
-    else:  # a ligature ("ﬁ") or the like grew in folding: each word folded on its own
+    else:  # a ligature ("ﬁ"), an "ß" or the like grew in folding: each word folded on its own
         spans = [(fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     kept = [w not in stop and (len(w) > 1 or w.isdigit()) for w, _, _ in spans]
-    stems = iter(_stemmer().stemWords([w for (w, _, _), keep in zip(spans, kept, strict=True) if keep]))
+    stems = iter(_terms([w for (w, _, _), keep in zip(spans, kept, strict=True) if keep], language))
     return [(w, next(stems) if keep else "", start, end) for (w, start, end), keep in zip(spans, kept, strict=True)]
+
+
+# Chunks to index, a page at a time: their ids and texts, and their languages where known.
+Page = tuple[list[str], list[str]] | tuple[list[str], list[str], list[str]]
 
 
 @dataclass
@@ -113,17 +169,20 @@ class Postings:
         ids = [i for i, kept in zip(self.ids, keep, strict=True) if kept]
         return Postings(ids, row_ptr, self.terms[entries], self.counts[entries], self.lengths[keep], self.vocab)
 
-    def plus(self, pages: Iterable[tuple[list[str], list[str]]]) -> Postings:
-        """These postings and those of the pages' texts (tokenised page by page, texts then dropped)."""
+    def plus(self, pages: Iterable[Page]) -> Postings:
+        """These postings and those of the pages' texts (tokenised page by page, texts then dropped); a
+        page is ``(ids, texts)`` or ``(ids, texts, languages)``, each text read in its language."""
         vocab = {token: term for term, token in enumerate(self.vocab)}
         ids = list(self.ids)
         row_ptr, terms, counts, lengths = [self.row_ptr], [self.terms], [self.counts], [self.lengths]
-        for page_ids, page_texts in pages:
+        for page in pages:
+            page_ids, page_texts = page[0], page[1]
+            languages = page[2] if len(page) > 2 else [""] * len(page_texts)
             page_terms: list[int] = []
             page_rows: list[int] = []
             page_lengths = np.zeros(len(page_texts), dtype=np.int32)
-            for offset, text in enumerate(page_texts):
-                tokens = tokenize(text)
+            for offset, (text, language) in enumerate(zip(page_texts, languages, strict=True)):
+                tokens = tokenize(text, language=language)
                 page_lengths[offset] = len(tokens)
                 page_terms.extend(vocab.setdefault(token, len(vocab)) for token in tokens)
                 page_rows.extend([offset] * len(tokens))
@@ -169,7 +228,10 @@ class Postings:
         (another process may be swapping the folder: the ids and the vocabulary must be those the arrays
         were saved with)."""
         try:
-            ids = json.loads((folder / "ids.json").read_text())["ids"]
+            meta = json.loads((folder / "ids.json").read_text())
+            if meta.get("terms", 1) != TERMS_VERSION:
+                return None  # terms read otherwise: the chunks are all read again
+            ids = meta["ids"]
             vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
             with np.load(folder / "postings.npz") as arrays:
                 if str(arrays["ids_digest"]) != _digest(ids) or str(arrays["vocab_digest"]) != _digest(vocab):
@@ -217,7 +279,7 @@ class LexicalIndex:
     def build(self, ids: list[str], texts: list[str], generation: int) -> None:
         self.build_pages([(ids, texts)], generation)
 
-    def build_pages(self, pages: Iterable[tuple[list[str], list[str]]], generation: int) -> None:
+    def build_pages(self, pages: Iterable[Page], generation: int) -> None:
         """Build from ``(ids, texts)`` pages, keeping only token ids and counts, never the texts.
 
         Memory grows with the postings (distinct terms per chunk), not with the text, so the store can
@@ -257,7 +319,7 @@ class LexicalIndex:
             if self._bm25 is not None:
                 self._bm25.save(str(tmp / "bm25"))
             (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "store": self.store,
-                                                      "ids": self._ids}))
+                                                      "terms": TERMS_VERSION, "ids": self._ids}))
             if self._postings is not None:
                 self._postings.save(tmp)
             old = parent / f"{self.folder.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
@@ -280,6 +342,8 @@ class LexicalIndex:
 
         try:
             meta = json.loads((self.folder / "ids.json").read_text())
+            if meta.get("terms", 1) != TERMS_VERSION:
+                return False  # saved by a version that read terms otherwise: rebuilt from the chunks
             model = bm25s.BM25.load(str(self.folder / "bm25")) if meta["ids"] else None
         except (OSError, ValueError, KeyError):
             return False
@@ -311,15 +375,19 @@ class LexicalIndex:
         return {i: float(scores[self._row[i]]) for i in ids if i in self._row}
 
     def frequency(self, word: str) -> int:
-        """How many chunks hold ``word`` as BM25 reads it (folded and stemmed); 0 for a stop word."""
+        """How many chunks hold ``word`` as BM25 reads it (folded and stemmed, in each chunk's language); 0
+        for a stop word."""
         with self._lock:
             model = self._bm25
-        terms = tokenize(word)
-        if model is None or len(terms) != 1 or terms[0] not in model.vocab_dict:
+        if model is None:
             return 0
-        indptr = model.scores["indptr"]
-        term = model.vocab_dict[terms[0]]
-        return int(indptr[term + 1] - indptr[term])
+        indptr, held = model.scores["indptr"], 0
+        for language in term_languages():  # a chunk has one language: its chunks are counted once
+            terms = tokenize(word, language=language)
+            if len(terms) == 1 and terms[0] in model.vocab_dict:
+                term = model.vocab_dict[terms[0]]
+                held += int(indptr[term + 1] - indptr[term])
+        return held
 
     def holding_each(self, groups: Iterable[Iterable[str]]) -> list[str]:
         """The chunks that hold at least one term of every group (a word's forms: "shareholder", "sharehold"),
@@ -342,7 +410,7 @@ class LexicalIndex:
             model, last = self._bm25, self._last
         if last is not None and last[0] is model and last[1] == query:
             return last[2]
-        scores = _score(model, tokenize(query, query=True))
+        scores = _score(model, query_terms(query))
         with self._lock:
             if self._bm25 is model:
                 self._last = (model, query, scores)

@@ -71,12 +71,12 @@ class LexicalSide:
         base = self.index.postings()
         if base is None:
             fresh = LexicalIndex(self.index.folder)
-            fresh.build_pages(self.store.iter_chunk_texts(), generation)
+            fresh.build_pages(self.store.iter_chunk_pages(), generation)
         else:
             in_store = self.store.all_chunk_ids()
             known, stored = set(base.ids), set(in_store)
             added = [chunk_id for chunk_id in in_store if chunk_id not in known]
-            postings = base.without(known - stored).plus(self.store.iter_chunk_texts_of(added)).compacted()
+            postings = base.without(known - stored).plus(self.store.iter_chunk_pages(added)).compacted()
             fresh = LexicalIndex.of(self.index.folder, postings, generation)
         fresh.store = self.store.identity()
         return fresh

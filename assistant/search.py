@@ -1,8 +1,9 @@
 """Every sentence that mentions some words: ``assistant search`` and ``Assistant.search``.
 
 ``ask`` quotes the few sentences that best answer a question; a journalist checking a name or a figure
-wants every place the articles write it. Words match as BM25 reads them (case and accents folded, French
-inflections stemmed: "arme" finds "armes", "Coree" finds "Corée"), all of them in one sentence; a phrase in
+wants every place the articles write it. Words match as BM25 reads them (case and accents folded, inflections
+stemmed in each article's language: "arme" finds "armes", "Coree" finds "Corée", "strike" an English article's
+"striking"), all of them in one sentence; a phrase in
 quotes matches its words in a row, as a hyphenated word's ("Jong-un") and a number's ("6.3") parts do.
 BM25's postings give the passages holding every word, so only those are read, whatever the size of the index.
 """
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .chunking import stored_sentences
-from .lexical import LexicalIndex, tokenize, word_terms
+from .lexical import LexicalIndex, term_language, term_languages, tokenize, word_terms
 from .store import Store
 from .types import newest_published_first
 
@@ -63,82 +64,70 @@ class Mention:
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """What ``parse_query`` read: the BM25 terms of the words given alone, each phrase as its folded words,
-    and the common words left out."""
+    """What ``parse_query`` read: the folded words given alone, each phrase as its folded words, each word
+    written in parts as its folded parts, and the common words left out."""
 
-    words: frozenset[str]
+    words: tuple[str, ...]
     phrases: tuple[tuple[str, ...], ...] = ()
     ignored: tuple[str, ...] = field(default=())
-    # Words written in parts, each part as ``_key`` reads it (inflections folded, as for a word alone).
     joined: tuple[tuple[str, ...], ...] = ()
-    # Each word's English singular or plural, folded: the French stemmer, which BM25 reads all articles with,
-    # leaves "shareholders" and "shareholder", "companies" and "company" apart. They are matched as written, not
-    # stemmed: stemmed, "Germany"'s plural "germanies" would be "German".
-    plurals: tuple[tuple[str, frozenset[str]], ...] = ()
-    # Each word's terms with its spellings' in "œ" or "oe", "æ" or "ae": folding keeps the ligature, and a
-    # keyboard seldom has it ("manoeuvre" for "manœuvre").
-    spellings: tuple[tuple[str, frozenset[str]], ...] = ()
 
-    def forms(self, word: str, english: bool) -> frozenset[str]:
-        """The terms that may stand for ``word`` (a term of ``words``) in a sentence of that language (its
-        English plural's or singular's stand for it only as written: ``stands_for``)."""
-        spelled = self._spelled.get(word, frozenset({word}))
-        return spelled | self._plural_terms.get(word, frozenset()) if english else spelled
+    def groups(self, language: str = "") -> tuple[frozenset[str], ...]:
+        """What a passage in ``language`` must hold, one term of each group: each word's terms in that
+        language, in either spelling (a word the language leaves out as common, "die" in German, is not
+        asked of it), then those of its phrases' and joined words' other words, which are matched word for
+        word besides."""
+        return self._groups[term_language(language)]
 
     @cached_property
-    def _spelled(self) -> dict[str, frozenset[str]]:
-        return dict(self.spellings)
-
-    @cached_property
-    def _plural_terms(self) -> dict[str, frozenset[str]]:
-        return {word: frozenset(tokenize(" ".join(forms))) for word, forms in self.plurals}
-
-    @cached_property
-    def _any_spelling(self) -> frozenset[str]:
-        """Every term that stands for one of the words, in any spelling."""
-        return frozenset().union(*(self._spelled.get(word, frozenset({word})) for word in self.words))
-
-    def stands_for(self, folded: str, stem: str, english: bool) -> bool:
-        """Whether a word of a sentence (folded, and its term) is one of the query's words."""
-        return stem in self._any_spelling or (english and any(folded in forms for _, forms in self.plurals))
-
-    def groups(self, english: bool = True) -> tuple[frozenset[str], ...]:
-        """What a sentence must hold, one term of each group: every word's forms (in English ones too by
-        default: what a passage of any language must hold), and each term of its phrases in either spelling."""
-        return self._groups[english]
-
-    @cached_property
-    def _groups(self) -> dict[bool, tuple[frozenset[str], ...]]:
+    def _groups(self) -> dict[str, tuple[frozenset[str], ...]]:
         # Asked for each sentence read: made once per query and language.
-        phrased = tuple(frozenset({term, *_ligatures(term)}) for term in self.terms - self.words)
-        return {english: (*(self.forms(word, english) for word in self.words), *phrased) for english in (False, True)}
+        return {language: self._groups_in(language) for language in term_languages()}
 
-    @cached_property
-    def terms(self) -> frozenset[str]:
-        """Every term a matching sentence holds: its words' and its phrases' (their common words aside)."""
-        phrased = ({stem for _, stem, _, _ in word_terms(" ".join(p))} - {""} for p in self.phrases)
-        joined = ({key for key in parts if not key.startswith("=")} for parts in self.joined)
-        return self.words.union(*phrased, *joined)
+    def _groups_in(self, language: str) -> tuple[frozenset[str], ...]:
+        own = [forms for forms in (_forms(word, language) for word in self.words) if forms]
+        others = {forms for parts in (*self.phrases, *self.joined) for word in parts
+                  if (forms := _forms(word, language))}
+        return tuple(dict.fromkeys([*own, *sorted(others - set(own), key=sorted)]))
 
-    def matches(self, text: str, english: bool = False) -> tuple[tuple[int, int], ...]:
-        """Where ``text`` holds the query (offsets in it), or () when it lacks a word or a phrase;
-        ``english``: the text is English, where a word's English singular or plural stands for it."""
-        tokens = set(tokenize(text))
-        if not all(group & tokens for group in self.groups(english)):  # most sentences read: the quick test first
+    def findable(self) -> bool:
+        """Whether a passage of some language can hold the query (not only common words)."""
+        return any(self._groups.values())
+
+    def matches(self, text: str, language: str = "") -> tuple[tuple[int, int], ...]:
+        """Where ``text`` holds the query (offsets in it), or () when it lacks a word or a phrase; its words
+        are read in ``language`` (the article's: "strikes" is "strike" in English, not in French)."""
+        groups = self.groups(language)
+        tokens = set(tokenize(text, language=language))
+        if not groups or not all(group & tokens for group in groups):  # most sentences read: the quick test first
             return ()
-        words = word_terms(text)
-        spans = [(start, end) for word, stem, start, end in words if stem and self.stands_for(word, stem, english)]
-        found = {stem for word, stem, _, _ in words if stem and self.stands_for(word, stem, english)}
-        if not all(self.forms(w, english) & found for w in self.words):  # "Germany" and "German"
-            return ()
+        words = word_terms(text, language)
+        wanted = frozenset().union(*(_forms(word, term_language(language)) for word in self.words))
+        spans = [(start, end) for _, term, start, end in words if term in wanted]
         folded = [_plain(w) for w, _, _, _ in words]
-        keys = [_key(word, stem) for word, stem, _, _ in words]
-        for run, sequence in [*((p, folded) for p in self.phrases), *((j, keys) for j in self.joined)]:
+        keys = [_key(word, term) for word, term, _, _ in words]
+        runs = [*((p, folded) for p in self.phrases), *((j, keys) for j in _joined_keys(self.joined, language))]
+        for run, sequence in runs:
             found = [i for i in range(len(sequence) - len(run) + 1) if tuple(sequence[i : i + len(run)]) == run]
             if not found:
                 return ()
             spans.extend((words[i][2], words[i + len(run) - 1][3]) for i in found)
         return _merged(spans)
+
+
+@lru_cache(maxsize=1024)
+def _forms(word: str, language: str) -> frozenset[str]:
+    """A folded word's terms in ``language`` (a term language), in its spellings in "œ" or "oe", "æ" or
+    "ae": folding keeps the ligature, and a keyboard seldom has it ("manoeuvre" for "manœuvre")."""
+    return frozenset(term for spelled in (word, *_ligatures(word)) for term in tokenize(spelled, language=language))
+
+
+@lru_cache(maxsize=64)
+def _joined_keys(joined: tuple[tuple[str, ...], ...], language: str) -> tuple[tuple[str, ...], ...]:
+    """Each word written in parts as its parts' keys in ``language`` (inflections folded as for a word alone:
+    "lance-roquette" finds "lance-roquettes")."""
+    return tuple(tuple(_key(word, term) for word, term, _, _ in word_terms(" ".join(parts), language))
+                 for parts in joined)
 
 
 def _key(word: str, stem: str) -> str:
@@ -156,32 +145,26 @@ def parse_query(query: str) -> SearchQuery:
     if not isinstance(query, str):
         raise SearchError(f"the search must be text, not {type(query).__name__}")
     phrases: list[tuple[str, ...]] = []
-    terms: set[str] = set()
+    words: list[str] = []
     ignored: list[str] = []
     for match in _PHRASE.finditer(query):
-        words = word_terms(next(g for g in match.groups() if g is not None))
-        if words:
-            phrases.append(tuple(_plain(w) for w, _, _, _ in words))
+        phrase = word_terms(next(g for g in match.groups() if g is not None))
+        if phrase:
+            phrases.append(tuple(_plain(w) for w, _, _, _ in phrase))
     joined: list[tuple[str, ...]] = []
     rest = _PHRASE.sub(" ", query)
     for match in _JOINED.finditer(rest):
         parts = word_terms(match.group())
         if any(stem for _, stem, _, _ in parts):  # "a-t-il": only common words, left out as such
-            joined.append(tuple(_key(word, stem) for word, stem, _, _ in parts))
+            joined.append(tuple(word for word, _, _, _ in parts))
             rest = rest[: match.start()] + " " * len(match.group()) + rest[match.end() :]
-    plurals: dict[str, set[str]] = {}
-    spellings: dict[str, set[str]] = {}
     for word, stem, _, _ in word_terms(rest):
-        if stem:
-            terms.add(stem)
-            plurals.setdefault(stem, set()).update(_english_plurals(word))
-            spellings.setdefault(stem, {stem}).update(t for t in tokenize(" ".join(_ligatures(word))) if t)
-        elif word not in ignored:
+        if stem and word not in words:
+            words.append(word)
+        elif not stem and word not in ignored:
             ignored.append(word)
-    parsed = SearchQuery(frozenset(terms), tuple(phrases), tuple(ignored), tuple(joined),
-                         tuple((stem, frozenset(forms)) for stem, forms in plurals.items()),
-                         tuple((stem, frozenset(forms)) for stem, forms in spellings.items()))
-    if not parsed.terms:
+    parsed = SearchQuery(tuple(words), tuple(phrases), tuple(ignored), tuple(joined))
+    if not parsed.findable():
         said = f" (only common words: {', '.join(ignored)})" if ignored else ""
         raise SearchError(f"nothing to search for in {query.strip()!r}{said}: give a word that only some "
                           "sentences hold, a name, a number")
@@ -194,26 +177,13 @@ def _ligatures(word: str) -> list[str]:
     return [w for w in swapped if w != word]
 
 
-def _english_plurals(word: str) -> list[str]:
-    """A folded word's English singular or plural ("companies" -> "company", "shareholder" ->
-    "shareholders"), as a guess: only English sentences accept them."""
-    if word.isdigit() or len(word) < 3:
-        return []
-    if word.endswith("ies"):
-        return [word[:-3] + "y"]
-    if word.endswith("es"):
-        return [word[:-2], word[:-1]]
-    if word.endswith("s") and not word.endswith("ss"):
-        return [word[:-1]]
-    if word.endswith("y") and word[-2] not in "aeiou":
-        return [word[:-1] + "ies"]
-    return [word + "es" if word.endswith(("s", "x", "ch", "sh")) else word + "s"]
-
-
 def find_mentions(store: Store, lexical: LexicalIndex, query: SearchQuery,
                   where: dict[str, Any] | None = None) -> list[Mention]:
     """Every sentence holding the query, newest article first (undated ones last), in reading order."""
-    ids = lexical.holding_each(query.groups())
+    # Each language asks its own terms (a word common in one is not asked there); a chunk found through
+    # another language's is read in its own below.
+    ids = list(dict.fromkeys(chunk_id for language in term_languages()
+                             for chunk_id in lexical.holding_each(query.groups(language))))
     by_article: dict[str, list[Mention]] = {}
     for page in range(0, len(ids), _PAGE):
         for chunk, _ in store.get_chunks(ids[page : page + _PAGE], where=where):
@@ -221,7 +191,7 @@ def find_mentions(store: Store, lexical: LexicalIndex, query: SearchQuery,
             offset = int(meta.get("start", 0))
             for start, end in stored_sentences(chunk):
                 text = chunk.page_content[start - offset : end - offset]
-                spans = query.matches(text, english=meta.get("language") == "en")
+                spans = query.matches(text, language=str(meta.get("language") or ""))
                 if spans:
                     doc_id = str(meta.get("doc_id", ""))
                     by_article.setdefault(doc_id, []).append(Mention(

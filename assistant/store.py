@@ -14,7 +14,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -673,11 +673,17 @@ class Store:
         for got in pages(self._chunks, ["documents"], where=where):
             yield list(got["ids"]), list(got["documents"])
 
-    def iter_chunk_texts_of(self, ids: Sequence[str]) -> Iterator[tuple[list[str], list[str]]]:
-        """The texts of these chunks (those still stored), a page at a time."""
-        for start in range(0, len(ids), _PAGE):
-            got = self._chunks.get(ids=list(ids[start : start + _PAGE]), include=["documents"])
-            yield list(got["ids"]), list(got["documents"])
+    def iter_chunk_pages(self, ids: Sequence[str] | None = None) -> Iterator[tuple[list[str], list[str], list[str]]]:
+        """The ids, texts and languages of all chunks, or of these (those still stored), a page at a time:
+        what BM25 reads, each text in its article's language."""
+        if ids is None:
+            found: Iterable[dict] = pages(self._chunks, ["documents", "metadatas"])
+        else:
+            found = (self._chunks.get(ids=list(ids[start : start + _PAGE]), include=["documents", "metadatas"])
+                     for start in range(0, len(ids), _PAGE))
+        for got in found:
+            languages = [str((meta or {}).get("language", "")) for meta in got["metadatas"]]
+            yield list(got["ids"]), list(got["documents"]), languages
 
     def chunk_owners(self) -> dict[str, str]:
         """Every chunk id with the ``doc_id`` of the article it was cut from."""

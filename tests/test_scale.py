@@ -197,10 +197,10 @@ def test_bm25_follows_reindexing_by_reading_only_the_new_chunks(tmp_path, monkey
     tokenised: list[str] = []
     real = lexical.tokenize
 
-    def counting(text: str, query: bool = False) -> list[str]:
+    def counting(text: str, query: bool = False, language: str = "") -> list[str]:
         if not query:
             tokenised.append(text)
-        return real(text, query)
+        return real(text, query, language)
 
     monkeypatch.setattr(lexical, "tokenize", counting)
     report = assistant.index([folder], prune=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, article_text
@@ -123,7 +125,7 @@ def test_a_hyphenated_name_is_found_and_marked_whole(sample_assistant):
 
 
 def test_an_english_word_finds_its_singular_and_plural_in_english_articles(newsroom):
-    # BM25 reads every article with the French stemmer: "shareholder" and "shareholders" are two terms there.
+    # The French stemmer, which read every article before, made "shareholder" and "shareholders" two terms.
     mentions = newsroom.search("Veltrix shareholder")
     assert len(mentions) == 1 and mentions[0].source.endswith("en-merger.txt")
     assert [mentions[0].text[a - mentions[0].start : b - mentions[0].start] for a, b in mentions[0].matches] == [
@@ -179,3 +181,54 @@ def test_a_terminal_is_shown_the_escape_sequences_an_article_holds_not_made_to_o
     assert ESCAPES in run_cli("search", "missiles", index_dir=index_dir).stdout
     assert shown("a\tb\nc\x00\x7f\x9b") == "a\tb\nc␀␡\ufffd"
 
+EUROPE = Path(__file__).resolve().parent / "data" / "europe"
+
+
+@pytest.fixture(scope="module")
+def europe(tmp_path_factory) -> Assistant:
+    """An index of four short articles: German, Spanish, Italian and English."""
+    assistant = Assistant(tmp_path_factory.mktemp("europe-index"), embedding_model="all-MiniLM-L6-v2")
+    report = assistant.index([EUROPE])
+    assert not report.failed, report.failed
+    yield assistant
+    assistant.close()
+
+
+def marked(mentions: list[Mention]) -> set[str]:
+    return {m.text[a - m.start : b - m.start] for m in mentions for a, b in m.matches}
+
+
+def test_a_word_finds_its_forms_in_each_article_s_own_language(europe):
+    """Every article was stemmed as French: an English article's "striking", a German one's "Verhandlungen" and
+    an Italian one's "scioperi" were not found from "strike", "Verhandlung" and "sciopero"."""
+    assert marked(europe.search("strike")) == {"striking", "strikes"}
+    assert europe.search("striking") == europe.search("strike")
+    assert marked(europe.search("Verhandlung")) == {"Verhandlungen", "Verhandlung"}
+    assert marked(europe.search("sciopero")) == {"Sciopero", "sciopero", "scioperi"}
+
+
+def test_sharp_s_is_found_as_ss(europe):
+    """A keyboard without "ß" writes "ss": "Strasse" found nothing, "Straße" not "Straßen"."""
+    assert marked(europe.search("Strasse")) == {"Straße", "Straßen"}
+    assert europe.search("Straße") == europe.search("Strasse")
+    assert marked(europe.search("Leopoldstrasse")) == {"Leopoldstraße"}
+
+
+def test_a_word_common_in_an_article_s_language_is_not_asked_of_it(europe):
+    # "die" is a German stop word, left out of German passages' terms: it must not be required there.
+    assert marked(europe.search("die Stadt")) == {"Stadt"}
+    assert marked(europe.search('"die Stadt"')) == {"Die Stadt", "die Stadt"}
+
+
+def test_a_lexical_index_saved_with_other_terms_is_rebuilt(europe, tmp_path):
+    """Terms read otherwise by an older version (every article stemmed as French) would find nothing of the
+    new query terms: such a saved index is not loaded, and the chunks are read again."""
+    from assistant.lexical import LexicalIndex
+
+    saved = europe.lexical.fresh().folder
+    folder = tmp_path / saved.name
+    shutil.copytree(saved, folder)
+    meta = json.loads((folder / "ids.json").read_text())
+    meta["terms"] = 1
+    (folder / "ids.json").write_text(json.dumps(meta))
+    assert not LexicalIndex(folder).load() and LexicalIndex(folder).postings() is None
