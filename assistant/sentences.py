@@ -22,6 +22,20 @@ _GERMAN_DAY = re.compile(r"(?<![\d.])\d{1,2}\.$")
 _GERMAN_MONTH = re.compile(r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
                            r"|Dezember)\b")
 
+# The titles and abbreviations that never end a sentence in German, Spanish, Italian and Portuguese, which
+# the French recogniser those articles get cuts after: "El Sr. | Martín explicó...", "il Dott. | Marco
+# Bianchi", "Laut Prof. | Dr. Müller", "(Nr. | 12)", "EE. | UU.", "z. | B.". Those that may end one ("etc.",
+# "usw.", "Mio.", "UU.") are left out.
+_ABBREVIATIONS = {
+    "de": "Dr Prof Hr Hrn Fr Frl Nr Dipl Ing Mag St Str Abs Art Bd Jh ca bzw vgl evtl ggf inkl zzgl z d u",
+    "es": "Sr Sra Srta Sres Dr Dra Dña Excmo Excma Ilmo Ilma Prof Profa Lic Ing Arq Gral Cnel Av Avda Pdte Ud Uds "
+          "Vd Vds núm pág aprox EE p",
+    "it": "Dott Dott.ssa Dr Avv Sig Sig.ra Sigg On Prof Prof.ssa Ing Arch Geom Rag Sen Mons Gen Col Cav Comm "
+          "Gent Egr S.p n pag",
+    "pt": "Sr Sra Srta Dr Dra Prof Profa Eng Exmo Exma Av n pág",
+}
+_ABBREVIATION_ENDS = {language: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in words.split()) + r")\.$")
+                      for language, words in _ABBREVIATIONS.items()}
 
 # Sentence recognisers only: the rest of each pipeline is left out (loaded in a fraction of the time).
 _MODELS = {"fr": ("fr_core_news_sm", ["parser", "ner", "lemmatizer", "attribute_ruler", "morphologizer",
@@ -46,7 +60,9 @@ def sentence_spans(text: str, offset: int = 0, language: str = "") -> list[tuple
 
     Lines are segmented separately: in news files a line break ends a title or a paragraph.
     """
-    return [(offset + start, offset + end) for start, end in _spans(text, "en" if language == "en" else "fr")]
+    # Keyed by the language only where it changes the result: French, unknown and the rest share one cache.
+    key = language if language == "en" or language in _ABBREVIATIONS else "fr"
+    return [(offset + start, offset + end) for start, end in _spans(text, key)]
 
 
 # The embed-ahead thread splits a chunk to embed its sentences, then the indexer splits the same chunk
@@ -55,10 +71,12 @@ def sentence_spans(text: str, offset: int = 0, language: str = "") -> list[tuple
 def _spans(text: str, language: str = "fr") -> tuple[tuple[int, int], ...]:
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
     with _NLP_LOCK:  # one pipeline per language shared by threads (the indexer and its embed-ahead thread)
-        docs = list(_nlp(language).pipe(line for _, line in lines))
+        docs = list(_nlp("en" if language == "en" else "fr").pipe(line for _, line in lines))
+    abbreviation = _ABBREVIATION_ENDS.get(language)
     spans: list[tuple[int, int]] = []
     for (line_start, line), doc in zip(lines, docs, strict=True):
-        for start, end in _whole_sentences(line, [_trimmed(line, s.start_char, s.end_char) for s in doc.sents]):
+        pieces = [_trimmed(line, s.start_char, s.end_char) for s in doc.sents]
+        for start, end in _whole_sentences(line, pieces, abbreviation):
             for piece_start, piece_end in _cut_long(line, start, end):
                 spans.append((line_start + piece_start, line_start + piece_end))
     return tuple(spans)
@@ -72,7 +90,8 @@ def _trimmed(line: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _whole_sentences(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _whole_sentences(line: str, spans: list[tuple[int, int]],
+                     abbreviation: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
     """The recogniser's sentences, put back together where it cut inside one.
 
     It sometimes ends a sentence at a semicolon, a colon or a comma ("... droits de citoyen français ;",
@@ -81,7 +100,8 @@ def _whole_sentences(line: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     the answerer's unit: on PIAF 7 % of quoted sentences were such pieces. It also cuts before an opening
     quotation mark and a capital ("l'appellation « | Sciences Po » ..."), or before a name ("le gouverneur
     de Virginie | Lord Dunmore promit ..."): within a line, a piece that ends in a word ended no sentence
-    (4 % of PIAF's sentence ends). Nor does a German day ("am 1. | Juli"). Where a sentence does end before
+    (4 % of PIAF's sentence ends). Nor does a German day ("am 1. | Juli"), nor an ``abbreviation`` (of the
+    article's language: "El Sr. | Martín"). Where a sentence does end before
     a quotation (". « Il est ..."), the mark goes with the quotation.
     """
     whole: list[tuple[int, int]] = []
@@ -95,7 +115,8 @@ def _whole_sentences(line: str, spans: list[tuple[int, int]]) -> list[tuple[int,
                 text_end -= 1
             if (text_end == before or line[text_end - 1] in _OPEN_END or line[text_end - 1].isalnum()
                     or line[start].islower()
-                    or (_GERMAN_DAY.search(line, before, text_end) and _GERMAN_MONTH.match(line, start))):
+                    or (_GERMAN_DAY.search(line, before, text_end) and _GERMAN_MONTH.match(line, start))
+                    or (abbreviation is not None and abbreviation.search(line, before, text_end))):
                 whole[-1] = (before, end)
                 continue
             if text_end < after:  # ". «": the mark opens the next sentence

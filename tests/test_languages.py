@@ -189,3 +189,20 @@ def test_an_acronym_is_read_with_its_full_names_across_languages(tmp_path):
     assert answer.question == "What did the ECB decide?"  # as typed
     # A body the articles do not name is still refused for it.
     assert not assistant.ask("What did the OECD decide?").answered
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("es", "El Sr. Martín explicó que los paros afectarán a unos 1.200 trenes diarios."),
+    ("es", "Las sanciones de EE. UU. entraron en vigor el lunes, según la Dra. Ruiz."),
+    ("it", "Secondo il Dott. Marco Bianchi gli scioperi hanno coinvolto 40.000 lavoratori."),
+    ("it", "La Fiat S.p.A. e l'Avv. Verdi hanno firmato l'accordo."),
+    ("de", "Laut Prof. Dr. Müller gilt das Gesetz (Nr. 12) ab sofort, d. h. ab morgen."),
+])
+def test_a_title_or_abbreviation_does_not_end_a_sentence(language, text):
+    """The French recogniser that German, Spanish and Italian articles get cut after "Sr.", "Dott.", "Prof.":
+    "El Sr." and "Secondo il Dott." were sentences of their own, and the name began the next."""
+    from assistant.sentences import sentence_spans
+
+    following = "Es otra frase." if language == "es" else "Ecco un'altra frase." if language == "it" else "Das ist neu."
+    whole = f"{text} {following}"
+    assert [whole[start:end] for start, end in sentence_spans(whole, language=language)] == [text, following]
