@@ -40,8 +40,9 @@ K_VALUES = (1, 5, 10)
 # Bump when the way a corpus is written to files, or cut into sentences, changes: cached indexes built the
 # old way are not reused (2: English articles cut by the English sentence recogniser; 3: a sentence no
 # longer ends at a semicolon, a colon or a comma; 4: nor in a word, an elision or an opening quotation mark;
-# 5: Markdown read without its marks).
-CORPUS_LAYOUT = 5
+# 5: Markdown read without its marks; 6: a closing quotation mark alone is no sentence, ". »" ends with its
+# sentence).
+CORPUS_LAYOUT = 6
 
 
 def default_data_dir() -> Path:

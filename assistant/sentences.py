@@ -16,6 +16,10 @@ _MAX_SENTENCE = 600  # characters; longer runs (tables, lists without stops) are
 _NLP_LOCK = threading.Lock()
 _OPEN_END = ";:,'’"  # a sentence does not end on these (nor on an elision: "l'")
 _OPENING_MARKS = "«“‘„ \t\u00a0\u202f"  # nor on an opening quotation mark (nor the spaces after it)
+# German opens a quotation with „ or » and closes it with “ or «: the recogniser reads on past „Die Straße ist
+# verstopft.“ Die Gespräche ..., and the marks above would move its “ to the next sentence.
+_GERMAN_OPENING_MARKS = "„»‚› \t\u00a0\u202f"
+_GERMAN_QUOTE_END = re.compile(r"[.!?…][“«](?=\s+[A-ZÄÖÜ„»])")
 # German writes a day as an ordinal ("am 1. Juli", "Berlin, 5. Februar 2025"), where the recogniser ends a
 # sentence: "Die neue Regelung soll am 1." was quoted as an answer.
 _GERMAN_DAY = re.compile(r"(?<![\d.])\d{1,2}\.$")
@@ -76,7 +80,10 @@ def _spans(text: str, language: str = "fr") -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for (line_start, line), doc in zip(lines, docs, strict=True):
         pieces = [_trimmed(line, s.start_char, s.end_char) for s in doc.sents]
-        for start, end in _whole_sentences(line, pieces, abbreviation):
+        if language == "de":
+            pieces = _cut_after_quotations(line, pieces)
+        opening = _GERMAN_OPENING_MARKS if language == "de" else _OPENING_MARKS
+        for start, end in _whole_sentences(line, pieces, abbreviation, opening):
             for piece_start, piece_end in _cut_long(line, start, end):
                 spans.append((line_start + piece_start, line_start + piece_end))
     return tuple(spans)
@@ -90,8 +97,19 @@ def _trimmed(line: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _whole_sentences(line: str, spans: list[tuple[int, int]],
-                     abbreviation: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
+def _cut_after_quotations(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """German pieces cut after a quotation that ends a sentence („... verstopft.“ | Die ...)."""
+    cut: list[tuple[int, int]] = []
+    for start, end in spans:
+        for found in _GERMAN_QUOTE_END.finditer(line, start, end):
+            cut.append(_trimmed(line, start, found.end()))
+            start = found.end()
+        cut.append(_trimmed(line, start, end))
+    return cut
+
+
+def _whole_sentences(line: str, spans: list[tuple[int, int]], abbreviation: re.Pattern[str] | None = None,
+                     opening: str = _OPENING_MARKS) -> list[tuple[int, int]]:
     """The recogniser's sentences, put back together where it cut inside one.
 
     It sometimes ends a sentence at a semicolon, a colon or a comma ("... droits de citoyen français ;",
@@ -101,8 +119,9 @@ def _whole_sentences(line: str, spans: list[tuple[int, int]],
     quotation mark and a capital ("l'appellation « | Sciences Po » ..."), or before a name ("le gouverneur
     de Virginie | Lord Dunmore promit ..."): within a line, a piece that ends in a word ended no sentence
     (4 % of PIAF's sentence ends). Nor does a German day ("am 1. | Juli"), nor an ``abbreviation`` (of the
-    article's language: "El Sr. | Martín"). Where a sentence does end before
-    a quotation (". « Il est ..."), the mark goes with the quotation.
+    article's language: "El Sr. | Martín"), nor a closing quotation mark alone (". | » | Puis ...": it goes
+    with its sentence). Where a sentence does end before a quotation (". « Il est ..."), the mark goes with
+    the quotation (``opening``: the marks that open one in the article's language).
     """
     whole: list[tuple[int, int]] = []
     for start, end in spans:
@@ -111,10 +130,10 @@ def _whole_sentences(line: str, spans: list[tuple[int, int]],
         if whole:
             before, after = whole[-1]
             text_end = after
-            while text_end > before and line[text_end - 1] in _OPENING_MARKS:
+            while text_end > before and line[text_end - 1] in opening:
                 text_end -= 1
             if (text_end == before or line[text_end - 1] in _OPEN_END or line[text_end - 1].isalnum()
-                    or line[start].islower()
+                    or line[start].islower() or not any(ch.isalnum() for ch in line[start:end])
                     or (_GERMAN_DAY.search(line, before, text_end) and _GERMAN_MONTH.match(line, start))
                     or (abbreviation is not None and abbreviation.search(line, before, text_end))):
                 whole[-1] = (before, end)

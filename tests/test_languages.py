@@ -206,3 +206,21 @@ def test_a_title_or_abbreviation_does_not_end_a_sentence(language, text):
     following = "Es otra frase." if language == "es" else "Ecco un'altra frase." if language == "it" else "Das ist neu."
     whole = f"{text} {following}"
     assert [whole[start:end] for start, end in sentence_spans(whole, language=language)] == [text, following]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    # German closes a quotation with “: the recogniser read on into the next sentence.
+    ("de", "Reiter sagte: „Die Straße ist jeden Morgen verstopft.“ Die Gespräche sollen bis Juni dauern.",
+     ["Reiter sagte: „Die Straße ist jeden Morgen verstopft.“", "Die Gespräche sollen bis Juni dauern."]),
+    ("de", "Er sagte: »Wir bleiben hart.« Danach ging er.", ["Er sagte: »Wir bleiben hart.«", "Danach ging er."]),
+    ("de", "Die „Tagesschau“ berichtete darüber. Dann kam „Bild“ mit einer Meldung.",
+     ["Die „Tagesschau“ berichtete darüber.", "Dann kam „Bild“ mit einer Meldung."]),
+    # A closing mark after the quotation's full stop was a sentence of its own: "»".
+    ("fr", "Il a dit : « Nous restons fermes. » Puis il est parti.",
+     ["Il a dit : « Nous restons fermes. »", "Puis il est parti."]),
+    ("es", "«No nos dejan otra opción.» Lo dijo Martín.", ["«No nos dejan otra opción.»", "Lo dijo Martín."]),
+])
+def test_a_quotation_ends_with_its_sentence(language, text, expected):
+    from assistant.sentences import sentence_spans
+
+    assert [text[start:end] for start, end in sentence_spans(text, language=language)] == expected
