@@ -280,7 +280,7 @@ def extract_mentions(text: str, language: str = "fr", models: dict[str, str] | N
         docs = nlp.pipe((line for _, line in lines), batch_size=16)
         for (line_start, line), doc in zip(lines, docs, strict=True):
             for ent in doc.ents:
-                mention = _clean(ent, line, line_start)
+                mention = _clean(ent, line, line_start, language)
                 if mention is not None:
                     mentions.append(mention)
     mentions = resolve([m for m in mentions if not _common_noun(m, text)])
@@ -334,8 +334,37 @@ def _pieces(line: str, start: int) -> Iterable[tuple[int, str]]:
 
 _SEPARATORS = {"|", "•", "·", "—", "–"}
 
+# The French recogniser that German, Spanish, Italian (and other) articles get takes in their articles,
+# titles and verbs, which its rules above know only in French: "Oberbürgermeister Dieter Reiter sagte",
+# "Matteo Salvini ha", "El Sr", "Juni" were people. Such an article's names lose these before and after them.
+_FOREIGN_LEADING = {
+    "el", "los", "las", "der", "die", "das", "den", "dem", "il", "lo", "gli", "i", "o", "os", "as", "del", "della",
+    "sr", "sra", "srta", "don", "dona", "dr", "dra", "dott", "dottssa", "prof", "sig", "sigra", "avv", "ing", "on",
+    "hr", "herr", "frau", "oberburgermeister", "burgermeister", "bundeskanzler", "bundeskanzlerin",
+    "secondo", "segun", "laut", "nach", "senor", "senora", "signor", "signora",
+}
+_SENTENCE_MARKS = {"?", "!", "¿", "¡"}
+_FOREIGN_NOT_NAMES = {
+    "januar", "februar", "marz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november",
+    "dezember", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+    "noviembre", "diciembre", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
+    "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
+    "lunedi", "martedi", "mercoledi", "giovedi", "venerdi", "domenica",
+}
 
-def _clean(ent: Any, text: str, offset: int) -> Mention | None:
+
+def _foreign_trimmed(tokens: list[Any]) -> list[Any]:
+    """A name of an article in another language than French and English, without the articles, titles
+    and verbs the French recogniser took in with it (a name's lowercase particles stay: "Pedro de la Cruz")."""
+    while tokens and (entity_key(tokens[0].text) in _FOREIGN_LEADING or not tokens[0].text[:1].isupper()):
+        tokens = tokens[1:]
+    while tokens and not tokens[-1].text[:1].isupper():
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _clean(ent: Any, text: str, offset: int, language: str = "fr") -> Mention | None:
     # ``text`` is the doc's text: spaCy's ``doc.text`` joins every token of the line at each call.
     kind = _LABELS.get(ent.label_)
     if kind is None:
@@ -352,6 +381,12 @@ def _clean(ent: Any, text: str, offset: int) -> Mention | None:
     tokens = tokens[:cut] if cut is not None else tokens
     while tokens and not any(ch.isalnum() for ch in tokens[-1].text):
         tokens = tokens[:-1]
+    if language not in ("fr", "en", ""):
+        if any(token.text in _SENTENCE_MARKS for token in tokens):  # "Por qué ahora? Según" was a place
+            return None
+        tokens = _foreign_trimmed(tokens)
+        if tokens and entity_key(" ".join(t.text for t in tokens)) in _FOREIGN_NOT_NAMES:
+            return None
     if not tokens:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)

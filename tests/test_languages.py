@@ -224,3 +224,20 @@ def test_a_quotation_ends_with_its_sentence(language, text, expected):
     from assistant.sentences import sentence_spans
 
     assert [text[start:end] for start, end in sentence_spans(text, language=language)] == expected
+
+
+def test_names_in_german_spanish_and_italian_articles_lose_the_words_around_them():
+    """The French recogniser these articles get took in verbs, articles and titles: "Oberbürgermeister Dieter
+    Reiter sagte", "Matteo Salvini ha", "El Sr" and "Juni" were people, "Por qué ahora? Según" a place."""
+    from assistant.entities import PERSON, extract_mentions
+
+    europe = Path(__file__).resolve().parent / "data" / "europe"
+    people: set[str] = set()
+    names: set[str] = set()
+    for name, language in (("de-verkehr.txt", "de"), ("es-huelga.txt", "es"), ("it-sciopero.txt", "it")):
+        mentions = extract_mentions((europe / name).read_text(encoding="utf-8"), language)
+        people |= {m.surface for m in mentions if m.kind == PERSON}
+        names |= {m.surface for m in mentions}
+    assert {"Dieter Reiter", "Anna Weber", "Diego Martín", "Matteo Salvini", "Marco Bianchi"} <= people
+    assert not {"Juni", "El Sr", "El sindicato", "Matteo Salvini ha", "Oberbürgermeister Dieter Reiter sagte"} & people
+    assert not [name for name in names if "?" in name or not name.split()[-1][:1].isupper() and not name[0].isdigit()]
