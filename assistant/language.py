@@ -48,8 +48,9 @@ def detect_language(text: str, default: str = "") -> str:
 
 
 # Quotations, which are in their speaker's language: a French article quoting an English speech at length
-# was recorded as English. Straight quotes pair within a line.
-_QUOTATION = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"\n]*\"")
+# was recorded as English, and so was a German one quoting it „...“ (German and Polish open low). Straight
+# quotes pair within a line.
+_QUOTATION = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"\n]*\"")
 _MIN_OWN_TEXT = 200  # characters left once quotations are out: less says too little of the article's language
 
 

@@ -241,3 +241,18 @@ def test_names_in_german_spanish_and_italian_articles_lose_the_words_around_them
     assert {"Dieter Reiter", "Anna Weber", "Diego Martín", "Matteo Salvini", "Marco Bianchi"} <= people
     assert not {"Juni", "El Sr", "El sindicato", "Matteo Salvini ha", "Oberbürgermeister Dieter Reiter sagte"} & people
     assert not [name for name in names if "?" in name or not name.split()[-1][:1].isupper() and not name[0].isdigit()]
+
+
+def test_a_german_article_quoting_english_at_length_is_german():
+    """„...“ quotations were read as the article's own words: this German article was recorded as English
+    (and its sentences and names read as English)."""
+    from assistant.language import article_language
+
+    text = ("Scholz trifft Biden in Washington\n\nBerlin, 3. März 2025 — Bundeskanzler Olaf Scholz ist am Montag nach "
+            "Washington gereist. Biden sagte bei der Pressekonferenz: „We stand together with our German friends and "
+            "with all our allies in Europe, today and tomorrow, because freedom is not negotiable and because the "
+            "security of Europe is the security of America. We will keep supporting Ukraine for as long as it takes, "
+            "whatever the cost and whatever the critics say in Congress or elsewhere. Our companies, our workers and "
+            "our families know what is at stake, and they will not be divided by those who would rather see us fail.“ "
+            "Scholz dankte ihm und kündigte an, dass Deutschland seine Hilfe verdoppeln werde.\n")
+    assert article_language(text) == "de"
