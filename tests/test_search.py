@@ -232,3 +232,12 @@ def test_a_lexical_index_saved_with_other_terms_is_rebuilt(europe, tmp_path):
     meta["terms"] = 1
     (folder / "ids.json").write_text(json.dumps(meta))
     assert not LexicalIndex(folder).load() and LexicalIndex(folder).postings() is None
+
+
+def test_which_articles_mention_a_word_reads_each_article_in_its_language(europe):
+    """The articles listed as mentioning a word hold it as BM25 reads them: the English article's "diverted" is
+    "diverting" in English, and was not listed while every article was read as French."""
+    answer = europe.ask("Which articles mention diverting?")
+    assert answer.answered, answer.text
+    assert [c.source.rsplit("/", 1)[-1] for c in answer.citations] == ["en-strike.txt"]
+    assert "diverted vessels" in answer.citations[0].quote

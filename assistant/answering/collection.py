@@ -191,9 +191,8 @@ def _list_answer(assistant: Any, question: str, lang: str, asked: CollectionQues
 
 def mentions(assistant: Any, subject: str, articles: Sequence[Any]) -> dict[str, ScoredSentence]:
     """Each article's first sentence holding every word of ``subject`` (as BM25 reads words: folded and
-    stemmed, "grèves" for "grève"), by doc id."""
-    terms = set(tokenize(subject, query=True))
-    if not terms:
+    stemmed in the article's language, "grèves" for "grève", "diverted" for "diverting"), by doc id."""
+    if not tokenize(subject, query=True):
         return {}
     wanted = {a.doc_id for a in articles}
     hits = assistant.lexical.fresh().search(subject, k=CANDIDATE_CHUNKS)
@@ -202,10 +201,13 @@ def mentions(assistant: Any, subject: str, articles: Sequence[Any]) -> dict[str,
     in_headline: dict[str, ScoredSentence] = {}  # a sentence of the text says more than the headline
     for doc in sorted(docs, key=lambda d: (d.metadata.get("doc_id", ""), int(d.metadata.get("start", 0)))):
         doc_id = doc.metadata.get("doc_id", "")
-        if doc_id in found or doc_id not in wanted or not terms <= set(tokenize(doc.page_content)):
+        language = str(doc.metadata.get("language") or "")
+        terms = set(tokenize(subject, query=True, language=language))
+        if (doc_id in found or doc_id not in wanted or not terms
+                or not terms <= set(tokenize(doc.page_content, language=language))):
             continue
         for sentence in _sentences_of(doc):
-            if terms <= set(tokenize(sentence.text)):
+            if terms <= set(tokenize(sentence.text, language=language)):
                 if not sentence.headline:
                     found[doc_id] = sentence
                     break
