@@ -90,6 +90,12 @@ class SearchQuery:
                   if (forms := _forms(word, language))}
         return tuple(dict.fromkeys([*own, *sorted(others - set(own), key=sorted)]))
 
+    @cached_property
+    def _wanted(self) -> dict[str, frozenset[str]]:
+        """The terms marked in a sentence of each language: its words' (not its phrases', marked whole)."""
+        return {language: frozenset().union(*(_forms(word, language) for word in self.words))
+                for language in term_languages()}
+
     def findable(self) -> bool:
         """Whether a passage of some language can hold the query (not only common words)."""
         return any(self._groups.values())
@@ -102,7 +108,7 @@ class SearchQuery:
         if not groups or not all(group & tokens for group in groups):  # most sentences read: the quick test first
             return ()
         words = word_terms(text, language)
-        wanted = frozenset().union(*(_forms(word, term_language(language)) for word in self.words))
+        wanted = self._wanted[term_language(language)]
         spans = [(start, end) for _, term, start, end in words if term in wanted]
         folded = [_plain(w) for w, _, _, _ in words]
         keys = [_key(word, term) for word, term, _, _ in words]
