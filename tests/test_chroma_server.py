@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -408,3 +409,48 @@ def test_check_is_not_misled_by_the_bm25_of_another_namespace_in_the_same_folder
     report = other.check()
     assert report.ok, report.summary()
     assert report.bm25_generation is None and any("none yet" in note for note in report.notes), report.summary()
+
+
+def test_a_question_asked_while_the_server_is_down_is_told_so_and_the_chat_recovers(tmp_path, caplog):
+    # The chat counted its passages before the question's own error handling: a Chroma server down (restarted)
+    # showed the page's bare "Error", logged a traceback per question, and left each such question unanswered,
+    # holding one of the conversation's two slots: after two, the page said it was busy until reloaded.
+    import logging
+
+    from test_web_parts import handler
+
+    from assistant.web import build_app
+    from assistant.web.app import health
+    from assistant.web.panels import Conversation
+
+    server = ChromaServer(tmp_path / "chroma").start()
+    restarted = None
+    try:
+        assistant = Assistant(tmp_path / "index", chroma_url=server.url, data_dir=tmp_path / "data")
+        assistant.index([SAMPLE])
+        respond = handler(build_app(assistant, panels=[]), "ask")
+        conv = Conversation()
+        server.stop()
+        with caplog.at_level(logging.INFO, logger="assistant.web.app"):
+            for question in ("What weapons were mentioned?", "Who supplies the shells?", "And the rockets?"):
+                *_, (_, chat, conv, _) = list(respond(question, conv, 5, "extractive", "en", {}))
+                reply = chat[-1]["content"]
+                assert f"the Chroma server at {server.url} cannot be reached" in reply, reply
+        assert [turn.failed for turn in conv.turns] == [True] * 3
+        assert health(assistant)[0] == 503
+        lines = [r for r in caplog.records if r.name == "assistant.web.app" and "question" in r.getMessage()]
+        assert [r.levelno for r in lines] == [logging.WARNING] * 3, [r.getMessage() for r in lines]
+        for line in lines:  # one line each, saying why, without a traceback or the question
+            assert re.fullmatch(r"question failed \(extractive\) in [0-9.]+ s: the Chroma server at "
+                                + re.escape(server.url) + " cannot be reached: .*", line.getMessage()), line
+            assert not line.exc_info and "weapons" not in line.getMessage()
+
+        restarted = ChromaServer(server.path, port=server.port).start()
+        *_, (_, chat, conv, _) = list(respond("What weapons were mentioned?", conv, 5, "extractive", "en", {}))
+        answer = conv.turns[-1].answer
+        assert not conv.turns[-1].failed and any(WEAPONS in c.quote for c in answer.citations), chat[-1]
+        assert health(assistant) == (200, {"status": "ok", "articles": 1})
+    finally:
+        server.stop()
+        if restarted is not None:
+            restarted.stop()

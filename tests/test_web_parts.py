@@ -1174,7 +1174,7 @@ def test_requests_another_sites_page_makes_are_refused_but_a_link_from_it_opens_
 def test_each_question_is_one_line_of_the_servers_log(sample_assistant, caplog):
     # The server's log said where the page was and nothing more: an operator could not tell whether the desk
     # used it, how long answers took, or how many were refused. One INFO line per question now (not its text:
-    # a journalist's question may be confidential; a failure's traceback still names it).
+    # a journalist's question may be confidential, and a failure's line or traceback does not name it either).
     import logging
 
     from assistant.web.panels import Conversation

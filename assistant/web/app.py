@@ -353,23 +353,30 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             # the question queued behind this one is answered, and shown, after it. Released before, a quick
             # second answer could be sent first and then be overwritten by this one's chat and sources.
             with conv.answering:
-                answer = (nothing_indexed(assistant, text, lang_value, answerer_name or pool.default)
-                          or other_script(text, lang_value, answerer_name or pool.default))
-                if answer is None:
-                    answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
-                                                    lang_value, filters_value or None)
+                answer = yield from stream_turn(chosen, conv, turn, text, int(k_value), answerer_name,
+                                                lang_value, filters_value or None)
                 conv.turns[turn].answer = answer
-                log.info("%s in %.2f s", question_outcome(answer, conv.turns[turn].failed),
-                         time.monotonic() - asked)
+                done = conv.turns[turn]
+                # A failure says why, which names the Chroma server or the folder at fault.
+                log.log(logging.WARNING if done.failed else logging.INFO, "%s in %.2f s%s",
+                        question_outcome(answer, done.failed), time.monotonic() - asked,
+                        f": {done.reason}" if done.reason else "")
                 conv.shown, conv.active, conv.article = turn, None, False
                 # The box is left alone: it may hold the next question, typed while this one was answered.
                 yield gr.skip(), messages(conv, lang_value), conv, _panel_sources(assistant, conv, lang_value)
 
         def stream_turn(chosen: Any, conv: Conversation, turn: int, text: str, k_value: int, answerer_name: str,
                         lang_value: str, filters_value: dict | None):
-            """Yields the chat as the answer streams in under its question; returns the ``Answer``."""
+            """Yields the chat as the answer streams in under its question; returns the ``Answer``, a failed one
+            (its reason said) whatever went wrong: an error let out left the page's bare "Error" and this turn
+            unanswered, which held one of the conversation's slots until the page was reloaded."""
             partial = ""
             try:
+                # The index is read here already (how many passages it holds): a Chroma server down fails here.
+                early = (nothing_indexed(assistant, text, lang_value, answerer_name or pool.default)
+                         or other_script(text, lang_value, answerer_name or pool.default))
+                if early is not None:
+                    return early
                 for piece in chosen.stream(text, k=k_value, history=conv.history(before=turn),
                                              filters=filters_value):
                     if isinstance(piece, Answer):
@@ -377,8 +384,13 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                     partial += piece
                     yield gr.skip(), messages(conv, lang_value, partial, turn), gr.skip(), gr.skip()
             except Exception as error:
-                log.exception("answering %r failed", text)
+                # A store that cannot answer (a Chroma server down, a disk full) is said by its message alone, on
+                # the question's line: thirty colleagues asking while the server restarted logged thirty
+                # tracebacks. Anything else is logged whole. Never the question: it may be confidential.
+                if not isinstance(error, StoreError):
+                    log.exception("answering a question failed")
                 conv.turns[turn].failed = True
+                conv.turns[turn].reason = " ".join(str(error).split())
                 return Answer(text=t(lang_value, "error.failed", reason=public_error(error)), question=text,
                               answered=False,
                               answerer=answerer_name or pool.default)

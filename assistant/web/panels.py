@@ -38,6 +38,7 @@ class Turn:
     question: str
     answer: Answer | None = None  # None while it is being answered
     failed: bool = False  # an error message stands in for the answer
+    reason: str = ""  # then, the error's message as the server's log says it
     asked_at: float = field(default_factory=time.monotonic)  # when it was sent
 
 
