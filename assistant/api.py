@@ -240,7 +240,8 @@ class Assistant:
     def store(self) -> Store:
         """The Chroma store of the passages and the articles (the index folder, or ``chroma_url``'s server)."""
         return Store(self.settings.index_dir, self.embeddings, chroma_url=self.settings.chroma_url,
-                     namespace=self.settings.chroma_namespace or "", timeout=self.settings.chroma_timeout)
+                     namespace=self.settings.chroma_namespace or "", timeout=self.settings.chroma_timeout,
+                     token=self.settings.chroma_token.get_secret_value() if self.settings.chroma_token else None)
 
     @_part
     def cache(self) -> EmbeddingCache:

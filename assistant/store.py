@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import numpy as np
 from langchain_chroma import Chroma
@@ -338,7 +338,23 @@ def server_base(chroma_url: str) -> str:
     return f"{url.scheme}://{host}:{port}{url.path.rstrip('/')}"
 
 
-def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0):
+def credentials(chroma_url: str, token: str | None = None) -> dict[str, str]:
+    """The ``Authorization`` header a Chroma server behind an authenticating proxy asks for: ``token`` as a
+    bearer token (``ASSISTANT_CHROMA_TOKEN``), else the user and password of ``http://user:password@host``
+    (HTTP Basic). They were dropped with the rest of the address's extras, and the proxy's 401 was said as
+    "answers, but not as a Chroma server does"."""
+    if token:
+        return {"Authorization": f"Bearer {token}"}
+    url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+    if url.username is None:
+        return {}
+    import httpx
+
+    pair = httpx.BasicAuth(unquote(url.username), unquote(url.password or ""))
+    return {"Authorization": next(pair.auth_flow(httpx.Request("GET", "http://x"))).headers["Authorization"]}
+
+
+def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0, token: str | None = None):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -347,10 +363,18 @@ def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0):
         import httpx
 
         base = server_base(chroma_url)
+        headers = credentials(chroma_url, token)
         limit = httpx.Timeout(timeout, connect=min(timeout, 10.0))
         with reaching(shown_url(chroma_url)):
             # Asked first, within the timeout: Chroma's client asks the server at once and waits for ever.
-            beat = httpx.get(f"{base}/api/v2/heartbeat", timeout=limit)
+            beat = httpx.get(f"{base}/api/v2/heartbeat", timeout=limit, headers=headers)
+        if beat.status_code in (401, 403):
+            given = ("ASSISTANT_CHROMA_TOKEN" if token else "the user and password of ASSISTANT_CHROMA_URL"
+                     if headers else "none")
+            raise StoreError(f"the Chroma server at {shown_url(chroma_url)} refused this client (HTTP "
+                             f"{beat.status_code}): it asks for credentials (credentials given: {given}); set "
+                             "ASSISTANT_CHROMA_TOKEN (sent as a bearer token), or a user and password in "
+                             "ASSISTANT_CHROMA_URL (http://user:password@host:port)")
         if beat.status_code != 200 or "heartbeat" not in beat.text:
             raise StoreError(f"{shown_url(chroma_url)} answers, but not as a Chroma server does (HTTP "
                              f"{beat.status_code} for {urlparse(base).path}/api/v2/heartbeat): check "
@@ -358,7 +382,8 @@ def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0):
         with reaching(shown_url(chroma_url)):
             # Given as a whole URL, Chroma's client keeps its path: a server behind a proxy at
             # https://host/chroma is asked at /chroma/api/v2/...
-            client = chromadb.HttpClient(host=base, ssl=base.startswith("https:"), settings=chroma_settings)
+            client = chromadb.HttpClient(host=base, ssl=base.startswith("https:"), headers=headers,
+                                         settings=chroma_settings)
         # Chroma's HTTP client waits for ever (httpx's timeout=None): a server that accepts and never
         # answers hung the command or the question, with nothing said.
         session = getattr(getattr(client, "_server", None), "_session", None)
@@ -490,14 +515,14 @@ class Store:
     """Chunks and articles in Chroma (embedded folder or server), for one embedding model."""
 
     def __init__(self, index_dir: Path, embeddings: ModelEmbeddings, chroma_url: str | None = None,
-                 namespace: str = "", timeout: float = 60.0) -> None:
+                 namespace: str = "", timeout: float = 60.0, token: str | None = None) -> None:
         self.index_dir = index_dir
         self.embeddings = embeddings
         self.location = shown_location(index_dir, chroma_url, namespace)
         self.disk = None if chroma_url else index_dir  # where a full disk is looked for
         self._private_system: Any = None  # the system of a reopened client: this store's alone to stop
         self._retired: list[tuple[float, Callable[[], None]]] = []  # (when, how to release) replaced clients
-        self.client = make_client(index_dir, chroma_url, timeout)
+        self.client = make_client(index_dir, chroma_url, timeout, token)
         self._database = None if chroma_url else _file_id(index_dir / "chroma" / "chroma.sqlite3")
         try:
             self._open(embeddings, chroma_url, namespace)

@@ -454,3 +454,64 @@ def test_a_question_asked_while_the_server_is_down_is_told_so_and_the_chat_recov
         server.stop()
         if restarted is not None:
             restarted.stop()
+
+
+def test_a_server_behind_a_proxy_that_asks_for_credentials_is_given_them(server, tmp_path):
+    # `chroma run` has no login of its own: a newsroom puts it behind a proxy that asks for a token or a password.
+    # Neither could be given: the user and password of the address were dropped, and the proxy's 401 was said as
+    # "answers, but not as a Chroma server does".
+    import base64
+    import http.server
+    import threading
+
+    import httpx
+
+    from assistant.store import StoreError
+
+    allowed = {"Bearer s3cret-token", "Basic " + base64.b64encode(b"bob:hunter2").decode()}
+    refused: list[str] = []
+
+    class Guard(http.server.BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            if self.headers.get("Authorization") not in allowed:
+                refused.append(self.path)
+                self.send_error(401)
+                return
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = {k: v for k, v in self.headers.items()
+                       if k.lower() not in ("host", "content-length", "authorization")}
+            reply = httpx.request(self.command, server.url + self.path, content=body, headers=headers, timeout=60)
+            self.send_response(reply.status_code)
+            for name, value in reply.headers.items():
+                if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.content)))
+            self.end_headers()
+            self.wfile.write(reply.content)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _forward
+
+        def log_message(self, *args) -> None:
+            pass
+
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Guard)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{proxy.server_address[1]}"
+        with pytest.raises(StoreError, match=r"refused this client \(HTTP 401\).*ASSISTANT_CHROMA_TOKEN"):
+            Assistant(tmp_path / "none", chroma_url=url, chroma_namespace="guarded").stats()
+        refused.clear()
+        with_token = Assistant(tmp_path / "token", chroma_url=url, chroma_namespace="guarded",
+                               chroma_token="s3cret-token")
+        assert with_token.index([SAMPLE]).added == [str(SAMPLE)]
+        assert any(WEAPONS in c.quote for c in with_token.ask("What weapons were mentioned?").citations)
+        with_password = Assistant(tmp_path / "password", chroma_url=url.replace("://", "://bob:hunter2@"),
+                                  chroma_namespace="guarded")
+        assert [a.source for a in with_password.articles()] == [str(SAMPLE)]
+        assert "hunter2" not in with_password.stats()["index"]
+        assert refused == []
+        result = run_cli("--chroma-namespace", "guarded", "stats", index_dir=tmp_path / "cli", timeout=300,
+                         env={"ASSISTANT_CHROMA_URL": url, "ASSISTANT_CHROMA_TOKEN": "s3cret-token"})
+        assert result.returncode == 0 and "s3cret" not in result.stdout + result.stderr, result
+    finally:
+        proxy.shutdown()
