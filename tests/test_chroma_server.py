@@ -417,6 +417,7 @@ def test_a_question_asked_while_the_server_is_down_is_told_so_and_the_chat_recov
     # holding one of the conversation's two slots: after two, the page said it was busy until reloaded.
     import logging
 
+    import gradio as gr
     from test_web_parts import handler
 
     from assistant.web import build_app
@@ -428,7 +429,8 @@ def test_a_question_asked_while_the_server_is_down_is_told_so_and_the_chat_recov
     try:
         assistant = Assistant(tmp_path / "index", chroma_url=server.url, data_dir=tmp_path / "data")
         assistant.index([SAMPLE])
-        respond = handler(build_app(assistant, panels=[]), "ask")
+        demo = build_app(assistant)
+        respond = handler(demo, "ask")
         conv = Conversation()
         server.stop()
         with caplog.at_level(logging.INFO, logger="assistant.web.app"):
@@ -438,6 +440,13 @@ def test_a_question_asked_while_the_server_is_down_is_told_so_and_the_chat_recov
                 assert f"the Chroma server at {server.url} cannot be reached" in reply, reply
         assert [turn.failed for turn in conv.turns] == [True] * 3
         assert health(assistant)[0] == 503
+        # The library and the Search tab say it too, in Gradio's error box (they showed its bare "Error").
+        search = next(f.fn for f in demo.fns.values() if f.fn and f.fn.__module__ == "assistant.web.search"
+                      and f.fn.__name__ == "run")
+        for call in (lambda: handler(demo, "library_view")("en"), lambda: search("obus", "en"),
+                     lambda: handler(demo, "ask_removal")("0123", None, "en")):
+            with pytest.raises(gr.Error, match=f"the Chroma server at {re.escape(server.url)} cannot be reached"):
+                call()
         lines = [r for r in caplog.records if r.name == "assistant.web.app" and "question" in r.getMessage()]
         assert [r.levelno for r in lines] == [logging.WARNING] * 3, [r.getMessage() for r in lines]
         for line in lines:  # one line each, saying why, without a traceback or the question

@@ -58,6 +58,7 @@ from .render import (
     public_path,
     question_limit_html,
     sources_html,
+    store_errors_shown,
 )
 from .reranker import prepare_in_background, status_html
 
@@ -462,6 +463,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         # pick in progress is not undone for nothing; a click on a row picks the article of the row shown.
         library_shown = gr.State(None)
 
+        @store_errors_shown
         def library_view(lang_value: str, chosen: str | None = None, query: str | None = "",
                          order: str | None = "indexed", listing: Any = None):
             """The library tab up to date for the search ``query``, in ``order``; the article chosen for removal
@@ -494,6 +496,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             """The listing for ``query`` up to date, as many rows as shown now (after "Show more")."""
             return list_library(assistant, uploads, query or "", limit=shown_count(shown), order=order or "indexed")
 
+        @store_errors_shown
         def open_library(lang_value: str, chosen: str | None, query: str | None, order: str | None,
                          shown: list | None):
             listing = kept_listing(query, order, shown)
@@ -501,6 +504,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 return (gr.skip(),) * len(library_outputs)
             return library_view(lang_value, chosen, query, order, listing)
 
+        @store_errors_shown
         def show_more(lang_value: str, chosen: str | None, query: str | None, order: str | None,
                       shown: list | None):
             listing = list_library(assistant, uploads, query or "", limit=shown_count(shown) + LIBRARY_PAGE,
@@ -510,6 +514,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         more_button.click(show_more, [*library_inputs, library_shown], library_outputs, api_visibility="private",
                           concurrency_limit=None, **NO_PROGRESS)
 
+        @store_errors_shown
         def library_kept(lang_value: str, chosen: str | None, query: str | None, order: str | None,
                          shown: list | None):
             """The library after a removal, as many rows shown as before it."""
@@ -592,6 +597,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return t(lang_value, "library.remove_ask", title=inline_markdown(pending["title"]),
                      file=inline_markdown(pending["file"]))
 
+        @store_errors_shown
         def ask_removal(doc_id: str | None, shown: list | None, lang_value: str, query: str | None = "",
                         order: str | None = "indexed"):
             lang_value = normalize(lang_value)
@@ -617,6 +623,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         to_remove.change(lambda: hidden, None, [remove_confirm, pending_removal], api_visibility="private",
                          queue=False)
 
+        @store_errors_shown
         def remove_selected(doc_id: str | None, lang_value: str, title: str | None = None) -> str:
             """Remove the article ``doc_id`` (as the removal list gives it) and say what became of it."""
             lang_value = normalize(lang_value)

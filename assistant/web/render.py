@@ -5,19 +5,24 @@ Everything taken from articles or questions is escaped here: article text is dat
 
 from __future__ import annotations
 
+import functools
 import html
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..entity_answers import ENTITY_INDEX
+from ..store import StoreError
 from ..types import Answer, Citation
 from .i18n import STRINGS, t
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$!])")
 _ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")
 CITE_PREFIX = "#cite-"
+log = logging.getLogger(__name__)
 # Control characters (a file name sent with a line break in it), and the line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # An absolute path in a message (an operating system's or a library's): "…/" and its last part are shown.
@@ -73,6 +78,24 @@ def public_error(error: object) -> str:
     """An error's message for the page: its absolute paths (the server's folders) cut to their last part,
     on one line. The whole message is logged on the server."""
     return visible(" ".join(_ABSOLUTE_PATH.sub(lambda m: f"…/{m.group(1)}", str(error)).split()))
+
+
+def store_errors_shown(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """A page's handler whose store cannot answer (a Chroma server down, a disk full) tells the user why, in
+    Gradio's error box, and the server's log in one line: it showed Gradio's bare "Error" (the library, the
+    Search tab) and logged a traceback for each click while the server restarted."""
+
+    @functools.wraps(handler)  # Gradio reads the handler's own parameters (gr.Request, gr.EventData)
+    def shown(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return handler(*args, **kwargs)
+        except StoreError as error:
+            import gradio as gr
+
+            log.warning("%s failed: %s", handler.__name__, " ".join(str(error).split()))
+            raise gr.Error(html.escape(public_error(error)), print_exception=False) from None
+
+    return shown
 
 
 def cite_href(turn: int, marker: int) -> str:

@@ -14,7 +14,7 @@ import gradio as gr
 
 from ..search import Mention, SearchError, parse_query
 from .panels import Panel
-from .render import public_path
+from .render import public_path, store_errors_shown
 
 WORDS = {
     "en": {"title": "Search", "label": "Words to find in the articles",
@@ -183,11 +183,13 @@ def search_panel() -> Panel:
                      placeholder=lambda lang: _speak(lang)["placeholder"])
         ui.i18n.bind(button, value=lambda lang: _speak(lang)["button"])
 
+        @store_errors_shown
         def run(words: str, lang: str) -> str:
             return results_html(ui.assistant, words, lang)
 
         for event in (box.submit, button.click):
             event(run, [box, ui.lang], [results], trigger_mode="always_last")
+        @store_errors_shown
         def on_results_event(words: str, lang: str, evt: gr.EventData) -> str:
             data = evt._data if isinstance(evt._data, dict) else {}
             start, end = data.get("start"), data.get("end")
