@@ -418,7 +418,7 @@ def test_a_question_asked_while_the_server_is_down_is_told_so_and_the_chat_recov
     import logging
 
     import gradio as gr
-    from test_web_parts import handler
+    from test_web_parts import handler, upload_through_library
 
     from assistant.web import build_app
     from assistant.web.app import health
@@ -440,10 +440,13 @@ def test_a_question_asked_while_the_server_is_down_is_told_so_and_the_chat_recov
                 assert f"the Chroma server at {server.url} cannot be reached" in reply, reply
         assert [turn.failed for turn in conv.turns] == [True] * 3
         assert health(assistant)[0] == 503
-        # The library and the Search tab say it too, in Gradio's error box (they showed its bare "Error").
-        search = next(f.fn for f in demo.fns.values() if f.fn and f.fn.__module__ == "assistant.web.search"
-                      and f.fn.__name__ == "run")
-        for call in (lambda: handler(demo, "library_view")("en"), lambda: search("obus", "en"),
+        # The library, the Search tab and the names panel say it too, in Gradio's error box (they showed its
+        # bare "Error").
+        def panel_fn(module: str, name: str):
+            return next(f.fn for f in demo.fns.values() if f.fn and f.fn.__module__ == module and f.fn.__name__ == name)
+
+        search, names = panel_fn("assistant.web.search", "run"), panel_fn("assistant.web.entities", "refresh")
+        for call in (lambda: handler(demo, "library_view")("en"), lambda: search("obus", "en"), names,
                      lambda: handler(demo, "ask_removal")("0123", None, "en")):
             with pytest.raises(gr.Error, match=f"the Chroma server at {re.escape(server.url)} cannot be reached"):
                 call()
@@ -453,12 +456,29 @@ def test_a_question_asked_while_the_server_is_down_is_told_so_and_the_chat_recov
             assert re.fullmatch(r"question failed \(extractive\) in [0-9.]+ s: the Chroma server at "
                                 + re.escape(server.url) + " cannot be reached: .*", line.getMessage()), line
             assert not line.exc_info and "weapons" not in line.getMessage()
+        upload = tmp_path / "brest.txt"
+        upload.write_text("Incendie au port de Brest\n\nUn incendie a détruit mardi l'entrepôt numéro 7 du port de "
+                          "Brest, selon les pompiers.\n", encoding="utf-8")
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="assistant.web.app"):
+            assert "cannot be reached" in upload_through_library(demo, [str(upload)], "en")
+        said = [r for r in caplog.records if r.name == "assistant.web.app"]
+        assert [r.getMessage().split(":")[0] for r in said] == ["upload of 1 file(s) failed"] and not said[0].exc_info
 
         restarted = ChromaServer(server.path, port=server.port).start()
         *_, (_, chat, conv, _) = list(respond("What weapons were mentioned?", conv, 5, "extractive", "en", {}))
         answer = conv.turns[-1].answer
         assert not conv.turns[-1].failed and any(WEAPONS in c.quote for c in answer.citations), chat[-1]
         assert health(assistant) == (200, {"status": "ok", "articles": 1})
+        # Each upload and removal is a line of the log too, as each question is (not the files' names).
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="assistant.web.app"):
+            upload_through_library(demo, [str(upload)], "en")
+            added = next(a for a in assistant.articles() if a.source.endswith("brest.txt"))
+            handler(demo, "remove")(added.doc_id, "en")
+        said = [r.getMessage() for r in caplog.records if r.name == "assistant.web.app"]
+        assert said[0].startswith("upload of 1 file(s): 1 added, 0 updated"), said
+        assert said[1:] == [f"article {added.doc_id} removed"], said
     finally:
         server.stop()
         if restarted is not None:

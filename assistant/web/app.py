@@ -564,11 +564,16 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 uploads.restore_replaced(saved)
                 return t(lang_value, "library.busy"), gr.skip()
             except Exception as error:  # the index busy or broken: say so, keep the page alive
-                log.exception("indexing uploads failed")
+                if isinstance(error, StoreError):  # a Chroma server down, a disk full: its message says it all
+                    log.warning("upload of %d file(s) failed: %s", len(saved), " ".join(str(error).split()))
+                else:
+                    log.exception("indexing uploads failed")
                 uploads.restore_replaced(saved)
                 return (f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}"
                         f"{inline_markdown(public_error(error))}", gr.skip())
             progress(1.0)
+            # The operator's line for each upload, as for each question: what it did, not the files' names.
+            log.info("upload of %d file(s): %s", len(saved), report.summary().splitlines()[0])
             discard_browser_copies(paths)
             return report_markdown(saved, report, lang_value), None
 
@@ -637,7 +642,10 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             except IndexBusyError:
                 return t(lang_value, "library.busy")
             except Exception as error:
-                log.exception("removing %s failed", article.source)
+                if isinstance(error, StoreError):
+                    log.warning("removing article %s failed: %s", article.doc_id, " ".join(str(error).split()))
+                else:
+                    log.exception("removing article %s failed", article.doc_id)
                 return (f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}"
                         f"{inline_markdown(public_error(error))}")
             if not report.removed and find_article(assistant, doc_id) is None:  # removed meanwhile, elsewhere
@@ -646,6 +654,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 reasons = "; ".join(inline_markdown(public_error(reason_text(reason, lang_value)))
                                     for reason in report.failed.values())
                 return f"**{t(lang_value, 'report.failed')}**{t(lang_value, 'punct.colon')}{reasons}"
+            log.info("article %s removed", article.doc_id)
             # Named by its file too: an upload and its copy may share a title.
             return t(lang_value, "library.removed", title=inline_markdown(article.title),
                      file=inline_markdown(Path(article.source).name))

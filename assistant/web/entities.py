@@ -26,7 +26,7 @@ from ..filters import FilterError, day_number
 from .i18n import warn
 from .library import matches
 from .panels import NO_PROGRESS
-from .render import inline_markdown, public_path
+from .render import inline_markdown, public_path, store_errors_shown
 
 GROUPS = {
     "en": {PERSON: "People", PLACE: "Places", ORGANISATION: "Organisations", OTHER: "Other names", DATE: "Dates"},
@@ -228,6 +228,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
         return status_text(state, current_names(state), spoken, titles)
 
     def pick(kind: str):
+        @store_errors_shown
         def on_select(key: str | None, state: dict[str, Any], lang_value: str | None = None):
             state = dict(state or {})
             if not key:
@@ -279,6 +280,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
 
     clear_button.click(clear, page_lang, [filters, status, mentions, since, until, *radios])
 
+    @store_errors_shown
     def refresh(*selected_state_and_lang: Any):
         """Every group's names and count as the index now has them, those the filter box matches; a selection
         still listed stays. The chat's filters lose the name and the articles no longer indexed: filtered to a
@@ -325,6 +327,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
         ui.on_language(lambda state, lang_value: described(dict(state or {}), speak(lang_value)),
                        [filters, ui.lang], [status])
 
+        @store_errors_shown
         def notes(query: str | None, lang_value: str) -> list[str]:
             pages = [shown_names(listed(assistant, kind), query) for kind in KINDS]
             return [more_text(len(shown), total, query, speak(lang_value)) for shown, total in pages]
