@@ -40,6 +40,7 @@ from .search import Mention, find_mentions, parse_query
 from .settings import Settings, SettingsWarning, check_k, unknown_variables
 from .store import Article, Store, StoreError, holds_index, make_index_folder, opening, shown_location
 from .types import Answer, IndexReport
+from .urls import shown_url
 
 if TYPE_CHECKING:
     from .maintenance import CheckReport
@@ -212,8 +213,8 @@ class Assistant:
         # Said from the settings, opening nothing: the index folder, the Chroma server if any, the answerer.
         settings = self.settings
         parts = [repr(str(settings.index_dir))]
-        if settings.chroma_url:
-            parts.append(f"chroma_url={settings.chroma_url!r}")
+        if settings.chroma_url:  # its password masked: it is sent to the server, and a repr lands in logs
+            parts.append(f"chroma_url={shown_url(settings.chroma_url)!r}")
         if settings.chroma_namespace:
             parts.append(f"chroma_namespace={settings.chroma_namespace!r}")
         parts.append(f"answerer={self._answerer_name()!r}")

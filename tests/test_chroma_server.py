@@ -199,6 +199,10 @@ def test_a_password_in_the_chroma_url_is_never_shown(server, tmp_path):
     assert f"http://bob:***@127.0.0.1:{server.port}" in result.stdout
     assert "hunter2" not in result.stdout + result.stderr
     assert Assistant(tmp_path / "web", chroma_url=url).stats()["index"] == f"http://bob:***@127.0.0.1:{server.port}"
+    # repr, which a notebook or a log line shows, masks it too (sent to the server as HTTP Basic, it is a password)
+    assert repr(Assistant(tmp_path / "web", chroma_url=url)) == (
+        f"Assistant({str(tmp_path / 'web')!r}, chroma_url='http://bob:***@127.0.0.1:{server.port}', "
+        "answerer='extractive')")
     down = f"http://bob:hunter2@127.0.0.1:{free_port()}"  # nothing listens there
     result = run_cli("--chroma-url", down, "stats", index_dir=tmp_path / "cli", timeout=300)
     assert result.returncode == 2
