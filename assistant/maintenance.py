@@ -67,7 +67,7 @@ class CheckReport:
 
 def check(indexer: Indexer, repair: bool = False, wait: bool = False) -> CheckReport:
     """Diagnose (and with ``repair``, fix) the index, holding the write lock so no run is half-seen."""
-    with write_lock(indexer.settings.index_dir, wait=wait):
+    with write_lock(indexer.settings.index_dir, wait=wait, store=indexer.store):
         if not repair:
             return diagnose(indexer)
         actions = _repair(indexer, diagnose(indexer))

@@ -11,12 +11,16 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import shutil
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
 
 CHUNKS = "chunks"
 ARTICLES = "articles"
+WRITERS = "writers"  # a Chroma server's write lease (``Store.take_lease``)
 SCHEMA = 1
 _PAGE = 2000
 # How widely Chroma's vector graph is searched. Its default, 100, missed 0.4 % of the 40 nearest chunks
@@ -496,6 +501,11 @@ RETIRE_AFTER_S = 60.0
 
 # Reopenings of a stale vector index (another process deleted chunks it lists) before a search gives up.
 STALE_REOPENS = 3
+# A Chroma server's write lease: how long it holds without being renewed (a writer that died keeps the index that
+# long), and how long a writer that wrote it waits before it reads who holds it.
+LEASE_SECONDS = 120.0
+LEASE_SETTLE = 0.5
+LEASE_ID = "lease"
 
 
 def shown_location(index_dir: Path, chroma_url: str | None, namespace: str = "") -> str:
@@ -532,7 +542,7 @@ class Store:
 
     def _open(self, embeddings: ModelEmbeddings, chroma_url: str | None, namespace: str) -> None:
         # A namespace lets several indexes share one Chroma server.
-        prefix = f"{namespace}_" if namespace else ""
+        prefix = self._prefix = f"{namespace}_" if namespace else ""
         self._chunks = self.client.get_or_create_collection(
             prefix + CHUNKS,
             embedding_function=None,
@@ -562,6 +572,58 @@ class Store:
         self._seen_generation = -1
         self._reopen_lock = threading.Lock()
         self._search_widely()
+
+    # -- the write lease of a Chroma server: the index folder's file lock keeps apart the writers of one machine
+    # only, and two web apps behind a load balancer (uploads), or a cron job on a third machine, wrote at once.
+    # A record in a collection of its own says who writes and until when; a writer renews it while it runs, so
+    # one that died holds the index LEASE_SECONDS at most.
+    @property
+    def remote(self) -> bool:
+        return not self._embedded
+
+    @cached_property
+    def writer(self) -> str:
+        """This store's name as a lease holder: the machine and process, as another writer's message shows it."""
+        return f"{socket.gethostname()} (process {os.getpid()}, {uuid.uuid4().hex[:6]})"
+
+    def take_lease(self) -> str | None:
+        """Hold the server's write lease: None once held, else the writer that holds it (an embedded index
+        needs none: its file lock is in the one folder every writer shares)."""
+        if not self.remote:
+            return None
+        holder = self._lease_holder()
+        if holder not in (None, self.writer):
+            return holder
+        self._write_lease()
+        # Two writers that found it free at the same moment both wrote it: the one written last holds it, as
+        # both read once the other has written.
+        time.sleep(LEASE_SETTLE)
+        holder = self._lease_holder()
+        return None if holder in (None, self.writer) else holder
+
+    def renew_lease(self) -> None:
+        if self.remote and self._lease_holder() in (None, self.writer):
+            self._write_lease()
+
+    def release_lease(self) -> None:
+        if self.remote and self._lease_holder() == self.writer:
+            self._writers.delete(ids=[LEASE_ID])
+
+    @cached_property
+    def _writers(self) -> Any:
+        return self.client.get_or_create_collection(self._prefix + WRITERS, embedding_function=None,
+                                                    configuration={"hnsw": {"space": "l2"}})
+
+    def _lease_holder(self) -> str | None:
+        got = self._writers.get(ids=[LEASE_ID], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        lease = got["metadatas"][0] or {}
+        return str(lease.get("holder")) if float(lease.get("until", 0)) > time.time() else None
+
+    def _write_lease(self) -> None:
+        self._writers.upsert(ids=[LEASE_ID], embeddings=[[1.0]], documents=[""],
+                             metadatas=[{"holder": self.writer, "until": time.time() + LEASE_SECONDS}])
 
     def close(self) -> None:
         """Release the Chroma client (an embedded folder's system stops with its last client), and those it

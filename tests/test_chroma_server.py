@@ -548,3 +548,42 @@ def test_a_server_behind_a_proxy_that_asks_for_credentials_is_given_them(server,
         assert result.returncode == 0 and "s3cret" not in result.stdout + result.stderr, result
     finally:
         proxy.shutdown()
+
+
+def test_two_writers_on_two_machines_take_turns_on_the_server(server, tmp_path):
+    # The write lock was a file in each machine's index folder: the web app's uploads on one machine and the
+    # cron job on another (each with its own folder) wrote into the server's index at once, unaware of each other.
+    import threading
+
+    from assistant.indexer import IndexBusyError
+
+    articles, upload = tmp_path / "articles", tmp_path / "upload"
+    write_news(articles, ["pont.txt", "port.txt"])
+    upload.mkdir()
+    (upload / "lyon.txt").write_text(OTHER, encoding="utf-8")
+    cron = Assistant(tmp_path / "cron", chroma_url=server.url, chroma_namespace="turns")
+    web = Assistant(tmp_path / "web", chroma_url=server.url, chroma_namespace="turns")
+    writing, go_on = threading.Event(), threading.Event()
+
+    def held(done: int, total: int, source: str) -> None:
+        writing.set()
+        go_on.wait(300)
+
+    reports = {}
+    run = threading.Thread(target=lambda: reports.update(cron=cron.index([articles], progress=held)))
+    run.start()
+    try:
+        assert writing.wait(300)
+        with pytest.raises(IndexBusyError, match=r"another writer, .* \(process \d+, .*\), is writing to "
+                                                 + re.escape(f"{server.url} (namespace turns)")):
+            web.index([upload])
+        waiting = threading.Thread(target=lambda: reports.update(web=web.index([upload], wait=True)))
+        waiting.start()
+    finally:
+        go_on.set()
+        run.join()
+    waiting.join()
+    assert len(reports["cron"].added) == 2 and reports["web"].added == [str(upload / "lyon.txt")], reports
+    assert web.check().ok and len(web.articles()) == 3
+    # Released: the next run of either takes it at once.
+    assert cron.index([articles]).unchanged == sorted(str(p) for p in articles.iterdir())

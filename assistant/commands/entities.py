@@ -55,7 +55,7 @@ def entities(args: argparse.Namespace, assistant) -> int:
         from ..entities import rebuild
         from ..indexer import write_lock
 
-        with write_lock(assistant.settings.index_dir, wait=True):
+        with write_lock(assistant.settings.index_dir, wait=True, store=assistant.store):
             done = rebuild(assistant.settings, assistant.store, only_missing=not args.rebuild_all)
             if done:
                 assistant.indexer.refresh()
