@@ -702,8 +702,15 @@ class Store:
         return str(self._chunks.id)
 
     def generation(self) -> int:
-        collection = self.client.get_collection(self._chunks.name, embedding_function=None)
-        return int((collection.metadata or {}).get("generation", 0))
+        """The index's generation, read at every question; an index that another writer's embedding model took
+        over since this store opened it (empty then: a web app started before the first ingest, which ran with
+        another model) is refused here, as at opening: its questions were searched with vectors of the wrong
+        model, and answered."""
+        metadata = self.client.get_collection(self._chunks.name, embedding_function=None).metadata or {}
+        recorded = metadata.get("embedding_model")
+        if recorded and recorded != self.embeddings.model_id:
+            raise ModelMismatchError(self.location, str(recorded), self.embeddings.model_id, server=self.remote)
+        return int(metadata.get("generation", 0))
 
     def bump_generation(self) -> int:
         meta = dict(self.client.get_collection(self._chunks.name, embedding_function=None).metadata or {})

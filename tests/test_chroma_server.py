@@ -587,3 +587,21 @@ def test_two_writers_on_two_machines_take_turns_on_the_server(server, tmp_path):
     assert web.check().ok and len(web.articles()) == 3
     # Released: the next run of either takes it at once.
     assert cron.index([articles]).unchanged == sorted(str(p) for p in articles.iterdir())
+
+
+def test_a_client_opened_before_an_ingest_with_another_model_refuses_to_answer(server, tmp_path):
+    # A web app (e5) started before the first ingest made the empty collections; the cron job, run with MiniLM,
+    # took them over as the first writer. The web app went on answering, its questions searched with e5 vectors
+    # among MiniLM ones, and stats named e5 as the index's model.
+    from assistant.store import ModelMismatchError
+
+    web = Assistant(tmp_path / "web", chroma_url=server.url, chroma_namespace="late-model")
+    assert not web.ask("What weapons were mentioned?").answered  # nothing indexed yet
+    ingest = Assistant(tmp_path / "ingest", chroma_url=server.url, chroma_namespace="late-model",
+                       embedding_model="all-minilm-l6-v2")
+    assert ingest.index([SAMPLE]).added == [str(SAMPLE)]
+    for call in (lambda: web.ask("What weapons were mentioned?"), lambda: web.retrieve("Grad", k=1)):
+        with pytest.raises(ModelMismatchError, match="built with the embedding model 'sentence-transformers:"
+                                                     "all-minilm-l6-v2', not 'intfloat/multilingual-e5-small"):
+            call()
+    assert WEAPONS in ingest.retrieve("lance-roquettes multiples Grad", k=1)[0].page_content  # its own model's
