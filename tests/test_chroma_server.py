@@ -594,6 +594,7 @@ def test_a_client_opened_before_an_ingest_with_another_model_refuses_to_answer(s
     # took them over as the first writer. The web app went on answering, its questions searched with e5 vectors
     # among MiniLM ones, and stats named e5 as the index's model.
     from assistant.store import ModelMismatchError
+    from assistant.web.app import health
 
     web = Assistant(tmp_path / "web", chroma_url=server.url, chroma_namespace="late-model")
     assert not web.ask("What weapons were mentioned?").answered  # nothing indexed yet
@@ -605,3 +606,6 @@ def test_a_client_opened_before_an_ingest_with_another_model_refuses_to_answer(s
                                                      "all-minilm-l6-v2', not 'intfloat/multilingual-e5-small"):
             call()
     assert WEAPONS in ingest.retrieve("lance-roquettes multiples Grad", k=1)[0].page_content  # its own model's
+    # and a load balancer's /health says that app cannot answer (503), why, and takes it out
+    status, body = health(web)
+    assert status == 503 and "built with the embedding model" in body["error"], body

@@ -870,6 +870,9 @@ class HealthCheck:
 def health(assistant: Assistant) -> tuple[int, dict[str, Any]]:
     """``/health``'s status and body: whether the index answers, and how many articles it holds."""
     try:
+        # The generation too: it is what every question reads first, and it refuses an index that another
+        # embedding model took over since (the count alone said "ok" of an app that refused every question).
+        assistant.store.generation()
         return 200, {"status": "ok", "articles": assistant.store.count_articles()}
     except Exception as error:  # whatever stops the index answering is what the check is for
         log.warning("health check: the index cannot be read: %s", error)
