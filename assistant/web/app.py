@@ -13,6 +13,7 @@ import logging
 import sys
 import time
 import warnings
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -867,16 +868,27 @@ class HealthCheck:
         await JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})(scope, receive, send)
 
 
+# The assistants whose last health check failed: the log says when the index stops answering and when it
+# answers again, not at each check (a load balancer asks every few seconds: a line each, all through an outage).
+_FAILING: weakref.WeakKeyDictionary[Assistant, str] = weakref.WeakKeyDictionary()
+
+
 def health(assistant: Assistant) -> tuple[int, dict[str, Any]]:
     """``/health``'s status and body: whether the index answers, and how many articles it holds."""
     try:
         # The generation too: it is what every question reads first, and it refuses an index that another
         # embedding model took over since (the count alone said "ok" of an app that refused every question).
         assistant.store.generation()
-        return 200, {"status": "ok", "articles": assistant.store.count_articles()}
+        articles = assistant.store.count_articles()
     except Exception as error:  # whatever stops the index answering is what the check is for
-        log.warning("health check: the index cannot be read: %s", error)
+        reason = " ".join(str(error).split())
+        if _FAILING.get(assistant) != reason:
+            log.warning("health check: the index cannot be read: %s", reason)
+            _FAILING[assistant] = reason
         return 503, {"status": "error", "error": public_error(error)}
+    if _FAILING.pop(assistant, None) is not None:
+        log.info("health check: the index answers again, %d article(s)", articles)
+    return 200, {"status": "ok", "articles": articles}
 
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
