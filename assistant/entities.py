@@ -36,6 +36,8 @@ from typing import Any
 
 from langchain_core.documents import Document
 
+from .sentences import tokenizable
+
 log = logging.getLogger(__name__)
 
 PERSON, PLACE, ORGANISATION, OTHER, DATE = "person", "place", "organisation", "other", "date"
@@ -277,7 +279,7 @@ def extract_mentions(text: str, language: str = "fr", models: dict[str, str] | N
                  for piece in _pieces(m.group(), m.start())]
         # Batches of a few pieces: spaCy holds a whole batch at once (its default of 1,000 pieces of a
         # file without line breaks took 1.6 GB at 370,000 characters; 16 take 0.64 GB, spaCy's 0.58 included).
-        docs = nlp.pipe((line for _, line in lines), batch_size=16)
+        docs = nlp.pipe((tokenizable(line) for _, line in lines), batch_size=16)
         for (line_start, line), doc in zip(lines, docs, strict=True):
             for ent in doc.ents:
                 mention = _clean(ent, line, line_start, language)
