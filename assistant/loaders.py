@@ -325,6 +325,8 @@ def _load_file(path: Path, max_bytes: int | None) -> Document | LoadError:
         return LoadError(source, Reason("is_folder"))
     except OSError as error:
         return LoadError(source, Reason("unreadable", detail=error.strerror or error))
+    except RecursionError:  # an e-mail's parts nested thousands deep: the parsers recurse into each
+        return LoadError(source, Reason("too_nested"))
 
 
 # Formats read by ``documents.py``: the name of each one's reader there.

@@ -5,8 +5,10 @@ batch goes on. (Before their fixes, these tests ran for hours, or raised.)"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.entities import extract_mentions
-from assistant.loaders import LoadError, load_file
+from assistant.loaders import LoadError, load_file, load_paths
 from assistant.sentences import sentence_spans
 
 STORY = ("Le conseil municipal de Lyon a voté mardi soir le budget de la ville, par 42 voix contre 21. "
@@ -36,3 +38,22 @@ def test_a_long_run_of_marks_is_split_and_searched_for_names(tmp_path):
     names = {mention.key for mention in extract_mentions(text, "fr")}
     assert {"lyon", "paris"} <= names
 
+
+def _nested_email(depth: int) -> str:
+    """An e-mail whose text lies ``depth`` multiparts deep."""
+    part = f"Content-Type: text/plain; charset=utf-8\r\n\r\n{STORY}\r\n"
+    for level in range(depth):
+        part = (f'Content-Type: multipart/mixed; boundary="b{level}"\r\n\r\n'
+                f"--b{level}\r\n{part}\r\n--b{level}--\r\n")
+    return "From: a@example.com\r\nSubject: Budget de Lyon\r\n" + part
+
+
+def test_an_email_nested_thousands_deep_fails_with_its_reason_and_the_batch_goes_on(tmp_path):
+    (tmp_path / "nested.eml").write_text(_nested_email(3000), encoding="utf-8")
+    (tmp_path / "shallow.eml").write_text(_nested_email(3), encoding="utf-8")
+    read = {Path(item.source if isinstance(item, LoadError) else item.metadata["source"]).name: item
+            for item in load_paths([tmp_path])}
+    assert isinstance(read["nested.eml"], LoadError)
+    assert read["nested.eml"].reason.code == "too_nested"
+    assert "nested too deeply" in str(read["nested.eml"])
+    assert STORY in read["shallow.eml"].page_content

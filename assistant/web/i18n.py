@@ -287,6 +287,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.no_text": "aucun texte n'a pu en être extrait",
         "reason.binary": "contenu binaire ou encodage du texte inconnu",
         "reason.binary_not_text": "contenu binaire, pas du texte",
+        "reason.too_nested": "imbriqué trop profondément pour être lu (des parties dans des parties, sur des milliers "
+                             "de niveaux) : un fichier endommagé ou malveillant",
         "reason.encoding": "pas de texte valide dans un encodage connu (le plus proche : {detail})",
         "reason.html_empty": "page HTML sans texte principal lisible",
         "reason.html_boilerplate": "aucun texte d'article dans la page (seulement de la navigation ou des mentions "
