@@ -34,6 +34,7 @@ ENGLISH: dict[str, str] = {
     "no_text": "no text could be extracted",
     "binary": "binary content or unknown text encoding",
     "binary_not_text": "binary content, not text",
+    "unpacks_too_much": "its parts unpack to more than {limit} MB ({size} MB at {part}): a zip bomb, or damaged",
     "too_nested": "nested too deeply to be read (parts within parts, thousands deep): a damaged or hostile file",
     "encoding": "not valid text in any known encoding (best guess {detail})",
     "html_empty": "HTML page without readable main text",

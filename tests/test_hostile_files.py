@@ -5,10 +5,15 @@ batch goes on. (Before their fixes, these tests ran for hours, or raised.)"""
 
 from __future__ import annotations
 
+import base64
+import zipfile
 from pathlib import Path
+
+from officemaker import CONTENT_TYPES, RELS, W_NS
 
 from assistant.entities import extract_mentions
 from assistant.loaders import LoadError, load_file, load_paths
+from assistant.reasons import Reason
 from assistant.sentences import sentence_spans
 
 STORY = ("Le conseil municipal de Lyon a voté mardi soir le budget de la ville, par 42 voix contre 21. "
@@ -70,3 +75,46 @@ def test_an_email_nested_thousands_deep_fails_with_its_reason_and_the_batch_goes
     assert read["nested.eml"].reason.code == "too_nested"
     assert "nested too deeply" in str(read["nested.eml"])
     assert STORY in read["shallow.eml"].page_content
+
+
+def _docx_unpacking_to(path: Path, megabytes: int) -> Path:
+    """A .docx of a few hundred kilobytes whose text part unpacks to ``megabytes`` MB (written as it is packed)."""
+    paragraph = f"<w:p><w:r><w:t>{STORY}</w:t></w:r></w:p>".encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", CONTENT_TYPES)
+        package.writestr("_rels/.rels", RELS)
+        with package.open("word/document.xml", "w") as part:
+            part.write(f'<?xml version="1.0"?><w:document xmlns:w="{W_NS}"><w:body>'.encode())
+            block = paragraph * (1_000_000 // len(paragraph))
+            for _ in range(megabytes):
+                part.write(block)
+            part.write(b"</w:body></w:document>")
+    return path
+
+
+def test_a_docx_that_unpacks_to_hundreds_of_megabytes_is_refused_unread(tmp_path):
+    # 190 MB took 2 GB of memory and 26 s to read, for a file of 650 kB.
+    document = load_file(_docx_unpacking_to(tmp_path / "bomb.docx", 70))
+    assert isinstance(document, LoadError)
+    assert document.reason.code == "unpacks_too_much"
+    assert "more than 64 MB" in document.reason and "word/document.xml" in document.reason
+
+
+def test_an_email_attaching_many_large_documents_reads_them_up_to_the_limit(tmp_path):
+    # Each part was held to 200 MB alone: an e-mail attaching a hundred of them took minutes and gigabytes.
+    attachments = "".join(
+        f'--z\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="{n}.docx"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+        + base64.encodebytes(_docx_unpacking_to(tmp_path / f"{n}.docx", 30).read_bytes()).decode() + "\r\n"
+        for n in range(3))
+    (tmp_path / "mail").mkdir()
+    mail = tmp_path / "mail" / "pj.eml"
+    mail.write_text('From: a@example.com\r\nSubject: Budget\r\nContent-Type: multipart/mixed; boundary="z"\r\n\r\n'
+                    f"--z\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{STORY}\r\n{attachments}--z--\r\n",
+                    encoding="utf-8")
+    warnings: list[Reason] = []
+    document = load_file(mail, warnings=warnings)
+    assert not isinstance(document, LoadError), document
+    assert document.page_content.startswith(STORY)
+    assert [(warning.code, warning.values["name"], warning.inner().code) for warning in warnings] == [
+        ("attachment_left_out", "2.docx", "unpacks_too_much")]

@@ -287,6 +287,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason.no_text": "aucun texte n'a pu en être extrait",
         "reason.binary": "contenu binaire ou encodage du texte inconnu",
         "reason.binary_not_text": "contenu binaire, pas du texte",
+        "reason.unpacks_too_much": "ses parties se décompressent en plus de {limit} Mo ({size} Mo à {part}) : une "
+                                   "bombe de décompression, ou un fichier endommagé",
         "reason.too_nested": "imbriqué trop profondément pour être lu (des parties dans des parties, sur des milliers "
                              "de niveaux) : un fichier endommagé ou malveillant",
         "reason.encoding": "pas de texte valide dans un encodage connu (le plus proche : {detail})",
