@@ -57,6 +57,18 @@ def test_a_markdown_file_of_open_brackets_and_marks_is_read(tmp_path):
     assert STORY in document.page_content
     assert "Voir le communiqué de la mairie." in document.page_content
 
+
+def test_a_page_whose_head_repeats_an_unclosed_link_is_read_with_its_address(tmp_path):
+    # Each "rel=" read the tag's attributes anew up to the next ">": 90 s at 19 kB, hours at 100 kB.
+    page = tmp_path / "page.html"
+    page.write_text(f"<!doctype html><html><head><title>Budget de Lyon</title><!-- {'<link rel=canonical ' * 5_000} -->"
+                    '<link rel="canonical" href="https://example.com/budget"></head><body><article>'
+                    f"<h1>Budget de Lyon</h1><p>{STORY}</p></article></body></html>", encoding="utf-8")
+    document = load_file(page)
+    assert not isinstance(document, LoadError), document
+    assert STORY in document.page_content
+    assert document.metadata["url"] == "https://example.com/budget"
+
 def _nested_email(depth: int) -> str:
     """An e-mail whose text lies ``depth`` multiparts deep."""
     part = f"Content-Type: text/plain; charset=utf-8\r\n\r\n{STORY}\r\n"
