@@ -130,3 +130,14 @@ def test_an_email_attaching_many_large_documents_reads_them_up_to_the_limit(tmp_
     assert document.page_content.startswith(STORY)
     assert [(warning.code, warning.values["name"], warning.inner().code) for warning in warnings] == [
         ("attachment_left_out", "2.docx", "unpacks_too_much")]
+
+
+def test_an_email_with_headers_of_thousands_of_words_and_addresses_is_read(tmp_path):
+    # Python parses a header in quadratic time: a Subject of 100,000 encoded words ran for hours.
+    mail = tmp_path / "long.eml"
+    mail.write_text(f"From: {'<a@example.com>, ' * 100_000}\r\nSubject: {'=?utf-8?q?Budget?= ' * 100_000}\r\n"
+                    f"Content-Type: text/plain; charset=utf-8\r\n\r\n{STORY}\r\n", encoding="utf-8")
+    document = load_file(mail)
+    assert not isinstance(document, LoadError), document
+    assert document.page_content == STORY
+    assert document.metadata["title"].startswith("BudgetBudget")
