@@ -24,8 +24,9 @@ from .types import newest_published_first
 _PHRASE = re.compile(r'"([^"]*)"|«([^»]*)»|“([^”]*)”')
 # One word written in parts: a hyphenated name or compound ("Jong-un", "lance-roquettes") and a number with
 # its separators ("6.3", "1,2", "14,000", "1 200"). Its parts must follow one another: "6.3" is not a 6 and a
-# 3 anywhere in the sentence.
-_JOINED = re.compile(r"\d+(?:(?:[.,]|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)+|\w+(?:[-\u2010\u2011]\w+)+")
+# 3 anywhere in the sentence. It starts where a number or a word does: tried from each letter of a long word without
+# a hyphen, it read the rest of the word each time (31 s for a search of 20,000 letters).
+_JOINED = re.compile(r"(?<!\d)\d+(?:(?:[.,]|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)+|(?<!\w)\w+(?:[-\u2010\u2011]\w+)+")
 _PAGE = 500  # chunks read at once
 
 

@@ -14,6 +14,7 @@ from officemaker import CONTENT_TYPES, RELS, W_NS
 from assistant.entities import extract_mentions
 from assistant.loaders import LoadError, load_file, load_paths
 from assistant.reasons import Reason
+from assistant.search import parse_query
 from assistant.sentences import sentence_spans
 
 STORY = ("Le conseil municipal de Lyon a voté mardi soir le budget de la ville, par 42 voix contre 21. "
@@ -141,3 +142,10 @@ def test_an_email_with_headers_of_thousands_of_words_and_addresses_is_read(tmp_p
     assert not isinstance(document, LoadError), document
     assert document.page_content == STORY
     assert document.metadata["title"].startswith("BudgetBudget")
+
+
+def test_a_search_of_one_word_of_200000_letters_is_parsed():
+    # Each letter was tried as the start of a hyphenated word, reading the rest of the word: 31 s at 20,000.
+    query = parse_query(f"{'x' * 200_000} budget Jong-un 14,000")
+    assert "budget" in query.words
+    assert query.joined == (("jong", "=un"), ("14", "000"))
