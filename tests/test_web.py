@@ -74,8 +74,9 @@ def browser():
         chromium.close()
 
 
-def open_page(browser, app, locale: str = "en-US", viewport: dict | None = None):
-    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 900}, locale=locale)
+def open_page(browser, app, locale: str = "en-US", viewport: dict | None = None, **options):
+    """A logged-in page of ``app``; ``options`` go to the browser context (color_scheme, reduced_motion...)."""
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 900}, locale=locale, **options)
     login = context.request.post(app.url + "login", form={"username": USER, "password": PASSWORD})
     assert login.ok, login.status  # the session cookie now belongs to this browser context
     page = context.new_page()

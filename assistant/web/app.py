@@ -942,7 +942,8 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
 def theme() -> gr.themes.Base:
     """Gradio's Soft theme in indigo, its small text darkened to WCAG AA contrast (4.5:1): its secondary text
     (slate 400 on the page's near-white, 2.45:1) and its field labels (indigo 500 on indigo 100, 3.63:1) were
-    hard to read; the selected choice of a radio (white on indigo 500) was just under."""
+    hard to read; the selected choice of a radio and the primary buttons (Send, Index the files, Search: white on
+    indigo 500, 4.47:1) were just under."""
     return gr.themes.Soft(
         primary_hue="indigo", neutral_hue="slate",
         # system fonts: the default theme fetches Google Fonts, which an offline machine cannot reach
@@ -953,6 +954,8 @@ def theme() -> gr.themes.Base:
         block_label_text_color="*primary_700",
         block_title_text_color="*primary_700",
         checkbox_label_background_fill_selected="*primary_600",
+        button_primary_background_fill="*primary_600",
+        button_primary_background_fill_hover="*primary_700",
     )
 
 

@@ -49,7 +49,11 @@ CSS = """
 #chatbot a[href^="#cite-"] { text-decoration: none; font-weight: 700; font-size: .85em; color: var(--primary-700);
   background: var(--color-accent-soft); border-radius: 4px; padding: 0 3px; margin: 0 1px; cursor: pointer; }
 #chatbot a[href^="#cite-"]:hover { filter: brightness(0.92); }
-.dark .marker, .dark #chatbot a[href^="#cite-"] { color: var(--primary-200); }
+/* One selector to a .dark rule: Gradio 6.31 prefixes each rule with its container, and in a list it put the prefix
+   inside the second selector (".dark .gradio-container .contain .dark #chatbot a"), which never matched: dark mode
+   kept the chat's markers indigo 700 on slate 700 (1.31:1). */
+.dark .marker { color: var(--primary-200); }
+.dark #chatbot a[href^="#cite-"] { color: var(--primary-200); }
 /* A visible focus for the keyboard (WCAG 2.4.7): Gradio draws none on the question box, and on the language
    switch an indigo ring on an indigo button. */
 #question textarea:focus-visible { outline: 2px solid var(--primary-600) !important; outline-offset: 2px; }
@@ -58,7 +62,8 @@ CSS = """
   outline-offset: 2px; }
 .entity-group label:has(input:focus-visible) { outline: 2px solid var(--primary-700) !important;
   outline-offset: -2px; }
-.dark #question textarea:focus-visible, .dark #lang-toggle label:has(input:focus-visible),
+.dark #question textarea:focus-visible { outline-color: var(--primary-300) !important; }
+.dark #lang-toggle label:has(input:focus-visible) { outline-color: var(--primary-300) !important; }
 .dark .entity-group label:has(input:focus-visible) { outline-color: var(--primary-300) !important; }
 #question-limit .question-limit { font-size: .85em; color: var(--body-text-color-subdued); margin: 0 4px;
   text-align: right; }
