@@ -56,7 +56,14 @@ CSS = """
 .dark #chatbot a[href^="#cite-"] { color: var(--primary-200); }
 /* A visible focus for the keyboard (WCAG 2.4.7): Gradio draws none on the question box, and on the language
    switch an indigo ring on an indigo button. */
-#question textarea:focus-visible { outline: 2px solid var(--primary-600) !important; outline-offset: 2px; }
+#question textarea:focus-visible { outline: 2px solid var(--primary-600) !important; outline-offset: -2px; }
+/* inside the box: its block hides what overflows it, and a ring drawn outside it was cut off, seen nowhere */
+/* The library table's cell (its one stop for the keyboard, the arrows move from there) and the Settings tab's slider
+   showed no focus at all. */
+#articles [role=gridcell]:focus-visible { outline: 2px solid var(--primary-600); outline-offset: -2px; }
+#k input[type=range]:focus-visible { outline: 2px solid var(--primary-600); outline-offset: 2px; }
+.dark #articles [role=gridcell]:focus-visible { outline-color: var(--primary-300); }
+.dark #k input[type=range]:focus-visible { outline-color: var(--primary-300); }
 #lang-toggle { overflow: visible !important; }  /* the ring around a choice is not cut off */
 #lang-toggle label:has(input:focus-visible) { outline: 2px solid var(--primary-800) !important;
   outline-offset: 2px; }
