@@ -7,7 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_web import CHROMIUM, CONTRAST, app, ask, browser, open_page  # noqa: F401 (fixtures)
+from test_web import (  # noqa: F401 (app and browser: fixtures)
+    CHROMIUM,
+    CONTRAST,
+    LIGHTHOUSE,
+    app,
+    ask,
+    browser,
+    choose_to_remove,
+    open_page,
+    upload_and_index,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,5 +74,63 @@ def test_every_control_shows_the_keyboard_focus(browser, app):  # noqa: F811
         page.locator("#tab-settings-button").click()
         page.locator("#k input[type=range]").wait_for()
         assert focus_shows(page, "#k input[type=range]")
+    finally:
+        context.close()
+
+
+ANNOUNCED = "() => document.querySelector('#news-announcer[role=status][aria-live=polite]')?.textContent || ''"
+
+
+def wait_announced(page, text: str) -> None:
+    """Wait for the page's live region to say ``text``: the region is there from the start (one added with its
+    words is not read by every screen reader), and the same node all along (marked before)."""
+    page.wait_for_function(f"t => ({ANNOUNCED})().includes(t) && document.querySelector('#news-announcer').__seen",
+                           arg=text)
+
+
+def watch_announcer(page) -> None:
+    page.wait_for_function(f"() => ({ANNOUNCED})() !== null && document.querySelector('#news-announcer')")
+    page.evaluate("document.querySelector('#news-announcer').__seen = true")
+
+
+def test_search_results_a_no_result_and_a_warning_are_announced_where_the_focus_stays(browser, app):  # noqa: F811
+    # The Search tab's count, its "no sentence holds" and a warning's toast were drawn with nothing that a screen
+    # reader reads out: a blind journalist heard nothing after Enter.
+    context, page = open_page(browser, app)
+    try:
+        watch_announcer(page)
+        page.locator("#question textarea").fill("   ")
+        page.keyboard.press("Enter")
+        wait_announced(page, "Type a question first")
+        assert page.evaluate("document.activeElement.closest('#question') !== null")
+
+        page.get_by_role("tab", name="Search").click()
+        box = page.get_by_role("textbox", name="Words to find in the articles")
+        box.fill("Kim Jong-un")
+        box.press("Enter")
+        wait_announced(page, "sentence(s) in 1 article(s) hold “Kim Jong-un”")
+        assert page.evaluate("document.activeElement.closest('#search-words') !== null")
+        box.fill("zzzqqq")
+        box.press("Enter")
+        wait_announced(page, "No sentence of the articles holds “zzzqqq”")
+        assert page.evaluate("document.activeElement.closest('#search-words') !== null")
+    finally:
+        context.close()
+
+
+def test_an_upload_report_and_a_removal_are_announced(browser, app, tmp_path):  # noqa: F811
+    # The upload's report, the removal's question and its outcome were drawn silently.
+    article = tmp_path / "kerbrat-lighthouse.txt"
+    article.write_text(LIGHTHOUSE, encoding="utf-8")
+    context, page = open_page(browser, app)
+    try:
+        watch_announcer(page)
+        upload_and_index(page, [article], "Files indexed: 1 of 1")
+        wait_announced(page, "Files indexed: 1 of 1")
+        choose_to_remove(page, "Glassmaker restores")
+        page.locator("#remove-button").click()
+        wait_announced(page, "from the index? Answers will no longer quote it.")
+        page.locator("#remove-confirm-button").click()
+        wait_announced(page, "Removed Glassmaker restores the Kerbrat lighthouse lens")
     finally:
         context.close()

@@ -284,6 +284,54 @@ AUTOFOCUS_JS = """() => {
 }"""
 
 
+# What the page says without moving the focus (WCAG 4.1.3): the upload's report, the removal's question and its
+# outcome, a warning's toast, and (from the Search tab's script) a search's count or its "no sentence". Gradio
+# draws these silently, or as a live region added with its words, which not every screen reader reads out. One
+# polite region, there from the page's start, says each anew; it sits outside Gradio's components, which redraw.
+ANNOUNCED = ("#upload-report", "#remove-question", "#remove-report", "[data-testid='toast-text']")
+ANNOUNCER_JS = """() => {
+  if (window.__newsAnnounce) return;
+  const region = document.createElement('div');
+  region.id = 'news-announcer';
+  region.setAttribute('role', 'status');
+  region.setAttribute('aria-live', 'polite');
+  region.setAttribute('aria-atomic', 'true');
+  // out of sight, not out of the accessibility tree (display: none would be)
+  region.style.cssText = 'position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;'
+    + 'clip-path:inset(50%);white-space:nowrap;';
+  document.body.appendChild(region);
+  let next = null;
+  window.__newsAnnounce = (text) => {
+    text = String(text || '').replace(/\\s+/g, ' ').trim();
+    if (!text) return;
+    // emptied first: the same words said twice (one search after another) are a change, read again
+    region.textContent = '';
+    clearTimeout(next);
+    next = setTimeout(() => { region.textContent = text; }, 100);
+  };
+  const watched = SELECTORS;
+  const said = {};
+  const words = (selector) => {
+    const all = document.querySelectorAll(selector);
+    return all.length ? (all[all.length - 1].textContent || '').trim() : '';
+  };
+  for (const selector of watched) said[selector] = words(selector);
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      for (const selector of watched) {
+        const text = words(selector);
+        if (text !== said[selector] && text) window.__newsAnnounce(text);
+        said[selector] = text;  // emptied (a report cleared as a run starts): its next words are said again
+      }
+    });
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}""".replace("SELECTORS", json.dumps(ANNOUNCED))
+
+
 # Focus follows the removal's question: to its Cancel when it is asked (Enter twice on Remove keeps the article;
 # the confirm is one Shift+Tab away), back to Remove when it is withdrawn. The question shows a moment after the
 # click: the focus waits for it, a second at most.

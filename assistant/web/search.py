@@ -83,6 +83,10 @@ watch('value', () => {
   const mark = element.querySelector('#search-mark');
   if (mark) mark.scrollIntoView({block: 'center'});
   const focus = window.__newsSearchFocus && element.querySelector(window.__newsSearchFocus);
+  // A search's count or its "no sentence" is said aloud (assets.ANNOUNCER_JS), the focus left in the box; not
+  // again on the way back from an article, which gives the focus back to its result.
+  const note = element.querySelector('.search-note');
+  if (note && !window.__newsSearchFocus && window.__newsAnnounce) window.__newsAnnounce(note.textContent);
   window.__newsSearchFocus = null;
   if (focus) {
     focus.focus({preventScroll: !!mark});
