@@ -224,13 +224,17 @@ def test_copying_a_message_gives_its_text_and_the_keyboard_follows_the_article_v
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "Grad" in copied and "#cite-" not in copied and "\\" not in copied and "&amp;" not in copied, copied
 
-    # Enter on "open the whole article" leaves the focus on the way back, and back on the button after.
+    # Enter on "open the whole article" leaves the focus on the cited sentence (a screen reader reads it), the way
+    # back just before the article's text; the way back returns to the button.
     opener = page.locator("#sources .open-article").first
     marker = opener.get_attribute("data-marker")
     opener.focus()
     page.keyboard.press("Enter")
     page.wait_for_selector("#article-mark")
-    page.wait_for_function("() => document.activeElement?.classList.contains('back-to-sources')")
+    page.wait_for_function("() => document.activeElement?.id === 'article-mark'")
+    page.keyboard.press("Shift+Tab")  # the article's text, a region the keyboard scrolls
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.classList.contains('back-to-sources')")
     page.keyboard.press("Enter")
     page.wait_for_selector("#sources .source-card")
     page.wait_for_function("m => document.activeElement?.matches(`.open-article[data-marker='${m}']`)", arg=marker)
@@ -566,9 +570,9 @@ def test_the_search_tab_lists_each_sentence_holding_the_words_and_follows_the_la
     page.wait_for_selector("#search-results #search-mark")
     assert page.locator("#search-mark").inner_text().startswith("Malgré les dénégations des deux pays")
     assert "La relation entre la Russie" in page.locator("#search-results .article-text").inner_text()
-    assert page.evaluate("document.activeElement.classList.contains('back-to-results')")
+    assert page.evaluate("document.activeElement.id === 'search-mark'")  # read out by a screen reader
     shot(page, "search-result-in-its-article")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
     wait_text(page, "#search-results", "7 sentence(s) in 1 article(s) hold")
     assert page.evaluate("document.activeElement.closest('.search-mention').dataset.start") == "526"
     page.locator("#lang-toggle label", has_text="Français").click()

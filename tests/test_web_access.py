@@ -134,3 +134,48 @@ def test_an_upload_report_and_a_removal_are_announced(browser, app, tmp_path):  
         wait_announced(page, "Removed Glassmaker restores the Kerbrat lighthouse lens")
     finally:
         context.close()
+
+
+FOCUSED = "() => { const el = document.activeElement; return el ? [el.tagName, el.id, el.innerText] : null; }"
+
+
+def test_the_keyboard_reaches_a_cited_sentence_its_article_and_comes_back(browser, app):  # noqa: F811
+    # Enter on a marker showed its card and left the focus in the answer: a screen reader said nothing of the
+    # passage. Enter on "open the whole article" put the focus on the article's way back, the highlighted sentence
+    # an unknown number of lines below it; Safari's keyboard could not scroll the article's box.
+    context, page = open_page(browser, app)
+    try:
+        ask(page, "What weapons were mentioned?", 0)
+        link = page.locator('#chatbot a[href^="#cite-0-"]').first
+        href = link.get_attribute("href")
+        link.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement?.closest('#sources .source-card.active') !== null")
+        focused = page.evaluate(FOCUSED)
+        assert focused[0] == "MARK" and len(focused[2]) > 20, focused  # the cited sentence, read out
+        page.keyboard.press("Tab")  # the card's button comes next
+        assert page.evaluate("document.activeElement.matches('#sources .source-card.active .open-article')")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement?.id === 'article-mark'")
+        text = page.locator("#sources .article-text")
+        assert text.get_attribute("tabindex") == "0" and text.get_attribute("role") == "region"
+        assert "Corée du Nord" in text.get_attribute("aria-label")
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => document.activeElement?.matches('#sources .open-article')")
+        page.keyboard.press("Escape")  # from the sources, back to the marker in the answer
+        page.wait_for_function("h => document.activeElement?.getAttribute('href') === h", arg=href)
+
+        # the Search tab's result opens on its sentence too
+        page.get_by_role("tab", name="Search").click()
+        box = page.get_by_role("textbox", name="Words to find in the articles")
+        box.fill("Kim Jong-un")
+        box.press("Enter")
+        opener = page.locator("#search-results .open-in-article").first
+        opener.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement?.id === 'search-mark'")
+        assert page.locator("#search-results .article-text").get_attribute("role") == "region"
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => document.activeElement?.matches('#search-results .open-in-article')")
+    finally:
+        context.close()

@@ -35,6 +35,8 @@ CSS = """
 .passage { line-height: 1.55; margin: .5em 0; white-space: pre-line; }
 .sources mark, .article-view mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
 /* a card quoted by several markers: the sentence of the marker clicked in the answer */
+.sources mark[tabindex]:focus-visible, .article-view mark[tabindex]:focus-visible {
+  outline: 2px solid var(--primary-700); outline-offset: 2px; }
 .source-card.active mark.current { box-shadow: 0 0 0 2px var(--color-accent); text-decoration: underline 2px;
   text-underline-offset: 3px; }  /* not by its colour alone */
 .open-article { font-size: .85em; border: 1px solid var(--border-color-primary); border-radius: 6px;
@@ -106,21 +108,30 @@ CSS = """
 # Markers in the chat are links "#cite-<turn>-<marker>"; one document-level listener (replaced, not
 # duplicated, when the component mounts again) sends their clicks, and the "open the article" buttons, to
 # Python as this component's click event with the data attached.
+# The keyboard's focus follows to the cited sentence, which a screen reader then reads: a marker's in its source
+# card (Tab then reaches the card's "open the whole article"), an article's in the article (its text a region the
+# keyboard can scroll). Esc goes back the way it came: from the article to the button that opened it, from the
+# sources to the marker.
 SOURCES_JS = """
+const CITED = 'cited';  // window.__newsFocus: the active card's cited sentence, once drawn
 const handler = (event) => {
   const link = event.target.closest('a[href^="#cite-"]');
   if (link) {
     event.preventDefault();
     event.stopPropagation();
     const m = (link.getAttribute('href') || '').match(/^#cite-(\\d+)-(\\d+)$/);
-    if (m) trigger('click', {action: 'cite', turn: Number(m[1]), marker: Number(m[2])});
+    if (m) {
+      window.__newsFocus = document.activeElement === link ? CITED : null;
+      window.__newsMarker = link.getAttribute('href');
+      trigger('click', {action: 'cite', turn: Number(m[1]), marker: Number(m[2])});
+    }
     return;
   }
   const open = event.target.closest('.open-article');
   if (open && element.contains(open)) {
     event.preventDefault();
-    // the view is drawn anew: the keyboard's focus goes to its way back (and back to this button after)
-    window.__newsFocus = document.activeElement === open ? '.back-to-sources' : null;
+    // the view is drawn anew: the keyboard's focus goes to the cited sentence (and back to this button after)
+    window.__newsFocus = document.activeElement === open ? '#article-mark' : null;
     window.__newsReturn = open.dataset.marker;
     trigger('click', {action: 'open', turn: Number(open.dataset.turn), marker: Number(open.dataset.marker)});
     return;
@@ -136,10 +147,22 @@ const handler = (event) => {
 if (window.__newsCiteHandler) document.removeEventListener('click', window.__newsCiteHandler, true);
 window.__newsCiteHandler = handler;
 document.addEventListener('click', handler, true);
-// Esc leaves the article view, as its "back" button does, the focus going back to the button that opened it.
+// Esc leaves the article view, as its "back" button does, the focus going back to the button that opened it; in
+// the sources, a marker's card, it goes back to the marker.
 const escape = (event) => {
-  if (event.key !== 'Escape' || !element.querySelector('.back-to-sources')) return;
+  if (event.key !== 'Escape') return;
   if (event.target.closest && event.target.closest('#question')) return;  // the question box keeps its Esc
+  if (!element.querySelector('.back-to-sources')) {
+    // in the sources, reached from a marker: back to that marker in the answer
+    const marker = window.__newsMarker && element.contains(document.activeElement)
+      && element.querySelector('.source-card.active')
+      && document.querySelector(`#chatbot a[href="${window.__newsMarker}"]`);
+    if (marker) {
+      event.preventDefault();
+      marker.focus();
+    }
+    return;
+  }
   event.preventDefault();
   window.__newsFocus = window.__newsReturn ? `.open-article[data-marker="${window.__newsReturn}"]` : null;
   trigger('click', {action: 'back'});
@@ -175,9 +198,14 @@ watch('value', () => {
   const mark = element.querySelector('#article-mark');
   const target = mark || element.querySelector('.source-card.active');
   if (target) target.scrollIntoView({block: mark ? 'center' : 'nearest', behavior: 'smooth'});
-  const focus = window.__newsFocus && element.querySelector(window.__newsFocus);
+  const card = element.querySelector('.source-card.active');
+  const focus = window.__newsFocus === CITED
+    ? card && (card.querySelector('mark.current') || card.querySelector('mark'))
+    // an article gone since the answer has no sentence to focus: its way back then
+    : window.__newsFocus && (element.querySelector(window.__newsFocus) || element.querySelector('.back-to-sources'));
   if (focus) {
     window.__newsFocus = null;
+    if (!focus.hasAttribute('tabindex') && !focus.matches('button')) focus.setAttribute('tabindex', '-1');
     focus.focus({preventScroll: true});
   }
 });

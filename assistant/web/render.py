@@ -346,4 +346,11 @@ def article_html(citation: Citation, text: str | None, lang: str) -> str:
         changed = f'<p class="sources-warning">{t(lang, "article.changed", quote=html.escape(citation.quote))}</p>'
     body = (f"{html.escape(text[:start])}<mark id=\"article-mark\">{html.escape(text[start:end])}</mark>"
             f"{html.escape(text[end:])}")
-    return f'<div class="article-view">{head}{changed}<div class="article-text">{body}</div></div>'
+    return f'<div class="article-view">{head}{changed}{article_text_html(body, citation.title or name)}</div>'
+
+
+def article_text_html(body: str, title: str) -> str:
+    """An article's text (``body``, escaped) in its scrolling box: a region named by its title, which the keyboard
+    reaches and scrolls (Safari gives a scrolling box no stop of its own)."""
+    return (f'<div class="article-text" tabindex="0" role="region" aria-label="{html.escape(title)}">'
+            f"{body}</div>")

@@ -14,7 +14,7 @@ import gradio as gr
 
 from ..search import Mention, SearchError, parse_query
 from .panels import Panel
-from .render import public_path, store_errors_shown
+from .render import article_text_html, public_path, store_errors_shown
 
 WORDS = {
     "en": {"title": "Search", "label": "Words to find in the articles",
@@ -46,6 +46,7 @@ PANEL_CSS = """
 .search-article small { font-weight: normal; color: var(--body-text-color-subdued); }
 .search-mention { border-left: 3px solid var(--color-accent); padding: 2px 8px; }
 .search-mention small { color: var(--body-text-color-subdued); font-family: var(--font-mono); }
+#search-mark:focus-visible { outline: 2px solid var(--primary-700); outline-offset: 2px; }
 .search-mention mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
 .open-in-article, .back-to-results { font-size: .8em; border: 1px solid var(--border-color-primary);
   border-radius: 6px; padding: 1px 8px; background: var(--background-fill-primary); cursor: pointer;
@@ -60,7 +61,8 @@ element.addEventListener('click', (event) => {
   const open = event.target.closest('.open-in-article');
   if (open) {
     event.preventDefault();
-    window.__newsSearchFocus = '.back-to-results';
+    // the keyboard's focus goes to the sentence, which a screen reader then reads (Esc or its way back return)
+    window.__newsSearchFocus = '#search-mark';
     window.__newsSearchReturn = `.open-in-article[data-start="${open.dataset.start}"][data-doc="${open.dataset.doc}"]`;
     trigger('click', {action: 'open', doc: open.dataset.doc, start: Number(open.dataset.start),
                       end: Number(open.dataset.end), digest: open.dataset.digest});
@@ -82,13 +84,16 @@ element.addEventListener('keydown', (event) => {
 watch('value', () => {
   const mark = element.querySelector('#search-mark');
   if (mark) mark.scrollIntoView({block: 'center'});
-  const focus = window.__newsSearchFocus && element.querySelector(window.__newsSearchFocus);
+  // an article gone or changed since has no sentence to focus: its way back then
+  const focus = window.__newsSearchFocus && (element.querySelector(window.__newsSearchFocus)
+    || element.querySelector('.back-to-results'));
   // A search's count or its "no sentence" is said aloud (assets.ANNOUNCER_JS), the focus left in the box; not
   // again on the way back from an article, which gives the focus back to its result.
   const note = element.querySelector('.search-note');
   if (note && !window.__newsSearchFocus && window.__newsAnnounce) window.__newsAnnounce(note.textContent);
   window.__newsSearchFocus = null;
   if (focus) {
+    if (!focus.hasAttribute('tabindex') && !focus.matches('button')) focus.setAttribute('tabindex', '-1');
     focus.focus({preventScroll: !!mark});
     if (!mark) focus.scrollIntoView({block: 'center'});
   }
@@ -167,7 +172,8 @@ def article_view_html(assistant: Any, doc_id: str, start: int, end: int, lang: s
                 f"</p></div>")
     body = (f"{html.escape(text[:start])}<mark id='search-mark'>{html.escape(text[start:end])}</mark>"
             f"{html.escape(text[end:])}")
-    return f"<div class='article-view'>{back}{head}<div class='article-text'>{body}</div></div>"
+    title = article.title or public_path(article.source)
+    return f"<div class='article-view'>{back}{head}{article_text_html(body, title)}</div>"
 
 
 def search_panel() -> Panel:
