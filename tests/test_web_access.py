@@ -179,3 +179,26 @@ def test_the_keyboard_reaches_a_cited_sentence_its_article_and_comes_back(browse
         page.wait_for_function("() => document.activeElement?.matches('#search-results .open-in-article')")
     finally:
         context.close()
+
+
+UNDERLINED = "s => [...document.querySelectorAll(s)].map(m => getComputedStyle(m).textDecorationLine)"
+
+
+def test_highlighted_sentences_are_not_told_by_their_colour_alone(browser, app):  # noqa: F811
+    # The cited sentence (in its card, in its article) and the words a search found were told from the text around
+    # them by a pale yellow background alone (1.2:1 against white): lost to a reader who does not see the colour.
+    context, page = open_page(browser, app)
+    try:
+        ask(page, "What weapons were mentioned?", 0)
+        assert set(page.evaluate(UNDERLINED, "#sources mark")) == {"underline"}
+        page.locator("#sources .open-article").first.click()
+        page.wait_for_selector("#article-mark")
+        assert page.evaluate(UNDERLINED, "#article-mark") == ["underline"]
+        page.get_by_role("tab", name="Search").click()
+        box = page.get_by_role("textbox", name="Words to find in the articles")
+        box.fill("Kim Jong-un")
+        box.press("Enter")
+        page.locator("#search-results .search-mention mark").first.wait_for()
+        assert set(page.evaluate(UNDERLINED, "#search-results mark")) == {"underline"}
+    finally:
+        context.close()

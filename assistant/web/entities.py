@@ -58,7 +58,8 @@ PANEL_CSS = """
 .entity-mentions { display: flex; flex-direction: column; gap: 6px; max-height: 320px; overflow: auto; }
 .entity-mention { border-left: 3px solid var(--color-accent); padding: 2px 8px; font-size: .92em; }
 .entity-mention small { color: var(--body-text-color-subdued); font-family: var(--font-mono); }
-.entity-mention mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+.entity-mention mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px;
+  text-decoration: underline dotted 1px; text-underline-offset: 3px; }  /* not by its colour alone */
 """
 
 

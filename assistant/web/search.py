@@ -47,7 +47,8 @@ PANEL_CSS = """
 .search-mention { border-left: 3px solid var(--color-accent); padding: 2px 8px; }
 .search-mention small { color: var(--body-text-color-subdued); font-family: var(--font-mono); }
 #search-mark:focus-visible { outline: 2px solid var(--primary-700); outline-offset: 2px; }
-.search-mention mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+.search-mention mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px;
+  text-decoration: underline dotted 1px; text-underline-offset: 3px; }  /* not by its colour alone */
 .open-in-article, .back-to-results { font-size: .8em; border: 1px solid var(--border-color-primary);
   border-radius: 6px; padding: 1px 8px; background: var(--background-fill-primary); cursor: pointer;
   color: var(--body-text-color); margin-left: 4px; }
