@@ -202,3 +202,36 @@ def test_highlighted_sentences_are_not_told_by_their_colour_alone(browser, app):
         assert set(page.evaluate(UNDERLINED, "#search-results mark")) == {"underline"}
     finally:
         context.close()
+
+
+RECORD_SCROLLS = """
+window.__scrolls = [];
+const scrollIntoView = Element.prototype.scrollIntoView;
+Element.prototype.scrollIntoView = function (options) {
+  window.__scrolls.push(typeof options === 'object' && options ? options.behavior || 'auto' : 'auto');
+  return scrollIntoView.call(this, options);
+};
+"""
+
+
+def test_a_reader_who_asks_for_less_motion_gets_no_smooth_scroll_or_transition(browser, app):  # noqa: F811
+    # A marker clicked scrolled the sources smoothly to its card, and the card's highlight faded in, whatever the
+    # system's "reduce motion" said (WCAG 2.3.3).
+    context, page = open_page(browser, app, reduced_motion="reduce")
+    try:
+        page.add_init_script(RECORD_SCROLLS)
+        page.reload()
+        page.wait_for_selector("#question textarea")
+        ask(page, "What weapons were mentioned?", 0)
+        page.locator('#chatbot a[href^="#cite-0-"]').first.click()
+        page.wait_for_selector("#sources .source-card.active")
+        page.locator("#sources .source-card.active .open-article").click()
+        page.wait_for_selector("#article-mark")
+        page.wait_for_function("() => window.__scrolls.length >= 2")  # the card, then the sentence: brought in view
+        assert "smooth" not in page.evaluate("window.__scrolls"), page.evaluate("window.__scrolls")
+        page.locator("#sources .back-to-sources").click()
+        page.wait_for_selector("#sources .source-card.active")
+        duration = "getComputedStyle(document.querySelector('#sources .source-card')).transitionDuration"
+        assert {float(d.rstrip("s")) for d in page.evaluate(duration).split(",")} == {0.0}
+    finally:
+        context.close()

@@ -26,6 +26,7 @@ CSS = """
 .sources-warning { color: var(--color-red-500, #b91c1c); font-weight: 600; margin: 0; }
 .source-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
   background: var(--background-fill-secondary); transition: box-shadow .2s, border-color .2s; }
+@media (prefers-reduced-motion: reduce) { .source-card { transition: none; } }
 .source-card.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
 .source-card header { display: flex; gap: 6px; align-items: baseline; font-weight: 600; }
 .marker { color: var(--primary-700); font-weight: 700; white-space: nowrap; }  /* indigo 500: 4.27:1 */
@@ -200,7 +201,9 @@ window.__newsPlainCopy = true;
 watch('value', () => {
   const mark = element.querySelector('#article-mark');
   const target = mark || element.querySelector('.source-card.active');
-  if (target) target.scrollIntoView({block: mark ? 'center' : 'nearest', behavior: 'smooth'});
+  // smoothly, unless the system asks for less motion (WCAG 2.3.3)
+  const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  if (target) target.scrollIntoView({block: mark ? 'center' : 'nearest', behavior: still ? 'auto' : 'smooth'});
   const card = element.querySelector('.source-card.active');
   const focus = window.__newsFocus === CITED
     ? card && (card.querySelector('mark.current') || card.querySelector('mark'))
