@@ -4,6 +4,7 @@ The app is test_web's (the real `python app.py` over a copy of the sample index)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -233,5 +234,23 @@ def test_a_reader_who_asks_for_less_motion_gets_no_smooth_scroll_or_transition(b
         page.wait_for_selector("#sources .source-card.active")
         duration = "getComputedStyle(document.querySelector('#sources .source-card')).transitionDuration"
         assert {float(d.rstrip("s")) for d in page.evaluate(duration).split(",")} == {0.0}
+    finally:
+        context.close()
+
+
+def heading_levels(page) -> list[int]:
+    return [int(level) for level in re.findall(r"heading .*\[level=(\d)\]", page.locator("body").aria_snapshot())]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+def test_the_headings_go_down_one_level_at_a_time(browser, app, locale):  # noqa: F811
+    # The page's title is a level 1 heading, and the start screen's, the sources' and the entities' were level 3:
+    # a screen reader's list of headings skipped level 2 (WCAG 1.3.1), in English and in French.
+    context, page = open_page(browser, app, locale=locale)
+    try:
+        page.wait_for_function("l => document.documentElement.lang === l", arg=locale[:2])
+        levels = heading_levels(page)
+        assert levels[0] == 1 and len(levels) >= 4, levels
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     finally:
         context.close()

@@ -742,7 +742,7 @@ def test_the_example_questions_are_offered_only_with_the_article_they_ask_about(
     assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data")
     demo = build_app(assistant, panels=[])
     chatbot = component(demo, "chatbot")
-    assert not chatbot.examples and chatbot.placeholder.startswith("### No article indexed yet")
+    assert not chatbot.examples and chatbot.placeholder.startswith("## No article indexed yet")
     library_view = handler(demo, "library_view")
     # another article: the examples would be refused too, and the start screen does not invite to try them
     other = tmp_path / "port.txt"
@@ -750,7 +750,7 @@ def test_the_example_questions_are_offered_only_with_the_article_they_ask_about(
     assistant.index([other])
     update = library_view("fr")[4]
     assert not update["examples"] and "Essayez un exemple" not in update["placeholder"], update
-    assert update["placeholder"].startswith("### Interrogez vos articles")
+    assert update["placeholder"].startswith("## Interrogez vos articles")
     assistant.index([SAMPLE])  # the sample added: they are offered again
     update = library_view("en")[4]
     assert {"text": "What weapons were mentioned?"} in update["examples"] and "Try an example" in update["placeholder"]

@@ -215,8 +215,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                                                          visible=False, elem_id="download-chat")
                             i18n.bind(download, label="export.button")
                     with gr.Column(scale=2, min_width=340, elem_id="side"):
-                        sources_title = gr.Markdown(f"### {t('en', 'sources.title')}", elem_id="sources-title")
-                        i18n.bind(sources_title, value=lambda lang: f"### {t(lang, 'sources.title')}")
+                        sources_title = gr.Markdown(f"## {t('en', 'sources.title')}", elem_id="sources-title")
+                        i18n.bind(sources_title, value=lambda lang: f"## {t(lang, 'sources.title')}")
                         sources = gr.HTML(sources_html(None, None, "en"), elem_id="sources",
                                           js_on_load=assets.SOURCES_JS, max_height=620)
                         filters = gr.State({})
@@ -224,8 +224,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                                 conversation=conversation, chatbot=chatbot, sources=sources, filters=filters)
                         for panel in (p for p in panels if p.place == "side"):
                             if panel.title:
-                                heading = gr.Markdown(f"### {t('en', panel.title)}")
-                                i18n.bind(heading, value=lambda lang, key=panel.title: f"### {t(lang, key)}")
+                                heading = gr.Markdown(f"## {t('en', panel.title)}", elem_classes=["side-heading"])
+                                i18n.bind(heading, value=lambda lang, key=panel.title: f"## {t(lang, key)}")
                             panel.build(ui)
 
             with gr.Tab(t("en", "tab.library"), id="library", elem_id="tab-library") as library_tab:

@@ -18,7 +18,10 @@ CSS = """
 #reranker-status .reranker-status { text-align: right; color: var(--body-text-color-subdued); font-size: .85em;
   margin: 0; }
 #reranker-status .reranker-status[data-state="failed"] { color: var(--color-red-500, #b91c1c); font-weight: 600; }
-#sources-title h3 { margin: 0 0 4px; }
+/* The side column's headings and the start screen's are level 2 under the page's title (level 3 skipped a level
+   in a screen reader's list of headings), drawn at the size they had. */
+#sources-title h2, .side-heading h2 { margin: 0 0 4px; font-size: var(--text-lg); }
+#chatbot .placeholder h2 { font-size: var(--text-lg); }
 .sources { display: flex; flex-direction: column; gap: 10px; }
 .sources-head { font-weight: 600; }
 .sources-head q { font-weight: 400; font-style: italic; }

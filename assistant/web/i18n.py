@@ -32,11 +32,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "tab.library": "Library",
         "tab.settings": "Settings",
         "chat.label": "Conversation",
-        "chat.placeholder": "### Ask about your articles\nAnswers quote the indexed articles and cite them; "
+        "chat.placeholder": "## Ask about your articles\nAnswers quote the indexed articles and cite them; "
                             "click a marker like **[1]** to see its passage. Try an example:",
-        "chat.placeholder_empty": "### No article indexed yet\nAdd articles in the **Library** tab, then ask "
+        "chat.placeholder_empty": "## No article indexed yet\nAdd articles in the **Library** tab, then ask "
                                   "your questions here.",
-        "chat.placeholder_own": "### Ask about your articles\nAnswers quote the indexed articles and cite them; "
+        "chat.placeholder_own": "## Ask about your articles\nAnswers quote the indexed articles and cite them; "
                                 "click a marker like **[1]** to see its passage.",
         "chat.no_articles": "No article is indexed yet: add some in the Library tab, then ask your question again.",
         "question.label": "Question",
@@ -168,11 +168,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "tab.library": "Bibliothèque",
         "tab.settings": "Réglages",
         "chat.label": "Conversation",
-        "chat.placeholder": "### Interrogez vos articles\nLes réponses citent les articles indexés ; cliquez sur "
+        "chat.placeholder": "## Interrogez vos articles\nLes réponses citent les articles indexés ; cliquez sur "
                             "un repère comme **[1]** pour voir son passage. Essayez un exemple :",
-        "chat.placeholder_empty": "### Aucun article indexé\nAjoutez des articles dans l'onglet "
+        "chat.placeholder_empty": "## Aucun article indexé\nAjoutez des articles dans l'onglet "
                                   "**Bibliothèque**, puis posez vos questions ici.",
-        "chat.placeholder_own": "### Interrogez vos articles\nLes réponses citent les articles indexés ; cliquez "
+        "chat.placeholder_own": "## Interrogez vos articles\nLes réponses citent les articles indexés ; cliquez "
                                 "sur un repère comme **[1]** pour voir son passage.",
         "chat.no_articles": "Aucun article n'est encore indexé : ajoutez-en dans l'onglet Bibliothèque, puis posez "
                             "à nouveau votre question.",
