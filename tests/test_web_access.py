@@ -20,6 +20,8 @@ from test_web import (  # noqa: F401 (app and browser: fixtures)
     upload_and_index,
 )
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (make browser installs it)"),
@@ -252,5 +254,28 @@ def test_the_headings_go_down_one_level_at_a_time(browser, app, locale):  # noqa
         levels = heading_levels(page)
         assert levels[0] == 1 and len(levels) >= 4, levels
         assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    finally:
+        context.close()
+
+
+def test_each_open_button_says_which_passage_it_opens(browser, app):  # noqa: F811
+    # Every source card's button is "Open the whole article", every search result's "Open in the article": a screen
+    # reader's list of buttons told them apart by nothing. Each is described by its card, or its sentence.
+    context, page = open_page(browser, app)
+    try:
+        ask(page, "What weapons were mentioned?", 0)
+        cards = page.locator("#sources .source-card")
+        assert cards.count() >= 2
+        for card in cards.all():
+            head = " ".join(card.locator("header").inner_text().split())
+            expect(card.locator(".open-article")).to_have_accessible_description(head)
+        page.get_by_role("tab", name="Search").click()
+        box = page.get_by_role("textbox", name="Words to find in the articles")
+        box.fill("Kim Jong-un")
+        box.press("Enter")
+        mention = page.locator("#search-results .search-mention").nth(1)
+        mention.wait_for()
+        sentence = mention.inner_text().split(" [")[0]
+        expect(mention.get_by_role("button")).to_have_accessible_description(sentence)
     finally:
         context.close()

@@ -214,17 +214,20 @@ def source_card(citations: Citation | Sequence[Citation], turn: int, active: int
     classes = "source-card active" if selected else "source-card"
     labels = " ".join(f'<span class="marker" data-marker="{m}">[{m}]</span>' for m in markers)
     opened = active if selected else first.marker  # the article opens on the sentence of this marker
+    # Every card's button says "Open the whole article": a screen reader's list of buttons told them apart by
+    # nothing. Each is described by its card's markers and title.
+    card = f"{turn}-{first.marker}"
     return (
-        f'<article class="{classes}" id="source-{turn}-{first.marker}" data-turn="{turn}" '
+        f'<article class="{classes}" id="source-{card}" data-turn="{turn}" '
         f'data-marker="{first.marker}" data-markers="{" ".join(map(str, markers))}">'
-        f'<header><span class="markers">{labels}</span>'
-        f'<span class="source-title">{html.escape(title)}</span></header>'
+        f'<header><span class="markers" id="source-markers-{card}">{labels}</span>'
+        f'<span class="source-title" id="source-title-{card}">{html.escape(title)}</span></header>'
         f'<div class="source-meta">{_published(first, lang)}<span class="source-file" '
         f'title="{html.escape(public_path(first.source))}">{html.escape(name)}</span>'
         f"{_original(first, lang)}{_mentions(group, counted, lang)}</div>"
         f"{_passage_html(group, active)}"
-        f'<button type="button" class="open-article" data-turn="{turn}" data-marker="{opened}">'
-        f"{t(lang, 'sources.open')}</button>"
+        f'<button type="button" class="open-article" data-turn="{turn}" data-marker="{opened}" '
+        f'aria-describedby="source-markers-{card} source-title-{card}">{t(lang, "sources.open")}</button>'
         "</article>"
     )
 

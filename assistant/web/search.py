@@ -138,15 +138,18 @@ def results_html(assistant: Any, words: str | None, lang: str | None = "en", lim
         notes.append(html.escape(said["more"].format(shown=limit)))
     parts = [f"<div class='search-results'><p class='search-note'>{count} {' '.join(notes)}</p>"]
     article = None
-    for mention in mentions[:limit]:
+    for number, mention in enumerate(mentions[:limit]):
         if mention.doc_id != article:
             article = mention.doc_id
             dated = f" · {html.escape(mention.published)}" if mention.published else ""
             parts.append(f"<div class='search-article'>{html.escape(mention.title or public_path(mention.source))}"
                          f" <small>{html.escape(public_path(mention.source))}{dated}</small></div>")
+        # each "Open in the article" described by its sentence: a list of buttons told them apart by nothing
         parts.append(f"<div class='search-mention' data-start='{mention.start}' data-end='{mention.end}'>"
-                     f"{marked_html(mention)} <small>[{mention.start}:{mention.end}]</small>"
-                     f"<button type='button' class='open-in-article' data-doc='{html.escape(mention.doc_id)}' "
+                     f"<span id='mention-{number}'>{marked_html(mention)}</span> "
+                     f"<small>[{mention.start}:{mention.end}]</small>"
+                     f"<button type='button' class='open-in-article' aria-describedby='mention-{number}' "
+                     f"data-doc='{html.escape(mention.doc_id)}' "
                      f"data-start='{mention.start}' data-end='{mention.end}' "
                      f"data-digest='{sentence_digest(mention.text)}'>{said['open']}</button></div>")
     parts.append("</div>")
