@@ -279,3 +279,41 @@ def test_each_open_button_says_which_passage_it_opens(browser, app):  # noqa: F8
         expect(mention.get_by_role("button")).to_have_accessible_description(sentence)
     finally:
         context.close()
+
+
+BORDER_CONTRAST = """selector => {
+  const el = document.querySelector(selector);
+  const rgba = (c) => c.match(/[\\d.]+/g).map(Number);
+  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = (v) => 0.2126 * f(v[0]) + 0.7152 * f(v[1]) + 0.0722 * f(v[2]);
+  const style = getComputedStyle(el);
+  if (parseFloat(style.borderTopWidth) < 1 || style.borderTopStyle === 'none') return 0;
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  let node = el.parentElement, around = [255, 255, 255];
+  for (; node && node.nodeType === 1; node = node.parentElement) {
+    const v = rgba(getComputedStyle(node).backgroundColor);
+    if (v.length < 4 || v[3] > 0) { around = v; break; }
+  }
+  const border = rgba(style.borderTopColor);
+  // the edge that shows where the field is: its border against the field and against what is around it
+  return Math.min(ratio(border, rgba(style.backgroundColor)), ratio(border, around));
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_text_fields_have_an_edge_that_shows(browser, app, scheme):  # noqa: F811
+    # The question box and the other text fields were white on white with no border in light mode (a faint shadow
+    # alone), slate 700 on slate 800 in dark mode (1.5:1): where to type was found by its placeholder (WCAG 1.4.11
+    # asks 3:1 for what identifies a control).
+    context, page = open_page(browser, app, color_scheme=scheme)
+    try:
+        for selector in ("#question textarea", "#entity-since textarea", "#entity-filter input"):
+            ratio = page.evaluate(BORDER_CONTRAST, selector)
+            assert ratio >= 3, (scheme, selector, ratio)
+        page.locator("#tab-library-button").click()
+        page.locator("#library-search input").wait_for()
+        for selector in ("#library-search input", "#library-order .wrap:has(> .wrap-inner)"):
+            ratio = page.evaluate(BORDER_CONTRAST, selector)
+            assert ratio >= 3, (scheme, selector, ratio)
+    finally:
+        context.close()

@@ -944,7 +944,8 @@ def theme() -> gr.themes.Base:
     """Gradio's Soft theme in indigo, its small text darkened to WCAG AA contrast (4.5:1): its secondary text
     (slate 400 on the page's near-white, 2.45:1) and its field labels (indigo 500 on indigo 100, 3.63:1) were
     hard to read; the selected choice of a radio and the primary buttons (Send, Index the files, Search: white on
-    indigo 500, 4.47:1) were just under."""
+    indigo 500, 4.47:1) were just under. Its text fields had no edge (white on white, a faint shadow; slate 700 on
+    slate 800 in dark mode): they get a border at 3:1 at least (WCAG 1.4.11), indigo while focused."""
     return gr.themes.Soft(
         primary_hue="indigo", neutral_hue="slate",
         # system fonts: the default theme fetches Google Fonts, which an offline machine cannot reach
@@ -957,6 +958,11 @@ def theme() -> gr.themes.Base:
         checkbox_label_background_fill_selected="*primary_600",
         button_primary_background_fill="*primary_600",
         button_primary_background_fill_hover="*primary_700",
+        input_border_width="1px",
+        input_border_color="*neutral_500",
+        input_border_color_dark="*neutral_400",
+        input_border_color_focus="*primary_600",
+        input_border_color_focus_dark="*primary_300",
     )
 
 

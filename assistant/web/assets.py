@@ -65,6 +65,12 @@ CSS = """
 .dark #chatbot a[href^="#cite-"] { color: var(--primary-200); }
 /* A visible focus for the keyboard (WCAG 2.4.7): Gradio draws none on the question box, and on the language
    switch an indigo ring on an indigo button. */
+/* The question box, drawn without its block (container=False), gets no border from Gradio: the theme's edge
+   (app.theme: 3:1 at least), as the other fields have. */
+#question textarea { border: var(--input-border-width) solid var(--input-border-color) !important; }
+/* A dropdown's box and the slider's number field take theirs from elsewhere (slate 200: 1.2:1; none) */
+.wrap:has(> .wrap-inner) { border-color: var(--input-border-color) !important; }
+#k input[type=number] { border: var(--input-border-width) solid var(--input-border-color) !important; }
 #question textarea:focus-visible { outline: 2px solid var(--primary-600) !important; outline-offset: -2px; }
 /* inside the box: its block hides what overflows it, and a ring drawn outside it was cut off, seen nowhere */
 /* The library table's cell (its one stop for the keyboard, the arrows move from there) and the Settings tab's slider
