@@ -317,3 +317,27 @@ def test_the_text_fields_have_an_edge_that_shows(browser, app, scheme):  # noqa:
             assert ratio >= 3, (scheme, selector, ratio)
     finally:
         context.close()
+
+
+def test_a_passage_says_the_language_of_its_article(browser, app):  # noqa: F811
+    # The sample article is French: on an English page its passages, its whole text and the search's sentences were
+    # marked English (the page's language alone), so a screen reader read French with English rules (WCAG 3.1.2).
+    context, page = open_page(browser, app)
+    try:
+        ask(page, "What weapons were mentioned?", 0)
+        assert set(page.locator("#sources .source-card").evaluate_all("cards => cards.map(c => c.lang)")) == {"fr"}
+        page.locator("#sources .open-article").first.click()
+        page.wait_for_selector("#article-mark")
+        assert page.locator("#sources .article-text").get_attribute("lang") == "fr"
+        assert page.evaluate("document.documentElement.lang") == "en"
+        page.get_by_role("tab", name="Search").click()
+        box = page.get_by_role("textbox", name="Words to find in the articles")
+        box.fill("Kim Jong-un")
+        box.press("Enter")
+        page.locator("#search-results .search-mention").first.wait_for()
+        assert set(page.locator("#search-results .search-mention").evaluate_all("ms => ms.map(m => m.lang)")) == {"fr"}
+        page.locator("#search-results .open-in-article").first.click()
+        page.wait_for_selector("#search-mark")
+        assert page.locator("#search-results .article-text").get_attribute("lang") == "fr"
+    finally:
+        context.close()

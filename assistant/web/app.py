@@ -108,13 +108,29 @@ def messages(conv: Conversation, lang: str, partial: str | None = None,
 
 
 def _panel_sources(assistant: Assistant, conv: Conversation, lang: str) -> str:
-    """The side panel: the shown answer's sources, or the whole article of its active citation."""
+    """The side panel: the shown answer's sources, or the whole article of its active citation, each in its
+    article's language."""
     answer = conv.answer(conv.shown)
-    if conv.article and answer is not None:
+    if answer is None:
+        return sources_html(None, conv.shown, lang)
+    languages = article_languages(assistant, [c.doc_id for c in answer.citations])
+    if conv.article:
         citation = next((c for c in answer.citations if c.marker == conv.active), None)
         if citation is not None:
-            return article_html(citation, assistant.article_text(citation.source), lang)
-    return sources_html(answer, conv.shown, lang, active=conv.active)
+            return article_html(citation, assistant.article_text(citation.source), lang,
+                                languages.get(citation.doc_id, ""))
+    return sources_html(answer, conv.shown, lang, active=conv.active, languages=languages)
+
+
+def article_languages(assistant: Assistant, doc_ids: Sequence[str]) -> dict[str, str]:
+    """Each article's language by its id, as indexed ("" ids, and articles gone since, left out)."""
+    ids = sorted({doc_id for doc_id in doc_ids if doc_id})
+    try:
+        articles = assistant.store.get_articles(ids) if ids else {}
+    except Exception as error:  # a language is a help to a screen reader: the sources are shown without it
+        log.warning("the cited articles' languages could not be read: %s", error)
+        return {}
+    return {doc_id: article.language for doc_id, article in articles.items()}
 
 
 def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr.Blocks:

@@ -9,7 +9,7 @@ import functools
 import html
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -202,9 +202,10 @@ def _passage_html(citations: Sequence[Citation], active: int | None) -> str:
 
 
 def source_card(citations: Citation | Sequence[Citation], turn: int, active: int | None, lang: str,
-                counted: bool = False) -> str:
+                counted: bool = False, language: str = "") -> str:
     """One passage and the markers that quote it; ``active`` is the marker selected in the answer (the card
-    holding it is highlighted). The card's id names its first marker; ``data-markers`` lists them all."""
+    holding it is highlighted). The card's id names its first marker; ``data-markers`` lists them all.
+    ``language``: its article's, when known (``lang_attribute``)."""
     group = [citations] if isinstance(citations, Citation) else list(citations)
     first = group[0]
     markers = [c.marker for c in group]
@@ -219,7 +220,7 @@ def source_card(citations: Citation | Sequence[Citation], turn: int, active: int
     card = f"{turn}-{first.marker}"
     return (
         f'<article class="{classes}" id="source-{card}" data-turn="{turn}" '
-        f'data-marker="{first.marker}" data-markers="{" ".join(map(str, markers))}">'
+        f'data-marker="{first.marker}" data-markers="{" ".join(map(str, markers))}"{lang_attribute(language)}>'
         f'<header><span class="markers" id="source-markers-{card}">{labels}</span>'
         f'<span class="source-title" id="source-title-{card}">{html.escape(title)}</span></header>'
         f'<div class="source-meta">{_published(first, lang)}<span class="source-file" '
@@ -266,9 +267,17 @@ def shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+def lang_attribute(language: str) -> str:
+    """`` lang="fr"`` for text in an article's language (WCAG 3.1.2): a French passage on an English page was read
+    by a screen reader with English rules. "" when the language is not known."""
+    code = (language or "").strip().lower()
+    return f' lang="{html.escape(code)}"' if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", code) else ""
+
+
 def sources_html(answer: Answer | None, turn: int | None, lang: str, active: int | None = None,
-                 pending: bool = False) -> str:
-    """The sources panel for one answer of the conversation (or its empty/pending states)."""
+                 pending: bool = False, languages: Mapping[str, str] | None = None) -> str:
+    """The sources panel for one answer of the conversation (or its empty/pending states); ``languages``: each
+    cited article's language, by its ``doc_id``."""
     if pending:
         return f'<div class="sources sources-pending"><p class="sources-note">{t(lang, "sources.searching")}</p></div>'
     if answer is None or turn is None:
@@ -283,7 +292,9 @@ def sources_html(answer: Answer | None, turn: int | None, lang: str, active: int
     else:
         parts.append(f'<p class="sources-hint">{t(lang, "sources.hint")}</p>')
         counted = answer.answerer == ENTITY_INDEX
-        parts.extend(source_card(group, turn, active, lang, counted) for group in passage_groups(answer.citations))
+        languages = languages or {}
+        parts.extend(source_card(group, turn, active, lang, counted, languages.get(group[0].doc_id, ""))
+                     for group in passage_groups(answer.citations))
     foot = _footer(answer, lang)
     if foot:
         parts.append(f'<p class="sources-foot">{foot}</p>')
@@ -332,8 +343,8 @@ def quote_place(citation: Citation, text: str) -> tuple[int, int] | None:
     return at, at + len(quote)
 
 
-def article_html(citation: Citation, text: str | None, lang: str) -> str:
-    """The whole article with the cited sentence highlighted in place."""
+def article_html(citation: Citation, text: str | None, lang: str, language: str = "") -> str:
+    """The whole article with the cited sentence highlighted in place; ``language``: the article's."""
     name = Path(citation.source).name or citation.source
     back = f'<button type="button" class="back-to-sources">{t(lang, "article.back")}</button>'
     head = (f'{back}<div class="article-head"><span class="marker">[{citation.marker}]</span> '
@@ -349,11 +360,11 @@ def article_html(citation: Citation, text: str | None, lang: str) -> str:
         changed = f'<p class="sources-warning">{t(lang, "article.changed", quote=html.escape(citation.quote))}</p>'
     body = (f"{html.escape(text[:start])}<mark id=\"article-mark\">{html.escape(text[start:end])}</mark>"
             f"{html.escape(text[end:])}")
-    return f'<div class="article-view">{head}{changed}{article_text_html(body, citation.title or name)}</div>'
+    return f'<div class="article-view">{head}{changed}{article_text_html(body, citation.title or name, language)}</div>'
 
 
-def article_text_html(body: str, title: str) -> str:
+def article_text_html(body: str, title: str, language: str = "") -> str:
     """An article's text (``body``, escaped) in its scrolling box: a region named by its title, which the keyboard
-    reaches and scrolls (Safari gives a scrolling box no stop of its own)."""
-    return (f'<div class="article-text" tabindex="0" role="region" aria-label="{html.escape(title)}">'
-            f"{body}</div>")
+    reaches and scrolls (Safari gives a scrolling box no stop of its own), in the article's ``language``."""
+    return (f'<div class="article-text" tabindex="0" role="region" aria-label="{html.escape(title)}"'
+            f"{lang_attribute(language)}>{body}</div>")

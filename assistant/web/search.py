@@ -14,7 +14,7 @@ import gradio as gr
 
 from ..search import Mention, SearchError, parse_query
 from .panels import Panel
-from .render import article_text_html, public_path, store_errors_shown
+from .render import article_text_html, lang_attribute, public_path, store_errors_shown
 
 WORDS = {
     "en": {"title": "Search", "label": "Words to find in the articles",
@@ -137,6 +137,10 @@ def results_html(assistant: Any, words: str | None, lang: str | None = "en", lim
     if len(mentions) > limit:
         notes.append(html.escape(said["more"].format(shown=limit)))
     parts = [f"<div class='search-results'><p class='search-note'>{count} {' '.join(notes)}</p>"]
+    # each sentence in its article's language, for a screen reader (a fake assistant of the tests has no store)
+    store = getattr(assistant, "store", None)
+    found = sorted({m.doc_id for m in mentions[:limit]})
+    languages = {doc: article.language for doc, article in store.get_articles(found).items()} if store else {}
     article = None
     for number, mention in enumerate(mentions[:limit]):
         if mention.doc_id != article:
@@ -145,7 +149,8 @@ def results_html(assistant: Any, words: str | None, lang: str | None = "en", lim
             parts.append(f"<div class='search-article'>{html.escape(mention.title or public_path(mention.source))}"
                          f" <small>{html.escape(public_path(mention.source))}{dated}</small></div>")
         # each "Open in the article" described by its sentence: a list of buttons told them apart by nothing
-        parts.append(f"<div class='search-mention' data-start='{mention.start}' data-end='{mention.end}'>"
+        parts.append(f"<div class='search-mention' data-start='{mention.start}' data-end='{mention.end}'"
+                     f"{lang_attribute(languages.get(mention.doc_id, ''))}>"
                      f"<span id='mention-{number}'>{marked_html(mention)}</span> "
                      f"<small>[{mention.start}:{mention.end}]</small>"
                      f"<button type='button' class='open-in-article' aria-describedby='mention-{number}' "
@@ -177,7 +182,7 @@ def article_view_html(assistant: Any, doc_id: str, start: int, end: int, lang: s
     body = (f"{html.escape(text[:start])}<mark id='search-mark'>{html.escape(text[start:end])}</mark>"
             f"{html.escape(text[end:])}")
     title = article.title or public_path(article.source)
-    return f"<div class='article-view'>{back}{head}{article_text_html(body, title)}</div>"
+    return f"<div class='article-view'>{back}{head}{article_text_html(body, title, article.language)}</div>"
 
 
 def search_panel() -> Panel:
