@@ -219,3 +219,19 @@ def test_the_library_is_listed_in_the_order_chosen_and_keeps_it(browser, library
         assert first_titles(page, 5) == found[:5]
     finally:
         context.close()
+
+
+def test_the_keyboard_focus_stays_in_the_library_when_show_more_shows_the_last_page(browser, library_app):
+    # Enter on "Show more" for the last page hid the button with the focus on it: the focus fell to the page's start,
+    # and a keyboard or screen reader user was sent back above the title, the table out of reach.
+    context, page = open_page(browser, library_app)
+    try:
+        page.locator("#tab-library-button").click()
+        search_box(page, "#library-search").fill("story-002")  # story-00200 to story-00299: two pages
+        wait_text(page, "#library-note", f"{LIBRARY_PAGE} of 100 articles shown")
+        page.locator("#library-more").focus()
+        page.keyboard.press("Enter")
+        page.locator("#library-more").wait_for(state="hidden")
+        page.wait_for_function("() => document.activeElement?.closest('#articles') !== null")
+    finally:
+        context.close()

@@ -529,7 +529,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             return library_view(lang_value, chosen, query, order, listing)
 
         more_button.click(show_more, [*library_inputs, library_shown], library_outputs, api_visibility="private",
-                          concurrency_limit=None, **NO_PROGRESS)
+                          concurrency_limit=None, **NO_PROGRESS).then(None, None, None, js=assets.FOCUS_AFTER_MORE_JS)
 
         @store_errors_shown
         def library_kept(lang_value: str, chosen: str | None, query: str | None, order: str | None,

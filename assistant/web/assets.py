@@ -389,6 +389,22 @@ FOCUS_CANCEL_JS = """() => {
 }"""
 FOCUS_REMOVE_JS = "() => { document.querySelector('#remove-button')?.focus(); }"
 
+# "Show more" goes once the last page is shown, with the focus on it: the focus fell to the page's start, above the
+# title. It goes to the table (its keyboard stop) instead; while the button stays, the focus stays on it.
+FOCUS_AFTER_MORE_JS = """() => {
+  const started = performance.now();
+  const settle = () => {
+    const more = document.querySelector('#library-more');
+    if (more && more.offsetParent !== null) {
+      if (performance.now() - started < 1000) requestAnimationFrame(settle);
+      return;
+    }
+    if (document.activeElement && document.activeElement !== document.body) return;
+    document.querySelector('#articles [role=gridcell][tabindex="0"]')?.focus();
+  };
+  settle();
+}"""
+
 
 def toast_title_js(titles: dict[str, str]) -> str:
     """Gradio 6.31 titles a toast with its type and drops the title ``gr.Warning`` is given: a French page's
