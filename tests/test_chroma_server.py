@@ -34,6 +34,17 @@ def server(tmp_path_factory):
         yield running
 
 
+
+def relay_reply(handler, reply) -> None:
+    """A proxy's handler sends the server's ``reply`` (an httpx response) on, as read whole."""
+    handler.send_response(reply.status_code)
+    for name, value in reply.headers.items():
+        if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+            handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(reply.content)))
+    handler.end_headers()
+    handler.wfile.write(reply.content)
+
 def test_index_ask_reindex_remove_on_a_chroma_server(server, tmp_path):
     articles = tmp_path / "articles"
     articles.mkdir()
@@ -309,13 +320,7 @@ def test_a_server_behind_a_proxy_at_a_path_is_reached_there(server, tmp_path):
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
             reply = httpx.request(self.command, server.url + self.path.removeprefix("/chroma"), content=body,
                                   headers=headers, timeout=60)
-            self.send_response(reply.status_code)
-            for name, value in reply.headers.items():
-                if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(reply.content)))
-            self.end_headers()
-            self.wfile.write(reply.content)
+            relay_reply(self, reply)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _forward
 
@@ -522,13 +527,7 @@ def test_a_server_behind_a_proxy_that_asks_for_credentials_is_given_them(server,
             headers = {k: v for k, v in self.headers.items()
                        if k.lower() not in ("host", "content-length", "authorization")}
             reply = httpx.request(self.command, server.url + self.path, content=body, headers=headers, timeout=60)
-            self.send_response(reply.status_code)
-            for name, value in reply.headers.items():
-                if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(reply.content)))
-            self.end_headers()
-            self.wfile.write(reply.content)
+            relay_reply(self, reply)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _forward
 
