@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # Seconds a Chroma server may take over one request: a server that accepts and never answers (stopped
     # with SIGSTOP, a dead proxy) hung every command and every question of the web app.
     chroma_timeout: float = Field(default=60.0, gt=0, le=3600)
+    # Seconds the web app's /health waits for the index before it says 503: a load balancer gives up after a
+    # few seconds, and each of its checks held one of the server's worker threads for the whole Chroma timeout.
+    health_timeout: float = Field(default=5.0, gt=0, le=600)
     # Sent as "Authorization: Bearer ..." to a Chroma server behind a proxy that asks for a token (``chroma run``
     # has no login of its own); a user and password in chroma_url are sent as HTTP Basic instead.
     chroma_token: SecretStr | None = None

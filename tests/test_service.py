@@ -91,6 +91,53 @@ def test_health_says_503_and_why_when_the_index_cannot_be_read():
     assert client.get("/other").status_code == 404  # other paths go on to the app
 
 
+def test_health_against_an_index_that_never_answers_says_503_in_time_and_checks_once(tmp_path):
+    # A Chroma server that accepts and never answers (stopped with SIGSTOP, a dead proxy): each /health waited
+    # the 60 s Chroma timeout in one of the server's worker threads, so a load balancer asking every few
+    # seconds got no answer and, check after check, took the threads the page needs.
+    import threading
+
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.testclient import TestClient
+
+    from assistant import Assistant
+    from assistant.web.app import HealthCheck
+
+    assistant = Assistant(tmp_path / "index", data_dir=tmp_path / "data", health_timeout=1)
+    answering, calls = threading.Event(), []
+
+    def hanging_generation() -> int:
+        calls.append(1)
+        answering.wait(timeout=20)  # the old code waited this out, and then said "ok"
+        return 0
+
+    assistant.store.generation = hanging_generation
+    release = threading.Timer(15, answering.set)
+    release.start()
+    try:
+        client = TestClient(Starlette(middleware=[Middleware(HealthCheck, assistant=assistant)]))
+        replies: list = []
+        probes = [threading.Thread(target=lambda: replies.append(client.get("/health"))) for _ in range(4)]
+        for probe in probes:
+            probe.start()
+        for probe in probes:
+            probe.join(timeout=30)
+        assert [r.status_code for r in replies] == [503] * 4, [r.text for r in replies]
+        assert all("did not answer within 1 s" in r.json()["error"] for r in replies), replies[0].text
+        assert len(calls) == 1  # the checks waited for the one running, rather than each starting its own
+        answering.set()
+        for _ in range(50):  # the running check ends now: the next one reports its result or starts afresh
+            reply = client.get("/health")
+            if reply.status_code == 200:
+                break
+        assert reply.json() == {"status": "ok", "articles": 0}, reply.text
+    finally:
+        answering.set()
+        release.cancel()
+        assistant.close()
+
+
 def test_an_app_started_on_an_empty_index_says_so_in_its_log(tmp_path):
     # ASSISTANT_INDEX_DIR mistyped in a service's unit file: the app made an empty folder there and served a
     # page with no article, its log saying nothing but the address, so the operator learnt it from the desk.

@@ -8,9 +8,11 @@ inputs, so concurrent users never see each other's answers.
 
 from __future__ import annotations
 
+import concurrent.futures
 import ipaddress
 import logging
 import sys
+import threading
 import time
 import warnings
 import weakref
@@ -866,28 +868,68 @@ class SameOriginOnly:
 class HealthCheck:
     """ASGI middleware: ``GET /health`` answers an operator's ``curl``, a load balancer or a container's check,
     without the login (it tells no more than a count): 200 ``{"status": "ok", "articles": N}`` while the index
-    can be read, 503 ``{"status": "error", "error": ...}`` when it cannot (a Chroma server gone, a disk full)."""
+    can be read, 503 ``{"status": "error", "error": ...}`` when it cannot (a Chroma server gone, a disk full)
+    or does not answer within ``ASSISTANT_HEALTH_TIMEOUT``.
+
+    One check runs at a time, in its own thread, and checks that arrive meanwhile wait for its result: against
+    a Chroma server that accepts and never answers, each check held one of the server's worker threads for the
+    whole Chroma timeout (60 s), and a load balancer asking every 2 s took the threads the page needs."""
 
     PATH = "/health"
 
     def __init__(self, app: Any, assistant: Assistant) -> None:
         self.app = app
         self.assistant = assistant
+        self.timeout = assistant.settings.health_timeout
+        self._lock = threading.Lock()
+        self._running: concurrent.futures.Future[tuple[int, dict[str, Any]]] | None = None
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"] != self.PATH or scope.get("method") not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        from starlette.concurrency import run_in_threadpool
         from starlette.responses import JSONResponse
 
-        status, body = await run_in_threadpool(health, self.assistant)  # the store blocks: not on the loop
+        status, body = await self.check()
         await JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})(scope, receive, send)
+
+    async def check(self) -> tuple[int, dict[str, Any]]:
+        """The running check's result, or 503 when it takes longer than the timeout (it goes on, and the next
+        request waits for it rather than starting another)."""
+        import asyncio
+
+        with self._lock:
+            if self._running is None or self._running.done():
+                self._running = concurrent.futures.Future()
+                threading.Thread(target=self._run, args=(self._running,), name="health-check", daemon=True).start()
+            running = self._running
+        try:
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(running)), self.timeout)
+        except TimeoutError:
+            return unanswered(self.assistant, self.timeout)
+
+    def _run(self, future: concurrent.futures.Future[tuple[int, dict[str, Any]]]) -> None:
+        try:
+            future.set_result(health(self.assistant))
+        except BaseException as error:  # health() catches the store's errors; this is whatever else broke
+            future.set_exception(error)
 
 
 # The assistants whose last health check failed: the log says when the index stops answering and when it
 # answers again, not at each check (a load balancer asks every few seconds: a line each, all through an outage).
 _FAILING: weakref.WeakKeyDictionary[Assistant, str] = weakref.WeakKeyDictionary()
+
+
+def failing(assistant: Assistant, reason: str) -> None:
+    if _FAILING.get(assistant) != reason:
+        log.warning("health check: the index cannot be read: %s", reason)
+        _FAILING[assistant] = reason
+
+
+def unanswered(assistant: Assistant, timeout: float) -> tuple[int, dict[str, Any]]:
+    reason = f"the index did not answer within {timeout:g} s (ASSISTANT_HEALTH_TIMEOUT)"
+    failing(assistant, reason)
+    return 503, {"status": "error", "error": reason}
 
 
 def health(assistant: Assistant) -> tuple[int, dict[str, Any]]:
@@ -898,10 +940,7 @@ def health(assistant: Assistant) -> tuple[int, dict[str, Any]]:
         assistant.store.generation()
         articles = assistant.store.count_articles()
     except Exception as error:  # whatever stops the index answering is what the check is for
-        reason = " ".join(str(error).split())
-        if _FAILING.get(assistant) != reason:
-            log.warning("health check: the index cannot be read: %s", reason)
-            _FAILING[assistant] = reason
+        failing(assistant, " ".join(str(error).split()))
         return 503, {"status": "error", "error": public_error(error)}
     if _FAILING.pop(assistant, None) is not None:
         log.info("health check: the index answers again, %d article(s)", articles)
