@@ -25,7 +25,7 @@ from .chunking import stored_sentences
 from .embeddings import ModelEmbeddings
 from .filters import check_chunk_where
 from .language import crosses, question_language
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, term_languages
 from .reranking import Reranker
 from .settings import check_k
 from .store import Store
@@ -70,8 +70,7 @@ class LexicalSide:
         """
         base = self.index.postings()
         if base is None:
-            fresh = LexicalIndex(self.index.folder)
-            fresh.build_pages(self.store.iter_chunk_pages(), generation)
+            fresh = self._built(generation)
         else:
             in_store = self.store.all_chunk_ids()
             known, stored = set(base.ids), set(in_store)
@@ -80,6 +79,23 @@ class LexicalSide:
             fresh = LexicalIndex.of(self.index.folder, postings, generation)
         fresh.store = self.store.identity()
         return fresh
+
+    def _built(self, generation: int) -> LexicalIndex:
+        """Every chunk's terms, read from the store: the texts alone, page by page, and apart the ids of the
+        chunks in a language with its own stemmer (the others are read alike)."""
+        stemmed = [language for language in term_languages() if language]
+        told = self.store.chunk_languages(stemmed)
+        fresh = LexicalIndex(self.index.folder)
+        fresh.build_pages(((ids, texts, [told.get(chunk_id, "") for chunk_id in ids])
+                           for ids, texts in self.store.iter_chunk_texts()), generation)
+        # A chunk another writer added meanwhile was read without its language: read again with it.
+        late = [chunk_id for chunk_id, language in self.store.chunk_languages(stemmed).items()
+                if told.get(chunk_id) != language]
+        postings = fresh.postings()
+        if not late or postings is None:
+            return fresh
+        return LexicalIndex.of(self.index.folder, postings.without(set(late)).plus(self.store.iter_chunk_pages(late))
+                               .compacted(), generation)
 
 
 @dataclass

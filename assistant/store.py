@@ -767,6 +767,16 @@ class Store:
         for got in pages(self._chunks, ["documents"], where=where):
             yield list(got["ids"]), list(got["documents"])
 
+    def chunk_languages(self, languages: Iterable[str]) -> dict[str, str]:
+        """The ids of the chunks written in each of these languages, with their language: read by a filtered
+        search of ids alone, where reading each chunk's metadata (its offsets, sentences and names besides
+        the language) took three quarters of the time of reading all chunks."""
+        found: dict[str, str] = {}
+        for language in languages:
+            for got in pages(self._chunks, [], where={"language": language}):
+                found.update(dict.fromkeys(got["ids"], language))
+        return found
+
     def iter_chunk_pages(self, ids: Sequence[str] | None = None) -> Iterator[tuple[list[str], list[str], list[str]]]:
         """The ids, texts and languages of all chunks, or of these (those still stored), a page at a time:
         what BM25 reads, each text in its article's language."""

@@ -234,6 +234,37 @@ def test_a_lexical_index_saved_with_other_terms_is_rebuilt(europe, tmp_path):
     assert not LexicalIndex(folder).load() and LexicalIndex(folder).postings() is None
 
 
+def terms_by_chunk(postings) -> dict[str, set[str]]:
+    return {chunk_id: {postings.vocab[t] for t in postings.terms[postings.row_ptr[row]:postings.row_ptr[row + 1]]}
+            for row, chunk_id in enumerate(postings.ids)}
+
+
+def test_bm25_rebuilt_from_the_store_reads_each_chunk_in_its_language(europe, tmp_path, monkeypatch):
+    """A rebuild (a new machine on a Chroma server, a saved index lost) reads the texts without their metadata
+    and the languages apart; it must give each chunk the terms that indexing gave it. A chunk another writer
+    adds while the texts are read (here: one whose language the first read of languages missed) is read again
+    with its language."""
+    from assistant.lexical import LexicalIndex
+    from assistant.retrieval import LexicalSide
+
+    side: LexicalSide = europe.lexical
+    indexed = terms_by_chunk(side.fresh().postings())
+    assert any(term.startswith("de:") for terms in indexed.values() for term in terms)
+    rebuilt = LexicalSide(europe.store, LexicalIndex(tmp_path / "rebuilt"))
+    assert terms_by_chunk(rebuilt.synced(europe.store.generation()).postings()) == indexed
+
+    reads = []
+    real = europe.store.chunk_languages
+
+    def missing_at_first(languages):
+        reads.append(1)
+        return {} if len(reads) == 1 else real(languages)
+
+    monkeypatch.setattr(europe.store, "chunk_languages", missing_at_first)
+    late = LexicalSide(europe.store, LexicalIndex(tmp_path / "late"))
+    assert terms_by_chunk(late.synced(europe.store.generation()).postings()) == indexed
+
+
 def test_which_articles_mention_a_word_reads_each_article_in_its_language(europe):
     """The articles listed as mentioning a word hold it as BM25 reads them: the English article's "diverted" is
     "diverting" in English, and was not listed while every article was read as French."""
