@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from datetime import date
 from html import unescape as unescape_html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.documents import Document
 
 from .language import article_language, detect_language, language_confidence
 from .page_head import READ_ALSO, page_head
 from .reasons import Reason, os_reason
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".doc", ".odt",
                       ".rtf", ".eml", ".msg", ".webarchive"}
@@ -1009,6 +1013,8 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
             except Exception as error:
                 raise LoadFailure("locked_pdf", detail=error) from error
         # A browser's margins first: as a paper's running lines (they repeat too), they were no sign of a print.
+        for number, page in enumerate(reader.pages, 1):  # all counted before any is read: reading is the slow part
+            _pdf_page_unpacked(page, number)
         printed = [_without_print_margins(_pdf_page_text(page.extract_text() or "")) for page in reader.pages]
         pages = _without_running_lines([page for page, _ in printed])
         info = reader.metadata
@@ -1026,6 +1032,14 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None, str | None]:
     # other date than the text's.
     by_browser = any(margin for _, margin in printed)
     return text, title, _date_in_text(text) or (None if by_browser else _pdf_date(info)), author
+
+
+def _pdf_page_unpacked(page: PageObject, number: int) -> None:
+    """Count a page's drawing instructions against what one file may unpack: pypdf caps each stream (75 MB) but
+    not the file, and a PDF of a few hundred kilobytes whose pages unpack to megabytes each took gigabytes."""
+    contents = page.get_contents()
+    if contents is not None:
+        unpacking(len(contents.get_data()), f"page {number}")
 
 
 # A typesetter's ligatures, one character in a PDF's text ("ﬁnancement", a browser's "ﬁle:///" footer): the two

@@ -113,6 +113,45 @@ def test_a_docx_that_unpacks_to_hundreds_of_megabytes_is_refused_unread(tmp_path
     assert "more than 64 MB" in document.reason and "word/document.xml" in document.reason
 
 
+def _pdf_unpacking_to(path: Path, pages: int, megabytes_each: int) -> Path:
+    """A PDF of a hundred kilobytes whose pages' drawing instructions unpack to ``megabytes_each`` each."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    def name(value: str) -> NameObject:
+        return NameObject(value)
+
+    writer = PdfWriter()
+    font = DictionaryObject({name("/Type"): name("/Font"), name("/Subtype"): name("/Type1"),
+                             name("/BaseFont"): name("/Helvetica")})
+    drawing = b"0 0 m\n" * (megabytes_each * 1_000_000 // 6)
+    for _ in range(pages):
+        page = writer.add_blank_page(612, 792)
+        page[name("/Resources")] = DictionaryObject({name("/Font"): DictionaryObject({name("/F1"): font})})
+        stream = DecodedStreamObject()
+        stream.set_data(b"BT /F1 12 Tf 72 712 Td (" + STORY.encode("ascii", "replace") + b") Tj ET\n" + drawing)
+        page[name("/Contents")] = writer._add_object(stream.flate_encode())
+    with path.open("wb") as file:
+        writer.write(file)
+    return path
+
+
+def test_a_pdf_whose_pages_unpack_to_tens_of_megabytes_is_refused_unread_and_the_batch_goes_on(tmp_path):
+    # pypdf caps each stream, not the file: this 130 kB PDF's 70 pages of 1 MB each were still being read after
+    # five minutes; a colleague's upload waited for it.
+    bomb = _pdf_unpacking_to(tmp_path / "bomb.pdf", 70, 1)
+    assert bomb.stat().st_size < 200_000
+    (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
+    loaded = list(load_paths([tmp_path]))
+    failed = [d for d in loaded if isinstance(d, LoadError)]
+    assert [(Path(d.source).name, d.reason.code) for d in failed] == [("bomb.pdf", "unpacks_too_much")]
+    assert "more than 64 MB" in failed[0].reason and "at page 64" in failed[0].reason, failed[0].reason
+    assert [Path(d.metadata["source"]).name for d in loaded if not isinstance(d, LoadError)] == ["story.txt"]
+    # A PDF of ordinary pages is read as before.
+    small = load_file(_pdf_unpacking_to(tmp_path / "small.pdf", 3, 1))
+    assert not isinstance(small, LoadError) and "Lyon" in small.page_content
+
+
 def test_an_email_attaching_many_large_documents_reads_them_up_to_the_limit(tmp_path):
     # Each part was held to 200 MB alone: an e-mail attaching a hundred of them took minutes and gigabytes.
     attachments = "".join(
