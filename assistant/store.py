@@ -619,11 +619,16 @@ class Store:
         if not got["ids"]:
             return None
         lease = got["metadatas"][0] or {}
-        return str(lease.get("holder")) if float(lease.get("until", 0)) > time.time() else None
+        return str(lease.get("holder")) if float(lease.get("until", 0)) > self._server_time() else None
 
     def _write_lease(self) -> None:
         self._writers.upsert(ids=[LEASE_ID], embeddings=[[1.0]], documents=[""],
-                             metadatas=[{"holder": self.writer, "until": time.time() + LEASE_SECONDS}])
+                             metadatas=[{"holder": self.writer, "until": self._server_time() + LEASE_SECONDS}])
+
+    def _server_time(self) -> float:
+        """The Chroma server's clock (its heartbeat), in seconds: every writer reads the lease by the same clock,
+        where each machine's own let one whose clock ran minutes ahead take a lease another still held."""
+        return self.client.heartbeat() / 1e9
 
     def close(self) -> None:
         """Release the Chroma client (an embedded folder's system stops with its last client), and those it

@@ -596,6 +596,28 @@ def test_two_writers_on_two_machines_take_turns_on_the_server(server, tmp_path):
     assert cron.index([articles]).unchanged == sorted(str(p) for p in articles.iterdir())
 
 
+def test_a_writer_whose_clock_runs_ahead_does_not_take_a_lease_another_holds(server, tmp_path, monkeypatch):
+    # The lease's time was each machine's own clock: a cron machine ten minutes ahead read the web app's lease,
+    # written a second before, as long expired, and wrote at the same time (and its own lease, read by the
+    # others, held ten minutes more after it died). Both now read the server's clock.
+    import time as clock
+
+    from assistant import store as store_module
+
+    web = Assistant(tmp_path / "web", chroma_url=server.url, chroma_namespace="clocks").store
+    cron = Assistant(tmp_path / "cron", chroma_url=server.url, chroma_namespace="clocks").store
+    assert web.take_lease() is None
+    real_time = clock.time
+    monkeypatch.setattr(store_module.time, "time", lambda: real_time() + 600)  # this machine's clock runs ahead
+    try:
+        assert cron.take_lease() == web.writer
+    finally:
+        monkeypatch.setattr(store_module.time, "time", real_time)
+    web.release_lease()
+    assert cron.take_lease() is None and web.take_lease() == cron.writer
+    cron.release_lease()
+
+
 def test_a_client_opened_before_an_ingest_with_another_model_refuses_to_answer(server, tmp_path):
     # A web app (e5) started before the first ingest made the empty collections; the cron job, run with MiniLM,
     # took them over as the first writer. The web app went on answering, its questions searched with e5 vectors
