@@ -44,6 +44,7 @@ from .urls import shown_url
 
 if TYPE_CHECKING:
     from .maintenance import CheckReport
+    from .purge import PurgeReport
 
 
 class QuestionError(ValueError):
@@ -377,6 +378,15 @@ class Assistant:
         sources = _path_list(sources, "remove", "sources, folders or doc ids")
         # A list was once made one name of ("['a.txt', 'b.txt']"): "not in the index", nothing removed.
         return self.indexer.remove([str(source) for source in sources], wait=wait)
+
+    @_in_use
+    def purge(self, *, wait: bool = False) -> PurgeReport:
+        """Purge what removed or replaced articles leave in the index's files (Chroma's log and free pages, the
+        embedding cache): after it, their text cannot be read back from the index folder. An index on a Chroma
+        server is refused (``PurgeError``): its files are on the server's machine."""
+        from .purge import purge
+
+        return purge(self.indexer, wait=wait)
 
     @_in_use
     def check(self, *, repair: bool = False, wait: bool = False) -> CheckReport:

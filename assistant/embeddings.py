@@ -303,6 +303,18 @@ class EmbeddingCache:
                 found.update((digest, np.frombuffer(blob, dtype=np.float32)) for digest, blob in rows)
         return found
 
+    def forget(self, digests: Sequence[str]) -> int:
+        """Drop the vectors of these text digests, whatever their model (a removed article's texts); how many."""
+        unique = list(dict.fromkeys(digests))
+        dropped = 0
+        with self._lock:
+            for start in range(0, len(unique), 500):  # SQLite's limit on bound parameters
+                part = unique[start : start + 500]
+                dropped += self._db.execute(
+                    f"DELETE FROM vectors WHERE digest IN ({','.join('?' * len(part))})", part).rowcount
+            self._db.commit()
+        return dropped
+
     def close(self) -> None:
         self._db.close()
 

@@ -300,6 +300,8 @@ def list_articles(args: argparse.Namespace, assistant) -> int:
          reads_index=True)
 @arg("sources", nargs="+", help="files, folders or doc ids, as `assistant list` shows them")
 @arg("--wait", action="store_true", help="wait for another writer instead of failing")
+@arg("--purge", action="store_true",
+     help="then purge their text from the index's files (as `assistant purge`): for a takedown")
 def remove(args: argparse.Namespace, assistant) -> int:
     status = 0
     for source in args.sources:
@@ -309,4 +311,14 @@ def remove(args: argparse.Namespace, assistant) -> int:
             status = 1
         for removed in report.removed:
             print(f"removed {one_line(removed)}")
+    if args.purge:
+        print(assistant.purge(wait=args.wait).summary())
     return status
+
+
+@command("purge", "purge removed and replaced articles' text from the index's files (Chroma's log and free "
+         "pages, the embedding cache)", reads_index=True)
+@arg("--wait", action="store_true", help="wait for another writer instead of failing")
+def purge(args: argparse.Namespace, assistant) -> int:
+    print(assistant.purge(wait=args.wait).summary())
+    return 0

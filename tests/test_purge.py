@@ -1,0 +1,113 @@
+"""Takedowns: once an article is removed and the index purged, nothing of its text can be read back from the
+index folder (Chroma's log and free pages, the full-text index, BM25's files, the embedding cache)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.embeddings import EmbeddingCache
+from assistant.purge import PurgeError
+
+KEPT = ("Budget vote in the city council\n\n"
+        "The city council approved the annual budget on Tuesday after a long debate about school funding and "
+        "road repairs. The mayor said the vote was a good sign for the coming year.\n")
+TAKEN_DOWN = ("Zanzibarine smuggling ring exposed\n\n"
+              "Investigators say the Quixotrelle shipping company moved counterfeit saffron through the port of "
+              "Valdoria for six years. The Quixotrelle director, Maximilian Oberthwaite, denied the allegations on "
+              "Friday.\n")
+EDITED = """Zanzibarine smuggling ring exposed
+
+Investigators say a shipping company moved counterfeit saffron through a port for six years.
+"""
+PHRASES = [b"quixotrelle", b"oberthwaite", b"valdoria", b"zanzibarine"]
+
+
+def traces(folder: Path) -> dict[str, list[bytes]]:
+    """Each file under the folder that holds one of the phrases, in any case, and which. Not Chroma's vector
+    index files (``*.bin``): Chroma writes them with uninitialised memory, which can hold any record its process
+    read lately (README, *Removing an article for good*); purging cannot reach that."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix != ".bin":
+            data = path.read_bytes().lower()
+            hits = [phrase for phrase in PHRASES if phrase in data]
+            if hits:
+                found[str(path.relative_to(folder))] = hits
+    return found
+
+
+@pytest.fixture()
+def articles(tmp_path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "kept.txt").write_text(KEPT)
+    (folder / "taken-down.txt").write_text(TAKEN_DOWN)
+    return folder
+
+
+def test_a_removed_article_is_purged_from_every_file_of_the_index(articles, tmp_path):
+    index = tmp_path / "index"
+    assistant = Assistant(index)
+    assert len(assistant.index([articles]).added) == 2
+    removed_chunk = assistant.retrieve("Quixotrelle shipping company saffron Valdoria", k=1)[0].page_content
+    assert "Quixotrelle" in removed_chunk
+
+    assert assistant.remove(str(articles / "taken-down.txt")).removed
+    report = assistant.purge()
+
+    assert traces(index) == {}
+    assert report.log_records_scrubbed > 0
+    cache = EmbeddingCache(index / "embedding-cache.sqlite")
+    try:
+        assert cache.lookup(assistant.embeddings, [removed_chunk]) == [None]
+    finally:
+        cache.close()
+    # The kept article is answered, searched and listed as before, here and in a new process.
+    assert [a.source for a in assistant.articles()] == [str(articles / "kept.txt")]
+    assert "approved the annual budget" in assistant.ask("What did the city council approve?").text
+    assert assistant.search("Quixotrelle") == []
+    fresh = subprocess.run(
+        [sys.executable, "-c", "import sys; from assistant import Assistant; a = Assistant(sys.argv[1]); "
+         "print(a.ask('What did the city council approve?').text); print(len(a.store.chunk_owners()))", str(index)],
+        capture_output=True, text=True, check=True)
+    assert "approved the annual budget" in fresh.stdout and fresh.stdout.split()[-1] == "1", fresh.stdout
+
+
+def test_an_edited_version_leaves_no_trace_of_the_first_once_purged(articles, tmp_path):
+    index = tmp_path / "index"
+    assistant = Assistant(index)
+    assistant.index([articles])
+    first_chunk = assistant.retrieve("Quixotrelle shipping company saffron Valdoria", k=1)[0].page_content
+    (articles / "taken-down.txt").write_text(EDITED)
+    assert assistant.index([articles]).updated == [str(articles / "taken-down.txt")]
+
+    assistant.purge()
+
+    # The title is the same in both versions, and still indexed; the names of the first are gone.
+    assert all(hits == [b"zanzibarine"] for hits in traces(index).values()), traces(index)
+    assert assistant.cache.lookup(assistant.embeddings, [first_chunk]) == [None]
+    assert "counterfeit saffron" in assistant.article_text(str(articles / "taken-down.txt"))
+
+
+def test_the_command_line_removes_and_purges_at_once(articles, tmp_path):
+    index = tmp_path / "index"
+    Assistant(index).index([articles])
+    done = subprocess.run([sys.executable, "-m", "assistant", "remove", "--index", str(index), "--purge",
+                           str(articles / "taken-down.txt")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "removed" in done.stdout and "purged:" in done.stdout
+    assert traces(index) == {}
+
+
+def test_an_index_on_a_chroma_server_is_refused_with_the_reason(tmp_path):
+    from tests.chroma_server import ChromaServer
+
+    with ChromaServer(tmp_path / "server") as server:
+        assistant = Assistant(tmp_path / "index", chroma_url=server.url)
+        with pytest.raises(PurgeError, match="Chroma server"):
+            assistant.purge()
