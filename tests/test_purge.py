@@ -3,15 +3,19 @@ index folder (Chroma's log and free pages, the full-text index, BM25's files, th
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from chroma_server import ChromaServer
 
 from assistant import Assistant
 from assistant.embeddings import EmbeddingCache
 from assistant.purge import PurgeError
+from assistant.web.library import UploadStore, find_article, index_uploads, remove_article, sweep_uploads
 
 KEPT = ("Budget vote in the city council\n\n"
         "The city council approved the annual budget on Tuesday after a long debate about school funding and "
@@ -104,10 +108,38 @@ def test_the_command_line_removes_and_purges_at_once(articles, tmp_path):
     assert traces(index) == {}
 
 
-def test_an_index_on_a_chroma_server_is_refused_with_the_reason(tmp_path):
-    from tests.chroma_server import ChromaServer
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data") as running:
+        yield running
 
-    with ChromaServer(tmp_path / "server") as server:
-        assistant = Assistant(tmp_path / "index", chroma_url=server.url)
-        with pytest.raises(PurgeError, match="Chroma server"):
-            assistant.purge()
+
+def test_an_index_on_a_chroma_server_is_refused_with_the_reason(server, tmp_path):
+    assistant = Assistant(tmp_path / "index", chroma_url=server.url, chroma_namespace="refused")
+    with pytest.raises(PurgeError, match="Chroma server"):
+        assistant.purge()
+
+
+def test_an_upload_removed_through_another_machines_app_is_not_indexed_again(server, articles, tmp_path):
+    # Two app machines, each with its own index and data folders, one Chroma server.
+    first, second = (Assistant(tmp_path / name / "index", chroma_url=server.url, chroma_namespace="two-apps",
+                               data_dir=tmp_path / name / "data") for name in ("first", "second"))
+    first_uploads, second_uploads = (UploadStore(a.settings.data_dir / "uploads", 25) for a in (first, second))
+    kept = first_uploads.save_all([articles / "kept.txt"], "en")
+    first_uploads.settle(kept, index_uploads(first, kept))
+    saved = second_uploads.save_all([articles / "taken-down.txt"], "en")
+    second_uploads.settle(saved, index_uploads(second, saved))
+    stored = saved[0].stored
+    assert stored is not None and stored.exists()
+
+    [article] = [a for a in first.articles() if a.source == str(stored)]
+    assert remove_article(first, first_uploads, find_article(first, article.doc_id)).removed
+    (articles / "later.txt").write_text(EDITED)
+    pending = second_uploads.save_all([articles / "later.txt"], "en")  # an upload waiting for the write lock
+    old = time.time() - 3600  # older than an upload still waiting to be indexed
+    for path in (stored, pending[0].stored):
+        os.utime(path, (old, old))
+
+    assert sweep_uploads(second, second_uploads) == [stored]
+    assert not stored.exists() and pending[0].stored.exists()
+    assert second.index([second_uploads.folder]).added == [str(pending[0].stored)]

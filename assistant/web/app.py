@@ -48,6 +48,7 @@ from .library import (
     reason_text,
     remove_article,
     report_markdown,
+    sweep_uploads,
     table_headers,
 )
 from .library import library_listing as list_library
@@ -142,6 +143,18 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
     uploads = UploadStore(assistant.settings.data_dir / "uploads", assistant.settings.upload_max_mb)
     i18n = Relabeler()
     settings = assistant.settings
+
+    def sweep_removed_uploads() -> None:
+        # An article removed through another app (another machine's, same Chroma server) left its upload here.
+        try:
+            swept = sweep_uploads(assistant, uploads)
+        except StoreError as error:  # the server down: the next opening of the library sweeps
+            log.warning("uploads not swept: %s", " ".join(str(error).split()))
+            return
+        if swept:  # a count, not the names: a removed article's file name may be what was taken down
+            log.info("deleted %d uploaded file(s) whose articles were removed from the index elsewhere", len(swept))
+
+    sweep_removed_uploads()
 
     def stats_line(lang: str, stats: dict | None = None) -> str:
         stats = stats or assistant.stats()
@@ -518,6 +531,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         @store_errors_shown
         def open_library(lang_value: str, chosen: str | None, query: str | None, order: str | None,
                          shown: list | None):
+            sweep_removed_uploads()
             listing = kept_listing(query, order, shown)
             if listing.as_state() == shown:
                 return (gr.skip(),) * len(library_outputs)

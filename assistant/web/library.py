@@ -17,8 +17,10 @@ import hashlib
 import os
 import re
 import shutil
+import threading
+import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -37,6 +39,9 @@ MAX_STEM = 100  # characters of a stored name's stem
 # ... and bytes: a file system takes 255 bytes in a name, which 100 Chinese characters (300 bytes) passed, and
 # the stored name gets a "-2" or the hidden ".<name>.incoming" beside it around them.
 MAX_STEM_BYTES = 150
+# An uploaded file younger than this is never swept away unindexed: another app process sharing the data folder
+# may have saved it and wait for the write lock to index it (this process's own are known to it).
+SWEEP_MIN_AGE_S = 600.0
 
 
 def browser_name(name: str) -> str:
@@ -56,6 +61,10 @@ def safe_name(name: str) -> str:
     suffix = _UNSAFE.sub("", suffix).lower()[:16]
     stem = stem[:MAX_STEM].encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore").rstrip(".-_") or "article"
     return stem + (f".{suffix}" if suffix else "")
+
+
+def _same_form(source: str) -> str:
+    return unicodedata.normalize("NFC", os.path.realpath(source))
 
 
 def _digest(path: Path) -> str:
@@ -84,6 +93,36 @@ class UploadStore:
     def __init__(self, folder: Path, max_mb: float) -> None:
         self.folder = Path(folder).expanduser().resolve()
         self.max_mb = max_mb
+        self._pending: set[Path] = set()  # saved by this process, not yet settled: never swept
+        self._pending_lock = threading.Lock()
+
+    def sweep(self, indexed_sources: Collection[str], min_age_s: float = SWEEP_MIN_AGE_S) -> list[Path]:
+        """Delete the stored files that no indexed article comes from; the files deleted.
+
+        The folder holds indexed articles only (``settle`` deletes a file the index refused). An article removed
+        through another app, on another machine with its own data folder but the same Chroma server, left its
+        file here, where a later ``assistant index`` of the folder added it again: a takedown undone. An index
+        with no article at all is taken for the wrong one (a mistyped index folder), and nothing is swept."""
+        if not indexed_sources or not self.folder.is_dir():
+            return []
+        with self._pending_lock:
+            pending = set(self._pending)
+        names = {path.name for path in self.folder.iterdir()}
+        # Compared as the indexer records a source, real and composed (NFC), and only for names found here.
+        kept = {_same_form(source) for source in indexed_sources if os.path.basename(source) in names}
+        swept = []
+        for path in self.folder.iterdir():
+            # Hidden files are an upload being swapped in (``.NAME.incoming``) or its earlier version.
+            if path.name.startswith(".") or path in pending or _same_form(str(path)) in kept:
+                continue
+            try:
+                if not path.is_file() or time.time() - path.stat().st_mtime < min_age_s:
+                    continue
+                path.unlink()
+            except OSError:  # gone meanwhile, or not ours to delete: the next sweep tries again
+                continue
+            swept.append(path)
+        return swept
 
     def contains(self, source: str) -> bool:
         path = Path(source)
@@ -96,7 +135,13 @@ class UploadStore:
             claimed = {u.stored for u in saved if u.stored is not None}
             ours = self.folder / safe_name(browser_name(Path(temp).name)) in claimed
             saved.append(self.save(temp, None, lang, replace=replace and not ours))
+        with self._pending_lock:
+            self._pending.update(u.stored for u in saved if u.stored is not None)
         return saved
+
+    def _settled(self, saved: Sequence[Upload]) -> None:
+        with self._pending_lock:
+            self._pending.difference_update(u.stored for u in saved if u.stored is not None)
 
     def save(self, temp_path: str | os.PathLike[str], original_name: str | None, lang: str,
              replace: bool = False) -> Upload:
@@ -135,6 +180,7 @@ class UploadStore:
                     upload.stored.unlink(missing_ok=True)
             elif upload.previous is not None:
                 upload.previous.unlink(missing_ok=True)
+        self._settled(saved)
 
     def restore_replaced(self, saved: Sequence[Upload]) -> None:
         """Indexing did not run (the index busy or broken): the indexed articles keep their files."""
@@ -142,6 +188,7 @@ class UploadStore:
             if upload.previous is not None and upload.previous.exists():
                 self._restore(upload)
                 upload.previous = None
+        self._settled(saved)
 
     def _replace(self, temp: Path, name: str, safe: str) -> Upload:
         target = self.folder / safe
@@ -369,6 +416,11 @@ def listing_note(listing: Listing, query: str, lang: str) -> str:
 def find_article(assistant: Assistant, doc_id: str | None) -> Article | None:
     # One record read by its id: listing every article (and sorting them) per click weighs on a large archive.
     return assistant.store.get_articles([doc_id]).get(doc_id) if doc_id else None
+
+
+def sweep_uploads(assistant: Assistant, uploads: UploadStore) -> list[Path]:
+    """Delete the uploaded files whose articles were removed elsewhere (another app of the same index)."""
+    return uploads.sweep({article.source for article in assistant.store.get_articles().values()})
 
 
 def remove_article(assistant: Assistant, uploads: UploadStore, article: Article) -> IndexReport:
