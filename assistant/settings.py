@@ -153,6 +153,10 @@ class Settings(BaseSettings):
     auth_user: str | None = None
     auth_password: SecretStr | None = None
     upload_max_mb: float = Field(default=25.0, gt=0)
+    # The library's removals, and uploads that replace an earlier version, also purge the removed text from the
+    # index's files (``assistant purge``): for a newsroom whose removals are takedowns. Off by default: it
+    # rewrites chroma.sqlite3, which takes as long as copying it.
+    purge_on_remove: bool = False
 
     @field_validator("index_dir", "data_dir", "embedding_cache", "model_cache_dir", "llm_model_path", "prompts_dir",
                      mode="before")

@@ -143,3 +143,27 @@ def test_an_upload_removed_through_another_machines_app_is_not_indexed_again(ser
     assert sweep_uploads(second, second_uploads) == [stored]
     assert not stored.exists() and pending[0].stored.exists()
     assert second.index([second_uploads.folder]).added == [str(pending[0].stored)]
+
+
+def test_the_library_purges_its_removals_and_replaced_uploads_when_set(articles, tmp_path):
+    from test_web_parts import handler, upload_through_library
+
+    from assistant.web.app import build_app
+
+    index, data = tmp_path / "index", tmp_path / "data"
+    assistant = Assistant(index, data_dir=data, purge_on_remove=True)
+    demo = build_app(assistant, panels=[])
+    upload_through_library(demo, [str(articles / "kept.txt"), str(articles / "taken-down.txt")], "en")
+    edited = tmp_path / "edited" / "taken-down.txt"  # a correction, uploaded under the same name
+    edited.parent.mkdir()
+    edited.write_text(EDITED)
+
+    replaced = upload_through_library(demo, [str(edited)], "en")
+    assert "updated (replaced the earlier upload" in replaced and "purged" not in replaced, replaced
+    # The title is the same in both versions, and still indexed; the names of the first are gone.
+    assert all(hits == [b"zanzibarine"] for hits in traces(index).values()), traces(index)
+
+    [article] = [a for a in assistant.articles() if a.source.endswith("taken-down.txt")]
+    removed = handler(demo, "remove")(article.doc_id, "en")
+    assert removed.startswith("Removed **Zanzibarine smuggling ring exposed**") and "purged" not in removed
+    assert traces(index) == {} and traces(data) == {}

@@ -156,6 +156,19 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
 
     sweep_removed_uploads()
 
+    def purge_if_asked(lang: str) -> str:
+        """With ``purge_on_remove``, purge what a removal or a replaced upload left in the index's files; a
+        line saying why it could not, else nothing."""
+        if not settings.purge_on_remove:
+            return ""
+        try:
+            report = assistant.purge(wait=True)
+        except Exception as error:  # the removal stands: say what was not done
+            log.warning("purge after a removal failed: %s", " ".join(str(error).split()))
+            return "\n\n" + t(lang, "library.not_purged", error=inline_markdown(public_error(error)))
+        log.info("index %s", report.summary())
+        return ""
+
     def stats_line(lang: str, stats: dict | None = None) -> str:
         stats = stats or assistant.stats()
         key = "app.stats_one" if stats["articles"] == 1 else "app.stats"
@@ -608,7 +621,8 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             # The operator's line for each upload, as for each question: what it did, not the files' names.
             log.info("upload of %d file(s): %s", len(saved), report.summary().splitlines()[0])
             discard_browser_copies(paths)
-            return report_markdown(saved, report, lang_value), None
+            purged = purge_if_asked(lang_value) if report.updated else ""  # the earlier versions' text
+            return report_markdown(saved, report, lang_value) + purged, None
 
         # The last run's report would read as this run's under the bar: it goes as the run starts.
         index_button.click(lambda: "", None, [upload_report], queue=False, api_visibility="private")
@@ -690,7 +704,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
             log.info("article %s removed", article.doc_id)
             # Named by its file too: an upload and its copy may share a title.
             return t(lang_value, "library.removed", title=inline_markdown(article.title),
-                     file=inline_markdown(Path(article.source).name))
+                     file=inline_markdown(Path(article.source).name)) + purge_if_asked(lang_value)
 
         def confirm_removal(pending: dict | None, lang_value: str):
             if not pending:  # withdrawn meanwhile (another pick): nothing was confirmed

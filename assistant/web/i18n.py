@@ -86,6 +86,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.embedding": "Embedding passages: {done} of {total}",
         "library.saving": "Saving the uploads",
         "library.removed": "Removed **{title}** ({file}) from the index.",
+        "library.not_purged": "Its text was not purged from the index's files: {error}",
         "library.already_removed": "**{title}** was no longer in the index (removed from another session or the "
                                    "command line); the list is up to date.",
         "library.remove_ask": "Remove **{title}** ({file}) from the index? Answers will no longer quote it.",
@@ -226,6 +227,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.embedding": "Vectorisation des passages : {done} sur {total}",
         "library.saving": "Enregistrement des fichiers",
         "library.removed": "**{title}** ({file}) a été retiré de l'index.",
+        "library.not_purged": "Son texte n'a pas été purgé des fichiers de l'index : {error}",
         "library.already_removed": "**{title}** n'était déjà plus dans l'index (retiré depuis une autre session ou "
                                    "la ligne de commande) ; la liste est à jour.",
         "library.remove_ask": "Retirer **{title}** ({file}) de l'index ? Les réponses ne le citeront plus.",
