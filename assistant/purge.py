@@ -55,8 +55,8 @@ def purge(indexer: Indexer, wait: bool = False) -> PurgeReport:
         raise PurgeError(
             f"cannot purge {store.location}: its files (chroma.sqlite3) are on the Chroma server's machine; "
             "removed articles are gone from every answer, search and listing, but their text may stay in the "
-            "server's files until its log is compacted: stop the server and run `sqlite3 PATH/chroma.sqlite3 "
-            "VACUUM` there (see README, Removing an article)")
+            "server's files until they are purged: run `assistant purge-chroma PATH` on the server's machine, "
+            "PATH being its `chroma run --path`")
     database = settings.index_dir / "chroma" / "chroma.sqlite3"
     cache_file = settings.embedding_cache or settings.index_dir / "embedding-cache.sqlite"
     report = PurgeReport()
@@ -76,6 +76,7 @@ def _scrub_log(database: Path, report: PurgeReport) -> list[str]:
     removed: list[str] = []
     with _connect(database) as db:
         db.execute("BEGIN IMMEDIATE")  # no other process writes to the log between reading and rewriting it
+        applied = _applied(db)
         rows = db.execute("SELECT seq_id, operation, topic, id, metadata FROM embeddings_queue").fetchall()
         last: dict[tuple[str, str], tuple[int, int]] = {}
         for seq_id, operation, topic, record_id, _ in rows:
@@ -84,7 +85,9 @@ def _scrub_log(database: Path, report: PurgeReport) -> list[str]:
         obsolete = []
         for seq_id, _, topic, record_id, metadata in rows:
             final_seq, final_operation = last[topic, record_id]
-            if final_seq == seq_id or metadata in (None, "{}"):
+            # Only rows the metadata segment has applied, with the later write that replaced them: it will
+            # never read them again.
+            if final_seq == seq_id or final_seq > applied.get(topic, -1) or metadata in (None, "{}"):
                 continue
             obsolete.append(seq_id)
             if final_operation == DELETE_OPERATION:
@@ -93,6 +96,28 @@ def _scrub_log(database: Path, report: PurgeReport) -> list[str]:
         db.execute("COMMIT")
         report.log_records_scrubbed = len(obsolete)
     return removed
+
+
+def _applied(db: sqlite3.Connection) -> dict[str, int]:
+    """How far each collection's metadata segment has read the log, by the log's topic for the collection."""
+    rows = db.execute(
+        "SELECT s.collection, m.seq_id FROM segments s JOIN max_seq_id m ON m.segment_id = s.id "
+        "WHERE s.scope = 'METADATA'").fetchall()
+    return {f"persistent://default/default/{collection}": int(seq_id) for collection, seq_id in rows}
+
+
+def purge_folder(folder: Path) -> PurgeReport:
+    """Purge a Chroma folder's own files (``chroma run --path FOLDER``), on the machine that holds them: the
+    obsolete log rows and free pages. The clients' embedding caches are their own (``assistant purge`` there
+    cannot tell the removed texts, which only this log held: their vectors stay, keyed by hash)."""
+    database = Path(folder) / "chroma.sqlite3"
+    if not database.is_file():
+        raise PurgeError(f"cannot purge {folder}: no chroma.sqlite3 there (give the folder of `chroma run --path`)")
+    report = PurgeReport(bytes_before=_size(database))
+    _scrub_log(database, report)
+    _compact(database, full_text=True)
+    report.bytes_after = _size(database)
+    return report
 
 
 def _chunk_texts(metadata: str) -> list[str]:

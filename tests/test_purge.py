@@ -14,7 +14,7 @@ from chroma_server import ChromaServer
 
 from assistant import Assistant
 from assistant.embeddings import EmbeddingCache
-from assistant.purge import PurgeError
+from assistant.purge import PurgeError, purge_folder
 from assistant.web.library import UploadStore, find_article, index_uploads, remove_article, sweep_uploads
 
 KEPT = ("Budget vote in the city council\n\n"
@@ -118,6 +118,22 @@ def test_an_index_on_a_chroma_server_is_refused_with_the_reason(server, tmp_path
     assistant = Assistant(tmp_path / "index", chroma_url=server.url, chroma_namespace="refused")
     with pytest.raises(PurgeError, match="Chroma server"):
         assistant.purge()
+
+
+def test_a_chroma_servers_folder_is_purged_while_it_runs(server, articles, tmp_path):
+    assistant = Assistant(tmp_path / "index", chroma_url=server.url, chroma_namespace="purged")
+    assistant.index([articles])
+    assert assistant.remove(str(articles / "taken-down.txt")).removed
+
+    report = purge_folder(server.path)
+
+    assert report.log_records_scrubbed > 0
+    left = {name: [hit for hit in hits if hit != b"zanzibarine"] for name, hits in traces(server.path).items()}
+    assert not any(left.values()), left  # (the title may be another test's edited version, still indexed)
+    assert "approved the annual budget" in assistant.ask("What did the city council approve?").text
+    fresh = Assistant(tmp_path / "other-index", chroma_url=server.url, chroma_namespace="purged")
+    assert [a.source for a in fresh.articles()] == [str(articles / "kept.txt")]
+    assert fresh.search("Quixotrelle") == [] and fresh.search("saffron") == []
 
 
 def test_an_upload_removed_through_another_machines_app_is_not_indexed_again(server, articles, tmp_path):

@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ..cli import arg, command, interrupted_status, raise_terminated, whole_number
@@ -321,4 +322,14 @@ def remove(args: argparse.Namespace, assistant) -> int:
 @arg("--wait", action="store_true", help="wait for another writer instead of failing")
 def purge(args: argparse.Namespace, assistant) -> int:
     print(assistant.purge(wait=args.wait).summary())
+    return 0
+
+
+@command("purge-chroma", "purge a Chroma server's folder of removed articles' text, on the server's machine",
+         needs_assistant=False)
+@arg("folder", type=Path, help="the server's folder, as `chroma run --path` was given it")
+def purge_chroma(args: argparse.Namespace, settings) -> int:
+    from ..purge import purge_folder
+
+    print(purge_folder(args.folder).summary())
     return 0
