@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .embeddings import EmbeddingCache
 from .indexer import Indexer, write_lock
+from .retrieval import sentence_texts
 from .store import StoreError
 
 DELETE_OPERATION = 3  # Chroma's log code for a delete
@@ -64,7 +65,7 @@ def purge(indexer: Indexer, wait: bool = False) -> PurgeReport:
     with write_lock(settings.index_dir, wait=wait, store=store):
         report.bytes_before = _size(database) + _size(cache_file)
         removed_texts = _scrub_log(database, report)
-        report.cached_vectors_dropped = _drop_cached(indexer.cache, removed_texts)
+        report.cached_vectors_dropped = _drop_cached(indexer.cache, removed_texts, _live_texts(indexer))
         _compact(database, full_text=True)
         _compact(cache_file, full_text=False)
         report.bytes_after = _size(database) + _size(cache_file)
@@ -132,9 +133,19 @@ def _chunk_texts(metadata: str) -> list[str]:
     return [text, *(text[a - start : b - start] for a, b in spans)]
 
 
-def _drop_cached(cache: EmbeddingCache, texts: Iterable[str]) -> int:
+def _live_texts(indexer: Indexer) -> Iterator[str]:
+    """The texts whose vectors the index still reads: its chunks' and their sentences'."""
+    for chunk in indexer.store.iter_chunks():
+        yield chunk.page_content
+        yield from sentence_texts(chunk)
+
+
+def _drop_cached(cache: EmbeddingCache, texts: Iterable[str], live: Iterable[str]) -> int:
+    # A sentence that a kept article also writes keeps its vector: without it, that article's passage loses
+    # its sentence score at every question.
+    kept = {EmbeddingCache.digest(text) for text in live}
     # Every model's vector of the text: the cache may be shared by indexes of other models.
-    return cache.forget([EmbeddingCache.digest(text) for text in texts])
+    return cache.forget([digest for digest in map(EmbeddingCache.digest, texts) if digest not in kept])
 
 
 def _compact(path: Path, full_text: bool) -> None:

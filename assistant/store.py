@@ -782,6 +782,12 @@ class Store:
                 found.update(dict.fromkeys(got["ids"], language))
         return found
 
+    def iter_chunks(self) -> Iterator[Document]:
+        """Every chunk, text and metadata, read a page at a time."""
+        for got in pages(self._chunks, ["documents", "metadatas"]):
+            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield Document(page_content=text, metadata=dict(meta or {}), id=chunk_id)
+
     def iter_chunk_pages(self, ids: Sequence[str] | None = None) -> Iterator[tuple[list[str], list[str], list[str]]]:
         """The ids, texts and languages of all chunks, or of these (those still stored), a page at a time:
         what BM25 reads, each text in its article's language."""

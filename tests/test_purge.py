@@ -15,15 +15,16 @@ from chroma_server import ChromaServer
 from assistant import Assistant
 from assistant.embeddings import EmbeddingCache
 from assistant.purge import PurgeError, purge_folder
+from assistant.retrieval import sentence_texts
 from assistant.web.library import UploadStore, find_article, index_uploads, remove_article, sweep_uploads
 
 KEPT = ("Budget vote in the city council\n\n"
         "The city council approved the annual budget on Tuesday after a long debate about school funding and "
-        "road repairs. The mayor said the vote was a good sign for the coming year.\n")
+        "road repairs. The mayor said the vote was a good sign for the coming year. Reporting by the city desk.\n")
 TAKEN_DOWN = ("Zanzibarine smuggling ring exposed\n\n"
               "Investigators say the Quixotrelle shipping company moved counterfeit saffron through the port of "
               "Valdoria for six years. The Quixotrelle director, Maximilian Oberthwaite, denied the allegations on "
-              "Friday.\n")
+              "Friday. Reporting by the city desk.\n")
 EDITED = """Zanzibarine smuggling ring exposed
 
 Investigators say a shipping company moved counterfeit saffron through a port for six years.
@@ -69,6 +70,11 @@ def test_a_removed_article_is_purged_from_every_file_of_the_index(articles, tmp_
     cache = EmbeddingCache(index / "embedding-cache.sqlite")
     try:
         assert cache.lookup(assistant.embeddings, [removed_chunk]) == [None]
+        # The kept article's passage and sentences keep theirs, the sentence both articles write included.
+        [kept_chunk] = [c for c, _ in assistant.store.get_chunks(list(assistant.articles()[0].chunk_ids))]
+        kept_texts = [kept_chunk.page_content, *sentence_texts(kept_chunk)]
+        assert "Reporting by the city desk." in kept_texts
+        assert all(vector is not None for vector in cache.lookup(assistant.embeddings, kept_texts))
     finally:
         cache.close()
     # The kept article is answered, searched and listed as before, here and in a new process.
