@@ -158,12 +158,15 @@ def test_an_upload_removed_through_another_machines_app_is_not_indexed_again(ser
     assert remove_article(first, first_uploads, find_article(first, article.doc_id)).removed
     (articles / "later.txt").write_text(EDITED)
     pending = second_uploads.save_all([articles / "later.txt"], "en")  # an upload waiting for the write lock
+    other_desk = second_uploads.folder / "other-desk.txt"  # another index's upload, in a shared data folder
+    other_desk.write_text(KEPT)
     old = time.time() - 3600  # older than an upload still waiting to be indexed
-    for path in (stored, pending[0].stored):
+    for path in (stored, pending[0].stored, other_desk):
         os.utime(path, (old, old))
 
     assert sweep_uploads(second, second_uploads) == [stored]
-    assert not stored.exists() and pending[0].stored.exists()
+    assert not stored.exists() and pending[0].stored.exists() and other_desk.exists()
+    other_desk.unlink()
     assert second.index([second_uploads.folder]).added == [str(pending[0].stored)]
 
 

@@ -94,26 +94,31 @@ class UploadStore:
         self.folder = Path(folder).expanduser().resolve()
         self.max_mb = max_mb
         self._pending: set[Path] = set()  # saved by this process, not yet settled: never swept
+        self._seen: set[str] = set()  # the stored files seen indexed (at the last sweep, or indexed by this process)
         self._pending_lock = threading.Lock()
 
     def sweep(self, indexed_sources: Collection[str], min_age_s: float = SWEEP_MIN_AGE_S) -> list[Path]:
-        """Delete the stored files that no indexed article comes from; the files deleted.
+        """Delete the stored files whose articles this process saw indexed and that are gone from the index now;
+        the files deleted.
 
-        The folder holds indexed articles only (``settle`` deletes a file the index refused). An article removed
-        through another app, on another machine with its own data folder but the same Chroma server, left its
-        file here, where a later ``assistant index`` of the folder added it again: a takedown undone. An index
-        with no article at all is taken for the wrong one (a mistyped index folder), and nothing is swept."""
-        if not indexed_sources or not self.folder.is_dir():
+        An article removed through another app, on another machine with its own data folder but the same Chroma
+        server, left its file here, where a later ``assistant index`` of the folder added it again: a takedown
+        undone. Only files seen indexed are candidates: another index's uploads in a shared data folder (a desk's
+        app beside another's) were never in this one, and stay."""
+        if not self.folder.is_dir():
             return []
         with self._pending_lock:
             pending = set(self._pending)
         names = {path.name for path in self.folder.iterdir()}
         # Compared as the indexer records a source, real and composed (NFC), and only for names found here.
-        kept = {_same_form(source) for source in indexed_sources if os.path.basename(source) in names}
+        indexed = {_same_form(source) for source in indexed_sources if os.path.basename(source) in names}
         swept = []
         for path in self.folder.iterdir():
             # Hidden files are an upload being swapped in (``.NAME.incoming``) or its earlier version.
-            if path.name.startswith(".") or path in pending or _same_form(str(path)) in kept:
+            if path.name.startswith(".") or path in pending:
+                continue
+            form = _same_form(str(path))
+            if form in indexed or form not in self._seen:
                 continue
             try:
                 if not path.is_file() or time.time() - path.stat().st_mtime < min_age_s:
@@ -122,6 +127,7 @@ class UploadStore:
             except OSError:  # gone meanwhile, or not ours to delete: the next sweep tries again
                 continue
             swept.append(path)
+        self._seen = indexed
         return swept
 
     def contains(self, source: str) -> bool:
@@ -142,6 +148,7 @@ class UploadStore:
     def _settled(self, saved: Sequence[Upload]) -> None:
         with self._pending_lock:
             self._pending.difference_update(u.stored for u in saved if u.stored is not None)
+        self._seen.update(_same_form(str(u.stored)) for u in saved if u.stored is not None and u.stored.exists())
 
     def save(self, temp_path: str | os.PathLike[str], original_name: str | None, lang: str,
              replace: bool = False) -> Upload:
