@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +140,9 @@ def _live_texts(indexer: Indexer) -> Iterator[str]:
         yield from sentence_texts(chunk)
 
 
-def _drop_cached(cache: EmbeddingCache, texts: Iterable[str], live: Iterable[str]) -> int:
+def _drop_cached(cache: EmbeddingCache, texts: Sequence[str], live: Iterable[str]) -> int:
+    if not texts:  # nothing removed since the last purge: no need to read every chunk
+        return 0
     # A sentence that a kept article also writes keeps its vector: without it, that article's passage loses
     # its sentence score at every question.
     kept = {EmbeddingCache.digest(text) for text in live}
