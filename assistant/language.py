@@ -109,6 +109,18 @@ def question_language(question: str) -> str:
     return "fr" if detect_language(question, default="en") == "fr" else "en"
 
 
+def written_in(question: str, reply_language: str) -> str:
+    """The language ``question`` is written in, for telling which passages are in another one: its reply
+    language (``fr``, ``en``), or the third language it is in ("de", "es"). A German question was held as
+    English: its German article's sentences to the cross-language bar with the cross-language lift, and
+    the English article that answered it to the one-language bar, so the German article's nearest sentence
+    was quoted for where the ships went (Rotterdam, in the English one)."""
+    if not _in_another_language(question):
+        return reply_language
+    # Only Spanish opens with "¿" or "¡" (lingua splits such a question between Spanish and Portuguese).
+    return surely_in(question) or ("es" if "¿" in question or "¡" in question else reply_language)
+
+
 def _in_another_language(question: str) -> bool:
     if "¿" in question or "¡" in question:
         return True

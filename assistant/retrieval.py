@@ -24,7 +24,7 @@ from pydantic import ConfigDict
 from .chunking import stored_sentences
 from .embeddings import ModelEmbeddings
 from .filters import check_chunk_where
-from .language import crosses, question_language
+from .language import crosses, question_language, written_in
 from .lexical import LexicalIndex, term_languages
 from .reranking import Reranker
 from .settings import check_k
@@ -282,7 +282,8 @@ class HybridRetriever(BaseRetriever):
             self._score_sentences(candidates, [doc for doc, _ in chunks], query_vector)
         weights = {"hybrid": (self.dense_weight, sentence_weight), "dense": (1.0, 0.0), "lexical": (0.0, 0.0)}
         dense_weight, sentence_weight = weights[self.mode]
-        if self.mode == "hybrid" and self._crosses(language or question_language(query), [d for d, _ in chunks]):
+        asked_in = written_in(query, language or question_language(query))  # a German question's own: de
+        if self.mode == "hybrid" and self._crosses(asked_in, [d for d, _ in chunks]):
             dense_weight, sentence_weight = self._cross_weights(dense_weight, sentence_weight)
         ranked = fuse(candidates, dense_weight, sentence_weight)
         documents = {doc.id: doc for doc, _ in chunks}

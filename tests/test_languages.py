@@ -256,3 +256,37 @@ def test_a_german_article_quoting_english_at_length_is_german():
             "our families know what is at stake, and they will not be divided by those who would rather see us fail.“ "
             "Scholz dankte ihm und kündigte an, dass Deutschland seine Hilfe verdoppeln werde.\n")
     assert article_language(text) == "de"
+
+
+EUROPE = Path(__file__).resolve().parent / "data" / "europe"
+
+
+@pytest.fixture(scope="module")
+def strikes(tmp_path_factory) -> Assistant:
+    """An index of four short articles, one each in German, English, Spanish and Italian."""
+    assistant = Assistant(tmp_path_factory.mktemp("europe-answers-index"))
+    report = assistant.index([EUROPE])
+    assert not report.failed, report.failed
+    yield assistant
+    assistant.close()
+
+
+@pytest.mark.parametrize(("question", "language"), [
+    ("Wohin wurden die Schiffe umgeleitet?", "de"),
+    ("¿Cuántos trenes se verán afectados?", "es"),
+    ("Combien de trains seront touchés ?", "fr"),
+    ("How many trains are affected?", "en"),
+])
+def test_a_question_is_read_in_the_language_it_is_written_in_not_the_one_it_is_replied_in(question, language):
+    from assistant.language import question_language, written_in
+
+    assert written_in(question, question_language(question)) == language
+
+
+def test_a_german_question_answered_by_an_english_article_quotes_it_not_the_german_one(strikes):
+    """The German question was held as English: the German article's sentences got the cross-language bar
+    and lift, the English one that answers the one-language bar, and "Die letzte Verhandlung war im Herbst
+    gescheitert..." was quoted for where the ships went."""
+    answer = strikes.ask("Wohin wurden die Schiffe umgeleitet?")
+    assert answer.answered, answer.text
+    assert answer.citations[0].quote == "Shipping lines diverted vessels to Rotterdam."

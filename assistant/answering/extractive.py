@@ -19,7 +19,7 @@ from ..chain import new_subject
 from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
 from ..entities import entity_key
-from ..language import crosses
+from ..language import crosses, written_in
 from ..lexical import fold, stop_words, tokenize
 from ..loaders import METADATA_LINE
 from ..types import Answer, Citation, newest_published_first
@@ -411,7 +411,10 @@ class ExtractiveAnswerer:
             return Answer(
                 text=not_answered_text(language, absent), question=question, answered=False, answerer=self.name
             )
-        scored = every = self.score_sentences(question, query_vector, docs, language)
+        # Passages are in the question's language or across from it by the language it is written in, not
+        # the one it is replied in (English for a German question).
+        asked_in = written_in(question, language)
+        scored = every = self.score_sentences(question, query_vector, docs, asked_in)
         expected = expected_answer(question)
         if expected is not None:
             # "How much did Russia pay?" is not answered by "...depuis environ six semaines": only sentences
@@ -422,7 +425,7 @@ class ExtractiveAnswerer:
             if expected.kind == "count" and scored and not toll:
                 # Not for a toll: "people" in "How many people died?" counts the dead, and "25 000 personnes
                 # sans abri" came second.
-                scored = counted_noun_first(expected, scored, same_thing, language)
+                scored = counted_noun_first(expected, scored, same_thing, asked_in)
             if scored and toll:
                 scored = none_counted_first(toll, scored, self.margin)
         scored = self.discount_unnamed(question, docs, scored)
@@ -444,12 +447,12 @@ class ExtractiveAnswerer:
         if asks_whether_they_agree(question):
             # The answer is each article's account: another article's figure, worded further from the
             # question than the best one, is still what the question asks for (within the margin).
-            chosen = self.select_list(scored, language, near_bar=False)
+            chosen = self.select_list(scored, asked_in, near_bar=False)
         else:
-            chosen = (self.select_list if asks_for_list(question) else self.select)(scored, language)
+            chosen = (self.select_list if asks_for_list(question) else self.select)(scored, asked_in)
         if days and asks_for_day_events(question):
             chosen = that_day_first(scored, days, chosen)
-        if chosen and not self.answers_alone(question, query_vector, docs, language, chosen):
+        if chosen and not self.answers_alone(question, query_vector, docs, asked_in, chosen):
             chosen = []
         if not chosen:
             # Named only when no passage has such a number at all, not when one has it but scores too low.
