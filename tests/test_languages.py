@@ -290,3 +290,11 @@ def test_a_german_question_answered_by_an_english_article_quotes_it_not_the_germ
     answer = strikes.ask("Wohin wurden die Schiffe umgeleitet?")
     assert answer.answered, answer.text
     assert answer.citations[0].quote == "Shipping lines diverted vessels to Rotterdam."
+
+
+def test_an_english_question_on_a_spanish_article_shares_its_words_as_spanish_reads_them(strikes):
+    """The answerer read every sentence's words, and the question's, as French: "cost" shared nothing with
+    the Spanish "costaron" (Spanish stem "cost"), and the question was refused though the article answers it."""
+    answer = strikes.ask("How much did the previous Renfe strikes cost?")
+    assert answer.answered, answer.text
+    assert "30 millones de euros" in answer.citations[0].quote
