@@ -298,3 +298,18 @@ def test_an_english_question_on_a_spanish_article_shares_its_words_as_spanish_re
     answer = strikes.ask("How much did the previous Renfe strikes cost?")
     assert answer.answered, answer.text
     assert "30 millones de euros" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["Was sagte Markus Söder?", "Who is Markus Söder?", "Qui est Markus Söder ?"])
+def test_a_short_question_naming_someone_the_articles_lack_is_refused_for_the_name(strikes, question):
+    """Two capitalised words of three were read as a question capitalised throughout ("What Weapons Were
+    Mentioned?"): the name went unchecked, and the German article's lead was quoted as what Söder said."""
+    answer = strikes.ask(question)
+    assert not answer.answered, answer.text
+    assert "Markus Söder" in answer.text
+
+
+def test_a_short_question_naming_someone_the_articles_mention_is_answered(strikes):
+    answer = strikes.ask("Wer ist Anna Weber?")
+    assert answer.answered, answer.text
+    assert "Anna Weber" in answer.citations[0].quote

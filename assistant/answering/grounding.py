@@ -24,7 +24,7 @@ from langchain_core.documents import Document
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
 from ..entities import data_lines, entity_key
 from ..language import surely_in
-from ..lexical import stop_words
+from ..lexical import fold, stop_words
 
 # A run of capitalised words ("Emmanuel Macron", "Kim Jong-un", "BBC"); particles end a run.
 _NAME_RUN = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w’'-]*)*")
@@ -159,8 +159,8 @@ def question_names(question: str) -> list[str]:
     """Runs of capitalised words, less the question's first word, capitalised whatever it is ("Did NATO
     react?" asks about NATO; "Emmanuel Macron a-t-il..." still names Macron)."""
     words = _WORD.findall(question)[1:]  # the first is capitalised whatever it is
-    if sum(word[:1].isupper() for word in words) * 2 > max(len(words), 2):
-        return []  # "WHAT WEAPONS WERE MENTIONED?", "What Weapons Were Mentioned?": capitals tell nothing
+    if _capitals_tell_nothing(words):
+        return []
     if surely_in(question) == "de":
         return []  # German capitalises every noun: "Welche Waffen wurden erwähnt?" was refused for “Waffen”
     names = []
@@ -176,6 +176,19 @@ def question_names(question: str) -> list[str]:
         if _telling(text):
             names.append(text)
     return list(dict.fromkeys(names))  # "Please ... Please ..." listed “Please” twice in the refusal
+
+
+def _capitals_tell_nothing(words: list[str]) -> bool:
+    """Whether a question's words (its first left out) are capitalised whatever they are: "WHAT WEAPONS WERE
+    MENTIONED?", "What Weapons Were Mentioned?", where a function word is capitalised too, or every word is.
+    Counting capitals alone took "Who is Anna Weber?" and "Was sagte Markus Söder?" (two capitalised words of
+    three) for such questions: their names went unchecked, and the nearest sentences of an article that
+    never mentions Söder were quoted as what he said."""
+    capitalised = [word for word in words if word[:1].isupper()]
+    if len(capitalised) * 2 <= max(len(words), 2):
+        return False
+    stop = stop_words(query=True)
+    return len(capitalised) == len(words) or any(fold(word) in stop for word in capitalised)
 
 
 def _telling(name: str) -> bool:
