@@ -20,7 +20,7 @@ from ..chunking import stored_sentences
 from ..embeddings import EmbeddingCache, ModelEmbeddings, passage_vectors
 from ..entities import entity_key
 from ..language import crosses, written_in
-from ..lexical import fold, stop_words, term_language, tokenize
+from ..lexical import fold, stop_words, tokenize
 from ..loaders import METADATA_LINE
 from ..types import Answer, Citation, newest_published_first
 from .answer_types import (
@@ -191,34 +191,20 @@ class ExtractiveAnswerer:
             vectors = np.where((paired @ query > vectors @ query)[:, None], paired, vectors)
         similarities = vectors @ query
         in_context = context_vectors(sentences, vectors) @ query
-        named = named_in(question)
-        read_in: dict[str, tuple[set[str], list[tuple[set[str], list[str], str]]]] = {}
-
-        def question_read_in(language: str) -> tuple[set[str], list[tuple[set[str], list[str], str]]]:
-            """The question's terms and its names' as a passage in ``language`` reads them: stemmed all as
-            French, an English sentence's "strikes" shared nothing with "strike"."""
-            key = term_language(language)
-            if key not in read_in:
-                terms = set(tokenize(question, query=True, language=key))
-                # Across languages a name counts as shared when the sentence spells it otherwise ("Budanov" /
-                # "Boudanov"); within one, near spellings are more often other names (PIAF: 7 answers lost,
-                # 4 won). An acronym counts as shared by a sentence that writes it out ("BCE": "la Banque
-                # centrale européenne").
-                read_in[key] = terms, [
-                    (set(tokenize(name, query=True, language=key)) & terms, words,
-                     entity_key(name) if name.isupper() else "")
-                    for name, words in named
-                ]
-            return read_in[key]
-
+        question_terms = set(tokenize(question, query=True))
+        # Across languages a name counts as shared when the sentence spells it otherwise ("Budanov" /
+        # "Boudanov"); within one, near spellings are more often other names (PIAF: 7 answers lost, 4 won).
+        # An acronym counts as shared by a sentence that writes it out ("BCE": "la Banque centrale européenne").
+        names = [
+            (set(tokenize(name, query=True)) & question_terms, words, entity_key(name) if name.isupper() else "")
+            for name, words in named_in(question)
+        ]
         chunk_scores = scores_by_language(docs)
         for i, (sentence, similarity, context) in enumerate(zip(sentences, similarities, in_context, strict=True)):
             overlap = 0.0
-            passage_language = sentence.chunk.metadata.get("language", "")
-            question_terms, names = question_read_in(passage_language)
             if question_terms:
                 read = f"{sentences[i - 1].text} {sentence.text}" if asked_before[i] else sentence.text
-                shared = question_terms & set(tokenize(read, language=passage_language))
+                shared = question_terms & set(tokenize(read))
                 unshared = [name for name in names if name[1] and not name[0] <= shared]
                 if unshared:
                     across = bool(language) and crosses(language, sentence.chunk.metadata.get("language", ""))
