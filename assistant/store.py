@@ -758,14 +758,40 @@ class Store:
         """These chunks (those still stored and, with ``where``, matching it), in the order of ``ids``."""
         if not ids:
             return []
-        include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
-        got = self._chunks.get(ids=list(ids), include=include, **({"where": where} if where else {}))
+        got = self._get_chunk_records(list(ids), with_vectors, where)
+        with_vectors = with_vectors and got.get("embeddings") is not None
         by_id = {}
         for i, chunk_id in enumerate(got["ids"]):
             vector = np.asarray(got["embeddings"][i], dtype=np.float32) if with_vectors else None
             by_id[chunk_id] = (Document(page_content=got["documents"][i], metadata=dict(got["metadatas"][i]),
                                         id=chunk_id), vector)
         return [by_id[i] for i in ids if i in by_id]
+
+    def _get_chunk_records(self, ids: list[str], with_vectors: bool, where: dict | None) -> Any:
+        """Chroma's records of these chunks; without their vectors when this process cannot read them yet.
+
+        An embedded Chroma reads a chunk's vector from the vector index it loaded at open, and its other fields
+        from SQLite: a chunk that another process wrote since (BM25, reloaded at its commit, found it) is in
+        SQLite and not in that index, and asking for its vector failed the question with "Error finding id"
+        (a reader during a cron's reindex). Reopening reads the new index; a writer still at work can get
+        ahead of it again, and the chunk is then scored without its vector rather than failed.
+        """
+        from chromadb.errors import InternalError
+
+        filters = {"where": where} if where else {}
+        if not with_vectors:
+            return self._chunks.get(ids=ids, include=["documents", "metadatas"], **filters)
+        for attempt in range(STALE_REOPENS):
+            try:
+                return self._chunks.get(ids=ids, include=["documents", "metadatas", "embeddings"], **filters)
+            except InternalError as error:
+                if not self._embedded or "finding id" not in str(error):
+                    raise
+            time.sleep(0.05 * attempt)
+            self.follow_other_writers(force=True)
+        log.warning("the vector index is being rewritten by another process; some passages are scored without "
+                    "their vectors")
+        return self._chunks.get(ids=ids, include=["documents", "metadatas"], **filters)
 
     def iter_chunk_texts(self, where: dict | None = None) -> Iterator[tuple[list[str], list[str]]]:
         """All chunk ids and texts, a page at a time (memory stays bounded)."""

@@ -130,6 +130,28 @@ def test_a_vector_index_still_stale_after_its_reopenings_answers_by_words(tmp_pa
     assert answer.answered and answer.citations, answer.text
 
 
+def test_a_reader_reads_the_vectors_of_chunks_another_process_wrote_since(writable_index):
+    # BM25, reloaded at another process's commit, proposes its new chunks; their vectors were read from the
+    # vector index this process loaded before, and the question failed with "Error finding id" (a reader during
+    # a cron's reindex, in the test above under load).
+    reader = Assistant(writable_index)
+    try:
+        assert reader.retrieve("lance-roquettes", k=1)  # its vector index is loaded
+        vector = [1.0] + [0.0] * (reader.store.embeddings.dim - 1)
+        script = (
+            "import sys, chromadb\n"
+            "client = chromadb.PersistentClient(sys.argv[1])\n"
+            "client.get_collection('chunks').add(ids=['written-since'], embeddings=[[float(v) for v in sys.argv[2:]]],"
+            " documents=['Un pont neuf.'], metadatas=[{'doc_id': 'other'}])\n"
+        )
+        subprocess.run([sys.executable, "-c", script, str(writable_index / "chroma"), *map(str, vector)], cwd=ROOT,
+                       check=True)
+        [(doc, found)] = reader.store.get_chunks(["written-since"], with_vectors=True)
+        assert doc.page_content == "Un pont neuf." and found is not None and found.tolist() == vector
+    finally:
+        reader.close()
+
+
 def open_files() -> int:
     return len(os.listdir("/proc/self/fd"))
 
