@@ -73,7 +73,9 @@ class ScriptedChat:
     be made to write on demand: ``reply`` is the streamed text, or ``(status, content_type, body)``;
     ``delay`` seconds pass before the reply, ``pace`` before each piece of it; after ``hang_after`` pieces
     the server stops writing and holds the connection open (until ``close``, or until the client closes its
-    end: ``hung_up`` counts those, during the delay too). ``requests`` keeps each request's JSON body.
+    end: ``hung_up`` counts those, during the delay too, and ``held`` says how long after its request arrived
+each was closed: the time a client waited on the server, without what it did before it asked). ``requests``
+keeps each request's JSON body.
     ``keep_alive``: HTTP/1.1, whose connections serve the next request after a reply given whole (a tuple);
     a streamed reply still ends its connection. ``thinking`` is streamed first as ``reasoning_content`` (a
     reasoning model's thoughts, as llama.cpp and vLLM send them), and ``finish`` is the last chunk's
@@ -92,6 +94,8 @@ class ScriptedChat:
         self.finish: str | None = None
         self.closed = threading.Event()
         self.hung_up: list[float] = []  # when a client closed a stalled reply's connection (monotonic)
+        self.held: list[float] = []  # seconds from a request's arrival to its client closing the stalled reply
+        self.hang_ups = threading.Condition()
         self.requests: list[dict] = []
         # What ``GET /v1/models`` lists (None: it answers 404), and each such request's Authorization header.
         self.models: list[str] | None = None
@@ -113,7 +117,10 @@ class ScriptedChat:
                     # poll, not select: late in a full run the process holds over 1,024 files, and select()
                     # cannot watch a descriptor numbered past that ("filedescriptor out of range").
                     if poller.poll(50):
-                        chat.hung_up.append(time.monotonic())
+                        with chat.hang_ups:
+                            chat.hung_up.append(time.monotonic())
+                            chat.held.append(chat.hung_up[-1] - self.arrived)
+                            chat.hang_ups.notify_all()
                         return True
                 return False
 
@@ -135,6 +142,7 @@ class ScriptedChat:
             def do_POST(self) -> None:
                 import json
 
+                self.arrived = time.monotonic()
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 chat.requests.append(json.loads(body or b"{}"))
                 if self.hung_up_within(chat.delay):
@@ -179,6 +187,13 @@ class ScriptedChat:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def wait_held(self, count: int, timeout: float = 30.0) -> list[float]:
+        """``held``, once ``count`` clients have hung up (the server sees it up to 50 ms after the client has
+        moved on), or as it is after ``timeout``."""
+        with self.hang_ups:
+            self.hang_ups.wait_for(lambda: len(self.held) >= count, timeout)
+            return list(self.held)
 
     def close(self) -> None:
         self.closed.set()
