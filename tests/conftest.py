@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import weakref
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,41 +14,18 @@ SAMPLE = ROOT / "samples" / "russie-coree-du-nord.txt"
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@pytest.fixture(autouse=True)
-def close_assistants(monkeypatch) -> Iterator[None]:
-    """Closes each ``Assistant`` that a test (or one of its function-scoped fixtures) made and left open: a full
-    run kept their Chroma clients and cache databases, hundreds of open files by its end. Session and module
-    fixtures are set up before this one, so theirs are left to their own teardown."""
-    opened: list[weakref.ref[Assistant]] = []
-    made = Assistant.__init__
-
-    def tracked(self: Assistant, *args: object, **kwargs: object) -> None:
-        made(self, *args, **kwargs)
-        opened.append(weakref.ref(self))
-
-    monkeypatch.setattr(Assistant, "__init__", tracked)
-    yield
-    monkeypatch.setattr(Assistant, "__init__", made)
-    for ref in opened:
-        assistant = ref()
-        if assistant is not None:
-            assistant.close()
-
-
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory) -> Path:
     """An index of the bundled sample, built once per test session (copy it before writing to it)."""
     index_dir = tmp_path_factory.mktemp("sample-index")
-    with Assistant(index_dir) as assistant:
-        report = assistant.index([SAMPLE])
+    report = Assistant(index_dir).index([SAMPLE])
     assert report.added == [str(SAMPLE)], report
     return index_dir
 
 
 @pytest.fixture(scope="session")
-def sample_assistant(sample_index) -> Iterator[Assistant]:
-    with Assistant(sample_index) as assistant:
-        yield assistant
+def sample_assistant(sample_index) -> Assistant:
+    return Assistant(sample_index)
 
 
 # Twelve short articles a reviewer wrote to judge answers as an analyst (2026-12-06): strikes, elections,
@@ -59,11 +34,11 @@ NEWSROOM = DATA / "newsroom"
 
 
 @pytest.fixture(scope="session")
-def newsroom(tmp_path_factory) -> Iterator[Assistant]:
+def newsroom(tmp_path_factory) -> Assistant:
     """The twelve newsroom articles, indexed once per test session (read only)."""
-    with Assistant(tmp_path_factory.mktemp("newsroom") / "index") as assistant:
-        assert len(assistant.index([NEWSROOM]).added) == 12
-        yield assistant
+    assistant = Assistant(tmp_path_factory.mktemp("newsroom") / "index")
+    assert len(assistant.index([NEWSROOM]).added) == 12
+    return assistant
 
 
 @pytest.fixture()
