@@ -1283,3 +1283,42 @@ def test_a_continuation_with_a_possessive_asks_about_its_own_subject(tmp_path):
     assert new_subject("Et sa dette ?") == "dette" and new_subject("And who supplies them?") is None
     assert substituted("Et celle de Thermalis ?", [("Quelle est la marge opérationnelle d'Ardelys ?", "")]) == (
         "Quelle est la marge opérationnelle de Thermalis ?")
+
+
+@pytest.fixture(scope="module")
+def court_and_sport(tmp_path_factory) -> Assistant:
+    """Four of the newsroom articles (a rugby match, a corruption trial, a merger, an election), indexed once."""
+    from conftest import NEWSROOM
+
+    assistant = Assistant(tmp_path_factory.mktemp("court-and-sport") / "index")
+    names = ["fr-rugby-top14.txt", "fr-proces-maire.txt", "en-merger.txt", "fr-election-benin.txt"]
+    assert len(assistant.index([NEWSROOM / name for name in names]).added) == 4
+    return assistant
+
+
+def test_a_question_on_a_detail_the_article_names_about_another_fact_is_refused(court_and_sport):
+    # A reporter's near miss: Thomas Ramos's 11 points were scored against La Rochelle; Clermont is the next
+    # match, named at the article's end. "against Clermont" was answered with the La Rochelle points.
+    refused = court_and_sport.ask("How many points did Thomas Ramos score against Clermont?")
+    assert not refused.answered and not refused.citations, refused.text
+    asked = court_and_sport.ask("How many points did Thomas Ramos score against La Rochelle?")
+    assert asked.answered and "11 points" in asked.citations[0].quote, asked.text
+    # A yes-or-no question may be answered from two paragraphs: Dupont's injury, Clermont's date.
+    whether = court_and_sport.ask("Est-ce que Antoine Dupont jouera contre Clermont ?")
+    assert whether.answered and any("six semaines" in c.quote for c in whether.citations), whether.text
+    # A year is such a detail: 2021 is the previous election, named beside the turnout, not beside Talon.
+    talon = court_and_sport.ask("Quel score a fait Patrice Talon en 2021 ?")
+    assert not talon.answered and not talon.citations, talon.text
+    wadagni = court_and_sport.ask("Quel score a obtenu Romuald Wadagni en 2026 ?")
+    assert wadagni.answered and "62,4 %" in wadagni.citations[0].quote, wadagni.text
+
+
+def test_questions_answered_yes_or_no():
+    from assistant.answering.extractive import asks_whether
+
+    for question in ["Est-ce que Antoine Dupont jouera contre Clermont ?", "Did Veltrix shares rise?",
+                     "Bernard Castex a-t-il été déclaré inéligible ?", "Will Bernard Castex appeal the verdict?"]:
+        assert asks_whether(question), question
+    for question in ["De combien l'action Veltrix a-t-elle progressé ?", "In which countries does it have factories?",
+                     "Combien de morts y a-t-il eu ?", "Qu'a dit Patrick Pouyanné ?", "Who scored for Toulouse?"]:
+        assert not asks_whether(question), question

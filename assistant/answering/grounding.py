@@ -582,6 +582,13 @@ def _mentions(passages: tuple[set[str], list[str]], name: str) -> bool:
     return spells(passages, name_words(name)) or _alias_mentioned(passages, name)
 
 
+def mentioned_in(names: Sequence[str], text: str) -> list[str]:
+    """Those of ``names`` (names, or years: "2021") that ``text`` mentions: a year written as such, a name as
+    ``absent_names`` reads it in a passage."""
+    words, years = text_words(text), set(_QUESTION_YEAR.findall(text))
+    return [name for name in names if name in years or (not name.isdigit() and _mentions(words, name))]
+
+
 def name_words(name: str) -> list[str]:
     """The folded words of a name that a text must have (or spell nearly) to mention it."""
     return [w for w in _WORD.findall(entity_key(name)) if len(w) >= 3 or w.isdigit()]
