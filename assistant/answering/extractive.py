@@ -990,9 +990,10 @@ def paragraph_of(sentence: ScoredSentence) -> str:
     return text[first : last if last >= 0 else len(text)]
 
 
-# A question asking for one fact names two or three things ("Thomas Ramos", "Clermont"); more, and it joins
-# several facts, which its articles may tell paragraphs apart.
-MOST_DETAILS_APART = 3
+# A question asking for one fact names two things ("Thomas Ramos", "Clermont"; "Patrice Talon", "2021"); more,
+# and it joins several facts, which its articles may tell paragraphs apart: at three, five of MultiHop-RAG's
+# answerable questions (naming their sources) and one of PIAF's were refused.
+MOST_DETAILS_APART = 2
 
 
 def lead_paragraphs(docs: Sequence[Document]) -> dict[str, str]:
@@ -1019,7 +1020,7 @@ def without_names_apart(
     with the 2026 turnout, compared with 2021's a paragraph away. One name alone is left to the article:
     "il" or "elle" often stands for it a paragraph later; more than ``MOST_DETAILS_APART`` make a question
     that joins facts (MultiHop-RAG's, whose answerable questions were refused 0.037 -> 0.252 without that
-    bound and the two conditions below)."""
+    bound, the lead and the condition below)."""
     if not 2 <= len(names) <= MOST_DETAILS_APART or not scored:
         return scored
     articles: dict[str, str] = {}
