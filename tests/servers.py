@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import signal
 import socket
 import subprocess
 import time
@@ -253,8 +254,11 @@ class Terminal:
         import pty
 
         self.master, slave = pty.openpty()
+        # Ctrl-C as at a terminal: a shell starts background jobs (`make test &`, nohup) with SIGINT ignored,
+        # and children inherit that (the chat's Ctrl-C test then waited out the model's timeout).
         self.process = subprocess.Popen(command, stdin=slave if typed else subprocess.PIPE, stdout=slave,
-                                        stderr=slave, env=env, cwd=cwd, close_fds=True)
+                                        stderr=slave, env=env, cwd=cwd, close_fds=True,
+                                        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         os.close(slave)
         if not typed:
             self.process.stdin.write(stdin.encode())
