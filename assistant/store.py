@@ -814,15 +814,12 @@ class Store:
             for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 yield Document(page_content=text, metadata=dict(meta or {}), id=chunk_id)
 
-    def iter_chunk_pages(self, ids: Sequence[str] | None = None) -> Iterator[tuple[list[str], list[str], list[str]]]:
-        """The ids, texts and languages of all chunks, or of these (those still stored), a page at a time:
-        what BM25 reads, each text in its article's language."""
-        if ids is None:
-            found: Iterable[dict] = pages(self._chunks, ["documents", "metadatas"])
-        else:
-            found = (self._chunks.get(ids=list(ids[start : start + _PAGE]), include=["documents", "metadatas"])
-                     for start in range(0, len(ids), _PAGE))
-        for got in found:
+    def iter_chunk_pages(self, ids: Sequence[str]) -> Iterator[tuple[list[str], list[str], list[str]]]:
+        """The ids, texts and languages of these chunks (those still stored), a page at a time: what BM25 reads
+        of the chunks added since its postings, each text in its article's language (a whole rebuild reads the
+        texts alone, ``iter_chunk_texts``, and the languages apart, ``chunk_languages``)."""
+        for start in range(0, len(ids), _PAGE):
+            got = self._chunks.get(ids=list(ids[start : start + _PAGE]), include=["documents", "metadatas"])
             languages = [str((meta or {}).get("language", "")) for meta in got["metadatas"]]
             yield list(got["ids"]), list(got["documents"]), languages
 
