@@ -3,6 +3,7 @@ supported), German, Spanish and Italian (searched and quoted, replies in English
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,19 @@ from assistant import Assistant
 LANGUAGES = Path(__file__).resolve().parent / "data" / "languages"
 
 
-@pytest.fixture(scope="module")
-def european(tmp_path_factory) -> Assistant:
-    """An index of the six articles: fr, en, de, es, it, and a French one quoting English at length."""
-    assistant = Assistant(tmp_path_factory.mktemp("languages-index"))
-    report = assistant.index([LANGUAGES])
+def indexed(tmp_path_factory, folder: Path, name: str) -> Iterator[Assistant]:
+    """An index of the articles of ``folder``, closed after the module's tests."""
+    assistant = Assistant(tmp_path_factory.mktemp(name))
+    report = assistant.index([folder])
     assert not report.failed, report.failed
     yield assistant
     assistant.close()
+
+
+@pytest.fixture(scope="module")
+def european(tmp_path_factory) -> Iterator[Assistant]:
+    """An index of the six articles: fr, en, de, es, it, and a French one quoting English at length."""
+    yield from indexed(tmp_path_factory, LANGUAGES, "languages-index")
 
 
 def test_a_spanish_question_opening_with_its_inverted_mark_is_answered_from_the_spanish_article(european):
@@ -262,13 +268,9 @@ EUROPE = Path(__file__).resolve().parent / "data" / "europe"
 
 
 @pytest.fixture(scope="module")
-def strikes(tmp_path_factory) -> Assistant:
+def strikes(tmp_path_factory) -> Iterator[Assistant]:
     """An index of four short articles, one each in German, English, Spanish and Italian."""
-    assistant = Assistant(tmp_path_factory.mktemp("europe-answers-index"))
-    report = assistant.index([EUROPE])
-    assert not report.failed, report.failed
-    yield assistant
-    assistant.close()
+    yield from indexed(tmp_path_factory, EUROPE, "europe-answers-index")
 
 
 @pytest.mark.parametrize(("question", "language"), [
