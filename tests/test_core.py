@@ -333,6 +333,11 @@ def test_bfloat16_embeddings_match_float32_and_share_the_index(tmp_path):
     assert exact.model_id == fast.model_id
     cosines = (exact.embed_passages(texts) * fast.embed_passages(texts)).sum(axis=1)
     assert cosines.min() > 0.999 and not np.allclose(cosines, 1.0, atol=1e-7)  # close, and really bfloat16
+    import torch
+
+    with torch.autocast("cpu", dtype=torch.bfloat16):  # its weights are kept cast: the same products
+        autocast = exact._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.array_equal(fast.embed_passages(texts), autocast)
     assistant = Assistant(tmp_path / "index", embedding_model="minilm", embedding_precision="float32")
     assert assistant.embeddings is exact
     assistant.index([SAMPLE])
