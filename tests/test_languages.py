@@ -307,3 +307,23 @@ def test_a_short_question_naming_someone_the_articles_mention_is_answered(strike
     answer = strikes.ask("Wer ist Anna Weber?")
     assert answer.answered, answer.text
     assert "Anna Weber" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["Why is there a transport strike in Italy?",
+                                      "¿Por qué hay una huelga en Italia?",
+                                      "Pourquoi y a-t-il une grève des transports en Italie ?"])
+def test_a_country_is_mentioned_by_an_article_that_names_only_its_cities(strikes, question):
+    """The Italian article is datelined "Roma" and names Milano, never "Italia": the question was refused,
+    "They do not mention “Italy”"."""
+    answer = strikes.ask(question)
+    assert answer.answered, answer.text
+    assert answer.citations[0].source.endswith("it-sciopero.txt")
+
+
+def test_cities_mention_their_own_country_not_every_country(strikes):
+    from assistant.answering.grounding import country_of_city
+
+    assert (country_of_city("roma"), country_of_city("rome"), country_of_city("munchen")) == ("IT", "IT", "DE")
+    assert country_of_city("italie") is None  # a country names none of its cities
+    answer = strikes.ask("Why is there a transport strike in Portugal?")
+    assert not answer.answered and "Portugal" in answer.text, answer.text

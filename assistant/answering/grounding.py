@@ -250,6 +250,27 @@ def _city_names() -> list[list[str]]:
     return [line.split("\t") for line in data_lines("city-names.txt")]
 
 
+@lru_cache(maxsize=1)
+def _city_countries() -> dict[str, str]:
+    """Folded main name of a city -> its country's code (city-countries.txt; a name several cities share is
+    the most populous one's: "Rome" is Italy's, not Georgia's)."""
+    countries: dict[str, str] = {}
+    for line in data_lines("city-countries.txt"):
+        code, name = line.split("\t")
+        countries.setdefault(entity_key(name), code)
+    return countries
+
+
+def country_of_city(key: str) -> str | None:
+    """The country code of the city a folded name names, by any of its names for the large ones ("roma",
+    "rome"), by its main name for the others ("malatya"); None for a name no city has."""
+    key = _without_article(key)
+    group = _alias_groups().get(key)
+    if group is not None and _is_city(group):
+        key = entity_key(_city_names()[int(group.removeprefix(_CITY))][0])
+    return _city_countries().get(key)
+
+
 COUNTRY, CITY, REGION, OTHER_NAME = "country", "city", "region", "other"
 # CLDR territories with a two-letter code that are not countries.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
@@ -445,6 +466,9 @@ def _none_mentioned(
     keys = sorted({key for doc in docs for key in (doc.metadata.get("entities") or []) if key})
     groups = _alias_groups()
     theirs = {groups[key] for key in keys if key in groups}
+    # An article from "Roma" or on Malatya is about Italy or Turkey, though it may never name the country: a
+    # country the question names is mentioned by its cities (not the reverse: "Italy" does not name Rome).
+    theirs |= {country for key in keys if (country := country_of_city(key))}
     if any(_group_of(entity_key(name)) in theirs for name in names):
         return []
     # A country's or a language's names are known in both languages (above): an embedding is only asked

