@@ -432,6 +432,33 @@ class Assistant:
             return self._nothing_indexed(question, k, history)
         return self.chain.invoke({"question": question, "k": k, "filters": filters, "history": history})
 
+    def ask_many(self, questions: Iterable[str | Mapping[str, Any]], *, k: int | None = None,
+                 filters: dict[str, Any] | None = None, jobs: int = 1) -> Iterator[Answer | Exception]:
+        """Answer questions that stand alone (no one a follow-up of another), yielding for each, in the order
+        given, its ``Answer`` or the exception that it raised, so that one bad question does not stop the rest.
+        A question is a text or a dict with ``"question"`` and optionally ``"k"`` and ``"filters"``, which beat
+        the ``k`` and ``filters`` given here. ``jobs``: how many are asked at once, in threads (the assistant is
+        shared); the answers are the same as asked one by one. Questions are read from ``questions`` as they are
+        asked, a few ahead, so an endless generator or a file of millions is fine."""
+        if isinstance(questions, str | Mapping):
+            raise TypeError("ask_many takes several questions (a list or an iterable of them); ask takes one")
+        if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+            raise ValueError(f"jobs must be a whole number of 1 or more, not {jobs!r}")
+        return _in_order(lambda item: self._ask_one(item, k, filters), questions, jobs)
+
+    def _ask_one(self, item: str | Mapping[str, Any], k: int | None,
+                 filters: dict[str, Any] | None) -> Answer | Exception:
+        try:
+            if isinstance(item, Mapping):
+                unknown = sorted(set(map(str, item)) - {"question", "k", "filters"})
+                if unknown or "question" not in item:
+                    raise QuestionError(f"a question given as a dict has 'question' and optionally 'k' and "
+                                        f"'filters', not {unknown or sorted(map(str, item))}")
+                return self.ask(item["question"], k=item.get("k", k), filters=item.get("filters", filters))
+            return self.ask(item, k=k, filters=filters)
+        except Exception as error:  # any failure is this question's; the others are still asked
+            return error
+
     async def aask(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                    history: Sequence[Any] | None = None) -> Answer:
         """``ask`` for asyncio code (a notebook, a web server's handler): the chain's ``ainvoke``."""
@@ -714,6 +741,29 @@ class Assistant:
             raise QuestionError(f"the question is too long ({len(question)} characters, at most {limit})",
                                 "too_long", count=len(question), limit=limit)
         return question
+
+
+def _in_order(work: Callable[[Any], Any], items: Iterable[Any], jobs: int) -> Iterator[Any]:
+    """``work`` of each item, in the items' order, ``jobs`` at a time in threads; at most ``2 * jobs`` items are
+    read ahead, so that a long input is neither read whole nor its results held until the end."""
+    if jobs == 1:
+        yield from map(work, items)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(jobs, thread_name_prefix="ask_many") as pool:
+        pending: deque[Any] = deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(work, item))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:  # the caller stopped early: the questions not begun are not asked
+            for future in pending:
+                future.cancel()
 
 
 def _in_pieces(text: str) -> list[str]:

@@ -152,23 +152,43 @@ def prepare_reranker(assistant) -> None:
             file=sys.stderr, flush=True))
 
 
-@command("ask", "answer a question from the indexed articles, with its sources", reads_index=True)
-@arg("question", help="the question, in quotes (French or English)")
+def job_count(text: str) -> int:
+    """``--jobs``: questions asked at once."""
+    return whole_number(text, 1, 64)
+
+
+@command("ask", "answer a question from the indexed articles, with its sources; or a file of them (--questions)",
+         reads_index=True)
+@arg("question", nargs="?", help="the question, in quotes (French or English)")
+@arg("--questions", metavar="FILE",
+     help="answer every question of FILE (- : standard input), each on its own: a question a line, JSON Lines "
+          "({\"question\": ..., \"id\": ...}) or a .csv with a question column; a line that fails is said and the "
+          "others are answered (exit status 1 if any failed)")
+@arg("--jobs", type=job_count, default=1, help="with --questions: questions answered at once, in threads (1)")
 @arg("-k", type=passage_count, default=None, help="number of passages to retrieve")
-@arg("--json", action="store_true", help="print the Answer as JSON")
+@arg("--json", action="store_true", help="print the Answer as JSON (with --questions: one line per question)")
+@arg("--jsonl", action="store_true", help="print each Answer as one line of JSON (JSON Lines)")
 @arg("--markdown", action="store_true", help="print the answer as Markdown: the question as a heading, each quote "
                                              "under its source")
+@arg("-q", "--quiet", action="store_true", help="with --questions: no progress bar (there is none off a terminal)")
 @add_filter_arguments
 def ask(args: argparse.Namespace, assistant) -> int:
     one_format(args)
+    if (args.question is None) == (args.questions is None):
+        raise ValueError("give a question, or --questions FILE, not both" if args.question is not None
+                         else "give a question (in quotes), or --questions FILE for a file of them")
+    if args.questions is not None:
+        from .ask_file import ask_file
+
+        return ask_file(args, assistant)
     prepare_reranker(assistant)
     if streams_to_terminal(args, assistant):
         answer, shown = streamed_answer(assistant, args.question, k=args.k, filters=filters_from_args(args))
         print_answer(answer, args.question, shown=shown)
         return 0
     answer = assistant.ask(args.question, k=args.k, filters=filters_from_args(args))
-    if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    if args.json or args.jsonl:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=None if args.jsonl else 2))
     elif args.markdown:
         print(markdown_turn(answer), end="")
     else:
@@ -179,8 +199,8 @@ def ask(args: argparse.Namespace, assistant) -> int:
 def streams_to_terminal(args: argparse.Namespace, assistant) -> bool:
     """Whether the answer is printed as a model writes it: an LLM answerer, read at a terminal. A pipe, a file,
     ``--json`` and ``--markdown`` get the checked answer whole, as they always did."""
-    return (assistant.settings.answerer != "extractive" and not args.json and not args.markdown
-            and sys.stdout.isatty())
+    return (assistant.settings.answerer != "extractive" and not args.json and not getattr(args, "jsonl", False)
+            and not args.markdown and sys.stdout.isatty())
 
 
 def streamed_answer(assistant, question: str, **options: Any) -> tuple[Any, str]:
@@ -208,7 +228,7 @@ def streamed_answer(assistant, question: str, **options: Any) -> tuple[Any, str]
 
 
 def one_format(args: argparse.Namespace) -> None:
-    if args.json and args.markdown:
+    if (args.json or getattr(args, "jsonl", False)) and args.markdown:
         raise ValueError("--json and --markdown cannot be given together: choose one")
 
 

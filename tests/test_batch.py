@@ -1,0 +1,87 @@
+"""A file of questions answered in one run, a JSON line each, and an Assistant shared by threads."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import ROOT, SAMPLE
+
+ASKED = "What weapons were mentioned?"
+FOLLOW_UP = "And who supplies them?"
+
+
+def run_batch(*args: str, index_dir, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(index_dir))
+    return subprocess.run([sys.executable, "-m", "assistant", "ask", *args], input=stdin, capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=600)
+
+
+def comparable(row: dict) -> dict:
+    return {key: value for key, value in row.items() if key not in ("timings", "line", "id", "error")}
+
+
+def test_a_file_of_questions_is_answered_a_json_line_each_and_a_bad_line_does_not_stop_it(
+        sample_index, sample_assistant, tmp_path):
+    # A pipeline had `chat --json` alone: each line a follow-up of the ones before it (the questions of a file
+    # are not a conversation), a bad line left out of the output with nothing to match it to, exit status 0.
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join([
+        ASKED, "", "# a comment", json.dumps({"question": FOLLOW_UP, "id": "q-7", "expect": "kept as it is"}),
+        "{not json", json.dumps({"q": ASKED}), "x" * 2100, json.dumps("Quelles armes ont été mentionnées ?"),
+    ]) + "\n", encoding="utf-8")
+    result = run_batch("--questions", str(questions), "--jsonl", index_dir=sample_index)
+    assert result.returncode == 1, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(row["line"], row["id"], row["error"] is None) for row in rows] == [
+        (1, None, True), (4, "q-7", True), (5, None, False), (6, None, False), (7, None, False), (8, None, True)]
+    for row in (rows[0], rows[1], rows[5]):
+        assert comparable(row) == comparable(sample_assistant.ask(row["question"]).to_dict())
+    assert rows[1]["text"] != sample_assistant.ask(FOLLOW_UP, history=[sample_assistant.ask(ASKED)]).text
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert rows[0]["answered"] and all(text[c["start"] : c["end"]] == c["quote"] for c in rows[0]["citations"])
+    assert "not a JSON object" in rows[2]["error"] and "no \"question\"" in rows[3]["error"]
+    assert "too long" in rows[4]["error"] and rows[4]["answered"] is False and rows[4]["citations"] == []
+    assert f"error: {questions} line 5: not a JSON object" in result.stderr
+
+
+def test_a_csv_of_questions_from_standard_input_in_two_jobs_answers_as_one_by_one(sample_index, sample_assistant,
+                                                                                  tmp_path):
+    asked = [ASKED, "Combien d'obus ?", "Who is Kyrylo Budanov?", "Quel est le prix du pain ?", FOLLOW_UP] * 2
+    result = run_batch("--questions", "-", "--json", "--jobs", "2", index_dir=sample_index,
+                       stdin="\n".join(asked) + "\n")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["question"] for row in rows] == asked
+    assert [comparable(row) for row in rows] == [comparable(sample_assistant.ask(q).to_dict()) for q in asked]
+    assert not rows[3]["answered"]  # a refusal is an answer, not a failure
+    table = tmp_path / "questions.csv"
+    table.write_text('id,question,note\n1,"Combien d\'obus, selon Boudanov ?",a\n2,,b\n', encoding="utf-8-sig")
+    result = run_batch("--questions", str(table), "--json", index_dir=sample_index)
+    assert result.returncode == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(row["id"], row["question"], row["error"]) for row in rows] == [
+        ("1", "Combien d'obus, selon Boudanov ?", None), ("2", "", "the question is empty")]
+    assert run_batch("--questions", str(tmp_path / "missing.txt"), index_dir=sample_index).returncode == 2
+
+
+def test_ask_many_in_eight_threads_answers_as_one_by_one_each_error_in_its_place(sample_assistant):
+    from assistant import QuestionError
+
+    asked = [ASKED, "Combien d'obus ?", "Who is Kyrylo Budanov?", "Quel est le prix du pain ?", "  ",
+             {"question": ASKED, "k": 2}, "Où se trouve la Corée du Nord ?",
+             {"question": ASKED, "filters": {"lang": "en"}}]
+    asked = asked * 5
+    alone = []
+    for question in asked:
+        try:
+            options = question if isinstance(question, dict) else {"question": question}
+            alone.append(sample_assistant.ask(**options).to_dict())
+        except QuestionError as error:
+            alone.append(str(error))
+    together = list(sample_assistant.ask_many(asked, jobs=8))
+    assert [a if isinstance(a, str) else comparable(a) for a in alone] == [
+        str(b) if isinstance(b, Exception) else comparable(b.to_dict()) for b in together]
+    assert isinstance(together[4], QuestionError)
