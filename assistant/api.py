@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.messages import BaseMessage
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from .answering.messages import (
     filtered_text,
@@ -86,8 +86,8 @@ class _part(cached_property):
 
 
 # The parts built from a part that may be set by hand: built again with the new one.
-_BUILT_FROM = {"retriever": ("chain", "retrieval_chain"), "answerer": ("chain", "retrieval_chain"),
-               "reranker": ("retriever", "chain", "retrieval_chain")}
+_BUILT_FROM = {"retriever": ("answering_chain", "retrieval_chain"), "answerer": ("answering_chain", "retrieval_chain"),
+               "reranker": ("retriever", "answering_chain", "retrieval_chain")}
 
 
 def _in_use(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -150,7 +150,8 @@ class Assistant:
                 part = self.__dict__.pop(name, None)
                 if part is not None:
                     self._released.append(part)
-            for name in ("lexical", "retriever", "chain", "retrieval_chain", "indexer", "entity_index", "answerer"):
+            for name in ("lexical", "retriever", "answering_chain", "retrieval_chain", "indexer", "entity_index",
+                         "answerer"):
                 self.__dict__.pop(name, None)  # they hold the store or the cache
             if not self._calls:
                 self._close_released()
@@ -307,7 +308,31 @@ class Assistant:
     def chain(self) -> Runnable:
         """The question-answering chain as a LangChain ``Runnable`` (``invoke``, ``batch``, ``ainvoke``):
         ``"question"`` or ``{"question", "k", "history", "filters", "where"}`` -> ``Answer``, as ``ask``
-        answers (the entity index's lists, the filters' notice, the replies that need no search)."""
+        answers (the entity index's lists, the filters' notice, the replies that need no search).
+
+        Each run is counted as a call in use, as ``ask`` is, and runs the parts as they are at its start: a
+        chain kept in a LangGraph node or a ``RunnableWithMessageHistory`` failed on Chroma's closed client
+        ("'RustBindingsAPI' object has no attribute 'bindings'") once ``close()`` ran in another thread, or
+        after it, and searched the deleted files of an index folder made again under it."""
+
+        def counted(inputs: Any, config: RunnableConfig) -> Answer:
+            with self._using():
+                return self.answering_chain.invoke(inputs, config)
+
+        async def acounted(inputs: Any, config: RunnableConfig) -> Answer:
+            with self._using():
+                chain = self.__dict__.get("answering_chain")
+                if chain is None:
+                    # Its first use opens the store (a Chroma server: up to its timeout) and loads the embedding
+                    # model (seconds): not on the event loop, whose other tasks would all wait.
+                    chain = await asyncio.get_running_loop().run_in_executor(None, lambda: self.answering_chain)
+                return await chain.ainvoke(inputs, config)
+
+        return RunnableLambda(counted, afunc=acounted, name="news-qa")
+
+    @_part
+    def answering_chain(self) -> Runnable:
+        """The chain that ``chain`` runs, built on the parts as they are (again after ``close()``)."""
         return build_chain(self.retriever, self.embeddings, self.answerer, self.check_inputs,
                            before=self._before_search, after=self._noting_filters)
 
@@ -465,12 +490,7 @@ class Assistant:
         with self._using():
             if self._no_index():
                 return self._nothing_indexed(question, k, history)
-            chain = self.__dict__.get("chain")
-            if chain is None:
-                # Its first use opens the store (a Chroma server: up to its timeout) and loads the embedding
-                # model (seconds for MiniLM): not on the event loop, whose other tasks would all wait.
-                chain = await asyncio.get_running_loop().run_in_executor(None, lambda: self.chain)
-            return await chain.ainvoke({"question": question, "k": k, "filters": filters, "history": history})
+            return await self.chain.ainvoke({"question": question, "k": k, "filters": filters, "history": history})
 
     def stream(self, question: str, k: int | None = None, filters: dict[str, Any] | None = None,
                history: Sequence[Any] | None = None) -> Iterator[str | Answer]:

@@ -1053,7 +1053,7 @@ def warm_up(assistant: Assistant) -> None:
     """Build the shared parts before serving: the first question is then as quick as the next, and no two
     requests race to build the same part."""
     assistant.answerer  # noqa: B018
-    assistant.chain  # noqa: B018
+    assistant.answering_chain  # noqa: B018  (what `chain` runs)
     assistant.indexer  # noqa: B018
     assistant.lexical.fresh()
     from ..answering.grounding import known_names
