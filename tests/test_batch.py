@@ -64,7 +64,10 @@ def test_a_csv_of_questions_from_standard_input_in_two_jobs_answers_as_one_by_on
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(row["id"], row["question"], row["error"]) for row in rows] == [
         ("1", "Combien d'obus, selon Boudanov ?", None), ("2", "", "the question is empty")]
-    assert run_batch("--questions", str(tmp_path / "missing.txt"), index_dir=sample_index).returncode == 2
+    missing = run_batch("--questions", str(tmp_path / "missing.txt"), index_dir=sample_index)
+    assert missing.returncode == 2 and f"error: {tmp_path / 'missing.txt'}: no such file" in missing.stderr
+    alone = run_batch(ASKED, "--jobs", "2", index_dir=sample_index)
+    assert alone.returncode == 2 and "--jobs and -q go with --questions" in alone.stderr
 
 
 def test_ask_many_in_eight_threads_answers_as_one_by_one_each_error_in_its_place(sample_assistant):

@@ -177,6 +177,9 @@ def ask(args: argparse.Namespace, assistant) -> int:
     if (args.question is None) == (args.questions is None):
         raise ValueError("give a question, or --questions FILE, not both" if args.question is not None
                          else "give a question (in quotes), or --questions FILE for a file of them")
+    if args.questions is None and (args.jobs != 1 or args.quiet):
+        # Taken and ignored, a script's `ask "..." --jobs 4` would read as if it did something.
+        raise ValueError("--jobs and -q go with --questions FILE (a file of questions)")
     if args.questions is not None:
         from .ask_file import ask_file
 
