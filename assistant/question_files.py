@@ -114,12 +114,21 @@ def _parsed(number: int, line: str) -> Asked:
     return Asked(number, value["question"], value.get("id"), value.get("k"), value.get("filters"))
 
 
+def _dialect(header: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect its header row shows: a French Excel writes "id;question", a tab-separated export
+    "id<TAB>question"; a header of one column is read as commas."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
 def _rows(stream: BinaryIO, path: str) -> Iterator[Asked]:
     try:
         text = stream.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise QuestionFileError(f"{path}: not UTF-8 text (byte {error.start + 1}): save it as UTF-8 CSV") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text.partition("\n")[0]))
     header = [name.strip().lower() for name in next(reader, [])]
     if "question" not in header:
         raise QuestionFileError(f"{path}: its first row must name the columns, one of them \"question\" "

@@ -121,3 +121,17 @@ def test_the_chain_kept_by_a_caller_answers_while_and_after_another_thread_close
                             text=True, timeout=600, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["25", "25", "[]"]
+
+
+def test_a_csv_of_questions_is_read_with_the_separator_its_header_shows(tmp_path):
+    # A French Excel saves "id;question": the file was refused as having no "question" column.
+    from assistant.question_files import read_questions
+
+    for separator in (",", ";", "\t"):
+        table = tmp_path / "questions.csv"
+        table.write_text(f'id{separator}question{separator}note\n7{separator}"Combien d\'obus, selon lui ?"'
+                         f'{separator}x\n', encoding="utf-8-sig")
+        assert [(a.line, a.id, a.question) for a in read_questions(str(table))] == [
+            (2, "7", "Combien d'obus, selon lui ?")], separator
+    table.write_text("question\nQui ?\n", encoding="utf-8")
+    assert [a.question for a in read_questions(str(table))] == ["Qui ?"]
