@@ -488,7 +488,12 @@ class Assistant:
                    history: Sequence[Any] | None = None) -> Answer:
         """``ask`` for asyncio code (a notebook, a web server's handler): the chain's ``ainvoke``."""
         with self._using():
-            if self._no_index():
+            # On a folder with no index yet (a service started before the first indexing), the first call loads
+            # the embedding model to check that it can: seconds during which the loop's other tasks waited.
+            unloaded = "embeddings" not in self.__dict__
+            empty = await asyncio.get_running_loop().run_in_executor(None, self._no_index) if unloaded \
+                else self._no_index()
+            if empty:
                 return self._nothing_indexed(question, k, history)
             return await self.chain.ainvoke({"question": question, "k": k, "filters": filters, "history": history})
 

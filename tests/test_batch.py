@@ -135,3 +135,31 @@ def test_a_csv_of_questions_is_read_with_the_separator_its_header_shows(tmp_path
             (2, "7", "Combien d'obus, selon lui ?")], separator
     table.write_text("question\nQui ?\n", encoding="utf-8")
     assert [a.question for a in read_questions(str(table))] == ["Qui ?"]
+
+
+def test_aask_on_a_folder_not_indexed_yet_loads_the_model_off_the_event_loop(tmp_path, monkeypatch):
+    # A service started before the cron job's first indexing: its first aask loaded the embedding model (to
+    # say that it can be loaded) on the loop's thread, and every other request waited seconds.
+    import asyncio
+    import threading
+
+    import assistant.api
+    from assistant import Assistant
+
+    loaded_in: list[threading.Thread] = []
+    load = assistant.api.load_embeddings
+
+    def recording(*args, **kwargs):
+        loaded_in.append(threading.current_thread())
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(assistant.api, "load_embeddings", recording)
+    news = Assistant(tmp_path / "not-yet")
+
+    async def ask() -> tuple[object, threading.Thread]:
+        return await news.aask(ASKED), threading.current_thread()
+
+    answer, loop_thread = asyncio.run(ask())
+    assert not answer.answered and "No articles are indexed yet" in answer.text
+    assert len(loaded_in) == 1 and loaded_in[0] is not loop_thread
+    assert not (tmp_path / "not-yet").exists()
