@@ -327,3 +327,11 @@ def test_cities_mention_their_own_country_not_every_country(strikes):
     assert country_of_city("italie") is None  # a country names none of its cities
     answer = strikes.ask("Why is there a transport strike in Portugal?")
     assert not answer.answered and "Portugal" in answer.text, answer.text
+
+
+def test_a_people_is_mentioned_by_an_article_on_its_country_s_cities(strikes):
+    """"Italian" names a language, and an article datelined "Roma" never writes it: "What did the Italian unions
+    say about wages?" was refused, "They do not mention “Italian”"."""
+    answer = strikes.ask("What did the Italian unions say about wages?")
+    assert answer.answered, answer.text
+    assert answer.citations[0].source.endswith("it-sciopero.txt")

@@ -271,6 +271,21 @@ def country_of_city(key: str) -> str | None:
     return _city_countries().get(key)
 
 
+def _places_of(group: str | None) -> set[str]:
+    """The groups a name's group stands for: itself, and for a language, which also names its people ("the
+    Italian unions"), the countries where it is mostly spoken (CLDR's likely country, and the one of the same
+    code: Italian, Italy; Portuguese, Brazil and Portugal)."""
+    if group is None:
+        return set()
+    if not group.startswith("language "):
+        return {group}
+    from babel.core import get_global
+
+    code = group.removeprefix("language ")
+    likely = str(get_global("likely_subtags").get(code, "")).split("_")
+    return {group, code.upper(), *(part for part in likely[1:] if len(part) == 2 and part.isupper())}
+
+
 COUNTRY, CITY, REGION, OTHER_NAME = "country", "city", "region", "other"
 # CLDR territories with a two-letter code that are not countries.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
@@ -469,7 +484,7 @@ def _none_mentioned(
     # An article from "Roma" or on Malatya is about Italy or Turkey, though it may never name the country: a
     # country the question names is mentioned by its cities (not the reverse: "Italy" does not name Rome).
     theirs |= {country for key in keys if (country := country_of_city(key))}
-    if any(_group_of(entity_key(name)) in theirs for name in names):
+    if any(_places_of(_group_of(entity_key(name))) & theirs for name in names):
         return []
     # A country's or a language's names are known in both languages (above): an embedding is only asked
     # about other names, and e5 rates any two country names alike ("China" / "North Korea").
