@@ -93,12 +93,39 @@ def asks_for_more(question: str) -> bool:
     return bool(_MORE.fullmatch(question))
 
 
+# Words that open a question asked yes or no ("And did Arsenal win?", "Et est-ce que ..."; "qu'" opens "Et qu'a
+# dit ... ?").
+_AUXILIARIES = frozenset("did does do is are was were has have had can could will would should est".split())
+# A continuation that asks a question with at least this many words of its own asks it in full.
+FULL_QUESTION_WORDS = 3
+
+
+def asks_in_full(question: str) -> bool:
+    """Whether a question that opens as a continuation asks a whole question of its own: "And how many people
+    died in the earthquake in Turkey?", "Et qui a gagné l'élection au Bénin ?". Its "And" made it a follow-up,
+    searched with the earlier questions, and the "Why?" after it borrowed back to the topic before it (a railway
+    strike). Not one that points back ("And who supplies them?") or says little ("And what did Washington
+    fear?", "Et combien d'employés ?")."""
+    opening = _CONTINUATIONS.match(question)
+    if not opening:
+        return False
+    rest = question[opening.end():]
+    words = _WORD.findall(rest.lower())
+    if not words or not (words[0] in _QUESTION_WORDS or words[0] in _AUXILIARIES or words[0] == "qu"):
+        return False
+    # Pronouns only: "l'" in "l'élection" is an article.
+    return len(tokenize(rest, query=True)) >= FULL_QUESTION_WORDS and not set(words) & _PRONOUNS
+
+
 def is_follow_up(question: str) -> bool:
-    """Whether the question leans on the previous one: it opens as a continuation, or it has at most two
-    words of its own and points back ("Who supplies them?", "Qui les fournit ?"), or it asks for more.
-    Anything else stands alone, since the user may change subject at any turn."""
-    if _CONTINUATIONS.match(question) or asks_for_more(question):
+    """Whether the question leans on the previous one: it opens as a continuation (unless it asks a whole
+    question of its own), or it has at most two words of its own and points back ("Who supplies them?", "Qui
+    les fournit ?"), or it asks for more. Anything else stands alone, since the user may change subject at any
+    turn."""
+    if asks_for_more(question):
         return True
+    if _CONTINUATIONS.match(question):
+        return not asks_in_full(question)
     own = tokenize(question, query=True)
     return not own or (len(own) <= 2 and _points_back(question))
 

@@ -822,6 +822,24 @@ def test_questions_on_the_future_and_sentences_that_name_a_time_ahead():
     assert names_future_time("Rendez-vous demain.", "") and not names_future_time("le 18 mars", "")
 
 
+def test_a_full_question_opening_with_and_stands_alone(newsroom):
+    # "And how many people died in the earthquake in Turkey?" asks in full, but its "And" made it a follow-up:
+    # searched with the questions before it, and the "Why?" after it borrowed back to the railway strike's
+    # question and quoted the strike.
+    from assistant.chain import is_follow_up, search_query
+
+    history = [("Pourquoi les cheminots font-ils grève ?", "…"),
+               ("And how many people died in the earthquake in Turkey?", "…")]
+    assert search_query(history[1][0], history[:1]) == history[1][0]
+    assert search_query("Et qui a gagné l'élection présidentielle au Bénin ?", history) == (
+        "Et qui a gagné l'élection présidentielle au Bénin ?")
+    why = newsroom.ask("Why?", history=history)
+    assert all("sncf" not in c.source for c in why.citations), why.text
+    # Those that lean on the one before still follow it: a pronoun, few words of their own, no question asked.
+    assert is_follow_up("And who supplies them?") and is_follow_up("And what did Washington fear?")
+    assert is_follow_up("And according to Kessar Watch?") and is_follow_up("Et combien d'employés ?")
+
+
 def test_the_acronyms_a_text_spells_out():
     from assistant.answering.grounding import spelled_out
 
