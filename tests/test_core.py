@@ -822,6 +822,16 @@ def test_questions_on_the_future_and_sentences_that_name_a_time_ahead():
     assert names_future_time("Rendez-vous demain.", "") and not names_future_time("le 18 mars", "")
 
 
+def test_a_continuation_in_english_on_a_french_article_quotes_its_own_subject(newsroom):
+    # "And growth?" after the inflation rate quoted the inflation lead again: retrieval ranks passages by the
+    # earlier question's words (no English word is found in a French article), and each passage's retrieval
+    # score lifted its sentences, the lead's most.
+    first = newsroom.ask("What is the inflation rate in France?")
+    assert first.citations and "1,7 %" in first.citations[0].quote, first.text
+    growth = newsroom.ask("And growth?", history=[first])
+    assert growth.citations and growth.citations[0].quote.startswith("La croissance"), growth.text
+
+
 def test_a_full_question_opening_with_and_stands_alone(newsroom):
     # "And how many people died in the earthquake in Turkey?" asks in full, but its "And" made it a follow-up:
     # searched with the questions before it, and the "Why?" after it borrowed back to the railway strike's

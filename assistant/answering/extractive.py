@@ -378,6 +378,24 @@ class ExtractiveAnswerer:
 
         return same_thing
 
+    def continues_with_subject(self, question: str, query_vector: np.ndarray) -> bool:
+        """Whether the question is a continuation with a subject of its own ("And wages?") searched with the
+        earlier question (``chain.query_vector`` blends them), not asked alone."""
+        if new_subject(question) is None:
+            return False
+        alone = self.embeddings.embed_queries([question])[0]
+        return float(np.dot(alone, query_vector)) <= 0.9999
+
+    def without_borrowed_bonus(self, scored: list[ScoredSentence], docs: Sequence[Document]) -> list[ScoredSentence]:
+        """``scored`` re-ordered without the chunks' retrieval bonus, for a continuation with a subject of its own:
+        retrieval ranked the chunks by the earlier question's words (BM25 reads no English word in a French
+        article), so the bonus was the earlier topic's, and "And growth?" after the inflation rate quoted the
+        inflation lead over the sentence on growth. Its score, which decides whether to answer, keeps the bonus."""
+        chunk_scores = scores_by_language(docs)
+        for sentence in scored:
+            sentence.rank -= self.chunk_weight * (chunk_scores[id(sentence.chunk)] - 1.0)
+        return sorted(scored, key=lambda s: -s.rank)
+
     def answers_alone(
         self,
         question: str,
@@ -417,6 +435,8 @@ class ExtractiveAnswerer:
         # the one it is replied in (English for a German question).
         asked_in = written_in(question, language)
         scored = every = self.score_sentences(question, query_vector, docs, asked_in)
+        if self.continues_with_subject(question, query_vector):
+            scored = every = self.without_borrowed_bonus(scored, docs)
         expected = expected_answer(question)
         if expected is not None:
             # "How much did Russia pay?" is not answered by "...depuis environ six semaines": only sentences
