@@ -530,6 +530,7 @@ def build_retrieval_chain(retriever: BaseRetriever, embeddings: ModelEmbeddings,
         if state.get("said") or state.get("cited"):
             state["docs"] = [without_sentences_said(doc, state.get("said") or [], state.get("cited") or frozenset())
                              for doc in state["docs"]]
+        state["docs"] = _of_the_articles_named(state, embeddings)
         state["absent"] = _absent_borrowed_names(state, embeddings)
         state["timings"]["retrieve"] = time.perf_counter() - started
         return state
@@ -566,6 +567,29 @@ def _published_that_day(state: dict[str, Any], retriever: BaseRetriever) -> list
                              query_vector=state["query_vector"], language=state["language"])
     seen = {doc.metadata.get("chunk_id") for doc in state["docs"]}
     return [doc for doc in found if doc.metadata.get("chunk_id") not in seen]
+
+
+def _of_the_articles_named(state: dict[str, Any], embeddings: ModelEmbeddings) -> list[Document]:
+    """For a continuation with a subject of its own that names nothing ("And the turnout?"), the passages of the
+    articles that mention what the earlier questions name ("Qui a gagné l'élection au Bénin ?"), when some do:
+    the subject is asked of the same thing. "And the turnout?" quoted the Portuguese election's turnout, an
+    English sentence nearer an English question than the Beninese article's French one."""
+    from .answering.grounding import absent_names, question_names
+
+    question, search, docs = state["question"], state["search_query"], state["docs"]
+    if state.get("standalone") or search == question or not search.endswith(question) \
+            or new_subject(question) is None or question_names(question):
+        return docs
+    earlier = search[: -len(question)]
+    if not question_names(earlier):
+        return docs
+    by_article: dict[str, list[Document]] = {}
+    for doc in docs:
+        by_article.setdefault(str(doc.metadata.get("doc_id", "")), []).append(doc)
+    named = {doc_id for doc_id, passages in by_article.items() if not absent_names(earlier, passages, embeddings)}
+    if not named or len(named) == len(by_article):
+        return docs
+    return [doc for doc in docs if str(doc.metadata.get("doc_id", "")) in named]
 
 
 def _absent_borrowed_names(state: dict[str, Any], embeddings: ModelEmbeddings) -> list[str]:

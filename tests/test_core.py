@@ -832,6 +832,18 @@ def test_a_continuation_in_english_on_a_french_article_quotes_its_own_subject(ne
     assert growth.citations and growth.citations[0].quote.startswith("La croissance"), growth.text
 
 
+def test_a_continuation_is_asked_of_what_the_earlier_question_named(newsroom):
+    # "And wages?" after the Portuguese election was answered with the railway and refinery strikes' wages (and
+    # the diesel price): articles that never name Portugal. The Portuguese article says nothing of wages.
+    first = newsroom.ask("Who won the election in Portugal?")
+    assert first.answered, first.text
+    for follow_up in ("And wages?", "Et les salaires ?"):
+        answer = newsroom.ask(follow_up, history=[first])
+        assert not answer.answered and not answer.citations, (follow_up, answer.text)
+    turnout = newsroom.ask("And the turnout?", history=[first])
+    assert any("66.2%" in c.quote for c in turnout.citations), turnout.text
+
+
 def test_a_full_question_opening_with_and_stands_alone(newsroom):
     # "And how many people died in the earthquake in Turkey?" asks in full, but its "And" made it a follow-up:
     # searched with the questions before it, and the "Why?" after it borrowed back to the railway strike's
