@@ -102,10 +102,10 @@ FULL_QUESTION_WORDS = 3
 
 def asks_in_full(question: str) -> bool:
     """Whether a question that opens as a continuation asks a whole question of its own: "And how many people
-    died in the earthquake in Turkey?", "Et qui a gagné l'élection au Bénin ?". Its "And" made it a follow-up,
-    searched with the earlier questions, and the "Why?" after it borrowed back to the topic before it (a railway
-    strike). Not one that points back ("And who supplies them?") or says little ("And what did Washington
-    fear?", "Et combien d'employés ?")."""
+    died in the earthquake in Turkey?", "Et qui a gagné l'élection au Bénin ?": a question word, three words of
+    its own, a name and no pronoun. Its "And" made it a follow-up, searched with the earlier questions, and the
+    "Why?" after it borrowed back to the topic before it (a railway strike). Not one that points back ("And who
+    supplies them?") or says little ("And what did Washington fear?", "Et combien d'employés ?")."""
     opening = _CONTINUATIONS.match(question)
     if not opening:
         return False
@@ -113,8 +113,12 @@ def asks_in_full(question: str) -> bool:
     words = _WORD.findall(rest.lower())
     if not words or not (words[0] in _QUESTION_WORDS or words[0] in _AUXILIARIES or words[0] == "qu"):
         return False
-    # Pronouns only: "l'" in "l'élection" is an article.
-    return len(tokenize(rest, query=True)) >= FULL_QUESTION_WORDS and not set(words) & _PRONOUNS
+    # Pronouns only: "l'" in "l'élection" is an article. And a name of its own: "And what did the minister say
+    # about the strike?" still means the strike talked about.
+    from .answering.grounding import question_names
+
+    return len(tokenize(rest, query=True)) >= FULL_QUESTION_WORDS and not set(words) & _PRONOUNS \
+        and bool(question_names(question))
 
 
 def is_follow_up(question: str) -> bool:

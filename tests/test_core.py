@@ -860,6 +860,7 @@ def test_a_full_question_opening_with_and_stands_alone(newsroom):
     # Those that lean on the one before still follow it: a pronoun, few words of their own, no question asked.
     assert is_follow_up("And who supplies them?") and is_follow_up("And what did Washington fear?")
     assert is_follow_up("And according to Kessar Watch?") and is_follow_up("Et combien d'employés ?")
+    assert is_follow_up("And what did the minister say about the strike?")  # the strike talked about
 
 
 def test_the_acronyms_a_text_spells_out():
