@@ -50,26 +50,55 @@ _ALL_PLACES = r"places?|locations?|lieux|lieu|endroits?"
 # "Which trade unions / parties were mentioned?" wants the organisations of that kind: one the article
 # calls so beside its name ("the CGT union", "le syndicat Force ouvrière", "the Chega party", "Socialist
 # Party"), or a union known by its name alone ("la CGT-Cheminots", "SUD-Rail").
-UNION, PARTY = "union", "party"
+UNION, PARTY, COMPANY = "union", "party", "company"
+QUOTED = "quoted"  # the people who speak: said, declared, "a estimé", "explique" beside their name
 _ORG_WORDS = [
     (UNION, r"(?:trade\s+|labou?r\s+)?unions?|syndicats?|organisations?\s+syndicales?"),
     (PARTY, r"(?:political\s+)?part(?:y|ies)|partis?(?:\s+politiques?)?"),
+    (COMPANY, r"compan(?:y|ies)|firms?|businesses|entreprises?|soci[eé]t[eé]s?|groupes?\s+industriels?"),
 ]
 _ORG_HEADS = {UNION: r"syndicats?|(?:trade|labou?r)\s+unions?|unions?",
               PARTY: r"part(?:y|ies)|partis?"}
 # A name that says it itself: "Syndicat national des journalistes", "Socialist Party"; "Union européenne"
-# is a union of states, so for unions only the words that mean a workers' one count.
-_ORG_IN_NAME = {UNION: r"syndicat|syndicale?|(?:trade|labou?r)\s+union", PARTY: r"part(?:y|i)"}
+# is a union of states, so for unions only the words that mean a workers' one count. A company's legal form
+# ("Veltrix AG", "Renault SA") or trade ("Kestrel Airways", "Halden Therapeutics") is written capitalised.
+_ORG_IN_NAME = {UNION: r"syndicat|syndicale?|(?:trade|labou?r)\s+union", PARTY: r"part(?:y|i)",
+                COMPANY: r"(?-i:AG|SA|SAS|SE|GmbH|Inc|Ltd|plc|PLC|Corp|NV|BV|SpA|Airways|Airlines|Therapeutics|"
+                         r"Pharma|Pharmaceuticals|Technologies|Industries|Holdings|Motors|Construction)\b"}
+# A company is called so beside its name ("l'entreprise de travaux publics Garonne BTP", "Le fabricant lyonnais
+# de pompes à chaleur Ardelys", "Halden Therapeutics, the Cambridge-based company"), or, for a name spaCy tags an
+# organisation, named as having a chief, staff or shares ("Le PDG de TotalEnergies", "la direction de la SNCF",
+# "Veltrix shares jumped"): spaCy tags the CGT, the Insee and the Champions League ORG as well, and some companies
+# a place or a person ("Ardelys", "Barral Construction"), which the noun beside them tells. Not "groupe": a
+# council's political group ("le groupe Saint-Nazaire Demain").
+_COMPANY_NOUNS = (r"entreprises?|soci[eé]t[eé]s?|compagnies?|firmes?|start-?ups?|constructeurs?|fabricants?|"
+                  r"groupes?\s+industriels?|op[eé]rateurs?|titre|companies|company|firms?|makers?|manufacturers?|"
+                  r"rivals?|carriers?|retailers?|airlines?|industrial\s+group|conglomerate")
+_COMPANY_BEFORE = re.compile(rf"\b(?:{_COMPANY_NOUNS})\s+(?-i:[a-zà-ÿ'’-]+\s+){{0,5}}$", re.I)
+_COMPANY_APPOSITION = re.compile(rf"^\s*,\s+(?:the|a|an|le|la|l['’]|un|une)\s*(?:[\w'’-]+\s+){{0,3}}"
+                                 rf"(?:{_COMPANY_NOUNS})\b", re.I)
+_COMPANY_OWNER_BEFORE = re.compile(r"\b(?:(?:PDG|patron|patronne|direction|directeur\s+g[eé]n[eé]ral|salari[eé]s|"
+                                   r"actionnaires)\s+(?:de\s+la|de\s+l['’]|de|du|des|d['’])|(?:chief\s+executive|"
+                                   r"CEO|chairman|shareholders|employees|boss)\s+of(?:\s+the)?)\s*$", re.I)
+_COMPANY_OWNER_AFTER = re.compile(r"^\s+(?:shares|shareholders|stock|employees|chief\s+executive)\b", re.I)
 _KNOWN_UNIONS = {
     "cgt", "cfdt", "fo", "force ouvriere", "unsa", "sud", "solidaires", "cfe cgc", "cftc", "fsu", "snes",
     "ig metall", "verdi", "dgb", "tuc", "unite", "unison", "gmb", "afl cio", "teamsters", "uaw", "seiu",
     "cgil", "cisl", "uil", "ugt", "ccoo", "fgtb", "csc",
 }
-_VERB = (r"(?:mentioned|named|cited|quoted|referred to|referenced|talked about|discussed|appear|appears|"
+_VERB = (r"(?:mentioned|named|cited|quoted|interviewed|interrog[eé]e?s?|referred to|referenced|talked about|"
+         r"discussed|appear|appears|"
          r"mentionn[eé]e?s?|cit[eé]e?s?|nomm[eé]e?s?|[eé]voqu[eé]e?s?|r[eé]f[eé]renc[eé]e?s?|apparaissent|"
          r"appara[iî]t|figurent|dont on parle|en question)")
 _BE = r"(?:is|are|was|were|get|gets|got|est|sont|a été|ont été|était|étaient|sont-ils|sont-elles)"
 _WHO = re.compile(rf"^\s*(?:who|qui)\s+(?:{_BE}\s+)?{_VERB}\b(?P<tail>.*)$", re.I)
+# "Who was quoted?", "Which people were interviewed?", "Qui s'est exprimé ?" ask for the people who speak in the
+# articles, not every name: in French "cité" is as often "mentioned", and stays so.
+_SPOKE = re.compile(r"^\s*(?:who|qui)\s+(?:spoke|has\s+spoken|have\s+spoken|s['’]est\s+exprimée?|"
+                    r"se\s+sont\s+exprimée?s|a\s+pris\s+la\s+parole|ont\s+pris\s+la\s+parole|a\s+parlé|"
+                    r"ont\s+parlé)\b(?P<tail>.*)$", re.I)
+_QUOTED_VERB = re.compile(r"\b(?:quoted|interviewed|interrog[eé]e?s)\s*(?:$|\b(?:in|within|from|by|dans|par)\b)",
+                          re.I)
 _WHICH = re.compile(
     rf"^\s*(?:which|what|list(?: the| all(?: the)?)?|name(?: the)?|quels?|quelles?|liste(?: des| les)?)\s+"
     rf"(?P<kind>[^?]*?)\s+(?:{_BE}\s+)?(?:(?:the )?(?:ones )?)?{_VERB}\b(?P<tail>.*)$", re.I)
@@ -94,11 +123,11 @@ LABELS = {
     "en": {PERSON: "People mentioned", PLACE: "Places mentioned", ORGANISATION: "Organisations mentioned",
            OTHER: "Other names mentioned", DATE: "Dates mentioned", COUNTRY: "Countries mentioned",
            CITY: "Cities mentioned", REGION: "Regions mentioned", UNION: "Trade unions mentioned",
-           PARTY: "Parties mentioned"},
+           PARTY: "Parties mentioned", COMPANY: "Companies mentioned", QUOTED: "People quoted"},
     "fr": {PERSON: "Personnes mentionnées", PLACE: "Lieux mentionnés", ORGANISATION: "Organisations mentionnées",
            OTHER: "Autres noms mentionnés", DATE: "Dates mentionnées", COUNTRY: "Pays mentionnés",
            CITY: "Villes mentionnées", REGION: "Régions mentionnées", UNION: "Syndicats mentionnés",
-           PARTY: "Partis mentionnés"},
+           PARTY: "Partis mentionnés", COMPANY: "Entreprises mentionnées", QUOTED: "Personnes qui s'expriment"},
 }
 NONE_FOUND = {
     "en": "The indexed articles mention no name of the kind \"{what}\"{where}.",
@@ -106,9 +135,11 @@ NONE_FOUND = {
 }
 WHAT = {
     "en": {PERSON: "person", PLACE: "place", ORGANISATION: "organisation", OTHER: "other name", DATE: "date",
-           COUNTRY: "country", CITY: "city", REGION: "region", UNION: "trade union", PARTY: "party"},
+           COUNTRY: "country", CITY: "city", REGION: "region", UNION: "trade union", PARTY: "party",
+           COMPANY: "company", QUOTED: "person quoted"},
     "fr": {PERSON: "personne", PLACE: "lieu", ORGANISATION: "organisation", OTHER: "autre nom", DATE: "date",
-           COUNTRY: "pays", CITY: "ville", REGION: "région", UNION: "syndicat", PARTY: "parti"},
+           COUNTRY: "pays", CITY: "ville", REGION: "région", UNION: "syndicat", PARTY: "parti",
+           COMPANY: "entreprise", QUOTED: "personne qui s'exprime"},
 }
 MORE = {"en": "… and {n} more (see `assistant entities`).", "fr": "… et {n} autres (voir `assistant entities`)."}
 NO_SUCH_ARTICLE = {
@@ -124,18 +155,19 @@ class EntityQuestion:
     articles: bool  # the scope names articles, not passages
     one_article: bool = False  # "the article about ...": the one that is most about it
     places: tuple[str, ...] = ()  # COUNTRY, CITY, REGION asked for; () for every place
-    organisations: tuple[str, ...] = ()  # UNION, PARTY asked for; () for every organisation
+    organisations: tuple[str, ...] = ()  # UNION, PARTY, COMPANY asked for; () for every organisation
+    quoted: bool = False  # the people who speak in the articles ("Who was quoted?"), not every person named
 
     def sections(self) -> list[str]:
         """What the answer lists, one line each: the kinds, a place or organisation kind split as asked."""
-        split = {PLACE: self.places, ORGANISATION: self.organisations}
+        split = {PLACE: self.places, ORGANISATION: self.organisations, PERSON: (QUOTED,) if self.quoted else ()}
         return [section for kind in self.kinds for section in (split.get(kind) or (kind,))]
 
 
 def parse(question: str) -> EntityQuestion | None:
     """The kinds and scope of a "who / which ... are mentioned (in ...)?" question, else None."""
     text = " ".join(question.split())
-    match = _WHO.match(text)
+    match = _WHO.match(text) or _SPOKE.match(text)
     places: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     if match:
@@ -157,8 +189,9 @@ def parse(question: str) -> EntityQuestion | None:
     articles = bool(_ARTICLE_WORD.search(what))
     one = articles and bool(_ONE_ARTICLE.search(what)) and not re.search(r"\b(?:articles|stories|files|fichiers|"
                                                                           r"documents|texts|textes)\b", what, re.I)
+    quoted = kinds == (PERSON,) and bool(_SPOKE.match(text) or _QUOTED_VERB.search(text[: match.start("tail")]))
     return EntityQuestion(kinds=kinds, scope=scope, articles=articles, one_article=one, places=places,
-                          organisations=organisations)
+                          organisations=organisations, quoted=quoted)
 
 
 def _kinds(words: str) -> tuple[str, ...]:
@@ -185,8 +218,25 @@ def _organisation_kinds(words: str) -> tuple[str, ...]:
     return tuple(kind for kind, pattern in _ORG_WORDS if re.match(rf"(?:{pattern})\b", words))
 
 
+def _is_company(entity: Entity) -> bool:
+    """Whether a name is a company's: by its legal form, or by what a sentence calls it (``_COMPANY_NOUNS``); for an
+    organisation, also by its chief, staff or shares."""
+    if re.search(rf"\b(?:{_ORG_IN_NAME[COMPANY]})", entity.name):
+        return True
+    for mention in entity.mentions:
+        at = mention.start - mention.passage_start
+        before, after = mention.passage[max(0, at - 60) : at], mention.passage[at + len(mention.text) :]
+        if _COMPANY_BEFORE.search(before) or _COMPANY_APPOSITION.match(after):
+            return True
+        if entity.kind == ORGANISATION and (_COMPANY_OWNER_BEFORE.search(before) or _COMPANY_OWNER_AFTER.match(after)):
+            return True
+    return False
+
+
 def _is_organisation(kind: str, entity: Entity) -> bool:
-    """Whether an organisation is a union or a party: by its name, or by what a sentence calls it."""
+    """Whether an organisation is a union, a party or a company: by its name, or by what a sentence calls it."""
+    if kind == COMPANY:
+        return _is_company(entity)
     if re.search(rf"\b(?:{_ORG_IN_NAME[kind]})", entity.name, re.I):
         return True
     # "CGT-Cheminots", "SUD-Rail": a known union's branch; not any name that starts with one ("Sud Ouest")
@@ -199,6 +249,39 @@ def _is_organisation(kind: str, entity: Entity) -> bool:
         at = mention.start - mention.passage_start
         passage = mention.passage
         if before.search(passage[max(0, at - 40) : at]) or after.match(passage[at + len(mention.text) :]):
+            return True
+    return False
+
+
+# A verb of speech with its subject beside it: after the name ("Ronan O'Gara a regretté", "Patrick Pouyanné, a
+# estimé", "Bayern coach Vincent Kompany admitted") or before it, a title between ("a déclaré Thierry Nier",
+# "a indiqué le gouverneur de Malatya, Seddar Yavuz", "said Arsenal manager Mikel Arteta").
+_SPEECH = (r"(?:said|says|told|tells|added|adds|admitted|admits|declared|explained|explains|stated|insisted|"
+           r"warned|argued|noted|conceded|called|claimed|replied|urged|recalled|acknowledged|"
+           r"d[eé]clar\w*|affirm\w*|estim\w*|indiqu\w*|t[eé]moign\w*|comment[eé]\w*|comment\b|expliqu\w*|"
+           r"regrett\w*|f[eé]licit\w*|salu[eé]\w*|pr[eé]cis[eé]\w*|d[eé]nonc\w*|soulign\w*|ajout\w*|assur[eé]\w*|"
+           r"pr[eé]venu\w*|averti\w*|reconnu\w*|confi[eé]\w*|racont\w*|r[eé]pondu\w*|rappel[eé]\w*|"
+           r"appel[eé]\w*|insist[eé]\w*|lanc[eé]\w*|martel[eé]\w*|jug[eé]\w*|selon|according\s+to)")
+_SPEAKER_AFTER = re.compile(
+    r"^(?:\s*,[^,.;«»\"“”]{1,60},)?\s*,?\s+(?:(?:a|avait|ont|avaient|s['’]est|se\s+sont|has|had|have|also|then|later|"
+    r"au\s+contraire|de\s+son\s+côté|aussi|encore|pour\s+sa\s+part)\s+){0,3}" + _SPEECH + r"\b", re.I)
+_SPEAKER_BEFORE = re.compile(_SPEECH + r"\s+(?:[\w'’.-]+,?\s+){0,6}$", re.I)
+_OPENING_QUOTES, _CLOSING_QUOTES = "«“", "»”"
+
+
+def _is_quoted(entity: Entity) -> bool:
+    """Whether a person speaks in an article: a mention is the subject of a verb of speech, outside any quotation
+    (a name inside someone's quote, "même sans Antoine Dupont », s'est félicité Ugo Mola", is not the speaker)."""
+    for mention in entity.mentions:
+        at = mention.start - mention.passage_start
+        passage = mention.passage
+        before, after = passage[:at], passage[at + len(mention.text):]
+        # Inside a quotation when one opens before and closes after: the sentence may begin after a quote's
+        # opening mark ('club," said Arsenal manager Mikel Arteta.').
+        opened = sum(before.count(c) for c in _OPENING_QUOTES) - sum(before.count(c) for c in _CLOSING_QUOTES)
+        if (opened > 0 and any(c in after for c in _CLOSING_QUOTES)) or (before.count('"') % 2 and '"' in after):
+            continue
+        if _SPEAKER_AFTER.match(after) or _SPEAKER_BEFORE.search(before[-80:]):
             return True
     return False
 
@@ -248,7 +331,9 @@ def answer_entity_question(assistant: Any, question: str, language: str,
                     spans.setdefault(doc.metadata["doc_id"], []).append((doc.metadata["start"], doc.metadata["end"]))
                 doc_ids = sorted(spans)
     entities: list[Entity] = []
-    for kind in parsed.kinds:
+    # A company spaCy tagged a place or a person ("Le fabricant lyonnais ... Ardelys") is still one.
+    also = tuple(k for k in (PLACE, PERSON, OTHER) if COMPANY in parsed.organisations and k not in parsed.kinds)
+    for kind in (*parsed.kinds, *also):
         entities.extend(assistant.entity_index.entities(kind=kind, doc_ids=doc_ids, spans=spans))
     answer = _answer(question, language, parsed, entities, ENTITY_INDEX)
     # Each name's citation says when its article was published, and its link, as a passage's does: read for the cited
@@ -301,7 +386,10 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
     of_section = {
         section: [e for e in entities
                   if e.kind == section or (e.kind == PLACE and section in parsed.places and _is_a(section, e))
-                  or (e.kind == ORGANISATION and section in parsed.organisations and _is_organisation(section, e))]
+                  or (e.kind == ORGANISATION and section in parsed.organisations and _is_organisation(section, e))
+                  or (e.kind in (PLACE, PERSON, OTHER) and section == COMPANY and section in parsed.organisations
+                      and _is_company(e))
+                  or (e.kind == PERSON and section == QUOTED and _is_quoted(e))]
         for section in sections
     }
     if not any(of_section.values()):

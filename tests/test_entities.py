@@ -27,7 +27,7 @@ from assistant.entities import (
 from assistant.entities import (
     OTHER as OTHER_KIND,
 )
-from assistant.entity_answers import PARTY, UNION, parse
+from assistant.entity_answers import COMPANY, PARTY, UNION, parse
 from assistant.filters import NOTHING, FilterError, day_number
 from assistant.loaders import load_file
 
@@ -576,7 +576,9 @@ def test_a_kind_of_organisation_is_asked_by_the_noun_that_opens_the_question():
     # the union named here is where the countries are, not what is asked
     asked = parse("Which countries of the European Union are mentioned?")
     assert asked.kinds == ("place",) and asked.organisations == ()
-    assert parse("Which companies were mentioned?").organisations == ()
+    assert parse("Which companies were mentioned?").organisations == (COMPANY,)
+    assert parse("Who was quoted?").quoted and not parse("Who is mentioned?").quoted
+    assert parse("Qui a été cité ?").quoted is False  # "cité" is as often "mentioned" in French
 
 
 def test_a_union_is_known_by_its_name_or_a_branch_of_one_not_by_a_name_that_starts_like_one():
