@@ -298,21 +298,29 @@ class ExtractiveAnswerer:
     ) -> list[ScoredSentence]:
         """``select`` for a question asking for a list ("What weapons were mentioned?"): the answer's
         sentences, then each other article's best sentence within the margin and near the bar
-        (``LIST_SLACK`` under it at most; anywhere without ``near_bar``), up to ``LIST_SENTENCES``. Two
-        sentences left out the drones and missiles of a second article on the war: each alone scores under a
-        sentence that names the topic."""
+        (``LIST_SLACK`` under it at most, ``LIST_SLACK_OUT`` when it stands out of its article's others; anywhere
+        without ``near_bar``), up to ``LIST_SENTENCES``. Two sentences left out the drones and missiles of a second
+        article on the war: each alone scores under a sentence that names the topic."""
         chosen = self.select(scored, language)
         if not chosen:
             return []
         top = max(s.rank for s in chosen)
         said = [_words(s.text) for s in chosen]
         quoted = {s.chunk.metadata.get("doc_id", "") for s in chosen}
+        standing_out = articles_standing_out(scored)
         candidates = [
             s
             for s in scored
             if s not in chosen
             and s.rank >= top - self.margin
-            and (not near_bar or self.clears(s, language, slack=LIST_SLACK))
+            and (
+                not near_bar
+                or self.clears(s, language, slack=LIST_SLACK)
+                or (
+                    s is standing_out.get(s.chunk.metadata.get("doc_id", ""))
+                    and self.clears(s, language, slack=LIST_SLACK_OUT)
+                )
+            )
         ]
         best_of_others: dict[str, ScoredSentence] = {}
         for sentence in candidates:  # best first
@@ -831,6 +839,26 @@ LIST_SENTENCES = 5
 # question than a sentence on the topic ("63 Shahed drones and two Iskander-M ballistic missiles" 0.919
 # for "What weapons were mentioned?", at a bar of 0.925).
 LIST_SLACK = 0.01
+# Further under its bar, an article's best sentence when it stands out of the article's others by ``LIST_STANDOUT``:
+# an item is one sentence of its article ("Germany will send Ukraine three more Patriot air-defence batteries and a
+# further batch of IRIS-T missiles", 0.912 against a bar of 0.925, its article's next 0.873), where a sentence merely
+# on the topic has neighbours as near ("« Les salariés demandent ... », a affirmé Éric Sellini" for "Which coaches
+# were quoted?", 0.869, the next 0.853).
+LIST_SLACK_OUT = 0.03
+LIST_STANDOUT = 0.025
+
+
+def articles_standing_out(scored: Sequence[ScoredSentence]) -> dict[str, ScoredSentence]:
+    """Each article's best sentence (by score) that scores ``LIST_STANDOUT`` above the article's next one."""
+    by_article: dict[str, list[ScoredSentence]] = {}
+    for sentence in scored:
+        by_article.setdefault(sentence.chunk.metadata.get("doc_id", ""), []).append(sentence)
+    out: dict[str, ScoredSentence] = {}
+    for doc_id, sentences in by_article.items():
+        ranked = sorted(sentences, key=lambda s: -s.score)
+        if len(ranked) > 1 and ranked[0].score - ranked[1].score >= LIST_STANDOUT:
+            out[doc_id] = ranked[0]
+    return out
 
 
 def asks_for_list(question: str) -> bool:
