@@ -52,6 +52,32 @@ _ALL_PLACES = r"places?|locations?|lieux|lieu|endroits?"
 # Party"), or a union known by its name alone ("la CGT-Cheminots", "SUD-Rail").
 UNION, PARTY, COMPANY = "union", "party", "company"
 QUOTED = "quoted"  # the people who speak: said, declared, "a estimé", "explique" beside their name
+ROLE = "role"  # the people an article calls by the role asked for ("Which ministers were mentioned?")
+# "Which ministers / coaches / players ... were mentioned?": the noun asked (English or French), and the nouns an
+# article writes beside such a person's name, in either language ("le ministre de l'Intérieur, Ali Yerlikaya",
+# "Arsenal manager Mikel Arteta", "l'ailier Matthis Lebel", "Thierry Nier, secrétaire général de ...").
+_ROLES = [
+    (r"ministers?|ministres?", r"ministres?|ministers?"),
+    (r"coach(?:es)?|managers?|entra[iî]neurs?|s[eé]lectionneurs?",
+     r"coach(?:es)?|managers?|entra[iî]neurs?|s[eé]lectionneurs?"),
+    (r"players?|joueurs?|joueuses?",
+     r"players?|joueurs?|joueuses?|ailiers?|demis?(?:\s+d['’]ouverture|\s+de\s+m[eê]l[eé]e)?|talonneurs?|piliers?|"
+     r"d[eé]fenseurs?|defenders?|strikers?|forwards?|attaquants?|milieux?|midfielders?|wingers?|gardiens?|"
+     r"goalkeepers?|substitutes?|rempla[cç]ants?|capitaines?|captains?"),
+    (r"presidents?|pr[eé]sidente?s?", r"pr[eé]sidente?s?|presidents?"),
+    (r"mayors?|maires?", r"maires?|mayors?"),
+    (r"economists?|[eé]conomistes?", r"[eé]conomistes?|economists?"),
+    (r"prosecutors?|procureure?s?", r"procureure?s?|prosecutors?"),
+    (r"lawyers?|avocate?s?", r"avocate?s?|lawyers?|attorneys?"),
+    (r"judges?|juges?", r"juges?|judges?"),
+    (r"candidates?|candidate?s?", r"candidate?s?|candidates?"),
+    (r"leaders?|dirigeante?s?",
+     r"leaders?|dirigeante?s?|chefs?|secr[eé]taires?\s+g[eé]n[eé]ra(?:l|le|ux)|secretary\s+general|coordinat(?:eur|rice)"),
+    (r"chief\s+executives?|CEOs?|bosses|PDG|patrons?|patronnes?",
+     r"PDG|directeur\s+g[eé]n[eé]ral|directrice\s+g[eé]n[eé]rale|chief\s+executives?|CEOs?|patronne?s?"),
+    (r"researchers?|scientists?|chercheu(?:r|se)s?|scientifiques?",
+     r"chercheu(?:r|se)s?|researchers?|scientists?|scientifiques?|biochimistes?|biologistes?"),
+]
 _ORG_WORDS = [
     (UNION, r"(?:trade\s+|labou?r\s+)?unions?|syndicats?|organisations?\s+syndicales?"),
     (PARTY, r"(?:political\s+)?part(?:y|ies)|partis?(?:\s+politiques?)?"),
@@ -157,10 +183,13 @@ class EntityQuestion:
     places: tuple[str, ...] = ()  # COUNTRY, CITY, REGION asked for; () for every place
     organisations: tuple[str, ...] = ()  # UNION, PARTY, COMPANY asked for; () for every organisation
     quoted: bool = False  # the people who speak in the articles ("Who was quoted?"), not every person named
+    role: str = ""  # the role asked for, as asked ("ministers"); its article nouns are ``_ROLES``'
+    role_nouns: str = ""
 
     def sections(self) -> list[str]:
         """What the answer lists, one line each: the kinds, a place or organisation kind split as asked."""
-        split = {PLACE: self.places, ORGANISATION: self.organisations, PERSON: (QUOTED,) if self.quoted else ()}
+        people = (ROLE,) if self.role else (QUOTED,) if self.quoted else ()
+        split = {PLACE: self.places, ORGANISATION: self.organisations, PERSON: people}
         return [section for kind in self.kinds for section in (split.get(kind) or (kind,))]
 
 
@@ -170,6 +199,7 @@ def parse(question: str) -> EntityQuestion | None:
     match = _WHO.match(text) or _SPOKE.match(text)
     places: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
+    role = role_nouns = ""
     if match:
         kinds: tuple[str, ...] = (PERSON,)
     else:
@@ -177,6 +207,9 @@ def parse(question: str) -> EntityQuestion | None:
         if not match:
             return None
         kinds = _kinds(match.group("kind"))
+        role, role_nouns = _role(match.group("kind"))
+        if role:
+            kinds = (PERSON,)
         if not kinds:
             return None
         places = _place_kinds(match.group("kind")) if PLACE in kinds else ()
@@ -191,7 +224,31 @@ def parse(question: str) -> EntityQuestion | None:
                                                                           r"documents|texts|textes)\b", what, re.I)
     quoted = kinds == (PERSON,) and bool(_SPOKE.match(text) or _QUOTED_VERB.search(text[: match.start("tail")]))
     return EntityQuestion(kinds=kinds, scope=scope, articles=articles, one_article=one, places=places,
-                          organisations=organisations, quoted=quoted)
+                          organisations=organisations, quoted=quoted, role=role, role_nouns=role_nouns)
+
+
+def _role(words: str) -> tuple[str, str]:
+    """The role a question's noun asks for ("ministers", "entraîneurs") and the nouns an article calls it by."""
+    words = words.strip()
+    for asked, nouns in _ROLES:
+        if re.fullmatch(rf"(?:the\s+|les\s+)?(?:{asked})", words, re.I):
+            return words, nouns
+    return "", ""
+
+
+def _has_role(entity: Entity, nouns: str) -> bool:
+    """Whether an article calls the person by one of ``nouns`` beside a mention: before it, a complement or a
+    lowercase adjective between ("le ministre de l'Intérieur, Ali Yerlikaya", "l'entraîneur toulousain Ugo Mola"),
+    or after it, in apposition ("Thierry Nier, secrétaire général de la CGT-Cheminots")."""
+    gap = r"(?:\s+(?:(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of)\s*[\w'’-]+|(?-i:[a-zà-ÿ][\w'’-]*)))"
+    before = re.compile(rf"\b(?:{nouns})\b{gap}{{0,3}},?\s+$", re.I)
+    after = re.compile(rf"^\s*,\s+(?:(?:the|le|la|l['’]|un|une|a|an)\s*)?(?:[\w'’-]+\s+){{0,2}}(?:{nouns})\b", re.I)
+    for mention in entity.mentions:
+        at = mention.start - mention.passage_start
+        passage = mention.passage
+        if before.search(passage[max(0, at - 80) : at]) or after.match(passage[at + len(mention.text) :]):
+            return True
+    return False
 
 
 def _kinds(words: str) -> tuple[str, ...]:
@@ -389,11 +446,13 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
                   or (e.kind == ORGANISATION and section in parsed.organisations and _is_organisation(section, e))
                   or (e.kind in (PLACE, PERSON, OTHER) and section == COMPANY and section in parsed.organisations
                       and _is_company(e))
-                  or (e.kind == PERSON and section == QUOTED and _is_quoted(e))]
+                  or (e.kind == PERSON and section == QUOTED and _is_quoted(e))
+                  or (e.kind == PERSON and section == ROLE and _has_role(e, parsed.role_nouns)
+                      and (not parsed.quoted or _is_quoted(e)))]
         for section in sections
     }
     if not any(of_section.values()):
-        what = " / ".join(WHAT[lang][k] for k in sections)
+        what = " / ".join(parsed.role if k == ROLE else WHAT[lang][k] for k in sections)
         return Answer(text=NONE_FOUND[lang].format(what=what, where=where_text), question=question,
                       answered=False, answerer=answerer_name)
     citations: list[Citation] = []
@@ -412,12 +471,21 @@ def _answer(question: str, language: str, parsed: EntityQuestion, entities: list
             ))
             names.append(f"{entity.label} [{marker}]")
         if names:
-            line = f"{LABELS[lang][kind]}{where_text}{' :' if lang == 'fr' else ':'} {', '.join(names)}."
+            label = _role_label(parsed, lang) if kind == ROLE else LABELS[lang][kind]
+            line = f"{label}{where_text}{' :' if lang == 'fr' else ':'} {', '.join(names)}."
             if len(of_kind) > MAX_NAMES:
                 line += " " + MORE[lang].format(n=len(of_kind) - MAX_NAMES)
             lines.append(line)
     return Answer(text="\n".join(lines), citations=citations, question=question, answered=True,
                   answerer=answerer_name)
+
+
+def _role_label(parsed: EntityQuestion, lang: str) -> str:
+    """"Ministers mentioned", "Entraîneurs qui s'expriment": the role as asked, the verb as the other labels'."""
+    role = parsed.role[:1].upper() + parsed.role[1:]
+    if parsed.quoted:
+        return f"{role} qui s'expriment" if lang == "fr" else f"{role} quoted"
+    return f"{role} mentionnés" if lang == "fr" else f"{role} mentioned"
 
 
 def merged_names(entities: list[Entity]) -> list[Entity]:

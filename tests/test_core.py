@@ -788,6 +788,23 @@ def test_who_was_quoted_lists_the_people_quoted_not_every_name(newsroom, questio
     assert "Thierry Nier" in cited and all(c.passage for c in answer.citations)
 
 
+@pytest.mark.parametrize(("question", "named", "others"), [
+    ("Which ministers were mentioned?", ["Ali Yerlikaya", "Philippe Tabarot", "Éric Lombard"],
+     ["Thierry Nier", "Kane"]),
+    ("Quels entraîneurs ont été cités ?", ["Mikel Arteta", "Vincent Kompany", "Ugo Mola"], ["Saka", "Thomas Ramos"]),
+    ("Which coaches were quoted?", ["Mikel Arteta", "Vincent Kompany", "Ugo Mola"], ["Thierry Nier", "Éric Sellini"]),
+])
+def test_the_people_of_a_role_are_those_the_articles_call_so(newsroom, question, named, others):
+    # An analyst's list questions (2026-12-07): "Which ministers were mentioned?" was refused, and "Which coaches
+    # were quoted?" quoted the CGT-Cheminots' leader and left out Arteta and Mola.
+    answer = newsroom.ask(question)
+    assert answer.answered and answer.answerer == "entity index", answer.text
+    for name in named:
+        assert name in answer.text, answer.text
+    for name in others:
+        assert name not in answer.text, answer.text
+
+
 def test_the_articles_about_a_subject_are_all_those_about_it_and_only_those(newsroom):
     # "les articles sur la grève" listed only the refinery strike's people: its title holds "la grève", and a
     # title taken as naming the article left out "Grève à la SNCF". "l'élection au Portugal" listed Benin's
