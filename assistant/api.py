@@ -81,6 +81,7 @@ class _part(cached_property):
                 if value is not instance.__dict__.get("embeddings"):
                     instance.close()  # every other part was built on the model: the store, the cache, the chain
             instance.__dict__[self.attrname] = value
+            instance._given.add(self.attrname)
             for name in _BUILT_FROM.get(self.attrname, ()):
                 instance.__dict__.pop(name, None)
 
@@ -136,23 +137,28 @@ class Assistant:
         self._lock = threading.RLock()  # the parts build one another
         self._calls = 0  # calls under way, in every thread (``_in_use``)
         self._released: list[Any] = []  # what close() let go of while calls were under way: closed after them
+        # The parts set by hand (another assistant's store, shared): their owner's to close, not this one's.
+        self._given: set[str] = set()
         if embeddings is not None:
             self.embeddings = embeddings  # type: ignore[assignment]  # wrapped as the assistant's model
 
     def close(self) -> None:
         """Release the index: the Chroma client and the embedding cache's database. The parts are built
         again if the assistant is used after this, the ones set by hand (``assistant.retriever = mine``) too,
-        as the defaults: they may hold what was closed, so set them again. Also ``with Assistant(...) as
-        assistant:``. Calls under way in other threads finish first, with what they use: it is released when
-        the last one returns (closed under a question, Chroma's client crashed the process)."""
+        as the defaults: they may hold what was closed, so set them again. A store or cache set by hand
+        (``mine.store = shared.store``) is left open: it is its owner's to close, and closing it here broke the
+        assistant it was borrowed from. Also ``with Assistant(...) as assistant:``. Calls under way in other
+        threads finish first, with what they use: it is released when the last one returns (closed under a
+        question, Chroma's client crashed the process)."""
         with self._lock:
             for name in ("store", "cache"):
                 part = self.__dict__.pop(name, None)
-                if part is not None:
+                if part is not None and name not in self._given:
                     self._released.append(part)
             for name in ("lexical", "retriever", "answering_chain", "retrieval_chain", "indexer", "entity_index",
                          "answerer"):
                 self.__dict__.pop(name, None)  # they hold the store or the cache
+            self._given.intersection_update({"embeddings", "reranker"})  # the parts kept; the others are built anew
             if not self._calls:
                 self._close_released()
 

@@ -113,6 +113,22 @@ def test_an_index_folder_deleted_or_closed_opens_again_in_the_same_process(tmp_p
     assert again.ask("Who is the mayor of Kyiv?").answered  # used after close: opened again
 
 
+def test_closing_an_assistant_leaves_the_store_it_borrowed_to_its_owner(sample_index):
+    # The web app's answerer variants and the tests' apps share one assistant's store and cache: closing the
+    # borrower closed them, and the owner's next question failed inside Chroma ("'RustBindingsAPI' object has
+    # no attribute 'bindings'").
+    with Assistant(sample_index) as owner:
+        borrower = Assistant(sample_index)
+        borrower.store, borrower.cache = owner.store, owner.cache
+        assert borrower.ask("What weapons were mentioned?").answered
+        borrower.close()
+        assert owner.ask("What weapons were mentioned?").answered
+        assert borrower.ask("What weapons were mentioned?").answered  # its own store now, opened again
+        assert borrower.store is not owner.store
+        borrower.close()
+        assert owner.stats()["chunks"] > 0
+
+
 @pytest.mark.parametrize("question", ["今天天气怎么样？", "ما هي الأسلحة المذكورة؟", "Какое оружие упоминалось?"])
 def test_a_question_in_another_script_is_told_to_ask_in_english_or_french(sample_assistant, question):
     # The Chinese question about the weather was answered with two unrelated sentences of the sample.
