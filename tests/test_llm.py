@@ -297,9 +297,12 @@ def test_the_timeout_holds_for_a_stream_that_stalls_after_some_tokens(sample_ind
     assert answer.citations
 
 
-def assert_the_reply_ended(scripted: ScriptedChat, before: set[threading.Thread], since: float) -> None:
-    """Within 1.5 s of ``since``, the reply's worker thread has ended and the server saw its connection closed."""
-    until = since + 1.5
+def assert_the_reply_ended(scripted: ScriptedChat, before: set[threading.Thread], since: float,
+                           within: float = 1.5) -> None:
+    """Within ``within`` s of ``since``, the reply's worker thread has ended and the server saw its connection
+    closed. A bound well under what the bug takes (the client's read timeout), not near what a fix takes (a
+    few ms): a loaded machine must not fail it."""
+    until = since + within
     for worker in [t for t in threading.enumerate() if t.name == "openai-reply" and t not in before]:
         worker.join(max(0.0, until - time.monotonic()))
         assert not worker.is_alive(), f"the reply's thread still reads {time.monotonic() - since:.1f} s later"
@@ -335,7 +338,7 @@ def test_a_stalled_stream_closed_by_its_reader_ends_its_read(scripted):
     pieces = chat.stream([{"role": "user", "content": QUESTION}])
     assert next(pieces) + next(pieces) == "North Korea supp"
     pieces.close()
-    assert_the_reply_ended(scripted, before, time.monotonic())
+    assert_the_reply_ended(scripted, before, time.monotonic(), within=10.0)  # the bug: 30 s
 
 
 def assert_a_silent_server_is_left(scripted: ScriptedChat, chat: OpenAIChat) -> None:
@@ -351,8 +354,9 @@ def assert_a_silent_server_is_left(scripted: ScriptedChat, chat: OpenAIChat) -> 
     with pytest.raises(TimeoutError):
         next(chat.stream([{"role": "user", "content": QUESTION}], timeout=1.0))
     left = time.monotonic()
-    assert left - started < 2.0 and scripted.requests
-    assert_the_reply_ended(scripted, before, left)
+    # Left at the deadline, not at the read timeout 29 s later: a bound far from both, for a loaded machine.
+    assert left - started < 10.0 and scripted.requests
+    assert_the_reply_ended(scripted, before, left, within=10.0)
 
 
 def test_a_reply_stalled_before_its_headers_ends_its_read_at_the_deadline(scripted):
