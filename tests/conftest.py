@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,15 +24,21 @@ def temporary_files(tmp_path_factory) -> Iterator[None]:
     """The temporary files of this process and of the commands and apps it starts go to a folder of the test
     session's, which pytest removes in time: a run of the web tests left some fifty folders in /tmp (Gradio's
     copies of files served, the chat's conversation downloads) that nothing removed."""
-    from assistant.web import export
-
     folder = tmp_path_factory.mktemp("tmp")  # the session's folder is made before the temporary folder moves
     saved = {name: os.environ.get(name) for name in ("TMPDIR", "GRADIO_TEMP_DIR")}
-    kept, kept_exports = tempfile.tempdir, export.EXPORTS
+    kept = tempfile.tempdir
     os.environ["TMPDIR"], os.environ["GRADIO_TEMP_DIR"] = str(folder), str(folder / "gradio")
-    tempfile.tempdir, export.EXPORTS = str(folder), folder / "news-assistant-conversations"
+    tempfile.tempdir = str(folder)
+    # Its folder was set from the temporary folder when the web tests' modules imported it; not imported here
+    # otherwise (it imports Gradio: seconds, for sessions that never start the app).
+    export = sys.modules.get("assistant.web.export")
+    kept_exports = export.EXPORTS if export else None
+    if export:
+        export.EXPORTS = folder / "news-assistant-conversations"
     yield
-    tempfile.tempdir, export.EXPORTS = kept, kept_exports
+    tempfile.tempdir = kept
+    if export:
+        export.EXPORTS = kept_exports
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)
