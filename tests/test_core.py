@@ -772,6 +772,24 @@ def test_the_companies_mentioned_are_the_organisations_that_are_companies(newsro
         assert other not in answer.text, answer.text
 
 
+def test_a_company_question_on_articles_that_call_no_name_a_company_lists_their_organisations(tmp_path):
+    # MultiHop-RAG's "Which company, discussed in articles from The Verge, TechCrunch, and Fortune, ...?" was
+    # refused once companies had to be called so ("mention no name of the kind company"): its tech news name
+    # Google and Alameda Research without a word saying what they are.
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "verge.txt").write_text(
+        "Search deals under scrutiny\n\nThe European Commission said on Tuesday that Google enforced uniform terms on "
+        "developers through its Play Store, according to documents seen by The Verge. Microsoft and Apple declined "
+        "to comment.\n",
+        encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.index([news])
+    answer = assistant.ask("Which company, discussed by The Verge, enforced uniform terms on developers?")
+    assert answer.answered, answer.text
+    assert answer.text.startswith("Organisations mentioned") and "Google" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("question", ["Who was quoted?", "Which people were quoted?", "Qui s'est exprimé ?"])
 def test_who_was_quoted_lists_the_people_quoted_not_every_name(newsroom, question):
     # An analyst's list question (2026-12-07): "Who was quoted?" listed every person, bylines, scorers and a
