@@ -243,12 +243,7 @@ def _has_role(entity: Entity, nouns: str) -> bool:
     gap = r"(?:\s+(?:(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of)\s*[\w'’-]+|(?-i:[a-zà-ÿ][\w'’-]*)))"
     before = re.compile(rf"\b(?:{nouns})\b{gap}{{0,3}},?\s+$", re.I)
     after = re.compile(rf"^\s*,\s+(?:(?:the|le|la|l['’]|un|une|a|an)\s*)?(?:[\w'’-]+\s+){{0,2}}(?:{nouns})\b", re.I)
-    for mention in entity.mentions:
-        at = mention.start - mention.passage_start
-        passage = mention.passage
-        if before.search(passage[max(0, at - 80) : at]) or after.match(passage[at + len(mention.text) :]):
-            return True
-    return False
+    return _called_so(entity, before, after, reach=80)
 
 
 def _kinds(words: str) -> tuple[str, ...]:
@@ -280,14 +275,8 @@ def _is_company(entity: Entity) -> bool:
     organisation, also by its chief, staff or shares."""
     if re.search(rf"\b(?:{_ORG_IN_NAME[COMPANY]})", entity.name):
         return True
-    for mention in entity.mentions:
-        at = mention.start - mention.passage_start
-        before, after = mention.passage[max(0, at - 60) : at], mention.passage[at + len(mention.text) :]
-        if _COMPANY_BEFORE.search(before) or _COMPANY_APPOSITION.match(after):
-            return True
-        if entity.kind == ORGANISATION and (_COMPANY_OWNER_BEFORE.search(before) or _COMPANY_OWNER_AFTER.match(after)):
-            return True
-    return False
+    return _called_so(entity, _COMPANY_BEFORE, _COMPANY_APPOSITION, reach=60) or (
+        entity.kind == ORGANISATION and _called_so(entity, _COMPANY_OWNER_BEFORE, _COMPANY_OWNER_AFTER, reach=60))
 
 
 def _is_organisation(kind: str, entity: Entity) -> bool:
@@ -302,10 +291,16 @@ def _is_organisation(kind: str, entity: Entity) -> bool:
     head = _ORG_HEADS[kind]
     before = re.compile(rf"\b(?:{head})\s+(?:(?:de\s+la|du|des|de\s+l['’]|the)\s+)?$", re.I)
     after = re.compile(rf"\s+(?:{head})\b", re.I)
+    return _called_so(entity, before, after, reach=40)
+
+
+def _called_so(entity: Entity, before: re.Pattern[str], after: re.Pattern[str], reach: int) -> bool:
+    """Whether a mention of ``entity`` has ``before`` within the ``reach`` characters before it, or ``after`` right
+    after it, in its passage: what the sentence calls it ("le syndicat FO", "Thierry Nier, secrétaire général")."""
     for mention in entity.mentions:
         at = mention.start - mention.passage_start
         passage = mention.passage
-        if before.search(passage[max(0, at - 40) : at]) or after.match(passage[at + len(mention.text) :]):
+        if before.search(passage[max(0, at - reach) : at]) or after.match(passage[at + len(mention.text) :]):
             return True
     return False
 
