@@ -28,6 +28,9 @@ def temporary_files(tmp_path_factory) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in ("TMPDIR", "GRADIO_TEMP_DIR")}
     kept = tempfile.tempdir
     os.environ["TMPDIR"], os.environ["GRADIO_TEMP_DIR"] = str(folder), str(folder / "gradio")
+    # Made here: Gradio makes its folder when an app launches, and a test that hands a file to a component of
+    # an app never launched (``upload_through_library``) found none, unless an earlier test had launched one.
+    (folder / "gradio").mkdir()
     tempfile.tempdir = str(folder)
     # Its folder was set from the temporary folder when the web tests' modules imported it; not imported here
     # otherwise (it imports Gradio: seconds, for sessions that never start the app).
