@@ -1450,13 +1450,3 @@ def test_questions_answered_yes_or_no():
     for question in ["De combien l'action Veltrix a-t-elle progressé ?", "In which countries does it have factories?",
                      "Combien de morts y a-t-il eu ?", "Qu'a dit Patrick Pouyanné ?", "Who scored for Toulouse?"]:
         assert not asks_whether(question), question
-
-
-def test_a_country_named_only_apart_from_the_sentence_does_not_make_it_the_answer(newsroom):
-    # "How many people died in the earthquake in Germany?" quoted Turkey's toll: its article names Germany three
-    # paragraphs on, among the countries sending rescuers, and no sentence says anyone died in Germany.
-    for question in ("How many people died in the earthquake in Germany?", "Combien de morts en Allemagne ?"):
-        answer = newsroom.ask(question)
-        assert not answer.answered, answer.text
-    answer = newsroom.ask("How many people died in the earthquake in Turkey?")  # named in the lead: answered
-    assert answer.answered and any(n in answer.text for n in ("142", "417")), answer.text

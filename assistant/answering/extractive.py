@@ -36,15 +36,12 @@ from .answer_types import (
 )
 from .dates import asks_about_future, date_spans, dates_asked, names_future_time
 from .grounding import (
-    CITY,
-    COUNTRY,
     absent_names,
     absent_speaker,
     absent_years,
     mentioned_in,
     named_in,
     near_spelling,
-    place_types,
     question_names,
     spelled_out,
     spells,
@@ -1072,19 +1069,12 @@ def without_names_apart(
     "il" or "elle" often stands for it a paragraph later; more than ``MOST_DETAILS_APART`` make a question
     that joins facts (MultiHop-RAG's, whose answerable questions were refused 0.037 -> 0.252 without that
     bound, the lead and the condition below)."""
-    # A country or city alone is held to it too: "How many people died in the earthquake in Germany?" quoted
-    # Turkey's toll from an article naming Germany three paragraphs on, among those sending rescuers. Not a
-    # person alone, whom "il" or "elle" names a paragraph later.
-    one_place = len(names) == 1 and bool(place_types(names[0]) & {COUNTRY, CITY})
-    if not (one_place or 2 <= len(names) <= MOST_DETAILS_APART) or not scored:
+    if not 2 <= len(names) <= MOST_DETAILS_APART or not scored:
         return scored
     articles: dict[str, str] = {}
     for doc in docs:
         doc_id = doc.metadata.get("doc_id", "")
-        if one_place and doc_id not in articles:
-            # The place is often named in a paragraph not retrieved: the article's names (on each chunk) tell.
-            articles[doc_id] = " ".join(str(key) for key in doc.metadata.get("entities") or [])
-        articles[doc_id] = f"{articles.get(doc_id, '')}\n{doc.metadata.get('title', '')}\n{doc.page_content}"
+        articles[doc_id] = f"{articles.get(doc_id, doc.metadata.get('title', ''))}\n{doc.page_content}"
     named = {doc_id: mentioned_in(names, text) for doc_id, text in articles.items()}
     leads = lead_paragraphs(docs)
     kept = []
@@ -1096,7 +1086,7 @@ def without_names_apart(
         # about none is left to the other checks (a question joining several articles' facts names their
         # sources, which their articles write anywhere).
         near = mentioned_in(in_article, window)
-        if (bool(near) or not in_article) if one_place else (not near or len(near) == len(in_article)):
+        if not near or len(near) == len(in_article):
             kept.append(sentence)
     return kept
 
