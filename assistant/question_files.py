@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-# The keys of a JSON line that the batch reads; any other (a pipeline's own columns) is left alone.
-JSON_KEYS = ("question", "id", "k", "filters")
-
 
 class QuestionFileError(ValueError):
     """The file of questions cannot be read at all (missing, unreadable, a CSV with no ``question`` column)."""
