@@ -394,8 +394,8 @@ class Assistant:
         ``progress=True`` draws a progress bar, or ``progress(records begun, records in all, name)`` is called as
         each one is reached; ``wait``: as ``index``'s.
         """
-        from .loaders import load_record
         from .progress import drawn
+        from .records import load_record
 
         documents = [load_record(record, position) for position, record in enumerate(_records(records), start=1)]
         with drawn(progress, None, "record") as (progress, _):
@@ -824,7 +824,7 @@ def _path_list(given: Any, method: str, what: str) -> list[str | os.PathLike[str
 def _records(given: Any) -> list[Any]:
     """Articles in memory as a list of records: one record alone (a text's characters were records, each
     refused) or a DataFrame, whose iteration gives its column names, as its rows."""
-    from .loaders import is_row
+    from .records import is_row
 
     if isinstance(given, str | Mapping | Document) or is_row(given):
         return [given]

@@ -86,7 +86,8 @@ class PageHead:
 def page_head(html: str, story: str, title: str | None) -> PageHead:
     """The head of the story ``story`` (the extracted text) on the page ``html``: the lines between its
     headline and its first line, and among them its standfirst, when the story leaves it out."""
-    from .loaders import _BANNER_LINE, METADATA_LINE, _has_prose, is_byline
+    from .readers.head import METADATA_LINE, is_byline
+    from .readers.text import BANNER_LINE, has_prose
 
     lines, headline = page_lines(html)
     first = _words(next((line for line in story.splitlines() if line.strip()), ""))[:60]
@@ -108,8 +109,8 @@ def page_head(html: str, story: str, title: str | None) -> PageHead:
         (
             line
             for line in head
-            if _has_prose(line)
-            and not _BANNER_LINE.search(line)
+            if has_prose(line)
+            and not BANNER_LINE.search(line)
             and not METADATA_LINE.match(line)
             and not is_byline(line)
             and not READ_ALSO.match(line)
