@@ -22,19 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import stat
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock, Timeout
 from langchain_core.documents import Document
 
 from .chunking import chunk_document, chunk_sentences
@@ -55,8 +52,12 @@ from .loaders import (
 from .reasons import Reason, read_reason
 from .retrieval import LexicalSide
 from .settings import Settings
-from .store import LEASE_SECONDS, Article, Store, StoreStoppedError, make_index_folder, room
+from .store import Article, Store, StoreStoppedError, room
 from .types import IndexReport
+
+# A name imported "as" itself is re-exported: imported from here before the lock had a module of its own.
+from .write_lock import IndexBusyError as IndexBusyError
+from .write_lock import write_lock as write_lock
 
 Progress = Callable[[int, int, str], None]  # (files begun, files in all, the file's path)
 # A Progress with a ``listed(files in all)`` method is told the count once the paths are walked: the first
@@ -90,77 +91,9 @@ class IndexInterrupted(KeyboardInterrupt):
         self.report = report
 
 
-class IndexBusyError(RuntimeError):
-    """Another process is writing to this index."""
-
-
 def _megas(count: int) -> str:
     """Millions, as a limit's message says them: "5.2", and "0.015" rather than "0.0" under a small limit."""
     return f"{count / 1e6:.1f}" if count >= 1e5 else f"{count / 1e6:.2g}"
-
-
-def _busy_advice(wait: bool, timeout: float) -> str:
-    return (f"it still was after {timeout / 60:.0f} minutes of waiting; try again when it is done" if wait
-            else "wait for it: --wait, or wait=True from Python")
-
-
-@contextmanager
-def write_lock(index_dir: Path, wait: bool = False, timeout: float = 600.0, store: Store | None = None):
-    """The index folder's lock, and with ``store`` on a Chroma server, that server's write lease too: the
-    folder's lock keeps apart the writers of one machine only."""
-    make_index_folder(index_dir)
-    lock = FileLock(str(index_dir / "write.lock"))
-    try:
-        lock.acquire(timeout=timeout if wait else 0)
-    except Timeout as error:
-        # Also another Assistant of this very process: each takes the lock as a process would.
-        raise IndexBusyError(f"index busy: another writer (a process, or another Assistant) is writing to "
-                             f"{index_dir} ({_busy_advice(wait, timeout)})") from error
-    try:
-        with server_lease(store, wait, timeout) if store is not None and store.remote else nullcontext():
-            yield
-    finally:
-        lock.release()
-
-
-log = logging.getLogger(__name__)
-
-# How often a writer waiting for a Chroma server's lease asks again, and renews the lease it holds.
-LEASE_POLL_SECONDS = 2.0
-LEASE_RENEW_SECONDS = LEASE_SECONDS / 6
-
-
-@contextmanager
-def server_lease(store: Store, wait: bool, timeout: float) -> Iterator[None]:
-    """The Chroma server's write lease, held (and renewed) for the block; ``IndexBusyError`` naming the writer
-    that holds it, at once or once ``timeout`` seconds of waiting are over."""
-    deadline = time.monotonic() + timeout
-    while (holder := store.take_lease()) is not None:
-        if not wait or time.monotonic() >= deadline:
-            raise IndexBusyError(
-                f"index busy: another writer, {holder}, is writing to {store.location} (a writer that stopped "
-                f"without a word holds it {LEASE_SECONDS / 60:.0f} minutes at most; {_busy_advice(wait, timeout)})")
-        time.sleep(LEASE_POLL_SECONDS)
-    stop = threading.Event()
-
-    def renew() -> None:
-        while not stop.wait(LEASE_RENEW_SECONDS):
-            try:
-                store.renew_lease()
-            except Exception:  # the server gone: the run itself says so at its next write
-                log.debug("renewing the write lease of %s failed", store.location, exc_info=True)
-
-    renewer = threading.Thread(target=renew, name="write-lease", daemon=True)
-    renewer.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        renewer.join()
-        try:
-            store.release_lease()
-        except Exception:  # the server gone: the lease lapses on its own
-            log.debug("releasing the write lease of %s failed", store.location, exc_info=True)
 
 
 @dataclass(frozen=True)

@@ -8,33 +8,39 @@ a ``generation`` counter that tells readers (and the BM25 side) that the index c
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
-import shutil
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlparse
+from typing import Any
 
 import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
 
+# A name imported "as" itself is re-exported: the modules and tests that import it from here did so before the
+# errors and the client moved to modules of their own.
+from .chroma_client import file_id, fresh_embedded_client, make_client, shown_location
+from .chroma_client import holds_index as holds_index
+from .chroma_client import make_index_folder as make_index_folder
+from .chroma_client import opening as opening
 from .embeddings import ModelEmbeddings
 from .loaders import READER, RECORD
-from .urls import shown_url
-
-if TYPE_CHECKING:
-    from .types import IndexReport
+from .store_errors import ModelMismatchError as ModelMismatchError
+from .store_errors import StoreError as StoreError
+from .store_errors import StoreFullError as StoreFullError
+from .store_errors import StoreStoppedError as StoreStoppedError
+from .store_errors import StoreUnreachableError as StoreUnreachableError
+from .store_errors import logged_anyway, reaching
+from .store_errors import room as room
 
 CHUNKS = "chunks"
 ARTICLES = "articles"
@@ -50,212 +56,18 @@ EF_SEARCH = 200
 log = logging.getLogger(__name__)
 
 
-class StoreError(Exception):
-    """Base of the store's own errors."""
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Made again from its message and attributes, not by calling it with the message alone: those that take
-        # a URL and a cause, or a folder and two models, could not be unpickled, and a process pool's worker
-        # that raised one broke the pool ("BrokenProcessPool") instead of passing it on.
-        return _unpickled, (type(self), self.args), self.__dict__
-
-
-def _unpickled(kind: type[StoreError], args: tuple[Any, ...]) -> StoreError:
-    error = Exception.__new__(kind)
-    error.args = args
-    return error
-
-
-class StoreStoppedError(StoreError):
-    """The store can take no more writes, whatever the file: a run it meets stops there.
-
-    ``report``: for an indexing or removal run that it ended, the ``IndexReport`` of what the run did before:
-    what it lists as added, updated, unchanged or removed is so in the index; the files it was writing
-    are in ``failed``; files it had not reached yet are in no list. The next run finishes what was cut.
-    """
-
-    report: IndexReport | None = None
-    brief = "the store can take no more writes"  # what each file the run cut short says
-
-
-class StoreUnreachableError(StoreStoppedError):
-    """The Chroma server cannot be reached (down, restarted, wrong address): nothing can be read or written."""
-
-    def __init__(self, url: str, error: BaseException) -> None:
-        import httpx
-
-        reason = " ".join(str(error).split()) or type(error).__name__
-        if isinstance(error, httpx.TimeoutException):
-            reason = f"it did not answer in time ({reason}; ASSISTANT_CHROMA_TIMEOUT)"
-        super().__init__(f"the Chroma server at {url} cannot be reached: {reason} "
-                         "(is it running? ASSISTANT_CHROMA_URL / --chroma-url)")
-        self.url = url
-        self.brief = f"the Chroma server at {url} cannot be reached"
-
-
-class StoreFullError(StoreStoppedError):
-    """The disk that holds the index (or the Chroma server's) is full: nothing more can be written."""
-
-    def __init__(self, where: str, reason: str) -> None:
-        super().__init__(f"the disk of the index at {where} is full ({reason}): free some space and index "
-                         "again (what was indexed stays; the next run finishes what this one cut)")
-        self.where = where
-        self.brief = "the disk of the index is full"
-
-
-_FULL = ("database or disk is full", "no space left on device", "disk quota exceeded")
-
-
-def _causes(error: BaseException | None) -> Iterator[BaseException]:
-    """``error`` and what it was raised from, a few levels down (Chroma wraps what it meets)."""
-    for _ in range(5):
-        if error is None:
-            return
-        yield error
-        error = error.__cause__ or error.__context__
-
-
-def disk_full(error: BaseException | None) -> str | None:
-    """What says the disk is full in ``error`` or its causes: an OSError's errno, or the message of SQLite's
-    error as Chroma (embedded or behind its server) and the embedding cache pass it on."""
-    for cause in _causes(error):
-        if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
-            return cause.strerror or _FULL[1]
-        said = next((words for words in _FULL if words in str(cause).lower()), None)
-        if said is not None:
-            return said
-    return None
-
-
-def logged_anyway(error: BaseException) -> bool:
-    """Whether Chroma kept the write that raised ``error``: it logs a write, then applies the log to its
-    segments, and a failure to apply it ("Error in compaction: Failed to apply logs to the metadata
-    segment", met on a full disk) leaves the write in the log, applied when the index is next opened."""
-    return any("error in compaction" in str(cause).lower() for cause in _causes(error))
-
-
-def _transport_error(error: BaseException) -> BaseException | None:
-    """The network failure behind ``error`` (httpx's, possibly wrapped by Chroma), if it is one."""
-    import httpx
-
-    return next((c for c in _causes(error) if isinstance(c, httpx.TransportError | ConnectionError)), None)
-
-
-@contextmanager
-def _becomes(translate: Callable[[BaseException], StoreError | None]) -> Iterator[None]:
-    """An exception of the block that ``translate`` makes a store error of is raised as that error."""
-    try:
-        yield
-    except StoreError:
-        raise
-    except Exception as error:
-        translated = translate(error)
-        if translated is None:
-            raise
-        raise translated from error
-
-
-def room(where: str, disk: Path | None = None) -> AbstractContextManager[None]:
-    """A full disk met in the block becomes a ``StoreFullError`` naming ``where``; ``disk``: the folder whose disk
-    a Chroma error with no word of its own is measured on (none for a server's)."""
-    return _becomes(lambda error: None if (reason := disk_full(error) or _no_room_left(error, disk)) is None
-                    else StoreFullError(where, reason))
-
-
-# Chroma's own engine reports some writes that a full disk stopped as a failure of its own ("Error in
-# compaction: Failed to apply logs to the metadata segment", the disk's error left unsaid): a Chroma
-# error with less than this left on the index's disk is that disk being full.
-NO_ROOM_BYTES = 1 << 20
-
-
-def _no_room_left(error: BaseException, disk: Path | None) -> str | None:
-    if disk is None or not any(type(cause).__module__.startswith("chromadb") for cause in _causes(error)):
-        return None
-    try:
-        free = shutil.disk_usage(disk).free
-    except OSError:  # a folder that is gone
-        return None
-    return f"{free // 1024} KiB left" if free < NO_ROOM_BYTES else None
-
-
-def reaching(url: str) -> AbstractContextManager[None]:
-    """A failure to reach the server at ``url`` becomes a ``StoreUnreachableError`` naming it."""
-    return _becomes(lambda error: None if (cause := _transport_error(error)) is None
-                    else StoreUnreachableError(url, cause))
-
-
-class _Guarded:
-    """A Chroma client or collection on a server, whose network failures are ``StoreUnreachableError``.
-
-    Every call goes through it (the store's own and those of the modules that use its collections), so
-    no caller ever sees a bare ``httpx.ConnectError``; collections it returns are guarded in turn.
-    """
-
-    def __init__(self, target: Any, url: str, client: _Guarded | None = None) -> None:
-        self._target = target
-        self._url = url
-        self._client = client  # a collection's: where a collection of its name is found again
-
-    def __getattr__(self, name: str) -> Any:
-        if not callable(getattr(self._target, name)):
-            return getattr(self._target, name)
-        url = self._url
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                with reaching(url), _becomes(lambda error: _collection_gone(error, url)):
-                    result = getattr(self._target, name)(*args, **kwargs)
-            except StoreStoppedError as error:
-                # The server lost the index and it was made again (an ingest run after a restart on an
-                # empty --path): a client left open (a web app) follows it, as a fresh one would, instead
-                # of failing on the ids of collections that are gone until restarted.
-                if not self._found_again(error):
-                    raise
-                with reaching(url), _becomes(lambda error: _collection_gone(error, url)):
-                    result = getattr(self._target, name)(*args, **kwargs)
-            if type(result).__name__ == "Collection":
-                return _Guarded(result, url, client=self)
-            return result
-
-        return call
-
-    def _found_again(self, error: StoreStoppedError) -> bool:
-        if self._client is None or not isinstance(error.__cause__, Exception) \
-                or _collection_gone(error.__cause__, self._url) is None:
-            return False
-        try:
-            again = self._client._target.get_collection(self._target.name, embedding_function=None)
-        except Exception:  # not made again (yet): the index is gone, as the error says
-            return False
-        # Made by a writer with another embedding model: its vectors are not this client's.
-        model = (self._target.metadata or {}).get("embedding_model")
-        if model and (again.metadata or {}).get("embedding_model") != model:
-            return False
-        self._target = again
-        return True
-
-
-def _collection_gone(error: BaseException, url: str) -> StoreError | None:
-    """Chroma's "Collection [...] does not exist" from a server that lost the index under an open client."""
-    if type(error).__name__ != "NotFoundError" or "does not exist" not in str(error):
-        return None
-    return StoreStoppedError(f"the Chroma server at {url} no longer has this index (restarted with another "
-                             "--path, or its data removed?): index the articles again, or point "
-                             "ASSISTANT_CHROMA_URL at the server that has them")
-
-
-class ModelMismatchError(StoreError):
-    def __init__(self, where: str, recorded: str, requested: str, server: bool = False) -> None:
-        # The name the settings take for the recorded model ("all-minilm-l6-v2", not its id
-        # "sentence-transformers:all-minilm-l6-v2", which no setting loads).
-        name = recorded.split("@")[0].removeprefix("sentence-transformers:").removeprefix("intfloat/")
-        elsewhere = "another Chroma server or namespace" if server else "another folder"
-        super().__init__(
-            f"the index at {where} was built with the embedding model {recorded!r}, not {requested!r}: "
-            f"open it with --model {name} (ASSISTANT_EMBEDDING_MODEL={name}), or index into {elsewhere}"
-        )
-        self.recorded = recorded
-        self.requested = requested
+# A replaced Chroma system is stopped this long after its replacement, not at once: a search that began on
+# it in another thread finishes first. Left to the garbage collector, each kept about 16 files open until a
+# full collection, which a large process seldom runs: a web app following a cron job's reindexing gained 16
+# open files at every run, until the system's limit (1,024 by default) refused it any more.
+RETIRE_AFTER_S = 60.0
+# Reopenings of a stale vector index (another process deleted chunks it lists) before a search gives up.
+STALE_REOPENS = 3
+# A Chroma server's write lease: how long it holds without being renewed (a writer that died keeps the index that
+# long), and how long a writer that wrote it waits before it reads who holds it.
+LEASE_SECONDS = 120.0
+LEASE_SETTLE = 0.5
+LEASE_ID = "lease"
 
 
 @dataclass
@@ -332,195 +144,6 @@ class Article:
         }
 
 
-def server_base(chroma_url: str) -> str:
-    """``scheme://host:port/path`` of a Chroma server's address, its port made explicit (8000, 443 for
-    https) and any credentials, query or trailing slash dropped: what the API paths are appended to."""
-    url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-    port = url.port or (443 if url.scheme == "https" else 8000)
-    host = url.hostname or "127.0.0.1"
-    if ":" in host:  # IPv6, bracketed again in a URL
-        host = f"[{host}]"
-    return f"{url.scheme}://{host}:{port}{url.path.rstrip('/')}"
-
-
-def credentials(chroma_url: str, token: str | None = None) -> dict[str, str]:
-    """The ``Authorization`` header a Chroma server behind an authenticating proxy asks for: ``token`` as a
-    bearer token (``ASSISTANT_CHROMA_TOKEN``), else the user and password of ``http://user:password@host``
-    (HTTP Basic). They were dropped with the rest of the address's extras, and the proxy's 401 was said as
-    "answers, but not as a Chroma server does"."""
-    if token:
-        return {"Authorization": f"Bearer {token}"}
-    url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-    if url.username is None:
-        return {}
-    import httpx
-
-    pair = httpx.BasicAuth(unquote(url.username), unquote(url.password or ""))
-    return {"Authorization": next(pair.auth_flow(httpx.Request("GET", "http://x"))).headers["Authorization"]}
-
-
-def make_client(index_dir: Path, chroma_url: str | None, timeout: float = 60.0, token: str | None = None):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if chroma_url:
-        import httpx
-
-        base = server_base(chroma_url)
-        headers = credentials(chroma_url, token)
-        limit = httpx.Timeout(timeout, connect=min(timeout, 10.0))
-        with reaching(shown_url(chroma_url)):
-            # Asked first, within the timeout: Chroma's client asks the server at once and waits for ever.
-            beat = httpx.get(f"{base}/api/v2/heartbeat", timeout=limit, headers=headers)
-        if beat.status_code in (401, 403):
-            given = ("ASSISTANT_CHROMA_TOKEN" if token else "the user and password of ASSISTANT_CHROMA_URL"
-                     if headers else "none")
-            raise StoreError(f"the Chroma server at {shown_url(chroma_url)} refused this client (HTTP "
-                             f"{beat.status_code}): it asks for credentials (credentials given: {given}); set "
-                             "ASSISTANT_CHROMA_TOKEN (sent as a bearer token), or a user and password in "
-                             "ASSISTANT_CHROMA_URL (http://user:password@host:port)")
-        if beat.status_code != 200 or "heartbeat" not in beat.text:
-            raise StoreError(f"{shown_url(chroma_url)} answers, but not as a Chroma server does (HTTP "
-                             f"{beat.status_code} for {urlparse(base).path}/api/v2/heartbeat): check "
-                             "ASSISTANT_CHROMA_URL / --chroma-url")
-        with reaching(shown_url(chroma_url)):
-            # Given as a whole URL, Chroma's client keeps its path: a server behind a proxy at
-            # https://host/chroma is asked at /chroma/api/v2/...
-            client = chromadb.HttpClient(host=base, ssl=base.startswith("https:"), headers=headers,
-                                         settings=chroma_settings)
-        # Chroma's HTTP client waits for ever (httpx's timeout=None): a server that accepts and never
-        # answers hung the command or the question, with nothing said.
-        session = getattr(getattr(client, "_server", None), "_session", None)
-        if isinstance(session, httpx.Client):
-            session.timeout = limit
-        return _Guarded(client, shown_url(chroma_url))
-    make_index_folder(index_dir)
-    folder = index_dir / "chroma"
-    if not (folder / "chroma.sqlite3").exists():
-        _forget_system(folder)
-    with opening(index_dir):
-        try:
-            return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
-        except Exception:
-            _forget_system(folder)  # half started: it would be handed to the next client of the folder
-            raise
-
-
-def _file_id(path: Path) -> tuple[int, int] | None:
-    """Which file is at ``path`` (device and inode), ``None`` when none is."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
-
-
-def make_index_folder(index_dir: Path) -> None:
-    """The index folder, made if it is not there; a ``StoreError`` that names it and says what to do when it
-    cannot be (``[Errno 13] Permission denied: '/srv/idx'`` said neither, and the web app printed a traceback)."""
-    if index_dir.exists() and not index_dir.is_dir():
-        raise StoreError(f"{index_dir} is a file, not an index folder")
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        reason = (error.strerror or str(error)).lower()
-        raise StoreError(f"cannot make the index folder {index_dir}: {reason} (give one this user can write: "
-                         "--index or ASSISTANT_INDEX_DIR)") from error
-
-
-def _forget_system(folder: Path) -> None:
-    """Chroma keeps one system per folder for the life of the process, and hands it to every later client
-    of that folder: once the folder is deleted (a test's temporary index, "start over"), that system
-    answers for a database that is gone ("Collection [chunks] does not exist"); once an open failed (a
-    read-only folder), it fails every later open, after the cause is mended too."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    system = SharedSystemClient._identifier_to_system.pop(str(folder), None)
-    SharedSystemClient._identifier_to_refcount.pop(str(folder), None)
-    if system is not None:
-        try:
-            system.stop()
-        except Exception:  # its files are gone: nothing left to release cleanly
-            log.debug("stopping the Chroma system of deleted %s failed", folder, exc_info=True)
-
-
-@contextmanager
-def opening(index_dir: Path) -> Iterator[None]:
-    """Chroma's own error for a folder it cannot open becomes a ``StoreError`` that says what to do."""
-    try:
-        yield
-    except StoreError:
-        raise
-    except Exception as error:
-        reason = " ".join(str(error).split())
-        if "readonly" in reason or "Permission denied" in reason or isinstance(error, PermissionError):
-            reason += " (the index folder and its files must be writable by this user, even to ask questions)"
-        raise StoreError(f"cannot open the index at {index_dir}: {reason}") from error
-
-
-def _fresh_embedded_client(index_dir: Path):
-    """A client on a new Chroma system for this folder, and that system, which is the caller's alone to stop.
-
-    ``PersistentClient`` would return the folder's cached system. Chroma's ``from_system`` makes the new one
-    the folder's cached system too, which would hand it to a later store of the folder in this process (one
-    the caller may stop): the folder's own is put back, and the counts of its clients with it.
-    """
-    from chromadb.api import ServerAPI
-    from chromadb.api.client import Client
-    from chromadb.api.shared_system_client import SharedSystemClient
-    from chromadb.config import Settings as ChromaSettings
-    from chromadb.config import System
-
-    settings = ChromaSettings(anonymized_telemetry=False, is_persistent=True,
-                              persist_directory=str(index_dir / "chroma"))
-    with opening(index_dir):
-        system = System(settings)
-        system.instance(ServerAPI)
-        system.start()
-        identifier = str(index_dir / "chroma")
-        shared = SharedSystemClient._identifier_to_system.get(identifier)
-        try:
-            client = Client.from_system(system)
-        finally:
-            if shared is None:
-                SharedSystemClient._identifier_to_system.pop(identifier, None)
-            else:
-                SharedSystemClient._identifier_to_system[identifier] = shared
-        for _ in range(2):  # the client and its admin client each counted one on the shared system
-            SharedSystemClient._decrement_refcount(identifier)
-        return client, system
-
-
-# A replaced Chroma system is stopped this long after its replacement, not at once: a search that began on
-# it in another thread finishes first. Left to the garbage collector, each kept about 16 files open until a
-# full collection, which a large process seldom runs: a web app following a cron job's reindexing gained 16
-# open files at every run, until the system's limit (1,024 by default) refused it any more.
-RETIRE_AFTER_S = 60.0
-
-
-# Reopenings of a stale vector index (another process deleted chunks it lists) before a search gives up.
-STALE_REOPENS = 3
-# A Chroma server's write lease: how long it holds without being renewed (a writer that died keeps the index that
-# long), and how long a writer that wrote it waits before it reads who holds it.
-LEASE_SECONDS = 120.0
-LEASE_SETTLE = 0.5
-LEASE_ID = "lease"
-
-
-def shown_location(index_dir: Path, chroma_url: str | None, namespace: str = "") -> str:
-    """Where an index is, as messages show it: its folder, or its server's address without a password."""
-    location = shown_url(chroma_url) if chroma_url else str(index_dir)
-    # A mistyped namespace is an empty index beside one that holds articles: said as the server (or the folder)
-    # alone, "No articles are indexed yet in http://host:8000" sent the operator looking for the wrong thing.
-    return f"{location} (namespace {namespace})" if namespace else location
-
-
-def holds_index(index_dir: Path) -> bool:
-    """Whether a folder holds an embedded index (what reading it needs; writing makes one)."""
-    return (index_dir / "chroma" / "chroma.sqlite3").is_file()
-
-
 class Store:
     """Chunks and articles in Chroma (embedded folder or server), for one embedding model."""
 
@@ -533,7 +156,7 @@ class Store:
         self._private_system: Any = None  # the system of a reopened client: this store's alone to stop
         self._retired: list[tuple[float, Callable[[], None]]] = []  # (when, how to release) replaced clients
         self.client = make_client(index_dir, chroma_url, timeout, token)
-        self._database = None if chroma_url else _file_id(index_dir / "chroma" / "chroma.sqlite3")
+        self._database = None if chroma_url else file_id(index_dir / "chroma" / "chroma.sqlite3")
         try:
             self._open(embeddings, chroma_url, namespace)
         except BaseException:
@@ -670,7 +293,7 @@ class Store:
     def deleted(self) -> bool:
         """Whether the index folder was deleted (or deleted and made again) since this store opened it: Chroma
         goes on reading and writing the deleted files, where nothing will find them again."""
-        return self._database is not None and _file_id(self.index_dir / "chroma" / "chroma.sqlite3") != self._database
+        return self._database is not None and file_id(self.index_dir / "chroma" / "chroma.sqlite3") != self._database
 
     def follow_other_writers(self, force: bool = False) -> None:
         """Reopen an embedded Chroma that another process has changed since it was opened.
@@ -686,7 +309,7 @@ class Store:
             generation = self.generation()
             if not force and generation == self._seen_generation:
                 return
-            client, system = _fresh_embedded_client(self.index_dir)
+            client, system = fresh_embedded_client(self.index_dir)
             try:
                 chunks = client.get_collection(self._chunks.name, embedding_function=None)
                 articles = client.get_collection(self._articles.name, embedding_function=None)
