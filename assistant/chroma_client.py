@@ -5,8 +5,8 @@ for a reader that follows other writers)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -190,18 +190,16 @@ def _forget_system(folder: Path) -> None:
             log.debug("stopping the Chroma system of deleted %s failed", folder, exc_info=True)
 
 
-@contextmanager
-def opening(index_dir: Path) -> Iterator[None]:
+def opening(index_dir: Path) -> AbstractContextManager[None]:
     """Chroma's own error for a folder it cannot open becomes a ``StoreError`` that says what to do."""
-    try:
-        yield
-    except StoreError:
-        raise
-    except Exception as error:
-        reason = " ".join(str(error).split())
-        if "readonly" in reason or "Permission denied" in reason or isinstance(error, PermissionError):
-            reason += " (the index folder and its files must be writable by this user, even to ask questions)"
-        raise StoreError(f"cannot open the index at {index_dir}: {reason}") from error
+    return becomes(partial(_cannot_open, index_dir))
+
+
+def _cannot_open(index_dir: Path, error: BaseException) -> StoreError:
+    reason = " ".join(str(error).split())
+    if "readonly" in reason or "Permission denied" in reason or isinstance(error, PermissionError):
+        reason += " (the index folder and its files must be writable by this user, even to ask questions)"
+    return StoreError(f"cannot open the index at {index_dir}: {reason}")
 
 
 def fresh_embedded_client(index_dir: Path):

@@ -10,9 +10,10 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
+from typing import TypeVar
 
 from lxml import etree
 
@@ -118,6 +119,21 @@ def _iso_day(value: str | None) -> str | None:
     return valid_date(*match.groups()) if match else None
 
 
+# A paragraph's kind, as a reader's blocks give it: a Word style's name, an OpenDocument heading's level.
+_Kind = TypeVar("_Kind", str, int)
+
+
+def _table_row(cells: list[etree._Element], blocks: Callable[[etree._Element], Iterator[tuple[_Kind, str]]],
+               plain: _Kind) -> Iterator[tuple[_Kind, str]]:
+    """A table's row as a paragraph of kind ``plain``: its cells' text on one line ("Paris; 12 %"), as a reader
+    sees a data table's row. A row of one cell (a page set out in a one-column table) is that cell's paragraphs."""
+    if len(cells) == 1:
+        yield from blocks(cells[0])
+    else:
+        values = [" ".join(line for _, line in blocks(cell)).strip() for cell in cells]
+        yield plain, "; ".join(value for value in values if value)
+
+
 # ---------------------------------------------------------------------------------------------------- Word
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -164,12 +180,7 @@ def _word_blocks(container: etree._Element) -> Iterator[tuple[str, str]]:
             yield (style.get(_W + "val", "") if style is not None else ""), _word_text(child)
         elif child.tag == _W + "tbl":
             for row in child.findall(_W + "tr"):
-                cells = row.findall(_W + "tc")
-                if len(cells) == 1:
-                    yield from _word_blocks(cells[0])
-                else:
-                    values = [" ".join(line for _, line in _word_blocks(cell)).strip() for cell in cells]
-                    yield "", "; ".join(value for value in values if value)
+                yield from _table_row(row.findall(_W + "tc"), _word_blocks, "")
         elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo"):
             yield from _word_blocks(child)  # content controls and tracked insertions hold paragraphs too
 
@@ -448,12 +459,7 @@ def _odf_blocks(container: etree._Element) -> Iterator[tuple[int, str]]:
         elif child.tag == _TEXT + "p":
             yield 0, _odf_text(child)
         elif child.tag == _TABLE + "table-row":
-            cells = child.findall(_TABLE + "table-cell")
-            if len(cells) == 1:
-                yield from _odf_blocks(cells[0])
-            else:
-                values = [" ".join(line for _, line in _odf_blocks(cell)).strip() for cell in cells]
-                yield 0, "; ".join(value for value in values if value)
+            yield from _table_row(child.findall(_TABLE + "table-cell"), _odf_blocks, 0)
         else:
             yield from _odf_blocks(child)  # lists, sections, tables, frames hold paragraphs
 
