@@ -192,7 +192,7 @@ class Indexer:
 
     def index_records(self, documents: Sequence[Document | LoadError], *, wait: bool = False,
                       progress: Progress | None = None) -> IndexReport:
-        """Index articles given in memory, as ``loaders.load_record`` read them: each one is added, updated or
+        """Index articles given in memory, as ``records.load_record`` read them: each one is added, updated or
         unchanged by its source (its id), as a file is by its path; a ``LoadError`` is a failure."""
         started = time.perf_counter()
         report = IndexReport()

@@ -1,6 +1,8 @@
 """Files to LangChain ``Document``s: one document per article, its full text and its metadata.
 
-A file that cannot be read becomes a ``LoadError`` naming the file and the reason; loading goes on.
+The files under the paths given are found here (``iter_files``), and each one's bytes are read by the reader of its
+type in ``readers/`` (``read_data``). A file that cannot be read becomes a ``LoadError`` naming the file and the
+reason; loading goes on.
 """
 
 from __future__ import annotations
