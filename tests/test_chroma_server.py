@@ -168,6 +168,8 @@ def test_a_lost_chroma_server_is_one_store_error_naming_it(tmp_path):
 def test_a_run_cut_short_by_a_lost_server_reports_what_it_indexed(tmp_path, monkeypatch):
     """A Python caller got the error alone, and could not tell what the run had indexed before it."""
     monkeypatch.setattr(indexer, "COMMIT_FILES", 2)  # a commit every two files, as a long run makes every 200
+    # Not by time: on a loaded machine the run passed the 30 s and committed the third file too.
+    monkeypatch.setattr(indexer, "COMMIT_SECONDS", 3600.0)
     folder = tmp_path / "news"
     write_news(folder)
     (folder / "musee.txt").write_text("Dépêche\n\nLe conseil régional a voté une subvention pour le musée de la "
