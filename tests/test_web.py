@@ -435,6 +435,40 @@ def test_a_phone_opens_the_page_at_its_top_and_a_laptop_in_the_question_box(brow
         context.close()
 
 
+PLACEHOLDER_FITS = """() => {
+  const box = document.querySelector('#question textarea'), style = getComputedStyle(box);
+  const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+  const probe = document.createElement('div');
+  probe.style.cssText = `position:absolute;visibility:hidden;white-space:pre-wrap;overflow-wrap:break-word;
+    width:${box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)}px;
+    font:${style.font};line-height:${style.lineHeight};letter-spacing:${style.letterSpacing}`;
+  probe.textContent = box.placeholder;
+  document.body.append(probe);
+  const needed = probe.getBoundingClientRect().height;
+  probe.remove();
+  return needed <= box.clientHeight - padding + 1;
+}"""
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "en-US"])
+def test_a_phone_shows_every_tab_and_the_whole_question_box_on_its_first_screen(browser, app, locale):
+    # On a 390x844 phone the Search and Settings tabs were hidden behind a "⋯" button (in French), the question box
+    # began 908 pixels down, below an empty chat, and its two-line hint was cut in half.
+    context, page = open_page(browser, app, locale=locale, viewport={"width": 390, "height": 844})
+    try:
+        page.wait_for_selector("#chatbot")
+        page.wait_for_timeout(1500)  # the page's load events, Gradio's measure of its tabs
+        tabs = page.get_by_role("tab")
+        assert tabs.count() == 4 and all(tabs.nth(i).is_visible() for i in range(4))
+        assert not page.get_by_role("button", name="More tabs").is_visible()
+        box = page.locator("#question textarea").bounding_box()
+        assert box["y"] + box["height"] <= 844, box
+        assert page.evaluate(PLACEHOLDER_FITS)
+        shot(page, f"phone-first-screen-{locale}")
+    finally:
+        context.close()
+
+
 def test_a_question_cut_at_its_limit_says_so(page, app):
     # The box keeps its limit (the browser cuts what goes past it) but no longer cuts silently.
     limit = Settings().max_question_chars

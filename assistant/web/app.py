@@ -222,7 +222,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                     i18n.bind(reranker_status, value=lambda lang: status_html(reranker, lang))
                     reranker_timer = gr.Timer(RERANKER_POLL, active=not reranker.readiness().settled)
 
-        with gr.Tabs(elem_id="tabs"):
+        # "wrap": on a phone Gradio's default hid Search and Settings behind a "⋯" button that a reader had no
+        # reason to open, so the Search tab was never found.
+        with gr.Tabs(elem_id="tabs", overflow_behavior="wrap"):
             with gr.Tab(t("en", "tab.chat"), id="chat", elem_id="tab-chat") as chat_tab:
                 i18n.bind(chat_tab, label="tab.chat")
                 with gr.Row(equal_height=False):

@@ -111,6 +111,13 @@ CSS = """
 #articles tr > :nth-child(3), #articles .virtual-row > :nth-child(3) { --w: 96px; }
 #articles tr > :nth-child(4), #articles .virtual-row > :nth-child(4) { --w: 102px; }
 #articles tr > :nth-child(5), #articles .virtual-row > :nth-child(5) { --w: 102px; }
+/* On a phone the chat's fixed 560 pixels, under a header of 330, put the question box below the first screen
+   (908 pixels down on a 390x844 phone): the page opened on an empty box and no way to ask. */
+/* The empty question box is one line high there, and its hint takes two: the second was cut in half. */
+@media (max-width: 600px) {
+  #chatbot { height: min(560px, 42svh) !important; }
+  #question textarea { min-height: calc(2lh + 2 * var(--input-padding) + 2 * var(--input-border-width, 1px)); }
+}
 @media (max-width: 600px) {  /* the table's box is then under 535 pixels wide */
   #articles tr > *, #articles .virtual-row > * { --short: 102px; }
   #articles tr > :nth-child(3), #articles tr > :nth-child(5), #articles .virtual-row > :nth-child(3),
