@@ -593,7 +593,7 @@ def test_the_search_tab_lists_each_sentence_holding_the_words_and_follows_the_la
     box = page.locator("#search-words input, #search-words textarea").first
     box.fill("coree")  # accents and case ignored
     box.press("Enter")
-    wait_text(page, "#search-results", "7 sentence(s) in 1 article(s) hold")
+    wait_text(page, "#search-results", "7 sentences in 1 article hold")
     assert set(page.locator("#search-results mark").all_inner_texts()) == {"Corée"}
     sentences = page.locator("#search-results .search-mention").all_inner_texts()
     assert len(sentences) == 7 and sentences[0].startswith("La relation entre la Russie et la Corée du Nord")
@@ -607,10 +607,10 @@ def test_the_search_tab_lists_each_sentence_holding_the_words_and_follows_the_la
     assert page.evaluate("document.activeElement.id === 'search-mark'")  # read out by a screen reader
     shot(page, "search-result-in-its-article")
     page.keyboard.press("Escape")
-    wait_text(page, "#search-results", "7 sentence(s) in 1 article(s) hold")
+    wait_text(page, "#search-results", "7 sentences in 1 article hold")
     assert page.evaluate("document.activeElement.closest('.search-mention').dataset.start") == "526"
     page.locator("#lang-toggle label", has_text="Français").click()
-    wait_text(page, "#search-results", "7 phrase(s) dans 1 article(s) contiennent")
+    wait_text(page, "#search-results", "7 phrases dans 1 article contiennent")
     wait_text(page, "#search-button", "Rechercher")
     box.fill("de la")
     page.locator("#search-button").click()

@@ -1008,10 +1008,36 @@ def test_search_results_show_titles_and_sentences_as_written_and_no_server_folde
     shown = results_html(SimpleNamespace(search=lambda words: [mention] * 3), "grève <b>", "en", limit=2)
     assert "<script>" not in shown and "<img" not in shown and "<b>" not in shown and "/srv/" not in shown
     assert "&lt;script&gt;alert(1)&lt;/script&gt; port &amp; la <mark>grève</mark>." in shown
-    assert "&lt;img src=x onerror=alert(1)&gt; <small>…/private/port.txt · 2025-03-12</small>" in shown
-    assert "3 sentence(s) in 1 article(s) hold “grève &lt;b&gt;”." in shown
+    # the file by its name, as the chat's sources say it (where it lies on hover), and no character offsets
+    # ("[100:147]" beside each sentence meant nothing to a reader)
+    assert ("&lt;img src=x onerror=alert(1)&gt; <small><span class='source-file' title='…/private/port.txt'>"
+            "port.txt</span> · 2025-03-12</small>") in shown
+    assert "[100:" not in shown and ":147]" not in shown
+    assert "3 sentences in 1 article hold “grève &lt;b&gt;”." in shown
     assert "Common words left out: b." in shown and "The first 2 are shown" in shown
     assert shown.count("class='search-mention'") == 2
+
+
+@pytest.mark.parametrize(("lang", "counts", "said"), [
+    ("en", (1, 1), "1 sentence in 1 article holds “port”."),
+    ("en", (2, 1), "2 sentences in 1 article hold “port”."),
+    ("en", (5, 3), "5 sentences in 3 articles hold “port”."),
+    ("fr", (1, 1), "1 phrase dans 1 article contient « port »."),
+    ("fr", (4, 2), "4 phrases dans 2 articles contiennent « port »."),
+])
+def test_the_search_count_puts_its_words_in_their_number(lang, counts, said):
+    # "1 phrase(s) dans 1 article(s) contiennent" read as a form to fill in.
+    from types import SimpleNamespace
+
+    from assistant import Mention
+    from assistant.web.search import results_html
+
+    sentences, articles = counts
+    text = "Le port est bloqué."
+    mentions = [Mention(source=f"/srv/news/{i % articles}.txt", title="Port", text=text, start=0, end=len(text),
+                        matches=((3, 7),), doc_id=str(i % articles)) for i in range(sentences)]
+    shown = results_html(SimpleNamespace(search=lambda words: mentions), "port", lang)
+    assert said in shown, shown
 
 
 def test_a_search_result_opens_its_article_with_the_sentence_highlighted(sample_assistant):

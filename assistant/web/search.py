@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -20,7 +21,9 @@ WORDS = {
     "en": {"title": "Search", "label": "Words to find in the articles",
            "placeholder": "A name, a figure, a term… or a \"phrase in quotes\" (accents and case ignored)",
            "button": "Search", "none": "No sentence of the articles holds “{words}”.",
-           "found": "{n} sentence(s) in {a} article(s) hold “{words}”.",
+           "found": "{n} {sentence} in {a} {article} {hold} “{words}”.",
+           "forms": {"sentence": ("sentence", "sentences"), "article": ("article", "articles"),
+                     "hold": ("holds", "hold")},
            "left_out": "Common words left out: {words}.",
            "more": "The first {shown} are shown: add a word to narrow the search.",
            "nothing": "Nothing to search for: give a word that only some sentences hold, a name, a number.",
@@ -30,7 +33,9 @@ WORDS = {
     "fr": {"title": "Recherche", "label": "Mots à trouver dans les articles",
            "placeholder": "Un nom, un chiffre, un terme… ou « une expression » (accents et majuscules ignorés)",
            "button": "Rechercher", "none": "Aucune phrase des articles ne contient « {words} ».",
-           "found": "{n} phrase(s) dans {a} article(s) contiennent « {words} ».",
+           "found": "{n} {sentence} dans {a} {article} {hold} « {words} ».",
+           "forms": {"sentence": ("phrase", "phrases"), "article": ("article", "articles"),
+                     "hold": ("contient", "contiennent")},
            "left_out": "Mots courants ignorés : {words}.",
            "more": "Les {shown} premières sont affichées : ajoutez un mot pour affiner la recherche.",
            "nothing": "Rien à chercher : donnez un mot que seules certaines phrases contiennent, un nom, un nombre.",
@@ -45,7 +50,6 @@ PANEL_CSS = """
 .search-article { margin-top: 10px; font-weight: 600; }
 .search-article small { font-weight: normal; color: var(--body-text-color-subdued); }
 .search-mention { border-left: 3px solid var(--color-accent); padding: 2px 8px; }
-.search-mention small { color: var(--body-text-color-subdued); font-family: var(--font-mono); }
 #search-mark:focus-visible { outline: 2px solid var(--primary-700); outline-offset: 2px; }
 .search-mention mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px;
   text-decoration: underline dotted 1px; text-underline-offset: 3px; }  /* not by its colour alone */
@@ -106,6 +110,22 @@ def _speak(lang: str | None) -> dict[str, str]:
     return WORDS.get(lang or "en", WORDS["en"])
 
 
+def found_text(said: dict[str, Any], sentences: int, articles: int, words: str) -> str:
+    """The count in words, each noun and the verb in its number: "1 sentence(s) in 1 article(s) hold" read as
+    a form to fill in. A search finds one sentence or more, so the singular is for one."""
+    forms = said["forms"]
+    return said["found"].format(n=sentences, a=articles, words=words,
+                                sentence=forms["sentence"][sentences > 1], article=forms["article"][articles > 1],
+                                hold=forms["hold"][sentences > 1])
+
+
+def file_html(source: str) -> str:
+    """An article's file by its name, as the chat's sources and the library name it ("…/uploads/x.pdf" was the
+    folder the server keeps uploads in, a path the reader never chose); where it lies, on hover."""
+    name = Path(source).name or source
+    return f"<span class='source-file' title='{html.escape(public_path(source))}'>{html.escape(name)}</span>"
+
+
 def sentence_digest(text: str) -> str:
     """What a result's button carries of its sentence: the article, edited since, is told from the one searched."""
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -133,7 +153,7 @@ def results_html(assistant: Any, words: str | None, lang: str | None = "en", lim
         notes.append(html.escape(said["left_out"].format(words=", ".join(query.ignored))))
     if not mentions:
         return f"<p class='search-note'>{said['none'].format(words=shown_words)} {' '.join(notes)}</p>"
-    count = said["found"].format(n=len(mentions), a=len({m.doc_id for m in mentions}), words=shown_words)
+    count = found_text(said, len(mentions), len({m.doc_id for m in mentions}), shown_words)
     if len(mentions) > limit:
         notes.append(html.escape(said["more"].format(shown=limit)))
     parts = [f"<div class='search-results'><p class='search-note'>{count} {' '.join(notes)}</p>"]
@@ -147,12 +167,11 @@ def results_html(assistant: Any, words: str | None, lang: str | None = "en", lim
             article = mention.doc_id
             dated = f" · {html.escape(mention.published)}" if mention.published else ""
             parts.append(f"<div class='search-article'>{html.escape(mention.title or public_path(mention.source))}"
-                         f" <small>{html.escape(public_path(mention.source))}{dated}</small></div>")
+                         f" <small>{file_html(mention.source)}{dated}</small></div>")
         # each "Open in the article" described by its sentence: a list of buttons told them apart by nothing
         parts.append(f"<div class='search-mention' data-start='{mention.start}' data-end='{mention.end}'"
                      f"{lang_attribute(languages.get(mention.doc_id, ''))}>"
                      f"<span id='mention-{number}'>{marked_html(mention)}</span> "
-                     f"<small>[{mention.start}:{mention.end}]</small>"
                      f"<button type='button' class='open-in-article' aria-describedby='mention-{number}' "
                      f"data-doc='{html.escape(mention.doc_id)}' "
                      f"data-start='{mention.start}' data-end='{mention.end}' "
@@ -173,8 +192,7 @@ def article_view_html(assistant: Any, doc_id: str, start: int, end: int, lang: s
         return f"<div class='article-view'>{back}<p class='sources-note'>{html.escape(said['missing'])}</p></div>"
     dated = f" · {html.escape(article.published)}" if article.published else ""
     head = (f"<div class='article-head'><b>{html.escape(article.title or public_path(article.source))}</b>"
-            f"<div class='source-meta'><span class='source-file'>{html.escape(public_path(article.source))}</span>"
-            f"{dated}</div></div>")
+            f"<div class='source-meta'>{file_html(article.source)}{dated}</div></div>")
     # Replaced since the search (an upload elsewhere, ``assistant index``): its id is its file's, its text new.
     if not 0 <= start < end <= len(text) or (digest is not None and sentence_digest(text[start:end]) != digest):
         return (f"<div class='article-view'>{back}{head}<p class='sources-warning'>{html.escape(said['changed'])}"
