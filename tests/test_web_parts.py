@@ -911,10 +911,14 @@ def test_the_upload_bar_moves_while_a_large_article_is_embedded(tmp_path, monkey
     shown: list[tuple[object, str]] = []
     handler(demo, "index")([str(article)], True, "fr",
                            progress=lambda value, desc=None, **kwargs: shown.append((value, desc)))
-    values = [value for value, _ in shown[1:]]  # after "saving the uploads"
+    # Once saved, the bar says the files are read, and why the first upload waits: it stood at "Enregistrement des
+    # fichiers - 0.0%" through the 22 s the models took to load.
+    assert shown[0] == (0, "Enregistrement des fichiers") and shown[1][0] == 0, shown
+    assert shown[1][1].startswith("Lecture des fichiers (le premier envoi") and "modèles" in shown[1][1], shown
+    values = [value for value, _ in shown[2:]]  # after "saving the uploads" and "reading the files"
     assert values == sorted(values) and len(set(values[:3])) == 3 and 0 < values[0] < values[1] < values[2] < 1, shown
-    assert shown[2][1] == "Vectorisation des passages : 600 sur 1101"
-    assert shown[4][1] == "Indexation de dossier.txt (fichier 1 sur 1)" and values[-1] == 1.0, shown
+    assert shown[3][1] == "Vectorisation des passages : 600 sur 1101"
+    assert shown[5][1] == "Indexation de dossier.txt (fichier 1 sur 1)" and values[-1] == 1.0, shown
 
 
 def test_a_date_range_that_ends_before_it_starts_is_refused_in_the_panel(sample_index, tmp_path, monkeypatch):

@@ -584,6 +584,9 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
                 return t(lang_value, "library.nothing"), gr.skip()
             progress(0, desc=t(lang_value, "library.saving"))
             saved: list[Upload] = uploads.save_all(paths, lang_value, replace=bool(replace_same_name))
+            # Nothing reports progress until the first file's passages are embedded: the first upload after a start
+            # loads the models first (22 s on two cores), under "Saving the uploads - 0.0%", which read as stuck.
+            progress(0, desc=t(lang_value, "library.preparing"))
 
             # The bar counts files written, and moves between two as the passages of the next ones are embedded
             # (nearly all the time, in rounds of one or several files): a large article kept it at 0.0% for a

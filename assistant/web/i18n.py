@@ -85,6 +85,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.indexing": "Indexing {name} (file {n} of {total})",
         "library.embedding": "Embedding passages: {done} of {total}",
         "library.saving": "Saving the uploads",
+        "library.preparing": "Reading the files (the first upload since the server started also loads the language "
+                             "models: up to a minute)",
         "library.removed": "Removed **{title}** ({file}) from the index.",
         "library.not_purged": "Its text was not purged from the index's files: {error}",
         "library.already_removed": "**{title}** was no longer in the index (removed from another session or the "
@@ -226,6 +228,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "library.indexing": "Indexation de {name} (fichier {n} sur {total})",
         "library.embedding": "Vectorisation des passages : {done} sur {total}",
         "library.saving": "Enregistrement des fichiers",
+        "library.preparing": "Lecture des fichiers (le premier envoi depuis le démarrage du serveur charge aussi les "
+                             "modèles de langue : jusqu'à une minute)",
         "library.removed": "**{title}** ({file}) a été retiré de l'index.",
         "library.not_purged": "Son texte n'a pas été purgé des fichiers de l'index : {error}",
         "library.already_removed": "**{title}** n'était déjà plus dans l'index (retiré depuis une autre session ou "
