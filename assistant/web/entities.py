@@ -35,7 +35,7 @@ GROUPS = {
 WORDS = {
     "en": {"title": "Entities", "since": "Published since", "until": "Published until", "apply": "Apply dates",
            "clear": "Clear filters", "refresh": "Refresh", "all": "Chat: all articles.",
-           "filtered": "Chat filtered to: {what}.", "mentions": "{n} mention(s) in {a} article(s)",
+           "filtered": "Chat filtered to: {what}.", "mentions": "{n} {mention} in {a} {article}",
            "none": "No entities yet: index some articles.", "mentioning": "articles mentioning {name}",
            "date_placeholder": "YYYY, YYYY-MM or YYYY-MM-DD",
            "bad_date": "Not a date: “{value}” (write YYYY, YYYY-MM or YYYY-MM-DD).",
@@ -45,7 +45,7 @@ WORDS = {
            "no_match": "No name matches “{query}”."},
     "fr": {"title": "Entités", "since": "Publié depuis", "until": "Publié jusqu'au", "apply": "Appliquer les dates",
            "clear": "Effacer les filtres", "refresh": "Actualiser", "all": "Discussion : tous les articles.",
-           "filtered": "Discussion filtrée : {what}.", "mentions": "{n} mention(s) dans {a} article(s)",
+           "filtered": "Discussion filtrée : {what}.", "mentions": "{n} {mention} dans {a} {article}",
            "none": "Aucune entité : indexez d'abord des articles.", "mentioning": "articles citant {name}",
            "date_placeholder": "AAAA, AAAA-MM ou AAAA-MM-JJ",
            "bad_date": "Date invalide : « {value} » (écrire AAAA, AAAA-MM ou AAAA-MM-JJ).",
@@ -136,9 +136,13 @@ def mentions_html(entity: Entity | None, lang: str = "en") -> str:
         items.append(
             f"<div class='entity-mention' data-start='{m.start}' data-end='{m.end}'>"
             f"{html.escape(before)}<mark>{html.escape(m.text)}</mark>{html.escape(after)}"
-            f"<br><small>{html.escape(m.title or public_path(m.source))} [{m.start}:{m.end}]</small></div>"
+            f"<br><small>{html.escape(m.title or public_path(m.source))}</small></div>"
         )
-    head = words["mentions"].format(n=entity.mention_count, a=entity.article_count)
+    # In words, each noun in its number ("2 mention(s) dans 1 article(s)" read as a form to fill in); and no
+    # "[103:117]" after each title: character offsets meant nothing to a reader (data-start keeps them).
+    head = words["mentions"].format(n=entity.mention_count, a=entity.article_count,
+                                    mention="mention" if entity.mention_count == 1 else "mentions",
+                                    article="article" if entity.article_count == 1 else "articles")
     return (f"<div class='entity-mentions'><b>{html.escape(entity.label)}</b> <span>{head}</span>"
             + "".join(items) + "</div>")
 
