@@ -81,6 +81,26 @@ def test_every_control_shows_the_keyboard_focus(browser, app):  # noqa: F811
         context.close()
 
 
+def test_the_keyboard_opens_the_upload_box_with_enter_as_with_space(browser, app, tmp_path):  # noqa: F811
+    # Tab reached "Click to upload or drop files", and Enter there did nothing (only Space opened the chooser):
+    # a keyboard user could not add an article.
+    article = tmp_path / "ferry.txt"
+    article.write_text("Ferry strike\n\nThe ferry crews of Calais went on strike.\n", encoding="utf-8")
+    context, page = open_page(browser, app)
+    try:
+        page.locator("#tab-library-button").click()
+        zone = page.locator("#upload button.upload-container")
+        for key in ("Enter", "Space"):
+            zone.focus()
+            with page.expect_file_chooser(timeout=5000) as chooser:
+                page.keyboard.press(key)
+            assert chooser.value.is_multiple()
+        chooser.value.set_files([str(article)])  # the last one chosen: shown, not indexed
+        page.locator("#upload", has_text="ferry").wait_for()
+    finally:
+        context.close()
+
+
 ANNOUNCED = "() => document.querySelector('#news-announcer[role=status][aria-live=polite]')?.textContent || ''"
 
 

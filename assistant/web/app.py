@@ -786,6 +786,7 @@ def build_app(assistant: Assistant, panels: Sequence[Panel] | None = None) -> gr
         demo.load(detect_language, chosen_lang, lang, api_visibility="private", **NO_PROGRESS)
         demo.load(None, None, None, js=assets.AUTOFOCUS_JS)
         demo.load(None, None, None, js=assets.ANNOUNCER_JS)
+        demo.load(None, None, None, js=assets.UPLOAD_ENTER_JS)
         demo.load(None, None, None, js=assets.toast_title_js({code: t(code, "toast.warning") for code in LANGUAGES}))
         # the library may have changed since the page was built (another session, the command line):
         # the library tab and the panels that follow it (entities) are brought up to date at each load

@@ -334,6 +334,22 @@ AUTOFOCUS_JS = """() => {
 }"""
 
 
+# Gradio's upload box is a button that Space opens and Enter did not: a keyboard user pressing Enter on "Click to
+# upload" got nothing (the chooser a key press opens is shown only from the key's release, as Space does).
+UPLOAD_ENTER_JS = """() => {
+  if (window.__newsUploadEnter) return;
+  window.__newsUploadEnter = true;
+  const zone = (event) => event.key === 'Enter' && event.target.closest?.('#upload button.upload-container');
+  document.addEventListener('keydown', (event) => { if (zone(event)) event.preventDefault(); }, true);
+  document.addEventListener('keyup', (event) => {
+    const button = zone(event);
+    if (!button) return;
+    event.preventDefault();
+    button.click();
+  }, true);
+}"""
+
+
 # What the page says without moving the focus (WCAG 4.1.3): the upload's report, the removal's question and its
 # outcome, a warning's toast, and (from the Search tab's script) a search's count or its "no sentence". Gradio
 # draws these silently, or as a live region added with its words, which not every screen reader reads out. One
