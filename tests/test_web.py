@@ -572,6 +572,9 @@ def test_interface_language_follows_browser_and_toggles(browser, app):
         text = wait_answer(page, 0)
         assert "122" in text and "Grad" in text
         assert "Sources pour" in page.locator("#sources .sources-head").inner_text()
+        # the question quoted « as French writes it », a space inside the guillemets (Chromium drew «them» tight)
+        quotes = "sel => getComputedStyle(document.querySelector(sel)).quotes"
+        assert page.evaluate(quotes, "#sources .sources-head q").startswith('"«\u00a0" "\u00a0»"')
         page.locator("#lang-toggle label", has_text="English").click()
         wait_text(page, "#send", "Send")
         wait_text(page, "#tab-library-button", "Library")

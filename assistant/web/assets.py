@@ -25,6 +25,8 @@ CSS = """
 .sources { display: flex; flex-direction: column; gap: 10px; }
 .sources-head { font-weight: 600; }
 .sources-head q { font-weight: 400; font-style: italic; }
+/* French sets its guillemets off by a space (« question »); Chromium drew «question», the rest of the page not. */
+.sources-head q:lang(fr) { quotes: "«\\00a0" "\\00a0»" "“" "”"; }
 .sources-note, .sources-hint, .sources-foot { color: var(--body-text-color-subdued); font-size: .9em; margin: 0; }
 .sources-warning { color: var(--color-red-500, #b91c1c); font-weight: 600; margin: 0; }
 .source-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
