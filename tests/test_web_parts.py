@@ -1287,3 +1287,25 @@ def test_the_library_orders_newest_indexed_newest_published_title_and_file(tmp_p
     assert titles("published") == ["Accord", "Économie", "Budget", "zèbre"]  # the undated last, by title
     assert titles("title") == ["Accord", "Budget", "Économie", "zèbre"]  # accents and case folded
     assert titles("source") == ["zèbre", "Économie", "Accord", "Budget"]
+
+
+def test_report_says_how_many_files_were_already_indexed_unchanged(tmp_path, writable_index):
+    # Five files sent again unchanged read "Files indexed: 5 of 5", as if each had been read anew.
+    assistant = Assistant(writable_index)
+    store = UploadStore(tmp_path / "uploads", max_mb=1)
+    first, second = tmp_path / "port.md", tmp_path / "quai.md"
+    first.write_text("# Port news\n\nThe harbour of Brest opened a new dock for research vessels.", encoding="utf-8")
+    second.write_text("# Quai\n\nLe port de Brest ouvre un quai pour les navires de recherche.", encoding="utf-8")
+    saved = [store.save(first, "port.md", "en")]
+    report = assistant.index([s.stored for s in saved])
+    store.settle(saved, report)
+    assert report_markdown(saved, report, "en").startswith("**Files indexed: 1 of 1**\n")
+
+    again = [store.save(first, "port.md", "en", replace=True), store.save(second, "quai.md", "fr")]
+    report = assistant.index([s.stored for s in again])
+    store.settle(again, report)
+    text = report_markdown(again, report, "en")
+    assert text.startswith("**Files indexed: 2 of 2, one of them already there and unchanged**\n"), text
+    assert "✓ `port.md`: already indexed, unchanged" in text and "✓ `quai.md`: indexed" in text
+    french = report_markdown(again, report, "fr")
+    assert french.startswith("**Fichiers indexés : 2 sur 2, dont un déjà présent et inchangé**\n"), french

@@ -277,7 +277,7 @@ def reason_text(reason: str, lang: str) -> str:
 def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -> str:
     """One line per file: what became of it, and for a failure, why."""
     lines = []
-    ok = 0
+    ok = unchanged = 0
     colon = t(lang, "punct.colon")  # "fichier.txt : indexé"
     for upload in uploads:
         # Everything here is shown as written: a file's name as the browser sent it (a line break in it ended
@@ -305,11 +305,17 @@ def report_markdown(uploads: Sequence[Upload], report: IndexReport, lang: str) -
             status = t(lang, "report.updated")
         else:
             status = t(lang, "report.unchanged")
+            unchanged += 1
         lines.append(f"- ✓ {name}{colon}{status}{extra}")
         # Indexed without a part of it (an e-mail's attachment that cannot be read): said under its line.
         lines += [f"  - ⚠ {inline_markdown(public_error(reason_text(warning, lang)))}"
                   for warning in report.warnings.get(source, [])]
-    head = f"**{t(lang, 'report.summary', ok=ok, total=len(uploads))}**"
+    # Five files sent again unchanged read "Files indexed: 5 of 5", as if each had been read and embedded anew.
+    if unchanged:
+        key = "report.summary_unchanged_one" if unchanged == 1 else "report.summary_unchanged"
+        head = f"**{t(lang, key, ok=ok, total=len(uploads), unchanged=unchanged)}**"
+    else:
+        head = f"**{t(lang, 'report.summary', ok=ok, total=len(uploads))}**"
     return "\n".join([head, "", *lines])
 
 
