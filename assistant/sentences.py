@@ -16,6 +16,10 @@ _MAX_SENTENCE = 600  # characters; longer runs (tables, lists without stops) are
 _NLP_LOCK = threading.Lock()
 _OPEN_END = ";:,'’"  # a sentence does not end on these (nor on an elision: "l'")
 _OPENING_MARKS = "«“‘„ \t\u00a0\u202f"  # nor on an opening quotation mark (nor the spaces after it)
+# A piece that opens with a dash after one that closes a bracket continues it: the French recogniser ends a
+# sentence after an agency's dateline ("PARIS, 12 mars 2026 (AFP) | - La direction ..."), and the lead was
+# quoted without its place and date, opening on "- ".
+_DASHES = "-–—"
 # German opens a quotation with „ or » and closes it with “ or «: the recogniser reads on past „Die Straße ist
 # verstopft.“ Die Gespräche ..., and the marks above would move its “ to the next sentence.
 _GERMAN_OPENING_MARKS = "„»‚› \t\u00a0\u202f"
@@ -129,8 +133,9 @@ def _whole_sentences(line: str, spans: list[tuple[int, int]], abbreviation: re.P
     de Virginie | Lord Dunmore promit ..."): within a line, a piece that ends in a word ended no sentence
     (4 % of PIAF's sentence ends). Nor does a German day ("am 1. | Juli"), nor an ``abbreviation`` (of the
     article's language: "El Sr. | Martín"), nor a closing quotation mark alone (". | » | Puis ...": it goes
-    with its sentence). Where a sentence does end before a quotation (". « Il est ..."), the mark goes with
-    the quotation (``opening``: the marks that open one in the article's language).
+    with its sentence), nor an agency's dateline ("(AFP) | - La direction ..."). Where a sentence does end
+    before a quotation (". « Il est ..."), the mark goes with the quotation (``opening``: the marks that open
+    one in the article's language).
     """
     whole: list[tuple[int, int]] = []
     for start, end in spans:
@@ -143,6 +148,7 @@ def _whole_sentences(line: str, spans: list[tuple[int, int]], abbreviation: re.P
                 text_end -= 1
             if (text_end == before or line[text_end - 1] in _OPEN_END or line[text_end - 1].isalnum()
                     or line[start].islower() or not any(ch.isalnum() for ch in line[start:end])
+                    or (line[text_end - 1] == ")" and line[start] in _DASHES)
                     or (_GERMAN_DAY.search(line, before, text_end) and _GERMAN_MONTH.match(line, start))
                     or (abbreviation is not None and abbreviation.search(line, before, text_end))):
                 whole[-1] = (before, end)

@@ -461,6 +461,17 @@ def test_a_sentence_is_quoted_whole_not_cut_at_a_semicolon_or_before_a_lower_cas
     assert [match[a:b] for a, b in sentence_spans(match)] == [match]
 
 
+def test_an_agency_dateline_stays_with_the_sentence_it_opens():
+    # spaCy's French recogniser ends a sentence after "(AFP)": the lead was quoted as "- La direction de la SNCF
+    # a annoncé ...", without the place and the date that open it.
+    lead = ("PARIS, 12 mars 2026 (AFP) - La direction de la SNCF a annoncé mercredi que 60 % des TGV seraient "
+            "supprimés jeudi. Le précédent mouvement avait duré 37 jours.")
+    assert [lead[a:b] for a, b in sentence_spans(lead)] == [lead[: lead.index(" Le précédent")],
+                                                           lead[lead.index("Le précédent") :]]
+    short = "BRUXELLES (Belga) — Le gouvernement a présenté mercredi son budget."
+    assert [short[a:b] for a, b in sentence_spans(short)] == [short]
+
+
 @pytest.mark.parametrize(("dated", "published"), [
     ('<time datetime="2023-05-04">4 May 2023</time>', "2023-05-04"),
     ("<p>Publié le 5 mars 2023 à 10h32</p>", "2023-03-05"),
