@@ -1200,6 +1200,10 @@ def test_an_empty_index_offers_no_example_and_points_to_the_library(browser, emp
         text = ask(page, "Quelles armes ont été mentionnées ?", 0)
         assert "ajoutez-en dans l'onglet Bibliothèque" in text, text
         assert "/index" not in text and "`" not in text and "assistant index" not in text
+        # Gradio's French said "Cliquez pour télécharger un fichier" (to download, in France) on the upload box
+        page.locator("#tab-library-button").click()
+        wait_text(page, "#upload", "Cliquez pour choisir des fichiers")
+        assert "télécharger" not in page.locator("#upload").inner_text()
         # the sample uploaded: its examples are offered; removed: they go again
         upload_and_index(page, [SAMPLE], "Fichiers indexés : 1 sur 1")
         page.locator("#tab-chat-button").click()

@@ -34,7 +34,7 @@ from ..types import Answer
 from . import assets
 from .answerers import ANSWERERS, AnswererPool
 from .export import conversation_file
-from .i18n import LANGUAGES, Relabeler, browser_language, normalize, question_reason, t, warn
+from .i18n import LANGUAGES, Relabeler, browser_language, gradio_i18n, normalize, question_reason, t, warn
 from .library import (
     COLUMN_WIDTHS,
     LIBRARY_PAGE,
@@ -1019,6 +1019,7 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
         "css": assets.CSS,
         "theme": theme(),
         "footer_links": ["api"],
+        "i18n": gradio_i18n(),
         "app_kwargs": {"middleware": [Middleware(SameOriginOnly), Middleware(HealthCheck, assistant=assistant)]},
         # An error no handler caught is logged on the server, whole; the page says only that it failed (its
         # message may name the server's folders).

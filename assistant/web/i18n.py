@@ -384,6 +384,21 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# Gradio's own words, which follow the browser's language, where its French misleads: "Cliquez pour télécharger
+# un fichier" on the upload box (in France "télécharger" is to download) and "Déposez le fichier ici" for a box
+# that takes several. Keys are those of Gradio's frontend locale files.
+GRADIO_STRINGS: dict[str, dict[str, str]] = {
+    "fr": {
+        "upload_text.click_to_upload": "Cliquez pour choisir des fichiers",
+        "upload_text.drop_file": "Déposez les fichiers ici",
+    },
+}
+
+
+def gradio_i18n() -> gr.I18n:
+    return gr.I18n(**GRADIO_STRINGS)
+
+
 def normalize(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
