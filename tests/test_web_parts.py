@@ -455,6 +455,9 @@ def test_the_entities_filter_lists_the_matching_names_capped():
     assert more_text(len(shown), total, "jose") == ""
     assert shown_names(people, "nobody", limit=30) == ([], 0)
     assert more_text(0, 0, "nobody", "fr") == "Aucun nom ne correspond à « nobody »."
+    # an empty group said so (open over blank space, it read as still loading); an empty index, what to do
+    assert more_text(0, 0, "", "en", indexed=True) == "None in the indexed articles."
+    assert more_text(0, 0, "", "fr", indexed=False) == "Aucune entité : indexez d'abord des articles."
 
 
 def test_the_library_listing_shows_the_latest_articles_and_finds_the_others(tmp_path):

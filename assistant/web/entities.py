@@ -36,7 +36,8 @@ WORDS = {
     "en": {"title": "Entities", "since": "Published since", "until": "Published until", "apply": "Apply dates",
            "clear": "Clear filters", "refresh": "Refresh", "all": "Chat: all articles.",
            "filtered": "Chat filtered to: {what}.", "mentions": "{n} {mention} in {a} {article}",
-           "none": "No entities yet: index some articles.", "mentioning": "articles mentioning {name}",
+           "none": "No entities yet: index some articles.", "empty": "None in the indexed articles.",
+           "mentioning": "articles mentioning {name}",
            "date_placeholder": "YYYY, YYYY-MM or YYYY-MM-DD",
            "bad_date": "Not a date: “{value}” (write YYYY, YYYY-MM or YYYY-MM-DD).",
            "bad_range": "Dates the wrong way round: “{since}” is after “{until}”.",
@@ -46,7 +47,8 @@ WORDS = {
     "fr": {"title": "Entités", "since": "Publié depuis", "until": "Publié jusqu'au", "apply": "Appliquer les dates",
            "clear": "Effacer les filtres", "refresh": "Actualiser", "all": "Discussion : tous les articles.",
            "filtered": "Discussion filtrée : {what}.", "mentions": "{n} {mention} dans {a} {article}",
-           "none": "Aucune entité : indexez d'abord des articles.", "mentioning": "articles citant {name}",
+           "none": "Aucune entité : indexez d'abord des articles.", "empty": "Aucun dans les articles indexés.",
+           "mentioning": "articles citant {name}",
            "date_placeholder": "AAAA, AAAA-MM ou AAAA-MM-JJ",
            "bad_date": "Date invalide : « {value} » (écrire AAAA, AAAA-MM ou AAAA-MM-JJ).",
            "bad_range": "Dates incompatibles : « {since} » est après « {until} ».",
@@ -92,11 +94,15 @@ def shown_names(entities: list[Entity], query: str | None, limit: int = ENTITY_P
     return found[:limit], len(found)
 
 
-def more_text(shown: int, total: int, query: str | None, lang: str = "en") -> str:
-    """The line under a group: how many names it does not show, or that the filter matched none."""
+def more_text(shown: int, total: int, query: str | None, lang: str = "en", indexed: bool = True) -> str:
+    """The line under a group: how many names it does not show, that the filter matched none, or that it has
+    none (an open group over blank space read as a panel still loading). ``indexed``: whether any group has
+    names, so that an empty index is told to add articles."""
     words = WORDS.get(lang, WORDS["en"])
     if not total and (query or "").strip():
         return words["no_match"].format(query=inline_markdown(query.strip()))
+    if not total:
+        return words["empty"] if indexed else words["none"]
     return words["more"].format(shown=shown, total=total) if total > shown else ""
 
 
@@ -198,6 +204,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
     groups: dict[str, gr.Radio] = {}
     accordions: list[gr.Accordion] = []
     mores: list[gr.Markdown] = []
+    indexed = any(listed(assistant, kind) for kind in KINDS)
     for kind in KINDS:
         entities = listed(assistant, kind)
         shown, total = shown_names(entities, "")
@@ -206,7 +213,7 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
             # labelled though the accordion shows the name: a screen reader announced "Radio"
             groups[kind] = gr.Radio(choices=choices(shown), value=None, label=GROUPS[lang][kind], show_label=False,
                                     elem_id=f"entities-{kind}", elem_classes=["entity-group"])
-            mores.append(gr.Markdown(more_text(len(shown), total, "", lang), elem_id=f"entities-{kind}-more"))
+            mores.append(gr.Markdown(more_text(len(shown), total, "", lang, indexed), elem_id=f"entities-{kind}-more"))
     mentions = gr.HTML("", elem_id="entity-mentions", css_template=PANEL_CSS)
     radios = [groups[kind] for kind in KINDS]
     if ui is not None:
@@ -307,7 +314,8 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
             # the name the chat is filtered to is shown chosen again when the filter brings it back
             key = key if key in keys else state.get("entity") if state.get("entity") in keys else None
             radio_updates.append(gr.update(choices=choices(shown), value=key))
-        more_updates = [more_text(len(shown), total, query, spoken) for shown, total in pages]
+        indexed = any(lists)
+        more_updates = [more_text(len(shown), total, query, spoken, indexed) for shown, total in pages]
         label_updates = [gr.update(label=f"{GROUPS[spoken][kind]} ({len(found)})")
                          for kind, found in zip(KINDS, lists, strict=True)]
         kept = dict(state)
@@ -334,8 +342,9 @@ def build_entities_panel(assistant: Any, filters: gr.State | None = None, lang: 
 
         @store_errors_shown
         def notes(query: str | None, lang_value: str) -> list[str]:
-            pages = [shown_names(listed(assistant, kind), query) for kind in KINDS]
-            return [more_text(len(shown), total, query, speak(lang_value)) for shown, total in pages]
+            lists = [listed(assistant, kind) for kind in KINDS]
+            pages = [shown_names(found, query) for found in lists]
+            return [more_text(len(shown), total, query, speak(lang_value), any(lists)) for shown, total in pages]
 
         ui.on_language(notes, [search, ui.lang], mores)
     return EntitiesPanel(filters=filters, status=status, groups=groups, mentions=mentions, since=since,
