@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -137,8 +138,12 @@ def test_a_title_or_author_corrected_in_the_front_matter_is_seen(tmp_path, cache
 
 def test_same_size_edit_within_the_mtime_tick_is_seen(tmp_path, cache):
     path = write_news(tmp_path / "news", ["pont.txt"])["pont.txt"]
+    # Read within the clock tick of the write: its mtime is too recent to vouch for the content. Dated ahead,
+    # as "right after the write" was not on a loaded machine, where the first read came seconds later.
+    ahead = time.time_ns() + 60 * 10**9
+    os.utime(path, ns=(ahead, ahead))
     assistant = Assistant(tmp_path / "index", embedding_cache=cache)
-    assistant.index([path])  # right after the write: its mtime is too recent to vouch for the content
+    assistant.index([path])
     recorded = article(assistant, path)
     path.write_text(NEWS["pont.txt"].replace("220 mètres", "440 mètres"), encoding="utf-8")
     os.utime(path, ns=(recorded.file_mtime_ns, recorded.file_mtime_ns))  # same size, same mtime
