@@ -160,7 +160,7 @@ def test_the_embedding_cache_keeps_each_model_s_vectors_for_each_exact_text(tmp_
     reopened.close()
 
 
-def test_each_passage_carries_its_exact_bm25_score_and_its_sentence_vectors_are_cached_at_indexing(tmp_path):
+def test_each_passage_carries_its_exact_scores_and_its_sentence_vectors_are_cached_at_indexing(tmp_path):
     # Chunks the vector search found are given their BM25 score too: left without it, they counted as the
     # lowest BM25 of the candidates. Sentence vectors are cached at indexing: a sentence not cached makes the
     # retriever fall back on the chunk's own similarity.
@@ -179,3 +179,9 @@ def test_each_passage_carries_its_exact_bm25_score_and_its_sentence_vectors_are_
         assert vectors and all(vector is not None for vector in vectors), doc.page_content
         best = max(float(vector @ query) for vector in vectors)
         assert doc.metadata["sentence_score"] == pytest.approx(best, abs=1e-4)
+
+    # A chunk only BM25 found gets its vector similarity from its stored vector, as the vector search gives it.
+    everything = {doc.id: doc.metadata["dense_score"] for doc in assistant.retrieve("Grad 122mm", k=8)}
+    nearest = max(everything, key=everything.get)
+    [found] = Assistant(tmp_path / "index", fetch_k=1).retrieve("Grad 122mm", k=1)
+    assert found.id != nearest and found.metadata["dense_score"] == pytest.approx(everything[found.id], abs=1e-5)
