@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 from assistant import Assistant
 from assistant.chunking import chunk_document, chunk_sentences, stored_sentences
 from assistant.embeddings import EmbeddingCache, as_model, load_embeddings
-from assistant.lexical import LexicalIndex, tokenize
+from assistant.lexical import LexicalIndex, fold, tokenize
 from assistant.loaders import load_file
 from assistant.retrieval import Candidate, fuse, sentence_texts
 
@@ -81,6 +81,7 @@ def test_the_sentences_of_every_chunk_are_in_article_offsets():
 def test_a_single_digit_is_a_term_a_single_letter_is_not_and_stop_words_are_neither():
     assert tokenize("Article 9 de la loi, alinéa b") == tokenize("article 9 loi alinéa")
     assert "9" in tokenize("Article 9") and tokenize("b") == [] and tokenize("le la les de") == []
+    assert tokenize("Straße Élysée") == tokenize("STRASSE elysee") and fold("Straße") == "strasse"
 
 
 def test_question_words_are_dropped_from_questions_only():
