@@ -18,6 +18,7 @@ from assistant.embeddings import EmbeddingCache, as_model, load_embeddings
 from assistant.lexical import LexicalIndex, fold, tokenize
 from assistant.loaders import load_file
 from assistant.retrieval import Candidate, fuse, sentence_texts
+from assistant.settings import Settings, SettingsError
 
 # One paragraph of short sentences: the splitter cuts it between sentences, with overlap.
 SHORT_SENTENCES = " ".join(f"La phrase {n} est courte." for n in range(40))
@@ -186,3 +187,13 @@ def test_each_passage_carries_its_exact_scores_and_its_sentence_vectors_are_cach
     nearest = max(everything, key=everything.get)
     [found] = Assistant(tmp_path / "index", fetch_k=1).retrieve("Grad 122mm", k=1)
     assert found.id != nearest and found.metadata["dense_score"] == pytest.approx(everything[found.id], abs=1e-5)
+
+
+def test_settings_refuse_chunks_and_weights_the_data_path_cannot_use():
+    for bad in ({"chunk_size": 99, "chunk_overlap": 0}, {"chunk_size": 300, "chunk_overlap": 300},
+                {"dense_weight": 0.6, "sentence_weight": 0.5}, {"k": 0}):
+        with pytest.raises(SettingsError):
+            Settings(**bad)
+    assert Settings(chunk_size=300, chunk_overlap=299).chunk_overlap == 299  # chunking uses half of it
+    assert Settings(dense_weight=0.5, sentence_weight=0.5).sentence_weight == 0.5  # BM25 gets nothing
+    assert Settings(k=3).with_overrides(k=None, fetch_k=50).k == 3  # an override left out keeps the value
