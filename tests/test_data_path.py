@@ -18,7 +18,7 @@ from assistant.embeddings import EmbeddingCache, as_model, load_embeddings
 from assistant.lexical import LexicalIndex, fold, tokenize
 from assistant.loaders import load_file
 from assistant.retrieval import Candidate, fuse, sentence_texts
-from assistant.settings import Settings, SettingsError
+from assistant.settings import Settings, SettingsError, check_k
 
 # One paragraph of short sentences: the splitter cuts it between sentences, with overlap.
 SHORT_SENTENCES = " ".join(f"La phrase {n} est courte." for n in range(40))
@@ -129,6 +129,10 @@ def test_bm25_gets_the_weight_the_two_vector_signals_leave():
     signals = {"a": (0.9, 0.9, 1.0), "b": (0.2, 0.2, 20.0), "c": (0.5, 0.5, 5.0)}
     assert [c.chunk_id for c in fuse(candidates(**signals), 0.5, 0.5)] == ["a", "c", "b"]
     assert [c.chunk_id for c in fuse(candidates(**signals), 0.0, 0.0)] == ["b", "c", "a"]
+    # The vector signals weighing 1 together leave BM25 nothing: b's words do not lift it over a.
+    close = {"a": (0.9, 0.9, 0.0), "b": (0.8, 0.8, 20.0), "c": (0.1, 0.1, 10.0)}
+    assert [c.chunk_id for c in fuse(candidates(**close), 0.5, 0.5)] == ["a", "b", "c"]
+    assert [c.chunk_id for c in fuse(candidates(**close), 0.3, 0.3)][0] == "b"
     ranked = fuse(candidates(**signals), 0.2, 0.2)
     assert ranked[0].chunk_id == "b" and ranked[0].fused == 1.0 and ranked[-1].fused == 0.0
 
@@ -197,3 +201,7 @@ def test_settings_refuse_chunks_and_weights_the_data_path_cannot_use():
     assert Settings(chunk_size=300, chunk_overlap=299).chunk_overlap == 299  # chunking uses half of it
     assert Settings(dense_weight=0.5, sentence_weight=0.5).sentence_weight == 0.5  # BM25 gets nothing
     assert Settings(k=3).with_overrides(k=None, fetch_k=50).k == 3  # an override left out keeps the value
+    assert check_k("3") == 3 and check_k(None) is None
+    for bad in (0, -1, True, 101, 2.5):
+        with pytest.raises(ValueError, match="k must be a whole number"):
+            check_k(bad)
