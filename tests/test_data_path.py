@@ -171,7 +171,11 @@ def test_each_passage_carries_its_exact_scores_and_its_sentence_vectors_are_cach
     # lowest BM25 of the candidates. Sentence vectors are cached at indexing: a sentence not cached makes the
     # retriever fall back on the chunk's own similarity.
     assistant = Assistant(tmp_path / "index")
-    assistant.index([*write_news(tmp_path / "news").values(), SAMPLE])
+    news = write_news(tmp_path / "news")
+    assistant.index([*news.values(), SAMPLE])
+    # A filter holds on BM25's side too: "Marseille" is the port article's word, not the bridge article's.
+    filtered = assistant.retrieve("Marseille", k=5, filters={"source": str(news["pont.txt"])})
+    assert filtered and {doc.metadata["source"] for doc in filtered} == {str(news["pont.txt"])}
     bm25 = assistant.lexical.fresh()
     question = "Lyon, Marseille et la Corée du Nord"
     docs = assistant.retrieve(question, k=5)
