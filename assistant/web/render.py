@@ -307,7 +307,9 @@ def _footer(answer: Answer, lang: str) -> str:
     search (to thanks, to a question asked of an empty index: it read "answer quoted from the articles in 0.0 s")
     has no footer, a refusal says that the articles were searched."""
     seconds = sum(answer.timings.values()) if answer.timings else 0.0
-    shown = f"{seconds:.1f}".replace(".", ",") if lang == "fr" else f"{seconds:.1f}"
+    # Under a twentieth of a second it read "in 0.0 s", as if not timed.
+    shown = f"{seconds:.1f}" if seconds >= 0.05 else "< 0.1"
+    shown = shown.replace(".", ",") if lang == "fr" else shown
     if not answer.answered and not answer.citations:
         return t(lang, "sources.searched", seconds=shown) if answer.timings else ""
     # Said in words: the answerer's internal name ("entity index", "llamacpp") means nothing to a reader.
