@@ -121,8 +121,9 @@ def test_indexing_says_which_articles_are_in_a_language_read_with_the_french_mod
     assert main(["--index", index, "index", "-q", str(LANGUAGES / "de-energie.txt"), str(LANGUAGES / "es-vivienda.txt"),
                  str(LANGUAGES / "fr-budget.txt")]) == 0
     out = capsys.readouterr().out
-    assert "note: 2 articles in de, es: searched and quoted; their sentences, names and word stems are read " \
-           "as French ones (see Languages in the README)" in out
+    # their words have stemmers of their own: "word stems are read as French ones" was said of them
+    assert "note: 2 articles in de, es: searched and quoted; their sentences and names are read by the French " \
+           "models (see Languages in the README)" in out
     assert main(["--index", index, "index", "-q", str(LANGUAGES / "en-ukraine.txt")]) == 0
     assert "note:" not in capsys.readouterr().out  # English: fully supported
 
@@ -335,3 +336,15 @@ def test_a_people_is_mentioned_by_an_article_on_its_country_s_cities(strikes):
     answer = strikes.ask("What did the Italian unions say about wages?")
     assert answer.answered, answer.text
     assert answer.citations[0].source.endswith("it-sciopero.txt")
+
+
+def test_the_language_note_says_french_stems_only_of_languages_without_a_stemmer_of_their_own():
+    """Ukrainian has no stemmer here and is stemmed as French; German has its own, and was said not to."""
+    from types import SimpleNamespace
+
+    from assistant.commands.core import language_note
+
+    articles = [SimpleNamespace(source="a", language="uk"), SimpleNamespace(source="b", language="de")]
+    note = language_note(SimpleNamespace(added=["a", "b"], updated=[]), SimpleNamespace(articles=lambda: articles))
+    assert note == ("note: 2 articles in de, uk: searched and quoted; their sentences and names are read by the "
+                    "French models, and the words of uk as French words (see Languages in the README)")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import arg, command, interrupted_status, raise_terminated, whole_number
+from ..lexical import term_language
 from ..reasons import SUPPORTED
 from ..types import one_line
 from .entities import add_filter_arguments, filters_from_args
@@ -85,8 +86,11 @@ def language_note(report, assistant) -> str | None:
     if not languages:
         return None
     count = f"{len(languages)} article{'s' if len(languages) > 1 else ''}"
-    return (f"note: {count} in {', '.join(sorted(set(languages)))}: searched and quoted; their sentences, names "
-            "and word stems are read as French ones (see Languages in the README)")
+    # German, Spanish... words have their own stemmer: saying "read as French" of them was wrong
+    unstemmed = sorted({language for language in languages if not term_language(language)})
+    words = f", and the words of {', '.join(unstemmed)} as French words" if unstemmed else ""
+    return (f"note: {count} in {', '.join(sorted(set(languages)))}: searched and quoted; their sentences and names "
+            f"are read by the French models{words} (see Languages in the README)")
 
 
 @contextmanager
