@@ -45,6 +45,8 @@ def test_a_file_of_questions_is_answered_a_json_line_each_and_a_bad_line_does_no
     assert "not a JSON object" in rows[2]["error"] and "no \"question\"" in rows[3]["error"]
     assert "too long" in rows[4]["error"] and rows[4]["answered"] is False and rows[4]["citations"] == []
     assert f"error: {questions} line 5: not a JSON object" in result.stderr
+    # one shape: a failed line lacked "notice", "timings"..., and csv.DictWriter given its keys failed on the next
+    assert all(list(row) == list(rows[0]) for row in rows)
 
 
 def test_a_csv_of_questions_from_standard_input_in_two_jobs_answers_as_one_by_one(sample_index, sample_assistant,

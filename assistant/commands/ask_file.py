@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..question_files import Asked, count_questions, read_questions
+from ..types import Answer
 from .core import markdown_turn, prepare_reranker, print_answer
 from .entities import filters_from_args
 
@@ -29,7 +30,8 @@ def ask_file(args: argparse.Namespace, assistant) -> int:
                 reason = _reason(result)
                 print(f"error: {args.questions} line {asked.line}: {reason}", file=sys.stderr, flush=True)
                 if as_json:
-                    print(json.dumps(_failure_row(asked, reason), ensure_ascii=False), flush=True)
+                    row = _failure_row(asked, reason, assistant.settings.answerer)
+                    print(json.dumps(row, ensure_ascii=False), flush=True)
             elif as_json:
                 row = {"line": asked.line, "id": asked.id, **result.to_dict(), "error": None}
                 print(json.dumps(row, ensure_ascii=False), flush=True)
@@ -76,10 +78,12 @@ def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _failure_row(asked: Asked, reason: str) -> dict[str, Any]:
+def _failure_row(asked: Asked, reason: str, answerer: str) -> dict[str, Any]:
     """A failed line as the answers' rows are, so that a table of them keeps one shape."""
-    return {"line": asked.line, "id": asked.id, "question": asked.question, "text": "", "citations": [],
-            "answered": False, "error": reason}
+    # The same keys in the same order as an answer's row: csv.DictWriter, given the first row's keys, failed on
+    # the next answer's "notice" when the first line was one that failed.
+    unanswered = Answer(text="", question=asked.question, answered=False, answerer=answerer)
+    return {"line": asked.line, "id": asked.id, **unanswered.to_dict(), "error": reason}
 
 
 def _progress(args: argparse.Namespace):
