@@ -84,6 +84,11 @@ def test_summarize_it_after_a_question_sums_up_the_article_that_answered_it(news
         summary = newsroom.ask(follow_up, history=[first])
         assert summary.answered and {c.source for c in summary.citations} <= cited, summary.text
         assert len(summary.citations) == 3
+    # after "Tell me more", the article of the question that set the topic: "Tell me more" names none
+    more = newsroom.ask("Tell me more", history=[first])
+    assert more.answered, more.text
+    summary = newsroom.ask("Summarize it", history=[first, more])
+    assert summary.answered and {c.source for c in summary.citations} <= cited, summary.text
 
 
 def test_summarize_the_article_after_the_sample_question_sums_up_the_sample(sample_assistant):

@@ -119,7 +119,12 @@ def answer_summary_request(assistant: Any, question: str, language: str, filters
         history = history[:-len(said)]  # as the summary was asked
     follows = not request.subject and not request.plural and bool(history)
     if follows:  # "Summarize it": the article of the question just asked
-        request = SummaryRequest(history[-1][0], plural=False)
+        from ..chain import asks_for_more
+
+        # Not "Tell me more", which names no article: after it, the article of a strike summed up the sample's
+        # weapons, the question that had set the topic.
+        asked = next((q for q, _ in reversed(history) if not asks_for_more(q)), history[-1][0])
+        request = SummaryRequest(asked, plural=False)
     from .collection import articles_in_scope
 
     lang = language if language in INTRO else "en"
