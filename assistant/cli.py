@@ -132,7 +132,7 @@ def _global_options(parser: argparse.ArgumentParser, title: str | None = None) -
     group.add_argument("--model", dest="embedding_model", help="embedding model (default multilingual-e5-small)")
     group.add_argument("--answerer", choices=["extractive", "openai", "llamacpp"],
                        help="who writes answers: extractive (default, offline: quotes the articles), openai (an "
-                            "OpenAI-compatible server) or llamacpp (a local GGUF file); see `assistant --help`")
+                            "OpenAI-compatible server) or llamacpp (a local GGUF file); their settings: below")
 
 
 # Fields that a global or sub-command option sets: a bad value is blamed on the option when it was given.

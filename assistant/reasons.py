@@ -66,7 +66,8 @@ ENGLISH: dict[str, str] = {
     "record_no_text": "no text: a record needs a 'text' (or 'content', 'page_content') that is a string",
     "record_empty": "its text is empty",
     "record_field": "its {field} must be text, not {kind}",
-    "record_date": "its {field} {value!r} is not a date (YYYY-MM-DD, or a date or datetime)",
+    "record_date": "its {field} {value!r} is not a date (YYYY-MM-DD, a date as an article writes it: "
+                   "'12 mars 2025', or a date or datetime)",
     "record_twice": "given twice in this batch (the same id or url); only the first one was indexed",
     # the run
     "vanished": "vanished while being indexed",

@@ -123,7 +123,8 @@ def test_a_bad_record_is_named_with_its_reason_and_the_others_are_indexed(tmp_pa
     report = news.index_records(rows, progress=lambda done, total, name: told.append((done, total, name)))
     assert report.added == ["floods"]
     assert report.failed == {
-        "undated": "its date 'yesterday' is not a date (YYYY-MM-DD, or a date or datetime)",
+        "undated": "its date 'yesterday' is not a date (YYYY-MM-DD, a date as an article writes it: '12 mars 2025', "
+                   "or a date or datetime)",
         "untitled": "no text: a record needs a 'text' (or 'content', 'page_content') that is a string",
         "7": "its text is empty",
         "titled": "its title must be text, not int",

@@ -335,7 +335,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "'page_content') qui soit une chaîne",
         "reason.record_empty": "son texte est vide",
         "reason.record_field": "son champ {field} doit être du texte, pas {kind}",
-        "reason.record_date": "son champ {field} {value!r} n'est pas une date (AAAA-MM-JJ, ou une date ou un datetime)",
+        "reason.record_date": "son champ {field} {value!r} n'est pas une date (AAAA-MM-JJ, une date comme un article "
+                              "l'écrit : « 12 mars 2025 », ou une date ou un datetime)",
         "reason.record_twice": "donné deux fois dans ce lot (même id ou url) ; seul le premier a été indexé",
         "reason.index_failed": "l'indexation a échoué ({detail})",
         "reason.not_indexed": "non indexé ({detail})",
