@@ -67,7 +67,7 @@ def test_clicking_a_name_reads_the_texts_of_its_own_articles_only(two_articles, 
     read = spy_texts(monkeypatch)
     state, status, mentions, *_ = select_handler(demo, f"entities-{PERSON}")(person.key, {}, "en")
     assert state == {"entity": person.key} and "Kyrylo Boudanov" in status
-    assert "<mark>Kyrylo Boudanov</mark>" in mentions and "[693:708]" in mentions
+    assert "<mark>Kyrylo Boudanov</mark>" in mentions and "data-start='693' data-end='708'" in mentions
     assert read and all(ids <= {m.doc_id for m in person.mentions} for ids in read), read
 
 
