@@ -90,6 +90,8 @@ def test_the_keyboard_opens_the_upload_box_with_enter_as_with_space(browser, app
     try:
         page.locator("#tab-library-button").click()
         zone = page.locator("#upload button.upload-container")
+        # The page's load script listens for Enter; on a loaded machine the key came before it had run.
+        page.wait_for_function("() => window.__newsUploadEnter === true")
         for key in ("Enter", "Space"):
             zone.focus()
             with page.expect_file_chooser(timeout=5000) as chooser:
